@@ -1,0 +1,86 @@
+//===- ObjectFile.cpp - LLVM dialect to an object file, in process --------===//
+#include "compiler/codegen/Codegen.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+Target Target::host() {
+  Target t;
+  t.triple = llvm::sys::getProcessTriple();
+  t.cpu = llvm::sys::getHostCPUName().str();
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  std::string list;
+  for (auto &f : features)
+      list += (list.empty() ? "" : ",") + std::string(f.second ? "+" : "-") +
+              f.first().str();
+  t.features = list;
+  t.vectorBits = features.lookup("avx512f") ? 512
+                 : features.lookup("avx2")  ? 256
+                                            : 128;
+  return t;
+}
+
+bool emitObject(ModuleOp module, const Target &target, const std::string &path,
+                bool llvmIR, std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "kiln");
+  if (!llvmModule) {
+    error = "cannot translate the module to LLVM IR";
+    return false;
+  }
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(target.triple, error);
+  if (!llvmTarget)
+    return false;
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
+      target.triple, target.cpu, target.features, llvm::TargetOptions(),
+      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(target.triple);
+  if (llvm::Error e = makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get())) {
+    error = llvm::toString(std::move(e));
+    return false;
+  }
+
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    error = "cannot write " + path + ": " + ec.message();
+    return false;
+  }
+  if (llvmIR) {
+    llvmModule->print(out.os(), nullptr);
+  } else {
+    llvm::legacy::PassManager pm;
+    if (machine->addPassesToEmitFile(pm, out.os(), nullptr,
+                                     llvm::CodeGenFileType::ObjectFile)) {
+      error = "the target cannot emit object files";
+      return false;
+    }
+    pm.run(*llvmModule);
+  }
+  out.keep();
+  return true;
+}
+
+} // namespace kiln

@@ -1,0 +1,187 @@
+//===- NNToLinalg.cpp - Lower nn ops to linalg on tensors -----------------===//
+#include "compiler/Passes.h"
+#include "dialects/NN/IR/LinalgBuilders.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_NNTOLINALGPASS
+#include "compiler/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+Type elemOf(Value v) { return cast<ShapedType>(v.getType()).getElementType(); }
+
+Value lowerDense(OpBuilder &b, nn::DenseOp op) {
+  Location loc = op.getLoc();
+  // x * Wᵀ with Wᵀ materialized, so the matmul streams rows of both operands
+  // (the inner vectors run along the output features).
+  Value y = matmul(b, loc, op.getInput(), transpose2d(b, loc, op.getWeight()));
+  if (Value bias = op.getBias())
+    y = mapWithRow(b, loc, y, bias,
+                   [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                     return nb.create<arith::AddFOp>(l, a[0], a[1]);
+                   });
+  return y;
+}
+
+/// A reshape as collapse-to-1-D then expand; canonicalization folds pairs.
+Value lowerReshape(OpBuilder &b, nn::ReshapeOp op) {
+  Location loc = op.getLoc();
+  auto in = op.getInput().getType(), out = op.getResult().getType();
+  auto flat = RankedTensorType::get({in.getNumElements()}, in.getElementType());
+  auto all = [](int64_t rank) {
+    ReassociationIndices r;
+    for (int64_t i = 0; i < rank; ++i)
+      r.push_back(i);
+    return SmallVector<ReassociationIndices>{r};
+  };
+  Value v = op.getInput();
+  if (in.getRank() != 1)
+    v = b.create<tensor::CollapseShapeOp>(loc, flat, v, all(in.getRank()));
+  if (out.getRank() != 1)
+    v = b.create<tensor::ExpandShapeOp>(loc, out, v, all(out.getRank()));
+  return v;
+}
+
+Value unary(OpBuilder &b, Operation *op, ScalarFn fn) {
+  Value x = op->getOperand(0);
+  return mapElementwise(b, op->getLoc(), {x}, elemOf(x), fn);
+}
+
+Value lowerSoftmaxCrossEntropy(OpBuilder &b, nn::SoftmaxCrossEntropyOp op) {
+  Location loc = op.getLoc();
+  Value x = op.getLogits();
+  auto xt = op.getLogits().getType();
+  Type t = xt.getElementType();
+  // loss_b = log Σ_c exp(x_bc - max_b) + max_b - x_b,label.
+  Value rowMax = reduce2d(b, loc, x, 1, -INFINITY,
+                          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                            return nb.create<arith::MaximumFOp>(l, a[0], a[1]);
+                          });
+  Value e = mapWithColumn(b, loc, x, rowMax,
+                          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                            Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                            return nb.create<math::ExpOp>(l, d);
+                          });
+  Value sum = reduce2d(b, loc, e, 1, 0.0,
+                       [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                         return nb.create<arith::AddFOp>(l, a[0], a[1]);
+                       });
+  // Σ_c [c == label_b] x_bc, as a reduction so it vectorizes.
+  auto rowType = RankedTensorType::get({xt.getDimSize(0)}, t);
+  Value picked =
+      b.create<linalg::GenericOp>(
+           loc, TypeRange{rowType}, ValueRange{x, op.getLabels()},
+           ValueRange{filled(b, loc, rowType, 0.0)},
+           ArrayRef<AffineMap>{b.getMultiDimIdentityMap(2),
+                               AffineMap::get(2, 0, b.getAffineDimExpr(0)),
+                               AffineMap::get(2, 0, b.getAffineDimExpr(0))},
+           SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
+                                            utils::IteratorType::reduction},
+           [&](OpBuilder &nb, Location l, ValueRange a) {
+             Value cls = nb.create<linalg::IndexOp>(l, 1);
+             Value lbl = nb.create<arith::IndexCastOp>(l, nb.getIndexType(), a[1]);
+             Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
+                                                  cls, lbl);
+             Value v = nb.create<arith::SelectOp>(l, hit, a[0],
+                                                  floatConst(nb, l, t, 0.0));
+             nb.create<linalg::YieldOp>(l, Value(nb.create<arith::AddFOp>(l, a[2], v)));
+           })
+          .getResult(0);
+  Value perRow = mapElementwise(
+      b, loc, {sum, rowMax, picked}, t,
+      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value lse = nb.create<arith::AddFOp>(l, nb.create<math::LogOp>(l, a[0]), a[1]);
+        return nb.create<arith::SubFOp>(l, lse, a[2]);
+      });
+  Value total = sumAll(b, loc, perRow);
+  return mapElementwise(b, loc, {total}, t,
+                        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                          return nb.create<arith::MulFOp>(
+                              l, a[0], floatConst(nb, l, t, 1.0 / xt.getDimSize(0)));
+                        });
+}
+
+Value lowerMSE(OpBuilder &b, nn::MSELossOp op) {
+  Location loc = op.getLoc();
+  auto pt = op.getPrediction().getType();
+  Type t = pt.getElementType();
+  Value sq = mapElementwise(b, loc, {op.getPrediction(), op.getTarget()}, t,
+                            [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                              Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                              return nb.create<arith::MulFOp>(l, d, d);
+                            });
+  Value total = sumAll(b, loc, sq);
+  return mapElementwise(b, loc, {total}, t,
+                        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                          return nb.create<arith::MulFOp>(
+                              l, a[0], floatConst(nb, l, t, 1.0 / pt.getNumElements()));
+                        });
+}
+
+FailureOr<Value> lower(OpBuilder &b, Operation *op) {
+  Type t = op->getNumOperands() ? elemOf(op->getOperand(0)) : Type();
+  return llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
+      .Case([&](nn::DenseOp d) { return lowerDense(b, d); })
+      .Case([&](nn::ReshapeOp r) { return lowerReshape(b, r); })
+      .Case([&](nn::ReluOp) {
+        return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+          return nb.create<arith::MaximumFOp>(l, a[0], floatConst(nb, l, t, 0.0));
+        });
+      })
+      .Case([&](nn::LeakyReluOp lr) {
+        double alpha = lr.getAlpha().convertToDouble();
+        return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+          Value zero = floatConst(nb, l, t, 0.0);
+          Value pos = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, a[0], zero);
+          Value neg = nb.create<arith::MulFOp>(l, a[0], floatConst(nb, l, t, alpha));
+          return nb.create<arith::SelectOp>(l, pos, a[0], neg);
+        });
+      })
+      .Case([&](nn::SigmoidOp) {
+        return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+          Value one = floatConst(nb, l, t, 1.0);
+          Value e = nb.create<math::ExpOp>(l, nb.create<arith::NegFOp>(l, a[0]));
+          return nb.create<arith::DivFOp>(l, one, nb.create<arith::AddFOp>(l, one, e));
+        });
+      })
+      .Case([&](nn::TanhOp) {
+        return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+          return nb.create<math::TanhOp>(l, a[0]);
+        });
+      })
+      .Case([&](nn::SoftmaxOp s) -> FailureOr<Value> {
+        if (s.getInput().getType().getRank() != 2)
+          return s.emitOpError("nn-to-linalg: softmax supports [batch, features] only");
+        return softmaxRows(b, s.getLoc(), s.getInput());
+      })
+      .Case([&](nn::SoftmaxCrossEntropyOp c) { return lowerSoftmaxCrossEntropy(b, c); })
+      .Case([&](nn::MSELossOp m) { return lowerMSE(b, m); })
+      .Default([](Operation *op) -> FailureOr<Value> {
+        return op->emitOpError("nn-to-linalg: no lowering");
+      });
+}
+
+struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<nn::NNDialect>(op->getDialect()))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      OpBuilder b(op);
+      FailureOr<Value> v = lower(b, op);
+      if (failed(v))
+        return signalPassFailure();
+      op->getResult(0).replaceAllUsesWith(*v);
+      op->erase();
+    }
+  }
+};
+
+} // namespace

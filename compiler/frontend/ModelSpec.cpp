@@ -1,0 +1,415 @@
+//===- ModelSpec.cpp - Parse and validate Kiln's JSON model format --------===//
+#include "compiler/frontend/ModelSpec.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+#include <cmath>
+#include <optional>
+
+using llvm::json::Array;
+using llvm::json::Object;
+using llvm::json::Value;
+
+namespace kiln {
+namespace {
+
+/// Reads typed fields of JSON objects; the first error wins and names the
+/// JSON path of the offending value.
+class Reader {
+public:
+  explicit Reader(std::string file) : file(std::move(file)) {}
+
+  bool fail(const std::string &path, const std::string &msg) {
+    if (error.empty())
+      error = file + ": " + (path.empty() ? "/" : path) + ": " + msg;
+    return false;
+  }
+  bool ok() const { return error.empty(); }
+
+  static std::string show(const Value &v) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << v;
+    if (s.size() > 40)
+      s = s.substr(0, 37) + "...";
+    return s;
+  }
+
+  /// Rejects keys outside `allowed`, so typos do not pass silently.
+  bool onlyKeys(const Object &o, const std::string &path,
+                std::initializer_list<llvm::StringRef> allowed) {
+    for (const auto &kv : o)
+      if (!llvm::is_contained(allowed, kv.first.str()))
+        return fail(path + "/" + kv.first.str(),
+                    "unknown key (expected one of: " +
+                        llvm::join(allowed, ", ") + ")");
+    return true;
+  }
+
+  std::optional<int64_t> positiveInt(const Value &v, const std::string &path) {
+    auto i = v.getAsInteger();
+    if (!i || *i <= 0) {
+      fail(path, "expected a positive integer, got " + show(v));
+      return std::nullopt;
+    }
+    return *i;
+  }
+
+  std::optional<double> number(const Value &v, const std::string &path,
+                               double lo, double hi, bool openLo = false) {
+    auto d = v.getAsNumber();
+    if (!d || !std::isfinite(*d) || *d < lo || *d > hi || (openLo && *d == lo)) {
+      fail(path, llvm::formatv("expected a number in {0}{1}, {2}], got {3}",
+                               openLo ? "(" : "[", lo, hi, show(v))
+                     .str());
+      return std::nullopt;
+    }
+    return *d;
+  }
+
+  std::optional<std::string> string(const Value &v, const std::string &path) {
+    auto s = v.getAsString();
+    if (!s) {
+      fail(path, "expected a string, got " + show(v));
+      return std::nullopt;
+    }
+    return s->str();
+  }
+
+  std::optional<std::string> oneOf(const Value &v, const std::string &path,
+                                   std::initializer_list<llvm::StringRef> opts) {
+    auto s = string(v, path);
+    if (s && !llvm::is_contained(opts, *s)) {
+      fail(path, "unknown value \"" + *s + "\" (expected one of: " +
+                     llvm::join(opts, ", ") + ")");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  std::optional<bool> boolean(const Value &v, const std::string &path) {
+    auto b = v.getAsBoolean();
+    if (!b)
+      fail(path, "expected true or false, got " + show(v));
+    return b;
+  }
+
+  std::optional<std::vector<int64_t>> shape(const Value &v,
+                                            const std::string &path) {
+    const Array *a = v.getAsArray();
+    if (!a || a->empty()) {
+      fail(path, "expected a non-empty array of positive integers, got " + show(v));
+      return std::nullopt;
+    }
+    std::vector<int64_t> out;
+    for (size_t i = 0; i < a->size(); ++i) {
+      auto d = positiveInt((*a)[i], path + "/" + std::to_string(i));
+      if (!d)
+        return std::nullopt;
+      out.push_back(*d);
+    }
+    return out;
+  }
+
+  const Object *object(const Value &v, const std::string &path) {
+    const Object *o = v.getAsObject();
+    if (!o)
+      fail(path, "expected an object, got " + show(v));
+    return o;
+  }
+
+  std::string file, error;
+};
+
+const std::initializer_list<llvm::StringRef> kActivations = {
+    "linear", "relu", "sigmoid", "tanh", "leaky_relu", "softmax"};
+const std::initializer_list<llvm::StringRef> kLayerTypes = {
+    "dense", "relu", "sigmoid", "tanh", "leaky_relu", "softmax", "flatten",
+    "reshape"};
+
+bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
+  std::string path = "/layers/" + std::to_string(index);
+  layer.path = path;
+  const Object *o = r.object(v, path);
+  if (!o)
+    return false;
+  const Value *type = o->get("type");
+  if (!type)
+    return r.fail(path, "missing key \"type\"");
+  auto t = r.oneOf(*type, path + "/type", kLayerTypes);
+  if (!t)
+    return false;
+  layer.type = *t;
+  layer.name = layer.type + "_" + std::to_string(index);
+  if (const Value *n = o->get("name")) {
+    auto s = r.string(*n, path + "/name");
+    if (!s)
+      return false;
+    if (s->empty() || s->find_first_of(" .\"\\/") != std::string::npos)
+      return r.fail(path + "/name", "a layer name must be non-empty, without "
+                                    "spaces, dots, quotes or slashes");
+    layer.name = *s;
+  }
+  if (o->get("inputs"))
+    return r.fail(path + "/inputs", "graph models (named inputs) are not "
+                                    "supported yet; layers run in sequence");
+  if (layer.type == "dense") {
+    if (!r.onlyKeys(*o, path, {"type", "name", "units", "activation", "use_bias",
+                               "kernel_init", "bias_init"}))
+      return false;
+    const Value *units = o->get("units");
+    if (!units)
+      return r.fail(path, "missing key \"units\"");
+    auto u = r.positiveInt(*units, path + "/units");
+    if (!u)
+      return false;
+    layer.units = *u;
+    layer.activation = "linear";
+    if (const Value *a = o->get("activation")) {
+      auto s = r.oneOf(*a, path + "/activation", kActivations);
+      if (!s)
+        return false;
+      layer.activation = *s;
+    }
+    if (const Value *b = o->get("use_bias")) {
+      auto s = r.boolean(*b, path + "/use_bias");
+      if (!s)
+        return false;
+      layer.useBias = *s;
+    }
+    layer.kernelInit = layer.activation == "relu" || layer.activation == "leaky_relu"
+                           ? "he_uniform" : "glorot_uniform";
+    layer.biasInit = "zeros";
+    if (const Value *k = o->get("kernel_init")) {
+      auto s = r.oneOf(*k, path + "/kernel_init",
+                       {"glorot_uniform", "he_uniform", "uniform_fan_in", "zeros"});
+      if (!s)
+        return false;
+      layer.kernelInit = *s;
+    }
+    if (const Value *k = o->get("bias_init")) {
+      auto s = r.oneOf(*k, path + "/bias_init", {"zeros", "uniform_fan_in"});
+      if (!s)
+        return false;
+      layer.biasInit = *s;
+    }
+    return true;
+  }
+  if (layer.type == "leaky_relu") {
+    if (!r.onlyKeys(*o, path, {"type", "name", "alpha"}))
+      return false;
+    if (const Value *a = o->get("alpha")) {
+      auto d = r.number(*a, path + "/alpha", 0.0, 1.0);
+      if (!d)
+        return false;
+      layer.alpha = *d;
+    }
+    return true;
+  }
+  if (layer.type == "reshape") {
+    if (!r.onlyKeys(*o, path, {"type", "name", "shape"}))
+      return false;
+    const Value *s = o->get("shape");
+    if (!s)
+      return r.fail(path, "missing key \"shape\"");
+    auto sh = r.shape(*s, path + "/shape");
+    if (!sh)
+      return false;
+    layer.shape = *sh;
+    return true;
+  }
+  return r.onlyKeys(*o, path, {"type", "name"});
+}
+
+bool parseOptimizer(Reader &r, const Value &v, OptimizerSpec &opt) {
+  const std::string path = "/training/optimizer";
+  bool lrSet = false;
+  if (v.getAsString()) {
+    auto t = r.oneOf(v, path, {"sgd", "momentum", "adam", "adamw"});
+    if (!t)
+      return false;
+    opt.type = *t;
+  } else {
+    const Object *o = r.object(v, path);
+    if (!o)
+      return false;
+    const Value *type = o->get("type");
+    if (!type)
+      return r.fail(path, "missing key \"type\"");
+    auto t = r.oneOf(*type, path + "/type", {"sgd", "momentum", "adam", "adamw"});
+    if (!t)
+      return false;
+    opt.type = *t;
+    if (!r.onlyKeys(*o, path, {"type", "lr", "beta1", "beta2", "eps", "momentum",
+                               "weight_decay", "nesterov"}))
+      return false;
+    for (const auto &kv : *o) {
+      std::string key = kv.first.str(), p = path + "/" + key;
+      if (key == "type")
+        continue;
+      if (key == "nesterov") {
+        auto b = r.boolean(kv.second, p);
+        if (!b)
+          return false;
+        opt.nesterov = *b;
+        continue;
+      }
+      bool isAdam = opt.type == "adam" || opt.type == "adamw";
+      if ((key == "beta1" || key == "beta2" || key == "eps") && !isAdam)
+        return r.fail(p, "only adam and adamw take " + key);
+      if (key == "momentum" && opt.type != "momentum")
+        return r.fail(p, "only the momentum optimizer takes momentum");
+      std::optional<double> d;
+      if (key == "lr" || key == "eps")
+        d = r.number(kv.second, p, 0.0, 1e6, /*openLo=*/true);
+      else if (key == "beta1" || key == "beta2")
+        d = r.number(kv.second, p, 0.0, 0.999999999);
+      else if (key == "momentum")
+        d = r.number(kv.second, p, 0.0, 1.0);
+      else
+        d = r.number(kv.second, p, 0.0, 1e6);
+      if (!d)
+        return false;
+      if (key == "lr") {
+        opt.lr = *d;
+        lrSet = true;
+      }
+      else
+        opt.hyper[key] = *d;
+    }
+  }
+  if (opt.type == "adamw" && !opt.hyper.count("weight_decay"))
+    opt.hyper["weight_decay"] = 0.01; // PyTorch's AdamW default
+  if ((opt.type == "sgd" || opt.type == "momentum") && !lrSet)
+    opt.lr = 0.01; // Kiln's default for plain SGD; Adam's is 1e-3
+
+  return true;
+}
+
+bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
+  const std::string path = "/training";
+  const Object *o = r.object(v, path);
+  if (!o || !r.onlyKeys(*o, path, {"loss", "optimizer", "batch_size", "epochs",
+                                   "metrics", "validation_split", "shuffle", "seed"}))
+    return false;
+  if (const Value *l = o->get("loss")) {
+    auto s = r.oneOf(*l, path + "/loss", {"softmax_cross_entropy", "cross_entropy", "mse"});
+    if (!s)
+      return false;
+    spec.loss = *s == "cross_entropy" ? "softmax_cross_entropy" : *s;
+  }
+  if (const Value *opt = o->get("optimizer"))
+    if (!parseOptimizer(r, *opt, spec.optimizer))
+      return false;
+  if (const Value *b = o->get("batch_size")) {
+    auto i = r.positiveInt(*b, path + "/batch_size");
+    if (!i)
+      return false;
+    spec.batchSize = *i;
+  }
+  if (const Value *e = o->get("epochs")) {
+    auto i = r.positiveInt(*e, path + "/epochs");
+    if (!i)
+      return false;
+    spec.epochs = *i;
+  }
+  if (const Value *m = o->get("metrics")) {
+    const Array *a = m->getAsArray();
+    if (!a)
+      return r.fail(path + "/metrics", "expected an array of metric names");
+    for (size_t i = 0; i < a->size(); ++i) {
+      auto s = r.oneOf((*a)[i], path + "/metrics/" + std::to_string(i),
+                       {"accuracy", "loss", "mae", "rmse", "r2"});
+      if (!s)
+        return false;
+      spec.metrics.push_back(*s);
+    }
+  }
+  if (const Value *s = o->get("validation_split")) {
+    auto d = r.number(*s, path + "/validation_split", 0.0, 0.9);
+    if (!d)
+      return false;
+    spec.validationSplit = *d;
+  }
+  if (const Value *s = o->get("shuffle")) {
+    auto b = r.boolean(*s, path + "/shuffle");
+    if (!b)
+      return false;
+    spec.shuffle = *b;
+  }
+  if (const Value *s = o->get("seed")) {
+    auto i = s->getAsInteger();
+    if (!i || *i < 0)
+      return r.fail(path + "/seed", "expected a non-negative integer, got " +
+                                        Reader::show(*s));
+    spec.seed = *i;
+  }
+  return true;
+}
+
+} // namespace
+
+bool parseModelSpec(const std::string &text, const std::string &file,
+                    ModelSpec &spec, std::string &error) {
+  Reader r(file);
+  llvm::Expected<Value> parsed = llvm::json::parse(text);
+  if (!parsed) {
+    // llvm::json reports "[line:col, byte=N]: message".
+    error = file + ": invalid JSON " + llvm::toString(parsed.takeError());
+    return false;
+  }
+  const Object *root = r.object(*parsed, "");
+  if (!root || !r.onlyKeys(*root, "", {"name", "input", "layers", "training"})) {
+    error = r.error;
+    return false;
+  }
+  spec.name = "model";
+  if (const Value *n = root->get("name")) {
+    auto s = r.string(*n, "/name");
+    if (s)
+      spec.name = *s;
+  }
+  const Value *input = root->get("input");
+  if (!input)
+    r.fail("", "missing key \"input\" (e.g. {\"shape\": [784]})");
+  else if (const Object *in = r.object(*input, "/input")) {
+    if (r.onlyKeys(*in, "/input", {"shape"})) {
+      if (const Value *s = in->get("shape")) {
+        if (auto sh = r.shape(*s, "/input/shape"))
+          spec.inputShape = *sh;
+      } else {
+        r.fail("/input", "missing key \"shape\"");
+      }
+    }
+  }
+  const Value *layers = r.ok() ? root->get("layers") : nullptr;
+  if (r.ok() && !layers)
+    r.fail("", "missing key \"layers\"");
+  if (layers) {
+    const Array *a = layers->getAsArray();
+    if (!a || a->empty())
+      r.fail("/layers", "expected a non-empty array of layers");
+    else
+      for (size_t i = 0; i < a->size() && r.ok(); ++i) {
+        LayerSpec layer;
+        if (parseLayer(r, (*a)[i], i, layer))
+          spec.layers.push_back(layer);
+      }
+  }
+  llvm::StringSet<> names;
+  for (const LayerSpec &l : spec.layers)
+    if (r.ok() && !names.insert(l.name).second)
+      r.fail(l.path + "/name", "duplicate layer name \"" + l.name + "\"");
+  if (r.ok()) {
+    if (const Value *t = root->get("training"))
+      parseTraining(r, *t, spec);
+  }
+  error = r.error;
+  return r.ok();
+}
+
+} // namespace kiln

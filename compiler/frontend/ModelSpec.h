@@ -1,0 +1,53 @@
+//===- ModelSpec.h - A model description, validated, before any IR -------===//
+#ifndef KILN_COMPILER_FRONTEND_MODELSPEC_H
+#define KILN_COMPILER_FRONTEND_MODELSPEC_H
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+struct LayerSpec {
+  std::string type;        // dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape
+  std::string name;        // default <type>_<index>
+  std::string path;        // JSON path, for errors: /layers/3
+  int64_t units = 0;       // dense
+  bool useBias = true;     // dense
+  std::string activation;  // dense: "" (none), relu, sigmoid, tanh, leaky_relu, softmax
+  std::string kernelInit;  // dense: glorot_uniform, he_uniform, uniform_fan_in
+  std::string biasInit;    // dense: zeros, uniform_fan_in
+  double alpha = 0.01;     // leaky_relu
+  std::vector<int64_t> shape; // reshape: per-sample target shape
+};
+
+struct OptimizerSpec {
+  std::string type = "adam"; // sgd, momentum, adam, adamw
+  double lr = 1e-3;
+  std::map<std::string, double> hyper; // beta1, beta2, eps, momentum, weight_decay
+  bool nesterov = false;
+};
+
+struct ModelSpec {
+  std::string name;
+  std::vector<int64_t> inputShape; // per sample
+  std::vector<LayerSpec> layers;
+  std::string loss = "softmax_cross_entropy"; // or mse
+  OptimizerSpec optimizer;
+  int64_t batchSize = 32;
+  int64_t epochs = 1;
+  std::vector<std::string> metrics;
+  double validationSplit = 0.0;
+  bool shuffle = true;
+  int64_t seed = 0;
+};
+
+/// Parses and validates Kiln's JSON model format. On failure returns false
+/// and sets `error` to "<file>: <json path>: <message>".
+bool parseModelSpec(const std::string &text, const std::string &file,
+                    ModelSpec &spec, std::string &error);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_FRONTEND_MODELSPEC_H

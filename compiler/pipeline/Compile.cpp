@@ -1,0 +1,134 @@
+//===- Compile.cpp - kilnc's work: model file to IR, object or executable -===//
+#include "compiler/pipeline/Compile.h"
+#include "compiler/codegen/Codegen.h"
+#include "compiler/codegen/RuntimePaths.h"
+#include "compiler/frontend/JsonFrontend.h"
+#include "compiler/pipeline/InitAll.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+int fail(const std::string &msg) {
+  llvm::errs() << "kilnc: error: " << msg << "\n";
+  return 1;
+}
+
+/// A C identifier from a file name: "out/fashion-mlp.o" -> "fashion_mlp".
+std::string symbolFrom(llvm::StringRef path) {
+  std::string s = llvm::sys::path::stem(path).str();
+  for (char &c : s)
+    if (!isalnum(static_cast<unsigned char>(c)))
+      c = '_';
+  if (s.empty() || isdigit(static_cast<unsigned char>(s[0])))
+    s = "m_" + s;
+  return s;
+}
+
+std::string className(const std::string &symbol) {
+  std::string out;
+  bool upper = true;
+  for (char c : symbol) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper ? toupper(c) : c;
+    upper = false;
+  }
+  return out;
+}
+
+/// Links the object with the runtime into an executable.
+int link(const std::string &object, const std::string &output) {
+  std::vector<std::string> args{KILN_CXX, object, "-o", output,
+                                KILN_MAIN_LIB, KILN_RUNTIME_LIB};
+  for (llvm::StringRef lib : llvm::split(KILN_RUNTIME_LINK_LIBS, ';'))
+    if (!lib.empty())
+      args.push_back(lib.str());
+  args.push_back("-lm");
+  std::vector<llvm::StringRef> refs(args.begin(), args.end());
+  std::string err;
+  int rc = llvm::sys::ExecuteAndWait(KILN_CXX, refs, std::nullopt, {}, 0, 0, &err);
+  if (rc != 0)
+    return fail("linking " + output + " failed" + (err.empty() ? "" : ": " + err));
+  return 0;
+}
+
+} // namespace
+
+int compile(const CompileOptions &o) {
+  auto buffer = llvm::MemoryBuffer::getFile(o.input, /*IsText=*/true);
+  if (!buffer)
+    return fail("cannot read " + o.input + ": " + buffer.getError().message());
+  ModelSpec spec;
+  std::string error;
+  if (!parseModelSpec((*buffer)->getBuffer().str(), o.input, spec, error))
+    return fail(error);
+  if (o.batchSize)
+    spec.batchSize = *o.batchSize;
+
+  DialectRegistry registry;
+  registerDialects(registry);
+  MLIRContext ctx(registry);
+  OwningOpRef<ModuleOp> module = importModel(ctx, spec, o.input, error);
+  if (!module)
+    return fail(error);
+
+  Target target = Target::host();
+  PipelineOptions po;
+  po.vectorBits = o.vectorBits.value_or(target.vectorBits);
+  po.symbol = o.emit == Emit::Executable ? "kiln_model"
+              : !o.symbol.empty()        ? o.symbol
+                                         : symbolFrom(o.output);
+  Stage to = o.compileTo.value_or(Stage::LLVM);
+  PassManager pm(&ctx);
+  populateStages(pm, Stage::Graph, to, po);
+  if (failed(pm.run(*module)))
+    return fail("compilation of " + o.input + " failed (see the diagnostics above)");
+
+  if (o.compileTo) {
+    std::error_code ec;
+    llvm::ToolOutputFile out(o.output.empty() ? "-" : o.output, ec,
+                             llvm::sys::fs::OF_Text);
+    if (ec)
+      return fail("cannot write " + o.output + ": " + ec.message());
+    module->print(out.os());
+    out.keep();
+    return 0;
+  }
+  if (o.output.empty())
+    return fail("no output name: pass -o NAME");
+  if (o.emit == Emit::LLVMIR || o.emit == Emit::Object) {
+    if (!emitObject(*module, target, o.output, o.emit == Emit::LLVMIR, error))
+      return fail(error);
+    if (o.emit == Emit::Object) {
+      llvm::SmallString<256> header(o.output);
+      llvm::sys::path::replace_extension(header, ".h");
+      if (!emitHeader(header.str().str(), po.symbol, className(po.symbol), error))
+        return fail(error);
+    }
+    return 0;
+  }
+  // An executable: a temporary object next to the output, linked, removed.
+  std::string object = o.output + ".kiln-tmp.o";
+  if (!emitObject(*module, target, object, false, error))
+    return fail(error);
+  int rc = link(object, o.output);
+  llvm::sys::fs::remove(object);
+  return rc;
+}
+
+} // namespace kiln

@@ -1,0 +1,28 @@
+//===- Compile.h - kilnc's work: model file to IR, object or executable ---===//
+#ifndef KILN_COMPILER_PIPELINE_COMPILE_H
+#define KILN_COMPILER_PIPELINE_COMPILE_H
+
+#include "compiler/pipeline/Pipeline.h"
+#include <optional>
+#include <string>
+
+namespace kiln {
+
+enum class Emit { Executable, Object, LLVMIR };
+
+struct CompileOptions {
+  std::string input;              // model.json
+  std::string output;             // -o
+  Emit emit = Emit::Executable;
+  std::optional<Stage> compileTo; // print IR after this stage instead
+  std::string symbol;             // exported prefix; default from output name
+  std::optional<int64_t> batchSize;
+  std::optional<int64_t> vectorBits;
+};
+
+/// Runs kilnc. Diagnostics and errors go to stderr; returns the exit code.
+int compile(const CompileOptions &options);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_PIPELINE_COMPILE_H

@@ -1,0 +1,116 @@
+//===- Pipeline.cpp - Kiln's compilation stages ---------------------------===//
+#include "compiler/pipeline/Pipeline.h"
+#include "compiler/Passes.h"
+#include "dialects/Kernel/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+static const char *const kStageNames[] = {"graph",  "autodiff",   "linalg", "kernel",
+                                          "tiled",  "bufferized", "llvm"};
+
+std::optional<Stage> parseStage(llvm::StringRef name) {
+  for (unsigned i = 0; i < std::size(kStageNames); ++i)
+    if (name == kStageNames[i])
+      return static_cast<Stage>(i);
+  return std::nullopt;
+}
+
+llvm::StringRef stageName(Stage s) { return kStageNames[static_cast<int>(s)]; }
+
+std::string stageList() {
+  std::string s;
+  for (const char *n : kStageNames)
+    s += (s.empty() ? "" : ", ") + std::string(n);
+  return s;
+}
+
+/// Upstream passes are added by their registered names: one vocabulary for
+/// kilnc and kiln-opt, and no dependence on each pass's C++ factory.
+static void add(OpPassManager &pm, llvm::StringRef pipeline) {
+  if (failed(parsePassPipeline(pipeline, pm)))
+    llvm::report_fatal_error(llvm::Twine("kiln: bad pipeline: ") + pipeline);
+}
+
+void populateAutodiff(OpPassManager &pm) {
+  add(pm, "kiln-autodiff,canonicalize,cse");
+}
+
+void populateLinalg(OpPassManager &pm) {
+  add(pm, "func.func(nn-to-linalg,optim-to-linalg),canonicalize,cse");
+}
+
+void populateKernel(OpPassManager &pm, const PipelineOptions &o) {
+  add(pm, llvm::formatv("func.func(kernel-form{{vector-bits={0}})", o.vectorBits).str());
+}
+
+void populateTiled(OpPassManager &pm) {
+  add(pm, "func.func(kernel-tile),canonicalize,cse");
+}
+
+void populateBufferized(OpPassManager &pm) {
+  add(pm, "kiln-buffer-abi,"
+          "one-shot-bufferize{unknown-type-conversion=identity-layout-map},"
+          "canonicalize,cse,buffer-deallocation-pipeline,"
+          "convert-bufferization-to-memref,canonicalize,cse");
+}
+
+void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
+  add(pm, "func.func(kernel-lower-vectors,convert-linalg-to-loops),"
+          "canonicalize,cse,"
+          "convert-vector-to-scf{full-unroll=true},lower-affine,"
+          "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+          "convert-vector-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+          "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
+          "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
+          "convert-cf-to-llvm,reconcile-unrealized-casts");
+  add(pm, llvm::formatv("kiln-emit-abi{{symbol={0}},canonicalize", o.symbol).str());
+}
+
+void populateStages(OpPassManager &pm, Stage from, Stage to,
+                    const PipelineOptions &o) {
+  for (int s = static_cast<int>(from) + 1; s <= static_cast<int>(to); ++s) {
+    switch (static_cast<Stage>(s)) {
+    case Stage::Graph:
+      break;
+    case Stage::Autodiff:
+      populateAutodiff(pm);
+      break;
+    case Stage::Linalg:
+      populateLinalg(pm);
+      break;
+    case Stage::Kernel:
+      populateKernel(pm, o);
+      break;
+    case Stage::Tiled:
+      populateTiled(pm);
+      break;
+    case Stage::Bufferized:
+      populateBufferized(pm);
+      break;
+    case Stage::LLVM:
+      populateLLVM(pm, o);
+      break;
+    }
+  }
+}
+
+void registerStagePipelines() {
+  for (int s = static_cast<int>(Stage::Autodiff); s <= static_cast<int>(Stage::LLVM); ++s) {
+    Stage stage = static_cast<Stage>(s);
+    PassPipelineRegistration<>(
+        ("kiln-stage-" + stageName(stage)).str(),
+        ("Kiln's " + stageName(stage) + " stage (from the one before)").str(),
+        [stage](OpPassManager &pm) {
+          populateStages(pm, static_cast<Stage>(static_cast<int>(stage) - 1),
+                         stage, PipelineOptions());
+        });
+  }
+}
+
+} // namespace kiln

@@ -1,0 +1,162 @@
+//===- FormKernels.cpp - Group linalg ops into kernel.group ops -----------===//
+#include "dialects/Kernel/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace kiln::kernel {
+#define GEN_PASS_DEF_KERNELFORMPASS
+#include "dialects/Kernel/Transforms/Passes.h.inc"
+} // namespace kiln::kernel
+
+using namespace mlir;
+using namespace kiln::kernel;
+
+namespace {
+
+/// The largest divisor of `n` that is at most `cap` (so tiles are static).
+int64_t divisorAtMost(int64_t n, int64_t cap) {
+  for (int64_t d = std::min(n, cap); d > 1; --d)
+    if (n % d == 0)
+      return d;
+  return 1;
+}
+
+bool isContraction(Operation *op) {
+  return isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
+             linalg::MatmulTransposeBOp>(op);
+}
+
+/// An all-parallel generic reading `v` with an identity map and writing with
+/// identity maps: it can share `v`'s tiles.
+bool isElementwiseConsumerOf(Operation *user, Value v) {
+  auto g = dyn_cast<linalg::GenericOp>(user);
+  if (!g || g.getNumParallelLoops() != g.getNumLoops() ||
+      g.getNumLoops() != cast<ShapedType>(v.getType()).getRank())
+    return false;
+  for (OpOperand &o : g->getOpOperands())
+    if (o.get() == v && !g.getMatchingIndexingMap(&o).isIdentity())
+      return false;
+  for (OpOperand &o : g.getDpsInitsMutable())
+    if (!g.getMatchingIndexingMap(&o).isIdentity())
+      return false;
+  return true;
+}
+
+struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> roots;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (!op->getParentOfType<GroupOp>() && !isa<linalg::FillOp>(op))
+        roots.push_back(op);
+    });
+    DenseSet<Operation *> taken;
+    for (linalg::LinalgOp root : roots)
+      if (!taken.contains(root))
+        formGroup(root, taken);
+    // Fills not absorbed by a root become their own (trivial) kernels.
+    SmallVector<linalg::FillOp> fills;
+    getOperation().walk([&](linalg::FillOp f) {
+      if (!f->getParentOfType<GroupOp>())
+        fills.push_back(f);
+    });
+    for (linalg::FillOp f : fills)
+      formGroup(f, taken);
+  }
+
+  void formGroup(linalg::LinalgOp root, DenseSet<Operation *> &taken) {
+    SmallVector<Operation *> ops;
+    // The fill that initializes the root, when nothing else reads it.
+    // CSE may have merged equal fills; each group gets its own copy so the
+    // fill is fused into the root's tiles.
+    for (OpOperand &init : root.getDpsInitsMutable())
+      if (auto fill = init.get().getDefiningOp<linalg::FillOp>()) {
+        if (fill->getBlock() != root->getBlock())
+          continue;
+        if (!fill->hasOneUse()) {
+          OpBuilder b(root);
+          fill = cast<linalg::FillOp>(b.clone(*fill));
+          init.set(fill.getResult(0));
+        }
+        ops.push_back(fill);
+      }
+    ops.push_back(root);
+    // The chain of elementwise consumers of the root's single result.
+    Operation *last = root;
+    while (last->getNumResults() == 1 && last->getResult(0).hasOneUse()) {
+      Operation *user = *last->getResult(0).getUsers().begin();
+      if (user->getBlock() != last->getBlock() || taken.contains(user) ||
+          !isElementwiseConsumerOf(user, last->getResult(0)))
+        break;
+      ops.push_back(user);
+      last = user;
+    }
+    for (Operation *op : ops)
+      taken.insert(op);
+
+    SmallVector<int64_t> tile, reduce;
+    schedule(cast<linalg::LinalgOp>(root.getOperation()),
+             cast<linalg::LinalgOp>(last), tile, reduce);
+    bool vectorize = tileVolume(cast<linalg::LinalgOp>(last), tile) <= 65536;
+
+    // The group sits where the last op was: every outside operand of the
+    // chain dominates it and only the last op's results escape.
+    OpBuilder b(last);
+    auto group = b.create<GroupOp>(last->getLoc(), last->getResultTypes(),
+                                   b.getDenseI64ArrayAttr(tile),
+                                   b.getDenseI64ArrayAttr(reduce), vectorize);
+    Block *body = b.createBlock(&group.getBody());
+    b.setInsertionPointToEnd(body);
+    auto yield = b.create<YieldOp>(last->getLoc(), last->getResults());
+    for (auto [from, to] : llvm::zip(last->getResults(), group.getResults()))
+      from.replaceAllUsesExcept(to, yield);
+    for (Operation *op : ops)
+      op->moveBefore(yield);
+  }
+
+  /// Tile sizes over the last op's loops and the root's reduction tiles.
+  void schedule(linalg::LinalgOp root, linalg::LinalgOp last,
+                SmallVectorImpl<int64_t> &tile,
+                SmallVectorImpl<int64_t> &reduce) {
+    Type elem = getElementTypeOrSelf(last->getResult(0).getType());
+    int64_t lanes = std::max<int64_t>(1, vectorBits / elem.getIntOrFloatBitWidth());
+    SmallVector<int64_t> bounds = last.getStaticLoopRanges();
+    auto iters = last.getIteratorTypesArray();
+    tile.assign(bounds.size(), 0);
+    if (isContraction(root) && bounds.size() >= 2) {
+      // A register block: 8 rows by two vectors, reduced one k at a time.
+      tile[0] = divisorAtMost(bounds[0], 8);
+      tile[1] = divisorAtMost(bounds[1], 2 * lanes);
+      reduce.push_back(1);
+      return;
+    }
+    if (isa<linalg::TransposeOp>(last.getOperation())) {
+      for (size_t i = 0; i < bounds.size(); ++i)
+        tile[i] = divisorAtMost(bounds[i], lanes);
+      return;
+    }
+    // Rows of up to four vectors along the innermost parallel loop; outer
+    // parallel loops one at a time; reductions whole.
+    int innermost = -1;
+    for (int i = bounds.size() - 1; i >= 0; --i)
+      if (linalg::isParallelIterator(iters[i])) {
+        innermost = i;
+        break;
+      }
+    for (int i = 0; i < (int)bounds.size(); ++i)
+      if (linalg::isParallelIterator(iters[i]))
+        tile[i] = i == innermost ? divisorAtMost(bounds[i], 4 * lanes) : 1;
+  }
+
+  int64_t tileVolume(linalg::LinalgOp last, ArrayRef<int64_t> tile) {
+    int64_t v = 1;
+    for (auto [b, t] : llvm::zip(last.getStaticLoopRanges(), tile))
+      v *= t ? t : b;
+    return v;
+  }
+};
+
+} // namespace

@@ -1,0 +1,47 @@
+//===- Passes.td - kernel dialect passes -----------------------------------===//
+#ifndef KILN_KERNEL_PASSES
+#define KILN_KERNEL_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
+  let summary = "Group linalg ops into kernel.group ops with a schedule";
+  let description = [{
+    Each contraction (matmul) or other linalg op roots a group; a root
+    absorbs the `linalg.fill` that initializes it and the chain of
+    elementwise ops that consume its result alone (bias add, activation), so
+    dense + bias + activation becomes one loop nest. The schedule comes from
+    the target's vector width: register tiles for contractions, vector-width
+    row tiles for elementwise ops; tile sizes always divide the loop bounds,
+    so every tile is static.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Width of the target's vector registers in bits (512: AVX-512, 256: AVX2)">,
+  ];
+  let dependentDialects = ["kiln::kernel::KernelDialect"];
+}
+
+def KernelTilePass : Pass<"kernel-tile", "mlir::func::FuncOp"> {
+  let summary = "Tile, fuse and vectorize each kernel.group by its schedule, then dissolve it";
+  let description = [{
+    Tiles the group's last op by `tile` and fuses the group's producers into
+    the tile loops, tiles the root contraction's reduction by `reduce`, and
+    vectorizes every linalg op of the group when `vectorize` is set. Ops that
+    cannot be vectorized stay scalar. The group's body then replaces it.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+                           "mlir::tensor::TensorDialect", "mlir::affine::AffineDialect"];
+}
+
+def KernelLowerVectorsPass : Pass<"kernel-lower-vectors", "mlir::func::FuncOp"> {
+  let summary = "Hoist and lower the vector ops of kernels after bufferization";
+  let description = [{
+    On memrefs: hoists loop-invariant transfers (the matmul accumulator out of
+    the reduction loop), lowers vector.contract to outer products (FMAs with
+    broadcast operands) and transfers to rank-1 loads and stores.
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect", "mlir::memref::MemRefDialect"];
+}
+
+#endif // KILN_KERNEL_PASSES

@@ -1,0 +1,148 @@
+//===- TileKernels.cpp - Apply each kernel.group's schedule ----------------===//
+#include "dialects/Kernel/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace kiln::kernel {
+#define GEN_PASS_DEF_KERNELTILEPASS
+#include "dialects/Kernel/Transforms/Passes.h.inc"
+} // namespace kiln::kernel
+
+using namespace mlir;
+using namespace kiln::kernel;
+
+namespace {
+
+SmallVector<OpFoldResult> foldResults(OpBuilder &b, ArrayRef<int64_t> sizes) {
+  return llvm::map_to_vector(sizes, [&](int64_t s) -> OpFoldResult {
+    return b.getIndexAttr(s);
+  });
+}
+
+bool isContraction(Operation *op) {
+  return isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
+             linalg::MatmulTransposeBOp>(op);
+}
+
+/// Erases ops of `block` whose results are unused, last first.
+void eraseDead(RewriterBase &rewriter, Block &block) {
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
+    if (!op.hasTrait<OpTrait::IsTerminator>() && op.use_empty() &&
+        isPure(&op))
+      rewriter.eraseOp(&op);
+}
+
+/// Tiles the group's last op and fuses the group's producers into the loops.
+LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
+                          TilingInterface last) {
+  if (llvm::all_of(group.getTileSizes(), [](int64_t s) { return s == 0; }))
+    return success();
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(
+      foldResults(rewriter, group.getTileSizes()));
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer, bool) {
+        bool inside = group->isProperAncestor(producer.getOwner());
+        return std::make_tuple(inside, false);
+      });
+  rewriter.setInsertionPoint(last);
+  FailureOr<scf::SCFTileAndFuseResult> tiled =
+      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, last, options);
+  if (failed(tiled))
+    return last->emitError("kernel-tile: cannot tile this op");
+  for (auto [orig, repl] : tiled->replacements)
+    rewriter.replaceAllUsesWith(orig, repl);
+  return success();
+}
+
+/// Tiles the reduction loops of the group's contraction.
+LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
+  if (group.getReduceSizes().empty())
+    return success();
+  SmallVector<linalg::LinalgOp> contractions;
+  group.walk([&](linalg::LinalgOp op) {
+    if (isContraction(op))
+      contractions.push_back(op);
+  });
+  for (linalg::LinalgOp op : contractions) {
+    SmallVector<int64_t> sizes(op.getNumLoops(), 0);
+    unsigned r = 0;
+    for (auto [i, it] : llvm::enumerate(op.getIteratorTypesArray()))
+      if (linalg::isReductionIterator(it) && r < group.getReduceSizes().size())
+        sizes[i] = group.getReduceSizes()[r++];
+    scf::SCFTilingOptions options;
+    options.setTileSizes(foldResults(rewriter, sizes));
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(tiled))
+      return op->emitError("kernel-tile: cannot tile the reduction");
+    rewriter.replaceOp(op, tiled->replacements);
+  }
+  return success();
+}
+
+/// Vectorizes the group's linalg ops (static tiles); others stay scalar.
+void vectorizeAll(RewriterBase &rewriter, GroupOp group) {
+  SmallVector<linalg::LinalgOp> ops;
+  group.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+  for (linalg::LinalgOp op : ops) {
+    if (failed(linalg::vectorizeOpPrecondition(op)))
+      continue;
+    rewriter.setInsertionPoint(op);
+    (void)linalg::vectorize(rewriter, op);
+  }
+  RewritePatternSet patterns(group.getContext());
+  vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+  vector::populateVectorReductionToContractPatterns(patterns);
+  tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+  vector::TransferReadOp::getCanonicalizationPatterns(patterns,
+                                                      group.getContext());
+  vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
+                                                       group.getContext());
+  linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
+  (void)applyPatternsAndFoldGreedily(group, std::move(patterns));
+}
+
+/// Replaces the group by its body.
+void dissolve(RewriterBase &rewriter, GroupOp group) {
+  Block &body = group.getBody().front();
+  auto yield = cast<YieldOp>(body.getTerminator());
+  SmallVector<Value> results(yield.getValues());
+  rewriter.eraseOp(yield);
+  rewriter.inlineBlockBefore(&body, group);
+  rewriter.replaceOp(group, results);
+}
+
+struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
+  void runOnOperation() override {
+    SmallVector<GroupOp> groups;
+    getOperation().walk([&](GroupOp g) { groups.push_back(g); });
+    IRRewriter rewriter(&getContext());
+    for (GroupOp group : groups) {
+      auto yield = cast<YieldOp>(group.getBody().front().getTerminator());
+      Operation *last = yield.getValues().empty()
+                            ? nullptr
+                            : yield.getValues()[0].getDefiningOp();
+      if (auto tileable = dyn_cast_or_null<TilingInterface>(last)) {
+        if (failed(tileAndFuse(rewriter, group, tileable)) ||
+            failed(tileReduction(rewriter, group)))
+          return signalPassFailure();
+        eraseDead(rewriter, group.getBody().front());
+      }
+      if (group.getVectorize())
+        vectorizeAll(rewriter, group);
+      dissolve(rewriter, group);
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,56 @@
+//===- LinalgBuilders.h - Small builders for linalg on tensors -------------===//
+//
+// Shared by the nn VJP rules and the nn-to-linalg lowering, so a layer's
+// forward and backward are written in the same vocabulary.
+//
+#ifndef KILN_DIALECTS_NN_IR_LINALGBUILDERS_H
+#define KILN_DIALECTS_NN_IR_LINALGBUILDERS_H
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace kiln {
+
+using ScalarFn = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// A float constant of `type` (a float type).
+mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                       double value);
+/// tensor.empty + linalg.fill.
+mlir::Value filled(mlir::OpBuilder &b, mlir::Location loc,
+                   mlir::RankedTensorType type, double value);
+/// a[M,K] * b[K,N].
+mlir::Value matmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
+                   mlir::Value bm);
+/// a[K,M]ᵀ * b[K,N].
+mlir::Value matmulTransposeA(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value a, mlir::Value bm);
+/// x[M,N] -> [N,M].
+mlir::Value transpose2d(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+/// Elementwise map over same-shaped operands; a 0-d tensor operand is
+/// broadcast. The result has the shape of `inputs[0]`.
+mlir::Value mapElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::ValueRange inputs, mlir::Type resultElem,
+                           ScalarFn fn);
+/// x[B,N] combined with row vector v[N] by `fn`.
+mlir::Value mapWithRow(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       mlir::Value v, ScalarFn fn);
+/// x[B,N] combined with column vector v[B] by `fn`.
+mlir::Value mapWithColumn(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value x, mlir::Value v, ScalarFn fn);
+/// Reduces x[B,N] over axis 0 (-> [N]) or axis 1 (-> [B]) with `combine`
+/// starting from `init`.
+mlir::Value reduce2d(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                     unsigned axis, double init, ScalarFn combine);
+/// Sum of all elements of x -> tensor<elem>.
+mlir::Value sumAll(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+/// Scales by a 0-d tensor times a constant: x * s[] * c.
+mlir::Value scaleBy(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                    mlir::Value scalarTensor, double c);
+/// Row-wise stable softmax of x[B,N].
+mlir::Value softmaxRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+
+} // namespace kiln
+
+#endif // KILN_DIALECTS_NN_IR_LINALGBUILDERS_H

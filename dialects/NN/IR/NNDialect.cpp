@@ -1,0 +1,87 @@
+//===- NNDialect.cpp - nn dialect registration and verifiers ---------------===//
+#include "dialects/NN/IR/NNDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace kiln::nn;
+
+#include "dialects/NN/IR/NNDialect.cpp.inc"
+#include "dialects/NN/IR/DifferentiableOpInterface.cpp.inc"
+
+void NNDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/NN/IR/NNOps.cpp.inc"
+      >();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/NN/IR/NNOps.cpp.inc"
+
+static std::string shapeStr(ShapedType t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+LogicalResult DenseOp::verify() {
+  auto x = getInput().getType(), w = getWeight().getType();
+  auto y = getResult().getType();
+  if (x.getRank() != 2 || w.getRank() != 2 || y.getRank() != 2)
+    return emitOpError("expects rank-2 input, weight and result, got ")
+           << x << ", " << w << ", " << y;
+  if (x.getElementType() != w.getElementType() ||
+      x.getElementType() != y.getElementType())
+    return emitOpError("expects one element type, got ")
+           << x << ", " << w << ", " << y;
+  if (x.getDimSize(1) != w.getDimSize(1))
+    return emitOpError("input features ")
+           << x.getDimSize(1) << " do not match weight [out, in] = "
+           << shapeStr(w);
+  if (y.getDimSize(0) != x.getDimSize(0) || y.getDimSize(1) != w.getDimSize(0))
+    return emitOpError("result ") << y << " should be [" << x.getDimSize(0)
+                                  << ", " << w.getDimSize(0) << "]";
+  if (auto b = getBias()) {
+    auto bt = cast<RankedTensorType>(b.getType());
+    if (bt.getRank() != 1 || bt.getDimSize(0) != w.getDimSize(0) ||
+        bt.getElementType() != x.getElementType())
+      return emitOpError("bias ") << bt << " should be [" << w.getDimSize(0)
+                                  << "] of " << x.getElementType();
+  }
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto in = getInput().getType(), out = getResult().getType();
+  if (!in.hasStaticShape() || !out.hasStaticShape())
+    return emitOpError("expects static shapes");
+  if (in.getNumElements() != out.getNumElements())
+    return emitOpError("cannot reshape ")
+           << in.getNumElements() << " elements into " << out;
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("changes the element type");
+  return success();
+}
+
+LogicalResult MSELossOp::verify() {
+  if (getResult().getType().getElementType() !=
+      getPrediction().getType().getElementType())
+    return emitOpError("result element type differs from the prediction's");
+  return success();
+}
+
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  auto logits = getLogits().getType();
+  auto labels = getLabels().getType();
+  if (logits.getRank() != 2)
+    return emitOpError("expects logits [batch, classes], got ") << logits;
+  if (labels.getRank() != 1 || labels.getDimSize(0) != logits.getDimSize(0))
+    return emitOpError("expects labels [") << logits.getDimSize(0)
+                                           << "], got " << labels;
+  if (getResult().getType().getElementType() != logits.getElementType())
+    return emitOpError("result element type differs from the logits'");
+  return success();
+}

@@ -1,0 +1,126 @@
+//===- NNOps.td - nn dialect operations ------------------------------------===//
+#ifndef KILN_NN_OPS
+#define KILN_NN_OPS
+
+include "dialects/NN/IR/NNBase.td"
+include "dialects/NN/IR/DifferentiableOpInterface.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def NN_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def NN_Scalar : 0DTensorOf<[AnyFloat]>;
+
+class NN_DiffOp<string mnemonic, list<Trait> traits = []>
+    : NN_Op<mnemonic, !listconcat(traits,
+        [Pure, DeclareOpInterfaceMethods<DifferentiableOpInterface>])>;
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+def NN_DenseOp : NN_DiffOp<"dense"> {
+  let summary = "Fully connected layer: input x weightᵀ (+ bias)";
+  let description = [{
+    `result[b, o] = sum_i input[b, i] * weight[o, i] + bias[o]`. The weight
+    has PyTorch's `Linear` layout `[out, in]`; the bias is optional.
+
+    ```mlir
+    %y = nn.dense %x, %w, %b : (tensor<64x784xf32>, tensor<512x784xf32>,
+                                tensor<512xf32>) -> tensor<64x512xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
+                       Optional<NN_FloatTensor>:$bias);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_ReshapeOp : NN_DiffOp<"reshape"> {
+  let summary = "Reshape to the result type (same element count); flatten is a reshape";
+  let description = [{
+    ```mlir
+    %f = nn.reshape %x : tensor<64x28x28xf32> -> tensor<64x784xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Activations (elementwise, except softmax over the last axis)
+//===----------------------------------------------------------------------===//
+
+class NN_ActivationOp<string mnemonic, string summaryText, string example>
+    : NN_DiffOp<mnemonic, [SameOperandsAndResultType]> {
+  let summary = summaryText;
+  let description = "```mlir\n" # example # "\n```";
+  let arguments = (ins NN_FloatTensor:$input);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def NN_ReluOp : NN_ActivationOp<"relu", "max(x, 0)",
+    "%y = nn.relu %x : tensor<64x512xf32>">;
+def NN_SigmoidOp : NN_ActivationOp<"sigmoid", "1 / (1 + exp(-x))",
+    "%y = nn.sigmoid %x : tensor<64x512xf32>">;
+def NN_TanhOp : NN_ActivationOp<"tanh", "tanh(x)",
+    "%y = nn.tanh %x : tensor<64x512xf32>">;
+def NN_SoftmaxOp : NN_ActivationOp<"softmax",
+    "exp(x) / sum(exp(x)) over the last axis, computed stably",
+    "%p = nn.softmax %logits : tensor<64x10xf32>">;
+
+def NN_LeakyReluOp : NN_DiffOp<"leaky_relu", [SameOperandsAndResultType]> {
+  let summary = "x if x > 0, alpha * x otherwise";
+  let description = [{
+    ```mlir
+    %y = nn.leaky_relu %x {alpha = 0.01} : tensor<64x512xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input,
+                       DefaultValuedAttr<F64Attr, "0.01">:$alpha);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Losses (reduce to a scalar: the mean, as PyTorch's default reduction)
+//===----------------------------------------------------------------------===//
+
+def NN_MSELossOp : NN_DiffOp<"mse_loss", [AllTypesMatch<["prediction", "target"]>]> {
+  let summary = "Mean squared error over all elements";
+  let description = [{
+    ```mlir
+    %l = nn.mse_loss %pred, %target : tensor<32x1xf32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$prediction, NN_FloatTensor:$target);
+  let results = (outs NN_Scalar:$result);
+  let assemblyFormat = "$prediction `,` $target attr-dict `:` type($prediction) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def NN_SoftmaxCrossEntropyOp : NN_DiffOp<"softmax_cross_entropy"> {
+  let summary = "Softmax of logits, then cross-entropy with class labels, mean over the batch";
+  let description = [{
+    `mean_b(logsumexp(logits[b, :]) - logits[b, labels[b]])`, as PyTorch's
+    `CrossEntropyLoss`. Labels are integer class indices.
+
+    ```mlir
+    %l = nn.softmax_cross_entropy %logits, %labels
+        : tensor<64x10xf32>, tensor<64xi32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$logits, RankedTensorOf<[AnySignlessInteger]>:$labels);
+  let results = (outs NN_Scalar:$result);
+  let assemblyFormat = [{
+    $logits `,` $labels attr-dict `:` type($logits) `,` type($labels) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // KILN_NN_OPS

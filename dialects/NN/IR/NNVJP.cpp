@@ -1,0 +1,152 @@
+//===- NNVJP.cpp - Vector-Jacobian products of the nn ops -----------------===//
+//
+// Each rule is written with the shared linalg builders on tensors; autodiff
+// calls them in reverse program order and sums cotangents of reused values.
+//
+#include "dialects/NN/IR/LinalgBuilders.h"
+#include "dialects/NN/IR/NNDialect.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::nn;
+
+static Type elemOf(Value v) {
+  return cast<ShapedType>(v.getType()).getElementType();
+}
+
+SmallVector<Value> DenseOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  Location loc = getLoc();
+  Value dy = grads[0];
+  // dx = dy * W; dW = dyᵀ * x (PyTorch's [out, in] layout); db = Σ_batch dy.
+  SmallVector<Value> out{matmul(b, loc, dy, getWeight()),
+                         matmulTransposeA(b, loc, dy, getInput())};
+  if (getBias())
+    out.push_back(reduce2d(b, loc, dy, 0, 0.0,
+                           [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                             return nb.create<arith::AddFOp>(nl, a[0], a[1]);
+                           }));
+  return out;
+}
+
+SmallVector<Value> ReshapeOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {b.create<ReshapeOp>(getLoc(), getInput().getType(), grads[0])};
+}
+
+SmallVector<Value> ReluOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  Type t = elemOf(getResult());
+  return {mapElementwise(
+      b, getLoc(), {grads[0], getResult()}, t,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value zero = floatConst(nb, l, t, 0.0);
+        Value pos = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT,
+                                             a[1], zero);
+        return nb.create<arith::SelectOp>(l, pos, a[0], zero);
+      })};
+}
+
+SmallVector<Value> LeakyReluOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  Type t = elemOf(getResult());
+  double alpha = getAlpha().convertToDouble();
+  return {mapElementwise(
+      b, getLoc(), {grads[0], getInput()}, t,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value zero = floatConst(nb, l, t, 0.0);
+        Value pos = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT,
+                                             a[1], zero);
+        Value neg = nb.create<arith::MulFOp>(l, a[0],
+                                             floatConst(nb, l, t, alpha));
+        return nb.create<arith::SelectOp>(l, pos, a[0], neg);
+      })};
+}
+
+SmallVector<Value> SigmoidOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  Type t = elemOf(getResult());
+  return {mapElementwise(
+      b, getLoc(), {grads[0], getResult()}, t,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value one = floatConst(nb, l, t, 1.0);
+        Value oneMinus = nb.create<arith::SubFOp>(l, one, a[1]);
+        Value d = nb.create<arith::MulFOp>(l, a[1], oneMinus);
+        return nb.create<arith::MulFOp>(l, a[0], d);
+      })};
+}
+
+SmallVector<Value> TanhOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  Type t = elemOf(getResult());
+  return {mapElementwise(
+      b, getLoc(), {grads[0], getResult()}, t,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value one = floatConst(nb, l, t, 1.0);
+        Value sq = nb.create<arith::MulFOp>(l, a[1], a[1]);
+        Value d = nb.create<arith::SubFOp>(l, one, sq);
+        return nb.create<arith::MulFOp>(l, a[0], d);
+      })};
+}
+
+SmallVector<Value> SoftmaxOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  Location loc = getLoc();
+  Value y = getResult(), dy = grads[0];
+  // dx = y * (dy - Σ_j dy_j y_j), row by row.
+  Value prod = mapElementwise(
+      b, loc, {dy, y}, elemOf(y),
+      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        return nb.create<arith::MulFOp>(l, a[0], a[1]);
+      });
+  Value dot = reduce2d(b, loc, prod, 1, 0.0,
+                       [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                         return nb.create<arith::AddFOp>(l, a[0], a[1]);
+                       });
+  Value centered = mapWithColumn(
+      b, loc, dy, dot, [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        return nb.create<arith::SubFOp>(l, a[0], a[1]);
+      });
+  return {mapElementwise(b, loc, {centered, y}, elemOf(y),
+                         [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                           return nb.create<arith::MulFOp>(l, a[0], a[1]);
+                         })};
+}
+
+SmallVector<Value> MSELossOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  Location loc = getLoc();
+  auto pt = getPrediction().getType();
+  Type t = pt.getElementType();
+  // d pred = 2 (pred - target) / N * g; d target = -d pred.
+  Value diff = mapElementwise(
+      b, loc, {getPrediction(), getTarget()}, t,
+      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        return nb.create<arith::SubFOp>(l, a[0], a[1]);
+      });
+  Value dp = scaleBy(b, loc, diff, grads[0], 2.0 / pt.getNumElements());
+  Value dt = mapElementwise(b, loc, {dp}, t,
+                            [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                              return nb.create<arith::NegFOp>(l, a[0]);
+                            });
+  return {dp, dt};
+}
+
+SmallVector<Value> SoftmaxCrossEntropyOp::buildVJP(OpBuilder &b,
+                                                   ValueRange grads) {
+  Location loc = getLoc();
+  auto lt = getLogits().getType();
+  Type t = lt.getElementType();
+  // d logits = (softmax(logits) - onehot(labels)) / batch * g.
+  Value p = softmaxRows(b, loc, getLogits());
+  Value shifted = b.create<linalg::GenericOp>(
+      loc, TypeRange{lt}, ValueRange{p, getLabels()},
+      ValueRange{b.create<tensor::EmptyOp>(loc, lt.getShape(), t)},
+      ArrayRef<AffineMap>{
+          b.getMultiDimIdentityMap(2),
+          AffineMap::get(2, 0, b.getAffineDimExpr(0)),
+          b.getMultiDimIdentityMap(2)},
+      SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value cls = nb.create<linalg::IndexOp>(l, 1);
+        Value lbl = nb.create<arith::IndexCastOp>(l, nb.getIndexType(), a[1]);
+        Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
+                                             cls, lbl);
+        Value one = floatConst(nb, l, t, 1.0), zero = floatConst(nb, l, t, 0.0);
+        Value oh = nb.create<arith::SelectOp>(l, hit, one, zero);
+        nb.create<linalg::YieldOp>(l, Value(nb.create<arith::SubFOp>(l, a[0], oh)));
+      }).getResult(0);
+  return {scaleBy(b, loc, shifted, grads[0], 1.0 / lt.getDimSize(0)), Value()};
+}

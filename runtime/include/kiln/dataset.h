@@ -1,0 +1,61 @@
+//===- dataset.h - In-memory training and test data -----------------------===//
+//
+// Data is loaded whole into float32 (inputs) and int32 labels or float32
+// targets, checked against the manifest once, then only indexed.
+// Formats: IDX (raw or gzip) and numeric CSV; layouts are in docs/abi.md.
+//
+#ifndef KILN_DATASET_H
+#define KILN_DATASET_H
+
+#include "kiln/manifest.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+struct Dataset {
+  std::string source;   // the file(s) it came from, for messages
+  int64_t numSamples = 0;
+  int64_t sampleSize = 0; // floats per sample
+  int64_t targetSize = 0; // floats per regression target, 0 for labels
+  std::vector<float> inputs;   // [numSamples, sampleSize]
+  std::vector<int32_t> labels; // [numSamples] when classification
+  std::vector<float> targets;  // [numSamples, targetSize] when regression
+
+  bool hasLabels() const { return targetSize == 0; }
+};
+
+struct DataSplits {
+  Dataset train;
+  std::optional<Dataset> test; // absent for a single CSV file
+};
+
+/// `path` is a directory holding IDX files (train-images-idx3-ubyte[.gz],
+/// train-labels-idx1-ubyte[.gz], t10k-...) or train.csv [+ test.csv], or a
+/// single CSV file. The result matches the manifest (sizes, label range).
+DataSplits loadData(const std::string &path, const Manifest &manifest);
+
+/// The test split alone (for eval): t10k-* or test.csv in a directory, or
+/// all of a single CSV file.
+Dataset loadTestData(const std::string &path, const Manifest &manifest);
+
+/// An IDX images file (uint8, scaled to [0, 1]) and its labels file.
+Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath);
+
+/// A numeric CSV: optional header row, inputs then the target column(s).
+Dataset loadCsv(const std::string &path, const Manifest &manifest);
+
+/// Throws unless `data` fits the manifest: sample size, target size and
+/// every label in [0, num_classes).
+void checkDataset(const Dataset &data, const Manifest &manifest);
+
+/// Moves the last `count` samples into a new Dataset (the validation split
+/// is taken from the end, before any shuffling).
+Dataset splitTail(Dataset &data, int64_t count);
+
+} // namespace kiln
+
+#endif // KILN_DATASET_H

@@ -1,0 +1,127 @@
+//===- cli.cpp - Subcommand dispatch, usage texts and exit statuses -------===//
+#include "kiln/cli.h"
+
+#include "commands.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <new>
+
+namespace kiln {
+namespace {
+
+struct Command {
+  const char *name;
+  const char *synopsis;
+  const char *summary;
+  std::vector<OptionSpec> options;
+  int (*run)(const kiln_model_api &, const Options &);
+};
+
+const char *dataHelp = "a directory of IDX files "
+                       "(train-images-idx3-ubyte[.gz], ...) or of "
+                       "train.csv [+ test.csv], or one CSV file";
+
+const std::vector<Command> &commands() {
+  static const std::vector<Command> table = {
+      {"train",
+       "--data DIR [options]",
+       "Train the model, print per-epoch and test metrics.",
+       {{"data", "DIR", dataHelp},
+        {"epochs", "N", "number of epochs (default: from the model)"},
+        {"batch-size", "N", "must equal the compiled batch size"},
+        {"lr", "X", "learning rate (default: from the model)"},
+        {"seed", "N", "seed of initialization and shuffling"},
+        {"steps", "N", "stop after N optimizer steps"},
+        {"no-shuffle", nullptr, "keep the file order"},
+        {"validation-split", "F",
+         "hold out this fraction from the end of the training set"},
+        {"load", "FILE", "start from these weights (and optimizer state)"},
+        {"save", "FILE", "write a safetensors checkpoint after training"},
+        {"metrics-json", "FILE", "write history and test metrics as JSON"}},
+       runTrain},
+      {"eval",
+       "--load FILE --data DIR [options]",
+       "Evaluate a checkpoint on the test split (all of a single CSV file).",
+       {{"load", "FILE", "safetensors checkpoint"},
+        {"data", "DIR", dataHelp},
+        {"metrics-json", "FILE", "write the test metrics as JSON"}},
+       runEval},
+      {"predict",
+       "--load FILE --input X.npy",
+       "Print one line per sample: class probabilities or output values.",
+       {{"load", "FILE", "safetensors checkpoint"},
+        {"input", "X.npy",
+         "float32 or uint8 (scaled by 1/255) array [n, input...] or one "
+         "sample"}},
+       runPredict},
+      {"info",
+       "",
+       "Describe the model: layers, parameters, loss, optimizer, batch.",
+       {},
+       runInfo},
+  };
+  return table;
+}
+
+std::string commandUsage(const std::string &program, const Command &command) {
+  return fmt::format("usage: {} {} {}\n\n{}\n\n{}", program, command.name,
+                     command.synopsis, command.summary,
+                     formatOptionHelp(command.options));
+}
+
+std::string topUsage(const std::string &program) {
+  std::string text = fmt::format(
+      "usage: {} <command> [options]\n\nA neural network compiled by "
+      "Kiln.\n\ncommands:\n",
+      program);
+  for (const Command &command : commands())
+    text += fmt::format("  {:<8} {}\n", command.name, command.summary);
+  text += fmt::format("\nRun '{} <command> --help' for its options.\n",
+                      program);
+  return text;
+}
+
+} // namespace
+
+int runCli(const kiln_model_api &api, int argc, char **argv) {
+  std::string program = argc > 0 ? argv[0] : "model";
+  program = program.substr(program.find_last_of('/') + 1);
+  const Command *command = nullptr;
+  try {
+    if (argc < 2)
+      throw UsageError("missing command");
+    std::string name = argv[1];
+    if (name == "--help" || name == "-h" || name == "help") {
+      fmt::print("{}", topUsage(program));
+      return 0;
+    }
+    for (const Command &candidate : commands())
+      if (name == candidate.name)
+        command = &candidate;
+    if (!command)
+      throw UsageError(fmt::format("unknown command '{}'", name));
+    Options options = parseOptions(command->options, argc, argv, 2);
+    if (options.has("help")) {
+      fmt::print("{}", commandUsage(program, *command));
+      return 0;
+    }
+    return command->run(api, options);
+  } catch (const UsageError &e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "error: {}\n\n{}", e.what(),
+               command ? commandUsage(program, *command) : topUsage(program));
+    return 2;
+  } catch (const std::bad_alloc &) {
+    std::fflush(stdout);
+    fmt::print(stderr, "error: out of memory\n");
+    return 1;
+  } catch (const std::exception &e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
+  }
+}
+
+} // namespace kiln

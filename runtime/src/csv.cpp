@@ -1,0 +1,120 @@
+//===- csv.cpp - Numeric CSV datasets -------------------------------------===//
+//
+// Comma-separated numbers, one sample per line; the first row is a header
+// when any of its cells is not a number. Inputs come first, then the label
+// (classification) or the prod(output_shape) targets (regression).
+//
+#include "kiln/dataset.h"
+
+#include "kiln/file_io.h"
+#include "support.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace kiln {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' ||
+                           text.back() == '\r'))
+    text.remove_suffix(1);
+  return text;
+}
+
+void splitCells(std::string_view line, std::vector<std::string_view> &cells) {
+  cells.clear();
+  for (;;) {
+    size_t comma = line.find(',');
+    cells.push_back(trim(line.substr(0, comma)));
+    if (comma == std::string_view::npos)
+      return;
+    line.remove_prefix(comma + 1);
+  }
+}
+
+/// from_chars is locale-independent, unlike strtod. NaN and infinity are
+/// refused: one of them would poison every weight it touches.
+bool parseNumber(std::string_view cell, double &value) {
+  if (!cell.empty() && cell.front() == '+')
+    cell.remove_prefix(1);
+  const char *end = cell.data() + cell.size();
+  auto [ptr, ec] = std::from_chars(cell.data(), end, value);
+  return ec == std::errc() && ptr == end && !cell.empty() &&
+         std::isfinite(value);
+}
+
+bool isNumericRow(const std::vector<std::string_view> &cells) {
+  double value;
+  for (std::string_view cell : cells)
+    if (!parseNumber(cell, value))
+      return false;
+  return true;
+}
+
+} // namespace
+
+Dataset loadCsv(const std::string &path, const Manifest &manifest) {
+  std::vector<uint8_t> bytes = readFileDecompressed(path);
+  std::string_view text(reinterpret_cast<const char *>(bytes.data()),
+                        bytes.size());
+  const bool classification = manifest.isClassification();
+  const int64_t numInputs = manifest.inputSize();
+  const int64_t numTargets = classification ? 1 : manifest.outputSize();
+  const size_t numColumns = size_t(numInputs + numTargets);
+  const std::string layout =
+      classification ? fmt::format("{} inputs + 1 label", numInputs)
+                     : fmt::format("{} inputs + {} targets", numInputs,
+                                   numTargets);
+
+  Dataset data;
+  data.source = path;
+  data.sampleSize = numInputs;
+  data.targetSize = classification ? 0 : numTargets;
+  std::vector<std::string_view> cells;
+  bool firstRow = true;
+  for (int64_t lineNo = 1; !text.empty(); ++lineNo) {
+    size_t newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size()
+                                                         : newline + 1);
+    if (trim(line).empty())
+      continue;
+    splitCells(line, cells);
+    if (std::exchange(firstRow, false) && !isNumericRow(cells)) {
+      if (cells.size() != numColumns)
+        fail("{} line {}: the header has {} columns, expected {} ({})", path,
+             lineNo, cells.size(), numColumns, layout);
+      continue;
+    }
+    if (cells.size() != numColumns)
+      fail("{} line {}: expected {} columns ({}), got {}", path, lineNo,
+           numColumns, layout, cells.size());
+    for (size_t column = 0; column < numColumns; ++column) {
+      double value;
+      if (!parseNumber(cells[column], value))
+        fail("{} line {}, column {}: '{}' is not a number", path, lineNo,
+             column + 1, cells[column]);
+      if (column < size_t(numInputs))
+        data.inputs.push_back(float(value));
+      else if (!classification)
+        data.targets.push_back(float(value));
+      else if (value != std::floor(value))
+        fail("{} line {}, column {}: label {} is not an integer", path,
+             lineNo, column + 1, cells[column]);
+      else if (value < 0 || value >= double(manifest.numClasses))
+        fail("{} line {}, column {}: label {} is out of range [0, {})", path,
+             lineNo, column + 1, cells[column], manifest.numClasses);
+      else
+        data.labels.push_back(int32_t(value));
+    }
+    ++data.numSamples;
+  }
+  if (data.numSamples == 0)
+    fail("{}: no data rows", path);
+  return data;
+}
+
+} // namespace kiln

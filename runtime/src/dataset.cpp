@@ -1,0 +1,133 @@
+//===- dataset.cpp - Locate, load and check training/test data ------------===//
+#include "kiln/dataset.h"
+
+#include "support.h"
+
+#include <sys/stat.h>
+
+namespace kiln {
+namespace {
+
+bool isDirectory(const std::string &path) {
+  struct stat info;
+  return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+}
+
+bool exists(const std::string &path) {
+  struct stat info;
+  return ::stat(path.c_str(), &info) == 0;
+}
+
+/// `dir/name` or `dir/name.gz`, whichever exists (the loader looks at the
+/// content, not the suffix); empty when neither does.
+std::string findFile(const std::string &dir, const std::string &name) {
+  for (std::string candidate : {dir + "/" + name, dir + "/" + name + ".gz"})
+    if (exists(candidate))
+      return candidate;
+  return "";
+}
+
+/// The images file `prefix`-images-idx3-ubyte and its labels, if present.
+std::optional<Dataset> loadIdxSplit(const std::string &dir,
+                                    const std::string &prefix) {
+  std::string images = findFile(dir, prefix + "-images-idx3-ubyte");
+  if (images.empty())
+    return std::nullopt;
+  std::string labelsName = prefix + "-labels-idx1-ubyte";
+  std::string labels = findFile(dir, labelsName);
+  if (labels.empty())
+    fail("data: '{}' exists but '{}/{}[.gz]' does not", images, dir,
+         labelsName);
+  return loadIdx(images, labels);
+}
+
+/// The train or test split of a data directory, if present.
+std::optional<Dataset> loadDirSplit(const std::string &dir,
+                                    const Manifest &manifest, bool test) {
+  std::string csv = dir + (test ? "/test.csv" : "/train.csv");
+  if (exists(csv))
+    return loadCsv(csv, manifest);
+  return loadIdxSplit(dir, test ? "t10k" : "train");
+}
+
+} // namespace
+
+DataSplits loadData(const std::string &path, const Manifest &manifest) {
+  DataSplits splits;
+  if (!isDirectory(path)) {
+    if (!exists(path))
+      fail("data: '{}' does not exist", path);
+    splits.train = loadCsv(path, manifest);
+  } else if (std::optional<Dataset> train =
+                 loadDirSplit(path, manifest, false)) {
+    splits.train = std::move(*train);
+    splits.test = loadDirSplit(path, manifest, true);
+  } else {
+    fail("data: '{}' has neither train.csv nor "
+         "train-images-idx3-ubyte[.gz] with train-labels-idx1-ubyte[.gz]",
+         path);
+  }
+  checkDataset(splits.train, manifest);
+  if (splits.test)
+    checkDataset(*splits.test, manifest);
+  return splits;
+}
+
+Dataset loadTestData(const std::string &path, const Manifest &manifest) {
+  std::optional<Dataset> test;
+  if (!isDirectory(path)) {
+    if (!exists(path))
+      fail("data: '{}' does not exist", path);
+    test = loadCsv(path, manifest);
+  } else {
+    test = loadDirSplit(path, manifest, true);
+    if (!test)
+      fail("data: '{}' has no test split (test.csv or "
+           "t10k-images-idx3-ubyte[.gz] with t10k-labels-idx1-ubyte[.gz])",
+           path);
+  }
+  checkDataset(*test, manifest);
+  return std::move(*test);
+}
+
+void checkDataset(const Dataset &data, const Manifest &manifest) {
+  if (data.sampleSize != manifest.inputSize())
+    fail("{}: samples have {} values but model '{}' expects input shape {} "
+         "({} values)",
+         data.source, data.sampleSize, manifest.name,
+         formatShape(manifest.inputShape), manifest.inputSize());
+  if (manifest.isClassification() != data.hasLabels())
+    fail("{}: holds {} but model '{}' is trained with loss {}", data.source,
+         data.hasLabels() ? "class labels" : "regression targets",
+         manifest.name, lossName(manifest.loss));
+  if (!data.hasLabels() && data.targetSize != manifest.outputSize())
+    fail("{}: targets have {} values but model '{}' has output shape {}",
+         data.source, data.targetSize, manifest.name,
+         formatShape(manifest.outputShape));
+  for (size_t i = 0; i < data.labels.size(); ++i)
+    if (data.labels[i] < 0 || data.labels[i] >= manifest.numClasses)
+      fail("{}: label {} at index {} is out of range [0, {})", data.source,
+           data.labels[i], i, manifest.numClasses);
+}
+
+Dataset splitTail(Dataset &data, int64_t count) {
+  Dataset tail;
+  tail.source = data.source + " (validation split)";
+  tail.numSamples = count;
+  tail.sampleSize = data.sampleSize;
+  tail.targetSize = data.targetSize;
+  int64_t keep = data.numSamples - count;
+  auto moveTail = [keep](auto &from, auto &to, int64_t width) {
+    to.assign(from.begin() + keep * width, from.end());
+    from.resize(keep * width);
+  };
+  moveTail(data.inputs, tail.inputs, data.sampleSize);
+  if (data.hasLabels())
+    moveTail(data.labels, tail.labels, 1);
+  else
+    moveTail(data.targets, tail.targets, data.targetSize);
+  data.numSamples = keep;
+  return tail;
+}
+
+} // namespace kiln

@@ -1,0 +1,89 @@
+//===- metrics.cpp - Loss and quality metrics computed by the runtime -----===//
+//
+// Sums are accumulated in double so that 60000-sample means do not drift.
+//
+#include "kiln/metrics.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace kiln {
+
+int64_t argmax(const float *values, int64_t count) {
+  return std::max_element(values, values + count) - values;
+}
+
+Metrics classificationMetrics(const float *probs, const int32_t *labels,
+                              int64_t numSamples, int64_t numClasses) {
+  double lossSum = 0;
+  int64_t correct = 0;
+  for (int64_t i = 0; i < numSamples; ++i) {
+    const float *row = probs + i * numClasses;
+    lossSum -= std::log(std::max(double(row[labels[i]]), 1e-12));
+    correct += argmax(row, numClasses) == labels[i];
+  }
+  Metrics metrics;
+  metrics.loss = numSamples ? lossSum / double(numSamples) : 0;
+  metrics.accuracy = numSamples ? double(correct) / double(numSamples) : 0;
+  return metrics;
+}
+
+Metrics regressionMetrics(const float *predictions, const float *targets,
+                          int64_t numSamples, int64_t width) {
+  double squared = 0, absolute = 0;
+  std::vector<double> mean(width, 0.0), residual(width, 0.0),
+      total(width, 0.0);
+  for (int64_t i = 0; i < numSamples * width; ++i)
+    mean[i % width] += targets[i];
+  for (double &m : mean)
+    m /= double(std::max<int64_t>(numSamples, 1));
+  for (int64_t i = 0; i < numSamples * width; ++i) {
+    double error = double(predictions[i]) - double(targets[i]);
+    double spread = double(targets[i]) - mean[i % width];
+    squared += error * error;
+    absolute += std::fabs(error);
+    residual[i % width] += error * error;
+    total[i % width] += spread * spread;
+  }
+  // R² per output, averaged (scikit-learn's default). A constant target
+  // scores 1 when predicted exactly and 0 otherwise, as in scikit-learn.
+  double r2 = 0;
+  for (int64_t j = 0; j < width; ++j)
+    r2 += total[j] > 0 ? 1 - residual[j] / total[j]
+                       : (residual[j] == 0 ? 1.0 : 0.0);
+  double count = double(std::max<int64_t>(numSamples * width, 1));
+  Metrics metrics;
+  metrics.loss = squared / count;
+  metrics.mae = absolute / count;
+  metrics.rmse = std::sqrt(metrics.loss);
+  metrics.r2 = r2 / double(width);
+  return metrics;
+}
+
+Metrics evaluate(const Model &model, const Dataset &data) {
+  int64_t width = model.getManifest().outputSize();
+  std::vector<float> outputs(data.numSamples * width);
+  model.predict(data.inputs.data(), data.numSamples, outputs.data());
+  if (data.hasLabels())
+    return classificationMetrics(outputs.data(), data.labels.data(),
+                                 data.numSamples, width);
+  return regressionMetrics(outputs.data(), data.targets.data(),
+                           data.numSamples, width);
+}
+
+std::string formatMetrics(const Metrics &metrics, const std::string &prefix) {
+  std::string text = fmt::format("{}loss {:.4f}", prefix, metrics.loss);
+  auto append = [&](const char *name, const std::optional<double> &value) {
+    if (value)
+      text += fmt::format(" {}{} {:.4f}", prefix, name, *value);
+  };
+  append("accuracy", metrics.accuracy);
+  append("mae", metrics.mae);
+  append("rmse", metrics.rmse);
+  append("r2", metrics.r2);
+  return text;
+}
+
+} // namespace kiln

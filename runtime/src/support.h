@@ -1,0 +1,35 @@
+//===- support.h - Helpers shared by the runtime's sources (not public) ---===//
+#ifndef KILN_SRC_SUPPORT_H
+#define KILN_SRC_SUPPORT_H
+
+#include "kiln/error.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <utility>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+// Safetensors, NPY '<f4' and the ABI's buffers are little-endian; the
+// runtime copies them as they are.
+#error "the Kiln runtime requires a little-endian target"
+#endif
+
+namespace kiln {
+
+template <typename... Args>
+[[noreturn]] void fail(fmt::format_string<Args...> format, Args &&...args) {
+  throw Error(fmt::format(format, std::forward<Args>(args)...));
+}
+
+/// a * b for element and byte counts read from files, which may be hostile.
+inline int64_t checkedMul(int64_t a, int64_t b, const char *what) {
+  int64_t result;
+  if (__builtin_mul_overflow(a, b, &result))
+    fail("{}: size overflows ({} * {})", what, a, b);
+  return result;
+}
+
+} // namespace kiln
+
+#endif // KILN_SRC_SUPPORT_H

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Kiln needs to build, test and run its demo. Idempotent.
+set -euo pipefail
+pkgs=(cmake ninja-build ccache g++ clang-19 lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
+      libfmt-dev nlohmann-json3-dev zlib1g-dev libgtest-dev python3 dataset-fashion-mnist)
+if [ "${1:-}" = "--bench" ]; then pkgs+=(python3-torch python3-numpy libopenblas0-openmp); fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "kiln: installing ${missing[*]}"
+SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,17 @@
+# lit configuration for Kiln's IR tests.
+import os
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "Kiln"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".json"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "unit", "e2e", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.add_tool_substitutions(
+    ["kiln-opt", "kilnc", "FileCheck", "not", "split-file"],
+    [config.kiln_tools_dir, config.llvm_tools_dir])
+config.substitutions.append(("%examples", os.path.join(config.kiln_src_root, "examples")))

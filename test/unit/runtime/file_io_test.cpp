@@ -1,0 +1,147 @@
+//===- file_io_test.cpp - gunzip and atomic writes ------------------------===//
+#include "kiln/file_io.h"
+#include "test_support.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace kiln {
+namespace {
+
+using testing::ElementsAre;
+using testing::HasSubstr;
+using test::errorOf;
+
+std::string asString(const std::vector<uint8_t> &bytes) {
+  return std::string(bytes.begin(), bytes.end());
+}
+
+TEST(Gunzip, DetectsGzipByContentNotName) {
+  test::TempDir dir;
+  std::string text(100000, 'k');
+  test::writeFile(dir.path("plain.gz"), text);
+  test::writeFile(dir.path("packed"), test::gzip(text));
+  EXPECT_EQ(asString(readFileDecompressed(dir.path("plain.gz"))), text);
+  EXPECT_EQ(asString(readFileDecompressed(dir.path("packed"))), text);
+}
+
+TEST(Gunzip, AcceptsConcatenatedMembers) {
+  std::string packed = test::gzip("abc") + test::gzip("def");
+  std::vector<uint8_t> out =
+      gunzip(reinterpret_cast<const uint8_t *>(packed.data()), packed.size(),
+             "x");
+  EXPECT_EQ(asString(out), "abcdef");
+}
+
+TEST(Gunzip, RejectsTruncatedAndCorruptData) {
+  test::TempDir dir;
+  std::string packed = test::gzip(std::string(5000, 'z') + "tail");
+  test::writeFile(dir.path("truncated"), packed.substr(0, packed.size() / 2));
+  EXPECT_THAT(errorOf([&] { readFileDecompressed(dir.path("truncated")); }),
+              HasSubstr("truncated gzip data"));
+  std::string corrupt = packed;
+  for (size_t i = 12; i < corrupt.size() - 8; ++i)
+    corrupt[i] ^= 0x5a;
+  test::writeFile(dir.path("corrupt"), corrupt);
+  EXPECT_THAT(errorOf([&] { readFileDecompressed(dir.path("corrupt")); }),
+              HasSubstr(dir.path("corrupt") + ": corrupt gzip data"));
+  test::writeFile(dir.path("trailing"), packed + "junk");
+  EXPECT_THAT(errorOf([&] { readFileDecompressed(dir.path("trailing")); }),
+              HasSubstr("unexpected data after the gzip stream"));
+}
+
+TEST(ReadFile, NamesTheMissingPath) {
+  EXPECT_THAT(errorOf([] { readFile("/nonexistent/kiln-file"); }),
+              HasSubstr("cannot open '/nonexistent/kiln-file'"));
+  EXPECT_THAT(errorOf([] { readFile("/tmp"); }),
+              HasSubstr("not a regular file"));
+}
+
+TEST(AtomicFile, ReplacesTheTargetOnCommit) {
+  test::TempDir dir;
+  std::string target = dir.path("out.txt");
+  test::writeFile(target, "old");
+  writeFileAtomic(target, "new contents");
+  EXPECT_EQ(test::readText(target), "new contents");
+  EXPECT_THAT(test::listDir(dir.getPath()), ElementsAre("out.txt"));
+}
+
+TEST(AtomicFile, AbandonedWriteKeepsTheOriginal) {
+  test::TempDir dir;
+  std::string target = dir.path("out.txt");
+  test::writeFile(target, "old");
+  {
+    AtomicFile file(target);
+    file.write("partial", 7);
+    // An exception here (e.g. a failing tensor copy) skips commit().
+  }
+  EXPECT_EQ(test::readText(target), "old");
+  EXPECT_THAT(test::listDir(dir.getPath()), ElementsAre("out.txt"));
+}
+
+TEST(AtomicFile, FailedWriteKeepsTheOriginal) {
+  test::TempDir dir;
+  std::string target = dir.path("out.txt");
+  test::writeFile(target, "old");
+  // A file size limit makes write() fail with EFBIG, like a full disk.
+  struct rlimit saved;
+  getrlimit(RLIMIT_FSIZE, &saved);
+  auto savedHandler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limit = saved;
+  limit.rlim_cur = 4096;
+  setrlimit(RLIMIT_FSIZE, &limit);
+  std::string message =
+      errorOf([&] { writeFileAtomic(target, std::string(100000, 'x')); });
+  setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, savedHandler);
+  EXPECT_THAT(message, HasSubstr("cannot write '" + target + "'"));
+  EXPECT_EQ(test::readText(target), "old");
+  EXPECT_THAT(test::listDir(dir.getPath()), ElementsAre("out.txt"));
+}
+
+TEST(AtomicFile, FailedRenameRemovesTheTemporary) {
+  test::TempDir dir;
+  std::string target = dir.path("taken");
+  ASSERT_EQ(mkdir(target.c_str(), 0755), 0);
+  test::writeFile(target + "/inside", "x"); // a non-empty directory
+  EXPECT_THAT(errorOf([&] { writeFileAtomic(target, "data"); }),
+              HasSubstr("rename"));
+  EXPECT_THAT(test::listDir(dir.getPath()), ElementsAre("taken"));
+}
+
+TEST(AtomicFile, UnwritableLocationIsNamed) {
+  test::TempDir dir;
+  std::string missing = dir.path("no-such-dir/ckpt.safetensors");
+  EXPECT_THAT(errorOf([&] { writeFileAtomic(missing, "data"); }),
+              HasSubstr("cannot write '" + missing + "'"));
+  EXPECT_THAT(errorOf([&] { checkWritableLocation(missing); }),
+              HasSubstr("directory '" + dir.path("no-such-dir") +
+                        "' does not exist"));
+  EXPECT_THAT(errorOf([&] { checkWritableLocation(dir.getPath()); }),
+              HasSubstr("it is a directory"));
+  EXPECT_EQ(errorOf([&] { checkWritableLocation(dir.path("new.json")); }),
+            "");
+}
+
+TEST(AtomicFile, ReadOnlyDirectoryKeepsTheOriginal) {
+  if (geteuid() == 0)
+    GTEST_SKIP() << "root ignores directory permissions";
+  test::TempDir dir;
+  std::string sub = dir.path("locked");
+  ASSERT_EQ(mkdir(sub.c_str(), 0755), 0);
+  test::writeFile(sub + "/out.txt", "old");
+  chmod(sub.c_str(), 0555);
+  std::string message =
+      errorOf([&] { writeFileAtomic(sub + "/out.txt", "new"); });
+  chmod(sub.c_str(), 0755);
+  EXPECT_THAT(message, HasSubstr("cannot write '" + sub + "/out.txt'"));
+  EXPECT_EQ(test::readText(sub + "/out.txt"), "old");
+}
+
+} // namespace
+} // namespace kiln

@@ -1,0 +1,65 @@
+//===- kilnc.cpp - Kiln's compiler driver: options in, compile() out ------===//
+#include "compiler/pipeline/Compile.h"
+#include "compiler/pipeline/InitAll.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::OptionCategory cat("kilnc options");
+  cl::opt<std::string> input(cl::Positional, cl::desc("<model.json>"),
+                             cl::Required, cl::cat(cat));
+  cl::opt<std::string> output("o", cl::desc("Output file"),
+                              cl::value_desc("NAME"), cl::cat(cat));
+  cl::opt<kiln::Emit> emit(
+      "emit", cl::desc("What to write"), cl::init(kiln::Emit::Executable),
+      cl::values(clEnumValN(kiln::Emit::Executable, "exe",
+                            "an executable that trains, evaluates and predicts"),
+                 clEnumValN(kiln::Emit::Object, "obj",
+                            "an object file plus a C++ header NAME.h"),
+                 clEnumValN(kiln::Emit::LLVMIR, "llvm-ir", "optimized LLVM IR")),
+      cl::cat(cat));
+  cl::opt<std::string> compileTo(
+      "compile-to",
+      cl::desc("Print the IR after this stage and stop: " + kiln::stageList()),
+      cl::value_desc("stage"), cl::cat(cat));
+  cl::opt<std::string> symbol(
+      "name", cl::desc("Prefix of the exported symbols (--emit=obj)"),
+      cl::cat(cat));
+  cl::opt<int64_t> batch("batch-size",
+                         cl::desc("Override the model's training batch size"),
+                         cl::init(0), cl::cat(cat));
+  cl::opt<int64_t> vectorBits(
+      "vector-bits", cl::desc("Vector width for schedules (default: the host's)"),
+      cl::init(0), cl::cat(cat));
+  cl::HideUnrelatedOptions(cat);
+  cl::ParseCommandLineOptions(argc, argv, "Kiln: compiles neural networks to native code\n");
+
+  kiln::CompileOptions o;
+  o.input = input;
+  o.output = output;
+  o.emit = emit;
+  o.symbol = symbol;
+  if (!compileTo.empty()) {
+    o.compileTo = kiln::parseStage(compileTo);
+    if (!o.compileTo) {
+      llvm::errs() << "kilnc: error: unknown stage '" << compileTo
+                   << "' (expected one of: " << kiln::stageList() << ")\n";
+      return 2;
+    }
+  }
+  if (batch < 0 || vectorBits < 0) {
+    llvm::errs() << "kilnc: error: --batch-size and --vector-bits must be positive\n";
+    return 2;
+  }
+  if (batch)
+    o.batchSize = batch;
+  if (vectorBits)
+    o.vectorBits = vectorBits;
+  kiln::registerPasses();
+  return kiln::compile(o);
+}
