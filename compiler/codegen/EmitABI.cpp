@@ -64,7 +64,11 @@ struct EmitABIPass : kiln::impl::EmitABIPassBase<EmitABIPass> {
       Block *entry = trainFn.addEntryBlock(b);
       b.setInsertionPointToStart(entry);
       SmallVector<Value> args = loadPointers(b, loc, entry->getArgument(0), params);
-      args.append(loadPointers(b, loc, entry->getArgument(1), state));
+      // The array is parameter-major (abi.h); train_step takes slot-major.
+      SmallVector<Value> states = loadPointers(b, loc, entry->getArgument(1), state);
+      for (int64_t s = 0; s < slots.getInt(); ++s)
+        for (int64_t i = 0; i < params; ++i)
+          args.push_back(states[i * slots.getInt() + s]);
       args.append(entry->getArguments().begin() + 2, entry->getArguments().end());
       auto call = b.create<LLVM::CallOp>(loc, train, args);
       b.create<LLVM::ReturnOp>(loc, call.getResult());

@@ -42,9 +42,11 @@ Json toJson(const EpochRecord &record) {
                {"train_loss", record.trainLoss}};
   if (record.trainAccuracy)
     json["train_accuracy"] = *record.trainAccuracy;
-  if (record.validation)
-    for (const auto &[name, value] : toJson(*record.validation).items())
+  if (record.validation) {
+    Json validation = toJson(*record.validation);
+    for (const auto &[name, value] : validation.items())
       json["val_" + name] = value;
+  }
   json["seconds"] = record.seconds;
   json["samples_per_second"] = record.samplesPerSecond;
   return json;
