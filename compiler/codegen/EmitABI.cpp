@@ -70,8 +70,16 @@ struct EmitABIPass : kiln::impl::EmitABIPassBase<EmitABIPass> {
         for (int64_t i = 0; i < params; ++i)
           args.push_back(states[i * slots.getInt() + s]);
       args.append(entry->getArguments().begin() + 2, entry->getArguments().end());
-      auto call = b.create<LLVM::CallOp>(loc, train, args);
-      b.create<LLVM::ReturnOp>(loc, call.getResult());
+      // The ABI speaks f32 for lr and loss; models in f64 (gradient checks)
+      // convert at the boundary.
+      Value &lr = args[args.size() - 2];
+      Type lrType = train.getFunctionType().getParamType(args.size() - 2);
+      if (lrType != f32)
+        lr = b.create<LLVM::FPExtOp>(loc, lrType, lr);
+      Value loss = b.create<LLVM::CallOp>(loc, train, args).getResult();
+      if (loss.getType() != f32)
+        loss = b.create<LLVM::FPTruncOp>(loc, f32, loss);
+      b.create<LLVM::ReturnOp>(loc, loss);
     }
 
     // <sym>_forward(params**, x*, out*).

@@ -33,8 +33,8 @@ const Tensor *findTensor(const SafetensorsFile &file, const std::string &path,
 int64_t parseStep(const SafetensorsFile &file, const std::string &path) {
   const std::string &text = file.metadata.at("step");
   int64_t step = -1;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
-                                   step);
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), step);
   if (ec != std::errc() || end != text.data() + text.size() || step < 0)
     fail("{}: metadata step '{}' is not a non-negative integer", path, text);
   return step;
@@ -69,8 +69,8 @@ bool loadCheckpoint(Model &model, const std::string &path) {
   for (const ParamSpec &param : manifest.params) {
     const Tensor *tensor = findTensor(file, path, param.name, param.shape);
     if (!tensor)
-      fail("{}: missing tensor '{}' (shape {}) of model '{}'", path,
-           param.name, formatShape(param.shape), manifest.name);
+      fail("{}: missing tensor '{}' (shape {}) of model '{}'", path, param.name,
+           formatShape(param.shape), manifest.name);
     weights.push_back(tensor);
   }
   for (const auto &[name, tensor] : file.tensors) {

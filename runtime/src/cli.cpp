@@ -78,8 +78,8 @@ std::string topUsage(const std::string &program) {
       program);
   for (const Command &command : commands())
     text += fmt::format("  {:<8} {}\n", command.name, command.summary);
-  text += fmt::format("\nRun '{} <command> --help' for its options.\n",
-                      program);
+  text +=
+      fmt::format("\nRun '{} <command> --help' for its options.\n", program);
   return text;
 }
 

@@ -19,8 +19,8 @@ const std::string &Options::require(const std::string &name) const {
 int64_t Options::getInt(const std::string &name, int64_t min) const {
   const std::string &text = require(name);
   int64_t value;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
-                                   value);
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < min)
     throw UsageError(fmt::format(
         "--{} expects an integer of at least {}, got '{}'", name, min, text));
@@ -30,8 +30,8 @@ int64_t Options::getInt(const std::string &name, int64_t min) const {
 uint64_t Options::getUnsigned(const std::string &name) const {
   const std::string &text = require(name);
   uint64_t value;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
-                                   value);
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size())
     throw UsageError(fmt::format(
         "--{} expects a non-negative integer, got '{}'", name, text));
@@ -41,8 +41,8 @@ uint64_t Options::getUnsigned(const std::string &name) const {
 double Options::getDouble(const std::string &name) const {
   const std::string &text = require(name);
   double value;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
-                                   value);
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() ||
       !std::isfinite(value))
     throw UsageError(
@@ -69,8 +69,9 @@ Options parseOptions(const std::vector<OptionSpec> &specs, int argc,
       value = name.substr(equals + 1);
       name.resize(equals);
     }
-    auto spec = std::find_if(specs.begin(), specs.end(),
-                             [&](const OptionSpec &s) { return s.name == name; });
+    auto spec =
+        std::find_if(specs.begin(), specs.end(),
+                     [&](const OptionSpec &s) { return s.name == name; });
     if (spec == specs.end())
       throw UsageError(fmt::format("unknown option '--{}'", name));
     if (!spec->valueName && inlineValue)

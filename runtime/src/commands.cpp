@@ -75,13 +75,13 @@ TrainOptions readTrainOptions(const Options &options,
                               const Manifest &manifest) {
   TrainOptions settings;
   settings.epochs = options.has("epochs") ? options.getInt("epochs", 1)
-                                       : manifest.training.epochs;
+                                          : manifest.training.epochs;
   settings.lr = float(options.has("lr") ? options.getDouble("lr")
-                                     : manifest.optimizer.lr);
+                                        : manifest.optimizer.lr);
   if (!(settings.lr > 0))
     throw UsageError("--lr must be positive");
   settings.seed = options.has("seed") ? options.getUnsigned("seed")
-                                   : manifest.training.seed;
+                                      : manifest.training.seed;
   settings.maxSteps = options.has("steps") ? options.getInt("steps", 1) : 0;
   settings.shuffle = manifest.training.shuffle && !options.has("no-shuffle");
   settings.trainAccuracy =
@@ -104,8 +104,8 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   if (options.has("batch-size") &&
       options.getInt("batch-size", 1) != manifest.batchSize)
     fail("model '{}' was compiled for batch size {}; the training step is "
-         "specialized to it, so recompile the model with batch size {} to "
-         "train with that",
+         "specialized to it, so recompile with `kilnc --batch-size {}` to "
+         "train with that batch size",
          manifest.name, manifest.batchSize, options.getInt("batch-size", 1));
   // Fail now rather than after hours of training.
   for (const char *output : {"save", "metrics-json"})
@@ -118,24 +118,26 @@ int runTrain(const kiln_model_api &api, const Options &options) {
     validation = splitTail(data.train, count);
   int64_t batchesPerEpoch = data.train.numSamples / manifest.batchSize;
   if (settings.maxSteps > 0 && !options.has("epochs") && batchesPerEpoch > 0)
-    settings.epochs = (settings.maxSteps + batchesPerEpoch - 1) / batchesPerEpoch;
+    settings.epochs =
+        (settings.maxSteps + batchesPerEpoch - 1) / batchesPerEpoch;
 
   if (options.has("load"))
     loadWeights(model, options.require("load"));
   else
     model.init(settings.seed);
-  fmt::print("training {}: {} samples{}, batch {}, {} epochs, lr {}\n",
+  fmt::print("training {}: {} samples{}, batch {}, {} epoch{}, lr {}\n",
              manifest.name, data.train.numSamples,
              validation ? fmt::format(" ({} more held out for validation)",
                                       validation->numSamples)
                         : "",
-             manifest.batchSize, settings.epochs, settings.lr);
+             manifest.batchSize, settings.epochs,
+             settings.epochs == 1 ? "" : "s", settings.lr);
   std::fflush(stdout);
 
   ProgressPrinter progress(stderr, stdout, ::isatty(STDERR_FILENO));
-  TrainResult result = train(model, data.train,
-                             validation ? &*validation : nullptr, settings,
-                             &progress);
+  TrainResult result =
+      train(model, data.train, validation ? &*validation : nullptr, settings,
+            &progress);
   if (options.has("save")) {
     saveCheckpoint(model, options.require("save"));
     fmt::print("saved {} (step {})\n", options.require("save"),

@@ -18,8 +18,8 @@ namespace {
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
     text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' ||
-                           text.back() == '\r'))
+  while (!text.empty() &&
+         (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
     text.remove_suffix(1);
   return text;
 }
@@ -65,9 +65,9 @@ Dataset loadCsv(const std::string &path, const Manifest &manifest) {
   const int64_t numTargets = classification ? 1 : manifest.outputSize();
   const size_t numColumns = size_t(numInputs + numTargets);
   const std::string layout =
-      classification ? fmt::format("{} inputs + 1 label", numInputs)
-                     : fmt::format("{} inputs + {} targets", numInputs,
-                                   numTargets);
+      classification
+          ? fmt::format("{} inputs + 1 label", numInputs)
+          : fmt::format("{} inputs + {} targets", numInputs, numTargets);
 
   Dataset data;
   data.source = path;
@@ -102,8 +102,8 @@ Dataset loadCsv(const std::string &path, const Manifest &manifest) {
       else if (!classification)
         data.targets.push_back(float(value));
       else if (value != std::floor(value))
-        fail("{} line {}, column {}: label {} is not an integer", path,
-             lineNo, column + 1, cells[column]);
+        fail("{} line {}, column {}: label {} is not an integer", path, lineNo,
+             column + 1, cells[column]);
       else if (value < 0 || value >= double(manifest.numClasses))
         fail("{} line {}, column {}: label {} is out of range [0, {})", path,
              lineNo, column + 1, cells[column], manifest.numClasses);

@@ -68,12 +68,15 @@ std::vector<uint8_t> gunzip(const uint8_t *data, size_t size,
   z_stream stream{};
   if (inflateInit2(&stream, 15 + 16) != Z_OK) // 16: expect a gzip wrapper
     fail("{}: cannot initialize zlib", name);
-  // The trailer's ISIZE (size mod 2^32) is a good first guess for the output.
-  size_t guess = size >= 4 ? size_t(data[size - 4]) |
-                                 size_t(data[size - 3]) << 8 |
-                                 size_t(data[size - 2]) << 16 |
-                                 size_t(data[size - 1]) << 24
-                           : 0;
+  // The trailer's ISIZE (size mod 2^32) is a good first guess for the
+  // output, but in a damaged file it is noise: deflate never expands more
+  // than 1032-fold, so cap it there rather than allocate gigabytes.
+  size_t guess = size >= 4
+                     ? size_t(data[size - 4]) | size_t(data[size - 3]) << 8 |
+                           size_t(data[size - 2]) << 16 |
+                           size_t(data[size - 1]) << 24
+                     : 0;
+  guess = std::min(guess, size * 1032);
   std::vector<uint8_t> out(std::max<size_t>(guess, 1 << 16));
   size_t inDone = 0, outDone = 0;
   for (;;) {
@@ -120,8 +123,7 @@ std::vector<uint8_t> gunzip(const uint8_t *data, size_t size,
 AtomicFile::AtomicFile(std::string path)
     : path(std::move(path)),
       tempPath(this->path + ".tmp-" + std::to_string(::getpid())) {
-  fd = ::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-              0644);
+  fd = ::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     fail("cannot write '{}': {} (creating '{}')", this->path, errnoText(),
          tempPath);

@@ -64,8 +64,8 @@ Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath) {
     fail("{}: a labels file must have rank 1, got rank {}", labelsPath,
          labels.dims.size());
   if (images.dims[0] != labels.dims[0])
-    fail("{} has {} samples but {} has {} labels", imagesPath,
-         images.dims[0], labelsPath, labels.dims[0]);
+    fail("{} has {} samples but {} has {} labels", imagesPath, images.dims[0],
+         labelsPath, labels.dims[0]);
 
   Dataset data;
   data.source = imagesPath;

@@ -37,8 +37,8 @@ int64_t Manifest::numParamElements() const {
 }
 
 bool Manifest::hasMetric(std::string_view metric) const {
-  return std::find(training.metrics.begin(), training.metrics.end(),
-                   metric) != training.metrics.end();
+  return std::find(training.metrics.begin(), training.metrics.end(), metric) !=
+         training.metrics.end();
 }
 
 namespace {
@@ -118,8 +118,7 @@ public:
     const Json &array = getArray(key);
     Shape shape;
     for (size_t i = 0; i < array.size(); ++i)
-      shape.push_back(
-          toInt(array[i], fmt::format("{}[{}]", path(key), i), 1));
+      shape.push_back(toInt(array[i], fmt::format("{}[{}]", path(key), i), 1));
     shapeSize(shape); // rejects overflowing shapes up front
     return shape;
   }
@@ -147,8 +146,7 @@ private:
                        int64_t min) {
     if (!value.is_number_integer() ||
         (value.is_number_unsigned() &&
-         value.get<uint64_t>() >
-             uint64_t(std::numeric_limits<int64_t>::max())))
+         value.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())))
       fail("manifest: field '{}' must be an integer, got {}", path,
            value.dump());
     int64_t result = value.get<int64_t>();
@@ -225,11 +223,9 @@ OptimizerSpec parseOptimizer(const ObjectReader &reader) {
 TrainingDefaults parseTraining(const ObjectReader &reader, int64_t batchSize) {
   TrainingDefaults training;
   training.epochs = reader.getInt("epochs", 1);
-  if (reader.has("batch_size") &&
-      reader.getInt("batch_size", 1) != batchSize)
+  if (reader.has("batch_size") && reader.getInt("batch_size", 1) != batchSize)
     fail("manifest: '{}' ({}) differs from the compiled batch_size ({})",
-         reader.path("batch_size"), reader.getInt("batch_size", 1),
-         batchSize);
+         reader.path("batch_size"), reader.getInt("batch_size", 1), batchSize);
   if (reader.has("metrics"))
     training.metrics = reader.getStrings("metrics");
   if (reader.has("validation_split")) {

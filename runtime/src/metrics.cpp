@@ -33,8 +33,7 @@ Metrics classificationMetrics(const float *probs, const int32_t *labels,
 Metrics regressionMetrics(const float *predictions, const float *targets,
                           int64_t numSamples, int64_t width) {
   double squared = 0, absolute = 0;
-  std::vector<double> mean(width, 0.0), residual(width, 0.0),
-      total(width, 0.0);
+  std::vector<double> mean(width, 0.0), residual(width, 0.0), total(width, 0.0);
   for (int64_t i = 0; i < numSamples * width; ++i)
     mean[i % width] += targets[i];
   for (double &m : mean)
@@ -69,8 +68,8 @@ Metrics evaluate(const Model &model, const Dataset &data) {
   if (data.hasLabels())
     return classificationMetrics(outputs.data(), data.labels.data(),
                                  data.numSamples, width);
-  return regressionMetrics(outputs.data(), data.targets.data(),
-                           data.numSamples, width);
+  return regressionMetrics(outputs.data(), data.targets.data(), data.numSamples,
+                           width);
 }
 
 std::string formatMetrics(const Metrics &metrics, const std::string &prefix) {

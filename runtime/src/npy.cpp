@@ -53,8 +53,8 @@ Shape parseShape(std::string_view value, const std::string &path) {
   while (!(items = skipSpaces(items)).empty()) {
     int64_t dim = 0;
     size_t digits = 0;
-    for (; digits < items.size() && items[digits] >= '0' &&
-           items[digits] <= '9';
+    for (;
+         digits < items.size() && items[digits] >= '0' && items[digits] <= '9';
          ++digits)
       dim = checkedMul(dim, 10, "NPY shape") + (items[digits] - '0');
     if (digits == 0)
@@ -86,9 +86,9 @@ NpyArray readNpy(const std::string &path) {
   if (dataStart > bytes.size())
     fail("{}: NPY header length {} exceeds the file size ({} bytes)", path,
          headerLength, bytes.size());
-  std::string_view header(
-      reinterpret_cast<const char *>(bytes.data()) + 8 + lengthBytes,
-      headerLength);
+  std::string_view header(reinterpret_cast<const char *>(bytes.data()) + 8 +
+                              lengthBytes,
+                          headerLength);
 
   std::string descr = parseString(valueOf(header, "descr", path), path);
   bool isFloat = descr == "<f4";

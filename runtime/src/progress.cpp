@@ -34,9 +34,9 @@ ProgressPrinter::ProgressPrinter(std::FILE *barStream, std::FILE *lineStream,
 
 void ProgressPrinter::epochBegin(int64_t epoch, int64_t numEpochs,
                                  int64_t numSamples) {
-  this->epoch = epoch;
-  this->numEpochs = numEpochs;
-  this->numSamples = numSamples;
+  barEpoch = epoch;
+  barNumEpochs = numEpochs;
+  barNumSamples = numSamples;
   epochStart = lastDraw = Clock::now();
 }
 
@@ -50,18 +50,18 @@ void ProgressPrinter::batchEnd(int64_t samplesDone, double meanLoss) {
   lastDraw = now;
   double elapsed = std::chrono::duration<double>(now - epochStart).count();
   double rate = elapsed > 0 ? double(samplesDone) / elapsed : 0;
-  double fraction = double(samplesDone) / double(numSamples);
+  double fraction = double(samplesDone) / double(barNumSamples);
   constexpr int width = 30;
   int filled = int(fraction * width);
   std::string bar(filled, '=');
   if (filled < width)
     bar += '>' + std::string(width - filled - 1, ' ');
-  double eta = rate > 0 ? double(numSamples - samplesDone) / rate : 0;
+  double eta = rate > 0 ? double(barNumSamples - samplesDone) / rate : 0;
   fmt::print(barStream,
              "\r\033[Kepoch {}/{} [{}] {:3.0f}% {:.0f} samples/s ETA {} "
              "loss {:.4f}",
-             epoch, numEpochs, bar, fraction * 100, rate, formatDuration(eta),
-             meanLoss);
+             barEpoch, barNumEpochs, bar, fraction * 100, rate,
+             formatDuration(eta), meanLoss);
   std::fflush(barStream);
   barShown = true;
 }

@@ -42,12 +42,11 @@ Entry parseEntry(const std::string &path, const std::string &name,
       fail("{}: tensor '{}': bad shape {}", path, name, shape->dump());
     entry.shape.push_back(dim.get<int64_t>());
     if (__builtin_mul_overflow(bytes, dim.get<uint64_t>(), &bytes))
-      fail("{}: tensor '{}': shape {} is too large", path, name,
-           shape->dump());
+      fail("{}: tensor '{}': shape {} is too large", path, name, shape->dump());
   }
   auto offsets = value.find("data_offsets");
-  if (offsets == value.end() || !offsets->is_array() ||
-      offsets->size() != 2 || !(*offsets)[0].is_number_unsigned() ||
+  if (offsets == value.end() || !offsets->is_array() || offsets->size() != 2 ||
+      !(*offsets)[0].is_number_unsigned() ||
       !(*offsets)[1].is_number_unsigned())
     fail("{}: tensor '{}': data_offsets must be [begin, end]", path, name);
   entry.begin = (*offsets)[0].get<uint64_t>();
@@ -59,8 +58,7 @@ Entry parseEntry(const std::string &path, const std::string &name,
   if (entry.end - entry.begin != bytes)
     fail("{}: tensor '{}': shape {} needs {} bytes but data_offsets cover "
          "{}",
-         path, name, formatShape(entry.shape), bytes,
-         entry.end - entry.begin);
+         path, name, formatShape(entry.shape), bytes, entry.end - entry.begin);
   return entry;
 }
 

@@ -67,16 +67,14 @@ double rate(int64_t samples, double seconds) {
 }
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
 } // namespace
 
-TrainResult train(Model &model, const Dataset &data,
-                  const Dataset *validation, const TrainOptions &options,
-                  TrainObserver *observer) {
+TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
+                  const TrainOptions &options, TrainObserver *observer) {
   TrainObserver silent;
   if (!observer)
     observer = &silent;
@@ -89,9 +87,8 @@ TrainResult train(Model &model, const Dataset &data,
 
   BatchAssembler batch(data, batchSize);
   std::vector<int64_t> order(data.numSamples);
-  std::vector<float> probs(options.trainAccuracy
-                               ? batchSize * manifest.outputSize()
-                               : 0);
+  std::vector<float> probs(
+      options.trainAccuracy ? batchSize * manifest.outputSize() : 0);
   TrainResult result;
   double trainSeconds = 0;
   int64_t trainSamples = 0;
@@ -113,8 +110,7 @@ TrainResult train(Model &model, const Dataset &data,
         model.forwardBatch(batch.getX(), probs.data());
         for (int64_t row = 0; row < batchSize; ++row)
           correct += argmax(&probs[row * manifest.outputSize()],
-                            manifest.outputSize()) ==
-                     batch.getLabels()[row];
+                            manifest.outputSize()) == batch.getLabels()[row];
       }
       lossSum += model.trainBatch(batch.getX(), batch.getY(), options.lr);
       ++record.steps;

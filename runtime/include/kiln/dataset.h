@@ -17,10 +17,10 @@
 namespace kiln {
 
 struct Dataset {
-  std::string source;   // the file(s) it came from, for messages
+  std::string source; // the file(s) it came from, for messages
   int64_t numSamples = 0;
-  int64_t sampleSize = 0; // floats per sample
-  int64_t targetSize = 0; // floats per regression target, 0 for labels
+  int64_t sampleSize = 0;      // floats per sample
+  int64_t targetSize = 0;      // floats per regression target, 0 for labels
   std::vector<float> inputs;   // [numSamples, sampleSize]
   std::vector<int32_t> labels; // [numSamples] when classification
   std::vector<float> targets;  // [numSamples, targetSize] when regression

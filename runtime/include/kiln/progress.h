@@ -34,9 +34,10 @@ private:
   std::FILE *barStream;
   std::FILE *lineStream;
   bool interactive;
-  int64_t epoch = 0;
-  int64_t numEpochs = 0;
-  int64_t numSamples = 0;
+  // The epoch being drawn.
+  int64_t barEpoch = 0;
+  int64_t barNumEpochs = 0;
+  int64_t barNumSamples = 0;
   Clock::time_point epochStart;
   Clock::time_point lastDraw;
   bool barShown = false;

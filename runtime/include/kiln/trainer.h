@@ -15,7 +15,7 @@ namespace kiln {
 struct TrainOptions {
   int64_t epochs = 1;
   float lr = 0;
-  uint64_t seed = 0; // shuffle order of every epoch
+  uint64_t seed = 0;    // shuffle order of every epoch
   int64_t maxSteps = 0; // stop after this many steps; 0 = no limit
   bool shuffle = true;
   /// Classification accuracy of each batch before its update. Costs one
@@ -44,16 +44,15 @@ struct TrainResult {
 class TrainObserver {
 public:
   virtual ~TrainObserver();
-  virtual void epochBegin(int64_t epoch, int64_t numEpochs,
-                          int64_t numSamples);
+  virtual void epochBegin(int64_t epoch, int64_t numEpochs, int64_t numSamples);
   virtual void batchEnd(int64_t samplesDone, double meanLoss);
   virtual void epochEnd(const EpochRecord &record, int64_t numEpochs);
 };
 
 /// Batches whose size is the compiled batch size, so the last partial batch
 /// of every epoch is dropped. Shuffles with deriveSeed(seed, epoch).
-TrainResult train(Model &model, const Dataset &data,
-                  const Dataset *validation, const TrainOptions &options,
+TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
+                  const TrainOptions &options,
                   TrainObserver *observer = nullptr);
 
 } // namespace kiln

@@ -50,12 +50,12 @@ TEST(Checkpoint, RoundTripIsBitExact) {
 TEST(Checkpoint, WeightsOnlyResetsTheOptimizer) {
   test::TempDir dir;
   Model model = trainedClassifier();
-  writeSafetensors(dir.path("w.safetensors"),
-                   {{"dense.weight", {3, 4}, model.getParam(0).data()},
-                    {"dense.bias", {3}, model.getParam(1).data()},
-                    {"optimizer.dense.weight.exp_avg", {3, 4},
-                     model.getParam(0).data()}},
-                   {});
+  writeSafetensors(
+      dir.path("w.safetensors"),
+      {{"dense.weight", {3, 4}, model.getParam(0).data()},
+       {"dense.bias", {3}, model.getParam(1).data()},
+       {"optimizer.dense.weight.exp_avg", {3, 4}, model.getParam(0).data()}},
+      {});
   Model loaded = trainedClassifier();
   EXPECT_FALSE(loadCheckpoint(loaded, dir.path("w.safetensors")));
   EXPECT_EQ(loaded.getStep(), 0);
@@ -87,21 +87,20 @@ TEST(Checkpoint, MismatchesAreNamedAndLeaveTheModelAlone) {
                          {"dense.bias", {3}, b.data()},
                          {"extra.bias", {3}, b.data()}}),
               HasSubstr("unexpected tensor 'extra.bias'"));
-  EXPECT_THAT(loadError({{"dense.weight", {3, 4}, w.data()},
-                         {"dense.bias", {3}, b.data()},
-                         {"optimizer.dense.bias.momentum_buffer", {3},
-                          b.data()}},
-                        {{"step", "3"}}),
-              HasSubstr("optimizer state for some parameters but not "
-                        "'optimizer.dense.weight.momentum_buffer'"));
-  EXPECT_THAT(loadError({{"dense.weight", {3, 4}, w.data()},
-                         {"dense.bias", {3}, b.data()},
-                         {"optimizer.dense.weight.momentum_buffer", {3, 4},
-                          w.data()},
-                         {"optimizer.dense.bias.momentum_buffer", {3},
-                          b.data()}},
-                        {{"step", "three"}}),
-              HasSubstr("metadata step 'three' is not"));
+  EXPECT_THAT(
+      loadError({{"dense.weight", {3, 4}, w.data()},
+                 {"dense.bias", {3}, b.data()},
+                 {"optimizer.dense.bias.momentum_buffer", {3}, b.data()}},
+                {{"step", "3"}}),
+      HasSubstr("optimizer state for some parameters but not "
+                "'optimizer.dense.weight.momentum_buffer'"));
+  EXPECT_THAT(
+      loadError({{"dense.weight", {3, 4}, w.data()},
+                 {"dense.bias", {3}, b.data()},
+                 {"optimizer.dense.weight.momentum_buffer", {3, 4}, w.data()},
+                 {"optimizer.dense.bias.momentum_buffer", {3}, b.data()}},
+                {{"step", "three"}}),
+      HasSubstr("metadata step 'three' is not"));
 }
 
 } // namespace

@@ -62,15 +62,15 @@ TEST_F(CliTest, TrainWritesMetricsAndCheckpoint) {
 }
 
 TEST_F(CliTest, StepsLimitsTrainingAndLoadResumes) {
-  test::CliResult result = runCli(
-      test::classifierApi, {"train", "--data", dir.getPath(), "--steps", "3",
-                            "--save", dir.path("a.safetensors"),
-                            "--metrics-json", dir.path("a.json")});
+  test::CliResult result =
+      runCli(test::classifierApi,
+             {"train", "--data", dir.getPath(), "--steps", "3", "--save",
+              dir.path("a.safetensors"), "--metrics-json", dir.path("a.json")});
   ASSERT_EQ(result.status, 0) << result.err;
   EXPECT_EQ(readJson("a.json")["train"]["steps"], 3);
   EXPECT_THAT(result.out, HasSubstr("epoch 1/1: "));
-  EXPECT_THAT(result.out, HasSubstr("saved " + dir.path("a.safetensors") +
-                                    " (step 3)"));
+  EXPECT_THAT(result.out,
+              HasSubstr("saved " + dir.path("a.safetensors") + " (step 3)"));
 
   result = runCli(test::classifierApi,
                   {"train", "--data", dir.getPath(), "--steps", "2",
@@ -83,23 +83,21 @@ TEST_F(CliTest, StepsLimitsTrainingAndLoadResumes) {
 }
 
 TEST_F(CliTest, PredictPrintsOneLinePerSample) {
-  ASSERT_EQ(runCli(test::classifierApi,
-                   {"train", "--data", dir.getPath(), "--save",
-                    dir.path("m.safetensors")})
+  ASSERT_EQ(runCli(test::classifierApi, {"train", "--data", dir.getPath(),
+                                         "--save", dir.path("m.safetensors")})
                 .status,
             0);
   std::vector<float> x = {2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 0};
   test::writeFile(dir.path("x.npy"),
                   test::npy("<f4", "(3, 4)", test::bytesOf(x)));
-  test::CliResult result =
-      runCli(test::classifierApi, {"predict", "--load",
-                                   dir.path("m.safetensors"), "--input",
-                                   dir.path("x.npy")});
+  test::CliResult result = runCli(
+      test::classifierApi, {"predict", "--load", dir.path("m.safetensors"),
+                            "--input", dir.path("x.npy")});
   ASSERT_EQ(result.status, 0) << result.err;
-  EXPECT_THAT(result.out, testing::MatchesRegex(
-                              "(.*\n)?class 0 probabilities [0-9. ]+\n"
-                              "class 1 probabilities [0-9. ]+\n"
-                              "class 2 probabilities [0-9. ]+\n"));
+  EXPECT_THAT(result.out,
+              testing::MatchesRegex("(.*\n)?class 0 probabilities [0-9. ]+\n"
+                                    "class 1 probabilities [0-9. ]+\n"
+                                    "class 2 probabilities [0-9. ]+\n"));
 
   test::writeFile(dir.path("bad.npy"),
                   test::npy("<f4", "(3, 5)", std::string(60, '\0')));
@@ -112,10 +110,10 @@ TEST_F(CliTest, PredictPrintsOneLinePerSample) {
 
 TEST_F(CliTest, RegressionReportsRegressionMetrics) {
   test::writeFile(dir.path("r.csv"), test::regressorCsv(200, 3));
-  test::CliResult result = runCli(
-      test::regressorApi, {"train", "--data", dir.path("r.csv"),
-                           "--validation-split", "0.25", "--metrics-json",
-                           dir.path("r.json")});
+  test::CliResult result =
+      runCli(test::regressorApi,
+             {"train", "--data", dir.path("r.csv"), "--validation-split",
+              "0.25", "--metrics-json", dir.path("r.json")});
   ASSERT_EQ(result.status, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("val_mae"));
   EXPECT_THAT(result.out, HasSubstr("test: none"));
@@ -126,9 +124,9 @@ TEST_F(CliTest, RegressionReportsRegressionMetrics) {
   result = runCli(test::regressorApi, {"train", "--data", dir.path("r.csv"),
                                        "--save", dir.path("r.safetensors")});
   ASSERT_EQ(result.status, 0) << result.err;
-  result = runCli(test::regressorApi, {"eval", "--load",
-                                       dir.path("r.safetensors"), "--data",
-                                       dir.path("r.csv")});
+  result =
+      runCli(test::regressorApi, {"eval", "--load", dir.path("r.safetensors"),
+                                  "--data", dir.path("r.csv")});
   ASSERT_EQ(result.status, 0) << result.err;
   EXPECT_THAT(result.out, testing::ContainsRegex("test: loss [0-9.]+ mae "
                                                  "[0-9.]+ rmse [0-9.]+ r2 "));
@@ -140,7 +138,8 @@ TEST_F(CliTest, InfoAndHelp) {
   EXPECT_THAT(result.out, HasSubstr("model: fake_classifier"));
   EXPECT_THAT(result.out, HasSubstr("total parameters: 15"));
   EXPECT_THAT(result.out, HasSubstr("compiled batch size: 8"));
-  EXPECT_THAT(result.out, HasSubstr("optimizer: momentum (lr 0.1, momentum 0.9)"));
+  EXPECT_THAT(result.out,
+              HasSubstr("optimizer: momentum (lr 0.1, momentum 0.9)"));
 
   result = runCli(test::classifierApi, {"--help"});
   EXPECT_EQ(result.status, 0);
@@ -192,10 +191,10 @@ TEST_F(CliTest, RuntimeErrorsExitWithOne) {
               {"train", "--data", dir.getPath(), "--save",
                dir.path("missing/m.safetensors")},
               "directory '" + dir.path("missing") + "' does not exist");
-  expectError(test::classifierApi,
-              {"eval", "--load", dir.path("none.safetensors"), "--data",
-               dir.getPath()},
-              "cannot open '" + dir.path("none.safetensors") + "'");
+  expectError(
+      test::classifierApi,
+      {"eval", "--load", dir.path("none.safetensors"), "--data", dir.getPath()},
+      "cannot open '" + dir.path("none.safetensors") + "'");
   test::writeFile(dir.path("r.csv"), test::regressorCsv(10, 3));
   expectError(test::classifierApi, {"train", "--data", dir.path("r.csv")},
               "r.csv line 1, column 5: label");

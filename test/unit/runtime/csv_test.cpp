@@ -19,8 +19,7 @@ const Manifest &classifier() {
 }
 
 const Manifest &regressor() {
-  static const Manifest manifest =
-      parseManifest(test::regressorApi.manifest());
+  static const Manifest manifest = parseManifest(test::regressorApi.manifest());
   return manifest;
 }
 

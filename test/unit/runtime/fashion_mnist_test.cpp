@@ -32,9 +32,9 @@ TEST(FashionMnist, LoadsTrainAndTestSplits) {
   EXPECT_EQ(*low, 0.0f);
   EXPECT_EQ(*high, 1.0f);
   // Fashion-MNIST is balanced: 6000 training images per class.
-  EXPECT_EQ(std::count(splits.train.labels.begin(), splits.train.labels.end(),
-                       9),
-            6000);
+  EXPECT_EQ(
+      std::count(splits.train.labels.begin(), splits.train.labels.end(), 9),
+      6000);
 }
 
 } // namespace

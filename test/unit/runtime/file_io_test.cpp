@@ -13,9 +13,9 @@
 namespace kiln {
 namespace {
 
+using test::errorOf;
 using testing::ElementsAre;
 using testing::HasSubstr;
-using test::errorOf;
 
 std::string asString(const std::vector<uint8_t> &bytes) {
   return std::string(bytes.begin(), bytes.end());
@@ -32,9 +32,8 @@ TEST(Gunzip, DetectsGzipByContentNotName) {
 
 TEST(Gunzip, AcceptsConcatenatedMembers) {
   std::string packed = test::gzip("abc") + test::gzip("def");
-  std::vector<uint8_t> out =
-      gunzip(reinterpret_cast<const uint8_t *>(packed.data()), packed.size(),
-             "x");
+  std::vector<uint8_t> out = gunzip(
+      reinterpret_cast<const uint8_t *>(packed.data()), packed.size(), "x");
   EXPECT_EQ(asString(out), "abcdef");
 }
 
@@ -119,13 +118,12 @@ TEST(AtomicFile, UnwritableLocationIsNamed) {
   std::string missing = dir.path("no-such-dir/ckpt.safetensors");
   EXPECT_THAT(errorOf([&] { writeFileAtomic(missing, "data"); }),
               HasSubstr("cannot write '" + missing + "'"));
-  EXPECT_THAT(errorOf([&] { checkWritableLocation(missing); }),
-              HasSubstr("directory '" + dir.path("no-such-dir") +
-                        "' does not exist"));
+  EXPECT_THAT(
+      errorOf([&] { checkWritableLocation(missing); }),
+      HasSubstr("directory '" + dir.path("no-such-dir") + "' does not exist"));
   EXPECT_THAT(errorOf([&] { checkWritableLocation(dir.getPath()); }),
               HasSubstr("it is a directory"));
-  EXPECT_EQ(errorOf([&] { checkWritableLocation(dir.path("new.json")); }),
-            "");
+  EXPECT_EQ(errorOf([&] { checkWritableLocation(dir.path("new.json")); }), "");
 }
 
 TEST(AtomicFile, ReadOnlyDirectoryKeepsTheOriginal) {

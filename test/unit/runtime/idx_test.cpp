@@ -23,13 +23,17 @@ std::string idxHeader(std::vector<uint32_t> dims) {
 }
 
 /// Three 2x2 images with pixel values 0..11 and labels 2, 0, 1.
-std::string images() { return idxHeader({3, 2, 2}) + std::string("\0\1\2\3\4\5\6\7\10\11\12\377", 12); }
+std::string images() {
+  return idxHeader({3, 2, 2}) +
+         std::string("\0\1\2\3\4\5\6\7\10\11\12\377", 12);
+}
 std::string labels() { return idxHeader({3}) + std::string("\2\0\1", 3); }
 
 Manifest manifestFor(int inputs, int classes) {
   std::string json = R"({"abi_version": 1, "name": "m", "batch_size": 2,
-    "input_shape": [)" + std::to_string(inputs) +
-                     R"(], "output_shape": [)" + std::to_string(classes) +
+    "input_shape": [)" +
+                     std::to_string(inputs) + R"(], "output_shape": [)" +
+                     std::to_string(classes) +
                      R"(], "loss": "softmax_cross_entropy", "num_classes": )" +
                      std::to_string(classes) + R"(,
     "optimizer": {"type": "sgd", "lr": 0.1}, "state_slots": [],

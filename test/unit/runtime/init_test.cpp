@@ -43,7 +43,8 @@ TEST(Rng, MatchesReferenceValues) {
   Rng rng(0);
   EXPECT_EQ(rng.next(), UINT64_C(0x99ec5f36cb75f2b4));
   EXPECT_EQ(rng.next(), UINT64_C(0xbf6e1f784956452a));
-  std::vector<float> values = initialize(spec(InitKind::GlorotUniform, 4, 3), 0);
+  std::vector<float> values =
+      initialize(spec(InitKind::GlorotUniform, 4, 3), 0);
   const uint32_t expected[] = {0xbe21c1e8, 0x3f1eea76, 0xbf5a59f5, 0x3f441a21};
   for (size_t i = 0; i < 4; ++i) {
     uint32_t bits;

@@ -83,7 +83,9 @@ TEST(Manifest, RejectsAbiMismatch) {
 TEST(Manifest, RejectsInvalidValues) {
   EXPECT_THAT(errorAfter([](auto &j) { j["batch_size"] = "8"; }),
               HasSubstr("'batch_size' must be an integer"));
-  EXPECT_THAT(errorAfter([](auto &j) { j["input_shape"] = {4, 0}; }),
+  EXPECT_THAT(errorAfter([](auto &j) {
+                j["input_shape"] = {4, 0};
+              }),
               HasSubstr("'input_shape[1]' must be at least 1"));
   EXPECT_THAT(errorAfter([](auto &j) { j["loss"] = "hinge"; }),
               HasSubstr("unknown loss 'hinge'"));
@@ -93,14 +95,16 @@ TEST(Manifest, RejectsInvalidValues) {
               HasSubstr("num_classes (4) differs"));
   EXPECT_THAT(errorAfter([](auto &j) { j["params"][0]["init"] = "normal"; }),
               HasSubstr("'params[0].init' is 'normal'"));
-  EXPECT_THAT(errorAfter([](auto &j) { j["params"][1]["name"] = "dense.weight"; }),
-              HasSubstr("duplicate name 'dense.weight'"));
+  EXPECT_THAT(
+      errorAfter([](auto &j) { j["params"][1]["name"] = "dense.weight"; }),
+      HasSubstr("duplicate name 'dense.weight'"));
   EXPECT_THAT(errorAfter([](auto &j) { j["training"]["batch_size"] = 16; }),
               HasSubstr("differs from the compiled batch_size (8)"));
   EXPECT_THAT(errorAfter([](auto &j) { j["optimizer"]["lr"] = -1; }),
               HasSubstr("'optimizer.lr' must be positive"));
-  EXPECT_THAT(errorAfter([](auto &j) { j["params"] = nlohmann::json::array(); }),
-              HasSubstr("'params' is empty"));
+  EXPECT_THAT(
+      errorAfter([](auto &j) { j["params"] = nlohmann::json::array(); }),
+      HasSubstr("'params' is empty"));
 }
 
 TEST(Manifest, ShapeHelpers) {

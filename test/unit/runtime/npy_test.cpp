@@ -21,8 +21,8 @@ std::string npyError(const std::string &bytes) {
 TEST(Npy, ReadsFloat32AndUint8) {
   test::TempDir dir;
   std::vector<float> values = {1.5f, -2, 3, 4, 5, 6};
-  test::writeFile(dir.path("f.npy"), test::npy("<f4", "(2, 3)",
-                                               test::bytesOf(values)));
+  test::writeFile(dir.path("f.npy"),
+                  test::npy("<f4", "(2, 3)", test::bytesOf(values)));
   NpyArray floats = readNpy(dir.path("f.npy"));
   EXPECT_THAT(floats.shape, ElementsAre(2, 3));
   EXPECT_EQ(floats.data, values);
@@ -59,8 +59,9 @@ TEST(Npy, RejectsBadFiles) {
   std::string fortran = test::npy("<f4", "(2, 2)", four);
   fortran.replace(fortran.find("False"), 5, "True ");
   EXPECT_THAT(npyError(fortran), HasSubstr("Fortran-order"));
-  EXPECT_THAT(npyError(test::npy("<f4", "(2, 3)", four)),
-              HasSubstr("shape [2, 3] needs 24 bytes of data, the file has 16"));
+  EXPECT_THAT(
+      npyError(test::npy("<f4", "(2, 3)", four)),
+      HasSubstr("shape [2, 3] needs 24 bytes of data, the file has 16"));
   std::string longHeader = test::npy("<f4", "(4,)", four);
   longHeader[9] = '\x7f';
   EXPECT_THAT(npyError(longHeader), HasSubstr("exceeds the file size"));

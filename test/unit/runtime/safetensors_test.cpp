@@ -53,7 +53,8 @@ TEST(Safetensors, RejectsCorruptFiles) {
       R"({"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}})";
   EXPECT_EQ(readError(rawFile(good, four)), "");
 
-  EXPECT_THAT(readError(std::string("\x10\0\0", 3)), HasSubstr("truncated: 3 bytes"));
+  EXPECT_THAT(readError(std::string("\x10\0\0", 3)),
+              HasSubstr("truncated: 3 bytes"));
   std::string file = rawFile(good, four);
   EXPECT_THAT(readError(file.substr(0, 20)),
               HasSubstr("header length " + std::to_string(good.size()) +
@@ -74,11 +75,11 @@ TEST(Safetensors, RejectsCorruptFiles) {
       readError(rawFile(
           R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}})", four)),
       HasSubstr("shape [3] needs 12 bytes but data_offsets cover 16"));
-  EXPECT_THAT(
-      readError(rawFile(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},
+  EXPECT_THAT(readError(rawFile(
+                  R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},
                             "b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})",
-                        four)),
-      HasSubstr("the data of tensors 'a' and 'b' overlap"));
+                  four)),
+              HasSubstr("the data of tensors 'a' and 'b' overlap"));
   EXPECT_THAT(
       readError(rawFile(
           R"({"w":{"dtype":"F32","shape":[-4],"data_offsets":[0,16]}})", four)),

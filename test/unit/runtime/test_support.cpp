@@ -136,9 +136,8 @@ float regressorTrainStep(float *const *params, float *const *, const float *x,
 
 } // namespace
 
-const kiln_model_api classifierApi = {
-    [] { return classifierManifestText; }, classifierTrainStep,
-    classifierForward};
+const kiln_model_api classifierApi = {[] { return classifierManifestText; },
+                                      classifierTrainStep, classifierForward};
 const kiln_model_api regressorApi = {[] { return regressorManifestText; },
                                      regressorTrainStep, regressorForward};
 
@@ -214,8 +213,8 @@ std::string classifierCsv(int numRows, uint64_t seed, bool header) {
   for (int row = 0; row < numRows; ++row) {
     int label = int(rng.below(3));
     for (int i = 0; i < 4; ++i)
-      text += std::to_string((i == label ? 2.0 : 0.0) + rng.uniform() - 0.5) +
-              ",";
+      text +=
+          std::to_string((i == label ? 2.0 : 0.0) + rng.uniform() - 0.5) + ",";
     text += std::to_string(label) + "\n";
   }
   return text;

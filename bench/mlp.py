@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+"""Kiln vs PyTorch: training throughput of examples/fashion_mlp, in one run.
+
+Compiles examples/fashion_mlp/model.json with kilnc into a temporary
+directory, then, alternating the two and repeating for --rounds rounds, runs
+  Kiln:    fashion_mlp train --data DIR --steps N --no-shuffle --seed 1
+  PyTorch: bench/torch_mlp.py --data DIR --steps N   (1 thread)
+for N = N1 and N2. Throughput = (N2 - N1) * 64 samples / (time(N2) - time(N1)),
+so start-up, data loading and the final test evaluation cancel out. Prints
+the medians over rounds and the ratio Kiln / PyTorch. See bench/README.md.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PYTHON = "/usr/bin/python3"  # Debian's python3-torch installs for this one
+BATCH = 64
+
+# The strong PyTorch configuration (see the project's benchmarking notes):
+# OpenMP OpenBLAS, glibc malloc that keeps memory, one thread. Both sides run
+# under the same environment; Kiln uses none of these libraries.
+ENV = {
+    "LD_LIBRARY_PATH": "/usr/lib/x86_64-linux-gnu/openblas-openmp",
+    "MALLOC_MMAP_THRESHOLD_": "33554432",
+    "MALLOC_TRIM_THRESHOLD_": "68719476736",
+    "MALLOC_TOP_PAD_": "268435456",
+    "OMP_NUM_THREADS": "1",
+}
+
+
+def bench_env():
+    env = dict(os.environ)
+    env.pop("OPENBLAS_CORETYPE", None)  # these machines force Haswell (AVX2)
+    env.update(ENV)
+    if os.environ.get("LD_LIBRARY_PATH"):
+        env["LD_LIBRARY_PATH"] += ":" + os.environ["LD_LIBRARY_PATH"]
+    return env
+
+
+def run(cmd, env):
+    """Runs `cmd`; returns (wall seconds, stdout)."""
+    start = time.perf_counter()
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    if p.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed ({p.returncode}):\n{p.stdout}{p.stderr}")
+    return wall, p.stdout
+
+
+def accuracy(stdout):
+    m = re.search(r"^test: .*accuracy ([0-9.]+)", stdout, re.M)
+    return float(m.group(1)) if m else float("nan")
+
+
+def kiln_run(exe, data, steps, work, env):
+    metrics = os.path.join(work, f"metrics-{steps}.json")
+    wall, out = run([exe, "train", "--data", data, "--steps", str(steps), "--no-shuffle",
+                     "--seed", "1", "--metrics-json", metrics], env)
+    with open(metrics) as f:
+        loop = sum(e["seconds"] for e in json.load(f)["history"])
+    return wall, loop, accuracy(out)
+
+
+def torch_run(data, steps, env):
+    wall, out = run([PYTHON, os.path.join(ROOT, "bench", "torch_mlp.py"), "--data", data,
+                     "--steps", str(steps), "--threads", "1"], env)
+    loop = float(re.search(r"([0-9.]+) s in the loop", out).group(1))
+    return wall, loop, accuracy(out)
+
+
+def compile_model(kilnc, work, train_accuracy):
+    with open(os.path.join(ROOT, "examples", "fashion_mlp", "model.json")) as f:
+        model = json.load(f)
+    if not train_accuracy:
+        # With "accuracy" in metrics the runtime runs one extra forward per
+        # batch to report training accuracy; PyTorch does not, so leave it out.
+        model["training"].pop("metrics", None)
+    spec = os.path.join(work, "model.json")
+    with open(spec, "w") as f:
+        json.dump(model, f, indent=2)
+    exe = os.path.join(work, "fashion_mlp")
+    start = time.perf_counter()
+    subprocess.run([kilnc, spec, "-o", exe], check=True)
+    return exe, time.perf_counter() - start
+
+
+def describe(values):
+    return f"{statistics.median(values):9.0f}  ({min(values):.0f}-{max(values):.0f})"
+
+
+def git_revision():
+    try:
+        rev = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        return rev
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return re.search(r"model name\s*:\s*(.*)", f.read()).group(1)
+    except (OSError, AttributeError):
+        return platform.processor() or "unknown CPU"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--steps", default="200,2000", help="N1,N2 (default: 200,2000)")
+    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--kilnc", default=os.path.join(ROOT, "build", "bin", "kilnc"))
+    p.add_argument("--train-accuracy", action="store_true",
+                   help="keep the example's metrics (Kiln then adds a forward per batch)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = p.parse_args()
+    n1, n2 = (int(s) for s in args.steps.split(","))
+    if not 0 < n1 < n2:
+        sys.exit("bench: --steps needs 0 < N1 < N2")
+    samples = (n2 - n1) * BATCH
+
+    env = bench_env()
+    work = tempfile.mkdtemp(prefix="kiln-bench-")
+    try:
+        exe, compile_seconds = compile_model(args.kilnc, work, args.train_accuracy)
+        print(f"kiln {git_revision()}, compiled in {compile_seconds:.1f} s; "
+              f"{cpu_name()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
+        print(f"each rate: ({n2} - {n1}) steps x {BATCH} = {samples} samples / "
+              f"(time of {n2} steps - time of {n1} steps)")
+        rates = {"Kiln": {"wall": [], "loop": []}, "PyTorch": {"wall": [], "loop": []}}
+        acc = {"Kiln": [], "PyTorch": []}
+        runners = {"Kiln": lambda n: kiln_run(exe, args.data, n, work, env),
+                   "PyTorch": lambda n: torch_run(args.data, n, env)}
+        for r in range(args.rounds):
+            order = ["Kiln", "PyTorch"] if r % 2 == 0 else ["PyTorch", "Kiln"]
+            line = []
+            for name in order:
+                w1, l1, _ = runners[name](n1)
+                w2, l2, a2 = runners[name](n2)
+                rates[name]["wall"].append(samples / (w2 - w1))
+                rates[name]["loop"].append(samples / (l2 - l1))
+                acc[name].append(a2)
+                line.append(f"{name} {rates[name]['wall'][-1]:.0f}/s")
+            print(f"round {r + 1}/{args.rounds}: " + ", ".join(line), flush=True)
+
+        print()
+        print(f"fashion_mlp 784-512-256-10 relu, Adam 1e-3, batch {BATCH}, 1 thread; "
+              f"median (min-max) of {args.rounds} rounds")
+        print(f"{'':10} {'samples/s, whole process':>27} {'samples/s, train loop':>27} "
+              f"{'test acc @' + str(n2):>14}")
+        for name in ("Kiln", "PyTorch"):
+            print(f"{name:10} {describe(rates[name]['wall']):>27} "
+                  f"{describe(rates[name]['loop']):>27} {statistics.median(acc[name]):14.4f}")
+        ratio = {k: statistics.median(rates["Kiln"][k]) / statistics.median(rates["PyTorch"][k])
+                 for k in ("wall", "loop")}
+        print(f"{'Kiln/PyTorch':10} {ratio['wall']:27.2f} {ratio['loop']:27.2f}")
+        print(f"load at the end: {os.getloadavg()[0]:.2f}")
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

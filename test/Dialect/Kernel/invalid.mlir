@@ -1,0 +1,61 @@
+// RUN: kiln-opt %s -split-input-file -verify-diagnostics
+
+// Tests that a group rejects a negative tile size.
+func.func @negative_tile(%x: tensor<16xf32>) -> tensor<16xf32> {
+  // expected-error @+1 {{'kernel.group' op tile sizes must be non-negative, got -8}}
+  %y = kernel.group tile [-8] reduce [] -> tensor<16xf32> {
+    kernel.yield %x : tensor<16xf32>
+  }
+  return %y : tensor<16xf32>
+}
+
+// -----
+
+// Tests that a group rejects a negative reduction tile size.
+func.func @negative_reduce(%x: tensor<16xf32>) -> tensor<16xf32> {
+  // expected-error @+1 {{'kernel.group' op reduce sizes must be non-negative, got -1}}
+  %y = kernel.group tile [8] reduce [-1] -> tensor<16xf32> {
+    kernel.yield %x : tensor<16xf32>
+  }
+  return %y : tensor<16xf32>
+}
+
+// -----
+
+// Tests that a group's yielded types must be its result types.
+func.func @yield_type(%x: tensor<16xf32>) -> tensor<16xf64> {
+  // expected-error @+1 {{'kernel.group' op yields 1 values whose types differ from the 1 results}}
+  %y = kernel.group tile [8] reduce [] -> tensor<16xf64> {
+    kernel.yield %x : tensor<16xf32>
+  }
+  return %y : tensor<16xf64>
+}
+
+// -----
+
+// Tests that a group yields as many values as it has results.
+func.func @yield_count(%x: tensor<16xf32>) -> tensor<16xf32> {
+  // expected-error @+1 {{'kernel.group' op yields 2 values whose types differ from the 1 results}}
+  %y = kernel.group tile [8] reduce [] -> tensor<16xf32> {
+    kernel.yield %x, %x : tensor<16xf32>, tensor<16xf32>
+  }
+  return %y : tensor<16xf32>
+}
+
+// -----
+
+// Tests that a group with results cannot rely on the implicit empty yield.
+func.func @missing_yield() -> tensor<16xf32> {
+  // expected-error @+1 {{'kernel.group' op yields 0 values whose types differ from the 1 results}}
+  %y = kernel.group tile [8] reduce [] -> tensor<16xf32> {
+  }
+  return %y : tensor<16xf32>
+}
+
+// -----
+
+// Tests that kernel.yield only terminates a kernel.group.
+func.func @yield_outside(%x: tensor<16xf32>) -> tensor<16xf32> {
+  // expected-error @+1 {{'kernel.yield' op expects parent op 'kernel.group'}}
+  kernel.yield %x : tensor<16xf32>
+}

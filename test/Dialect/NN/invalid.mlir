@@ -1,0 +1,207 @@
+// RUN: kiln-opt %s -split-input-file -verify-diagnostics
+
+// Tests that dense rejects a weight that is not rank 2.
+func.func @dense_rank(%x: tensor<64x784xf32>, %w: tensor<512xf32>) -> tensor<64x512xf32> {
+  // expected-error @+1 {{'nn.dense' op expects rank-2 input, weight and result, got 'tensor<64x784xf32>', 'tensor<512xf32>', 'tensor<64x512xf32>'}}
+  %y = nn.dense %x, %w : (tensor<64x784xf32>, tensor<512xf32>) -> tensor<64x512xf32>
+  return %y : tensor<64x512xf32>
+}
+
+// -----
+
+// Tests that dense rejects an input of rank 3 (it needs a reshape first).
+func.func @dense_input_rank(%x: tensor<64x28x28xf32>, %w: tensor<512x784xf32>) -> tensor<64x512xf32> {
+  // expected-error @+1 {{expects rank-2 input, weight and result}}
+  %y = nn.dense %x, %w : (tensor<64x28x28xf32>, tensor<512x784xf32>) -> tensor<64x512xf32>
+  return %y : tensor<64x512xf32>
+}
+
+// -----
+
+// Tests that dense rejects mixed element types.
+func.func @dense_element_type(%x: tensor<64x784xf32>, %w: tensor<512x784xf16>) -> tensor<64x512xf32> {
+  // expected-error @+1 {{'nn.dense' op expects one element type, got 'tensor<64x784xf32>', 'tensor<512x784xf16>', 'tensor<64x512xf32>'}}
+  %y = nn.dense %x, %w : (tensor<64x784xf32>, tensor<512x784xf16>) -> tensor<64x512xf32>
+  return %y : tensor<64x512xf32>
+}
+
+// -----
+
+// Tests that dense rejects an input whose features differ from the weight's [out, in] layout.
+func.func @dense_features(%x: tensor<64x784xf32>, %w: tensor<784x512xf32>) -> tensor<64x512xf32> {
+  // expected-error @+1 {{'nn.dense' op input features 784 do not match weight [out, in] = tensor<784x512xf32>}}
+  %y = nn.dense %x, %w : (tensor<64x784xf32>, tensor<784x512xf32>) -> tensor<64x784xf32>
+  return %y : tensor<64x784xf32>
+}
+
+// -----
+
+// Tests that dense rejects a result whose output features differ from the weight's rows.
+func.func @dense_result_features(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>) -> tensor<64x256xf32> {
+  // expected-error @+1 {{'nn.dense' op result 'tensor<64x256xf32>' should be [64, 512]}}
+  %y = nn.dense %x, %w : (tensor<64x784xf32>, tensor<512x784xf32>) -> tensor<64x256xf32>
+  return %y : tensor<64x256xf32>
+}
+
+// -----
+
+// Tests that dense rejects a result whose batch differs from the input's.
+func.func @dense_result_batch(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>) -> tensor<32x512xf32> {
+  // expected-error @+1 {{result 'tensor<32x512xf32>' should be [64, 512]}}
+  %y = nn.dense %x, %w : (tensor<64x784xf32>, tensor<512x784xf32>) -> tensor<32x512xf32>
+  return %y : tensor<32x512xf32>
+}
+
+// -----
+
+// Tests that dense rejects a bias whose length is not the output features.
+func.func @dense_bias_shape(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>, %b: tensor<784xf32>) -> tensor<64x512xf32> {
+  // expected-error @+1 {{'nn.dense' op bias 'tensor<784xf32>' should be [512] of 'f32'}}
+  %y = nn.dense %x, %w, %b : (tensor<64x784xf32>, tensor<512x784xf32>, tensor<784xf32>) -> tensor<64x512xf32>
+  return %y : tensor<64x512xf32>
+}
+
+// -----
+
+// Tests that dense rejects a bias of rank 2.
+func.func @dense_bias_rank(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>, %b: tensor<1x512xf32>) -> tensor<64x512xf32> {
+  // expected-error @+1 {{bias 'tensor<1x512xf32>' should be [512] of 'f32'}}
+  %y = nn.dense %x, %w, %b : (tensor<64x784xf32>, tensor<512x784xf32>, tensor<1x512xf32>) -> tensor<64x512xf32>
+  return %y : tensor<64x512xf32>
+}
+
+// -----
+
+// Tests that dense rejects a bias of another element type.
+func.func @dense_bias_type(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>, %b: tensor<512xf64>) -> tensor<64x512xf32> {
+  // expected-error @+1 {{bias 'tensor<512xf64>' should be [512] of 'f32'}}
+  %y = nn.dense %x, %w, %b : (tensor<64x784xf32>, tensor<512x784xf32>, tensor<512xf64>) -> tensor<64x512xf32>
+  return %y : tensor<64x512xf32>
+}
+
+// -----
+
+// Tests that dense takes float tensors only.
+func.func @dense_integer(%x: tensor<64x784xi32>, %w: tensor<512x784xi32>) -> tensor<64x512xi32> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %y = nn.dense %x, %w : (tensor<64x784xi32>, tensor<512x784xi32>) -> tensor<64x512xi32>
+  return %y : tensor<64x512xi32>
+}
+
+// -----
+
+// Tests that reshape keeps the element count.
+func.func @reshape_count(%x: tensor<64x28x28xf32>) -> tensor<64x780xf32> {
+  // expected-error @+1 {{'nn.reshape' op cannot reshape 50176 elements into 'tensor<64x780xf32>'}}
+  %f = nn.reshape %x : tensor<64x28x28xf32> -> tensor<64x780xf32>
+  return %f : tensor<64x780xf32>
+}
+
+// -----
+
+// Tests that reshape needs static shapes.
+func.func @reshape_dynamic(%x: tensor<?x784xf32>) -> tensor<?x28x28xf32> {
+  // expected-error @+1 {{'nn.reshape' op expects static shapes}}
+  %f = nn.reshape %x : tensor<?x784xf32> -> tensor<?x28x28xf32>
+  return %f : tensor<?x28x28xf32>
+}
+
+// -----
+
+// Tests that reshape keeps the element type.
+func.func @reshape_element_type(%x: tensor<4x4xf32>) -> tensor<16xf16> {
+  // expected-error @+1 {{'nn.reshape' op changes the element type}}
+  %f = nn.reshape %x : tensor<4x4xf32> -> tensor<16xf16>
+  return %f : tensor<16xf16>
+}
+
+// -----
+
+// Tests that an activation keeps its operand's type (generic form, since the
+// custom form names one type).
+func.func @relu_type(%x: tensor<4x8xf32>) -> tensor<4x8xf64> {
+  // expected-error @+1 {{'nn.relu' op requires the same type for all operands and results}}
+  %y = "nn.relu"(%x) : (tensor<4x8xf32>) -> tensor<4x8xf64>
+  return %y : tensor<4x8xf64>
+}
+
+// -----
+
+// Tests that leaky_relu keeps its operand's shape.
+func.func @leaky_relu_shape(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{'nn.leaky_relu' op requires the same type for all operands and results}}
+  %y = "nn.leaky_relu"(%x) {alpha = 0.1 : f64} : (tensor<4x8xf32>) -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+
+// -----
+
+// Tests that mse_loss needs prediction and target of one type.
+func.func @mse_types(%p: tensor<32x1xf32>, %t: tensor<32xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.mse_loss' op failed to verify that all of {prediction, target} have same type}}
+  %l = "nn.mse_loss"(%p, %t) : (tensor<32x1xf32>, tensor<32xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that mse_loss returns the prediction's element type.
+func.func @mse_result_type(%p: tensor<32x1xf32>, %t: tensor<32x1xf32>) -> tensor<f64> {
+  // expected-error @+1 {{'nn.mse_loss' op result element type differs from the prediction's}}
+  %l = nn.mse_loss %p, %t : tensor<32x1xf32> -> tensor<f64>
+  return %l : tensor<f64>
+}
+
+// -----
+
+// Tests that mse_loss returns a 0-d tensor.
+func.func @mse_result_rank(%p: tensor<32x1xf32>, %t: tensor<32x1xf32>) -> tensor<1xf32> {
+  // expected-error @+1 {{'nn.mse_loss' op result #0 must be 0D tensor of floating-point values}}
+  %l = nn.mse_loss %p, %t : tensor<32x1xf32> -> tensor<1xf32>
+  return %l : tensor<1xf32>
+}
+
+// -----
+
+// Tests that softmax_cross_entropy needs logits [batch, classes].
+func.func @sce_logits_rank(%logits: tensor<64xf32>, %labels: tensor<64xi32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects logits [batch, classes], got 'tensor<64xf32>'}}
+  %l = nn.softmax_cross_entropy %logits, %labels : tensor<64xf32>, tensor<64xi32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that softmax_cross_entropy needs one label per row of logits.
+func.func @sce_labels_batch(%logits: tensor<64x10xf32>, %labels: tensor<32xi32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects labels [64], got 'tensor<32xi32>'}}
+  %l = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<32xi32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that softmax_cross_entropy takes class indices, not one-hot rows.
+func.func @sce_labels_one_hot(%logits: tensor<64x10xf32>, %labels: tensor<64x10xi32>) -> tensor<f32> {
+  // expected-error @+1 {{expects labels [64], got 'tensor<64x10xi32>'}}
+  %l = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<64x10xi32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that softmax_cross_entropy takes integer labels.
+func.func @sce_labels_float(%logits: tensor<64x10xf32>, %labels: tensor<64xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op operand #1 must be ranked tensor of signless integer values}}
+  %l = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<64xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that softmax_cross_entropy returns the logits' element type.
+func.func @sce_result_type(%logits: tensor<64x10xf32>, %labels: tensor<64xi32>) -> tensor<f16> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op result element type differs from the logits'}}
+  %l = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<64xi32> -> tensor<f16>
+  return %l : tensor<f16>
+}

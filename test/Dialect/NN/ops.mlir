@@ -1,0 +1,71 @@
+// RUN: kiln-opt %s | kiln-opt | FileCheck %s
+// RUN: kiln-opt %s -mlir-print-op-generic | kiln-opt | FileCheck %s
+
+// Round trip of every nn op through its custom assembly format.
+
+// CHECK-LABEL: func.func @dense
+// CHECK-SAME: (%[[X:.+]]: tensor<64x784xf32>, %[[W:.+]]: tensor<512x784xf32>, %[[B:.+]]: tensor<512xf32>)
+func.func @dense(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>, %b: tensor<512xf32>)
+    -> (tensor<64x512xf32>, tensor<64x512xf32>) {
+  // CHECK: %[[Y:.+]] = nn.dense %[[X]], %[[W]], %[[B]] : (tensor<64x784xf32>, tensor<512x784xf32>, tensor<512xf32>) -> tensor<64x512xf32>
+  %y = nn.dense %x, %w, %b : (tensor<64x784xf32>, tensor<512x784xf32>, tensor<512xf32>) -> tensor<64x512xf32>
+  // CHECK: %[[NB:.+]] = nn.dense %[[X]], %[[W]] : (tensor<64x784xf32>, tensor<512x784xf32>) -> tensor<64x512xf32>
+  %nb = nn.dense %x, %w : (tensor<64x784xf32>, tensor<512x784xf32>) -> tensor<64x512xf32>
+  // CHECK: return %[[Y]], %[[NB]]
+  return %y, %nb : tensor<64x512xf32>, tensor<64x512xf32>
+}
+
+// CHECK-LABEL: func.func @dense_f64
+func.func @dense_f64(%x: tensor<2x3xf64>, %w: tensor<4x3xf64>) -> tensor<2x4xf64> {
+  // CHECK: nn.dense %{{.+}}, %{{.+}} : (tensor<2x3xf64>, tensor<4x3xf64>) -> tensor<2x4xf64>
+  %y = nn.dense %x, %w : (tensor<2x3xf64>, tensor<4x3xf64>) -> tensor<2x4xf64>
+  return %y : tensor<2x4xf64>
+}
+
+// CHECK-LABEL: func.func @reshape
+// CHECK-SAME: (%[[X:.+]]: tensor<64x28x28xf32>)
+func.func @reshape(%x: tensor<64x28x28xf32>) -> tensor<64x784xf32> {
+  // CHECK: %[[F:.+]] = nn.reshape %[[X]] : tensor<64x28x28xf32> -> tensor<64x784xf32>
+  %f = nn.reshape %x : tensor<64x28x28xf32> -> tensor<64x784xf32>
+  // CHECK: return %[[F]]
+  return %f : tensor<64x784xf32>
+}
+
+// CHECK-LABEL: func.func @activations
+// CHECK-SAME: (%[[X:.+]]: tensor<64x512xf32>)
+func.func @activations(%x: tensor<64x512xf32>) -> tensor<64x512xf32> {
+  // CHECK: %[[R:.+]] = nn.relu %[[X]] : tensor<64x512xf32>
+  %r = nn.relu %x : tensor<64x512xf32>
+  // CHECK: %[[S:.+]] = nn.sigmoid %[[R]] : tensor<64x512xf32>
+  %s = nn.sigmoid %r : tensor<64x512xf32>
+  // CHECK: %[[T:.+]] = nn.tanh %[[S]] : tensor<64x512xf32>
+  %t = nn.tanh %s : tensor<64x512xf32>
+  // CHECK: %[[P:.+]] = nn.softmax %[[T]] : tensor<64x512xf32>
+  %p = nn.softmax %t : tensor<64x512xf32>
+  // CHECK: %[[L:.+]] = nn.leaky_relu %[[P]] {alpha = 2.000000e-01 : f64} : tensor<64x512xf32>
+  %l = nn.leaky_relu %p {alpha = 0.2} : tensor<64x512xf32>
+  // The default alpha is not printed.
+  // CHECK: %[[D:.+]] = nn.leaky_relu %[[L]] : tensor<64x512xf32>
+  %d = nn.leaky_relu %l : tensor<64x512xf32>
+  // CHECK: return %[[D]]
+  return %d : tensor<64x512xf32>
+}
+
+// CHECK-LABEL: func.func @losses
+// CHECK-SAME: (%[[P:.+]]: tensor<32x1xf32>, %[[T:.+]]: tensor<32x1xf32>, %[[LG:.+]]: tensor<64x10xf32>, %[[LB:.+]]: tensor<64xi32>)
+func.func @losses(%pred: tensor<32x1xf32>, %target: tensor<32x1xf32>,
+                  %logits: tensor<64x10xf32>, %labels: tensor<64xi32>) -> (tensor<f32>, tensor<f32>) {
+  // CHECK: %[[M:.+]] = nn.mse_loss %[[P]], %[[T]] : tensor<32x1xf32> -> tensor<f32>
+  %m = nn.mse_loss %pred, %target : tensor<32x1xf32> -> tensor<f32>
+  // CHECK: %[[C:.+]] = nn.softmax_cross_entropy %[[LG]], %[[LB]] : tensor<64x10xf32>, tensor<64xi32> -> tensor<f32>
+  %c = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<64xi32> -> tensor<f32>
+  // CHECK: return %[[M]], %[[C]]
+  return %m, %c : tensor<f32>, tensor<f32>
+}
+
+// CHECK-LABEL: func.func @cross_entropy_i64_labels
+func.func @cross_entropy_i64_labels(%logits: tensor<8x3xf32>, %labels: tensor<8xi64>) -> tensor<f32> {
+  // CHECK: nn.softmax_cross_entropy %{{.+}}, %{{.+}} : tensor<8x3xf32>, tensor<8xi64> -> tensor<f32>
+  %c = nn.softmax_cross_entropy %logits, %labels : tensor<8x3xf32>, tensor<8xi64> -> tensor<f32>
+  return %c : tensor<f32>
+}
