@@ -62,6 +62,7 @@ Metrics regressionMetrics(const float *predictions, const float *targets,
 }
 
 Metrics evaluate(const Model &model, const Dataset &data) {
+  checkDataset(data, model.getManifest()); // forward trusts the sizes
   int64_t width = model.getManifest().outputSize();
   std::vector<float> outputs(data.numSamples * width);
   model.predict(data.inputs.data(), data.numSamples, outputs.data());

@@ -79,6 +79,12 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   if (!observer)
     observer = &silent;
   const Manifest &manifest = model.getManifest();
+  // Generated code trusts every size; a mismatched Dataset would make it
+  // read out of bounds.
+  checkDataset(data, manifest);
+  if (validation)
+    checkDataset(*validation, manifest);
+  const bool trackAccuracy = options.trainAccuracy && data.hasLabels();
   const int64_t batchSize = manifest.batchSize;
   const int64_t numBatches = data.numSamples / batchSize;
   if (numBatches == 0)
@@ -87,8 +93,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
 
   BatchAssembler batch(data, batchSize);
   std::vector<int64_t> order(data.numSamples);
-  std::vector<float> probs(
-      options.trainAccuracy ? batchSize * manifest.outputSize() : 0);
+  std::vector<float> probs(trackAccuracy ? batchSize * manifest.outputSize()
+                                         : 0);
   TrainResult result;
   double trainSeconds = 0;
   int64_t trainSamples = 0;
@@ -106,7 +112,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       if (options.maxSteps > 0 && result.steps == options.maxSteps)
         break;
       batch.gather(&order[b * batchSize]);
-      if (options.trainAccuracy) {
+      if (trackAccuracy) {
         model.forwardBatch(batch.getX(), probs.data());
         for (int64_t row = 0; row < batchSize; ++row)
           correct += argmax(&probs[row * manifest.outputSize()],
@@ -121,7 +127,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     record.seconds = secondsSince(start);
     record.samplesPerSecond = rate(record.samples, record.seconds);
     record.trainLoss = lossSum / double(record.steps);
-    if (options.trainAccuracy)
+    if (trackAccuracy)
       record.trainAccuracy = double(correct) / double(record.samples);
     if (validation && validation->numSamples > 0)
       record.validation = evaluate(model, *validation);

@@ -138,8 +138,12 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
         tile[i] = divisorAtMost(bounds[i], lanes);
       return;
     }
-    // Rows of up to four vectors along the innermost parallel loop; outer
-    // parallel loops one at a time; reductions whole.
+    // A root that reduces its innermost loop (a row reduction) works one
+    // row at a time; otherwise rows of up to four vectors along the innermost
+    // parallel loop, outer parallel loops one at a time.
+    auto rootIters = root.getIteratorTypesArray();
+    bool rowReduction = !rootIters.empty() &&
+                        !linalg::isParallelIterator(rootIters.back());
     int innermost = -1;
     for (int i = bounds.size() - 1; i >= 0; --i)
       if (linalg::isParallelIterator(iters[i])) {
@@ -148,7 +152,14 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
       }
     for (int i = 0; i < (int)bounds.size(); ++i)
       if (linalg::isParallelIterator(iters[i]))
-        tile[i] = i == innermost ? divisorAtMost(bounds[i], 4 * lanes) : 1;
+        tile[i] = i == innermost && !rowReduction
+                      ? divisorAtMost(bounds[i], 4 * lanes)
+                      : 1;
+    // An outer reduction (a sum over the batch) accumulates one row of
+    // vectors per step; an innermost one reduces whole vectors.
+    for (size_t i = 0; i < rootIters.size(); ++i)
+      if (!linalg::isParallelIterator(rootIters[i]))
+        reduce.push_back(i + 1 < rootIters.size() ? 1 : 0);
   }
 
   int64_t tileVolume(linalg::LinalgOp last, ArrayRef<int64_t> tile) {

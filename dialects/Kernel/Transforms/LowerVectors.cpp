@@ -39,6 +39,15 @@ struct KernelLowerVectorsPass
     eliminateCommonSubExpressions(rewriter, dom, func);
     linalg::hoistRedundantVectorTransfers(func);
 
+    // Permuted transfers become minor-identity transfers plus a
+    // vector.transpose first, before the transfer lowering below unrolls
+    // them into scalar gathers.
+    {
+      RewritePatternSet patterns(ctx);
+      vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+      if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
     RewritePatternSet patterns(ctx);
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorTransformsOptions().setVectorTransformsOptions(
@@ -52,7 +61,8 @@ struct KernelLowerVectorsPass
     vector::populateVectorMultiReductionLoweringPatterns(
         patterns, vector::VectorMultiReductionLowering::InnerParallel);
     vector::populateVectorTransposeLoweringPatterns(
-        patterns, vector::VectorTransformsOptions());
+        patterns, vector::VectorTransformsOptions().setVectorTransposeLowering(
+                      vector::VectorTransposeLowering::Shuffle16x16));
     // f32 exp/log/tanh as vector polynomials instead of scalar libm calls.
     populateMathPolynomialApproximationPatterns(patterns);
     if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))

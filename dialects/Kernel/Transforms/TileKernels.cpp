@@ -27,11 +27,6 @@ SmallVector<OpFoldResult> foldResults(OpBuilder &b, ArrayRef<int64_t> sizes) {
   });
 }
 
-bool isContraction(Operation *op) {
-  return isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
-             linalg::MatmulTransposeBOp>(op);
-}
-
 /// Erases ops of `block` whose results are unused, last first.
 void eraseDead(RewriterBase &rewriter, Block &block) {
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
@@ -63,13 +58,13 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
   return success();
 }
 
-/// Tiles the reduction loops of the group's contraction.
+/// Tiles the reduction loops of the group's reductions (the root).
 LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
-  if (group.getReduceSizes().empty())
+  if (llvm::all_of(group.getReduceSizes(), [](int64_t s) { return s == 0; }))
     return success();
   SmallVector<linalg::LinalgOp> contractions;
   group.walk([&](linalg::LinalgOp op) {
-    if (isContraction(op))
+    if (op.getNumReductionLoops() > 0)
       contractions.push_back(op);
   });
   for (linalg::LinalgOp op : contractions) {

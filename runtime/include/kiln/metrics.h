@@ -27,7 +27,8 @@ Metrics classificationMetrics(const float *probs, const int32_t *labels,
 Metrics regressionMetrics(const float *predictions, const float *targets,
                           int64_t numSamples, int64_t width);
 
-/// Runs the model's forward over `data` and scores it.
+/// Runs the model's forward over `data` and scores it; throws unless `data`
+/// fits the model (see checkDataset).
 Metrics evaluate(const Model &model, const Dataset &data);
 
 /// "loss 0.3456 accuracy 0.8765", each name after `prefix` ("val_").

@@ -18,8 +18,9 @@ struct TrainOptions {
   uint64_t seed = 0;    // shuffle order of every epoch
   int64_t maxSteps = 0; // stop after this many steps; 0 = no limit
   bool shuffle = true;
-  /// Classification accuracy of each batch before its update. Costs one
-  /// extra forward per batch, since train_step returns only the loss.
+  /// Classification accuracy of each batch before its update (ignored for
+  /// regression). Costs one extra forward per batch, since train_step
+  /// returns only the loss.
   bool trainAccuracy = false;
 };
 
@@ -50,7 +51,8 @@ public:
 };
 
 /// Batches whose size is the compiled batch size, so the last partial batch
-/// of every epoch is dropped. Shuffles with deriveSeed(seed, epoch).
+/// of every epoch is dropped. Shuffles with deriveSeed(seed, epoch). Throws
+/// unless `data` and `validation` fit the model (see checkDataset).
 TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
                   const TrainOptions &options,
                   TrainObserver *observer = nullptr);

@@ -104,6 +104,19 @@ TEST(Trainer, TooFewSamplesForABatch) {
                         "batch size 8"));
 }
 
+TEST(Trainer, RejectsDataThatDoesNotFitTheModel) {
+  Model model(test::classifierApi);
+  Dataset data = classifierData(16, 1, model);
+  data.sampleSize = 3; // as if loaded for another model
+  TrainOptions options;
+  options.lr = 0.1f;
+  EXPECT_THAT(errorOf([&] { train(model, data, nullptr, options); }),
+              HasSubstr("samples have 3 values but model 'fake_classifier' "
+                        "expects input shape [4]"));
+  EXPECT_THAT(errorOf([&] { evaluate(model, data); }),
+              HasSubstr("samples have 3 values"));
+}
+
 TEST(Model, PredictPadsThePartialBatch) {
   Model model(test::classifierApi);
   model.init(1);

@@ -1,0 +1,251 @@
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512}))' | FileCheck %s --check-prefixes=CHECK,AVX512
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=256}))' | FileCheck %s --check-prefixes=CHECK,AVX2
+
+// The schedule: a contraction gets a register block of up to 8 rows by two
+// vectors (2 x 16 f32 lanes at 512 bits, 2 x 8 at 256) and reduction tiles of
+// 1; elementwise ops get rows of up to four vectors. Every tile size divides
+// its loop bound.
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+
+// Tests that dense (fill + matmul) + bias add + relu end up in one kernel.group.
+// CHECK-LABEL: func.func @dense_bias_relu
+// CHECK-SAME: (%[[X:.+]]: tensor<64x784xf32>, %[[WT:.+]]: tensor<784x256xf32>, %[[B:.+]]: tensor<256xf32>)
+// CHECK-NOT: linalg.
+// AVX512: %[[G:.+]] = kernel.group tile [8, 32] reduce [1] vectorize -> tensor<64x256xf32> {
+// AVX2: %[[G:.+]] = kernel.group tile [8, 16] reduce [1] vectorize -> tensor<64x256xf32> {
+// CHECK-NEXT: %[[FILL:.+]] = linalg.fill
+// CHECK-NEXT: %[[MM:.+]] = linalg.matmul ins(%[[X]], %[[WT]] : {{.*}}) outs(%[[FILL]] : {{.*}})
+// CHECK-NEXT: %[[BIAS:.+]] = linalg.generic {{.*}} ins(%[[MM]], %[[B]] : {{.*}})
+// CHECK: arith.addf
+// CHECK: %[[RELU:.+]] = linalg.generic {{.*}} ins(%[[BIAS]] : {{.*}})
+// CHECK: arith.maximumf
+// CHECK: kernel.yield %[[RELU]] : tensor<64x256xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[G]]
+func.func @dense_bias_relu(%x: tensor<64x784xf32>, %wt: tensor<784x256xf32>, %b: tensor<256xf32>) -> tensor<64x256xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x256xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
+  %mm = linalg.matmul ins(%x, %wt : tensor<64x784xf32>, tensor<784x256xf32>)
+                      outs(%fill : tensor<64x256xf32>) -> tensor<64x256xf32>
+  %biased = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%mm, %b : tensor<64x256xf32>, tensor<256xf32>) outs(%e : tensor<64x256xf32>) {
+  ^bb0(%in: f32, %bias: f32, %out: f32):
+    %s = arith.addf %in, %bias : f32
+    linalg.yield %s : f32
+  } -> tensor<64x256xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%biased : tensor<64x256xf32>) outs(%e : tensor<64x256xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<64x256xf32>
+  return %relu : tensor<64x256xf32>
+}
+
+// -----
+
+// Tests that tile sizes are the largest divisors of the bounds that fit the
+// register block (60 rows: 6; 100 columns: 25 of 32, or 10 of 16), and that a
+// matmul with no epilogue is tiled over its own three loops.
+// CHECK-LABEL: func.func @odd_sizes
+// AVX512: kernel.group tile [6, 25, 0] reduce [1] vectorize -> tensor<60x100xf32> {
+// AVX2: kernel.group tile [6, 10, 0] reduce [1] vectorize -> tensor<60x100xf32> {
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.matmul
+// CHECK-NEXT: kernel.yield
+func.func @odd_sizes(%x: tensor<60x32xf32>, %wt: tensor<32x100xf32>) -> tensor<60x100xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<60x100xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<60x100xf32>) -> tensor<60x100xf32>
+  %mm = linalg.matmul ins(%x, %wt : tensor<60x32xf32>, tensor<32x100xf32>)
+                      outs(%fill : tensor<60x100xf32>) -> tensor<60x100xf32>
+  return %mm : tensor<60x100xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// Tests that a standalone elementwise op is its own group, tiled by one row
+// and up to four vectors of columns.
+// CHECK-LABEL: func.func @elementwise
+// CHECK-SAME: (%[[A:.+]]: tensor<64x512xf32>, %[[B:.+]]: tensor<64x512xf32>)
+// AVX512: %[[G:.+]] = kernel.group tile [1, 64] reduce [] vectorize -> tensor<64x512xf32> {
+// AVX2: %[[G:.+]] = kernel.group tile [1, 32] reduce [] vectorize -> tensor<64x512xf32> {
+// CHECK-NEXT: %[[MUL:.+]] = linalg.generic {{.*}} ins(%[[A]], %[[B]] : {{.*}})
+// CHECK: kernel.yield %[[MUL]]
+// CHECK: return %[[G]]
+func.func @elementwise(%a: tensor<64x512xf32>, %b: tensor<64x512xf32>) -> tensor<64x512xf32> {
+  %e = tensor.empty() : tensor<64x512xf32>
+  %s = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b : tensor<64x512xf32>, tensor<64x512xf32>) outs(%e : tensor<64x512xf32>) {
+  ^bb0(%x: f32, %y: f32, %out: f32):
+    %r = arith.mulf %x, %y : f32
+    linalg.yield %r : f32
+  } -> tensor<64x512xf32>
+  return %s : tensor<64x512xf32>
+}
+
+// -----
+
+// Tests that a transpose is tiled by one vector in both dimensions.
+// CHECK-LABEL: func.func @transpose
+// AVX512: kernel.group tile [16, 16] reduce [] vectorize -> tensor<784x512xf32> {
+// AVX2: kernel.group tile [8, 8] reduce [] vectorize -> tensor<784x512xf32> {
+// CHECK-NEXT: linalg.transpose
+func.func @transpose(%w: tensor<512x784xf32>) -> tensor<784x512xf32> {
+  %e = tensor.empty() : tensor<784x512xf32>
+  %t = linalg.transpose ins(%w : tensor<512x784xf32>) outs(%e : tensor<784x512xf32>) permutation = [1, 0]
+  return %t : tensor<784x512xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d0)>
+
+// Tests that a row reduction absorbs its fill, tiles its parallel loop and
+// keeps the reduction whole (tile 0).
+// CHECK-LABEL: func.func @row_sum
+// AVX512: kernel.group tile [64, 0] reduce [] vectorize -> tensor<64xf32> {
+// AVX2: kernel.group tile [32, 0] reduce [] vectorize -> tensor<64xf32> {
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.generic
+func.func @row_sum(%x: tensor<64x10xf32>) -> tensor<64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64xf32>) -> tensor<64xf32>
+  %s = linalg.generic {indexing_maps = [#id, #col], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<64x10xf32>) outs(%fill : tensor<64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.addf %in, %out : f32
+    linalg.yield %r : f32
+  } -> tensor<64xf32>
+  return %s : tensor<64xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d0)>
+
+// Tests that a group whose tile would exceed 65536 elements is not vectorized.
+// CHECK-LABEL: func.func @big_reduction
+// CHECK: kernel.group tile [4, 0] reduce [] -> tensor<4xf32> {
+func.func @big_reduction(%x: tensor<4x100000xf32>) -> tensor<4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %s = linalg.generic {indexing_maps = [#id, #col], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<4x100000xf32>) outs(%fill : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.addf %in, %out : f32
+    linalg.yield %r : f32
+  } -> tensor<4xf32>
+  return %s : tensor<4xf32>
+}
+
+// -----
+
+// Tests that a fill shared by two matmuls (as after CSE) is copied, so each
+// group initializes its own accumulator.
+// CHECK-LABEL: func.func @shared_fill
+// CHECK-SAME: (%[[A:.+]]: tensor<8x16xf32>, %[[B:.+]]: tensor<16x32xf32>, %[[C:.+]]: tensor<16x32xf32>)
+// CHECK-NOT: linalg.fill
+// CHECK: %[[G1:.+]] = kernel.group
+// CHECK-NEXT: %[[F1:.+]] = linalg.fill
+// CHECK-NEXT: linalg.matmul ins(%[[A]], %[[B]] : {{.*}}) outs(%[[F1]] : {{.*}})
+// CHECK: %[[G2:.+]] = kernel.group
+// CHECK-NEXT: %[[F2:.+]] = linalg.fill
+// CHECK-NEXT: linalg.matmul ins(%[[A]], %[[C]] : {{.*}}) outs(%[[F2]] : {{.*}})
+// CHECK: return %[[G1]], %[[G2]]
+func.func @shared_fill(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>, %c: tensor<16x32xf32>)
+    -> (tensor<8x32xf32>, tensor<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x32xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<8x32xf32>) -> tensor<8x32xf32>
+  %m1 = linalg.matmul ins(%a, %b : tensor<8x16xf32>, tensor<16x32xf32>)
+                      outs(%fill : tensor<8x32xf32>) -> tensor<8x32xf32>
+  %m2 = linalg.matmul ins(%a, %c : tensor<8x16xf32>, tensor<16x32xf32>)
+                      outs(%fill : tensor<8x32xf32>) -> tensor<8x32xf32>
+  return %m1, %m2 : tensor<8x32xf32>, tensor<8x32xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// Tests that an elementwise consumer is not absorbed when the matmul's result
+// is also used elsewhere: it becomes its own group.
+// CHECK-LABEL: func.func @reused_result
+// CHECK: %[[MM:.+]] = kernel.group tile
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.matmul
+// CHECK-NEXT: kernel.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[RELU:.+]] = kernel.group tile [1, 32] reduce [] vectorize
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[MM]] : {{.*}})
+// CHECK: return %[[MM]], %[[RELU]]
+func.func @reused_result(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>)
+    -> (tensor<8x32xf32>, tensor<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x32xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<8x32xf32>) -> tensor<8x32xf32>
+  %mm = linalg.matmul ins(%a, %b : tensor<8x16xf32>, tensor<16x32xf32>)
+                      outs(%fill : tensor<8x32xf32>) -> tensor<8x32xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<8x32xf32>) outs(%e : tensor<8x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<8x32xf32>
+  return %mm, %relu : tensor<8x32xf32>, tensor<8x32xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+
+// Tests that a consumer reading the matmul through a broadcast (not an
+// identity map) is not absorbed.
+// CHECK-LABEL: func.func @broadcast_consumer
+// CHECK: %[[MM:.+]] = kernel.group
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.matmul
+// CHECK-NEXT: kernel.yield
+// CHECK-NEXT: }
+// CHECK: kernel.group
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[MM]] : tensor<1x32xf32>)
+func.func @broadcast_consumer(%a: tensor<1x16xf32>, %b: tensor<16x32xf32>) -> tensor<8x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<1x32xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x32xf32>) -> tensor<1x32xf32>
+  %mm = linalg.matmul ins(%a, %b : tensor<1x16xf32>, tensor<16x32xf32>)
+                      outs(%fill : tensor<1x32xf32>) -> tensor<1x32xf32>
+  %e = tensor.empty() : tensor<8x32xf32>
+  %bc = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (0, d1)>, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<1x32xf32>) outs(%e : tensor<8x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<8x32xf32>
+  return %bc : tensor<8x32xf32>
+}
+
+// -----
+
+// Tests that a fill no root absorbs becomes its own group.
+// CHECK-LABEL: func.func @standalone_fill
+// AVX512: %[[G:.+]] = kernel.group tile [1, 64] reduce [] vectorize -> tensor<16x64xf32> {
+// AVX2: %[[G:.+]] = kernel.group tile [1, 32] reduce [] vectorize -> tensor<16x64xf32> {
+// CHECK-NEXT: linalg.fill
+// CHECK: return %[[G]]
+func.func @standalone_fill() -> tensor<16x64xf32> {
+  %one = arith.constant 1.0 : f32
+  %e = tensor.empty() : tensor<16x64xf32>
+  %fill = linalg.fill ins(%one : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
+  return %fill : tensor<16x64xf32>
+}

@@ -1,0 +1,109 @@
+// RUN: kiln-opt %s -split-input-file -kernel-lower-vectors | FileCheck %s
+
+#lhs = affine_map<(d0, d1, d2) -> (d0, d2)>
+#rhs = affine_map<(d0, d1, d2) -> (d2, d1)>
+#acc = affine_map<(d0, d1, d2) -> (d0, d1)>
+
+// Tests that the 8x32 accumulator of a bufferized matmul tile is hoisted out
+// of the k loop into an iter_arg (one read before, one write after), and that
+// the vector.contract becomes one vector.fma per row: a splat of the lhs
+// element times the rhs row.
+// CHECK-LABEL: func.func @matmul_tile
+// CHECK-SAME: (%[[X:.+]]: memref<64x128xf32>, %[[WT:.+]]: memref<128x256xf32>, %[[B:.+]]: memref<256xf32>, %[[OUT:.+]]: memref<64x256xf32>, %[[I:.+]]: index, %[[J:.+]]: index)
+// CHECK: %[[TILE:.+]] = memref.alloc() {{.*}} : memref<8x32xf32>
+// CHECK-NEXT: vector.transfer_write %{{.+}}, %[[TILE]]
+// CHECK-NEXT: %[[INIT:.+]] = vector.transfer_read %[[TILE]]{{.*}} : memref<8x32xf32>, vector<8x32xf32>
+// CHECK-NEXT: %[[SUM:.+]] = scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[ACC:.+]] = %[[INIT]]) -> (vector<8x32xf32>) {
+// CHECK-NOT: %[[TILE]]
+// CHECK: %[[COL:.+]] = vector.transfer_read %[[X]][%[[I]], %[[K]]]{{.*}} : memref<64x128xf32>, vector<8x1xf32>
+// CHECK-NEXT: %[[ROW2D:.+]] = vector.transfer_read %[[WT]][%[[K]], %[[J]]]{{.*}} : memref<128x256xf32>, vector<1x32xf32>
+// CHECK-NEXT: %[[ROW:.+]] = vector.extract %[[ROW2D]][0] : vector<32xf32> from vector<1x32xf32>
+// CHECK-NEXT: %[[A0:.+]] = vector.extract %[[COL]][0, 0] : f32 from vector<8x1xf32>
+// CHECK-NEXT: %[[S0:.+]] = vector.splat %[[A0]] : vector<32xf32>
+// CHECK-NEXT: %[[C0:.+]] = vector.extract %[[ACC]][0] : vector<32xf32> from vector<8x32xf32>
+// CHECK-NEXT: %[[F0:.+]] = vector.fma %[[S0]], %[[ROW]], %[[C0]] : vector<32xf32>
+// CHECK-NEXT: %[[R0:.+]] = vector.insert %[[F0]], %{{.+}} [0] : vector<32xf32> into vector<8x32xf32>
+// CHECK-COUNT-7: vector.fma %{{.+}}, %[[ROW]], %{{.+}} : vector<32xf32>
+// CHECK-NOT: vector.fma
+// CHECK: %[[R7:.+]] = vector.insert %{{.+}} [7] : vector<32xf32> into vector<8x32xf32>
+// CHECK-NEXT: scf.yield %[[R7]] : vector<8x32xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: vector.transfer_write %[[SUM]], %[[TILE]]
+// CHECK-NOT: vector.contract
+// CHECK: %[[BIAS:.+]] = vector.load %[[B]][%[[J]]] : memref<256xf32>, vector<32xf32>
+// CHECK: return
+func.func @matmul_tile(%x: memref<64x128xf32>, %wt: memref<128x256xf32>, %b: memref<256xf32>,
+                       %out: memref<64x256xf32>, %i: index, %j: index) {
+  %zeros = arith.constant dense<0.0> : vector<8x32xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant 0.0 : f32
+  %tile = memref.alloc() {alignment = 64 : i64} : memref<8x32xf32>
+  vector.transfer_write %zeros, %tile[%c0, %c0] {in_bounds = [true, true]} : vector<8x32xf32>, memref<8x32xf32>
+  scf.for %k = %c0 to %c128 step %c1 {
+    %a = vector.transfer_read %x[%i, %k], %zero {in_bounds = [true, true]} : memref<64x128xf32>, vector<8x1xf32>
+    %w = vector.transfer_read %wt[%k, %j], %zero {in_bounds = [true, true]} : memref<128x256xf32>, vector<1x32xf32>
+    %c = vector.transfer_read %tile[%c0, %c0], %zero {in_bounds = [true, true]} : memref<8x32xf32>, vector<8x32xf32>
+    %r = vector.contract {indexing_maps = [#lhs, #rhs, #acc], iterator_types = ["parallel", "parallel", "reduction"],
+                          kind = #vector.kind<add>} %a, %w, %c : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+    vector.transfer_write %r, %tile[%c0, %c0] {in_bounds = [true, true]} : vector<8x32xf32>, memref<8x32xf32>
+  }
+  %mm = vector.transfer_read %tile[%c0, %c0], %zero {in_bounds = [true, true]} : memref<8x32xf32>, vector<8x32xf32>
+  %bv = vector.transfer_read %b[%j], %zero {in_bounds = [true]} : memref<256xf32>, vector<32xf32>
+  %bb = vector.broadcast %bv : vector<32xf32> to vector<8x32xf32>
+  %sum = arith.addf %mm, %bb : vector<8x32xf32>
+  %relu = arith.maximumf %sum, %zeros : vector<8x32xf32>
+  vector.transfer_write %relu, %out[%i, %j] {in_bounds = [true, true]} : vector<8x32xf32>, memref<64x256xf32>
+  memref.dealloc %tile : memref<8x32xf32>
+  return
+}
+
+// -----
+
+// Tests that transfers through subviews are folded to index the original
+// memref, so hoisting sees plain indices.
+// CHECK-LABEL: func.func @subview_rows
+// CHECK-SAME: (%[[IN:.+]]: memref<4x64xf32>, %[[OUT:.+]]: memref<4x64xf32>)
+// CHECK-NOT: memref.subview
+// CHECK: scf.for %[[I:.+]] =
+// CHECK-NEXT: %[[V:.+]] = vector.transfer_read %[[IN]][%[[I]], %{{.+}}]{{.*}} : memref<4x64xf32>, vector<1x64xf32>
+// CHECK-NEXT: %[[N:.+]] = arith.negf %[[V]]
+// CHECK-NEXT: vector.transfer_write %[[N]], %[[OUT]][%[[I]], %{{.+}}]{{.*}} : vector<1x64xf32>, memref<4x64xf32>
+func.func @subview_rows(%in: memref<4x64xf32>, %out: memref<4x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c4 step %c1 {
+    %src = memref.subview %in[%i, 0] [1, 64] [1, 1] : memref<4x64xf32> to memref<1x64xf32, strided<[64, 1], offset: ?>>
+    %dst = memref.subview %out[%i, 0] [1, 64] [1, 1] : memref<4x64xf32> to memref<1x64xf32, strided<[64, 1], offset: ?>>
+    %v = vector.transfer_read %src[%c0, %c0], %zero {in_bounds = [true, true]}
+        : memref<1x64xf32, strided<[64, 1], offset: ?>>, vector<1x64xf32>
+    %n = arith.negf %v : vector<1x64xf32>
+    vector.transfer_write %n, %dst[%c0, %c0] {in_bounds = [true, true]}
+        : vector<1x64xf32>, memref<1x64xf32, strided<[64, 1], offset: ?>>
+  }
+  return
+}
+
+// -----
+
+// Tests that a row reduction (inner dimension) is lowered as inner-parallel:
+// the rows become lanes and the 16 columns are combined with elementwise
+// maximumf on vector<8xf32>; the 1-D result is stored with vector.store.
+// CHECK-LABEL: func.func @row_max
+// CHECK-SAME: (%[[IN:.+]]: memref<8x16xf32>, %[[OUT:.+]]: memref<8xf32>)
+// CHECK-NOT: vector.multi_reduction
+// CHECK-COUNT-15: arith.maximumf %{{.+}}, %{{.+}} : vector<8xf32>
+// CHECK-NOT: arith.maximumf
+// CHECK: vector.store %{{.+}}, %[[OUT]][%{{.+}}] : memref<8xf32>, vector<8xf32>
+func.func @row_max(%in: memref<8x16xf32>, %out: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant dense<0xFF800000> : vector<8xf32>
+  %v = vector.transfer_read %in[%c0, %c0], %zero {in_bounds = [true, true]} : memref<8x16xf32>, vector<8x16xf32>
+  %m = vector.multi_reduction <maximumf>, %v, %ninf [1] : vector<8x16xf32> to vector<8xf32>
+  vector.transfer_write %m, %out[%c0] {in_bounds = [true]} : vector<8xf32>, memref<8xf32>
+  return
+}

@@ -1,0 +1,181 @@
+// RUN: kiln-opt %s -split-input-file -kernel-tile | FileCheck %s --implicit-check-not=kernel.
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+
+// Tests that dense + bias + relu becomes one loop nest: 8x32 tiles over
+// (i, j), the k loop inside with a vector.contract on the register block, and
+// the bias add and relu fused after the k loop in the same (i, j) loop; the
+// group is dissolved.
+// CHECK-LABEL: func.func @dense_bias_relu
+// CHECK-SAME: (%[[X:.+]]: tensor<64x128xf32>, %[[WT:.+]]: tensor<128x256xf32>, %[[B:.+]]: tensor<256xf32>)
+// CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
+// CHECK-DAG: %[[C8:.+]] = arith.constant 8 : index
+// CHECK-DAG: %[[C32:.+]] = arith.constant 32 : index
+// CHECK-DAG: %[[C64:.+]] = arith.constant 64 : index
+// CHECK-DAG: %[[C128:.+]] = arith.constant 128 : index
+// CHECK-DAG: %[[C256:.+]] = arith.constant 256 : index
+// CHECK-NOT: linalg.
+// CHECK: %[[OUT:.+]] = scf.for %[[I:.+]] = %{{.+}} to %[[C64]] step %[[C8]] iter_args(%{{.+}} = %{{.+}}) -> (tensor<64x256xf32>) {
+// CHECK-NEXT: %[[ROW:.+]] = scf.for %[[J:.+]] = %{{.+}} to %[[C256]] step %[[C32]] iter_args(%[[DEST:.+]] = %{{.+}}) -> (tensor<64x256xf32>) {
+// CHECK: %[[ZERO:.+]] = vector.transfer_write %{{.+}} : vector<8x32xf32>, tensor<8x32xf32>
+// CHECK-NEXT: %[[MM:.+]] = scf.for %[[K:.+]] = %{{.+}} to %[[C128]] step %[[C1]] iter_args(%[[ACC:.+]] = %[[ZERO]]) -> (tensor<8x32xf32>) {
+// CHECK-NEXT: %[[LHS:.+]] = vector.transfer_read %[[X]][%[[I]], %[[K]]]{{.*}} : tensor<64x128xf32>, vector<8x1xf32>
+// CHECK-NEXT: %[[RHS:.+]] = vector.transfer_read %[[WT]][%[[K]], %[[J]]]{{.*}} : tensor<128x256xf32>, vector<1x32xf32>
+// CHECK-NEXT: %[[C:.+]] = vector.transfer_read %[[ACC]]{{.*}} : tensor<8x32xf32>, vector<8x32xf32>
+// CHECK-NEXT: %[[SUM:.+]] = vector.contract {{.*}} %[[LHS]], %[[RHS]], %[[C]] : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK-NEXT: %[[NEXT:.+]] = vector.transfer_write %[[SUM]], %[[ACC]]
+// CHECK-NEXT: scf.yield %[[NEXT]] : tensor<8x32xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[V:.+]] = vector.transfer_read %[[MM]]
+// CHECK-NEXT: %[[BV:.+]] = vector.transfer_read %[[B]][%[[J]]]{{.*}} : tensor<256xf32>, vector<32xf32>
+// CHECK-NEXT: %[[BB:.+]] = vector.broadcast %[[BV]] : vector<32xf32> to vector<8x32xf32>
+// CHECK-NEXT: %[[BIASED:.+]] = arith.addf %[[V]], %[[BB]] : vector<8x32xf32>
+// CHECK-NEXT: %[[RELU:.+]] = arith.maximumf %[[BIASED]], %{{.+}} : vector<8x32xf32>
+// CHECK-NEXT: %[[TILE:.+]] = vector.transfer_write %[[RELU]], %[[DEST]][%[[I]], %[[J]]]{{.*}} : vector<8x32xf32>, tensor<64x256xf32>
+// CHECK-NEXT: scf.yield %[[TILE]] : tensor<64x256xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: scf.yield %[[ROW]] : tensor<64x256xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[OUT]]
+func.func @dense_bias_relu(%x: tensor<64x128xf32>, %wt: tensor<128x256xf32>, %b: tensor<256xf32>) -> tensor<64x256xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x256xf32>
+  %y = kernel.group tile [8, 32] reduce [1] vectorize -> tensor<64x256xf32> {
+    %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
+    %mm = linalg.matmul ins(%x, %wt : tensor<64x128xf32>, tensor<128x256xf32>)
+                        outs(%fill : tensor<64x256xf32>) -> tensor<64x256xf32>
+    %biased = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%mm, %b : tensor<64x256xf32>, tensor<256xf32>) outs(%e : tensor<64x256xf32>) {
+    ^bb0(%in: f32, %bias: f32, %out: f32):
+      %s = arith.addf %in, %bias : f32
+      linalg.yield %s : f32
+    } -> tensor<64x256xf32>
+    %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%biased : tensor<64x256xf32>) outs(%e : tensor<64x256xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %r = arith.maximumf %in, %zero : f32
+      linalg.yield %r : f32
+    } -> tensor<64x256xf32>
+    kernel.yield %relu : tensor<64x256xf32>
+  }
+  return %y : tensor<64x256xf32>
+}
+
+// -----
+
+// Tests that without `vectorize` the group is tiled but stays linalg: the fill
+// is fused into the (i, j) tiles and the reduction is tiled by 4 inside them.
+// CHECK-LABEL: func.func @scalar_matmul
+// CHECK-NOT: vector.
+// CHECK: %[[EMPTY:.+]] = tensor.empty() : tensor<64x256xf32>
+// CHECK: %[[OUT:.+]] = scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %[[EMPTY]]) -> (tensor<64x256xf32>) {
+// CHECK: %[[ROW:.+]] = scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[DEST:.+]] = %{{.+}}) -> (tensor<64x256xf32>) {
+// CHECK: %[[TILE_OUT:.+]] = tensor.extract_slice %[[DEST]][%[[I]], %[[J]]] [8, 32] [1, 1]
+// CHECK-NEXT: %[[FILL:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[TILE_OUT]] : tensor<8x32xf32>)
+// CHECK: %[[RED:.+]] = scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %[[FILL]]) -> (tensor<8x32xf32>) {
+// CHECK: linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<8x4xf32>, tensor<4x32xf32>) outs(%{{.+}} : tensor<8x32xf32>)
+// CHECK: scf.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[INS:.+]] = tensor.insert_slice %[[RED]] into %[[DEST]][%[[I]], %[[J]]] [8, 32] [1, 1]
+// CHECK-NEXT: scf.yield %[[INS]]
+// CHECK-NEXT: }
+// CHECK-NEXT: scf.yield %[[ROW]]
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[OUT]]
+// CHECK-NOT: vector.
+func.func @scalar_matmul(%x: tensor<64x128xf32>, %wt: tensor<128x256xf32>) -> tensor<64x256xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x256xf32>
+  %y = kernel.group tile [8, 32, 0] reduce [4] -> tensor<64x256xf32> {
+    %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
+    %mm = linalg.matmul ins(%x, %wt : tensor<64x128xf32>, tensor<128x256xf32>)
+                        outs(%fill : tensor<64x256xf32>) -> tensor<64x256xf32>
+    kernel.yield %mm : tensor<64x256xf32>
+  }
+  return %y : tensor<64x256xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// Tests that a standalone elementwise group becomes a row loop and a column
+// loop over vectors of 64.
+// CHECK-LABEL: func.func @elementwise
+// CHECK-SAME: (%[[A:.+]]: tensor<4x128xf32>)
+// CHECK: scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK-NEXT: scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[DEST:.+]] = %{{.+}})
+// CHECK-NEXT: %[[V:.+]] = vector.transfer_read %[[A]][%[[I]], %[[J]]]{{.*}} : tensor<4x128xf32>, vector<1x64xf32>
+// CHECK-NEXT: %[[T:.+]] = math.tanh %[[V]] : vector<1x64xf32>
+// CHECK-NEXT: vector.transfer_write %[[T]], %[[DEST]][%[[I]], %[[J]]]
+func.func @elementwise(%a: tensor<4x128xf32>) -> tensor<4x128xf32> {
+  %e = tensor.empty() : tensor<4x128xf32>
+  %y = kernel.group tile [1, 64] reduce [] vectorize -> tensor<4x128xf32> {
+    %t = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%a : tensor<4x128xf32>) outs(%e : tensor<4x128xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %r = math.tanh %in : f32
+      linalg.yield %r : f32
+    } -> tensor<4x128xf32>
+    kernel.yield %t : tensor<4x128xf32>
+  }
+  return %y : tensor<4x128xf32>
+}
+
+// -----
+
+// Tests that a transpose group moves 16x16 blocks through vector.transpose.
+// CHECK-LABEL: func.func @transpose
+// CHECK-SAME: (%[[W:.+]]: tensor<64x32xf32>)
+// CHECK: scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK-NEXT: scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[DEST:.+]] = %{{.+}})
+// CHECK-NEXT: %[[V:.+]] = vector.transfer_read %[[W]][%[[J]], %[[I]]]{{.*}} : tensor<64x32xf32>, vector<16x16xf32>
+// CHECK-NEXT: %[[T:.+]] = vector.transpose %[[V]], [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK-NEXT: vector.transfer_write %[[T]], %[[DEST]][%[[I]], %[[J]]]
+func.func @transpose(%w: tensor<64x32xf32>) -> tensor<32x64xf32> {
+  %e = tensor.empty() : tensor<32x64xf32>
+  %y = kernel.group tile [16, 16] reduce [] vectorize -> tensor<32x64xf32> {
+    %t = linalg.transpose ins(%w : tensor<64x32xf32>) outs(%e : tensor<32x64xf32>) permutation = [1, 0]
+    kernel.yield %t : tensor<32x64xf32>
+  }
+  return %y : tensor<32x64xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// Tests that a group with all-zero tile sizes and no vectorize is only
+// dissolved: its op is left as it was.
+// CHECK-LABEL: func.func @untiled
+// CHECK-NOT: scf.for
+// CHECK: %[[G:.+]] = linalg.generic
+// CHECK: arith.negf
+// CHECK: return %[[G]]
+func.func @untiled(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %y = kernel.group tile [0, 0] reduce [] -> tensor<4x8xf32> {
+    %t = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%a : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %r = arith.negf %in : f32
+      linalg.yield %r : f32
+    } -> tensor<4x8xf32>
+    kernel.yield %t : tensor<4x8xf32>
+  }
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Tests that a group yielding a value from above is replaced by that value.
+// CHECK-LABEL: func.func @passthrough
+// CHECK-SAME: (%[[X:.+]]: tensor<16xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @passthrough(%x: tensor<16xf32>) -> tensor<16xf32> {
+  %y = kernel.group tile [8] reduce [] vectorize -> tensor<16xf32> {
+    kernel.yield %x : tensor<16xf32>
+  }
+  return %y : tensor<16xf32>
+}
