@@ -93,10 +93,6 @@ def compile_model(kilnc, work, train_accuracy):
     return exe, time.perf_counter() - start
 
 
-def describe(values):
-    return f"{statistics.median(values):9.0f}  ({min(values):.0f}-{max(values):.0f})"
-
-
 def git_revision():
     try:
         rev = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
@@ -137,8 +133,8 @@ def main():
               f"{cpu_name()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
         print(f"each rate: ({n2} - {n1}) steps x {BATCH} = {samples} samples / "
               f"(time of {n2} steps - time of {n1} steps)")
-        rates = {"Kiln": {"wall": [], "loop": []}, "PyTorch": {"wall": [], "loop": []}}
-        acc = {"Kiln": [], "PyTorch": []}
+        times = {name: [] for name in ("Kiln", "PyTorch")}  # per round: (w1, w2, l1, l2)
+        acc = {name: [] for name in ("Kiln", "PyTorch")}
         runners = {"Kiln": lambda n: kiln_run(exe, args.data, n, work, env),
                    "PyTorch": lambda n: torch_run(args.data, n, env)}
         for r in range(args.rounds):
@@ -147,23 +143,34 @@ def main():
             for name in order:
                 w1, l1, _ = runners[name](n1)
                 w2, l2, a2 = runners[name](n2)
-                rates[name]["wall"].append(samples / (w2 - w1))
-                rates[name]["loop"].append(samples / (l2 - l1))
+                times[name].append((w1, w2, l1, l2))
                 acc[name].append(a2)
-                line.append(f"{name} {rates[name]['wall'][-1]:.0f}/s")
+                line.append(f"{name} {samples / (w2 - w1):.0f}/s ({n1}: {w1:.2f} s, {n2}: {w2:.2f} s)")
             print(f"round {r + 1}/{args.rounds}: " + ", ".join(line), flush=True)
 
+        # Per method: the median over rounds of each round's rate, and the
+        # rate from the best (smallest) time of each step count: other load on
+        # the machine only ever adds time.
+        def rates(name, i):
+            t = times[name]
+            per_round = [samples / (x[i + 1] - x[i]) for x in t]
+            best = samples / (min(x[i + 1] for x in t) - min(x[i] for x in t))
+            return statistics.median(per_round), best
+
         print()
-        print(f"fashion_mlp 784-512-256-10 relu, Adam 1e-3, batch {BATCH}, 1 thread; "
-              f"median (min-max) of {args.rounds} rounds")
-        print(f"{'':10} {'samples/s, whole process':>27} {'samples/s, train loop':>27} "
-              f"{'test acc @' + str(n2):>14}")
+        print(f"fashion_mlp 784-512-256-10 relu, Adam 1e-3, batch {BATCH}, 1 thread, "
+              f"{args.rounds} rounds; samples/s")
+        print(f"{'':13}{'whole process':>24}{'train loop':>24}{'test acc':>10}")
+        print(f"{'':13}{'median':>12}{'best':>12}{'median':>12}{'best':>12}{'@' + str(n2):>10}")
+        result = {}
         for name in ("Kiln", "PyTorch"):
-            print(f"{name:10} {describe(rates[name]['wall']):>27} "
-                  f"{describe(rates[name]['loop']):>27} {statistics.median(acc[name]):14.4f}")
-        ratio = {k: statistics.median(rates["Kiln"][k]) / statistics.median(rates["PyTorch"][k])
-                 for k in ("wall", "loop")}
-        print(f"{'Kiln/PyTorch':10} {ratio['wall']:27.2f} {ratio['loop']:27.2f}")
+            wm, wb = rates(name, 0)
+            lm, lb = rates(name, 2)
+            result[name] = (wm, wb, lm, lb)
+            print(f"{name:13}{wm:12.0f}{wb:12.0f}{lm:12.0f}{lb:12.0f}"
+                  f"{statistics.median(acc[name]):10.4f}")
+        ratio = [k / p for k, p in zip(result["Kiln"], result["PyTorch"])]
+        print(f"{'Kiln/PyTorch':13}" + "".join(f"{x:12.2f}" for x in ratio))
         print(f"load at the end: {os.getloadavg()[0]:.2f}")
     finally:
         if args.keep:

@@ -23,6 +23,16 @@ int64_t divisorAtMost(int64_t n, int64_t cap) {
   return 1;
 }
 
+/// A tile along a vectorized dimension: whole vectors when some multiple of
+/// `lanes` up to `cap` divides `n` (odd widths legalize poorly), else the
+/// largest divisor up to `cap`.
+int64_t vectorTile(int64_t n, int64_t lanes, int64_t cap) {
+  for (int64_t d = cap - cap % lanes; d >= lanes; d -= lanes)
+    if (n % d == 0)
+      return d;
+  return divisorAtMost(n, cap);
+}
+
 bool isContraction(Operation *op) {
   return isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
              linalg::MatmulTransposeBOp>(op);
@@ -127,9 +137,10 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     auto iters = last.getIteratorTypesArray();
     tile.assign(bounds.size(), 0);
     if (isContraction(root) && bounds.size() >= 2) {
-      // A register block: 8 rows by two vectors, reduced one k at a time.
-      tile[0] = divisorAtMost(bounds[0], 8);
-      tile[1] = divisorAtMost(bounds[1], 2 * lanes);
+      // A register block of 16 accumulators (8 rows by two vectors, or 16
+      // rows by one), reduced one k at a time.
+      tile[1] = vectorTile(bounds[1], lanes, 2 * lanes);
+      tile[0] = divisorAtMost(bounds[0], tile[1] <= lanes ? 16 : 8);
       reduce.push_back(1);
       return;
     }
@@ -153,7 +164,7 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     for (int i = 0; i < (int)bounds.size(); ++i)
       if (linalg::isParallelIterator(iters[i]))
         tile[i] = i == innermost && !rowReduction
-                      ? divisorAtMost(bounds[i], 4 * lanes)
+                      ? vectorTile(bounds[i], lanes, 4 * lanes)
                       : 1;
     // An outer reduction (a sum over the batch) accumulates one row of
     // vectors per step; an innermost one reduces whole vectors.

@@ -107,11 +107,10 @@ func.func @transpose(%w: tensor<512x784xf32>) -> tensor<784x512xf32> {
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d0)>
 
-// Tests that a row reduction absorbs its fill, tiles its parallel loop and
-// keeps the reduction whole (tile 0).
+// Tests that a row reduction (over the innermost loop) absorbs its fill and
+// works one row at a time, each row reduced whole (reduce tile 0).
 // CHECK-LABEL: func.func @row_sum
-// AVX512: kernel.group tile [64, 0] reduce [] vectorize -> tensor<64xf32> {
-// AVX2: kernel.group tile [32, 0] reduce [] vectorize -> tensor<64xf32> {
+// CHECK: kernel.group tile [1, 0] reduce [0] vectorize -> tensor<64xf32> {
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 func.func @row_sum(%x: tensor<64x10xf32>) -> tensor<64xf32> {
@@ -130,11 +129,36 @@ func.func @row_sum(%x: tensor<64x10xf32>) -> tensor<64xf32> {
 // -----
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+
+// Tests that a sum over the batch (an outer reduction, as the bias gradient)
+// tiles its columns by up to four vectors and accumulates one row per step.
+// CHECK-LABEL: func.func @column_sum
+// AVX512: kernel.group tile [0, 64] reduce [1] vectorize -> tensor<256xf32> {
+// AVX2: kernel.group tile [0, 32] reduce [1] vectorize -> tensor<256xf32> {
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.generic
+func.func @column_sum(%dy: tensor<32x256xf32>) -> tensor<256xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<256xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<256xf32>) -> tensor<256xf32>
+  %s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["reduction", "parallel"]}
+      ins(%dy : tensor<32x256xf32>) outs(%fill : tensor<256xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.addf %in, %out : f32
+    linalg.yield %r : f32
+  } -> tensor<256xf32>
+  return %s : tensor<256xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d0)>
 
 // Tests that a group whose tile would exceed 65536 elements is not vectorized.
 // CHECK-LABEL: func.func @big_reduction
-// CHECK: kernel.group tile [4, 0] reduce [] -> tensor<4xf32> {
+// CHECK: kernel.group tile [1, 0] reduce [0] -> tensor<4xf32> {
 func.func @big_reduction(%x: tensor<4x100000xf32>) -> tensor<4xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<4xf32>
