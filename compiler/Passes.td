@@ -9,7 +9,7 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
   let description = [{
     Reads `@model` (params and input -> prediction), `@loss` (prediction and
     target -> scalar) and the module's `kiln.optimizer` attribute. Emits
-    `@train_step(params..., state..., x, y, lr, step) -> (loss, params..., state...)`:
+    `@train_step(params..., state..., x, y, lr, step) -> (loss, prediction, params..., state...)`:
     the forward pass, the loss, the reverse sweep (each op's
     DifferentiableOpInterface rule, cotangents of reused values summed) and
     one optim op per parameter; and `@forward(params..., x) -> prediction`,

@@ -122,7 +122,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     SmallVector<StringRef> slots = stateSlots(type);
     Type elem = cast<ShapedType>(params.front()).getElementType();
 
-    SmallVector<Type> ins(params), outs{loss.getResultTypes()[0]};
+    SmallVector<Type> ins(params),
+        outs{loss.getResultTypes()[0], model.getResultTypes()[0]};
     for (size_t s = 0; s < slots.size(); ++s)
       ins.append(params.begin(), params.end());
     ins.push_back(model.getArgumentTypes()[0]);
@@ -195,7 +196,12 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
       for (size_t s = 0; s < slots.size(); ++s)
         newState[s * n + i] = (*updated)[s + 1];
     }
-    SmallVector<Value> results{lossValue};
+    // The batch's predictions come along, as forward would give them, so
+    // training metrics cost no second forward pass.
+    Value prediction = pred;
+    if (isa<nn::SoftmaxCrossEntropyOp>(lossValue.getDefiningOp()))
+      prediction = b.create<nn::SoftmaxOp>(loc, pred.getType(), pred);
+    SmallVector<Value> results{lossValue, prediction};
     results.append(newParams);
     results.append(newState);
     b.create<func::ReturnOp>(loc, results);

@@ -33,14 +33,21 @@ void setType(func::FuncOp fn, TypeRange results) {
       fn.getContext(), fn.getBody().front().getArgumentTypes(), results));
 }
 
-/// train_step(params, state, x, y, lr, step) -> f32; results 1.. are written
-/// into arguments 0.. in place.
+/// train_step(params, state, x, y, lr, step, out) -> f32: the prediction
+/// (result 1) goes to `out`, results 2.. into arguments 0.. in place.
 void lowerTrainStep(func::FuncOp fn) {
+  Block &entry = fn.getBody().front();
+  auto ret = cast<func::ReturnOp>(entry.getTerminator());
+  auto predType = cast<RankedTensorType>(ret.getOperand(1).getType());
+  BlockArgument out = entry.addArgument(
+      MemRefType::get(predType.getShape(), predType.getElementType()),
+      fn.getLoc());
   memrefArguments(fn);
-  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
   OpBuilder b(ret);
   Location loc = ret.getLoc();
-  for (auto [i, v] : llvm::enumerate(ret.getOperands().drop_front()))
+  b.create<bufferization::MaterializeInDestinationOp>(
+      loc, Type(), ret.getOperand(1), out, /*restrict=*/true, /*writable=*/true);
+  for (auto [i, v] : llvm::enumerate(ret.getOperands().drop_front(2)))
     b.create<bufferization::MaterializeInDestinationOp>(
         loc, Type(), v, fn.getArgument(i), /*restrict=*/true,
         /*writable=*/true);

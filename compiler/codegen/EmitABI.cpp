@@ -55,10 +55,10 @@ struct EmitABIPass : kiln::impl::EmitABIPassBase<EmitABIPass> {
       b.create<LLVM::ReturnOp>(loc, addr);
     }
 
-    // <sym>_train_step(params**, state**, x*, y*, lr, step) -> loss.
+    // <sym>_train_step(params**, state**, x*, y*, lr, step, out*) -> loss.
     auto trainFn = b.create<LLVM::LLVMFuncOp>(
         loc, symbol + "_train_step",
-        LLVM::LLVMFunctionType::get(f32, {ptr, ptr, ptr, ptr, f32, i64}));
+        LLVM::LLVMFunctionType::get(f32, {ptr, ptr, ptr, ptr, f32, i64, ptr}));
     {
       OpBuilder::InsertionGuard g(b);
       Block *entry = trainFn.addEntryBlock(b);
@@ -72,8 +72,8 @@ struct EmitABIPass : kiln::impl::EmitABIPassBase<EmitABIPass> {
       args.append(entry->getArguments().begin() + 2, entry->getArguments().end());
       // The ABI speaks f32 for lr and loss; models in f64 (gradient checks)
       // convert at the boundary.
-      Value &lr = args[args.size() - 2];
-      Type lrType = train.getFunctionType().getParamType(args.size() - 2);
+      Value &lr = args[args.size() - 3];
+      Type lrType = train.getFunctionType().getParamType(args.size() - 3);
       if (lrType != f32)
         lr = b.create<LLVM::FPExtOp>(loc, lrType, lr);
       Value loss = b.create<LLVM::CallOp>(loc, train, args).getResult();

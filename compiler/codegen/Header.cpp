@@ -25,7 +25,7 @@ bool emitHeader(const std::string &path, const std::string &symbol,
 extern "C" {{
 const char *{0}_manifest(void);
 float {0}_train_step(float *const *params, float *const *state, const float *x,
-                     const void *y, float lr, int64_t step);
+                     const void *y, float lr, int64_t step, float *out);
 void {0}_forward(float *const *params, const float *x, float *out);
 }
 

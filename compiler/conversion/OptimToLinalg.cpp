@@ -87,7 +87,8 @@ SmallVector<Value> lowerAdam(OpBuilder &b, optim::AdamOp op) {
   Value bc1 = s.sub(s.c(1.0), b.create<math::PowFOp>(loc, s.c(b1), step));
   Value bc2 = s.sub(s.c(1.0), b.create<math::PowFOp>(loc, s.c(b2), step));
   Value stepSize = s.div(op.getLr(), bc1);
-  Value bc2Sqrt = s.sqrt(bc2);
+  // A multiply by 1/sqrt(1 - b2^t) instead of a divide per element.
+  Value invBc2Sqrt = s.div(s.c(1.0), s.sqrt(bc2));
   Value shrink = s.sub(s.c(1.0), s.mul(op.getLr(), s.c(wd)));
   return update(
       b, loc, op.getGrad(), {op.getParam(), op.getExpAvg(), op.getExpAvgSq()},
@@ -99,7 +100,7 @@ SmallVector<Value> lowerAdam(OpBuilder &b, optim::AdamOp op) {
           p = m.mul(p, shrink);
         Value mNew = m.add(m.mul(m.c(b1), a[2]), m.mul(m.c(1.0 - b1), g));
         Value vNew = m.add(m.mul(m.c(b2), a[3]), m.mul(m.c(1.0 - b2), m.mul(g, g)));
-        Value denom = m.add(m.div(m.sqrt(vNew), bc2Sqrt), m.c(eps));
+        Value denom = m.add(m.mul(m.sqrt(vNew), invBc2Sqrt), m.c(eps));
         Value pNew = m.sub(p, m.mul(stepSize, m.div(mNew, denom)));
         return SmallVector<Value>{pNew, mNew, vNew};
       });

@@ -36,9 +36,14 @@ void Model::init(uint64_t seed) {
   step = 0;
 }
 
-float Model::trainBatch(const float *x, const void *y, float lr) {
+float Model::trainBatch(const float *x, const void *y, float lr, float *out) {
+  if (!out) {
+    scratchOut.resize(manifest.batchSize * manifest.outputSize());
+    out = scratchOut.data();
+  }
   ++step;
-  return api.train_step(paramPtrs.data(), statePtrs.data(), x, y, lr, step);
+  return api.train_step(paramPtrs.data(), statePtrs.data(), x, y, lr, step,
+                        out);
 }
 
 void Model::forwardBatch(const float *x, float *out) const {

@@ -112,13 +112,12 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       if (options.maxSteps > 0 && result.steps == options.maxSteps)
         break;
       batch.gather(&order[b * batchSize]);
-      if (trackAccuracy) {
-        model.forwardBatch(batch.getX(), probs.data());
+      lossSum += model.trainBatch(batch.getX(), batch.getY(), options.lr,
+                                  trackAccuracy ? probs.data() : nullptr);
+      if (trackAccuracy)
         for (int64_t row = 0; row < batchSize; ++row)
           correct += argmax(&probs[row * manifest.outputSize()],
                             manifest.outputSize()) == batch.getLabels()[row];
-      }
-      lossSum += model.trainBatch(batch.getX(), batch.getY(), options.lr);
       ++record.steps;
       ++result.steps;
       record.samples += batchSize;

@@ -2,13 +2,12 @@
 // RUN: kiln-opt %s -split-input-file -kiln-autodiff -canonicalize -cse | FileCheck %s --check-prefix=CLEAN
 // RUN: kiln-opt %S/Inputs/kiln-autodiff-errors.mlir -split-input-file -kiln-autodiff -verify-diagnostics
 
-// Tests that SGD training of dense + relu with softmax cross-entropy builds
-// train_step(params, x, y, lr, step) -> (loss, new params): the forward pass,
-// the loss, the reverse sweep seeded with 1.0 and one optim.sgd per parameter;
-// forward applies softmax, and @model and @loss are gone.
+// Tests that SGD on dense + relu + softmax cross-entropy builds train_step and forward, replacing @model and @loss.
 // CHECK: module attributes {kiln.optimizer = {type = "sgd", weight_decay = 1.000000e-04 : f64}}
 // CHECK-NOT: func.func @model
 // CHECK-NOT: func.func @loss
+// train_step(params, x, y, lr, step) -> (loss, new params): the forward pass,
+// the loss, the reverse sweep seeded with 1.0, one optim.sgd per parameter.
 // CHECK-LABEL: func.func @train_step
 // CHECK-SAME: (%[[W:.+]]: tensor<4x16xf32> {kiln.param = "fc.weight"}, %[[B:.+]]: tensor<4xf32> {kiln.param = "fc.bias"}, %[[X:.+]]: tensor<8x16xf32>, %[[Y:.+]]: tensor<8xi32>, %[[LR:.+]]: f32, %[[STEP:.+]]: i64)
 // CHECK-SAME: -> (tensor<f32>, tensor<4x16xf32>, tensor<4xf32>)
@@ -32,6 +31,7 @@
 // CHECK: %[[NB:.+]] = optim.sgd %[[B]], %[[DB]], %[[LR]] {weight_decay = 1.000000e-04 : f64} : tensor<4xf32>, f32
 // CHECK: return %[[LOSS]], %[[NW]], %[[NB]] : tensor<f32>, tensor<4x16xf32>, tensor<4xf32>
 
+// forward applies softmax, since the loss is softmax cross-entropy.
 // CHECK-LABEL: func.func @forward
 // CHECK-SAME: (%[[FX:.+]]: tensor<8x16xf32>, %[[FW:.+]]: tensor<4x16xf32> {kiln.param = "fc.weight"}, %[[FB:.+]]: tensor<4xf32> {kiln.param = "fc.bias"}) -> tensor<8x4xf32>
 // CHECK-NEXT: %[[D:.+]] = nn.dense %[[FX]], %[[FW]], %[[FB]]
@@ -61,11 +61,9 @@ module attributes {kiln.optimizer = {type = "sgd", weight_decay = 1.0e-4}} {
 
 // -----
 
-// Tests that Adam adds two state slots per parameter, slot-major after the
-// parameters and tagged with kiln.state, passes lr and step to optim.adam with
-// the module's hyper-parameters, and returns new params then new state in the
-// same order. A parameter used twice gets the sum of its cotangents; an unused
-// one gets a zero gradient. With an MSE loss, forward applies no softmax.
+// Tests that Adam adds two state slots per parameter, sums cotangents of a reused weight and zero-fills an unused one's.
+// The state follows the parameters slot-major, tagged with kiln.state; the
+// results are the new params then the new state in the same order.
 // CHECK-LABEL: func.func @train_step
 // CHECK-SAME: (%[[W:.+]]: tensor<16x16xf32> {kiln.param = "tied.weight"}, %[[U:.+]]: tensor<3x3xf32> {kiln.param = "unused"},
 // CHECK-SAME: %[[MW:.+]]: tensor<16x16xf32> {kiln.state = "exp_avg"}, %[[MU:.+]]: tensor<3x3xf32> {kiln.state = "exp_avg"},
@@ -83,6 +81,7 @@ module attributes {kiln.optimizer = {type = "sgd", weight_decay = 1.0e-4}} {
 // CHECK: %[[ZERO:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<3x3xf32>)
 // CHECK: %[[PU:.+]], %[[NMU:.+]], %[[NVU:.+]] = optim.adam %[[U]], %[[ZERO]], %[[MU]], %[[VU]], %[[LR]], %[[STEP]]
 // CHECK: return %[[LOSS]], %[[PW]], %[[PU]], %[[NMW]], %[[NMU]], %[[NVW]], %[[NVU]]
+// With an MSE loss, forward applies no softmax.
 // CHECK-LABEL: func.func @forward
 // CHECK-NOT: nn.softmax
 // CHECK: return

@@ -5,10 +5,10 @@
 // Tests that a module without @forward is rejected.
 // MISSING: kiln-buffer-abi-missing-forward.mlir:{{[0-9]+}}:{{[0-9]+}}: error: kiln-buffer-abi expects @train_step and @forward
 
-// Tests that train_step's tensor arguments become memrefs read through
-// `to_tensor restrict writable`, that new params and state are materialized
-// into their argument buffers (result i+1 into argument i), that the loss is
-// returned as a scalar, and that the module records 2 params and 1 state slot.
+// Tests that train_step and forward get their buffer-level ABI, and the module its param and state-slot counts.
+// train_step: tensor arguments become memrefs read through `to_tensor restrict
+// writable`; new params and state are materialized into their argument buffers
+// (result i+1 into argument i); the loss is returned as a scalar.
 // CHECK: module attributes {kiln.num_params = 2 : i64, kiln.num_state_slots = 1 : i64}
 // CHECK-LABEL: func.func @train_step
 // CHECK-SAME: (%[[W:.+]]: memref<4x2xf32> {kiln.param = "fc.weight"}, %[[B:.+]]: memref<4xf32> {kiln.param = "fc.bias"},
@@ -31,8 +31,8 @@
 // CHECK-NEXT: %[[L:.+]] = tensor.extract %[[LOSS]][] : tensor<f32>
 // CHECK-NEXT: return %[[L]] : f32
 
-// Tests that forward(x, params...) -> pred becomes forward(params..., x, out)
-// with the parameters' attributes kept and the prediction written into out.
+// forward(x, params...) -> pred becomes forward(params..., x, out), with the
+// parameters' attributes kept and the prediction written into out.
 // CHECK-LABEL: func.func @forward
 // CHECK-SAME: (%[[FW:.+]]: memref<4x2xf32> {kiln.param = "fc.weight"}, %[[FB:.+]]: memref<4xf32> {kiln.param = "fc.bias"}, %[[FX:[^:]+]]: memref<3x2xf32>{{.*}}, %[[OUT:[^:]+]]: memref<3x4xf32>) {
 // CHECK-DAG: %[[FWT:.+]] = bufferization.to_tensor %[[FW]] restrict writable
@@ -64,9 +64,7 @@ module {
 
 // -----
 
-// Tests that one-shot bufferization then updates the parameter in place: the
-// elementwise update of a parameter reads and writes its argument buffer,
-// with no copy and no allocation.
+// Tests that after one-shot bufferization the parameter update reads and writes the argument buffer in place.
 #id = affine_map<(d0) -> (d0)>
 // INPLACE: module attributes {kiln.num_params = 1 : i64, kiln.num_state_slots = 0 : i64}
 // INPLACE: func.func @train_step

@@ -1,8 +1,7 @@
 // RUN: kiln-opt %s -split-input-file -nn-to-linalg | FileCheck %s --implicit-check-not=nn.
 // RUN: kiln-opt %S/Inputs/nn-to-linalg-errors.mlir -split-input-file -nn-to-linalg -verify-diagnostics
 
-// Tests that dense becomes a transpose of the [out, in] weight, a zero-filled
-// matmul and a bias generic that broadcasts the bias along the rows.
+// Tests that dense becomes a transpose of the [out, in] weight, a zero-filled matmul and a row-broadcast bias add.
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func @dense
@@ -127,8 +126,7 @@ func.func @leaky_relu(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-// Tests that softmax is computed stably row by row: row max, exp(x - max),
-// row sum, divide.
+// Tests that softmax is computed stably row by row: row max, exp(x - max), row sum, divide.
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[COL:.+]] = affine_map<(d0, d1) -> (d0)>
 // CHECK-LABEL: func.func @softmax
@@ -152,8 +150,7 @@ func.func @softmax(%x: tensor<64x10xf32>) -> tensor<64x10xf32> {
 
 // -----
 
-// Tests that mse_loss is a squared-difference generic, a sum over everything
-// into a 0-d tensor and a scale by 1/N (N = 32).
+// Tests that mse_loss is a squared difference, a sum into a 0-d tensor and a scale by 1/N (N = 32).
 // CHECK-LABEL: func.func @mse
 // CHECK-SAME: (%[[P:.+]]: tensor<32x1xf32>, %[[T:.+]]: tensor<32x1xf32>)
 // CHECK: %[[SQ:.+]] = linalg.generic {{.*}} ins(%[[P]], %[[T]] : tensor<32x1xf32>, tensor<32x1xf32>)
@@ -171,9 +168,8 @@ func.func @mse(%p: tensor<32x1xf32>, %t: tensor<32x1xf32>) -> tensor<f32> {
 
 // -----
 
-// Tests that softmax_cross_entropy is logsumexp minus the picked logit, per
-// row, averaged over the batch (1/64); the pick is a reduction comparing the
-// class index with the label.
+// Tests that softmax_cross_entropy is logsumexp minus the picked logit per row, averaged over the batch (1/64).
+// The pick is a reduction comparing the class index with the label.
 // CHECK-LABEL: func.func @cross_entropy
 // CHECK-SAME: (%[[X:.+]]: tensor<64x10xf32>, %[[L:.+]]: tensor<64xi32>)
 // CHECK: %[[MAX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<64x10xf32>)

@@ -1,7 +1,6 @@
 // RUN: kiln-opt %s -split-input-file -optim-to-linalg | FileCheck %s --implicit-check-not=optim.
 
-// Tests that sgd is one generic reading the gradient and updating the
-// parameter in place (the parameter is the output): p - lr * g.
+// Tests that sgd is one generic reading the gradient with the parameter as its output: p - lr * g.
 // CHECK-LABEL: func.func @sgd
 // CHECK-SAME: (%[[P:.+]]: tensor<512x784xf32>, %[[G:.+]]: tensor<512x784xf32>, %[[LR:.+]]: f32)
 // CHECK-NEXT: %[[NEW:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[G]] : tensor<512x784xf32>) outs(%[[P]] : tensor<512x784xf32>)
@@ -35,8 +34,7 @@ func.func @sgd_weight_decay(%p: tensor<16xf32>, %g: tensor<16xf32>, %lr: f32) ->
 
 // -----
 
-// Tests that momentum is one generic with the parameter and the buffer as its
-// two outputs: buf' = mu buf + g, p' = p - lr buf'.
+// Tests that momentum is one generic with the parameter and the buffer as outputs: buf' = mu buf + g, p' = p - lr buf'.
 // CHECK-LABEL: func.func @momentum
 // CHECK-SAME: (%[[P:.+]]: tensor<512xf32>, %[[G:.+]]: tensor<512xf32>, %[[BUF:.+]]: tensor<512xf32>, %[[LR:.+]]: f32)
 // CHECK-NEXT: %[[R:.+]]:2 = linalg.generic {{.*}} ins(%[[G]] : tensor<512xf32>) outs(%[[P]], %[[BUF]] : tensor<512xf32>, tensor<512xf32>)
@@ -76,9 +74,8 @@ func.func @nesterov(%p: tensor<4xf32>, %g: tensor<4xf32>, %buf: tensor<4xf32>, %
 
 // -----
 
-// Tests that adam computes the per-step scalars (bias corrections from the
-// step count) once, outside the loop, then runs one generic over the
-// parameter with the parameter and both moments as outputs.
+// Tests that adam computes its per-step scalars once, then one generic has the parameter and both moments as outputs.
+// The scalars are the bias corrections from the step count.
 // CHECK-LABEL: func.func @adam
 // CHECK-SAME: (%[[P:.+]]: tensor<10x256xf32>, %[[G:.+]]: tensor<10x256xf32>, %[[M:.+]]: tensor<10x256xf32>, %[[V:.+]]: tensor<10x256xf32>, %[[LR:.+]]: f32, %[[T:.+]]: i64)
 // CHECK: %[[TF:.+]] = arith.sitofp %[[T]] : i64 to f32
@@ -114,8 +111,7 @@ func.func @adam(%p: tensor<10x256xf32>, %g: tensor<10x256xf32>, %m: tensor<10x25
 
 // -----
 
-// Tests that AdamW first scales the parameter by 1 - lr * wd (computed once
-// outside the loop) and does not add wd * p to the gradient.
+// Tests that AdamW scales the parameter by 1 - lr * wd (computed once) instead of adding wd * p to the gradient.
 // CHECK-LABEL: func.func @adamw
 // CHECK-SAME: (%[[P:.+]]: tensor<8xf32>, %[[G:.+]]: tensor<8xf32>, %[[M:.+]]: tensor<8xf32>, %[[V:.+]]: tensor<8xf32>, %[[LR:.+]]: f32, %[[T:.+]]: i64)
 // CHECK: %[[WD:.+]] = arith.constant 2.500000e-01 : f32

@@ -29,10 +29,12 @@ typedef const char *(*kiln_manifest_fn)(void);
 /// `x` is [batch, input...]. `y` is int32 class indices [batch] for
 /// classification losses, float32 targets [batch, output...] otherwise.
 /// `step` counts optimizer steps from 1 (Adam's bias correction).
-/// Returns the loss of the batch (mean over samples, before the update).
+/// Writes the batch's predictions before the update to `out` (as forward
+/// would; training metrics come free) and returns the loss of the batch
+/// (mean over samples, before the update).
 typedef float (*kiln_train_step_fn)(float *const *params, float *const *state,
                                     const float *x, const void *y, float lr,
-                                    int64_t step);
+                                    int64_t step, float *out);
 
 /// Inference on one batch: writes [batch, output...] to `out`
 /// (class probabilities when the loss is softmax cross-entropy).

@@ -33,7 +33,9 @@ public:
 
   /// One optimizer step on exactly batchSize samples; returns its loss.
   /// `y` is int32 labels [batch] or float targets [batch, output...].
-  float trainBatch(const float *x, const void *y, float lr);
+  /// `out` (optional) receives the predictions before the update.
+  float trainBatch(const float *x, const void *y, float lr,
+                   float *out = nullptr);
 
   /// forward on exactly batchSize samples.
   void forwardBatch(const float *x, float *out) const;
@@ -65,6 +67,7 @@ private:
   std::vector<std::vector<float>> state;
   std::vector<float *> paramPtrs;
   std::vector<float *> statePtrs;
+  std::vector<float> scratchOut; // train_step output nobody asked for
   int64_t step = 0;
 };
 

@@ -13,7 +13,7 @@ extern "C" {
 const char *kiln_model_manifest(void);
 float kiln_model_train_step(float *const *params, float *const *state,
                             const float *x, const void *y, float lr,
-                            int64_t step);
+                            int64_t step, float *out);
 void kiln_model_forward(float *const *params, const float *x, float *out);
 }
 

@@ -1,5 +1,4 @@
-// Error cases of kiln-autodiff, checked with -verify-diagnostics by
-// ../kiln-autodiff.mlir.
+// Error cases of kiln-autodiff, checked with -verify-diagnostics by ../kiln-autodiff.mlir.
 
 // Tests that a module without @loss is rejected.
 // expected-error @+1 {{kiln-autodiff expects @model, @loss and a kiln.optimizer attribute with a type}}

@@ -1,5 +1,4 @@
-// Error cases of kiln-emit-abi, checked with -verify-diagnostics by
-// ../kiln-emit-abi.mlir.
+// Error cases of kiln-emit-abi, checked with -verify-diagnostics by ../kiln-emit-abi.mlir.
 
 // Tests that a module without the manifest attributes is rejected.
 // expected-error @+1 {{kiln-emit-abi expects llvm.func @train_step and @forward, and the kiln.manifest, kiln.num_params and kiln.num_state_slots attributes}}

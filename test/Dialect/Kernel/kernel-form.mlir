@@ -1,15 +1,12 @@
 // RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512}))' | FileCheck %s --check-prefixes=CHECK,AVX512
 // RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=256}))' | FileCheck %s --check-prefixes=CHECK,AVX2
 
-// The schedule: a contraction gets a register block of up to 8 rows by two
-// vectors (2 x 16 f32 lanes at 512 bits, 2 x 8 at 256) and reduction tiles of
-// 1; elementwise ops get rows of up to four vectors. Every tile size divides
-// its loop bound.
-
+// Tests that dense (fill + matmul) + bias add + relu end up in one kernel.group.
+// A contraction gets a register block of up to 8 rows by two vectors (2 x 16
+// f32 lanes at 512 bits, 2 x 8 at 256) and reduction tiles of 1.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
 
-// Tests that dense (fill + matmul) + bias add + relu end up in one kernel.group.
 // CHECK-LABEL: func.func @dense_bias_relu
 // CHECK-SAME: (%[[X:.+]]: tensor<64x784xf32>, %[[WT:.+]]: tensor<784x256xf32>, %[[B:.+]]: tensor<256xf32>)
 // CHECK-NOT: linalg.
@@ -47,9 +44,9 @@ func.func @dense_bias_relu(%x: tensor<64x784xf32>, %wt: tensor<784x256xf32>, %b:
 
 // -----
 
-// Tests that tile sizes are the largest divisors of the bounds that fit the
-// register block (60 rows: 6; 100 columns: 25 of 32, or 10 of 16), and that a
-// matmul with no epilogue is tiled over its own three loops.
+// Tests that tile sizes are the largest divisors of the bounds that fit the register block.
+// 60 rows: 6; 100 columns: 25 (of up to 32) or 10 (of up to 16). A matmul with
+// no epilogue is tiled over its own three loops.
 // CHECK-LABEL: func.func @odd_sizes
 // AVX512: kernel.group tile [6, 25, 0] reduce [1] vectorize -> tensor<60x100xf32> {
 // AVX2: kernel.group tile [6, 10, 0] reduce [1] vectorize -> tensor<60x100xf32> {
@@ -67,10 +64,9 @@ func.func @odd_sizes(%x: tensor<60x32xf32>, %wt: tensor<32x100xf32>) -> tensor<6
 
 // -----
 
+// Tests that a standalone elementwise op is its own group, tiled by one row and up to four vectors of columns.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
-// Tests that a standalone elementwise op is its own group, tiled by one row
-// and up to four vectors of columns.
 // CHECK-LABEL: func.func @elementwise
 // CHECK-SAME: (%[[A:.+]]: tensor<64x512xf32>, %[[B:.+]]: tensor<64x512xf32>)
 // AVX512: %[[G:.+]] = kernel.group tile [1, 64] reduce [] vectorize -> tensor<64x512xf32> {
@@ -104,11 +100,10 @@ func.func @transpose(%w: tensor<512x784xf32>) -> tensor<784x512xf32> {
 
 // -----
 
+// Tests that a row reduction absorbs its fill and works one row at a time, each row reduced whole (reduce 0).
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d0)>
 
-// Tests that a row reduction (over the innermost loop) absorbs its fill and
-// works one row at a time, each row reduced whole (reduce tile 0).
 // CHECK-LABEL: func.func @row_sum
 // CHECK: kernel.group tile [1, 0] reduce [0] vectorize -> tensor<64xf32> {
 // CHECK-NEXT: linalg.fill
@@ -128,11 +123,10 @@ func.func @row_sum(%x: tensor<64x10xf32>) -> tensor<64xf32> {
 
 // -----
 
+// Tests that a sum over the batch (as the bias gradient) tiles columns by up to four vectors, one row per step.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
 
-// Tests that a sum over the batch (an outer reduction, as the bias gradient)
-// tiles its columns by up to four vectors and accumulates one row per step.
 // CHECK-LABEL: func.func @column_sum
 // AVX512: kernel.group tile [0, 64] reduce [1] vectorize -> tensor<256xf32> {
 // AVX2: kernel.group tile [0, 32] reduce [1] vectorize -> tensor<256xf32> {
@@ -153,10 +147,10 @@ func.func @column_sum(%dy: tensor<32x256xf32>) -> tensor<256xf32> {
 
 // -----
 
+// Tests that a group whose tile would exceed 65536 elements is not vectorized.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d0)>
 
-// Tests that a group whose tile would exceed 65536 elements is not vectorized.
 // CHECK-LABEL: func.func @big_reduction
 // CHECK: kernel.group tile [1, 0] reduce [0] -> tensor<4xf32> {
 func.func @big_reduction(%x: tensor<4x100000xf32>) -> tensor<4xf32> {
@@ -174,8 +168,7 @@ func.func @big_reduction(%x: tensor<4x100000xf32>) -> tensor<4xf32> {
 
 // -----
 
-// Tests that a fill shared by two matmuls (as after CSE) is copied, so each
-// group initializes its own accumulator.
+// Tests that a fill shared by two matmuls (as after CSE) is copied, so each group initializes its own accumulator.
 // CHECK-LABEL: func.func @shared_fill
 // CHECK-SAME: (%[[A:.+]]: tensor<8x16xf32>, %[[B:.+]]: tensor<16x32xf32>, %[[C:.+]]: tensor<16x32xf32>)
 // CHECK-NOT: linalg.fill
@@ -200,10 +193,9 @@ func.func @shared_fill(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>, %c: tensor<1
 
 // -----
 
+// Tests that an elementwise consumer is its own group when the matmul's result is also used elsewhere.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
-// Tests that an elementwise consumer is not absorbed when the matmul's result
-// is also used elsewhere: it becomes its own group.
 // CHECK-LABEL: func.func @reused_result
 // CHECK: %[[MM:.+]] = kernel.group tile
 // CHECK-NEXT: linalg.fill
@@ -231,11 +223,10 @@ func.func @reused_result(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>)
 
 // -----
 
+// Tests that a consumer reading the matmul through a broadcast (not an identity map) is not absorbed.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
 
-// Tests that a consumer reading the matmul through a broadcast (not an
-// identity map) is not absorbed.
 // CHECK-LABEL: func.func @broadcast_consumer
 // CHECK: %[[MM:.+]] = kernel.group
 // CHECK-NEXT: linalg.fill

@@ -1,13 +1,12 @@
 // RUN: kiln-opt %s -split-input-file -kernel-lower-vectors | FileCheck %s
 
+// Tests that a matmul tile's accumulator is hoisted out of the k loop and the contract becomes one vector.fma per row.
+// The accumulator is read once before the loop, carried as an iter_arg and
+// written once after; each fma is a splat of an lhs element times the rhs row.
 #lhs = affine_map<(d0, d1, d2) -> (d0, d2)>
 #rhs = affine_map<(d0, d1, d2) -> (d2, d1)>
 #acc = affine_map<(d0, d1, d2) -> (d0, d1)>
 
-// Tests that the 8x32 accumulator of a bufferized matmul tile is hoisted out
-// of the k loop into an iter_arg (one read before, one write after), and that
-// the vector.contract becomes one vector.fma per row: a splat of the lhs
-// element times the rhs row.
 // CHECK-LABEL: func.func @matmul_tile
 // CHECK-SAME: (%[[X:.+]]: memref<64x128xf32>, %[[WT:.+]]: memref<128x256xf32>, %[[B:.+]]: memref<256xf32>, %[[OUT:.+]]: memref<64x256xf32>, %[[I:.+]]: index, %[[J:.+]]: index)
 // CHECK: %[[TILE:.+]] = memref.alloc() {{.*}} : memref<8x32xf32>
@@ -61,8 +60,7 @@ func.func @matmul_tile(%x: memref<64x128xf32>, %wt: memref<128x256xf32>, %b: mem
 
 // -----
 
-// Tests that transfers through subviews are folded to index the original
-// memref, so hoisting sees plain indices.
+// Tests that transfers through subviews are folded to index the original memref, so hoisting sees plain indices.
 // CHECK-LABEL: func.func @subview_rows
 // CHECK-SAME: (%[[IN:.+]]: memref<4x64xf32>, %[[OUT:.+]]: memref<4x64xf32>)
 // CHECK-NOT: memref.subview
@@ -89,9 +87,8 @@ func.func @subview_rows(%in: memref<4x64xf32>, %out: memref<4x64xf32>) {
 
 // -----
 
-// Tests that a row reduction (inner dimension) is lowered as inner-parallel:
-// the rows become lanes and the 16 columns are combined with elementwise
-// maximumf on vector<8xf32>; the 1-D result is stored with vector.store.
+// Tests that a row reduction is lowered inner-parallel: rows become lanes, the 16 columns are combined by maximumf.
+// The 1-D result is stored with vector.store.
 // CHECK-LABEL: func.func @row_max
 // CHECK-SAME: (%[[IN:.+]]: memref<8x16xf32>, %[[OUT:.+]]: memref<8xf32>)
 // CHECK-NOT: vector.multi_reduction

@@ -1,12 +1,11 @@
 // RUN: kiln-opt %s -split-input-file -kernel-tile | FileCheck %s --implicit-check-not=kernel.
 
+// Tests that a dense + bias + relu group becomes one loop nest with the epilogue fused, and is dissolved.
+// 8x32 tiles over (i, j); inside, the k loop with a vector.contract on the
+// register block; then the bias add and relu, in the same (i, j) loop.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
 
-// Tests that dense + bias + relu becomes one loop nest: 8x32 tiles over
-// (i, j), the k loop inside with a vector.contract on the register block, and
-// the bias add and relu fused after the k loop in the same (i, j) loop; the
-// group is dissolved.
 // CHECK-LABEL: func.func @dense_bias_relu
 // CHECK-SAME: (%[[X:.+]]: tensor<64x128xf32>, %[[WT:.+]]: tensor<128x256xf32>, %[[B:.+]]: tensor<256xf32>)
 // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
@@ -64,8 +63,7 @@ func.func @dense_bias_relu(%x: tensor<64x128xf32>, %wt: tensor<128x256xf32>, %b:
 
 // -----
 
-// Tests that without `vectorize` the group is tiled but stays linalg: the fill
-// is fused into the (i, j) tiles and the reduction is tiled by 4 inside them.
+// Tests that without `vectorize` a group is tiled but stays linalg, the fill fused and k tiled by 4 inside.
 // CHECK-LABEL: func.func @scalar_matmul
 // CHECK-NOT: vector.
 // CHECK: %[[EMPTY:.+]] = tensor.empty() : tensor<64x256xf32>
@@ -98,10 +96,9 @@ func.func @scalar_matmul(%x: tensor<64x128xf32>, %wt: tensor<128x256xf32>) -> te
 
 // -----
 
+// Tests that a standalone elementwise group becomes a row loop and a column loop over vectors of 64.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
-// Tests that a standalone elementwise group becomes a row loop and a column
-// loop over vectors of 64.
 // CHECK-LABEL: func.func @elementwise
 // CHECK-SAME: (%[[A:.+]]: tensor<4x128xf32>)
 // CHECK: scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
@@ -144,10 +141,9 @@ func.func @transpose(%w: tensor<64x32xf32>) -> tensor<32x64xf32> {
 
 // -----
 
+// Tests that a group with all-zero tile sizes and no vectorize is only dissolved.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
-// Tests that a group with all-zero tile sizes and no vectorize is only
-// dissolved: its op is left as it was.
 // CHECK-LABEL: func.func @untiled
 // CHECK-NOT: scf.for
 // CHECK: %[[G:.+]] = linalg.generic

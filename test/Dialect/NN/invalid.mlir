@@ -117,8 +117,7 @@ func.func @reshape_element_type(%x: tensor<4x4xf32>) -> tensor<16xf16> {
 
 // -----
 
-// Tests that an activation keeps its operand's type (generic form, since the
-// custom form names one type).
+// Tests that an activation keeps its operand's type (in generic form: the custom form names one type).
 func.func @relu_type(%x: tensor<4x8xf32>) -> tensor<4x8xf64> {
   // expected-error @+1 {{'nn.relu' op requires the same type for all operands and results}}
   %y = "nn.relu"(%x) : (tensor<4x8xf32>) -> tensor<4x8xf64>

@@ -1,8 +1,7 @@
 // RUN: kiln-opt %s | kiln-opt | FileCheck %s
 // RUN: kiln-opt %s -mlir-print-op-generic | kiln-opt | FileCheck %s
 
-// Round trip of every nn op through its custom assembly format.
-
+// Tests that dense round-trips with and without a bias.
 // CHECK-LABEL: func.func @dense
 // CHECK-SAME: (%[[X:.+]]: tensor<64x784xf32>, %[[W:.+]]: tensor<512x784xf32>, %[[B:.+]]: tensor<512xf32>)
 func.func @dense(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>, %b: tensor<512xf32>)
@@ -15,6 +14,7 @@ func.func @dense(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>, %b: tensor<512
   return %y, %nb : tensor<64x512xf32>, tensor<64x512xf32>
 }
 
+// Tests that dense takes other float types.
 // CHECK-LABEL: func.func @dense_f64
 func.func @dense_f64(%x: tensor<2x3xf64>, %w: tensor<4x3xf64>) -> tensor<2x4xf64> {
   // CHECK: nn.dense %{{.+}}, %{{.+}} : (tensor<2x3xf64>, tensor<4x3xf64>) -> tensor<2x4xf64>
@@ -22,6 +22,7 @@ func.func @dense_f64(%x: tensor<2x3xf64>, %w: tensor<4x3xf64>) -> tensor<2x4xf64
   return %y : tensor<2x4xf64>
 }
 
+// Tests that reshape round-trips.
 // CHECK-LABEL: func.func @reshape
 // CHECK-SAME: (%[[X:.+]]: tensor<64x28x28xf32>)
 func.func @reshape(%x: tensor<64x28x28xf32>) -> tensor<64x784xf32> {
@@ -31,6 +32,7 @@ func.func @reshape(%x: tensor<64x28x28xf32>) -> tensor<64x784xf32> {
   return %f : tensor<64x784xf32>
 }
 
+// Tests that relu, sigmoid, tanh, softmax and leaky_relu round-trip (the default alpha is elided).
 // CHECK-LABEL: func.func @activations
 // CHECK-SAME: (%[[X:.+]]: tensor<64x512xf32>)
 func.func @activations(%x: tensor<64x512xf32>) -> tensor<64x512xf32> {
@@ -51,6 +53,7 @@ func.func @activations(%x: tensor<64x512xf32>) -> tensor<64x512xf32> {
   return %d : tensor<64x512xf32>
 }
 
+// Tests that mse_loss and softmax_cross_entropy round-trip.
 // CHECK-LABEL: func.func @losses
 // CHECK-SAME: (%[[P:.+]]: tensor<32x1xf32>, %[[T:.+]]: tensor<32x1xf32>, %[[LG:.+]]: tensor<64x10xf32>, %[[LB:.+]]: tensor<64xi32>)
 func.func @losses(%pred: tensor<32x1xf32>, %target: tensor<32x1xf32>,
@@ -63,6 +66,7 @@ func.func @losses(%pred: tensor<32x1xf32>, %target: tensor<32x1xf32>,
   return %m, %c : tensor<f32>, tensor<f32>
 }
 
+// Tests that softmax_cross_entropy takes i64 labels.
 // CHECK-LABEL: func.func @cross_entropy_i64_labels
 func.func @cross_entropy_i64_labels(%logits: tensor<8x3xf32>, %labels: tensor<8xi64>) -> tensor<f32> {
   // CHECK: nn.softmax_cross_entropy %{{.+}}, %{{.+}} : tensor<8x3xf32>, tensor<8xi64> -> tensor<f32>

@@ -1,8 +1,7 @@
 // RUN: kiln-opt %s | kiln-opt | FileCheck %s
 // RUN: kiln-opt %s -mlir-print-op-generic | kiln-opt | FileCheck %s
 
-// Tests that sgd round-trips, with and without weight decay (the default 0.0
-// is elided).
+// Tests that sgd round-trips, with and without weight decay (the default 0.0 is elided).
 // CHECK-LABEL: func.func @sgd
 // CHECK-SAME: (%[[P:.+]]: tensor<512x784xf32>, %[[G:.+]]: tensor<512x784xf32>, %[[LR:.+]]: f32)
 func.func @sgd(%p: tensor<512x784xf32>, %g: tensor<512x784xf32>, %lr: f32)

@@ -31,7 +31,7 @@ using namespace mlir;
 namespace {
 
 using TrainStep = float (*)(double *const *, double *const *, const double *,
-                            const void *, float, int64_t);
+                            const void *, float, int64_t, double *);
 using Forward = void (*)(double *const *, const double *, double *);
 
 struct Case {
@@ -146,8 +146,14 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   // One SGD step with lr = 1 on a copy: g = p - p'.
   std::vector<std::vector<double>> stepped = params;
   const void *y = c.crossEntropy ? (const void *)labels.data() : target.data();
-  float loss = train(pointers(stepped).data(), nullptr, x.data(), y, 1.0f, 1);
+  std::vector<double> trainPred(numel(c.out));
+  float loss = train(pointers(stepped).data(), nullptr, x.data(), y, 1.0f, 1,
+                     trainPred.data());
   EXPECT_NEAR(loss, lossAt(params), 1e-5 * (1 + std::fabs(loss)));
+  std::vector<double> pred(numel(c.out));
+  forward(pointers(params).data(), x.data(), pred.data());
+  for (size_t i = 0; i < pred.size(); ++i)
+    EXPECT_NEAR(trainPred[i], pred[i], 1e-12) << "train_step's prediction " << i;
 
   const double h = 1e-6;
   for (size_t p = 0; p < params.size(); ++p)

@@ -61,7 +61,9 @@ void classifierForward(float *const *params, const float *x, float *out) {
 }
 
 float classifierTrainStep(float *const *params, float *const *state,
-                          const float *x, const void *y, float lr, int64_t) {
+                          const float *x, const void *y, float lr, int64_t,
+                          float *out) {
+  classifierForward(params, x, out);
   const int32_t *labels = static_cast<const int32_t *>(y);
   float grad[classifierClasses * (classifierIn + 1)] = {};
   float loss = 0;
@@ -114,9 +116,8 @@ void regressorForward(float *const *params, const float *x, float *out) {
 }
 
 float regressorTrainStep(float *const *params, float *const *, const float *x,
-                         const void *y, float lr, int64_t) {
+                         const void *y, float lr, int64_t, float *out) {
   const float *targets = static_cast<const float *>(y);
-  float out[regressorBatch * regressorOut];
   regressorForward(params, x, out);
   float loss = 0;
   float gw[regressorOut * regressorIn] = {}, gb[regressorOut] = {};

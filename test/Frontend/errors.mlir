@@ -1,0 +1,45 @@
+// Tests that kilnc rejects bad model files, naming the file, the JSON path and the problem.
+// Each model is in Inputs/ (not run by lit): JSON has no comments for RUN lines.
+
+// RUN: not kilnc %S/Inputs/malformed.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=MALFORMED
+// MALFORMED: kilnc: error: {{.*}}Inputs/malformed.json: invalid JSON [5:34, byte={{[0-9]+}}]: Expected object key
+
+// RUN: not kilnc %S/Inputs/unknown-layer.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNKNOWN-LAYER
+// UNKNOWN-LAYER: kilnc: error: {{.*}}Inputs/unknown-layer.json: /layers/1/type: unknown value "conv3d" (expected one of: dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape)
+
+// RUN: not kilnc %S/Inputs/unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNKNOWN-KEY
+// UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/unknown-key.json: /layers/0/unit: unknown key (expected one of: type, name, units, activation, use_bias, kernel_init, bias_init)
+
+// RUN: not kilnc %S/Inputs/wrong-type.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=WRONG-TYPE
+// WRONG-TYPE: kilnc: error: {{.*}}Inputs/wrong-type.json: /layers/0/units: expected a positive integer, got "8"
+
+// RUN: not kilnc %S/Inputs/wrong-type-lr.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=WRONG-TYPE-LR
+// WRONG-TYPE-LR: kilnc: error: {{.*}}Inputs/wrong-type-lr.json: /training/optimizer/lr: expected a number in {{.*}}, got "0.01"
+
+// RUN: not kilnc %S/Inputs/non-positive-units.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNITS
+// UNITS: kilnc: error: {{.*}}Inputs/non-positive-units.json: /layers/1/units: expected a positive integer, got -4
+
+// RUN: not kilnc %S/Inputs/shape-mismatch.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SHAPE
+// SHAPE: kilnc: error: {{.*}}Inputs/shape-mismatch.json: /layers/1: layer "dense_1": dense expects a flat input [features], got [28, 28]; add a flatten layer before it
+
+// RUN: not kilnc %S/Inputs/missing-input.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=NO-INPUT
+// NO-INPUT: kilnc: error: {{.*}}Inputs/missing-input.json: /: missing key "input" (e.g. {"shape": [784]})
+
+// RUN: not kilnc %S/Inputs/duplicate-names.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DUPLICATE
+// DUPLICATE: kilnc: error: {{.*}}Inputs/duplicate-names.json: /layers/2/name: duplicate layer name "hidden"
+
+// RUN: not kilnc %S/Inputs/softmax-before-loss.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SOFTMAX
+// SOFTMAX: kilnc: error: {{.*}}Inputs/softmax-before-loss.json: /layers/0: layer "dense_0": softmax_cross_entropy applies softmax itself; remove the final softmax so the last layer outputs logits
+
+// RUN: not kilnc %S/Inputs/unknown-optimizer.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=OPTIMIZER
+// OPTIMIZER: kilnc: error: {{.*}}Inputs/unknown-optimizer.json: /training/optimizer/type: unknown value "rmsprop" (expected one of: sgd, momentum, adam, adamw)
+
+// RUN: not kilnc %S/Inputs/no-parameters.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=NO-PARAMS
+// NO-PARAMS: kilnc: error: {{.*}}Inputs/no-parameters.json: /layers: the model has no trainable parameters
+
+// RUN: not kilnc %S/Inputs/does-not-exist.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=MISSING-FILE
+// MISSING-FILE: kilnc: error: cannot read {{.*}}Inputs/does-not-exist.json: No such file or directory
+
+// Each error stops kilnc before any IR is printed.
+// RUN: not kilnc %S/Inputs/unknown-layer.json --compile-to=graph 2>/dev/null | FileCheck %s --check-prefix=NO-IR --allow-empty
+// NO-IR-NOT: module
