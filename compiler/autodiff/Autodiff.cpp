@@ -118,6 +118,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     OpBuilder b(module.getBodyRegion());
     b.setInsertionPointToEnd(module.getBody());
     auto params = model.getArgumentTypes().drop_front();
+    if (params.empty())
+      return model.emitError("kiln-autodiff: the model has no parameters");
     StringRef type = opt.getAs<StringAttr>("type").getValue();
     SmallVector<StringRef> slots = stateSlots(type);
     Type elem = cast<ShapedType>(params.front()).getElementType();

@@ -79,8 +79,8 @@ void lowerForward(func::FuncOp fn) {
   b.create<func::ReturnOp>(ret.getLoc());
   ret.erase();
   setType(fn, {});
-  for (auto [i, a] : llvm::enumerate(attrs))
-    fn.setArgAttrs(i, a);
+  attrs.resize(fn.getNumArguments(), DictionaryAttr::get(fn.getContext()));
+  fn.setAllArgAttrs(attrs);
 }
 
 struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
@@ -93,6 +93,10 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
       return signalPassFailure();
     }
     int64_t params = forward.getNumArguments() - 1;
+    if (params < 1) {
+      module.emitError("kiln-buffer-abi: the model has no parameters");
+      return signalPassFailure();
+    }
     int64_t slots = (train.getNumArguments() - 4) / params - 1;
     Builder b(module.getContext());
     module->setAttr("kiln.num_params", b.getI64IntegerAttr(params));

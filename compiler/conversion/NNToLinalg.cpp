@@ -154,11 +154,7 @@ FailureOr<Value> lower(OpBuilder &b, Operation *op) {
           return nb.create<math::TanhOp>(l, a[0]);
         });
       })
-      .Case([&](nn::SoftmaxOp s) -> FailureOr<Value> {
-        if (s.getInput().getType().getRank() != 2)
-          return s.emitOpError("nn-to-linalg: softmax supports [batch, features] only");
-        return softmaxRows(b, s.getLoc(), s.getInput());
-      })
+      .Case([&](nn::SoftmaxOp s) { return softmaxRows(b, s.getLoc(), s.getInput()); })
       .Case([&](nn::SoftmaxCrossEntropyOp c) { return lowerSoftmaxCrossEntropy(b, c); })
       .Case([&](nn::MSELossOp m) { return lowerMSE(b, m); })
       .Default([](Operation *op) -> FailureOr<Value> {

@@ -30,6 +30,12 @@ public:
   }
   bool ok() const { return error.empty(); }
 
+  static std::string num(double d) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.10g", d);
+    return buf;
+  }
+
   static std::string show(const Value &v) {
     std::string s;
     llvm::raw_string_ostream os(s);
@@ -63,9 +69,8 @@ public:
                                double lo, double hi, bool openLo = false) {
     auto d = v.getAsNumber();
     if (!d || !std::isfinite(*d) || *d < lo || *d > hi || (openLo && *d == lo)) {
-      fail(path, llvm::formatv("expected a number in {0}{1}, {2}], got {3}",
-                               openLo ? "(" : "[", lo, hi, show(v))
-                     .str());
+      fail(path, "expected a number in " + std::string(openLo ? "(" : "[") +
+                     num(lo) + ", " + num(hi) + "], got " + show(v));
       return std::nullopt;
     }
     return *d;

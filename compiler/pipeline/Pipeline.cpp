@@ -62,10 +62,12 @@ void populateBufferized(OpPassManager &pm) {
 
 void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
   add(pm, "func.func(kernel-lower-vectors,convert-linalg-to-loops),"
-          "convert-math-to-libm,canonicalize,cse,"
+          "canonicalize,cse,"
           "convert-vector-to-scf{full-unroll=true},lower-affine,"
           "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-          "convert-vector-to-llvm,convert-math-to-llvm,"
+          // math-to-llvm first: the vector fma/floor of the polynomial
+          // approximations stay vector intrinsics; libm gets the rest (f64).
+          "convert-math-to-llvm,convert-math-to-libm,convert-vector-to-llvm,"
           "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
           "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
           "convert-cf-to-llvm,reconcile-unrealized-casts");

@@ -6,11 +6,12 @@
 // CHECK: module attributes {kiln.optimizer = {type = "sgd", weight_decay = 1.000000e-04 : f64}}
 // CHECK-NOT: func.func @model
 // CHECK-NOT: func.func @loss
-// train_step(params, x, y, lr, step) -> (loss, new params): the forward pass,
-// the loss, the reverse sweep seeded with 1.0, one optim.sgd per parameter.
+// train_step(params, x, y, lr, step) -> (loss, probabilities, new params): the
+// forward pass, the loss, the reverse sweep seeded with 1.0, one optim.sgd per
+// parameter, and the batch's predictions as forward gives them (softmax).
 // CHECK-LABEL: func.func @train_step
 // CHECK-SAME: (%[[W:.+]]: tensor<4x16xf32> {kiln.param = "fc.weight"}, %[[B:.+]]: tensor<4xf32> {kiln.param = "fc.bias"}, %[[X:.+]]: tensor<8x16xf32>, %[[Y:.+]]: tensor<8xi32>, %[[LR:.+]]: f32, %[[STEP:.+]]: i64)
-// CHECK-SAME: -> (tensor<f32>, tensor<4x16xf32>, tensor<4xf32>)
+// CHECK-SAME: -> (tensor<f32>, tensor<8x4xf32>, tensor<4x16xf32>, tensor<4xf32>)
 // CHECK: %[[DENSE:.+]] = nn.dense %[[X]], %[[W]], %[[B]]
 // CHECK: %[[RELU:.+]] = nn.relu %[[DENSE]]
 // CHECK: %[[LOSS:.+]] = nn.softmax_cross_entropy %[[RELU]], %[[Y]]
@@ -29,7 +30,8 @@
 // CHECK: %[[DB:.+]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%[[DPRE]] : tensor<8x4xf32>)
 // CHECK: %[[NW:.+]] = optim.sgd %[[W]], %[[DW]], %[[LR]] {weight_decay = 1.000000e-04 : f64} : tensor<4x16xf32>, f32
 // CHECK: %[[NB:.+]] = optim.sgd %[[B]], %[[DB]], %[[LR]] {weight_decay = 1.000000e-04 : f64} : tensor<4xf32>, f32
-// CHECK: return %[[LOSS]], %[[NW]], %[[NB]] : tensor<f32>, tensor<4x16xf32>, tensor<4xf32>
+// CHECK: %[[PROBS:.+]] = nn.softmax %[[RELU]] : tensor<8x4xf32>
+// CHECK: return %[[LOSS]], %[[PROBS]], %[[NW]], %[[NB]] : tensor<f32>, tensor<8x4xf32>, tensor<4x16xf32>, tensor<4xf32>
 
 // forward applies softmax, since the loss is softmax cross-entropy.
 // CHECK-LABEL: func.func @forward
@@ -69,8 +71,11 @@ module attributes {kiln.optimizer = {type = "sgd", weight_decay = 1.0e-4}} {
 // CHECK-SAME: %[[MW:.+]]: tensor<16x16xf32> {kiln.state = "exp_avg"}, %[[MU:.+]]: tensor<3x3xf32> {kiln.state = "exp_avg"},
 // CHECK-SAME: %[[VW:.+]]: tensor<16x16xf32> {kiln.state = "exp_avg_sq"}, %[[VU:.+]]: tensor<3x3xf32> {kiln.state = "exp_avg_sq"},
 // CHECK-SAME: %[[X:.+]]: tensor<8x16xf32>, %[[T:.+]]: tensor<8x16xf32>, %[[LR:.+]]: f32, %[[STEP:.+]]: i64)
-// CHECK-SAME: -> (tensor<f32>, tensor<16x16xf32>, tensor<3x3xf32>, tensor<16x16xf32>, tensor<3x3xf32>, tensor<16x16xf32>, tensor<3x3xf32>)
-// CHECK: %[[LOSS:.+]] = nn.mse_loss
+// CHECK-SAME: -> (tensor<f32>, tensor<8x16xf32>, tensor<16x16xf32>, tensor<3x3xf32>, tensor<16x16xf32>, tensor<3x3xf32>, tensor<16x16xf32>, tensor<3x3xf32>)
+// CHECK: %[[H:.+]] = nn.dense %[[X]], %[[W]]
+// CHECK-NEXT: %[[TH:.+]] = nn.tanh %[[H]]
+// CHECK-NEXT: %[[PRED:.+]] = nn.dense %[[TH]], %[[W]] : (tensor<8x16xf32>, tensor<16x16xf32>) -> tensor<8x16xf32>
+// CHECK-NEXT: %[[LOSS:.+]] = nn.mse_loss %[[PRED]], %[[T]]
 // The second use of the weight is differentiated first, then the first one.
 // CHECK: %[[G2:.+]] = linalg.matmul_transpose_a
 // CHECK: %[[G1:.+]] = linalg.matmul_transpose_a ins(%{{.+}}, %[[X]] :
@@ -80,8 +85,9 @@ module attributes {kiln.optimizer = {type = "sgd", weight_decay = 1.0e-4}} {
 // CHECK: %[[PW:.+]], %[[NMW:.+]], %[[NVW:.+]] = optim.adam %[[W]], %[[GW]], %[[MW]], %[[VW]], %[[LR]], %[[STEP]] {beta1 = 8.000000e-01 : f64, eps = 1.000000e-01 : f64} : tensor<16x16xf32>, f32
 // CHECK: %[[ZERO:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<3x3xf32>)
 // CHECK: %[[PU:.+]], %[[NMU:.+]], %[[NVU:.+]] = optim.adam %[[U]], %[[ZERO]], %[[MU]], %[[VU]], %[[LR]], %[[STEP]]
-// CHECK: return %[[LOSS]], %[[PW]], %[[PU]], %[[NMW]], %[[NMU]], %[[NVW]], %[[NVU]]
-// With an MSE loss, forward applies no softmax.
+// With an MSE loss, the predictions (here and in forward) are the raw values.
+// CHECK-NOT: nn.softmax
+// CHECK: return %[[LOSS]], %[[PRED]], %[[PW]], %[[PU]], %[[NMW]], %[[NMU]], %[[NVW]], %[[NVU]]
 // CHECK-LABEL: func.func @forward
 // CHECK-NOT: nn.softmax
 // CHECK: return
@@ -120,9 +126,9 @@ module attributes {kiln.optimizer = {type = "adamw", weight_decay = 0.5}} {
 // Tests that momentum adds one state slot (the buffer) and keeps nesterov.
 // CHECK-LABEL: func.func @train_step
 // CHECK-SAME: (%[[W:.+]]: tensor<2x4xf32>, %[[BUF:.+]]: tensor<2x4xf32> {kiln.state = "momentum_buffer"}, %[[X:.+]]: tensor<2x4xf32>, %[[T:.+]]: tensor<2x4xf32>, %[[LR:.+]]: f32, %[[STEP:.+]]: i64)
-// CHECK-SAME: -> (tensor<f32>, tensor<2x4xf32>, tensor<2x4xf32>)
+// CHECK-SAME: -> (tensor<f32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>)
 // CHECK: %[[P:.+]], %[[NB:.+]] = optim.momentum %[[W]], %{{.+}}, %[[BUF]], %[[LR]] {momentum = 5.000000e-01 : f64, nesterov} : tensor<2x4xf32>, f32
-// CHECK: return %{{.+}}, %[[P]], %[[NB]]
+// CHECK: return %{{.+}}, %{{.+}}, %[[P]], %[[NB]]
 module attributes {kiln.optimizer = {type = "momentum", momentum = 0.5, nesterov}} {
   func.func @model(%x: tensor<2x4xf32>, %w: tensor<2x4xf32>) -> tensor<2x4xf32> {
     %r = nn.sigmoid %w : tensor<2x4xf32>

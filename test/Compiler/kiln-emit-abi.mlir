@@ -5,7 +5,8 @@
 // Tests that train_step and forward become internal, wrapped by <sym>_manifest, <sym>_train_step and <sym>_forward.
 // <sym>_manifest returns the NUL-terminated manifest text; <sym>_train_step
 // loads the parameter pointers and the parameter-major state pointers
-// (state[i * slots + s]) and passes the state slot-major.
+// (state[i * slots + s]) and passes the state slot-major, then x, y, lr, step
+// and the predictions buffer `out`.
 // CHECK: module attributes {kiln.manifest = "{\22name\22:\22tiny\22}", kiln.num_params = 2 : i64, kiln.num_state_slots = 2 : i64}
 // CHECK: llvm.func internal @train_step(
 // CHECK: llvm.func internal @forward(
@@ -15,7 +16,7 @@
 // CHECK-NEXT: llvm.return %[[ADDR]] : !llvm.ptr
 
 // CHECK-LABEL: llvm.func @kiln_model_train_step
-// CHECK-SAME: (%[[PARAMS:[^:]+]]: !llvm.ptr, %[[STATE:[^:]+]]: !llvm.ptr, %[[X:[^:]+]]: !llvm.ptr, %[[Y:[^:]+]]: !llvm.ptr, %[[LR:[^:]+]]: f32, %[[STEP:[^:]+]]: i64) -> f32
+// CHECK-SAME: (%[[PARAMS:[^:]+]]: !llvm.ptr, %[[STATE:[^:]+]]: !llvm.ptr, %[[X:[^:]+]]: !llvm.ptr, %[[Y:[^:]+]]: !llvm.ptr, %[[LR:[^:]+]]: f32, %[[STEP:[^:]+]]: i64, %[[OUT:[^:]+]]: !llvm.ptr) -> f32
 // CHECK: %[[P0A:.+]] = llvm.getelementptr %[[PARAMS]][0]
 // CHECK-NEXT: %[[P0:.+]] = llvm.load %[[P0A]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: %[[P1A:.+]] = llvm.getelementptr %[[PARAMS]][1]
@@ -28,7 +29,7 @@
 // CHECK-NEXT: %[[S2:.+]] = llvm.load %[[S2A]]
 // CHECK-NEXT: %[[S3A:.+]] = llvm.getelementptr %[[STATE]][3]
 // CHECK-NEXT: %[[S3:.+]] = llvm.load %[[S3A]]
-// CHECK-NEXT: %[[LOSS:.+]] = llvm.call @train_step(%[[P0]], %[[P1]], %[[S0]], %[[S2]], %[[S1]], %[[S3]], %[[X]], %[[Y]], %[[LR]], %[[STEP]])
+// CHECK-NEXT: %[[LOSS:.+]] = llvm.call @train_step(%[[P0]], %[[P1]], %[[S0]], %[[S2]], %[[S1]], %[[S3]], %[[X]], %[[Y]], %[[LR]], %[[STEP]], %[[OUT]])
 // CHECK-NEXT: llvm.return %[[LOSS]] : f32
 
 // CHECK-LABEL: llvm.func @kiln_model_forward
@@ -47,7 +48,7 @@
 module attributes {kiln.manifest = "{\22name\22:\22tiny\22}", kiln.num_params = 2 : i64, kiln.num_state_slots = 2 : i64} {
   llvm.func @train_step(%w: !llvm.ptr {kiln.param = "w"}, %b: !llvm.ptr {kiln.param = "b"},
                         %mw: !llvm.ptr, %mb: !llvm.ptr, %vw: !llvm.ptr, %vb: !llvm.ptr,
-                        %x: !llvm.ptr, %y: !llvm.ptr, %lr: f32, %step: i64) -> f32 {
+                        %x: !llvm.ptr, %y: !llvm.ptr, %lr: f32, %step: i64, %out: !llvm.ptr) -> f32 {
     llvm.return %lr : f32
   }
   llvm.func @forward(%w: !llvm.ptr, %b: !llvm.ptr, %x: !llvm.ptr, %out: !llvm.ptr) {
@@ -60,15 +61,15 @@ module attributes {kiln.manifest = "{\22name\22:\22tiny\22}", kiln.num_params = 
 // Tests that an f64 model (as gradient checks compile) gets lr extended and the loss truncated, the ABI being f32.
 // A model without optimizer state also passes no state pointers.
 // CHECK-LABEL: llvm.func @kiln_model_train_step
-// CHECK-SAME: (%[[PARAMS:[^:]+]]: !llvm.ptr, %[[STATE:[^:]+]]: !llvm.ptr, %[[X:[^:]+]]: !llvm.ptr, %[[Y:[^:]+]]: !llvm.ptr, %[[LR:[^:]+]]: f32, %[[STEP:[^:]+]]: i64) -> f32
+// CHECK-SAME: (%[[PARAMS:[^:]+]]: !llvm.ptr, %[[STATE:[^:]+]]: !llvm.ptr, %[[X:[^:]+]]: !llvm.ptr, %[[Y:[^:]+]]: !llvm.ptr, %[[LR:[^:]+]]: f32, %[[STEP:[^:]+]]: i64, %[[OUT:[^:]+]]: !llvm.ptr) -> f32
 // CHECK-NOT: %[[STATE]]
 // CHECK: %[[P0:.+]] = llvm.load
 // CHECK-NEXT: %[[LR64:.+]] = llvm.fpext %[[LR]] : f32 to f64
-// CHECK-NEXT: %[[LOSS:.+]] = llvm.call @train_step(%[[P0]], %[[X]], %[[Y]], %[[LR64]], %[[STEP]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, f64, i64) -> f64
+// CHECK-NEXT: %[[LOSS:.+]] = llvm.call @train_step(%[[P0]], %[[X]], %[[Y]], %[[LR64]], %[[STEP]], %[[OUT]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, f64, i64, !llvm.ptr) -> f64
 // CHECK-NEXT: %[[LOSS32:.+]] = llvm.fptrunc %[[LOSS]] : f64 to f32
 // CHECK-NEXT: llvm.return %[[LOSS32]] : f32
 module attributes {kiln.manifest = "{}", kiln.num_params = 1 : i64, kiln.num_state_slots = 0 : i64} {
-  llvm.func @train_step(%w: !llvm.ptr, %x: !llvm.ptr, %y: !llvm.ptr, %lr: f64, %step: i64) -> f64 {
+  llvm.func @train_step(%w: !llvm.ptr, %x: !llvm.ptr, %y: !llvm.ptr, %lr: f64, %step: i64, %out: !llvm.ptr) -> f64 {
     llvm.return %lr : f64
   }
   llvm.func @forward(%w: !llvm.ptr, %x: !llvm.ptr, %out: !llvm.ptr) {

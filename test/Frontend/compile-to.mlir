@@ -51,7 +51,7 @@
 // BUFFERIZED: module attributes {{{.*}}kiln.num_params = 6 : i64, kiln.num_state_slots = 2 : i64
 // BUFFERIZED-LABEL: func.func @train_step
 // BUFFERIZED-SAME: (%{{.+}}: memref<512x784xf32> {kiln.param = "dense_0.weight"}
-// BUFFERIZED-SAME: -> f32
+// BUFFERIZED-SAME: %{{[^:]+}}: i64, %{{[^:]+}}: memref<64x10xf32>) -> f32
 // BUFFERIZED-NOT: tensor<
 // BUFFERIZED-LABEL: func.func @forward
 // BUFFERIZED-SAME: %{{[^:]+}}: memref<64x10xf32>) {
@@ -62,7 +62,7 @@
 // LLVM: llvm.func internal @forward(
 // LLVM: llvm.mlir.global internal constant @kiln_model_manifest_text(
 // LLVM: llvm.func @kiln_model_manifest() -> !llvm.ptr
-// LLVM: llvm.func @kiln_model_train_step(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: f32, %{{.+}}: i64) -> f32
+// LLVM: llvm.func @kiln_model_train_step(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: f32, %{{.+}}: i64, %{{.+}}: !llvm.ptr) -> f32
 // LLVM: llvm.func @kiln_model_forward(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr)
 
 // Tests that an unknown stage is an error that lists the stages.

@@ -110,7 +110,8 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     SmallVector<int64_t> tile, reduce;
     schedule(cast<linalg::LinalgOp>(root.getOperation()),
              cast<linalg::LinalgOp>(last), tile, reduce);
-    bool vectorize = tileVolume(cast<linalg::LinalgOp>(last), tile) <= 65536;
+    bool vectorize = isContraction(root) ||
+                     tileVolume(cast<linalg::LinalgOp>(last), tile) <= 65536;
 
     // The group sits where the last op was: every outside operand of the
     // chain dominates it and only the last op's results escape.

@@ -30,6 +30,9 @@ static std::string shapeStr(ShapedType t) {
 LogicalResult DenseOp::verify() {
   auto x = getInput().getType(), w = getWeight().getType();
   auto y = getResult().getType();
+  if (!x.hasStaticShape() || !w.hasStaticShape() || !y.hasStaticShape())
+    return emitOpError("expects static shapes, got ")
+           << x << ", " << w << ", " << y;
   if (x.getRank() != 2 || w.getRank() != 2 || y.getRank() != 2)
     return emitOpError("expects rank-2 input, weight and result, got ")
            << x << ", " << w << ", " << y;
@@ -51,6 +54,13 @@ LogicalResult DenseOp::verify() {
       return emitOpError("bias ") << bt << " should be [" << w.getDimSize(0)
                                   << "] of " << x.getElementType();
   }
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (getInput().getType().getRank() != 2)
+    return emitOpError("expects [batch, features], got ")
+           << getInput().getType();
   return success();
 }
 

@@ -71,8 +71,10 @@ def NN_SigmoidOp : NN_ActivationOp<"sigmoid", "1 / (1 + exp(-x))",
 def NN_TanhOp : NN_ActivationOp<"tanh", "tanh(x)",
     "%y = nn.tanh %x : tensor<64x512xf32>">;
 def NN_SoftmaxOp : NN_ActivationOp<"softmax",
-    "exp(x) / sum(exp(x)) over the last axis, computed stably",
-    "%p = nn.softmax %logits : tensor<64x10xf32>">;
+    "exp(x) / sum(exp(x)) over the features of [batch, features], computed stably",
+    "%p = nn.softmax %logits : tensor<64x10xf32>"> {
+  let hasVerifier = 1;
+}
 
 def NN_LeakyReluOp : NN_DiffOp<"leaky_relu", [SameOperandsAndResultType]> {
   let summary = "x if x > 0, alpha * x otherwise";

@@ -79,3 +79,17 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
     return %l : tensor<f32>
   }
 }
+
+// -----
+
+// Tests that a model without parameters is an error, not undefined behaviour.
+module attributes {kiln.optimizer = {type = "sgd"}} {
+  // expected-error @+1 {{kiln-autodiff: the model has no parameters}}
+  func.func @model(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    return %x : tensor<4x3xf32>
+  }
+  func.func @loss(%p: tensor<4x3xf32>, %t: tensor<4x3xf32>) -> tensor<f32> {
+    %l = nn.mse_loss %p, %t : tensor<4x3xf32> -> tensor<f32>
+    return %l : tensor<f32>
+  }
+}

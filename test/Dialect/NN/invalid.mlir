@@ -204,3 +204,21 @@ func.func @sce_result_type(%logits: tensor<64x10xf32>, %labels: tensor<64xi32>) 
   %l = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<64xi32> -> tensor<f16>
   return %l : tensor<f16>
 }
+
+// -----
+
+// Tests that softmax rejects anything but [batch, features].
+func.func @softmax_rank3(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  // expected-error @+1 {{'nn.softmax' op expects [batch, features], got 'tensor<2x3x4xf32>'}}
+  %p = nn.softmax %x : tensor<2x3x4xf32>
+  return %p : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Tests that dense rejects dynamic shapes.
+func.func @dense_dynamic(%x: tensor<64x?xf32>, %w: tensor<8x784xf32>) -> tensor<64x8xf32> {
+  // expected-error @+1 {{'nn.dense' op expects static shapes}}
+  %y = nn.dense %x, %w : (tensor<64x?xf32>, tensor<8x784xf32>) -> tensor<64x8xf32>
+  return %y : tensor<64x8xf32>
+}
