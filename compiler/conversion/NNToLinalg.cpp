@@ -58,19 +58,7 @@ Value lowerSoftmaxCrossEntropy(OpBuilder &b, nn::SoftmaxCrossEntropyOp op) {
   auto xt = op.getLogits().getType();
   Type t = xt.getElementType();
   // loss_b = log Σ_c exp(x_bc - max_b) + max_b - x_b,label.
-  Value rowMax = reduce2d(b, loc, x, 1, -INFINITY,
-                          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                            return nb.create<arith::MaximumFOp>(l, a[0], a[1]);
-                          });
-  Value e = mapWithColumn(b, loc, x, rowMax,
-                          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                            Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
-                            return nb.create<math::ExpOp>(l, d);
-                          });
-  Value sum = reduce2d(b, loc, e, 1, 0.0,
-                       [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                         return nb.create<arith::AddFOp>(l, a[0], a[1]);
-                       });
+  ShiftedExp shifted = shiftedExpRows(b, loc, x);
   // Σ_c [c == label_b] x_bc, as a reduction so it vectorizes.
   auto rowType = RankedTensorType::get({xt.getDimSize(0)}, t);
   Value picked =
@@ -93,7 +81,7 @@ Value lowerSoftmaxCrossEntropy(OpBuilder &b, nn::SoftmaxCrossEntropyOp op) {
            })
           .getResult(0);
   Value perRow = mapElementwise(
-      b, loc, {sum, rowMax, picked}, t,
+      b, loc, {shifted.rowSum, shifted.rowMax, picked}, t,
       [](OpBuilder &nb, Location l, ValueRange a) -> Value {
         Value lse = nb.create<arith::AddFOp>(l, nb.create<math::LogOp>(l, a[0]), a[1]);
         return nb.create<arith::SubFOp>(l, lse, a[2]);

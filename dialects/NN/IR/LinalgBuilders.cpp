@@ -144,7 +144,7 @@ Value scaleBy(OpBuilder &b, Location loc, Value x, Value scalarTensor,
       });
 }
 
-Value softmaxRows(OpBuilder &b, Location loc, Value x) {
+ShiftedExp shiftedExpRows(OpBuilder &b, Location loc, Value x) {
   Value rowMax = reduce2d(b, loc, x, 1, -INFINITY,
                           [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                             return nb.create<arith::MaximumFOp>(nl, a[0], a[1]);
@@ -158,7 +158,12 @@ Value softmaxRows(OpBuilder &b, Location loc, Value x) {
                        [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                          return nb.create<arith::AddFOp>(nl, a[0], a[1]);
                        });
-  return mapWithColumn(b, loc, e, sum,
+  return {rowMax, e, sum};
+}
+
+Value softmaxRows(OpBuilder &b, Location loc, Value x) {
+  ShiftedExp s = shiftedExpRows(b, loc, x);
+  return mapWithColumn(b, loc, s.exp, s.rowSum,
                        [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                          return nb.create<arith::DivFOp>(nl, a[0], a[1]);
                        });

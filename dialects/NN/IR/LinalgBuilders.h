@@ -48,6 +48,12 @@ mlir::Value sumAll(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 /// Scales by a 0-d tensor times a constant: x * s[] * c.
 mlir::Value scaleBy(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                     mlir::Value scalarTensor, double c);
+/// The pieces of a stable row-wise softmax of x[B,N]: the row maxima [B],
+/// exp(x - max) [B,N] and its row sums [B].
+struct ShiftedExp {
+  mlir::Value rowMax, exp, rowSum;
+};
+ShiftedExp shiftedExpRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 /// Row-wise stable softmax of x[B,N].
 mlir::Value softmaxRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 
