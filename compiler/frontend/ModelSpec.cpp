@@ -120,6 +120,19 @@ public:
     return out;
   }
 
+  /// Reads `key` of `o`, when present, with `parse` into `out`.
+  template <typename T, typename Parse>
+  bool optional(const Object &o, const std::string &path, llvm::StringRef key,
+                T &out, Parse parse) {
+    const Value *v = o.get(key);
+    if (!v)
+      return true;
+    auto got = parse(*v, path + "/" + key.str());
+    if (got)
+      out = *got;
+    return bool(got);
+  }
+
   const Object *object(const Value &v, const std::string &path) {
     const Object *o = v.getAsObject();
     if (!o)
@@ -174,35 +187,27 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
       return false;
     layer.units = *u;
     layer.activation = "linear";
-    if (const Value *a = o->get("activation")) {
-      auto s = r.oneOf(*a, path + "/activation", kActivations);
-      if (!s)
-        return false;
-      layer.activation = *s;
-    }
-    if (const Value *b = o->get("use_bias")) {
-      auto s = r.boolean(*b, path + "/use_bias");
-      if (!s)
-        return false;
-      layer.useBias = *s;
-    }
+    if (!r.optional(*o, path, "activation", layer.activation,
+                    [&](const Value &v, const std::string &p) {
+                      return r.oneOf(v, p, kActivations);
+                    }) ||
+        !r.optional(*o, path, "use_bias", layer.useBias,
+                    [&](const Value &v, const std::string &p) {
+                      return r.boolean(v, p);
+                    }))
+      return false;
     layer.kernelInit = layer.activation == "relu" || layer.activation == "leaky_relu"
                            ? "he_uniform" : "glorot_uniform";
     layer.biasInit = "zeros";
-    if (const Value *k = o->get("kernel_init")) {
-      auto s = r.oneOf(*k, path + "/kernel_init",
-                       {"glorot_uniform", "he_uniform", "uniform_fan_in", "zeros"});
-      if (!s)
-        return false;
-      layer.kernelInit = *s;
-    }
-    if (const Value *k = o->get("bias_init")) {
-      auto s = r.oneOf(*k, path + "/bias_init", {"zeros", "uniform_fan_in"});
-      if (!s)
-        return false;
-      layer.biasInit = *s;
-    }
-    return true;
+    return r.optional(*o, path, "kernel_init", layer.kernelInit,
+                      [&](const Value &v, const std::string &p) {
+                        return r.oneOf(v, p, {"glorot_uniform", "he_uniform",
+                                              "uniform_fan_in", "zeros"});
+                      }) &&
+           r.optional(*o, path, "bias_init", layer.biasInit,
+                      [&](const Value &v, const std::string &p) {
+                        return r.oneOf(v, p, {"zeros", "uniform_fan_in"});
+                      });
   }
   if (layer.type == "leaky_relu") {
     if (!r.onlyKeys(*o, path, {"type", "name", "alpha"}))
@@ -310,18 +315,12 @@ bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
   if (const Value *opt = o->get("optimizer"))
     if (!parseOptimizer(r, *opt, spec.optimizer))
       return false;
-  if (const Value *b = o->get("batch_size")) {
-    auto i = r.positiveInt(*b, path + "/batch_size");
-    if (!i)
-      return false;
-    spec.batchSize = *i;
-  }
-  if (const Value *e = o->get("epochs")) {
-    auto i = r.positiveInt(*e, path + "/epochs");
-    if (!i)
-      return false;
-    spec.epochs = *i;
-  }
+  auto positive = [&](const Value &v, const std::string &p) {
+    return r.positiveInt(v, p);
+  };
+  if (!r.optional(*o, path, "batch_size", spec.batchSize, positive) ||
+      !r.optional(*o, path, "epochs", spec.epochs, positive))
+    return false;
   if (const Value *m = o->get("metrics")) {
     const Array *a = m->getAsArray();
     if (!a)
@@ -334,18 +333,15 @@ bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
       spec.metrics.push_back(*s);
     }
   }
-  if (const Value *s = o->get("validation_split")) {
-    auto d = r.number(*s, path + "/validation_split", 0.0, 0.9);
-    if (!d)
-      return false;
-    spec.validationSplit = *d;
-  }
-  if (const Value *s = o->get("shuffle")) {
-    auto b = r.boolean(*s, path + "/shuffle");
-    if (!b)
-      return false;
-    spec.shuffle = *b;
-  }
+  if (!r.optional(*o, path, "validation_split", spec.validationSplit,
+                  [&](const Value &v, const std::string &p) {
+                    return r.number(v, p, 0.0, 0.9);
+                  }) ||
+      !r.optional(*o, path, "shuffle", spec.shuffle,
+                  [&](const Value &v, const std::string &p) {
+                    return r.boolean(v, p);
+                  }))
+    return false;
   if (const Value *s = o->get("seed")) {
     auto i = s->getAsInteger();
     if (!i || *i < 0)
