@@ -23,9 +23,11 @@ int main(int argc, char **argv) {
                             "an object file plus a C++ header NAME.h"),
                  clEnumValN(kiln::Emit::LLVMIR, "llvm-ir", "optimized LLVM IR")),
       cl::cat(cat));
+  // cl::desc keeps a StringRef: the text must outlive the option.
+  static const std::string compileToHelp =
+      "Print the IR after this stage and stop: " + kiln::stageList();
   cl::opt<std::string> compileTo(
-      "compile-to",
-      cl::desc("Print the IR after this stage and stop: " + kiln::stageList()),
+      "compile-to", cl::desc(compileToHelp),
       cl::value_desc("stage"), cl::cat(cat));
   cl::opt<std::string> symbol(
       "name", cl::desc("Prefix of the exported symbols (--emit=obj)"),
