@@ -68,3 +68,7 @@
 // Tests that an unknown stage is an error that lists the stages.
 // RUN: not kilnc %examples/fashion_mlp/model.json --compile-to=optimized 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // UNKNOWN: kilnc: error: unknown stage 'optimized' (expected one of: graph, autodiff, linalg, kernel, tiled, bufferized, llvm)
+
+// Tests that --help names every stage.
+// RUN: kilnc --help | FileCheck %s --check-prefix=HELP
+// HELP: --compile-to=<stage> - Print the IR after this stage and stop: graph, autodiff, linalg, kernel, tiled, bufferized, llvm
