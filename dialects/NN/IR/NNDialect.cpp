@@ -76,6 +76,17 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+/// reshape(x) to x's own type is x; reshape(reshape(x)) reads x directly.
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getResult().getType())
+    return getInput();
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  return {};
+}
+
 LogicalResult MSELossOp::verify() {
   if (getResult().getType().getElementType() !=
       getPrediction().getType().getElementType())
