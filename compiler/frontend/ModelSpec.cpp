@@ -352,6 +352,54 @@ bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
   return true;
 }
 
+/// llvm::json keeps the last of repeated keys silently; a model file with
+/// "units" twice is a mistake worth naming. Runs on text that parsed.
+std::optional<std::string> findDuplicateKey(const std::string &text) {
+  struct Level {
+    bool isObject;
+    std::string key;   // object: the current key
+    int64_t index = 0; // array: the current element
+    llvm::StringSet<> seen;
+  };
+  std::vector<Level> stack;
+  auto path = [&]() {
+    std::string p;
+    for (const Level &l : stack)
+      p += "/" + (l.isObject ? l.key : std::to_string(l.index));
+    return p;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '{' || c == '[') {
+      stack.push_back({c == '{', "", 0, {}});
+    } else if (c == '}' || c == ']') {
+      stack.pop_back();
+    } else if (c == ',' && !stack.empty() && !stack.back().isObject) {
+      ++stack.back().index;
+    } else if (c == '"') {
+      size_t start = ++i;
+      std::string raw;
+      for (; text[i] != '"'; ++i) {
+        if (text[i] == '\\')
+          raw += text[i++];
+        raw += text[i];
+      }
+      size_t next = text.find_first_not_of(" \t\r\n", i + 1);
+      if (next == std::string::npos || text[next] != ':' || stack.empty() ||
+          !stack.back().isObject)
+        continue;
+      Level &obj = stack.back();
+      obj.key = raw;
+      if (!obj.seen.insert(raw).second) {
+        std::string where = path();
+        return "duplicate key \"" + raw + "\" at " + where + " (byte " +
+               std::to_string(start - 1) + ")";
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 bool parseModelSpec(const std::string &text, const std::string &file,
@@ -361,6 +409,10 @@ bool parseModelSpec(const std::string &text, const std::string &file,
   if (!parsed) {
     // llvm::json reports "[line:col, byte=N]: message".
     error = file + ": invalid JSON " + llvm::toString(parsed.takeError());
+    return false;
+  }
+  if (auto dup = findDuplicateKey(text)) {
+    error = file + ": " + *dup;
     return false;
   }
   const Object *root = r.object(*parsed, "");

@@ -43,3 +43,7 @@
 // Each error stops kilnc before any IR is printed.
 // RUN: not kilnc %S/Inputs/unknown-layer.json --compile-to=graph 2>/dev/null | FileCheck %s --check-prefix=NO-IR --allow-empty
 // NO-IR-NOT: module
+
+// Tests that a key given twice is an error naming it (JSON parsers keep the last silently).
+// RUN: not kilnc %S/Inputs/duplicate-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DUPKEY
+// DUPKEY: kilnc: error: {{.*}}duplicate-key.json: duplicate key "units" at /layers/0/units (byte 70)
