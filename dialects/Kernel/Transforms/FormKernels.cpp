@@ -79,7 +79,7 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
 
   void formGroup(linalg::LinalgOp root, DenseSet<Operation *> &taken) {
     SmallVector<Operation *> ops;
-    // The fill that initializes the root, when nothing else reads it.
+    // The fill that initializes the root.
     // CSE may have merged equal fills; each group gets its own copy so the
     // fill is fused into the root's tiles.
     for (OpOperand &init : root.getDpsInitsMutable())
@@ -110,8 +110,9 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     SmallVector<int64_t> tile, reduce;
     schedule(cast<linalg::LinalgOp>(root.getOperation()),
              cast<linalg::LinalgOp>(last), tile, reduce);
-    bool vectorize = isContraction(root) ||
-                     tileVolume(cast<linalg::LinalgOp>(last), tile) <= 65536;
+    // Every tile is bounded (at most 64 x 64 elements), so every group can
+    // be vectorized; ops the vectorizer rejects stay scalar.
+    bool vectorize = true;
 
     // The group sits where the last op was: every outside operand of the
     // chain dominates it and only the last op's results escape.
@@ -168,17 +169,14 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
                       ? vectorTile(bounds[i], lanes, 4 * lanes)
                       : 1;
     // An outer reduction (a sum over the batch) accumulates one row of
-    // vectors per step; an innermost one reduces whole vectors.
+    // vectors per step; an innermost one reduces chunks of up to four
+    // vectors, so no vector grows with the batch or the class count.
+    SmallVector<int64_t> rootBounds = root.getStaticLoopRanges();
     for (size_t i = 0; i < rootIters.size(); ++i)
       if (!linalg::isParallelIterator(rootIters[i]))
-        reduce.push_back(i + 1 < rootIters.size() ? 1 : 0);
-  }
-
-  int64_t tileVolume(linalg::LinalgOp last, ArrayRef<int64_t> tile) {
-    int64_t v = 1;
-    for (auto [b, t] : llvm::zip(last.getStaticLoopRanges(), tile))
-      v *= t ? t : b;
-    return v;
+        reduce.push_back(i + 1 < rootIters.size()
+                             ? 1
+                             : vectorTile(rootBounds[i], lanes, 4 * lanes));
   }
 };
 
