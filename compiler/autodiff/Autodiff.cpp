@@ -57,6 +57,13 @@ SmallVector<StringRef> stateSlots(StringRef type) {
   return {};
 }
 
+/// A flag given as a unit attribute or as `true`.
+bool isTrue(Attribute a) {
+  if (auto flag = dyn_cast_or_null<BoolAttr>(a))
+    return flag.getValue();
+  return isa_and_nonnull<UnitAttr>(a);
+}
+
 double attrOr(DictionaryAttr d, StringRef name, double dflt) {
   if (auto f = d.getAs<FloatAttr>(name))
     return f.getValueAsDouble();
@@ -77,7 +84,7 @@ FailureOr<SmallVector<Value>> buildUpdate(OpBuilder &b, Location loc,
     auto op = b.create<optim::MomentumOp>(
         loc, param.getType(), param.getType(), param, grad, state[0], lr,
         b.getF64FloatAttr(attrOr(opt, "momentum", 0.9)), b.getF64FloatAttr(wd),
-        opt.get("nesterov") ? b.getUnitAttr() : UnitAttr());
+        isTrue(opt.get("nesterov")) ? b.getUnitAttr() : UnitAttr());
     return SmallVector<Value>(op->getResults());
   }
   if (type == "adam" || type == "adamw") {
@@ -201,7 +208,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     // The batch's predictions come along, as forward would give them, so
     // training metrics cost no second forward pass.
     Value prediction = pred;
-    if (isa<nn::SoftmaxCrossEntropyOp>(lossValue.getDefiningOp()))
+    if (isa_and_nonnull<nn::SoftmaxCrossEntropyOp>(lossValue.getDefiningOp()))
       prediction = b.create<nn::SoftmaxOp>(loc, pred.getType(), pred);
     SmallVector<Value> results{lossValue, prediction};
     results.append(newParams);

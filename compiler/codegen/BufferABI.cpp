@@ -12,8 +12,9 @@ using namespace kiln;
 namespace {
 
 /// Turns every tensor argument of `fn` into a memref read through a
-/// `to_tensor restrict writable` (the caller guarantees no aliasing).
-void memrefArguments(func::FuncOp fn) {
+/// `to_tensor restrict` (the caller guarantees no aliasing); those in
+/// `readOnly` (x and y: const in the ABI) are not writable.
+void memrefArguments(func::FuncOp fn, ArrayRef<unsigned> readOnly = {}) {
   Block &entry = fn.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
   for (BlockArgument arg : entry.getArguments()) {
@@ -21,9 +22,10 @@ void memrefArguments(func::FuncOp fn) {
     if (!t)
       continue;
     arg.setType(MemRefType::get(t.getShape(), t.getElementType()));
+    bool writable = !llvm::is_contained(readOnly, arg.getArgNumber());
     auto toTensor = b.create<bufferization::ToTensorOp>(fn.getLoc(), t, arg,
                                                         /*restrict=*/true,
-                                                        /*writable=*/true);
+                                                        writable);
     arg.replaceAllUsesExcept(toTensor, toTensor);
   }
 }
@@ -42,7 +44,8 @@ void lowerTrainStep(func::FuncOp fn) {
   BlockArgument out = entry.addArgument(
       MemRefType::get(predType.getShape(), predType.getElementType()),
       fn.getLoc());
-  memrefArguments(fn);
+  unsigned x = entry.getNumArguments() - 5; // x, y, lr, step, out
+  memrefArguments(fn, {x, x + 1});
   OpBuilder b(ret);
   Location loc = ret.getLoc();
   b.create<bufferization::MaterializeInDestinationOp>(
@@ -72,7 +75,7 @@ void lowerForward(func::FuncOp fn) {
   BlockArgument out = entry.addArgument(
       MemRefType::get(predType.getShape(), predType.getElementType()),
       fn.getLoc());
-  memrefArguments(fn);
+  memrefArguments(fn, {entry.getNumArguments() - 2}); // x, out
   OpBuilder b(ret);
   b.create<bufferization::MaterializeInDestinationOp>(
       ret.getLoc(), Type(), ret.getOperand(0), out, true, true);

@@ -81,15 +81,25 @@ SmallVector<Value> lowerAdam(OpBuilder &b, optim::AdamOp op) {
   double eps = op.getEps().convertToDouble();
   double wd = op.getWeightDecay().convertToDouble();
   bool decoupled = op.getDecoupled();
-  // Per-step scalars, once outside the loop: lr / (1 - b1^t), sqrt(1 - b2^t).
-  Arith s{b, loc, t};
-  Value step = b.create<arith::SIToFPOp>(loc, t, op.getStep());
-  Value bc1 = s.sub(s.c(1.0), b.create<math::PowFOp>(loc, s.c(b1), step));
-  Value bc2 = s.sub(s.c(1.0), b.create<math::PowFOp>(loc, s.c(b2), step));
-  Value stepSize = s.div(op.getLr(), bc1);
-  // A multiply by 1/sqrt(1 - b2^t) instead of a divide per element.
-  Value invBc2Sqrt = s.div(s.c(1.0), s.sqrt(bc2));
-  Value shrink = s.sub(s.c(1.0), s.mul(op.getLr(), s.c(wd)));
+  // Per-step scalars, once outside the loop and in f64 as PyTorch computes
+  // them (1 - b2^t cancels badly in f32): lr / (1 - b1^t) and
+  // 1 / sqrt(1 - b2^t), a multiply instead of a divide per element.
+  Type f64 = b.getF64Type();
+  Arith d{b, loc, f64};
+  auto narrow = [&](Value v) -> Value {
+    return t == f64 ? v : b.create<arith::TruncFOp>(loc, t, v);
+  };
+  Value lr = op.getLr();
+  if (t != f64)
+    lr = b.create<arith::ExtFOp>(loc, f64, lr);
+  Value step = b.create<arith::SIToFPOp>(loc, f64, op.getStep());
+  Value bc1 = d.sub(d.c(1.0), b.create<math::PowFOp>(loc, d.c(b1), step));
+  Value bc2 = d.sub(d.c(1.0), b.create<math::PowFOp>(loc, d.c(b2), step));
+  Value stepSize = narrow(d.div(lr, bc1));
+  Value invBc2Sqrt = narrow(d.div(d.c(1.0), d.sqrt(bc2)));
+  Value shrink = decoupled && wd != 0.0
+                     ? narrow(d.sub(d.c(1.0), d.mul(lr, d.c(wd))))
+                     : Value();
   return update(
       b, loc, op.getGrad(), {op.getParam(), op.getExpAvg(), op.getExpAvgSq()},
       [&](OpBuilder &nb, Location l, ValueRange a) {
@@ -119,7 +129,12 @@ struct OptimToLinalgPass : kiln::impl::OptimToLinalgPassBase<OptimToLinalgPass> 
           llvm::TypeSwitch<Operation *, SmallVector<Value>>(op)
               .Case([&](optim::SGDOp o) { return lowerSGD(b, o); })
               .Case([&](optim::MomentumOp o) { return lowerMomentum(b, o); })
-              .Case([&](optim::AdamOp o) { return lowerAdam(b, o); });
+              .Case([&](optim::AdamOp o) { return lowerAdam(b, o); })
+              .Default([](Operation *) { return SmallVector<Value>(); });
+      if (repl.empty()) {
+        op->emitOpError("optim-to-linalg: no lowering");
+        return signalPassFailure();
+      }
       op->replaceAllUsesWith(repl);
       op->erase();
     }

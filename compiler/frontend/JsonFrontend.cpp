@@ -6,7 +6,6 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/JSON.h"
 
-#include <numeric>
 
 using namespace mlir;
 namespace json = llvm::json;
@@ -14,8 +13,13 @@ namespace json = llvm::json;
 namespace kiln {
 namespace {
 
+/// The element count, saturated at kMaxSize + 1 (sizes are each at most
+/// kMaxSize, so no step overflows).
 int64_t product(const std::vector<int64_t> &s) {
-  return std::accumulate(s.begin(), s.end(), int64_t{1}, std::multiplies<>());
+  int64_t n = 1;
+  for (int64_t d : s)
+    n = std::min(n * d, kMaxSize + 1);
+  return n;
 }
 
 std::string showShape(const std::vector<int64_t> &s) {
@@ -103,6 +107,19 @@ bool Importer::buildModel(ModuleOp module) {
         RankedTensorType::get(SmallVector<int64_t>(s.begin(), s.end()), b.getF32Type()),
         loc);
   };
+  // A batch of values [batch, shape...] that does not fit: its message.
+  auto tooBig = [&](const std::vector<int64_t> &s) -> std::string {
+    std::vector<int64_t> batchedShape{spec.batchSize};
+    batchedShape.insert(batchedShape.end(), s.begin(), s.end());
+    if (product(batchedShape) <= kMaxSize)
+      return "";
+    return showShape(batchedShape) + " has more than " +
+           std::to_string(kMaxSize) + " elements";
+  };
+  if (std::string msg = tooBig(spec.inputShape); !msg.empty()) {
+    err = file + ": /input/shape: a batch of inputs " + msg;
+    return false;
+  }
   for (const LayerSpec &l : spec.layers) {
     Location lloc = NameLoc::get(b.getStringAttr(l.name), loc);
     int64_t before = params.size();
@@ -111,6 +128,10 @@ bool Importer::buildModel(ModuleOp module) {
         return fail(l, "dense expects a flat input [features], got " +
                            showShape(shape) + "; add a flatten layer before it");
       int64_t in = shape[0];
+      if (product({l.units, in}) > kMaxSize)
+        return fail(l, "the weight [" + std::to_string(l.units) + ", " +
+                           std::to_string(in) + "] has more than " +
+                           std::to_string(kMaxSize) + " elements");
       Value w = addParam(l.name + ".weight", {l.units, in}, l.kernelInit, in, l.units);
       Value bias = l.useBias ? addParam(l.name + ".bias", {l.units}, l.biasInit, in, l.units)
                              : Value();
@@ -132,6 +153,8 @@ bool Importer::buildModel(ModuleOp module) {
         return fail(l, "softmax expects [features], got " + showShape(shape));
       x = activation(lloc, l.type, l.alpha, x);
     }
+    if (std::string msg = tooBig(shape); !msg.empty())
+      return fail(l, "its output " + msg);
     int64_t count = 0;
     for (size_t i = before; i < params.size(); ++i)
       count += product(params[i].shape);
@@ -226,6 +249,13 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
     return nullptr;
   }
   const LayerSpec &last = spec.layers.back();
+  // The layer that produced the values, looking through reshapes.
+  const LayerSpec *producer = &last;
+  for (auto it = spec.layers.rbegin(); it != spec.layers.rend(); ++it) {
+    producer = &*it;
+    if (it->type != "flatten" && it->type != "reshape")
+      break;
+  }
   if (spec.loss == "softmax_cross_entropy") {
     if (outputShape.size() != 1 || outputShape[0] < 2) {
       fail(last, "softmax_cross_entropy expects the last layer to output "
@@ -233,8 +263,8 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
       error = err;
       return nullptr;
     }
-    if (last.type == "softmax" || last.activation == "softmax") {
-      fail(last, "softmax_cross_entropy applies softmax itself; remove the "
+    if (producer->type == "softmax" || producer->activation == "softmax") {
+      fail(*producer, "softmax_cross_entropy applies softmax itself; remove the "
                  "final softmax so the last layer outputs logits");
       error = err;
       return nullptr;

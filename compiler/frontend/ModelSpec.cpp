@@ -62,6 +62,10 @@ public:
       fail(path, "expected a positive integer, got " + show(v));
       return std::nullopt;
     }
+    if (*i > kMaxSize) {
+      fail(path, "expected at most " + std::to_string(kMaxSize) + ", got " + show(v));
+      return std::nullopt;
+    }
     return *i;
   }
 

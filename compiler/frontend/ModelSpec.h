@@ -9,6 +9,10 @@
 
 namespace kiln {
 
+/// The largest size, and the largest tensor (elements, batch included), a
+/// model may have: sizes stay far from int64 overflow and buffers addressable.
+constexpr int64_t kMaxSize = (int64_t{1} << 31) - 1;
+
 struct LayerSpec {
   std::string type;        // dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape
   std::string name;        // default <type>_<index>

@@ -21,8 +21,9 @@
 // CHECK-DAG: %[[BT:.+]] = bufferization.to_tensor %[[B]] restrict writable : memref<4xf32>
 // CHECK-DAG: %[[MWT:.+]] = bufferization.to_tensor %[[MW]] restrict writable : memref<4x2xf32>
 // CHECK-DAG: %[[MBT:.+]] = bufferization.to_tensor %[[MB]] restrict writable : memref<4xf32>
-// CHECK-DAG: %[[XT:.+]] = bufferization.to_tensor %[[X]] restrict writable : memref<3x2xf32>
-// CHECK-DAG: %[[YT:.+]] = bufferization.to_tensor %[[Y]] restrict writable : memref<3x4xf32>
+// The input and target are const in the ABI: read through non-writable to_tensor.
+// CHECK-DAG: %[[XT:.+]] = bufferization.to_tensor %[[X]] restrict : memref<3x2xf32>
+// CHECK-DAG: %[[YT:.+]] = bufferization.to_tensor %[[Y]] restrict : memref<3x4xf32>
 // CHECK: %[[PRED:.+]] = nn.dense %[[XT]], %[[WT]], %[[BT]]
 // CHECK: %[[LOSS:.+]] = nn.mse_loss %[[PRED]], %[[YT]]
 // CHECK: %[[NW:.+]], %[[NMW:.+]] = optim.momentum %[[WT]], %{{.+}}, %[[MWT]], %[[LR]]
@@ -41,7 +42,7 @@
 // CHECK-SAME: (%[[FW:.+]]: memref<4x2xf32> {kiln.param = "fc.weight"}, %[[FB:.+]]: memref<4xf32> {kiln.param = "fc.bias"}, %[[FX:[^:]+]]: memref<3x2xf32>{{.*}}, %[[OUT:[^:]+]]: memref<3x4xf32>) {
 // CHECK-DAG: %[[FWT:.+]] = bufferization.to_tensor %[[FW]] restrict writable
 // CHECK-DAG: %[[FBT:.+]] = bufferization.to_tensor %[[FB]] restrict writable
-// CHECK-DAG: %[[FXT:.+]] = bufferization.to_tensor %[[FX]] restrict writable
+// CHECK-DAG: %[[FXT:.+]] = bufferization.to_tensor %[[FX]] restrict : memref<3x2xf32>
 // CHECK: %[[P:.+]] = nn.dense %[[FXT]], %[[FWT]], %[[FBT]]
 // CHECK-NEXT: bufferization.materialize_in_destination %[[P]] in restrict writable %[[OUT]] : (tensor<3x4xf32>, memref<3x4xf32>) -> ()
 // CHECK-NEXT: return{{$}}

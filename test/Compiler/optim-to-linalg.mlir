@@ -75,20 +75,24 @@ func.func @nesterov(%p: tensor<4xf32>, %g: tensor<4xf32>, %buf: tensor<4xf32>, %
 // -----
 
 // Tests that adam computes its per-step scalars once, then one generic has the parameter and both moments as outputs.
-// The scalars are the bias corrections from the step count: lr / (1 - b1^t)
-// and 1 / sqrt(1 - b2^t), so the loop multiplies instead of dividing by it.
+// The scalars are the bias corrections from the step count, in f64 as PyTorch
+// computes them: lr / (1 - b1^t) and 1 / sqrt(1 - b2^t), so the loop
+// multiplies instead of dividing by it.
 // CHECK-LABEL: func.func @adam
 // CHECK-SAME: (%[[P:.+]]: tensor<10x256xf32>, %[[G:.+]]: tensor<10x256xf32>, %[[M:.+]]: tensor<10x256xf32>, %[[V:.+]]: tensor<10x256xf32>, %[[LR:.+]]: f32, %[[T:.+]]: i64)
-// CHECK: %[[TF:.+]] = arith.sitofp %[[T]] : i64 to f32
-// CHECK: %[[B1:.+]] = arith.constant 7.500000e-01 : f32
-// CHECK: %[[B1T:.+]] = math.powf %[[B1]], %[[TF]] : f32
-// CHECK: %[[BC1:.+]] = arith.subf %{{.+}}, %[[B1T]] : f32
-// CHECK: %[[B2:.+]] = arith.constant 8.750000e-01 : f32
-// CHECK: %[[B2T:.+]] = math.powf %[[B2]], %[[TF]] : f32
-// CHECK: %[[BC2:.+]] = arith.subf %{{.+}}, %[[B2T]] : f32
-// CHECK: %[[STEPSIZE:.+]] = arith.divf %[[LR]], %[[BC1]] : f32
-// CHECK: %[[BC2SQRT:.+]] = math.sqrt %[[BC2]] : f32
-// CHECK-NEXT: %[[INVBC2:.+]] = arith.divf %{{.+}}, %[[BC2SQRT]] : f32
+// CHECK: %[[LR64:.+]] = arith.extf %[[LR]] : f32 to f64
+// CHECK: %[[TF:.+]] = arith.sitofp %[[T]] : i64 to f64
+// CHECK: %[[B1:.+]] = arith.constant 7.500000e-01 : f64
+// CHECK: %[[B1T:.+]] = math.powf %[[B1]], %[[TF]] : f64
+// CHECK: %[[BC1:.+]] = arith.subf %{{.+}}, %[[B1T]] : f64
+// CHECK: %[[B2:.+]] = arith.constant 8.750000e-01 : f64
+// CHECK: %[[B2T:.+]] = math.powf %[[B2]], %[[TF]] : f64
+// CHECK: %[[BC2:.+]] = arith.subf %{{.+}}, %[[B2T]] : f64
+// CHECK: %[[STEPSIZE64:.+]] = arith.divf %[[LR64]], %[[BC1]] : f64
+// CHECK: %[[STEPSIZE:.+]] = arith.truncf %[[STEPSIZE64]] : f64 to f32
+// CHECK: %[[BC2SQRT:.+]] = math.sqrt %[[BC2]] : f64
+// CHECK-NEXT: %[[INVBC264:.+]] = arith.divf %{{.+}}, %[[BC2SQRT]] : f64
+// CHECK-NEXT: %[[INVBC2:.+]] = arith.truncf %[[INVBC264]] : f64 to f32
 // CHECK: %[[R:.+]]:3 = linalg.generic {{.*}} ins(%[[G]] : tensor<10x256xf32>) outs(%[[P]], %[[M]], %[[V]] : tensor<10x256xf32>, tensor<10x256xf32>, tensor<10x256xf32>)
 // CHECK-NEXT: ^bb0(%[[GI:.+]]: f32, %[[PI:.+]]: f32, %[[MI:.+]]: f32, %[[VI:.+]]: f32):
 // CHECK: %[[NM:.+]] = arith.addf
@@ -116,9 +120,11 @@ func.func @adam(%p: tensor<10x256xf32>, %g: tensor<10x256xf32>, %m: tensor<10x25
 // Tests that AdamW scales the parameter by 1 - lr * wd (computed once) instead of adding wd * p to the gradient.
 // CHECK-LABEL: func.func @adamw
 // CHECK-SAME: (%[[P:.+]]: tensor<8xf32>, %[[G:.+]]: tensor<8xf32>, %[[M:.+]]: tensor<8xf32>, %[[V:.+]]: tensor<8xf32>, %[[LR:.+]]: f32, %[[T:.+]]: i64)
-// CHECK: %[[WD:.+]] = arith.constant 2.500000e-01 : f32
-// CHECK-NEXT: %[[LRWD:.+]] = arith.mulf %[[LR]], %[[WD]] : f32
-// CHECK-NEXT: %[[SHRINK:.+]] = arith.subf %{{.+}}, %[[LRWD]] : f32
+// CHECK: %[[LR64:.+]] = arith.extf %[[LR]] : f32 to f64
+// CHECK: %[[WD:.+]] = arith.constant 2.500000e-01 : f64
+// CHECK-NEXT: %[[LRWD:.+]] = arith.mulf %[[LR64]], %[[WD]] : f64
+// CHECK-NEXT: %[[SHRINK64:.+]] = arith.subf %{{.+}}, %[[LRWD]] : f64
+// CHECK-NEXT: %[[SHRINK:.+]] = arith.truncf %[[SHRINK64]] : f64 to f32
 // CHECK-NEXT: linalg.generic {{.*}} ins(%[[G]] : tensor<8xf32>) outs(%[[P]], %[[M]], %[[V]] :
 // CHECK-NEXT: ^bb0(%[[GI:.+]]: f32, %[[PI:.+]]: f32, %{{.+}}: f32, %{{.+}}: f32):
 // CHECK-NEXT: %[[PS:.+]] = arith.mulf %[[PI]], %[[SHRINK]] : f32

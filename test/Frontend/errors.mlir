@@ -47,3 +47,15 @@
 // Tests that a key given twice is an error naming it (JSON parsers keep the last silently).
 // RUN: not kilnc %S/Inputs/duplicate-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DUPKEY
 // DUPKEY: kilnc: error: {{.*}}duplicate-key.json: duplicate key "units" at /layers/0/units (byte 70)
+
+// Tests that sizes are bounded, so no shape arithmetic overflows.
+// RUN: not kilnc %S/Inputs/too-large.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=TOO-LARGE
+// TOO-LARGE: kilnc: error: {{.*}}too-large.json: /input/shape/0: expected at most 2147483647, got 4294967296
+
+// Tests that a layer whose batch of outputs has more than 2^31-1 elements is rejected by name.
+// RUN: not kilnc %S/Inputs/too-many-elements.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=TOO-MANY
+// TOO-MANY: kilnc: error: {{.*}}too-many-elements.json: /layers/0: layer "dense_0": its output [100000, 100000] has more than 2147483647 elements
+
+// Tests that a softmax before softmax_cross_entropy is found through a flatten.
+// RUN: not kilnc %S/Inputs/softmax-before-flatten.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SOFTMAX-FLATTEN
+// SOFTMAX-FLATTEN: kilnc: error: {{.*}}softmax-before-flatten.json: /layers/1: layer "softmax_1": softmax_cross_entropy applies softmax itself
