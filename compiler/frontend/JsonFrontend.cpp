@@ -195,6 +195,8 @@ std::string Importer::manifest() {
   json::Object opt{{"type", o.type}, {"lr", o.lr}};
   for (auto &[k, v] : o.hyper)
     opt[k] = v;
+  if (o.type == "momentum")
+    opt["nesterov"] = o.nesterov;
   json::Array slots;
   if (o.type == "momentum")
     slots.push_back("momentum_buffer");

@@ -296,8 +296,20 @@ bool parseOptimizer(Reader &r, const Value &v, OptimizerSpec &opt) {
         opt.hyper[key] = *d;
     }
   }
-  if (opt.type == "adamw" && !opt.hyper.count("weight_decay"))
-    opt.hyper["weight_decay"] = 0.01; // PyTorch's AdamW default
+  // PyTorch's defaults, written out so the manifest and `info` show every
+  // value the compiled update uses.
+  std::map<std::string, double> defaults{{"weight_decay", 0.0}};
+  if (opt.type == "momentum")
+    defaults["momentum"] = 0.9;
+  if (opt.type == "adam" || opt.type == "adamw")
+    defaults.insert({{"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}});
+  if (opt.type == "adamw")
+    defaults["weight_decay"] = 0.01;
+  for (auto &[k, v] : defaults)
+    opt.hyper.insert({k, v});
+  if (opt.nesterov && (opt.type != "momentum" || opt.hyper["momentum"] == 0.0))
+    return r.fail(path + "/nesterov",
+                  "nesterov needs the momentum optimizer with momentum > 0");
   if ((opt.type == "sgd" || opt.type == "momentum") && !lrSet)
     opt.lr = 0.01; // Kiln's default for plain SGD; Adam's is 1e-3
 
@@ -382,11 +394,20 @@ std::optional<std::string> findDuplicateKey(const std::string &text) {
       ++stack.back().index;
     } else if (c == '"') {
       size_t start = ++i;
-      std::string raw;
+      std::string raw; // the key decoded: "unit\u0073" is "units"
       for (; text[i] != '"'; ++i) {
-        if (text[i] == '\\')
-          raw += text[i++];
-        raw += text[i];
+        if (text[i] != '\\') {
+          raw += text[i];
+          continue;
+        }
+        char e = text[++i];
+        if (e == 'u') {
+          raw += static_cast<char>(std::stoi(text.substr(i + 1, 4), nullptr, 16));
+          i += 4;
+        } else {
+          raw += e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r'
+                 : e == 'b' ? '\b' : e == 'f' ? '\f' : e;
+        }
       }
       size_t next = text.find_first_not_of(" \t\r\n", i + 1);
       if (next == std::string::npos || text[next] != ':' || stack.empty() ||
@@ -406,9 +427,35 @@ std::optional<std::string> findDuplicateKey(const std::string &text) {
 
 } // namespace
 
+/// The deepest nesting of arrays and objects (the JSON parser recurses).
+size_t nestingDepth(const std::string &text) {
+  size_t depth = 0, deepest = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 bool parseModelSpec(const std::string &text, const std::string &file,
                     ModelSpec &spec, std::string &error) {
   Reader r(file);
+  if (nestingDepth(text) > 64) {
+    error = file + ": invalid model: arrays and objects nested more than 64 deep";
+    return false;
+  }
   llvm::Expected<Value> parsed = llvm::json::parse(text);
   if (!parsed) {
     // llvm::json reports "[line:col, byte=N]: message".

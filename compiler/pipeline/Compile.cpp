@@ -37,6 +37,15 @@ std::string symbolFrom(llvm::StringRef path) {
   return s;
 }
 
+bool isIdentifier(llvm::StringRef s) {
+  return !s.empty() && (isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_') &&
+         llvm::all_of(s, [](char c) {
+           return isalnum(static_cast<unsigned char>(c)) || c == '_';
+         });
+}
+
+/// The header's class: the symbol in CamelCase ("fashion_mlp" -> "FashionMlp"),
+/// "Model" prefixed when that would not start with a letter.
 std::string className(const std::string &symbol) {
   std::string out;
   bool upper = true;
@@ -48,6 +57,8 @@ std::string className(const std::string &symbol) {
     out += upper ? toupper(c) : c;
     upper = false;
   }
+  if (out.empty() || !isalpha(static_cast<unsigned char>(out[0])))
+    out = "Model" + out;
   return out;
 }
 
@@ -79,6 +90,11 @@ int compile(const CompileOptions &o) {
     return fail(error);
   if (o.batchSize)
     spec.batchSize = *o.batchSize;
+  if (!o.symbol.empty() && !isIdentifier(o.symbol))
+    return fail("--name '" + o.symbol +
+                "' is not a C identifier ([A-Za-z_][A-Za-z0-9_]*)");
+  if (!o.symbol.empty() && o.emit != Emit::Object)
+    return fail("--name applies to --emit=obj (executables export kiln_model_*)");
 
   DialectRegistry registry;
   registerDialects(registry);
@@ -112,11 +128,14 @@ int compile(const CompileOptions &o) {
   if (o.output.empty())
     return fail("no output name: pass -o NAME");
   if (o.emit == Emit::LLVMIR || o.emit == Emit::Object) {
+    llvm::SmallString<256> header(o.output);
+    llvm::sys::path::replace_extension(header, ".h");
+    if (o.emit == Emit::Object && header.str() == o.output)
+      return fail("the header would overwrite the object: name the object "
+                  "something other than " + o.output + " (e.g. NAME.o)");
     if (!emitObject(*module, target, o.output, o.emit == Emit::LLVMIR, error))
       return fail(error);
     if (o.emit == Emit::Object) {
-      llvm::SmallString<256> header(o.output);
-      llvm::sys::path::replace_extension(header, ".h");
       if (!emitHeader(header.str().str(), po.symbol, className(po.symbol), error))
         return fail(error);
     }

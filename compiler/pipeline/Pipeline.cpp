@@ -71,7 +71,8 @@ void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
           "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
           "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
           "convert-cf-to-llvm,reconcile-unrealized-casts");
-  add(pm, llvm::formatv("kiln-emit-abi{{symbol={0}},canonicalize", o.symbol).str());
+  pm.addPass(createEmitABIPass(EmitABIPassOptions{o.symbol}));
+  add(pm, "canonicalize");
 }
 
 void populateStages(OpPassManager &pm, Stage from, Stage to,

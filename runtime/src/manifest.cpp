@@ -215,7 +215,11 @@ OptimizerSpec parseOptimizer(const ObjectReader &reader) {
   for (const auto &[key, value] : reader.getJson().items()) {
     if (key == "type" || key == "lr")
       continue;
-    optimizer.settings.emplace_back(key, reader.getNumber(key.c_str()));
+    if (value.is_boolean())
+      optimizer.settings.emplace_back(key, value.get<bool>() ? "true" : "false");
+    else
+      optimizer.settings.emplace_back(
+          key, fmt::format("{}", reader.getNumber(key.c_str())));
   }
   return optimizer;
 }

@@ -59,3 +59,17 @@
 // Tests that a softmax before softmax_cross_entropy is found through a flatten.
 // RUN: not kilnc %S/Inputs/softmax-before-flatten.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SOFTMAX-FLATTEN
 // SOFTMAX-FLATTEN: kilnc: error: {{.*}}softmax-before-flatten.json: /layers/1: layer "softmax_1": softmax_cross_entropy applies softmax itself
+
+// Tests that duplicate keys are found after decoding escapes ("unit\u0073" is "units").
+// RUN: not kilnc %S/Inputs/duplicate-key-escaped.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DUPKEY-ESC
+// DUPKEY-ESC: kilnc: error: {{.*}}duplicate-key-escaped.json: duplicate key "units" at /layers/0/units
+
+// Tests that deep nesting is refused before the recursive JSON parser sees it.
+// RUN: not kilnc %S/Inputs/deep-nesting.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DEEP
+// DEEP: kilnc: error: {{.*}}deep-nesting.json: invalid model: arrays and objects nested more than 64 deep
+
+// Tests that --name must be a C identifier and the header may not overwrite the object.
+// RUN: not kilnc %examples/fashion_mlp/model.json --emit=obj --name 'a b' -o %t.o 2>&1 | FileCheck %s --check-prefix=NAME
+// NAME: kilnc: error: --name 'a b' is not a C identifier ([A-Za-z_][A-Za-z0-9_]*)
+// RUN: not kilnc %examples/fashion_mlp/model.json --emit=obj -o %t.h 2>&1 | FileCheck %s --check-prefix=HEADER
+// HEADER: kilnc: error: the header would overwrite the object

@@ -54,7 +54,8 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  if (batch < 0 || vectorBits < 0) {
+  if ((batch.getNumOccurrences() && batch <= 0) ||
+      (vectorBits.getNumOccurrences() && vectorBits <= 0)) {
     llvm::errs() << "kilnc: error: --batch-size and --vector-bits must be positive\n";
     return 2;
   }

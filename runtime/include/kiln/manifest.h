@@ -47,9 +47,10 @@ struct LayerSpec {
 struct OptimizerSpec {
   std::string type;
   double lr = 0;
-  /// The other numeric settings (beta1, momentum, ...) in manifest order;
-  /// the runtime only displays them, the generated step applies them.
-  std::vector<std::pair<std::string, double>> settings;
+  /// The other settings (beta1, momentum, nesterov, ...) in manifest order,
+  /// as display text: the runtime only shows them, the generated step
+  /// applies them.
+  std::vector<std::pair<std::string, std::string>> settings;
 };
 
 struct TrainingDefaults {

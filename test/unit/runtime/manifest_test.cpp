@@ -27,6 +27,16 @@ std::string errorAfter(const std::function<void(nlohmann::json &)> &edit) {
   return "";
 }
 
+TEST(Manifest, KeepsOptimizerFlagsForDisplay) {
+  nlohmann::json json = nlohmann::json::parse(test::classifierManifest());
+  json["optimizer"]["nesterov"] = true;
+  Manifest manifest = parseManifest(json.dump());
+  ASSERT_EQ(manifest.optimizer.settings.size(), 2u);
+  EXPECT_EQ(manifest.optimizer.settings[0].second, "0.9");
+  EXPECT_EQ(manifest.optimizer.settings[1].first, "nesterov");
+  EXPECT_EQ(manifest.optimizer.settings[1].second, "true");
+}
+
 TEST(Manifest, ParsesAllFields) {
   Manifest manifest = parseManifest(test::classifierManifest());
   EXPECT_EQ(manifest.name, "fake_classifier");
