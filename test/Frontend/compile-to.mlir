@@ -1,7 +1,7 @@
 // Tests that `kilnc --compile-to=<stage>` prints the IR after each stage, on fashion_mlp (784-512-256-10, Adam, batch 64).
 
 // RUN: kilnc %examples/fashion_mlp/model.json --compile-to=graph | FileCheck %s --check-prefix=GRAPH
-// GRAPH: module attributes {kiln.manifest = "{{.*}}\22name\22:\22fashion_mlp\22{{.*}}", kiln.optimizer = {type = "adam"}}
+// GRAPH: module attributes {kiln.manifest = "{{.*}}\22name\22:\22fashion_mlp\22{{.*}}", kiln.optimizer = {beta1 = 9.000000e-01 : f64, beta2 = 0.99899999999999999 : f64, eps = 1.000000e-08 : f64, type = "adam", weight_decay = 0.000000e+00 : f64}}
 // GRAPH-LABEL: func.func @model
 // GRAPH-SAME: (%[[X:.+]]: tensor<64x784xf32>, %[[W0:.+]]: tensor<512x784xf32> {kiln.param = "dense_0.weight"}, %[[B0:.+]]: tensor<512xf32> {kiln.param = "dense_0.bias"},
 // GRAPH: %[[H:.+]] = nn.dense %[[X]], %[[W0]], %[[B0]] : (tensor<64x784xf32>, tensor<512x784xf32>, tensor<512xf32>) -> tensor<64x512xf32>
