@@ -23,14 +23,24 @@ int64_t divisorAtMost(int64_t n, int64_t cap) {
   return 1;
 }
 
-/// A tile along a vectorized dimension: whole vectors when some multiple of
-/// `lanes` up to `cap` divides `n` (odd widths legalize poorly), else the
-/// largest divisor up to `cap`.
+/// A tile along a vectorized dimension: whole vectors (odd widths legalize
+/// poorly), a multiple of `lanes` up to `cap` that divides `n` when there is
+/// one; otherwise `cap` rounded to whole vectors, and kernel-tile peels the
+/// remainder. Dimensions narrower than a vector are taken whole.
 int64_t vectorTile(int64_t n, int64_t lanes, int64_t cap) {
+  if (n <= lanes)
+    return n;
   for (int64_t d = cap - cap % lanes; d >= lanes; d -= lanes)
     if (n % d == 0)
       return d;
-  return divisorAtMost(n, cap);
+  return std::min(n - n % lanes, cap - cap % lanes);
+}
+
+/// A row tile: the largest divisor of `n` up to `cap` when it is at least
+/// half of `cap`, else `cap` with the remainder peeled.
+int64_t rowTile(int64_t n, int64_t cap) {
+  int64_t d = divisorAtMost(n, cap);
+  return 2 * d >= std::min(n, cap) ? d : cap;
 }
 
 bool isContraction(Operation *op) {
@@ -142,13 +152,13 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
       // A register block of 16 accumulators (8 rows by two vectors, or 16
       // rows by one), reduced one k at a time.
       tile[1] = vectorTile(bounds[1], lanes, 2 * lanes);
-      tile[0] = divisorAtMost(bounds[0], tile[1] <= lanes ? 16 : 8);
+      tile[0] = rowTile(bounds[0], tile[1] <= lanes ? 16 : 8);
       reduce.push_back(1);
       return;
     }
     if (isa<linalg::TransposeOp>(last.getOperation())) {
       for (size_t i = 0; i < bounds.size(); ++i)
-        tile[i] = divisorAtMost(bounds[i], lanes);
+        tile[i] = vectorTile(bounds[i], lanes, lanes);
       return;
     }
     // A root that reduces its innermost loop (a row reduction) works one

@@ -12,8 +12,8 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
     elementwise ops that consume its result alone (bias add, activation), so
     dense + bias + activation becomes one loop nest. The schedule comes from
     the target's vector width: register tiles for contractions, vector-width
-    row tiles for elementwise ops; tile sizes always divide the loop bounds,
-    so every tile is static.
+    row tiles for elementwise ops. Tiles are whole vectors; when no such tile
+    divides a loop, kernel-tile peels the remainder, so every tile is static.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
@@ -26,8 +26,10 @@ def KernelTilePass : Pass<"kernel-tile", "mlir::func::FuncOp"> {
   let summary = "Tile, fuse and vectorize each kernel.group by its schedule, then dissolve it";
   let description = [{
     Tiles the group's last op by `tile` and fuses the group's producers into
-    the tile loops, tiles the root contraction's reduction by `reduce`, and
-    vectorizes every linalg op of the group when `vectorize` is set. Ops that
+    the tile loops, tiles the root's reductions by `reduce`, peels the last
+    tile off loops whose step does not divide them (so full and partial tiles
+    are both static), and vectorizes every linalg op of the group when
+    `vectorize` is set. Ops that
     cannot be vectorized stay scalar. The group's body then replaces it.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::vector::VectorDialect",

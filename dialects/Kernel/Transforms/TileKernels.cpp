@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -85,6 +86,38 @@ LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
   return success();
 }
 
+/// Peels the last, partial tile off every loop whose step does not divide its
+/// range, then canonicalizes: full tiles and the remainder both get static
+/// shapes, so both vectorize.
+void peelPartialTiles(RewriterBase &rewriter, GroupOp group) {
+  MLIRContext *ctx = group.getContext();
+  bool peeled = true;
+  while (peeled) {
+    peeled = false;
+    group.walk([&](scf::ForOp loop) {
+      std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+      std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+      std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+      if (!lb || !ub || !step || *ub - *lb <= *step || (*ub - *lb) % *step == 0)
+        return WalkResult::advance();
+      scf::ForOp partial;
+      rewriter.setInsertionPoint(loop);
+      if (failed(scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial)))
+        return WalkResult::advance();
+      peeled = true;
+      return WalkResult::interrupt();
+    });
+    if (!peeled)
+      return;
+    RewritePatternSet patterns(ctx);
+    for (Dialect *dialect : ctx->getLoadedDialects())
+      dialect->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : ctx->getRegisteredOperations())
+      op.getCanonicalizationPatterns(patterns, ctx);
+    (void)applyPatternsAndFoldGreedily(group, std::move(patterns));
+  }
+}
+
 /// Vectorizes the group's linalg ops (static tiles); others stay scalar.
 void vectorizeAll(RewriterBase &rewriter, GroupOp group) {
   SmallVector<linalg::LinalgOp> ops;
@@ -133,6 +166,7 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
           return signalPassFailure();
         eraseDead(rewriter, group.getBody().front());
       }
+      peelPartialTiles(rewriter, group);
       if (group.getVectorize())
         vectorizeAll(rewriter, group);
       dissolve(rewriter, group);

@@ -175,3 +175,26 @@ func.func @passthrough(%x: tensor<16xf32>) -> tensor<16xf32> {
   }
   return %y : tensor<16xf32>
 }
+
+// -----
+
+// Tests that tiles that do not divide the loops are peeled: full 8x32 tiles
+// over 56x96, then the remainders 8x4, 4x32 and 4x4, all static and vectorized.
+// CHECK-LABEL: func.func @peeled
+// CHECK: scf.for %{{.+}} = %{{.+}} to %[[C56:.+]] step
+// CHECK: scf.for %{{.+}} = %{{.+}} to %[[C96:.+]] step
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x4xf32> into vector<8x4xf32>
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x32xf32> into vector<4x32xf32>
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x4xf32> into vector<4x4xf32>
+// CHECK-NOT: tensor<?
+func.func @peeled(%x: tensor<60x16xf32>, %wt: tensor<16x100xf32>) -> tensor<60x100xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<60x100xf32>
+  %r = kernel.group tile [8, 32, 0] reduce [1] vectorize -> tensor<60x100xf32> {
+    %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<60x100xf32>) -> tensor<60x100xf32>
+    %mm = linalg.matmul ins(%x, %wt : tensor<60x16xf32>, tensor<16x100xf32>) outs(%fill : tensor<60x100xf32>) -> tensor<60x100xf32>
+    kernel.yield %mm : tensor<60x100xf32>
+  }
+  return %r : tensor<60x100xf32>
+}
