@@ -24,16 +24,20 @@ int64_t divisorAtMost(int64_t n, int64_t cap) {
 }
 
 /// A tile along a vectorized dimension: whole vectors (odd widths legalize
-/// poorly), a multiple of `lanes` up to `cap` that divides `n` when there is
-/// one; otherwise `cap` rounded to whole vectors, and kernel-tile peels the
-/// remainder. Dimensions narrower than a vector are taken whole.
+/// poorly), the largest multiple of `lanes` up to `cap` that divides `n`;
+/// else the largest that leaves less than one vector over, which kernel-tile
+/// peels. Dimensions narrower than a vector are taken whole.
 int64_t vectorTile(int64_t n, int64_t lanes, int64_t cap) {
   if (n <= lanes)
     return n;
-  for (int64_t d = cap - cap % lanes; d >= lanes; d -= lanes)
+  int64_t top = std::min(n - n % lanes, cap - cap % lanes);
+  for (int64_t d = top; d >= lanes; d -= lanes)
     if (n % d == 0)
       return d;
-  return std::min(n - n % lanes, cap - cap % lanes);
+  for (int64_t d = top; d > lanes; d -= lanes)
+    if (n % d < lanes)
+      return d;
+  return lanes;
 }
 
 /// A row tile: the largest divisor of `n` up to `cap` when it is at least
