@@ -15,3 +15,6 @@ llvm_config.add_tool_substitutions(
     ["kiln-opt", "kilnc", "FileCheck", "not", "split-file"],
     [config.kiln_tools_dir, config.llvm_tools_dir])
 config.substitutions.append(("%examples", os.path.join(config.kiln_src_root, "examples")))
+config.substitutions.append(("%mlir_c_runner_utils",
+                             os.path.join(config.llvm_lib_dir, "libmlir_c_runner_utils.so")))
+llvm_config.add_tool_substitutions(["mlir-cpu-runner"], [config.llvm_tools_dir])
