@@ -48,15 +48,6 @@ void accumulate(OpBuilder &b, Location loc, DenseMap<Value, Value> &grads,
       });
 }
 
-/// The state slots of each optimizer, in the order its op takes them.
-SmallVector<StringRef> stateSlots(StringRef type) {
-  if (type == "momentum")
-    return {"momentum_buffer"};
-  if (type == "adam" || type == "adamw")
-    return {"exp_avg", "exp_avg_sq"};
-  return {};
-}
-
 /// A flag given as a unit attribute or as `true`.
 bool isTrue(Attribute a) {
   if (auto flag = dyn_cast_or_null<BoolAttr>(a))
@@ -128,7 +119,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     if (params.empty())
       return model.emitError("kiln-autodiff: the model has no parameters");
     StringRef type = opt.getAs<StringAttr>("type").getValue();
-    SmallVector<StringRef> slots = stateSlots(type);
+    SmallVector<StringRef> slots = optim::stateSlots(type);
     Type elem = cast<ShapedType>(params.front()).getElementType();
 
     SmallVector<Type> ins(params),

@@ -1,6 +1,7 @@
 //===- JsonFrontend.cpp - Model description to nn dialect -----------------===//
 #include "compiler/frontend/JsonFrontend.h"
 #include "dialects/NN/IR/NNDialect.h"
+#include "dialects/Optim/IR/OptimDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -198,12 +199,8 @@ std::string Importer::manifest() {
   if (o.type == "momentum")
     opt["nesterov"] = o.nesterov;
   json::Array slots;
-  if (o.type == "momentum")
-    slots.push_back("momentum_buffer");
-  if (o.type == "adam" || o.type == "adamw") {
-    slots.push_back("exp_avg");
-    slots.push_back("exp_avg_sq");
-  }
+  for (llvm::StringRef slot : optim::stateSlots(o.type))
+    slots.push_back(slot.str());
   json::Array ps;
   for (const Param &p : params)
     ps.push_back(json::Object{{"name", p.name}, {"shape", toJson(p.shape)},

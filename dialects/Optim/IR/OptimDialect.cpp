@@ -19,6 +19,14 @@ void OptimDialect::initialize() {
 #define GET_OP_CLASSES
 #include "dialects/Optim/IR/OptimOps.cpp.inc"
 
+SmallVector<StringRef> kiln::optim::stateSlots(StringRef optimizer) {
+  if (optimizer == "momentum")
+    return {"momentum_buffer"};
+  if (optimizer == "adam" || optimizer == "adamw")
+    return {"exp_avg", "exp_avg_sq"};
+  return {};
+}
+
 /// The learning rate must have the parameter's element type.
 static LogicalResult verifyLr(Operation *op, Value param, Value lr) {
   Type elem = cast<ShapedType>(param.getType()).getElementType();

@@ -13,4 +13,11 @@
 #define GET_OP_CLASSES
 #include "dialects/Optim/IR/OptimOps.h.inc"
 
+namespace kiln::optim {
+/// The per-parameter state an optimizer keeps, in the order its op takes it,
+/// named as PyTorch's state_dict names it: sgd none, momentum
+/// {momentum_buffer}, adam/adamw {exp_avg, exp_avg_sq}.
+llvm::SmallVector<llvm::StringRef> stateSlots(llvm::StringRef optimizer);
+} // namespace kiln::optim
+
 #endif // KILN_DIALECTS_OPTIM_IR_OPTIMDIALECT_H
