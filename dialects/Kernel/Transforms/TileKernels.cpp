@@ -28,11 +28,11 @@ SmallVector<OpFoldResult> foldResults(OpBuilder &b, ArrayRef<int64_t> sizes) {
   });
 }
 
-/// Erases ops of `block` whose results are unused, last first.
+/// Erases ops of `block` whose results are unused and that have no side
+/// effects (the untiled originals), last first.
 void eraseDead(RewriterBase &rewriter, Block &block) {
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
-    if (!op.hasTrait<OpTrait::IsTerminator>() && op.use_empty() &&
-        isPure(&op))
+    if (isOpTriviallyDead(&op))
       rewriter.eraseOp(&op);
 }
 
@@ -161,10 +161,13 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
                             ? nullptr
                             : yield.getValues()[0].getDefiningOp();
       if (auto tileable = dyn_cast_or_null<TilingInterface>(last)) {
-        if (failed(tileAndFuse(rewriter, group, tileable)) ||
-            failed(tileReduction(rewriter, group)))
+        if (failed(tileAndFuse(rewriter, group, tileable)))
           return signalPassFailure();
+        // The untiled originals go first, so only the fused tiles get their
+        // reductions tiled.
         eraseDead(rewriter, group.getBody().front());
+        if (failed(tileReduction(rewriter, group)))
+          return signalPassFailure();
       }
       peelPartialTiles(rewriter, group);
       if (group.getVectorize())

@@ -198,3 +198,26 @@ func.func @peeled(%x: tensor<60x16xf32>, %wt: tensor<16x100xf32>) -> tensor<60x1
   }
   return %r : tensor<60x100xf32>
 }
+
+// -----
+
+// Tests that only the fused tile gets its reduction tiled: the untiled
+// original is erased first, so no loop over k runs on the whole 64x256 matmul.
+// CHECK-LABEL: func.func @no_vectorize_reduce
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (tensor<64x256xf32>)
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (tensor<64x256xf32>)
+// CHECK: linalg.fill {{.*}} -> tensor<8x32xf32>
+// CHECK: scf.for {{.*}} -> (tensor<8x32xf32>)
+// CHECK: linalg.matmul {{.*}} outs(%{{.+}} : tensor<8x32xf32>)
+// CHECK-NOT: scf.for
+// CHECK-NOT: tensor<64x4xf32>
+func.func @no_vectorize_reduce(%x: tensor<64x128xf32>, %w: tensor<128x256xf32>) -> tensor<64x256xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x256xf32>
+  %r = kernel.group tile [8, 32, 0] reduce [4] -> tensor<64x256xf32> {
+    %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
+    %mm = linalg.matmul ins(%x, %w : tensor<64x128xf32>, tensor<128x256xf32>) outs(%fill : tensor<64x256xf32>) -> tensor<64x256xf32>
+    kernel.yield %mm : tensor<64x256xf32>
+  }
+  return %r : tensor<64x256xf32>
+}
