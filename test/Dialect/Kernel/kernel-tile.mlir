@@ -204,6 +204,7 @@ func.func @peeled(%x: tensor<60x16xf32>, %wt: tensor<16x100xf32>) -> tensor<60x1
 // Tests that only the fused tile gets its reduction tiled: the untiled
 // original is erased first, so no loop over k runs on the whole 64x256 matmul.
 // CHECK-LABEL: func.func @no_vectorize_reduce
+// CHECK-NOT: tensor<64x4xf32>
 // CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (tensor<64x256xf32>)
 // CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (tensor<64x256xf32>)
 // CHECK: linalg.fill {{.*}} -> tensor<8x32xf32>
