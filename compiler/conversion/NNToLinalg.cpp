@@ -22,9 +22,7 @@ Value lowerDense(OpBuilder &b, nn::DenseOp op) {
   Value y = matmul(b, loc, op.getInput(), transpose2d(b, loc, op.getWeight()));
   if (Value bias = op.getBias())
     y = mapWithRow(b, loc, y, bias,
-                   [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                     return nb.create<arith::AddFOp>(l, a[0], a[1]);
-                   });
+                   binary<arith::AddFOp>);
   return y;
 }
 

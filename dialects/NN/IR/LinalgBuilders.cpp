@@ -126,9 +126,7 @@ Value sumAll(OpBuilder &b, Location loc, Value x) {
   return generic(b, loc, {x}, {b.getMultiDimIdentityMap(rank)}, outType,
                  AffineMap::get(rank, 0, b.getContext()), iters,
                  filled(b, loc, outType, 0.0),
-                 [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                   return nb.create<arith::AddFOp>(nl, a[0], a[1]);
-                 },
+                 binary<arith::AddFOp>,
                  true);
 }
 
@@ -146,27 +144,21 @@ Value scaleBy(OpBuilder &b, Location loc, Value x, Value scalarTensor,
 
 ShiftedExp shiftedExpRows(OpBuilder &b, Location loc, Value x) {
   Value rowMax = reduce2d(b, loc, x, 1, -INFINITY,
-                          [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                            return nb.create<arith::MaximumFOp>(nl, a[0], a[1]);
-                          });
+                          binary<arith::MaximumFOp>);
   Value e = mapWithColumn(b, loc, x, rowMax,
                           [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                             Value d = nb.create<arith::SubFOp>(nl, a[0], a[1]);
                             return nb.create<math::ExpOp>(nl, d);
                           });
   Value sum = reduce2d(b, loc, e, 1, 0.0,
-                       [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                         return nb.create<arith::AddFOp>(nl, a[0], a[1]);
-                       });
+                       binary<arith::AddFOp>);
   return {rowMax, e, sum};
 }
 
 Value softmaxRows(OpBuilder &b, Location loc, Value x) {
   ShiftedExp s = shiftedExpRows(b, loc, x);
   return mapWithColumn(b, loc, s.exp, s.rowSum,
-                       [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                         return nb.create<arith::DivFOp>(nl, a[0], a[1]);
-                       });
+                       binary<arith::DivFOp>);
 }
 
 } // namespace kiln

@@ -14,6 +14,12 @@ namespace kiln {
 using ScalarFn = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
 
+/// The ScalarFn applying a binary arith op: `binary<arith::AddFOp>`.
+template <typename OpTy>
+mlir::Value binary(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange a) {
+  return b.create<OpTy>(loc, a[0], a[1]);
+}
+
 /// A float constant of `type` (a float type).
 mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
                        double value);

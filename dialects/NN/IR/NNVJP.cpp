@@ -22,9 +22,7 @@ SmallVector<Value> DenseOp::buildVJP(OpBuilder &b, ValueRange grads) {
                          matmulTransposeA(b, loc, dy, getInput())};
   if (getBias())
     out.push_back(reduce2d(b, loc, dy, 0, 0.0,
-                           [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                             return nb.create<arith::AddFOp>(nl, a[0], a[1]);
-                           }));
+                           binary<arith::AddFOp>));
   return out;
 }
 
@@ -89,21 +87,13 @@ SmallVector<Value> SoftmaxOp::buildVJP(OpBuilder &b, ValueRange grads) {
   // dx = y * (dy - Σ_j dy_j y_j), row by row.
   Value prod = mapElementwise(
       b, loc, {dy, y}, elemOf(y),
-      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-        return nb.create<arith::MulFOp>(l, a[0], a[1]);
-      });
+      binary<arith::MulFOp>);
   Value dot = reduce2d(b, loc, prod, 1, 0.0,
-                       [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                         return nb.create<arith::AddFOp>(l, a[0], a[1]);
-                       });
+                       binary<arith::AddFOp>);
   Value centered = mapWithColumn(
-      b, loc, dy, dot, [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-        return nb.create<arith::SubFOp>(l, a[0], a[1]);
-      });
+      b, loc, dy, dot, binary<arith::SubFOp>);
   return {mapElementwise(b, loc, {centered, y}, elemOf(y),
-                         [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                           return nb.create<arith::MulFOp>(l, a[0], a[1]);
-                         })};
+                         binary<arith::MulFOp>)};
 }
 
 SmallVector<Value> MSELossOp::buildVJP(OpBuilder &b, ValueRange grads) {
@@ -113,9 +103,7 @@ SmallVector<Value> MSELossOp::buildVJP(OpBuilder &b, ValueRange grads) {
   // d pred = 2 (pred - target) / N * g; d target = -d pred.
   Value diff = mapElementwise(
       b, loc, {getPrediction(), getTarget()}, t,
-      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-        return nb.create<arith::SubFOp>(l, a[0], a[1]);
-      });
+      binary<arith::SubFOp>);
   Value dp = scaleBy(b, loc, diff, grads[0], 2.0 / pt.getNumElements());
   Value dt = mapElementwise(b, loc, {dp}, t,
                             [](OpBuilder &nb, Location l, ValueRange a) -> Value {
