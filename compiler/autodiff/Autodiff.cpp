@@ -43,9 +43,15 @@ void accumulate(OpBuilder &b, Location loc, DenseMap<Value, Value> &grads,
   Type elem = cast<ShapedType>(g.getType()).getElementType();
   it->second = mapElementwise(
       b, loc, {it->second, g}, elem,
-      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-        return nb.create<arith::AddFOp>(l, a[0], a[1]);
-      });
+      binary<arith::AddFOp>);
+}
+
+/// Whether predictions are class probabilities: the loss takes logits and
+/// applies softmax itself, so `forward` (and train_step's `out`) must too.
+bool predictsProbabilities(func::FuncOp loss) {
+  bool ce = false;
+  loss.walk([&](nn::SoftmaxCrossEntropyOp) { ce = true; });
+  return ce;
 }
 
 /// A flag given as a unit attribute or as `true`.
@@ -102,9 +108,9 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
                        "kiln.optimizer attribute with a type");
       return signalPassFailure();
     }
-    if (failed(buildTrainStep(module, model, loss, opt)) ||
-        failed(buildForward(module, model, loss)))
+    if (failed(buildTrainStep(module, model, loss, opt)))
       return signalPassFailure();
+    buildForward(module, model, loss);
     model.erase();
     loss.erase();
   }
@@ -199,7 +205,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     // The batch's predictions come along, as forward would give them, so
     // training metrics cost no second forward pass.
     Value prediction = pred;
-    if (isa_and_nonnull<nn::SoftmaxCrossEntropyOp>(lossValue.getDefiningOp()))
+    if (predictsProbabilities(loss))
       prediction = b.create<nn::SoftmaxOp>(loc, pred.getType(), pred);
     SmallVector<Value> results{lossValue, prediction};
     results.append(newParams);
@@ -208,10 +214,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     return success();
   }
 
-  LogicalResult buildForward(ModuleOp module, func::FuncOp model,
-                             func::FuncOp loss) {
-    bool probabilities = false;
-    loss.walk([&](nn::SoftmaxCrossEntropyOp) { probabilities = true; });
+  void buildForward(ModuleOp module, func::FuncOp model, func::FuncOp loss) {
     OpBuilder b(module.getBodyRegion());
     b.setInsertionPointToEnd(module.getBody());
     auto fn = b.create<func::FuncOp>(model.getLoc(), "forward",
@@ -221,10 +224,9 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     Block *entry = fn.addEntryBlock();
     b.setInsertionPointToStart(entry);
     Value pred = inlineBody(b, model, entry->getArguments(), nullptr)[0];
-    if (probabilities)
+    if (predictsProbabilities(loss))
       pred = b.create<nn::SoftmaxOp>(model.getLoc(), pred.getType(), pred);
     b.create<func::ReturnOp>(model.getLoc(), pred);
-    return success();
   }
 };
 

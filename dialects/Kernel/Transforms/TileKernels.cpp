@@ -89,8 +89,8 @@ LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
 /// Peels the last, partial tile off every loop whose step does not divide its
 /// range, then canonicalizes: full tiles and the remainder both get static
 /// shapes, so both vectorize.
-void peelPartialTiles(RewriterBase &rewriter, GroupOp group) {
-  MLIRContext *ctx = group.getContext();
+void peelPartialTiles(RewriterBase &rewriter, GroupOp group,
+                      const FrozenRewritePatternSet &canonicalize) {
   bool peeled = true;
   while (peeled) {
     peeled = false;
@@ -109,12 +109,7 @@ void peelPartialTiles(RewriterBase &rewriter, GroupOp group) {
     });
     if (!peeled)
       return;
-    RewritePatternSet patterns(ctx);
-    for (Dialect *dialect : ctx->getLoadedDialects())
-      dialect->getCanonicalizationPatterns(patterns);
-    for (RegisteredOperationName op : ctx->getRegisteredOperations())
-      op.getCanonicalizationPatterns(patterns, ctx);
-    (void)applyPatternsAndFoldGreedily(group, std::move(patterns));
+    (void)applyPatternsAndFoldGreedily(group, canonicalize);
   }
 }
 
@@ -151,6 +146,19 @@ void dissolve(RewriterBase &rewriter, GroupOp group) {
 }
 
 struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
+  /// Canonicalization patterns of every op, gathered once per pass.
+  FrozenRewritePatternSet canonicalize;
+
+  LogicalResult initialize(MLIRContext *ctx) override {
+    RewritePatternSet patterns(ctx);
+    for (Dialect *dialect : ctx->getLoadedDialects())
+      dialect->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : ctx->getRegisteredOperations())
+      op.getCanonicalizationPatterns(patterns, ctx);
+    canonicalize = FrozenRewritePatternSet(std::move(patterns));
+    return success();
+  }
+
   void runOnOperation() override {
     SmallVector<GroupOp> groups;
     getOperation().walk([&](GroupOp g) { groups.push_back(g); });
@@ -169,7 +177,7 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
         if (failed(tileReduction(rewriter, group)))
           return signalPassFailure();
       }
-      peelPartialTiles(rewriter, group);
+      peelPartialTiles(rewriter, group, canonicalize);
       if (group.getVectorize())
         vectorizeAll(rewriter, group);
       dissolve(rewriter, group);
