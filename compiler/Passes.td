@@ -5,15 +5,19 @@
 include "mlir/Pass/PassBase.td"
 
 def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
-  let summary = "Build train_step and forward from the model, its loss and optimizer";
+  let summary = "Build the entry points (train_step, eval_step, forward) from the model";
   let description = [{
-    Reads `@model` (params and input -> prediction), `@loss` (prediction and
-    target -> scalar) and the module's `kiln.optimizer` attribute. Emits
-    `@train_step(params..., state..., x, y, lr, step) -> (loss, prediction, params..., state...)`:
-    the forward pass, the loss, the reverse sweep (each op's
-    DifferentiableOpInterface rule, cotangents of reused values summed) and
-    one optim op per parameter; and `@forward(params..., x) -> prediction`,
-    which applies softmax when the loss is softmax cross-entropy.
+    Reads `@model(x {kiln.input}, params {kiln.param}...) -> prediction`,
+    `@loss(prediction, y {kiln.target}) -> scalar` and the module's
+    `kiln.optimizer`. Emits one function per entry point, each marked
+    `kiln.entry = {name, mode, batch}` with a role on every argument and
+    result: `train_step` (training mode: forward, loss, the reverse sweep
+    through each op's DifferentiableOpInterface rule, one optim op per
+    trainable parameter; results tied to the arguments they update),
+    `eval_step` and `eval_step_1` (loss and prediction, eval mode) and
+    `forward`, `forward_1` (prediction). The `_1` entries are @model re-typed
+    at batch 1. Predictions are probabilities when the loss is softmax
+    cross-entropy. Without @loss and optimizer only the forwards are built.
   }];
   let dependentDialects = ["kiln::nn::NNDialect", "kiln::optim::OptimDialect",
                            "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
@@ -37,23 +41,44 @@ def OptimToLinalgPass : Pass<"optim-to-linalg", "mlir::func::FuncOp"> {
 }
 
 def BufferABIPass : Pass<"kiln-buffer-abi", "mlir::ModuleOp"> {
-  let summary = "Give train_step and forward their buffer-level ABI";
+  let summary = "Give every entry point its buffer-level ABI, from the roles";
   let description = [{
     Tensor arguments become memrefs read through `bufferization.to_tensor
-    restrict writable`; new parameter and state values are materialized into
-    their argument buffers, so the update happens in place; `forward` writes
-    its prediction into an output buffer; the loss is returned as a scalar.
+    restrict` (writable except inputs and targets); results tied to an
+    argument are materialized into it, so updates happen in place; outputs
+    go to new output buffers; the loss is returned as a scalar. Each
+    function gets `kiln.bindings` (per argument: its runtime table and
+    index) and the module `kiln.abi` (the tables, in manifest order).
   }];
   let dependentDialects = ["mlir::bufferization::BufferizationDialect",
                            "mlir::memref::MemRefDialect", "mlir::tensor::TensorDialect"];
 }
 
-def EmitABIPass : Pass<"kiln-emit-abi", "mlir::ModuleOp"> {
-  let summary = "Export the C ABI: <sym>_manifest, <sym>_train_step, <sym>_forward";
+def WorkspacePass : Pass<"kiln-workspace", "mlir::ModuleOp"> {
+  let summary = "Plan every temporary of each entry point into one workspace argument";
   let description = [{
-    Runs on the LLVM dialect. Wraps the bare-pointer train_step and forward in
-    functions that take arrays of parameter and state pointers (see
-    runtime/include/kiln/abi.h) and exports the manifest text.
+    Runs after bufferization on functions with `kiln.bindings`. Each static
+    memref.alloc becomes a memref.view of a new trailing `memref<Nxi8>`
+    argument bound to the runtime's workspace; temporaries whose lifetimes
+    (in top-level ops) do not overlap share bytes. Sets
+    `kiln.workspace_bytes`. Dynamic or strided allocations are errors.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
+def ExpandCopiesPass : Pass<"kiln-expand-copies", "mlir::func::FuncOp"> {
+  let summary = "Turn strided memref.copy into linalg.copy (no memrefCopy runtime call)";
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def EmitABIPass : Pass<"kiln-emit-abi", "mlir::ModuleOp"> {
+  let summary = "Export the C ABI: <sym>_abi, <sym>_manifest, <sym>_<entry>";
+  let description = [{
+    Runs on the LLVM dialect. Wraps each bare-pointer entry point in a
+    `float <sym>_<entry>(const kiln_bindings *, const kiln_call *)` that
+    loads every argument from its table slot (`kiln.bindings`), exports the
+    manifest generated from the module, and `<sym>_abi()` returning the
+    kiln_model_api (runtime/include/kiln/abi.h).
   }];
   let options = [
     Option<"symbol", "symbol", "std::string", /*default=*/"\"kiln_model\"",

@@ -14,12 +14,30 @@ using namespace kiln;
 
 namespace {
 
+/// The type of a batched value at another batch: [batch, rest...].
+Type rebatched(Type t, int64_t batch) {
+  auto r = dyn_cast<RankedTensorType>(t);
+  if (!r || r.getRank() == 0)
+    return t;
+  SmallVector<int64_t> shape(r.getShape());
+  shape[0] = batch;
+  return r.clone(shape);
+}
+
 /// Clones the body of `fn` (single block) at `b`, mapping its arguments to
-/// `args`; returns the values it returns.
-SmallVector<Value> inlineBody(OpBuilder &b, func::FuncOp fn, ValueRange args,
-                              SmallVectorImpl<Operation *> *cloned) {
+/// `args`; returns the values it returns. When the arguments come at another
+/// batch than `fn`'s, every op's result type is inferred again
+/// (InferTypeOpInterface; reshape keeps its per-sample shape).
+FailureOr<SmallVector<Value>> inlineBody(OpBuilder &b, func::FuncOp fn,
+                                         ValueRange args,
+                                         SmallVectorImpl<Operation *> *cloned) {
   IRMapping map;
   map.map(fn.getArguments(), args);
+  bool retype = llvm::any_of(llvm::zip(fn.getArgumentTypes(), args),
+                             [](auto pair) {
+                               return std::get<0>(pair) != std::get<1>(pair).getType();
+                             });
+  int64_t batch = retype ? cast<ShapedType>(args[0].getType()).getDimSize(0) : 0;
   SmallVector<Value> results;
   for (Operation &op : fn.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
@@ -30,6 +48,24 @@ SmallVector<Value> inlineBody(OpBuilder &b, func::FuncOp fn, ValueRange args,
     Operation *c = b.clone(op, map);
     if (cloned)
       cloned->push_back(c);
+    if (!retype)
+      continue;
+    SmallVector<Type> types;
+    if (auto infer = dyn_cast<InferTypeOpInterface>(c)) {
+      if (failed(infer.inferReturnTypes(
+              c->getContext(), c->getLoc(), c->getOperands(),
+              c->getAttrDictionary(), c->getPropertiesStorage(),
+              c->getRegions(), types)))
+        return c->emitError("kiln-autodiff: cannot infer this op's type at batch ")
+               << batch;
+    } else if (isa<nn::ReshapeOp>(c)) {
+      types.push_back(rebatched(c->getResult(0).getType(), batch));
+    } else {
+      return c->emitError("kiln-autodiff: this op cannot be re-batched (it "
+                          "infers no result type)");
+    }
+    for (auto [r, t] : llvm::zip(c->getResults(), types))
+      r.setType(t);
   }
   return results;
 }
@@ -97,73 +133,211 @@ FailureOr<SmallVector<Value>> buildUpdate(OpBuilder &b, Location loc,
   return failure();
 }
 
+/// One entry point to build: its name, mode and batch, and what it does.
+struct EntrySpec {
+  StringRef name, mode;
+  int64_t batch;
+  bool loss;   // takes targets, returns the loss (eval_step, train_step)
+  bool update; // the reverse sweep and the optimizer (train_step)
+};
+
+/// A function under construction: arguments are added with their roles.
+struct EntryFunc {
+  func::FuncOp fn;
+  Block *block;
+  SmallVector<DictionaryAttr> argAttrs;
+
+  BlockArgument add(Type t, StringRef role, Attribute value) {
+    Builder b(fn.getContext());
+    argAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(role, value)));
+    return block->addArgument(t, fn.getLoc());
+  }
+};
+
+NamedAttribute dictEntry(Builder &b, StringRef key, Attribute value) {
+  return b.getNamedAttr(key, value);
+}
+
 struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto model = module.lookupSymbol<func::FuncOp>("model");
     auto loss = module.lookupSymbol<func::FuncOp>("loss");
     auto opt = module->getAttrOfType<DictionaryAttr>("kiln.optimizer");
-    if (!model || !loss || !opt || !opt.getAs<StringAttr>("type")) {
-      module.emitError("kiln-autodiff expects @model, @loss and a "
-                       "kiln.optimizer attribute with a type");
+    if (!model) {
+      module.emitError("kiln-autodiff expects @model");
       return signalPassFailure();
     }
-    if (failed(buildTrainStep(module, model, loss, opt)))
+    // A model without @loss compiles for inference: forward alone.
+    if ((loss || opt) && (!loss || !opt || !opt.getAs<StringAttr>("type"))) {
+      module.emitError("kiln-autodiff: training needs @loss and a "
+                       "kiln.optimizer attribute with a type (or neither, "
+                       "for an inference-only model)");
       return signalPassFailure();
-    buildForward(module, model, loss);
+    }
+    if (failed(checkRoles(model)))
+      return signalPassFailure();
+    int64_t batch = cast<ShapedType>(model.getArgumentTypes()[0]).getDimSize(0);
+    SmallVector<EntrySpec> entries;
+    if (loss)
+      entries.append({{"train_step", "train", batch, true, true},
+                      {"eval_step", "eval", batch, true, false},
+                      {"eval_step_1", "eval", 1, true, false}});
+    entries.append({{"forward", "eval", batch, false, false},
+                    {"forward_1", "eval", 1, false, false}});
+    for (const EntrySpec &e : entries)
+      if (failed(buildEntry(module, model, loss, opt, e)))
+        return signalPassFailure();
     model.erase();
-    loss.erase();
+    if (loss)
+      loss.erase();
   }
 
-  /// @model's arguments: the input first, then the parameters.
-  LogicalResult buildTrainStep(ModuleOp module, func::FuncOp model,
-                               func::FuncOp loss, DictionaryAttr opt) {
+  /// @model(x {kiln.input}, params {kiln.param}...) -> prediction.
+  LogicalResult checkRoles(func::FuncOp model) {
+    if (model.getNumArguments() == 0 || !model.getArgAttr(0, "kiln.input"))
+      return model.emitError("kiln-autodiff: @model's first argument must be "
+                             "the input (kiln.input)");
+    for (unsigned i = 1; i < model.getNumArguments(); ++i)
+      if (!model.getArgAttrOfType<DictionaryAttr>(i, "kiln.param"))
+        return model.emitError("kiln-autodiff: argument ")
+               << i << " of @model has no role (kiln.param {name, trainable})";
+    if (model.getNumResults() != 1)
+      return model.emitError("kiln-autodiff: @model must return one prediction");
+    return success();
+  }
+
+  static bool trainable(func::FuncOp model, unsigned i) {
+    auto p = model.getArgAttrOfType<DictionaryAttr>(i, "kiln.param");
+    auto t = p.getAs<BoolAttr>("trainable");
+    return !t || t.getValue();
+  }
+
+  LogicalResult buildEntry(ModuleOp module, func::FuncOp model,
+                           func::FuncOp loss, DictionaryAttr opt,
+                           const EntrySpec &e) {
     Location loc = model.getLoc();
     OpBuilder b(module.getBodyRegion());
     b.setInsertionPointToEnd(module.getBody());
-    auto params = model.getArgumentTypes().drop_front();
-    if (params.empty())
-      return model.emitError("kiln-autodiff: the model has no parameters");
-    StringRef type = opt.getAs<StringAttr>("type").getValue();
-    SmallVector<StringRef> slots = optim::stateSlots(type);
-    Type elem = cast<ShapedType>(params.front()).getElementType();
+    auto fn = b.create<func::FuncOp>(loc, e.name, b.getFunctionType({}, {}));
+    fn->setAttr("kiln.entry",
+                b.getDictionaryAttr({dictEntry(b, "name", b.getStringAttr(e.name)),
+                                     dictEntry(b, "mode", b.getStringAttr(e.mode)),
+                                     dictEntry(b, "batch", b.getI64IntegerAttr(e.batch))}));
+    EntryFunc f{fn, fn.addEntryBlock(), {}};
+    b.setInsertionPointToStart(f.block);
 
-    SmallVector<Type> ins(params),
-        outs{loss.getResultTypes()[0], model.getResultTypes()[0]};
-    for (size_t s = 0; s < slots.size(); ++s)
-      ins.append(params.begin(), params.end());
-    ins.push_back(model.getArgumentTypes()[0]);
-    ins.push_back(loss.getArgumentTypes()[1]);
-    ins.push_back(elem);
-    ins.push_back(b.getI64Type());
-    outs.append(params.begin(), params.end());
-    for (size_t s = 0; s < slots.size(); ++s)
-      outs.append(params.begin(), params.end());
-    auto fn = b.create<func::FuncOp>(loc, "train_step",
-                                     b.getFunctionType(ins, outs));
-    size_t n = params.size();
-    for (size_t i = 0; i < n; ++i) {
-      fn.setArgAttrs(i, model.getArgAttrDict(i + 1));
-      for (size_t s = 0; s < slots.size(); ++s)
-        fn.setArgAttr(n * (s + 1) + i, "kiln.state", b.getStringAttr(slots[s]));
+    // Parameters (all of them: frozen ones are read, not updated), then the
+    // optimizer state of the trainable ones, parameter-major.
+    unsigned n = model.getNumArguments() - 1;
+    SmallVector<Value> params;
+    for (unsigned i = 1; i <= n; ++i)
+      params.push_back(f.add(model.getArgumentTypes()[i], "kiln.param",
+                             model.getArgAttr(i, "kiln.param")));
+    SmallVector<StringRef> slots;
+    if (e.update)
+      slots = optim::stateSlots(opt.getAs<StringAttr>("type").getValue());
+    SmallVector<SmallVector<Value>> state(n);
+    for (unsigned i = 0; i < n; ++i) {
+      if (!trainable(model, i + 1))
+        continue;
+      auto name = model.getArgAttrOfType<DictionaryAttr>(i + 1, "kiln.param")
+                      .getAs<StringAttr>("name");
+      for (StringRef slot : slots)
+        state[i].push_back(f.add(
+            params[i].getType(), "kiln.state",
+            b.getDictionaryAttr({dictEntry(b, "param", name),
+                                 dictEntry(b, "slot", b.getStringAttr(slot))})));
     }
-    Block *entry = fn.addEntryBlock();
-    b.setInsertionPointToStart(entry);
-    ValueRange args = entry->getArguments();
-    ValueRange paramArgs = args.take_front(n);
-    Value x = args[n * (slots.size() + 1)], y = args[n * (slots.size() + 1) + 1];
-    Value lr = args[n * (slots.size() + 1) + 2];
-    Value step = args[n * (slots.size() + 1) + 3];
+    Value x = f.add(rebatched(model.getArgumentTypes()[0], e.batch), "kiln.input",
+                    model.getArgAttr(0, "kiln.input"));
+    Value y;
+    if (e.loss)
+      y = f.add(rebatched(loss.getArgumentTypes()[1], e.batch), "kiln.target",
+                loss.getArgAttr(1, "kiln.target"));
+    Value lr, step;
+    if (e.update) {
+      Type elem = cast<ShapedType>(params.front().getType()).getElementType();
+      lr = f.add(elem, "kiln.scalar", b.getStringAttr("lr"));
+      step = f.add(b.getI64Type(), "kiln.scalar", b.getStringAttr("step"));
+      f.add(b.getI64Type(), "kiln.scalar", b.getStringAttr("seed"));
+    }
 
     SmallVector<Operation *> tape;
     SmallVector<Value> modelArgs{x};
-    modelArgs.append(paramArgs.begin(), paramArgs.end());
-    Value pred = inlineBody(b, model, modelArgs, &tape)[0];
-    Value lossValue = inlineBody(b, loss, {pred, y}, &tape)[0];
+    modelArgs.append(params);
+    auto pred = inlineBody(b, model, modelArgs, &tape);
+    if (failed(pred))
+      return failure();
+    Value prediction = (*pred)[0];
+    SmallVector<Value> results;
+    SmallVector<DictionaryAttr> resultAttrs;
+    auto role = [&](StringRef key, Attribute value) {
+      return b.getDictionaryAttr(b.getNamedAttr(key, value));
+    };
+    if (e.loss) {
+      auto l = inlineBody(b, loss, {prediction, y}, &tape);
+      if (failed(l))
+        return failure();
+      results.push_back((*l)[0]);
+      resultAttrs.push_back(role("kiln.result", b.getStringAttr("loss")));
+    }
+    SmallVector<Value> updates;
+    SmallVector<DictionaryAttr> updateAttrs;
+    if (e.update) {
+      auto grads = reverseSweep(b, loc, tape, results[0]);
+      if (failed(grads))
+        return failure();
+      for (unsigned i = 0; i < n; ++i) {
+        if (!trainable(model, i + 1))
+          continue;
+        Value p = params[i];
+        Value g = grads->lookup(p);
+        if (!g)
+          g = filled(b, loc, cast<RankedTensorType>(p.getType()), 0.0);
+        auto updated = buildUpdate(b, loc, opt, p, g, state[i], lr, step);
+        if (failed(updated))
+          return module.emitError("kiln-autodiff: unknown optimizer '")
+                 << opt.getAs<StringAttr>("type").getValue() << "'";
+        updates.push_back((*updated)[0]);
+        updateAttrs.push_back(role("kiln.tied", b.getI64IntegerAttr(i)));
+        for (auto [s, v] : llvm::enumerate(llvm::drop_begin(*updated))) {
+          updates.push_back(v);
+          updateAttrs.push_back(role(
+              "kiln.tied",
+              b.getI64IntegerAttr(cast<BlockArgument>(state[i][s]).getArgNumber())));
+        }
+      }
+    }
+    // Predictions as the user sees them: probabilities when the loss
+    // applies softmax itself.
+    bool probabilities = loss && predictsProbabilities(loss);
+    if (probabilities)
+      prediction = b.create<nn::SoftmaxOp>(loc, prediction);
+    results.push_back(prediction);
+    resultAttrs.push_back(role(
+        "kiln.output",
+        b.getDictionaryAttr(
+            {dictEntry(b, "name", b.getStringAttr("prediction")),
+             dictEntry(b, "kind", b.getStringAttr(probabilities ? "probabilities"
+                                                                : "values"))})));
+    results.append(updates);
+    resultAttrs.append(updateAttrs);
+    b.create<func::ReturnOp>(loc, results);
+    fn.setType(b.getFunctionType(f.block->getArgumentTypes(),
+                                 ValueRange(results).getTypes()));
+    fn.setAllArgAttrs(f.argAttrs);
+    fn.setAllResultAttrs(resultAttrs);
+    return success();
+  }
 
-    // Reverse sweep.
+  /// The cotangent of every value the loss depends on, seeded with 1.
+  FailureOr<DenseMap<Value, Value>> reverseSweep(OpBuilder &b, Location loc,
+                                                 ArrayRef<Operation *> tape,
+                                                 Value lossValue) {
     DenseMap<Value, Value> grads;
-    grads[lossValue] = filled(b, loc, cast<RankedTensorType>(lossValue.getType()), 1.0);
+    grads[lossValue] =
+        filled(b, loc, cast<RankedTensorType>(lossValue.getType()), 1.0);
     for (Operation *op : llvm::reverse(tape)) {
       SmallVector<Value> resultGrads;
       bool any = false;
@@ -178,55 +352,14 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
         return op->emitError("kiln-autodiff: no gradient rule for this op");
       for (auto [i, r] : llvm::enumerate(op->getResults()))
         if (!resultGrads[i])
-          resultGrads[i] = filled(b, loc, cast<RankedTensorType>(r.getType()), 0.0);
+          resultGrads[i] =
+              filled(b, loc, cast<RankedTensorType>(r.getType()), 0.0);
       SmallVector<Value> operandGrads = diff.buildVJP(b, resultGrads);
       for (auto [operand, g] : llvm::zip(op->getOperands(), operandGrads))
         if (g)
           accumulate(b, op->getLoc(), grads, operand, g);
     }
-
-    SmallVector<Value> newParams, newState(n * slots.size());
-    for (size_t i = 0; i < n; ++i) {
-      Value p = paramArgs[i];
-      Value g = grads.lookup(p);
-      if (!g)
-        g = filled(b, loc, cast<RankedTensorType>(p.getType()), 0.0);
-      SmallVector<Value> state;
-      for (size_t s = 0; s < slots.size(); ++s)
-        state.push_back(args[n * (s + 1) + i]);
-      auto updated = buildUpdate(b, loc, opt, p, g, state, lr, step);
-      if (failed(updated))
-        return module.emitError("kiln-autodiff: unknown optimizer '")
-               << type << "'";
-      newParams.push_back((*updated)[0]);
-      for (size_t s = 0; s < slots.size(); ++s)
-        newState[s * n + i] = (*updated)[s + 1];
-    }
-    // The batch's predictions come along, as forward would give them, so
-    // training metrics cost no second forward pass.
-    Value prediction = pred;
-    if (predictsProbabilities(loss))
-      prediction = b.create<nn::SoftmaxOp>(loc, pred.getType(), pred);
-    SmallVector<Value> results{lossValue, prediction};
-    results.append(newParams);
-    results.append(newState);
-    b.create<func::ReturnOp>(loc, results);
-    return success();
-  }
-
-  void buildForward(ModuleOp module, func::FuncOp model, func::FuncOp loss) {
-    OpBuilder b(module.getBodyRegion());
-    b.setInsertionPointToEnd(module.getBody());
-    auto fn = b.create<func::FuncOp>(model.getLoc(), "forward",
-                                     model.getFunctionType());
-    for (unsigned i = 0; i < model.getNumArguments(); ++i)
-      fn.setArgAttrs(i, model.getArgAttrDict(i));
-    Block *entry = fn.addEntryBlock();
-    b.setInsertionPointToStart(entry);
-    Value pred = inlineBody(b, model, entry->getArguments(), nullptr)[0];
-    if (predictsProbabilities(loss))
-      pred = b.create<nn::SoftmaxOp>(model.getLoc(), pred.getType(), pred);
-    b.create<func::ReturnOp>(model.getLoc(), pred);
+    return grads;
   }
 };
 

@@ -1,5 +1,14 @@
-//===- BufferABI.cpp - Buffer-level signatures of train_step and forward --===//
+//===- BufferABI.cpp - Buffer-level signatures of the entry points --------===//
+//
+// Reads the roles autodiff put on every argument and result and turns each
+// entry point into the form the C ABI wraps: tensors become memrefs, results
+// tied to an argument are written into it, the prediction goes to an output
+// buffer and the loss is returned as a scalar. Every argument is bound to a
+// slot of a runtime table (`kiln.bindings`); the tables themselves are
+// collected once for the module (`kiln.abi`), in the order the manifest uses.
+//
 #include "compiler/Passes.h"
+#include "compiler/codegen/Codegen.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_BUFFERABIPASS
@@ -11,101 +20,184 @@ using namespace kiln;
 
 namespace {
 
-/// Turns every tensor argument of `fn` into a memref read through a
-/// `to_tensor restrict` (the caller guarantees no aliasing); those in
-/// `readOnly` (x and y: const in the ABI) are not writable.
-void memrefArguments(func::FuncOp fn, ArrayRef<unsigned> readOnly = {}) {
-  Block &entry = fn.getBody().front();
-  OpBuilder b = OpBuilder::atBlockBegin(&entry);
-  for (BlockArgument arg : entry.getArguments()) {
-    auto t = dyn_cast<RankedTensorType>(arg.getType());
-    if (!t)
-      continue;
-    arg.setType(MemRefType::get(t.getShape(), t.getElementType()));
-    bool writable = !llvm::is_contained(readOnly, arg.getArgNumber());
-    auto toTensor = b.create<bufferization::ToTensorOp>(fn.getLoc(), t, arg,
-                                                        /*restrict=*/true,
-                                                        writable);
-    arg.replaceAllUsesExcept(toTensor, toTensor);
+/// One runtime table (params, state, inputs, ...): its entries in order,
+/// each a dictionary the manifest generator reads.
+struct Table {
+  SmallVector<std::string> keys;
+  SmallVector<Attribute> entries;
+
+  /// The index of `key`, adding `entry` when it is new; fails when the same
+  /// key comes with another entry (two entry points disagree).
+  FailureOr<int64_t> bind(StringRef key, DictionaryAttr entry) {
+    for (auto [i, k] : llvm::enumerate(keys))
+      if (k == key) {
+        if (entries[i] != entry)
+          return failure();
+        return (int64_t)i;
+      }
+    keys.push_back(key.str());
+    entries.push_back(entry);
+    return (int64_t)keys.size() - 1;
   }
+};
+
+std::string dtypeName(Type t) {
+  if (t.isF32())
+    return "f32";
+  if (t.isF64())
+    return "f64";
+  if (t.isInteger(32))
+    return "i32";
+  if (t.isInteger(64))
+    return "i64";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
 }
 
-void setType(func::FuncOp fn, TypeRange results) {
-  fn.setType(FunctionType::get(
-      fn.getContext(), fn.getBody().front().getArgumentTypes(), results));
-}
-
-/// train_step(params, state, x, y, lr, step, out) -> f32: the prediction
-/// (result 1) goes to `out`, results 2.. into arguments 0.. in place.
-void lowerTrainStep(func::FuncOp fn) {
-  Block &entry = fn.getBody().front();
-  auto ret = cast<func::ReturnOp>(entry.getTerminator());
-  auto predType = cast<RankedTensorType>(ret.getOperand(1).getType());
-  BlockArgument out = entry.addArgument(
-      MemRefType::get(predType.getShape(), predType.getElementType()),
-      fn.getLoc());
-  unsigned x = entry.getNumArguments() - 5; // x, y, lr, step, out
-  memrefArguments(fn, {x, x + 1});
-  OpBuilder b(ret);
-  Location loc = ret.getLoc();
-  b.create<bufferization::MaterializeInDestinationOp>(
-      loc, Type(), ret.getOperand(1), out, /*restrict=*/true, /*writable=*/true);
-  for (auto [i, v] : llvm::enumerate(ret.getOperands().drop_front(2)))
-    b.create<bufferization::MaterializeInDestinationOp>(
-        loc, Type(), v, fn.getArgument(i), /*restrict=*/true,
-        /*writable=*/true);
-  Value loss = b.create<tensor::ExtractOp>(loc, ret.getOperand(0));
-  b.create<func::ReturnOp>(loc, loss);
-  ret.erase();
-  setType(fn, {loss.getType()});
-}
-
-/// forward(x, params...) -> pred becomes forward(params..., x, out).
-void lowerForward(func::FuncOp fn) {
-  Block &entry = fn.getBody().front();
-  auto ret = cast<func::ReturnOp>(entry.getTerminator());
-  auto predType = cast<RankedTensorType>(ret.getOperand(0).getType());
-  BlockArgument x = entry.getArgument(0);
-  BlockArgument newX = entry.addArgument(x.getType(), x.getLoc());
-  x.replaceAllUsesWith(newX);
-  SmallVector<DictionaryAttr> attrs;
-  for (unsigned i = 1; i < fn.getNumArguments(); ++i)
-    attrs.push_back(fn.getArgAttrDict(i));
-  entry.eraseArgument(0);
-  BlockArgument out = entry.addArgument(
-      MemRefType::get(predType.getShape(), predType.getElementType()),
-      fn.getLoc());
-  memrefArguments(fn, {entry.getNumArguments() - 2}); // x, out
-  OpBuilder b(ret);
-  b.create<bufferization::MaterializeInDestinationOp>(
-      ret.getLoc(), Type(), ret.getOperand(0), out, true, true);
-  b.create<func::ReturnOp>(ret.getLoc());
-  ret.erase();
-  setType(fn, {});
-  attrs.resize(fn.getNumArguments(), DictionaryAttr::get(fn.getContext()));
-  fn.setAllArgAttrs(attrs);
+/// `base` plus shape and dtype, the shape without its leading batch
+/// dimension when `batched`.
+DictionaryAttr describe(DictionaryAttr base, Type type, bool batched) {
+  auto t = cast<RankedTensorType>(type);
+  Builder b(t.getContext());
+  SmallVector<NamedAttribute> items(base.getValue());
+  ArrayRef<int64_t> shape = t.getShape();
+  items.push_back(b.getNamedAttr(
+      "shape", b.getI64ArrayAttr(batched ? shape.drop_front() : shape)));
+  items.push_back(b.getNamedAttr("dtype", b.getStringAttr(dtypeName(t.getElementType()))));
+  return b.getDictionaryAttr(items);
 }
 
 struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
+  llvm::StringMap<Table> tables;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto train = module.lookupSymbol<func::FuncOp>("train_step");
-    auto forward = module.lookupSymbol<func::FuncOp>("forward");
-    if (!train || !forward) {
-      module.emitError("kiln-buffer-abi expects @train_step and @forward");
+    SmallVector<func::FuncOp> entries;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (fn->hasAttr("kiln.entry"))
+        entries.push_back(fn);
+    if (entries.empty()) {
+      module.emitError("kiln-buffer-abi: the module has no entry point "
+                       "(a func.func with kiln.entry)");
       return signalPassFailure();
     }
-    int64_t params = forward.getNumArguments() - 1;
-    if (params < 1) {
-      module.emitError("kiln-buffer-abi: the model has no parameters");
-      return signalPassFailure();
-    }
-    int64_t slots = (train.getNumArguments() - 4) / params - 1;
+    for (func::FuncOp fn : entries)
+      if (failed(lowerEntry(fn)))
+        return signalPassFailure();
     Builder b(module.getContext());
-    module->setAttr("kiln.num_params", b.getI64IntegerAttr(params));
-    module->setAttr("kiln.num_state_slots", b.getI64IntegerAttr(slots));
-    lowerTrainStep(train);
-    lowerForward(forward);
+    SmallVector<NamedAttribute> abi;
+    for (StringRef name : kTableNames)
+      abi.push_back(b.getNamedAttr(name, b.getArrayAttr(tables[name].entries)));
+    module->setAttr("kiln.abi", b.getDictionaryAttr(abi));
+  }
+
+  /// The table slot of argument `i` of `fn`, from its role.
+  FailureOr<DictionaryAttr> bindArgument(func::FuncOp fn, unsigned i) {
+    Builder b(fn.getContext());
+    Type type = fn.getArgumentTypes()[i];
+    auto slot = [&](StringRef table, FailureOr<int64_t> index) -> FailureOr<DictionaryAttr> {
+      if (failed(index))
+        return fn.emitError("kiln-buffer-abi: argument ")
+               << i << " (" << table << ") differs from another entry point's";
+      return b.getDictionaryAttr({b.getNamedAttr("table", b.getStringAttr(table)),
+                                  b.getNamedAttr("index", b.getI64IntegerAttr(*index))});
+    };
+    if (auto p = fn.getArgAttrOfType<DictionaryAttr>(i, "kiln.param"))
+      return slot("params", tables["params"].bind(
+                                p.getAs<StringAttr>("name").getValue(),
+                                describe(p, type, false)));
+    if (auto d = fn.getArgAttrOfType<DictionaryAttr>(i, "kiln.buffer"))
+      return slot("buffers", tables["buffers"].bind(
+                                 d.getAs<StringAttr>("name").getValue(),
+                                 describe(d, type, false)));
+    if (auto s = fn.getArgAttrOfType<DictionaryAttr>(i, "kiln.state")) {
+      std::string key = (s.getAs<StringAttr>("param").getValue() + "." +
+                         s.getAs<StringAttr>("slot").getValue()).str();
+      return slot("state", tables["state"].bind(key, describe(s, type, false)));
+    }
+    for (StringRef role : {"input", "target"})
+      if (auto d = fn.getArgAttrOfType<DictionaryAttr>(i, ("kiln." + role).str()))
+        return slot(role == "input" ? "inputs" : "targets",
+                    tables[role == "input" ? "inputs" : "targets"].bind(
+                        d.getAs<StringAttr>("name").getValue(),
+                        describe(d, type, true)));
+    if (auto s = fn.getArgAttrOfType<StringAttr>(i, "kiln.scalar"))
+      return slot(s.getValue(), 0);
+    return fn.emitError("kiln-buffer-abi: argument ") << i << " has no role";
+  }
+
+  LogicalResult lowerEntry(func::FuncOp fn) {
+    Builder b(fn.getContext());
+    SmallVector<Attribute> bindings;
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+      auto bound = bindArgument(fn, i);
+      if (failed(bound))
+        return failure();
+      bindings.push_back(*bound);
+    }
+    Block &entry = fn.getBody().front();
+    auto ret = cast<func::ReturnOp>(entry.getTerminator());
+    Location loc = ret.getLoc();
+
+    // Outputs become buffers the caller passes.
+    SmallVector<std::pair<Value, BlockArgument>> into;
+    Value loss;
+    for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+      DictionaryAttr attrs = fn.getResultAttrDict(i);
+      if (auto tied = attrs ? attrs.getAs<IntegerAttr>("kiln.tied") : nullptr) {
+        into.push_back({v, entry.getArgument(tied.getInt())});
+      } else if (auto out = attrs ? attrs.getAs<DictionaryAttr>("kiln.output") : nullptr) {
+        auto t = cast<RankedTensorType>(v.getType());
+        BlockArgument arg = entry.addArgument(
+            MemRefType::get(t.getShape(), t.getElementType()), loc);
+        auto index = tables["outputs"].bind(out.getAs<StringAttr>("name").getValue(),
+                                            describe(out, t, true));
+        if (failed(index))
+          return fn.emitError("kiln-buffer-abi: output differs from another entry point's");
+        bindings.push_back(b.getDictionaryAttr(
+            {b.getNamedAttr("table", b.getStringAttr("outputs")),
+             b.getNamedAttr("index", b.getI64IntegerAttr(*index))}));
+        into.push_back({v, arg});
+      } else if (attrs && attrs.get("kiln.result")) {
+        loss = v;
+      } else {
+        return fn.emitError("kiln-buffer-abi: result ") << i << " has no role";
+      }
+    }
+
+    // Tensor arguments are read through `to_tensor restrict` (the caller
+    // guarantees no aliasing); inputs and targets are const in the ABI.
+    OpBuilder ob = OpBuilder::atBlockBegin(&entry);
+    for (auto [i, arg] : llvm::enumerate(entry.getArguments())) {
+      auto t = dyn_cast<RankedTensorType>(arg.getType());
+      if (!t)
+        continue;
+      arg.setType(MemRefType::get(t.getShape(), t.getElementType()));
+      StringRef table = cast<DictionaryAttr>(bindings[i]).getAs<StringAttr>("table").getValue();
+      bool writable = table != "inputs" && table != "targets";
+      auto toTensor = ob.create<bufferization::ToTensorOp>(fn.getLoc(), t, arg,
+                                                           /*restrict=*/true, writable);
+      arg.replaceAllUsesExcept(toTensor, toTensor);
+    }
+    ob.setInsertionPoint(ret);
+    for (auto [v, arg] : into)
+      ob.create<bufferization::MaterializeInDestinationOp>(
+          loc, Type(), v, arg, /*restrict=*/true, /*writable=*/true);
+    SmallVector<Value> results;
+    if (loss)
+      results.push_back(ob.create<tensor::ExtractOp>(loc, loss));
+    ob.create<func::ReturnOp>(loc, results);
+    ret.erase();
+    fn.setType(FunctionType::get(fn.getContext(), entry.getArgumentTypes(),
+                                 ValueRange(results).getTypes()));
+    fn.setAllResultAttrs(ArrayRef<DictionaryAttr>{});
+    SmallVector<DictionaryAttr> argAttrs(fn.getNumArguments(),
+                                         b.getDictionaryAttr({}));
+    fn.setAllArgAttrs(argAttrs);
+    fn->setAttr("kiln.bindings", b.getArrayAttr(bindings));
+    return success();
   }
 };
 

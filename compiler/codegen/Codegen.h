@@ -3,7 +3,9 @@
 #define KILN_COMPILER_CODEGEN_CODEGEN_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringRef.h"
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -20,9 +22,29 @@ struct Target {
 bool emitObject(mlir::ModuleOp module, const Target &target,
                 const std::string &path, bool llvmIR, std::string &error);
 
-/// Writes the C++ header that embeds a model compiled with symbol `symbol`.
+/// The ABI's tables of pointers (runtime/include/kiln/abi.h): params,
+/// buffers and state in kiln_bindings; inputs, targets, outputs in kiln_call.
+inline constexpr llvm::StringLiteral kTableNames[] = {
+    "params", "buffers", "state", "inputs", "targets", "outputs"};
+
+/// The entry points a kiln_model_api has, in its field order.
+inline constexpr llvm::StringLiteral kEntryNames[] = {
+    "train_step", "eval_step", "eval_step_1", "forward", "forward_1"};
+
+/// The manifest (docs/abi.md) of a module after kiln-buffer-abi and
+/// kiln-workspace: tables from `kiln.abi`, entry points from the functions'
+/// `kiln.entry` and `kiln.workspace_bytes`, the rest from the frontend's
+/// `kiln.name`, `kiln.layers`, `kiln.optimizer` and `kiln.training`.
+std::string buildManifest(mlir::ModuleOp module);
+
+/// The entry points a compiled module exports, in kEntryNames order.
+std::vector<std::string> entryPoints(mlir::ModuleOp module);
+
+/// Writes the C++ header that embeds a model compiled with symbol `symbol`
+/// and the given entry points.
 bool emitHeader(const std::string &path, const std::string &symbol,
-                const std::string &className, std::string &error);
+                const std::string &className,
+                const std::vector<std::string> &entries, std::string &error);
 
 } // namespace kiln
 

@@ -1,5 +1,13 @@
-//===- EmitABI.cpp - Export the C ABI around train_step and forward -------===//
+//===- EmitABI.cpp - Export the C ABI around the entry points -------------===//
+//
+// Every entry point becomes `float <sym>_<name>(const kiln_bindings *,
+// const kiln_call *)`: each argument of the compiled function is loaded from
+// the table slot kiln-buffer-abi bound it to. `<sym>_manifest` returns the
+// manifest generated from this module and `<sym>_abi` the kiln_model_api
+// (runtime/include/kiln/abi.h: the struct layouts below mirror it).
+//
 #include "compiler/Passes.h"
+#include "compiler/codegen/Codegen.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_EMITABIPASS
@@ -11,104 +19,164 @@ using namespace kiln;
 
 namespace {
 
+/// Field numbers in kiln_bindings {params, buffers, state, workspace,
+/// context} and kiln_call {inputs, targets, outputs, lr, step, seed}.
+struct Field {
+  bool inCall;
+  int32_t index;
+  bool table; // an array of pointers, indexed by the binding's index
+};
+
+std::optional<Field> fieldOf(StringRef table) {
+  static const std::pair<StringRef, Field> fields[] = {
+      {"params", {false, 0, true}},  {"buffers", {false, 1, true}},
+      {"state", {false, 2, true}},   {"workspace", {false, 3, false}},
+      {"inputs", {true, 0, true}},   {"targets", {true, 1, true}},
+      {"outputs", {true, 2, true}},  {"lr", {true, 3, false}},
+      {"step", {true, 4, false}},    {"seed", {true, 5, false}}};
+  for (auto &[name, field] : fields)
+    if (name == table)
+      return field;
+  return std::nullopt;
+}
+
 struct EmitABIPass : kiln::impl::EmitABIPassBase<EmitABIPass> {
   using Base::Base;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto train = module.lookupSymbol<LLVM::LLVMFuncOp>("train_step");
-    auto forward = module.lookupSymbol<LLVM::LLVMFuncOp>("forward");
-    auto manifest = module->getAttrOfType<StringAttr>("kiln.manifest");
-    auto n = module->getAttrOfType<IntegerAttr>("kiln.num_params");
-    auto slots = module->getAttrOfType<IntegerAttr>("kiln.num_state_slots");
-    if (!train || !forward || !manifest || !n || !slots) {
-      module.emitError("kiln-emit-abi expects llvm.func @train_step and "
-                       "@forward, and the kiln.manifest, kiln.num_params and "
-                       "kiln.num_state_slots attributes");
+    MLIRContext *ctx = &getContext();
+    ptr = LLVM::LLVMPointerType::get(ctx);
+    f32 = Float32Type::get(ctx);
+    i64 = IntegerType::get(ctx, 64);
+    bindingsType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, ptr, ptr, ptr});
+    callType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, ptr, f32, i64, i64});
+
+    SmallVector<LLVM::LLVMFuncOp> entries;
+    for (auto fn : module.getOps<LLVM::LLVMFuncOp>())
+      if (fn->hasAttr("kiln.entry"))
+        entries.push_back(fn);
+    if (entries.empty()) {
+      module.emitError("kiln-emit-abi expects llvm.func entry points (kiln.entry)");
       return signalPassFailure();
     }
-    int64_t params = n.getInt(), state = params * slots.getInt();
-    train.setLinkage(LLVM::Linkage::Internal);
-    forward.setLinkage(LLVM::Linkage::Internal);
-
-    MLIRContext *ctx = &getContext();
+    std::string manifest = buildManifest(module);
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     Location loc = module.getLoc();
-    auto ptr = LLVM::LLVMPointerType::get(ctx);
-    auto f32 = Float32Type::get(ctx);
-    auto i64 = IntegerType::get(ctx, 64);
+    llvm::StringMap<LLVM::LLVMFuncOp> wrappers;
+    for (LLVM::LLVMFuncOp fn : entries) {
+      auto wrapper = wrap(b, fn);
+      if (failed(wrapper))
+        return signalPassFailure();
+      wrappers[fn->getAttrOfType<DictionaryAttr>("kiln.entry")
+                   .getAs<StringAttr>("name").getValue()] = *wrapper;
+    }
+    LLVM::LLVMFuncOp manifestFn = emitManifest(b, loc, manifest);
 
-    // <sym>_manifest() returns the JSON text.
-    std::string text = manifest.getValue().str();
+    // <sym>_abi() returns a constant kiln_model_api.
+    SmallVector<Type> fieldTypes(1 + std::size(kEntryNames), ptr);
+    auto apiType = LLVM::LLVMStructType::getLiteral(ctx, fieldTypes);
+    auto api = b.create<LLVM::GlobalOp>(loc, apiType, /*isConstant=*/true,
+                                        LLVM::Linkage::Internal,
+                                        symbol + "_api", Attribute());
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&api.getInitializerRegion().emplaceBlock());
+      Value v = b.create<LLVM::UndefOp>(loc, apiType);
+      v = b.create<LLVM::InsertValueOp>(
+          loc, v, b.create<LLVM::AddressOfOp>(loc, manifestFn), 0);
+      for (auto [i, name] : llvm::enumerate(kEntryNames)) {
+        auto it = wrappers.find(name);
+        Value f = it == wrappers.end()
+                      ? Value(b.create<LLVM::ZeroOp>(loc, ptr))
+                      : Value(b.create<LLVM::AddressOfOp>(loc, it->second));
+        v = b.create<LLVM::InsertValueOp>(loc, v, f, i + 1);
+      }
+      b.create<LLVM::ReturnOp>(loc, v);
+    }
+    auto abiFn = b.create<LLVM::LLVMFuncOp>(loc, symbol + "_abi",
+                                            LLVM::LLVMFunctionType::get(ptr, {}));
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(abiFn.addEntryBlock(b));
+    b.create<LLVM::ReturnOp>(loc, b.create<LLVM::AddressOfOp>(loc, api).getResult());
+  }
+
+  LLVM::LLVMFuncOp emitManifest(OpBuilder &b, Location loc, std::string text) {
+    MLIRContext *ctx = &getContext();
     text.push_back('\0');
     auto arrayType = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8), text.size());
     auto global = b.create<LLVM::GlobalOp>(loc, arrayType, /*isConstant=*/true,
                                            LLVM::Linkage::Internal,
                                            symbol + "_manifest_text",
                                            b.getStringAttr(text));
-    auto manifestFn = b.create<LLVM::LLVMFuncOp>(
-        loc, symbol + "_manifest", LLVM::LLVMFunctionType::get(ptr, {}));
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(manifestFn.addEntryBlock(b));
-      Value addr = b.create<LLVM::AddressOfOp>(loc, global);
-      b.create<LLVM::ReturnOp>(loc, addr);
-    }
-
-    // <sym>_train_step(params**, state**, x*, y*, lr, step, out*) -> loss.
-    auto trainFn = b.create<LLVM::LLVMFuncOp>(
-        loc, symbol + "_train_step",
-        LLVM::LLVMFunctionType::get(f32, {ptr, ptr, ptr, ptr, f32, i64, ptr}));
-    {
-      OpBuilder::InsertionGuard g(b);
-      Block *entry = trainFn.addEntryBlock(b);
-      b.setInsertionPointToStart(entry);
-      SmallVector<Value> args = loadPointers(b, loc, entry->getArgument(0), params);
-      // The array is parameter-major (abi.h); train_step takes slot-major.
-      SmallVector<Value> states = loadPointers(b, loc, entry->getArgument(1), state);
-      for (int64_t s = 0; s < slots.getInt(); ++s)
-        for (int64_t i = 0; i < params; ++i)
-          args.push_back(states[i * slots.getInt() + s]);
-      args.append(entry->getArguments().begin() + 2, entry->getArguments().end());
-      // The ABI speaks f32 for lr and loss; models in f64 (gradient checks)
-      // convert at the boundary.
-      Value &lr = args[args.size() - 3];
-      Type lrType = train.getFunctionType().getParamType(args.size() - 3);
-      if (lrType != f32)
-        lr = b.create<LLVM::FPExtOp>(loc, lrType, lr);
-      Value loss = b.create<LLVM::CallOp>(loc, train, args).getResult();
-      if (loss.getType() != f32)
-        loss = b.create<LLVM::FPTruncOp>(loc, f32, loss);
-      b.create<LLVM::ReturnOp>(loc, loss);
-    }
-
-    // <sym>_forward(params**, x*, out*).
-    auto forwardFn = b.create<LLVM::LLVMFuncOp>(
-        loc, symbol + "_forward",
-        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptr, ptr, ptr}));
-    {
-      OpBuilder::InsertionGuard g(b);
-      Block *entry = forwardFn.addEntryBlock(b);
-      b.setInsertionPointToStart(entry);
-      SmallVector<Value> args = loadPointers(b, loc, entry->getArgument(0), params);
-      args.append(entry->getArguments().begin() + 1, entry->getArguments().end());
-      b.create<LLVM::CallOp>(loc, forward, args);
-      b.create<LLVM::ReturnOp>(loc, ValueRange{});
-    }
+    auto fn = b.create<LLVM::LLVMFuncOp>(loc, symbol + "_manifest",
+                                         LLVM::LLVMFunctionType::get(ptr, {}));
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(fn.addEntryBlock(b));
+    b.create<LLVM::ReturnOp>(loc, b.create<LLVM::AddressOfOp>(loc, global).getResult());
+    return fn;
   }
 
-  /// Loads `count` pointers from the array at `base`.
-  SmallVector<Value> loadPointers(OpBuilder &b, Location loc, Value base,
-                                  int64_t count) {
-    auto ptr = LLVM::LLVMPointerType::get(b.getContext());
-    SmallVector<Value> out;
-    for (int64_t i = 0; i < count; ++i) {
-      Value slot = b.create<LLVM::GEPOp>(loc, ptr, ptr, base,
-                                         ArrayRef<LLVM::GEPArg>{(int32_t)i});
-      out.push_back(b.create<LLVM::LoadOp>(loc, ptr, slot));
+  /// <sym>_<name>(bindings, call) -> loss, calling `fn` with each argument
+  /// loaded from its slot.
+  FailureOr<LLVM::LLVMFuncOp> wrap(OpBuilder &b, LLVM::LLVMFuncOp fn) {
+    Location loc = fn.getLoc();
+    auto entry = fn->getAttrOfType<DictionaryAttr>("kiln.entry");
+    auto bindings = fn->getAttrOfType<ArrayAttr>("kiln.bindings");
+    LLVM::LLVMFunctionType type = fn.getFunctionType();
+    if (!bindings || bindings.size() != type.getNumParams())
+      return fn.emitError("kiln-emit-abi: kiln.bindings does not match the "
+                          "function's ")
+             << type.getNumParams() << " arguments";
+    fn.setLinkage(LLVM::Linkage::Internal);
+    StringRef name = entry.getAs<StringAttr>("name").getValue();
+    auto wrapper = b.create<LLVM::LLVMFuncOp>(
+        loc, symbol + "_" + name.str(), LLVM::LLVMFunctionType::get(f32, {ptr, ptr}));
+    OpBuilder::InsertionGuard g(b);
+    Block *body = wrapper.addEntryBlock(b);
+    b.setInsertionPointToStart(body);
+    SmallVector<Value> args;
+    for (auto [i, attr] : llvm::enumerate(bindings)) {
+      auto binding = cast<DictionaryAttr>(attr);
+      StringRef table = binding.getAs<StringAttr>("table").getValue();
+      std::optional<Field> field = fieldOf(table);
+      if (!field)
+        return fn.emitError("kiln-emit-abi: unknown table '") << table << "'";
+      Type structType = field->inCall ? callType : bindingsType;
+      Type fieldType = cast<LLVM::LLVMStructType>(structType).getBody()[field->index];
+      Value base = body->getArgument(field->inCall ? 1 : 0);
+      Value addr = b.create<LLVM::GEPOp>(loc, ptr, structType, base,
+                                         ArrayRef<LLVM::GEPArg>{0, field->index});
+      Value v = b.create<LLVM::LoadOp>(loc, fieldType, addr);
+      if (field->table) {
+        int64_t index = binding.getAs<IntegerAttr>("index").getInt();
+        Value slot = b.create<LLVM::GEPOp>(loc, ptr, ptr, v,
+                                           ArrayRef<LLVM::GEPArg>{(int32_t)index});
+        v = b.create<LLVM::LoadOp>(loc, ptr, slot);
+      }
+      // The ABI speaks f32 for lr; models in f64 (gradient checks) convert.
+      Type want = type.getParamType(i);
+      if (v.getType() != want) {
+        if (isa<FloatType>(want) && v.getType() == f32)
+          v = b.create<LLVM::FPExtOp>(loc, want, v);
+        else
+          return fn.emitError("kiln-emit-abi: argument ")
+                 << i << " is " << want << " but its slot '" << table
+                 << "' holds " << v.getType();
+      }
+      args.push_back(v);
     }
-    return out;
+    auto call = b.create<LLVM::CallOp>(loc, fn, args);
+    Value loss;
+    if (call.getNumResults() == 0)
+      loss = b.create<LLVM::ConstantOp>(loc, f32, b.getF32FloatAttr(0));
+    else if ((loss = call.getResult()).getType() != f32)
+      loss = b.create<LLVM::FPTruncOp>(loc, f32, loss);
+    b.create<LLVM::ReturnOp>(loc, loss);
+    return wrapper;
   }
+
+  Type ptr, f32, i64, bindingsType, callType;
 };
 
 } // namespace

@@ -41,6 +41,7 @@ struct Param {
   std::string name, init;
   std::vector<int64_t> shape;
   int64_t fanIn, fanOut;
+  bool trainable;
 };
 
 class Importer {
@@ -60,10 +61,16 @@ private:
     shape.append(sample.begin(), sample.end());
     return RankedTensorType::get(shape, b.getF32Type());
   }
+  /// The per-sample shape of a batched value.
+  static std::vector<int64_t> sampleShape(Value v) {
+    auto shape = cast<RankedTensorType>(v.getType()).getShape();
+    return std::vector<int64_t>(shape.begin() + 1, shape.end());
+  }
   Value activation(Location loc, const std::string &act, double alpha, Value x);
   bool buildModel(ModuleOp module);
   void buildLoss(ModuleOp module, Type predType);
-  std::string manifest();
+  Attribute toAttr(const json::Value &v);
+  void describe(ModuleOp module);
 
   MLIRContext &ctx;
   const ModelSpec &spec;
@@ -76,17 +83,16 @@ private:
 
 Value Importer::activation(Location loc, const std::string &act, double alpha,
                            Value x) {
-  Type t = x.getType();
   if (act == "relu")
-    return b.create<nn::ReluOp>(loc, t, x);
+    return b.create<nn::ReluOp>(loc, x);
   if (act == "sigmoid")
-    return b.create<nn::SigmoidOp>(loc, t, x);
+    return b.create<nn::SigmoidOp>(loc, x);
   if (act == "tanh")
-    return b.create<nn::TanhOp>(loc, t, x);
+    return b.create<nn::TanhOp>(loc, x);
   if (act == "softmax")
-    return b.create<nn::SoftmaxOp>(loc, t, x);
+    return b.create<nn::SoftmaxOp>(loc, x);
   if (act == "leaky_relu")
-    return b.create<nn::LeakyReluOp>(loc, t, x, b.getF64FloatAttr(alpha));
+    return b.create<nn::LeakyReluOp>(loc, x, b.getF64FloatAttr(alpha));
   return x;
 }
 
@@ -101,9 +107,10 @@ bool Importer::buildModel(ModuleOp module) {
   b.setInsertionPointToStart(entry);
   Value x = entry->getArgument(0);
   std::vector<int64_t> shape = spec.inputShape;
+  bool trainable = true;
   auto addParam = [&](const std::string &name, std::vector<int64_t> s,
                       const std::string &init, int64_t fanIn, int64_t fanOut) {
-    params.push_back({name, init, s, fanIn, fanOut});
+    params.push_back({name, init, s, fanIn, fanOut, trainable});
     return entry->addArgument(
         RankedTensorType::get(SmallVector<int64_t>(s.begin(), s.end()), b.getF32Type()),
         loc);
@@ -124,6 +131,7 @@ bool Importer::buildModel(ModuleOp module) {
   for (const LayerSpec &l : spec.layers) {
     Location lloc = NameLoc::get(b.getStringAttr(l.name), loc);
     int64_t before = params.size();
+    trainable = l.trainable;
     if (l.type == "dense") {
       if (shape.size() != 1)
         return fail(l, "dense expects a flat input [features], got " +
@@ -136,9 +144,9 @@ bool Importer::buildModel(ModuleOp module) {
       Value w = addParam(l.name + ".weight", {l.units, in}, l.kernelInit, in, l.units);
       Value bias = l.useBias ? addParam(l.name + ".bias", {l.units}, l.biasInit, in, l.units)
                              : Value();
-      shape = {l.units};
-      x = b.create<nn::DenseOp>(lloc, batched(shape), x, w, bias);
+      x = b.create<nn::DenseOp>(lloc, x, w, bias);
       x = activation(lloc, l.activation, 0.01, x);
+      shape = sampleShape(x);
     } else if (l.type == "flatten" || l.type == "reshape") {
       std::vector<int64_t> to = l.type == "flatten"
                                     ? std::vector<int64_t>{product(shape)}
@@ -160,7 +168,8 @@ bool Importer::buildModel(ModuleOp module) {
     for (size_t i = before; i < params.size(); ++i)
       count += product(params[i].shape);
     json::Object info{{"name", l.name}, {"type", l.type},
-                      {"output_shape", toJson(shape)}, {"params", count}};
+                      {"output_shape", toJson(shape)}, {"params", count},
+                      {"trainable", l.trainable}};
     if (l.type == "dense")
       info["activation"] = l.activation;
     layerInfo.push_back(std::move(info));
@@ -168,8 +177,18 @@ bool Importer::buildModel(ModuleOp module) {
   outputShape = shape;
   b.create<func::ReturnOp>(loc, x);
   fn.setType(b.getFunctionType(entry->getArgumentTypes(), {x.getType()}));
-  for (size_t i = 0; i < params.size(); ++i)
-    fn.setArgAttr(i + 1, "kiln.param", b.getStringAttr(params[i].name));
+  fn.setArgAttr(0, "kiln.input",
+                b.getDictionaryAttr(b.getNamedAttr("name", b.getStringAttr("x"))));
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Param &p = params[i];
+    fn.setArgAttr(i + 1, "kiln.param",
+                  b.getDictionaryAttr(
+                      {b.getNamedAttr("name", b.getStringAttr(p.name)),
+                       b.getNamedAttr("trainable", b.getBoolAttr(p.trainable)),
+                       b.getNamedAttr("init", b.getStringAttr(p.init)),
+                       b.getNamedAttr("fan_in", b.getI64IntegerAttr(p.fanIn)),
+                       b.getNamedAttr("fan_out", b.getI64IntegerAttr(p.fanOut))}));
+  }
   return true;
 }
 
@@ -184,56 +203,67 @@ void Importer::buildLoss(ModuleOp module, Type predType) {
                                    b.getFunctionType({predType, target}, {scalar}));
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
+  fn.setArgAttr(1, "kiln.target",
+                b.getDictionaryAttr(b.getNamedAttr("name", b.getStringAttr("y"))));
   Value l = ce ? Value(b.create<nn::SoftmaxCrossEntropyOp>(
-                     loc, scalar, entry->getArgument(0), entry->getArgument(1)))
-               : Value(b.create<nn::MSELossOp>(loc, scalar, entry->getArgument(0),
+                     loc, entry->getArgument(0), entry->getArgument(1)))
+               : Value(b.create<nn::MSELossOp>(loc, entry->getArgument(0),
                                                entry->getArgument(1)));
   b.create<func::ReturnOp>(loc, l);
 }
 
-std::string Importer::manifest() {
+/// A json::Value as an attribute (the layer summary travels in the IR to the
+/// manifest generator).
+Attribute Importer::toAttr(const json::Value &v) {
+  if (auto s = v.getAsString())
+    return b.getStringAttr(*s);
+  if (auto flag = v.getAsBoolean())
+    return b.getBoolAttr(*flag);
+  if (auto i = v.getAsInteger())
+    return b.getI64IntegerAttr(*i);
+  if (auto d = v.getAsNumber())
+    return b.getF64FloatAttr(*d);
+  if (auto *a = v.getAsArray()) {
+    SmallVector<Attribute> items;
+    for (const json::Value &e : *a)
+      items.push_back(toAttr(e));
+    return b.getArrayAttr(items);
+  }
+  if (auto *o = v.getAsObject()) {
+    SmallVector<NamedAttribute> items;
+    for (const auto &kv : *o)
+      items.push_back(b.getNamedAttr(kv.first.str(), toAttr(kv.second)));
+    return b.getDictionaryAttr(items);
+  }
+  return b.getUnitAttr();
+}
+
+/// What the manifest needs and the IR cannot say: the name, the layer
+/// summary, the optimizer's settings and the training defaults.
+void Importer::describe(ModuleOp module) {
+  module->setAttr("kiln.name", b.getStringAttr(spec.name));
+  module->setAttr("kiln.layers", toAttr(json::Value(std::move(layerInfo))));
+  if (spec.inference)
+    return;
   const OptimizerSpec &o = spec.optimizer;
-  json::Object opt{{"type", o.type}, {"lr", o.lr}};
+  SmallVector<NamedAttribute> opt{b.getNamedAttr("type", b.getStringAttr(o.type)),
+                                  b.getNamedAttr("lr", b.getF64FloatAttr(o.lr))};
   for (auto &[k, v] : o.hyper)
-    opt[k] = v;
+    opt.push_back(b.getNamedAttr(k, b.getF64FloatAttr(v)));
   if (o.type == "momentum")
-    opt["nesterov"] = o.nesterov;
-  json::Array slots;
-  for (llvm::StringRef slot : optim::stateSlots(o.type))
-    slots.push_back(slot.str());
-  json::Array ps;
-  for (const Param &p : params)
-    ps.push_back(json::Object{{"name", p.name}, {"shape", toJson(p.shape)},
-                              {"init", p.init}, {"fan_in", p.fanIn},
-                              {"fan_out", p.fanOut}});
+    opt.push_back(b.getNamedAttr("nesterov", b.getBoolAttr(o.nesterov)));
+  module->setAttr("kiln.optimizer", b.getDictionaryAttr(opt));
   json::Array metrics;
   for (const std::string &m : spec.metrics)
     metrics.push_back(m);
-  bool ce = spec.loss == "softmax_cross_entropy";
-  json::Object m{
-      {"abi_version", 1},
-      {"name", spec.name},
-      {"batch_size", spec.batchSize},
-      {"input_shape", toJson(spec.inputShape)},
-      {"output_shape", toJson(outputShape)},
-      {"loss", spec.loss},
-      {"output", ce ? "probabilities" : "values"},
-      {"optimizer", std::move(opt)},
-      {"state_slots", std::move(slots)},
-      {"params", std::move(ps)},
-      {"layers", std::move(layerInfo)},
-      {"training", json::Object{{"epochs", spec.epochs},
-                                {"batch_size", spec.batchSize},
-                                {"metrics", std::move(metrics)},
-                                {"validation_split", spec.validationSplit},
-                                {"shuffle", spec.shuffle},
-                                {"seed", spec.seed}}}};
-  if (ce)
-    m["num_classes"] = outputShape[0];
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << json::Value(std::move(m));
-  return s;
+  json::Object training{{"loss", spec.loss},
+                        {"epochs", spec.epochs},
+                        {"batch_size", spec.batchSize},
+                        {"metrics", std::move(metrics)},
+                        {"validation_split", spec.validationSplit},
+                        {"shuffle", spec.shuffle},
+                        {"seed", spec.seed}};
+  module->setAttr("kiln.training", toAttr(json::Value(std::move(training))));
 }
 
 OwningOpRef<ModuleOp> Importer::run(std::string &error) {
@@ -243,9 +273,14 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
     error = err;
     return nullptr;
   }
-  if (params.empty()) {
-    error = file + ": /layers: the model has no trainable parameters";
+  if (!spec.inference && llvm::none_of(params, [](const Param &p) { return p.trainable; })) {
+    error = file + ": /layers: the model has no trainable parameters; "
+                   "compile it for inference (\"training\": false)";
     return nullptr;
+  }
+  if (spec.inference) {
+    describe(*module);
+    return module;
   }
   const LayerSpec &last = spec.layers.back();
   // The layer that produced the values, looking through reshapes.
@@ -271,14 +306,7 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
   }
   auto func = module->lookupSymbol<func::FuncOp>("model");
   buildLoss(*module, func.getResultTypes()[0]);
-  const OptimizerSpec &o = spec.optimizer;
-  SmallVector<NamedAttribute> opt{b.getNamedAttr("type", b.getStringAttr(o.type))};
-  for (auto &[k, v] : o.hyper)
-    opt.push_back(b.getNamedAttr(k, b.getF64FloatAttr(v)));
-  if (o.nesterov)
-    opt.push_back(b.getNamedAttr("nesterov", b.getUnitAttr()));
-  (*module)->setAttr("kiln.optimizer", b.getDictionaryAttr(opt));
-  (*module)->setAttr("kiln.manifest", b.getStringAttr(manifest()));
+  describe(*module);
   return module;
 }
 

@@ -179,9 +179,14 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   if (o->get("inputs"))
     return r.fail(path + "/inputs", "graph models (named inputs) are not "
                                     "supported yet; layers run in sequence");
+  if (!r.optional(*o, path, "trainable", layer.trainable,
+                  [&](const Value &v, const std::string &p) {
+                    return r.boolean(v, p);
+                  }))
+    return false;
   if (layer.type == "dense") {
-    if (!r.onlyKeys(*o, path, {"type", "name", "units", "activation", "use_bias",
-                               "kernel_init", "bias_init"}))
+    if (!r.onlyKeys(*o, path, {"type", "name", "trainable", "units", "activation",
+                               "use_bias", "kernel_init", "bias_init"}))
       return false;
     const Value *units = o->get("units");
     if (!units)
@@ -214,7 +219,7 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
                       });
   }
   if (layer.type == "leaky_relu") {
-    if (!r.onlyKeys(*o, path, {"type", "name", "alpha"}))
+    if (!r.onlyKeys(*o, path, {"type", "name", "trainable", "alpha"}))
       return false;
     if (const Value *a = o->get("alpha")) {
       auto d = r.number(*a, path + "/alpha", 0.0, 1.0);
@@ -225,7 +230,7 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
     return true;
   }
   if (layer.type == "reshape") {
-    if (!r.onlyKeys(*o, path, {"type", "name", "shape"}))
+    if (!r.onlyKeys(*o, path, {"type", "name", "trainable", "shape"}))
       return false;
     const Value *s = o->get("shape");
     if (!s)
@@ -236,7 +241,7 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
     layer.shape = *sh;
     return true;
   }
-  return r.onlyKeys(*o, path, {"type", "name"});
+  return r.onlyKeys(*o, path, {"type", "name", "trainable"});
 }
 
 bool parseOptimizer(Reader &r, const Value &v, OptimizerSpec &opt) {
@@ -509,8 +514,16 @@ bool parseModelSpec(const std::string &text, const std::string &file,
     if (r.ok() && !names.insert(l.name).second)
       r.fail(l.path + "/name", "duplicate layer name \"" + l.name + "\"");
   if (r.ok()) {
-    if (const Value *t = root->get("training"))
-      parseTraining(r, *t, spec);
+    if (const Value *t = root->get("training")) {
+      // `"training": false`: an inference-only model (forward alone).
+      if (std::optional<bool> flag = t->getAsBoolean()) {
+        if (*flag)
+          r.fail("/training", "expected an object or false, got true");
+        spec.inference = !*flag;
+      } else {
+        parseTraining(r, *t, spec);
+      }
+    }
   }
   error = r.error;
   return r.ok();

@@ -17,6 +17,7 @@ struct LayerSpec {
   std::string type;        // dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape
   std::string name;        // default <type>_<index>
   std::string path;        // JSON path, for errors: /layers/3
+  bool trainable = true;   // false: frozen, no gradient, update or state
   int64_t units = 0;       // dense
   bool useBias = true;     // dense
   std::string activation;  // dense: "" (none), relu, sigmoid, tanh, leaky_relu, softmax
@@ -45,6 +46,7 @@ struct ModelSpec {
   double validationSplit = 0.0;
   bool shuffle = true;
   int64_t seed = 0;
+  bool inference = false; // forward only: no loss, gradients or optimizer
 };
 
 /// Parses and validates Kiln's JSON model format. On failure returns false

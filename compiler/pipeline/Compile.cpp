@@ -90,6 +90,19 @@ int compile(const CompileOptions &o) {
     return fail(error);
   if (o.batchSize)
     spec.batchSize = *o.batchSize;
+  if (o.inference)
+    spec.inference = true;
+  for (const std::string &name : o.freeze) {
+    auto layer = llvm::find_if(spec.layers, [&](const LayerSpec &l) { return l.name == name; });
+    if (layer == spec.layers.end()) {
+      std::string names;
+      for (const LayerSpec &l : spec.layers)
+        names += (names.empty() ? "" : ", ") + l.name;
+      return fail("--freeze: " + o.input + " has no layer \"" + name +
+                  "\" (layers: " + names + ")");
+    }
+    layer->trainable = false;
+  }
   if (!o.symbol.empty() && !isIdentifier(o.symbol))
     return fail("--name '" + o.symbol +
                 "' is not a C identifier ([A-Za-z_][A-Za-z0-9_]*)");
@@ -136,7 +149,8 @@ int compile(const CompileOptions &o) {
     if (!emitObject(*module, target, o.output, o.emit == Emit::LLVMIR, error))
       return fail(error);
     if (o.emit == Emit::Object) {
-      if (!emitHeader(header.str().str(), po.symbol, className(po.symbol), error))
+      if (!emitHeader(header.str().str(), po.symbol, className(po.symbol),
+                      entryPoints(*module), error))
         return fail(error);
     }
     return 0;

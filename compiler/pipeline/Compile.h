@@ -5,6 +5,7 @@
 #include "compiler/pipeline/Pipeline.h"
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -18,6 +19,8 @@ struct CompileOptions {
   std::string symbol;             // exported prefix; default from output name
   std::optional<int64_t> batchSize;
   std::optional<int64_t> vectorBits;
+  bool inference = false;         // forward only, as "training": false
+  std::vector<std::string> freeze; // layers made non-trainable
 };
 
 /// Runs kilnc. Diagnostics and errors go to stderr; returns the exit code.

@@ -54,9 +54,10 @@ void populateTiled(OpPassManager &pm) {
 }
 
 void populateBufferized(OpPassManager &pm) {
+  // No deallocation pipeline: kiln-workspace places every temporary.
   add(pm, "kiln-buffer-abi,"
           "one-shot-bufferize{unknown-type-conversion=identity-layout-map},"
-          "canonicalize,cse,buffer-deallocation-pipeline,"
+          "canonicalize,cse,kiln-workspace,func.func(kiln-expand-copies),"
           "convert-bufferization-to-memref,canonicalize,cse");
 }
 

@@ -38,6 +38,14 @@ int main(int argc, char **argv) {
   cl::opt<int64_t> vectorBits(
       "vector-bits", cl::desc("Vector width for schedules (default: the host's)"),
       cl::init(0), cl::cat(cat));
+  cl::opt<bool> inference(
+      "inference",
+      cl::desc("Compile forward only: no loss, gradients or optimizer state "
+               "(as \"training\": false)"),
+      cl::cat(cat));
+  cl::list<std::string> freeze(
+      "freeze", cl::desc("Make these layers non-trainable (comma-separated)"),
+      cl::value_desc("NAME,..."), cl::CommaSeparated, cl::cat(cat));
   cl::HideUnrelatedOptions(cat);
   cl::ParseCommandLineOptions(argc, argv, "Kiln: compiles neural networks to native code\n");
 
@@ -46,6 +54,8 @@ int main(int argc, char **argv) {
   o.output = output;
   o.emit = emit;
   o.symbol = symbol;
+  o.inference = inference;
+  o.freeze.assign(freeze.begin(), freeze.end());
   if (!compileTo.empty()) {
     o.compileTo = kiln::parseStage(compileTo);
     if (!o.compileTo) {

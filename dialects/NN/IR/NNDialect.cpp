@@ -57,6 +57,44 @@ LogicalResult DenseOp::verify() {
   return success();
 }
 
+/// [batch, in] x [out, in] -> [batch, out]; the verifier explains misfits.
+LogicalResult DenseOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                        ValueRange operands, DictionaryAttr,
+                                        OpaqueProperties, RegionRange,
+                                        SmallVectorImpl<Type> &inferred) {
+  auto x = dyn_cast<RankedTensorType>(operands[0].getType());
+  auto w = dyn_cast<RankedTensorType>(operands[1].getType());
+  if (!x || !w || x.getRank() < 1 || w.getRank() != 2)
+    return failure();
+  SmallVector<int64_t> shape(x.getShape().drop_back());
+  shape.push_back(w.getDimSize(0));
+  inferred.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
+/// Losses are scalars of the prediction's element type.
+static LogicalResult inferScalar(ValueRange operands,
+                                 SmallVectorImpl<Type> &inferred) {
+  auto t = dyn_cast<RankedTensorType>(operands[0].getType());
+  if (!t)
+    return failure();
+  inferred.push_back(RankedTensorType::get({}, t.getElementType()));
+  return success();
+}
+
+LogicalResult MSELossOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                          ValueRange operands, DictionaryAttr,
+                                          OpaqueProperties, RegionRange,
+                                          SmallVectorImpl<Type> &inferred) {
+  return inferScalar(operands, inferred);
+}
+
+LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location>, ValueRange operands, DictionaryAttr,
+    OpaqueProperties, RegionRange, SmallVectorImpl<Type> &inferred) {
+  return inferScalar(operands, inferred);
+}
+
 LogicalResult SoftmaxOp::verify() {
   if (getInput().getType().getRank() != 2)
     return emitOpError("expects [batch, features], got ")

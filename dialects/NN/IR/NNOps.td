@@ -18,7 +18,7 @@ class NN_DiffOp<string mnemonic, list<Trait> traits = []>
 // Layers
 //===----------------------------------------------------------------------===//
 
-def NN_DenseOp : NN_DiffOp<"dense"> {
+def NN_DenseOp : NN_DiffOp<"dense", [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "Fully connected layer: input x weightᵀ (+ bias)";
   let description = [{
     `result[b, o] = sum_i input[b, i] * weight[o, i] + bias[o]`. The weight
@@ -57,7 +57,7 @@ def NN_ReshapeOp : NN_DiffOp<"reshape"> {
 //===----------------------------------------------------------------------===//
 
 class NN_ActivationOp<string mnemonic, string summaryText, string example>
-    : NN_DiffOp<mnemonic, [SameOperandsAndResultType]> {
+    : NN_DiffOp<mnemonic, [SameOperandsAndResultType, InferTypeOpInterface]> {
   let summary = summaryText;
   let description = "```mlir\n" # example # "\n```";
   let arguments = (ins NN_FloatTensor:$input);
@@ -77,7 +77,7 @@ def NN_SoftmaxOp : NN_ActivationOp<"softmax",
   let hasVerifier = 1;
 }
 
-def NN_LeakyReluOp : NN_DiffOp<"leaky_relu", [SameOperandsAndResultType]> {
+def NN_LeakyReluOp : NN_DiffOp<"leaky_relu", [SameOperandsAndResultType, InferTypeOpInterface]> {
   let summary = "x if x > 0, alpha * x otherwise";
   let description = [{
     ```mlir
@@ -94,7 +94,8 @@ def NN_LeakyReluOp : NN_DiffOp<"leaky_relu", [SameOperandsAndResultType]> {
 // Losses (reduce to a scalar: the mean, as PyTorch's default reduction)
 //===----------------------------------------------------------------------===//
 
-def NN_MSELossOp : NN_DiffOp<"mse_loss", [AllTypesMatch<["prediction", "target"]>]> {
+def NN_MSELossOp : NN_DiffOp<"mse_loss", [AllTypesMatch<["prediction", "target"]>,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "Mean squared error over all elements";
   let description = [{
     ```mlir
@@ -107,7 +108,8 @@ def NN_MSELossOp : NN_DiffOp<"mse_loss", [AllTypesMatch<["prediction", "target"]
   let hasVerifier = 1;
 }
 
-def NN_SoftmaxCrossEntropyOp : NN_DiffOp<"softmax_cross_entropy"> {
+def NN_SoftmaxCrossEntropyOp : NN_DiffOp<"softmax_cross_entropy",
+    [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "Softmax of logits, then cross-entropy with class labels, mean over the batch";
   let description = [{
     `mean_b(logsumexp(logits[b, :]) - logits[b, labels[b]])`, as PyTorch's

@@ -1,0 +1,132 @@
+//===- Workspace.cpp - Plan every temporary of an entry point into one buffer ===//
+//
+// After bufferization each temporary is a static memref.alloc. This pass
+// gives every one an offset in a single workspace argument (64-byte aligned
+// slices; two temporaries share bytes only when their lifetimes, measured in
+// top-level ops of the entry block, do not overlap) and replaces it by a
+// memref.view. The runtime allocates the workspace once, so an entry point
+// makes no heap allocation.
+//
+#include "compiler/Passes.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_WORKSPACEPASS
+#include "compiler/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+constexpr int64_t kAlign = 64;
+
+struct Slice {
+  memref::AllocOp alloc;
+  int64_t bytes, first, last, offset = 0;
+};
+
+/// The op of `block` that contains `op`.
+Operation *topLevel(Block &block, Operation *op) {
+  while (op->getBlock() != &block)
+    op = op->getParentOp();
+  return op;
+}
+
+/// Position (in `order`) of the last top-level op that uses `alloc` or a
+/// memref derived from it (views, casts, loop results).
+int64_t lastUse(Block &block, Value alloc, DenseMap<Operation *, int64_t> &order) {
+  int64_t last = 0;
+  SmallVector<Value> work{alloc};
+  DenseSet<Value> seen{alloc};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (OpOperand &use : v.getUses()) {
+      Operation *user = use.getOwner();
+      last = std::max(last, order.lookup(topLevel(block, user)));
+      for (Value r : user->getResults())
+        if (isa<BaseMemRefType>(r.getType()) && seen.insert(r).second)
+          work.push_back(r);
+    }
+  }
+  return last;
+}
+
+struct WorkspacePass : kiln::impl::WorkspacePassBase<WorkspacePass> {
+  void runOnOperation() override {
+    for (auto fn : getOperation().getOps<func::FuncOp>())
+      if (fn->hasAttr("kiln.bindings") && failed(plan(fn)))
+        return signalPassFailure();
+  }
+
+  LogicalResult plan(func::FuncOp fn) {
+    Block &block = fn.getBody().front();
+    DenseMap<Operation *, int64_t> order;
+    for (auto [i, op] : llvm::enumerate(block))
+      order[&op] = i;
+    SmallVector<Slice> slices;
+    WalkResult walk = fn.walk([&](memref::AllocOp alloc) {
+      MemRefType t = alloc.getType();
+      Type elem = t.getElementType();
+      if (!t.hasStaticShape() || !t.getLayout().isIdentity() ||
+          !elem.isIntOrFloat())
+        return alloc.emitError("kiln-workspace: cannot place ")
+                   << t << " in the workspace (static identity-layout "
+                              "scalar memrefs only)",
+               WalkResult::interrupt();
+      int64_t bytes = t.getNumElements() *
+                      std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
+      slices.push_back({alloc, bytes, order[topLevel(block, alloc)],
+                        lastUse(block, alloc, order)});
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return failure();
+
+    // First fit, in program order: the lowest offset that overlaps no
+    // placed slice whose lifetime overlaps this one.
+    int64_t total = 0;
+    for (size_t i = 0; i < slices.size(); ++i) {
+      Slice &s = slices[i];
+      int64_t size = llvm::alignTo(s.bytes, kAlign);
+      SmallVector<std::pair<int64_t, int64_t>> busy;
+      for (size_t j = 0; j < i; ++j)
+        if (slices[j].first <= s.last && s.first <= slices[j].last)
+          busy.push_back({slices[j].offset,
+                          slices[j].offset + llvm::alignTo(slices[j].bytes, kAlign)});
+      llvm::sort(busy);
+      int64_t offset = 0;
+      for (auto [lo, hi] : busy)
+        if (offset + size > lo)
+          offset = std::max(offset, hi);
+      s.offset = offset;
+      total = std::max(total, offset + size);
+    }
+
+    MLIRContext *ctx = fn.getContext();
+    Builder b(ctx);
+    auto wsType = MemRefType::get({total}, IntegerType::get(ctx, 8));
+    BlockArgument ws = block.addArgument(wsType, fn.getLoc());
+    for (Slice &s : slices) {
+      OpBuilder ob(s.alloc);
+      Value offset = ob.create<arith::ConstantIndexOp>(s.alloc.getLoc(), s.offset);
+      Value view = ob.create<memref::ViewOp>(s.alloc.getLoc(), s.alloc.getType(),
+                                             ws, offset, ValueRange{});
+      for (Operation *user : llvm::make_early_inc_range(s.alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          user->erase();
+      s.alloc.replaceAllUsesWith(view);
+      s.alloc.erase();
+    }
+    fn.setType(FunctionType::get(ctx, block.getArgumentTypes(),
+                                 fn.getResultTypes()));
+    SmallVector<Attribute> bindings(fn->getAttrOfType<ArrayAttr>("kiln.bindings").getValue());
+    bindings.push_back(b.getDictionaryAttr(
+        b.getNamedAttr("table", b.getStringAttr("workspace"))));
+    fn->setAttr("kiln.bindings", b.getArrayAttr(bindings));
+    fn->setAttr("kiln.workspace_bytes", b.getI64IntegerAttr(total));
+    return success();
+  }
+};
+
+} // namespace
