@@ -1,10 +1,11 @@
 //===- GradCheckTest.cpp - Every VJP against central finite differences ---===//
 //
-// Each case is a tiny f64 model whose operands are all parameters, trained
-// one SGD step with lr = 1 through the full pipeline (autodiff, lowering,
-// tiling, vectorization, LLVM) and JIT-compiled: the update p - (p - g)
-// recovers the gradient g, which must match central differences of the loss
-// computed here from `forward`.
+// Each case is a small f64 model (a dense layer on a random input, then the
+// op under test), trained one SGD step with lr = 1 through the full pipeline
+// (autodiff, lowering, tiling, vectorization, workspace, LLVM, the ABI v2
+// wrappers) and JIT-compiled at 128-, 256- and 512-bit vectors: the update
+// p - (p - g) recovers the gradient g, which must match central differences
+// of the loss computed here from `forward`.
 //
 #include "compiler/pipeline/InitAll.h"
 #include "compiler/pipeline/Pipeline.h"
@@ -17,7 +18,10 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/TargetSelect.h"
+
+#include "kiln/abi.h"
 
 #include <gtest/gtest.h>
 
@@ -30,14 +34,14 @@ using namespace mlir;
 
 namespace {
 
-using TrainStep = float (*)(double *const *, double *const *, const double *,
-                            const void *, float, int64_t, double *);
-using Forward = void (*)(double *const *, const double *, double *);
+// Batch 9, 37 inputs, 19 outputs: no dimension is a whole number of vectors
+// at 128, 256 or 512 bits, so every kernel runs its peeled remainders.
+constexpr int64_t kBatch = 9, kIn = 37, kOut = 19;
 
 struct Case {
   std::string name;
   std::vector<std::vector<int64_t>> params; // shapes, in @model order
-  std::string body;                          // @model's body; params %p0...
+  std::string body;                          // @model's body; %x, params %p0...
   std::vector<int64_t> out;                  // prediction shape
   bool crossEntropy = false;
 };
@@ -57,24 +61,40 @@ std::string tensorType(const std::vector<int64_t> &s) {
 }
 
 std::string moduleText(const Case &c) {
-  std::string args = "%x: tensor<4x3xf64>";
+  std::string args = "%x: " + tensorType({kBatch, kIn}) +
+                     " {kiln.input = {name = \"x\"}}";
   for (size_t i = 0; i < c.params.size(); ++i)
-    args += ", %p" + std::to_string(i) + ": " + tensorType(c.params[i]);
+    args += ", %p" + std::to_string(i) + ": " + tensorType(c.params[i]) +
+            " {kiln.param = {name = \"p" + std::to_string(i) +
+            "\", trainable = true}}";
   std::string pred = tensorType(c.out);
+  std::string labels = "tensor<" + std::to_string(kBatch) + "xi32>";
   std::string loss =
       c.crossEntropy
-          ? "%l = nn.softmax_cross_entropy %p, %t : " + pred +
-                ", tensor<4xi32> -> tensor<f64>"
+          ? "%l = nn.softmax_cross_entropy %p, %t : " + pred + ", " + labels +
+                " -> tensor<f64>"
           : "%l = nn.mse_loss %p, %t : " + pred + " -> tensor<f64>";
-  std::string target = c.crossEntropy ? "tensor<4xi32>" : pred;
-  return "module attributes {kiln.optimizer = {type = \"sgd\"}, "
-         "kiln.manifest = \"{}\"} {\n"
+  std::string target = c.crossEntropy ? labels : pred;
+  return "module attributes {kiln.optimizer = {type = \"sgd\"}} {\n"
          "func.func @model(" + args + ") -> " + pred + " {\n" + c.body +
          "\n}\nfunc.func @loss(%p: " + pred + ", %t: " + target +
-         ") -> tensor<f64> {\n" + loss + "\nreturn %l : tensor<f64>\n}\n}\n";
+         " {kiln.target = {name = \"y\"}}) -> tensor<f64> {\n" + loss +
+         "\nreturn %l : tensor<f64>\n}\n}\n";
 }
 
-class GradCheck : public ::testing::TestWithParam<Case> {
+/// The largest workspace any entry point asks for in the manifest.
+int64_t workspaceBytes(const char *manifest) {
+  auto parsed = llvm::json::parse(manifest);
+  if (!parsed)
+    return -1;
+  int64_t bytes = 0;
+  for (const llvm::json::Value &e :
+       *parsed->getAsObject()->getArray("entry_points"))
+    bytes = std::max(bytes, *e.getAsObject()->getInteger("workspace_bytes"));
+  return bytes;
+}
+
+class GradCheck : public ::testing::TestWithParam<std::tuple<Case, int64_t>> {
 protected:
   static void SetUpTestSuite() {
     llvm::InitializeNativeTarget();
@@ -84,7 +104,7 @@ protected:
 };
 
 TEST_P(GradCheck, MatchesFiniteDifferences) {
-  const Case &c = GetParam();
+  const auto &[c, vectorBits] = GetParam();
   DialectRegistry registry;
   kiln::registerDialects(registry);
   MLIRContext ctx(registry);
@@ -96,6 +116,7 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   PassManager pm(&ctx);
   kiln::PipelineOptions po;
   po.symbol = "gc";
+  po.vectorBits = vectorBits;
   kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::LLVM, po);
   ASSERT_TRUE(succeeded(pm.run(*module))) << text;
 
@@ -103,11 +124,14 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   eo.transformer = makeOptimizingTransformer(2, 0, nullptr);
   auto engine = ExecutionEngine::create(*module, eo);
   ASSERT_TRUE(bool(engine));
-  auto trainSym = (*engine)->lookup("gc_train_step");
-  auto forwardSym = (*engine)->lookup("gc_forward");
-  ASSERT_TRUE(bool(trainSym) && bool(forwardSym));
-  auto train = reinterpret_cast<TrainStep>(*trainSym);
-  auto forward = reinterpret_cast<Forward>(*forwardSym);
+  auto abiSym = (*engine)->lookup("gc_abi");
+  ASSERT_TRUE(bool(abiSym));
+  const kiln_model_api *api =
+      reinterpret_cast<const kiln_model_api *(*)()>(*abiSym)();
+  ASSERT_TRUE(api->train_step && api->forward);
+  int64_t wsBytes = workspaceBytes(api->manifest());
+  ASSERT_GE(wsBytes, 0) << api->manifest();
+  std::vector<double> workspace(wsBytes / sizeof(double) + 8);
 
   std::mt19937_64 rng(42);
   std::uniform_real_distribution<double> uni(-1.0, 1.0);
@@ -117,26 +141,38 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     for (double &v : params.back())
       v = uni(rng);
   }
-  std::vector<double> x(12, 0.0), target(numel(c.out));
+  std::vector<double> x(kBatch * kIn), target(numel(c.out));
+  for (double &v : x)
+    v = uni(rng);
   for (double &v : target)
     v = uni(rng);
-  std::vector<int32_t> labels{0, 2, 1, 2};
+  std::vector<int32_t> labels(kBatch);
+  for (int64_t b = 0; b < kBatch; ++b)
+    labels[b] = int32_t((b * 7) % c.out.back());
 
-  auto pointers = [](std::vector<std::vector<double>> &ps) {
-    std::vector<double *> out;
+  // Calls `entry` with `ps` as the parameter table, writing `pred`.
+  auto call = [&](kiln_entry_fn entry, std::vector<std::vector<double>> &ps,
+                  std::vector<double> &pred, float lr) {
+    std::vector<float *> table;
     for (auto &p : ps)
-      out.push_back(p.data());
-    return out;
+      table.push_back(reinterpret_cast<float *>(p.data()));
+    kiln_bindings bindings{table.data(), nullptr, nullptr, workspace.data(), nullptr};
+    const void *inputs[] = {x.data()};
+    const void *targets[] = {c.crossEntropy ? (const void *)labels.data()
+                                            : (const void *)target.data()};
+    void *outputs[] = {pred.data()};
+    kiln_call args{inputs, targets, outputs, lr, 1, 0};
+    return entry(&bindings, &args);
   };
   auto lossAt = [&](std::vector<std::vector<double>> &ps) {
     std::vector<double> pred(numel(c.out));
-    forward(pointers(ps).data(), x.data(), pred.data());
+    call(api->forward, ps, pred, 0);
     double l = 0;
     if (c.crossEntropy) {
-      int64_t classes = c.out[1];
-      for (int b = 0; b < 4; ++b)
+      int64_t classes = c.out.back();
+      for (int64_t b = 0; b < kBatch; ++b)
         l -= std::log(pred[b * classes + labels[b]]);
-      return l / 4;
+      return l / kBatch;
     }
     for (size_t i = 0; i < pred.size(); ++i)
       l += (pred[i] - target[i]) * (pred[i] - target[i]);
@@ -145,13 +181,11 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
 
   // One SGD step with lr = 1 on a copy: g = p - p'.
   std::vector<std::vector<double>> stepped = params;
-  const void *y = c.crossEntropy ? (const void *)labels.data() : target.data();
   std::vector<double> trainPred(numel(c.out));
-  float loss = train(pointers(stepped).data(), nullptr, x.data(), y, 1.0f, 1,
-                     trainPred.data());
+  float loss = call(api->train_step, stepped, trainPred, 1.0f);
   EXPECT_NEAR(loss, lossAt(params), 1e-5 * (1 + std::fabs(loss)));
   std::vector<double> pred(numel(c.out));
-  forward(pointers(params).data(), x.data(), pred.data());
+  call(api->forward, params, pred, 0);
   for (size_t i = 0; i < pred.size(); ++i)
     EXPECT_NEAR(trainPred[i], pred[i], 1e-12) << "train_step's prediction " << i;
 
@@ -166,45 +200,70 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
       double down = lossAt(probe);
       double fd = (up - down) / (2 * h);
       EXPECT_NEAR(grad, fd, 1e-7 + 1e-5 * std::fabs(fd))
-          << c.name << ": d loss / d p" << p << "[" << i << "]";
+          << c.name << " at " << vectorBits << " bits: d loss / d p" << p
+          << "[" << i << "]";
     }
 }
 
-const char *kDense = R"(
-  %y = nn.dense %p0, %p1, %p2 : (tensor<4x3xf64>, tensor<5x3xf64>, tensor<5xf64>) -> tensor<4x5xf64>
-  return %y : tensor<4x5xf64>)";
+/// dense(x) of 37 -> 19 features, then `then` applied to %h; every case
+/// starts with it so x is a real, non-zero input.
+std::string afterDense(const std::string &then, const std::string &result,
+                       const std::vector<int64_t> &out) {
+  return "  %h = nn.dense %x, %p0, %p1 : (" + tensorType({kBatch, kIn}) + ", " +
+         tensorType({kOut, kIn}) + ", " + tensorType({kOut}) + ") -> " +
+         tensorType({kBatch, kOut}) + "\n" + then + "\n  return " + result +
+         " : " + tensorType(out);
+}
 
 std::string unary(const std::string &op, const std::string &attrs = "") {
-  return "  %y = nn." + op + " %p0 " + attrs +
-         " : tensor<4x5xf64>\n  return %y : tensor<4x5xf64>";
+  return afterDense("  %y = nn." + op + " %h " + attrs + " : " +
+                        tensorType({kBatch, kOut}),
+                    "%y", {kBatch, kOut});
+}
+
+const std::vector<std::vector<int64_t>> kDenseParams = {{kOut, kIn}, {kOut}};
+
+Case unaryCase(const std::string &name, const std::string &op,
+               const std::string &attrs = "") {
+  return Case{name, kDenseParams, unary(op, attrs), {kBatch, kOut}};
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Ops, GradCheck,
-    ::testing::Values(
-        Case{"dense", {{4, 3}, {5, 3}, {5}}, kDense, {4, 5}},
-        Case{"dense_no_bias", {{4, 3}, {5, 3}},
-             "  %y = nn.dense %p0, %p1 : (tensor<4x3xf64>, tensor<5x3xf64>) -> tensor<4x5xf64>\n"
-             "  return %y : tensor<4x5xf64>",
-             {4, 5}},
-        Case{"relu", {{4, 5}}, unary("relu"), {4, 5}},
-        Case{"leaky_relu", {{4, 5}}, unary("leaky_relu", "{alpha = 0.2}"), {4, 5}},
-        Case{"sigmoid", {{4, 5}}, unary("sigmoid"), {4, 5}},
-        Case{"tanh", {{4, 5}}, unary("tanh"), {4, 5}},
-        Case{"softmax", {{4, 5}}, unary("softmax"), {4, 5}},
-        Case{"reshape", {{4, 2, 3}},
-             "  %y = nn.reshape %p0 : tensor<4x2x3xf64> -> tensor<4x6xf64>\n"
-             "  return %y : tensor<4x6xf64>",
-             {4, 6}},
-        Case{"mse_loss", {{4, 5}}, "  return %p0 : tensor<4x5xf64>", {4, 5}},
-        Case{"softmax_cross_entropy", {{4, 3}}, "  return %p0 : tensor<4x3xf64>",
-             {4, 3}, /*crossEntropy=*/true},
-        Case{"dense_relu_dense", {{4, 3}, {6, 3}, {6}, {5, 6}, {5}},
-             "  %h = nn.dense %p0, %p1, %p2 : (tensor<4x3xf64>, tensor<6x3xf64>, tensor<6xf64>) -> tensor<4x6xf64>\n"
-             "  %r = nn.relu %h : tensor<4x6xf64>\n"
-             "  %y = nn.dense %r, %p3, %p4 : (tensor<4x6xf64>, tensor<5x6xf64>, tensor<5xf64>) -> tensor<4x5xf64>\n"
-             "  return %y : tensor<4x5xf64>",
-             {4, 5}}),
-    [](const ::testing::TestParamInfo<Case> &info) { return info.param.name; });
+    ::testing::Combine(
+        ::testing::Values(
+            Case{"dense", kDenseParams, afterDense("", "%h", {kBatch, kOut}),
+                 {kBatch, kOut}},
+            Case{"dense_no_bias", {{kOut, kIn}},
+                 "  %y = nn.dense %x, %p0 : (" + tensorType({kBatch, kIn}) + ", " +
+                     tensorType({kOut, kIn}) + ") -> " + tensorType({kBatch, kOut}) +
+                     "\n  return %y : " + tensorType({kBatch, kOut}),
+                 {kBatch, kOut}},
+            unaryCase("relu", "relu"),
+            unaryCase("leaky_relu", "leaky_relu", "{alpha = 0.2}"),
+            unaryCase("sigmoid", "sigmoid"),
+            unaryCase("tanh", "tanh"),
+            unaryCase("softmax", "softmax"),
+            Case{"reshape", kDenseParams,
+                 afterDense("  %y = nn.reshape %h : " + tensorType({kBatch, kOut}) +
+                                " -> " + tensorType({kBatch, 1, kOut}),
+                            "%y", {kBatch, 1, kOut}),
+                 {kBatch, 1, kOut}},
+            Case{"softmax_cross_entropy", kDenseParams,
+                 afterDense("", "%h", {kBatch, kOut}), {kBatch, kOut},
+                 /*crossEntropy=*/true},
+            Case{"dense_relu_dense", {{kOut, kIn}, {kOut}, {23, kOut}, {23}},
+                 afterDense("  %r = nn.relu %h : " + tensorType({kBatch, kOut}) +
+                                "\n  %y = nn.dense %r, %p2, %p3 : (" +
+                                tensorType({kBatch, kOut}) + ", " +
+                                tensorType({23, kOut}) + ", " + tensorType({23}) +
+                                ") -> " + tensorType({kBatch, 23}),
+                            "%y", {kBatch, 23}),
+                 {kBatch, 23}}),
+        ::testing::Values(128, 256, 512)),
+    [](const ::testing::TestParamInfo<std::tuple<Case, int64_t>> &info) {
+      return std::get<0>(info.param).name + "_" +
+             std::to_string(std::get<1>(info.param));
+    });
 
 } // namespace
