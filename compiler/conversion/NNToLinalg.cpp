@@ -15,11 +15,92 @@ namespace {
 
 Type elemOf(Value v) { return cast<ShapedType>(v.getType()).getElementType(); }
 
+/// Lanes of the partial sums of a single-sample dense layer: four vectors
+/// of f32 at 512 bits, so four independent FMA chains per row.
+constexpr int64_t kDotLanes = 64;
+
+/// x[1, K] * W[N, K]ᵀ for one sample, along W's contiguous rows (transposing
+/// W for a matmul would cost more than the product). With K = Q * L + R:
+/// partial[n, l] = Σ_q x[q*L + l] W[n, q*L + l] keeps L lanes of
+/// accumulators, then y[0, n] = Σ_l partial[n, l] + Σ_r x[Q*L + r] W[n, Q*L + r].
+Value denseOneSample(OpBuilder &b, Location loc, Value x, Value w) {
+  auto wt = cast<RankedTensorType>(w.getType());
+  Type elem = wt.getElementType();
+  int64_t n = wt.getDimSize(0), k = wt.getDimSize(1);
+  int64_t q = k / kDotLanes, main = q * kDotLanes, rest = k - main;
+  auto slice = [&](Value v, int64_t rows, int64_t offset, int64_t size) -> Value {
+    if (offset == 0 && size == k)
+      return v;
+    return b.create<tensor::ExtractSliceOp>(
+        loc, RankedTensorType::get({rows, size}, elem), v, ValueRange{},
+        ValueRange{}, ValueRange{}, b.getDenseI64ArrayAttr({0, offset}),
+        b.getDenseI64ArrayAttr({rows, size}), b.getDenseI64ArrayAttr({1, 1}));
+  };
+  Value x2 = b.create<tensor::CollapseShapeOp>(
+      loc, RankedTensorType::get({k}, elem), x,
+      SmallVector<ReassociationIndices>{{0, 1}});
+  auto x1 = [&](int64_t offset, int64_t size) -> Value {
+    if (offset == 0 && size == k)
+      return x2;
+    return b.create<tensor::ExtractSliceOp>(
+        loc, RankedTensorType::get({size}, elem), x2, ValueRange{}, ValueRange{},
+        ValueRange{}, b.getDenseI64ArrayAttr({offset}),
+        b.getDenseI64ArrayAttr({size}), b.getDenseI64ArrayAttr({1}));
+  };
+  MLIRContext *ctx = b.getContext();
+  auto fma = [](OpBuilder &nb, Location l, ValueRange args) {
+    Value p = nb.create<arith::MulFOp>(l, args[0], args[1]);
+    nb.create<linalg::YieldOp>(l, ValueRange{nb.create<arith::AddFOp>(l, p, args[2])});
+  };
+  auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
+
+  // Dims (n, q, l): x (q, l), W (n, q, l) -> partial (n, l).
+  AffineExpr dn, dq, dl;
+  bindDims(ctx, dn, dq, dl);
+  Value xq = b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get({q, kDotLanes}, elem), x1(0, main),
+      SmallVector<ReassociationIndices>{{0, 1}});
+  Value wq = b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get({n, q, kDotLanes}, elem), slice(w, n, 0, main),
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  auto partialType = RankedTensorType::get({n, kDotLanes}, elem);
+  Value partial =
+      b.create<linalg::GenericOp>(
+           loc, partialType, ValueRange{xq, wq},
+           ValueRange{filled(b, loc, partialType, 0.0)},
+           SmallVector<AffineMap>{AffineMap::get(3, 0, {dq, dl}, ctx),
+                                  AffineMap::get(3, 0, {dn, dq, dl}, ctx),
+                                  AffineMap::get(3, 0, {dn, dl}, ctx)},
+           SmallVector<utils::IteratorType>{par, red, par}, fma)
+          .getResult(0);
+  Value y = reduce2d(b, loc, partial, 1, 0.0, binary<arith::AddFOp>);
+  if (rest > 0) {
+    // Dims (n, r): x (r), W (n, r) -> (n).
+    AffineExpr rn, rr;
+    bindDims(ctx, rn, rr);
+    y = b.create<linalg::GenericOp>(
+             loc, y.getType(), ValueRange{x1(main, rest), slice(w, n, main, rest)},
+             ValueRange{y},
+             SmallVector<AffineMap>{AffineMap::get(2, 0, {rr}, ctx),
+                                    AffineMap::get(2, 0, {rn, rr}, ctx),
+                                    AffineMap::get(2, 0, {rn}, ctx)},
+             SmallVector<utils::IteratorType>{par, red}, fma)
+            .getResult(0);
+  }
+  return b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get({1, n}, elem), y,
+      SmallVector<ReassociationIndices>{{0, 1}});
+}
+
 Value lowerDense(OpBuilder &b, nn::DenseOp op) {
   Location loc = op.getLoc();
-  // x * Wᵀ with Wᵀ materialized, so the matmul streams rows of both operands
-  // (the inner vectors run along the output features).
-  Value y = matmul(b, loc, op.getInput(), transpose2d(b, loc, op.getWeight()));
+  bool oneSample = op.getInput().getType().getDimSize(0) == 1 &&
+                   op.getWeight().getType().getDimSize(1) >= kDotLanes;
+  // Otherwise x * Wᵀ with Wᵀ materialized, so the matmul streams rows of
+  // both operands (the inner vectors run along the output features).
+  Value y = oneSample
+                ? denseOneSample(b, loc, op.getInput(), op.getWeight())
+                : matmul(b, loc, op.getInput(), transpose2d(b, loc, op.getWeight()));
   if (Value bias = op.getBias())
     y = mapWithRow(b, loc, y, bias,
                    binary<arith::AddFOp>);

@@ -54,15 +54,18 @@ void populateTiled(OpPassManager &pm) {
 }
 
 void populateBufferized(OpPassManager &pm) {
-  // No deallocation pipeline: kiln-workspace places every temporary.
+  // No deallocation pipeline: kiln-workspace (in the llvm stage) places
+  // every temporary.
   add(pm, "kiln-buffer-abi,"
           "one-shot-bufferize{unknown-type-conversion=identity-layout-map},"
-          "canonicalize,cse,kiln-workspace,func.func(kiln-expand-copies),"
-          "convert-bufferization-to-memref,canonicalize,cse");
+          "canonicalize,cse,convert-bufferization-to-memref,canonicalize,cse");
 }
 
 void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
-  add(pm, "func.func(kernel-lower-vectors,convert-linalg-to-loops),"
+  // The workspace comes after kernel-lower-vectors: views of one buffer
+  // would hide from its transfer hoisting that temporaries do not alias.
+  add(pm, "func.func(kernel-lower-vectors),kiln-workspace,"
+          "func.func(kiln-expand-copies,convert-linalg-to-loops),"
           "canonicalize,cse,"
           "convert-vector-to-scf{full-unroll=true},lower-affine,"
           "convert-scf-to-cf,expand-strided-metadata,lower-affine,"

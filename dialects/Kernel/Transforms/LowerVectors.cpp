@@ -20,6 +20,43 @@ using namespace kiln::kernel;
 
 namespace {
 
+/// A contraction whose reduction dims all have size 1 and whose operands
+/// hold the accumulator's elements in its order (rows of partial sums:
+/// acc[n, l] += x[q, l] * w[n, q, l] one q at a time) is one elementwise
+/// FMA. The outer-product lowering would unroll it lane by lane.
+struct ContractToFMA : OpRewritePattern<vector::ContractionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto accType = dyn_cast<VectorType>(op.getAccType());
+    if (!accType || op.getKind() != vector::CombiningKind::ADD)
+      return failure();
+    SmallVector<int64_t> bounds;
+    op.getIterationBounds(bounds);
+    for (auto [i, it] : llvm::enumerate(op.getIteratorTypesArray()))
+      if (it == vector::IteratorType::reduction && bounds[i] != 1)
+        return failure();
+    // Each operand's non-unit dims, in order, must be the accumulator's.
+    auto nonUnitDims = [&](AffineMap map) {
+      SmallVector<unsigned> dims;
+      for (AffineExpr e : map.getResults())
+        if (bounds[cast<AffineDimExpr>(e).getPosition()] != 1)
+          dims.push_back(cast<AffineDimExpr>(e).getPosition());
+      return dims;
+    };
+    auto maps = op.getIndexingMapsArray();
+    SmallVector<unsigned> accDims = nonUnitDims(maps[2]);
+    if (nonUnitDims(maps[0]) != accDims || nonUnitDims(maps[1]) != accDims)
+      return failure();
+    Location loc = op.getLoc();
+    Value lhs = rewriter.create<vector::ShapeCastOp>(loc, accType, op.getLhs());
+    Value rhs = rewriter.create<vector::ShapeCastOp>(loc, accType, op.getRhs());
+    rewriter.replaceOpWithNewOp<vector::FMAOp>(op, lhs, rhs, op.getAcc());
+    return success();
+  }
+};
+
 struct KernelLowerVectorsPass
     : kiln::kernel::impl::KernelLowerVectorsPassBase<KernelLowerVectorsPass> {
   void runOnOperation() override {
@@ -49,6 +86,7 @@ struct KernelLowerVectorsPass
         return signalPassFailure();
     }
     RewritePatternSet patterns(ctx);
+    patterns.add<ContractToFMA>(ctx, /*benefit=*/2);
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorTransformsOptions().setVectorTransformsOptions(
                       vector::VectorContractLowering::OuterProduct));
