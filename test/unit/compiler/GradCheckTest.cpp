@@ -189,6 +189,28 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   for (size_t i = 0; i < pred.size(); ++i)
     EXPECT_NEAR(trainPred[i], pred[i], 1e-12) << "train_step's prediction " << i;
 
+  // forward_1 (its own lowering: dot products along W's rows) gives each
+  // sample's row of forward's prediction.
+  ASSERT_TRUE(api->forward_1);
+  int64_t width = numel(c.out) / kBatch;
+  for (int64_t b = 0; b < kBatch; ++b) {
+    std::vector<double> row(width);
+    std::vector<double> saved = x;
+    std::copy(saved.begin() + b * kIn, saved.begin() + (b + 1) * kIn, x.begin());
+    std::vector<float *> table;
+    for (auto &p : params)
+      table.push_back(reinterpret_cast<float *>(p.data()));
+    kiln_bindings bindings{table.data(), nullptr, nullptr, workspace.data(), nullptr};
+    const void *inputs[] = {x.data()};
+    void *outputs[] = {row.data()};
+    kiln_call args{inputs, nullptr, outputs, 0, 0, 0};
+    api->forward_1(&bindings, &args);
+    x = saved;
+    for (int64_t i = 0; i < width; ++i)
+      EXPECT_NEAR(row[i], pred[b * width + i], 1e-12 * (1 + std::fabs(pred[b * width + i])))
+          << "forward_1 of sample " << b << ", output " << i;
+  }
+
   const double h = 1e-6;
   for (size_t p = 0; p < params.size(); ++p)
     for (size_t i = 0; i < params[p].size(); ++i) {
@@ -259,7 +281,19 @@ INSTANTIATE_TEST_SUITE_P(
                                 tensorType({23, kOut}) + ", " + tensorType({23}) +
                                 ") -> " + tensorType({kBatch, 23}),
                             "%y", {kBatch, 23}),
-                 {kBatch, 23}}),
+                 {kBatch, 23}},
+            // 150 hidden features: the second layer's batch-1 dot products
+            // take 2 x 64 lanes plus a tail of 22.
+            Case{"wide_dense", {{150, kIn}, {150}, {kOut, 150}, {kOut}},
+                 "  %h = nn.dense %x, %p0, %p1 : (" + tensorType({kBatch, kIn}) +
+                     ", " + tensorType({150, kIn}) + ", " + tensorType({150}) +
+                     ") -> " + tensorType({kBatch, 150}) +
+                     "\n  %r = nn.tanh %h : " + tensorType({kBatch, 150}) +
+                     "\n  %y = nn.dense %r, %p2, %p3 : (" + tensorType({kBatch, 150}) +
+                     ", " + tensorType({kOut, 150}) + ", " + tensorType({kOut}) +
+                     ") -> " + tensorType({kBatch, kOut}) + "\n  return %y : " +
+                     tensorType({kBatch, kOut}),
+                 {kBatch, kOut}}),
         ::testing::Values(128, 256, 512)),
     [](const ::testing::TestParamInfo<std::tuple<Case, int64_t>> &info) {
       return std::get<0>(info.param).name + "_" +
