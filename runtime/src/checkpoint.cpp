@@ -1,4 +1,4 @@
-//===- checkpoint.cpp - Model weights and optimizer state in safetensors --===//
+//===- checkpoint.cpp - Model state in safetensors files ------------------===//
 #include "kiln/checkpoint.h"
 
 #include "kiln/safetensors.h"
@@ -10,12 +10,28 @@
 namespace kiln {
 namespace {
 
-std::string stateName(const std::string &param, const std::string &slot) {
-  return "optimizer." + param + "." + slot;
-}
-
 bool isStateName(const std::string &name) {
   return name.rfind("optimizer.", 0) == 0;
+}
+
+/// A tensor of the model: its checkpoint name, shape and storage.
+struct Slot {
+  std::string name;
+  Shape shape;
+  std::vector<float> *data;
+};
+
+/// Params then buffers, in manifest order.
+std::vector<Slot> namedTensors(Model &model) {
+  const Manifest &manifest = model.getManifest();
+  std::vector<Slot> slots;
+  for (size_t i = 0; i < manifest.params.size(); ++i)
+    slots.push_back({manifest.params[i].name, manifest.params[i].shape,
+                     &model.getParam(i)});
+  for (size_t i = 0; i < manifest.buffers.size(); ++i)
+    slots.push_back({manifest.buffers[i].name, manifest.buffers[i].shape,
+                     &model.getBuffer(i)});
+  return slots;
 }
 
 /// The tensor `name` with exactly `shape`, or null when absent.
@@ -30,95 +46,182 @@ const Tensor *findTensor(const SafetensorsFile &file, const std::string &path,
   return &it->second;
 }
 
-int64_t parseStep(const SafetensorsFile &file, const std::string &path) {
-  const std::string &text = file.metadata.at("step");
-  int64_t step = -1;
+template <typename T>
+T parseMeta(const SafetensorsFile &file, const std::string &path,
+            const char *key, T min) {
+  auto it = file.metadata.find(key);
+  if (it == file.metadata.end())
+    fail("{}: __metadata__ has no '{}'", path, key);
+  const std::string &text = it->second;
+  T value{};
   auto [end, ec] =
-      std::from_chars(text.data(), text.data() + text.size(), step);
-  if (ec != std::errc() || end != text.data() + text.size() || step < 0)
-    fail("{}: metadata step '{}' is not a non-negative integer", path, text);
-  return step;
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min)
+    fail("{}: metadata {} '{}' is not an integer of at least {}", path, key,
+         text, min);
+  return value;
 }
 
-} // namespace
+/// What a strict load will copy, decided before anything is copied.
+struct StrictPlan {
+  std::vector<std::pair<std::vector<float> *, const Tensor *>> copies;
+  std::vector<const Tensor *> state; // per manifest.state; null = absent
+  bool restored = false;             // all state and the step are there
+};
 
-void saveCheckpoint(const Model &model, const std::string &path) {
+StrictPlan planStrictLoad(Model &model, const SafetensorsFile &file,
+                          const std::string &path) {
   const Manifest &manifest = model.getManifest();
-  std::vector<TensorRef> tensors;
-  for (size_t i = 0; i < manifest.params.size(); ++i)
-    tensors.push_back({manifest.params[i].name, manifest.params[i].shape,
-                       model.getParam(i).data()});
-  for (size_t i = 0; i < manifest.params.size(); ++i)
-    for (size_t slot = 0; slot < manifest.stateSlots.size(); ++slot)
-      tensors.push_back(
-          {stateName(manifest.params[i].name, manifest.stateSlots[slot]),
-           manifest.params[i].shape, model.getState(i, slot).data()});
-  writeSafetensors(path, tensors,
-                   {{"format", "kiln"},
-                    {"model", manifest.name},
-                    {"step", std::to_string(model.getStep())}});
-}
-
-bool loadCheckpoint(Model &model, const std::string &path) {
-  const Manifest &manifest = model.getManifest();
-  SafetensorsFile file = readSafetensors(path);
-
-  // Validate everything before touching the model, so a failed load leaves
-  // it as it was.
-  std::vector<const Tensor *> weights;
-  for (const ParamSpec &param : manifest.params) {
-    const Tensor *tensor = findTensor(file, path, param.name, param.shape);
+  StrictPlan plan;
+  std::vector<Slot> slots = namedTensors(model);
+  for (const Slot &slot : slots) {
+    const Tensor *tensor = findTensor(file, path, slot.name, slot.shape);
     if (!tensor)
-      fail("{}: missing tensor '{}' (shape {}) of model '{}'", path, param.name,
-           formatShape(param.shape), manifest.name);
-    weights.push_back(tensor);
+      fail("{}: missing tensor '{}' (shape {}) of model '{}'", path, slot.name,
+           formatShape(slot.shape), manifest.name);
+    plan.copies.emplace_back(slot.data, tensor);
   }
   for (const auto &[name, tensor] : file.tensors) {
-    bool known = false;
-    for (const ParamSpec &param : manifest.params)
-      known |= param.name == name;
+    bool known =
+        std::any_of(slots.begin(), slots.end(),
+                    [&name = name](const Slot &s) { return s.name == name; });
     // State of another optimizer is not this model's concern; weights
     // without a parameter are a model mismatch.
     if (!known && !isStateName(name))
-      fail("{}: unexpected tensor '{}' (model '{}' has no such parameter)",
+      fail("{}: unexpected tensor '{}' (model '{}' has no such parameter or "
+           "buffer)",
            path, name, manifest.name);
   }
-
-  std::vector<const Tensor *> states;
   std::string firstMissing;
-  for (const ParamSpec &param : manifest.params)
-    for (const std::string &slot : manifest.stateSlots) {
-      std::string name = stateName(param.name, slot);
-      states.push_back(findTensor(file, path, name, param.shape));
-      if (!states.back() && firstMissing.empty())
-        firstMissing = name;
-    }
-  size_t numFound =
-      states.size() - std::count(states.begin(), states.end(), nullptr);
+  for (const StateSpec &state : manifest.state) {
+    std::string name = state.checkpointName();
+    plan.state.push_back(findTensor(file, path, name, state.shape));
+    if (!plan.state.back() && firstMissing.empty())
+      firstMissing = name;
+  }
+  size_t numFound = plan.state.size() -
+                    std::count(plan.state.begin(), plan.state.end(), nullptr);
   if (numFound > 0 && !firstMissing.empty())
     fail("{}: has optimizer state for some parameters but not '{}'", path,
          firstMissing);
   bool hasStep = file.metadata.count("step") != 0;
   if (numFound > 0 && !hasStep)
     fail("{}: has optimizer state but no 'step' in __metadata__", path);
-  bool restored = firstMissing.empty() && hasStep;
-  int64_t step = restored ? parseStep(file, path) : 0;
+  plan.restored = firstMissing.empty() && hasStep;
+  return plan;
+}
 
-  // Copy into the existing buffers: generated code holds their addresses.
-  for (size_t i = 0; i < weights.size(); ++i)
-    std::copy(weights[i]->data.begin(), weights[i]->data.end(),
-              model.getParam(i).begin());
-  for (size_t i = 0; i < manifest.params.size(); ++i)
-    for (size_t slot = 0; slot < manifest.stateSlots.size(); ++slot) {
-      std::vector<float> &buffer = model.getState(i, slot);
-      const Tensor *tensor = states[i * manifest.stateSlots.size() + slot];
-      if (tensor)
-        std::copy(tensor->data.begin(), tensor->data.end(), buffer.begin());
-      else
-        std::fill(buffer.begin(), buffer.end(), 0.0f);
-    }
+/// Copies into the existing buffers: generated code holds their addresses.
+void apply(Model &model, const StrictPlan &plan, int64_t step) {
+  for (const auto &[target, tensor] : plan.copies)
+    std::copy(tensor->data.begin(), tensor->data.end(), target->begin());
+  for (size_t j = 0; j < plan.state.size(); ++j) {
+    std::vector<float> &target = model.getState(j);
+    if (plan.state[j])
+      std::copy(plan.state[j]->data.begin(), plan.state[j]->data.end(),
+                target.begin());
+    else
+      std::fill(target.begin(), target.end(), 0.0f);
+  }
   model.setStep(step);
-  return restored;
+}
+
+} // namespace
+
+void saveCheckpoint(const Model &model, const std::string &path,
+                    const std::optional<TrainPosition> &position) {
+  const Manifest &manifest = model.getManifest();
+  std::vector<TensorRef> tensors;
+  for (size_t i = 0; i < manifest.params.size(); ++i)
+    tensors.push_back({manifest.params[i].name, manifest.params[i].shape,
+                       model.getParam(i).data()});
+  for (size_t i = 0; i < manifest.buffers.size(); ++i)
+    tensors.push_back({manifest.buffers[i].name, manifest.buffers[i].shape,
+                       model.getBuffer(i).data()});
+  for (size_t j = 0; j < manifest.state.size(); ++j)
+    tensors.push_back({manifest.state[j].checkpointName(),
+                       manifest.state[j].shape, model.getState(j).data()});
+  std::map<std::string, std::string> metadata = {
+      {"format", "kiln"},
+      {"model", manifest.name},
+      {"step", std::to_string(model.getStep())}};
+  if (position) {
+    metadata["epoch"] = std::to_string(position->epoch);
+    metadata["batch"] = std::to_string(position->batch);
+    metadata["data_seed"] = std::to_string(position->dataSeed);
+    metadata["epoch_samples"] = std::to_string(position->epochSamples);
+  }
+  writeSafetensors(path, tensors, metadata);
+}
+
+bool loadCheckpoint(Model &model, const std::string &path) {
+  SafetensorsFile file = readSafetensors(path);
+  StrictPlan plan = planStrictLoad(model, file, path);
+  int64_t step = plan.restored ? parseMeta<int64_t>(file, path, "step", 0) : 0;
+  apply(model, plan, step);
+  return plan.restored;
+}
+
+TrainPosition resumeCheckpoint(Model &model, const std::string &path) {
+  SafetensorsFile file = readSafetensors(path);
+  StrictPlan plan = planStrictLoad(model, file, path);
+  if (!plan.restored)
+    fail("{}: has no optimizer state or step; --resume needs a checkpoint "
+         "written by `train --save` (use --load or --init-from for weights)",
+         path);
+  for (const char *key : {"epoch", "batch", "data_seed"})
+    if (!file.metadata.count(key))
+      fail("{}: __metadata__ has no '{}'; --resume needs a checkpoint "
+           "written by `train --save` (use --load to start from its weights)",
+           path, key);
+  TrainPosition position;
+  position.epoch = parseMeta<int64_t>(file, path, "epoch", 1);
+  position.batch = parseMeta<int64_t>(file, path, "batch", 0);
+  position.dataSeed = parseMeta<uint64_t>(file, path, "data_seed", 0);
+  if (file.metadata.count("epoch_samples"))
+    position.epochSamples = parseMeta<int64_t>(file, path, "epoch_samples", 0);
+  apply(model, plan, parseMeta<int64_t>(file, path, "step", 0));
+  return position;
+}
+
+TransferReport loadForTransfer(Model &model, const std::string &path) {
+  const Manifest &manifest = model.getManifest();
+  SafetensorsFile file = readSafetensors(path);
+  TransferReport report;
+  std::vector<std::pair<std::vector<float> *, const Tensor *>> copies;
+  std::vector<Slot> slots = namedTensors(model);
+  for (const Slot &slot : slots) {
+    auto it = file.tensors.find(slot.name);
+    if (it == file.tensors.end()) {
+      report.fresh.push_back(slot.name);
+      continue;
+    }
+    if (it->second.shape != slot.shape)
+      fail("{}: tensor '{}' has shape {} but model '{}' has '{}' with shape "
+           "{}; --init-from only loads tensors whose name and shape both "
+           "match (rename the layer to initialize it fresh)",
+           path, slot.name, formatShape(it->second.shape), manifest.name,
+           slot.name, formatShape(slot.shape));
+    copies.emplace_back(slot.data, &it->second);
+    report.loaded.push_back(slot.name);
+  }
+  for (const auto &[name, tensor] : file.tensors) {
+    bool known =
+        std::any_of(slots.begin(), slots.end(),
+                    [&name = name](const Slot &s) { return s.name == name; });
+    if (!known && !isStateName(name))
+      report.ignored.push_back(name);
+  }
+  if (report.loaded.empty())
+    fail("{}: no tensor matches a parameter or buffer of model '{}' by name; "
+         "is it a checkpoint of another model?",
+         path, manifest.name);
+  for (const auto &[target, tensor] : copies)
+    std::copy(tensor->data.begin(), tensor->data.end(), target->begin());
+  for (size_t j = 0; j < model.getNumState(); ++j)
+    std::fill(model.getState(j).begin(), model.getState(j).end(), 0.0f);
+  model.setStep(0);
+  return report;
 }
 
 } // namespace kiln

@@ -16,6 +16,7 @@ struct Command {
   const char *synopsis;
   const char *summary;
   std::vector<OptionSpec> options;
+  const char *notes; // printed after the options; may be empty
   int (*run)(const kiln_model_api &, const Options &);
 };
 
@@ -29,17 +30,34 @@ const std::vector<Command> &commands() {
        "--data DIR [options]",
        "Train the model, print per-epoch and test metrics.",
        {{"data", "DIR", dataHelp},
-        {"epochs", "N", "number of epochs (default: from the model)"},
+        {"epochs", "N", "the run's number of epochs (default: from the model)"},
         {"batch-size", "N", "must equal the compiled batch size"},
         {"lr", "X", "learning rate (default: from the model)"},
-        {"seed", "N", "seed of initialization and shuffling"},
-        {"steps", "N", "stop after N optimizer steps"},
+        {"seed", "N", "seed of initialization, shuffling and dropout"},
+        {"steps", "N",
+         "stop after N optimizer steps, counted from the start of the run"},
         {"no-shuffle", nullptr, "keep the file order"},
         {"validation-split", "F",
          "hold out this fraction from the end of the training set"},
-        {"load", "FILE", "start from these weights (and optimizer state)"},
-        {"save", "FILE", "write a safetensors checkpoint after training"},
+        {"load", "FILE",
+         "start from this checkpoint: every param and buffer (and optimizer "
+         "state when present)"},
+        {"init-from", "FILE",
+         "load the params and buffers whose name and shape match, initialize "
+         "the rest; optimizer state and step start fresh"},
+        {"resume", "FILE",
+         "continue the run this checkpoint was written by, exactly where it "
+         "stopped (repeat the run's other options)"},
+        {"save", "FILE",
+         "write a resumable safetensors checkpoint after training"},
+        {"checkpoint-every", "N",
+         "also write --save FILE every N steps during training"},
         {"metrics-json", "FILE", "write history and test metrics as JSON"}},
+       "Validation and test metrics run eval_step (eval mode: no dropout, "
+       "running\nstatistics). --steps and --epochs count from the start of "
+       "the run: an\ninterrupted run resumed with the same options plus "
+       "--resume FILE ends\nwith the weights of an uninterrupted one. "
+       "--resume cannot be combined with\n--load or --init-from.\n",
        runTrain},
       {"eval",
        "--load FILE --data DIR [options]",
@@ -47,6 +65,7 @@ const std::vector<Command> &commands() {
        {{"load", "FILE", "safetensors checkpoint"},
         {"data", "DIR", dataHelp},
         {"metrics-json", "FILE", "write the test metrics as JSON"}},
+       "Metrics come from eval_step (eval mode).\n",
        runEval},
       {"predict",
        "--load FILE --input X.npy",
@@ -55,20 +74,27 @@ const std::vector<Command> &commands() {
         {"input", "X.npy",
          "float32 or uint8 (scaled by 1/255) array [n, input...] or one "
          "sample"}},
+       "Full batches run forward at the compiled batch, the remaining "
+       "samples forward\nat batch 1 (so one sample never pays for a "
+       "batch).\n",
        runPredict},
       {"info",
        "",
-       "Describe the model: layers, parameters, loss, optimizer, batch.",
+       "Describe the model: inputs, outputs, entry points, layers, loss.",
        {},
+       "",
        runInfo},
   };
   return table;
 }
 
 std::string commandUsage(const std::string &program, const Command &command) {
-  return fmt::format("usage: {} {} {}\n\n{}\n\n{}", program, command.name,
-                     command.synopsis, command.summary,
-                     formatOptionHelp(command.options));
+  std::string text = fmt::format(
+      "usage: {} {} {}\n\n{}\n\n{}", program, command.name, command.synopsis,
+      command.summary, formatOptionHelp(command.options));
+  if (*command.notes)
+    text += fmt::format("\n{}", command.notes);
+  return text;
 }
 
 std::string topUsage(const std::string &program) {

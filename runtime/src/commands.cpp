@@ -64,6 +64,21 @@ void loadWeights(Model &model, const std::string &path) {
                       : "weights only; optimizer state starts at zero");
 }
 
+void printNames(const char *label, const std::vector<std::string> &names) {
+  if (!names.empty())
+    fmt::print("  {}: {}\n", label, fmt::join(names, ", "));
+}
+
+void initFrom(Model &model, const std::string &path) {
+  TransferReport report = loadForTransfer(model, path);
+  fmt::print("initialized from {}: {} tensor{} loaded, {} fresh\n", path,
+             report.loaded.size(), report.loaded.size() == 1 ? "" : "s",
+             report.fresh.size());
+  printNames("loaded", report.loaded);
+  printNames("initialized fresh", report.fresh);
+  printNames("not in this model (ignored)", report.ignored);
+}
+
 void printTestLine(const Metrics &metrics, const Dataset &data) {
   fmt::print("test: {} ({} samples)\n", formatMetrics(metrics, ""),
              data.numSamples);
@@ -77,7 +92,7 @@ TrainOptions readTrainOptions(const Options &options,
   settings.epochs = options.has("epochs") ? options.getInt("epochs", 1)
                                           : manifest.training.epochs;
   settings.lr = float(options.has("lr") ? options.getDouble("lr")
-                                        : manifest.optimizer.lr);
+                                        : manifest.optimizer->lr);
   if (!(settings.lr > 0))
     throw UsageError("--lr must be positive");
   settings.seed = options.has("seed") ? options.getUnsigned("seed")
@@ -86,15 +101,60 @@ TrainOptions readTrainOptions(const Options &options,
   settings.shuffle = manifest.training.shuffle && !options.has("no-shuffle");
   settings.trainAccuracy =
       manifest.isClassification() && manifest.hasMetric("accuracy");
+  if (options.has("checkpoint-every")) {
+    settings.checkpointEvery = options.getInt("checkpoint-every", 1);
+    settings.checkpointPath = options.require("save");
+  }
   return settings;
+}
+
+/// Flags that contradict each other, before anything is loaded.
+void checkTrainFlags(const Options &options) {
+  for (const char *other : {"load", "init-from"})
+    if (options.has("resume") && options.has(other))
+      throw UsageError(fmt::format(
+          "--resume cannot be combined with --{}: it restores the model, the "
+          "optimizer and the position in the data from its checkpoint",
+          other));
+  if (options.has("load") && options.has("init-from"))
+    throw UsageError("--load and --init-from exclude each other (--load "
+                     "restores a checkpoint of this model, --init-from "
+                     "loads the tensors that match)");
+  if (options.has("checkpoint-every") && !options.has("save"))
+    throw UsageError("--checkpoint-every needs --save FILE (where to write "
+                     "the checkpoints)");
+}
+
+/// Restores a run from `path`: everything, and where its data order stood.
+void resume(Model &model, const std::string &path, const Options &options,
+            const Dataset &train, TrainOptions &settings) {
+  TrainPosition position = resumeCheckpoint(model, path);
+  if (options.has("seed") && settings.seed != position.dataSeed)
+    throw UsageError(fmt::format(
+        "--seed {} differs from the data_seed {} of {}; the resumed run "
+        "must keep its data order, so leave --seed out",
+        settings.seed, position.dataSeed, path));
+  if (position.epochSamples > 0 && position.epochSamples != train.numSamples)
+    fail("{}: was written by a run with {} training samples per epoch, but "
+         "this one has {}; resume with the same --data and "
+         "--validation-split",
+         path, position.epochSamples, train.numSamples);
+  settings.seed = position.dataSeed;
+  settings.startEpoch = position.epoch;
+  settings.startBatch = position.batch;
+  fmt::print("resumed {} (step {}: epoch {}, {} batch{} done)\n", path,
+             model.getStep(), position.epoch, position.batch,
+             position.batch == 1 ? "" : "es");
 }
 
 } // namespace
 
 int runTrain(const kiln_model_api &api, const Options &options) {
   const std::string &dataPath = options.require("data");
+  checkTrainFlags(options);
   Model model(api);
   const Manifest &manifest = model.getManifest();
+  model.requireEntry(EntryPoint::TrainStep);
   TrainOptions settings = readTrainOptions(options, manifest);
   double split = options.has("validation-split")
                      ? options.getDouble("validation-split")
@@ -121,10 +181,16 @@ int runTrain(const kiln_model_api &api, const Options &options) {
     settings.epochs =
         (settings.maxSteps + batchesPerEpoch - 1) / batchesPerEpoch;
 
-  if (options.has("load"))
+  if (options.has("resume")) {
+    resume(model, options.require("resume"), options, data.train, settings);
+  } else if (options.has("load")) {
     loadWeights(model, options.require("load"));
-  else
+  } else {
     model.init(settings.seed);
+    if (options.has("init-from"))
+      initFrom(model, options.require("init-from"));
+  }
+  model.setSeed(settings.seed); // train_step's randomness (dropout)
   fmt::print("training {}: {} samples{}, batch {}, {} epoch{}, lr {}\n",
              manifest.name, data.train.numSamples,
              validation ? fmt::format(" ({} more held out for validation)",
@@ -138,8 +204,10 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   TrainResult result =
       train(model, data.train, validation ? &*validation : nullptr, settings,
             &progress);
+  if (result.steps == 0 && options.has("resume"))
+    fmt::print("nothing left to train: the run was complete\n");
   if (options.has("save")) {
-    saveCheckpoint(model, options.require("save"));
+    saveCheckpoint(model, options.require("save"), result.end);
     fmt::print("saved {} (step {})\n", options.require("save"),
                model.getStep());
   }
@@ -167,6 +235,7 @@ int runEval(const kiln_model_api &api, const Options &options) {
   const std::string &checkpoint = options.require("load");
   const std::string &dataPath = options.require("data");
   Model model(api);
+  model.requireEntry(EntryPoint::EvalStep);
   if (options.has("metrics-json"))
     checkWritableLocation(options.require("metrics-json"));
   loadWeights(model, checkpoint);
@@ -183,6 +252,7 @@ int runPredict(const kiln_model_api &api, const Options &options) {
   const std::string &inputPath = options.require("input");
   Model model(api);
   const Manifest &manifest = model.getManifest();
+  checkLoaderInput(manifest);
   NpyArray input = readNpy(inputPath);
   // [n, ...] whose sample has inputSize() values, or one sample of any
   // shape with that many values (so [n, 28, 28] feeds an input of [784]).
@@ -197,8 +267,8 @@ int runPredict(const kiln_model_api &api, const Options &options) {
     fail("{}: array shape {} does not fit model '{}': expected [n, {}] or "
          "{}",
          inputPath, formatShape(input.shape), manifest.name,
-         fmt::join(manifest.inputShape, ", "),
-         formatShape(manifest.inputShape));
+         fmt::join(manifest.inputShape(), ", "),
+         formatShape(manifest.inputShape()));
   loadCheckpoint(model, checkpoint);
 
   const int64_t width = manifest.outputSize();
@@ -219,17 +289,33 @@ int runInfo(const kiln_model_api &api, const Options &) {
   Model model(api);
   const Manifest &manifest = model.getManifest();
   fmt::print("model: {}\n", manifest.name);
-  fmt::print("input shape: {}, output shape: {}\n",
-             formatShape(manifest.inputShape),
-             formatShape(manifest.outputShape));
+  auto describe = [](const TensorSpec &tensor) {
+    return fmt::format("{} {} {}", tensor.name, dtypeName(tensor.dtype),
+                       formatShape(tensor.shape));
+  };
+  for (const TensorSpec &input : manifest.inputs)
+    fmt::print("input: {}\n", describe(input));
+  for (const TensorSpec &target : manifest.targets)
+    fmt::print("target: {}\n", describe(target));
+  for (const TensorSpec &output : manifest.outputs)
+    fmt::print("output: {} ({})\n", describe(output),
+               output.kind == OutputKind::Probabilities ? "probabilities"
+                                                        : "values");
   fmt::print("compiled batch size: {}\n", manifest.batchSize);
+  std::vector<std::string> entries;
+  for (const EntryPointSpec &entry : manifest.entryPoints)
+    entries.push_back(fmt::format("{} (batch {}, workspace {} bytes)",
+                                  entryName(entry.entry), entry.batch,
+                                  entry.workspaceBytes));
+  fmt::print("entry points: {}\n", fmt::join(entries, ", "));
 
   std::vector<std::vector<std::string>> rows = {
       {"layer", "type", "output shape", "activation", "params"}};
   for (const LayerSpec &layer : manifest.layers)
     rows.push_back({layer.name, layer.type, formatShape(layer.outputShape),
                     layer.activation.empty() ? "-" : layer.activation,
-                    std::to_string(layer.numParams)});
+                    std::to_string(layer.numParams) +
+                        (layer.trainable ? "" : " (frozen)")});
   std::vector<size_t> widths(rows[0].size(), 0);
   for (const auto &row : rows)
     for (size_t c = 0; c < row.size(); ++c)
@@ -240,17 +326,34 @@ int runInfo(const kiln_model_api &api, const Options &) {
       line += fmt::format(" {:<{}}", row[c], widths[c]);
     fmt::print("{} {:>{}}\n", line, row.back(), widths.back());
   }
-  fmt::print("total parameters: {}\n", manifest.numParamElements());
+  int64_t total = manifest.numParamElements();
+  int64_t frozen = total - manifest.numTrainableElements();
+  fmt::print("total parameters: {}{}\n", total,
+             frozen && !manifest.inferenceOnly()
+                 ? fmt::format(" ({} frozen)", frozen)
+                 : "");
+  if (!manifest.buffers.empty()) {
+    std::vector<std::string> buffers;
+    for (const BufferSpec &buffer : manifest.buffers)
+      buffers.push_back(buffer.name + " " + formatShape(buffer.shape));
+    fmt::print("buffers: {}\n", fmt::join(buffers, ", "));
+  }
 
+  if (manifest.inferenceOnly()) {
+    fmt::print("inference only: no loss, optimizer or train_step\n");
+    return 0;
+  }
   if (manifest.isClassification())
-    fmt::print("loss: {} ({} classes)\n", lossName(manifest.loss),
+    fmt::print("loss: {} ({} classes)\n", lossName(*manifest.loss),
                manifest.numClasses);
   else
-    fmt::print("loss: {}\n", lossName(manifest.loss));
-  std::string settings = fmt::format("lr {}", manifest.optimizer.lr);
-  for (const auto &[name, value] : manifest.optimizer.settings)
+    fmt::print("loss: {}\n", lossName(*manifest.loss));
+  const OptimizerSpec &optimizer = *manifest.optimizer;
+  std::string settings = fmt::format("lr {}", optimizer.lr);
+  for (const auto &[name, value] : optimizer.settings)
     settings += fmt::format(", {} {}", name, value);
-  fmt::print("optimizer: {} ({})\n", manifest.optimizer.type, settings);
+  fmt::print("optimizer: {} ({}), {} state tensors\n", optimizer.type, settings,
+             manifest.state.size());
   const TrainingDefaults &training = manifest.training;
   fmt::print("training defaults: {} epochs, metrics [{}], validation split "
              "{}, {}, seed {}\n",

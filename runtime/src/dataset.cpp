@@ -53,6 +53,7 @@ std::optional<Dataset> loadDirSplit(const std::string &dir,
 } // namespace
 
 DataSplits loadData(const std::string &path, const Manifest &manifest) {
+  checkLoaderInput(manifest); // before reading a large file for nothing
   DataSplits splits;
   if (!isDirectory(path)) {
     if (!exists(path))
@@ -74,6 +75,7 @@ DataSplits loadData(const std::string &path, const Manifest &manifest) {
 }
 
 Dataset loadTestData(const std::string &path, const Manifest &manifest) {
+  checkLoaderInput(manifest);
   std::optional<Dataset> test;
   if (!isDirectory(path)) {
     if (!exists(path))
@@ -90,20 +92,32 @@ Dataset loadTestData(const std::string &path, const Manifest &manifest) {
   return std::move(*test);
 }
 
+void checkLoaderInput(const Manifest &manifest) {
+  const TensorSpec &input = manifest.inputs[0];
+  if (manifest.inputs.size() != 1 || input.dtype != DType::F32)
+    fail("model '{}' takes {} input '{}'{}; the runtime's data loaders "
+         "produce one f32 input, so feed this model through the kiln::Model "
+         "API",
+         manifest.name, dtypeName(input.dtype), input.name,
+         manifest.inputs.size() > 1 ? " (and more inputs)" : "");
+}
+
 void checkDataset(const Dataset &data, const Manifest &manifest) {
+  checkLoaderInput(manifest);
   if (data.sampleSize != manifest.inputSize())
     fail("{}: samples have {} values but model '{}' expects input shape {} "
          "({} values)",
          data.source, data.sampleSize, manifest.name,
-         formatShape(manifest.inputShape), manifest.inputSize());
+         formatShape(manifest.inputShape()), manifest.inputSize());
   if (manifest.isClassification() != data.hasLabels())
-    fail("{}: holds {} but model '{}' is trained with loss {}", data.source,
+    fail("{}: holds {} but model '{}' predicts {}", data.source,
          data.hasLabels() ? "class labels" : "regression targets",
-         manifest.name, lossName(manifest.loss));
+         manifest.name,
+         manifest.isClassification() ? "class probabilities" : "values");
   if (!data.hasLabels() && data.targetSize != manifest.outputSize())
     fail("{}: targets have {} values but model '{}' has output shape {}",
          data.source, data.targetSize, manifest.name,
-         formatShape(manifest.outputShape));
+         formatShape(manifest.outputShape()));
   for (size_t i = 0; i < data.labels.size(); ++i)
     if (data.labels[i] < 0 || data.labels[i] >= manifest.numClasses)
       fail("{}: label {} at index {} is out of range [0, {})", data.source,

@@ -24,9 +24,68 @@ std::string formatShape(const Shape &shape) {
   return fmt::format("[{}]", fmt::join(shape, ", "));
 }
 
+const char *dtypeName(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+    return "f32";
+  case DType::F64:
+    return "f64";
+  case DType::I32:
+    return "i32";
+  case DType::I64:
+    return "i64";
+  }
+  return "?";
+}
+
+int64_t dtypeBytes(DType dtype) {
+  return dtype == DType::F32 || dtype == DType::I32 ? 4 : 8;
+}
+
 const char *lossName(LossKind loss) {
   return loss == LossKind::SoftmaxCrossEntropy ? "softmax_cross_entropy"
                                                : "mse";
+}
+
+const char *entryName(EntryPoint entry) {
+  switch (entry) {
+  case EntryPoint::TrainStep:
+    return "train_step";
+  case EntryPoint::EvalStep:
+    return "eval_step";
+  case EntryPoint::EvalStep1:
+    return "eval_step_1";
+  case EntryPoint::Forward:
+    return "forward";
+  case EntryPoint::Forward1:
+    return "forward_1";
+  }
+  return "?";
+}
+
+std::string StateSpec::checkpointName() const {
+  return "optimizer." + param + "." + slot;
+}
+
+const EntryPointSpec *Manifest::findEntry(EntryPoint entry) const {
+  for (const EntryPointSpec &spec : entryPoints)
+    if (spec.entry == entry)
+      return &spec;
+  return nullptr;
+}
+
+int64_t Manifest::batchOf(EntryPoint entry) const {
+  const EntryPointSpec *spec = findEntry(entry);
+  if (!spec)
+    fail("model '{}' has no {} entry point", name, entryName(entry));
+  return spec->batch;
+}
+
+int64_t Manifest::workspaceBytes() const {
+  int64_t bytes = 0;
+  for (const EntryPointSpec &spec : entryPoints)
+    bytes = std::max(bytes, spec.workspaceBytes);
+  return bytes;
 }
 
 int64_t Manifest::numParamElements() const {
@@ -36,9 +95,39 @@ int64_t Manifest::numParamElements() const {
   return total;
 }
 
+int64_t Manifest::numTrainableElements() const {
+  int64_t total = 0;
+  for (const ParamSpec &param : params)
+    if (param.trainable)
+      total += shapeSize(param.shape);
+  return total;
+}
+
+int64_t Manifest::findState(std::string_view param,
+                            std::string_view slot) const {
+  for (size_t j = 0; j < state.size(); ++j)
+    if (state[j].param == param && state[j].slot == slot)
+      return int64_t(j);
+  return -1;
+}
+
 bool Manifest::hasMetric(std::string_view metric) const {
   return std::find(training.metrics.begin(), training.metrics.end(), metric) !=
          training.metrics.end();
+}
+
+int64_t Manifest::findParam(std::string_view wanted) const {
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i].name == wanted)
+      return int64_t(i);
+  return -1;
+}
+
+int64_t Manifest::findBuffer(std::string_view wanted) const {
+  for (size_t i = 0; i < buffers.size(); ++i)
+    if (buffers[i].name == wanted)
+      return int64_t(i);
+  return -1;
 }
 
 namespace {
@@ -140,6 +229,7 @@ public:
   }
 
   const Json &getJson() const { return object; }
+  const std::string &getWhere() const { return where; }
 
 private:
   static int64_t toInt(const Json &value, const std::string &path,
@@ -177,10 +267,30 @@ InitKind parseInit(const ObjectReader &reader) {
        reader.path("init"), name);
 }
 
+DType parseDType(const ObjectReader &reader) {
+  std::string name = reader.getString("dtype");
+  for (DType dtype : {DType::F32, DType::F64, DType::I32, DType::I64})
+    if (name == dtypeName(dtype))
+      return dtype;
+  fail("manifest: '{}' is '{}'; expected f32, f64, i32 or i64",
+       reader.path("dtype"), name);
+}
+
+/// kiln_bindings holds float pointers, so all model state is f32.
+void requireF32(const ObjectReader &reader) {
+  DType dtype = parseDType(reader);
+  if (dtype != DType::F32)
+    fail("manifest: '{}' is '{}'; parameters, buffers and optimizer state "
+         "must be f32",
+         reader.path("dtype"), dtypeName(dtype));
+}
+
 ParamSpec parseParam(const ObjectReader &reader) {
   ParamSpec param;
   param.name = reader.getString("name");
   param.shape = reader.getShape("shape");
+  requireF32(reader);
+  param.trainable = reader.getBool("trainable");
   param.init = parseInit(reader);
   if (reader.has("fan_in"))
     param.fanIn = reader.getInt("fan_in", 1);
@@ -194,6 +304,87 @@ ParamSpec parseParam(const ObjectReader &reader) {
   return param;
 }
 
+BufferSpec parseBuffer(const ObjectReader &reader) {
+  BufferSpec buffer;
+  buffer.name = reader.getString("name");
+  buffer.shape = reader.getShape("shape");
+  requireF32(reader);
+  buffer.init = parseInit(reader);
+  if (buffer.init != InitKind::Zeros && buffer.init != InitKind::Ones)
+    fail("manifest: '{}' is '{}'; a buffer starts as zeros or ones",
+         reader.path("init"), reader.getString("init"));
+  return buffer;
+}
+
+StateSpec parseState(const ObjectReader &reader, const Manifest &manifest) {
+  StateSpec state;
+  state.param = reader.getString("param");
+  state.slot = reader.getString("slot");
+  if (state.slot.empty())
+    fail("manifest: '{}' is empty", reader.path("slot"));
+  state.shape = reader.getShape("shape");
+  requireF32(reader);
+  int64_t index = manifest.findParam(state.param);
+  if (index < 0)
+    fail("manifest: '{}' is '{}', which is not in 'params'",
+         reader.path("param"), state.param);
+  const ParamSpec &param = manifest.params[index];
+  if (!param.trainable)
+    fail("manifest: '{}' is optimizer state of '{}', which is not trainable",
+         reader.getWhere(), param.name);
+  if (state.shape != param.shape)
+    fail("manifest: '{}' is {} but param '{}' has shape {}",
+         reader.path("shape"), formatShape(state.shape), param.name,
+         formatShape(param.shape));
+  state.paramIndex = size_t(index);
+  return state;
+}
+
+TensorSpec parseTensor(const ObjectReader &reader, bool isOutput) {
+  TensorSpec tensor;
+  tensor.name = reader.getString("name");
+  tensor.shape = reader.getShape("shape");
+  tensor.dtype = parseDType(reader);
+  if (isOutput) {
+    std::string kind = reader.getString("kind");
+    if (kind == "probabilities")
+      tensor.kind = OutputKind::Probabilities;
+    else if (kind != "values")
+      fail("manifest: '{}' is '{}'; expected probabilities or values",
+           reader.path("kind"), kind);
+  }
+  return tensor;
+}
+
+EntryPointSpec parseEntryPoint(const ObjectReader &reader) {
+  EntryPointSpec spec;
+  std::string name = reader.getString("name");
+  bool known = false;
+  for (int i = 0; i < numEntries; ++i)
+    if (name == entryName(EntryPoint(i))) {
+      spec.entry = EntryPoint(i);
+      known = true;
+    }
+  if (!known)
+    fail("manifest: '{}' is '{}'; expected train_step, eval_step, "
+         "eval_step_1, forward or forward_1",
+         reader.path("name"), name);
+  std::string mode = reader.getString("mode");
+  spec.trainMode = mode == "train";
+  const char *expected = spec.entry == EntryPoint::TrainStep ? "train" : "eval";
+  if (mode != expected)
+    fail("manifest: '{}' of {} is '{}'; expected '{}'", reader.path("mode"),
+         name, mode, expected);
+  spec.batch = reader.getInt("batch", 1);
+  bool single =
+      spec.entry == EntryPoint::EvalStep1 || spec.entry == EntryPoint::Forward1;
+  if (single && spec.batch != 1)
+    fail("manifest: '{}' of {} is {}; expected 1", reader.path("batch"), name,
+         spec.batch);
+  spec.workspaceBytes = reader.getInt("workspace_bytes", 0);
+  return spec;
+}
+
 LayerSpec parseLayer(const ObjectReader &reader) {
   LayerSpec layer;
   layer.name = reader.getString("name");
@@ -202,6 +393,8 @@ LayerSpec parseLayer(const ObjectReader &reader) {
   if (reader.has("activation") && !reader.get("activation").is_null())
     layer.activation = reader.getString("activation");
   layer.numParams = reader.getInt("params", 0);
+  if (reader.has("trainable"))
+    layer.trainable = reader.getBool("trainable");
   return layer;
 }
 
@@ -216,7 +409,8 @@ OptimizerSpec parseOptimizer(const ObjectReader &reader) {
     if (key == "type" || key == "lr")
       continue;
     if (value.is_boolean())
-      optimizer.settings.emplace_back(key, value.get<bool>() ? "true" : "false");
+      optimizer.settings.emplace_back(key,
+                                      value.get<bool>() ? "true" : "false");
     else
       optimizer.settings.emplace_back(
           key, fmt::format("{}", reader.getNumber(key.c_str())));
@@ -245,7 +439,19 @@ TrainingDefaults parseTraining(const ObjectReader &reader, int64_t batchSize) {
   return training;
 }
 
-/// Names index buffers and checkpoint tensors, so they must be unique.
+/// Parses every element of the array `key` with `parse(reader)`.
+template <typename T, typename Parse>
+std::vector<T> parseArray(const ObjectReader &reader, const char *key,
+                          Parse parse) {
+  const Json &array = reader.getArray(key);
+  std::vector<T> result;
+  for (size_t i = 0; i < array.size(); ++i)
+    result.push_back(
+        parse(ObjectReader(array[i], fmt::format("{}[{}]", key, i))));
+  return result;
+}
+
+/// Names index tables and checkpoint tensors, so they must be unique.
 void checkUnique(const std::vector<std::string> &names, const char *what) {
   std::set<std::string> seen;
   for (const std::string &name : names) {
@@ -254,6 +460,121 @@ void checkUnique(const std::vector<std::string> &names, const char *what) {
     if (!seen.insert(name).second)
       fail("manifest: duplicate name '{}' in '{}'", name, what);
   }
+}
+
+template <typename T>
+std::vector<std::string> namesOf(const std::vector<T> &items) {
+  std::vector<std::string> names;
+  for (const T &item : items)
+    names.push_back(item.name);
+  return names;
+}
+
+/// Params and buffers share the checkpoint's namespace; `optimizer.` is
+/// reserved for optimizer state.
+void checkStateNames(const Manifest &manifest) {
+  std::vector<std::string> names = namesOf(manifest.params);
+  std::vector<std::string> buffers = namesOf(manifest.buffers);
+  names.insert(names.end(), buffers.begin(), buffers.end());
+  checkUnique(names, "params and buffers");
+  for (const std::string &name : names)
+    if (name.rfind("optimizer.", 0) == 0)
+      fail("manifest: name '{}' starts with 'optimizer.', which checkpoints "
+           "reserve for optimizer state",
+           name);
+}
+
+/// One entry per (trainable param, slot), param-major in params order.
+void checkStateOrder(const Manifest &manifest) {
+  std::set<std::string> seen;
+  for (size_t j = 0; j < manifest.state.size(); ++j) {
+    const StateSpec &state = manifest.state[j];
+    if (!seen.insert(state.checkpointName()).second)
+      fail("manifest: 'state[{}]' repeats slot '{}' of '{}'", j, state.slot,
+           state.param);
+    if (j > 0 && state.paramIndex < manifest.state[j - 1].paramIndex)
+      fail("manifest: 'state[{}]' (of '{}') comes after state of '{}'; "
+           "state must be param-major in params order",
+           j, state.param, manifest.state[j - 1].param);
+  }
+}
+
+/// The entry points form one of the two shapes the runtime knows.
+void checkEntryPoints(const Manifest &manifest) {
+  std::set<EntryPoint> seen;
+  for (size_t i = 0; i < manifest.entryPoints.size(); ++i)
+    if (!seen.insert(manifest.entryPoints[i].entry).second)
+      fail("manifest: 'entry_points[{}]': {} is listed twice", i,
+           entryName(manifest.entryPoints[i].entry));
+  for (EntryPoint entry : {EntryPoint::Forward, EntryPoint::Forward1})
+    if (!seen.count(entry))
+      fail("manifest: 'entry_points' has no {}; every model needs forward "
+           "and forward_1",
+           entryName(entry));
+  bool training = seen.count(EntryPoint::TrainStep) != 0;
+  for (EntryPoint entry : {EntryPoint::EvalStep, EntryPoint::EvalStep1}) {
+    if (training && !seen.count(entry))
+      fail("manifest: 'entry_points' has train_step but no {}; a trainable "
+           "model needs train_step, eval_step, eval_step_1, forward and "
+           "forward_1",
+           entryName(entry));
+    if (!training && seen.count(entry))
+      fail("manifest: 'entry_points' has {} but no train_step; an "
+           "inference-only model has only forward and forward_1",
+           entryName(entry));
+  }
+}
+
+/// targets[0], loss and outputs[0].kind agree: class indices with softmax
+/// cross-entropy and probabilities, or f32 targets with mse and values.
+void checkTrainingRoles(const ObjectReader &reader, Manifest &manifest) {
+  if (manifest.targets.empty())
+    fail("manifest: 'targets' is empty; a model with train_step needs one");
+  const TensorSpec &target = manifest.targets[0];
+  const TensorSpec &output = manifest.outputs[0];
+  bool classes = target.dtype == DType::I32 && target.shape.empty();
+  if (!classes && (target.dtype != DType::F32 || target.shape != output.shape))
+    fail("manifest: 'targets[0]' is {} {}; expected i32 [] (class indices) "
+         "or f32 with the shape of outputs[0] {}",
+         dtypeName(target.dtype), formatShape(target.shape),
+         formatShape(output.shape));
+  LossKind expected =
+      classes ? LossKind::SoftmaxCrossEntropy : LossKind::MeanSquaredError;
+  if (*manifest.loss != expected)
+    fail("manifest: 'loss' is '{}' but targets[0] is {} {}; expected '{}'",
+         lossName(*manifest.loss), dtypeName(target.dtype),
+         formatShape(target.shape), lossName(expected));
+  OutputKind kind = classes ? OutputKind::Probabilities : OutputKind::Values;
+  if (output.kind != kind)
+    fail("manifest: 'outputs[0].kind' is '{}' but loss '{}' predicts '{}'",
+         output.kind == OutputKind::Probabilities ? "probabilities" : "values",
+         lossName(*manifest.loss),
+         kind == OutputKind::Probabilities ? "probabilities" : "values");
+  if (classes)
+    reader.get("num_classes"); // required; its value is checked by the caller
+}
+
+/// Sections a model without train_step must not have.
+void checkInferenceOnly(const ObjectReader &reader, const Manifest &manifest) {
+  for (const char *key : {"loss", "optimizer"})
+    if (reader.has(key))
+      fail("manifest: '{}' is given but 'entry_points' has no train_step", key);
+  if (!manifest.targets.empty())
+    fail("manifest: 'targets' is not empty but 'entry_points' has no "
+         "train_step");
+  if (!manifest.state.empty())
+    fail("manifest: 'state' is not empty but 'entry_points' has no "
+         "train_step");
+}
+
+LossKind parseLoss(const ObjectReader &reader) {
+  std::string loss = reader.getString("loss");
+  if (loss == "softmax_cross_entropy")
+    return LossKind::SoftmaxCrossEntropy;
+  if (loss == "mse")
+    return LossKind::MeanSquaredError;
+  fail("manifest: unknown loss '{}' (expected softmax_cross_entropy or mse)",
+       loss);
 }
 
 } // namespace
@@ -273,55 +594,68 @@ Manifest parseManifest(std::string_view text) {
          "model and the runtime from the same Kiln version",
          manifest.abiVersion, KILN_ABI_VERSION);
   manifest.name = reader.getString("name");
+
+  manifest.params = parseArray<ParamSpec>(reader, "params", parseParam);
+  if (reader.has("buffers"))
+    manifest.buffers = parseArray<BufferSpec>(reader, "buffers", parseBuffer);
+  checkStateNames(manifest);
+  if (reader.has("state"))
+    manifest.state =
+        parseArray<StateSpec>(reader, "state", [&](const ObjectReader &r) {
+          return parseState(r, manifest);
+        });
+  checkStateOrder(manifest);
+
+  auto parseIo = [](bool isOutput) {
+    return
+        [isOutput](const ObjectReader &r) { return parseTensor(r, isOutput); };
+  };
+  manifest.inputs = parseArray<TensorSpec>(reader, "inputs", parseIo(false));
+  if (reader.has("targets"))
+    manifest.targets =
+        parseArray<TensorSpec>(reader, "targets", parseIo(false));
+  manifest.outputs = parseArray<TensorSpec>(reader, "outputs", parseIo(true));
+  for (const char *key : {"inputs", "outputs"})
+    if (reader.getArray(key).empty())
+      fail("manifest: '{}' is empty", key);
+  checkUnique(namesOf(manifest.inputs), "inputs");
+  checkUnique(namesOf(manifest.targets), "targets");
+  checkUnique(namesOf(manifest.outputs), "outputs");
+
+  manifest.entryPoints =
+      parseArray<EntryPointSpec>(reader, "entry_points", parseEntryPoint);
+  checkEntryPoints(manifest);
+  bool training = manifest.findEntry(EntryPoint::TrainStep) != nullptr;
+  EntryPoint main = training ? EntryPoint::TrainStep : EntryPoint::Forward;
   manifest.batchSize = reader.getInt("batch_size", 1);
-  manifest.inputShape = reader.getShape("input_shape");
-  manifest.outputShape = reader.getShape("output_shape");
+  if (manifest.batchSize != manifest.batchOf(main))
+    fail("manifest: 'batch_size' ({}) differs from the batch of {} ({})",
+         manifest.batchSize, entryName(main), manifest.batchOf(main));
 
-  std::string loss = reader.getString("loss");
-  if (loss == "softmax_cross_entropy")
-    manifest.loss = LossKind::SoftmaxCrossEntropy;
-  else if (loss == "mse")
-    manifest.loss = LossKind::MeanSquaredError;
-  else
-    fail("manifest: unknown loss '{}' (expected softmax_cross_entropy or "
-         "mse)",
-         loss);
-  // The runtime scores forward's output itself, so it must know what it is.
-  const char *expectedOutput =
-      manifest.isClassification() ? "probabilities" : "values";
-  if (reader.has("output") && reader.getString("output") != expectedOutput)
-    fail("manifest: output '{}' does not fit loss '{}' (expected '{}')",
-         reader.getString("output"), loss, expectedOutput);
+  if (training) {
+    manifest.loss = parseLoss(reader);
+    checkTrainingRoles(reader, manifest);
+    if (manifest.params.empty())
+      fail("manifest: 'params' is empty; a model with train_step needs "
+           "parameters");
+    manifest.optimizer = parseOptimizer(reader.getObject("optimizer"));
+  } else {
+    checkInferenceOnly(reader, manifest);
+  }
   if (manifest.isClassification()) {
-    manifest.numClasses = reader.getInt("num_classes", 1);
-    if (manifest.numClasses != manifest.outputSize())
+    manifest.numClasses = manifest.outputSize();
+    if (reader.has("num_classes") &&
+        reader.getInt("num_classes", 1) != manifest.numClasses)
       fail("manifest: num_classes ({}) differs from the size of "
-           "output_shape {}",
-           manifest.numClasses, formatShape(manifest.outputShape));
+           "outputs[0].shape {}",
+           reader.getInt("num_classes", 1),
+           formatShape(manifest.outputShape()));
   }
 
-  manifest.optimizer = parseOptimizer(reader.getObject("optimizer"));
-  manifest.stateSlots = reader.getStrings("state_slots");
-  checkUnique(manifest.stateSlots, "state_slots");
-
-  const Json &params = reader.getArray("params");
-  if (params.empty())
-    fail("manifest: 'params' is empty");
-  std::vector<std::string> names;
-  for (size_t i = 0; i < params.size(); ++i) {
-    manifest.params.push_back(
-        parseParam(ObjectReader(params[i], fmt::format("params[{}]", i))));
-    names.push_back(manifest.params.back().name);
-  }
-  checkUnique(names, "params");
-
-  const Json &layers = reader.getArray("layers");
-  for (size_t i = 0; i < layers.size(); ++i)
-    manifest.layers.push_back(
-        parseLayer(ObjectReader(layers[i], fmt::format("layers[{}]", i))));
-
-  manifest.training =
-      parseTraining(reader.getObject("training"), manifest.batchSize);
+  manifest.layers = parseArray<LayerSpec>(reader, "layers", parseLayer);
+  if (training || reader.has("training"))
+    manifest.training =
+        parseTraining(reader.getObject("training"), manifest.batchSize);
   return manifest;
 }
 

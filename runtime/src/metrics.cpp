@@ -61,16 +61,34 @@ Metrics regressionMetrics(const float *predictions, const float *targets,
   return metrics;
 }
 
-Metrics evaluate(const Model &model, const Dataset &data) {
-  checkDataset(data, model.getManifest()); // forward trusts the sizes
-  int64_t width = model.getManifest().outputSize();
+Metrics evaluate(Model &model, const Dataset &data) {
+  const Manifest &manifest = model.getManifest();
+  model.requireEntry(EntryPoint::EvalStep);
+  checkDataset(data, manifest); // eval_step trusts the sizes
+  const int64_t width = manifest.outputSize(), batch = model.evalBatchSize();
   std::vector<float> outputs(data.numSamples * width);
-  model.predict(data.inputs.data(), data.numSamples, outputs.data());
-  if (data.hasLabels())
-    return classificationMetrics(outputs.data(), data.labels.data(),
-                                 data.numSamples, width);
-  return regressionMetrics(outputs.data(), data.targets.data(), data.numSamples,
-                           width);
+  // One sample's input and target, as eval_step reads them.
+  auto input = [&](int64_t i) { return &data.inputs[i * data.sampleSize]; };
+  auto target = [&](int64_t i) -> const void * {
+    return data.hasLabels() ? static_cast<const void *>(&data.labels[i])
+                            : &data.targets[i * data.targetSize];
+  };
+  double lossSum = 0; // eval_step returns batch means; weight by samples
+  int64_t done = 0;
+  for (; done + batch <= data.numSamples; done += batch)
+    lossSum += double(batch) * model.evalBatch(input(done), target(done),
+                                               &outputs[done * width]);
+  for (; done < data.numSamples; ++done)
+    lossSum +=
+        model.evalSample(input(done), target(done), &outputs[done * width]);
+  Metrics metrics =
+      data.hasLabels()
+          ? classificationMetrics(outputs.data(), data.labels.data(),
+                                  data.numSamples, width)
+          : regressionMetrics(outputs.data(), data.targets.data(),
+                              data.numSamples, width);
+  metrics.loss = data.numSamples ? lossSum / double(data.numSamples) : 0;
+  return metrics;
 }
 
 std::string formatMetrics(const Metrics &metrics, const std::string &prefix) {

@@ -1,4 +1,4 @@
-//===- model.cpp - Parameter buffers and calls into generated code --------===//
+//===- model.cpp - Model state and calls into generated code --------------===//
 #include "kiln/model.h"
 
 #include "kiln/init.h"
@@ -8,66 +8,182 @@
 #include <cstring>
 
 namespace kiln {
+namespace {
 
-Model::Model(const kiln_model_api &api) : api(api) {
-  if (!api.manifest || !api.train_step || !api.forward)
-    fail("model: the generated code is missing an entry point");
+/// The api's function for `entry` (kiln_model_api field order).
+kiln_entry_fn entryFunction(const kiln_model_api &api, EntryPoint entry) {
+  switch (entry) {
+  case EntryPoint::TrainStep:
+    return api.train_step;
+  case EntryPoint::EvalStep:
+    return api.eval_step;
+  case EntryPoint::EvalStep1:
+    return api.eval_step_1;
+  case EntryPoint::Forward:
+    return api.forward;
+  case EntryPoint::Forward1:
+    return api.forward_1;
+  }
+  return nullptr;
+}
+
+/// The runtime feeds one input and one target and reads one output.
+void checkSupported(const Manifest &manifest) {
+  size_t numTargets = manifest.inferenceOnly() ? 0 : 1;
+  if (manifest.inputs.size() != 1 || manifest.outputs.size() != 1 ||
+      manifest.targets.size() != numTargets)
+    fail("model '{}' has {} inputs, {} targets and {} outputs; this runtime "
+         "supports 1 input, {} target{} and 1 output",
+         manifest.name, manifest.inputs.size(), manifest.targets.size(),
+         manifest.outputs.size(), numTargets, numTargets == 1 ? "" : "s");
+  if (manifest.outputs[0].dtype != DType::F32)
+    fail("model '{}': outputs[0] is {}; the runtime reads f32 predictions",
+         manifest.name, dtypeName(manifest.outputs[0].dtype));
+}
+
+std::vector<std::vector<float>> zeros(const std::vector<Shape> &shapes) {
+  std::vector<std::vector<float>> tensors;
+  for (const Shape &shape : shapes)
+    tensors.emplace_back(size_t(shapeSize(shape)), 0.0f);
+  return tensors;
+}
+
+template <typename T> std::vector<Shape> shapesOf(const std::vector<T> &specs) {
+  std::vector<Shape> shapes;
+  for (const T &spec : specs)
+    shapes.push_back(spec.shape);
+  return shapes;
+}
+
+std::vector<float *> pointersTo(std::vector<std::vector<float>> &tensors) {
+  std::vector<float *> pointers;
+  for (std::vector<float> &tensor : tensors)
+    pointers.push_back(tensor.data());
+  return pointers;
+}
+
+} // namespace
+
+Model::Model(const kiln_model_api &api) {
+  if (!api.manifest)
+    fail("model: the generated code has no manifest function");
   const char *json = api.manifest();
   if (!json)
     fail("model: manifest() returned null");
   manifest = parseManifest(json);
-  for (const ParamSpec &param : manifest.params) {
-    size_t size = shapeSize(param.shape);
-    params.emplace_back(size, 0.0f);
-    for (size_t slot = 0; slot < manifest.stateSlots.size(); ++slot)
-      state.emplace_back(size, 0.0f);
+  checkSupported(manifest);
+  for (int i = 0; i < numEntries; ++i) {
+    EntryPoint entry = EntryPoint(i);
+    entries[i] = entryFunction(api, entry);
+    bool listed = manifest.findEntry(entry) != nullptr;
+    if (listed && !entries[i])
+      fail("model '{}': the manifest lists {} but kiln_model_api.{} is NULL",
+           manifest.name, entryName(entry), entryName(entry));
+    if (!listed && entries[i])
+      fail("model '{}': kiln_model_api.{} is set but the manifest does not "
+           "list {}",
+           manifest.name, entryName(entry), entryName(entry));
   }
-  for (std::vector<float> &buffer : params)
-    paramPtrs.push_back(buffer.data());
-  for (std::vector<float> &buffer : state)
-    statePtrs.push_back(buffer.data());
+
+  params = zeros(shapesOf(manifest.params));
+  buffers = zeros(shapesOf(manifest.buffers));
+  state = zeros(shapesOf(manifest.state));
+  paramPtrs = pointersTo(params);
+  bufferPtrs = pointersTo(buffers);
+  statePtrs = pointersTo(state);
+  // aligned_alloc wants a multiple of the alignment; never null, so
+  // generated code may rely on a valid pointer even for 0 bytes.
+  size_t bytes = (size_t(manifest.workspaceBytes()) + 63) / 64 * 64;
+  workspace.reset(std::aligned_alloc(64, std::max<size_t>(bytes, 64)));
+  if (!workspace)
+    throw std::bad_alloc();
+  std::memset(workspace.get(), 0, bytes); // reproducible even if read early
+  context = std::make_unique<kiln_context>();
+  bindings = {paramPtrs.data(), bufferPtrs.data(), statePtrs.data(),
+              workspace.get(), nullptr};
+
+  int64_t maxBatch = 1;
+  for (const EntryPointSpec &spec : manifest.entryPoints)
+    maxBatch = std::max(maxBatch, spec.batch);
+  scratchOut.resize(
+      size_t(checkedMul(maxBatch, manifest.outputSize(), "model outputs")));
 }
 
-void Model::init(uint64_t seed) {
+void Model::init(uint64_t value) {
   for (size_t i = 0; i < params.size(); ++i)
-    initializeParam(manifest.params[i], seed, params[i].data());
-  for (std::vector<float> &buffer : state)
-    std::fill(buffer.begin(), buffer.end(), 0.0f);
+    initializeParam(manifest.params[i], value, params[i].data());
+  for (size_t i = 0; i < buffers.size(); ++i)
+    std::fill(buffers[i].begin(), buffers[i].end(),
+              manifest.buffers[i].init == InitKind::Ones ? 1.0f : 0.0f);
+  for (std::vector<float> &tensor : state)
+    std::fill(tensor.begin(), tensor.end(), 0.0f);
   step = 0;
+  seed = value;
 }
 
-float Model::trainBatch(const float *x, const void *y, float lr, float *out) {
-  if (!out) {
-    scratchOut.resize(manifest.batchSize * manifest.outputSize());
-    out = scratchOut.data();
-  }
-  ++step;
-  return api.train_step(paramPtrs.data(), statePtrs.data(), x, y, lr, step,
-                        out);
+std::vector<float> *Model::findTensor(std::string_view name) {
+  if (int64_t i = manifest.findParam(name); i >= 0)
+    return &params[i];
+  if (int64_t i = manifest.findBuffer(name); i >= 0)
+    return &buffers[i];
+  return nullptr;
 }
 
-void Model::forwardBatch(const float *x, float *out) const {
-  api.forward(paramPtrs.data(), x, out);
-}
-
-void Model::predict(const float *x, int64_t numSamples, float *out) const {
-  const int64_t batch = manifest.batchSize;
-  const int64_t inSize = manifest.inputSize();
-  const int64_t outSize = manifest.outputSize();
-  int64_t done = 0;
-  for (; done + batch <= numSamples; done += batch)
-    forwardBatch(x + done * inSize, out + done * outSize);
-  int64_t rest = numSamples - done;
-  if (rest == 0)
+void Model::requireEntry(EntryPoint entry) const {
+  if (entries[int(entry)])
     return;
-  // Zero padding keeps the padded rows finite; their outputs are dropped.
-  std::vector<float> paddedIn(batch * inSize, 0.0f);
-  std::vector<float> paddedOut(batch * outSize);
-  std::memcpy(paddedIn.data(), x + done * inSize,
-              rest * inSize * sizeof(float));
-  forwardBatch(paddedIn.data(), paddedOut.data());
-  std::memcpy(out + done * outSize, paddedOut.data(),
-              rest * outSize * sizeof(float));
+  fail("model '{}' was compiled for inference only (no {}); recompile "
+       "without --inference to {} it",
+       manifest.name, entryName(entry),
+       entry == EntryPoint::TrainStep ? "train" : "evaluate");
+}
+
+float Model::call(EntryPoint entry, const void *x, const void *y, float *out,
+                  float lr) {
+  // Tables of one on the stack: a call allocates nothing.
+  const void *inputs[1] = {x};
+  const void *targets[1] = {y};
+  void *outputs[1] = {out ? out : scratchOut.data()};
+  kiln_call args = {inputs, targets, outputs, lr, step, seed};
+  return entries[int(entry)](&bindings, &args);
+}
+
+float Model::trainBatch(const void *x, const void *y, float lr, float *out) {
+  requireEntry(EntryPoint::TrainStep);
+  ++step;
+  return call(EntryPoint::TrainStep, x, y, out, lr);
+}
+
+float Model::evalBatch(const void *x, const void *y, float *out) {
+  requireEntry(EntryPoint::EvalStep);
+  return call(EntryPoint::EvalStep, x, y, out, 0);
+}
+
+float Model::evalSample(const void *x, const void *y, float *out) {
+  requireEntry(EntryPoint::EvalStep1);
+  return call(EntryPoint::EvalStep1, x, y, out, 0);
+}
+
+void Model::forwardBatch(const void *x, float *out) {
+  call(EntryPoint::Forward, x, nullptr, out, 0);
+}
+
+void Model::forwardSample(const void *x, float *out) {
+  call(EntryPoint::Forward1, x, nullptr, out, 0);
+}
+
+void Model::predict(const void *x, int64_t numSamples, float *out) {
+  const auto *bytes = static_cast<const uint8_t *>(x);
+  const int64_t inBytes =
+      manifest.inputSize() * dtypeBytes(manifest.inputs[0].dtype);
+  const int64_t outSize = manifest.outputSize();
+  const int64_t batch = forwardBatchSize();
+  int64_t done = 0;
+  if (numSamples > 1)
+    for (; done + batch <= numSamples; done += batch)
+      forwardBatch(bytes + done * inBytes, out + done * outSize);
+  for (; done < numSamples; ++done)
+    forwardSample(bytes + done * inBytes, out + done * outSize);
 }
 
 } // namespace kiln

@@ -1,6 +1,7 @@
 //===- trainer.cpp - The epoch loop around the generated train_step -------===//
 #include "kiln/trainer.h"
 
+#include "kiln/checkpoint.h"
 #include "kiln/rng.h"
 #include "support.h"
 
@@ -79,27 +80,48 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   if (!observer)
     observer = &silent;
   const Manifest &manifest = model.getManifest();
+  model.requireEntry(EntryPoint::TrainStep);
   // Generated code trusts every size; a mismatched Dataset would make it
   // read out of bounds.
   checkDataset(data, manifest);
   if (validation)
     checkDataset(*validation, manifest);
   const bool trackAccuracy = options.trainAccuracy && data.hasLabels();
-  const int64_t batchSize = manifest.batchSize;
+  const int64_t batchSize = model.trainBatchSize();
   const int64_t numBatches = data.numSamples / batchSize;
   if (numBatches == 0)
     fail("{}: {} training samples are fewer than the compiled batch size {}",
          data.source, data.numSamples, batchSize);
+  if (options.startEpoch < 1 || options.startBatch < 0 ||
+      options.startBatch >= numBatches)
+    fail("cannot start at batch {} of epoch {}: an epoch of {} samples has "
+         "{} batches",
+         options.startBatch, options.startEpoch, data.numSamples, numBatches);
 
   BatchAssembler batch(data, batchSize);
   std::vector<int64_t> order(data.numSamples);
   std::vector<float> probs(trackAccuracy ? batchSize * manifest.outputSize()
                                          : 0);
+  // Steps of the run so far, resumed parts included: every epoch before
+  // the current one ran all its batches.
+  int64_t runSteps = (options.startEpoch - 1) * numBatches + options.startBatch;
+  auto limitReached = [&] {
+    return options.maxSteps > 0 && runSteps >= options.maxSteps;
+  };
+  auto checkpointDue = [&] {
+    return options.checkpointEvery > 0 &&
+           runSteps % options.checkpointEvery == 0;
+  };
   TrainResult result;
+  result.end = {options.startEpoch, options.startBatch, options.seed,
+                data.numSamples};
   double trainSeconds = 0;
   int64_t trainSamples = 0;
-  for (int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
-    observer->epochBegin(epoch, options.epochs, numBatches * batchSize);
+  for (int64_t epoch = options.startEpoch;
+       epoch <= options.epochs && !limitReached(); ++epoch) {
+    const int64_t first = epoch == options.startEpoch ? options.startBatch : 0;
+    observer->epochBegin(epoch, options.epochs,
+                         (numBatches - first) * batchSize);
     std::iota(order.begin(), order.end(), 0);
     if (options.shuffle)
       shuffleIndices(order, deriveSeed(options.seed, "shuffle", epoch));
@@ -108,9 +130,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     double lossSum = 0;
     int64_t correct = 0;
     auto start = std::chrono::steady_clock::now();
-    for (int64_t b = 0; b < numBatches; ++b) {
-      if (options.maxSteps > 0 && result.steps == options.maxSteps)
-        break;
+    int64_t b = first;
+    for (; b < numBatches && !limitReached(); ++b) {
       batch.gather(&order[b * batchSize]);
       lossSum += model.trainBatch(batch.getX(), batch.getY(), options.lr,
                                   trackAccuracy ? probs.data() : nullptr);
@@ -118,11 +139,19 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
         for (int64_t row = 0; row < batchSize; ++row)
           correct += argmax(&probs[row * manifest.outputSize()],
                             manifest.outputSize()) == batch.getLabels()[row];
+      ++runSteps;
       ++record.steps;
       ++result.steps;
       record.samples += batchSize;
+      result.end.epoch = epoch;
+      result.end.batch = b + 1;
+      // At an epoch's end the checkpoint waits for its validation (below).
+      if (checkpointDue() && b + 1 < numBatches)
+        saveCheckpoint(model, options.checkpointPath, result.end);
       observer->batchEnd(record.samples, lossSum / double(record.steps));
     }
+    if (b == numBatches)
+      result.end = {epoch + 1, 0, options.seed, data.numSamples};
     record.seconds = secondsSince(start);
     record.samplesPerSecond = rate(record.samples, record.seconds);
     record.trainLoss = lossSum / double(record.steps);
@@ -134,8 +163,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     trainSamples += record.samples;
     result.history.push_back(record);
     observer->epochEnd(record, options.epochs);
-    if (options.maxSteps > 0 && result.steps == options.maxSteps)
-      break;
+    if (checkpointDue() && b == numBatches)
+      saveCheckpoint(model, options.checkpointPath, result.end);
   }
   result.samplesPerSecond = rate(trainSamples, trainSeconds);
   return result;

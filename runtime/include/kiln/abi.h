@@ -1,12 +1,15 @@
 //===- abi.h - The boundary between Kiln-generated code and the runtime ---===//
 //
-// Generated code exports three plain C functions per model, prefixed with the
-// model's symbol name (`kiln_model` for executables, the output name for
-// `--emit=obj`). No MLIR types cross this boundary.
+// ABI version 2. Generated code exports `const kiln_model_api *<sym>_abi(void)`
+// (`<sym>` is `kiln_model` in executables, the output name for `--emit=obj`),
+// plus `<sym>_manifest` and one `<sym>_<entry>` function per entry point.
+// No MLIR types cross this boundary; everything is plain C.
 //
-// Tensors are dense, row-major, float32. Parameters use PyTorch's layouts
-// (a dense layer's weight is [out, in]). Every function works on a fixed
-// batch of `batch_size` samples (see the manifest); the runtime pads.
+// Tensors are dense and row-major. Parameters use PyTorch's layouts (a dense
+// layer's weight is [out, in]). Tables are indexed in manifest order
+// (docs/abi.md): `params[i]` is manifest.params[i], `state[j]` is
+// manifest.state[j], `inputs[k]` is manifest.inputs[k], and so on. Each entry
+// point works on the batch the manifest gives it (`entry_points[].batch`).
 //
 #ifndef KILN_ABI_H
 #define KILN_ABI_H
@@ -17,34 +20,61 @@
 extern "C" {
 #endif
 
-#define KILN_ABI_VERSION 1
+#define KILN_ABI_VERSION 2
 
-/// JSON text describing the model: parameters (name, shape, initializer),
-/// input/output shapes, loss, optimizer and its state slots, training
-/// defaults and layers. Schema: docs/abi.md.
+/// Runtime services generated code may call. Every callback may be NULL.
+typedef struct kiln_context {
+  void *self; /* passed back to every callback */
+  /// Runs body(arg, begin, end) over a partition of [0, n), possibly in
+  /// parallel; returns when all of it is done. NULL: generated code runs
+  /// the range itself, serially.
+  void (*parallel_for)(void *self, int64_t n,
+                       void (*body)(void *arg, int64_t begin, int64_t end),
+                       void *arg);
+  /// Sums `count` floats in place across processes (data-parallel
+  /// training). NULL: one process.
+  void (*allreduce)(void *self, float *data, int64_t count);
+} kiln_context;
+
+/// What the model owns and keeps between calls, grouped by role.
+typedef struct kiln_bindings {
+  float *const *params;   /* manifest.params, trainable or not */
+  float *const *buffers;  /* manifest.buffers (e.g. running statistics) */
+  float *const *state;    /* manifest.state: optimizer slots */
+  void *workspace;        /* >= max entry_points[].workspace_bytes, 64-byte aligned */
+  const kiln_context *context; /* may be NULL */
+} kiln_bindings;
+
+/// One call's data and scalars.
+typedef struct kiln_call {
+  const void *const *inputs;  /* manifest.inputs, [batch, shape...] each */
+  const void *const *targets; /* manifest.targets (train_step, eval_step) */
+  void *const *outputs;       /* manifest.outputs, [batch, shape...] each */
+  float lr;                   /* train_step */
+  int64_t step;               /* train_step: optimizer steps, from 1 */
+  uint64_t seed;              /* train_step: randomness (dropout) */
+} kiln_call;
+
+/// An entry point. train_step updates params, buffers and state in place and
+/// writes the batch's predictions (before the update) to outputs; eval_step
+/// writes predictions in eval mode and changes nothing; forward writes
+/// predictions only. Returns the batch's mean loss (0 for forward).
+/// Generated code allocates nothing: every temporary lives in `workspace`.
+typedef float (*kiln_entry_fn)(const kiln_bindings *bindings,
+                               const kiln_call *call);
+
+/// JSON text describing the model (schema: docs/abi.md).
 typedef const char *(*kiln_manifest_fn)(void);
 
-/// One optimizer step on one batch, in place. `params[i]` points at parameter
-/// i; `state[i * num_slots + s]` at slot s of parameter i (same shape).
-/// `x` is [batch, input...]. `y` is int32 class indices [batch] for
-/// classification losses, float32 targets [batch, output...] otherwise.
-/// `step` counts optimizer steps from 1 (Adam's bias correction).
-/// Writes the batch's predictions before the update to `out` (as forward
-/// would; training metrics come free) and returns the loss of the batch
-/// (mean over samples, before the update).
-typedef float (*kiln_train_step_fn)(float *const *params, float *const *state,
-                                    const float *x, const void *y, float lr,
-                                    int64_t step, float *out);
-
-/// Inference on one batch: writes [batch, output...] to `out`
-/// (class probabilities when the loss is softmax cross-entropy).
-typedef void (*kiln_forward_fn)(float *const *params, const float *x,
-                                float *out);
-
+/// The model's entry points; those the manifest does not list are NULL
+/// (an inference-only model has only forward and forward_1).
 typedef struct kiln_model_api {
   kiln_manifest_fn manifest;
-  kiln_train_step_fn train_step;
-  kiln_forward_fn forward;
+  kiln_entry_fn train_step;  /* training mode, compiled batch */
+  kiln_entry_fn eval_step;   /* eval mode, compiled batch */
+  kiln_entry_fn eval_step_1; /* eval mode, batch 1 */
+  kiln_entry_fn forward;     /* eval mode, compiled batch */
+  kiln_entry_fn forward_1;   /* eval mode, batch 1 */
 } kiln_model_api;
 
 #ifdef __cplusplus

@@ -48,6 +48,10 @@ Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath);
 /// A numeric CSV: optional header row, inputs then the target column(s).
 Dataset loadCsv(const std::string &path, const Manifest &manifest);
 
+/// Throws unless the model takes one f32 input, the only kind the loaders
+/// (IDX, CSV, NPY) produce.
+void checkLoaderInput(const Manifest &manifest);
+
 /// Throws unless `data` fits the manifest: sample size, target size and
 /// every label in [0, num_classes).
 void checkDataset(const Dataset &data, const Manifest &manifest);

@@ -1,13 +1,14 @@
 //===- manifest.h - The model description emitted by the compiler ---------===//
 //
-// Generated code describes itself with a JSON manifest (schema: docs/abi.md).
-// parseManifest validates it completely, so the rest of the runtime can trust
-// every shape, name and initializer it reads from a Manifest.
+// Generated code describes itself with a JSON manifest (ABI v2, schema:
+// docs/abi.md). parseManifest validates it completely, so the rest of the
+// runtime can trust every shape, name, role and entry point it reads.
 //
 #ifndef KILN_MANIFEST_H
 #define KILN_MANIFEST_H
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,11 +23,23 @@ int64_t shapeSize(const Shape &shape);
 /// "[512, 784]".
 std::string formatShape(const Shape &shape);
 
+enum class DType { F32, F64, I32, I64 };
 enum class LossKind { SoftmaxCrossEntropy, MeanSquaredError };
 enum class InitKind { Zeros, Ones, GlorotUniform, HeUniform, UniformFanIn };
+/// What outputs[0] holds: class probabilities (softmax applied) or values.
+enum class OutputKind { Probabilities, Values };
 
-/// The manifest's spelling: "softmax_cross_entropy" or "mse".
+/// The entry points of kiln_model_api, in its field order.
+enum class EntryPoint { TrainStep, EvalStep, EvalStep1, Forward, Forward1 };
+constexpr int numEntries = 5;
+
+/// The manifest's spellings: "f32", "softmax_cross_entropy", "mse",
+/// "train_step", "forward_1", ...
+const char *dtypeName(DType dtype);
 const char *lossName(LossKind loss);
+const char *entryName(EntryPoint entry);
+/// Bytes per element: 4 or 8.
+int64_t dtypeBytes(DType dtype);
 
 struct ParamSpec {
   std::string name;
@@ -34,6 +47,39 @@ struct ParamSpec {
   InitKind init = InitKind::Zeros;
   int64_t fanIn = 0;  // 0 when absent (only zeros/ones may omit it)
   int64_t fanOut = 0; // 0 when absent (only glorot_uniform needs it)
+  bool trainable = true;
+};
+
+/// Non-trainable state the entry points update (running statistics).
+struct BufferSpec {
+  std::string name;
+  Shape shape;
+  InitKind init = InitKind::Zeros; // zeros or ones
+};
+
+/// One optimizer slot of one trainable parameter.
+struct StateSpec {
+  std::string param;
+  std::string slot;
+  Shape shape;           // the parameter's
+  size_t paramIndex = 0; // into Manifest::params
+  /// The checkpoint name, `optimizer.<param>.<slot>`.
+  std::string checkpointName() const;
+};
+
+/// An input, target or output; shapes are per sample (no batch dimension).
+struct TensorSpec {
+  std::string name;
+  Shape shape;
+  DType dtype = DType::F32;
+  OutputKind kind = OutputKind::Values; // outputs only
+};
+
+struct EntryPointSpec {
+  EntryPoint entry = EntryPoint::Forward;
+  bool trainMode = false;
+  int64_t batch = 0;
+  int64_t workspaceBytes = 0;
 };
 
 struct LayerSpec {
@@ -42,6 +88,7 @@ struct LayerSpec {
   Shape outputShape;
   std::string activation; // empty when the layer has none
   int64_t numParams = 0;
+  bool trainable = true;
 };
 
 struct OptimizerSpec {
@@ -64,24 +111,46 @@ struct TrainingDefaults {
 struct Manifest {
   int64_t abiVersion = 0;
   std::string name;
-  int64_t batchSize = 0;
-  Shape inputShape;
-  Shape outputShape;
-  LossKind loss = LossKind::SoftmaxCrossEntropy;
-  int64_t numClasses = 0; // classification only; equals outputSize()
-  OptimizerSpec optimizer;
-  std::vector<std::string> stateSlots;
+  int64_t batchSize = 0; // train_step's batch (forward's when inference-only)
   std::vector<ParamSpec> params;
+  std::vector<BufferSpec> buffers;
+  std::vector<StateSpec> state;
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> targets; // empty when inference-only
+  std::vector<TensorSpec> outputs;
+  std::vector<EntryPointSpec> entryPoints;
+  std::optional<LossKind> loss;           // absent when inference-only
+  int64_t numClasses = 0;                 // probabilities only: outputSize()
+  std::optional<OptimizerSpec> optimizer; // absent when inference-only
   std::vector<LayerSpec> layers;
   TrainingDefaults training;
 
+  /// No train_step: the model only has forward and forward_1.
+  bool inferenceOnly() const { return !loss; }
   bool isClassification() const {
-    return loss == LossKind::SoftmaxCrossEntropy;
+    return outputs[0].kind == OutputKind::Probabilities;
   }
-  int64_t inputSize() const { return shapeSize(inputShape); }
-  int64_t outputSize() const { return shapeSize(outputShape); }
+  /// The entry point, or null when the manifest does not list it.
+  const EntryPointSpec *findEntry(EntryPoint entry) const;
+  /// The batch of an entry point the manifest lists (throws otherwise).
+  int64_t batchOf(EntryPoint entry) const;
+  /// The largest workspace_bytes of any entry point.
+  int64_t workspaceBytes() const;
+
+  // The runtime's loaders and CLI handle one input and one output.
+  const Shape &inputShape() const { return inputs[0].shape; }
+  const Shape &outputShape() const { return outputs[0].shape; }
+  int64_t inputSize() const { return shapeSize(inputShape()); }
+  int64_t outputSize() const { return shapeSize(outputShape()); }
+
   int64_t numParamElements() const;
+  int64_t numTrainableElements() const;
   bool hasMetric(std::string_view metric) const;
+  /// Index into params / buffers, or -1.
+  int64_t findParam(std::string_view name) const;
+  int64_t findBuffer(std::string_view name) const;
+  /// Index into state, or -1.
+  int64_t findState(std::string_view param, std::string_view slot) const;
 };
 
 /// Parses and validates manifest JSON; throws kiln::Error naming the first

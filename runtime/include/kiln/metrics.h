@@ -27,9 +27,11 @@ Metrics classificationMetrics(const float *probs, const int32_t *labels,
 Metrics regressionMetrics(const float *predictions, const float *targets,
                           int64_t numSamples, int64_t width);
 
-/// Runs the model's forward over `data` and scores it; throws unless `data`
-/// fits the model (see checkDataset).
-Metrics evaluate(const Model &model, const Dataset &data);
+/// Runs eval_step over `data` (full batches, then eval_step_1 for the rest)
+/// and scores its predictions; the loss is eval_step's, averaged over
+/// samples. Throws for an inference-only model, or unless `data` fits the
+/// model (see checkDataset).
+Metrics evaluate(Model &model, const Dataset &data);
 
 /// "loss 0.3456 accuracy 0.8765", each name after `prefix` ("val_").
 std::string formatMetrics(const Metrics &metrics, const std::string &prefix);

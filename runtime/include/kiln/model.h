@@ -1,9 +1,16 @@
-//===- model.h - A compiled model with its parameters and optimizer state -===//
+//===- model.h - A compiled model and the state its entry points work on --===//
 //
-// Model owns everything the generated functions work on: one buffer per
-// parameter, num_slots optimizer buffers per parameter and the step counter.
-// Buffers never reallocate, so the pointer tables handed to generated code
-// stay valid for the Model's lifetime (moves included).
+// Model owns everything the generated entry points read and update: params,
+// buffers and optimizer state (manifest order), one workspace for their
+// temporaries, the pointer tables and the step counter. All of it is
+// allocated once, in the constructor, so trainBatch, evalBatch and the
+// forward calls allocate nothing. Buffers never reallocate: the tables
+// handed to generated code stay valid for the Model's lifetime, moves
+// included.
+//
+// Inputs are passed as `const void *`, laid out as manifest.inputs[0]
+// ([batch, shape...] of its dtype); targets as int32 class indices [batch]
+// or float [batch, output...]; outputs are float [batch, output...].
 //
 #ifndef KILN_MODEL_H
 #define KILN_MODEL_H
@@ -12,13 +19,16 @@
 #include "kiln/manifest.h"
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <vector>
 
 namespace kiln {
 
 class Model {
 public:
-  /// Parses and validates the manifest; parameters and state start at zero.
+  /// Parses and validates the manifest and checks that `api` has exactly
+  /// the entry points it lists. Params, buffers and state start at zero.
   explicit Model(const kiln_model_api &api);
   Model(const Model &) = delete;
   Model &operator=(const Model &) = delete;
@@ -27,48 +37,84 @@ public:
 
   const Manifest &getManifest() const { return manifest; }
 
-  /// Initializes parameters from the manifest's initializers, zeroes the
-  /// optimizer state and the step counter.
+  /// Params from their initializers (one stream per param, derived from
+  /// `seed` and its name), buffers from theirs, state zero, step 0; `seed`
+  /// also becomes the seed of train_step's randomness.
   void init(uint64_t seed);
 
-  /// One optimizer step on exactly batchSize samples; returns its loss.
-  /// `y` is int32 labels [batch] or float targets [batch, output...].
-  /// `out` (optional) receives the predictions before the update.
-  float trainBatch(const float *x, const void *y, float lr,
+  /// train_step on trainBatchSize() samples: one optimizer step; returns
+  /// the batch's mean loss. `out` (optional) receives the predictions
+  /// before the update. Throws for an inference-only model.
+  float trainBatch(const void *x, const void *y, float lr,
                    float *out = nullptr);
+  /// eval_step on evalBatchSize() samples: eval-mode predictions and mean
+  /// loss, nothing updated. Throws for an inference-only model.
+  float evalBatch(const void *x, const void *y, float *out = nullptr);
+  /// eval_step_1: one sample.
+  float evalSample(const void *x, const void *y, float *out = nullptr);
+  /// forward on forwardBatchSize() samples.
+  void forwardBatch(const void *x, float *out);
+  /// forward_1: one sample.
+  void forwardSample(const void *x, float *out);
+  /// Any number of samples: full batches through forward, the rest one by
+  /// one through forward_1 (a single sample always takes forward_1).
+  void predict(const void *x, int64_t numSamples, float *out);
 
-  /// forward on exactly batchSize samples.
-  void forwardBatch(const float *x, float *out) const;
+  /// Throws unless the model has `entry`; for an inference-only model the
+  /// message says so and how to recompile.
+  void requireEntry(EntryPoint entry) const;
 
-  /// forward on any number of samples: [n, input...] to [n, output...].
-  /// The last partial batch is zero-padded and its padding rows dropped.
-  void predict(const float *x, int64_t numSamples, float *out) const;
+  int64_t trainBatchSize() const {
+    return manifest.batchOf(EntryPoint::TrainStep);
+  }
+  int64_t evalBatchSize() const {
+    return manifest.batchOf(EntryPoint::EvalStep);
+  }
+  int64_t forwardBatchSize() const {
+    return manifest.batchOf(EntryPoint::Forward);
+  }
 
+  // State by role, indexed like the manifest's lists. Never resize these
+  // vectors: generated code holds their addresses.
   size_t getNumParams() const { return params.size(); }
-  std::vector<float> &getParam(size_t index) { return params[index]; }
-  const std::vector<float> &getParam(size_t index) const {
-    return params[index];
-  }
-  std::vector<float> &getState(size_t param, size_t slot) {
-    return state[param * manifest.stateSlots.size() + slot];
-  }
-  const std::vector<float> &getState(size_t param, size_t slot) const {
-    return state[param * manifest.stateSlots.size() + slot];
-  }
+  std::vector<float> &getParam(size_t i) { return params[i]; }
+  const std::vector<float> &getParam(size_t i) const { return params[i]; }
+  size_t getNumBuffers() const { return buffers.size(); }
+  std::vector<float> &getBuffer(size_t i) { return buffers[i]; }
+  const std::vector<float> &getBuffer(size_t i) const { return buffers[i]; }
+  size_t getNumState() const { return state.size(); }
+  std::vector<float> &getState(size_t j) { return state[j]; }
+  const std::vector<float> &getState(size_t j) const { return state[j]; }
+  /// The param or buffer called `name` (checkpoint names), or null.
+  std::vector<float> *findTensor(std::string_view name);
 
   /// Optimizer steps taken so far (the next trainBatch passes step + 1).
   int64_t getStep() const { return step; }
   void setStep(int64_t value) { step = value; }
+  /// The seed train_step's randomness (dropout) derives from.
+  uint64_t getSeed() const { return seed; }
+  void setSeed(uint64_t value) { seed = value; }
 
 private:
-  kiln_model_api api;
+  struct FreeDeleter {
+    void operator()(void *p) const { std::free(p); }
+  };
+
+  float call(EntryPoint entry, const void *x, const void *y, float *out,
+             float lr);
+
   Manifest manifest;
-  std::vector<std::vector<float>> params;
-  std::vector<std::vector<float>> state;
-  std::vector<float *> paramPtrs;
-  std::vector<float *> statePtrs;
-  std::vector<float> scratchOut; // train_step output nobody asked for
+  kiln_entry_fn entries[numEntries] = {};
+  std::vector<std::vector<float>> params, buffers, state;
+  std::vector<float *> paramPtrs, bufferPtrs, statePtrs;
+  std::unique_ptr<void, FreeDeleter> workspace;
+  // On the heap so that bindings.context may point at it across moves;
+  // null in bindings until the runtime has services to offer (threads).
+  std::unique_ptr<kiln_context> context;
+  kiln_bindings bindings = {};
+  std::vector<float> scratchOut; // predictions nobody asked for
   int64_t step = 0;
+  uint64_t seed = 0;
 };
 
 } // namespace kiln

@@ -2,26 +2,38 @@
 #ifndef KILN_TRAINER_H
 #define KILN_TRAINER_H
 
+#include "kiln/checkpoint.h"
 #include "kiln/dataset.h"
 #include "kiln/metrics.h"
 #include "kiln/model.h"
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace kiln {
 
+/// One run: epochs 1..epochs, or up to maxSteps steps. A run may be done
+/// in parts (interrupted, then resumed): every count here is from the start
+/// of the run, so the parts together do exactly what one call would.
 struct TrainOptions {
-  int64_t epochs = 1;
+  int64_t epochs = 1; // the run's last epoch
   float lr = 0;
   uint64_t seed = 0;    // shuffle order of every epoch
-  int64_t maxSteps = 0; // stop after this many steps; 0 = no limit
+  int64_t maxSteps = 0; // the run stops after this many steps; 0 = no limit
   bool shuffle = true;
-  /// Classification accuracy of each batch before its update (ignored for
-  /// regression). Costs one extra forward per batch, since train_step
-  /// returns only the loss.
+  /// Classification accuracy of each batch's train-mode predictions,
+  /// written by train_step before its update (ignored for regression).
   bool trainAccuracy = false;
+  /// Where this call starts: batch `startBatch` of epoch `startEpoch`
+  /// (from a resumed checkpoint's TrainPosition).
+  int64_t startEpoch = 1;
+  int64_t startBatch = 0;
+  /// Write a resumable checkpoint to checkpointPath every N steps of the
+  /// run (atomically); 0 = never.
+  int64_t checkpointEvery = 0;
+  std::string checkpointPath;
 };
 
 struct EpochRecord {
@@ -36,9 +48,10 @@ struct EpochRecord {
 };
 
 struct TrainResult {
-  std::vector<EpochRecord> history;
-  int64_t steps = 0;
+  std::vector<EpochRecord> history; // epochs this call ran (or finished)
+  int64_t steps = 0;                // steps this call took
   double samplesPerSecond = 0;
+  TrainPosition end; // where the run stands: save it to resume later
 };
 
 /// Receives progress; every method does nothing by default.
@@ -50,9 +63,11 @@ public:
   virtual void epochEnd(const EpochRecord &record, int64_t numEpochs);
 };
 
-/// Batches whose size is the compiled batch size, so the last partial batch
-/// of every epoch is dropped. Shuffles with deriveSeed(seed, epoch). Throws
-/// unless `data` and `validation` fit the model (see checkDataset).
+/// Batches of train_step's batch size, so the last partial batch of every
+/// epoch is dropped. Epoch e's order is a shuffle seeded by
+/// deriveSeed(seed, "shuffle", e), so a resumed run recomputes it.
+/// Validation runs eval_step. Throws unless `data` and `validation` fit the
+/// model (see checkDataset).
 TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
                   const TrainOptions &options,
                   TrainObserver *observer = nullptr);

@@ -1,4 +1,5 @@
 //===- cli_test.cpp - The executable's command line, end to end -----------===//
+#include "kiln/model.h"
 #include "kiln/safetensors.h"
 #include "test_support.h"
 
@@ -147,6 +148,11 @@ TEST_F(CliTest, InfoAndHelp) {
   result = runCli(test::classifierApi, {"train", "--help"});
   EXPECT_EQ(result.status, 0);
   EXPECT_THAT(result.out, HasSubstr("--validation-split F"));
+  for (const char *option : {"--resume FILE", "--init-from FILE",
+                             "--checkpoint-every N", "eval_step (eval mode"})
+    EXPECT_THAT(result.out, HasSubstr(option));
+  result = runCli(test::classifierApi, {"predict", "--help"});
+  EXPECT_THAT(result.out, HasSubstr("forward\nat batch 1"));
 }
 
 TEST_F(CliTest, UsageErrorsExitWithTwo) {
@@ -170,6 +176,17 @@ TEST_F(CliTest, UsageErrorsExitWithTwo) {
               "--no-shuffle takes no value");
   expectUsage({"eval", "--data", "d"}, "missing required option --load");
   expectUsage({"info", "extra"}, "unexpected argument 'extra'");
+  expectUsage({"train", "--data", "d", "--resume", "a", "--load", "b"},
+              "--resume cannot be combined with --load");
+  expectUsage({"train", "--data", "d", "--resume", "a", "--init-from", "b"},
+              "--resume cannot be combined with --init-from");
+  expectUsage({"train", "--data", "d", "--load", "a", "--init-from", "b"},
+              "--load and --init-from exclude each other");
+  expectUsage({"train", "--data", "d", "--checkpoint-every", "5"},
+              "--checkpoint-every needs --save FILE");
+  expectUsage(
+      {"train", "--data", "d", "--checkpoint-every", "0", "--save", "s"},
+      "--checkpoint-every expects an integer of at least 1, got '0'");
 }
 
 TEST_F(CliTest, RuntimeErrorsExitWithOne) {
@@ -200,8 +217,206 @@ TEST_F(CliTest, RuntimeErrorsExitWithOne) {
               "r.csv line 1, column 5: label");
 
   kiln_model_api broken = test::classifierApi;
-  broken.manifest = [] { return "{\"abi_version\": 1}"; };
+  broken.manifest = [] { return "{\"abi_version\": 2}"; };
   expectError(broken, {"info"}, "manifest: missing field 'name'");
+}
+
+TEST_F(CliTest, InfoDescribesRolesAndEntryPoints) {
+  test::CliResult result = runCli(test::frozenApi, {"info"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("input: x f32 [3]\n"));
+  EXPECT_THAT(result.out, HasSubstr("target: y f32 [1]\n"));
+  EXPECT_THAT(result.out, HasSubstr("output: prediction f32 [1] (values)\n"));
+  EXPECT_THAT(result.out, HasSubstr("eval_step (batch 3, workspace 0 bytes)"));
+  EXPECT_THAT(result.out, HasSubstr("8 (frozen)"));
+  EXPECT_THAT(result.out, HasSubstr("total parameters: 11 (8 frozen)\n"));
+  EXPECT_THAT(result.out, HasSubstr("buffers: norm.running_mean [2], "
+                                    "norm.running_var [2]\n"));
+  EXPECT_THAT(result.out, HasSubstr("2 state tensors"));
+
+  result = runCli(test::inferenceApi, {"info"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.out,
+              HasSubstr("inference only: no loss, optimizer or train_step"));
+  EXPECT_THAT(result.out, Not(HasSubstr("target:")));
+}
+
+TEST_F(CliTest, InferenceOnlyModelsPredictButDoNotTrain) {
+  test::CliResult result =
+      runCli(test::inferenceApi, {"train", "--data", dir.getPath()});
+  EXPECT_EQ(result.status, 1);
+  EXPECT_EQ(result.err, "error: model 'fake_inference' was compiled for "
+                        "inference only (no train_step); recompile without "
+                        "--inference to train it\n");
+  result = runCli(test::inferenceApi,
+                  {"eval", "--load", "x", "--data", dir.getPath()});
+  EXPECT_EQ(result.status, 1);
+  EXPECT_THAT(result.err, HasSubstr("(no eval_step); recompile without "
+                                    "--inference to evaluate it"));
+
+  std::vector<float> w(12, 0.0f), b = {0, 5, 0};
+  writeSafetensors(
+      dir.path("w.safetensors"),
+      {{"dense.weight", {3, 4}, w.data()}, {"dense.bias", {3}, b.data()}}, {});
+  test::writeFile(
+      dir.path("x.npy"),
+      test::npy("<f4", "(4,)", test::bytesOf(std::vector<float>(4))));
+  test::fakeCalls = {};
+  result = runCli(test::inferenceApi,
+                  {"predict", "--load", dir.path("w.safetensors"), "--input",
+                   dir.path("x.npy")});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.out,
+              HasSubstr("class 1 probabilities 0.0066 0.9867 0.0066\n"));
+  // One sample runs forward at batch 1, not a padded batch.
+  EXPECT_EQ(test::fakeCalls.forward1, 1);
+  EXPECT_EQ(test::fakeCalls.forward, 0);
+}
+
+/// Every tensor of a checkpoint, as bytes.
+std::map<std::string, std::string> fileTensors(const std::string &path) {
+  std::map<std::string, std::string> tensors;
+  for (const auto &[name, tensor] : readSafetensors(path).tensors)
+    tensors[name] = test::bytesOf(tensor.data);
+  return tensors;
+}
+
+/// Trains with `args` uninterrupted, then again with checkpoints every
+/// `every` steps and a crash at step `crashAt`, then resumes with the same
+/// command line: the final checkpoints hold the same bytes.
+void expectCliResumeIsExact(const std::string &dataDir,
+                            const test::TempDir &dir,
+                            std::vector<std::string> args, int every,
+                            int crashAt) {
+  SCOPED_TRACE("crash at " + std::to_string(crashAt));
+  std::vector<std::string> whole = args;
+  whole.insert(whole.end(), {"--save", dir.path("whole.safetensors")});
+  test::CliResult result = runCli(test::classifierApi, whole);
+  ASSERT_EQ(result.status, 0) << result.err;
+
+  args.insert(args.end(), {"--save", dir.path("run.safetensors"),
+                           "--checkpoint-every", std::to_string(every)});
+  test::fakeCrashAtStep = crashAt;
+  result = runCli(test::classifierApi, args);
+  test::fakeCrashAtStep = 0;
+  ASSERT_EQ(result.status, 1);
+  EXPECT_THAT(result.err,
+              HasSubstr("fake crash at step " + std::to_string(crashAt)));
+  EXPECT_EQ(readSafetensors(dir.path("run.safetensors")).metadata.at("step"),
+            std::to_string((crashAt - 1) / every * every));
+
+  args.insert(args.end(), {"--resume", dir.path("run.safetensors")});
+  result = runCli(test::classifierApi, args);
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.out,
+              HasSubstr("resumed " + dir.path("run.safetensors") + " (step "));
+  EXPECT_EQ(fileTensors(dir.path("run.safetensors")),
+            fileTensors(dir.path("whole.safetensors")));
+  SafetensorsFile a = readSafetensors(dir.path("run.safetensors")),
+                  b = readSafetensors(dir.path("whole.safetensors"));
+  EXPECT_EQ(a.metadata, b.metadata);
+  (void)dataDir;
+}
+
+TEST_F(CliTest, ResumeFinishesTheRunBitIdentically) {
+  // 320 training samples after the split: 40 batches per epoch.
+  std::vector<std::string> args = {
+      "train",  "--data", dir.getPath(),        "--epochs", "3",
+      "--seed", "5",      "--validation-split", "0.2"};
+  expectCliResumeIsExact(dir.getPath(), dir, args, 7, 61);
+  expectCliResumeIsExact(dir.getPath(), dir, args, 40, 45); // epoch boundary
+  args = {"train", "--data", dir.getPath(), "--steps", "50", "--seed", "3"};
+  expectCliResumeIsExact(dir.getPath(), dir, args, 10, 47);
+
+  // Resuming a finished run trains nothing more.
+  args.insert(args.end(), {"--resume", dir.path("run.safetensors")});
+  test::CliResult result = runCli(test::classifierApi, args);
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("nothing left to train"));
+  EXPECT_THAT(result.out, HasSubstr("test: loss"));
+}
+
+TEST_F(CliTest, ResumeRefusesAnotherSeedOrOtherData) {
+  ASSERT_EQ(runCli(test::classifierApi,
+                   {"train", "--data", dir.getPath(), "--steps", "5", "--seed",
+                    "4", "--save", dir.path("r.safetensors")})
+                .status,
+            0);
+  test::CliResult result =
+      runCli(test::classifierApi, {"train", "--data", dir.getPath(), "--seed",
+                                   "5", "--resume", dir.path("r.safetensors")});
+  EXPECT_EQ(result.status, 2);
+  EXPECT_THAT(result.err, HasSubstr("--seed 5 differs from the data_seed 4"));
+  result = runCli(test::classifierApi,
+                  {"train", "--data", dir.getPath(), "--validation-split",
+                   "0.5", "--resume", dir.path("r.safetensors")});
+  EXPECT_EQ(result.status, 1);
+  EXPECT_THAT(result.err, HasSubstr("was written by a run with 400 training "
+                                    "samples per epoch, but this one has "
+                                    "200"));
+  result =
+      runCli(test::classifierApi, {"train", "--data", dir.getPath(), "--resume",
+                                   dir.path("r.safetensors"), "--steps", "5"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("resumed " + dir.path("r.safetensors") +
+                                    " (step 5: epoch 1, 5 batches done)"));
+}
+
+TEST_F(CliTest, InitFromReportsWhatItLoaded) {
+  test::writeFile(dir.path("f.csv"), test::frozenCsv(40, 1));
+  Model source(test::frozenApi);
+  source.init(8);
+  std::vector<float> old(3, 0.5f);
+  writeSafetensors(dir.path("t.safetensors"),
+                   {{"base.weight", {2, 3}, source.getParam(0).data()},
+                    {"base.bias", {2}, source.getParam(1).data()},
+                    {"norm.running_mean", {2}, source.getBuffer(0).data()},
+                    {"norm.running_var", {2}, source.getBuffer(1).data()},
+                    {"old_head.weight", {1, 3}, old.data()}},
+                   {});
+  test::CliResult result =
+      runCli(test::frozenApi, {"train", "--data", dir.path("f.csv"),
+                               "--init-from", dir.path("t.safetensors"),
+                               "--save", dir.path("out.safetensors")});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.out,
+              HasSubstr("initialized from " + dir.path("t.safetensors") +
+                        ": 4 tensors loaded, 2 fresh\n"
+                        "  loaded: base.weight, base.bias, norm.running_mean, "
+                        "norm.running_var\n"
+                        "  initialized fresh: head.weight, head.bias\n"
+                        "  not in this model (ignored): old_head.weight\n"));
+  // The frozen base trained on, unchanged.
+  EXPECT_EQ(fileTensors(dir.path("out.safetensors"))["base.weight"],
+            test::bytesOf(source.getParam(0)));
+
+  writeSafetensors(dir.path("bad.safetensors"),
+                   {{"head.weight", {1, 3}, old.data()}}, {});
+  result =
+      runCli(test::frozenApi, {"train", "--data", dir.path("f.csv"),
+                               "--init-from", dir.path("bad.safetensors")});
+  EXPECT_EQ(result.status, 1);
+  EXPECT_THAT(result.err, HasSubstr("tensor 'head.weight' has shape [1, 3] "
+                                    "but model 'fake_frozen' has "
+                                    "'head.weight' with shape [1, 2]"));
+}
+
+TEST_F(CliTest, CheckpointEveryWritesDuringTraining) {
+  // A crash at step 26 leaves the checkpoint of step 20 (every 10).
+  test::fakeCrashAtStep = 26;
+  test::CliResult result =
+      runCli(test::classifierApi,
+             {"train", "--data", dir.getPath(), "--epochs", "2", "--save",
+              dir.path("c.safetensors"), "--checkpoint-every", "10"});
+  test::fakeCrashAtStep = 0;
+  EXPECT_EQ(result.status, 1);
+  SafetensorsFile file = readSafetensors(dir.path("c.safetensors"));
+  EXPECT_EQ(file.metadata.at("step"), "20");
+  EXPECT_EQ(file.metadata.at("epoch"), "1");
+  EXPECT_EQ(file.metadata.at("batch"), "20");
+  EXPECT_EQ(file.metadata.at("data_seed"), "0");
+  EXPECT_THAT(test::listDir(dir.getPath()),
+              testing::ElementsAre("c.safetensors", "test.csv", "train.csv"));
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 //===- fashion_mnist_test.cpp - Loading the real Fashion-MNIST IDX files --===//
 #include "kiln/dataset.h"
+#include "test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -15,12 +16,8 @@ TEST(FashionMnist, LoadsTrainAndTestSplits) {
   struct stat info;
   if (::stat(fashionDir, &info) != 0)
     GTEST_SKIP() << fashionDir << " is not installed";
-  Manifest manifest = parseManifest(R"({"abi_version": 1, "name": "fashion",
-    "batch_size": 64, "input_shape": [1, 28, 28], "output_shape": [10],
-    "loss": "softmax_cross_entropy", "num_classes": 10,
-    "optimizer": {"type": "sgd", "lr": 0.1}, "state_slots": [],
-    "params": [{"name": "w", "shape": [1], "init": "zeros"}], "layers": [],
-    "training": {"epochs": 1}})");
+  Manifest manifest =
+      parseManifest(test::classifierManifestFor("[1, 28, 28]", 10, 64));
   DataSplits splits = loadData(fashionDir, manifest);
   EXPECT_EQ(splits.train.numSamples, 60000);
   EXPECT_EQ(splits.train.sampleSize, 784);

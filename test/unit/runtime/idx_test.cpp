@@ -30,16 +30,8 @@ std::string images() {
 std::string labels() { return idxHeader({3}) + std::string("\2\0\1", 3); }
 
 Manifest manifestFor(int inputs, int classes) {
-  std::string json = R"({"abi_version": 1, "name": "m", "batch_size": 2,
-    "input_shape": [)" +
-                     std::to_string(inputs) + R"(], "output_shape": [)" +
-                     std::to_string(classes) +
-                     R"(], "loss": "softmax_cross_entropy", "num_classes": )" +
-                     std::to_string(classes) + R"(,
-    "optimizer": {"type": "sgd", "lr": 0.1}, "state_slots": [],
-    "params": [{"name": "w", "shape": [1], "init": "zeros"}], "layers": [],
-    "training": {"epochs": 1}})";
-  return parseManifest(json);
+  return parseManifest(test::classifierManifestFor(
+      "[" + std::to_string(inputs) + "]", classes, 2));
 }
 
 TEST(Idx, ParsesRawAndGzipFiles) {

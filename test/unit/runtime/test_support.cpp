@@ -1,4 +1,4 @@
-//===- test_support.cpp - Fake models and file helpers for runtime tests --===//
+//===- test_support.cpp - Files, data and CLI helpers for runtime tests ---===//
 #include "test_support.h"
 
 #include "kiln/cli.h"
@@ -17,134 +17,18 @@
 #include <stdexcept>
 
 namespace kiln::test {
-namespace {
 
-constexpr int classifierBatch = 8, classifierIn = 4, classifierClasses = 3;
-
-const char *classifierManifestText = R"({
-  "abi_version": 1, "name": "fake_classifier", "batch_size": 8,
-  "input_shape": [4], "output_shape": [3],
-  "loss": "softmax_cross_entropy", "output": "probabilities",
-  "num_classes": 3,
-  "optimizer": {"type": "momentum", "lr": 0.1, "momentum": 0.9},
-  "state_slots": ["momentum_buffer"],
-  "params": [
-    {"name": "dense.weight", "shape": [3, 4], "init": "glorot_uniform",
-     "fan_in": 4, "fan_out": 3},
-    {"name": "dense.bias", "shape": [3], "init": "zeros",
-     "fan_in": 4, "fan_out": 3}],
-  "layers": [{"name": "dense", "type": "dense", "output_shape": [3],
-              "activation": "softmax", "params": 15}],
-  "training": {"epochs": 3, "batch_size": 8, "metrics": ["accuracy"],
-               "validation_split": 0.0, "shuffle": true, "seed": 0}
-})";
-
-void classifierProbs(float *const *params, const float *x, float *probs) {
-  const float *w = params[0], *b = params[1];
-  float logits[classifierClasses];
-  float top = -INFINITY, sum = 0;
-  for (int c = 0; c < classifierClasses; ++c) {
-    logits[c] = b[c];
-    for (int i = 0; i < classifierIn; ++i)
-      logits[c] += w[c * classifierIn + i] * x[i];
-    top = std::max(top, logits[c]);
-  }
-  for (int c = 0; c < classifierClasses; ++c)
-    sum += probs[c] = std::exp(logits[c] - top);
-  for (int c = 0; c < classifierClasses; ++c)
-    probs[c] /= sum;
+std::map<std::string, std::string> tensorBytes(const Model &model) {
+  const Manifest &manifest = model.getManifest();
+  std::map<std::string, std::string> tensors;
+  for (size_t i = 0; i < model.getNumParams(); ++i)
+    tensors[manifest.params[i].name] = bytesOf(model.getParam(i));
+  for (size_t i = 0; i < model.getNumBuffers(); ++i)
+    tensors[manifest.buffers[i].name] = bytesOf(model.getBuffer(i));
+  for (size_t j = 0; j < model.getNumState(); ++j)
+    tensors[manifest.state[j].checkpointName()] = bytesOf(model.getState(j));
+  return tensors;
 }
-
-void classifierForward(float *const *params, const float *x, float *out) {
-  for (int s = 0; s < classifierBatch; ++s)
-    classifierProbs(params, x + s * classifierIn, out + s * classifierClasses);
-}
-
-float classifierTrainStep(float *const *params, float *const *state,
-                          const float *x, const void *y, float lr, int64_t,
-                          float *out) {
-  classifierForward(params, x, out);
-  const int32_t *labels = static_cast<const int32_t *>(y);
-  float grad[classifierClasses * (classifierIn + 1)] = {};
-  float loss = 0;
-  for (int s = 0; s < classifierBatch; ++s) {
-    float p[classifierClasses];
-    const float *xs = x + s * classifierIn;
-    classifierProbs(params, xs, p);
-    loss -= std::log(p[labels[s]]);
-    for (int c = 0; c < classifierClasses; ++c) {
-      float g = (p[c] - (c == labels[s])) / classifierBatch;
-      for (int i = 0; i < classifierIn; ++i)
-        grad[c * classifierIn + i] += g * xs[i];
-      grad[classifierClasses * classifierIn + c] += g;
-    }
-  }
-  float *gradOf[2] = {grad, grad + classifierClasses * classifierIn};
-  int sizes[2] = {classifierClasses * classifierIn, classifierClasses};
-  for (int p = 0; p < 2; ++p)
-    for (int i = 0; i < sizes[p]; ++i) {
-      state[p][i] = 0.9f * state[p][i] + gradOf[p][i];
-      params[p][i] -= lr * state[p][i];
-    }
-  return loss / classifierBatch;
-}
-
-constexpr int regressorBatch = 4, regressorIn = 3, regressorOut = 2;
-
-const char *regressorManifestText = R"({
-  "abi_version": 1, "name": "fake_regressor", "batch_size": 4,
-  "input_shape": [3], "output_shape": [2], "loss": "mse", "output": "values",
-  "optimizer": {"type": "sgd", "lr": 0.05}, "state_slots": [],
-  "params": [
-    {"name": "linear.weight", "shape": [2, 3], "init": "uniform_fan_in",
-     "fan_in": 3, "fan_out": 2},
-    {"name": "linear.bias", "shape": [2], "init": "zeros", "fan_in": 3,
-     "fan_out": 2}],
-  "layers": [{"name": "linear", "type": "dense", "output_shape": [2],
-              "params": 8}],
-  "training": {"epochs": 20, "metrics": [], "seed": 1}
-})";
-
-void regressorForward(float *const *params, const float *x, float *out) {
-  for (int s = 0; s < regressorBatch; ++s)
-    for (int o = 0; o < regressorOut; ++o) {
-      float v = params[1][o];
-      for (int i = 0; i < regressorIn; ++i)
-        v += params[0][o * regressorIn + i] * x[s * regressorIn + i];
-      out[s * regressorOut + o] = v;
-    }
-}
-
-float regressorTrainStep(float *const *params, float *const *, const float *x,
-                         const void *y, float lr, int64_t, float *out) {
-  const float *targets = static_cast<const float *>(y);
-  regressorForward(params, x, out);
-  float loss = 0;
-  float gw[regressorOut * regressorIn] = {}, gb[regressorOut] = {};
-  const float scale = 2.0f / (regressorBatch * regressorOut);
-  for (int s = 0; s < regressorBatch; ++s)
-    for (int o = 0; o < regressorOut; ++o) {
-      float e = out[s * regressorOut + o] - targets[s * regressorOut + o];
-      loss += e * e;
-      for (int i = 0; i < regressorIn; ++i)
-        gw[o * regressorIn + i] += scale * e * x[s * regressorIn + i];
-      gb[o] += scale * e;
-    }
-  for (int i = 0; i < regressorOut * regressorIn; ++i)
-    params[0][i] -= lr * gw[i];
-  for (int o = 0; o < regressorOut; ++o)
-    params[1][o] -= lr * gb[o];
-  return loss / (regressorBatch * regressorOut);
-}
-
-} // namespace
-
-const kiln_model_api classifierApi = {[] { return classifierManifestText; },
-                                      classifierTrainStep, classifierForward};
-const kiln_model_api regressorApi = {[] { return regressorManifestText; },
-                                     regressorTrainStep, regressorForward};
-
-const char *classifierManifest() { return classifierManifestText; }
 
 TempDir::TempDir() {
   const char *base = std::getenv("TMPDIR");
@@ -236,6 +120,46 @@ std::string regressorCsv(int numRows, uint64_t seed) {
             std::to_string(x[2] + 2 * x[0] - 1) + "\n";
   }
   return text;
+}
+
+std::string frozenCsv(int numRows, uint64_t seed) {
+  Rng rng(seed);
+  std::string text;
+  for (int row = 0; row < numRows; ++row) {
+    double x[3];
+    for (double &v : x) {
+      v = 2 * rng.uniform() - 1;
+      text += std::to_string(v) + ",";
+    }
+    text += std::to_string(x[0] - 0.5 * x[1] + 0.3 * x[2]) + "\n";
+  }
+  return text;
+}
+
+std::string classifierManifestFor(const std::string &inputShape, int numClasses,
+                                  int batch) {
+  std::string b = std::to_string(batch), k = std::to_string(numClasses);
+  auto entry = [](const char *name, const char *mode, const std::string &n) {
+    return std::string("{\"name\": \"") + name + "\", \"mode\": \"" + mode +
+           "\", \"batch\": " + n + ", \"workspace_bytes\": 0}";
+  };
+  return R"({"abi_version": 2, "name": "m",
+    "params": [{"name": "w", "shape": [1], "dtype": "f32", "trainable": true,
+                "init": "zeros"}],
+    "inputs": [{"name": "x", "shape": )" +
+         inputShape + R"(, "dtype": "f32"}],
+    "targets": [{"name": "y", "shape": [], "dtype": "i32"}],
+    "outputs": [{"name": "p", "shape": [)" +
+         k + R"(], "dtype": "f32", "kind": "probabilities"}],
+    "entry_points": [)" +
+         entry("train_step", "train", b) + ", " +
+         entry("eval_step", "eval", b) + ", " +
+         entry("eval_step_1", "eval", "1") + ", " +
+         entry("forward", "eval", b) + ", " + entry("forward_1", "eval", "1") +
+         R"(], "batch_size": )" + b +
+         R"(, "loss": "softmax_cross_entropy", "num_classes": )" + k + R"(,
+    "optimizer": {"type": "sgd", "lr": 0.1}, "layers": [],
+    "training": {"epochs": 1}})";
 }
 
 std::string errorOf(const std::function<void()> &action) {

@@ -1,17 +1,26 @@
 //===- test_support.h - Fake models and file helpers for runtime tests ----===//
 //
-// The fake models are hand-written C++ with the generated code's ABI:
+// The fake models (fake_models.cpp) are hand-written C++ with the generated
+// code's ABI v2, all five entry points unless said otherwise:
 //  - classifier: softmax regression, 4 inputs -> 3 classes, batch 8,
-//    momentum SGD (one state slot), so checkpoints carry optimizer state;
-//  - regressor: linear 3 -> 2 with MSE, batch 4, plain SGD (no state).
+//    momentum (one state slot per param), so checkpoints carry state;
+//  - regressor: linear 3 -> 2 with MSE, batch 4, plain SGD (no state);
+//  - inference: the classifier compiled for inference only (forward and
+//    forward_1, no loss, optimizer or state);
+//  - frozen: frozen linear 3 -> 2, a batch norm with running statistics
+//    (buffers), trainable linear 2 -> 1, MSE, momentum on the head only;
+//    batches: train_step 4, eval_step 3, forward 5.
+// Their entry points count their calls in fakeCalls and allocate nothing.
 //
 #ifndef KILN_TEST_SUPPORT_H
 #define KILN_TEST_SUPPORT_H
 
 #include "kiln/abi.h"
+#include "kiln/model.h"
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,7 +28,22 @@ namespace kiln::test {
 
 extern const kiln_model_api classifierApi;
 extern const kiln_model_api regressorApi;
+extern const kiln_model_api inferenceApi;
+extern const kiln_model_api frozenApi;
 const char *classifierManifest();
+
+/// Calls of each entry point of every fake, since the last reset.
+struct FakeCalls {
+  int trainStep = 0, evalStep = 0, evalStep1 = 0, forward = 0, forward1 = 0;
+};
+extern FakeCalls fakeCalls;
+/// When non-zero, the classifier's train_step throws at this step (a crash
+/// in the middle of training).
+extern int64_t fakeCrashAtStep;
+
+/// Every param, buffer and state tensor of `model` by checkpoint name, as
+/// raw bytes, for bit-exact comparisons.
+std::map<std::string, std::string> tensorBytes(const Model &model);
 
 /// A fresh directory under $TMPDIR, removed with its contents on
 /// destruction.
@@ -53,6 +77,13 @@ template <typename T> std::string bytesOf(const std::vector<T> &values) {
 std::string classifierCsv(int numRows, uint64_t seed, bool header);
 /// CSV rows "x0,x1,x2,y0,y1" of a noiseless linear map.
 std::string regressorCsv(int numRows, uint64_t seed);
+/// CSV rows "x0,x1,x2,y" for the frozen fake.
+std::string frozenCsv(int numRows, uint64_t seed);
+
+/// A minimal trainable classifier manifest: one param, the five entry
+/// points at `batch`; `inputShape` is JSON ("[1, 28, 28]").
+std::string classifierManifestFor(const std::string &inputShape, int numClasses,
+                                  int batch);
 
 /// The kiln::Error message `action` throws, "" when it succeeds.
 std::string errorOf(const std::function<void()> &action);

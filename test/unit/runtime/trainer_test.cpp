@@ -1,5 +1,7 @@
 //===- trainer_test.cpp - The training loop, metrics and prediction -------===//
+#include "kiln/error.h"
 #include "kiln/metrics.h"
+#include "kiln/safetensors.h"
 #include "kiln/trainer.h"
 #include "test_support.h"
 
@@ -117,14 +119,170 @@ TEST(Trainer, RejectsDataThatDoesNotFitTheModel) {
               HasSubstr("samples have 3 values"));
 }
 
-TEST(Model, PredictPadsThePartialBatch) {
+TEST(Trainer, EvaluateRunsEvalStepAndWeightsItsLossBySamples) {
   Model model(test::classifierApi);
   model.init(1);
-  Dataset data = classifierData(16, 3, model);
-  std::vector<float> full(16 * 3), partial(11 * 3);
-  model.predict(data.inputs.data(), 16, full.data());
-  model.predict(data.inputs.data(), 11, partial.data());
-  EXPECT_EQ(std::vector<float>(full.begin(), full.begin() + 33), partial);
+  Dataset data = classifierData(19, 3, model); // 2 batches of 8 + 3
+  test::fakeCalls = {};
+  Metrics metrics = evaluate(model, data);
+  EXPECT_EQ(test::fakeCalls.evalStep, 2);
+  EXPECT_EQ(test::fakeCalls.evalStep1, 3);
+  EXPECT_EQ(test::fakeCalls.forward + test::fakeCalls.forward1, 0);
+  // The fake's losses are the mean -log p of its probabilities, so the
+  // sample-weighted combination equals the metric computed from them.
+  std::vector<float> probs(19 * 3);
+  model.predict(data.inputs.data(), 19, probs.data());
+  Metrics expected =
+      classificationMetrics(probs.data(), data.labels.data(), 19, 3);
+  EXPECT_NEAR(metrics.loss, expected.loss, 1e-6);
+  EXPECT_EQ(*metrics.accuracy, *expected.accuracy);
+}
+
+TEST(Trainer, RefusesAnInferenceOnlyModel) {
+  Model model(test::inferenceApi);
+  Model classifier(test::classifierApi);
+  Dataset data = classifierData(16, 1, classifier);
+  TrainOptions options;
+  options.lr = 0.1f;
+  const char *message = "model 'fake_inference' was compiled for inference "
+                        "only (no train_step); recompile without "
+                        "--inference to train it";
+  EXPECT_EQ(errorOf([&] { train(model, data, nullptr, options); }), message);
+  EXPECT_THAT(errorOf([&] { evaluate(model, data); }),
+              HasSubstr("compiled for inference only (no eval_step)"));
+}
+
+TEST(Trainer, FrozenParamsStayBitIdenticalWhileTheRestTrains) {
+  Model model(test::frozenApi);
+  model.init(3);
+  test::TempDir dir;
+  test::writeFile(dir.path("f.csv"), test::frozenCsv(64, 4));
+  Dataset data = loadCsv(dir.path("f.csv"), model.getManifest());
+  std::map<std::string, std::string> before = test::tensorBytes(model);
+  double lossBefore = evaluate(model, data).loss;
+  TrainOptions options;
+  options.epochs = 5;
+  options.lr = 0.05f;
+  train(model, data, nullptr, options);
+  std::map<std::string, std::string> after = test::tensorBytes(model);
+  EXPECT_EQ(after["base.weight"], before["base.weight"]);
+  EXPECT_EQ(after["base.bias"], before["base.bias"]);
+  for (const char *changed :
+       {"head.weight", "head.bias", "norm.running_mean", "norm.running_var",
+        "optimizer.head.weight.momentum_buffer"})
+    EXPECT_NE(after[changed], before[changed]) << changed;
+  EXPECT_LT(evaluate(model, data).loss, lossBefore);
+}
+
+/// Stops training with an exception after `steps` batches, like a kill.
+class Killer : public TrainObserver {
+public:
+  explicit Killer(int64_t steps) : steps(steps) {}
+  void batchEnd(int64_t, double) override {
+    if (++done == steps)
+      throw Error("killed");
+  }
+
+private:
+  int64_t steps, done = 0;
+};
+
+/// A run interrupted after `killAt` steps (checkpoints every `every`),
+/// resumed from its last checkpoint, ends bit-identical to an
+/// uninterrupted run: params, buffers and optimizer state.
+void expectResumeIsExact(const kiln_model_api &api, const Dataset &data,
+                         const Dataset *validation, TrainOptions options,
+                         int64_t every, int64_t killAt) {
+  SCOPED_TRACE("every " + std::to_string(every) + ", killed at " +
+               std::to_string(killAt));
+  Model whole(api);
+  whole.init(options.seed);
+  train(whole, data, validation, options);
+
+  test::TempDir dir;
+  Model first(api);
+  first.init(options.seed);
+  TrainOptions part = options;
+  part.checkpointEvery = every;
+  part.checkpointPath = dir.path("run.safetensors");
+  Killer killer(killAt);
+  EXPECT_EQ(errorOf([&] { train(first, data, validation, part, &killer); }),
+            "killed");
+
+  Model resumed(api);
+  TrainPosition position = resumeCheckpoint(resumed, part.checkpointPath);
+  resumed.setSeed(position.dataSeed);
+  EXPECT_EQ(resumed.getStep(), killAt / every * every);
+  EXPECT_EQ(position.dataSeed, options.seed);
+  EXPECT_EQ(position.epochSamples, data.numSamples);
+  part.startEpoch = position.epoch;
+  part.startBatch = position.batch;
+  TrainResult rest = train(resumed, data, validation, part);
+  EXPECT_EQ(resumed.getStep(), whole.getStep());
+  EXPECT_EQ(test::tensorBytes(resumed), test::tensorBytes(whole));
+  EXPECT_EQ(rest.steps, whole.getStep() - killAt / every * every);
+}
+
+TEST(Trainer, ResumedRunsEndBitIdentical) {
+  Model model(test::classifierApi);
+  Dataset data = classifierData(100, 1, model); // 12 batches of 8
+  Dataset validation = classifierData(20, 2, model);
+  TrainOptions options;
+  options.epochs = 3;
+  options.lr = 0.1f;
+  options.seed = 9;
+  options.trainAccuracy = true;
+  for (auto [every, killAt] : {std::pair<int64_t, int64_t>{5, 13},
+                               {12, 14}, // from an epoch boundary
+                               {7, 30},
+                               {1, 2}})
+    expectResumeIsExact(test::classifierApi, data, &validation, options, every,
+                        killAt);
+  options.maxSteps = 20; // counted from the start of the run
+  expectResumeIsExact(test::classifierApi, data, nullptr, options, 4, 9);
+
+  test::TempDir dir;
+  test::writeFile(dir.path("f.csv"), test::frozenCsv(30, 4));
+  Model frozen(test::frozenApi);
+  Dataset frozenData = loadCsv(dir.path("f.csv"), frozen.getManifest());
+  TrainOptions frozenOptions;
+  frozenOptions.epochs = 4;
+  frozenOptions.lr = 0.05f;
+  frozenOptions.seed = 2;
+  expectResumeIsExact(test::frozenApi, frozenData, nullptr, frozenOptions, 3,
+                      17);
+}
+
+TEST(Trainer, CheckpointPositions) {
+  test::TempDir dir;
+  Model model(test::classifierApi);
+  model.init(0);
+  Dataset data = classifierData(100, 1, model); // 12 batches of 8
+  TrainOptions options;
+  options.epochs = 2;
+  options.lr = 0.1f;
+  options.checkpointEvery = 12;
+  options.checkpointPath = dir.path("c.safetensors");
+  Killer killer(13);
+  EXPECT_EQ(errorOf([&] { train(model, data, nullptr, options, &killer); }),
+            "killed");
+  SafetensorsFile file = readSafetensors(options.checkpointPath);
+  EXPECT_EQ(file.metadata.at("step"), "12");
+  // After the last batch of epoch 1: the next is epoch 2's first.
+  EXPECT_EQ(file.metadata.at("epoch"), "2");
+  EXPECT_EQ(file.metadata.at("batch"), "0");
+  EXPECT_EQ(file.metadata.at("epoch_samples"), "100");
+
+  options.checkpointEvery = 0;
+  options.startEpoch = 3; // past the last epoch: nothing to do
+  TrainResult result = train(model, data, nullptr, options);
+  EXPECT_EQ(result.steps, 0);
+  EXPECT_TRUE(result.history.empty());
+  options.startEpoch = 1;
+  options.startBatch = 12;
+  EXPECT_THAT(errorOf([&] { train(model, data, nullptr, options); }),
+              HasSubstr("cannot start at batch 12 of epoch 1: an epoch of 100 "
+                        "samples has 12 batches"));
 }
 
 TEST(Metrics, Classification) {

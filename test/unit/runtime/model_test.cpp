@@ -1,0 +1,167 @@
+//===- model_test.cpp - Model: api checks, state, entry point calls -------===//
+#include "kiln/model.h"
+#include "test_support.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace kiln {
+namespace {
+
+using test::errorOf;
+using testing::HasSubstr;
+
+/// Inputs 0, 0.1, 0.2, ... for `n` samples of `width` values.
+std::vector<float> ramp(int64_t n, int64_t width) {
+  std::vector<float> x(n * width);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = float(i % 7) * 0.1f - 0.3f;
+  return x;
+}
+
+TEST(Model, ApiMustHaveExactlyTheManifestsEntryPoints) {
+  kiln_model_api missing = test::classifierApi;
+  missing.eval_step = nullptr;
+  EXPECT_EQ(errorOf([&] { Model model(missing); }),
+            "model 'fake_classifier': the manifest lists eval_step but "
+            "kiln_model_api.eval_step is NULL");
+  kiln_model_api extra = test::inferenceApi;
+  extra.train_step = test::classifierApi.train_step;
+  EXPECT_EQ(errorOf([&] { Model model(extra); }),
+            "model 'fake_inference': kiln_model_api.train_step is set but the "
+            "manifest does not list train_step");
+  kiln_model_api noManifest = test::classifierApi;
+  noManifest.manifest = nullptr;
+  EXPECT_THAT(errorOf([&] { Model model(noManifest); }),
+              HasSubstr("no manifest function"));
+  kiln_model_api nullManifest = test::classifierApi;
+  nullManifest.manifest = [] { return static_cast<const char *>(nullptr); };
+  EXPECT_THAT(errorOf([&] { Model model(nullManifest); }),
+              HasSubstr("manifest() returned null"));
+}
+
+std::string twoInputManifest;
+
+TEST(Model, RefusesWhatTheRuntimeCannotFeed) {
+  nlohmann::json manifest = nlohmann::json::parse(test::classifierManifest());
+  manifest["inputs"].push_back(manifest["inputs"][0]);
+  manifest["inputs"][1]["name"] = "x2";
+  twoInputManifest = manifest.dump();
+  kiln_model_api api = test::classifierApi;
+  api.manifest = [] { return twoInputManifest.c_str(); };
+  EXPECT_THAT(errorOf([&] { Model model(api); }),
+              HasSubstr("model 'fake_classifier' has 2 inputs, 1 targets and "
+                        "1 outputs; this runtime supports 1 input, 1 target "
+                        "and 1 output"));
+}
+
+TEST(Model, InitFillsParamsBuffersAndZeroesState) {
+  Model model(test::frozenApi);
+  EXPECT_EQ(model.getNumParams(), 4u);
+  EXPECT_EQ(model.getNumBuffers(), 2u);
+  EXPECT_EQ(model.getNumState(), 2u);
+  model.getState(1)[0] = 3;
+  model.setStep(9);
+  model.init(4);
+  EXPECT_EQ(model.getBuffer(0), std::vector<float>(2, 0.0f));
+  EXPECT_EQ(model.getBuffer(1), std::vector<float>(2, 1.0f));
+  EXPECT_EQ(model.getState(1), std::vector<float>(1, 0.0f));
+  EXPECT_EQ(model.getStep(), 0);
+  EXPECT_EQ(model.getSeed(), 4u);
+  EXPECT_NE(model.getParam(0), std::vector<float>(6, 0.0f));
+  EXPECT_EQ(model.findTensor("norm.running_var"), &model.getBuffer(1));
+  EXPECT_EQ(model.findTensor("head.bias"), &model.getParam(3));
+  EXPECT_EQ(model.findTensor("optimizer.head.bias.momentum_buffer"), nullptr);
+  // One stream per param name: the same name starts the same everywhere.
+  Model classifier(test::classifierApi), inference(test::inferenceApi);
+  classifier.init(4);
+  inference.init(4);
+  EXPECT_EQ(classifier.getParam(0), inference.getParam(0));
+}
+
+TEST(Model, PredictRunsFullBatchesThenForward1) {
+  Model model(test::classifierApi);
+  model.init(1);
+  std::vector<float> x = ramp(19, 4);
+  std::vector<float> batched(19 * 3), single(19 * 3);
+  test::fakeCalls = {};
+  model.predict(x.data(), 19, batched.data());
+  EXPECT_EQ(test::fakeCalls.forward, 2);
+  EXPECT_EQ(test::fakeCalls.forward1, 3);
+  for (int64_t i = 0; i < 19; ++i)
+    model.forwardSample(&x[i * 4], &single[i * 3]);
+  EXPECT_EQ(batched, single);
+
+  test::fakeCalls = {};
+  std::vector<float> one(3);
+  model.predict(x.data(), 1, one.data());
+  EXPECT_EQ(test::fakeCalls.forward1, 1);
+  EXPECT_EQ(test::fakeCalls.forward, 0);
+  EXPECT_EQ(std::vector<float>(single.begin(), single.begin() + 3), one);
+  test::fakeCalls = {};
+  model.predict(x.data(), 0, one.data());
+  EXPECT_EQ(test::fakeCalls.forward + test::fakeCalls.forward1, 0);
+}
+
+TEST(Model, EachEntryPointUsesItsOwnBatch) {
+  Model model(test::frozenApi);
+  model.init(2);
+  EXPECT_EQ(model.trainBatchSize(), 4);
+  EXPECT_EQ(model.evalBatchSize(), 3);
+  EXPECT_EQ(model.forwardBatchSize(), 5);
+  std::vector<float> x = ramp(12, 3), out(12);
+  test::fakeCalls = {};
+  model.predict(x.data(), 12, out.data());
+  EXPECT_EQ(test::fakeCalls.forward, 2);
+  EXPECT_EQ(test::fakeCalls.forward1, 2);
+}
+
+TEST(Model, EvalModeChangesNothingTrainModeUpdatesBuffers) {
+  Model model(test::frozenApi);
+  model.init(2);
+  std::vector<float> x = ramp(4, 3), y = {1, 0, -1, 0.5f}, out(4);
+  std::map<std::string, std::string> before = test::tensorBytes(model);
+  model.evalBatch(x.data(), y.data(), out.data());
+  model.evalSample(x.data(), y.data());
+  model.forwardBatch(x.data(), out.data());
+  EXPECT_EQ(test::tensorBytes(model), before);
+  EXPECT_EQ(model.getStep(), 0);
+  model.trainBatch(x.data(), y.data(), 0.1f);
+  EXPECT_EQ(model.getStep(), 1);
+  EXPECT_NE(test::tensorBytes(model)["norm.running_mean"],
+            before["norm.running_mean"]);
+}
+
+TEST(Model, InferenceOnlyPredictsButRefusesToTrain) {
+  Model model(test::inferenceApi);
+  model.init(0);
+  std::vector<float> x = ramp(8, 4), out(8 * 3);
+  std::vector<int32_t> y(8, 0);
+  model.predict(x.data(), 8, out.data());
+  EXPECT_NEAR(out[0] + out[1] + out[2], 1.0f, 1e-6);
+  EXPECT_EQ(errorOf([&] { model.trainBatch(x.data(), y.data(), 0.1f); }),
+            "model 'fake_inference' was compiled for inference only (no "
+            "train_step); recompile without --inference to train it");
+  EXPECT_EQ(errorOf([&] { model.evalBatch(x.data(), y.data()); }),
+            "model 'fake_inference' was compiled for inference only (no "
+            "eval_step); recompile without --inference to evaluate it");
+  EXPECT_EQ(model.getStep(), 0);
+}
+
+TEST(Model, MovedModelsKeepWorking) {
+  Model a(test::classifierApi), b(test::classifierApi);
+  a.init(3);
+  b.init(3);
+  std::vector<float> x = ramp(8, 4);
+  std::vector<int32_t> y = {0, 1, 2, 0, 1, 2, 0, 1};
+  a.trainBatch(x.data(), y.data(), 0.1f);
+  b.trainBatch(x.data(), y.data(), 0.1f);
+  Model moved = std::move(b);
+  a.trainBatch(x.data(), y.data(), 0.1f);
+  moved.trainBatch(x.data(), y.data(), 0.1f);
+  EXPECT_EQ(test::tensorBytes(moved), test::tensorBytes(a));
+}
+
+} // namespace
+} // namespace kiln
