@@ -1,70 +1,145 @@
 // RUN: kiln-opt %s -split-input-file -kiln-buffer-abi | FileCheck %s
 // RUN: kiln-opt %s -split-input-file -kiln-buffer-abi -one-shot-bufferize=allow-unknown-ops -canonicalize | FileCheck %s --check-prefix=INPLACE
-// RUN: not kiln-opt %S/Inputs/kiln-buffer-abi-missing-forward.mlir -kiln-buffer-abi 2>&1 | FileCheck %s --check-prefix=MISSING
-// RUN: not kiln-opt %S/Inputs/kiln-buffer-abi-no-params.mlir -kiln-buffer-abi 2>&1 | FileCheck %s --check-prefix=NOPARAMS
-// NOPARAMS: error: kiln-buffer-abi: the model has no parameters
+// RUN: kiln-opt %S/Inputs/kiln-buffer-abi-errors.mlir -split-input-file -kiln-buffer-abi -verify-diagnostics
 
-// Tests that a module without @forward is rejected.
-// MISSING: kiln-buffer-abi-missing-forward.mlir:{{[0-9]+}}:{{[0-9]+}}: error: kiln-buffer-abi expects @train_step and @forward
-
-// Tests that train_step and forward get their buffer-level ABI, and the module its param and state-slot counts.
-// train_step: tensor arguments become memrefs read through `to_tensor restrict
-// writable`; the predictions (result 1) are materialized into a new last
-// argument `out`, new params and state (results 2..) into their argument
-// buffers (result i+2 into argument i); the loss is returned as a scalar.
-// CHECK: module attributes {kiln.num_params = 2 : i64, kiln.num_state_slots = 1 : i64}
+// Tests that every entry point gets its buffer-level ABI from the roles, each argument its table slot (kiln.bindings) and the module its tables (kiln.abi).
+// The tables list each param, buffer, state slot, input, target and output
+// once, in first-seen order, with shape (inputs, targets and outputs without
+// the batch) and dtype added to the role's attributes; a frozen parameter is
+// still a parameter.
+// CHECK: module attributes {kiln.abi = {
+// CHECK-SAME: buffers = [{dtype = "f32", name = "bn.running_mean", shape = [4]}],
+// CHECK-SAME: inputs = [{dtype = "f32", name = "x", shape = [2]}],
+// CHECK-SAME: outputs = [{dtype = "f32", kind = "probabilities", name = "prediction", shape = [4]}],
+// CHECK-SAME: params = [{dtype = "f32", name = "fc.weight", shape = [4, 2], trainable = true}, {dtype = "f32", name = "fc.bias", shape = [4], trainable = false}],
+// CHECK-SAME: state = [{dtype = "f32", param = "fc.weight", shape = [4, 2], slot = "momentum_buffer"}],
+// CHECK-SAME: targets = [{dtype = "i32", name = "y", shape = []}]}}
+// train_step: tensor arguments become memrefs (their role attributes move
+// into kiln.bindings), the prediction (kiln.output) goes to a new last
+// argument bound to outputs[0], results tied to an argument are
+// materialized into it, and the loss is returned as a scalar.
 // CHECK-LABEL: func.func @train_step
-// CHECK-SAME: (%[[W:.+]]: memref<4x2xf32> {kiln.param = "fc.weight"}, %[[B:.+]]: memref<4xf32> {kiln.param = "fc.bias"},
-// CHECK-SAME: %[[MW:.+]]: memref<4x2xf32> {kiln.state = "momentum_buffer"}, %[[MB:.+]]: memref<4xf32> {kiln.state = "momentum_buffer"},
-// CHECK-SAME: %[[X:.+]]: memref<3x2xf32>, %[[Y:.+]]: memref<3x4xf32>, %[[LR:.+]]: f32, %[[STEP:.+]]: i64, %[[OUT:.+]]: memref<3x4xf32>) -> f32
+// CHECK-SAME: (%[[W:[^:]+]]: memref<4x2xf32>, %[[B:[^:]+]]: memref<4xf32>, %[[RM:[^:]+]]: memref<4xf32>, %[[MW:[^:]+]]: memref<4x2xf32>,
+// CHECK-SAME: %[[X:[^:]+]]: memref<3x2xf32>, %[[Y:[^:]+]]: memref<3xi32>, %[[LR:[^:]+]]: f32, %[[STEP:[^:]+]]: i64, %[[SEED:[^:]+]]: i64, %[[OUT:[^:]+]]: memref<3x4xf32>) -> f32
+// CHECK-SAME: attributes {kiln.bindings = [
+// CHECK-SAME: {index = 0 : i64, table = "params"}, {index = 1 : i64, table = "params"}, {index = 0 : i64, table = "buffers"}, {index = 0 : i64, table = "state"},
+// CHECK-SAME: {index = 0 : i64, table = "inputs"}, {index = 0 : i64, table = "targets"},
+// CHECK-SAME: {index = 0 : i64, table = "lr"}, {index = 0 : i64, table = "step"}, {index = 0 : i64, table = "seed"}, {index = 0 : i64, table = "outputs"}],
+// CHECK-SAME: kiln.entry = {batch = 3 : i64, mode = "train", name = "train_step"}}
+// CHECK-NOT: kiln.param
 // CHECK-DAG: %[[WT:.+]] = bufferization.to_tensor %[[W]] restrict writable : memref<4x2xf32>
 // CHECK-DAG: %[[BT:.+]] = bufferization.to_tensor %[[B]] restrict writable : memref<4xf32>
+// CHECK-DAG: %[[RMT:.+]] = bufferization.to_tensor %[[RM]] restrict writable : memref<4xf32>
 // CHECK-DAG: %[[MWT:.+]] = bufferization.to_tensor %[[MW]] restrict writable : memref<4x2xf32>
-// CHECK-DAG: %[[MBT:.+]] = bufferization.to_tensor %[[MB]] restrict writable : memref<4xf32>
 // The input and target are const in the ABI: read through non-writable to_tensor.
 // CHECK-DAG: %[[XT:.+]] = bufferization.to_tensor %[[X]] restrict : memref<3x2xf32>
-// CHECK-DAG: %[[YT:.+]] = bufferization.to_tensor %[[Y]] restrict : memref<3x4xf32>
+// CHECK-DAG: %[[YT:.+]] = bufferization.to_tensor %[[Y]] restrict : memref<3xi32>
 // CHECK: %[[PRED:.+]] = nn.dense %[[XT]], %[[WT]], %[[BT]]
-// CHECK: %[[LOSS:.+]] = nn.mse_loss %[[PRED]], %[[YT]]
+// CHECK: %[[LOSS:.+]] = nn.softmax_cross_entropy %[[PRED]], %[[YT]]
+// CHECK: %[[PROBS:.+]] = nn.softmax %[[PRED]]
+// CHECK: %[[NRM:.+]] = nn.relu %[[RMT]]
 // CHECK: %[[NW:.+]], %[[NMW:.+]] = optim.momentum %[[WT]], %{{.+}}, %[[MWT]], %[[LR]]
-// CHECK: %[[NB:.+]], %[[NMB:.+]] = optim.momentum %[[BT]], %{{.+}}, %[[MBT]], %[[LR]]
-// CHECK: bufferization.materialize_in_destination %[[PRED]] in restrict writable %[[OUT]] : (tensor<3x4xf32>, memref<3x4xf32>) -> ()
+// Results in order: the output, then each tied result into its argument
+// (kiln.tied = 0, 2, 3); the frozen bias is not written.
+// CHECK-NEXT: bufferization.materialize_in_destination %[[PROBS]] in restrict writable %[[OUT]] : (tensor<3x4xf32>, memref<3x4xf32>) -> ()
 // CHECK-NEXT: bufferization.materialize_in_destination %[[NW]] in restrict writable %[[W]] : (tensor<4x2xf32>, memref<4x2xf32>) -> ()
-// CHECK-NEXT: bufferization.materialize_in_destination %[[NB]] in restrict writable %[[B]] : (tensor<4xf32>, memref<4xf32>) -> ()
+// CHECK-NEXT: bufferization.materialize_in_destination %[[NRM]] in restrict writable %[[RM]] : (tensor<4xf32>, memref<4xf32>) -> ()
 // CHECK-NEXT: bufferization.materialize_in_destination %[[NMW]] in restrict writable %[[MW]] : (tensor<4x2xf32>, memref<4x2xf32>) -> ()
-// CHECK-NEXT: bufferization.materialize_in_destination %[[NMB]] in restrict writable %[[MB]] : (tensor<4xf32>, memref<4xf32>) -> ()
 // CHECK-NEXT: %[[L:.+]] = tensor.extract %[[LOSS]][] : tensor<f32>
 // CHECK-NEXT: return %[[L]] : f32
 
-// forward(x, params...) -> pred becomes forward(params..., x, out), with the
-// parameters' attributes kept and the prediction written into out.
+// eval_step_1: the same tables at batch 1 (the input and target entries do
+// not depend on the batch), no state and no scalars; targets stay read-only.
+// CHECK-LABEL: func.func @eval_step_1
+// CHECK-SAME: (%[[EW:[^:]+]]: memref<4x2xf32>, %[[EB:[^:]+]]: memref<4xf32>, %[[ERM:[^:]+]]: memref<4xf32>,
+// CHECK-SAME: %[[EX:[^:]+]]: memref<1x2xf32>, %[[EY:[^:]+]]: memref<1xi32>, %[[EOUT:[^:]+]]: memref<1x4xf32>) -> f32
+// CHECK-SAME: attributes {kiln.bindings = [{index = 0 : i64, table = "params"}, {index = 1 : i64, table = "params"}, {index = 0 : i64, table = "buffers"},
+// CHECK-SAME: {index = 0 : i64, table = "inputs"}, {index = 0 : i64, table = "targets"}, {index = 0 : i64, table = "outputs"}],
+// CHECK-SAME: kiln.entry = {batch = 1 : i64, mode = "eval", name = "eval_step_1"}}
+// CHECK-DAG: bufferization.to_tensor %[[EX]] restrict : memref<1x2xf32>
+// CHECK-DAG: bufferization.to_tensor %[[EY]] restrict : memref<1xi32>
+// CHECK: %[[EL:.+]] = nn.softmax_cross_entropy
+// CHECK: %[[EP:.+]] = nn.softmax
+// CHECK-NEXT: bufferization.materialize_in_destination %[[EP]] in restrict writable %[[EOUT]] : (tensor<1x4xf32>, memref<1x4xf32>) -> ()
+// CHECK-NEXT: %[[EXT:.+]] = tensor.extract %[[EL]][] : tensor<f32>
+// CHECK-NEXT: return %[[EXT]] : f32
+
+// forward: bound by role and name, not by position (its parameters come in
+// another order here), the prediction written into the output argument,
+// nothing returned.
 // CHECK-LABEL: func.func @forward
-// CHECK-SAME: (%[[FW:.+]]: memref<4x2xf32> {kiln.param = "fc.weight"}, %[[FB:.+]]: memref<4xf32> {kiln.param = "fc.bias"}, %[[FX:[^:]+]]: memref<3x2xf32>{{.*}}, %[[OUT:[^:]+]]: memref<3x4xf32>) {
-// CHECK-DAG: %[[FWT:.+]] = bufferization.to_tensor %[[FW]] restrict writable
+// CHECK-SAME: (%[[FB:[^:]+]]: memref<4xf32>, %[[FX:[^:]+]]: memref<3x2xf32>, %[[FW:[^:]+]]: memref<4x2xf32>, %[[FRM:[^:]+]]: memref<4xf32>, %[[FOUT:[^:]+]]: memref<3x4xf32>)
+// CHECK-SAME: attributes {kiln.bindings = [{index = 1 : i64, table = "params"}, {index = 0 : i64, table = "inputs"}, {index = 0 : i64, table = "params"},
+// CHECK-SAME: {index = 0 : i64, table = "buffers"}, {index = 0 : i64, table = "outputs"}],
+// CHECK-SAME: kiln.entry = {batch = 3 : i64, mode = "eval", name = "forward"}} {
 // CHECK-DAG: %[[FBT:.+]] = bufferization.to_tensor %[[FB]] restrict writable
+// CHECK-DAG: %[[FWT:.+]] = bufferization.to_tensor %[[FW]] restrict writable
 // CHECK-DAG: %[[FXT:.+]] = bufferization.to_tensor %[[FX]] restrict : memref<3x2xf32>
 // CHECK: %[[P:.+]] = nn.dense %[[FXT]], %[[FWT]], %[[FBT]]
-// CHECK-NEXT: bufferization.materialize_in_destination %[[P]] in restrict writable %[[OUT]] : (tensor<3x4xf32>, memref<3x4xf32>) -> ()
+// CHECK-NEXT: %[[PP:.+]] = nn.softmax %[[P]]
+// CHECK-NEXT: bufferization.materialize_in_destination %[[PP]] in restrict writable %[[FOUT]] : (tensor<3x4xf32>, memref<3x4xf32>) -> ()
 // CHECK-NEXT: return{{$}}
-
 module {
-  func.func @train_step(%w: tensor<4x2xf32> {kiln.param = "fc.weight"}, %b: tensor<4xf32> {kiln.param = "fc.bias"},
-                        %mw: tensor<4x2xf32> {kiln.state = "momentum_buffer"}, %mb: tensor<4xf32> {kiln.state = "momentum_buffer"},
-                        %x: tensor<3x2xf32>, %y: tensor<3x4xf32>, %lr: f32, %step: i64)
-      -> (tensor<f32>, tensor<3x4xf32>, tensor<4x2xf32>, tensor<4xf32>, tensor<4x2xf32>, tensor<4xf32>) {
+  func.func @train_step(%w: tensor<4x2xf32> {kiln.param = {name = "fc.weight", trainable = true}},
+                        %b: tensor<4xf32> {kiln.param = {name = "fc.bias", trainable = false}},
+                        %rm: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean"}},
+                        %mw: tensor<4x2xf32> {kiln.state = {param = "fc.weight", slot = "momentum_buffer"}},
+                        %x: tensor<3x2xf32> {kiln.input = {name = "x"}}, %y: tensor<3xi32> {kiln.target = {name = "y"}},
+                        %lr: f32 {kiln.scalar = "lr"}, %step: i64 {kiln.scalar = "step"}, %seed: i64 {kiln.scalar = "seed"})
+      -> (tensor<f32> {kiln.result = "loss"}, tensor<3x4xf32> {kiln.output = {name = "prediction", kind = "probabilities"}},
+          tensor<4x2xf32> {kiln.tied = 0}, tensor<4xf32> {kiln.tied = 2}, tensor<4x2xf32> {kiln.tied = 3})
+      attributes {kiln.entry = {name = "train_step", mode = "train", batch = 3}} {
     %pred = nn.dense %x, %w, %b : (tensor<3x2xf32>, tensor<4x2xf32>, tensor<4xf32>) -> tensor<3x4xf32>
-    %loss = nn.mse_loss %pred, %y : tensor<3x4xf32> -> tensor<f32>
+    %loss = nn.softmax_cross_entropy %pred, %y : tensor<3x4xf32>, tensor<3xi32> -> tensor<f32>
+    %probs = nn.softmax %pred : tensor<3x4xf32>
     %gw = tensor.empty() : tensor<4x2xf32>
-    %gb = tensor.empty() : tensor<4xf32>
+    %nrm = nn.relu %rm : tensor<4xf32>
     %nw, %nmw = optim.momentum %w, %gw, %mw, %lr : tensor<4x2xf32>, f32
-    %nb, %nmb = optim.momentum %b, %gb, %mb, %lr : tensor<4xf32>, f32
-    return %loss, %pred, %nw, %nb, %nmw, %nmb
-        : tensor<f32>, tensor<3x4xf32>, tensor<4x2xf32>, tensor<4xf32>, tensor<4x2xf32>, tensor<4xf32>
+    return %loss, %probs, %nw, %nrm, %nmw
+        : tensor<f32>, tensor<3x4xf32>, tensor<4x2xf32>, tensor<4xf32>, tensor<4x2xf32>
   }
-  func.func @forward(%x: tensor<3x2xf32>, %w: tensor<4x2xf32> {kiln.param = "fc.weight"},
-                     %b: tensor<4xf32> {kiln.param = "fc.bias"}) -> tensor<3x4xf32> {
+  func.func @eval_step_1(%w: tensor<4x2xf32> {kiln.param = {name = "fc.weight", trainable = true}},
+                         %b: tensor<4xf32> {kiln.param = {name = "fc.bias", trainable = false}},
+                         %rm: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean"}},
+                         %x: tensor<1x2xf32> {kiln.input = {name = "x"}}, %y: tensor<1xi32> {kiln.target = {name = "y"}})
+      -> (tensor<f32> {kiln.result = "loss"}, tensor<1x4xf32> {kiln.output = {name = "prediction", kind = "probabilities"}})
+      attributes {kiln.entry = {name = "eval_step_1", mode = "eval", batch = 1}} {
+    %pred = nn.dense %x, %w, %b : (tensor<1x2xf32>, tensor<4x2xf32>, tensor<4xf32>) -> tensor<1x4xf32>
+    %loss = nn.softmax_cross_entropy %pred, %y : tensor<1x4xf32>, tensor<1xi32> -> tensor<f32>
+    %probs = nn.softmax %pred : tensor<1x4xf32>
+    return %loss, %probs : tensor<f32>, tensor<1x4xf32>
+  }
+  func.func @forward(%b: tensor<4xf32> {kiln.param = {name = "fc.bias", trainable = false}},
+                     %x: tensor<3x2xf32> {kiln.input = {name = "x"}},
+                     %w: tensor<4x2xf32> {kiln.param = {name = "fc.weight", trainable = true}},
+                     %rm: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean"}})
+      -> (tensor<3x4xf32> {kiln.output = {name = "prediction", kind = "probabilities"}})
+      attributes {kiln.entry = {name = "forward", mode = "eval", batch = 3}} {
     %pred = nn.dense %x, %w, %b : (tensor<3x2xf32>, tensor<4x2xf32>, tensor<4xf32>) -> tensor<3x4xf32>
-    return %pred : tensor<3x4xf32>
+    %probs = nn.softmax %pred : tensor<3x4xf32>
+    return %probs : tensor<3x4xf32>
+  }
+}
+
+// -----
+
+// Tests that a function without kiln.entry is left alone, and an inference-only module gets empty state and target tables.
+// CHECK: module attributes {kiln.abi = {buffers = [], inputs = [{dtype = "f32", name = "x", shape = [4]}],
+// CHECK-SAME: outputs = [{dtype = "f32", kind = "values", name = "prediction", shape = [4]}], params = [], state = [], targets = []}}
+// CHECK-LABEL: func.func @helper
+// CHECK-SAME: (%{{[^:]+}}: tensor<2x4xf32>) -> tensor<2x4xf32> {
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: (%[[X:[^:]+]]: memref<2x4xf32>, %[[OUT:[^:]+]]: memref<2x4xf32>)
+// CHECK-SAME: attributes {kiln.bindings = [{index = 0 : i64, table = "inputs"}, {index = 0 : i64, table = "outputs"}]
+module {
+  func.func @helper(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+    return %x : tensor<2x4xf32>
+  }
+  func.func @forward(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
+      -> (tensor<2x4xf32> {kiln.output = {name = "prediction", kind = "values"}})
+      attributes {kiln.entry = {name = "forward", mode = "eval", batch = 2}} {
+    %r = nn.relu %x : tensor<2x4xf32>
+    return %r : tensor<2x4xf32>
   }
 }
 
@@ -72,17 +147,22 @@ module {
 
 // Tests that after one-shot bufferization the parameter update reads and writes the argument buffer in place.
 #id = affine_map<(d0) -> (d0)>
-// INPLACE: module attributes {kiln.num_params = 1 : i64, kiln.num_state_slots = 0 : i64}
+// INPLACE: module attributes {kiln.abi = {{{.*}}params = [{dtype = "f32", name = "p", shape = [16], trainable = true}]
 // INPLACE: func.func @train_step
-// INPLACE-SAME: (%[[P:[^:]+]]: memref<16xf32> {kiln.param = "p"}, %[[X:[^:]+]]: memref<16xf32>,
+// INPLACE-SAME: (%[[P:[^:]+]]: memref<16xf32>, %[[X:[^:]+]]: memref<16xf32>,
 // INPLACE-NOT: memref.copy {{.*}}, %[[P]] :
 // INPLACE: linalg.generic {{.*}} ins(%[[X]] : memref<16xf32>) outs(%[[P]] : memref<16xf32>)
 // INPLACE-NOT: memref.copy {{.*}}, %[[P]] :
 // INPLACE: return
 module {
-  func.func @train_step(%p: tensor<16xf32> {kiln.param = "p"}, %x: tensor<16xf32>, %y: tensor<16xf32>,
-                        %lr: f32, %step: i64) -> (tensor<f32>, tensor<16xf32>, tensor<16xf32>) {
+  func.func @train_step(%p: tensor<16xf32> {kiln.param = {name = "p", trainable = true}},
+                        %x: tensor<16xf32> {kiln.input = {name = "x"}}, %y: tensor<16xf32> {kiln.target = {name = "y"}},
+                        %lr: f32 {kiln.scalar = "lr"}, %step: i64 {kiln.scalar = "step"})
+      -> (tensor<f32> {kiln.result = "loss"}, tensor<16xf32> {kiln.output = {name = "prediction", kind = "values"}},
+          tensor<16xf32> {kiln.tied = 0})
+      attributes {kiln.entry = {name = "train_step", mode = "train", batch = 16}} {
     %loss = arith.constant dense<0.0> : tensor<f32>
+    %pred = arith.constant dense<1.0> : tensor<16xf32>
     %np = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
         ins(%x : tensor<16xf32>) outs(%p : tensor<16xf32>) {
     ^bb0(%g: f32, %v: f32):
@@ -90,9 +170,6 @@ module {
       %r = arith.subf %v, %s : f32
       linalg.yield %r : f32
     } -> tensor<16xf32>
-    return %loss, %x, %np : tensor<f32>, tensor<16xf32>, tensor<16xf32>
-  }
-  func.func @forward(%x: tensor<16xf32>, %p: tensor<16xf32> {kiln.param = "p"}) -> tensor<16xf32> {
-    return %p : tensor<16xf32>
+    return %loss, %pred, %np : tensor<f32>, tensor<16xf32>, tensor<16xf32>
   }
 }

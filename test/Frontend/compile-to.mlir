@@ -1,36 +1,64 @@
 // Tests that `kilnc --compile-to=<stage>` prints the IR after each stage, on fashion_mlp (784-512-256-10, Adam, batch 64).
 
 // RUN: kilnc %examples/fashion_mlp/model.json --compile-to=graph | FileCheck %s --check-prefix=GRAPH
-// GRAPH: module attributes {kiln.manifest = "{{.*}}\22name\22:\22fashion_mlp\22{{.*}}", kiln.optimizer = {beta1 = 9.000000e-01 : f64, beta2 = 0.99899999999999999 : f64, eps = 1.000000e-08 : f64, type = "adam", weight_decay = 0.000000e+00 : f64}}
+// The module carries what the manifest needs and the IR cannot say (no
+// kiln.manifest: codegen writes it); every argument of @model and the target
+// of @loss carry their role.
+// GRAPH: module attributes {
+// GRAPH-SAME: kiln.layers = [{activation = "relu", name = "dense_0", output_shape = [512], params = 401920 : i64, trainable = true, type = "dense"},
+// GRAPH-SAME: {activation = "linear", name = "dense_2", output_shape = [10], params = 2570 : i64, trainable = true, type = "dense"}],
+// GRAPH-SAME: kiln.name = "fashion_mlp",
+// GRAPH-SAME: kiln.optimizer = {beta1 = 9.000000e-01 : f64, beta2 = 0.99899999999999999 : f64, eps = 1.000000e-08 : f64, lr = 1.000000e-03 : f64, type = "adam", weight_decay = 0.000000e+00 : f64},
+// GRAPH-SAME: kiln.training = {batch_size = 64 : i64, epochs = 5 : i64, loss = "softmax_cross_entropy", metrics = ["accuracy"], seed = 0 : i64, shuffle = true,
+// GRAPH-NOT: kiln.manifest
 // GRAPH-LABEL: func.func @model
-// GRAPH-SAME: (%[[X:.+]]: tensor<64x784xf32>, %[[W0:.+]]: tensor<512x784xf32> {kiln.param = "dense_0.weight"}, %[[B0:.+]]: tensor<512xf32> {kiln.param = "dense_0.bias"},
+// GRAPH-SAME: (%[[X:[^:]+]]: tensor<64x784xf32> {kiln.input = {name = "x"}},
+// GRAPH-SAME: %[[W0:[^:]+]]: tensor<512x784xf32> {kiln.param = {fan_in = 784 : i64, fan_out = 512 : i64, init = "he_uniform", name = "dense_0.weight", trainable = true}},
+// GRAPH-SAME: %[[B0:[^:]+]]: tensor<512xf32> {kiln.param = {fan_in = 784 : i64, fan_out = 512 : i64, init = "zeros", name = "dense_0.bias", trainable = true}},
+// GRAPH-SAME: %{{[^:]+}}: tensor<10x256xf32> {kiln.param = {fan_in = 256 : i64, fan_out = 10 : i64, init = "glorot_uniform", name = "dense_2.weight", trainable = true}},
+// GRAPH-SAME: %{{[^:]+}}: tensor<10xf32> {kiln.param = {fan_in = 256 : i64, fan_out = 10 : i64, init = "zeros", name = "dense_2.bias", trainable = true}}) -> tensor<64x10xf32>
 // GRAPH: %[[H:.+]] = nn.dense %[[X]], %[[W0]], %[[B0]] : (tensor<64x784xf32>, tensor<512x784xf32>, tensor<512xf32>) -> tensor<64x512xf32>
 // GRAPH-NEXT: nn.relu %[[H]] : tensor<64x512xf32>
 // GRAPH: nn.dense {{.*}} -> tensor<64x10xf32>
 // GRAPH-LABEL: func.func @loss
-// GRAPH-SAME: (%{{.+}}: tensor<64x10xf32>, %{{.+}}: tensor<64xi32>) -> tensor<f32>
+// GRAPH-SAME: (%{{[^:]+}}: tensor<64x10xf32>, %{{[^:]+}}: tensor<64xi32> {kiln.target = {name = "y"}}) -> tensor<f32>
 // GRAPH: nn.softmax_cross_entropy
 
 // RUN: kilnc %examples/fashion_mlp/model.json --compile-to=autodiff | FileCheck %s --check-prefix=AUTODIFF
 // AUTODIFF-NOT: func.func @model
 // AUTODIFF-LABEL: func.func @train_step
-// AUTODIFF-SAME: {kiln.state = "exp_avg"}
-// AUTODIFF-SAME: {kiln.state = "exp_avg_sq"}
+// AUTODIFF-SAME: {kiln.state = {param = "dense_0.weight", slot = "exp_avg"}}
+// AUTODIFF-SAME: {kiln.state = {param = "dense_0.weight", slot = "exp_avg_sq"}}
+// AUTODIFF-SAME: {kiln.state = {param = "dense_2.bias", slot = "exp_avg_sq"}}
+// AUTODIFF-SAME: tensor<64x784xf32> {kiln.input = {name = "x"}}, %{{[^:]+}}: tensor<64xi32> {kiln.target = {name = "y"}}
+// AUTODIFF-SAME: attributes {kiln.entry = {batch = 64 : i64, mode = "train", name = "train_step"}}
 // AUTODIFF: nn.softmax_cross_entropy
 // AUTODIFF: linalg.matmul_transpose_a
 // AUTODIFF-COUNT-6: optim.adam
-// AUTODIFF-LABEL: func.func @forward
+// AUTODIFF-LABEL: func.func @eval_step(
+// AUTODIFF-SAME: kiln.entry = {batch = 64 : i64, mode = "eval", name = "eval_step"}
+// AUTODIFF-NOT: optim.
+// AUTODIFF-LABEL: func.func @eval_step_1(
+// AUTODIFF-SAME: tensor<1x784xf32> {kiln.input = {name = "x"}}, %{{[^:]+}}: tensor<1xi32> {kiln.target = {name = "y"}}
+// AUTODIFF-SAME: kiln.entry = {batch = 1 : i64, mode = "eval", name = "eval_step_1"}
+// AUTODIFF-NOT: optim.
+// AUTODIFF-LABEL: func.func @forward(
 // AUTODIFF: nn.softmax
+// AUTODIFF-LABEL: func.func @forward_1(
+// AUTODIFF-SAME: -> (tensor<1x10xf32> {kiln.output = {kind = "probabilities", name = "prediction"}})
+// AUTODIFF: nn.softmax {{.*}} : tensor<1x10xf32>
 
 // RUN: kilnc %examples/fashion_mlp/model.json --compile-to=linalg | FileCheck %s --check-prefix=LINALG --implicit-check-not=nn. --implicit-check-not=optim.
 // LINALG-LABEL: func.func @train_step
 // LINALG: linalg.transpose
 // LINALG: linalg.matmul ins({{.*}} : tensor<64x784xf32>, tensor<784x512xf32>)
-// LINALG-LABEL: func.func @forward
+// LINALG-LABEL: func.func @eval_step(
+// LINALG-LABEL: func.func @forward(
+// LINALG-LABEL: func.func @forward_1(
 
 // RUN: kilnc %examples/fashion_mlp/model.json --compile-to=kernel --vector-bits=512 | FileCheck %s --check-prefix=KERNEL
 // The first dense layer of forward, with its bias and relu, is one kernel.
-// KERNEL-LABEL: func.func @forward
+// KERNEL-LABEL: func.func @forward(
 // KERNEL: kernel.group tile [8, 32] reduce [1] vectorize -> tensor<64x512xf32> {
 // KERNEL-NEXT: linalg.fill
 // KERNEL-NEXT: linalg.matmul
@@ -41,29 +69,64 @@
 // KERNEL: kernel.yield
 
 // RUN: kilnc %examples/fashion_mlp/model.json --compile-to=tiled --vector-bits=512 | FileCheck %s --check-prefix=TILED --implicit-check-not=kernel.
-// TILED-LABEL: func.func @forward
+// TILED-LABEL: func.func @forward(
 // TILED: scf.for
 // TILED: scf.for
 // TILED: scf.for
 // TILED: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
 
 // RUN: kilnc %examples/fashion_mlp/model.json --compile-to=bufferized | FileCheck %s --check-prefix=BUFFERIZED
-// BUFFERIZED: module attributes {{{.*}}kiln.num_params = 6 : i64, kiln.num_state_slots = 2 : i64
+// The module's tables, in manifest order, and every entry point bound to them.
+// BUFFERIZED: module attributes {kiln.abi = {buffers = [], inputs = [{dtype = "f32", name = "x", shape = [784]}],
+// BUFFERIZED-SAME: outputs = [{dtype = "f32", kind = "probabilities", name = "prediction", shape = [10]}],
+// BUFFERIZED-SAME: params = [{dtype = "f32", fan_in = 784 : i64, fan_out = 512 : i64, init = "he_uniform", name = "dense_0.weight", shape = [512, 784], trainable = true},
+// BUFFERIZED-SAME: state = [{dtype = "f32", param = "dense_0.weight", shape = [512, 784], slot = "exp_avg"}, {dtype = "f32", param = "dense_0.weight", shape = [512, 784], slot = "exp_avg_sq"},
+// BUFFERIZED-SAME: targets = [{dtype = "i32", name = "y", shape = []}]}
 // BUFFERIZED-LABEL: func.func @train_step
-// BUFFERIZED-SAME: (%{{.+}}: memref<512x784xf32> {kiln.param = "dense_0.weight"}
-// BUFFERIZED-SAME: %{{[^:]+}}: i64, %{{[^:]+}}: memref<64x10xf32>) -> f32
+// BUFFERIZED-SAME: (%{{[^:]+}}: memref<512x784xf32>,
+// BUFFERIZED-SAME: %{{[^:]+}}: f32, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: memref<64x10xf32>
+// BUFFERIZED-SAME: -> f32
+// BUFFERIZED-SAME: kiln.bindings = [{index = 0 : i64, table = "params"},
+// BUFFERIZED-SAME: {index = 0 : i64, table = "lr"}, {index = 0 : i64, table = "step"}, {index = 0 : i64, table = "seed"}, {index = 0 : i64, table = "outputs"}
 // BUFFERIZED-NOT: tensor<
-// BUFFERIZED-LABEL: func.func @forward
-// BUFFERIZED-SAME: %{{[^:]+}}: memref<64x10xf32>) {
+// BUFFERIZED-LABEL: func.func @eval_step(
+// BUFFERIZED-SAME: memref<64x784xf32>, %{{[^:]+}}: memref<64xi32>, %{{[^:]+}}: memref<64x10xf32>
+// BUFFERIZED-SAME: -> f32
+// BUFFERIZED-NOT: tensor<
+// BUFFERIZED-LABEL: func.func @eval_step_1(
+// BUFFERIZED-SAME: memref<1x784xf32>, %{{[^:]+}}: memref<1xi32>, %{{[^:]+}}: memref<1x10xf32>
+// BUFFERIZED-SAME: -> f32
+// BUFFERIZED-NOT: tensor<
+// BUFFERIZED-LABEL: func.func @forward(
+// BUFFERIZED-SAME: memref<64x784xf32>, %{{[^:]+}}: memref<64x10xf32>
+// BUFFERIZED-NOT: -> f32
+// BUFFERIZED-SAME: kiln.bindings = [{index = 0 : i64, table = "params"},
+// BUFFERIZED-SAME: {index = 0 : i64, table = "inputs"}, {index = 0 : i64, table = "outputs"}
+// BUFFERIZED-NOT: tensor<
+// BUFFERIZED-LABEL: func.func @forward_1(
+// BUFFERIZED-SAME: memref<1x784xf32>, %{{[^:]+}}: memref<1x10xf32>
 // BUFFERIZED-NOT: tensor<
 
-// RUN: kilnc %examples/fashion_mlp/model.json --compile-to=llvm | FileCheck %s --check-prefix=LLVM --implicit-check-not=func.func
+// Generated code allocates nothing and calls nothing of MLIR's runtime: every
+// temporary lives in the workspace, every strided copy is expanded.
+// RUN: kilnc %examples/fashion_mlp/model.json --compile-to=llvm | FileCheck %s --check-prefix=LLVM --implicit-check-not=func.func --implicit-check-not=memrefCopy --implicit-check-not=malloc
 // LLVM: llvm.func internal @train_step(
+// LLVM: llvm.func internal @eval_step(
+// LLVM: llvm.func internal @eval_step_1(
 // LLVM: llvm.func internal @forward(
-// LLVM: llvm.mlir.global internal constant @kiln_model_manifest_text(
+// LLVM: llvm.func internal @forward_1(
+// LLVM: llvm.func @kiln_model_train_step(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
+// LLVM: llvm.func @kiln_model_eval_step(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
+// LLVM: llvm.func @kiln_model_eval_step_1(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
+// LLVM: llvm.func @kiln_model_forward(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
+// LLVM: llvm.func @kiln_model_forward_1(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
+// LLVM: llvm.mlir.global internal constant @kiln_model_manifest_text("{\22abi_version\22:2,\22batch_size\22:64,
+// LLVM-SAME: \22entry_points\22:[{\22batch\22:64,\22mode\22:\22train\22,\22name\22:\22train_step\22,\22workspace_bytes\22:{{[1-9][0-9]*}}},
+// LLVM-SAME: {\22batch\22:1,\22mode\22:\22eval\22,\22name\22:\22forward_1\22,\22workspace_bytes\22:{{[1-9][0-9]*}}}],
+// LLVM-SAME: \22name\22:\22fashion_mlp\22,\22num_classes\22:10,
 // LLVM: llvm.func @kiln_model_manifest() -> !llvm.ptr
-// LLVM: llvm.func @kiln_model_train_step(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: f32, %{{.+}}: i64, %{{.+}}: !llvm.ptr) -> f32
-// LLVM: llvm.func @kiln_model_forward(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr)
+// LLVM: llvm.mlir.global internal constant @kiln_model_api()
+// LLVM: llvm.func @kiln_model_abi() -> !llvm.ptr
 
 // Tests that an unknown stage is an error that lists the stages.
 // RUN: not kilnc %examples/fashion_mlp/model.json --compile-to=optimized 2>&1 | FileCheck %s --check-prefix=UNKNOWN

@@ -8,7 +8,7 @@
 // UNKNOWN-LAYER: kilnc: error: {{.*}}Inputs/unknown-layer.json: /layers/1/type: unknown value "conv3d" (expected one of: dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape)
 
 // RUN: not kilnc %S/Inputs/unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNKNOWN-KEY
-// UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/unknown-key.json: /layers/0/unit: unknown key (expected one of: type, name, units, activation, use_bias, kernel_init, bias_init)
+// UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/unknown-key.json: /layers/0/unit: unknown key (expected one of: type, name, trainable, units, activation, use_bias, kernel_init, bias_init)
 
 // RUN: not kilnc %S/Inputs/wrong-type.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=WRONG-TYPE
 // WRONG-TYPE: kilnc: error: {{.*}}Inputs/wrong-type.json: /layers/0/units: expected a positive integer, got "8"
@@ -35,7 +35,19 @@
 // OPTIMIZER: kilnc: error: {{.*}}Inputs/unknown-optimizer.json: /training/optimizer/type: unknown value "rmsprop" (expected one of: sgd, momentum, adam, adamw)
 
 // RUN: not kilnc %S/Inputs/no-parameters.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=NO-PARAMS
-// NO-PARAMS: kilnc: error: {{.*}}Inputs/no-parameters.json: /layers: the model has no trainable parameters
+// NO-PARAMS: kilnc: error: {{.*}}Inputs/no-parameters.json: /layers: the model has no trainable parameters; compile it for inference ("training": false){{$}}
+
+// Tests that a model whose every layer is frozen cannot be trained either.
+// RUN: not kilnc %S/Inputs/all-frozen.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=ALL-FROZEN
+// ALL-FROZEN: kilnc: error: {{.*}}Inputs/all-frozen.json: /layers: the model has no trainable parameters; compile it for inference ("training": false){{$}}
+
+// Tests that "training" is an object or false: true means nothing.
+// RUN: not kilnc %S/Inputs/training-true.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=TRAINING-TRUE
+// TRAINING-TRUE: kilnc: error: {{.*}}Inputs/training-true.json: /training: expected an object or false, got true{{$}}
+
+// Tests that a layer's "trainable" is a boolean.
+// RUN: not kilnc %S/Inputs/bad-trainable.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=TRAINABLE
+// TRAINABLE: kilnc: error: {{.*}}Inputs/bad-trainable.json: /layers/0/trainable: expected true or false, got "no"{{$}}
 
 // RUN: not kilnc %S/Inputs/does-not-exist.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=MISSING-FILE
 // MISSING-FILE: kilnc: error: cannot read {{.*}}Inputs/does-not-exist.json: No such file or directory

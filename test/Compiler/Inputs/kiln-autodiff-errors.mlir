@@ -1,20 +1,37 @@
 // Error cases of kiln-autodiff, checked with -verify-diagnostics by ../kiln-autodiff.mlir.
 
-// Tests that a module without @loss is rejected.
-// expected-error @+1 {{kiln-autodiff expects @model, @loss and a kiln.optimizer attribute with a type}}
+// Tests that a module without @model is rejected.
+// expected-error @+1 {{kiln-autodiff expects @model}}
 module attributes {kiln.optimizer = {type = "sgd"}} {
-  func.func @model(%x: tensor<2x4xf32>, %w: tensor<2x4xf32>) -> tensor<2x4xf32> {
-    %r = nn.relu %w : tensor<2x4xf32>
+  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
+    %l = nn.mse_loss %p, %t : tensor<2x4xf32> -> tensor<f32>
+    return %l : tensor<f32>
+  }
+}
+
+// -----
+
+// Tests that an optimizer without @loss is rejected (an inference-only model has neither).
+// expected-error @+1 {{kiln-autodiff: training needs @loss and a kiln.optimizer attribute with a type (or neither, for an inference-only model)}}
+module attributes {kiln.optimizer = {type = "sgd"}} {
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<2x4xf32> {
+    %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
     return %r : tensor<2x4xf32>
   }
 }
 
 // -----
 
-// Tests that a module without @model is rejected.
-// expected-error @+1 {{kiln-autodiff expects @model, @loss and a kiln.optimizer attribute with a type}}
-module attributes {kiln.optimizer = {type = "sgd"}} {
-  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32>) -> tensor<f32> {
+// Tests that a loss without the kiln.optimizer attribute is rejected.
+// expected-error @+1 {{kiln-autodiff: training needs @loss and a kiln.optimizer attribute with a type (or neither, for an inference-only model)}}
+module {
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<2x4xf32> {
+    %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+    return %r : tensor<2x4xf32>
+  }
+  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
     %l = nn.mse_loss %p, %t : tensor<2x4xf32> -> tensor<f32>
     return %l : tensor<f32>
   }
@@ -23,28 +40,14 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
 // -----
 
 // Tests that an optimizer attribute without a type is rejected.
-// expected-error @+1 {{kiln-autodiff expects @model, @loss and a kiln.optimizer attribute with a type}}
+// expected-error @+1 {{kiln-autodiff: training needs @loss and a kiln.optimizer attribute with a type (or neither, for an inference-only model)}}
 module attributes {kiln.optimizer = {lr = 0.1}} {
-  func.func @model(%x: tensor<2x4xf32>, %w: tensor<2x4xf32>) -> tensor<2x4xf32> {
-    %r = nn.relu %w : tensor<2x4xf32>
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<2x4xf32> {
+    %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
     return %r : tensor<2x4xf32>
   }
-  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32>) -> tensor<f32> {
-    %l = nn.mse_loss %p, %t : tensor<2x4xf32> -> tensor<f32>
-    return %l : tensor<f32>
-  }
-}
-
-// -----
-
-// Tests that a module without the kiln.optimizer attribute is rejected.
-// expected-error @+1 {{kiln-autodiff expects @model, @loss and a kiln.optimizer attribute with a type}}
-module {
-  func.func @model(%x: tensor<2x4xf32>, %w: tensor<2x4xf32>) -> tensor<2x4xf32> {
-    %r = nn.relu %w : tensor<2x4xf32>
-    return %r : tensor<2x4xf32>
-  }
-  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32>) -> tensor<f32> {
+  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
     %l = nn.mse_loss %p, %t : tensor<2x4xf32> -> tensor<f32>
     return %l : tensor<f32>
   }
@@ -55,11 +58,12 @@ module {
 // Tests that an unknown optimizer type is rejected.
 // expected-error @+1 {{kiln-autodiff: unknown optimizer 'lbfgs'}}
 module attributes {kiln.optimizer = {type = "lbfgs"}} {
-  func.func @model(%x: tensor<2x4xf32>, %w: tensor<2x4xf32>) -> tensor<2x4xf32> {
-    %r = nn.relu %w : tensor<2x4xf32>
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<2x4xf32> {
+    %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
     return %r : tensor<2x4xf32>
   }
-  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32>) -> tensor<f32> {
+  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
     %l = nn.mse_loss %p, %t : tensor<2x4xf32> -> tensor<f32>
     return %l : tensor<f32>
   }
@@ -69,12 +73,13 @@ module attributes {kiln.optimizer = {type = "lbfgs"}} {
 
 // Tests that an op on the gradient path without a gradient rule is reported.
 module attributes {kiln.optimizer = {type = "sgd"}} {
-  func.func @model(%x: tensor<2x4xf32>, %w: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<2x4xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<2x4xf32> {
     // expected-error @+1 {{kiln-autodiff: no gradient rule for this op}}
     %a = arith.addf %x, %w : tensor<2x4xf32>
     return %a : tensor<2x4xf32>
   }
-  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32>) -> tensor<f32> {
+  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
     %l = nn.mse_loss %p, %t : tensor<2x4xf32> -> tensor<f32>
     return %l : tensor<f32>
   }
@@ -82,14 +87,70 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
 
 // -----
 
-// Tests that a model without parameters is an error, not undefined behaviour.
+// Tests that @model's first argument must carry the input role.
 module attributes {kiln.optimizer = {type = "sgd"}} {
-  // expected-error @+1 {{kiln-autodiff: the model has no parameters}}
-  func.func @model(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
-    return %x : tensor<4x3xf32>
+  // expected-error @+1 {{kiln-autodiff: @model's first argument must be the input (kiln.input)}}
+  func.func @model(%x: tensor<2x4xf32>,
+                   %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<2x4xf32> {
+    %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+    return %r : tensor<2x4xf32>
   }
-  func.func @loss(%p: tensor<4x3xf32>, %t: tensor<4x3xf32>) -> tensor<f32> {
-    %l = nn.mse_loss %p, %t : tensor<4x3xf32> -> tensor<f32>
+  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
+    %l = nn.mse_loss %p, %t : tensor<2x4xf32> -> tensor<f32>
     return %l : tensor<f32>
+  }
+}
+
+// -----
+
+// Tests that a @model without arguments is rejected the same way, not read out of bounds.
+module {
+  // expected-error @+1 {{kiln-autodiff: @model's first argument must be the input (kiln.input)}}
+  func.func @model() -> tensor<2x4xf32> {
+    %c = arith.constant dense<0.0> : tensor<2x4xf32>
+    return %c : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+// Tests that every other argument of @model needs a role (the old string form of kiln.param is not one).
+module attributes {kiln.optimizer = {type = "sgd"}} {
+  // expected-error @+1 {{kiln-autodiff: argument 2 of @model has no role (kiln.param {name, trainable})}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}},
+                   %b: tensor<4xf32> {kiln.param = "b"}) -> tensor<2x4xf32> {
+    %r = nn.dense %x, %w, %b : (tensor<2x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+    return %r : tensor<2x4xf32>
+  }
+  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
+    %l = nn.mse_loss %p, %t : tensor<2x4xf32> -> tensor<f32>
+    return %l : tensor<f32>
+  }
+}
+
+// -----
+
+// Tests that @model returns exactly one prediction.
+module {
+  // expected-error @+1 {{kiln-autodiff: @model must return one prediction}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+    %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+    return %r, %r : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+}
+
+// -----
+
+// Tests that an op that infers no result type cannot be re-typed for the batch-1 entry points.
+module {
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<2x4xf32> {
+    // expected-error @+1 {{kiln-autodiff: this op cannot be re-batched (it infers no result type)}}
+    %e = tensor.empty() : tensor<2x4xf32>
+    %c = linalg.copy ins(%x : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
+    %r = nn.dense %c, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+    return %r : tensor<2x4xf32>
   }
 }

@@ -222,3 +222,34 @@ func.func @dense_dynamic(%x: tensor<64x?xf32>, %w: tensor<8x784xf32>) -> tensor<
   %y = nn.dense %x, %w : (tensor<64x?xf32>, tensor<8x784xf32>) -> tensor<64x8xf32>
   return %y : tensor<64x8xf32>
 }
+
+// -----
+
+// Tests that dense's result is the type it infers (InferTypeOpInterface): an encoding the verifier does not look at still differs.
+// The interface's verifier reports the mismatch, then that inference failed.
+func.func @dense_inferred_type(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>) -> tensor<64x512xf32, "enc"> {
+  // expected-error @+2 {{'nn.dense' op failed to infer returned types}}
+  // expected-error @+1 {{'nn.dense' op inferred type(s) 'tensor<64x512xf32>' are incompatible with return type(s) of operation 'tensor<64x512xf32, "enc">'}}
+  %y = nn.dense %x, %w : (tensor<64x784xf32>, tensor<512x784xf32>) -> tensor<64x512xf32, "enc">
+  return %y : tensor<64x512xf32, "enc">
+}
+
+// -----
+
+// Tests that mse_loss's result is the scalar it infers.
+func.func @mse_inferred_type(%p: tensor<32x1xf32>, %t: tensor<32x1xf32>) -> tensor<f32, "enc"> {
+  // expected-error @+2 {{'nn.mse_loss' op failed to infer returned types}}
+  // expected-error @+1 {{'nn.mse_loss' op inferred type(s) 'tensor<f32>' are incompatible with return type(s) of operation 'tensor<f32, "enc">'}}
+  %l = nn.mse_loss %p, %t : tensor<32x1xf32> -> tensor<f32, "enc">
+  return %l : tensor<f32, "enc">
+}
+
+// -----
+
+// Tests that softmax_cross_entropy's result is the scalar it infers.
+func.func @sce_inferred_type(%logits: tensor<64x10xf32>, %labels: tensor<64xi32>) -> tensor<f32, "enc"> {
+  // expected-error @+2 {{'nn.softmax_cross_entropy' op failed to infer returned types}}
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op inferred type(s) 'tensor<f32>' are incompatible with return type(s) of operation 'tensor<f32, "enc">'}}
+  %l = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<64xi32> -> tensor<f32, "enc">
+  return %l : tensor<f32, "enc">
+}
