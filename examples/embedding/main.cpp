@@ -15,7 +15,8 @@ int main(int argc, char **argv) {
   const std::string dir = argc > 1 ? argv[1] : "/usr/share/datasets/fashion-mnist";
   const int64_t steps = 600;
   try {
-    FashionMlp model; // parameters and Adam state, allocated from the manifest
+    // Params, Adam state and the workspace, allocated once from the manifest.
+    FashionMlp model;
     const kiln::Manifest &m = model.getManifest();
     kiln::Dataset train = kiln::loadIdx(dir + "/train-images-idx3-ubyte.gz",
                                         dir + "/train-labels-idx1-ubyte.gz");
@@ -26,13 +27,14 @@ int main(int argc, char **argv) {
 
     model.init(/*seed=*/1);
     const int64_t batch = m.batchSize, batches = train.numSamples / batch;
-    const float lr = float(m.optimizer.lr);
+    const float lr = float(m.optimizer->lr); // absent only if inference-only
     std::printf("%s: %lld parameters, batch %lld, %s lr %g\n", m.name.c_str(),
                 (long long)m.numParamElements(), (long long)batch,
-                m.optimizer.type.c_str(), lr);
+                m.optimizer->type.c_str(), lr);
     double lossSum = 0;
     for (int64_t step = 0; step < steps; ++step) {
-      // Batches in file order; trainBatch takes exactly `batch` samples.
+      // Batches in file order; trainBatch takes exactly `batch` samples and
+      // allocates nothing.
       int64_t first = (step % batches) * batch;
       lossSum += model.trainBatch(&train.inputs[first * train.sampleSize],
                                   &train.labels[first], lr);
@@ -43,7 +45,8 @@ int main(int argc, char **argv) {
       }
     }
 
-    // predict() takes any number of samples (it pads the last batch).
+    // predict() takes any number of samples: full batches through forward,
+    // the rest one by one through forward_1 (eval mode).
     std::vector<float> probs(test.numSamples * m.outputSize());
     model.predict(test.inputs.data(), test.numSamples, probs.data());
     int64_t correct = 0;
@@ -53,6 +56,13 @@ int main(int argc, char **argv) {
     std::printf("test accuracy after %lld steps: %.4f (%lld/%lld)\n",
                 (long long)model.getStep(), double(correct) / test.numSamples,
                 (long long)correct, (long long)test.numSamples);
+
+    // A single sample runs forward_1 (batch 1): no batch to fill.
+    std::vector<float> one(m.outputSize());
+    model.predict(test.inputs.data(), 1, one.data());
+    std::printf("first test sample: class %lld (label %d)\n",
+                (long long)kiln::argmax(one.data(), m.outputSize()),
+                test.labels[0]);
 
     if (argc > 2) {
       kiln::saveCheckpoint(model, argv[2]);
