@@ -175,8 +175,14 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
                        "for an inference-only model)");
       return signalPassFailure();
     }
-    if (failed(checkRoles(model)))
+    if (failed(checkRoles(model, loss)))
       return signalPassFailure();
+    if (loss && llvm::none_of(llvm::seq<unsigned>(1, model.getNumArguments()),
+                              [&](unsigned i) { return trainable(model, i); })) {
+      model.emitError("kiln-autodiff: the model has no trainable parameters to "
+                      "train (compile it for inference: no @loss)");
+      return signalPassFailure();
+    }
     int64_t batch = cast<ShapedType>(model.getArgumentTypes()[0]).getDimSize(0);
     SmallVector<EntrySpec> entries;
     if (loss)
@@ -193,17 +199,28 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
       loss.erase();
   }
 
-  /// @model(x {kiln.input}, params {kiln.param}...) -> prediction.
-  LogicalResult checkRoles(func::FuncOp model) {
-    if (model.getNumArguments() == 0 || !model.getArgAttr(0, "kiln.input"))
+  /// A role dictionary with a string `name`.
+  static bool named(DictionaryAttr role) {
+    return role && role.getAs<StringAttr>("name");
+  }
+
+  /// @model(x {kiln.input}, params {kiln.param}...) -> prediction and
+  /// @loss(prediction, y {kiln.target}) -> scalar, every role named.
+  LogicalResult checkRoles(func::FuncOp model, func::FuncOp loss) {
+    if (model.getNumArguments() == 0 ||
+        !named(model.getArgAttrOfType<DictionaryAttr>(0, "kiln.input")))
       return model.emitError("kiln-autodiff: @model's first argument must be "
-                             "the input (kiln.input)");
+                             "the input (kiln.input = {name})");
     for (unsigned i = 1; i < model.getNumArguments(); ++i)
-      if (!model.getArgAttrOfType<DictionaryAttr>(i, "kiln.param"))
+      if (!named(model.getArgAttrOfType<DictionaryAttr>(i, "kiln.param")))
         return model.emitError("kiln-autodiff: argument ")
                << i << " of @model has no role (kiln.param {name, trainable})";
     if (model.getNumResults() != 1)
       return model.emitError("kiln-autodiff: @model must return one prediction");
+    if (loss && (loss.getNumArguments() != 2 ||
+                 !named(loss.getArgAttrOfType<DictionaryAttr>(1, "kiln.target"))))
+      return loss.emitError("kiln-autodiff: @loss must take the prediction and "
+                            "the target (kiln.target = {name})");
     return success();
   }
 
@@ -270,6 +287,11 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     if (failed(pred))
       return failure();
     Value prediction = (*pred)[0];
+    auto predType = dyn_cast<RankedTensorType>(prediction.getType());
+    if (!predType || predType.getRank() == 0 || predType.getDimSize(0) != e.batch)
+      return model.emitError("kiln-autodiff: the prediction ")
+             << prediction.getType() << " does not carry the batch (" << e.batch
+             << " for " << e.name << "); it must depend on the input";
     SmallVector<Value> results;
     SmallVector<DictionaryAttr> resultAttrs;
     auto role = [&](StringRef key, Attribute value) {

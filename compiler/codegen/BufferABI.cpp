@@ -93,6 +93,11 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
     module->setAttr("kiln.abi", b.getDictionaryAttr(abi));
   }
 
+  /// The string `key` of a role dictionary, or null.
+  static StringAttr field(DictionaryAttr role, StringRef key) {
+    return role ? role.getAs<StringAttr>(key) : nullptr;
+  }
+
   /// The table slot of argument `i` of `fn`, from its role.
   FailureOr<DictionaryAttr> bindArgument(func::FuncOp fn, unsigned i) {
     Builder b(fn.getContext());
@@ -104,25 +109,41 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
       return b.getDictionaryAttr({b.getNamedAttr("table", b.getStringAttr(table)),
                                   b.getNamedAttr("index", b.getI64IntegerAttr(*index))});
     };
-    if (auto p = fn.getArgAttrOfType<DictionaryAttr>(i, "kiln.param"))
-      return slot("params", tables["params"].bind(
-                                p.getAs<StringAttr>("name").getValue(),
-                                describe(p, type, false)));
-    if (auto d = fn.getArgAttrOfType<DictionaryAttr>(i, "kiln.buffer"))
-      return slot("buffers", tables["buffers"].bind(
-                                 d.getAs<StringAttr>("name").getValue(),
-                                 describe(d, type, false)));
+    auto unnamed = [&](StringRef role, StringRef key) {
+      return fn.emitError("kiln-buffer-abi: argument ")
+             << i << ": " << role << " needs a string '" << key << "'";
+    };
+    if (!isa<RankedTensorType>(type) && !fn.getArgAttr(i, "kiln.scalar"))
+      return fn.emitError("kiln-buffer-abi: argument ")
+             << i << " is " << type << "; only tensors and kiln.scalar "
+                                       "arguments cross the ABI";
+    if (auto p = fn.getArgAttrOfType<DictionaryAttr>(i, "kiln.param")) {
+      if (!field(p, "name"))
+        return unnamed("kiln.param", "name");
+      return slot("params", tables["params"].bind(field(p, "name").getValue(),
+                                                  describe(p, type, false)));
+    }
+    if (auto d = fn.getArgAttrOfType<DictionaryAttr>(i, "kiln.buffer")) {
+      if (!field(d, "name"))
+        return unnamed("kiln.buffer", "name");
+      return slot("buffers", tables["buffers"].bind(field(d, "name").getValue(),
+                                                    describe(d, type, false)));
+    }
     if (auto s = fn.getArgAttrOfType<DictionaryAttr>(i, "kiln.state")) {
-      std::string key = (s.getAs<StringAttr>("param").getValue() + "." +
-                         s.getAs<StringAttr>("slot").getValue()).str();
+      if (!field(s, "param") || !field(s, "slot"))
+        return unnamed("kiln.state", field(s, "param") ? "slot" : "param");
+      std::string key = (field(s, "param").getValue() + "." +
+                         field(s, "slot").getValue()).str();
       return slot("state", tables["state"].bind(key, describe(s, type, false)));
     }
     for (StringRef role : {"input", "target"})
-      if (auto d = fn.getArgAttrOfType<DictionaryAttr>(i, ("kiln." + role).str()))
+      if (auto d = fn.getArgAttrOfType<DictionaryAttr>(i, ("kiln." + role).str())) {
+        if (!field(d, "name"))
+          return unnamed("kiln." + role.str(), "name");
         return slot(role == "input" ? "inputs" : "targets",
                     tables[role == "input" ? "inputs" : "targets"].bind(
-                        d.getAs<StringAttr>("name").getValue(),
-                        describe(d, type, true)));
+                        field(d, "name").getValue(), describe(d, type, true)));
+      }
     if (auto s = fn.getArgAttrOfType<StringAttr>(i, "kiln.scalar"))
       return slot(s.getValue(), 0);
     return fn.emitError("kiln-buffer-abi: argument ") << i << " has no role";
@@ -141,6 +162,32 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
     auto ret = cast<func::ReturnOp>(entry.getTerminator());
     Location loc = ret.getLoc();
 
+    // Only arguments a result is tied to are written: weights stay
+    // read-only in eval_step and forward, inputs and targets always.
+    llvm::SmallDenseSet<int64_t> tiedArgs;
+    for (unsigned i = 0; i < fn.getNumResults(); ++i)
+      if (auto tied = fn.getResultAttrOfType<IntegerAttr>(i, "kiln.tied")) {
+        if (tied.getInt() < 0 || tied.getInt() >= (int64_t)fn.getNumArguments())
+          return fn.emitError("kiln-buffer-abi: result ")
+                 << i << " is tied to argument " << tied.getInt()
+                 << ", which does not exist";
+        tiedArgs.insert(tied.getInt());
+      }
+    // Tensor arguments are read through `to_tensor restrict` (the caller
+    // guarantees no aliasing). This comes first, so a result that is an
+    // argument itself is the to_tensor value below.
+    OpBuilder ob = OpBuilder::atBlockBegin(&entry);
+    for (BlockArgument arg : entry.getArguments()) {
+      auto t = dyn_cast<RankedTensorType>(arg.getType());
+      if (!t)
+        continue;
+      arg.setType(MemRefType::get(t.getShape(), t.getElementType()));
+      auto toTensor = ob.create<bufferization::ToTensorOp>(
+          fn.getLoc(), t, arg, /*restrict=*/true,
+          /*writable=*/tiedArgs.contains(arg.getArgNumber()));
+      arg.replaceAllUsesExcept(toTensor, toTensor);
+    }
+
     // Outputs become buffers the caller passes.
     SmallVector<std::pair<Value, BlockArgument>> into;
     Value loss;
@@ -149,10 +196,13 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
       if (auto tied = attrs ? attrs.getAs<IntegerAttr>("kiln.tied") : nullptr) {
         into.push_back({v, entry.getArgument(tied.getInt())});
       } else if (auto out = attrs ? attrs.getAs<DictionaryAttr>("kiln.output") : nullptr) {
+        if (!field(out, "name"))
+          return fn.emitError("kiln-buffer-abi: result ")
+                 << i << ": kiln.output needs a string 'name'";
         auto t = cast<RankedTensorType>(v.getType());
         BlockArgument arg = entry.addArgument(
             MemRefType::get(t.getShape(), t.getElementType()), loc);
-        auto index = tables["outputs"].bind(out.getAs<StringAttr>("name").getValue(),
+        auto index = tables["outputs"].bind(field(out, "name").getValue(),
                                             describe(out, t, true));
         if (failed(index))
           return fn.emitError("kiln-buffer-abi: output differs from another entry point's");
@@ -167,20 +217,6 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
       }
     }
 
-    // Tensor arguments are read through `to_tensor restrict` (the caller
-    // guarantees no aliasing); inputs and targets are const in the ABI.
-    OpBuilder ob = OpBuilder::atBlockBegin(&entry);
-    for (auto [i, arg] : llvm::enumerate(entry.getArguments())) {
-      auto t = dyn_cast<RankedTensorType>(arg.getType());
-      if (!t)
-        continue;
-      arg.setType(MemRefType::get(t.getShape(), t.getElementType()));
-      StringRef table = cast<DictionaryAttr>(bindings[i]).getAs<StringAttr>("table").getValue();
-      bool writable = table != "inputs" && table != "targets";
-      auto toTensor = ob.create<bufferization::ToTensorOp>(fn.getLoc(), t, arg,
-                                                           /*restrict=*/true, writable);
-      arg.replaceAllUsesExcept(toTensor, toTensor);
-    }
     ob.setInsertionPoint(ret);
     for (auto [v, arg] : into)
       ob.create<bufferization::MaterializeInDestinationOp>(

@@ -1,15 +1,10 @@
-// A known bug, kept as a test so that it cannot be forgotten: kiln-autodiff
-// crashes (ShapedType::getElementType on a null type, in buildEntry) on a
-// training module whose @model has no parameters, where before ABI v2 it
-// reported "kiln-autodiff: the model has no parameters". lr's element type is
-// taken from params.front(). When this passes, remove the XFAIL line and move
-// the case into Inputs/kiln-autodiff-errors.mlir.
-// XFAIL: *
+// Regression: a training model without parameters was a crash (lr took its
+// element type from the first parameter); it is an error.
 // RUN: kiln-opt %s -kiln-autodiff -verify-diagnostics
 
 // Tests that a training model without parameters is an error, not a crash.
 module attributes {kiln.optimizer = {type = "sgd"}} {
-  // expected-error @+1 {{kiln-autodiff: the model has no parameters}}
+  // expected-error @+1 {{kiln-autodiff: the model has no trainable parameters to train (compile it for inference: no @loss)}}
   func.func @model(%x: tensor<4x3xf32> {kiln.input = {name = "x"}}) -> tensor<4x3xf32> {
     return %x : tensor<4x3xf32>
   }

@@ -89,7 +89,7 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
 
 // Tests that @model's first argument must carry the input role.
 module attributes {kiln.optimizer = {type = "sgd"}} {
-  // expected-error @+1 {{kiln-autodiff: @model's first argument must be the input (kiln.input)}}
+  // expected-error @+1 {{kiln-autodiff: @model's first argument must be the input (kiln.input = {name})}}
   func.func @model(%x: tensor<2x4xf32>,
                    %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<2x4xf32> {
     %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
@@ -105,7 +105,7 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
 
 // Tests that a @model without arguments is rejected the same way, not read out of bounds.
 module {
-  // expected-error @+1 {{kiln-autodiff: @model's first argument must be the input (kiln.input)}}
+  // expected-error @+1 {{kiln-autodiff: @model's first argument must be the input (kiln.input = {name})}}
   func.func @model() -> tensor<2x4xf32> {
     %c = arith.constant dense<0.0> : tensor<2x4xf32>
     return %c : tensor<2x4xf32>
