@@ -57,7 +57,8 @@ const std::vector<Command> &commands() {
        "running\nstatistics). --steps and --epochs count from the start of "
        "the run: an\ninterrupted run resumed with the same options plus "
        "--resume FILE ends\nwith the weights of an uninterrupted one. "
-       "--resume cannot be combined with\n--load or --init-from.\n",
+       "--resume restores everything from its\ncheckpoint, so it replaces "
+       "--load and --init-from: leave those out.\n",
        runTrain},
       {"eval",
        "--load FILE --data DIR [options]",

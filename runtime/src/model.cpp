@@ -27,15 +27,20 @@ kiln_entry_fn entryFunction(const kiln_model_api &api, EntryPoint entry) {
   return nullptr;
 }
 
+std::string count(size_t n, const char *noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
 /// The runtime feeds one input and one target and reads one output.
 void checkSupported(const Manifest &manifest) {
   size_t numTargets = manifest.inferenceOnly() ? 0 : 1;
   if (manifest.inputs.size() != 1 || manifest.outputs.size() != 1 ||
       manifest.targets.size() != numTargets)
-    fail("model '{}' has {} inputs, {} targets and {} outputs; this runtime "
-         "supports 1 input, {} target{} and 1 output",
-         manifest.name, manifest.inputs.size(), manifest.targets.size(),
-         manifest.outputs.size(), numTargets, numTargets == 1 ? "" : "s");
+    fail("model '{}' has {}, {} and {}; this runtime supports 1 input, {} "
+         "and 1 output",
+         manifest.name, count(manifest.inputs.size(), "input"),
+         count(manifest.targets.size(), "target"),
+         count(manifest.outputs.size(), "output"), count(numTargets, "target"));
   if (manifest.outputs[0].dtype != DType::F32)
     fail("model '{}': outputs[0] is {}; the runtime reads f32 predictions",
          manifest.name, dtypeName(manifest.outputs[0].dtype));

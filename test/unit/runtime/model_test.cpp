@@ -1,4 +1,5 @@
 //===- model_test.cpp - Model: api checks, state, entry point calls -------===//
+#include "kiln/dataset.h"
 #include "kiln/model.h"
 #include "test_support.h"
 
@@ -41,19 +42,41 @@ TEST(Model, ApiMustHaveExactlyTheManifestsEntryPoints) {
               HasSubstr("manifest() returned null"));
 }
 
-std::string twoInputManifest;
+std::string editedManifest;
+
+/// The classifier with its manifest edited by `edit`.
+kiln_model_api editedClassifier(void (*edit)(nlohmann::json &)) {
+  nlohmann::json manifest = nlohmann::json::parse(test::classifierManifest());
+  edit(manifest);
+  editedManifest = manifest.dump();
+  kiln_model_api api = test::classifierApi;
+  api.manifest = [] { return editedManifest.c_str(); };
+  return api;
+}
 
 TEST(Model, RefusesWhatTheRuntimeCannotFeed) {
-  nlohmann::json manifest = nlohmann::json::parse(test::classifierManifest());
-  manifest["inputs"].push_back(manifest["inputs"][0]);
-  manifest["inputs"][1]["name"] = "x2";
-  twoInputManifest = manifest.dump();
-  kiln_model_api api = test::classifierApi;
-  api.manifest = [] { return twoInputManifest.c_str(); };
+  kiln_model_api api = editedClassifier([](nlohmann::json &manifest) {
+    manifest["inputs"].push_back(manifest["inputs"][0]);
+    manifest["inputs"][1]["name"] = "x2";
+  });
   EXPECT_THAT(errorOf([&] { Model model(api); }),
-              HasSubstr("model 'fake_classifier' has 2 inputs, 1 targets and "
-                        "1 outputs; this runtime supports 1 input, 1 target "
+              HasSubstr("model 'fake_classifier' has 2 inputs, 1 target and "
+                        "1 output; this runtime supports 1 input, 1 target "
                         "and 1 output"));
+  api = editedClassifier([](nlohmann::json &manifest) {
+    manifest["outputs"][0]["dtype"] = "f64";
+  });
+  EXPECT_EQ(errorOf([&] { Model model(api); }),
+            "model 'fake_classifier': outputs[0] is f64; the runtime reads f32 "
+            "predictions");
+  // An i32 input (token ids) is fine for the Model API, not for the loaders.
+  api = editedClassifier(
+      [](nlohmann::json &manifest) { manifest["inputs"][0]["dtype"] = "i32"; });
+  Model model(api);
+  EXPECT_EQ(errorOf([&] { checkLoaderInput(model.getManifest()); }),
+            "model 'fake_classifier' takes i32 input 'x'; the runtime's data "
+            "loaders produce one f32 input, so feed this model through the "
+            "kiln::Model API");
 }
 
 TEST(Model, InitFillsParamsBuffersAndZeroesState) {
