@@ -22,6 +22,43 @@ func.func @dense(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>, %b: tensor<512
 
 // -----
 
+// Tests that dense on one sample reads W along its rows instead of transposing
+// it: 150 = 2 x 64 + 22 input features give partial sums over 64 lanes
+// (x[q, l] * W[n, q, l], reduced over q), their row sums, then the 22-wide
+// tail accumulated onto them, then the bias.
+// CHECK-LABEL: func.func @dense_one_sample
+// CHECK-SAME: (%[[X:.+]]: tensor<1x150xf32>, %[[W:.+]]: tensor<19x150xf32>, %[[B:.+]]: tensor<19xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[X1:.+]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1]] : tensor<1x150xf32> into tensor<150xf32>
+// CHECK: %[[XM:.+]] = tensor.extract_slice %[[X1]][0] [128] [1]
+// CHECK: %[[XQ:.+]] = tensor.expand_shape %[[XM]] {{\[\[}}0, 1]] output_shape [2, 64]
+// CHECK: %[[WM:.+]] = tensor.extract_slice %[[W]][0, 0] [19, 128] [1, 1]
+// CHECK: %[[WQ:.+]] = tensor.expand_shape %[[WM]] {{\[\[}}0], [1, 2]] output_shape [19, 2, 64]
+// CHECK: %[[PART:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[XQ]], %[[WQ]] : tensor<2x64xf32>, tensor<19x2x64xf32>) outs(%{{.+}} : tensor<19x64xf32>)
+// CHECK: %[[ROWS:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[PART]] : tensor<19x64xf32>)
+// CHECK: %[[XT:.+]] = tensor.extract_slice %[[X1]][128] [22] [1]
+// CHECK: %[[WT:.+]] = tensor.extract_slice %[[W]][0, 128] [19, 22] [1, 1]
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[XT]], %[[WT]] : tensor<22xf32>, tensor<19x22xf32>) outs(%[[ROWS]] : tensor<19xf32>)
+// CHECK: %[[Y:.+]] = tensor.expand_shape %[[SUM]] {{\[\[}}0, 1]] output_shape [1, 19]
+// CHECK: linalg.generic {{.*}} ins(%[[Y]], %[[B]] : tensor<1x19xf32>, tensor<19xf32>)
+func.func @dense_one_sample(%x: tensor<1x150xf32>, %w: tensor<19x150xf32>, %b: tensor<19xf32>) -> tensor<1x19xf32> {
+  %y = nn.dense %x, %w, %b : (tensor<1x150xf32>, tensor<19x150xf32>, tensor<19xf32>) -> tensor<1x19xf32>
+  return %y : tensor<1x19xf32>
+}
+
+// -----
+
+// Tests that a single sample with fewer than 64 features keeps the matmul form.
+// CHECK-LABEL: func.func @dense_one_sample_narrow
+// CHECK: linalg.transpose
+// CHECK: linalg.matmul
+func.func @dense_one_sample_narrow(%x: tensor<1x37xf32>, %w: tensor<19x37xf32>) -> tensor<1x19xf32> {
+  %y = nn.dense %x, %w : (tensor<1x37xf32>, tensor<19x37xf32>) -> tensor<1x19xf32>
+  return %y : tensor<1x19xf32>
+}
+
+// -----
+
 // Tests that dense without a bias is just the transpose and the matmul.
 // CHECK-LABEL: func.func @dense_no_bias
 // CHECK: linalg.transpose

@@ -182,6 +182,15 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
         tile[i] = i == innermost && !rowReduction
                       ? vectorTile(bounds[i], lanes, 4 * lanes)
                       : 1;
+    // A reduction between parallel loops (rows of partial sums, as in a
+    // single sample's dense layer) is one serial FMA chain per vector: take
+    // up to 4 rows of the outermost loop so more chains hide the latency.
+    bool middleReduction = false;
+    for (int i = 0; i < innermost && i < (int)rootIters.size(); ++i)
+      middleReduction |= !linalg::isParallelIterator(rootIters[i]);
+    if (middleReduction && !rowReduction && innermost > 0 &&
+        bounds.size() == rootIters.size() && linalg::isParallelIterator(iters[0]))
+      tile[0] = rowTile(bounds[0], 4);
     // An outer reduction (a sum over the batch) accumulates one row of
     // vectors per step; an innermost one reduces chunks of up to four
     // vectors, so no vector grows with the batch or the class count.

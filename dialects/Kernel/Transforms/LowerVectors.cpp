@@ -21,9 +21,10 @@ using namespace kiln::kernel;
 namespace {
 
 /// A contraction whose reduction dims all have size 1 and whose operands
-/// hold the accumulator's elements in its order (rows of partial sums:
-/// acc[n, l] += x[q, l] * w[n, q, l] one q at a time) is one elementwise
-/// FMA. The outer-product lowering would unroll it lane by lane.
+/// each hold the accumulator's elements or a trailing part of them (rows of
+/// partial sums: acc[n, l] += x[q, l] * w[n, q, l] one q at a time, x shared
+/// by the rows) is a broadcast and one elementwise FMA. The outer-product
+/// lowering would unroll it lane by lane.
 struct ContractToFMA : OpRewritePattern<vector::ContractionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -37,7 +38,6 @@ struct ContractToFMA : OpRewritePattern<vector::ContractionOp> {
     for (auto [i, it] : llvm::enumerate(op.getIteratorTypesArray()))
       if (it == vector::IteratorType::reduction && bounds[i] != 1)
         return failure();
-    // Each operand's non-unit dims, in order, must be the accumulator's.
     auto nonUnitDims = [&](AffineMap map) {
       SmallVector<unsigned> dims;
       for (AffineExpr e : map.getResults())
@@ -47,11 +47,40 @@ struct ContractToFMA : OpRewritePattern<vector::ContractionOp> {
     };
     auto maps = op.getIndexingMapsArray();
     SmallVector<unsigned> accDims = nonUnitDims(maps[2]);
-    if (nonUnitDims(maps[0]) != accDims || nonUnitDims(maps[1]) != accDims)
+    // The operand as the accumulator's type: its dims must be the
+    // accumulator's last ones, in order; the leading ones are broadcast.
+    auto asAcc = [&](Value v, AffineMap map) -> Value {
+      SmallVector<unsigned> dims = nonUnitDims(map);
+      if (dims.size() > accDims.size() ||
+          !llvm::equal(dims, ArrayRef<unsigned>(accDims).take_back(dims.size())))
+        return nullptr;
+      // Only the accumulator's non-unit dims matter; keep its unit ones too.
+      ArrayRef<int64_t> accShape = accType.getShape();
+      int64_t trailing = 1, count = 1;
+      for (unsigned d : dims)
+        count *= bounds[d];
+      SmallVector<int64_t> shape;
+      for (int64_t i = accShape.size() - 1; i >= 0 && trailing < count; --i) {
+        shape.insert(shape.begin(), accShape[i]);
+        trailing *= accShape[i];
+      }
+      if (trailing != count)
+        return nullptr;
+      auto partType = VectorType::get(shape, accType.getElementType());
+      Value part = rewriter.create<vector::ShapeCastOp>(op.getLoc(), partType, v);
+      if (partType == accType)
+        return part;
+      return rewriter.create<vector::BroadcastOp>(op.getLoc(), accType, part);
+    };
+    if (cast<VectorType>(op.getLhsType()).getNumElements() !=
+            accType.getNumElements() &&
+        cast<VectorType>(op.getRhsType()).getNumElements() !=
+            accType.getNumElements())
+      return failure(); // an outer product, not a row of partial sums
+    Value lhs = asAcc(op.getLhs(), maps[0]);
+    Value rhs = lhs ? asAcc(op.getRhs(), maps[1]) : nullptr;
+    if (!lhs || !rhs)
       return failure();
-    Location loc = op.getLoc();
-    Value lhs = rewriter.create<vector::ShapeCastOp>(loc, accType, op.getLhs());
-    Value rhs = rewriter.create<vector::ShapeCastOp>(loc, accType, op.getRhs());
     rewriter.replaceOpWithNewOp<vector::FMAOp>(op, lhs, rhs, op.getAcc());
     return success();
   }

@@ -266,3 +266,29 @@ func.func @standalone_fill() -> tensor<16x64xf32> {
   %fill = linalg.fill ins(%one : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
   return %fill : tensor<16x64xf32>
 }
+
+// -----
+
+// Tests that rows of partial sums (a reduction between two parallel loops, as
+// a single sample's dense layer lowers) take 4 rows per tile: 4 x (64 lanes)
+// independent FMA chains, one reduction step at a time.
+#x = affine_map<(n, q, l) -> (q, l)>
+#w = affine_map<(n, q, l) -> (n, q, l)>
+#p = affine_map<(n, q, l) -> (n, l)>
+
+// CHECK-LABEL: func.func @partial_sums
+// AVX512: kernel.group tile [4, 0, 64] reduce [1] vectorize -> tensor<512x64xf32>
+// AVX2: kernel.group tile [4, 0, 32] reduce [1] vectorize -> tensor<512x64xf32>
+func.func @partial_sums(%x: tensor<12x64xf32>, %w: tensor<512x12x64xf32>) -> tensor<512x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<512x64xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<512x64xf32>) -> tensor<512x64xf32>
+  %r = linalg.generic {indexing_maps = [#x, #w, #p], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : tensor<12x64xf32>, tensor<512x12x64xf32>) outs(%fill : tensor<512x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %m, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<512x64xf32>
+  return %r : tensor<512x64xf32>
+}

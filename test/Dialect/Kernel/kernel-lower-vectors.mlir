@@ -104,3 +104,26 @@ func.func @row_max(%in: memref<8x16xf32>, %out: memref<8xf32>) {
   vector.transfer_write %m, %out[%c0] {in_bounds = [true]} : vector<8xf32>, memref<8xf32>
   return
 }
+
+// -----
+
+// Tests that a contraction with a unit reduction whose operands are rows of
+// the accumulator (partial sums: acc[n, l] += x[q, l] * w[n, q, l]) becomes a
+// broadcast of the shared row and one vector.fma, not a lane-by-lane unroll.
+#px = affine_map<(n, q, l) -> (q, l)>
+#pw = affine_map<(n, q, l) -> (n, q, l)>
+#pacc = affine_map<(n, q, l) -> (n, l)>
+
+// CHECK-LABEL: func.func @partial_sums_fma
+// CHECK-SAME: (%[[X:.+]]: vector<1x64xf32>, %[[W:.+]]: vector<4x1x64xf32>, %[[ACC:.+]]: vector<4x64xf32>)
+// CHECK-NOT: vector.contract
+// The shared row of x is broadcast to the 4 rows.
+// CHECK: %[[ROW:.+]] = vector.extract %[[X]][0] : vector<64xf32> from vector<1x64xf32>
+// CHECK-COUNT-4: vector.insert %[[ROW]]
+// CHECK: %[[F:.+]] = vector.fma %{{.+}}, %{{.+}}, %[[ACC]] : vector<4x64xf32>
+// CHECK-NEXT: return %[[F]]
+func.func @partial_sums_fma(%x: vector<1x64xf32>, %w: vector<4x1x64xf32>, %acc: vector<4x64xf32>) -> vector<4x64xf32> {
+  %r = vector.contract {indexing_maps = [#px, #pw, #pacc], iterator_types = ["parallel", "reduction", "parallel"],
+                        kind = #vector.kind<add>} %x, %w, %acc : vector<1x64xf32>, vector<4x1x64xf32> into vector<4x64xf32>
+  return %r : vector<4x64xf32>
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/python3
+"""PyTorch reference for bench/predict.py: one-sample inference latency of
+examples/fashion_mlp (784-512-256-10 relu, softmax), 1 thread, no_grad.
+Prints "<median us> <best us>" over rounds of calls."""
+import sys
+import time
+
+import torch
+
+rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+calls = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
+torch.set_num_threads(1)
+model = torch.nn.Sequential(
+    torch.nn.Linear(784, 512), torch.nn.ReLU(),
+    torch.nn.Linear(512, 256), torch.nn.ReLU(),
+    torch.nn.Linear(256, 10), torch.nn.Softmax(dim=1)).eval()
+x = torch.full((1, 784), 0.5)
+with torch.inference_mode():
+    for _ in range(calls):
+        model(x)
+    per_call = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(calls):
+            model(x)
+        per_call.append((time.perf_counter() - start) / calls * 1e6)
+per_call.sort()
+print(f"{per_call[len(per_call) // 2]:.3f} {per_call[0]:.3f}")
