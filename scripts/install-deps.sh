@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Kiln needs to build, test and run its demo. Idempotent.
+# Installs the Debian packages Kiln needs to build and run its demo (no argument),
+# to run its tests (--test) or its benchmark (--bench). Idempotent.
 set -euo pipefail
 pkgs=(cmake ninja-build ccache g++ clang-19 lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
       libfmt-dev nlohmann-json3-dev zlib1g-dev libgtest-dev python3 dataset-fashion-mnist)
-if [ "${1:-}" = "--bench" ]; then pkgs+=(python3-torch python3-numpy libopenblas0-openmp); fi
+# --test: also PyTorch and NumPy, for the parity tests (test/e2e/torch_reference.py),
+# which fail without them. --bench: those and the BLAS the benchmark pins.
+case "${1:-}" in
+  "") ;;
+  --test) pkgs+=(python3-torch python3-numpy) ;;
+  --bench) pkgs+=(python3-torch python3-numpy libopenblas0-openmp) ;;
+  *) echo "usage: $0 [--test|--bench]" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
