@@ -272,12 +272,12 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     if (e.loss)
       y = f.add(rebatched(loss.getArgumentTypes()[1], e.batch), "kiln.target",
                 loss.getArgAttr(1, "kiln.target"));
-    Value lr, step;
+    Value lr, step, seed;
     if (e.update) {
       Type elem = cast<ShapedType>(params.front().getType()).getElementType();
       lr = f.add(elem, "kiln.scalar", b.getStringAttr("lr"));
       step = f.add(b.getI64Type(), "kiln.scalar", b.getStringAttr("step"));
-      f.add(b.getI64Type(), "kiln.scalar", b.getStringAttr("seed"));
+      seed = f.add(b.getI64Type(), "kiln.scalar", b.getStringAttr("seed"));
     }
 
     SmallVector<Operation *> tape;
@@ -286,6 +286,12 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     auto pred = inlineBody(b, model, modelArgs, &tape);
     if (failed(pred))
       return failure();
+    // Ops that differ between training and evaluation get the entry's mode
+    // (and, in training, the step's counters for their randomness).
+    for (Operation *op : tape)
+      if (auto modal = dyn_cast<nn::ModeDependentOpInterface>(op))
+        if (failed(modal.setMode(e.mode, seed, step)))
+          return failure();
     Value prediction = (*pred)[0];
     auto predType = dyn_cast<RankedTensorType>(prediction.getType());
     if (!predType || predType.getRank() == 0 || predType.getDimSize(0) != e.batch)

@@ -195,6 +195,12 @@ FailureOr<Value> lower(OpBuilder &b, Operation *op) {
   return llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
       .Case([&](nn::DenseOp d) { return lowerDense(b, d); })
       .Case([&](nn::ReshapeOp r) { return lowerReshape(b, r); })
+      .Case([&](nn::DropoutOp d) -> FailureOr<Value> {
+        if (!d.getTraining() || d.getRate().isZero())
+          return Value(d.getInput());
+        return dropout(b, d.getLoc(), d.getInput(), d.getSeed(), d.getStep(),
+                       d.getStream(), d.getRate().convertToDouble());
+      })
       .Case([&](nn::ReluOp) {
         return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
           return nb.create<arith::MaximumFOp>(l, a[0], floatConst(nb, l, t, 0.0));

@@ -157,6 +157,12 @@ bool Importer::buildModel(ModuleOp module) {
                            showShape(to) + " (" + std::to_string(product(to)) + ")");
       shape = to;
       x = b.create<nn::ReshapeOp>(lloc, batched(shape), x);
+    } else if (l.type == "dropout") {
+      // The layer's index tells its mask apart from the other layers'.
+      x = b.create<nn::DropoutOp>(lloc, x, Value(), Value(),
+                                  b.getF64FloatAttr(l.rate),
+                                  b.getI64IntegerAttr(&l - spec.layers.data()),
+                                  UnitAttr());
     } else {
       if (l.type == "softmax" && shape.size() != 1)
         return fail(l, "softmax expects [features], got " + showShape(shape));
@@ -172,6 +178,8 @@ bool Importer::buildModel(ModuleOp module) {
                       {"trainable", l.trainable}};
     if (l.type == "dense")
       info["activation"] = l.activation;
+    if (l.type == "dropout")
+      info["rate"] = l.rate;
     layerInfo.push_back(std::move(info));
   }
   outputShape = shape;

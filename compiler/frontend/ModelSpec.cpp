@@ -151,7 +151,7 @@ const std::initializer_list<llvm::StringRef> kActivations = {
     "linear", "relu", "sigmoid", "tanh", "leaky_relu", "softmax"};
 const std::initializer_list<llvm::StringRef> kLayerTypes = {
     "dense", "relu", "sigmoid", "tanh", "leaky_relu", "softmax", "flatten",
-    "reshape"};
+    "reshape", "dropout"};
 
 bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   std::string path = "/layers/" + std::to_string(index);
@@ -227,6 +227,20 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
         return false;
       layer.alpha = *d;
     }
+    return true;
+  }
+  if (layer.type == "dropout") {
+    if (!r.onlyKeys(*o, path, {"type", "name", "trainable", "rate"}))
+      return false;
+    const Value *rate = o->get("rate");
+    if (!rate)
+      return r.fail(path, "missing key \"rate\" (the probability of zeroing an element)");
+    auto d = r.number(*rate, path + "/rate", 0.0, 1.0);
+    if (!d)
+      return false;
+    if (*d >= 1.0)
+      return r.fail(path + "/rate", "expected a number in [0, 1), got 1");
+    layer.rate = *d;
     return true;
   }
   if (layer.type == "reshape") {

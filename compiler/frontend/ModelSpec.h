@@ -14,7 +14,7 @@ namespace kiln {
 constexpr int64_t kMaxSize = (int64_t{1} << 31) - 1;
 
 struct LayerSpec {
-  std::string type;        // dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape
+  std::string type;        // dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape, dropout
   std::string name;        // default <type>_<index>
   std::string path;        // JSON path, for errors: /layers/3
   bool trainable = true;   // false: frozen, no gradient, update or state
@@ -24,6 +24,7 @@ struct LayerSpec {
   std::string kernelInit;  // dense: glorot_uniform, he_uniform, uniform_fan_in
   std::string biasInit;    // dense: zeros, uniform_fan_in
   double alpha = 0.01;     // leaky_relu
+  double rate = 0;         // dropout
   std::vector<int64_t> shape; // reshape: per-sample target shape
 };
 

@@ -231,3 +231,44 @@ func.func @cross_entropy(%x: tensor<64x10xf32>, %labels: tensor<64xi32>) -> tens
   %l = nn.softmax_cross_entropy %x, %labels : tensor<64x10xf32>, tensor<64xi32> -> tensor<f32>
   return %l : tensor<f32>
 }
+
+// -----
+
+// Tests that dropout in training mode is one elementwise generic: a key from
+// (seed, step, stream) computed once, then per element a splitmix64 hash of
+// key + index * golden ratio, its 24 high bits against rate * 2^24
+// (0.25 * 2^24 = 4194304), and the kept values scaled by 1 / (1 - rate).
+// CHECK-LABEL: func.func @dropout_train
+// CHECK-SAME: (%[[X:.+]]: tensor<8x16xf32>, %[[SEED:.+]]: i64, %[[STEP:.+]]: i64)
+// CHECK: arith.muli %[[SEED]]
+// CHECK: arith.muli %[[STEP]]
+// CHECK: arith.addi
+// CHECK: %[[KEY:.+]] = arith.addi %{{.+}}, %c{{.+}} : i64
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[X]] : tensor<8x16xf32>)
+// CHECK: ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
+// CHECK-DAG: linalg.index 0
+// CHECK-DAG: linalg.index 1
+// CHECK: arith.addi %[[KEY]]
+// CHECK: arith.shrui {{.*}} %c30_i64
+// CHECK: arith.shrui {{.*}} %c27_i64
+// CHECK: arith.shrui {{.*}} %c31_i64
+// CHECK: %[[HIGH:.+]] = arith.shrui {{.*}} %c40_i64
+// CHECK: %[[KEEP:.+]] = arith.cmpi uge, %[[HIGH]], %c4194304_i64
+// CHECK: %[[SCALED:.+]] = arith.mulf %[[IN]], %cst{{.*}} : f32
+// CHECK: %[[OUT:.+]] = arith.select %[[KEEP]], %[[SCALED]]
+// CHECK: linalg.yield %[[OUT]]
+func.func @dropout_train(%x: tensor<8x16xf32>, %seed: i64, %step: i64) -> tensor<8x16xf32> {
+  %y = nn.dropout %x seed %seed step %step {rate = 0.25, stream = 2, training} : tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}
+
+// -----
+
+// Tests that dropout before its mode is set (or in eval mode) lowers to nothing.
+// CHECK-LABEL: func.func @dropout_eval
+// CHECK-SAME: (%[[X:.+]]: tensor<8x16xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @dropout_eval(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %y = nn.dropout %x {rate = 0.25, stream = 2} : tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}

@@ -5,7 +5,7 @@
 // MALFORMED: kilnc: error: {{.*}}Inputs/malformed.json: invalid JSON [5:34, byte={{[0-9]+}}]: Expected object key
 
 // RUN: not kilnc %S/Inputs/unknown-layer.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNKNOWN-LAYER
-// UNKNOWN-LAYER: kilnc: error: {{.*}}Inputs/unknown-layer.json: /layers/1/type: unknown value "conv3d" (expected one of: dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape)
+// UNKNOWN-LAYER: kilnc: error: {{.*}}Inputs/unknown-layer.json: /layers/1/type: unknown value "conv3d" (expected one of: dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape, dropout)
 
 // RUN: not kilnc %S/Inputs/unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNKNOWN-KEY
 // UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/unknown-key.json: /layers/0/unit: unknown key (expected one of: type, name, trainable, units, activation, use_bias, kernel_init, bias_init)
@@ -85,3 +85,9 @@
 // NAME: kilnc: error: --name 'a b' is not a C identifier ([A-Za-z_][A-Za-z0-9_]*)
 // RUN: not kilnc %examples/fashion_mlp/model.json --emit=obj -o %t.h 2>&1 | FileCheck %s --check-prefix=HEADER
 // HEADER: kilnc: error: the header would overwrite the object
+
+// RUN: not kilnc %S/Inputs/dropout-rate.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DROPOUT-RATE
+// DROPOUT-RATE: kilnc: error: {{.*}}Inputs/dropout-rate.json: /layers/1/rate: expected a number in [0, 1), got 1{{$}}
+
+// RUN: not kilnc %S/Inputs/dropout-no-rate.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DROPOUT-NO-RATE
+// DROPOUT-NO-RATE: kilnc: error: {{.*}}Inputs/dropout-no-rate.json: /layers/1: missing key "rate" (the probability of zeroing an element){{$}}

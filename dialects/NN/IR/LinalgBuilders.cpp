@@ -162,3 +162,61 @@ Value softmaxRows(OpBuilder &b, Location loc, Value x) {
 }
 
 } // namespace kiln
+
+namespace kiln {
+
+Value dropout(OpBuilder &b, Location loc, Value x, Value seed, Value step,
+              int64_t stream, double rate) {
+  auto t = cast<RankedTensorType>(x.getType());
+  Type i64 = b.getI64Type();
+  auto c = [&](OpBuilder &nb, Location l, uint64_t v) -> Value {
+    return nb.create<arith::ConstantOp>(l, nb.getIntegerAttr(i64, (int64_t)v));
+  };
+  // One key per (seed, step, stream), computed once per call.
+  Value key = b.create<arith::AddIOp>(
+      loc,
+      b.create<arith::AddIOp>(
+          loc, b.create<arith::MulIOp>(loc, seed, c(b, loc, 0x9E3779B97F4A7C15ull)),
+          b.create<arith::MulIOp>(loc, step, c(b, loc, 0xC2B2AE3D27D4EB4Full))),
+      c(b, loc, uint64_t(stream) * 0x165667B19E3779F9ull));
+  uint64_t threshold = uint64_t(rate * double(1 << 24) + 0.5);
+  double scale = 1.0 / (1.0 - rate);
+  int64_t rank = t.getRank();
+  SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  Value init = b.create<tensor::EmptyOp>(loc, t.getShape(), t.getElementType());
+  return b
+      .create<linalg::GenericOp>(
+          loc, t, ValueRange{x}, ValueRange{init}, maps, iters,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            // The element's index in the whole tensor.
+            Value index = c(nb, l, 0);
+            for (int64_t d = 0; d < rank; ++d) {
+              Value i = nb.create<arith::IndexCastOp>(
+                  l, i64, nb.create<linalg::IndexOp>(l, d));
+              index = nb.create<arith::AddIOp>(
+                  l, nb.create<arith::MulIOp>(l, index, c(nb, l, t.getDimSize(d))), i);
+            }
+            Value z = nb.create<arith::AddIOp>(
+                l, key, nb.create<arith::MulIOp>(l, index, c(nb, l, 0x9E3779B97F4A7C15ull)));
+            auto mix = [&](Value v, uint64_t shift, uint64_t mul) -> Value {
+              Value s = nb.create<arith::ShRUIOp>(l, v, c(nb, l, shift));
+              Value x = nb.create<arith::XOrIOp>(l, v, s);
+              return mul ? nb.create<arith::MulIOp>(l, x, c(nb, l, mul)).getResult() : x;
+            };
+            z = mix(z, 30, 0xBF58476D1CE4E5B9ull);
+            z = mix(z, 27, 0x94D049BB133111EBull);
+            z = mix(z, 31, 0);
+            Value u = nb.create<arith::ShRUIOp>(l, z, c(nb, l, 40));
+            Value keep = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::uge, u,
+                                                  c(nb, l, threshold));
+            Type elem = args[0].getType();
+            Value scaled = nb.create<arith::MulFOp>(l, args[0], floatConst(nb, l, elem, scale));
+            Value zero = floatConst(nb, l, elem, 0.0);
+            nb.create<linalg::YieldOp>(
+                l, ValueRange{nb.create<arith::SelectOp>(l, keep, scaled, zero)});
+          })
+      .getResult(0);
+}
+
+} // namespace kiln

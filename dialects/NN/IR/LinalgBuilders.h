@@ -60,6 +60,14 @@ struct ShiftedExp {
   mlir::Value rowMax, exp, rowSum;
 };
 ShiftedExp shiftedExpRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+/// Inverted dropout of x (any rank): element i is kept, scaled by
+/// 1 / (1 - rate), unless the 24 high bits of a splitmix64 hash of
+/// (seed, step, stream, i) fall below rate * 2^24. `seed` and `step` are i64
+/// values; the same arguments give the same mask (the backward pass
+/// recomputes it).
+mlir::Value dropout(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                    mlir::Value seed, mlir::Value step, int64_t stream,
+                    double rate);
 /// Row-wise stable softmax of x[B,N].
 mlir::Value softmaxRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 

@@ -9,6 +9,7 @@ using namespace kiln::nn;
 
 #include "dialects/NN/IR/NNDialect.cpp.inc"
 #include "dialects/NN/IR/DifferentiableOpInterface.cpp.inc"
+#include "dialects/NN/IR/ModeDependentOpInterface.cpp.inc"
 
 void NNDialect::initialize() {
   addOperations<
@@ -142,5 +143,36 @@ LogicalResult SoftmaxCrossEntropyOp::verify() {
                                            << "], got " << labels;
   if (getResult().getType().getElementType() != logits.getElementType())
     return emitOpError("result element type differs from the logits'");
+  return success();
+}
+
+LogicalResult DropoutOp::verify() {
+  double rate = getRate().convertToDouble();
+  if (!(rate >= 0.0 && rate < 1.0))
+    return emitOpError("rate must be in [0, 1), got ") << rate;
+  bool counters = getSeed() && getStep();
+  if (getTraining() != counters || (bool)getSeed() != (bool)getStep())
+    return emitOpError("in training mode takes `seed` and `step` (and only "
+                       "then); got training = ")
+           << getTraining() << " with " << (getSeed() ? "a" : "no")
+           << " seed and " << (getStep() ? "a" : "no") << " step";
+  return success();
+}
+
+/// Outside training mode (and at rate 0) dropout is the identity.
+OpFoldResult DropoutOp::fold(FoldAdaptor) {
+  if (!getTraining() || getRate().isZero())
+    return getInput();
+  return {};
+}
+
+LogicalResult DropoutOp::setMode(StringRef mode, Value seed, Value step) {
+  if (mode != "train")
+    return success();
+  if (!seed || !step)
+    return emitOpError("training mode needs the step's seed and step");
+  getSeedMutable().assign(seed);
+  getStepMutable().assign(step);
+  setTraining(true);
   return success();
 }

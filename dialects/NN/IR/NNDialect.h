@@ -15,6 +15,7 @@
 
 #include "dialects/NN/IR/NNDialect.h.inc"
 #include "dialects/NN/IR/DifferentiableOpInterface.h.inc"
+#include "dialects/NN/IR/ModeDependentOpInterface.h.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/NN/IR/NNOps.h.inc"

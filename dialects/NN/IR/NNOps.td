@@ -4,6 +4,7 @@
 
 include "dialects/NN/IR/NNBase.td"
 include "dialects/NN/IR/DifferentiableOpInterface.td"
+include "dialects/NN/IR/ModeDependentOpInterface.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -48,6 +49,37 @@ def NN_ReshapeOp : NN_DiffOp<"reshape"> {
   let arguments = (ins NN_FloatTensor:$input);
   let results = (outs NN_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def NN_DropoutOp : NN_DiffOp<"dropout", [AttrSizedOperandSegments,
+    AllTypesMatch<["input", "result"]>,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>,
+    DeclareOpInterfaceMethods<ModeDependentOpInterface>]> {
+  let summary = "Inverted dropout in training, the identity in evaluation";
+  let description = [{
+    In training mode (`training`, given the step's `seed` and `step`) each
+    element is zeroed with probability `rate` and the others are scaled by
+    1 / (1 - rate). The mask is a hash of (seed, step, stream, element index):
+    reproducible, recomputed by the backward pass, resumable from (seed,
+    step) alone. `stream` tells the layers of a model apart. Without
+    `training` (eval mode, or before an entry point gives the op its mode)
+    it folds to its input.
+
+    ```mlir
+    %y = nn.dropout %x {rate = 0.5, stream = 3} : tensor<64x512xf32>
+    %t = nn.dropout %x seed %seed step %step {rate = 0.5, stream = 3, training}
+        : tensor<64x512xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, Optional<I64>:$seed,
+                       Optional<I64>:$step, F64Attr:$rate, I64Attr:$stream,
+                       UnitAttr:$training);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`seed` $seed^)? (`step` $step^)? attr-dict `:` type($result)
+  }];
   let hasVerifier = 1;
   let hasFolder = 1;
 }

@@ -138,3 +138,12 @@ SmallVector<Value> SoftmaxCrossEntropyOp::buildVJP(OpBuilder &b,
       }).getResult(0);
   return {scaleBy(b, loc, shifted, grads[0], 1.0 / lt.getDimSize(0)), Value()};
 }
+
+/// The same mask (same counters) applied to the cotangent.
+SmallVector<Value> DropoutOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  if (!getTraining() || getRate().isZero())
+    return {grads[0], Value(), Value()};
+  return {dropout(b, getLoc(), grads[0], getSeed(), getStep(), getStream(),
+                  getRate().convertToDouble()),
+          Value(), Value()};
+}

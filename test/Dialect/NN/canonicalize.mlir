@@ -43,3 +43,17 @@ func.func @dead_layer(%x: tensor<4x6xf32>) -> tensor<4x6xf32> {
   %r = nn.relu %x : tensor<4x6xf32>
   return %x : tensor<4x6xf32>
 }
+
+// -----
+
+// Tests that dropout folds away outside training mode and at rate 0, and stays in training mode.
+// CHECK-LABEL: func.func @dropout_eval
+// CHECK-SAME: (%[[X:.+]]: tensor<8x16xf32>, %[[S:.+]]: i64)
+// CHECK-NEXT: %[[T:.+]] = nn.dropout %[[X]] seed %[[S]] step %[[S]] {{.*}}training
+// CHECK-NEXT: return %[[X]], %[[X]], %[[T]]
+func.func @dropout_eval(%x: tensor<8x16xf32>, %s: i64) -> (tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>) {
+  %a = nn.dropout %x {rate = 0.5, stream = 0} : tensor<8x16xf32>
+  %b = nn.dropout %x seed %s step %s {rate = 0.0, stream = 1, training} : tensor<8x16xf32>
+  %c = nn.dropout %x seed %s step %s {rate = 0.5, stream = 2, training} : tensor<8x16xf32>
+  return %a, %b, %c : tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>
+}

@@ -253,3 +253,30 @@ func.func @sce_inferred_type(%logits: tensor<64x10xf32>, %labels: tensor<64xi32>
   %l = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<64xi32> -> tensor<f32, "enc">
   return %l : tensor<f32, "enc">
 }
+
+// -----
+
+// Tests that a dropout rate of 1 (everything dropped, infinite scale) is rejected.
+func.func @dropout_rate(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  // expected-error @+1 {{'nn.dropout' op rate must be in [0, 1), got 1.000000e+00}}
+  %y = nn.dropout %x {rate = 1.0, stream = 0} : tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}
+
+// -----
+
+// Tests that training mode without the step's counters is rejected.
+func.func @dropout_training_without_seed(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  // expected-error @+1 {{'nn.dropout' op in training mode takes `seed` and `step` (and only then); got training = 1 with no seed and no step}}
+  %y = nn.dropout %x {rate = 0.5, stream = 0, training} : tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}
+
+// -----
+
+// Tests that counters without training mode are rejected.
+func.func @dropout_seed_without_training(%x: tensor<8x16xf32>, %s: i64) -> tensor<8x16xf32> {
+  // expected-error @+1 {{'nn.dropout' op in training mode takes `seed` and `step` (and only then); got training = 0 with a seed and a step}}
+  %y = nn.dropout %x seed %s step %s {rate = 0.5, stream = 0} : tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}

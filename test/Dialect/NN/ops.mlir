@@ -73,3 +73,16 @@ func.func @cross_entropy_i64_labels(%logits: tensor<8x3xf32>, %labels: tensor<8x
   %c = nn.softmax_cross_entropy %logits, %labels : tensor<8x3xf32>, tensor<8xi64> -> tensor<f32>
   return %c : tensor<f32>
 }
+
+// -----
+
+// Tests that dropout round-trips before its mode is set and in training mode.
+// CHECK-LABEL: func.func @dropout
+// CHECK-SAME: (%[[X:.+]]: tensor<8x16xf32>, %[[SEED:.+]]: i64, %[[STEP:.+]]: i64)
+func.func @dropout(%x: tensor<8x16xf32>, %seed: i64, %step: i64) -> (tensor<8x16xf32>, tensor<8x16xf32>) {
+  // CHECK: nn.dropout %[[X]] {rate = 5.000000e-01 : f64, stream = 3 : i64} : tensor<8x16xf32>
+  %a = nn.dropout %x {rate = 0.5, stream = 3} : tensor<8x16xf32>
+  // CHECK: nn.dropout %[[X]] seed %[[SEED]] step %[[STEP]] {rate = 5.000000e-01 : f64, stream = 3 : i64, training} : tensor<8x16xf32>
+  %b = nn.dropout %x seed %seed step %step {rate = 0.5, stream = 3, training} : tensor<8x16xf32>
+  return %a, %b : tensor<8x16xf32>, tensor<8x16xf32>
+}

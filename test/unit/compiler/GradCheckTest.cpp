@@ -44,6 +44,7 @@ struct Case {
   std::string body;                          // @model's body; %x, params %p0...
   std::vector<int64_t> out;                  // prediction shape
   bool crossEntropy = false;
+  bool dropout = false; // train mode differs from forward (a dropout mask)
 };
 
 int64_t numel(const std::vector<int64_t> &s) {
@@ -152,7 +153,7 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
 
   // Calls `entry` with `ps` as the parameter table, writing `pred`.
   auto call = [&](kiln_entry_fn entry, std::vector<std::vector<double>> &ps,
-                  std::vector<double> &pred, float lr) {
+                  std::vector<double> &pred, float lr, int64_t step = 1) {
     std::vector<float *> table;
     for (auto &p : ps)
       table.push_back(reinterpret_cast<float *>(p.data()));
@@ -161,12 +162,15 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     const void *targets[] = {c.crossEntropy ? (const void *)labels.data()
                                             : (const void *)target.data()};
     void *outputs[] = {pred.data()};
-    kiln_call args{inputs, targets, outputs, lr, 1, 0};
+    kiln_call args{inputs, targets, outputs, lr, step, /*seed=*/7};
     return entry(&bindings, &args);
   };
+  // The loss in training mode, in f64: train_step's prediction (before its
+  // update, which lr = 0 makes a no-op on a copy).
   auto lossAt = [&](std::vector<std::vector<double>> &ps) {
     std::vector<double> pred(numel(c.out));
-    call(api->forward, ps, pred, 0);
+    std::vector<std::vector<double>> copy = ps;
+    call(api->train_step, copy, pred, 0);
     double l = 0;
     if (c.crossEntropy) {
       int64_t classes = c.out.back();
@@ -186,8 +190,32 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   EXPECT_NEAR(loss, lossAt(params), 1e-5 * (1 + std::fabs(loss)));
   std::vector<double> pred(numel(c.out));
   call(api->forward, params, pred, 0);
-  for (size_t i = 0; i < pred.size(); ++i)
-    EXPECT_NEAR(trainPred[i], pred[i], 1e-12) << "train_step's prediction " << i;
+  if (!c.dropout) {
+    for (size_t i = 0; i < pred.size(); ++i)
+      EXPECT_NEAR(trainPred[i], pred[i], 1e-12) << "train_step's prediction " << i;
+  } else {
+    // Training mode keeps each value scaled by 1 / (1 - 0.3) or zeroes it,
+    // about 30% of them; the mask is a function of (seed, step) alone.
+    int64_t dropped = 0;
+    for (size_t i = 0; i < pred.size(); ++i) {
+      if (trainPred[i] == 0) {
+        ++dropped;
+        continue;
+      }
+      EXPECT_NEAR(trainPred[i], pred[i] / 0.7, 1e-12 * (1 + std::fabs(pred[i])))
+          << "kept value " << i;
+    }
+    double fraction = double(dropped) / pred.size();
+    EXPECT_GT(fraction, 0.15);
+    EXPECT_LT(fraction, 0.45);
+    std::vector<double> again(pred.size()), nextStep(pred.size());
+    std::vector<std::vector<double>> copy = params;
+    call(api->train_step, copy, again, 0, 1);
+    copy = params;
+    call(api->train_step, copy, nextStep, 0, 2);
+    EXPECT_EQ(again, trainPred) << "the same (seed, step) gives the same mask";
+    EXPECT_NE(nextStep, trainPred) << "the next step draws another mask";
+  }
 
   // forward_1 (its own lowering: dot products along W's rows) gives each
   // sample's row of forward's prediction.
@@ -282,6 +310,11 @@ INSTANTIATE_TEST_SUITE_P(
                                 ") -> " + tensorType({kBatch, 23}),
                             "%y", {kBatch, 23}),
                  {kBatch, 23}},
+            Case{"dropout", kDenseParams,
+                 afterDense("  %y = nn.dropout %h {rate = 0.3, stream = 5} : " +
+                                tensorType({kBatch, kOut}),
+                            "%y", {kBatch, kOut}),
+                 {kBatch, kOut}, false, /*dropout=*/true},
             // 150 hidden features: the second layer's batch-1 dot products
             // take 2 x 64 lanes plus a tail of 22.
             Case{"wide_dense", {{150, kIn}, {150}, {kOut, 150}, {kOut}},
