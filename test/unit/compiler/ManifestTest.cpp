@@ -1,0 +1,163 @@
+//===- ManifestTest.cpp - The manifest matches the compiled signatures ----===//
+//
+// Compiles model files in process and checks the manifest generated from the
+// IR against the functions it describes: every argument's table slot has the
+// shape and dtype the manifest gives it (with the entry's batch in front for
+// inputs, targets and outputs), every manifest entry is bound by some entry
+// point, the entry points are the functions, and the workspace sizes are the
+// ones planned.
+//
+#include "compiler/codegen/Codegen.h"
+#include "compiler/frontend/JsonFrontend.h"
+#include "compiler/frontend/ModelSpec.h"
+#include "compiler/pipeline/InitAll.h"
+#include "compiler/pipeline/Pipeline.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/JSON.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace mlir;
+namespace json = llvm::json;
+
+namespace {
+
+struct Model {
+  std::string name, text;
+};
+
+std::string dtypeOf(Type t) {
+  if (t.isF32())
+    return "f32";
+  if (t.isF64())
+    return "f64";
+  if (t.isInteger(32))
+    return "i32";
+  if (t.isInteger(64))
+    return "i64";
+  return "?";
+}
+
+std::vector<int64_t> shapeOf(const json::Value &v) {
+  std::vector<int64_t> s;
+  for (const json::Value &d : *v.getAsObject()->getArray("shape"))
+    s.push_back(*d.getAsInteger());
+  return s;
+}
+
+class ManifestMatches : public ::testing::TestWithParam<Model> {
+protected:
+  static void SetUpTestSuite() { kiln::registerPasses(); }
+};
+
+TEST_P(ManifestMatches, CompiledSignature) {
+  const Model &m = GetParam();
+  kiln::ModelSpec spec;
+  std::string error;
+  ASSERT_TRUE(kiln::parseModelSpec(m.text, m.name, spec, error)) << error;
+  DialectRegistry registry;
+  kiln::registerDialects(registry);
+  MLIRContext ctx(registry);
+  OwningOpRef<ModuleOp> module = kiln::importModel(ctx, spec, m.name, error);
+  ASSERT_TRUE(module) << error;
+  PassManager pm(&ctx);
+  kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::Bufferized,
+                       kiln::PipelineOptions());
+  ASSERT_TRUE(succeeded(pm.run(*module)));
+
+  llvm::Expected<json::Value> parsed = json::parse(kiln::buildManifest(*module));
+  ASSERT_TRUE(bool(parsed));
+  const json::Object &manifest = *parsed->getAsObject();
+  std::set<std::pair<std::string, int64_t>> bound;
+  std::vector<std::string> entries;
+  for (auto fn : module->getOps<func::FuncOp>()) {
+    auto entry = fn->getAttrOfType<DictionaryAttr>("kiln.entry");
+    if (!entry)
+      continue;
+    std::string name = entry.getAs<StringAttr>("name").str();
+    int64_t batch = entry.getAs<IntegerAttr>("batch").getInt();
+    entries.push_back(name);
+    auto bindings = fn->getAttrOfType<ArrayAttr>("kiln.bindings");
+    ASSERT_TRUE(bindings) << name;
+    ASSERT_EQ(bindings.size(), fn.getNumArguments()) << name;
+    for (auto [i, attr] : llvm::enumerate(bindings)) {
+      auto binding = cast<DictionaryAttr>(attr);
+      std::string table = binding.getAs<StringAttr>("table").str();
+      Type type = fn.getArgumentTypes()[i];
+      std::string where = name + " argument " + std::to_string(i) + " (" + table + ")";
+      if (table == "lr") {
+        EXPECT_TRUE(type.isF32()) << where;
+        continue;
+      }
+      if (table == "step" || table == "seed") {
+        EXPECT_TRUE(type.isInteger(64)) << where;
+        continue;
+      }
+      int64_t index = binding.getAs<IntegerAttr>("index").getInt();
+      const json::Array *rows = manifest.getArray(table);
+      ASSERT_TRUE(rows) << where;
+      ASSERT_LT(index, (int64_t)rows->size()) << where;
+      bound.insert({table, index});
+      auto memref = cast<MemRefType>(type);
+      std::vector<int64_t> expected = shapeOf((*rows)[index]);
+      if (table == "inputs" || table == "targets" || table == "outputs")
+        expected.insert(expected.begin(), batch);
+      EXPECT_EQ(std::vector<int64_t>(memref.getShape().begin(), memref.getShape().end()),
+                expected) << where;
+      EXPECT_EQ(dtypeOf(memref.getElementType()),
+                (*rows)[index].getAsObject()->getString("dtype")->str()) << where;
+    }
+  }
+  for (const char *table : {"params", "buffers", "state", "inputs", "targets", "outputs"})
+    for (size_t i = 0; i < manifest.getArray(table)->size(); ++i)
+      EXPECT_TRUE(bound.count({table, (int64_t)i}))
+          << table << "[" << i << "] is bound by no entry point";
+  std::vector<std::string> listed;
+  for (const json::Value &e : *manifest.getArray("entry_points"))
+    listed.push_back(e.getAsObject()->getString("name")->str());
+  std::sort(entries.begin(), entries.end());
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(entries, listed);
+
+  // The rest of the pipeline: the manifest's workspace sizes are the planned ones.
+  PassManager rest(&ctx);
+  kiln::populateStages(rest, kiln::Stage::Bufferized, kiln::Stage::LLVM,
+                       kiln::PipelineOptions());
+  ASSERT_TRUE(succeeded(rest.run(*module)));
+  llvm::Expected<json::Value> final = json::parse(kiln::buildManifest(*module));
+  ASSERT_TRUE(bool(final));
+  for (const json::Value &e : *final->getAsObject()->getArray("entry_points")) {
+    const json::Object &o = *e.getAsObject();
+    auto fn = module->lookupSymbol<LLVM::LLVMFuncOp>(*o.getString("name"));
+    ASSERT_TRUE(fn);
+    auto bytes = fn->getAttrOfType<IntegerAttr>("kiln.workspace_bytes");
+    ASSERT_TRUE(bytes);
+    EXPECT_EQ(*o.getInteger("workspace_bytes"), bytes.getInt());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Models, ManifestMatches,
+    ::testing::Values(
+        Model{"mlp_adam", R"({"input": {"shape": [28, 28]}, "layers": [
+              {"type": "flatten"}, {"type": "dense", "units": 37, "activation": "relu"},
+              {"type": "dropout", "rate": 0.2}, {"type": "dense", "units": 10}],
+              "training": {"batch_size": 9, "optimizer": "adam"}})"},
+        Model{"frozen_momentum_mse", R"({"input": {"shape": [11]}, "layers": [
+              {"type": "dense", "units": 70, "activation": "tanh", "trainable": false},
+              {"type": "dense", "units": 3, "use_bias": false}],
+              "training": {"loss": "mse", "batch_size": 4,
+                           "optimizer": {"type": "momentum", "nesterov": true}}})"},
+        Model{"inference", R"({"input": {"shape": [100]}, "layers": [
+              {"type": "dense", "units": 65}, {"type": "sigmoid"}],
+              "training": false})"}),
+    [](const ::testing::TestParamInfo<Model> &info) { return info.param.name; });
+
+} // namespace
