@@ -44,8 +44,8 @@ def BufferABIPass : Pass<"kiln-buffer-abi", "mlir::ModuleOp"> {
   let summary = "Give every entry point its buffer-level ABI, from the roles";
   let description = [{
     Tensor arguments become memrefs read through `bufferization.to_tensor
-    restrict` (writable except inputs and targets); results tied to an
-    argument are materialized into it, so updates happen in place; outputs
+    restrict`, writable only when a result is tied to them; results tied to
+    an argument are materialized into it, so updates happen in place; outputs
     go to new output buffers; the loss is returned as a scalar. Each
     function gets `kiln.bindings` (per argument: its runtime table and
     index) and the module `kiln.abi` (the tables, in manifest order).

@@ -1,4 +1,4 @@
-//===- Autodiff.cpp - Build train_step and forward by reverse-mode AD -----===//
+//===- Autodiff.cpp - Build the entry points; reverse-mode AD for train_step ===//
 #include "compiler/Passes.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 
@@ -339,9 +339,11 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     }
     // Predictions as the user sees them: probabilities when the loss
     // applies softmax itself.
+    // (An inference-only @model marked kiln.probabilities ends in softmax.)
     bool probabilities = loss && predictsProbabilities(loss);
     if (probabilities)
       prediction = b.create<nn::SoftmaxOp>(loc, prediction);
+    probabilities |= model->hasAttr("kiln.probabilities");
     results.push_back(prediction);
     resultAttrs.push_back(role(
         "kiln.output",

@@ -287,6 +287,16 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
     return nullptr;
   }
   if (spec.inference) {
+    // Compiled for inference from a training file: predict what its
+    // training build predicts (the loss would have applied softmax).
+    if (spec.loss == "softmax_cross_entropy" && outputShape.size() == 1) {
+      auto fn = module->lookupSymbol<func::FuncOp>("model");
+      auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+      b.setInsertionPoint(ret);
+      Value probs = b.create<nn::SoftmaxOp>(ret.getLoc(), ret.getOperand(0));
+      ret.setOperand(0, probs);
+      fn->setAttr("kiln.probabilities", b.getUnitAttr());
+    }
     describe(*module);
     return module;
   }

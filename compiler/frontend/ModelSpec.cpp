@@ -534,6 +534,7 @@ bool parseModelSpec(const std::string &text, const std::string &file,
         if (*flag)
           r.fail("/training", "expected an object or false, got true");
         spec.inference = !*flag;
+        spec.loss.clear(); // no loss: the layers' outputs are the predictions
       } else {
         parseTraining(r, *t, spec);
       }

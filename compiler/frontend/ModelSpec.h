@@ -39,7 +39,7 @@ struct ModelSpec {
   std::string name;
   std::vector<int64_t> inputShape; // per sample
   std::vector<LayerSpec> layers;
-  std::string loss = "softmax_cross_entropy"; // or mse
+  std::string loss = "softmax_cross_entropy"; // or mse; "" with "training": false
   OptimizerSpec optimizer;
   int64_t batchSize = 32;
   int64_t epochs = 1;
@@ -47,7 +47,10 @@ struct ModelSpec {
   double validationSplit = 0.0;
   bool shuffle = true;
   int64_t seed = 0;
-  bool inference = false; // forward only: no loss, gradients or optimizer
+  /// Forward only: no loss, gradients or optimizer. With a loss (kilnc
+  /// --inference on a training file) predictions are what training builds
+  /// predict: probabilities for softmax cross-entropy.
+  bool inference = false;
 };
 
 /// Parses and validates Kiln's JSON model format. On failure returns false

@@ -85,3 +85,19 @@
 // INFER-LLVM-NEXT: %[[A4:.+]] = llvm.insertvalue %[[F]], %[[A3]][4]
 // INFER-LLVM-NEXT: %[[A5:.+]] = llvm.insertvalue %[[F1]], %[[A4]][5]
 // INFER-LLVM-NEXT: llvm.return %[[A5]]
+
+// Tests that --inference on a softmax cross-entropy model predicts what its
+// training build predicts: @model ends in softmax (the loss would have applied
+// it) and the output is probabilities; "training": false (no loss) does not.
+// RUN: kilnc %S/Inputs/classifier.json --inference --compile-to=graph | FileCheck %s --check-prefix=INFER-CE
+// INFER-CE: func.func @model({{.*}}) -> tensor<4x3xf32> attributes {kiln.probabilities} {
+// INFER-CE: %[[LOGITS:.+]] = nn.dense
+// INFER-CE-NEXT: %[[P:.+]] = nn.softmax %[[LOGITS]] : tensor<4x3xf32>
+// INFER-CE-NEXT: return %[[P]]
+// RUN: kilnc %S/Inputs/classifier.json --inference --compile-to=autodiff | FileCheck %s --check-prefix=INFER-CE-AD
+// INFER-CE-AD: func.func @forward({{.*}}-> (tensor<4x3xf32> {kiln.output = {kind = "probabilities", name = "prediction"}})
+// INFER-CE-AD-COUNT-1: nn.softmax
+// INFER-CE-AD: func.func @forward_1({{.*}}-> (tensor<1x3xf32> {kiln.output = {kind = "probabilities", name = "prediction"}})
+// RUN: kilnc %S/Inputs/inference.json --compile-to=graph | FileCheck %s --check-prefix=INFER-NO-LOSS
+// INFER-NO-LOSS-NOT: nn.softmax
+// INFER-NO-LOSS-NOT: kiln.probabilities

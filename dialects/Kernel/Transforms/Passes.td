@@ -41,7 +41,9 @@ def KernelLowerVectorsPass : Pass<"kernel-lower-vectors", "mlir::func::FuncOp"> 
   let description = [{
     On memrefs: hoists loop-invariant transfers (the matmul accumulator out of
     the reduction loop), lowers vector.contract to outer products (FMAs with
-    broadcast operands) and transfers to rank-1 loads and stores, and
+    broadcast operands), or to one elementwise FMA when its reduction is a
+    single step over rows of partial sums, and transfers to rank-1 loads and
+    stores, and
     expands f32 math functions (exp, log, tanh) into vector polynomials.
   }];
   let dependentDialects = ["mlir::vector::VectorDialect", "mlir::memref::MemRefDialect",

@@ -5,7 +5,8 @@
 // (autodiff, lowering, tiling, vectorization, workspace, LLVM, the ABI v2
 // wrappers) and JIT-compiled at 128-, 256- and 512-bit vectors: the update
 // p - (p - g) recovers the gradient g, which must match central differences
-// of the loss computed here from `forward`.
+// of the loss computed here from train_step's own prediction at lr 0 (training
+// mode, so dropout masks are the same).
 //
 #include "compiler/pipeline/InitAll.h"
 #include "compiler/pipeline/Pipeline.h"
