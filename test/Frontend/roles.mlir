@@ -91,7 +91,7 @@
 // it) and the output is probabilities; "training": false (no loss) does not.
 // RUN: kilnc %S/Inputs/classifier.json --inference --compile-to=graph | FileCheck %s --check-prefix=INFER-CE
 // INFER-CE: func.func @model({{.*}}) -> tensor<4x3xf32> attributes {kiln.probabilities} {
-// INFER-CE: %[[LOGITS:.+]] = nn.dense
+// INFER-CE: %[[LOGITS:.+]] = nn.dense %{{.+}} -> tensor<4x3xf32>
 // INFER-CE-NEXT: %[[P:.+]] = nn.softmax %[[LOGITS]] : tensor<4x3xf32>
 // INFER-CE-NEXT: return %[[P]]
 // RUN: kilnc %S/Inputs/classifier.json --inference --compile-to=autodiff | FileCheck %s --check-prefix=INFER-CE-AD
