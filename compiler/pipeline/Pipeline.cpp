@@ -71,7 +71,8 @@ void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
           "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
           // math-to-llvm first: the vector fma/floor of the polynomial
           // approximations stay vector intrinsics; libm gets the rest (f64).
-          "convert-math-to-llvm,convert-math-to-libm,convert-vector-to-llvm,"
+          "convert-math-to-llvm,convert-math-to-libm,"
+          "convert-vector-to-llvm{reassociate-fp-reductions=1},"
           "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
           "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
           "convert-cf-to-llvm,reconcile-unrealized-casts");

@@ -86,6 +86,41 @@ struct ContractToFMA : OpRewritePattern<vector::ContractionOp> {
   }
 };
 
+/// A reduction of the innermost dim of a 1-D vector or of one or two rows
+/// (a single sample's row sums and maxima) becomes one vector.reduction per
+/// row, which LLVM lowers to a shuffle tree. The inner-parallel strategy used
+/// otherwise puts rows in lanes: with a single row that is a serial chain of
+/// scalar ops.
+struct InnerDimReduction : OpRewritePattern<vector::MultiDimReductionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    VectorType type = op.getSourceVectorType();
+    SmallVector<bool> mask = op.getReductionMask();
+    int64_t rank = type.getRank();
+    if (rank < 1 || rank > 2 || !mask.back() || (rank == 2 && mask[0]) ||
+        (rank == 2 && type.getDimSize(0) > 2) || type.isScalable())
+      return failure();
+    Location loc = op.getLoc();
+    if (rank == 1) {
+      rewriter.replaceOpWithNewOp<vector::ReductionOp>(op, op.getKind(),
+                                                       op.getSource(), op.getAcc());
+      return success();
+    }
+    Value result = rewriter.create<arith::ConstantOp>(
+        loc, op.getDestType(), rewriter.getZeroAttr(op.getDestType()));
+    for (int64_t i = 0; i < type.getDimSize(0); ++i) {
+      Value row = rewriter.create<vector::ExtractOp>(loc, op.getSource(), i);
+      Value acc = rewriter.create<vector::ExtractOp>(loc, op.getAcc(), i);
+      Value r = rewriter.create<vector::ReductionOp>(loc, op.getKind(), row, acc);
+      result = rewriter.create<vector::InsertOp>(loc, r, result, i);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct KernelLowerVectorsPass
     : kiln::kernel::impl::KernelLowerVectorsPassBase<KernelLowerVectorsPass> {
   void runOnOperation() override {
@@ -115,7 +150,7 @@ struct KernelLowerVectorsPass
         return signalPassFailure();
     }
     RewritePatternSet patterns(ctx);
-    patterns.add<ContractToFMA>(ctx, /*benefit=*/2);
+    patterns.add<ContractToFMA, InnerDimReduction>(ctx, /*benefit=*/2);
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorTransformsOptions().setVectorTransformsOptions(
                       vector::VectorContractLowering::OuterProduct));

@@ -127,3 +127,20 @@ func.func @partial_sums_fma(%x: vector<1x64xf32>, %w: vector<4x1x64xf32>, %acc: 
                         kind = #vector.kind<add>} %x, %w, %acc : vector<1x64xf32>, vector<4x1x64xf32> into vector<4x64xf32>
   return %r : vector<4x64xf32>
 }
+
+// -----
+
+// Tests that the reduction of a single row (one sample's dot products) is one
+// vector.reduction (a shuffle tree in LLVM), not 63 dependent scalar adds.
+// CHECK-LABEL: func.func @one_row_sum
+// CHECK-SAME: (%[[V:.+]]: vector<1x64xf32>, %[[ACC:.+]]: vector<1xf32>)
+// CHECK-NOT: vector.multi_reduction
+// CHECK: %[[ROW:.+]] = vector.extract %[[V]][0] : vector<64xf32> from vector<1x64xf32>
+// CHECK: %[[A:.+]] = vector.extract %[[ACC]][0] : f32 from vector<1xf32>
+// CHECK: %[[R:.+]] = vector.reduction <add>, %[[ROW]], %[[A]] : vector<64xf32> into f32
+// CHECK: vector.insert %[[R]]
+// CHECK-NOT: arith.addf
+func.func @one_row_sum(%v: vector<1x64xf32>, %acc: vector<1xf32>) -> vector<1xf32> {
+  %r = vector.multi_reduction <add>, %v, %acc [1] : vector<1x64xf32> to vector<1xf32>
+  return %r : vector<1xf32>
+}
