@@ -8,6 +8,7 @@
 #include <csignal>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace kiln {
@@ -126,19 +127,48 @@ TEST(AtomicFile, UnwritableLocationIsNamed) {
   EXPECT_EQ(errorOf([&] { checkWritableLocation(dir.path("new.json")); }), "");
 }
 
+/// The error writeFileAtomic(path) throws, computed as the unprivileged
+/// user `nobody` when the test runs as root (root ignores directory
+/// permissions): a forked child drops its privileges and reports back.
+std::string errorAsUnprivileged(const std::string &path) {
+  if (geteuid() != 0)
+    return errorOf([&] { writeFileAtomic(path, "new"); });
+  int fds[2];
+  if (pipe(fds) != 0)
+    return "pipe failed";
+  pid_t child = fork();
+  if (child == 0) {
+    close(fds[0]);
+    std::string message = "could not drop privileges";
+    if (setgid(65534) == 0 && setuid(65534) == 0)
+      message = errorOf([&] { writeFileAtomic(path, "new"); });
+    ssize_t ignored = write(fds[1], message.data(), message.size());
+    (void)ignored;
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string message;
+  char buffer[512];
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;)
+    message.append(buffer, n);
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return message;
+}
+
 TEST(AtomicFile, ReadOnlyDirectoryKeepsTheOriginal) {
-  if (geteuid() == 0)
-    GTEST_SKIP() << "root ignores directory permissions";
   test::TempDir dir;
+  chmod(dir.getPath().c_str(), 0755); // reachable by nobody when run as root
   std::string sub = dir.path("locked");
   ASSERT_EQ(mkdir(sub.c_str(), 0755), 0);
   test::writeFile(sub + "/out.txt", "old");
   chmod(sub.c_str(), 0555);
-  std::string message =
-      errorOf([&] { writeFileAtomic(sub + "/out.txt", "new"); });
+  std::string message = errorAsUnprivileged(sub + "/out.txt");
   chmod(sub.c_str(), 0755);
   EXPECT_THAT(message, HasSubstr("cannot write '" + sub + "/out.txt'"));
   EXPECT_EQ(test::readText(sub + "/out.txt"), "old");
+  EXPECT_EQ(test::listDir(sub), std::vector<std::string>{"out.txt"});
 }
 
 } // namespace
