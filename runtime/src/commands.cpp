@@ -355,9 +355,10 @@ int runInfo(const kiln_model_api &api, const Options &) {
   fmt::print("optimizer: {} ({}), {} state tensors\n", optimizer.type, settings,
              manifest.state.size());
   const TrainingDefaults &training = manifest.training;
-  fmt::print("training defaults: {} epochs, metrics [{}], validation split "
+  fmt::print("training defaults: {} epoch{}, metrics [{}], validation split "
              "{}, {}, seed {}\n",
-             training.epochs, fmt::join(training.metrics, ", "),
+             training.epochs, training.epochs == 1 ? "" : "s",
+             fmt::join(training.metrics, ", "),
              training.validationSplit,
              training.shuffle ? "shuffled" : "not shuffled", training.seed);
   return 0;
