@@ -106,7 +106,8 @@ protected:
 };
 
 TEST_P(GradCheck, MatchesFiniteDifferences) {
-  const auto &[c, vectorBits] = GetParam();
+  const Case &c = std::get<0>(GetParam());
+  const int64_t vectorBits = std::get<1>(GetParam());
   DialectRegistry registry;
   kiln::registerDialects(registry);
   MLIRContext ctx(registry);
