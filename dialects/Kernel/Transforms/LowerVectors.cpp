@@ -87,8 +87,8 @@ struct ContractToFMA : OpRewritePattern<vector::ContractionOp> {
 };
 
 /// A reduction of the innermost dim of a 1-D vector or of one or two rows
-/// (a single sample's row sums and maxima) becomes one vector.reduction per
-/// row, which LLVM lowers to a shuffle tree. The inner-parallel strategy used
+/// of 16, 32, 64... elements (a single sample's partial sums) becomes one
+/// vector.reduction per row, which LLVM lowers to a shuffle tree. The inner-parallel strategy used
 /// otherwise puts rows in lanes: with a single row that is a serial chain of
 /// scalar ops.
 struct InnerDimReduction : OpRewritePattern<vector::MultiDimReductionOp> {
@@ -101,6 +101,11 @@ struct InnerDimReduction : OpRewritePattern<vector::MultiDimReductionOp> {
     int64_t rank = type.getRank();
     if (rank < 1 || rank > 2 || !mask.back() || (rank == 2 && mask[0]) ||
         (rank == 2 && type.getDimSize(0) > 2) || type.isScalable())
+      return failure();
+    // Short or ragged rows (softmax over 10 classes) stay on the default
+    // path: a shuffle tree pays off on whole vectors.
+    int64_t width = type.getShape().back();
+    if (width < 16 || !llvm::isPowerOf2_64(width))
       return failure();
     Location loc = op.getLoc();
     if (rank == 1) {
