@@ -29,7 +29,7 @@ Type rebatched(Type t, int64_t batch) {
 /// batch than `fn`'s, every op's result type is inferred again
 /// (InferTypeOpInterface; reshape keeps its per-sample shape).
 FailureOr<SmallVector<Value>> inlineBody(OpBuilder &b, func::FuncOp fn,
-                                         ValueRange args,
+                                         ValueRange args, int64_t batch,
                                          SmallVectorImpl<Operation *> *cloned) {
   IRMapping map;
   map.map(fn.getArguments(), args);
@@ -37,7 +37,6 @@ FailureOr<SmallVector<Value>> inlineBody(OpBuilder &b, func::FuncOp fn,
                              [](auto pair) {
                                return std::get<0>(pair) != std::get<1>(pair).getType();
                              });
-  int64_t batch = retype ? cast<ShapedType>(args[0].getType()).getDimSize(0) : 0;
   SmallVector<Value> results;
   for (Operation &op : fn.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
@@ -154,9 +153,13 @@ struct EntryFunc {
   }
 };
 
-NamedAttribute dictEntry(Builder &b, StringRef key, Attribute value) {
-  return b.getNamedAttr(key, value);
-}
+/// Which argument of @model and @loss plays which role, read from their
+/// attributes (their order is the frontend's business).
+struct Roles {
+  unsigned input = 0;
+  SmallVector<unsigned> params;
+  unsigned prediction = 0, target = 1; // of @loss
+};
 
 struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
   void runOnOperation() override {
@@ -175,15 +178,17 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
                        "for an inference-only model)");
       return signalPassFailure();
     }
-    if (failed(checkRoles(model, loss)))
+    FailureOr<Roles> roles = readRoles(model, loss);
+    if (failed(roles))
       return signalPassFailure();
-    if (loss && llvm::none_of(llvm::seq<unsigned>(1, model.getNumArguments()),
+    if (loss && llvm::none_of(roles->params,
                               [&](unsigned i) { return trainable(model, i); })) {
       model.emitError("kiln-autodiff: the model has no trainable parameters to "
                       "train (compile it for inference: no @loss)");
       return signalPassFailure();
     }
-    int64_t batch = cast<ShapedType>(model.getArgumentTypes()[0]).getDimSize(0);
+    int64_t batch =
+        cast<ShapedType>(model.getArgumentTypes()[roles->input]).getDimSize(0);
     SmallVector<EntrySpec> entries;
     if (loss)
       entries.append({{"train_step", "train", batch, true, true},
@@ -192,7 +197,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     entries.append({{"forward", "eval", batch, false, false},
                     {"forward_1", "eval", 1, false, false}});
     for (const EntrySpec &e : entries)
-      if (failed(buildEntry(module, model, loss, opt, e)))
+      if (failed(buildEntry(module, model, loss, opt, *roles, e)))
         return signalPassFailure();
     model.erase();
     if (loss)
@@ -204,24 +209,48 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     return role && role.getAs<StringAttr>("name");
   }
 
-  /// @model(x {kiln.input}, params {kiln.param}...) -> prediction and
-  /// @loss(prediction, y {kiln.target}) -> scalar, every role named.
-  LogicalResult checkRoles(func::FuncOp model, func::FuncOp loss) {
-    if (model.getNumArguments() == 0 ||
-        !named(model.getArgAttrOfType<DictionaryAttr>(0, "kiln.input")))
-      return model.emitError("kiln-autodiff: @model's first argument must be "
-                             "the input (kiln.input = {name})");
-    for (unsigned i = 1; i < model.getNumArguments(); ++i)
-      if (!named(model.getArgAttrOfType<DictionaryAttr>(i, "kiln.param")))
+  /// @model's input (one kiln.input) and parameters (kiln.param), and
+  /// @loss's target (kiln.target) and prediction (the other argument), every
+  /// role named; any other argument is an error.
+  FailureOr<Roles> readRoles(func::FuncOp model, func::FuncOp loss) {
+    Roles roles;
+    int inputs = 0;
+    for (unsigned i = 0; i < model.getNumArguments(); ++i) {
+      if (named(model.getArgAttrOfType<DictionaryAttr>(i, "kiln.input"))) {
+        roles.input = i;
+        ++inputs;
+      } else if (named(model.getArgAttrOfType<DictionaryAttr>(i, "kiln.param"))) {
+        roles.params.push_back(i);
+      } else if (model.getArgAttr(i, "kiln.buffer")) {
         return model.emitError("kiln-autodiff: argument ")
-               << i << " of @model has no role (kiln.param {name, trainable})";
+               << i << " of @model is a buffer; no layer with buffers exists "
+                       "yet, so entry points do not take them";
+      } else {
+        return model.emitError("kiln-autodiff: argument ")
+               << i << " of @model has no role (kiln.input = {name} or "
+                       "kiln.param = {name, trainable})";
+      }
+    }
+    if (inputs != 1)
+      return model.emitError("kiln-autodiff: @model needs exactly one input "
+                             "(kiln.input = {name}), got ")
+             << inputs;
     if (model.getNumResults() != 1)
       return model.emitError("kiln-autodiff: @model must return one prediction");
-    if (loss && (loss.getNumArguments() != 2 ||
-                 !named(loss.getArgAttrOfType<DictionaryAttr>(1, "kiln.target"))))
+    if (!loss)
+      return roles;
+    int targets = 0;
+    for (unsigned i = 0; i < loss.getNumArguments(); ++i)
+      if (named(loss.getArgAttrOfType<DictionaryAttr>(i, "kiln.target"))) {
+        roles.target = i;
+        ++targets;
+      } else {
+        roles.prediction = i;
+      }
+    if (loss.getNumArguments() != 2 || targets != 1)
       return loss.emitError("kiln-autodiff: @loss must take the prediction and "
                             "the target (kiln.target = {name})");
-    return success();
+    return roles;
   }
 
   static bool trainable(func::FuncOp model, unsigned i) {
@@ -232,46 +261,46 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
 
   LogicalResult buildEntry(ModuleOp module, func::FuncOp model,
                            func::FuncOp loss, DictionaryAttr opt,
-                           const EntrySpec &e) {
+                           const Roles &roles, const EntrySpec &e) {
     Location loc = model.getLoc();
     OpBuilder b(module.getBodyRegion());
     b.setInsertionPointToEnd(module.getBody());
     auto fn = b.create<func::FuncOp>(loc, e.name, b.getFunctionType({}, {}));
     fn->setAttr("kiln.entry",
-                b.getDictionaryAttr({dictEntry(b, "name", b.getStringAttr(e.name)),
-                                     dictEntry(b, "mode", b.getStringAttr(e.mode)),
-                                     dictEntry(b, "batch", b.getI64IntegerAttr(e.batch))}));
+                b.getDictionaryAttr({b.getNamedAttr("name", b.getStringAttr(e.name)),
+                                     b.getNamedAttr("mode", b.getStringAttr(e.mode)),
+                                     b.getNamedAttr("batch", b.getI64IntegerAttr(e.batch))}));
     EntryFunc f{fn, fn.addEntryBlock(), {}};
     b.setInsertionPointToStart(f.block);
 
     // Parameters (all of them: frozen ones are read, not updated), then the
     // optimizer state of the trainable ones, parameter-major.
-    unsigned n = model.getNumArguments() - 1;
+    unsigned n = roles.params.size();
     SmallVector<Value> params;
-    for (unsigned i = 1; i <= n; ++i)
-      params.push_back(f.add(model.getArgumentTypes()[i], "kiln.param",
-                             model.getArgAttr(i, "kiln.param")));
+    for (unsigned arg : roles.params)
+      params.push_back(f.add(model.getArgumentTypes()[arg], "kiln.param",
+                             model.getArgAttr(arg, "kiln.param")));
     SmallVector<StringRef> slots;
     if (e.update)
       slots = optim::stateSlots(opt.getAs<StringAttr>("type").getValue());
     SmallVector<SmallVector<Value>> state(n);
     for (unsigned i = 0; i < n; ++i) {
-      if (!trainable(model, i + 1))
+      if (!trainable(model, roles.params[i]))
         continue;
-      auto name = model.getArgAttrOfType<DictionaryAttr>(i + 1, "kiln.param")
+      auto name = model.getArgAttrOfType<DictionaryAttr>(roles.params[i], "kiln.param")
                       .getAs<StringAttr>("name");
       for (StringRef slot : slots)
         state[i].push_back(f.add(
             params[i].getType(), "kiln.state",
-            b.getDictionaryAttr({dictEntry(b, "param", name),
-                                 dictEntry(b, "slot", b.getStringAttr(slot))})));
+            b.getDictionaryAttr({b.getNamedAttr("param", name),
+                                 b.getNamedAttr("slot", b.getStringAttr(slot))})));
     }
-    Value x = f.add(rebatched(model.getArgumentTypes()[0], e.batch), "kiln.input",
-                    model.getArgAttr(0, "kiln.input"));
+    Value x = f.add(rebatched(model.getArgumentTypes()[roles.input], e.batch),
+                    "kiln.input", model.getArgAttr(roles.input, "kiln.input"));
     Value y;
     if (e.loss)
-      y = f.add(rebatched(loss.getArgumentTypes()[1], e.batch), "kiln.target",
-                loss.getArgAttr(1, "kiln.target"));
+      y = f.add(rebatched(loss.getArgumentTypes()[roles.target], e.batch),
+                "kiln.target", loss.getArgAttr(roles.target, "kiln.target"));
     Value lr, step, seed;
     if (e.update) {
       Type elem = cast<ShapedType>(params.front().getType()).getElementType();
@@ -281,9 +310,11 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     }
 
     SmallVector<Operation *> tape;
-    SmallVector<Value> modelArgs{x};
-    modelArgs.append(params);
-    auto pred = inlineBody(b, model, modelArgs, &tape);
+    SmallVector<Value> modelArgs(model.getNumArguments());
+    modelArgs[roles.input] = x;
+    for (auto [arg, p] : llvm::zip(roles.params, params))
+      modelArgs[arg] = p;
+    auto pred = inlineBody(b, model, modelArgs, e.batch, &tape);
     if (failed(pred))
       return failure();
     // Ops that differ between training and evaluation get the entry's mode
@@ -304,7 +335,10 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
       return b.getDictionaryAttr(b.getNamedAttr(key, value));
     };
     if (e.loss) {
-      auto l = inlineBody(b, loss, {prediction, y}, &tape);
+      SmallVector<Value> lossArgs(2);
+      lossArgs[roles.prediction] = prediction;
+      lossArgs[roles.target] = y;
+      auto l = inlineBody(b, loss, lossArgs, e.batch, &tape);
       if (failed(l))
         return failure();
       results.push_back((*l)[0]);
@@ -317,7 +351,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
       if (failed(grads))
         return failure();
       for (unsigned i = 0; i < n; ++i) {
-        if (!trainable(model, i + 1))
+        if (!trainable(model, roles.params[i]))
           continue;
         Value p = params[i];
         Value g = grads->lookup(p);
@@ -328,7 +362,9 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
           return module.emitError("kiln-autodiff: unknown optimizer '")
                  << opt.getAs<StringAttr>("type").getValue() << "'";
         updates.push_back((*updated)[0]);
-        updateAttrs.push_back(role("kiln.tied", b.getI64IntegerAttr(i)));
+        updateAttrs.push_back(role(
+            "kiln.tied",
+            b.getI64IntegerAttr(cast<BlockArgument>(params[i]).getArgNumber())));
         for (auto [s, v] : llvm::enumerate(llvm::drop_begin(*updated))) {
           updates.push_back(v);
           updateAttrs.push_back(role(
@@ -348,8 +384,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     resultAttrs.push_back(role(
         "kiln.output",
         b.getDictionaryAttr(
-            {dictEntry(b, "name", b.getStringAttr("prediction")),
-             dictEntry(b, "kind", b.getStringAttr(probabilities ? "probabilities"
+            {b.getNamedAttr("name", b.getStringAttr("prediction")),
+             b.getNamedAttr("kind", b.getStringAttr(probabilities ? "probabilities"
                                                                 : "values"))})));
     results.append(updates);
     resultAttrs.append(updateAttrs);

@@ -10,6 +10,9 @@
 #include "compiler/Passes.h"
 #include "compiler/codegen/Codegen.h"
 
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+
 namespace kiln {
 #define GEN_PASS_DEF_BUFFERABIPASS
 #include "compiler/Passes.h.inc"
@@ -69,15 +72,41 @@ DictionaryAttr describe(DictionaryAttr base, Type type, bool batched) {
   return b.getDictionaryAttr(items);
 }
 
+/// `kiln.entry = {name, mode, batch}`: a name of the ABI (kEntryNames), a
+/// mode and a positive batch; the codegen stages after this one trust it.
+LogicalResult verifyEntry(func::FuncOp fn, llvm::StringSet<> &seen) {
+  auto entry = fn->getAttrOfType<DictionaryAttr>("kiln.entry");
+  auto name = entry ? entry.getAs<StringAttr>("name") : nullptr;
+  auto mode = entry ? entry.getAs<StringAttr>("mode") : nullptr;
+  auto batch = entry ? entry.getAs<IntegerAttr>("batch") : nullptr;
+  if (!name || !mode || !batch || batch.getInt() < 1)
+    return fn.emitError("kiln-buffer-abi: kiln.entry needs a string name, a "
+                        "string mode and a positive batch, got ")
+           << fn->getAttr("kiln.entry");
+  if (!llvm::is_contained(kEntryNames, name.getValue()))
+    return fn.emitError("kiln-buffer-abi: unknown entry point '")
+           << name.getValue() << "' (expected one of: "
+           << llvm::join(ArrayRef<llvm::StringLiteral>(kEntryNames), ", ") << ")";
+  if (!seen.insert(name.getValue()).second)
+    return fn.emitError("kiln-buffer-abi: entry point '")
+           << name.getValue() << "' is defined twice";
+  return success();
+}
+
 struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
-  llvm::StringMap<Table> tables;
+  llvm::StringMap<Table> tables; // this module's, reset on every run
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    tables.clear();
     SmallVector<func::FuncOp> entries;
+    llvm::StringSet<> seen;
     for (auto fn : module.getOps<func::FuncOp>())
-      if (fn->hasAttr("kiln.entry"))
+      if (fn->hasAttr("kiln.entry")) {
+        if (failed(verifyEntry(fn, seen)))
+          return signalPassFailure();
         entries.push_back(fn);
+      }
     if (entries.empty()) {
       module.emitError("kiln-buffer-abi: the module has no entry point "
                        "(a func.func with kiln.entry)");

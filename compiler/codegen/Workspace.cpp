@@ -74,6 +74,15 @@ struct WorkspacePass : kiln::impl::WorkspacePassBase<WorkspacePass> {
                    << t << " in the workspace (static identity-layout "
                               "scalar memrefs only)",
                WalkResult::interrupt();
+      // A buffer that leaves its region (yielded by a loop) would need one
+      // slice per iteration alive at once; bufferization does not make
+      // them, and a single slice would be silently wrong.
+      for (Operation *user : alloc->getUsers())
+        if (user->hasTrait<OpTrait::IsTerminator>())
+          return alloc.emitError("kiln-workspace: a temporary that leaves its "
+                                 "region (through ")
+                     << user->getName() << ") cannot be placed in the workspace",
+                 WalkResult::interrupt();
       int64_t bytes = t.getNumElements() *
                       std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
       slices.push_back({alloc, bytes, order[topLevel(block, alloc)],

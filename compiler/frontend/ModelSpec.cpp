@@ -37,6 +37,9 @@ public:
   }
 
   static std::string show(const Value &v) {
+    // Numbers as people wrote them (-0.1, not -0.10000000000000001).
+    if (v.kind() == Value::Number && !v.getAsInteger())
+      return num(*v.getAsNumber());
     std::string s;
     llvm::raw_string_ostream os(s);
     os << v;
@@ -174,6 +177,10 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
     if (s->empty() || s->find_first_of(" .\"\\/") != std::string::npos)
       return r.fail(path + "/name", "a layer name must be non-empty, without "
                                     "spaces, dots, quotes or slashes");
+    // Checkpoints keep optimizer state under "optimizer.<param>.<slot>".
+    if (*s == "optimizer")
+      return r.fail(path + "/name", "\"optimizer\" is reserved (checkpoints "
+                                    "store optimizer state under it)");
     layer.name = *s;
   }
   if (o->get("inputs"))
@@ -235,11 +242,10 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
     const Value *rate = o->get("rate");
     if (!rate)
       return r.fail(path, "missing key \"rate\" (the probability of zeroing an element)");
-    auto d = r.number(*rate, path + "/rate", 0.0, 1.0);
-    if (!d)
-      return false;
-    if (*d >= 1.0)
-      return r.fail(path + "/rate", "expected a number in [0, 1), got 1");
+    auto d = rate->getAsNumber();
+    if (!d || !(*d >= 0.0 && *d < 1.0))
+      return r.fail(path + "/rate",
+                    "expected a number in [0, 1), got " + Reader::show(*rate));
     layer.rate = *d;
     return true;
   }

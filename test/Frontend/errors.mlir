@@ -91,3 +91,9 @@
 
 // RUN: not kilnc %S/Inputs/dropout-no-rate.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DROPOUT-NO-RATE
 // DROPOUT-NO-RATE: kilnc: error: {{.*}}Inputs/dropout-no-rate.json: /layers/1: missing key "rate" (the probability of zeroing an element){{$}}
+
+// RUN: not kilnc %S/Inputs/dropout-negative.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DROPOUT-NEGATIVE
+// DROPOUT-NEGATIVE: kilnc: error: {{.*}}Inputs/dropout-negative.json: /layers/1/rate: expected a number in [0, 1), got -0.1{{$}}
+
+// RUN: not kilnc %S/Inputs/optimizer-name.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=OPTIMIZER-NAME
+// OPTIMIZER-NAME: kilnc: error: {{.*}}Inputs/optimizer-name.json: /layers/0/name: "optimizer" is reserved (checkpoints store optimizer state under it){{$}}

@@ -87,9 +87,9 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
 
 // -----
 
-// Tests that @model's first argument must carry the input role.
+// Tests that an argument of @model without a role is rejected (here the input).
 module attributes {kiln.optimizer = {type = "sgd"}} {
-  // expected-error @+1 {{kiln-autodiff: @model's first argument must be the input (kiln.input = {name})}}
+  // expected-error @+1 {{kiln-autodiff: argument 0 of @model has no role (kiln.input = {name} or kiln.param = {name, trainable})}}
   func.func @model(%x: tensor<2x4xf32>,
                    %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<2x4xf32> {
     %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
@@ -103,9 +103,9 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
 
 // -----
 
-// Tests that a @model without arguments is rejected the same way, not read out of bounds.
+// Tests that a @model without an input is rejected, not read out of bounds.
 module {
-  // expected-error @+1 {{kiln-autodiff: @model's first argument must be the input (kiln.input = {name})}}
+  // expected-error @+1 {{kiln-autodiff: @model needs exactly one input (kiln.input = {name}), got 0}}
   func.func @model() -> tensor<2x4xf32> {
     %c = arith.constant dense<0.0> : tensor<2x4xf32>
     return %c : tensor<2x4xf32>
@@ -116,7 +116,7 @@ module {
 
 // Tests that every other argument of @model needs a role (the old string form of kiln.param is not one).
 module attributes {kiln.optimizer = {type = "sgd"}} {
-  // expected-error @+1 {{kiln-autodiff: argument 2 of @model has no role (kiln.param {name, trainable})}}
+  // expected-error @+1 {{kiln-autodiff: argument 2 of @model has no role (kiln.input = {name} or kiln.param = {name, trainable})}}
   func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
                    %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}},
                    %b: tensor<4xf32> {kiln.param = "b"}) -> tensor<2x4xf32> {
@@ -152,5 +152,27 @@ module {
     %c = linalg.copy ins(%x : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
     %r = nn.dense %c, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
     return %r : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+// Tests that two inputs are rejected.
+module {
+  // expected-error @+1 {{kiln-autodiff: @model needs exactly one input (kiln.input = {name}), got 2}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %z: tensor<2x4xf32> {kiln.input = {name = "z"}}) -> tensor<2x4xf32> {
+    return %x : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+// Tests that buffers (no layer has them yet) are rejected with the reason.
+module {
+  // expected-error @+1 {{kiln-autodiff: argument 1 of @model is a buffer; no layer with buffers exists yet, so entry points do not take them}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %m: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean"}}) -> tensor<2x4xf32> {
+    return %x : tensor<2x4xf32>
   }
 }

@@ -103,3 +103,46 @@ module {
     return %r : tensor<1x4xf32>
   }
 }
+
+// -----
+
+// Tests that an entry point's name must be one of the ABI's.
+module {
+  // expected-error @+1 {{kiln-buffer-abi: unknown entry point 'bogus' (expected one of: train_step, eval_step, eval_step_1, forward, forward_1)}}
+  func.func @bogus(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
+      -> (tensor<2x4xf32> {kiln.output = {name = "prediction", kind = "values"}})
+      attributes {kiln.entry = {name = "bogus", mode = "eval", batch = 2}} {
+    %r = nn.relu %x : tensor<2x4xf32>
+    return %r : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+// Tests that kiln.entry without a name (or mode, or a positive batch) is diagnosed, not a crash later.
+module {
+  // expected-error @+1 {{kiln-buffer-abi: kiln.entry needs a string name, a string mode and a positive batch, got {batch = 2 : i64, mode = "eval"}}}
+  func.func @forward(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
+      -> (tensor<2x4xf32> {kiln.output = {name = "prediction", kind = "values"}})
+      attributes {kiln.entry = {mode = "eval", batch = 2}} {
+    %r = nn.relu %x : tensor<2x4xf32>
+    return %r : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+// Tests that an entry point may be defined only once.
+module {
+  func.func @forward(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
+      -> (tensor<2x4xf32> {kiln.output = {name = "prediction", kind = "values"}})
+      attributes {kiln.entry = {name = "forward", mode = "eval", batch = 2}} {
+    return %x : tensor<2x4xf32>
+  }
+  // expected-error @+1 {{kiln-buffer-abi: entry point 'forward' is defined twice}}
+  func.func @forward_again(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
+      -> (tensor<2x4xf32> {kiln.output = {name = "prediction", kind = "values"}})
+      attributes {kiln.entry = {name = "forward", mode = "eval", batch = 2}} {
+    return %x : tensor<2x4xf32>
+  }
+}

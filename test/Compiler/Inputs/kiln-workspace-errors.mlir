@@ -31,3 +31,23 @@ module {
     return
   }
 }
+
+// -----
+
+// Tests that a temporary yielded out of a loop (one per iteration, alive
+// together) is refused rather than given a single slice.
+module {
+  func.func @forward(%x: memref<16xf32>) attributes {kiln.bindings = [{table = "inputs", index = 0}]} {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c4 = arith.constant 4 : index
+    %first = memref.alloc() : memref<16xf32>
+    %last = scf.for %i = %c0 to %c4 step %c1 iter_args(%prev = %first) -> (memref<16xf32>) {
+      // expected-error @+1 {{kiln-workspace: a temporary that leaves its region (through scf.yield) cannot be placed in the workspace}}
+      %next = memref.alloc() : memref<16xf32>
+      memref.copy %prev, %next : memref<16xf32> to memref<16xf32>
+      scf.yield %next : memref<16xf32>
+    }
+    return
+  }
+}

@@ -17,7 +17,10 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/JSON.h"
 
 #include <gtest/gtest.h>
@@ -141,6 +144,55 @@ TEST_P(ManifestMatches, CompiledSignature) {
     ASSERT_TRUE(bytes);
     EXPECT_EQ(*o.getInteger("workspace_bytes"), bytes.getInt());
   }
+}
+
+/// The workspace plan itself: after kiln-workspace no allocation is left,
+/// every view lies inside the workspace argument, 64-byte aligned, and the
+/// argument is as large as kiln.workspace_bytes says (what the manifest
+/// reports and the runtime allocates).
+TEST_P(ManifestMatches, WorkspaceHoldsEveryTemporary) {
+  const Model &m = GetParam();
+  kiln::ModelSpec spec;
+  std::string error;
+  ASSERT_TRUE(kiln::parseModelSpec(m.text, m.name, spec, error)) << error;
+  DialectRegistry registry;
+  kiln::registerDialects(registry);
+  MLIRContext ctx(registry);
+  OwningOpRef<ModuleOp> module = kiln::importModel(ctx, spec, m.name, error);
+  ASSERT_TRUE(module) << error;
+  PassManager pm(&ctx);
+  kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::Bufferized,
+                       kiln::PipelineOptions());
+  ASSERT_TRUE(succeeded(
+      parsePassPipeline("func.func(kernel-lower-vectors),kiln-workspace", pm)));
+  ASSERT_TRUE(succeeded(pm.run(*module)));
+  int entries = 0;
+  for (auto fn : module->getOps<func::FuncOp>()) {
+    if (!fn->hasAttr("kiln.entry"))
+      continue;
+    ++entries;
+    auto bytes = fn->getAttrOfType<IntegerAttr>("kiln.workspace_bytes");
+    ASSERT_TRUE(bytes) << fn.getName().str();
+    auto ws = cast<MemRefType>(fn.getArgumentTypes().back());
+    EXPECT_EQ(ws.getDimSize(0), bytes.getInt()) << fn.getName().str();
+    int views = 0;
+    fn.walk([&](Operation *op) {
+      EXPECT_FALSE(isa<memref::AllocOp>(op)) << fn.getName().str();
+      auto view = dyn_cast<memref::ViewOp>(op);
+      if (!view)
+        return;
+      ++views;
+      EXPECT_EQ(view.getSource(), fn.getArguments().back());
+      auto offset = view.getByteShift().getDefiningOp<arith::ConstantIndexOp>();
+      ASSERT_TRUE(offset);
+      MemRefType t = view.getType();
+      int64_t size = t.getNumElements() * t.getElementTypeBitWidth() / 8;
+      EXPECT_EQ(offset.value() % 64, 0);
+      EXPECT_LE(offset.value() + size, bytes.getInt()) << fn.getName().str();
+    });
+    EXPECT_GT(views, 0) << fn.getName().str() << " has no temporaries?";
+  }
+  EXPECT_GE(entries, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(
