@@ -8,6 +8,9 @@
 //
 #include "compiler/Passes.h"
 #include "compiler/codegen/Codegen.h"
+#include "kiln/abi.h" // the layout the wrappers must match
+
+#include <cstddef>
 
 namespace kiln {
 #define GEN_PASS_DEF_EMITABIPASS
@@ -26,6 +29,29 @@ struct Field {
   int32_t index;
   bool table; // an array of pointers, indexed by the binding's index
 };
+
+// The generator's view of the C structs, checked against abi.h itself.
+static_assert(offsetof(kiln_bindings, params) == 0 * sizeof(void *) &&
+                  offsetof(kiln_bindings, buffers) == 1 * sizeof(void *) &&
+                  offsetof(kiln_bindings, state) == 2 * sizeof(void *) &&
+                  offsetof(kiln_bindings, workspace) == 3 * sizeof(void *) &&
+                  offsetof(kiln_bindings, context) == 4 * sizeof(void *),
+              "kiln_bindings is {ptr x 5} for kiln-emit-abi");
+static_assert(offsetof(kiln_call, inputs) == 0 &&
+                  offsetof(kiln_call, targets) == sizeof(void *) &&
+                  offsetof(kiln_call, outputs) == 2 * sizeof(void *) &&
+                  offsetof(kiln_call, lr) == 3 * sizeof(void *) &&
+                  offsetof(kiln_call, step) == 4 * sizeof(void *) &&
+                  offsetof(kiln_call, seed) == 5 * sizeof(void *),
+              "kiln_call is {ptr, ptr, ptr, f32, i64, i64} for kiln-emit-abi");
+static_assert(sizeof(kiln_model_api) ==
+                  (1 + std::size(kEntryNames)) * sizeof(void *) &&
+                  offsetof(kiln_model_api, train_step) == 1 * sizeof(void *) &&
+                  offsetof(kiln_model_api, eval_step) == 2 * sizeof(void *) &&
+                  offsetof(kiln_model_api, eval_step_1) == 3 * sizeof(void *) &&
+                  offsetof(kiln_model_api, forward) == 4 * sizeof(void *) &&
+                  offsetof(kiln_model_api, forward_1) == 5 * sizeof(void *),
+              "kiln_model_api is {manifest, kEntryNames...} in that order");
 
 std::optional<Field> fieldOf(StringRef table) {
   static const std::pair<StringRef, Field> fields[] = {
