@@ -5,7 +5,8 @@ Usage: torch_reference.py KILNC SRC WORKDIR CONFIG [--perturb KEY=VALUE ...]
 
 CONFIG is one of the CONFIGS below: an optimizer configuration (sgd, sgd with
 weight decay, momentum, Nesterov momentum, Adam, Adam with L2 weight decay,
-AdamW) on a small model with one of the two losses. PyTorch initializes the
+AdamW) on a small model with one of the two losses, or `dropout`: sgd on the
+classifier with two dropout layers (see DROPOUT below). PyTorch initializes the
 model and writes its weights as safetensors; Kiln compiles the same model and
 trains it one step per process (`train --load` for the first step, then
 `train --resume` with `--steps k`), saving a checkpoint after every step. For
@@ -21,7 +22,10 @@ state (total update since the start).
 
 --perturb KEY=VALUE changes a hyper-parameter on the PyTorch side only (e.g.
 --perturb momentum=0.91): the test must then fail. It is how the test's
-sensitivity was checked; ctest never passes it.
+sensitivity was checked; ctest never passes it. Keys dropout.rate (every
+dropout layer's rate), dropout.seed, dropout.step and dropout.stream (added to
+the step and to every layer's stream) and dropout.order ("F": the element
+index taken column-major) change PyTorch's dropout masks instead.
 
 A missing torch or numpy is a failure, not a skip: scripts/test.sh installs
 Debian's python3-torch and python3-numpy.
@@ -46,6 +50,15 @@ MODELS = {
         batch=13,
         layers=[{"type": "dense", "units": 37, "activation": "relu"},
                 {"type": "dense", "units": 19, "activation": "tanh"},
+                {"type": "dense", "units": 10}]),
+    # The classifier with dropout after each hidden layer (streams 1 and 3):
+    # 784 -> 37 (relu) -> dropout(0.3) -> 19 (tanh) -> dropout(0.5) -> 10.
+    "softmax_cross_entropy_dropout": dict(
+        batch=13,
+        layers=[{"type": "dense", "units": 37, "activation": "relu"},
+                {"type": "dropout", "rate": 0.3},
+                {"type": "dense", "units": 19, "activation": "tanh"},
+                {"type": "dropout", "rate": 0.5},
                 {"type": "dense", "units": 10}]),
     # Synthetic regression: 11 -> 29 (sigmoid) -> 17 -> leaky_relu(0.1) -> 3.
     "mse": dict(
@@ -112,7 +125,63 @@ CONFIGS = {
                               opt={"type": "adam", "lr": 0.01, "weight_decay": 0.2}),
     "adamw": dict(loss="softmax_cross_entropy", tol=EXCESS_TOL_ADAM,
                   opt={"type": "adamw", "lr": 0.003, "weight_decay": 0.5}),
+    # Dropout (see DROPOUT below) with plain sgd: its update is linear in the
+    # gradient, so a wrong mask element or scale shows in full under the
+    # tight linear tolerance (measured: without the 1/(1 - rate) on the
+    # PyTorch side, dense_0.weight's update is off by 1.9 at step 1). Adam's
+    # m / sqrt(v) is nearly blind to a gradient's scale and gets the looser
+    # tolerance. The seed is above 2^63: the counters must stay unsigned
+    # 64-bit from `train --seed` to the hash.
+    "dropout": dict(loss="softmax_cross_entropy", model="softmax_cross_entropy_dropout",
+                    tol=EXCESS_TOL_LINEAR, seed=0xDEADBEEFCAFEF00D,
+                    opt={"type": "sgd", "lr": 0.1}),
 }
+
+# DROPOUT. Kiln's mask is no generator's state but a hash of (the run's seed,
+# the optimizer step from 1, the layer's index in "layers", the element's
+# row-major index in the [batch, features...] tensor the layer receives)
+# (kiln::dropout in dialects/NN/IR/LinalgBuilders.cpp); PyTorch's nn.Dropout
+# draws other masks, so the PyTorch side recomputes Kiln's here, in numpy
+# uint64 (which wraps mod 2^64, as the generated i64 arithmetic does), and
+# applies them as x * mask * float32(1 / (1 - rate)). The seed reaches
+# train_step from `train --seed` with --load and from the checkpoint's
+# data_seed with --resume (runtime/src/commands.cpp); the step from the
+# checkpoint's step + 1 (Model::trainBatch).
+M64 = (1 << 64) - 1
+GOLDEN, STEP_MUL, STREAM_MUL = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9
+
+
+def dropout_keep(seed, step, stream, rate, shape, order="C"):
+    """Kiln's keep mask (bool, `shape`) for one dropout layer and step."""
+    key = (seed * GOLDEN + step * STEP_MUL + stream * STREAM_MUL) & M64  # Python ints: mod 2^64 here
+    index = np.arange(int(np.prod(shape)), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = np.uint64(key) + index * np.uint64(GOLDEN)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    threshold = int(rate * float(1 << 24) + 0.5)  # C's uint64_t(rate * 2^24 + 0.5), not round()
+    return ((z >> np.uint64(40)) >= np.uint64(threshold)).reshape(shape, order=order)
+
+
+class HashDropout(torch.nn.Module):
+    """Kiln's dropout layer in training mode. `counters` is shared by the
+    model's layers: seed and step (set before each step) and the PyTorch-side
+    perturbations (rate, step, stream, order; see --perturb)."""
+
+    def __init__(self, rate, stream, counters):
+        super().__init__()
+        self.rate, self.stream, self.counters = rate, stream, counters
+
+    def forward(self, x):
+        c = self.counters
+        rate = c.get("rate", self.rate)
+        keep = dropout_keep(c["seed"], c["step"] + c.get("step_offset", 0),
+                            self.stream + c.get("stream_offset", 0), rate, tuple(x.shape),
+                            c.get("order", "C"))
+        mask = torch.from_numpy(keep.astype(np.float32))
+        scale = torch.tensor(np.float32(1.0 / (1.0 - rate)))  # float32, as Kiln's constant
+        return x * mask * scale
 
 
 def read_safetensors(path):
@@ -141,8 +210,9 @@ def write_safetensors(path, tensors):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
-def torch_model(spec, in_features):
-    """The PyTorch twin of a Kiln layer list; parameter names are Kiln's."""
+def torch_model(spec, in_features, counters=None):
+    """The PyTorch twin of a Kiln layer list; parameter names are Kiln's.
+    Dropout layers (training mode) read the step's counters from `counters`."""
     acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
     modules, width = collections.OrderedDict(), in_features
     for i, layer in enumerate(spec):
@@ -155,6 +225,11 @@ def torch_model(spec, in_features):
                 modules[f"{name}_{act}"] = acts[act]()
         elif layer["type"] == "leaky_relu":
             modules[name] = torch.nn.LeakyReLU(layer["alpha"])
+        elif layer["type"] == "dropout":
+            modules[name] = HashDropout(layer["rate"], i, counters)
+        elif layer["type"] in ("reshape", "flatten"):
+            modules[name] = torch.nn.Unflatten(1, layer["shape"]) if layer["type"] == "reshape" \
+                else torch.nn.Flatten()
         else:
             modules[name] = acts[layer["type"]]()
     return torch.nn.Sequential(modules)
@@ -217,25 +292,93 @@ def make_data(loss, batch, work):
     return path, xs, ys
 
 
+def check_dropout_mask(kilnc, work, seed, counters, check, failures):
+    """Kiln's mask itself, element by element, at step 1: a model whose
+    dropout (rate 0.3, stream 2, on a [13, 3, 7] batch) is the last layer
+    before an mse loss, trained one sgd step (lr 1) from weight 0 and bias
+    0.5 towards targets 1 on inputs x_b = e_b (the rows of the identity).
+    Then prediction[b, f] = mask[b, f] * scale * 0.5, and the weight's update
+    is -dloss/dW[f, b] = -2/N * mask[b, f] * scale * (prediction[b, f] - 1):
+    non-zero exactly where the backward pass keeps element (b, f), and its
+    value follows the forward pass's prediction there."""
+    batch, units = 13, 21
+    layers = [{"type": "dense", "units": units},
+              {"type": "reshape", "shape": [3, 7]},
+              {"type": "dropout", "rate": 0.3},
+              {"type": "flatten"}]
+    spec = {"name": "torch_reference_dropout_mask", "input": {"shape": [batch]}, "layers": layers,
+            "training": {"loss": "mse", "optimizer": {"type": "sgd", "lr": 1.0},
+                         "batch_size": batch, "epochs": 1, "shuffle": False}}
+    json.dump(spec, open(f"{work}/mask.json", "w"), indent=1)
+    subprocess.run([kilnc, f"{work}/mask.json", "-o", f"{work}/mask"], check=True)
+    x, y = np.eye(batch, dtype=np.float32), np.ones((batch, units), np.float32)
+    with open(f"{work}/mask.csv", "w") as f:
+        for row in np.concatenate([x, y], 1):
+            f.write(",".join(f"{v:g}" for v in row) + "\n")
+    init = {"dense_0.weight": np.zeros((units, batch), np.float32),
+            "dense_0.bias": np.full(units, 0.5, np.float32)}
+    write_safetensors(f"{work}/mask0.safetensors", init)
+    subprocess.run([f"{work}/mask", "train", "--data", f"{work}/mask.csv", "--no-shuffle", "--steps", "1",
+                    "--seed", str(seed), "--load", f"{work}/mask0.safetensors",
+                    "--save", f"{work}/mask1.safetensors", "--metrics-json", f"{work}/mask1.json"],
+                   check=True, stdout=subprocess.DEVNULL)
+    kiln, _ = read_safetensors(f"{work}/mask1.safetensors")
+    kiln_keep = (kiln["dense_0.weight"] != init["dense_0.weight"]).T.reshape(batch, 3, 7)
+    counters["step"] = 1
+    model = torch_model(layers, batch, counters)
+    with torch.no_grad():
+        for p_name, p in model.named_parameters():
+            p.copy_(torch.from_numpy(init[p_name]))
+    keep = model.dropout_2(torch.ones(batch, 3, 7)).numpy() != 0  # the mask the PyTorch side applies
+    if not np.array_equal(kiln_keep, keep):
+        wrong = np.argwhere(kiln_keep != keep)
+        failures.append(f"dropout mask at step 1: {len(wrong)} of {keep.size} elements differ "
+                        f"(first [b, i, j] = {wrong[0].tolist()}: Kiln "
+                        f"{'keeps' if kiln_keep[tuple(wrong[0])] else 'drops'} it); Kiln keeps "
+                        f"{kiln_keep.sum()}, the hash {keep.sum()}")
+    opt = torch.optim.SGD(model.parameters(), lr=1.0, foreach=False)
+    loss = torch.nn.functional.mse_loss(model(torch.from_numpy(x)), torch.from_numpy(y))
+    loss.backward()
+    opt.step()
+    kiln_loss = json.load(open(f"{work}/mask1.json"))["history"][0]["train_loss"]
+    if not abs(kiln_loss - loss.item()) <= LOSS_TOL * abs(loss.item()):
+        failures.append(f"dropout mask at step 1: loss: kiln {kiln_loss:.8g}, torch {loss.item():.8g}")
+    for p_name, p in model.named_parameters():
+        check(f"mask model: {p_name}", 1, kiln[p_name], p.detach().numpy(), init[p_name],
+              EXCESS_TOL_LINEAR)
+    return (f"dropout mask at step 1 ([13, 3, 7], rate 0.3, stream 2, seed {seed}): "
+            f"Kiln keeps {kiln_keep.sum()} of {keep.size}, "
+            f"{'the same elements as the hash' if np.array_equal(kiln_keep, keep) else 'OTHER ELEMENTS'}")
+
+
 def main():
     if len(sys.argv) < 5 or sys.argv[4] not in CONFIGS:
         sys.exit(f"usage: {sys.argv[0]} KILNC SRC WORKDIR {{{'|'.join(CONFIGS)}}} [--perturb KEY=VALUE ...]")
     kilnc, src, work, name = sys.argv[1:5]
     config = CONFIGS[name]
     torch_opt = dict(config["opt"])
+    seed = config.get("seed")  # given: `train --seed`, and dropout's counters
+    counters = {"seed": seed, "step": 0}
     rest = sys.argv[5:]
     while rest:
         assert rest[0] == "--perturb" and len(rest) > 1, rest
         key, value = rest[1].split("=", 1)
-        torch_opt[key] = json.loads(value)
-        print(f"PyTorch side only: {key} = {torch_opt[key]} (Kiln: {config['opt'].get(key)})")
+        if key.startswith("dropout."):
+            key = key[len("dropout."):]
+            assert key in ("rate", "seed", "step", "stream", "order"), key
+            key = {"step": "step_offset", "stream": "stream_offset"}.get(key, key)
+            counters[key] = value if key == "order" else json.loads(value)
+            print(f"PyTorch side only: dropout {key} = {counters[key]}")
+        else:
+            torch_opt[key] = json.loads(value)
+            print(f"PyTorch side only: {key} = {torch_opt[key]} (Kiln: {config['opt'].get(key)})")
         rest = rest[2:]
     os.makedirs(work, exist_ok=True)
     started = time.time()
     torch.manual_seed(0)
     torch.set_num_threads(1)
     loss_name, tol = config["loss"], config["tol"]
-    arch = MODELS[loss_name]
+    arch = MODELS[config.get("model", loss_name)]
     batch = arch["batch"]
     data, xs, ys = make_data(loss_name, batch, work)
     in_features = xs.shape[1]
@@ -248,7 +391,7 @@ def main():
     exe = f"{work}/model"
     subprocess.run([kilnc, f"{work}/model.json", "-o", exe], check=True)
 
-    model = torch_model(arch["layers"], in_features)
+    model = torch_model(arch["layers"], in_features, counters)
     init = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
     write_safetensors(f"{work}/step0.safetensors", init)
     loss_fn = (torch.nn.functional.cross_entropy if loss_name == "softmax_cross_entropy"
@@ -258,6 +401,8 @@ def main():
     for k in range(1, STEPS + 1):
         start = ["--load", f"{work}/step0.safetensors"] if k == 1 else \
                 ["--resume", f"{work}/step{k - 1}.safetensors"]
+        if seed is not None and k == 1:
+            start += ["--seed", str(seed)]  # --resume takes it from the checkpoint
         subprocess.run([exe, "train", "--data", data, "--no-shuffle", "--steps", str(k), *start,
                         "--save", f"{work}/step{k}.safetensors", "--metrics-json", f"{work}/step{k}.json"],
                        check=True, stdout=subprocess.DEVNULL)
@@ -298,6 +443,10 @@ def main():
         cur, meta = read_safetensors(f"{work}/step{k}.safetensors")
         if int(meta["step"]) != k:
             failures.append(f"step {k}: Kiln's checkpoint says step {meta['step']}")
+        if seed is not None and meta.get("data_seed") != str(seed):
+            failures.append(f"step {k}: Kiln's checkpoint says data_seed {meta.get('data_seed')}, "
+                            f"not the seed {seed} (the next step's dropout seed)")
+        counters["step"] = k
         load_state(opt, prev, prev_meta)
         opt.zero_grad()
         rows = slice((k - 1) * batch, k * batch)
@@ -319,12 +468,13 @@ def main():
         prev, prev_meta = cur, meta
 
     # The free run: PyTorch alone from the initial weights for all the steps.
-    free = torch_model(arch["layers"], in_features)
+    free = torch_model(arch["layers"], in_features, counters)
     free.load_state_dict({k: torch.from_numpy(v) for k, v in init.items()})
     free_params = dict(free.named_parameters())
     free_opt = torch_optimizer(torch_opt, free_params.values())
     for k in range(1, STEPS + 1):
         rows = slice((k - 1) * batch, k * batch)
+        counters["step"] = k
         free_opt.zero_grad()
         loss_fn(free(xs[rows]), ys[rows]).backward()
         free_opt.step()
@@ -336,11 +486,17 @@ def main():
             check(f"free run: {key}", STEPS, prev[key], free_opt.state[p][slot].numpy(), 0,
                   FREE_RUN_FACTOR * tol)
 
+    mask_line = None
+    if any(layer["type"] == "dropout" for layer in arch["layers"]):
+        mask_line = check_dropout_mask(kilnc, work, seed, counters, check, failures)
+
     print(f"{name}: {loss_name}, optimizer {json.dumps(config['opt'])}, {STEPS} steps of batch {batch}")
     print(f"  {'loss':45s} max relative error {worst_loss:.2e} (tolerance {LOSS_TOL:.0e})")
     print(f"  {'update of':45s} max relative error, raw and beyond one ulp (tolerances)")
     for what, (raw, excess, limit) in worst.items():
         print(f"  {what:45s} {raw:.2e} {excess:.2e} ({RAW_TOL:.0e}, {limit:.0e})")
+    if mask_line:
+        print(f"  {mask_line}")
     print(f"  ({time.time() - started:.1f} s)")
     for f in failures[:20]:
         print("MISMATCH " + f)
