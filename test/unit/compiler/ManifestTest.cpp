@@ -58,22 +58,47 @@ std::vector<int64_t> shapeOf(const json::Value &v) {
 class ManifestMatches : public ::testing::TestWithParam<Model> {
 protected:
   static void SetUpTestSuite() { kiln::registerPasses(); }
+
+  ManifestMatches() : ctx(registry()) {}
+
+  static DialectRegistry registry() {
+    DialectRegistry r;
+    kiln::registerDialects(r);
+    return r;
+  }
+
+  /// The parameter's model imported, then run through the bufferized stage
+  /// and `extra` (a pass pipeline, may be empty). Null on failure.
+  OwningOpRef<ModuleOp> compile(llvm::StringRef extra = "") {
+    const Model &m = GetParam();
+    kiln::ModelSpec spec;
+    std::string error;
+    if (!kiln::parseModelSpec(m.text, m.name, spec, error)) {
+      ADD_FAILURE() << error;
+      return nullptr;
+    }
+    OwningOpRef<ModuleOp> module = kiln::importModel(ctx, spec, m.name, error);
+    if (!module) {
+      ADD_FAILURE() << error;
+      return nullptr;
+    }
+    PassManager pm(&ctx);
+    kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::Bufferized,
+                         kiln::PipelineOptions());
+    if ((!extra.empty() && failed(parsePassPipeline(extra, pm))) ||
+        failed(pm.run(*module))) {
+      ADD_FAILURE() << "compiling " << m.name << " failed";
+      return nullptr;
+    }
+    return module;
+  }
+
+  MLIRContext ctx;
 };
 
 TEST_P(ManifestMatches, CompiledSignature) {
-  const Model &m = GetParam();
-  kiln::ModelSpec spec;
-  std::string error;
-  ASSERT_TRUE(kiln::parseModelSpec(m.text, m.name, spec, error)) << error;
-  DialectRegistry registry;
-  kiln::registerDialects(registry);
-  MLIRContext ctx(registry);
-  OwningOpRef<ModuleOp> module = kiln::importModel(ctx, spec, m.name, error);
-  ASSERT_TRUE(module) << error;
-  PassManager pm(&ctx);
-  kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::Bufferized,
-                       kiln::PipelineOptions());
-  ASSERT_TRUE(succeeded(pm.run(*module)));
+  OwningOpRef<ModuleOp> module = compile();
+  ASSERT_TRUE(module);
 
   llvm::Expected<json::Value> parsed = json::parse(kiln::buildManifest(*module));
   ASSERT_TRUE(bool(parsed));
@@ -151,21 +176,9 @@ TEST_P(ManifestMatches, CompiledSignature) {
 /// argument is as large as kiln.workspace_bytes says (what the manifest
 /// reports and the runtime allocates).
 TEST_P(ManifestMatches, WorkspaceHoldsEveryTemporary) {
-  const Model &m = GetParam();
-  kiln::ModelSpec spec;
-  std::string error;
-  ASSERT_TRUE(kiln::parseModelSpec(m.text, m.name, spec, error)) << error;
-  DialectRegistry registry;
-  kiln::registerDialects(registry);
-  MLIRContext ctx(registry);
-  OwningOpRef<ModuleOp> module = kiln::importModel(ctx, spec, m.name, error);
-  ASSERT_TRUE(module) << error;
-  PassManager pm(&ctx);
-  kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::Bufferized,
-                       kiln::PipelineOptions());
-  ASSERT_TRUE(succeeded(
-      parsePassPipeline("func.func(kernel-lower-vectors),kiln-workspace", pm)));
-  ASSERT_TRUE(succeeded(pm.run(*module)));
+  OwningOpRef<ModuleOp> module =
+      compile("func.func(kernel-lower-vectors),kiln-workspace");
+  ASSERT_TRUE(module);
   int entries = 0;
   for (auto fn : module->getOps<func::FuncOp>()) {
     if (!fn->hasAttr("kiln.entry"))
