@@ -2,122 +2,20 @@
 //
 // Driver of test/e2e/zero_alloc.sh: links the object `kilnc --emit=obj`
 // wrote for examples/fashion_mlp (class FashionMlp in fashion_mlp.h) and the
-// runtime library, and replaces malloc, calloc, realloc, the aligned
-// allocators and every operator new with versions that count calls while a
-// phase is measured, then forward to glibc. Being defined in the executable,
-// they also catch the calls made by the generated code, the runtime and the
-// shared C++ library. Counting starts at the first call of each kind (no
-// warm-up): a lazy allocation on first use counts too.
+// runtime library, and counts every allocation of each measured phase with
+// test/support/alloc_counter.h. Counting starts at the first call of each
+// kind (no warm-up): a lazy allocation on first use counts too.
 //
 #include "fashion_mlp.h"
 
-#include <cerrno>
-#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
-extern "C" {
-void *__libc_malloc(size_t size);
-void *__libc_calloc(size_t count, size_t size);
-void *__libc_realloc(void *pointer, size_t size);
-void *__libc_memalign(size_t alignment, size_t size);
-}
+#include "alloc_counter.h"
 
 namespace {
-bool counting = false;
-long allocations = 0;
-inline void count() {
-  if (counting)
-    ++allocations;
-}
-} // namespace
-
-extern "C" {
-void *malloc(size_t size) {
-  count();
-  return __libc_malloc(size);
-}
-void *calloc(size_t n, size_t size) {
-  count();
-  return __libc_calloc(n, size);
-}
-void *realloc(void *pointer, size_t size) {
-  count();
-  return __libc_realloc(pointer, size);
-}
-void *aligned_alloc(size_t alignment, size_t size) {
-  count();
-  return __libc_memalign(alignment, size);
-}
-void *memalign(size_t alignment, size_t size) {
-  count();
-  return __libc_memalign(alignment, size);
-}
-int posix_memalign(void **out, size_t alignment, size_t size) {
-  count();
-  *out = __libc_memalign(alignment, size);
-  return *out ? 0 : ENOMEM;
-}
-void *valloc(size_t size) {
-  count();
-  return __libc_memalign(4096, size);
-}
-}
-
-namespace {
-void *newBlock(size_t size, size_t alignment = 0) {
-  count();
-  if (!size)
-    size = 1;
-  return alignment ? __libc_memalign(alignment, size) : __libc_malloc(size);
-}
-} // namespace
-
-void *operator new(size_t size) {
-  if (void *p = newBlock(size))
-    return p;
-  throw std::bad_alloc();
-}
-void *operator new[](size_t size) { return operator new(size); }
-void *operator new(size_t size, const std::nothrow_t &) noexcept {
-  return newBlock(size);
-}
-void *operator new[](size_t size, const std::nothrow_t &) noexcept {
-  return newBlock(size);
-}
-void *operator new(size_t size, std::align_val_t align) {
-  if (void *p = newBlock(size, size_t(align)))
-    return p;
-  throw std::bad_alloc();
-}
-void *operator new[](size_t size, std::align_val_t align) {
-  return operator new(size, align);
-}
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete[](void *p) noexcept { std::free(p); }
-void operator delete(void *p, size_t) noexcept { std::free(p); }
-void operator delete[](void *p, size_t) noexcept { std::free(p); }
-void operator delete(void *p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void *p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void *p, size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void *p, size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
-
-namespace {
-template <typename Action> long allocationsOf(Action action) {
-  allocations = 0;
-  counting = true;
-  action();
-  counting = false;
-  return allocations;
-}
-
 int failures = 0;
 void expect(bool ok, const char *what, long count) {
   std::printf("%s %s: %ld allocations\n", ok ? "ok  " : "FAIL", what, count);

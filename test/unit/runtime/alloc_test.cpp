@@ -1,90 +1,20 @@
 //===- alloc_test.cpp - Training and inference calls allocate nothing -----===//
 //
-// A binary of its own: it replaces malloc, calloc, realloc, the aligned
-// allocators and operator new with versions that count calls while
-// `counting` is set, then forward to glibc.
+// A binary of its own: test/support/alloc_counter.h replaces the allocators
+// with counting ones.
 //
 #include "kiln/model.h"
 #include "test_support.h"
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
-#include <cstddef>
 #include <cstdlib>
-#include <new>
 #include <vector>
 
-extern "C" {
-void *__libc_malloc(size_t size);
-void *__libc_calloc(size_t count, size_t size);
-void *__libc_realloc(void *pointer, size_t size);
-void *__libc_memalign(size_t alignment, size_t size);
-}
-
-namespace {
-bool counting = false;
-long allocations = 0;
-
-void count() {
-  if (counting)
-    ++allocations;
-}
-} // namespace
-
-extern "C" {
-void *malloc(size_t size) {
-  count();
-  return __libc_malloc(size);
-}
-void *calloc(size_t count_, size_t size) {
-  count();
-  return __libc_calloc(count_, size);
-}
-void *realloc(void *pointer, size_t size) {
-  count();
-  return __libc_realloc(pointer, size);
-}
-void *aligned_alloc(size_t alignment, size_t size) {
-  count();
-  return __libc_memalign(alignment, size);
-}
-void *memalign(size_t alignment, size_t size) {
-  count();
-  return __libc_memalign(alignment, size);
-}
-int posix_memalign(void **out, size_t alignment, size_t size) {
-  count();
-  *out = __libc_memalign(alignment, size);
-  return *out ? 0 : ENOMEM;
-}
-}
-
-// operator new normally calls malloc; counting here too keeps the test
-// honest if the C++ library allocates some other way.
-void *operator new(size_t size) {
-  count();
-  if (void *p = __libc_malloc(size ? size : 1))
-    return p;
-  throw std::bad_alloc();
-}
-void *operator new[](size_t size) { return operator new(size); }
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete[](void *p) noexcept { std::free(p); }
-void operator delete(void *p, size_t) noexcept { std::free(p); }
-void operator delete[](void *p, size_t) noexcept { std::free(p); }
+#include "alloc_counter.h"
 
 namespace kiln {
 namespace {
-
-/// Allocations made by `action`.
-template <typename Action> long allocationsOf(Action action) {
-  allocations = 0;
-  counting = true;
-  action();
-  counting = false;
-  return allocations;
-}
 
 TEST(Allocations, TheCounterSeesAllocations) {
   // Through volatile pointers: the compiler may elide unused allocations.
