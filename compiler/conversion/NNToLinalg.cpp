@@ -1,5 +1,6 @@
 //===- NNToLinalg.cpp - Lower nn ops to linalg on tensors -----------------===//
 #include "compiler/Passes.h"
+#include "dialects/NN/IR/ConvBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -195,6 +196,16 @@ FailureOr<Value> lower(OpBuilder &b, Operation *op) {
   return llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
       .Case([&](nn::DenseOp d) { return lowerDense(b, d); })
       .Case([&](nn::ReshapeOp r) { return lowerReshape(b, r); })
+      .Case([&](nn::Conv2DOp c) {
+        return conv2d(b, c.getLoc(), c.getInput(), c.getWeight(), c.getBias(),
+                      c.getGeometry(), c.getGroups());
+      })
+      .Case([&](nn::MaxPool2DOp p) {
+        return pool2d(b, p.getLoc(), p.getInput(), p.getGeometry(), true);
+      })
+      .Case([&](nn::AvgPool2DOp p) {
+        return pool2d(b, p.getLoc(), p.getInput(), p.getGeometry(), false);
+      })
       .Case([&](nn::DropoutOp d) -> FailureOr<Value> {
         if (!d.getTraining() || d.getRate().isZero())
           return Value(d.getInput());

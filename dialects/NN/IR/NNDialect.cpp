@@ -176,3 +176,162 @@ LogicalResult DropoutOp::setMode(StringRef mode, Value seed, Value step) {
   setTraining(true);
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+kiln::Window2D Conv2DOp::getGeometry() {
+  auto w = getWeight().getType().getShape();
+  auto s = getStrides(), d = getDilation(), p = getPadding();
+  return {w[2], w[3], s[0], s[1], d[0], d[1], p[0], p[1], p[2], p[3]};
+}
+
+/// Checks the sizes of a window's attributes; `what` names the window.
+static LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> padding,
+                                  ArrayRef<int64_t> dilation) {
+  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) { return s < 1; }))
+    return op->emitOpError("expects 2 strides >= 1, got ") << strides.size()
+           << " values";
+  if (padding.size() != 4 || llvm::any_of(padding, [](int64_t p) { return p < 0; }))
+    return op->emitOpError("expects padding [top, left, bottom, right] >= 0");
+  if (dilation.size() != 2 || llvm::any_of(dilation, [](int64_t d) { return d < 1; }))
+    return op->emitOpError("expects 2 dilations >= 1");
+  return success();
+}
+
+/// [N, C, H, W] -> [N, F, OH, OW] for a window on `x` with `channels` out,
+/// or failure when a size is not positive.
+static FailureOr<RankedTensorType> windowResult(RankedTensorType x,
+                                                int64_t channels,
+                                                const kiln::Window2D &w) {
+  if (x.getRank() != 4)
+    return failure();
+  int64_t oh = w.outH(x.getDimSize(2)), ow = w.outW(x.getDimSize(3));
+  if (oh < 1 || ow < 1)
+    return failure();
+  return RankedTensorType::get({x.getDimSize(0), channels, oh, ow},
+                               x.getElementType());
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto x = getInput().getType(), w = getWeight().getType();
+  if (x.getRank() != 4 || w.getRank() != 4)
+    return emitOpError("expects input [batch, channels, height, width] and "
+                       "weight [filters, channels / groups, kh, kw], got ")
+           << x << " and " << w;
+  if (failed(verifyWindow(*this, getStrides(), getPadding(), getDilation())))
+    return failure();
+  int64_t g = getGroups(), c = x.getDimSize(1), f = w.getDimSize(0);
+  if (g < 1 || c % g != 0 || f % g != 0)
+    return emitOpError("groups (") << g << ") must divide the input channels ("
+                                   << c << ") and the filters (" << f << ")";
+  if (w.getDimSize(1) * g != c)
+    return emitOpError("weight ") << w << " should have " << c / g
+                                  << " channels per group (input has " << c
+                                  << " in " << g << " groups)";
+  if (x.getElementType() != w.getElementType())
+    return emitOpError("expects one element type, got ") << x << " and " << w;
+  kiln::Window2D win = getGeometry();
+  auto expected = windowResult(x, f, win);
+  if (failed(expected))
+    return emitOpError("the ") << win.kh << "x" << win.kw << " kernel (dilation "
+                               << win.dh << "x" << win.dw << ") does not fit the "
+                               << x.getDimSize(2) << "x" << x.getDimSize(3)
+                               << " input with padding";
+  if (getResult().getType() != *expected)
+    return emitOpError("result ") << getResult().getType() << " should be "
+                                  << *expected;
+  if (auto b = getBias()) {
+    auto bt = cast<RankedTensorType>(b.getType());
+    if (bt.getRank() != 1 || bt.getDimSize(0) != f ||
+        bt.getElementType() != x.getElementType())
+      return emitOpError("bias ") << bt << " should be [" << f << "] of "
+                                  << x.getElementType();
+  }
+  return success();
+}
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location>,
+                                         ValueRange operands,
+                                         DictionaryAttr attrs,
+                                         OpaqueProperties props, RegionRange regions,
+                                         SmallVectorImpl<Type> &inferred) {
+  Conv2DOp::Adaptor a(operands, attrs, props, regions);
+  auto x = dyn_cast<RankedTensorType>(a.getInput().getType());
+  auto w = dyn_cast<RankedTensorType>(a.getWeight().getType());
+  auto s = a.getStrides(), d = a.getDilation(), p = a.getPadding();
+  if (!x || !w || w.getRank() != 4 || s.size() != 2 || d.size() != 2 ||
+      p.size() != 4)
+    return failure();
+  kiln::Window2D win{w.getDimSize(2), w.getDimSize(3), s[0], s[1], d[0], d[1],
+                     p[0], p[1], p[2], p[3]};
+  auto t = windowResult(x, w.getDimSize(0), win);
+  if (failed(t))
+    return failure();
+  inferred.push_back(*t);
+  return success();
+}
+
+template <typename PoolOp>
+static LogicalResult verifyPool(PoolOp op) {
+  auto x = op.getInput().getType();
+  if (x.getRank() != 4)
+    return op.emitOpError("expects [batch, channels, height, width], got ") << x;
+  if (op.getWindow().size() != 2 ||
+      llvm::any_of(op.getWindow(), [](int64_t k) { return k < 1; }))
+    return op.emitOpError("expects a window of 2 sizes >= 1");
+  if (failed(verifyWindow(op, op.getStrides(), op.getPadding(), {1, 1})))
+    return failure();
+  kiln::Window2D win = op.getGeometry();
+  if (win.top >= win.kh || win.bottom >= win.kh || win.left >= win.kw ||
+      win.right >= win.kw)
+    return op.emitOpError("padding must be smaller than the window (")
+           << win.kh << "x" << win.kw << ")";
+  auto expected = windowResult(x, x.getDimSize(1), win);
+  if (failed(expected))
+    return op.emitOpError("the ") << win.kh << "x" << win.kw
+                                  << " window does not fit the "
+                                  << x.getDimSize(2) << "x" << x.getDimSize(3)
+                                  << " input with padding";
+  if (op.getResult().getType() != *expected)
+    return op.emitOpError("result ") << op.getResult().getType()
+                                     << " should be " << *expected;
+  return success();
+}
+
+template <typename PoolOp>
+static LogicalResult inferPool(ValueRange operands, DictionaryAttr attrs,
+                               OpaqueProperties props, RegionRange regions,
+                               SmallVectorImpl<Type> &inferred) {
+  typename PoolOp::Adaptor a(operands, attrs, props, regions);
+  auto x = dyn_cast<RankedTensorType>(a.getInput().getType());
+  auto k = a.getWindow(), s = a.getStrides(), p = a.getPadding();
+  if (!x || x.getRank() != 4 || k.size() != 2 || s.size() != 2 || p.size() != 4)
+    return failure();
+  kiln::Window2D win{k[0], k[1], s[0], s[1], 1, 1, p[0], p[1], p[2], p[3]};
+  auto t = windowResult(x, x.getDimSize(1), win);
+  if (failed(t))
+    return failure();
+  inferred.push_back(*t);
+  return success();
+}
+
+LogicalResult MaxPool2DOp::verify() { return verifyPool(*this); }
+LogicalResult AvgPool2DOp::verify() { return verifyPool(*this); }
+
+LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                            ValueRange operands, DictionaryAttr attrs,
+                                            OpaqueProperties props, RegionRange regions,
+                                            SmallVectorImpl<Type> &inferred) {
+  return inferPool<MaxPool2DOp>(operands, attrs, props, regions, inferred);
+}
+
+LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                            ValueRange operands, DictionaryAttr attrs,
+                                            OpaqueProperties props, RegionRange regions,
+                                            SmallVectorImpl<Type> &inferred) {
+  return inferPool<AvgPool2DOp>(operands, attrs, props, regions, inferred);
+}

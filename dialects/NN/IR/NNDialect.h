@@ -13,6 +13,8 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "dialects/NN/IR/ConvBuilders.h"
+
 #include "dialects/NN/IR/NNDialect.h.inc"
 #include "dialects/NN/IR/DifferentiableOpInterface.h.inc"
 #include "dialects/NN/IR/ModeDependentOpInterface.h.inc"

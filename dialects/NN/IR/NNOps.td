@@ -84,6 +84,72 @@ def NN_DropoutOp : NN_DiffOp<"dropout", [AttrSizedOperandSegments,
   let hasFolder = 1;
 }
 
+def NN_Conv2DOp : NN_DiffOp<"conv2d", [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "2-D convolution (cross-correlation) of [batch, channels, height, width]";
+  let description = [{
+    PyTorch's `Conv2d`: `result[n, f, oh, ow] = bias[f] + sum over c, i, j of
+    input[n, g*C/G + c, oh*sh + i*dh - top, ow*sw + j*dw - left] *
+    weight[f, c, i, j]`, with `g = f / (F/G)` and zeros outside the input.
+    The weight is `[filters, channels / groups, kh, kw]`; `padding` is
+    `[top, left, bottom, right]`. The internal layout is the lowering's choice.
+
+    ```mlir
+    %y = nn.conv2d %x, %w, %b {strides = array<i64: 2, 2>,
+                                padding = array<i64: 1, 1, 1, 1>}
+        : (tensor<64x1x28x28xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>)
+        -> tensor<64x32x14x14xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
+                       Optional<NN_FloatTensor>:$bias,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilation,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
+  let results = (outs NN_FloatTensor:$result);
+  let extraClassDeclaration = [{
+    /// The kernel size (from the weight), strides, dilation and padding.
+    ::kiln::Window2D getGeometry();
+  }];
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+class NN_Pool2DOp<string mnemonic, string summaryText, string reduceText>
+    : NN_DiffOp<mnemonic, [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = summaryText;
+  let description = !strconcat(reduceText, [{ over each window of
+    [batch, channels, height, width]. `padding` is `[top, left, bottom,
+    right]`. A window equal to the input (no padding) is global pooling.
+
+    ```mlir
+    %y = nn.}], mnemonic, [{ %x {window = array<i64: 2, 2>,
+                                strides = array<i64: 2, 2>}
+        : tensor<64x32x26x26xf32> -> tensor<64x32x13x13xf32>
+    ```
+  }]);
+  let arguments = (ins NN_FloatTensor:$input, DenseI64ArrayAttr:$window,
+                       DenseI64ArrayAttr:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding);
+  let results = (outs NN_FloatTensor:$result);
+  let extraClassDeclaration = [{
+    ::kiln::Window2D getGeometry() {
+      auto w = getWindow(), s = getStrides(), p = getPadding();
+      return {w[0], w[1], s[0], s[1], 1, 1, p[0], p[1], p[2], p[3]};
+    }
+  }];
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def NN_MaxPool2DOp : NN_Pool2DOp<"max_pool2d", "2-D max pooling",
+    "The maximum (padding never wins; the gradient goes to the first maximum,\n"
+    "    in row-major window order, as in PyTorch)">;
+def NN_AvgPool2DOp : NN_Pool2DOp<"avg_pool2d", "2-D average pooling",
+    "The mean, padded zeros included (PyTorch's `count_include_pad=True`),">;
+
 //===----------------------------------------------------------------------===//
 // Activations (elementwise, except softmax over the last axis)
 //===----------------------------------------------------------------------===//

@@ -46,6 +46,7 @@ struct Case {
   std::vector<int64_t> out;                  // prediction shape
   bool crossEntropy = false;
   bool dropout = false; // train mode differs from forward (a dropout mask)
+  std::vector<int64_t> in = {kBatch, kIn}; // the input's shape
 };
 
 int64_t numel(const std::vector<int64_t> &s) {
@@ -63,7 +64,7 @@ std::string tensorType(const std::vector<int64_t> &s) {
 }
 
 std::string moduleText(const Case &c) {
-  std::string args = "%x: " + tensorType({kBatch, kIn}) +
+  std::string args = "%x: " + tensorType(c.in) +
                      " {kiln.input = {name = \"x\"}}";
   for (size_t i = 0; i < c.params.size(); ++i)
     args += ", %p" + std::to_string(i) + ": " + tensorType(c.params[i]) +
@@ -144,7 +145,7 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     for (double &v : params.back())
       v = uni(rng);
   }
-  std::vector<double> x(kBatch * kIn), target(numel(c.out));
+  std::vector<double> x(numel(c.in)), target(numel(c.out));
   for (double &v : x)
     v = uni(rng);
   for (double &v : target)
@@ -226,7 +227,8 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   for (int64_t b = 0; b < kBatch; ++b) {
     std::vector<double> row(width);
     std::vector<double> saved = x;
-    std::copy(saved.begin() + b * kIn, saved.begin() + (b + 1) * kIn, x.begin());
+    int64_t sample = numel(c.in) / kBatch;
+    std::copy(saved.begin() + b * sample, saved.begin() + (b + 1) * sample, x.begin());
     std::vector<float *> table;
     for (auto &p : params)
       table.push_back(reinterpret_cast<float *>(p.data()));
@@ -280,6 +282,101 @@ Case unaryCase(const std::string &name, const std::string &op,
   return Case{name, kDenseParams, unary(op, attrs), {kBatch, kOut}};
 }
 
+/// nn.conv2d of %<in> [batch, c, h, w] by %p<w> (+ %p<w+1>) into %<out>.
+std::string conv(const std::string &out, const std::string &in,
+                 const std::vector<int64_t> &inShape, int w,
+                 const std::vector<int64_t> &wShape, bool bias,
+                 const std::vector<int64_t> &outShape, const std::string &attrs) {
+  std::string types = tensorType(inShape) + ", " + tensorType(wShape);
+  std::string operands = "%" + in + ", %p" + std::to_string(w);
+  if (bias) {
+    types += ", " + tensorType({wShape[0]});
+    operands += ", %p" + std::to_string(w + 1);
+  }
+  return "  %" + out + " = nn.conv2d " + operands + " {" + attrs + "} : (" +
+         types + ") -> " + tensorType(outShape) + "\n";
+}
+
+std::string op1(const std::string &out, const std::string &op,
+                const std::string &in, const std::vector<int64_t> &shape) {
+  return "  %" + out + " = nn." + op + " %" + in + " : " + tensorType(shape) + "\n";
+}
+
+std::string pool(const std::string &out, const std::string &op,
+                 const std::string &in, const std::vector<int64_t> &inShape,
+                 const std::vector<int64_t> &outShape, const std::string &attrs) {
+  return "  %" + out + " = nn." + op + " %" + in + " {" + attrs + "} : " +
+         tensorType(inShape) + " -> " + tensorType(outShape) + "\n";
+}
+
+std::string ret(const std::string &v, const std::vector<int64_t> &shape) {
+  return "  return %" + v + " : " + tensorType(shape);
+}
+
+// Two convolutions, so the second one's input gradient reaches the first's
+// weights: 3 -> 19 channels (not a whole vector) 3x3, stride 2, uneven
+// padding; then 19 -> 6, 2x3, dilation 2.
+Case convStrideDilation() {
+  std::vector<int64_t> x{kBatch, 3, 11, 9}, h{kBatch, 19, 6, 4}, y{kBatch, 6, 6, 2};
+  return Case{"conv_stride_dilation",
+              {{19, 3, 3, 3}, {19}, {6, 19, 2, 3}, {6}},
+              conv("h", "x", x, 0, {19, 3, 3, 3}, true, h,
+                   "strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 2, 1>") +
+                  op1("t", "tanh", "h", h) +
+                  conv("y", "t", h, 2, {6, 19, 2, 3}, true, y,
+                       "dilation = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>") +
+                  ret("y", y),
+              y, false, false, x};
+}
+
+// Groups 2 (2 -> 3 channels per group), then depthwise with stride 2.
+Case convGroups() {
+  std::vector<int64_t> x{kBatch, 3, 7, 6}, h{kBatch, 4, 7, 6}, g{kBatch, 6, 7, 6},
+      y{kBatch, 6, 4, 3};
+  return Case{"conv_groups",
+              {{4, 3, 3, 3}, {4}, {6, 2, 3, 3}, {6}, {6, 1, 3, 3}},
+              conv("h", "x", x, 0, {4, 3, 3, 3}, true, h, "padding = array<i64: 1, 1, 1, 1>") +
+                  op1("t", "tanh", "h", h) +
+                  conv("g", "t", h, 2, {6, 2, 3, 3}, true, g,
+                       "groups = 2, padding = array<i64: 1, 1, 1, 1>") +
+                  op1("u", "tanh", "g", g) +
+                  conv("y", "u", g, 4, {6, 1, 3, 3}, false, y,
+                       "groups = 6, strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>") +
+                  ret("y", y),
+              y, false, false, x};
+}
+
+// Max pooling 2x2 stride 2 padded bottom and right, then average pooling
+// 3x3 stride 1 padded all round (padded zeros counted).
+Case pools() {
+  std::vector<int64_t> x{kBatch, 3, 7, 9}, h{kBatch, 17, 5, 7}, m{kBatch, 17, 3, 4};
+  return Case{"pools",
+              {{17, 3, 3, 3}, {17}},
+              conv("h", "x", x, 0, {17, 3, 3, 3}, true, h, "") +
+                  pool("m", "max_pool2d", "h", h, m,
+                       "window = array<i64: 2, 2>, strides = array<i64: 2, 2>, "
+                       "padding = array<i64: 0, 0, 1, 1>") +
+                  pool("y", "avg_pool2d", "m", m, m,
+                       "window = array<i64: 3, 3>, strides = array<i64: 1, 1>, "
+                       "padding = array<i64: 1, 1, 1, 1>") +
+                  ret("y", m),
+              m, false, false, x};
+}
+
+// Global max or average pooling (the window is the whole input).
+Case globalPool(bool max) {
+  std::vector<int64_t> x{kBatch, 3, 6, 5}, h{kBatch, 18, 6, 5}, g{kBatch, 18, 1, 1},
+      y{kBatch, 18};
+  return Case{max ? "global_max_pool" : "global_avg_pool",
+              {{18, 3, 3, 3}, {18}},
+              conv("h", "x", x, 0, {18, 3, 3, 3}, true, h, "padding = array<i64: 1, 1, 1, 1>") +
+                  pool("m", max ? "max_pool2d" : "avg_pool2d", "h", h, g,
+                       "window = array<i64: 6, 5>, strides = array<i64: 1, 1>") +
+                  "  %y = nn.reshape %m : " + tensorType(g) + " -> " + tensorType(y) +
+                  "\n" + ret("y", y),
+              y, false, false, x};
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Ops, GradCheck,
     ::testing::Combine(
@@ -328,7 +425,9 @@ INSTANTIATE_TEST_SUITE_P(
                      ", " + tensorType({kOut, 150}) + ", " + tensorType({kOut}) +
                      ") -> " + tensorType({kBatch, kOut}) + "\n  return %y : " +
                      tensorType({kBatch, kOut}),
-                 {kBatch, kOut}}),
+                 {kBatch, kOut}},
+            convStrideDilation(), convGroups(), pools(), globalPool(true),
+            globalPool(false)),
         ::testing::Values(128, 256, 512)),
     [](const ::testing::TestParamInfo<std::tuple<Case, int64_t>> &info) {
       return std::get<0>(info.param).name + "_" +

@@ -1,0 +1,528 @@
+//===- ConvBuilders.cpp - Convolution and pooling in linalg on tensors ----===//
+//
+// Channels-last inside. A convolution is a sum over the kernel taps (i, j):
+// out[n, oh, ow, f] += xp[n, oh*sh + i*dh, ow*sw + j*dw, c] * w[i, j, c, f],
+// one contraction per tap over a strided view of the padded input xp. Every
+// operand map is a projected permutation, so each tap tiles and vectorizes
+// like a matmul (channels in the lanes, output columns in registers).
+//
+#include "dialects/NN/IR/ConvBuilders.h"
+#include "dialects/NN/IR/LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+DenseI64ArrayAttr i64s(OpBuilder &b, ArrayRef<int64_t> v) {
+  return b.getDenseI64ArrayAttr(v);
+}
+
+Value transpose(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> perm) {
+  auto t = typeOf(x);
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(t.getDimSize(p));
+  Value init = b.create<tensor::EmptyOp>(loc, shape, t.getElementType());
+  return b.create<linalg::TransposeOp>(loc, x, init, perm).getResult()[0];
+}
+
+/// A (possibly strided, possibly rank-reducing) slice of `x`.
+Value slice(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> offsets,
+            ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
+            RankedTensorType type = {}) {
+  if (!type)
+    type = RankedTensorType::get(sizes, typeOf(x).getElementType());
+  return b.create<tensor::ExtractSliceOp>(loc, type, x, ValueRange{}, ValueRange{},
+                                          ValueRange{}, i64s(b, offsets),
+                                          i64s(b, sizes), i64s(b, strides));
+}
+
+Value insert(OpBuilder &b, Location loc, Value src, Value dest,
+             ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+             ArrayRef<int64_t> strides) {
+  return b.create<tensor::InsertSliceOp>(loc, src, dest, ValueRange{}, ValueRange{},
+                                         ValueRange{}, i64s(b, offsets),
+                                         i64s(b, sizes), i64s(b, strides));
+}
+
+/// x [N, H, W, C] placed at (top, left) with row/column strides (sh, sw) in
+/// a [N, hp, wp, C] tensor filled with `value`: padding, and for strided
+/// convolutions' input gradients the zeros between the rows of dy. The copy
+/// is a linalg.copy into the window, so it tiles and vectorizes.
+Value place(OpBuilder &b, Location loc, Value x, int64_t hp, int64_t wp,
+            int64_t top, int64_t left, int64_t sh, int64_t sw, double value) {
+  auto t = typeOf(x);
+  int64_t n = t.getDimSize(0), h = t.getDimSize(1), w = t.getDimSize(2),
+          c = t.getDimSize(3);
+  if (hp == h && wp == w)
+    return x;
+  Value frame = filled(b, loc, RankedTensorType::get({n, hp, wp, c}, t.getElementType()), value);
+  SmallVector<int64_t> offsets{0, top, left, 0}, sizes{n, h, w, c},
+      strides{1, sh, sw, 1};
+  Value window = slice(b, loc, frame, offsets, sizes, strides);
+  Value copied = b.create<linalg::CopyOp>(loc, x, window).getResult(0);
+  return insert(b, loc, copied, frame, offsets, sizes, strides);
+}
+
+/// The input's view under tap (i, j): [N, OH, OW, C] of the padded xp.
+Value tapView(OpBuilder &b, Location loc, Value xp, int64_t i, int64_t j,
+              const Window2D &win, int64_t oh, int64_t ow) {
+  auto t = typeOf(xp);
+  return slice(b, loc, xp, {0, i * win.dh, j * win.dw, 0},
+               {t.getDimSize(0), oh, ow, t.getDimSize(3)}, {1, win.sh, win.sw, 1});
+}
+
+AffineMap dims(MLIRContext *ctx, unsigned count, ArrayRef<unsigned> which) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned d : which)
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(count, 0, exprs, ctx);
+}
+
+/// acc + a * b, yielded.
+void fmaBody(OpBuilder &b, Location l, ValueRange a) {
+  Value p = b.create<arith::MulFOp>(l, a[0], a[1]);
+  b.create<linalg::YieldOp>(l, ValueRange{b.create<arith::AddFOp>(l, a[2], p)});
+}
+
+/// The weight [F, C/G, KH, KW] as taps [KH, KW, G, in, out]: (C/G, F/G) for
+/// the forward pass, (F/G, C/G) (`swap`) for the input gradient.
+Value tapWeights(OpBuilder &b, Location loc, Value w, int64_t groups, bool swap) {
+  auto t = typeOf(w);
+  int64_t f = t.getDimSize(0), cg = t.getDimSize(1), kh = t.getDimSize(2),
+          kw = t.getDimSize(3);
+  Value w5 = b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get({groups, f / groups, cg, kh, kw}, t.getElementType()),
+      w, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+  // [G, F/G, C/G, KH, KW] -> [KH, KW, G, C/G, F/G] or [KH, KW, G, F/G, C/G].
+  return swap ? transpose(b, loc, w5, {3, 4, 0, 1, 2})
+              : transpose(b, loc, w5, {3, 4, 0, 2, 1});
+}
+
+/// acc [N, OH, OW, G*out] += Σ over one tap's input channels of
+/// view [N, OH, OW, G*in] * taps[i, j] ([G, in, out]).
+Value accumulateTap(OpBuilder &b, Location loc, Value view, Value taps,
+                    int64_t i, int64_t j, Value acc) {
+  MLIRContext *ctx = b.getContext();
+  auto tt = typeOf(taps), at = typeOf(acc);
+  int64_t g = tt.getDimSize(2), in = tt.getDimSize(3), out = tt.getDimSize(4);
+  Type elem = at.getElementType();
+  auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
+  auto tap = [&](SmallVector<int64_t> shape) {
+    return slice(b, loc, taps, {i, j, 0, 0, 0}, {1, 1, g, in, out}, {1, 1, 1, 1, 1},
+                 RankedTensorType::get(shape, elem));
+  };
+  if (g == 1) {
+    // Dims (n, oh, ow, f, c): a matmul of the view's rows by [C, F].
+    return b.create<linalg::GenericOp>(
+                loc, at, ValueRange{view, tap({in, out})}, ValueRange{acc},
+                SmallVector<AffineMap>{dims(ctx, 5, {0, 1, 2, 4}), dims(ctx, 5, {4, 3}),
+                                       dims(ctx, 5, {0, 1, 2, 3})},
+                SmallVector<utils::IteratorType>{par, par, par, par, red}, fmaBody)
+        .getResult(0);
+  }
+  if (in == 1 && out == 1) {
+    // Depthwise, dims (n, oh, ow, c): an elementwise multiply-add.
+    return b.create<linalg::GenericOp>(
+                loc, at, ValueRange{view, tap({g})}, ValueRange{acc},
+                SmallVector<AffineMap>{dims(ctx, 4, {0, 1, 2, 3}), dims(ctx, 4, {3}),
+                                       dims(ctx, 4, {0, 1, 2, 3})},
+                SmallVector<utils::IteratorType>(4, par), fmaBody)
+        .getResult(0);
+  }
+  // Grouped, dims (n, oh, ow, g, o, c) on the channels split per group.
+  auto vt = typeOf(view);
+  int64_t n = at.getDimSize(0), oh = at.getDimSize(1), ow = at.getDimSize(2);
+  auto split = [&](Value v, int64_t per) -> Value {
+    return b.create<tensor::ExpandShapeOp>(
+        loc, RankedTensorType::get({n, oh, ow, g, per}, elem), v,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  };
+  (void)vt;
+  Value r = b.create<linalg::GenericOp>(
+                 loc, RankedTensorType::get({n, oh, ow, g, out}, elem),
+                 ValueRange{split(view, in), tap({g, in, out})},
+                 ValueRange{split(acc, out)},
+                 SmallVector<AffineMap>{dims(ctx, 6, {0, 1, 2, 3, 5}),
+                                        dims(ctx, 6, {3, 5, 4}),
+                                        dims(ctx, 6, {0, 1, 2, 3, 4})},
+                 SmallVector<utils::IteratorType>{par, par, par, par, par, red},
+                 fmaBody)
+                .getResult(0);
+  return b.create<tensor::CollapseShapeOp>(
+      loc, at, r, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+}
+
+/// Σ over taps of xp [N, Hp, Wp, G*in] convolved with taps [KH, KW, G, in,
+/// out] at `win`'s strides and dilation -> [N, OH, OW, G*out]; `flip` reads
+/// the taps in reverse (the input gradient's transposed convolution).
+Value convTaps(OpBuilder &b, Location loc, Value xp, Value taps,
+               const Window2D &win, int64_t oh, int64_t ow, bool flip) {
+  auto xt = typeOf(xp), tt = typeOf(taps);
+  int64_t kh = tt.getDimSize(0), kw = tt.getDimSize(1);
+  Value acc = filled(b, loc,
+                     RankedTensorType::get({xt.getDimSize(0), oh, ow,
+                                            tt.getDimSize(2) * tt.getDimSize(4)},
+                                           xt.getElementType()),
+                     0.0);
+  for (int64_t i = 0; i < kh; ++i)
+    for (int64_t j = 0; j < kw; ++j) {
+      Value view = tapView(b, loc, xp, i, j, win, oh, ow);
+      acc = flip ? accumulateTap(b, loc, view, taps, kh - 1 - i, kw - 1 - j, acc)
+                 : accumulateTap(b, loc, view, taps, i, j, acc);
+    }
+  return acc;
+}
+
+} // namespace
+
+Value toNHWC(OpBuilder &b, Location loc, Value x) {
+  return transpose(b, loc, x, {0, 2, 3, 1});
+}
+
+Value toNCHW(OpBuilder &b, Location loc, Value x) {
+  return transpose(b, loc, x, {0, 3, 1, 2});
+}
+
+Value conv2d(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
+             const Window2D &win, int64_t groups) {
+  auto xt = typeOf(x);
+  int64_t h = xt.getDimSize(2), w = xt.getDimSize(3);
+  Value xp = place(b, loc, toNHWC(b, loc, x), h + win.top + win.bottom,
+                   w + win.left + win.right, win.top, win.left, 1, 1, 0.0);
+  Value y = convTaps(b, loc, xp, tapWeights(b, loc, weight, groups, false), win,
+                     win.outH(h), win.outW(w), false);
+  if (bias) {
+    MLIRContext *ctx = b.getContext();
+    auto yt = typeOf(y);
+    y = b.create<linalg::GenericOp>(
+             loc, yt, ValueRange{y, bias},
+             ValueRange{b.create<tensor::EmptyOp>(loc, yt.getShape(), yt.getElementType())},
+             SmallVector<AffineMap>{dims(ctx, 4, {0, 1, 2, 3}), dims(ctx, 4, {3}),
+                                    dims(ctx, 4, {0, 1, 2, 3})},
+             SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               nb.create<linalg::YieldOp>(
+                   l, ValueRange{nb.create<arith::AddFOp>(l, a[0], a[1])});
+             })
+            .getResult(0);
+  }
+  return toNCHW(b, loc, y);
+}
+
+/// dx[h] = Σ_i dy[oh] w[i] over oh*s + i*d = h + top. With dy spread to
+/// z[(K-1)d + oh*s] (zeros between), that is a stride-1 convolution of z
+/// with the flipped kernel, read from row `top` on.
+Value conv2dInputGrad(OpBuilder &b, Location loc, Value dy, Value weight,
+                      Type xType, const Window2D &win, int64_t groups) {
+  auto xt = cast<RankedTensorType>(xType), dt = typeOf(dy);
+  int64_t h = xt.getDimSize(2), w = xt.getDimSize(3);
+  int64_t oh = dt.getDimSize(2), ow = dt.getDimSize(3);
+  int64_t th = (win.kh - 1) * win.dh, tw = (win.kw - 1) * win.dw;
+  int64_t hz = std::max(th + (oh - 1) * win.sh + 1, win.top + h + th);
+  int64_t wz = std::max(tw + (ow - 1) * win.sw + 1, win.left + w + tw);
+  Value z = place(b, loc, toNHWC(b, loc, dy), hz, wz, th, tw, win.sh, win.sw, 0.0);
+  Window2D unit = win;
+  unit.sh = unit.sw = 1;
+  Value full = convTaps(b, loc, z, tapWeights(b, loc, weight, groups, true), unit,
+                        hz - th, wz - tw, true);
+  auto ft = typeOf(full);
+  Value dx = slice(b, loc, full, {0, win.top, win.left, 0},
+                   {ft.getDimSize(0), h, w, ft.getDimSize(3)}, {1, 1, 1, 1});
+  return toNCHW(b, loc, dx);
+}
+
+/// dw[i, j] = Σ over (n, oh, ow) of the tap's view of x times dy: one
+/// reduction per tap into its slice of [KH, KW, G, C/G, F/G].
+Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
+                       Type wType, const Window2D &win, int64_t groups) {
+  MLIRContext *ctx = b.getContext();
+  auto wt = cast<RankedTensorType>(wType), xt = typeOf(x);
+  Type elem = wt.getElementType();
+  int64_t f = wt.getDimSize(0), cg = wt.getDimSize(1), fg = f / groups;
+  int64_t h = xt.getDimSize(2), w = xt.getDimSize(3);
+  int64_t oh = win.outH(h), ow = win.outW(w), n = xt.getDimSize(0);
+  Value xp = place(b, loc, toNHWC(b, loc, x), h + win.top + win.bottom,
+                   w + win.left + win.right, win.top, win.left, 1, 1, 0.0);
+  Value dyl = toNHWC(b, loc, dy);
+  auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
+  SmallVector<int64_t> tapsShape{win.kh, win.kw, groups, cg, fg};
+  Value taps = b.create<tensor::EmptyOp>(loc, tapsShape, elem);
+  for (int64_t i = 0; i < win.kh; ++i)
+    for (int64_t j = 0; j < win.kw; ++j) {
+      Value view = tapView(b, loc, xp, i, j, win, oh, ow);
+      Value tap;
+      if (groups == 1) {
+        // Dims (c, f, n, oh, ow): viewᵀ * dy.
+        auto t = RankedTensorType::get({cg, fg}, elem);
+        tap = b.create<linalg::GenericOp>(
+                   loc, t, ValueRange{view, dyl}, ValueRange{filled(b, loc, t, 0.0)},
+                   SmallVector<AffineMap>{dims(ctx, 5, {2, 3, 4, 0}),
+                                          dims(ctx, 5, {2, 3, 4, 1}),
+                                          dims(ctx, 5, {0, 1})},
+                   SmallVector<utils::IteratorType>{par, par, red, red, red}, fmaBody)
+                  .getResult(0);
+      } else if (cg == 1 && fg == 1) {
+        // Depthwise, dims (n, oh, ow, c): the batch and positions reduced
+        // outermost, channels in the lanes.
+        auto t = RankedTensorType::get({groups}, elem);
+        tap = b.create<linalg::GenericOp>(
+                   loc, t, ValueRange{view, dyl}, ValueRange{filled(b, loc, t, 0.0)},
+                   SmallVector<AffineMap>{dims(ctx, 4, {0, 1, 2, 3}),
+                                          dims(ctx, 4, {0, 1, 2, 3}), dims(ctx, 4, {3})},
+                   SmallVector<utils::IteratorType>{red, red, red, par}, fmaBody)
+                  .getResult(0);
+      } else {
+        // Grouped, dims (g, c, o, n, oh, ow).
+        auto split = [&](Value v, int64_t per) -> Value {
+          return b.create<tensor::ExpandShapeOp>(
+              loc, RankedTensorType::get({n, oh, ow, groups, per}, elem), v,
+              SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+        };
+        auto t = RankedTensorType::get({groups, cg, fg}, elem);
+        tap = b.create<linalg::GenericOp>(
+                   loc, t, ValueRange{split(view, cg), split(dyl, fg)},
+                   ValueRange{filled(b, loc, t, 0.0)},
+                   SmallVector<AffineMap>{dims(ctx, 6, {3, 4, 5, 0, 1}),
+                                          dims(ctx, 6, {3, 4, 5, 0, 2}),
+                                          dims(ctx, 6, {0, 1, 2})},
+                   SmallVector<utils::IteratorType>{par, par, par, red, red, red},
+                   fmaBody)
+                  .getResult(0);
+      }
+      taps = b.create<tensor::InsertSliceOp>(
+          loc, tap, taps, ValueRange{}, ValueRange{}, ValueRange{},
+          i64s(b, {i, j, 0, 0, 0}), i64s(b, {1, 1, groups, cg, fg}),
+          i64s(b, {1, 1, 1, 1, 1}));
+    }
+  // [KH, KW, G, C/G, F/G] -> [G, F/G, C/G, KH, KW] -> [F, C/G, KH, KW].
+  Value w5 = transpose(b, loc, taps, {2, 4, 3, 0, 1});
+  return b.create<tensor::CollapseShapeOp>(
+      loc, wt, w5, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling: an elementwise max or sum over the taps' views.
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+bool isGlobal(const Window2D &win, int64_t h, int64_t w) {
+  return win.kh == h && win.kw == w && win.top + win.left + win.bottom + win.right == 0;
+}
+
+SmallVector<utils::IteratorType> parallel(unsigned n) {
+  return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
+}
+
+/// The padded channels-last input and the views of its taps.
+SmallVector<Value> poolViews(OpBuilder &b, Location loc, Value x,
+                             const Window2D &win, double padValue, Value *xpOut) {
+  auto xt = typeOf(x);
+  int64_t h = xt.getDimSize(2), w = xt.getDimSize(3);
+  Value xp = place(b, loc, toNHWC(b, loc, x), h + win.top + win.bottom,
+                   w + win.left + win.right, win.top, win.left, 1, 1, padValue);
+  if (xpOut)
+    *xpOut = xp;
+  SmallVector<Value> views;
+  for (int64_t i = 0; i < win.kh; ++i)
+    for (int64_t j = 0; j < win.kw; ++j)
+      views.push_back(tapView(b, loc, xp, i, j, win, win.outH(h), win.outW(w)));
+  return views;
+}
+
+} // namespace
+
+Value pool2d(OpBuilder &b, Location loc, Value x, const Window2D &win, bool max) {
+  MLIRContext *ctx = b.getContext();
+  auto xt = typeOf(x);
+  Type elem = xt.getElementType();
+  int64_t n = xt.getDimSize(0), c = xt.getDimSize(1), h = xt.getDimSize(2),
+          w = xt.getDimSize(3);
+  double scale = 1.0 / double(win.kh * win.kw);
+  if (isGlobal(win, h, w)) {
+    // Dims (n, h, w, c): h and w reduced, the channels in the lanes.
+    auto t = RankedTensorType::get({n, c}, elem);
+    Value r = b.create<linalg::GenericOp>(
+                   loc, t, ValueRange{toNHWC(b, loc, x)},
+                   ValueRange{filled(b, loc, t, max ? -INFINITY : 0.0)},
+                   SmallVector<AffineMap>{dims(ctx, 4, {0, 1, 2, 3}), dims(ctx, 4, {0, 3})},
+                   SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
+                                                    utils::IteratorType::reduction,
+                                                    utils::IteratorType::reduction,
+                                                    utils::IteratorType::parallel},
+                   [&](OpBuilder &nb, Location l, ValueRange a) {
+                     Value v = max ? nb.create<arith::MaximumFOp>(l, a[1], a[0]).getResult()
+                                   : nb.create<arith::AddFOp>(l, a[1], a[0]).getResult();
+                     nb.create<linalg::YieldOp>(l, v);
+                   })
+                  .getResult(0);
+    if (!max)
+      r = mapElementwise(b, loc, {r}, elem, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        return nb.create<arith::MulFOp>(l, a[0], floatConst(nb, l, elem, scale));
+      });
+    return b.create<tensor::ExpandShapeOp>(
+        loc, RankedTensorType::get({n, c, 1, 1}, elem), r,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+  }
+  SmallVector<Value> views = poolViews(b, loc, x, win, max ? -INFINITY : 0.0, nullptr);
+  Value y = mapElementwise(b, loc, views, elem,
+                           [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                             Value r = a[0];
+                             for (Value v : a.drop_front())
+                               r = max ? nb.create<arith::MaximumFOp>(l, r, v).getResult()
+                                       : nb.create<arith::AddFOp>(l, r, v).getResult();
+                             if (!max)
+                               r = nb.create<arith::MulFOp>(l, r, floatConst(nb, l, elem, scale));
+                             return r;
+                           });
+  return toNCHW(b, loc, y);
+}
+
+Value pool2dInputGrad(OpBuilder &b, Location loc, Value dy, Value x, Value y,
+                      const Window2D &win, bool max) {
+  MLIRContext *ctx = b.getContext();
+  auto xt = typeOf(x);
+  Type elem = xt.getElementType(), i32 = b.getI32Type();
+  int64_t n = xt.getDimSize(0), c = xt.getDimSize(1), h = xt.getDimSize(2),
+          w = xt.getDimSize(3);
+  double scale = 1.0 / double(win.kh * win.kw);
+  auto nhwc = RankedTensorType::get({n, h, w, c}, elem);
+  if (isGlobal(win, h, w)) {
+    Value g = b.create<tensor::CollapseShapeOp>(
+        loc, RankedTensorType::get({n, c}, elem), dy,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    Value empty = b.create<tensor::EmptyOp>(loc, nhwc.getShape(), elem);
+    if (!max) {
+      Value dx = b.create<linalg::GenericOp>(
+                      loc, nhwc, ValueRange{g}, ValueRange{empty},
+                      SmallVector<AffineMap>{dims(ctx, 4, {0, 3}), dims(ctx, 4, {0, 1, 2, 3})},
+                      parallel(4),
+                      [&](OpBuilder &nb, Location l, ValueRange a) {
+                        nb.create<linalg::YieldOp>(
+                            l, ValueRange{nb.create<arith::MulFOp>(
+                                   l, a[0], floatConst(nb, l, elem, scale))});
+                      })
+                     .getResult(0);
+      return toNCHW(b, loc, dx);
+    }
+    // The first (row-major) position holding the maximum, then dy there.
+    Value xl = toNHWC(b, loc, x);
+    Value ym = b.create<tensor::CollapseShapeOp>(
+        loc, RankedTensorType::get({n, c}, elem), y,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    auto idxType = RankedTensorType::get({n, c}, i32);
+    Value first = b.create<linalg::FillOp>(
+                       loc, ValueRange{b.create<arith::ConstantOp>(loc, b.getI32IntegerAttr(h * w))},
+                       ValueRange{b.create<tensor::EmptyOp>(loc, idxType.getShape(), i32)})
+                      .getResult(0);
+    auto linear = [&](OpBuilder &nb, Location l) -> Value {
+      Value hi = nb.create<linalg::IndexOp>(l, 1), wi = nb.create<linalg::IndexOp>(l, 2);
+      Value lin = nb.create<arith::AddIOp>(
+          l, nb.create<arith::MulIOp>(l, hi, nb.create<arith::ConstantIndexOp>(l, w)), wi);
+      return nb.create<arith::IndexCastOp>(l, i32, lin);
+    };
+    Value idx = b.create<linalg::GenericOp>(
+                     loc, idxType, ValueRange{xl, ym}, ValueRange{first},
+                     SmallVector<AffineMap>{dims(ctx, 4, {0, 1, 2, 3}), dims(ctx, 4, {0, 3}),
+                                            dims(ctx, 4, {0, 3})},
+                     SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
+                                                      utils::IteratorType::reduction,
+                                                      utils::IteratorType::reduction,
+                                                      utils::IteratorType::parallel},
+                     [&](OpBuilder &nb, Location l, ValueRange a) {
+                       Value hit = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a[0], a[1]);
+                       Value cand = nb.create<arith::MinSIOp>(l, a[2], linear(nb, l));
+                       nb.create<linalg::YieldOp>(
+                           l, ValueRange{nb.create<arith::SelectOp>(l, hit, cand, a[2])});
+                     })
+                    .getResult(0);
+    Value dx = b.create<linalg::GenericOp>(
+                    loc, nhwc, ValueRange{g, idx}, ValueRange{empty},
+                    SmallVector<AffineMap>{dims(ctx, 4, {0, 3}), dims(ctx, 4, {0, 3}),
+                                           dims(ctx, 4, {0, 1, 2, 3})},
+                    parallel(4),
+                    [&](OpBuilder &nb, Location l, ValueRange a) {
+                      Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
+                                                           linear(nb, l), a[1]);
+                      nb.create<linalg::YieldOp>(
+                          l, ValueRange{nb.create<arith::SelectOp>(
+                                 l, hit, a[0], floatConst(nb, l, elem, 0.0))});
+                    })
+                   .getResult(0);
+    return toNCHW(b, loc, dx);
+  }
+
+  int64_t oh = win.outH(h), ow = win.outW(w);
+  int64_t hp = h + win.top + win.bottom, wp = w + win.left + win.right;
+  Value dyl = toNHWC(b, loc, dy);
+  Value idx;
+  if (max) {
+    // Which tap holds each window's first maximum.
+    SmallVector<Value> ins = poolViews(b, loc, x, win, -INFINITY, nullptr);
+    int64_t taps = ins.size();
+    ins.push_back(toNHWC(b, loc, y));
+    auto idxType = RankedTensorType::get({n, oh, ow, c}, i32);
+    SmallVector<AffineMap> maps(ins.size() + 1, b.getMultiDimIdentityMap(4));
+    idx = b.create<linalg::GenericOp>(
+               loc, idxType, ins,
+               ValueRange{b.create<tensor::EmptyOp>(loc, idxType.getShape(), i32)}, maps,
+               parallel(4),
+               [&](OpBuilder &nb, Location l, ValueRange a) {
+                 Value r = nb.create<arith::ConstantOp>(l, nb.getI32IntegerAttr(taps));
+                 for (int64_t t = taps - 1; t >= 0; --t) {
+                   Value hit = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ,
+                                                        a[t], a[taps]);
+                   r = nb.create<arith::SelectOp>(
+                       l, hit, nb.create<arith::ConstantOp>(l, nb.getI32IntegerAttr(t)), r);
+                 }
+                 nb.create<linalg::YieldOp>(l, r);
+               })
+              .getResult(0);
+  }
+  // Each tap adds its share of dy into its strided window of dx (padded).
+  Value dxp = filled(b, loc, RankedTensorType::get({n, hp, wp, c}, elem), 0.0);
+  int64_t t = 0;
+  for (int64_t i = 0; i < win.kh; ++i)
+    for (int64_t j = 0; j < win.kw; ++j, ++t) {
+      SmallVector<int64_t> offsets{0, i, j, 0}, sizes{n, oh, ow, c},
+          strides{1, win.sh, win.sw, 1};
+      Value window = slice(b, loc, dxp, offsets, sizes, strides);
+      SmallVector<Value> ins{dyl};
+      if (max)
+        ins.push_back(idx);
+      SmallVector<AffineMap> maps(ins.size() + 1, b.getMultiDimIdentityMap(4));
+      Value upd = b.create<linalg::GenericOp>(
+                       loc, window.getType(), ins, ValueRange{window}, maps, parallel(4),
+                       [&](OpBuilder &nb, Location l, ValueRange a) {
+                         Value share;
+                         if (max) {
+                           Value hit = nb.create<arith::CmpIOp>(
+                               l, arith::CmpIPredicate::eq, a[1],
+                               nb.create<arith::ConstantOp>(l, nb.getI32IntegerAttr(t)));
+                           share = nb.create<arith::SelectOp>(l, hit, a[0],
+                                                              floatConst(nb, l, elem, 0.0));
+                         } else {
+                           share = nb.create<arith::MulFOp>(l, a[0],
+                                                            floatConst(nb, l, elem, scale));
+                         }
+                         nb.create<linalg::YieldOp>(
+                             l, ValueRange{nb.create<arith::AddFOp>(l, a.back(), share)});
+                       })
+                      .getResult(0);
+      dxp = insert(b, loc, upd, dxp, offsets, sizes, strides);
+    }
+  Value dx = slice(b, loc, dxp, {0, win.top, win.left, 0}, {n, h, w, c}, {1, 1, 1, 1});
+  return toNCHW(b, loc, dx);
+}
+
+} // namespace kiln
