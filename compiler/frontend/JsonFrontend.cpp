@@ -67,6 +67,9 @@ private:
     return std::vector<int64_t>(shape.begin() + 1, shape.end());
   }
   Value activation(Location loc, const std::string &act, double alpha, Value x);
+  template <typename AddParam>
+  bool buildWindowLayer(const LayerSpec &l, Location loc, Value &x,
+                        const std::vector<int64_t> &shape, AddParam addParam);
   bool buildModel(ModuleOp module);
   void buildLoss(ModuleOp module, Type predType);
   Attribute toAttr(const json::Value &v);
@@ -94,6 +97,77 @@ Value Importer::activation(Location loc, const std::string &act, double alpha,
   if (act == "leaky_relu")
     return b.create<nn::LeakyReluOp>(loc, x, b.getF64FloatAttr(alpha));
   return x;
+}
+
+/// Padding [top, left, bottom, right] of a window: "same" gives ceil(in /
+/// stride) outputs, the odd pixel at the bottom/right (PyTorch's "same" at
+/// stride 1).
+static std::vector<int64_t> paddingOf(const LayerSpec &l, int64_t h, int64_t w) {
+  if (l.padding == "explicit")
+    return {l.pad[0], l.pad[1], l.pad[0], l.pad[1]};
+  if (l.padding != "same")
+    return {0, 0, 0, 0};
+  auto total = [](int64_t in, int64_t k, int64_t s, int64_t d) {
+    int64_t out = (in + s - 1) / s;
+    return std::max<int64_t>((out - 1) * s + (k - 1) * d + 1 - in, 0);
+  };
+  int64_t th = total(h, l.kernel[0], l.strides[0], l.dilation[0]);
+  int64_t tw = total(w, l.kernel[1], l.strides[1], l.dilation[1]);
+  return {th / 2, tw / 2, th - th / 2, tw - tw / 2};
+}
+
+template <typename AddParam>
+bool Importer::buildWindowLayer(const LayerSpec &l, Location loc, Value &x,
+                                const std::vector<int64_t> &shape,
+                                AddParam addParam) {
+  int64_t c = shape[0], h = shape[1], w = shape[2];
+  bool global = l.type.rfind("global_", 0) == 0;
+  std::vector<int64_t> k = global ? std::vector<int64_t>{h, w} : l.kernel;
+  std::vector<int64_t> s = global ? std::vector<int64_t>{1, 1} : l.strides;
+  std::vector<int64_t> p = global ? std::vector<int64_t>{0, 0, 0, 0}
+                                  : paddingOf(l, h, w);
+  const std::vector<int64_t> &d = l.dilation;
+  Window2D win{k[0], k[1], s[0], s[1], d[0], d[1], p[0], p[1], p[2], p[3]};
+  if (win.outH(h) < 1 || win.outW(w) < 1)
+    return fail(l, "the " + std::to_string(k[0]) + "x" + std::to_string(k[1]) +
+                       (l.type == "conv2d" ? " kernel" : " window") +
+                       (d[0] * d[1] > 1 ? " (dilation " + std::to_string(d[0]) + "x" +
+                                              std::to_string(d[1]) + ")"
+                                        : "") +
+                       " does not fit its input " + showShape(shape) +
+                       " with padding " + showShape(p) + " [top, left, bottom, right]");
+  auto arr = [&](const std::vector<int64_t> &v) { return b.getDenseI64ArrayAttr(v); };
+  if (l.type == "conv2d") {
+    if (c % l.groups != 0)
+      return fail(l, "groups (" + std::to_string(l.groups) +
+                         ") must divide the input channels (" + std::to_string(c) + ")");
+    int64_t receptive = k[0] * k[1];
+    std::vector<int64_t> wShape{l.filters, c / l.groups, k[0], k[1]};
+    if (product(wShape) > kMaxSize)
+      return fail(l, "the weight " + showShape(wShape) + " has more than " +
+                         std::to_string(kMaxSize) + " elements");
+    Value weight = addParam(l.name + ".weight", wShape, l.kernelInit,
+                            c / l.groups * receptive, l.filters * receptive);
+    Value bias = l.useBias ? addParam(l.name + ".bias", {l.filters}, l.biasInit,
+                                      c / l.groups * receptive, l.filters * receptive)
+                           : Value();
+    x = b.create<nn::Conv2DOp>(loc, x, weight, bias, arr(s), arr(p), arr(d),
+                               b.getI64IntegerAttr(l.groups));
+    x = activation(loc, l.activation, 0.01, x);
+    return true;
+  }
+  if (p[0] >= k[0] || p[2] >= k[0] || p[1] >= k[1] || p[3] >= k[1])
+    return fail(l, "padding " + showShape(p) + " [top, left, bottom, right] must be "
+                   "smaller than the " + std::to_string(k[0]) + "x" +
+                   std::to_string(k[1]) + " window");
+  bool max = l.type == "max_pool2d" || l.type == "global_max_pool2d";
+  if (max)
+    x = b.create<nn::MaxPool2DOp>(loc, x, arr(k), arr(s), arr(p));
+  else
+    x = b.create<nn::AvgPool2DOp>(loc, x, arr(k), arr(s), arr(p));
+  if (global)
+    x = b.create<nn::ReshapeOp>(loc, batched({c}), x);
+  return true;
 }
 
 bool Importer::buildModel(ModuleOp module) {
@@ -147,6 +221,19 @@ bool Importer::buildModel(ModuleOp module) {
       x = b.create<nn::DenseOp>(lloc, x, w, bias);
       x = activation(lloc, l.activation, 0.01, x);
       shape = sampleShape(x);
+    } else if (l.type == "conv2d" || l.type == "max_pool2d" ||
+               l.type == "avg_pool2d" || l.type == "global_avg_pool2d" ||
+               l.type == "global_max_pool2d") {
+      if (shape.size() != 3)
+        return fail(l, l.type + " expects [channels, height, width], got " +
+                           showShape(shape) +
+                           (shape.size() == 1 ? "; give the input a shape like "
+                                                "[1, 28, 28] (a flat dataset of as "
+                                                "many values feeds it)"
+                                              : ""));
+      if (!buildWindowLayer(l, lloc, x, shape, addParam))
+        return false;
+      shape = sampleShape(x);
     } else if (l.type == "flatten" || l.type == "reshape") {
       std::vector<int64_t> to = l.type == "flatten"
                                     ? std::vector<int64_t>{product(shape)}
@@ -176,7 +263,7 @@ bool Importer::buildModel(ModuleOp module) {
     json::Object info{{"name", l.name}, {"type", l.type},
                       {"output_shape", toJson(shape)}, {"params", count},
                       {"trainable", l.trainable}};
-    if (l.type == "dense")
+    if (l.type == "dense" || l.type == "conv2d")
       info["activation"] = l.activation;
     if (l.type == "dropout")
       info["rate"] = l.rate;

@@ -153,8 +153,110 @@ public:
 const std::initializer_list<llvm::StringRef> kActivations = {
     "linear", "relu", "sigmoid", "tanh", "leaky_relu", "softmax"};
 const std::initializer_list<llvm::StringRef> kLayerTypes = {
-    "dense", "relu", "sigmoid", "tanh", "leaky_relu", "softmax", "flatten",
-    "reshape", "dropout"};
+    "dense", "conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool2d",
+    "global_max_pool2d", "relu", "sigmoid", "tanh", "leaky_relu", "softmax",
+    "flatten", "reshape", "dropout"};
+
+/// An int (both dimensions) or a [h, w] pair of positive integers.
+std::optional<std::vector<int64_t>> pair(Reader &r, const Value &v,
+                                         const std::string &path) {
+  if (v.getAsInteger()) {
+    auto i = r.positiveInt(v, path);
+    if (!i)
+      return std::nullopt;
+    return std::vector<int64_t>{*i, *i};
+  }
+  const Array *a = v.getAsArray();
+  if (!a || a->size() != 2) {
+    r.fail(path, "expected a positive integer or [height, width], got " +
+                     Reader::show(v));
+    return std::nullopt;
+  }
+  return r.shape(v, path);
+}
+
+/// "valid", "same", an int or [ph, pw] (zeros on both sides).
+bool parsePadding(Reader &r, const Object &o, const std::string &path,
+                  LayerSpec &layer) {
+  const Value *v = o.get("padding");
+  if (!v)
+    return true;
+  std::string p = path + "/padding";
+  if (v->getAsString())
+    return bool(r.optional(o, path, "padding", layer.padding,
+                           [&](const Value &v, const std::string &p) {
+                             return r.oneOf(v, p, {"valid", "same"});
+                           }));
+  auto i = v->getAsInteger();
+  if (i && *i == 0)
+    return true;
+  auto pad = pair(r, *v, p);
+  if (!pad)
+    return r.fail(p, "expected \"valid\", \"same\", a non-negative integer or "
+                     "[height, width], got " + Reader::show(*v));
+  layer.padding = "explicit";
+  layer.pad = *pad;
+  return true;
+}
+
+bool parseConvOrPool(Reader &r, const Object &o, const std::string &path,
+                     LayerSpec &layer) {
+  bool conv = layer.type == "conv2d";
+  if (conv ? !r.onlyKeys(o, path, {"type", "name", "trainable", "filters",
+                                   "kernel_size", "strides", "padding", "dilation",
+                                   "groups", "use_bias", "activation", "kernel_init",
+                                   "bias_init"})
+           : !r.onlyKeys(o, path, {"type", "name", "trainable", "pool_size",
+                                   "strides", "padding"}))
+    return false;
+  const char *sizeKey = conv ? "kernel_size" : "pool_size";
+  const Value *size = o.get(sizeKey);
+  if (!size)
+    return r.fail(path, std::string("missing key \"") + sizeKey + "\"");
+  auto pairOf = [&](const Value &v, const std::string &p) { return pair(r, v, p); };
+  if (!r.optional(o, path, sizeKey, layer.kernel, pairOf))
+    return false;
+  layer.strides = conv ? std::vector<int64_t>{1, 1} : layer.kernel;
+  if (!r.optional(o, path, "strides", layer.strides, pairOf) ||
+      !parsePadding(r, o, path, layer))
+    return false;
+  if (!conv)
+    return true;
+  const Value *filters = o.get("filters");
+  if (!filters)
+    return r.fail(path, "missing key \"filters\"");
+  auto f = r.positiveInt(*filters, path + "/filters");
+  if (!f)
+    return false;
+  layer.filters = *f;
+  layer.activation = "linear";
+  if (!r.optional(o, path, "dilation", layer.dilation, pairOf) ||
+      !r.optional(o, path, "groups", layer.groups,
+                  [&](const Value &v, const std::string &p) { return r.positiveInt(v, p); }) ||
+      !r.optional(o, path, "use_bias", layer.useBias,
+                  [&](const Value &v, const std::string &p) { return r.boolean(v, p); }) ||
+      !r.optional(o, path, "activation", layer.activation,
+                  [&](const Value &v, const std::string &p) {
+                    return r.oneOf(v, p, {"linear", "relu", "sigmoid", "tanh", "leaky_relu"});
+                  }))
+    return false;
+  if (layer.filters % layer.groups != 0)
+    return r.fail(path + "/groups", "groups (" + std::to_string(layer.groups) +
+                                        ") must divide filters (" +
+                                        std::to_string(layer.filters) + ")");
+  layer.kernelInit = layer.activation == "relu" || layer.activation == "leaky_relu"
+                         ? "he_uniform" : "glorot_uniform";
+  layer.biasInit = "zeros";
+  return r.optional(o, path, "kernel_init", layer.kernelInit,
+                    [&](const Value &v, const std::string &p) {
+                      return r.oneOf(v, p, {"glorot_uniform", "he_uniform",
+                                            "uniform_fan_in", "zeros"});
+                    }) &&
+         r.optional(o, path, "bias_init", layer.biasInit,
+                    [&](const Value &v, const std::string &p) {
+                      return r.oneOf(v, p, {"zeros", "uniform_fan_in"});
+                    });
+}
 
 bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   std::string path = "/layers/" + std::to_string(index);
@@ -225,6 +327,9 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
                         return r.oneOf(v, p, {"zeros", "uniform_fan_in"});
                       });
   }
+  if (layer.type == "conv2d" || layer.type == "max_pool2d" ||
+      layer.type == "avg_pool2d")
+    return parseConvOrPool(r, *o, path, layer);
   if (layer.type == "leaky_relu") {
     if (!r.onlyKeys(*o, path, {"type", "name", "trainable", "alpha"}))
       return false;

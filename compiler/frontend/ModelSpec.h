@@ -14,18 +14,26 @@ namespace kiln {
 constexpr int64_t kMaxSize = (int64_t{1} << 31) - 1;
 
 struct LayerSpec {
-  std::string type;        // dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape, dropout
+  std::string type;        // dense, conv2d, pooling, activations, flatten, reshape, dropout
   std::string name;        // default <type>_<index>
   std::string path;        // JSON path, for errors: /layers/3
   bool trainable = true;   // false: frozen, no gradient, update or state
   int64_t units = 0;       // dense
-  bool useBias = true;     // dense
-  std::string activation;  // dense: "" (none), relu, sigmoid, tanh, leaky_relu, softmax
-  std::string kernelInit;  // dense: glorot_uniform, he_uniform, uniform_fan_in
-  std::string biasInit;    // dense: zeros, uniform_fan_in
+  bool useBias = true;     // dense, conv2d
+  std::string activation;  // dense, conv2d: "" (none), relu, sigmoid, tanh, leaky_relu, softmax
+  std::string kernelInit;  // dense, conv2d: glorot_uniform, he_uniform, uniform_fan_in
+  std::string biasInit;    // dense, conv2d: zeros, uniform_fan_in
   double alpha = 0.01;     // leaky_relu
   double rate = 0;         // dropout
   std::vector<int64_t> shape; // reshape: per-sample target shape
+  // conv2d, max_pool2d, avg_pool2d ([h, w] pairs)
+  int64_t filters = 0;                 // conv2d
+  std::vector<int64_t> kernel;         // conv2d kernel_size, pooling pool_size
+  std::vector<int64_t> strides;        // default 1 (conv), the window (pooling)
+  std::vector<int64_t> dilation{1, 1}; // conv2d
+  int64_t groups = 1;                  // conv2d
+  std::string padding = "valid";       // "valid", "same" or "explicit"
+  std::vector<int64_t> pad{0, 0};      // explicit padding [ph, pw], both sides
 };
 
 struct OptimizerSpec {

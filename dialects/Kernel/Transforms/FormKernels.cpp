@@ -160,9 +160,21 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
       reduce.push_back(1);
       return;
     }
-    if (isa<linalg::TransposeOp>(last.getOperation())) {
-      for (size_t i = 0; i < bounds.size(); ++i)
-        tile[i] = vectorTile(bounds[i], lanes, lanes);
+    if (auto t = dyn_cast<linalg::TransposeOp>(last.getOperation())) {
+      // A square block of lanes x lanes over the two dims that are innermost
+      // in the input and in the output; every other dim one at a time. (All
+      // dims by lanes would make a vector of lanes^rank elements.)
+      int64_t rank = bounds.size();
+      tile.assign(rank, 1);
+      int64_t outInner = rank - 1;
+      int64_t inInner = llvm::find(t.getPermutation(), rank - 1) -
+                        t.getPermutation().begin();
+      if (inInner == outInner) {
+        tile[outInner] = vectorTile(bounds[outInner], lanes, 4 * lanes);
+        return;
+      }
+      tile[outInner] = vectorTile(bounds[outInner], lanes, lanes);
+      tile[inInner] = vectorTile(bounds[inInner], lanes, lanes);
       return;
     }
     // A root that reduces its innermost loop (a row reduction) works one
