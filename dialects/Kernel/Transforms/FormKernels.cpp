@@ -52,6 +52,26 @@ bool isContraction(Operation *op) {
              linalg::MatmulTransposeBOp>(op);
 }
 
+/// A generic that multiplies two operands and sums over its reduction loops
+/// (a convolution tap, a weight gradient), writing its parallel loops in
+/// order: it gets a matmul's register block over its two innermost output
+/// dims of more than one element.
+bool isGenericContraction(Operation *op) {
+  auto g = dyn_cast<linalg::GenericOp>(op);
+  if (!g || g.getNumReductionLoops() == 0 || g.getNumDpsInits() != 1 ||
+      !linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op)))
+    return false;
+  AffineMap out = g.getMatchingIndexingMap(g.getDpsInitOperand(0));
+  for (auto [i, e] : llvm::enumerate(out.getResults())) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    if (!d || !linalg::isParallelIterator(g.getIteratorTypesArray()[d.getPosition()]))
+      return false;
+    if (i > 0 && cast<AffineDimExpr>(out.getResult(i - 1)).getPosition() >= d.getPosition())
+      return false;
+  }
+  return true;
+}
+
 /// An all-parallel generic reading `v` with an identity map and writing with
 /// identity maps: it can share `v`'s tiles.
 bool isElementwiseConsumerOf(Operation *user, Value v) {
@@ -158,6 +178,29 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
       tile[1] = vectorTile(bounds[1], lanes, 2 * lanes);
       tile[0] = rowTile(bounds[0], tile[1] <= lanes ? 16 : 8);
       reduce.push_back(1);
+      return;
+    }
+    if (isGenericContraction(root) &&
+        llvm::any_of(iters, linalg::isParallelIterator)) {
+      // Columns: the innermost output dim, in vectors; rows: the next one
+      // out with more than one element; every reduction one step at a time.
+      // (`last` is the root itself or an elementwise consumer: its parallel
+      // loops are the output dims; the root's reductions are tiled below.)
+      SmallVector<int64_t> par;
+      for (auto [i, it] : llvm::enumerate(iters))
+        if (linalg::isParallelIterator(it))
+          par.push_back(i);
+      for (int64_t i : par)
+        tile[i] = 1;
+      int64_t v = par.back();
+      tile[v] = vectorTile(bounds[v], lanes, 2 * lanes);
+      int64_t r = -1;
+      for (int64_t i = par.size() - 2; i >= 0 && r < 0; --i)
+        if (bounds[par[i]] > 1)
+          r = par[i];
+      if (r >= 0)
+        tile[r] = rowTile(bounds[r], tile[v] <= lanes ? 16 : 8);
+      reduce.assign(root.getNumReductionLoops(), 1);
       return;
     }
     if (auto t = dyn_cast<linalg::TransposeOp>(last.getOperation())) {

@@ -113,6 +113,39 @@ void peelPartialTiles(RewriterBase &rewriter, GroupOp group,
   }
 }
 
+/// Drops the unit loops that tiling leaves in generic contractions (all
+/// but the innermost reduction), so each becomes a [rows, k = 1] x [1,
+/// columns] product that vectorizes into broadcasts and FMAs like a matmul.
+void dropUnitLoops(RewriterBase &rewriter, GroupOp group) {
+  SmallVector<linalg::GenericOp> ops;
+  group.walk([&](linalg::GenericOp op) {
+    if (op.getNumReductionLoops() > 0 &&
+        linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op.getOperation())))
+      ops.push_back(op);
+  });
+  linalg::ControlDropUnitDims options;
+  options.rankReductionStrategy =
+      linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
+  options.controlFn = [](Operation *op) {
+    auto g = cast<linalg::GenericOp>(op);
+    SmallVector<int64_t> bounds = g.getStaticLoopRanges();
+    auto iters = g.getIteratorTypesArray();
+    int64_t keep = -1;
+    for (int64_t i = iters.size() - 1; i >= 0 && keep < 0; --i)
+      if (linalg::isReductionIterator(iters[i]))
+        keep = i;
+    SmallVector<unsigned> unit;
+    for (int64_t i = 0; i < (int64_t)bounds.size(); ++i)
+      if (bounds[i] == 1 && i != keep)
+        unit.push_back(i);
+    return unit;
+  };
+  for (linalg::GenericOp op : ops) {
+    rewriter.setInsertionPoint(op);
+    (void)linalg::dropUnitDims(rewriter, op, options);
+  }
+}
+
 /// Vectorizes the group's linalg ops (static tiles); others stay scalar.
 void vectorizeAll(RewriterBase &rewriter, GroupOp group) {
   SmallVector<linalg::LinalgOp> ops;
@@ -178,6 +211,7 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
           return signalPassFailure();
       }
       peelPartialTiles(rewriter, group, canonicalize);
+      dropUnitLoops(rewriter, group);
       if (group.getVectorize())
         vectorizeAll(rewriter, group);
       dissolve(rewriter, group);
