@@ -97,6 +97,11 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
       if (!op->getParentOfType<GroupOp>() && !isa<linalg::FillOp>(op))
         roots.push_back(op);
     });
+    // A tap feeding the next tap joins the group of the last tap.
+    llvm::erase_if(roots, [](linalg::LinalgOp op) {
+      return op->hasOneUse() &&
+             chainedProducer(*op->getUsers().begin()) == op.getOperation();
+    });
     DenseSet<Operation *> taken;
     for (linalg::LinalgOp root : roots)
       if (!taken.contains(root))
@@ -111,8 +116,36 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
       formGroup(f, taken);
   }
 
+  /// The contraction whose single use is as the accumulator of `op`, a
+  /// contraction in the same block (a convolution's previous tap): chained,
+  /// the taps share one tile of accumulators.
+  static linalg::GenericOp chainedProducer(Operation *op) {
+    if (!isGenericContraction(op))
+      return nullptr;
+    auto g = cast<linalg::GenericOp>(op);
+    auto prev = g.getDpsInitOperand(0)->get().getDefiningOp<linalg::GenericOp>();
+    if (!prev || prev->getBlock() != op->getBlock() || !prev->hasOneUse() ||
+        !isGenericContraction(prev) ||
+        prev.getStaticLoopRanges() != g.getStaticLoopRanges())
+      return nullptr;
+    return prev;
+  }
+
   void formGroup(linalg::LinalgOp root, DenseSet<Operation *> &taken) {
     SmallVector<Operation *> ops;
+    // Earlier taps accumulating into the root, first one first.
+    SmallVector<Operation *> chain;
+    for (Operation *op = root; auto prev = chainedProducer(op); op = prev)
+      if (!taken.contains(prev))
+        chain.insert(chain.begin(), prev);
+    if (!chain.empty()) {
+      auto head = cast<linalg::LinalgOp>(chain.front());
+      for (OpOperand &init : head.getDpsInitsMutable())
+        if (auto fill = init.get().getDefiningOp<linalg::FillOp>())
+          if (fill->getBlock() == head->getBlock() && fill->hasOneUse())
+            ops.push_back(fill);
+      ops.append(chain);
+    }
     // The fill that initializes the root.
     // CSE may have merged equal fills; each group gets its own copy so the
     // fill is fused into the root's tiles.
