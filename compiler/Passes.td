@@ -30,6 +30,19 @@ def NNToLinalgPass : Pass<"nn-to-linalg", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
 }
 
+def PropagateTransposesPass : Pass<"kiln-propagate-transposes", "mlir::func::FuncOp"> {
+  let summary = "Sink layout transposes below elementwise ops so inverse pairs cancel";
+  let description = [{
+    Convolution and pooling lower channels-last between two transposes.
+    This pass composes consecutive transposes (dropping identities), turns
+    transposes that move only unit dims into reshapes, and rewrites an
+    elementwise generic whose tensor inputs are all transposed the same way
+    into the generic on the untransposed inputs followed by one transpose
+    (remapping `linalg.index`). Consecutive layers then stay channels-last.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
 def OptimToLinalgPass : Pass<"optim-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Lower each optim op to one fused linalg.generic updating in place";
   let description = [{

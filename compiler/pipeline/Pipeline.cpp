@@ -42,7 +42,8 @@ void populateAutodiff(OpPassManager &pm) {
 }
 
 void populateLinalg(OpPassManager &pm) {
-  add(pm, "func.func(nn-to-linalg,optim-to-linalg),canonicalize,cse");
+  add(pm, "func.func(nn-to-linalg,optim-to-linalg),canonicalize,cse,"
+          "func.func(kiln-propagate-transposes),canonicalize,cse");
 }
 
 void populateKernel(OpPassManager &pm, const PipelineOptions &o) {

@@ -241,6 +241,25 @@ Value conv2dInputGrad(OpBuilder &b, Location loc, Value dy, Value weight,
   return toNCHW(b, loc, dx);
 }
 
+/// Channels-last, so the sum over (n, oh, ow) is rows of vectors of
+/// filters, and dy's transpose cancels with the producer's.
+Value conv2dBiasGrad(OpBuilder &b, Location loc, Value dy) {
+  MLIRContext *ctx = b.getContext();
+  Value dyl = toNHWC(b, loc, dy);
+  auto t = typeOf(dyl);
+  auto bt = RankedTensorType::get({t.getDimSize(3)}, t.getElementType());
+  auto red = utils::IteratorType::reduction;
+  return b.create<linalg::GenericOp>(
+              loc, bt, ValueRange{dyl}, ValueRange{filled(b, loc, bt, 0.0)},
+              SmallVector<AffineMap>{dims(ctx, 4, {0, 1, 2, 3}), dims(ctx, 4, {3})},
+              SmallVector<utils::IteratorType>{red, red, red, utils::IteratorType::parallel},
+              [](OpBuilder &nb, Location l, ValueRange a) {
+                nb.create<linalg::YieldOp>(
+                    l, ValueRange{nb.create<arith::AddFOp>(l, a[1], a[0])});
+              })
+      .getResult(0);
+}
+
 /// dw[i, j] = Σ over (n, oh, ow) of the tap's view of x times dy: one
 /// reduction per tap into its slice of [KH, KW, G, C/G, F/G].
 Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,

@@ -50,6 +50,10 @@ mlir::Value conv2dWeightGrad(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value dy, mlir::Value x, mlir::Type wType,
                              const Window2D &win, int64_t groups);
 
+/// d loss / d bias of conv2d: dy [N, F, OH, OW] summed to [F].
+mlir::Value conv2dBiasGrad(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value dy);
+
 /// Max or average pooling of x [N, C, H, W].
 mlir::Value pool2d(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                    const Window2D &win, bool max);

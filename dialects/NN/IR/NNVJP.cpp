@@ -155,29 +155,8 @@ SmallVector<Value> Conv2DOp::buildVJP(OpBuilder &b, ValueRange grads) {
   SmallVector<Value> out{
       conv2dInputGrad(b, loc, dy, getWeight(), getInput().getType(), win, getGroups()),
       conv2dWeightGrad(b, loc, dy, getInput(), getWeight().getType(), win, getGroups())};
-  if (getBias()) {
-    // db[f] = Σ over (n, oh, ow) of dy[n, f, oh, ow].
-    auto t = getResult().getType();
-    Value flat = b.create<tensor::CollapseShapeOp>(
-        loc, RankedTensorType::get({t.getDimSize(0), t.getDimSize(1),
-                                    t.getDimSize(2) * t.getDimSize(3)},
-                                   t.getElementType()),
-        dy, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-    MLIRContext *ctx = b.getContext();
-    auto bt = RankedTensorType::get({t.getDimSize(1)}, t.getElementType());
-    auto red = utils::IteratorType::reduction;
-    out.push_back(
-        b.create<linalg::GenericOp>(
-             loc, bt, ValueRange{flat}, ValueRange{filled(b, loc, bt, 0.0)},
-             SmallVector<AffineMap>{b.getMultiDimIdentityMap(3),
-                                    AffineMap::get(3, 0, getAffineDimExpr(1, ctx))},
-             SmallVector<utils::IteratorType>{red, utils::IteratorType::parallel, red},
-             [](OpBuilder &nb, Location l, ValueRange a) {
-               nb.create<linalg::YieldOp>(
-                   l, ValueRange{nb.create<arith::AddFOp>(l, a[1], a[0])});
-             })
-            .getResult(0));
-  }
+  if (getBias())
+    out.push_back(conv2dBiasGrad(b, loc, dy));
   return out;
 }
 
