@@ -119,5 +119,42 @@ head -4 csv/train.csv > three.csv
 expect_error "--resume with other data" 1 "error: good.safetensors: was written by a run with 4 training samples per epoch, but this one has 3; resume with the same --data and --validation-split" \
   ./tiny train --data three.csv --resume good.safetensors
 
+# kilnc: conv2d and pooling layers that do not fit their input. Each model
+# is LAYERS, a flatten and a dense layer on the input SHAPE.
+window_model() { # NAME SHAPE LAYERS
+  printf '{"name": "%s", "input": {"shape": %s},\n "layers": [%s,\n  {"type": "flatten"}, {"type": "dense", "units": 3}],\n "training": {"batch_size": 4}}\n' \
+    "$1" "$2" "$3" > "$1.json"
+}
+window_model big_kernel '[1, 4, 4]' '{"type": "conv2d", "filters": 2, "kernel_size": 5}'
+expect_error "conv2d kernel larger than its input" 1 'kilnc: error: big_kernel.json: /layers/0: layer "conv2d_0": the 5x5 kernel does not fit its input [1, 4, 4] with padding [0, 0, 0, 0] [top, left, bottom, right]' \
+  "$kilnc" big_kernel.json -o big_kernel
+window_model dilated '[1, 8, 8]' '{"type": "conv2d", "filters": 2, "kernel_size": 3, "dilation": 4}'
+expect_error "dilated kernel larger than its input" 1 'kilnc: error: dilated.json: /layers/0: layer "conv2d_0": the 3x3 kernel (dilation 4x4) does not fit its input [1, 8, 8] with padding [0, 0, 0, 0] [top, left, bottom, right]' \
+  "$kilnc" dilated.json -o dilated
+window_model pooled_empty '[1, 6, 6]' '{"type": "conv2d", "filters": 2, "kernel_size": 5}, {"type": "max_pool2d", "pool_size": 3}'
+expect_error "pooled size below 1" 1 'kilnc: error: pooled_empty.json: /layers/1: layer "max_pool2d_1": the 3x3 window does not fit its input [2, 2, 2] with padding [0, 0, 0, 0] [top, left, bottom, right]' \
+  "$kilnc" pooled_empty.json -o pooled_empty
+window_model groups_in '[3, 8, 8]' '{"type": "conv2d", "filters": 4, "kernel_size": 3, "groups": 2}'
+expect_error "input channels not divisible by groups" 1 'kilnc: error: groups_in.json: /layers/0: layer "conv2d_0": groups (2) must divide the input channels (3)' \
+  "$kilnc" groups_in.json -o groups_in
+window_model groups_out '[4, 8, 8]' '{"type": "conv2d", "filters": 3, "kernel_size": 3, "groups": 2}'
+expect_error "filters not divisible by groups" 1 'kilnc: error: groups_out.json: /layers/0/groups: groups (2) must divide filters (3)' \
+  "$kilnc" groups_out.json -o groups_out
+window_model flat_conv '[784]' '{"type": "conv2d", "filters": 4, "kernel_size": 3}'
+expect_error "conv2d on a flat input" 1 'kilnc: error: flat_conv.json: /layers/0: layer "conv2d_0": conv2d expects [channels, height, width], got [784]; give the input a shape like [1, 28, 28] (a flat dataset of as many values feeds it)' \
+  "$kilnc" flat_conv.json -o flat_conv
+window_model pool_pad '[1, 8, 8]' '{"type": "conv2d", "filters": 4, "kernel_size": 3}, {"type": "max_pool2d", "pool_size": 2, "padding": 2}'
+expect_error "max pool padding not smaller than the window" 1 'kilnc: error: pool_pad.json: /layers/1: layer "max_pool2d_1": padding [2, 2, 2, 2] [top, left, bottom, right] must be smaller than the 2x2 window' \
+  "$kilnc" pool_pad.json -o pool_pad
+window_model avg_pad '[1, 8, 8]' '{"type": "avg_pool2d", "pool_size": [3, 2], "strides": 1, "padding": [1, 2]}'
+expect_error "avg pool padding not smaller than the window" 1 'kilnc: error: avg_pad.json: /layers/0: layer "avg_pool2d_0": padding [1, 2, 1, 2] [top, left, bottom, right] must be smaller than the 3x2 window' \
+  "$kilnc" avg_pad.json -o avg_pad
+# An input shape that compiles but does not match the dataset's samples.
+python3 "$KILN_SRC/test/e2e/fashion_subset.py" idx_small 100 10
+window_model narrow '[1, 28, 27]' '{"type": "conv2d", "filters": 2, "kernel_size": 3}'
+"$kilnc" narrow.json -o narrow || { echo "FAIL: cannot compile narrow.json"; exit 1; }
+expect_error "input shape of another element count than the data" 1 "error: idx_small/train-images-idx3-ubyte: samples have 784 values but model 'narrow' expects input shape [1, 28, 27] (756 values)" \
+  ./narrow train --data idx_small --steps 1
+
 echo "$failures failed"
 [ $failures -eq 0 ]

@@ -6,7 +6,9 @@ Usage: torch_reference.py KILNC SRC WORKDIR CONFIG [--perturb KEY=VALUE ...]
 CONFIG is one of the CONFIGS below: an optimizer configuration (sgd, sgd with
 weight decay, momentum, Nesterov momentum, Adam, Adam with L2 weight decay,
 AdamW) on a small model with one of the two losses, or `dropout`: sgd on the
-classifier with two dropout layers (see DROPOUT below). PyTorch initializes the
+classifier with two dropout layers (see DROPOUT below), or a `cnn*` config:
+small convolutional models on Fashion-MNIST images (conv2d with strides,
+padding, dilation, groups; max, average and global pooling). PyTorch initializes the
 model and writes its weights as safetensors; Kiln compiles the same model and
 trains it one step per process (`train --load` for the first step, then
 `train --resume` with `--steps k`), saving a checkpoint after every step. For
@@ -60,6 +62,56 @@ MODELS = {
                 {"type": "dense", "units": 19, "activation": "tanh"},
                 {"type": "dropout", "rate": 0.5},
                 {"type": "dense", "units": 10}]),
+    # A small CNN on Fashion-MNIST as [1, 28, 28] images (the flat [784]
+    # rows feed it): max pooling, a strided [3, 2] kernel with padding 1 (the
+    # last column of the padded width is never read), avg pooling whose
+    # windows include padded zeros (PyTorch's count_include_pad=True).
+    # [1,28,28] -> c1 [5,26,26] -> p1 [5,13,13] -> c2 [7,7,7] -> p2 [7,8,8] -> 10.
+    "cnn": dict(
+        batch=13, input=[1, 28, 28],
+        layers=[{"type": "conv2d", "name": "c1", "filters": 5, "kernel_size": 3,
+                 "activation": "relu"},
+                {"type": "max_pool2d", "name": "p1", "pool_size": 2},
+                {"type": "conv2d", "name": "c2", "filters": 7, "kernel_size": [3, 2],
+                 "strides": 2, "padding": 1, "activation": "tanh"},
+                {"type": "avg_pool2d", "name": "p2", "pool_size": 2, "strides": 1, "padding": 1},
+                {"type": "flatten"},
+                {"type": "dense", "name": "out", "units": 10}]),
+    # Grouped, dilated, depthwise and strided "same" convolutions, then a
+    # padded max pool over values of both signs (its padding must act as
+    # -inf, not 0) and a global max pool, whose gradient goes to one
+    # position (the first maximum, as PyTorch's max_pool2d over the whole
+    # window; amax would split it between ties). "same" padding is
+    # asymmetric in dw (kernel 2, dilation 3: 1 top/left, 2 bottom/right)
+    # and in s's height (kernel 4, stride 2: 1 top, 2 bottom).
+    # [1,28,28] -> c1 [4,13,13] -> g [6,13,13] (groups 2, dilation 2)
+    # -> dw [6,13,13] (groups 6) -> s [8,7,7] (no bias) -> mp [8,4,4] -> [8] -> 10.
+    "cnn_groups": dict(
+        batch=13, input=[1, 28, 28],
+        layers=[{"type": "conv2d", "name": "c1", "filters": 4, "kernel_size": 3, "strides": 2,
+                 "activation": "relu"},
+                {"type": "conv2d", "name": "g", "filters": 6, "kernel_size": 3, "groups": 2,
+                 "dilation": 2, "padding": "same", "activation": "tanh"},
+                {"type": "conv2d", "name": "dw", "filters": 6, "kernel_size": 2, "groups": 6,
+                 "dilation": 3, "padding": "same", "activation": "relu"},
+                {"type": "conv2d", "name": "s", "filters": 8, "kernel_size": [4, 3], "strides": 2,
+                 "padding": "same", "use_bias": False},
+                {"type": "max_pool2d", "name": "mp", "pool_size": 3, "strides": 2, "padding": "same"},
+                {"type": "global_max_pool2d", "name": "gmp"},
+                {"type": "dense", "name": "out", "units": 10}]),
+    # The same convolutions ending in a global average pool instead.
+    "cnn_groups_avg": dict(
+        batch=13, input=[1, 28, 28],
+        layers=[{"type": "conv2d", "name": "c1", "filters": 4, "kernel_size": 3, "strides": 2,
+                 "activation": "relu"},
+                {"type": "conv2d", "name": "g", "filters": 6, "kernel_size": 3, "groups": 2,
+                 "dilation": 2, "padding": "same", "activation": "tanh"},
+                {"type": "conv2d", "name": "dw", "filters": 6, "kernel_size": 2, "groups": 6,
+                 "dilation": 3, "padding": "same", "activation": "relu"},
+                {"type": "conv2d", "name": "s", "filters": 8, "kernel_size": [4, 3], "strides": 2,
+                 "padding": "same", "use_bias": False, "activation": "tanh"},
+                {"type": "global_avg_pool2d", "name": "gap"},
+                {"type": "dense", "name": "out", "units": 10}]),
     # Synthetic regression: 11 -> 29 (sigmoid) -> 17 -> leaky_relu(0.1) -> 3.
     "mse": dict(
         batch=9,
@@ -135,6 +187,27 @@ CONFIGS = {
     "dropout": dict(loss="softmax_cross_entropy", model="softmax_cross_entropy_dropout",
                     tol=EXCESS_TOL_LINEAR, seed=0xDEADBEEFCAFEF00D,
                     opt={"type": "sgd", "lr": 0.1}),
+    # Convolutions and pooling (see the cnn models above), batch 13: sgd
+    # (linear in the gradient: the tight tolerance) and Adam on "cnn";
+    # momentum on "cnn_groups" (global max pool, plus check_max_ties below),
+    # AdamW on "cnn_groups_avg" (global average pool). Measured excess: at
+    # most 2.5e-6 (linear; optimizer.g.bias.momentum_buffer) and 3.5e-6
+    # (Adam; optimizer.g.bias.exp_avg_sq), raw at most 1.8e-5, loss 2.1e-7.
+    # Each of these changes on the PyTorch side fails them: "same" padding's
+    # odd pixel at the top/left (0.70 at step 1 in cnn_groups), max pooling
+    # padded with 0 instead of -inf (1.2e-2 at step 4), average pooling
+    # without the padded zeros, count_include_pad=False (0.24 at step 1).
+    "cnn_sgd": dict(loss="softmax_cross_entropy", model="cnn", tol=EXCESS_TOL_LINEAR,
+                    opt={"type": "sgd", "lr": 0.1}),
+    "cnn_adam": dict(loss="softmax_cross_entropy", model="cnn", tol=EXCESS_TOL_ADAM,
+                     opt={"type": "adam", "lr": 0.002, "beta1": 0.8, "beta2": 0.99,
+                          "eps": 1e-6}),
+    "cnn_groups": dict(loss="softmax_cross_entropy", model="cnn_groups", tol=EXCESS_TOL_LINEAR,
+                       max_ties=True,
+                       opt={"type": "momentum", "lr": 0.05, "momentum": 0.9}),
+    "cnn_groups_avg": dict(loss="softmax_cross_entropy", model="cnn_groups_avg",
+                           tol=EXCESS_TOL_ADAM,
+                           opt={"type": "adamw", "lr": 0.003, "weight_decay": 0.1}),
 }
 
 # DROPOUT. Kiln's mask is no generator's state but a hash of (the run's seed,
@@ -210,28 +283,99 @@ def write_safetensors(path, tensors):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
-def torch_model(spec, in_features, counters=None):
+def pair(v):
+    """An int or [h, w] of the model format, as (h, w)."""
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def window_padding(layer, h, w, kernel, strides, dilation):
+    """Kiln's padding (top, left, bottom, right) of a conv2d or pool layer
+    on an [h, w] input: "valid", an int or [ph, pw] on both sides, or
+    "same": ceil(in / stride) outputs, the odd pixel at the bottom/right."""
+    p = layer.get("padding", "valid")
+    if p == "valid":
+        return 0, 0, 0, 0
+    if p != "same":
+        ph, pw = pair(p)
+        return ph, pw, ph, pw
+    def total(n, k, s, d):
+        return max((-(-n // s) - 1) * s + (k - 1) * d + 1 - n, 0)
+    th, tw = (total(h, kernel[0], strides[0], dilation[0]),
+              total(w, kernel[1], strides[1], dilation[1]))
+    return th // 2, tw // 2, th - th // 2, tw - tw // 2
+
+
+def window_out(n, k, s, d, before, after):
+    return (n + before + after - d * (k - 1) - 1) // s + 1
+
+
+def torch_model(spec, in_shape, counters=None):
     """The PyTorch twin of a Kiln layer list; parameter names are Kiln's.
-    Dropout layers (training mode) read the step's counters from `counters`."""
-    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
-    modules, width = collections.OrderedDict(), in_features
+    `in_shape` is the per-sample input shape (an int: a flat input).
+    Dropout layers (training mode) read the step's counters from `counters`.
+    Convolutions and pools take symmetric padding as their own `padding`,
+    asymmetric padding as an explicit pad before them (zeros, or -inf for
+    max pooling)."""
+    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
+            "leaky_relu": lambda: torch.nn.LeakyReLU(0.01)}
+    modules = collections.OrderedDict()
+    shape = [in_shape] if isinstance(in_shape, int) else list(in_shape)
     for i, layer in enumerate(spec):
         name = layer.get("name", f"{layer['type']}_{i}")
-        if layer["type"] == "dense":
-            modules[name] = torch.nn.Linear(width, layer["units"])
-            width = layer["units"]
+        kind = layer["type"]
+        if kind == "dense":
+            modules[name] = torch.nn.Linear(shape[0], layer["units"])
+            shape = [layer["units"]]
             act = layer.get("activation", "linear")
             if act != "linear":
                 modules[f"{name}_{act}"] = acts[act]()
-        elif layer["type"] == "leaky_relu":
+        elif kind in ("conv2d", "max_pool2d", "avg_pool2d"):
+            c, h, w = shape
+            conv = kind == "conv2d"
+            kernel = pair(layer["kernel_size" if conv else "pool_size"])
+            strides = pair(layer.get("strides", 1 if conv else kernel))
+            dilation = pair(layer.get("dilation", 1))
+            top, left, bottom, right = window_padding(layer, h, w, kernel, strides, dilation)
+            padding = (top, left)
+            if (top, left) != (bottom, right):
+                fill = float("-inf") if kind == "max_pool2d" else 0.0
+                modules[f"{name}_pad"] = torch.nn.ConstantPad2d((left, right, top, bottom), fill)
+                padding = (0, 0)
+            if conv:
+                modules[name] = torch.nn.Conv2d(c, layer["filters"], kernel, stride=strides,
+                                                padding=padding, dilation=dilation,
+                                                groups=layer.get("groups", 1),
+                                                bias=layer.get("use_bias", True))
+                c = layer["filters"]
+                act = layer.get("activation", "linear")
+                if act != "linear":
+                    modules[f"{name}_{act}"] = acts[act]()
+            elif kind == "max_pool2d":
+                modules[name] = torch.nn.MaxPool2d(kernel, strides, padding)
+            else:
+                modules[name] = torch.nn.AvgPool2d(kernel, strides, padding, count_include_pad=True)
+            shape = [c, window_out(h, kernel[0], strides[0], dilation[0], top, bottom),
+                     window_out(w, kernel[1], strides[1], dilation[1], left, right)]
+        elif kind in ("global_avg_pool2d", "global_max_pool2d"):
+            # A pool over the whole [h, w]: max_pool2d sends the gradient to
+            # one position (the first maximum), as Kiln does.
+            c, h, w = shape
+            modules[name] = (torch.nn.MaxPool2d((h, w)) if kind == "global_max_pool2d"
+                             else torch.nn.AvgPool2d((h, w)))
+            modules[f"{name}_flatten"] = torch.nn.Flatten()
+            shape = [c]
+        elif kind == "leaky_relu":
             modules[name] = torch.nn.LeakyReLU(layer["alpha"])
-        elif layer["type"] == "dropout":
+        elif kind == "dropout":
             modules[name] = HashDropout(layer["rate"], i, counters)
-        elif layer["type"] in ("reshape", "flatten"):
-            modules[name] = torch.nn.Unflatten(1, layer["shape"]) if layer["type"] == "reshape" \
-                else torch.nn.Flatten()
+        elif kind == "reshape":
+            modules[name] = torch.nn.Unflatten(1, layer["shape"])
+            shape = list(layer["shape"])
+        elif kind == "flatten":
+            modules[name] = torch.nn.Flatten()
+            shape = [int(np.prod(shape))]
         else:
-            modules[name] = acts[layer["type"]]()
+            modules[name] = acts[kind]()
     return torch.nn.Sequential(modules)
 
 
@@ -351,6 +495,70 @@ def check_dropout_mask(kilnc, work, seed, counters, check, failures):
             f"{'the same elements as the hash' if np.array_equal(kiln_keep, keep) else 'OTHER ELEMENTS'}")
 
 
+def check_max_ties(kilnc, work, check, failures):
+    """Which position of a tied maximum gets the gradient: the first in the
+    window, in row-major order, as PyTorch's max_pool2d. Inputs are small
+    integers and the conv2d's weights are integers too (channel 0: [1, 0],
+    channel 1: [0, 2]; no bias), so every value up to the pools is exact on
+    both sides, and ties, between patches that differ in the pixel of
+    weight 0, are plentiful. A batch of 6: [1, 4, 7] -> conv2d t (2
+    filters, [1, 2]) [2, 4, 6] -> max_pool2d 2, stride 1 (overlapping
+    windows) [2, 3, 5] -> global_max_pool2d [2] -> dense out (3) -> mse,
+    one sgd step with lr 1. t.weight's gradient is the sum of the input patches at
+    the positions the pools chose, so another choice among tied positions
+    (with other patches) changes it."""
+    batch, units = 6, 3
+    layers = [{"type": "conv2d", "name": "t", "filters": 2, "kernel_size": [1, 2], "use_bias": False},
+              {"type": "max_pool2d", "name": "mp", "pool_size": 2, "strides": 1},
+              {"type": "global_max_pool2d", "name": "gmp"},
+              {"type": "dense", "name": "out", "units": units}]
+    in_shape = [1, 4, 7]
+    spec = {"name": "torch_reference_max_ties", "input": {"shape": in_shape}, "layers": layers,
+            "training": {"loss": "mse", "optimizer": {"type": "sgd", "lr": 1.0},
+                         "batch_size": batch, "epochs": 1, "shuffle": False}}
+    json.dump(spec, open(f"{work}/ties.json", "w"), indent=1)
+    subprocess.run([kilnc, f"{work}/ties.json", "-o", f"{work}/ties"], check=True)
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 3, (batch, 28)).astype(np.float32)
+    y = rng.standard_normal((batch, units)).astype(np.float32)
+    with open(f"{work}/ties.csv", "w") as f:
+        for row in np.concatenate([x, y], 1):
+            f.write(",".join(f"{v:.9g}" for v in row) + "\n")
+    y = np.loadtxt(f"{work}/ties.csv", delimiter=",", dtype=np.float64, ndmin=2)[:, 28:].astype(np.float32)
+    model = torch_model(layers, in_shape)
+    init = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+    init["t.weight"] = np.array([1, 0, 0, 2], np.float32).reshape(2, 1, 1, 2)
+    write_safetensors(f"{work}/ties0.safetensors", init)
+    subprocess.run([f"{work}/ties", "train", "--data", f"{work}/ties.csv", "--no-shuffle", "--steps", "1",
+                    "--load", f"{work}/ties0.safetensors", "--save", f"{work}/ties1.safetensors"],
+                   check=True, stdout=subprocess.DEVNULL)
+    kiln, _ = read_safetensors(f"{work}/ties1.safetensors")
+
+    def step(flip):
+        """One PyTorch step; flip=True reverses the image's rows and columns
+        around the pools, so they pick the last maximum instead."""
+        net = torch_model(layers, in_shape)
+        net.load_state_dict({k: torch.from_numpy(v) for k, v in init.items()})
+        f = (lambda t: t.flip(2, 3)) if flip else (lambda t: t)
+        h = f(net.t(torch.from_numpy(x).reshape(batch, *in_shape)))
+        h = net.gmp_flatten(net.gmp(net.mp(h)))
+        loss = torch.nn.functional.mse_loss(net.out(h), torch.from_numpy(y))
+        loss.backward()
+        torch.optim.SGD(net.parameters(), lr=1.0, foreach=False).step()
+        return {k: p.detach().numpy() for k, p in net.named_parameters()}
+
+    first, last = step(False), step(True)
+    for p_name in first:
+        check(f"max ties model: {p_name}", 1, kiln[p_name], first[p_name], init[p_name],
+              EXCESS_TOL_LINEAR)
+    by_last = update_errors(last["t.weight"], first["t.weight"], init["t.weight"])[0]
+    if by_last == 0:
+        failures.append("max ties model: the last maximum gives the same t.weight update as the "
+                        "first: the data has no ties that matter")
+    return (f"max pooling ties: taking the last maximum instead of the first changes "
+            f"t.weight's update by {by_last:.2f} (relative)")
+
+
 def main():
     if len(sys.argv) < 5 or sys.argv[4] not in CONFIGS:
         sys.exit(f"usage: {sys.argv[0]} KILNC SRC WORKDIR {{{'|'.join(CONFIGS)}}} [--perturb KEY=VALUE ...]")
@@ -381,9 +589,10 @@ def main():
     arch = MODELS[config.get("model", loss_name)]
     batch = arch["batch"]
     data, xs, ys = make_data(loss_name, batch, work)
-    in_features = xs.shape[1]
+    in_shape = arch.get("input", [xs.shape[1]])  # a flat dataset feeds [1, 28, 28] too
+    xs = xs.reshape(-1, *in_shape)
 
-    spec = {"name": f"torch_reference_{name}", "input": {"shape": [in_features]},
+    spec = {"name": f"torch_reference_{name}", "input": {"shape": in_shape},
             "layers": arch["layers"],
             "training": {"loss": loss_name, "optimizer": config["opt"], "batch_size": batch,
                          "epochs": 1, "shuffle": False}}
@@ -391,7 +600,7 @@ def main():
     exe = f"{work}/model"
     subprocess.run([kilnc, f"{work}/model.json", "-o", exe], check=True)
 
-    model = torch_model(arch["layers"], in_features, counters)
+    model = torch_model(arch["layers"], in_shape, counters)
     init = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
     write_safetensors(f"{work}/step0.safetensors", init)
     loss_fn = (torch.nn.functional.cross_entropy if loss_name == "softmax_cross_entropy"
@@ -468,7 +677,7 @@ def main():
         prev, prev_meta = cur, meta
 
     # The free run: PyTorch alone from the initial weights for all the steps.
-    free = torch_model(arch["layers"], in_features, counters)
+    free = torch_model(arch["layers"], in_shape, counters)
     free.load_state_dict({k: torch.from_numpy(v) for k, v in init.items()})
     free_params = dict(free.named_parameters())
     free_opt = torch_optimizer(torch_opt, free_params.values())
@@ -489,6 +698,7 @@ def main():
     mask_line = None
     if any(layer["type"] == "dropout" for layer in arch["layers"]):
         mask_line = check_dropout_mask(kilnc, work, seed, counters, check, failures)
+    ties_line = check_max_ties(kilnc, work, check, failures) if config.get("max_ties") else None
 
     print(f"{name}: {loss_name}, optimizer {json.dumps(config['opt'])}, {STEPS} steps of batch {batch}")
     print(f"  {'loss':45s} max relative error {worst_loss:.2e} (tolerance {LOSS_TOL:.0e})")
@@ -497,6 +707,8 @@ def main():
         print(f"  {what:45s} {raw:.2e} {excess:.2e} ({RAW_TOL:.0e}, {limit:.0e})")
     if mask_line:
         print(f"  {mask_line}")
+    if ties_line:
+        print(f"  {ties_line}")
     print(f"  ({time.time() - started:.1f} s)")
     for f in failures[:20]:
         print("MISMATCH " + f)
