@@ -272,3 +272,221 @@ func.func @dropout_eval(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
   %y = nn.dropout %x {rate = 0.25, stream = 2} : tensor<8x16xf32>
   return %y : tensor<8x16xf32>
 }
+
+// -----
+
+// Tests that conv2d lowers channels-last: the input transposed to NHWC and
+// padded (a zero fill, a linalg.copy into the window at [top, left], inserted
+// back), the weight [F, C, KH, KW] regrouped as taps [KH, KW, G, C/G, F/G],
+// then one contraction per tap, [N, OH, OW, C] x [C, F], over the tap's
+// strided view of the padded input, each accumulating into the previous one;
+// then the bias and the transpose back to NCHW. Padding [1, 0, 0, 0], strides
+// 2: 8 padded rows give 4 output rows, 7 columns give 3.
+// CHECK-DAG: #[[VIEW:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+// CHECK-DAG: #[[TAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d4, d3)>
+// CHECK-DAG: #[[ACC:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[CH:.+]] = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-LABEL: func.func @conv2d
+// CHECK-SAME: (%[[X:.+]]: tensor<2x3x7x7xf32>, %[[W:.+]]: tensor<8x3x2x2xf32>, %[[B:.+]]: tensor<8xf32>)
+// CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x3x7x7xf32>) outs(%{{.+}} : tensor<2x7x7x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[FRAME:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.+}} : tensor<2x8x7x3xf32>)
+// CHECK: %[[WINDOW:.+]] = tensor.extract_slice %[[FRAME]][0, 1, 0, 0] [2, 7, 7, 3] [1, 1, 1, 1] : tensor<2x8x7x3xf32> to tensor<2x7x7x3xf32>
+// CHECK: %[[COPY:.+]] = linalg.copy ins(%[[XL]] : tensor<2x7x7x3xf32>) outs(%[[WINDOW]] : tensor<2x7x7x3xf32>)
+// CHECK: %[[XP:.+]] = tensor.insert_slice %[[COPY]] into %[[FRAME]][0, 1, 0, 0] [2, 7, 7, 3] [1, 1, 1, 1] : tensor<2x7x7x3xf32> into tensor<2x8x7x3xf32>
+// CHECK: %[[W5:.+]] = tensor.expand_shape %[[W]] {{\[\[}}0, 1], [2], [3], [4]] output_shape [1, 8, 3, 2, 2] : tensor<8x3x2x2xf32> into tensor<1x8x3x2x2xf32>
+// CHECK: %[[TAPS:.+]] = linalg.transpose ins(%[[W5]] : tensor<1x8x3x2x2xf32>) outs(%{{.+}} : tensor<2x2x1x3x8xf32>) permutation = [3, 4, 0, 2, 1]
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x4x3x8xf32>)
+// Tap (0, 0): rows 0, 2, 4, 6 and columns 0, 2, 4 of the padded input.
+// CHECK: %[[V00:.+]] = tensor.extract_slice %[[XP]][0, 0, 0, 0] [2, 4, 3, 3] [1, 2, 2, 1] : tensor<2x8x7x3xf32> to tensor<2x4x3x3xf32>
+// CHECK: %[[T00:.+]] = tensor.extract_slice %[[TAPS]][0, 0, 0, 0, 0] [1, 1, 1, 3, 8] [1, 1, 1, 1, 1] : tensor<2x2x1x3x8xf32> to tensor<3x8xf32>
+// CHECK: %[[Y00:.+]] = linalg.generic {indexing_maps = [#[[VIEW]], #[[TAP]], #[[ACC]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[V00]], %[[T00]] : tensor<2x4x3x3xf32>, tensor<3x8xf32>) outs(%[[INIT]] : tensor<2x4x3x8xf32>)
+// CHECK-NEXT: ^bb0(%[[IN:.+]]: f32, %[[WT:.+]]: f32, %[[OUT:.+]]: f32):
+// CHECK-NEXT: %[[PROD:.+]] = arith.mulf %[[IN]], %[[WT]] : f32
+// CHECK-NEXT: %[[SUM:.+]] = arith.addf %[[OUT]], %[[PROD]] : f32
+// CHECK-NEXT: linalg.yield %[[SUM]]
+// Tap (0, 1): one column to the right.
+// CHECK: %[[V01:.+]] = tensor.extract_slice %[[XP]][0, 0, 1, 0] [2, 4, 3, 3] [1, 2, 2, 1]
+// CHECK: %[[T01:.+]] = tensor.extract_slice %[[TAPS]][0, 1, 0, 0, 0] [1, 1, 1, 3, 8] [1, 1, 1, 1, 1]
+// CHECK: %[[Y01:.+]] = linalg.generic {indexing_maps = [#[[VIEW]], #[[TAP]], #[[ACC]]], {{.*}} ins(%[[V01]], %[[T01]] : {{.*}}) outs(%[[Y00]] : tensor<2x4x3x8xf32>)
+// CHECK: %[[V10:.+]] = tensor.extract_slice %[[XP]][0, 1, 0, 0] [2, 4, 3, 3] [1, 2, 2, 1]
+// CHECK: %[[T10:.+]] = tensor.extract_slice %[[TAPS]][1, 0, 0, 0, 0] [1, 1, 1, 3, 8] [1, 1, 1, 1, 1]
+// CHECK: %[[Y10:.+]] = linalg.generic {indexing_maps = [#[[VIEW]], #[[TAP]], #[[ACC]]], {{.*}} ins(%[[V10]], %[[T10]] : {{.*}}) outs(%[[Y01]] : tensor<2x4x3x8xf32>)
+// CHECK: %[[V11:.+]] = tensor.extract_slice %[[XP]][0, 1, 1, 0] [2, 4, 3, 3] [1, 2, 2, 1]
+// CHECK: %[[T11:.+]] = tensor.extract_slice %[[TAPS]][1, 1, 0, 0, 0] [1, 1, 1, 3, 8] [1, 1, 1, 1, 1]
+// CHECK: %[[Y11:.+]] = linalg.generic {indexing_maps = [#[[VIEW]], #[[TAP]], #[[ACC]]], {{.*}} ins(%[[V11]], %[[T11]] : {{.*}}) outs(%[[Y10]] : tensor<2x4x3x8xf32>)
+// The bias, broadcast along the channels (innermost, channels-last).
+// CHECK: %[[BIASED:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[CH]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[Y11]], %[[B]] : tensor<2x4x3x8xf32>, tensor<8xf32>)
+// CHECK-NEXT: ^bb0(%[[V:.+]]: f32, %[[BV:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[R:.+]] = arith.addf %[[V]], %[[BV]] : f32
+// CHECK-NEXT: linalg.yield %[[R]]
+// CHECK: %[[Y:.+]] = linalg.transpose ins(%[[BIASED]] : tensor<2x4x3x8xf32>) outs(%{{.+}} : tensor<2x8x4x3xf32>) permutation = [0, 3, 1, 2]
+// CHECK-NEXT: return %[[Y]]
+func.func @conv2d(%x: tensor<2x3x7x7xf32>, %w: tensor<8x3x2x2xf32>, %b: tensor<8xf32>) -> tensor<2x8x4x3xf32> {
+  %y = nn.conv2d %x, %w, %b {strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 0, 0>}
+      : (tensor<2x3x7x7xf32>, tensor<8x3x2x2xf32>, tensor<8xf32>) -> tensor<2x8x4x3xf32>
+  return %y : tensor<2x8x4x3xf32>
+}
+
+// -----
+
+// Tests that grouped conv2d (2 groups of 2 channels, 3 filters each) splits
+// the channels per group: dims (n, oh, ow, g, f, c), the view and the
+// accumulator expanded to [.., G, C/G] and [.., G, F/G], the tap [G, C/G,
+// F/G]. Without padding there is no fill or copy: the taps read the
+// transposed input directly, and without a bias nothing follows them.
+// CHECK-DAG: #[[VIEW:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d5)>
+// CHECK-DAG: #[[TAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d5, d4)>
+// CHECK-DAG: #[[ACC:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4)>
+// CHECK-LABEL: func.func @conv2d_grouped
+// CHECK-SAME: (%[[X:.+]]: tensor<2x4x5x5xf32>, %[[W:.+]]: tensor<6x2x1x1xf32>)
+// CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x4x5x5xf32>) {{.*}} permutation = [0, 2, 3, 1]
+// CHECK-NOT: linalg.copy
+// CHECK: %[[W5:.+]] = tensor.expand_shape %[[W]] {{\[\[}}0, 1], [2], [3], [4]] output_shape [2, 3, 2, 1, 1]
+// CHECK: %[[TAPS:.+]] = linalg.transpose ins(%[[W5]] : tensor<2x3x2x1x1xf32>) outs(%{{.+}} : tensor<1x1x2x2x3xf32>) permutation = [3, 4, 0, 2, 1]
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x5x5x6xf32>)
+// CHECK: %[[VIEW0:.+]] = tensor.extract_slice %[[XL]][0, 0, 0, 0] [2, 5, 5, 4] [1, 1, 1, 1]
+// CHECK: %[[VIEW1:.+]] = tensor.expand_shape %[[VIEW0]] {{\[\[}}0], [1], [2], [3, 4]] output_shape [2, 5, 5, 2, 2]
+// CHECK: %[[TAP0:.+]] = tensor.extract_slice %[[TAPS]][0, 0, 0, 0, 0] [1, 1, 2, 2, 3] [1, 1, 1, 1, 1] : tensor<1x1x2x2x3xf32> to tensor<2x2x3xf32>
+// CHECK: %[[ACC0:.+]] = tensor.expand_shape %[[INIT]] {{\[\[}}0], [1], [2], [3, 4]] output_shape [2, 5, 5, 2, 3]
+// CHECK: %[[R:.+]] = linalg.generic {indexing_maps = [#[[VIEW]], #[[TAP]], #[[ACC]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[VIEW1]], %[[TAP0]] : tensor<2x5x5x2x2xf32>, tensor<2x2x3xf32>) outs(%[[ACC0]] : tensor<2x5x5x2x3xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: %[[FLAT:.+]] = tensor.collapse_shape %[[R]] {{\[\[}}0], [1], [2], [3, 4]] : tensor<2x5x5x2x3xf32> into tensor<2x5x5x6xf32>
+// CHECK-NEXT: tensor.empty
+// CHECK-NEXT: %[[Y:.+]] = linalg.transpose ins(%[[FLAT]] : tensor<2x5x5x6xf32>) outs(%{{.+}} : tensor<2x6x5x5xf32>) permutation = [0, 3, 1, 2]
+// CHECK-NEXT: return %[[Y]]
+func.func @conv2d_grouped(%x: tensor<2x4x5x5xf32>, %w: tensor<6x2x1x1xf32>) -> tensor<2x6x5x5xf32> {
+  %y = nn.conv2d %x, %w {groups = 2} : (tensor<2x4x5x5xf32>, tensor<6x2x1x1xf32>) -> tensor<2x6x5x5xf32>
+  return %y : tensor<2x6x5x5xf32>
+}
+
+// -----
+
+// Tests that a depthwise conv2d (groups = channels = filters) is an
+// elementwise multiply-add per tap, the tap's [G] weights broadcast along the
+// channels, and that dilation [1, 3] puts the second tap 3 columns right.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[CH:.+]] = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-LABEL: func.func @conv2d_depthwise
+// CHECK-SAME: (%[[X:.+]]: tensor<2x4x5x5xf32>, %[[W:.+]]: tensor<4x1x1x2xf32>)
+// CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x4x5x5xf32>)
+// CHECK: %[[TAPS:.+]] = linalg.transpose ins(%{{.+}} : tensor<4x1x1x1x2xf32>) outs(%{{.+}} : tensor<1x2x4x1x1xf32>)
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x5x2x4xf32>)
+// CHECK: %[[V0:.+]] = tensor.extract_slice %[[XL]][0, 0, 0, 0] [2, 5, 2, 4] [1, 1, 1, 1]
+// CHECK: %[[T0:.+]] = tensor.extract_slice %[[TAPS]][0, 0, 0, 0, 0] [1, 1, 4, 1, 1] [1, 1, 1, 1, 1] : tensor<1x2x4x1x1xf32> to tensor<4xf32>
+// CHECK: %[[Y0:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[CH]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[V0]], %[[T0]] : tensor<2x5x2x4xf32>, tensor<4xf32>) outs(%[[INIT]] : tensor<2x5x2x4xf32>)
+// CHECK: %[[V1:.+]] = tensor.extract_slice %[[XL]][0, 0, 3, 0] [2, 5, 2, 4] [1, 1, 1, 1]
+// CHECK: %[[T1:.+]] = tensor.extract_slice %[[TAPS]][0, 1, 0, 0, 0] [1, 1, 4, 1, 1] [1, 1, 1, 1, 1]
+// CHECK: %[[Y1:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[CH]], #[[ID]]], {{.*}} ins(%[[V1]], %[[T1]] : {{.*}}) outs(%[[Y0]] : tensor<2x5x2x4xf32>)
+// CHECK: linalg.transpose ins(%[[Y1]] : tensor<2x5x2x4xf32>) outs(%{{.+}} : tensor<2x4x5x2xf32>) permutation = [0, 3, 1, 2]
+func.func @conv2d_depthwise(%x: tensor<2x4x5x5xf32>, %w: tensor<4x1x1x2xf32>) -> tensor<2x4x5x2xf32> {
+  %y = nn.conv2d %x, %w {groups = 4, dilation = array<i64: 1, 3>} : (tensor<2x4x5x5xf32>, tensor<4x1x1x2xf32>) -> tensor<2x4x5x2xf32>
+  return %y : tensor<2x4x5x2xf32>
+}
+
+// -----
+
+// Tests that max_pool2d pads with -inf (padding never wins) and takes the
+// maximum of the taps' strided views in one elementwise generic: padding
+// [0, 0, 1, 1] makes the 5x5 input 6x6, windows of 2 at stride 2 give 3x3.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @max_pool2d
+// CHECK-SAME: (%[[X:.+]]: tensor<2x3x5x5xf32>)
+// CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x3x5x5xf32>) outs(%{{.+}} : tensor<2x5x5x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[FRAME:.+]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.+}} : tensor<2x6x6x3xf32>)
+// CHECK: %[[WINDOW:.+]] = tensor.extract_slice %[[FRAME]][0, 0, 0, 0] [2, 5, 5, 3] [1, 1, 1, 1]
+// CHECK: %[[COPY:.+]] = linalg.copy ins(%[[XL]] : tensor<2x5x5x3xf32>) outs(%[[WINDOW]] : tensor<2x5x5x3xf32>)
+// CHECK: %[[XP:.+]] = tensor.insert_slice %[[COPY]] into %[[FRAME]][0, 0, 0, 0] [2, 5, 5, 3] [1, 1, 1, 1]
+// CHECK: %[[V00:.+]] = tensor.extract_slice %[[XP]][0, 0, 0, 0] [2, 3, 3, 3] [1, 2, 2, 1] : tensor<2x6x6x3xf32> to tensor<2x3x3x3xf32>
+// CHECK: %[[V01:.+]] = tensor.extract_slice %[[XP]][0, 0, 1, 0] [2, 3, 3, 3] [1, 2, 2, 1]
+// CHECK: %[[V10:.+]] = tensor.extract_slice %[[XP]][0, 1, 0, 0] [2, 3, 3, 3] [1, 2, 2, 1]
+// CHECK: %[[V11:.+]] = tensor.extract_slice %[[XP]][0, 1, 1, 0] [2, 3, 3, 3] [1, 2, 2, 1]
+// CHECK: %[[M:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ID]], #[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[V00]], %[[V01]], %[[V10]], %[[V11]] : {{.*}})
+// CHECK-NEXT: ^bb0(%[[A:.+]]: f32, %[[B:.+]]: f32, %[[C:.+]]: f32, %[[D:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[AB:.+]] = arith.maximumf %[[A]], %[[B]] : f32
+// CHECK-NEXT: %[[ABC:.+]] = arith.maximumf %[[AB]], %[[C]] : f32
+// CHECK-NEXT: %[[ABCD:.+]] = arith.maximumf %[[ABC]], %[[D]] : f32
+// CHECK-NEXT: linalg.yield %[[ABCD]]
+// CHECK: %[[Y:.+]] = linalg.transpose ins(%[[M]] : tensor<2x3x3x3xf32>) outs(%{{.+}} : tensor<2x3x3x3xf32>) permutation = [0, 3, 1, 2]
+// CHECK-NEXT: return %[[Y]]
+func.func @max_pool2d(%x: tensor<2x3x5x5xf32>) -> tensor<2x3x3x3xf32> {
+  %y = nn.max_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 1, 1>}
+      : tensor<2x3x5x5xf32> -> tensor<2x3x3x3xf32>
+  return %y : tensor<2x3x3x3xf32>
+}
+
+// -----
+
+// Tests that avg_pool2d sums the taps' views and scales by 1 / (window
+// size), and that without padding the views are read from the transposed
+// input directly (no fill, no copy).
+// CHECK-LABEL: func.func @avg_pool2d
+// CHECK-SAME: (%[[X:.+]]: tensor<2x3x5x5xf32>)
+// CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x3x5x5xf32>)
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: linalg.copy
+// CHECK: %[[V00:.+]] = tensor.extract_slice %[[XL]][0, 0, 0, 0] [2, 2, 2, 3] [1, 2, 2, 1] : tensor<2x5x5x3xf32> to tensor<2x2x2x3xf32>
+// CHECK: %[[V01:.+]] = tensor.extract_slice %[[XL]][0, 0, 1, 0] [2, 2, 2, 3] [1, 2, 2, 1]
+// CHECK: %[[V10:.+]] = tensor.extract_slice %[[XL]][0, 1, 0, 0] [2, 2, 2, 3] [1, 2, 2, 1]
+// CHECK: %[[V11:.+]] = tensor.extract_slice %[[XL]][0, 1, 1, 0] [2, 2, 2, 3] [1, 2, 2, 1]
+// CHECK: %[[S:.+]] = linalg.generic {{.*}} ins(%[[V00]], %[[V01]], %[[V10]], %[[V11]] : {{.*}})
+// CHECK-NEXT: ^bb0(%[[A:.+]]: f32, %[[B:.+]]: f32, %[[C:.+]]: f32, %[[D:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[AB:.+]] = arith.addf %[[A]], %[[B]] : f32
+// CHECK-NEXT: %[[ABC:.+]] = arith.addf %[[AB]], %[[C]] : f32
+// CHECK-NEXT: %[[ABCD:.+]] = arith.addf %[[ABC]], %[[D]] : f32
+// CHECK-NEXT: %[[QUARTER:.+]] = arith.constant 2.500000e-01 : f32
+// CHECK-NEXT: %[[MEAN:.+]] = arith.mulf %[[ABCD]], %[[QUARTER]] : f32
+// CHECK-NEXT: linalg.yield %[[MEAN]]
+// CHECK: linalg.transpose ins(%[[S]] : tensor<2x2x2x3xf32>) outs(%{{.+}} : tensor<2x3x2x2xf32>) permutation = [0, 3, 1, 2]
+func.func @avg_pool2d(%x: tensor<2x3x5x5xf32>) -> tensor<2x3x2x2xf32> {
+  %y = nn.avg_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<2x3x5x5xf32> -> tensor<2x3x2x2xf32>
+  return %y : tensor<2x3x2x2xf32>
+}
+
+// -----
+
+// Tests that global max pooling (the window is the whole unpadded input) is
+// one reduction over height and width, channels innermost, from -inf, then
+// [N, C] expanded to [N, C, 1, 1] (no transpose back).
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[NC:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
+// CHECK-LABEL: func.func @global_max_pool2d
+// CHECK-SAME: (%[[X:.+]]: tensor<2x3x5x4xf32>)
+// CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x3x5x4xf32>) outs(%{{.+}} : tensor<2x5x4x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.+}} : tensor<2x3xf32>)
+// CHECK: %[[M:.+]] = linalg.generic {indexing_maps = [#[[IN]], #[[NC]]], iterator_types = ["parallel", "reduction", "reduction", "parallel"]} ins(%[[XL]] : tensor<2x5x4x3xf32>) outs(%[[INIT]] : tensor<2x3xf32>)
+// CHECK-NEXT: ^bb0(%[[V:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-NEXT: %[[R:.+]] = arith.maximumf %[[ACC]], %[[V]] : f32
+// CHECK-NEXT: linalg.yield %[[R]]
+// CHECK: %[[Y:.+]] = tensor.expand_shape %[[M]] {{\[\[}}0], [1, 2, 3]] output_shape [2, 3, 1, 1] : tensor<2x3xf32> into tensor<2x3x1x1xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @global_max_pool2d(%x: tensor<2x3x5x4xf32>) -> tensor<2x3x1x1xf32> {
+  %y = nn.max_pool2d %x {window = array<i64: 5, 4>, strides = array<i64: 1, 1>} : tensor<2x3x5x4xf32> -> tensor<2x3x1x1xf32>
+  return %y : tensor<2x3x1x1xf32>
+}
+
+// -----
+
+// Tests that global average pooling is the sum over height and width from 0,
+// then a scale by 1 / 20.
+// CHECK-LABEL: func.func @global_avg_pool2d
+// CHECK: %[[XL:.+]] = linalg.transpose
+// CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.+}} : tensor<2x3xf32>)
+// CHECK: %[[S:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction", "parallel"]} ins(%[[XL]] : tensor<2x5x4x3xf32>) outs(%[[INIT]] : tensor<2x3xf32>)
+// CHECK-NEXT: ^bb0(%[[V:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-NEXT: %[[R:.+]] = arith.addf %[[ACC]], %[[V]] : f32
+// CHECK-NEXT: linalg.yield %[[R]]
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[S]] : tensor<2x3xf32>)
+// CHECK: arith.constant 5.000000e-02 : f32
+// CHECK: arith.mulf
+// CHECK: %[[Y:.+]] = tensor.expand_shape %[[MEAN]] {{\[\[}}0], [1, 2, 3]] output_shape [2, 3, 1, 1]
+// CHECK-NEXT: return %[[Y]]
+func.func @global_avg_pool2d(%x: tensor<2x3x5x4xf32>) -> tensor<2x3x1x1xf32> {
+  %y = nn.avg_pool2d %x {window = array<i64: 5, 4>, strides = array<i64: 1, 1>} : tensor<2x3x5x4xf32> -> tensor<2x3x1x1xf32>
+  return %y : tensor<2x3x1x1xf32>
+}

@@ -5,7 +5,7 @@
 // MALFORMED: kilnc: error: {{.*}}Inputs/malformed.json: invalid JSON [5:34, byte={{[0-9]+}}]: Expected object key
 
 // RUN: not kilnc %S/Inputs/unknown-layer.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNKNOWN-LAYER
-// UNKNOWN-LAYER: kilnc: error: {{.*}}Inputs/unknown-layer.json: /layers/1/type: unknown value "conv3d" (expected one of: dense, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape, dropout)
+// UNKNOWN-LAYER: kilnc: error: {{.*}}Inputs/unknown-layer.json: /layers/1/type: unknown value "conv3d" (expected one of: dense, conv2d, max_pool2d, avg_pool2d, global_avg_pool2d, global_max_pool2d, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape, dropout)
 
 // RUN: not kilnc %S/Inputs/unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNKNOWN-KEY
 // UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/unknown-key.json: /layers/0/unit: unknown key (expected one of: type, name, trainable, units, activation, use_bias, kernel_init, bias_init)
@@ -97,3 +97,52 @@
 
 // RUN: not kilnc %S/Inputs/optimizer-name.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=OPTIMIZER-NAME
 // OPTIMIZER-NAME: kilnc: error: {{.*}}Inputs/optimizer-name.json: /layers/0/name: "optimizer" is reserved (checkpoints store optimizer state under it){{$}}
+
+// Tests that a conv2d kernel larger than its (padded) input is rejected, naming the layer, its input and the padding.
+// RUN: not kilnc %S/Inputs/conv-kernel-too-large.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-KERNEL
+// CONV-KERNEL: kilnc: error: {{.*}}Inputs/conv-kernel-too-large.json: /layers/0: layer "conv2d_0": the 5x5 kernel does not fit its input [1, 4, 4] with padding [0, 0, 0, 0] [top, left, bottom, right]{{$}}
+
+// Tests that dilation counts in the kernel's extent: 4 rows at dilation 3 span 10 > 6 + 2 padded rows.
+// RUN: not kilnc %S/Inputs/conv-dilated-too-large.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-DILATED
+// CONV-DILATED: kilnc: error: {{.*}}Inputs/conv-dilated-too-large.json: /layers/0: layer "conv2d_0": the 4x4 kernel (dilation 3x1) does not fit its input [1, 6, 8] with padding [1, 1, 1, 1] [top, left, bottom, right]{{$}}
+
+// Tests that conv2d's groups must divide the input channels (known only from the previous layer's shape).
+// RUN: not kilnc %S/Inputs/conv-groups-channels.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-GROUPS-CHANNELS
+// CONV-GROUPS-CHANNELS: kilnc: error: {{.*}}Inputs/conv-groups-channels.json: /layers/0: layer "conv2d_0": groups (2) must divide the input channels (3){{$}}
+
+// Tests that conv2d's groups must divide its filters (checked when the layer is read).
+// RUN: not kilnc %S/Inputs/conv-groups-filters.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-GROUPS-FILTERS
+// CONV-GROUPS-FILTERS: kilnc: error: {{.*}}Inputs/conv-groups-filters.json: /layers/0/groups: groups (4) must divide filters (6){{$}}
+
+// Tests that conv2d on a flat input says how to give the input its [channels, height, width].
+// RUN: not kilnc %S/Inputs/conv-flat-input.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-FLAT
+// CONV-FLAT: kilnc: error: {{.*}}Inputs/conv-flat-input.json: /layers/0: layer "conv2d_0": conv2d expects [channels, height, width], got [784]; give the input a shape like [1, 28, 28] (a flat dataset of as many values feeds it){{$}}
+
+// Tests that pooling needs [channels, height, width] too.
+// RUN: not kilnc %S/Inputs/pool-2d-input.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=POOL-2D
+// POOL-2D: kilnc: error: {{.*}}Inputs/pool-2d-input.json: /layers/0: layer "avg_pool2d_0": avg_pool2d expects [channels, height, width], got [28, 28]{{$}}
+
+// Tests that pooling padding must be smaller than the window, per side.
+// RUN: not kilnc %S/Inputs/pool-padding.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=POOL-PADDING
+// POOL-PADDING: kilnc: error: {{.*}}Inputs/pool-padding.json: /layers/0: layer "max_pool2d_0": padding [2, 1, 2, 1] [top, left, bottom, right] must be smaller than the 2x3 window{{$}}
+
+// Tests that a pooling window larger than its input (here after a first pooling halved it) is rejected.
+// RUN: not kilnc %S/Inputs/pool-window-too-large.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=POOL-WINDOW
+// POOL-WINDOW: kilnc: error: {{.*}}Inputs/pool-window-too-large.json: /layers/1: layer "avg_pool2d_1": the 5x5 window does not fit its input [1, 4, 4] with padding [0, 0, 0, 0] [top, left, bottom, right]{{$}}
+
+// Tests that an unknown key in a conv2d layer ("stride" for "strides") is an error listing conv2d's keys.
+// RUN: not kilnc %S/Inputs/conv-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-UNKNOWN-KEY
+// CONV-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/conv-unknown-key.json: /layers/0/stride: unknown key (expected one of: type, name, trainable, filters, kernel_size, strides, padding, dilation, groups, use_bias, activation, kernel_init, bias_init){{$}}
+
+// Tests that global pools take no window: their window is the whole input.
+// RUN: not kilnc %S/Inputs/pool-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=POOL-UNKNOWN-KEY
+// POOL-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/pool-unknown-key.json: /layers/1/pool_size: unknown key (expected one of: type, name, trainable){{$}}
+
+// RUN: not kilnc %S/Inputs/conv-no-filters.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-NO-FILTERS
+// CONV-NO-FILTERS: kilnc: error: {{.*}}Inputs/conv-no-filters.json: /layers/0: missing key "filters"{{$}}
+
+// RUN: not kilnc %S/Inputs/conv-padding-value.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-PADDING
+// CONV-PADDING: kilnc: error: {{.*}}Inputs/conv-padding-value.json: /layers/0/padding: unknown value "full" (expected one of: valid, same){{$}}
+
+// RUN: not kilnc %S/Inputs/conv-kernel-size.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-KERNEL-SIZE
+// CONV-KERNEL-SIZE: kilnc: error: {{.*}}Inputs/conv-kernel-size.json: /layers/0/kernel_size: expected a positive integer or [height, width], got [3,3,3]{{$}}

@@ -222,3 +222,81 @@ func.func @no_vectorize_reduce(%x: tensor<64x128xf32>, %w: tensor<128x256xf32>) 
   }
   return %r : tensor<64x256xf32>
 }
+
+// -----
+
+// Tests that a convolution tap (dims (n, oh, ow, f, c)) tiled [1, 1, 8, 32]
+// with its reduction by 1 loses its unit loops before vectorizing: inside the
+// (n, oh) loops and the c loop, an [8, 1] x [1, 32] vector.contract on the
+// register block, as for a matmul, not a 5-D contraction.
+#view = affine_map<(n, h, w, f, c) -> (n, h, w, c)>
+#tap = affine_map<(n, h, w, f, c) -> (c, f)>
+#acc = affine_map<(n, h, w, f, c) -> (n, h, w, f)>
+
+// CHECK-LABEL: func.func @conv_tap
+// CHECK-SAME: (%[[V:.+]]: tensor<2x4x8x3xf32>, %[[T:.+]]: tensor<3x32xf32>)
+// CHECK-NOT: linalg.
+// CHECK: scf.for %[[N:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK-NEXT: scf.for %[[H:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK: %[[ZERO:.+]] = vector.transfer_write %{{.+}} : vector<1x1x8x32xf32>, tensor<1x1x8x32xf32>
+// CHECK-NEXT: scf.for %[[C:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[ACC:.+]] = %[[ZERO]]) -> (tensor<1x1x8x32xf32>) {
+// CHECK-NEXT: %[[LHS:.+]] = vector.transfer_read %[[V]][%[[N]], %[[H]], %{{.+}}, %[[C]]]{{.*}} : tensor<2x4x8x3xf32>, vector<8x1xf32>
+// CHECK-NEXT: %[[RHS:.+]] = vector.transfer_read %[[T]][%[[C]], %{{.+}}]{{.*}} : tensor<3x32xf32>, vector<1x32xf32>
+// CHECK-NEXT: %[[OLD:.+]] = vector.transfer_read %[[ACC]]{{.*}} : tensor<1x1x8x32xf32>, vector<8x32xf32>
+// CHECK-NEXT: %[[NEW:.+]] = vector.contract {{.*}} %[[LHS]], %[[RHS]], %[[OLD]] : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK-NEXT: vector.transfer_write %[[NEW]], %[[ACC]]
+func.func @conv_tap(%v: tensor<2x4x8x3xf32>, %t: tensor<3x32xf32>) -> tensor<2x4x8x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4x8x32xf32>
+  %y = kernel.group tile [1, 1, 8, 32, 0] reduce [1] vectorize -> tensor<2x4x8x32xf32> {
+    %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4x8x32xf32>) -> tensor<2x4x8x32xf32>
+    %a = linalg.generic {indexing_maps = [#view, #tap, #acc], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+        ins(%v, %t : tensor<2x4x8x3xf32>, tensor<3x32xf32>) outs(%fill : tensor<2x4x8x32xf32>) {
+    ^bb0(%x: f32, %w: f32, %out: f32):
+      %p = arith.mulf %x, %w : f32
+      %s = arith.addf %out, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<2x4x8x32xf32>
+    kernel.yield %a : tensor<2x4x8x32xf32>
+  }
+  return %y : tensor<2x4x8x32xf32>
+}
+
+// -----
+
+// Tests that a weight-gradient tap (dims (c, f, n, oh, ow)) tiled [8, 32] with
+// every reduction by 1 keeps only the innermost reduction as the contraction's
+// k: three reduction loops around a [1, 8]ᵀ x [1, 32] vector.contract (the
+// view's channels, the rows, are contiguous).
+#x = affine_map<(c, f, n, h, w) -> (n, h, w, c)>
+#dy = affine_map<(c, f, n, h, w) -> (n, h, w, f)>
+#out = affine_map<(c, f, n, h, w) -> (c, f)>
+
+// CHECK-LABEL: func.func @weight_grad_tap
+// CHECK-NOT: linalg.
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-NOT: scf.for
+// CHECK: vector.transfer_read {{.*}} : tensor<4x3x3x16xf32>, vector<1x8xf32>
+// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<4x3x3x64xf32>, vector<1x32xf32>
+// CHECK-NEXT: vector.transfer_read
+// CHECK-NEXT: vector.contract {{.*}} : vector<1x8xf32>, vector<1x32xf32> into vector<8x32xf32>
+func.func @weight_grad_tap(%view: tensor<4x3x3x16xf32>, %dyl: tensor<4x3x3x64xf32>) -> tensor<16x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x64xf32>
+  %dw = kernel.group tile [8, 32, 0, 0, 0] reduce [1, 1, 1] vectorize -> tensor<16x64xf32> {
+    %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
+    %g = linalg.generic {indexing_maps = [#x, #dy, #out], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]}
+        ins(%view, %dyl : tensor<4x3x3x16xf32>, tensor<4x3x3x64xf32>) outs(%fill : tensor<16x64xf32>) {
+    ^bb0(%a: f32, %b: f32, %acc: f32):
+      %p = arith.mulf %a, %b : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<16x64xf32>
+    kernel.yield %g : tensor<16x64xf32>
+  }
+  return %dw : tensor<16x64xf32>
+}

@@ -280,3 +280,357 @@ func.func @dropout_seed_without_training(%x: tensor<8x16xf32>, %s: i64) -> tenso
   %y = nn.dropout %x seed %s step %s {rate = 0.5, stream = 0} : tensor<8x16xf32>
   return %y : tensor<8x16xf32>
 }
+
+// -----
+
+// Tests that conv2d needs a 4-D input [batch, channels, height, width].
+func.func @conv2d_input_rank(%x: tensor<1x28x28xf32>, %w: tensor<8x1x3x3xf32>) -> tensor<1x8x26x26xf32> {
+  // expected-error @+1 {{'nn.conv2d' op expects input [batch, channels, height, width] and weight [filters, channels / groups, kh, kw], got 'tensor<1x28x28xf32>' and 'tensor<8x1x3x3xf32>'}}
+  %y = nn.conv2d %x, %w : (tensor<1x28x28xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x26x26xf32>
+  return %y : tensor<1x8x26x26xf32>
+}
+
+// -----
+
+// Tests that conv2d needs a 4-D weight [filters, channels / groups, kh, kw].
+func.func @conv2d_weight_rank(%x: tensor<1x1x28x28xf32>, %w: tensor<8x9xf32>) -> tensor<1x8x26x26xf32> {
+  // expected-error @+1 {{expects input [batch, channels, height, width] and weight [filters, channels / groups, kh, kw], got 'tensor<1x1x28x28xf32>' and 'tensor<8x9xf32>'}}
+  %y = nn.conv2d %x, %w : (tensor<1x1x28x28xf32>, tensor<8x9xf32>) -> tensor<1x8x26x26xf32>
+  return %y : tensor<1x8x26x26xf32>
+}
+
+// -----
+
+// Tests that conv2d needs two strides.
+func.func @conv2d_strides_size(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  // expected-error @+1 {{'nn.conv2d' op expects 2 strides >= 1, got 1 values}}
+  %y = nn.conv2d %x, %w {strides = array<i64: 2>} : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// Tests that conv2d rejects a stride of 0.
+func.func @conv2d_stride_zero(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op expects 2 strides >= 1}}
+  %y = nn.conv2d %x, %w {strides = array<i64: 0, 1>} : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d's padding is four values [top, left, bottom, right], not a [ph, pw] pair.
+func.func @conv2d_padding_size(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x8x8xf32> {
+  // expected-error @+1 {{'nn.conv2d' op expects padding [top, left, bottom, right] >= 0}}
+  %y = nn.conv2d %x, %w {padding = array<i64: 1, 1>} : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x8x8xf32>
+  return %y : tensor<1x2x8x8xf32>
+}
+
+// -----
+
+// Tests that conv2d rejects negative padding (cropping).
+func.func @conv2d_padding_negative(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op expects padding [top, left, bottom, right] >= 0}}
+  %y = nn.conv2d %x, %w {padding = array<i64: 1, 0, -1, 0>} : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d needs two dilations.
+func.func @conv2d_dilation_size(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'nn.conv2d' op expects 2 dilations >= 1}}
+  %y = nn.conv2d %x, %w {dilation = array<i64: 2, 2, 2>} : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that conv2d rejects a dilation of 0.
+func.func @conv2d_dilation_zero(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op expects 2 dilations >= 1}}
+  %y = nn.conv2d %x, %w {dilation = array<i64: 1, 0>} : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d rejects 0 groups.
+func.func @conv2d_groups_zero(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op groups (0) must divide the input channels (4) and the filters (4)}}
+  %y = nn.conv2d %x, %w {groups = 0} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d's groups divide the input channels.
+func.func @conv2d_groups_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op groups (2) must divide the input channels (3) and the filters (4)}}
+  %y = nn.conv2d %x, %w {groups = 2} : (tensor<1x3x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d's groups divide the filters.
+func.func @conv2d_groups_filters(%x: tensor<1x4x8x8xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op groups (2) must divide the input channels (4) and the filters (3)}}
+  %y = nn.conv2d %x, %w {groups = 2} : (tensor<1x4x8x8xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x6x6xf32>
+  return %y : tensor<1x3x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d's weight has the input's channels per group (here all 4 channels, as for groups = 1).
+func.func @conv2d_weight_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<6x4x3x3xf32>) -> tensor<1x6x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op weight 'tensor<6x4x3x3xf32>' should have 2 channels per group (input has 4 in 2 groups)}}
+  %y = nn.conv2d %x, %w {groups = 2} : (tensor<1x4x8x8xf32>, tensor<6x4x3x3xf32>) -> tensor<1x6x6x6xf32>
+  return %y : tensor<1x6x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d's weight channels match the input's without groups.
+func.func @conv2d_weight_channels_ungrouped(%x: tensor<1x3x8x8xf32>, %w: tensor<6x1x3x3xf32>) -> tensor<1x6x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op weight 'tensor<6x1x3x3xf32>' should have 3 channels per group (input has 3 in 1 groups)}}
+  %y = nn.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<6x1x3x3xf32>) -> tensor<1x6x6x6xf32>
+  return %y : tensor<1x6x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d rejects mixed element types.
+func.func @conv2d_element_type(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf64>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op expects one element type, got 'tensor<1x1x8x8xf32>' and 'tensor<2x1x3x3xf64>'}}
+  %y = nn.conv2d %x, %w : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf64>) -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d rejects a kernel larger than the input.
+func.func @conv2d_kernel_too_large(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x5x5xf32>) -> tensor<1x2x1x1xf32> {
+  // expected-error @+1 {{'nn.conv2d' op the 5x5 kernel (dilation 1x1) does not fit the 4x4 input with padding}}
+  %y = nn.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<2x1x5x5xf32>) -> tensor<1x2x1x1xf32>
+  return %y : tensor<1x2x1x1xf32>
+}
+
+// -----
+
+// Tests that dilation counts in the kernel's extent: 3 taps at dilation 3 span 7 > 6 rows.
+func.func @conv2d_dilated_kernel_too_large(%x: tensor<1x1x6x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x1x2xf32> {
+  // expected-error @+1 {{'nn.conv2d' op the 3x3 kernel (dilation 3x3) does not fit the 6x8 input with padding}}
+  %y = nn.conv2d %x, %w {dilation = array<i64: 3, 3>} : (tensor<1x1x6x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x1x2xf32>
+  return %y : tensor<1x2x1x2xf32>
+}
+
+// -----
+
+// Tests that padding is what makes a kernel fit: 4 + 1 + 0 rows hold a 5-row kernel, 4 columns do not.
+func.func @conv2d_padded_kernel_too_large(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x5x5xf32>) -> tensor<1x2x1x1xf32> {
+  // expected-error @+1 {{'nn.conv2d' op the 5x5 kernel (dilation 1x1) does not fit the 4x4 input with padding}}
+  %y = nn.conv2d %x, %w {padding = array<i64: 1, 0, 0, 0>} : (tensor<1x1x4x4xf32>, tensor<2x1x5x5xf32>) -> tensor<1x2x1x1xf32>
+  return %y : tensor<1x2x1x1xf32>
+}
+
+// -----
+
+// Tests that conv2d's result is [batch, filters, out h, out w]: 8 rows at stride 2 with a 3x3 kernel give 3, not 4.
+func.func @conv2d_result_shape(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'nn.conv2d' op result 'tensor<1x2x4x4xf32>' should be 'tensor<1x2x3x3xf32>'}}
+  %y = nn.conv2d %x, %w {strides = array<i64: 2, 2>} : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that conv2d's result has as many channels as the weight has filters.
+func.func @conv2d_result_filters(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x1x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op result 'tensor<1x1x6x6xf32>' should be 'tensor<1x2x6x6xf32>'}}
+  %y = nn.conv2d %x, %w : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x1x6x6xf32>
+  return %y : tensor<1x1x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d's result keeps the element type.
+func.func @conv2d_result_element_type(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf64> {
+  // expected-error @+1 {{'nn.conv2d' op result 'tensor<1x2x6x6xf64>' should be 'tensor<1x2x6x6xf32>'}}
+  %y = nn.conv2d %x, %w : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf64>
+  return %y : tensor<1x2x6x6xf64>
+}
+
+// -----
+
+// Tests that conv2d's bias has one value per filter.
+func.func @conv2d_bias_length(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>, %b: tensor<1xf32>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op bias 'tensor<1xf32>' should be [2] of 'f32'}}
+  %y = nn.conv2d %x, %w, %b : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>, tensor<1xf32>) -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d's bias is 1-D, not per position.
+func.func @conv2d_bias_rank(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>, %b: tensor<2x1x1xf32>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op bias 'tensor<2x1x1xf32>' should be [2] of 'f32'}}
+  %y = nn.conv2d %x, %w, %b : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>, tensor<2x1x1xf32>) -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d's bias has the input's element type.
+func.func @conv2d_bias_type(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>, %b: tensor<2xf16>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+1 {{'nn.conv2d' op bias 'tensor<2xf16>' should be [2] of 'f32'}}
+  %y = nn.conv2d %x, %w, %b : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>, tensor<2xf16>) -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// Tests that conv2d's result is the type it infers: an encoding the verifier does not look at still differs.
+func.func @conv2d_inferred_type(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf32, "enc"> {
+  // expected-error @+1 {{'nn.conv2d' op result 'tensor<1x2x6x6xf32, "enc">' should be 'tensor<1x2x6x6xf32>'}}
+  %y = nn.conv2d %x, %w : (tensor<1x1x8x8xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf32, "enc">
+  return %y : tensor<1x2x6x6xf32, "enc">
+}
+
+// -----
+
+// Tests that conv2d takes float tensors only.
+func.func @conv2d_integer(%x: tensor<1x1x8x8xi32>, %w: tensor<2x1x3x3xi32>) -> tensor<1x2x6x6xi32> {
+  // expected-error @+1 {{'nn.conv2d' op operand #0 must be ranked tensor of floating-point values}}
+  %y = nn.conv2d %x, %w : (tensor<1x1x8x8xi32>, tensor<2x1x3x3xi32>) -> tensor<1x2x6x6xi32>
+  return %y : tensor<1x2x6x6xi32>
+}
+
+// -----
+
+// Tests that max_pool2d needs [batch, channels, height, width].
+func.func @max_pool2d_rank(%x: tensor<64x28x28xf32>) -> tensor<64x14x14xf32> {
+  // expected-error @+1 {{'nn.max_pool2d' op expects [batch, channels, height, width], got 'tensor<64x28x28xf32>'}}
+  %y = nn.max_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<64x28x28xf32> -> tensor<64x14x14xf32>
+  return %y : tensor<64x14x14xf32>
+}
+
+// -----
+
+// Tests that avg_pool2d needs [batch, channels, height, width].
+func.func @avg_pool2d_rank(%x: tensor<1x64x1x28x28xf32>) -> tensor<1x64x1x14x14xf32> {
+  // expected-error @+1 {{'nn.avg_pool2d' op expects [batch, channels, height, width], got 'tensor<1x64x1x28x28xf32>'}}
+  %y = nn.avg_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x64x1x28x28xf32> -> tensor<1x64x1x14x14xf32>
+  return %y : tensor<1x64x1x14x14xf32>
+}
+
+// -----
+
+// Tests that a pooling window has two sizes.
+func.func @max_pool2d_window_size(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'nn.max_pool2d' op expects a window of 2 sizes >= 1}}
+  %y = nn.max_pool2d %x {window = array<i64: 2>, strides = array<i64: 2, 2>} : tensor<1x2x8x8xf32> -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that a pooling window is not empty.
+func.func @avg_pool2d_window_zero(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'nn.avg_pool2d' op expects a window of 2 sizes >= 1}}
+  %y = nn.avg_pool2d %x {window = array<i64: 2, 0>, strides = array<i64: 2, 2>} : tensor<1x2x8x8xf32> -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that pooling needs two strides.
+func.func @max_pool2d_strides_size(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'nn.max_pool2d' op expects 2 strides >= 1, got 3 values}}
+  %y = nn.max_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2, 2>} : tensor<1x2x8x8xf32> -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that pooling rejects a stride of 0.
+func.func @avg_pool2d_stride_zero(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'nn.avg_pool2d' op expects 2 strides >= 1}}
+  %y = nn.avg_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 0>} : tensor<1x2x8x8xf32> -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that pooling needs its strides (they have no default).
+func.func @max_pool2d_no_strides(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'nn.max_pool2d' op requires attribute 'strides'}}
+  %y = nn.max_pool2d %x {window = array<i64: 2, 2>} : tensor<1x2x8x8xf32> -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that pooling's padding is four values [top, left, bottom, right], not negative.
+func.func @avg_pool2d_padding(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'nn.avg_pool2d' op expects padding [top, left, bottom, right] >= 0}}
+  %y = nn.avg_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, -1, 0, 1>}
+      : tensor<1x2x8x8xf32> -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that pooling's padding is smaller than the window (a window of padding alone has no value), on any side.
+func.func @max_pool2d_padding_window(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x5x4xf32> {
+  // expected-error @+1 {{'nn.max_pool2d' op padding must be smaller than the window (2x2)}}
+  %y = nn.max_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 2, 0>}
+      : tensor<1x2x8x8xf32> -> tensor<1x2x5x4xf32>
+  return %y : tensor<1x2x5x4xf32>
+}
+
+// -----
+
+// Tests that pooling's padding is checked against the window's width for left and right.
+func.func @avg_pool2d_padding_window(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x3x4xf32> {
+  // expected-error @+1 {{'nn.avg_pool2d' op padding must be smaller than the window (3x1)}}
+  %y = nn.avg_pool2d %x {window = array<i64: 3, 1>, strides = array<i64: 2, 2>, padding = array<i64: 2, 1, 0, 0>}
+      : tensor<1x2x8x8xf32> -> tensor<1x2x3x4xf32>
+  return %y : tensor<1x2x3x4xf32>
+}
+
+// -----
+
+// Tests that a pooling window larger than the input is rejected.
+func.func @max_pool2d_window_too_large(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x1x1xf32> {
+  // expected-error @+1 {{'nn.max_pool2d' op the 5x2 window does not fit the 4x4 input with padding}}
+  %y = nn.max_pool2d %x {window = array<i64: 5, 2>, strides = array<i64: 1, 1>} : tensor<1x2x4x4xf32> -> tensor<1x2x1x1xf32>
+  return %y : tensor<1x2x1x1xf32>
+}
+
+// -----
+
+// Tests that pooling's result is [batch, channels, out h, out w]: 9 rows by windows of 2 at stride 2 give 4 (the last row is dropped).
+func.func @avg_pool2d_result_shape(%x: tensor<1x2x9x9xf32>) -> tensor<1x2x5x5xf32> {
+  // expected-error @+1 {{'nn.avg_pool2d' op result 'tensor<1x2x5x5xf32>' should be 'tensor<1x2x4x4xf32>'}}
+  %y = nn.avg_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x2x9x9xf32> -> tensor<1x2x5x5xf32>
+  return %y : tensor<1x2x5x5xf32>
+}
+
+// -----
+
+// Tests that pooling keeps the channels.
+func.func @max_pool2d_result_channels(%x: tensor<1x2x8x8xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{'nn.max_pool2d' op result 'tensor<1x1x4x4xf32>' should be 'tensor<1x2x4x4xf32>'}}
+  %y = nn.max_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x2x8x8xf32> -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// Tests that a global pool keeps the 1x1 spatial dims (nn.reshape drops them).
+func.func @avg_pool2d_global_result(%x: tensor<4x16x7x7xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'nn.avg_pool2d' op result 'tensor<4x16xf32>' should be 'tensor<4x16x1x1xf32>'}}
+  %y = nn.avg_pool2d %x {window = array<i64: 7, 7>, strides = array<i64: 1, 1>} : tensor<4x16x7x7xf32> -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}

@@ -86,3 +86,70 @@ func.func @dropout(%x: tensor<8x16xf32>, %seed: i64, %step: i64) -> (tensor<8x16
   %b = nn.dropout %x seed %seed step %step {rate = 0.5, stream = 3, training} : tensor<8x16xf32>
   return %a, %b : tensor<8x16xf32>, tensor<8x16xf32>
 }
+
+// -----
+
+// Tests that conv2d round-trips with a bias and every attribute at its default; defaults, even spelled out, are not printed.
+// CHECK-LABEL: func.func @conv2d_defaults
+// CHECK-SAME: (%[[X:.+]]: tensor<64x1x28x28xf32>, %[[W:.+]]: tensor<32x1x3x3xf32>, %[[B:.+]]: tensor<32xf32>)
+func.func @conv2d_defaults(%x: tensor<64x1x28x28xf32>, %w: tensor<32x1x3x3xf32>, %b: tensor<32xf32>)
+    -> (tensor<64x32x26x26xf32>, tensor<64x32x26x26xf32>) {
+  // CHECK: %[[Y:.+]] = nn.conv2d %[[X]], %[[W]], %[[B]] : (tensor<64x1x28x28xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>) -> tensor<64x32x26x26xf32>
+  %y = nn.conv2d %x, %w, %b : (tensor<64x1x28x28xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>) -> tensor<64x32x26x26xf32>
+  // CHECK: %[[D:.+]] = nn.conv2d %[[X]], %[[W]], %[[B]] : (tensor<64x1x28x28xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>) -> tensor<64x32x26x26xf32>
+  %d = nn.conv2d %x, %w, %b {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>,
+                             dilation = array<i64: 1, 1>, groups = 1}
+      : (tensor<64x1x28x28xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>) -> tensor<64x32x26x26xf32>
+  // CHECK: return %[[Y]], %[[D]]
+  return %y, %d : tensor<64x32x26x26xf32>, tensor<64x32x26x26xf32>
+}
+
+// -----
+
+// Tests that conv2d round-trips without a bias, with strides, uneven padding [top, left, bottom, right], dilation and groups.
+// CHECK-LABEL: func.func @conv2d_attributes
+// CHECK-SAME: (%[[X:.+]]: tensor<2x4x9x10xf32>, %[[W:.+]]: tensor<6x2x3x3xf32>)
+func.func @conv2d_attributes(%x: tensor<2x4x9x10xf32>, %w: tensor<6x2x3x3xf32>)
+    -> (tensor<2x6x5x5xf32>, tensor<2x6x5x8xf32>) {
+  // (9 + 1 + 1 - 3) / 2 + 1 = 5 rows, (10 + 1 + 0 - 3) / 2 + 1 = 5 columns.
+  // CHECK: %[[S:.+]] = nn.conv2d %[[X]], %[[W]] {groups = 2 : i64, padding = array<i64: 1, 1, 1, 0>, strides = array<i64: 2, 2>} : (tensor<2x4x9x10xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x5x5xf32>
+  %s = nn.conv2d %x, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 0>, groups = 2}
+      : (tensor<2x4x9x10xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x5x5xf32>
+  // Dilation [2, 1]: a 5 x 3 receptive field, 9 - 5 + 1 = 5 rows and 10 - 3 + 1 = 8 columns.
+  // CHECK: %[[D:.+]] = nn.conv2d %[[X]], %[[W]] {dilation = array<i64: 2, 1>, groups = 2 : i64} : (tensor<2x4x9x10xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x5x8xf32>
+  %d = nn.conv2d %x, %w {dilation = array<i64: 2, 1>, groups = 2}
+      : (tensor<2x4x9x10xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x5x8xf32>
+  // CHECK: return %[[S]], %[[D]]
+  return %s, %d : tensor<2x6x5x5xf32>, tensor<2x6x5x8xf32>
+}
+
+// -----
+
+// Tests that conv2d takes f64.
+// CHECK-LABEL: func.func @conv2d_f64
+func.func @conv2d_f64(%x: tensor<1x3x5x5xf64>, %w: tensor<3x1x3x3xf64>) -> tensor<1x3x3x3xf64> {
+  // CHECK: nn.conv2d %{{.+}}, %{{.+}} {groups = 3 : i64} : (tensor<1x3x5x5xf64>, tensor<3x1x3x3xf64>) -> tensor<1x3x3x3xf64>
+  %y = nn.conv2d %x, %w {groups = 3} : (tensor<1x3x5x5xf64>, tensor<3x1x3x3xf64>) -> tensor<1x3x3x3xf64>
+  return %y : tensor<1x3x3x3xf64>
+}
+
+// -----
+
+// Tests that max_pool2d and avg_pool2d round-trip with and without padding (the default, [0, 0, 0, 0], is not printed), and a global window.
+// CHECK-LABEL: func.func @pooling
+// CHECK-SAME: (%[[X:.+]]: tensor<64x32x26x26xf32>)
+func.func @pooling(%x: tensor<64x32x26x26xf32>)
+    -> (tensor<64x32x13x13xf32>, tensor<64x32x14x13xf32>, tensor<64x32x13x13xf32>, tensor<64x32x1x1xf32>) {
+  // CHECK: %[[M:.+]] = nn.max_pool2d %[[X]] {strides = array<i64: 2, 2>, window = array<i64: 2, 2>} : tensor<64x32x26x26xf32> -> tensor<64x32x13x13xf32>
+  %m = nn.max_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<64x32x26x26xf32> -> tensor<64x32x13x13xf32>
+  // CHECK: %[[MP:.+]] = nn.max_pool2d %[[X]] {padding = array<i64: 1, 0, 2, 2>, strides = array<i64: 2, 2>, window = array<i64: 3, 3>} : tensor<64x32x26x26xf32> -> tensor<64x32x14x13xf32>
+  %mp = nn.max_pool2d %x {window = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 2, 2>}
+      : tensor<64x32x26x26xf32> -> tensor<64x32x14x13xf32>
+  // CHECK: %[[A:.+]] = nn.avg_pool2d %[[X]] {strides = array<i64: 2, 2>, window = array<i64: 2, 2>} : tensor<64x32x26x26xf32> -> tensor<64x32x13x13xf32>
+  %a = nn.avg_pool2d %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>}
+      : tensor<64x32x26x26xf32> -> tensor<64x32x13x13xf32>
+  // CHECK: %[[G:.+]] = nn.avg_pool2d %[[X]] {strides = array<i64: 1, 1>, window = array<i64: 26, 26>} : tensor<64x32x26x26xf32> -> tensor<64x32x1x1xf32>
+  %g = nn.avg_pool2d %x {window = array<i64: 26, 26>, strides = array<i64: 1, 1>} : tensor<64x32x26x26xf32> -> tensor<64x32x1x1xf32>
+  // CHECK: return %[[M]], %[[MP]], %[[A]], %[[G]]
+  return %m, %mp, %a, %g : tensor<64x32x13x13xf32>, tensor<64x32x14x13xf32>, tensor<64x32x13x13xf32>, tensor<64x32x1x1xf32>
+}
