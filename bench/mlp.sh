@@ -2,4 +2,4 @@
 # Kiln vs PyTorch training throughput on examples/fashion_mlp; prints a table.
 # Usage: bench/mlp.sh [--rounds R] [--steps N1,N2] [--data DIR] [--kilnc PATH]
 # Not part of the test suite. See bench/README.md.
-exec /usr/bin/python3 "$(dirname "$0")/mlp.py" "$@"
+exec /usr/bin/python3 "$(dirname "$0")/train.py" --example fashion_mlp "$@"

@@ -7,6 +7,8 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/JSON.h"
 
+#include <cmath>
+
 
 using namespace mlir;
 namespace json = llvm::json;
@@ -224,13 +226,21 @@ bool Importer::buildModel(ModuleOp module) {
     } else if (l.type == "conv2d" || l.type == "max_pool2d" ||
                l.type == "avg_pool2d" || l.type == "global_avg_pool2d" ||
                l.type == "global_max_pool2d") {
-      if (shape.size() != 3)
+      if (shape.size() != 3) {
+        // A square image flattened or without its channel: name the shape
+        // that would work.
+        int64_t n = product(shape), side = int64_t(std::sqrt(double(n)) + 0.5);
+        std::string hint = shape.size() == 2
+                               ? "; give the input shape [1, " + std::to_string(shape[0]) +
+                                     ", " + std::to_string(shape[1]) + "]"
+                           : side * side == n
+                               ? "; give the input shape [1, " + std::to_string(side) +
+                                     ", " + std::to_string(side) +
+                                     "] (a flat dataset of as many values feeds it)"
+                               : "; give the input its [channels, height, width] shape";
         return fail(l, l.type + " expects [channels, height, width], got " +
-                           showShape(shape) +
-                           (shape.size() == 1 ? "; give the input a shape like "
-                                                "[1, 28, 28] (a flat dataset of as "
-                                                "many values feeds it)"
-                                              : ""));
+                           showShape(shape) + hint);
+      }
       if (!buildWindowLayer(l, lloc, x, shape, addParam))
         return false;
       shape = sampleShape(x);

@@ -187,15 +187,23 @@ bool parsePadding(Reader &r, const Object &o, const std::string &path,
                            [&](const Value &v, const std::string &p) {
                              return r.oneOf(v, p, {"valid", "same"});
                            }));
-  auto i = v->getAsInteger();
-  if (i && *i == 0)
-    return true;
-  auto pad = pair(r, *v, p);
-  if (!pad)
+  // An int or [ph, pw] of non-negative integers.
+  auto nonNegative = [](const Value &e) {
+    auto i = e.getAsInteger();
+    return i && *i >= 0 && *i <= kMaxSize;
+  };
+  const Array *a = v->getAsArray();
+  if (!(nonNegative(*v) || (a && a->size() == 2 && nonNegative((*a)[0]) &&
+                            nonNegative((*a)[1]))))
     return r.fail(p, "expected \"valid\", \"same\", a non-negative integer or "
                      "[height, width], got " + Reader::show(*v));
+  std::vector<int64_t> pad = a ? std::vector<int64_t>{*(*a)[0].getAsInteger(),
+                                                      *(*a)[1].getAsInteger()}
+                               : std::vector<int64_t>(2, *v->getAsInteger());
+  if (pad[0] == 0 && pad[1] == 0)
+    return true;
+  layer.pad = pad;
   layer.padding = "explicit";
-  layer.pad = *pad;
   return true;
 }
 

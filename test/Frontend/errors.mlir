@@ -116,11 +116,11 @@
 
 // Tests that conv2d on a flat input says how to give the input its [channels, height, width].
 // RUN: not kilnc %S/Inputs/conv-flat-input.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-FLAT
-// CONV-FLAT: kilnc: error: {{.*}}Inputs/conv-flat-input.json: /layers/0: layer "conv2d_0": conv2d expects [channels, height, width], got [784]; give the input a shape like [1, 28, 28] (a flat dataset of as many values feeds it){{$}}
+// CONV-FLAT: kilnc: error: {{.*}}Inputs/conv-flat-input.json: /layers/0: layer "conv2d_0": conv2d expects [channels, height, width], got [784]; give the input shape [1, 28, 28] (a flat dataset of as many values feeds it){{$}}
 
 // Tests that pooling needs [channels, height, width] too.
 // RUN: not kilnc %S/Inputs/pool-2d-input.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=POOL-2D
-// POOL-2D: kilnc: error: {{.*}}Inputs/pool-2d-input.json: /layers/0: layer "avg_pool2d_0": avg_pool2d expects [channels, height, width], got [28, 28]{{$}}
+// POOL-2D: kilnc: error: {{.*}}Inputs/pool-2d-input.json: /layers/0: layer "avg_pool2d_0": avg_pool2d expects [channels, height, width], got [28, 28]; give the input shape [1, 28, 28]{{$}}
 
 // Tests that pooling padding must be smaller than the window, per side.
 // RUN: not kilnc %S/Inputs/pool-padding.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=POOL-PADDING

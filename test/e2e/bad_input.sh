@@ -141,7 +141,7 @@ window_model groups_out '[4, 8, 8]' '{"type": "conv2d", "filters": 3, "kernel_si
 expect_error "filters not divisible by groups" 1 'kilnc: error: groups_out.json: /layers/0/groups: groups (2) must divide filters (3)' \
   "$kilnc" groups_out.json -o groups_out
 window_model flat_conv '[784]' '{"type": "conv2d", "filters": 4, "kernel_size": 3}'
-expect_error "conv2d on a flat input" 1 'kilnc: error: flat_conv.json: /layers/0: layer "conv2d_0": conv2d expects [channels, height, width], got [784]; give the input a shape like [1, 28, 28] (a flat dataset of as many values feeds it)' \
+expect_error "conv2d on a flat input" 1 'kilnc: error: flat_conv.json: /layers/0: layer "conv2d_0": conv2d expects [channels, height, width], got [784]; give the input shape [1, 28, 28] (a flat dataset of as many values feeds it)' \
   "$kilnc" flat_conv.json -o flat_conv
 window_model pool_pad '[1, 8, 8]' '{"type": "conv2d", "filters": 4, "kernel_size": 3}, {"type": "max_pool2d", "pool_size": 2, "padding": 2}'
 expect_error "max pool padding not smaller than the window" 1 'kilnc: error: pool_pad.json: /layers/1: layer "max_pool2d_1": padding [2, 2, 2, 2] [top, left, bottom, right] must be smaller than the 2x2 window' \

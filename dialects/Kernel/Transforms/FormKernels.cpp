@@ -61,7 +61,22 @@ bool isGenericContraction(Operation *op) {
   if (!g || g.getNumReductionLoops() == 0 || g.getNumDpsInits() != 1 ||
       !linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op)))
     return false;
+  // Parallel loops first (a reduction between them is a row of partial
+  // sums, scheduled as such), and the output's innermost dim innermost in an
+  // input too, so the vectors are contiguous loads.
+  auto iters = g.getIteratorTypesArray();
+  if (!llvm::is_sorted(iters, [](utils::IteratorType a, utils::IteratorType b) {
+        return linalg::isParallelIterator(a) && !linalg::isParallelIterator(b);
+      }))
+    return false;
   AffineMap out = g.getMatchingIndexingMap(g.getDpsInitOperand(0));
+  if (out.getNumResults() == 0 ||
+      llvm::none_of(g.getDpsInputOperands(), [&](OpOperand *in) {
+        AffineMap m = g.getMatchingIndexingMap(in);
+        return m.getNumResults() > 0 &&
+               m.getResults().back() == out.getResults().back();
+      }))
+    return false;
   for (auto [i, e] : llvm::enumerate(out.getResults())) {
     auto d = dyn_cast<AffineDimExpr>(e);
     if (!d || !linalg::isParallelIterator(g.getIteratorTypesArray()[d.getPosition()]))

@@ -191,13 +191,21 @@ kiln::Window2D Conv2DOp::getGeometry() {
 static LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> strides,
                                   ArrayRef<int64_t> padding,
                                   ArrayRef<int64_t> dilation) {
-  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) { return s < 1; }))
-    return op->emitOpError("expects 2 strides >= 1, got ") << strides.size()
-           << " values";
-  if (padding.size() != 4 || llvm::any_of(padding, [](int64_t p) { return p < 0; }))
-    return op->emitOpError("expects padding [top, left, bottom, right] >= 0");
-  if (dilation.size() != 2 || llvm::any_of(dilation, [](int64_t d) { return d < 1; }))
-    return op->emitOpError("expects 2 dilations >= 1");
+  // Bounded so the output-size arithmetic cannot overflow.
+  constexpr int64_t kMax = int64_t{1} << 31;
+  auto in = [&](ArrayRef<int64_t> v, int64_t lo) {
+    return llvm::all_of(v, [&](int64_t x) { return x >= lo && x < kMax; });
+  };
+  if (strides.size() != 2 || !in(strides, 1))
+    return op->emitOpError("expects 2 strides in [1, 2^31), got [")
+           << strides << "]";
+  if (padding.size() != 4 || !in(padding, 0))
+    return op->emitOpError("expects padding [top, left, bottom, right] in "
+                           "[0, 2^31), got [")
+           << padding << "]";
+  if (dilation.size() != 2 || !in(dilation, 1))
+    return op->emitOpError("expects 2 dilations in [1, 2^31), got [")
+           << dilation << "]";
   return success();
 }
 
@@ -206,7 +214,7 @@ static LogicalResult verifyWindow(Operation *op, ArrayRef<int64_t> strides,
 static FailureOr<RankedTensorType> windowResult(RankedTensorType x,
                                                 int64_t channels,
                                                 const kiln::Window2D &w) {
-  if (x.getRank() != 4)
+  if (x.getRank() != 4 || !x.hasStaticShape())
     return failure();
   int64_t oh = w.outH(x.getDimSize(2)), ow = w.outW(x.getDimSize(3));
   if (oh < 1 || ow < 1)
@@ -217,6 +225,9 @@ static FailureOr<RankedTensorType> windowResult(RankedTensorType x,
 
 LogicalResult Conv2DOp::verify() {
   auto x = getInput().getType(), w = getWeight().getType();
+  if (!x.hasStaticShape() || !w.hasStaticShape() ||
+      !getResult().getType().hasStaticShape())
+    return emitOpError("expects static shapes, got ") << x << ", " << w;
   if (x.getRank() != 4 || w.getRank() != 4)
     return emitOpError("expects input [batch, channels, height, width] and "
                        "weight [filters, channels / groups, kh, kw], got ")
@@ -278,6 +289,8 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *ctx,
 template <typename PoolOp>
 static LogicalResult verifyPool(PoolOp op) {
   auto x = op.getInput().getType();
+  if (!x.hasStaticShape() || !op.getResult().getType().hasStaticShape())
+    return op.emitOpError("expects static shapes, got ") << x;
   if (x.getRank() != 4)
     return op.emitOpError("expects [batch, channels, height, width], got ") << x;
   if (op.getWindow().size() != 2 ||

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""The PyTorch reference for bench/mlp.py: examples/fashion_mlp in PyTorch.
+"""The PyTorch reference for bench/train.py: examples/fashion_mlp or
+examples/fashion_cnn in PyTorch (--model).
 
-784-512-256-10 relu, Adam 1e-3, batch 64, Kiln's initializers (he_uniform for
-the relu layers, glorot_uniform for the last, zero biases), batches in file
-order like `train --no-shuffle`. Trains --steps steps, then evaluates the test
+fashion_mlp: 784-512-256-10 relu; fashion_cnn: conv 32 3x3 relu, max pool 2,
+conv 64 3x3 relu, max pool 2, flatten, dense 128 relu, dense 10. Adam 1e-3,
+batch 64, Kiln's initializers (he_uniform for relu layers, glorot_uniform for
+the last, zero biases), batches in file order like `train --no-shuffle`. Trains --steps steps, then evaluates the test
 split. Run it with /usr/bin/python3 (Debian's python3-torch) and the
-environment bench/mlp.py sets (OpenMP OpenBLAS, malloc settings, 1 thread).
+environment bench/train.py sets (OpenMP OpenBLAS, malloc settings, 1 thread).
 """
 import argparse
 import gzip
@@ -50,9 +52,30 @@ def mlp():
     return model
 
 
+def init(layer, relu):
+    if relu:
+        torch.nn.init.kaiming_uniform_(layer.weight, nonlinearity="relu")
+    else:
+        torch.nn.init.xavier_uniform_(layer.weight)
+    torch.nn.init.zeros_(layer.bias)
+
+
+def cnn():
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Unflatten(1, (1, 28, 28)),
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(1600, 128), nn.ReLU(), nn.Linear(128, 10))
+    for i, relu in ((1, True), (4, True), (8, True), (10, False)):
+        init(model[i], relu)
+    return model
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--model", choices=["fashion_mlp", "fashion_cnn"], default="fashion_mlp")
     p.add_argument("--steps", type=int, required=True)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--threads", type=int, default=1)
@@ -63,7 +86,7 @@ def main():
     torch.manual_seed(args.seed)
     x, y = split(args.data, "train")
     xt, yt = split(args.data, "t10k")
-    model = mlp()
+    model = mlp() if args.model == "fashion_mlp" else cnn()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     b = args.batch_size
     batches = x.shape[0] // b  # the last partial batch is dropped, as in Kiln

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Kiln vs PyTorch: training throughput of examples/fashion_mlp, in one run.
+"""Kiln vs PyTorch: training throughput of an example, in one run.
 
-Compiles examples/fashion_mlp/model.json with kilnc into a temporary
-directory, then, alternating the two and repeating for --rounds rounds, runs
-  Kiln:    fashion_mlp train --data DIR --steps N --no-shuffle --seed 1
-  PyTorch: bench/torch_mlp.py --data DIR --steps N   (1 thread)
+Compiles examples/<EXAMPLE>/model.json (--example fashion_mlp or fashion_cnn)
+with kilnc into a temporary directory, then, alternating the two and
+repeating for --rounds rounds, runs
+  Kiln:    <EXAMPLE> train --data DIR --steps N --no-shuffle --seed 1
+  PyTorch: bench/torch_train.py --model EXAMPLE --data DIR --steps N (1 thread)
 for N = N1 and N2. Throughput = (N2 - N1) * 64 samples / (time(N2) - time(N1)),
 so start-up, data loading and the final test evaluation cancel out. Prints
 the medians over rounds and the ratio Kiln / PyTorch. See bench/README.md.
@@ -70,17 +71,23 @@ def kiln_run(exe, data, steps, work, env):
     return wall, loop, accuracy(out)
 
 
-def torch_run(data, steps, env):
-    wall, out = run([PYTHON, os.path.join(ROOT, "bench", "torch_mlp.py"), "--data", data,
-                     "--steps", str(steps), "--threads", "1"], env)
+DESCRIPTION = {
+    "fashion_mlp": "fashion_mlp 784-512-256-10 relu",
+    "fashion_cnn": "fashion_cnn conv32 3x3-pool-conv64 3x3-pool-dense128-dense10",
+}
+
+
+def torch_run(example, data, steps, env):
+    wall, out = run([PYTHON, os.path.join(ROOT, "bench", "torch_train.py"), "--model", example,
+                     "--data", data, "--steps", str(steps), "--threads", "1"], env)
     loop = float(re.search(r"([0-9.]+) s in the loop", out).group(1))
     return wall, loop, accuracy(out)
 
 
-def compile_model(kilnc, work):
-    exe = os.path.join(work, "fashion_mlp")
+def compile_model(kilnc, example, work):
+    exe = os.path.join(work, example)
     start = time.perf_counter()
-    subprocess.run([kilnc, os.path.join(ROOT, "examples", "fashion_mlp", "model.json"), "-o", exe],
+    subprocess.run([kilnc, os.path.join(ROOT, "examples", example, "model.json"), "-o", exe],
                    check=True)
     return exe, time.perf_counter() - start
 
@@ -104,6 +111,7 @@ def cpu_name():
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--example", choices=sorted(DESCRIPTION), default="fashion_mlp")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--steps", default="200,2000", help="N1,N2 (default: 200,2000)")
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -118,7 +126,7 @@ def main():
     env = bench_env()
     work = tempfile.mkdtemp(prefix="kiln-bench-")
     try:
-        exe, compile_seconds = compile_model(args.kilnc, work)
+        exe, compile_seconds = compile_model(args.kilnc, args.example, work)
         print(f"kiln {git_revision()}, compiled in {compile_seconds:.1f} s; "
               f"{cpu_name()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
         print(f"each rate: ({n2} - {n1}) steps x {BATCH} = {samples} samples / "
@@ -126,7 +134,7 @@ def main():
         times = {name: [] for name in ("Kiln", "PyTorch")}  # per round: (w1, w2, l1, l2)
         acc = {name: [] for name in ("Kiln", "PyTorch")}
         runners = {"Kiln": lambda n: kiln_run(exe, args.data, n, work, env),
-                   "PyTorch": lambda n: torch_run(args.data, n, env)}
+                   "PyTorch": lambda n: torch_run(args.example, args.data, n, env)}
         for r in range(args.rounds):
             order = ["Kiln", "PyTorch"] if r % 2 == 0 else ["PyTorch", "Kiln"]
             line = []
@@ -148,7 +156,7 @@ def main():
             return statistics.median(per_round), best
 
         print()
-        print(f"fashion_mlp 784-512-256-10 relu, Adam 1e-3, batch {BATCH}, 1 thread, "
+        print(f"{DESCRIPTION[args.example]}, Adam 1e-3, batch {BATCH}, 1 thread, "
               f"{args.rounds} rounds; samples/s")
         print(f"{'':13}{'whole process':>24}{'train loop':>24}{'test acc':>10}")
         print(f"{'':13}{'median':>12}{'best':>12}{'median':>12}{'best':>12}{'@' + str(n2):>10}")
