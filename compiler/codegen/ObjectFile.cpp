@@ -57,7 +57,7 @@ bool emitObject(ModuleOp module, const Target &target, const std::string &path,
       llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(target.triple);
-  if (llvm::Error e = makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get())) {
+  if (llvm::Error e = makeOptimizingTransformer(2, 0, machine.get())(llvmModule.get())) {
     error = llvm::toString(std::move(e));
     return false;
   }
