@@ -158,6 +158,10 @@ struct EntryFunc {
 struct Roles {
   unsigned input = 0;
   SmallVector<unsigned> params;
+  SmallVector<unsigned> buffers;
+  /// @model's results after the prediction: the buffer (index into
+  /// `buffers`) each one updates in training.
+  SmallVector<unsigned> updates;
   unsigned prediction = 0, target = 1; // of @loss
 };
 
@@ -221,10 +225,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
         ++inputs;
       } else if (named(model.getArgAttrOfType<DictionaryAttr>(i, "kiln.param"))) {
         roles.params.push_back(i);
-      } else if (model.getArgAttr(i, "kiln.buffer")) {
-        return model.emitError("kiln-autodiff: argument ")
-               << i << " of @model is a buffer; no layer with buffers exists "
-                       "yet, so entry points do not take them";
+      } else if (named(model.getArgAttrOfType<DictionaryAttr>(i, "kiln.buffer"))) {
+        roles.buffers.push_back(i);
       } else {
         return model.emitError("kiln-autodiff: argument ")
                << i << " of @model has no role (kiln.input = {name} or "
@@ -235,8 +237,22 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
       return model.emitError("kiln-autodiff: @model needs exactly one input "
                              "(kiln.input = {name}), got ")
              << inputs;
-    if (model.getNumResults() != 1)
-      return model.emitError("kiln-autodiff: @model must return one prediction");
+    // The prediction, then one update per buffer (kiln.buffer_update).
+    if (model.getNumResults() < 1 ||
+        model.getResultAttr(0, "kiln.buffer_update"))
+      return model.emitError("kiln-autodiff: @model must return the prediction first");
+    for (unsigned r = 1; r < model.getNumResults(); ++r) {
+      auto name = model.getResultAttrOfType<StringAttr>(r, "kiln.buffer_update");
+      auto it = llvm::find_if(roles.buffers, [&](unsigned arg) {
+        return name && model.getArgAttrOfType<DictionaryAttr>(arg, "kiln.buffer")
+                               .getAs<StringAttr>("name") == name;
+      });
+      if (it == roles.buffers.end())
+        return model.emitError("kiln-autodiff: result ")
+               << r << " of @model is neither the prediction nor a buffer's "
+                       "update (kiln.buffer_update = \"<buffer name>\")";
+      roles.updates.push_back(it - roles.buffers.begin());
+    }
     if (!loss)
       return roles;
     int targets = 0;
@@ -280,6 +296,12 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     for (unsigned arg : roles.params)
       params.push_back(f.add(model.getArgumentTypes()[arg], "kiln.param",
                              model.getArgAttr(arg, "kiln.param")));
+    // Buffers (batch norm's running statistics): read by every entry,
+    // updated by train_step.
+    SmallVector<Value> buffers;
+    for (unsigned arg : roles.buffers)
+      buffers.push_back(f.add(model.getArgumentTypes()[arg], "kiln.buffer",
+                              model.getArgAttr(arg, "kiln.buffer")));
     SmallVector<StringRef> slots;
     if (e.update)
       slots = optim::stateSlots(opt.getAs<StringAttr>("type").getValue());
@@ -314,6 +336,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     modelArgs[roles.input] = x;
     for (auto [arg, p] : llvm::zip(roles.params, params))
       modelArgs[arg] = p;
+    for (auto [arg, v] : llvm::zip(roles.buffers, buffers))
+      modelArgs[arg] = v;
     auto pred = inlineBody(b, model, modelArgs, e.batch, &tape);
     if (failed(pred))
       return failure();
@@ -389,6 +413,13 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
                                                                 : "values"))})));
     results.append(updates);
     resultAttrs.append(updateAttrs);
+    if (e.update)
+      for (auto [r, which] : llvm::enumerate(roles.updates)) {
+        results.push_back((*pred)[r + 1]);
+        resultAttrs.push_back(role(
+            "kiln.tied",
+            b.getI64IntegerAttr(cast<BlockArgument>(buffers[which]).getArgNumber())));
+      }
     b.create<func::ReturnOp>(loc, results);
     fn.setType(b.getFunctionType(f.block->getArgumentTypes(),
                                  ValueRange(results).getTypes()));

@@ -2,6 +2,7 @@
 #include "compiler/Passes.h"
 #include "dialects/NN/IR/ConvBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
+#include "dialects/NN/IR/NormBuilders.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace kiln {
@@ -200,6 +201,11 @@ FailureOr<Value> lower(OpBuilder &b, Operation *op) {
         return conv2d(b, c.getLoc(), c.getInput(), c.getWeight(), c.getBias(),
                       c.getGeometry(), c.getGroups());
       })
+      .Case([&](nn::LocalResponseNormOp n) {
+        return localResponseNorm(b, n.getLoc(), n.getInput(), n.getSize(),
+                                 n.getAlpha().convertToDouble(),
+                                 n.getBeta().convertToDouble(), n.getK().convertToDouble());
+      })
       .Case([&](nn::MaxPool2DOp p) {
         return pool2d(b, p.getLoc(), p.getInput(), p.getGeometry(), true);
       })
@@ -255,6 +261,16 @@ struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
     });
     for (Operation *op : ops) {
       OpBuilder b(op);
+      if (auto bn = dyn_cast<nn::BatchNormOp>(op)) {
+        // Three results: y and the running statistics (updated in training).
+        SmallVector<Value, 3> r = batchNorm(
+            b, bn.getLoc(), bn.getInput(), bn.getRunningMean(), bn.getRunningVar(),
+            bn.getWeight(), bn.getBias(), bn.getMomentum().convertToDouble(),
+            bn.getEpsilon().convertToDouble(), bn.getTraining());
+        bn->replaceAllUsesWith(r);
+        bn->erase();
+        continue;
+      }
       FailureOr<Value> v = lower(b, op);
       if (failed(v))
         return signalPassFailure();

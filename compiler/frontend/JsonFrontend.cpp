@@ -44,6 +44,15 @@ struct Param {
   std::vector<int64_t> shape;
   int64_t fanIn, fanOut;
   bool trainable;
+  unsigned arg; // @model's argument
+};
+
+/// State a layer keeps outside the parameters (batch norm's running
+/// statistics): an argument of @model, and the result that updates it.
+struct Buffer {
+  std::string name, init;
+  unsigned arg;
+  Value update;
 };
 
 class Importer {
@@ -82,6 +91,7 @@ private:
   std::string file, err;
   OpBuilder b;
   std::vector<Param> params;
+  std::vector<Buffer> buffers;
   json::Array layerInfo;
   std::vector<int64_t> outputShape;
 };
@@ -186,7 +196,7 @@ bool Importer::buildModel(ModuleOp module) {
   bool trainable = true;
   auto addParam = [&](const std::string &name, std::vector<int64_t> s,
                       const std::string &init, int64_t fanIn, int64_t fanOut) {
-    params.push_back({name, init, s, fanIn, fanOut, trainable});
+    params.push_back({name, init, s, fanIn, fanOut, trainable, entry->getNumArguments()});
     return entry->addArgument(
         RankedTensorType::get(SmallVector<int64_t>(s.begin(), s.end()), b.getF32Type()),
         loc);
@@ -254,6 +264,33 @@ bool Importer::buildModel(ModuleOp module) {
                            showShape(to) + " (" + std::to_string(product(to)) + ")");
       shape = to;
       x = b.create<nn::ReshapeOp>(lloc, batched(shape), x);
+    } else if (l.type == "batch_norm") {
+      if (shape.size() != 1 && shape.size() != 3)
+        return fail(l, "batch_norm expects [features] or [channels, height, width], got " +
+                           showShape(shape));
+      int64_t c = shape[0];
+      auto addBuffer = [&](const std::string &name, const std::string &init) {
+        buffers.push_back({name, init, entry->getNumArguments(), Value()});
+        return entry->addArgument(RankedTensorType::get({c}, b.getF32Type()), loc);
+      };
+      Value mean = addBuffer(l.name + ".running_mean", "zeros");
+      Value var = addBuffer(l.name + ".running_var", "ones");
+      Value w = l.affine ? addParam(l.name + ".weight", {c}, "ones", c, c) : Value();
+      Value bias = l.affine ? addParam(l.name + ".bias", {c}, "zeros", c, c) : Value();
+      auto bn = b.create<nn::BatchNormOp>(lloc, x, mean, var, w, bias,
+                                          b.getF64FloatAttr(l.momentum),
+                                          b.getF64FloatAttr(l.epsilon), UnitAttr());
+      x = bn.getResult();
+      buffers[buffers.size() - 2].update = bn.getNewMean();
+      buffers.back().update = bn.getNewVar();
+    } else if (l.type == "local_response_norm") {
+      if (shape.size() != 3)
+        return fail(l, "local_response_norm expects [channels, height, width], got " +
+                           showShape(shape));
+      x = b.create<nn::LocalResponseNormOp>(lloc, x, b.getI64IntegerAttr(l.size),
+                                            b.getF64FloatAttr(l.alpha),
+                                            b.getF64FloatAttr(l.beta),
+                                            b.getF64FloatAttr(l.k));
     } else if (l.type == "dropout") {
       // The layer's index tells its mask apart from the other layers'.
       x = b.create<nn::DropoutOp>(lloc, x, Value(), Value(),
@@ -277,16 +314,30 @@ bool Importer::buildModel(ModuleOp module) {
       info["activation"] = l.activation;
     if (l.type == "dropout")
       info["rate"] = l.rate;
+    if (l.type == "batch_norm") {
+      info["momentum"] = l.momentum;
+      info["epsilon"] = l.epsilon;
+    }
     layerInfo.push_back(std::move(info));
   }
   outputShape = shape;
-  b.create<func::ReturnOp>(loc, x);
-  fn.setType(b.getFunctionType(entry->getArgumentTypes(), {x.getType()}));
+  // The prediction, then each buffer's updated value.
+  SmallVector<Value> results{x};
+  for (const Buffer &buf : buffers)
+    results.push_back(buf.update);
+  b.create<func::ReturnOp>(loc, results);
+  fn.setType(b.getFunctionType(entry->getArgumentTypes(), ValueRange(results).getTypes()));
+  for (auto [i, buf] : llvm::enumerate(buffers)) {
+    fn.setArgAttr(buf.arg, "kiln.buffer",
+                  b.getDictionaryAttr({b.getNamedAttr("name", b.getStringAttr(buf.name)),
+                                       b.getNamedAttr("init", b.getStringAttr(buf.init))}));
+    fn.setResultAttr(i + 1, "kiln.buffer_update", b.getStringAttr(buf.name));
+  }
   fn.setArgAttr(0, "kiln.input",
                 b.getDictionaryAttr(b.getNamedAttr("name", b.getStringAttr("x"))));
   for (size_t i = 0; i < params.size(); ++i) {
     const Param &p = params[i];
-    fn.setArgAttr(i + 1, "kiln.param",
+    fn.setArgAttr(p.arg, "kiln.param",
                   b.getDictionaryAttr(
                       {b.getNamedAttr("name", b.getStringAttr(p.name)),
                        b.getNamedAttr("trainable", b.getBoolAttr(p.trainable)),

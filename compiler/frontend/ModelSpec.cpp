@@ -154,7 +154,7 @@ const std::initializer_list<llvm::StringRef> kActivations = {
     "linear", "relu", "sigmoid", "tanh", "leaky_relu", "softmax"};
 const std::initializer_list<llvm::StringRef> kLayerTypes = {
     "dense", "conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool2d",
-    "global_max_pool2d", "relu", "sigmoid", "tanh", "leaky_relu", "softmax",
+    "global_max_pool2d", "batch_norm", "local_response_norm", "relu", "sigmoid", "tanh", "leaky_relu", "softmax",
     "flatten", "reshape", "dropout"};
 
 /// An int (both dimensions) or a [h, w] pair of positive integers.
@@ -338,6 +338,31 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   if (layer.type == "conv2d" || layer.type == "max_pool2d" ||
       layer.type == "avg_pool2d")
     return parseConvOrPool(r, *o, path, layer);
+  auto num = [&](double lo, double hi, bool openLo) {
+    return [&r, lo, hi, openLo](const Value &v, const std::string &p) {
+      return r.number(v, p, lo, hi, openLo);
+    };
+  };
+  if (layer.type == "batch_norm")
+    return r.onlyKeys(*o, path, {"type", "name", "trainable", "momentum", "epsilon",
+                                 "affine"}) &&
+           r.optional(*o, path, "momentum", layer.momentum, num(0.0, 1.0, false)) &&
+           r.optional(*o, path, "epsilon", layer.epsilon, num(0.0, 1.0, true)) &&
+           r.optional(*o, path, "affine", layer.affine,
+                      [&](const Value &v, const std::string &p) { return r.boolean(v, p); });
+  if (layer.type == "local_response_norm") {
+    layer.alpha = 1e-4;
+    if (!r.onlyKeys(*o, path, {"type", "name", "trainable", "size", "alpha", "beta", "k"}))
+      return false;
+    const Value *size = o->get("size");
+    if (!size)
+      return r.fail(path, "missing key \"size\" (the number of channels summed over)");
+    return r.optional(*o, path, "size", layer.size,
+                      [&](const Value &v, const std::string &p) { return r.positiveInt(v, p); }) &&
+           r.optional(*o, path, "alpha", layer.alpha, num(0.0, 1e6, false)) &&
+           r.optional(*o, path, "beta", layer.beta, num(0.0, 1e6, false)) &&
+           r.optional(*o, path, "k", layer.k, num(0.0, 1e6, true));
+  }
   if (layer.type == "leaky_relu") {
     if (!r.onlyKeys(*o, path, {"type", "name", "trainable", "alpha"}))
       return false;

@@ -23,7 +23,7 @@ struct LayerSpec {
   std::string activation;  // dense, conv2d: "" (none), relu, sigmoid, tanh, leaky_relu, softmax
   std::string kernelInit;  // dense, conv2d: glorot_uniform, he_uniform, uniform_fan_in
   std::string biasInit;    // dense, conv2d: zeros, uniform_fan_in
-  double alpha = 0.01;     // leaky_relu
+  double alpha = 0.01;     // leaky_relu (local_response_norm: 1e-4)
   double rate = 0;         // dropout
   std::vector<int64_t> shape; // reshape: per-sample target shape
   // conv2d, max_pool2d, avg_pool2d ([h, w] pairs)
@@ -34,6 +34,10 @@ struct LayerSpec {
   int64_t groups = 1;                  // conv2d
   std::string padding = "valid";       // "valid", "same" or "explicit"
   std::vector<int64_t> pad{0, 0};      // explicit padding [ph, pw], both sides
+  double momentum = 0.1, epsilon = 1e-5; // batch_norm (PyTorch's meaning)
+  bool affine = true;                    // batch_norm: weight and bias
+  int64_t size = 0;                      // local_response_norm; alpha above
+  double beta = 0.75, k = 1.0;           // local_response_norm
 };
 
 struct OptimizerSpec {

@@ -348,3 +348,66 @@ LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
                                             SmallVectorImpl<Type> &inferred) {
   return inferPool<AvgPool2DOp>(operands, attrs, props, regions, inferred);
 }
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult BatchNormOp::verify() {
+  auto x = getInput().getType();
+  if (!x.hasStaticShape() || (x.getRank() != 2 && x.getRank() != 4))
+    return emitOpError("expects a static [batch, features] or [batch, channels, "
+                       "height, width] input, got ")
+           << x;
+  int64_t c = x.getDimSize(1);
+  auto vec = RankedTensorType::get({c}, x.getElementType());
+  for (auto [name, v] : {std::pair<const char *, Value>{"running_mean", getRunningMean()},
+                         {"running_var", getRunningVar()},
+                         {"weight", getWeight()},
+                         {"bias", getBias()}})
+    if (v && v.getType() != vec)
+      return emitOpError(name) << " " << v.getType() << " should be " << vec;
+  if ((bool)getWeight() != (bool)getBias())
+    return emitOpError("takes both weight and bias, or neither");
+  double m = getMomentum().convertToDouble(), eps = getEpsilon().convertToDouble();
+  if (!(m >= 0.0 && m <= 1.0))
+    return emitOpError("momentum must be in [0, 1], got ") << m;
+  if (!(eps > 0.0))
+    return emitOpError("epsilon must be positive, got ") << eps;
+  if (getTraining() && x.getNumElements() / c < 2)
+    return emitOpError("in training mode needs more than one value per channel "
+                       "(the unbiased variance), got ")
+           << x;
+  return success();
+}
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                            ValueRange operands, DictionaryAttr,
+                                            OpaqueProperties, RegionRange,
+                                            SmallVectorImpl<Type> &inferred) {
+  if (operands.size() < 3)
+    return failure();
+  inferred.push_back(operands[0].getType());
+  inferred.push_back(operands[1].getType());
+  inferred.push_back(operands[2].getType());
+  return success();
+}
+
+LogicalResult BatchNormOp::setMode(StringRef mode, Value, Value) {
+  if (mode == "train")
+    setTraining(true);
+  return success();
+}
+
+LogicalResult LocalResponseNormOp::verify() {
+  auto x = getInput().getType();
+  if (!x.hasStaticShape() || x.getRank() != 4)
+    return emitOpError("expects a static [batch, channels, height, width] input, got ")
+           << x;
+  if (getSize() < 1)
+    return emitOpError("size must be positive, got ") << getSize();
+  if (!(getK().convertToDouble() > 0.0) || !(getAlpha().convertToDouble() >= 0.0))
+    return emitOpError("needs k > 0 and alpha >= 0 (a positive denominator), got k = ")
+           << getK().convertToDouble() << ", alpha = " << getAlpha().convertToDouble();
+  return success();
+}

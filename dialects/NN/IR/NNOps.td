@@ -150,6 +150,65 @@ def NN_MaxPool2DOp : NN_Pool2DOp<"max_pool2d", "2-D max pooling",
 def NN_AvgPool2DOp : NN_Pool2DOp<"avg_pool2d", "2-D average pooling",
     "The mean, padded zeros included (PyTorch's `count_include_pad=True`),">;
 
+def NN_BatchNormOp : NN_DiffOp<"batch_norm", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>,
+    DeclareOpInterfaceMethods<ModeDependentOpInterface>]> {
+  let summary = "Batch normalization over the channels of [N, C, H, W] or the features of [N, F]";
+  let description = [{
+    PyTorch's `BatchNorm1d/2d`. In training mode (`training`) each channel
+    is normalized with the batch's mean and biased variance over every
+    other dim, and the results `new_mean`, `new_var` are the running
+    statistics updated with `momentum` (the unbiased variance, as PyTorch):
+    `new = (1 - momentum) * running + momentum * batch`. Otherwise the
+    running statistics normalize and are returned unchanged. `weight` and
+    `bias` (`[C]`, both or neither) scale and shift.
+
+    ```mlir
+    %y, %m, %v = nn.batch_norm %x, %mean, %var weight %w bias %b
+        {momentum = 0.1, epsilon = 1.0e-5, training}
+        : (tensor<64x32x13x13xf32>, tensor<32xf32>, tensor<32xf32>,
+           tensor<32xf32>, tensor<32xf32>)
+        -> (tensor<64x32x13x13xf32>, tensor<32xf32>, tensor<32xf32>)
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$running_mean,
+                       NN_FloatTensor:$running_var,
+                       Optional<NN_FloatTensor>:$weight,
+                       Optional<NN_FloatTensor>:$bias,
+                       DefaultValuedAttr<F64Attr, "0.1">:$momentum,
+                       DefaultValuedAttr<F64Attr, "1e-5">:$epsilon,
+                       UnitAttr:$training);
+  let results = (outs NN_FloatTensor:$result, NN_FloatTensor:$new_mean,
+                      NN_FloatTensor:$new_var);
+  let assemblyFormat = [{
+    $input `,` $running_mean `,` $running_var (`weight` $weight^)? (`bias` $bias^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_LocalResponseNormOp : NN_DiffOp<"local_response_norm",
+    [SameOperandsAndResultType, InferTypeOpInterface]> {
+  let summary = "Local response normalization across channels (PyTorch's LocalResponseNorm)";
+  let description = [{
+    `y[n, c] = x[n, c] / (k + alpha / size * sum of x[n, c']^2 over
+    c' in [c - size/2, c + (size-1)/2])^beta`, channels at dim 1 of
+    [N, C, H, W] (zero outside the channels).
+
+    ```mlir
+    %y = nn.local_response_norm %x {size = 5, alpha = 1.0e-4, beta = 0.75, k = 1.0}
+        : tensor<64x32x13x13xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, I64Attr:$size,
+                       DefaultValuedAttr<F64Attr, "1e-4">:$alpha,
+                       DefaultValuedAttr<F64Attr, "0.75">:$beta,
+                       DefaultValuedAttr<F64Attr, "1.0">:$k);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Activations (elementwise, except softmax over the last axis)
 //===----------------------------------------------------------------------===//

@@ -5,6 +5,7 @@
 //
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/NNDialect.h"
+#include "dialects/NN/IR/NormBuilders.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -168,4 +169,22 @@ SmallVector<Value> MaxPool2DOp::buildVJP(OpBuilder &b, ValueRange grads) {
 SmallVector<Value> AvgPool2DOp::buildVJP(OpBuilder &b, ValueRange grads) {
   return {pool2dInputGrad(b, getLoc(), grads[0], getInput(), getResult(),
                           getGeometry(), /*max=*/false)};
+}
+
+/// The running statistics get no gradient (nor do the updated ones pass
+/// one back); in training the batch statistics depend on the input.
+SmallVector<Value> BatchNormOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  SmallVector<Value, 3> g = batchNormGrad(
+      b, getLoc(), grads[0], getInput(), getRunningMean(), getRunningVar(),
+      getWeight(), getEpsilon().convertToDouble(), getTraining());
+  SmallVector<Value> out{g[0], Value(), Value()};
+  if (getWeight())
+    out.append({g[1], g[2]});
+  return out;
+}
+
+SmallVector<Value> LocalResponseNormOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {localResponseNormGrad(b, getLoc(), grads[0], getInput(), getSize(),
+                                getAlpha().convertToDouble(),
+                                getBeta().convertToDouble(), getK().convertToDouble())};
 }

@@ -47,6 +47,10 @@ struct Case {
   bool crossEntropy = false;
   bool dropout = false; // train mode differs from forward (a dropout mask)
   std::vector<int64_t> in = {kBatch, kIn}; // the input's shape
+  /// Buffers %b0... (1-D; even ones start at zeros, odd ones at ones), which
+  /// @model returns updated after the prediction. Training then normalizes
+  /// with batch statistics and forward with these: no equality between them.
+  std::vector<int64_t> buffers = {};
 };
 
 int64_t numel(const std::vector<int64_t> &s) {
@@ -70,6 +74,16 @@ std::string moduleText(const Case &c) {
     args += ", %p" + std::to_string(i) + ": " + tensorType(c.params[i]) +
             " {kiln.param = {name = \"p" + std::to_string(i) +
             "\", trainable = true}}";
+  std::string results = tensorType(c.out);
+  for (size_t i = 0; i < c.buffers.size(); ++i) {
+    std::string name = "b" + std::to_string(i);
+    args += ", %" + name + ": " + tensorType({c.buffers[i]}) +
+            " {kiln.buffer = {name = \"" + name + "\", init = \"" +
+            (i % 2 ? "ones" : "zeros") + "\"}}";
+    results += ", " + tensorType({c.buffers[i]}) + " {kiln.buffer_update = \"" + name + "\"}";
+  }
+  if (!c.buffers.empty())
+    results = "(" + results + ")";
   std::string pred = tensorType(c.out);
   std::string labels = "tensor<" + std::to_string(kBatch) + "xi32>";
   std::string loss =
@@ -79,7 +93,7 @@ std::string moduleText(const Case &c) {
           : "%l = nn.mse_loss %p, %t : " + pred + " -> tensor<f64>";
   std::string target = c.crossEntropy ? labels : pred;
   return "module attributes {kiln.optimizer = {type = \"sgd\"}} {\n"
-         "func.func @model(" + args + ") -> " + pred + " {\n" + c.body +
+         "func.func @model(" + args + ") -> " + results + " {\n" + c.body +
          "\n}\nfunc.func @loss(%p: " + pred + ", %t: " + target +
          " {kiln.target = {name = \"y\"}}) -> tensor<f64> {\n" + loss +
          "\nreturn %l : tensor<f64>\n}\n}\n";
@@ -160,7 +174,14 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     std::vector<float *> table;
     for (auto &p : ps)
       table.push_back(reinterpret_cast<float *>(p.data()));
-    kiln_bindings bindings{table.data(), nullptr, nullptr, workspace.data(), nullptr};
+    // Fresh buffers each call, so every call sees the same state.
+    std::vector<std::vector<double>> bufs;
+    std::vector<float *> bufTable;
+    for (size_t i = 0; i < c.buffers.size(); ++i)
+      bufs.emplace_back(c.buffers[i], i % 2 ? 1.0 : 0.0);
+    for (auto &v : bufs)
+      bufTable.push_back(reinterpret_cast<float *>(v.data()));
+    kiln_bindings bindings{table.data(), bufTable.data(), nullptr, workspace.data(), nullptr};
     const void *inputs[] = {x.data()};
     const void *targets[] = {c.crossEntropy ? (const void *)labels.data()
                                             : (const void *)target.data()};
@@ -193,7 +214,9 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   EXPECT_NEAR(loss, lossAt(params), 1e-5 * (1 + std::fabs(loss)));
   std::vector<double> pred(numel(c.out));
   call(api->forward, params, pred, 0);
-  if (!c.dropout) {
+  if (!c.buffers.empty()) {
+    // Batch statistics in training, the (initial) running ones in forward.
+  } else if (!c.dropout) {
     for (size_t i = 0; i < pred.size(); ++i)
       EXPECT_NEAR(trainPred[i], pred[i], 1e-12) << "train_step's prediction " << i;
   } else {
@@ -232,7 +255,13 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     std::vector<float *> table;
     for (auto &p : params)
       table.push_back(reinterpret_cast<float *>(p.data()));
-    kiln_bindings bindings{table.data(), nullptr, nullptr, workspace.data(), nullptr};
+    std::vector<std::vector<double>> bufs;
+    std::vector<float *> bufTable;
+    for (size_t i = 0; i < c.buffers.size(); ++i)
+      bufs.emplace_back(c.buffers[i], i % 2 ? 1.0 : 0.0);
+    for (auto &v : bufs)
+      bufTable.push_back(reinterpret_cast<float *>(v.data()));
+    kiln_bindings bindings{table.data(), bufTable.data(), nullptr, workspace.data(), nullptr};
     const void *inputs[] = {x.data()};
     void *outputs[] = {row.data()};
     kiln_call args{inputs, nullptr, outputs, 0, 0, 0};
@@ -377,6 +406,47 @@ Case globalPool(bool max) {
               y, false, false, x};
 }
 
+// Batch norm over the 19 channels of a convolution's output (then tanh,
+// so the loss is not invariant to the normalization), and over the 23
+// features of a dense layer without weight and bias.
+Case batchNorm() {
+  std::vector<int64_t> x{kBatch, 3, 5, 4}, h{kBatch, 19, 5, 4}, f{kBatch, 380};
+  std::string bn4 = "(" + tensorType(h) + ", " + tensorType({19}) + ", " +
+                    tensorType({19}) + ", " + tensorType({19}) + ", " +
+                    tensorType({19}) + ") -> (" + tensorType(h) + ", " +
+                    tensorType({19}) + ", " + tensorType({19}) + ")";
+  std::string bn2 = "(" + tensorType({kBatch, 23}) + ", " + tensorType({23}) + ", " +
+                    tensorType({23}) + ") -> (" + tensorType({kBatch, 23}) + ", " +
+                    tensorType({23}) + ", " + tensorType({23}) + ")";
+  return Case{"batch_norm",
+              {{19, 3, 3, 3}, {19}, {19}, {19}, {23, 380}},
+              conv("h", "x", x, 0, {19, 3, 3, 3}, true, h, "padding = array<i64: 1, 1, 1, 1>") +
+                  "  %n:3 = nn.batch_norm %h, %b0, %b1 weight %p2 bias %p3 {momentum = 0.1} : " +
+                  bn4 + "\n" + op1("t", "tanh", "n#0", h) +
+                  "  %f = nn.reshape %t : " + tensorType(h) + " -> " + tensorType(f) + "\n" +
+                  "  %d = nn.dense %f, %p4 : (" + tensorType(f) + ", " + tensorType({23, 380}) +
+                  ") -> " + tensorType({kBatch, 23}) + "\n" +
+                  "  %m:3 = nn.batch_norm %d, %b2, %b3 {momentum = 0.3} : " + bn2 + "\n" +
+                  op1("y", "tanh", "m#0", {kBatch, 23}) +
+                  "  return %y, %n#1, %n#2, %m#1, %m#2 : " + tensorType({kBatch, 23}) + ", " +
+                  tensorType({19}) + ", " + tensorType({19}) + ", " + tensorType({23}) + ", " +
+                  tensorType({23}),
+              {kBatch, 23}, false, false, x, {19, 19, 23, 23}};
+}
+
+// Local response normalization across 7 channels, window 3 and 4 (even).
+Case localResponseNorm() {
+  std::vector<int64_t> x{kBatch, 3, 5, 4}, h{kBatch, 7, 5, 4};
+  return Case{"local_response_norm",
+              {{7, 3, 3, 3}, {7}},
+              conv("h", "x", x, 0, {7, 3, 3, 3}, true, h, "padding = array<i64: 1, 1, 1, 1>") +
+                  "  %l = nn.local_response_norm %h {size = 3, alpha = 0.5, beta = 0.75, k = 2.0} : " +
+                  tensorType(h) + "\n" +
+                  "  %y = nn.local_response_norm %l {size = 4, alpha = 0.3, beta = 0.6, k = 1.0} : " +
+                  tensorType(h) + "\n" + ret("y", h),
+              h, false, false, x};
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Ops, GradCheck,
     ::testing::Combine(
@@ -427,7 +497,7 @@ INSTANTIATE_TEST_SUITE_P(
                      tensorType({kBatch, kOut}),
                  {kBatch, kOut}},
             convStrideDilation(), convGroups(), pools(), globalPool(true),
-            globalPool(false)),
+            globalPool(false), batchNorm(), localResponseNorm()),
         ::testing::Values(128, 256, 512)),
     [](const ::testing::TestParamInfo<std::tuple<Case, int64_t>> &info) {
       return std::get<0>(info.param).name + "_" +
