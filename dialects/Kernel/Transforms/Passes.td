@@ -29,9 +29,13 @@ def KernelTilePass : Pass<"kernel-tile", "mlir::func::FuncOp"> {
     the tile loops, tiles the root's reductions by `reduce`, peels the last
     tile off loops whose step does not divide them (so full and partial tiles
     are both static), and vectorizes every linalg op of the group when
-    `vectorize` is set. Ops that
-    cannot be vectorized stay scalar. The group's body then replaces it.
+    `vectorize` is set. Ops the vectorizer rejects stay scalar, each with a
+    warning, counted by the `scalar-ops` statistic. The group's body then
+    replaces it.
   }];
+  let statistics = [
+    Statistic<"numScalarOps", "scalar-ops", "Linalg ops left scalar in vectorized groups">
+  ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
                            "mlir::tensor::TensorDialect", "mlir::affine::AffineDialect"];
 }

@@ -146,13 +146,18 @@ void dropUnitLoops(RewriterBase &rewriter, GroupOp group) {
   }
 }
 
-/// Vectorizes the group's linalg ops (static tiles); others stay scalar.
-void vectorizeAll(RewriterBase &rewriter, GroupOp group) {
+/// Vectorizes the group's linalg ops (static tiles); any the vectorizer
+/// rejects stays scalar, with a warning, and is counted. Returns that count.
+int64_t vectorizeAll(RewriterBase &rewriter, GroupOp group) {
   SmallVector<linalg::LinalgOp> ops;
   group.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+  int64_t scalar = 0;
   for (linalg::LinalgOp op : ops) {
-    if (failed(linalg::vectorizeOpPrecondition(op)))
+    if (failed(linalg::vectorizeOpPrecondition(op))) {
+      ++scalar;
+      op->emitWarning("kernel-tile: left scalar (the vectorizer rejects this op)");
       continue;
+    }
     rewriter.setInsertionPoint(op);
     (void)linalg::vectorize(rewriter, op);
   }
@@ -166,6 +171,7 @@ void vectorizeAll(RewriterBase &rewriter, GroupOp group) {
                                                        group.getContext());
   linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
   (void)applyPatternsAndFoldGreedily(group, std::move(patterns));
+  return scalar;
 }
 
 /// Replaces the group by its body.
@@ -213,7 +219,7 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
       peelPartialTiles(rewriter, group, canonicalize);
       dropUnitLoops(rewriter, group);
       if (group.getVectorize())
-        vectorizeAll(rewriter, group);
+        numScalarOps += vectorizeAll(rewriter, group);
       dissolve(rewriter, group);
     }
   }
