@@ -131,9 +131,9 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
 
 // -----
 
-// Tests that @model returns exactly one prediction.
+// Tests that @model's results after the prediction must each update a buffer.
 module {
-  // expected-error @+1 {{kiln-autodiff: @model must return one prediction}}
+  // expected-error @+1 {{kiln-autodiff: result 1 of @model is neither the prediction nor a buffer's update (kiln.buffer_update = "<buffer name>")}}
   func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
                    %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
     %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
@@ -168,11 +168,12 @@ module {
 
 // -----
 
-// Tests that buffers (no layer has them yet) are rejected with the reason.
+// Tests that a buffer update must name a buffer of @model.
 module {
-  // expected-error @+1 {{kiln-autodiff: argument 1 of @model is a buffer; no layer with buffers exists yet, so entry points do not take them}}
+  // expected-error @+1 {{kiln-autodiff: result 1 of @model is neither the prediction nor a buffer's update}}
   func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
-                   %m: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean"}}) -> tensor<2x4xf32> {
-    return %x : tensor<2x4xf32>
+                   %m: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean"}})
+      -> (tensor<2x4xf32>, tensor<4xf32> {kiln.buffer_update = "bn.running_var"}) {
+    return %x, %m : tensor<2x4xf32>, tensor<4xf32>
   }
 }
