@@ -490,3 +490,148 @@ func.func @global_avg_pool2d(%x: tensor<2x3x5x4xf32>) -> tensor<2x3x1x1xf32> {
   %y = nn.avg_pool2d %x {window = array<i64: 5, 4>, strides = array<i64: 1, 1>} : tensor<2x3x5x4xf32> -> tensor<2x3x1x1xf32>
   return %y : tensor<2x3x1x1xf32>
 }
+
+// -----
+
+// Tests that batch_norm in training mode works on channels-last rows: x
+// [N, C, H, W] transposed to NHWC and collapsed to [N*H*W, C] = [40, 3]; the
+// batch mean (column sums from 0, times 1/40) and the biased variance (a
+// second pass: column sums of (x - mean)^2, times 1/40); 1 / sqrt(var + eps);
+// the running statistics blended with momentum 0.25, the variance unbiased
+// (0.25 * 40/39 = 0.25641027); then (x - mean) * invstd * weight + bias per
+// row, expanded and transposed back to NCHW. Results: y, new mean, new var.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[COL:.+]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[VEC:.+]] = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @batch_norm_train
+// CHECK-SAME: (%[[X:.+]]: tensor<2x3x4x5xf32>, %[[M:.+]]: tensor<3xf32>, %[[V:.+]]: tensor<3xf32>, %[[W:.+]]: tensor<3xf32>, %[[B:.+]]: tensor<3xf32>)
+// CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x3x4x5xf32>) outs(%{{.+}} : tensor<2x4x5x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[R:.+]] = tensor.collapse_shape %[[XL]] {{\[\[}}0, 1, 2], [3]] : tensor<2x4x5x3xf32> into tensor<40x3xf32>
+// CHECK: %[[Z1:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<3xf32>)
+// CHECK: %[[S1:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]]], iterator_types = ["reduction", "parallel"]} ins(%[[R]] : tensor<40x3xf32>) outs(%[[Z1]] : tensor<3xf32>)
+// CHECK-NEXT: ^bb0(%[[IN:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-NEXT: %[[ADD:.+]] = arith.addf %[[IN]], %[[ACC]] : f32
+// CHECK-NEXT: linalg.yield %[[ADD]]
+// CHECK: %[[MEAN:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[S1]] : tensor<3xf32>)
+// CHECK: arith.constant 2.500000e-02 : f32
+// CHECK: %[[SQ:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[R]], %[[MEAN]] : tensor<40x3xf32>, tensor<3xf32>)
+// CHECK-NEXT: ^bb0(%[[XV:.+]]: f32, %[[MV:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[D:.+]] = arith.subf %[[XV]], %[[MV]] : f32
+// CHECK-NEXT: %[[D2:.+]] = arith.mulf %[[D]], %[[D]] : f32
+// CHECK-NEXT: linalg.yield %[[D2]]
+// CHECK: %[[S2:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]]], iterator_types = ["reduction", "parallel"]} ins(%[[SQ]] : tensor<40x3xf32>)
+// CHECK: %[[VAR:.+]] = linalg.generic {{.*}} ins(%[[S2]] : tensor<3xf32>)
+// CHECK: arith.constant 2.500000e-02 : f32
+// CHECK: %[[INV:.+]] = linalg.generic {{.*}} ins(%[[VAR]] : tensor<3xf32>)
+// CHECK-NEXT: ^bb0(%[[VV:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[EPS:.+]] = arith.constant 1.000000e-03 : f32
+// CHECK-NEXT: %[[VE:.+]] = arith.addf %[[VV]], %[[EPS]] : f32
+// CHECK-NEXT: %[[SD:.+]] = math.sqrt %[[VE]] : f32
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[RS:.+]] = arith.divf %[[ONE]], %[[SD]] : f32
+// CHECK-NEXT: linalg.yield %[[RS]]
+// CHECK: %[[NM:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[M]], %[[MEAN]] : tensor<3xf32>, tensor<3xf32>)
+// CHECK-NEXT: ^bb0(%[[RM:.+]]: f32, %[[BM:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[KEEP:.+]] = arith.constant 7.500000e-01 : f32
+// CHECK-NEXT: %[[A:.+]] = arith.mulf %[[RM]], %[[KEEP]] : f32
+// CHECK-NEXT: %[[MOM:.+]] = arith.constant 2.500000e-01 : f32
+// CHECK-NEXT: %[[BB:.+]] = arith.mulf %[[BM]], %[[MOM]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.addf %[[A]], %[[BB]] : f32
+// CHECK-NEXT: linalg.yield %[[NEW]]
+// CHECK: %[[NV:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[V]], %[[VAR]] : tensor<3xf32>, tensor<3xf32>)
+// CHECK: arith.constant 7.500000e-01 : f32
+// CHECK: arith.constant 0.256410271 : f32
+// CHECK: %[[YR:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]], #[[COL]], #[[COL]], #[[COL]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[R]], %[[MEAN]], %[[INV]], %[[W]], %[[B]] : tensor<40x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>)
+// CHECK-NEXT: ^bb0(%[[XI:.+]]: f32, %[[MI:.+]]: f32, %[[II:.+]]: f32, %[[WI:.+]]: f32, %[[BI:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[C:.+]] = arith.subf %[[XI]], %[[MI]] : f32
+// CHECK-NEXT: %[[N:.+]] = arith.mulf %[[C]], %[[II]] : f32
+// CHECK-NEXT: %[[S:.+]] = arith.mulf %[[N]], %[[WI]] : f32
+// CHECK-NEXT: %[[SB:.+]] = arith.addf %[[S]], %[[BI]] : f32
+// CHECK-NEXT: linalg.yield %[[SB]]
+// CHECK: %[[YL:.+]] = tensor.expand_shape %[[YR]] {{\[\[}}0, 1, 2], [3]] output_shape [2, 4, 5, 3] : tensor<40x3xf32> into tensor<2x4x5x3xf32>
+// CHECK: %[[Y:.+]] = linalg.transpose ins(%[[YL]] : tensor<2x4x5x3xf32>) outs(%{{.+}} : tensor<2x3x4x5xf32>) permutation = [0, 3, 1, 2]
+// CHECK-NEXT: return %[[Y]], %[[NM]], %[[NV]]
+func.func @batch_norm_train(%x: tensor<2x3x4x5xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %w: tensor<3xf32>,
+                            %b: tensor<3xf32>) -> (tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %y, %nm, %nv = nn.batch_norm %x, %m, %v weight %w bias %b {momentum = 0.25, epsilon = 1.0e-3, training}
+      : (tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>)
+      -> (tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y, %nm, %nv : tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// Tests that batch_norm in eval mode (no training attribute) on [N, F] reads
+// the running statistics: no reduction, no transpose ([N, F] are already
+// rows), 1 / sqrt(running_var + eps), then (x - running_mean) * invstd per row
+// (no weight: no scale or shift); the running statistics are returned as they
+// are.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[COL:.+]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @batch_norm_eval
+// CHECK-SAME: (%[[X:.+]]: tensor<6x5xf32>, %[[M:.+]]: tensor<5xf32>, %[[V:.+]]: tensor<5xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK-NOT: "reduction"
+// CHECK: %[[INV:.+]] = linalg.generic {{.*}} ins(%[[V]] : tensor<5xf32>)
+// CHECK-NEXT: ^bb0(%[[VV:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[EPS:.+]] = arith.constant 1.000000e-03 : f32
+// CHECK-NEXT: %[[VE:.+]] = arith.addf %[[VV]], %[[EPS]] : f32
+// CHECK-NEXT: %[[SD:.+]] = math.sqrt %[[VE]] : f32
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: arith.divf %[[ONE]], %[[SD]] : f32
+// CHECK: %[[Y:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]], #[[COL]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[M]], %[[INV]] : tensor<6x5xf32>, tensor<5xf32>, tensor<5xf32>)
+// CHECK-NEXT: ^bb0(%[[XI:.+]]: f32, %[[MI:.+]]: f32, %[[II:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[C:.+]] = arith.subf %[[XI]], %[[MI]] : f32
+// CHECK-NEXT: %[[N:.+]] = arith.mulf %[[C]], %[[II]] : f32
+// CHECK-NEXT: linalg.yield %[[N]]
+// CHECK-NOT: linalg.transpose
+// CHECK: return %[[Y]], %[[M]], %[[V]]
+func.func @batch_norm_eval(%x: tensor<6x5xf32>, %m: tensor<5xf32>, %v: tensor<5xf32>)
+    -> (tensor<6x5xf32>, tensor<5xf32>, tensor<5xf32>) {
+  %y:3 = nn.batch_norm %x, %m, %v {momentum = 0.25, epsilon = 1.0e-3}
+      : (tensor<6x5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<6x5xf32>, tensor<5xf32>, tensor<5xf32>)
+  return %y#0, %y#1, %y#2 : tensor<6x5xf32>, tensor<5xf32>, tensor<5xf32>
+}
+
+// -----
+
+// Tests that local_response_norm squares x, pads the squares along the
+// channels with zeros (size 4: size/2 = 2 channels before, (size-1)/2 = 1
+// after, as PyTorch), sums the 4 channel-shifted views, and computes
+// d = k + alpha/size * sum (0.5 / 4 = 0.125, k = 2), then x * d^-beta.
+// CHECK-LABEL: func.func @local_response_norm
+// CHECK-SAME: (%[[X:.+]]: tensor<2x6x3x3xf32>)
+// CHECK: %[[SQ:.+]] = linalg.generic {{.*}} ins(%[[X]] : tensor<2x6x3x3xf32>)
+// CHECK-NEXT: ^bb0(%[[XV:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[X2:.+]] = arith.mulf %[[XV]], %[[XV]] : f32
+// CHECK-NEXT: linalg.yield %[[X2]]
+// CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[FRAME:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.+}} : tensor<2x9x3x3xf32>)
+// CHECK: %[[WINDOW:.+]] = tensor.extract_slice %[[FRAME]][0, 2, 0, 0] [2, 6, 3, 3] [1, 1, 1, 1] : tensor<2x9x3x3xf32> to tensor<2x6x3x3xf32>
+// CHECK: %[[COPY:.+]] = linalg.copy ins(%[[SQ]] : tensor<2x6x3x3xf32>) outs(%[[WINDOW]] : tensor<2x6x3x3xf32>)
+// CHECK: %[[P:.+]] = tensor.insert_slice %[[COPY]] into %[[FRAME]][0, 2, 0, 0] [2, 6, 3, 3] [1, 1, 1, 1]
+// CHECK: %[[V0:.+]] = tensor.extract_slice %[[P]][0, 0, 0, 0] [2, 6, 3, 3] [1, 1, 1, 1]
+// CHECK: %[[V1:.+]] = tensor.extract_slice %[[P]][0, 1, 0, 0] [2, 6, 3, 3] [1, 1, 1, 1]
+// CHECK: %[[V2:.+]] = tensor.extract_slice %[[P]][0, 2, 0, 0] [2, 6, 3, 3] [1, 1, 1, 1]
+// CHECK: %[[V3:.+]] = tensor.extract_slice %[[P]][0, 3, 0, 0] [2, 6, 3, 3] [1, 1, 1, 1]
+// CHECK: %[[D:.+]] = linalg.generic {{.*}} ins(%[[V0]], %[[V1]], %[[V2]], %[[V3]] : {{.*}})
+// CHECK-NEXT: ^bb0(%[[A:.+]]: f32, %[[B:.+]]: f32, %[[C:.+]]: f32, %[[E:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[AB:.+]] = arith.addf %[[A]], %[[B]] : f32
+// CHECK-NEXT: %[[ABC:.+]] = arith.addf %[[AB]], %[[C]] : f32
+// CHECK-NEXT: %[[SUM:.+]] = arith.addf %[[ABC]], %[[E]] : f32
+// CHECK-NEXT: %[[SCALE:.+]] = arith.constant 1.250000e-01 : f32
+// CHECK-NEXT: %[[SS:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2.000000e+00 : f32
+// CHECK-NEXT: %[[DEN:.+]] = arith.addf %[[SS]], %[[K]] : f32
+// CHECK-NEXT: linalg.yield %[[DEN]]
+// CHECK: %[[Y:.+]] = linalg.generic {{.*}} ins(%[[X]], %[[D]] : tensor<2x6x3x3xf32>, tensor<2x6x3x3xf32>)
+// CHECK-NEXT: ^bb0(%[[XI:.+]]: f32, %[[DI:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[NB:.+]] = arith.constant -7.500000e-01 : f32
+// CHECK-NEXT: %[[POW:.+]] = math.powf %[[DI]], %[[NB]] : f32
+// CHECK-NEXT: %[[R:.+]] = arith.mulf %[[XI]], %[[POW]] : f32
+// CHECK-NEXT: linalg.yield %[[R]]
+// CHECK: return %[[Y]]
+func.func @local_response_norm(%x: tensor<2x6x3x3xf32>) -> tensor<2x6x3x3xf32> {
+  %y = nn.local_response_norm %x {size = 4, alpha = 0.5, beta = 0.75, k = 2.0} : tensor<2x6x3x3xf32>
+  return %y : tensor<2x6x3x3xf32>
+}

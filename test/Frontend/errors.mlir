@@ -146,3 +146,35 @@
 
 // RUN: not kilnc %S/Inputs/conv-kernel-size.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-KERNEL-SIZE
 // CONV-KERNEL-SIZE: kilnc: error: {{.*}}Inputs/conv-kernel-size.json: /layers/0/kernel_size: expected a positive integer or [height, width], got [3,3,3]{{$}}
+
+// Tests batch_norm's keys: an unknown key lists them; momentum in [0, 1]; epsilon in (0, 1]; affine a boolean.
+// RUN: not kilnc %S/Inputs/bn-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-UNKNOWN-KEY
+// BN-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/bn-unknown-key.json: /layers/0/eps: unknown key (expected one of: type, name, trainable, momentum, epsilon, affine){{$}}
+// RUN: not kilnc %S/Inputs/bn-momentum.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-MOMENTUM
+// BN-MOMENTUM: kilnc: error: {{.*}}Inputs/bn-momentum.json: /layers/0/momentum: expected a number in [0, 1], got 1.5{{$}}
+// RUN: not kilnc %S/Inputs/bn-epsilon.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-EPSILON
+// BN-EPSILON: kilnc: error: {{.*}}Inputs/bn-epsilon.json: /layers/0/epsilon: expected a number in (0, 1], got 0{{$}}
+// RUN: not kilnc %S/Inputs/bn-affine.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-AFFINE
+// BN-AFFINE: kilnc: error: {{.*}}Inputs/bn-affine.json: /layers/0/affine: expected true or false, got "yes"{{$}}
+
+// Tests that batch_norm needs [features] or [channels, height, width] (here [28, 28]).
+// RUN: not kilnc %S/Inputs/bn-input-shape.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-SHAPE
+// BN-SHAPE: kilnc: error: {{.*}}Inputs/bn-input-shape.json: /layers/0: layer "batch_norm_0": batch_norm expects [features] or [channels, height, width], got [28, 28]{{$}}
+
+// Tests local_response_norm's keys: size is required and positive; alpha and beta in [0, 1e6], k in (0, 1e6], numbers.
+// RUN: not kilnc %S/Inputs/lrn-no-size.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-NO-SIZE
+// LRN-NO-SIZE: kilnc: error: {{.*}}Inputs/lrn-no-size.json: /layers/0: missing key "size" (the number of channels summed over){{$}}
+// RUN: not kilnc %S/Inputs/lrn-size.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-SIZE
+// LRN-SIZE: kilnc: error: {{.*}}Inputs/lrn-size.json: /layers/0/size: expected a positive integer, got 0{{$}}
+// RUN: not kilnc %S/Inputs/lrn-alpha.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-ALPHA
+// LRN-ALPHA: kilnc: error: {{.*}}Inputs/lrn-alpha.json: /layers/0/alpha: expected a number in [0, 1000000], got -1{{$}}
+// RUN: not kilnc %S/Inputs/lrn-k.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-K
+// LRN-K: kilnc: error: {{.*}}Inputs/lrn-k.json: /layers/0/k: expected a number in (0, 1000000], got 0{{$}}
+// RUN: not kilnc %S/Inputs/lrn-beta.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-BETA
+// LRN-BETA: kilnc: error: {{.*}}Inputs/lrn-beta.json: /layers/0/beta: expected a number in [0, 1000000], got "0.75"{{$}}
+// RUN: not kilnc %S/Inputs/lrn-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-UNKNOWN-KEY
+// LRN-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/lrn-unknown-key.json: /layers/0/bias: unknown key (expected one of: type, name, trainable, size, alpha, beta, k){{$}}
+
+// Tests that local_response_norm needs [channels, height, width].
+// RUN: not kilnc %S/Inputs/lrn-flat-input.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-FLAT
+// LRN-FLAT: kilnc: error: {{.*}}Inputs/lrn-flat-input.json: /layers/0: layer "local_response_norm_0": local_response_norm expects [channels, height, width], got [48]{{$}}

@@ -8,26 +8,34 @@ weight decay, momentum, Nesterov momentum, Adam, Adam with L2 weight decay,
 AdamW) on a small model with one of the two losses, or `dropout`: sgd on the
 classifier with two dropout layers (see DROPOUT below), or a `cnn*` config:
 small convolutional models on Fashion-MNIST images (conv2d with strides,
-padding, dilation, groups; max, average and global pooling). PyTorch initializes the
+padding, dilation, groups; max, average and global pooling; batch norm,
+`cnn_bn`; local response norm, `lrn`). PyTorch initializes the
 model and writes its weights as safetensors; Kiln compiles the same model and
 trains it one step per process (`train --load` for the first step, then
 `train --resume` with `--steps k`), saving a checkpoint after every step. For
 every step k this script loads Kiln's state after step k-1 (weights,
 optimizer state, step count) into torch.optim, runs the same batch through
 PyTorch and compares, per tensor, the update Kiln made with the update
-PyTorch makes: parameters (p_k - p_{k-1}) and optimizer state (s_k - s_{k-1}),
-plus the loss of the step and the step counter. Starting every step from
+PyTorch makes: parameters (p_k - p_{k-1}), optimizer state (s_k - s_{k-1})
+and buffers (batch norm's running statistics, b_k - b_{k-1}), plus the loss
+of the step and the step counter. PyTorch's BatchNorm also keeps
+num_batches_tracked, which Kiln does not (PyTorch reads it only with
+momentum=None, which the model format cannot say): the mapping between the
+two leaves it out (kiln_state, load_kiln_state). Starting every step from
 Kiln's state keeps rounding differences from accumulating, so the tolerances
 can be tight and a mismatch names its step. At the end an independent PyTorch
 run of all the steps from the initial weights is compared with Kiln's final
-state (total update since the start).
+state (total update since the start). Models with normalization layers are
+then checked in eval mode (check_eval_mode).
 
 --perturb KEY=VALUE changes a hyper-parameter on the PyTorch side only (e.g.
 --perturb momentum=0.91): the test must then fail. It is how the test's
 sensitivity was checked; ctest never passes it. Keys dropout.rate (every
 dropout layer's rate), dropout.seed, dropout.step and dropout.stream (added to
 the step and to every layer's stream) and dropout.order ("F": the element
-index taken column-major) change PyTorch's dropout masks instead.
+index taken column-major) change PyTorch's dropout masks instead. Keys
+layer.NAME.KEY change a key of layer NAME on the PyTorch side (e.g.
+--perturb layer.bn1.momentum=0.303).
 
 A missing torch or numpy is a failure, not a skip: scripts/test.sh installs
 Debian's python3-torch and python3-numpy.
@@ -112,6 +120,43 @@ MODELS = {
                  "padding": "same", "use_bias": False, "activation": "tanh"},
                 {"type": "global_avg_pool2d", "name": "gap"},
                 {"type": "dense", "name": "out", "units": 10}]),
+    # Batch normalization after a convolution (affine, non-default momentum
+    # and epsilon: [N, C, H, W], statistics over N*H*W = 13*13*13 values per
+    # channel) and after a dense layer (affine false, the defaults: [N, F],
+    # statistics over the batch's 13 rows, the running variance unbiased by
+    # 13/12). The layers before them have no bias: batch norm subtracts the
+    # mean, so a bias would get a gradient of ~0 whose update no relative
+    # error can judge.
+    # [1,28,28] -> c1 [6,13,13] -> bn1 -> relu -> p1 [6,6,6] -> [216] -> d1 [19] -> bn2 -> tanh -> 10.
+    "cnn_bn": dict(
+        batch=13, input=[1, 28, 28],
+        layers=[{"type": "conv2d", "name": "c1", "filters": 6, "kernel_size": 3, "strides": 2,
+                 "use_bias": False},
+                {"type": "batch_norm", "name": "bn1", "momentum": 0.3, "epsilon": 1e-3},
+                {"type": "relu"},
+                {"type": "max_pool2d", "name": "p1", "pool_size": 2},
+                {"type": "flatten"},
+                {"type": "dense", "name": "d1", "units": 19, "use_bias": False},
+                {"type": "batch_norm", "name": "bn2", "affine": False},
+                {"type": "tanh"},
+                {"type": "dense", "name": "out", "units": 10}]),
+    # Local response normalization (non-default alpha, beta and k, large
+    # enough that the denominator matters: alpha * mean(x^2) ~ 0.1-1 here)
+    # over 7 channels: size 5 (windows 2 channels before and 2 after, cut at
+    # the edges), then size 4 after the pool (an even window: 2 channels
+    # before, 1 after, as PyTorch pads).
+    # [1,28,28] -> c1 [7,13,13] (relu) -> lrn1 -> p1 [7,6,6] -> lrn2 -> [252] -> 10.
+    "lrn": dict(
+        batch=13, input=[1, 28, 28],
+        layers=[{"type": "conv2d", "name": "c1", "filters": 7, "kernel_size": 3, "strides": 2,
+                 "activation": "relu"},
+                {"type": "local_response_norm", "name": "lrn1", "size": 5, "alpha": 0.5,
+                 "beta": 0.6, "k": 1.5},
+                {"type": "max_pool2d", "name": "p1", "pool_size": 2},
+                {"type": "local_response_norm", "name": "lrn2", "size": 4, "alpha": 2.0,
+                 "beta": 1.1, "k": 0.5},
+                {"type": "flatten"},
+                {"type": "dense", "name": "out", "units": 10}]),
     # Synthetic regression: 11 -> 29 (sigmoid) -> 17 -> leaky_relu(0.1) -> 3.
     "mse": dict(
         batch=9,
@@ -158,6 +203,11 @@ MODELS = {
 # times the per-step tolerance (measured: at most 8.6e-7).
 EXCESS_TOL_LINEAR, EXCESS_TOL_ADAM, RAW_TOL, LOSS_TOL = 1e-5, 1e-4, 1e-3, 2e-6
 FREE_RUN_FACTOR = 10
+# Eval mode after training (check_eval_mode): Kiln prints logits with 6
+# significant digits, so near |logit| = 1 one printed digit is already 1e-5
+# of max(1, |logit|); EVAL_LOGITS_TOL = 2e-5 is that digit and the float32
+# differences (measured: at most 4.8e-6).
+EVAL_LOGITS_TOL = 2e-5
 
 CONFIGS = {
     "sgd": dict(loss="softmax_cross_entropy", tol=EXCESS_TOL_LINEAR,
@@ -208,6 +258,21 @@ CONFIGS = {
     "cnn_groups_avg": dict(loss="softmax_cross_entropy", model="cnn_groups_avg",
                            tol=EXCESS_TOL_ADAM,
                            opt={"type": "adamw", "lr": 0.003, "weight_decay": 0.1}),
+    # Normalization layers (see the cnn_bn and lrn models above) with sgd:
+    # the tight linear tolerance for the parameters' updates, and for the
+    # running statistics' updates (batch norm's buffers, compared as the
+    # parameters are: their change in each step, and in the free run); then
+    # eval mode after training (check_eval_mode). Measured, lrn: excess at
+    # most 2.3e-7, loss 1.2e-7, eval logits 4.8e-6; a 1% change of lrn1's
+    # alpha, beta or k fails it (8.3e-5, 2.7e-3, 6.4e-3 at step 1), and so
+    # does lrn2's size 3 or 5 instead of 4 (0.17, 0.13). cnn_bn: a 1% change
+    # of bn1's momentum or epsilon or bn2's momentum fails it (9.9e-3, 4.6e-4,
+    # 9.9e-3); the unbiased factor in the running variance is 1 + 1/2196 for
+    # bn1 and 13/12 for bn2, far beyond the tolerance.
+    "cnn_bn": dict(loss="softmax_cross_entropy", model="cnn_bn", tol=EXCESS_TOL_LINEAR,
+                   opt={"type": "sgd", "lr": 0.1}),
+    "lrn": dict(loss="softmax_cross_entropy", model="lrn", tol=EXCESS_TOL_LINEAR,
+                opt={"type": "sgd", "lr": 0.1}),
 }
 
 # DROPOUT. Kiln's mask is no generator's state but a hash of (the run's seed,
@@ -324,7 +389,7 @@ def torch_model(spec, in_shape, counters=None):
         name = layer.get("name", f"{layer['type']}_{i}")
         kind = layer["type"]
         if kind == "dense":
-            modules[name] = torch.nn.Linear(shape[0], layer["units"])
+            modules[name] = torch.nn.Linear(shape[0], layer["units"], bias=layer.get("use_bias", True))
             shape = [layer["units"]]
             act = layer.get("activation", "linear")
             if act != "linear":
@@ -364,6 +429,17 @@ def torch_model(spec, in_shape, counters=None):
                              else torch.nn.AvgPool2d((h, w)))
             modules[f"{name}_flatten"] = torch.nn.Flatten()
             shape = [c]
+        elif kind == "batch_norm":
+            # PyTorch's own layer; its num_batches_tracked buffer has no
+            # Kiln counterpart (see kiln_state).
+            cls = torch.nn.BatchNorm2d if len(shape) == 3 else torch.nn.BatchNorm1d
+            modules[name] = cls(shape[0], eps=layer.get("epsilon", 1e-5),
+                                momentum=layer.get("momentum", 0.1),
+                                affine=layer.get("affine", True))
+        elif kind == "local_response_norm":
+            modules[name] = torch.nn.LocalResponseNorm(layer["size"], alpha=layer.get("alpha", 1e-4),
+                                                       beta=layer.get("beta", 0.75),
+                                                       k=layer.get("k", 1.0))
         elif kind == "leaky_relu":
             modules[name] = torch.nn.LeakyReLU(layer["alpha"])
         elif kind == "dropout":
@@ -377,6 +453,26 @@ def torch_model(spec, in_shape, counters=None):
         else:
             modules[name] = acts[kind]()
     return torch.nn.Sequential(modules)
+
+
+def kiln_state(module):
+    """A PyTorch module's state as Kiln names it (params and buffers, as numpy
+    arrays): the state_dict less BatchNorm's num_batches_tracked, which Kiln
+    does not keep. PyTorch reads that counter only with momentum=None (a
+    cumulative average), which the model format cannot express, so the
+    mapping drops it."""
+    return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()
+            if not k.endswith(".num_batches_tracked")}
+
+
+def load_kiln_state(module, tensors):
+    """Kiln's params and buffers (numpy, optimizer state ignored) into a
+    PyTorch module: every tensor of the module but num_batches_tracked, and
+    nothing else."""
+    state = {k: torch.from_numpy(v.copy()) for k, v in tensors.items() if not k.startswith("optimizer.")}
+    missing, unexpected = module.load_state_dict(state, strict=False)
+    missing = [k for k in missing if not k.endswith(".num_batches_tracked")]
+    assert not missing and not unexpected, (missing, unexpected)
 
 
 def torch_optimizer(opt, params):
@@ -559,6 +655,63 @@ def check_max_ties(kilnc, work, check, failures):
             f"t.weight's update by {by_last:.2f} (relative)")
 
 
+def check_eval_mode(kilnc, work, spec, exe, data, xs, ys, model, loss_fn, final, failures):
+    """Eval mode after training, for models whose layers differ between the
+    modes (batch norm: running statistics instead of the batch's). PyTorch's
+    model in eval() with Kiln's final params and buffers against
+      * `eval` of Kiln's final checkpoint (eval_step: 20 batches of 13, then
+        eval_step_1: 3 samples) on the training rows and their first 3 again:
+        the mean loss, within LOSS_TOL;
+      * the logits a "training": false build of the same layers prints for
+        the first 16 rows (forward: one batch of 13, forward_1: 3 samples),
+        6 significant digits: within EVAL_LOGITS_TOL of max(1, |logit|).
+    Eval mode must not depend on the batch: forward_1 and forward agree with
+    the same per-sample function. Also reports how far the training-mode
+    (batch statistics) logits of those rows are from the eval-mode ones, so
+    the comparison is known to tell the two apart."""
+    final_ck = f"{work}/step{STEPS}.safetensors"
+    lines = open(data).read().splitlines(True)
+    open(f"{work}/eval.csv", "w").write("".join(lines + lines[:3]))
+    subprocess.run([exe, "eval", "--load", final_ck, "--data", f"{work}/eval.csv",
+                    "--metrics-json", f"{work}/eval.json"], check=True, stdout=subprocess.DEVNULL)
+    kiln_loss = json.load(open(f"{work}/eval.json"))["test"]["loss"]
+    load_kiln_state(model, final)
+    x_eval, y_eval = torch.cat([xs, xs[:3]]), torch.cat([ys, ys[:3]])
+    model.eval()
+    with torch.no_grad():
+        eval_out = model(x_eval)
+        torch_loss = loss_fn(eval_out.double(), y_eval.double() if y_eval.is_floating_point() else y_eval).item()
+        model.train()
+        train_out = model(xs[:16]).numpy()  # batch statistics (updates the buffers: loaded again below)
+        model.eval()
+    load_kiln_state(model, final)
+    loss_err = abs(kiln_loss - torch_loss) / abs(torch_loss)
+    if not loss_err <= LOSS_TOL:
+        failures.append(f"eval mode after step {STEPS}: loss: kiln {kiln_loss:.8g}, torch {torch_loss:.8g}")
+
+    inference = dict(spec, name=spec["name"] + "_inference", training=False)
+    json.dump(inference, open(f"{work}/inference.json", "w"), indent=1)
+    batch = spec["training"]["batch_size"]
+    subprocess.run([kilnc, f"{work}/inference.json", "--batch-size", str(batch), "-o", f"{work}/inference"],
+                   check=True)
+    np.save(f"{work}/x16.npy", xs[:16].numpy())
+    out = subprocess.run([f"{work}/inference", "predict", "--load", final_ck, "--input", f"{work}/x16.npy"],
+                         check=True, capture_output=True, text=True).stdout
+    kiln_logits = np.array([[float(v) for v in line.split()[1:]] for line in out.splitlines()])
+    ref = eval_out[:16].double().numpy()
+    logit_err = (np.abs(kiln_logits - ref) / np.maximum(1, np.abs(ref))).max()
+    if not logit_err <= EVAL_LOGITS_TOL:
+        failures.append(f"eval mode after step {STEPS}: logits of the first 16 rows differ by {logit_err:.2e} "
+                        f"relative (tolerance {EVAL_LOGITS_TOL:.0e})")
+    lines = [f"{'eval-mode loss after training':45s} relative error {loss_err:.2e} (tolerance {LOSS_TOL:.0e})",
+             f"{'eval-mode logits (forward, forward_1)':45s} relative error {logit_err:.2e} "
+             f"(tolerance {EVAL_LOGITS_TOL:.0e})"]
+    if any(layer["type"] == "batch_norm" for layer in spec["layers"]):
+        modes = (np.abs(train_out - ref) / np.maximum(1, np.abs(ref))).max()
+        lines.append(f"{'':45s} (batch statistics instead would differ by {modes:.2e})")
+    return lines
+
+
 def main():
     if len(sys.argv) < 5 or sys.argv[4] not in CONFIGS:
         sys.exit(f"usage: {sys.argv[0]} KILNC SRC WORKDIR {{{'|'.join(CONFIGS)}}} [--perturb KEY=VALUE ...]")
@@ -567,6 +720,7 @@ def main():
     torch_opt = dict(config["opt"])
     seed = config.get("seed")  # given: `train --seed`, and dropout's counters
     counters = {"seed": seed, "step": 0}
+    layer_perturb = {}  # layer name -> {key: value}, the PyTorch side's layers only
     rest = sys.argv[5:]
     while rest:
         assert rest[0] == "--perturb" and len(rest) > 1, rest
@@ -577,6 +731,10 @@ def main():
             key = {"step": "step_offset", "stream": "stream_offset"}.get(key, key)
             counters[key] = value if key == "order" else json.loads(value)
             print(f"PyTorch side only: dropout {key} = {counters[key]}")
+        elif key.startswith("layer."):
+            layer, field = key[len("layer."):].rsplit(".", 1)
+            layer_perturb.setdefault(layer, {})[field] = json.loads(value)
+            print(f"PyTorch side only: layer {layer}: {field} = {json.loads(value)}")
         else:
             torch_opt[key] = json.loads(value)
             print(f"PyTorch side only: {key} = {torch_opt[key]} (Kiln: {config['opt'].get(key)})")
@@ -588,6 +746,8 @@ def main():
     loss_name, tol = config["loss"], config["tol"]
     arch = MODELS[config.get("model", loss_name)]
     batch = arch["batch"]
+    torch_layers = [dict(layer, **layer_perturb.pop(layer.get("name"), {})) for layer in arch["layers"]]
+    assert not layer_perturb, f"--perturb layer.NAME.KEY: no layer {sorted(layer_perturb)}"
     data, xs, ys = make_data(loss_name, batch, work)
     in_shape = arch.get("input", [xs.shape[1]])  # a flat dataset feeds [1, 28, 28] too
     xs = xs.reshape(-1, *in_shape)
@@ -600,8 +760,8 @@ def main():
     exe = f"{work}/model"
     subprocess.run([kilnc, f"{work}/model.json", "-o", exe], check=True)
 
-    model = torch_model(arch["layers"], in_shape, counters)
-    init = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+    model = torch_model(torch_layers, in_shape, counters)
+    init = kiln_state(model)
     write_safetensors(f"{work}/step0.safetensors", init)
     loss_fn = (torch.nn.functional.cross_entropy if loss_name == "softmax_cross_entropy"
                else torch.nn.functional.mse_loss)
@@ -617,6 +777,9 @@ def main():
                        check=True, stdout=subprocess.DEVNULL)
 
     params = dict(model.named_parameters())
+    # Batch norm's running statistics; their update in a step depends on the
+    # forward pass alone (no optimizer), so it gets the linear tolerance.
+    buffers = {k: b for k, b in model.named_buffers() if not k.endswith(".num_batches_tracked")}
     worst = {}  # what -> [max raw, max excess, excess tolerance]
     failures = []
 
@@ -629,10 +792,13 @@ def main():
                             f"{excess:.3e} beyond one ulp (tolerances {RAW_TOL:.0e}, {tol:.0e})")
 
     def load_state(opt, kiln, meta):
-        """Kiln's params, optimizer state and step count into torch.optim."""
+        """Kiln's params, buffers, optimizer state and step count into
+        the model and torch.optim."""
         with torch.no_grad():
             for p_name, p in params.items():
                 p.copy_(torch.from_numpy(kiln[p_name].copy()))
+            for b_name, b in buffers.items():
+                b.copy_(torch.from_numpy(kiln[b_name].copy()))
         opt.state.clear()
         if int(meta.get("step", 0)) == 0:
             return  # no state yet: PyTorch's own first step
@@ -652,6 +818,11 @@ def main():
         cur, meta = read_safetensors(f"{work}/step{k}.safetensors")
         if int(meta["step"]) != k:
             failures.append(f"step {k}: Kiln's checkpoint says step {meta['step']}")
+        expected = set(params) | set(buffers) | {f"optimizer.{p}.{slot}" for p in params for slot in slots}
+        if set(cur) != expected:
+            sys.exit(f"MISMATCH step {k}: Kiln's checkpoint has {sorted(set(cur) - expected)} more and "
+                     f"{sorted(expected - set(cur))} fewer tensors than the model's params, buffers "
+                     f"and optimizer state")
         if seed is not None and meta.get("data_seed") != str(seed):
             failures.append(f"step {k}: Kiln's checkpoint says data_seed {meta.get('data_seed')}, "
                             f"not the seed {seed} (the next step's dropout seed)")
@@ -674,11 +845,13 @@ def main():
                 key = f"optimizer.{p_name}.{slot}"
                 before = prev[key] if key in prev else 0
                 check(key, k, cur[key], opt.state[p][slot].numpy(), before, tol)
+        for b_name, b in buffers.items():
+            check(b_name, k, cur[b_name], b.numpy(), prev[b_name], EXCESS_TOL_LINEAR)
         prev, prev_meta = cur, meta
 
     # The free run: PyTorch alone from the initial weights for all the steps.
-    free = torch_model(arch["layers"], in_shape, counters)
-    free.load_state_dict({k: torch.from_numpy(v) for k, v in init.items()})
+    free = torch_model(torch_layers, in_shape, counters)
+    load_kiln_state(free, init)
     free_params = dict(free.named_parameters())
     free_opt = torch_optimizer(torch_opt, free_params.values())
     for k in range(1, STEPS + 1):
@@ -694,11 +867,19 @@ def main():
             key = f"optimizer.{p_name}.{slot}"
             check(f"free run: {key}", STEPS, prev[key], free_opt.state[p][slot].numpy(), 0,
                   FREE_RUN_FACTOR * tol)
+    for b_name, b in free.named_buffers():
+        if b_name in buffers:
+            check(f"free run: {b_name}", STEPS, prev[b_name], b.numpy(), init[b_name],
+                  FREE_RUN_FACTOR * EXCESS_TOL_LINEAR)
 
     mask_line = None
     if any(layer["type"] == "dropout" for layer in arch["layers"]):
         mask_line = check_dropout_mask(kilnc, work, seed, counters, check, failures)
     ties_line = check_max_ties(kilnc, work, check, failures) if config.get("max_ties") else None
+    eval_lines = []
+    if any(layer["type"] in ("batch_norm", "local_response_norm") for layer in arch["layers"]):
+        eval_lines = check_eval_mode(kilnc, work, spec, exe, data, xs, ys, model, loss_fn, prev,
+                                     failures)
 
     print(f"{name}: {loss_name}, optimizer {json.dumps(config['opt'])}, {STEPS} steps of batch {batch}")
     print(f"  {'loss':45s} max relative error {worst_loss:.2e} (tolerance {LOSS_TOL:.0e})")
@@ -709,6 +890,8 @@ def main():
         print(f"  {mask_line}")
     if ties_line:
         print(f"  {ties_line}")
+    for line in eval_lines:
+        print(f"  {line}")
     print(f"  ({time.time() - started:.1f} s)")
     for f in failures[:20]:
         print("MISMATCH " + f)

@@ -177,3 +177,48 @@ module {
     return %x, %m : tensor<2x4xf32>, tensor<4xf32>
   }
 }
+
+// -----
+
+// Tests that an update names its buffer with a string.
+module {
+  // expected-error @+1 {{kiln-autodiff: result 1 of @model is neither the prediction nor a buffer's update (kiln.buffer_update = "<buffer name>")}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %m: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean", init = "zeros"}})
+      -> (tensor<2x4xf32>, tensor<4xf32> {kiln.buffer_update = 1 : i64}) {
+    return %x, %m : tensor<2x4xf32>, tensor<4xf32>
+  }
+}
+
+// -----
+
+// Tests that the prediction comes first: a buffer's update as result 0 is rejected.
+module {
+  // expected-error @+1 {{kiln-autodiff: @model must return the prediction first}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %m: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean", init = "zeros"}})
+      -> (tensor<4xf32> {kiln.buffer_update = "bn.running_mean"}, tensor<2x4xf32>) {
+    return %m, %x : tensor<4xf32>, tensor<2x4xf32>
+  }
+}
+
+// -----
+
+// Tests that a @model without results (no prediction) is rejected.
+module {
+  // expected-error @+1 {{kiln-autodiff: @model must return the prediction first}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}}) {
+    return
+  }
+}
+
+// -----
+
+// Tests that a buffer needs a name: kiln.buffer without one is no role.
+module {
+  // expected-error @+1 {{kiln-autodiff: argument 1 of @model has no role (kiln.input = {name} or kiln.param = {name, trainable})}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %m: tensor<4xf32> {kiln.buffer = {init = "zeros"}}) -> tensor<2x4xf32> {
+    return %x : tensor<2x4xf32>
+  }
+}

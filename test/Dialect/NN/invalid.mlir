@@ -634,3 +634,195 @@ func.func @avg_pool2d_global_result(%x: tensor<4x16x7x7xf32>) -> tensor<4x16xf32
   %y = nn.avg_pool2d %x {window = array<i64: 7, 7>, strides = array<i64: 1, 1>} : tensor<4x16x7x7xf32> -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
+
+// -----
+
+// Tests that batch_norm needs [batch, features] or [batch, channels, height, width].
+func.func @batch_norm_rank(%x: tensor<2x3x4xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<2x3x4xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op expects a static [batch, features] or [batch, channels, height, width] input, got 'tensor<2x3x4xf32>'}}
+  %y:3 = nn.batch_norm %x, %m, %v : (tensor<2x3x4xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Tests that batch_norm needs a static input.
+func.func @batch_norm_dynamic(%x: tensor<?x3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<?x3xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op expects a static [batch, features] or [batch, channels, height, width] input, got 'tensor<?x3xf32>'}}
+  %y:3 = nn.batch_norm %x, %m, %v : (tensor<?x3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<?x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<?x3xf32>
+}
+
+// -----
+
+// Tests that the running mean has one value per channel (dim 1).
+func.func @batch_norm_mean_channels(%x: tensor<2x3xf32>, %m: tensor<4xf32>, %v: tensor<3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op running_mean 'tensor<4xf32>' should be 'tensor<3xf32>'}}
+  %y:3 = nn.batch_norm %x, %m, %v : (tensor<2x3xf32>, tensor<4xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<4xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that the running variance has the input's element type.
+func.func @batch_norm_var_type(%x: tensor<2x3xf32>, %m: tensor<3xf32>, %v: tensor<3xf64>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op running_var 'tensor<3xf64>' should be 'tensor<3xf32>'}}
+  %y:3 = nn.batch_norm %x, %m, %v : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf64>) -> (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf64>)
+  return %y#0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that the weight is a [C] vector.
+func.func @batch_norm_weight(%x: tensor<2x3x4x4xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %w: tensor<1x3xf32>,
+                             %b: tensor<3xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op weight 'tensor<1x3xf32>' should be 'tensor<3xf32>'}}
+  %y:3 = nn.batch_norm %x, %m, %v weight %w bias %b
+      : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<1x3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// Tests that the bias has one value per channel.
+func.func @batch_norm_bias(%x: tensor<2x3x4x4xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %w: tensor<3xf32>,
+                           %b: tensor<4xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op bias 'tensor<4xf32>' should be 'tensor<3xf32>'}}
+  %y:3 = nn.batch_norm %x, %m, %v weight %w bias %b
+      : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<4xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// Tests that a weight without a bias is rejected.
+func.func @batch_norm_weight_only(%x: tensor<2x3x4x4xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %w: tensor<3xf32>)
+    -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op takes both weight and bias, or neither}}
+  %y:3 = nn.batch_norm %x, %m, %v weight %w
+      : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// Tests that a bias without a weight is rejected.
+func.func @batch_norm_bias_only(%x: tensor<2x3x4x4xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %b: tensor<3xf32>)
+    -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op takes both weight and bias, or neither}}
+  %y:3 = nn.batch_norm %x, %m, %v bias %b
+      : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// Tests that momentum is at most 1.
+func.func @batch_norm_momentum(%x: tensor<2x3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op momentum must be in [0, 1], got 1.500000e+00}}
+  %y:3 = nn.batch_norm %x, %m, %v {momentum = 1.5} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that momentum is not negative.
+func.func @batch_norm_momentum_negative(%x: tensor<2x3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op momentum must be in [0, 1], got -1.000000e-01}}
+  %y:3 = nn.batch_norm %x, %m, %v {momentum = -0.1} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that a NaN momentum is rejected.
+func.func @batch_norm_momentum_nan(%x: tensor<2x3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op momentum must be in [0, 1], got nan}}
+  %y:3 = nn.batch_norm %x, %m, %v {momentum = 0x7FF8000000000000 : f64}
+      : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that epsilon is positive.
+func.func @batch_norm_epsilon(%x: tensor<2x3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op epsilon must be positive, got 0.000000e+00}}
+  %y:3 = nn.batch_norm %x, %m, %v {epsilon = 0.0} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that training mode needs two values per channel (N * H * W > 1): the
+// running variance is unbiased by M / (M - 1).
+func.func @batch_norm_training_one_value(%x: tensor<1x3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<1x3xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op in training mode needs more than one value per channel (the unbiased variance), got 'tensor<1x3xf32>'}}
+  %y:3 = nn.batch_norm %x, %m, %v {training} : (tensor<1x3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<1x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<1x3xf32>
+}
+
+// -----
+
+// Tests that the result types are the operands' (x, running_mean, running_var).
+// The interface's verifier reports the mismatch, then that inference failed.
+func.func @batch_norm_result(%x: tensor<2x3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<2x4xf32> {
+  // expected-error @+2 {{'nn.batch_norm' op failed to infer returned types}}
+  // expected-error @+1 {{'nn.batch_norm' op inferred type(s) 'tensor<2x3xf32>', 'tensor<3xf32>', 'tensor<3xf32>' are incompatible with return type(s) of operation 'tensor<2x4xf32>', 'tensor<3xf32>', 'tensor<3xf32>'}}
+  %y:3 = nn.batch_norm %x, %m, %v : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Tests that local_response_norm needs [batch, channels, height, width].
+func.func @local_response_norm_rank(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  // expected-error @+1 {{'nn.local_response_norm' op expects a static [batch, channels, height, width] input, got 'tensor<2x3x4xf32>'}}
+  %y = nn.local_response_norm %x {size = 3} : tensor<2x3x4xf32>
+  return %y : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Tests that local_response_norm needs a static input.
+func.func @local_response_norm_dynamic(%x: tensor<?x3x4x4xf32>) -> tensor<?x3x4x4xf32> {
+  // expected-error @+1 {{'nn.local_response_norm' op expects a static [batch, channels, height, width] input, got 'tensor<?x3x4x4xf32>'}}
+  %y = nn.local_response_norm %x {size = 3} : tensor<?x3x4x4xf32>
+  return %y : tensor<?x3x4x4xf32>
+}
+
+// -----
+
+// Tests that the window has at least one channel.
+func.func @local_response_norm_size(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.local_response_norm' op size must be positive, got 0}}
+  %y = nn.local_response_norm %x {size = 0} : tensor<2x3x4x4xf32>
+  return %y : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// Tests that k = 0 is rejected (the denominator could be 0).
+func.func @local_response_norm_k(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.local_response_norm' op needs k > 0 and alpha >= 0 (a positive denominator), got k = 0.000000e+00, alpha = 1.000000e-04}}
+  %y = nn.local_response_norm %x {size = 3, k = 0.0} : tensor<2x3x4x4xf32>
+  return %y : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// Tests that a negative alpha is rejected.
+func.func @local_response_norm_alpha(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.local_response_norm' op needs k > 0 and alpha >= 0 (a positive denominator), got k = 1.000000e+00, alpha = -5.000000e-01}}
+  %y = nn.local_response_norm %x {size = 3, alpha = -0.5} : tensor<2x3x4x4xf32>
+  return %y : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// Tests that size has no default.
+func.func @local_response_norm_no_size(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.local_response_norm' op requires attribute 'size'}}
+  %y = nn.local_response_norm %x : tensor<2x3x4x4xf32>
+  return %y : tensor<2x3x4x4xf32>
+}

@@ -153,3 +153,51 @@ func.func @pooling(%x: tensor<64x32x26x26xf32>)
   // CHECK: return %[[M]], %[[MP]], %[[A]], %[[G]]
   return %m, %mp, %a, %g : tensor<64x32x13x13xf32>, tensor<64x32x14x13xf32>, tensor<64x32x13x13xf32>, tensor<64x32x1x1xf32>
 }
+
+// -----
+
+// Tests that batch_norm round-trips on [N, C, H, W] with weight and bias in
+// training mode, and on [N, F] without them; the default momentum (0.1) and
+// epsilon (1e-5) are not printed.
+// CHECK-LABEL: func.func @batch_norm
+// CHECK-SAME: (%[[X:.+]]: tensor<64x32x13x13xf32>, %[[M:.+]]: tensor<32xf32>, %[[V:.+]]: tensor<32xf32>, %[[W:.+]]: tensor<32xf32>, %[[B:.+]]: tensor<32xf32>, %[[F:.+]]: tensor<8x5xf32>, %[[M5:.+]]: tensor<5xf32>, %[[V5:.+]]: tensor<5xf32>)
+func.func @batch_norm(%x: tensor<64x32x13x13xf32>, %m: tensor<32xf32>, %v: tensor<32xf32>, %w: tensor<32xf32>,
+                      %b: tensor<32xf32>, %f: tensor<8x5xf32>, %m5: tensor<5xf32>, %v5: tensor<5xf32>)
+    -> (tensor<64x32x13x13xf32>, tensor<32xf32>, tensor<32xf32>, tensor<8x5xf32>, tensor<5xf32>, tensor<5xf32>) {
+  // CHECK: %[[Y:.+]], %[[NM:.+]], %[[NV:.+]] = nn.batch_norm %[[X]], %[[M]], %[[V]] weight %[[W]] bias %[[B]] {training} : (tensor<64x32x13x13xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<64x32x13x13xf32>, tensor<32xf32>, tensor<32xf32>)
+  %y, %nm, %nv = nn.batch_norm %x, %m, %v weight %w bias %b {momentum = 0.1, epsilon = 1.0e-5, training}
+      : (tensor<64x32x13x13xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>)
+      -> (tensor<64x32x13x13xf32>, tensor<32xf32>, tensor<32xf32>)
+  // CHECK: %[[Z:.+]], %[[ZM:.+]], %[[ZV:.+]] = nn.batch_norm %[[F]], %[[M5]], %[[V5]] {epsilon = 1.000000e-03 : f64, momentum = 2.500000e-01 : f64} : (tensor<8x5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<8x5xf32>, tensor<5xf32>, tensor<5xf32>)
+  %z:3 = nn.batch_norm %f, %m5, %v5 {momentum = 0.25, epsilon = 1.0e-3}
+      : (tensor<8x5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<8x5xf32>, tensor<5xf32>, tensor<5xf32>)
+  // CHECK: return %[[Y]], %[[NM]], %[[NV]], %[[Z]], %[[ZM]], %[[ZV]]
+  return %y, %nm, %nv, %z#0, %z#1, %z#2
+      : tensor<64x32x13x13xf32>, tensor<32xf32>, tensor<32xf32>, tensor<8x5xf32>, tensor<5xf32>, tensor<5xf32>
+}
+
+// -----
+
+// Tests that batch_norm on one sample is valid outside training mode (eval
+// mode reads the running statistics; the batch-1 entry points use it).
+// CHECK-LABEL: func.func @batch_norm_one_sample
+// CHECK: nn.batch_norm %{{.+}}, %{{.+}}, %{{.+}} : (tensor<1x3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<1x3xf32>, tensor<3xf32>, tensor<3xf32>)
+func.func @batch_norm_one_sample(%x: tensor<1x3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<1x3xf32> {
+  %y:3 = nn.batch_norm %x, %m, %v : (tensor<1x3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<1x3xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y#0 : tensor<1x3xf32>
+}
+
+// -----
+
+// Tests that local_response_norm round-trips with its defaults (alpha 1e-4,
+// beta 0.75, k 1, not printed) and with every attribute given.
+// CHECK-LABEL: func.func @local_response_norm
+// CHECK-SAME: (%[[X:.+]]: tensor<64x32x13x13xf32>)
+func.func @local_response_norm(%x: tensor<64x32x13x13xf32>) -> tensor<64x32x13x13xf32> {
+  // CHECK: %[[A:.+]] = nn.local_response_norm %[[X]] {size = 5 : i64} : tensor<64x32x13x13xf32>
+  %a = nn.local_response_norm %x {size = 5, alpha = 1.0e-4, beta = 0.75, k = 1.0} : tensor<64x32x13x13xf32>
+  // CHECK: %[[B:.+]] = nn.local_response_norm %[[A]] {alpha = 5.000000e-01 : f64, beta = 1.000000e+00 : f64, k = 2.000000e+00 : f64, size = 4 : i64} : tensor<64x32x13x13xf32>
+  %b = nn.local_response_norm %a {size = 4, alpha = 0.5, beta = 1.0, k = 2.0} : tensor<64x32x13x13xf32>
+  // CHECK: return %[[B]]
+  return %b : tensor<64x32x13x13xf32>
+}
