@@ -229,8 +229,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
         roles.buffers.push_back(i);
       } else {
         return model.emitError("kiln-autodiff: argument ")
-               << i << " of @model has no role (kiln.input = {name} or "
-                       "kiln.param = {name, trainable})";
+               << i << " of @model has no role (kiln.input = {name}, "
+                       "kiln.param = {name, trainable} or kiln.buffer = {name, init})";
       }
     }
     if (inputs != 1)
@@ -251,7 +251,12 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
         return model.emitError("kiln-autodiff: result ")
                << r << " of @model is neither the prediction nor a buffer's "
                        "update (kiln.buffer_update = \"<buffer name>\")";
-      roles.updates.push_back(it - roles.buffers.begin());
+      unsigned which = it - roles.buffers.begin();
+      if (llvm::is_contained(roles.updates, which))
+        return model.emitError("kiln-autodiff: result ")
+               << r << " of @model updates buffer " << name
+               << " a second time";
+      roles.updates.push_back(which);
     }
     if (!loss)
       return roles;

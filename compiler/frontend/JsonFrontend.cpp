@@ -269,6 +269,10 @@ bool Importer::buildModel(ModuleOp module) {
         return fail(l, "batch_norm expects [features] or [channels, height, width], got " +
                            showShape(shape));
       int64_t c = shape[0];
+      if (!spec.inference && spec.batchSize * product(shape) / c < 2)
+        return fail(l, "batch_norm needs more than one value per channel in a "
+                       "training batch (the batch variance), got batch " +
+                           std::to_string(spec.batchSize) + " of " + showShape(shape));
       auto addBuffer = [&](const std::string &name, const std::string &init) {
         buffers.push_back({name, init, entry->getNumArguments(), Value()});
         return entry->addArgument(RankedTensorType::get({c}, b.getF32Type()), loc);

@@ -495,8 +495,9 @@ func.func @global_avg_pool2d(%x: tensor<2x3x5x4xf32>) -> tensor<2x3x1x1xf32> {
 
 // Tests that batch_norm in training mode works on channels-last rows: x
 // [N, C, H, W] transposed to NHWC and collapsed to [N*H*W, C] = [40, 3]; the
-// batch mean (column sums from 0, times 1/40) and the biased variance (a
-// second pass: column sums of (x - mean)^2, times 1/40); 1 / sqrt(var + eps);
+// batch mean (column sums from 0 in f64, times 1/40) and the biased variance
+// (a second pass: f64 column sums of (x - mean)^2, times 1/40); 1 / sqrt(var +
+// eps) in f64; the three rounded to f32;
 // the running statistics blended with momentum 0.25, the variance unbiased
 // (0.25 * 40/39 = 0.25641027); then (x - mean) * invstd * weight + bias per
 // row, expanded and transposed back to NCHW. Results: y, new mean, new var.
@@ -507,29 +508,36 @@ func.func @global_avg_pool2d(%x: tensor<2x3x5x4xf32>) -> tensor<2x3x1x1xf32> {
 // CHECK-SAME: (%[[X:.+]]: tensor<2x3x4x5xf32>, %[[M:.+]]: tensor<3xf32>, %[[V:.+]]: tensor<3xf32>, %[[W:.+]]: tensor<3xf32>, %[[B:.+]]: tensor<3xf32>)
 // CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x3x4x5xf32>) outs(%{{.+}} : tensor<2x4x5x3xf32>) permutation = [0, 2, 3, 1]
 // CHECK: %[[R:.+]] = tensor.collapse_shape %[[XL]] {{\[\[}}0, 1, 2], [3]] : tensor<2x4x5x3xf32> into tensor<40x3xf32>
-// CHECK: %[[Z1:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<3xf32>)
-// CHECK: %[[S1:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]]], iterator_types = ["reduction", "parallel"]} ins(%[[R]] : tensor<40x3xf32>) outs(%[[Z1]] : tensor<3xf32>)
-// CHECK-NEXT: ^bb0(%[[IN:.+]]: f32, %[[ACC:.+]]: f32):
-// CHECK-NEXT: %[[ADD:.+]] = arith.addf %[[IN]], %[[ACC]] : f32
+// CHECK: %[[Z1:.+]] = linalg.fill ins(%{{.+}} : f64) outs(%{{.+}} : tensor<3xf64>)
+// CHECK: %[[S1:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]]], iterator_types = ["reduction", "parallel"]} ins(%[[R]] : tensor<40x3xf32>) outs(%[[Z1]] : tensor<3xf64>)
+// CHECK-NEXT: ^bb0(%[[IN:.+]]: f32, %[[ACC:.+]]: f64):
+// CHECK-NEXT: %[[WIDE:.+]] = arith.extf %[[IN]] : f32 to f64
+// CHECK-NEXT: %[[ADD:.+]] = arith.addf %[[ACC]], %[[WIDE]] : f64
 // CHECK-NEXT: linalg.yield %[[ADD]]
-// CHECK: %[[MEAN:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[S1]] : tensor<3xf32>)
-// CHECK: arith.constant 2.500000e-02 : f32
-// CHECK: %[[SQ:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[R]], %[[MEAN]] : tensor<40x3xf32>, tensor<3xf32>)
-// CHECK-NEXT: ^bb0(%[[XV:.+]]: f32, %[[MV:.+]]: f32, %{{.+}}: f32):
-// CHECK-NEXT: %[[D:.+]] = arith.subf %[[XV]], %[[MV]] : f32
-// CHECK-NEXT: %[[D2:.+]] = arith.mulf %[[D]], %[[D]] : f32
-// CHECK-NEXT: linalg.yield %[[D2]]
-// CHECK: %[[S2:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]]], iterator_types = ["reduction", "parallel"]} ins(%[[SQ]] : tensor<40x3xf32>)
-// CHECK: %[[VAR:.+]] = linalg.generic {{.*}} ins(%[[S2]] : tensor<3xf32>)
-// CHECK: arith.constant 2.500000e-02 : f32
-// CHECK: %[[INV:.+]] = linalg.generic {{.*}} ins(%[[VAR]] : tensor<3xf32>)
-// CHECK-NEXT: ^bb0(%[[VV:.+]]: f32, %{{.+}}: f32):
-// CHECK-NEXT: %[[EPS:.+]] = arith.constant 1.000000e-03 : f32
-// CHECK-NEXT: %[[VE:.+]] = arith.addf %[[VV]], %[[EPS]] : f32
-// CHECK-NEXT: %[[SD:.+]] = math.sqrt %[[VE]] : f32
-// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
-// CHECK-NEXT: %[[RS:.+]] = arith.divf %[[ONE]], %[[SD]] : f32
+// CHECK: %[[MEAN64:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[S1]] : tensor<3xf64>)
+// CHECK: arith.constant 2.500000e-02 : f64
+// CHECK: %[[S2:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[COL]], #[[COL]]], iterator_types = ["reduction", "parallel"]} ins(%[[R]], %[[MEAN64]] : tensor<40x3xf32>, tensor<3xf64>)
+// CHECK-NEXT: ^bb0(%[[XV:.+]]: f32, %[[MV:.+]]: f64, %[[ACC2:.+]]: f64):
+// CHECK-NEXT: %[[XW:.+]] = arith.extf %[[XV]] : f32 to f64
+// CHECK-NEXT: %[[D:.+]] = arith.subf %[[XW]], %[[MV]] : f64
+// CHECK-NEXT: %[[D2:.+]] = arith.mulf %[[D]], %[[D]] : f64
+// CHECK-NEXT: %[[ADD2:.+]] = arith.addf %[[ACC2]], %[[D2]] : f64
+// CHECK-NEXT: linalg.yield %[[ADD2]]
+// CHECK: %[[VAR64:.+]] = linalg.generic {{.*}} ins(%[[S2]] : tensor<3xf64>)
+// CHECK: arith.constant 2.500000e-02 : f64
+// CHECK: %[[INV64:.+]] = linalg.generic {{.*}} ins(%[[VAR64]] : tensor<3xf64>)
+// CHECK-NEXT: ^bb0(%[[VV:.+]]: f64, %{{.+}}: f64):
+// CHECK-NEXT: %[[EPS:.+]] = arith.constant 1.000000e-03 : f64
+// CHECK-NEXT: %[[VE:.+]] = arith.addf %[[VV]], %[[EPS]] : f64
+// CHECK-NEXT: %[[SD:.+]] = math.sqrt %[[VE]] : f64
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f64
+// CHECK-NEXT: %[[RS:.+]] = arith.divf %[[ONE]], %[[SD]] : f64
 // CHECK-NEXT: linalg.yield %[[RS]]
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} ins(%[[MEAN64]] : tensor<3xf64>) outs(%{{.+}} : tensor<3xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.truncf
+// CHECK: %[[VAR:.+]] = linalg.generic {{.*}} ins(%[[VAR64]] : tensor<3xf64>) outs(%{{.+}} : tensor<3xf32>)
+// CHECK: %[[INV:.+]] = linalg.generic {{.*}} ins(%[[INV64]] : tensor<3xf64>) outs(%{{.+}} : tensor<3xf32>)
 // CHECK: %[[NM:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[M]], %[[MEAN]] : tensor<3xf32>, tensor<3xf32>)
 // CHECK-NEXT: ^bb0(%[[RM:.+]]: f32, %[[BM:.+]]: f32, %{{.+}}: f32):
 // CHECK-NEXT: %[[KEEP:.+]] = arith.constant 7.500000e-01 : f32

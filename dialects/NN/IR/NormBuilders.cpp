@@ -63,8 +63,41 @@ Value mapRows(OpBuilder &b, Location loc, ValueRange rows, ValueRange vecs,
       .getResult(0);
 }
 
-Value colSum(OpBuilder &b, Location loc, Value r) {
-  return reduce2d(b, loc, r, 0, 0.0, binary<arith::AddFOp>);
+/// Σ over the rows of fn(rows..., vecs...) per channel, accumulated in f64
+/// (as PyTorch does: an f32 sum over N·H·W rows loses digits), as [C] f64.
+Value colSum64(OpBuilder &b, Location loc, ValueRange rows, ValueRange vecs,
+               ScalarFn fn) {
+  auto t = typeOf(rows[0]);
+  Type f64 = b.getF64Type();
+  auto outType = RankedTensorType::get({t.getDimSize(1)}, f64);
+  SmallVector<Value> ins(rows);
+  ins.append(vecs.begin(), vecs.end());
+  SmallVector<AffineMap> maps(rows.size(), b.getMultiDimIdentityMap(2));
+  maps.append(vecs.size() + 1, AffineMap::get(2, 0, b.getAffineDimExpr(1)));
+  return b.create<linalg::GenericOp>(
+              loc, outType, ins, ValueRange{filled(b, loc, outType, 0.0)}, maps,
+              SmallVector<utils::IteratorType>{utils::IteratorType::reduction,
+                                               utils::IteratorType::parallel},
+              [&](OpBuilder &nb, Location l, ValueRange a) {
+                Value v = fn(nb, l, a.drop_back());
+                if (v.getType() != f64)
+                  v = nb.create<arith::ExtFOp>(l, f64, v);
+                nb.create<linalg::YieldOp>(l, ValueRange{nb.create<arith::AddFOp>(l, a.back(), v)});
+              })
+      .getResult(0);
+}
+
+/// A [C] vector mapped by fn into `type`'s element type.
+Value mapVec(OpBuilder &b, Location loc, ValueRange vs, Type elem, ScalarFn fn) {
+  return mapElementwise(b, loc, vs, elem, fn);
+}
+
+Value truncTo(OpBuilder &b, Location loc, Value v, Type elem) {
+  if (typeOf(v).getElementType() == elem)
+    return v;
+  return mapVec(b, loc, {v}, elem, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+    return nb.create<arith::TruncFOp>(l, elem, a[0]);
+  });
 }
 
 /// v * c for a vector v.
@@ -79,22 +112,31 @@ struct Stats {
   Value mean, var, invstd;
 };
 
-/// The batch's per-channel mean, biased variance (two passes, for
-/// accuracy) and 1 / sqrt(var + eps).
+/// The batch's per-channel mean, biased variance (two passes) and
+/// 1 / sqrt(var + eps), summed and computed in f64, returned in x's type.
 Stats batchStats(OpBuilder &b, Location loc, Value r, double eps) {
-  Type t = typeOf(r).getElementType();
+  Type t = typeOf(r).getElementType(), f64 = b.getF64Type();
   double inv = 1.0 / double(typeOf(r).getDimSize(0));
-  Value mean = scaled(b, loc, colSum(b, loc, r), inv);
-  Value sq = mapRows(b, loc, {r}, {mean}, [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-    Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
-    return nb.create<arith::MulFOp>(l, d, d);
+  auto widen = [&](OpBuilder &nb, Location l, Value v) -> Value {
+    return v.getType() == f64 ? v : nb.create<arith::ExtFOp>(l, f64, v).getResult();
+  };
+  Value mean = scaled(b, loc, colSum64(b, loc, {r}, {}, [&](OpBuilder &nb, Location l,
+                                                            ValueRange a) -> Value {
+                        return widen(nb, l, a[0]);
+                      }),
+                      inv);
+  Value var = scaled(b, loc, colSum64(b, loc, {r}, {mean}, [&](OpBuilder &nb, Location l,
+                                                               ValueRange a) -> Value {
+                       Value d = nb.create<arith::SubFOp>(l, widen(nb, l, a[0]), a[1]);
+                       return nb.create<arith::MulFOp>(l, d, d);
+                     }),
+                     inv);
+  Value invstd = mapVec(b, loc, {var}, f64, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+    Value s = nb.create<math::SqrtOp>(
+        l, nb.create<arith::AddFOp>(l, a[0], floatConst(nb, l, f64, eps)));
+    return nb.create<arith::DivFOp>(l, floatConst(nb, l, f64, 1.0), s);
   });
-  Value var = scaled(b, loc, colSum(b, loc, sq), inv);
-  return {mean, var, mapElementwise(b, loc, {var}, t, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-            Value s = nb.create<math::SqrtOp>(
-                l, nb.create<arith::AddFOp>(l, a[0], floatConst(nb, l, t, eps)));
-            return nb.create<arith::DivFOp>(l, floatConst(nb, l, t, 1.0), s);
-          })};
+  return {truncTo(b, loc, mean, t), truncTo(b, loc, var, t), truncTo(b, loc, invstd, t)};
 }
 
 Value invStd(OpBuilder &b, Location loc, Value var, double eps) {
@@ -163,13 +205,19 @@ SmallVector<Value, 3> batchNormGrad(OpBuilder &b, Location loc, Value dy, Value 
     invstd = invStd(b, loc, var, eps);
   }
   // Σ dy and Σ dy * xhat per channel.
-  Value sdy = colSum(b, loc, g);
-  Value sdyx = colSum(b, loc, mapRows(b, loc, {g, r}, {mu, invstd},
-                                      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                                        Value xh = nb.create<arith::MulFOp>(
-                                            l, nb.create<arith::SubFOp>(l, a[1], a[2]), a[3]);
-                                        return nb.create<arith::MulFOp>(l, a[0], xh);
-                                      }));
+  Value sdy = truncTo(b, loc,
+                      colSum64(b, loc, {g}, {}, [](OpBuilder &, Location, ValueRange a) -> Value {
+                        return a[0];
+                      }),
+                      t);
+  Value sdyx = truncTo(b, loc,
+                       colSum64(b, loc, {g, r}, {mu, invstd},
+                                [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                                  Value xh = nb.create<arith::MulFOp>(
+                                      l, nb.create<arith::SubFOp>(l, a[1], a[2]), a[3]);
+                                  return nb.create<arith::MulFOp>(l, a[0], xh);
+                                }),
+                       t);
   // Training: dx = w * invstd / M * (M dy - Σ dy - xhat Σ dy xhat); the
   // batch statistics depend on x. Eval: dx = w * invstd * dy.
   SmallVector<Value> vecs{mu, invstd, sdy, sdyx};

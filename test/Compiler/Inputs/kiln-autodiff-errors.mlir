@@ -89,7 +89,7 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
 
 // Tests that an argument of @model without a role is rejected (here the input).
 module attributes {kiln.optimizer = {type = "sgd"}} {
-  // expected-error @+1 {{kiln-autodiff: argument 0 of @model has no role (kiln.input = {name} or kiln.param = {name, trainable})}}
+  // expected-error @+1 {{kiln-autodiff: argument 0 of @model has no role (kiln.input = {name}, kiln.param = {name, trainable} or kiln.buffer = {name, init})}}
   func.func @model(%x: tensor<2x4xf32>,
                    %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<2x4xf32> {
     %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
@@ -116,7 +116,7 @@ module {
 
 // Tests that every other argument of @model needs a role (the old string form of kiln.param is not one).
 module attributes {kiln.optimizer = {type = "sgd"}} {
-  // expected-error @+1 {{kiln-autodiff: argument 2 of @model has no role (kiln.input = {name} or kiln.param = {name, trainable})}}
+  // expected-error @+1 {{kiln-autodiff: argument 2 of @model has no role (kiln.input = {name}, kiln.param = {name, trainable} or kiln.buffer = {name, init})}}
   func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
                    %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}},
                    %b: tensor<4xf32> {kiln.param = "b"}) -> tensor<2x4xf32> {
@@ -216,9 +216,22 @@ module {
 
 // Tests that a buffer needs a name: kiln.buffer without one is no role.
 module {
-  // expected-error @+1 {{kiln-autodiff: argument 1 of @model has no role (kiln.input = {name} or kiln.param = {name, trainable})}}
+  // expected-error @+1 {{kiln-autodiff: argument 1 of @model has no role (kiln.input = {name}, kiln.param = {name, trainable} or kiln.buffer = {name, init})}}
   func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
                    %m: tensor<4xf32> {kiln.buffer = {init = "zeros"}}) -> tensor<2x4xf32> {
     return %x : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+// Tests that two results cannot update the same buffer.
+module {
+  // expected-error @+1 {{kiln-autodiff: result 2 of @model updates buffer "bn.running_mean" a second time}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %m: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean"}})
+      -> (tensor<2x4xf32>, tensor<4xf32> {kiln.buffer_update = "bn.running_mean"},
+          tensor<4xf32> {kiln.buffer_update = "bn.running_mean"}) {
+    return %x, %m, %m : tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>
   }
 }
