@@ -3,7 +3,7 @@
 #include "dialects/NN/IR/ConvBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/NormBuilders.h"
-#include "llvm/ADT/TypeSwitch.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_NNTOLINALGPASS
@@ -192,91 +192,122 @@ Value lowerMSE(OpBuilder &b, nn::MSELossOp op) {
                         });
 }
 
-FailureOr<Value> lower(OpBuilder &b, Operation *op) {
-  Type t = op->getNumOperands() ? elemOf(op->getOperand(0)) : Type();
-  return llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
-      .Case([&](nn::DenseOp d) { return lowerDense(b, d); })
-      .Case([&](nn::ReshapeOp r) { return lowerReshape(b, r); })
-      .Case([&](nn::Conv2DOp c) {
-        return conv2d(b, c.getLoc(), c.getInput(), c.getWeight(), c.getBias(),
-                      c.getGeometry(), c.getGroups());
-      })
-      .Case([&](nn::LocalResponseNormOp n) {
-        return localResponseNorm(b, n.getLoc(), n.getInput(), n.getSize(),
-                                 n.getAlpha().convertToDouble(),
-                                 n.getBeta().convertToDouble(), n.getK().convertToDouble());
-      })
-      .Case([&](nn::MaxPool2DOp p) {
-        return pool2d(b, p.getLoc(), p.getInput(), p.getGeometry(), true);
-      })
-      .Case([&](nn::AvgPool2DOp p) {
-        return pool2d(b, p.getLoc(), p.getInput(), p.getGeometry(), false);
-      })
-      .Case([&](nn::DropoutOp d) -> FailureOr<Value> {
-        if (!d.getTraining() || d.getRate().isZero())
-          return Value(d.getInput());
-        return dropout(b, d.getLoc(), d.getInput(), d.getSeed(), d.getStep(),
-                       d.getStream(), d.getRate().convertToDouble());
-      })
-      .Case([&](nn::ReluOp) {
-        return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          return nb.create<arith::MaximumFOp>(l, a[0], floatConst(nb, l, t, 0.0));
-        });
-      })
-      .Case([&](nn::LeakyReluOp lr) {
-        double alpha = lr.getAlpha().convertToDouble();
-        return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          Value zero = floatConst(nb, l, t, 0.0);
-          Value pos = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, a[0], zero);
-          Value neg = nb.create<arith::MulFOp>(l, a[0], floatConst(nb, l, t, alpha));
-          return nb.create<arith::SelectOp>(l, pos, a[0], neg);
-        });
-      })
-      .Case([&](nn::SigmoidOp) {
-        return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          Value one = floatConst(nb, l, t, 1.0);
-          Value e = nb.create<math::ExpOp>(l, nb.create<arith::NegFOp>(l, a[0]));
-          return nb.create<arith::DivFOp>(l, one, nb.create<arith::AddFOp>(l, one, e));
-        });
-      })
-      .Case([&](nn::TanhOp) {
-        return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          return nb.create<math::TanhOp>(l, a[0]);
-        });
-      })
-      .Case([&](nn::SoftmaxOp s) { return softmaxRows(b, s.getLoc(), s.getInput()); })
-      .Case([&](nn::SoftmaxCrossEntropyOp c) { return lowerSoftmaxCrossEntropy(b, c); })
-      .Case([&](nn::MSELossOp m) { return lowerMSE(b, m); })
-      .Default([](Operation *op) -> FailureOr<Value> {
-        return op->emitOpError("nn-to-linalg: no lowering");
-      });
+Value lowerConv2D(OpBuilder &b, nn::Conv2DOp c) {
+  return conv2d(b, c.getLoc(), c.getInput(), c.getWeight(), c.getBias(),
+                c.getGeometry(), c.getGroups());
+}
+
+Value lowerMaxPool(OpBuilder &b, nn::MaxPool2DOp p) {
+  return pool2d(b, p.getLoc(), p.getInput(), p.getGeometry(), /*max=*/true);
+}
+
+Value lowerAvgPool(OpBuilder &b, nn::AvgPool2DOp p) {
+  return pool2d(b, p.getLoc(), p.getInput(), p.getGeometry(), /*max=*/false);
+}
+
+/// y and the running statistics (updated in training, passed through in eval).
+SmallVector<Value> lowerBatchNorm(OpBuilder &b, nn::BatchNormOp bn) {
+  return SmallVector<Value>(batchNorm(
+      b, bn.getLoc(), bn.getInput(), bn.getRunningMean(), bn.getRunningVar(),
+      bn.getWeight(), bn.getBias(), bn.getMomentum().convertToDouble(),
+      bn.getEpsilon().convertToDouble(), bn.getTraining()));
+}
+
+Value lowerLRN(OpBuilder &b, nn::LocalResponseNormOp n) {
+  return localResponseNorm(b, n.getLoc(), n.getInput(), n.getSize(),
+                           n.getAlpha().convertToDouble(), n.getBeta().convertToDouble(),
+                           n.getK().convertToDouble());
+}
+
+/// The identity outside training mode (and at rate 0).
+Value lowerDropout(OpBuilder &b, nn::DropoutOp d) {
+  if (!d.getTraining() || d.getRate().isZero())
+    return d.getInput();
+  return dropout(b, d.getLoc(), d.getInput(), d.getSeed(), d.getStep(), d.getStream(),
+                 d.getRate().convertToDouble());
+}
+
+Value lowerRelu(OpBuilder &b, nn::ReluOp op) {
+  Type t = elemOf(op.getInput());
+  return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+    return nb.create<arith::MaximumFOp>(l, a[0], floatConst(nb, l, t, 0.0));
+  });
+}
+
+Value lowerLeakyRelu(OpBuilder &b, nn::LeakyReluOp op) {
+  Type t = elemOf(op.getInput());
+  double alpha = op.getAlpha().convertToDouble();
+  return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+    Value zero = floatConst(nb, l, t, 0.0);
+    Value pos = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, a[0], zero);
+    Value neg = nb.create<arith::MulFOp>(l, a[0], floatConst(nb, l, t, alpha));
+    return nb.create<arith::SelectOp>(l, pos, a[0], neg);
+  });
+}
+
+Value lowerSigmoid(OpBuilder &b, nn::SigmoidOp op) {
+  Type t = elemOf(op.getInput());
+  return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+    Value one = floatConst(nb, l, t, 1.0);
+    Value e = nb.create<math::ExpOp>(l, nb.create<arith::NegFOp>(l, a[0]));
+    return nb.create<arith::DivFOp>(l, one, nb.create<arith::AddFOp>(l, one, e));
+  });
+}
+
+Value lowerTanh(OpBuilder &b, nn::TanhOp op) {
+  return unary(b, op, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+    return nb.create<math::TanhOp>(l, a[0]);
+  });
+}
+
+Value lowerSoftmax(OpBuilder &b, nn::SoftmaxOp s) {
+  return softmaxRows(b, s.getLoc(), s.getInput());
+}
+
+/// One conversion pattern per op: `fn` builds every result's replacement
+/// with the builders the VJP rules use.
+template <typename Op, typename Result>
+struct Lowering : OpConversionPattern<Op> {
+  using Fn = Result (*)(OpBuilder &, Op);
+  Lowering(MLIRContext *ctx, Fn fn) : OpConversionPattern<Op>(ctx), fn(fn) {}
+  LogicalResult matchAndRewrite(Op op, typename Op::Adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, fn(rewriter, op));
+    return success();
+  }
+  Fn fn;
+};
+
+template <typename Op, typename Result>
+void add(RewritePatternSet &patterns, Result (*fn)(OpBuilder &, Op)) {
+  patterns.add<Lowering<Op, Result>>(patterns.getContext(), fn);
 }
 
 struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
   void runOnOperation() override {
-    SmallVector<Operation *> ops;
-    getOperation().walk([&](Operation *op) {
-      if (isa<nn::NNDialect>(op->getDialect()))
-        ops.push_back(op);
-    });
-    for (Operation *op : ops) {
-      OpBuilder b(op);
-      if (auto bn = dyn_cast<nn::BatchNormOp>(op)) {
-        // Three results: y and the running statistics (updated in training).
-        SmallVector<Value, 3> r = batchNorm(
-            b, bn.getLoc(), bn.getInput(), bn.getRunningMean(), bn.getRunningVar(),
-            bn.getWeight(), bn.getBias(), bn.getMomentum().convertToDouble(),
-            bn.getEpsilon().convertToDouble(), bn.getTraining());
-        bn->replaceAllUsesWith(r);
-        bn->erase();
-        continue;
-      }
-      FailureOr<Value> v = lower(b, op);
-      if (failed(v))
-        return signalPassFailure();
-      op->getResult(0).replaceAllUsesWith(*v);
-      op->erase();
-    }
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    add(patterns, lowerDense);
+    add(patterns, lowerReshape);
+    add(patterns, lowerConv2D);
+    add(patterns, lowerMaxPool);
+    add(patterns, lowerAvgPool);
+    add(patterns, lowerBatchNorm);
+    add(patterns, lowerLRN);
+    add(patterns, lowerDropout);
+    add(patterns, lowerRelu);
+    add(patterns, lowerLeakyRelu);
+    add(patterns, lowerSigmoid);
+    add(patterns, lowerTanh);
+    add(patterns, lowerSoftmax);
+    add(patterns, lowerSoftmaxCrossEntropy);
+    add(patterns, lowerMSE);
+    // Every nn op must go; anything else stays as it is.
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<nn::NNDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      signalPassFailure();
   }
 };
 
