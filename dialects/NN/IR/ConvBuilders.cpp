@@ -459,10 +459,13 @@ Value pool2dInputGrad(OpBuilder &b, Location loc, Value dy, Value x, Value y,
                                                       utils::IteratorType::reduction,
                                                       utils::IteratorType::parallel},
                      [&](OpBuilder &nb, Location l, ValueRange a) {
+                       // min(acc, hit ? index : h*w): a plain min reduction,
+                       // which the vectorizer recognizes.
                        Value hit = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a[0], a[1]);
-                       Value cand = nb.create<arith::MinSIOp>(l, a[2], linear(nb, l));
+                       Value none = nb.create<arith::ConstantOp>(l, nb.getI32IntegerAttr(h * w));
+                       Value cand = nb.create<arith::SelectOp>(l, hit, linear(nb, l), none);
                        nb.create<linalg::YieldOp>(
-                           l, ValueRange{nb.create<arith::SelectOp>(l, hit, cand, a[2])});
+                           l, ValueRange{nb.create<arith::MinSIOp>(l, a[2], cand)});
                      })
                     .getResult(0);
     Value dx = b.create<linalg::GenericOp>(
