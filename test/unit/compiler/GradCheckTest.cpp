@@ -111,6 +111,19 @@ int64_t workspaceBytes(const char *manifest) {
   return bytes;
 }
 
+/// A case's buffers as they start (zeros, ones, zeros...), fresh for each
+/// call so that every call sees the same state, and their table.
+struct Buffers {
+  explicit Buffers(const Case &c) {
+    for (size_t i = 0; i < c.buffers.size(); ++i)
+      data.emplace_back(c.buffers[i], i % 2 ? 1.0 : 0.0);
+    for (auto &v : data)
+      table.push_back(reinterpret_cast<float *>(v.data()));
+  }
+  std::vector<std::vector<double>> data;
+  std::vector<float *> table;
+};
+
 class GradCheck : public ::testing::TestWithParam<std::tuple<Case, int64_t>> {
 protected:
   static void SetUpTestSuite() {
@@ -174,14 +187,8 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     std::vector<float *> table;
     for (auto &p : ps)
       table.push_back(reinterpret_cast<float *>(p.data()));
-    // Fresh buffers each call, so every call sees the same state.
-    std::vector<std::vector<double>> bufs;
-    std::vector<float *> bufTable;
-    for (size_t i = 0; i < c.buffers.size(); ++i)
-      bufs.emplace_back(c.buffers[i], i % 2 ? 1.0 : 0.0);
-    for (auto &v : bufs)
-      bufTable.push_back(reinterpret_cast<float *>(v.data()));
-    kiln_bindings bindings{table.data(), bufTable.data(), nullptr, workspace.data(), nullptr};
+    Buffers bufs(c);
+    kiln_bindings bindings{table.data(), bufs.table.data(), nullptr, workspace.data(), nullptr};
     const void *inputs[] = {x.data()};
     const void *targets[] = {c.crossEntropy ? (const void *)labels.data()
                                             : (const void *)target.data()};
@@ -255,13 +262,8 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     std::vector<float *> table;
     for (auto &p : params)
       table.push_back(reinterpret_cast<float *>(p.data()));
-    std::vector<std::vector<double>> bufs;
-    std::vector<float *> bufTable;
-    for (size_t i = 0; i < c.buffers.size(); ++i)
-      bufs.emplace_back(c.buffers[i], i % 2 ? 1.0 : 0.0);
-    for (auto &v : bufs)
-      bufTable.push_back(reinterpret_cast<float *>(v.data()));
-    kiln_bindings bindings{table.data(), bufTable.data(), nullptr, workspace.data(), nullptr};
+    Buffers bufs(c);
+    kiln_bindings bindings{table.data(), bufs.table.data(), nullptr, workspace.data(), nullptr};
     const void *inputs[] = {x.data()};
     void *outputs[] = {row.data()};
     kiln_call args{inputs, nullptr, outputs, 0, 0, 0};
