@@ -1,7 +1,8 @@
 """e2e: Kiln's compiled train_step against PyTorch, step for step.
 
 Usage: torch_reference.py KILNC SRC WORKDIR CONFIG [--perturb KEY=VALUE ...]
-(SRC, the source tree, is not read today: the models are defined below.)
+(SRC, the source tree, is read by the example configs only: the other models
+are defined below.)
 
 CONFIG is one of the CONFIGS below: an optimizer configuration (sgd, sgd with
 weight decay, momentum, Nesterov momentum, Adam, Adam with L2 weight decay,
@@ -9,7 +10,10 @@ AdamW) on a small model with one of the two losses, or `dropout`: sgd on the
 classifier with two dropout layers (see DROPOUT below), or a `cnn*` config:
 small convolutional models on Fashion-MNIST images (conv2d with strides,
 padding, dilation, groups; max, average and global pooling; batch norm,
-`cnn_bn`; local response norm, `lrn`). PyTorch initializes the
+`cnn_bn`; local response norm, `lrn`), or an example config,
+`fashion_cnn` or `fashion_cnn_bn`: the model of SRC/examples/NAME/model.json
+as it is (layers, input shape, loss, optimizer, batch size; read at run
+time, so the test follows the example). PyTorch initializes the
 model and writes its weights as safetensors; Kiln compiles the same model and
 trains it one step per process (`train --load` for the first step, then
 `train --resume` with `--steps k`), saving a checkpoint after every step. For
@@ -26,7 +30,11 @@ Kiln's state keeps rounding differences from accumulating, so the tolerances
 can be tight and a mismatch names its step. At the end an independent PyTorch
 run of all the steps from the initial weights is compared with Kiln's final
 state (total update since the start). Models with normalization layers are
-then checked in eval mode (check_eval_mode).
+then checked in eval mode (check_eval_mode). For the example configs a
+failing step is retried with near decisions (a relu input or a max-pool
+tie within rounding) taken the other way on the PyTorch side, and a
+tensor still failing is compared with PyTorch in float64 too (see NEAR
+DECISIONS and FLOAT64); what that took is printed.
 
 --perturb KEY=VALUE changes a hyper-parameter on the PyTorch side only (e.g.
 --perturb momentum=0.91): the test must then fail. It is how the test's
@@ -273,7 +281,44 @@ CONFIGS = {
                    opt={"type": "sgd", "lr": 0.1}),
     "lrn": dict(loss="softmax_cross_entropy", model="lrn", tol=EXCESS_TOL_LINEAR,
                 opt={"type": "sgd", "lr": 0.1}),
+    # The examples themselves: layers, input shape, loss, optimizer (Adam,
+    # lr 1e-3, the other hyper-parameters PyTorch's defaults) and batch size
+    # (64) come from SRC/examples/NAME/model.json at run time (example_arch),
+    # so the test follows the example; 20 steps from PyTorch's initial
+    # weights, compared as the configs above, with near decisions (see NEAR
+    # DECISIONS and FLOAT64 below). fashion_cnn: conv2d 32 and 64, max
+    # pooling, dense 128. fashion_cnn_bn: five "same" conv2d layers without
+    # bias, each followed by batch norm (PyTorch's defaults; its running
+    # statistics compared every step and in eval mode), a strided conv2d,
+    # global average pooling and three dropout layers (streams 7, 14 and 19:
+    # masks over [64, 32, 14, 14], [64, 64, 7, 7] and [64, 128], recomputed
+    # on the PyTorch side as for `dropout`; a seed of its own). Measured
+    # (after near decisions): excess at most 6.5e-5 (fashion_cnn,
+    # conv2d_2.weight) and 4.7e-5 (fashion_cnn_bn, conv2d_11.weight), raw at
+    # most the same, batch norm's running statistics 2.6e-6 raw and 8.9e-8
+    # beyond one ulp, loss 1.2e-7, eval-mode logits 4.5e-6, fashion_cnn's
+    # free run 8.1e-4 (optimizer.conv2d_2.bias.exp_avg; its parameters
+    # 9.5e-5); about 20 s and 55 s on 2 cores. fashion_cnn_bn's free run is reported, not checked (free_run=False):
+    # over 20 steps its near decisions compound through batch norm and Adam,
+    # and PyTorch does not meet the free run's tolerance against itself:
+    # float32 with 1 thread against 4 threads differs by 4.0e-2 in the
+    # total update of a tensor (batch_norm_4.bias), against float64 by
+    # 3.6e-2, against its channels-last convolution by 1.3e-1 (fashion_cnn:
+    # 1.4e-5, 1.9e-4, 2.2e-5).
+    "fashion_cnn": dict(example="fashion_cnn", tol=EXCESS_TOL_ADAM),
+    "fashion_cnn_bn": dict(example="fashion_cnn_bn", tol=EXCESS_TOL_ADAM, seed=0x5EEDF00DBA5EBA11,
+                           free_run=False),
 }
+
+
+def example_arch(src, example):
+    """An example's model.json as (arch, loss, optimizer): arch as in
+    MODELS (batch, input, layers)."""
+    spec = json.load(open(f"{src}/examples/{example}/model.json"))
+    training = spec["training"]
+    arch = dict(batch=training["batch_size"], input=spec["input"]["shape"], layers=spec["layers"])
+    return arch, training["loss"], training["optimizer"]
+
 
 # DROPOUT. Kiln's mask is no generator's state but a hash of (the run's seed,
 # the optimizer step from 1, the layer's index in "layers", the element's
@@ -312,6 +357,8 @@ class HashDropout(torch.nn.Module):
         self.rate, self.stream, self.counters = rate, stream, counters
 
     def forward(self, x):
+        if not self.training:
+            return x  # eval mode: the identity, as Kiln's
         c = self.counters
         rate = c.get("rate", self.rate)
         keep = dropout_keep(c["seed"], c["step"] + c.get("step_offset", 0),
@@ -320,6 +367,142 @@ class HashDropout(torch.nn.Module):
         mask = torch.from_numpy(keep.astype(np.float32))
         scale = torch.tensor(np.float32(1.0 / (1.0 - rate)))  # float32, as Kiln's constant
         return x * mask * scale
+
+
+# NEAR DECISIONS (the example configs only). A relu whose input is within
+# rounding of 0, or a max-pool window whose two largest inputs are within
+# rounding of each other, is a decision that float32 rounding can take
+# either way: the forward values hardly differ, but the backward pass sends
+# the gradient element through or not (relu), or to another input (max
+# pool). At batch 64 there are tens of such decisions per step within 1e-5
+# of the layer's rms, and one taken the other way moves a tensor's gradient
+# by up to 3e-3 of its norm (batch norm's cancelling sums), which Adam's
+# m / sqrt(v) can amplify further (its first update is lr * sign(g): 4e-2 of
+# conv2d_3's update in fashion_cnn_bn at step 1). Neither side is wrong: PyTorch
+# itself, with its channels-last convolution, takes fashion_cnn's max_pool2d_3
+# window [44, 23, 1, 1] (inputs 3.0e-8 apart) the other way at step 4,
+# exactly as Kiln does (2.6e-3 of conv2d_0's update). So a step that fails
+# the tolerances is retried with such decisions taken the other way on the
+# PyTorch side (resolve_near_decisions): candidates are those of the step's
+# forward pass within NEAR_REL of the rms of the layer's input (|x| for
+# relu, the gap between the two largest inputs for max pool) that route a
+# non-zero gradient, nearest first, at most NEAR_CANDIDATES of them; each
+# round flips the one that lowers the step's worst error (as a multiple of
+# its tolerance) most, if it at least halves it, until the worst error is
+# below NEAR_DONE or NEAR_MAX_FLIPS are flipped. The step is then judged,
+# with the same tolerances, against the best choice, and the flips are
+# reported. Measured: Kiln's flips were 3.0e-8..1.1e-6 apart (1.8e-7..1.5e-6
+# of the rms); each brought the step from 1.6-526x the tolerance to below it
+# (fashion_cnn steps 4 and 9; fashion_cnn_bn steps 1, 10 and 14, two flips
+# at step 14). A wrong model (a changed hyper-parameter, mask or layer key)
+# changes every step and no few flips explain it.
+#
+# FLOAT64. A tensor whose update still fails after that is compared with
+# PyTorch in float64 as well (same model and decisions, from Kiln's float32
+# state): it passes if it meets the tolerances against that. Where a gradient
+# element is a few times Adam's eps, float32 rounding of it changes the
+# update: at fashion_cnn_bn's step 1, conv2d_8.weight[55, 10, 0, 0] has
+# gradient 3.3e-8 (float64), 2.9e-8 in PyTorch's float32, 3.35e-8 in Kiln's:
+# 1.96e-4 beyond one ulp from PyTorch's float32 update (twice
+# EXCESS_TOL_ADAM), 1.75e-5 from the float64 one (PyTorch float32 against
+# float64: 1.79e-4). PyTorch against itself shows the same: 1 thread against
+# 4 differs by 2.2e-4 in conv2d_3's update at that step.
+NEAR_REL, NEAR_CANDIDATES, NEAR_MAX_FLIPS, NEAR_DONE = 1e-5, 12, 3, 0.1
+
+
+class Decisions:
+    """The near decisions of one step: `flips` (module name -> list of keys)
+    to take the other way; when `record` is set, `candidates` collects
+    [distance / rms, module name, key, description, weight], weight being
+    filled in by the backward pass: |the gradient element that the decision
+    routes| / ||the layer output's gradient||."""
+
+    def __init__(self):
+        self.flips, self.record, self.candidates = {}, False, []
+
+    def add(self, out, found):
+        """Records `found` ([distance, name, key, description, output element
+        index]) of a layer output `out`."""
+        entries = [c[:4] + [0.0] for c in found]
+        self.candidates += entries
+        if entries and out.requires_grad:
+            def weigh(g):
+                flat = g.detach().flatten()
+                norm = flat.double().norm().item()
+                for entry, c in zip(entries, found):
+                    entry[4] = abs(flat[c[4]].item()) / norm if norm else 0.0
+            out.register_hook(weigh)
+
+
+class DecidedReLU(torch.nn.Module):
+    """relu; keys are element indices of the flattened input."""
+
+    def __init__(self, name, decisions):
+        super().__init__()
+        self.name, self.decisions = name, decisions
+
+    def forward(self, x):
+        d = self.decisions
+        keep = x > 0
+        if d.flips.get(self.name):
+            flat = keep.flatten().clone()
+            for i in d.flips[self.name]:
+                flat[i] = ~flat[i]
+            keep = flat.view_as(keep)
+        out = torch.where(keep, x, torch.zeros((), dtype=x.dtype))
+        if d.record:
+            xd = x.detach()
+            scale = xd.double().pow(2).mean().sqrt().item()
+            near = ((xd.abs() < NEAR_REL * scale) & (xd != 0)).flatten().nonzero().flatten()
+            found = []
+            for i in near.tolist():
+                v = xd.flatten()[i].item()
+                found.append([abs(v) / scale, self.name, i,
+                              f"{self.name} element {list(np.unravel_index(i, x.shape))}: input {v:.3g}", i])
+            d.add(out, found)
+        return out
+
+
+class DecidedMaxPool2d(torch.nn.Module):
+    """max_pool2d (no dilation); keys are (output element index, input
+    element index in its [H, W] plane) pairs: the window's gradient goes to
+    that input element instead."""
+
+    def __init__(self, kernel, strides, padding, name, decisions):
+        super().__init__()
+        self.kernel, self.strides, self.padding = kernel, strides, padding
+        self.name, self.decisions = name, decisions
+
+    def forward(self, x):
+        d = self.decisions
+        out, idx = torch.nn.functional.max_pool2d(x, self.kernel, self.strides, self.padding,
+                                                  return_indices=True)
+        if d.flips.get(self.name):
+            flat = idx.flatten().clone()
+            for o, i in d.flips[self.name]:
+                flat[o] = i
+            idx = flat.view_as(idx)
+        if d.record:
+            (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.strides, self.padding
+            xd = x.detach()
+            scale = xd.double().pow(2).mean().sqrt().item()
+            padded = torch.nn.functional.pad(xd, (pw, pw, ph, ph), value=float("-inf"))
+            win = padded.unfold(2, kh, sh).unfold(3, kw, sw).flatten(4)  # [N, C, OH, OW, kh*kw]
+            top, pos = win.topk(2, dim=-1)
+            gap = (top[..., 0] - top[..., 1]).flatten()
+            near = ((gap > 0) & (gap < NEAR_REL * scale)).nonzero().flatten()
+            oh, ow, w = out.shape[2], out.shape[3], x.shape[3]
+            found = []
+            for o in near.tolist():
+                p = pos.flatten(0, 3)[o, 1].item()
+                r, c = (o // ow) % oh * sh + p // kw - ph, o % ow * sw + p % kw - pw
+                found.append([gap[o].item() / scale, self.name, (o, r * w + c),
+                              f"{self.name} window {list(np.unravel_index(o, out.shape))}: the two "
+                              f"largest inputs {gap[o].item():.3g} apart", o])
+        out = x.flatten(2).gather(2, idx.flatten(2)).view_as(out)
+        if d.record:
+            d.add(out, found)
+        return out
 
 
 def read_safetensors(path):
@@ -374,16 +557,23 @@ def window_out(n, k, s, d, before, after):
     return (n + before + after - d * (k - 1) - 1) // s + 1
 
 
-def torch_model(spec, in_shape, counters=None):
+def torch_model(spec, in_shape, counters=None, decisions=None):
     """The PyTorch twin of a Kiln layer list; parameter names are Kiln's.
     `in_shape` is the per-sample input shape (an int: a flat input).
     Dropout layers (training mode) read the step's counters from `counters`.
     Convolutions and pools take symmetric padding as their own `padding`,
     asymmetric padding as an explicit pad before them (zeros, or -inf for
-    max pooling)."""
+    max pooling). With `decisions` (a Decisions), relu and max_pool2d are
+    DecidedReLU and DecidedMaxPool2d (see NEAR DECISIONS)."""
     acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
             "leaky_relu": lambda: torch.nn.LeakyReLU(0.01)}
     modules = collections.OrderedDict()
+
+    def activation(name, act):
+        if act == "relu" and decisions is not None:
+            return DecidedReLU(name, decisions)
+        return acts[act]()
+
     shape = [in_shape] if isinstance(in_shape, int) else list(in_shape)
     for i, layer in enumerate(spec):
         name = layer.get("name", f"{layer['type']}_{i}")
@@ -393,7 +583,7 @@ def torch_model(spec, in_shape, counters=None):
             shape = [layer["units"]]
             act = layer.get("activation", "linear")
             if act != "linear":
-                modules[f"{name}_{act}"] = acts[act]()
+                modules[f"{name}_{act}"] = activation(f"{name}_{act}", act)
         elif kind in ("conv2d", "max_pool2d", "avg_pool2d"):
             c, h, w = shape
             conv = kind == "conv2d"
@@ -414,9 +604,11 @@ def torch_model(spec, in_shape, counters=None):
                 c = layer["filters"]
                 act = layer.get("activation", "linear")
                 if act != "linear":
-                    modules[f"{name}_{act}"] = acts[act]()
+                    modules[f"{name}_{act}"] = activation(f"{name}_{act}", act)
             elif kind == "max_pool2d":
-                modules[name] = torch.nn.MaxPool2d(kernel, strides, padding)
+                assert decisions is None or dilation == (1, 1), layer
+                modules[name] = (torch.nn.MaxPool2d(kernel, strides, padding) if decisions is None
+                                 else DecidedMaxPool2d(kernel, strides, padding, name, decisions))
             else:
                 modules[name] = torch.nn.AvgPool2d(kernel, strides, padding, count_include_pad=True)
             shape = [c, window_out(h, kernel[0], strides[0], dilation[0], top, bottom),
@@ -451,7 +643,7 @@ def torch_model(spec, in_shape, counters=None):
             modules[name] = torch.nn.Flatten()
             shape = [int(np.prod(shape))]
         else:
-            modules[name] = acts[kind]()
+            modules[name] = activation(name, kind)
     return torch.nn.Sequential(modules)
 
 
@@ -717,6 +909,9 @@ def main():
         sys.exit(f"usage: {sys.argv[0]} KILNC SRC WORKDIR {{{'|'.join(CONFIGS)}}} [--perturb KEY=VALUE ...]")
     kilnc, src, work, name = sys.argv[1:5]
     config = CONFIGS[name]
+    if "example" in config:
+        example, loss_name, opt = example_arch(src, config["example"])
+        config = dict(config, loss=loss_name, opt=opt)
     torch_opt = dict(config["opt"])
     seed = config.get("seed")  # given: `train --seed`, and dropout's counters
     counters = {"seed": seed, "step": 0}
@@ -744,9 +939,10 @@ def main():
     torch.manual_seed(0)
     torch.set_num_threads(1)
     loss_name, tol = config["loss"], config["tol"]
-    arch = MODELS[config.get("model", loss_name)]
+    arch = example if "example" in config else MODELS[config.get("model", loss_name)]
     batch = arch["batch"]
-    torch_layers = [dict(layer, **layer_perturb.pop(layer.get("name"), {})) for layer in arch["layers"]]
+    torch_layers = [dict(layer, **layer_perturb.pop(layer.get("name", f"{layer['type']}_{i}"), {}))
+                    for i, layer in enumerate(arch["layers"])]
     assert not layer_perturb, f"--perturb layer.NAME.KEY: no layer {sorted(layer_perturb)}"
     data, xs, ys = make_data(loss_name, batch, work)
     in_shape = arch.get("input", [xs.shape[1]])  # a flat dataset feeds [1, 28, 28] too
@@ -760,7 +956,8 @@ def main():
     exe = f"{work}/model"
     subprocess.run([kilnc, f"{work}/model.json", "-o", exe], check=True)
 
-    model = torch_model(torch_layers, in_shape, counters)
+    decisions = Decisions() if "example" in config else None
+    model = torch_model(torch_layers, in_shape, counters, decisions)
     init = kiln_state(model)
     write_safetensors(f"{work}/step0.safetensors", init)
     loss_fn = (torch.nn.functional.cross_entropy if loss_name == "softmax_cross_entropy"
@@ -787,27 +984,76 @@ def main():
         raw, excess = update_errors(got, ref, before)
         w = worst.setdefault(what, [0.0, 0.0, tol])
         w[0], w[1] = max(w[0], raw), max(w[1], excess)
-        if not (excess <= tol and raw <= RAW_TOL):
+        if tol is not None and not (excess <= tol and raw <= RAW_TOL):
             failures.append(f"step {step}: {what}: relative error of the update {raw:.3e}, "
                             f"{excess:.3e} beyond one ulp (tolerances {RAW_TOL:.0e}, {tol:.0e})")
 
-    def load_state(opt, kiln, meta):
+    def load_state(opt, kiln, meta, net_params, net_buffers):
         """Kiln's params, buffers, optimizer state and step count into
-        the model and torch.optim."""
+        a model (its params and buffers) and torch.optim, in the model's
+        dtype."""
         with torch.no_grad():
-            for p_name, p in params.items():
+            for p_name, p in net_params.items():
                 p.copy_(torch.from_numpy(kiln[p_name].copy()))
-            for b_name, b in buffers.items():
+            for b_name, b in net_buffers.items():
                 b.copy_(torch.from_numpy(kiln[b_name].copy()))
         opt.state.clear()
         if int(meta.get("step", 0)) == 0:
             return  # no state yet: PyTorch's own first step
-        for p_name, p in params.items():
-            state = {slot: torch.from_numpy(kiln[f"optimizer.{p_name}.{slot}"].copy())
+        for p_name, p in net_params.items():
+            state = {slot: torch.from_numpy(kiln[f"optimizer.{p_name}.{slot}"].copy()).to(p.dtype)
                      for slot in slots}
             if "exp_avg" in state:
                 state["step"] = torch.tensor(float(meta["step"]))
             opt.state[p] = state
+
+    def net(m):
+        """(model, params, buffers, optimizer) for torch_step."""
+        return (m, dict(m.named_parameters()),
+                {k: b for k, b in m.named_buffers() if not k.endswith(".num_batches_tracked")},
+                torch_optimizer(torch_opt, m.parameters()))
+
+    near_lines = []  # the near decisions taken the other way, and float64 references, per step
+    net64 = []  # the float64 twin of `model`, made when first needed
+
+    def resolve_near_decisions(k, torch_step, badness, refs):
+        """A failing step k again with near decisions flipped on the PyTorch
+        side, greedily (see NEAR DECISIONS): the references of the best
+        choice found (none: the plain ones), and that choice as
+        Decisions.flips."""
+        base = badness(refs)
+        candidates = sorted((c for c in decisions.candidates if c[4] > 0),
+                            key=lambda c: c[0])[:NEAR_CANDIDATES]
+        chosen, best, best_refs = [], base, refs
+
+        def flips(choice):
+            out = {}
+            for _, module, key, _, _ in choice:
+                out.setdefault(module, []).append(key)
+            return out
+
+        while best > NEAR_DONE and len(chosen) < NEAR_MAX_FLIPS:
+            trials = []
+            for c in candidates:
+                if c not in chosen:
+                    decisions.flips = flips(chosen + [c])
+                    trial_refs = torch_step()[1]
+                    trials.append((badness(trial_refs), len(trials), c, trial_refs))
+            decisions.flips = {}
+            if not trials or min(trials)[0] > best / 2:
+                break
+            best, _, c, best_refs = min(trials)
+            chosen.append(c)
+        what = "; ".join(f"{c[3]} ({c[0]:.1e} of the rms; it routes {c[4]:.1e} of the gradient)"
+                         for c in chosen)
+        if not chosen:
+            near_lines.append(f"step {k}: {len(decisions.candidates)} near decisions; none of the "
+                              f"{len(candidates)} nearest that route gradient, taken the other way, "
+                              f"lowers the worst error ({base:.3g} of the tolerance)")
+        else:
+            near_lines.append(f"step {k}: {what}: taken the other way on the PyTorch side, the worst "
+                              f"error goes from {base:.3g} to {best:.3g} of the tolerance")
+        return best_refs, flips(chosen)
 
     slots = {"sgd": [], "momentum": ["momentum_buffer"]}.get(config["opt"]["type"],
                                                             ["exp_avg", "exp_avg_sq"])
@@ -826,30 +1072,76 @@ def main():
         if seed is not None and meta.get("data_seed") != str(seed):
             failures.append(f"step {k}: Kiln's checkpoint says data_seed {meta.get('data_seed')}, "
                             f"not the seed {seed} (the next step's dropout seed)")
-        counters["step"] = k
-        load_state(opt, prev, prev_meta)
-        opt.zero_grad()
-        rows = slice((k - 1) * batch, k * batch)
-        loss = loss_fn(model(xs[rows]), ys[rows])
-        loss.backward()
-        opt.step()
+
+        def torch_step(on=None):
+            """PyTorch's step k from Kiln's state after step k - 1 (on `model`,
+            or on=net(...)): the loss and, per tensor, (the new value, the
+            value before, the tolerance)."""
+            net_model, net_params, net_buffers, net_opt = on or (model, params, buffers, opt)
+            counters["step"] = k
+            load_state(net_opt, prev, prev_meta, net_params, net_buffers)
+            net_opt.zero_grad()
+            rows = slice((k - 1) * batch, k * batch)
+            x, y = xs[rows], ys[rows]
+            dtype = next(iter(net_params.values())).dtype
+            loss = loss_fn(net_model(x.to(dtype)), y.to(dtype) if y.is_floating_point() else y)
+            loss.backward()
+            net_opt.step()
+            refs = {}
+            for p_name, p in net_params.items():
+                refs[p_name] = (p.detach().numpy().copy(), prev[p_name], tol)
+                for slot in slots:
+                    key = f"optimizer.{p_name}.{slot}"
+                    refs[key] = (net_opt.state[p][slot].numpy().copy(), prev[key] if key in prev else 0, tol)
+            for b_name, b in net_buffers.items():
+                refs[b_name] = (b.numpy().copy(), prev[b_name], EXCESS_TOL_LINEAR)
+            return loss.item(), refs
+
+        def ratio(what, ref, before, limit):
+            """The error of one tensor's update as a multiple of its tolerance."""
+            raw, excess = update_errors(cur[what], ref, before)
+            return max(raw / RAW_TOL, excess / limit)
+
+        def badness(refs):
+            """The worst error of the step as a multiple of its tolerance."""
+            return max(ratio(what, *r) for what, r in refs.items())
+
+        if decisions is not None:
+            decisions.flips, decisions.record, decisions.candidates = {}, True, []
+        torch_loss, refs = torch_step()
+        if decisions is not None:
+            decisions.record = False
+        if decisions is not None and badness(refs) > 1:
+            refs, flips = resolve_near_decisions(k, torch_step, badness, refs)
+            if badness(refs) > 1:
+                # PyTorch in float64 (see FLOAT64), with the same decisions.
+                if not net64:
+                    net64.append(net(torch_model(torch_layers, in_shape, counters, decisions).double()))
+                decisions.flips = flips
+                refs64 = torch_step(net64[0])[1]
+                decisions.flips = {}
+                for what, r in refs.items():
+                    if ratio(what, *r) > 1 and ratio(what, *refs64[what]) <= 1:
+                        _, e32 = update_errors(cur[what], *r[:2])
+                        _, e64 = update_errors(cur[what], *refs64[what][:2])
+                        _, t = update_errors(refs64[what][0], *r[:2])
+                        near_lines.append(f"step {k}: {what}: {e32:.2e} beyond one ulp from PyTorch's "
+                                          f"float32 update, {e64:.2e} from its float64 update (float32 "
+                                          f"and float64 PyTorch differ by {t:.2e}): compared with float64")
+                        refs[what] = refs64[what]
         history = json.load(open(f"{work}/step{k}.json"))["history"]
         assert len(history) == 1 and history[0]["steps"] == 1, history
-        kiln_loss, torch_loss = history[0]["train_loss"], loss.item()
+        kiln_loss = history[0]["train_loss"]
         worst_loss = max(worst_loss, abs(kiln_loss - torch_loss) / abs(torch_loss))
         if not abs(kiln_loss - torch_loss) <= LOSS_TOL * abs(torch_loss):
             failures.append(f"step {k}: loss: kiln {kiln_loss:.8g}, torch {torch_loss:.8g}")
-        for p_name, p in params.items():
-            check(p_name, k, cur[p_name], p.detach().numpy(), prev[p_name], tol)
-            for slot in slots:
-                key = f"optimizer.{p_name}.{slot}"
-                before = prev[key] if key in prev else 0
-                check(key, k, cur[key], opt.state[p][slot].numpy(), before, tol)
-        for b_name, b in buffers.items():
-            check(b_name, k, cur[b_name], b.numpy(), prev[b_name], EXCESS_TOL_LINEAR)
+        for what, (ref, before, limit) in refs.items():
+            check(what, k, cur[what], ref, before, limit)
         prev, prev_meta = cur, meta
 
-    # The free run: PyTorch alone from the initial weights for all the steps.
+    # The free run: PyTorch alone from the initial weights for all the steps
+    # (reported only, tolerance None, where the config says free_run=False).
+    free_factor = FREE_RUN_FACTOR if config.get("free_run", True) else None
     free = torch_model(torch_layers, in_shape, counters)
     load_kiln_state(free, init)
     free_params = dict(free.named_parameters())
@@ -862,15 +1154,15 @@ def main():
         free_opt.step()
     for p_name, p in free_params.items():
         check(f"free run: {p_name}", STEPS, prev[p_name], p.detach().numpy(), init[p_name],
-              FREE_RUN_FACTOR * tol)
+              free_factor and free_factor * tol)
         for slot in slots:
             key = f"optimizer.{p_name}.{slot}"
             check(f"free run: {key}", STEPS, prev[key], free_opt.state[p][slot].numpy(), 0,
-                  FREE_RUN_FACTOR * tol)
+                  free_factor and free_factor * tol)
     for b_name, b in free.named_buffers():
         if b_name in buffers:
             check(f"free run: {b_name}", STEPS, prev[b_name], b.numpy(), init[b_name],
-                  FREE_RUN_FACTOR * EXCESS_TOL_LINEAR)
+                  free_factor and free_factor * EXCESS_TOL_LINEAR)
 
     mask_line = None
     if any(layer["type"] == "dropout" for layer in arch["layers"]):
@@ -885,13 +1177,16 @@ def main():
     print(f"  {'loss':45s} max relative error {worst_loss:.2e} (tolerance {LOSS_TOL:.0e})")
     print(f"  {'update of':45s} max relative error, raw and beyond one ulp (tolerances)")
     for what, (raw, excess, limit) in worst.items():
-        print(f"  {what:45s} {raw:.2e} {excess:.2e} ({RAW_TOL:.0e}, {limit:.0e})")
+        print(f"  {what:45s} {raw:.2e} {excess:.2e} " +
+              (f"({RAW_TOL:.0e}, {limit:.0e})" if limit is not None else "(reported, not checked)"))
     if mask_line:
         print(f"  {mask_line}")
     if ties_line:
         print(f"  {ties_line}")
     for line in eval_lines:
         print(f"  {line}")
+    for line in near_lines:
+        print(f"  near decisions: {line}")
     print(f"  ({time.time() - started:.1f} s)")
     for f in failures[:20]:
         print("MISMATCH " + f)
