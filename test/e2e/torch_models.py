@@ -1,0 +1,366 @@
+"""PyTorch counterparts of Kiln's layers for the e2e comparisons
+(torch_reference.py): models built from Kiln's layer lists, Kiln's dropout
+hash, relu/max-pool decisions that can be flipped, safetensors I/O, and the
+mapping between PyTorch state and Kiln's checkpoint names."""
+import collections, json, struct
+
+import numpy as np
+import torch
+
+# DROPOUT. Kiln's mask is no generator's state but a hash of (the run's seed,
+# the optimizer step from 1, the layer's index in "layers", the element's
+# row-major index in the [batch, features...] tensor the layer receives)
+# (kiln::dropout in dialects/NN/IR/LinalgBuilders.cpp); PyTorch's nn.Dropout
+# draws other masks, so the PyTorch side recomputes Kiln's here, in numpy
+# uint64 (which wraps mod 2^64, as the generated i64 arithmetic does), and
+# applies them as x * mask * float32(1 / (1 - rate)). The seed reaches
+# train_step from `train --seed` with --load and from the checkpoint's
+# data_seed with --resume (runtime/src/commands.cpp); the step from the
+# checkpoint's step + 1 (Model::trainBatch).
+M64 = (1 << 64) - 1
+GOLDEN, STEP_MUL, STREAM_MUL = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9
+
+
+def dropout_keep(seed, step, stream, rate, shape, order="C"):
+    """Kiln's keep mask (bool, `shape`) for one dropout layer and step."""
+    key = (seed * GOLDEN + step * STEP_MUL + stream * STREAM_MUL) & M64  # Python ints: mod 2^64 here
+    index = np.arange(int(np.prod(shape)), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = np.uint64(key) + index * np.uint64(GOLDEN)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    threshold = int(rate * float(1 << 24) + 0.5)  # C's uint64_t(rate * 2^24 + 0.5), not round()
+    return ((z >> np.uint64(40)) >= np.uint64(threshold)).reshape(shape, order=order)
+
+
+class HashDropout(torch.nn.Module):
+    """Kiln's dropout layer in training mode. `counters` is shared by the
+    model's layers: seed and step (set before each step) and the PyTorch-side
+    perturbations (rate, step, stream, order; see --perturb)."""
+
+    def __init__(self, rate, stream, counters):
+        super().__init__()
+        self.rate, self.stream, self.counters = rate, stream, counters
+
+    def forward(self, x):
+        if not self.training:
+            return x  # eval mode: the identity, as Kiln's
+        c = self.counters
+        rate = c.get("rate", self.rate)
+        keep = dropout_keep(c["seed"], c["step"] + c.get("step_offset", 0),
+                            self.stream + c.get("stream_offset", 0), rate, tuple(x.shape),
+                            c.get("order", "C"))
+        mask = torch.from_numpy(keep.astype(np.float32))
+        scale = torch.tensor(np.float32(1.0 / (1.0 - rate)))  # float32, as Kiln's constant
+        return x * mask * scale
+
+
+# NEAR DECISIONS (the example configs only). A relu whose input is within
+# rounding of 0, or a max-pool window whose two largest inputs are within
+# rounding of each other, is a decision that float32 rounding can take
+# either way: the forward values hardly differ, but the backward pass sends
+# the gradient element through or not (relu), or to another input (max
+# pool). At batch 64 there are tens of such decisions per step within 1e-5
+# of the layer's rms, and one taken the other way moves a tensor's gradient
+# by up to 3e-3 of its norm (batch norm's cancelling sums), which Adam's
+# m / sqrt(v) can amplify further (its first update is lr * sign(g): 4e-2 of
+# conv2d_3's update in fashion_cnn_bn at step 1). Neither side is wrong: PyTorch
+# itself, with its channels-last convolution, takes fashion_cnn's max_pool2d_3
+# window [44, 23, 1, 1] (inputs 3.0e-8 apart) the other way at step 4,
+# exactly as Kiln does (2.6e-3 of conv2d_0's update). So a step that fails
+# the tolerances is retried with such decisions taken the other way on the
+# PyTorch side (resolve_near_decisions): candidates are those of the step's
+# forward pass within NEAR_REL of the rms of the layer's input (|x| for
+# relu, the gap between the two largest inputs for max pool) that route a
+# non-zero gradient, nearest first, at most NEAR_CANDIDATES of them; each
+# round flips the one that lowers the step's worst error (as a multiple of
+# its tolerance) most, if it at least halves it, until the worst error is
+# below NEAR_DONE or NEAR_MAX_FLIPS are flipped. The step is then judged,
+# with the same tolerances, against the best choice, and the flips are
+# reported. Measured: Kiln's flips were 3.0e-8..1.1e-6 apart (1.8e-7..1.5e-6
+# of the rms); each brought the step from 1.6-526x the tolerance to below it
+# (fashion_cnn steps 4 and 9; fashion_cnn_bn steps 1, 10 and 14, two flips
+# at step 14). A wrong model (a changed hyper-parameter, mask or layer key)
+# changes every step and no few flips explain it.
+#
+# FLOAT64. A tensor whose update still fails after that is compared with
+# PyTorch in float64 as well (same model and decisions, from Kiln's float32
+# state): it passes if it meets the tolerances against that. Where a gradient
+# element is a few times Adam's eps, float32 rounding of it changes the
+# update: at fashion_cnn_bn's step 1, conv2d_8.weight[55, 10, 0, 0] has
+# gradient 3.3e-8 (float64), 2.9e-8 in PyTorch's float32, 3.35e-8 in Kiln's:
+# 1.96e-4 beyond one ulp from PyTorch's float32 update (twice
+# EXCESS_TOL_ADAM), 1.75e-5 from the float64 one (PyTorch float32 against
+# float64: 1.79e-4). PyTorch against itself shows the same: 1 thread against
+# 4 differs by 2.2e-4 in conv2d_3's update at that step.
+NEAR_REL, NEAR_CANDIDATES, NEAR_MAX_FLIPS, NEAR_DONE = 1e-5, 12, 3, 0.1
+
+
+class Decisions:
+    """The near decisions of one step: `flips` (module name -> list of keys)
+    to take the other way; when `record` is set, `candidates` collects
+    [distance / rms, module name, key, description, weight], weight being
+    filled in by the backward pass: |the gradient element that the decision
+    routes| / ||the layer output's gradient||."""
+
+    def __init__(self):
+        self.flips, self.record, self.candidates = {}, False, []
+
+    def add(self, out, found):
+        """Records `found` ([distance, name, key, description, output element
+        index]) of a layer output `out`."""
+        entries = [c[:4] + [0.0] for c in found]
+        self.candidates += entries
+        if entries and out.requires_grad:
+            def weigh(g):
+                flat = g.detach().flatten()
+                norm = flat.double().norm().item()
+                for entry, c in zip(entries, found):
+                    entry[4] = abs(flat[c[4]].item()) / norm if norm else 0.0
+            out.register_hook(weigh)
+
+
+class DecidedReLU(torch.nn.Module):
+    """relu; keys are element indices of the flattened input."""
+
+    def __init__(self, name, decisions):
+        super().__init__()
+        self.name, self.decisions = name, decisions
+
+    def forward(self, x):
+        d = self.decisions
+        keep = x > 0
+        if d.flips.get(self.name):
+            flat = keep.flatten().clone()
+            for i in d.flips[self.name]:
+                flat[i] = ~flat[i]
+            keep = flat.view_as(keep)
+        out = torch.where(keep, x, torch.zeros((), dtype=x.dtype))
+        if d.record:
+            xd = x.detach()
+            scale = xd.double().pow(2).mean().sqrt().item()
+            near = ((xd.abs() < NEAR_REL * scale) & (xd != 0)).flatten().nonzero().flatten()
+            found = []
+            for i in near.tolist():
+                v = xd.flatten()[i].item()
+                found.append([abs(v) / scale, self.name, i,
+                              f"{self.name} element {list(np.unravel_index(i, x.shape))}: input {v:.3g}", i])
+            d.add(out, found)
+        return out
+
+
+class DecidedMaxPool2d(torch.nn.Module):
+    """max_pool2d (no dilation); keys are (output element index, input
+    element index in its [H, W] plane) pairs: the window's gradient goes to
+    that input element instead."""
+
+    def __init__(self, kernel, strides, padding, name, decisions):
+        super().__init__()
+        self.kernel, self.strides, self.padding = kernel, strides, padding
+        self.name, self.decisions = name, decisions
+
+    def forward(self, x):
+        d = self.decisions
+        out, idx = torch.nn.functional.max_pool2d(x, self.kernel, self.strides, self.padding,
+                                                  return_indices=True)
+        if d.flips.get(self.name):
+            flat = idx.flatten().clone()
+            for o, i in d.flips[self.name]:
+                flat[o] = i
+            idx = flat.view_as(idx)
+        if d.record:
+            (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.strides, self.padding
+            xd = x.detach()
+            scale = xd.double().pow(2).mean().sqrt().item()
+            padded = torch.nn.functional.pad(xd, (pw, pw, ph, ph), value=float("-inf"))
+            win = padded.unfold(2, kh, sh).unfold(3, kw, sw).flatten(4)  # [N, C, OH, OW, kh*kw]
+            top, pos = win.topk(2, dim=-1)
+            gap = (top[..., 0] - top[..., 1]).flatten()
+            near = ((gap > 0) & (gap < NEAR_REL * scale)).nonzero().flatten()
+            oh, ow, w = out.shape[2], out.shape[3], x.shape[3]
+            found = []
+            for o in near.tolist():
+                p = pos.flatten(0, 3)[o, 1].item()
+                r, c = (o // ow) % oh * sh + p // kw - ph, o % ow * sw + p % kw - pw
+                found.append([gap[o].item() / scale, self.name, (o, r * w + c),
+                              f"{self.name} window {list(np.unravel_index(o, out.shape))}: the two "
+                              f"largest inputs {gap[o].item():.3g} apart", o])
+        out = x.flatten(2).gather(2, idx.flatten(2)).view_as(out)
+        if d.record:
+            d.add(out, found)
+        return out
+
+
+def read_safetensors(path):
+    raw = open(path, "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    out = {}
+    for name, info in header.items():
+        assert info["dtype"] == "F32", (name, info)
+        b, e = info["data_offsets"]
+        out[name] = np.frombuffer(raw[8 + n + b:8 + n + e], "<f4").reshape(info["shape"])
+    return out, meta
+
+
+def write_safetensors(path, tensors):
+    header, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        data = np.ascontiguousarray(t, "<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def pair(v):
+    """An int or [h, w] of the model format, as (h, w)."""
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def window_padding(layer, h, w, kernel, strides, dilation):
+    """Kiln's padding (top, left, bottom, right) of a conv2d or pool layer
+    on an [h, w] input: "valid", an int or [ph, pw] on both sides, or
+    "same": ceil(in / stride) outputs, the odd pixel at the bottom/right."""
+    p = layer.get("padding", "valid")
+    if p == "valid":
+        return 0, 0, 0, 0
+    if p != "same":
+        ph, pw = pair(p)
+        return ph, pw, ph, pw
+    def total(n, k, s, d):
+        return max((-(-n // s) - 1) * s + (k - 1) * d + 1 - n, 0)
+    th, tw = (total(h, kernel[0], strides[0], dilation[0]),
+              total(w, kernel[1], strides[1], dilation[1]))
+    return th // 2, tw // 2, th - th // 2, tw - tw // 2
+
+
+def window_out(n, k, s, d, before, after):
+    return (n + before + after - d * (k - 1) - 1) // s + 1
+
+
+def torch_model(spec, in_shape, counters=None, decisions=None):
+    """The PyTorch twin of a Kiln layer list; parameter names are Kiln's.
+    `in_shape` is the per-sample input shape (an int: a flat input).
+    Dropout layers (training mode) read the step's counters from `counters`.
+    Convolutions and pools take symmetric padding as their own `padding`,
+    asymmetric padding as an explicit pad before them (zeros, or -inf for
+    max pooling). With `decisions` (a Decisions), relu and max_pool2d are
+    DecidedReLU and DecidedMaxPool2d (see NEAR DECISIONS)."""
+    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
+            "leaky_relu": lambda: torch.nn.LeakyReLU(0.01)}
+    modules = collections.OrderedDict()
+
+    def activation(name, act):
+        if act == "relu" and decisions is not None:
+            return DecidedReLU(name, decisions)
+        return acts[act]()
+
+    shape = [in_shape] if isinstance(in_shape, int) else list(in_shape)
+    for i, layer in enumerate(spec):
+        name = layer.get("name", f"{layer['type']}_{i}")
+        kind = layer["type"]
+        if kind == "dense":
+            modules[name] = torch.nn.Linear(shape[0], layer["units"], bias=layer.get("use_bias", True))
+            shape = [layer["units"]]
+            act = layer.get("activation", "linear")
+            if act != "linear":
+                modules[f"{name}_{act}"] = activation(f"{name}_{act}", act)
+        elif kind in ("conv2d", "max_pool2d", "avg_pool2d"):
+            c, h, w = shape
+            conv = kind == "conv2d"
+            kernel = pair(layer["kernel_size" if conv else "pool_size"])
+            strides = pair(layer.get("strides", 1 if conv else kernel))
+            dilation = pair(layer.get("dilation", 1))
+            top, left, bottom, right = window_padding(layer, h, w, kernel, strides, dilation)
+            padding = (top, left)
+            if (top, left) != (bottom, right):
+                fill = float("-inf") if kind == "max_pool2d" else 0.0
+                modules[f"{name}_pad"] = torch.nn.ConstantPad2d((left, right, top, bottom), fill)
+                padding = (0, 0)
+            if conv:
+                modules[name] = torch.nn.Conv2d(c, layer["filters"], kernel, stride=strides,
+                                                padding=padding, dilation=dilation,
+                                                groups=layer.get("groups", 1),
+                                                bias=layer.get("use_bias", True))
+                c = layer["filters"]
+                act = layer.get("activation", "linear")
+                if act != "linear":
+                    modules[f"{name}_{act}"] = activation(f"{name}_{act}", act)
+            elif kind == "max_pool2d":
+                assert decisions is None or dilation == (1, 1), layer
+                modules[name] = (torch.nn.MaxPool2d(kernel, strides, padding) if decisions is None
+                                 else DecidedMaxPool2d(kernel, strides, padding, name, decisions))
+            else:
+                modules[name] = torch.nn.AvgPool2d(kernel, strides, padding, count_include_pad=True)
+            shape = [c, window_out(h, kernel[0], strides[0], dilation[0], top, bottom),
+                     window_out(w, kernel[1], strides[1], dilation[1], left, right)]
+        elif kind in ("global_avg_pool2d", "global_max_pool2d"):
+            # A pool over the whole [h, w]: max_pool2d sends the gradient to
+            # one position (the first maximum), as Kiln does.
+            c, h, w = shape
+            modules[name] = (torch.nn.MaxPool2d((h, w)) if kind == "global_max_pool2d"
+                             else torch.nn.AvgPool2d((h, w)))
+            modules[f"{name}_flatten"] = torch.nn.Flatten()
+            shape = [c]
+        elif kind == "batch_norm":
+            # PyTorch's own layer; its num_batches_tracked buffer has no
+            # Kiln counterpart (see kiln_state).
+            cls = torch.nn.BatchNorm2d if len(shape) == 3 else torch.nn.BatchNorm1d
+            modules[name] = cls(shape[0], eps=layer.get("epsilon", 1e-5),
+                                momentum=layer.get("momentum", 0.1),
+                                affine=layer.get("affine", True))
+        elif kind == "local_response_norm":
+            modules[name] = torch.nn.LocalResponseNorm(layer["size"], alpha=layer.get("alpha", 1e-4),
+                                                       beta=layer.get("beta", 0.75),
+                                                       k=layer.get("k", 1.0))
+        elif kind == "leaky_relu":
+            modules[name] = torch.nn.LeakyReLU(layer["alpha"])
+        elif kind == "dropout":
+            modules[name] = HashDropout(layer["rate"], i, counters)
+        elif kind == "reshape":
+            modules[name] = torch.nn.Unflatten(1, layer["shape"])
+            shape = list(layer["shape"])
+        elif kind == "flatten":
+            modules[name] = torch.nn.Flatten()
+            shape = [int(np.prod(shape))]
+        else:
+            modules[name] = activation(name, kind)
+    return torch.nn.Sequential(modules)
+
+
+def kiln_state(module):
+    """A PyTorch module's state as Kiln names it (params and buffers, as numpy
+    arrays): the state_dict less BatchNorm's num_batches_tracked, which Kiln
+    does not keep. PyTorch reads that counter only with momentum=None (a
+    cumulative average), which the model format cannot express, so the
+    mapping drops it."""
+    return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()
+            if not k.endswith(".num_batches_tracked")}
+
+
+def load_kiln_state(module, tensors):
+    """Kiln's params and buffers (numpy, optimizer state ignored) into a
+    PyTorch module: every tensor of the module but num_batches_tracked, and
+    nothing else."""
+    state = {k: torch.from_numpy(v.copy()) for k, v in tensors.items() if not k.startswith("optimizer.")}
+    missing, unexpected = module.load_state_dict(state, strict=False)
+    missing = [k for k in missing if not k.endswith(".num_batches_tracked")]
+    assert not missing and not unexpected, (missing, unexpected)
+
+
+def torch_optimizer(opt, params):
+    kind, wd = opt["type"], opt.get("weight_decay", 0.0)
+    if kind == "sgd":
+        return torch.optim.SGD(params, lr=opt["lr"], weight_decay=wd, foreach=False)
+    if kind == "momentum":
+        return torch.optim.SGD(params, lr=opt["lr"], momentum=opt["momentum"],
+                               nesterov=opt.get("nesterov", False), weight_decay=wd, foreach=False)
+    cls = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[kind]
+    return cls(params, lr=opt["lr"], betas=(opt.get("beta1", 0.9), opt.get("beta2", 0.999)),
+               eps=opt.get("eps", 1e-8), weight_decay=wd, foreach=False)
