@@ -116,6 +116,7 @@ import numpy as np
 import torch
 sys.path.insert(0, sys.argv[1])
 from torch_reference import read_safetensors
+from torch_models import check_test_set
 
 def logits(path):
     return np.array([[float(v) for v in line.split()[1:]] for line in open(path)
@@ -162,20 +163,7 @@ print(f"PyTorch in eval mode on Kiln's checkpoint: logits of 70 images within {e
 assert err <= 1e-4, err
 assert stats > 1e-3, "batch statistics would not tell the batches apart: the check above proves nothing"
 
-dataset = "/usr/share/datasets/fashion-mnist"
-images = np.frombuffer(gzip.open(f"{dataset}/t10k-images-idx3-ubyte.gz").read()[16:], np.uint8)
-labels = np.frombuffer(gzip.open(f"{dataset}/t10k-labels-idx1-ubyte.gz").read()[8:], np.uint8)
-xs = torch.from_numpy(images.reshape(-1, 1, 28, 28).astype(np.float32) / np.float32(255))
-ys = torch.from_numpy(labels.astype(np.int64))
-with torch.no_grad():
-    out = torch.cat([model(xs[i:i + 1000]) for i in range(0, len(xs), 1000)])
-acc = (out.argmax(1) == ys).double().mean().item()
-loss = torch.nn.functional.cross_entropy(out.double(), ys).item()
-kiln = json.load(open("m.json"))["test"]
-print(f"test set in eval mode: PyTorch accuracy {acc:.4f} loss {loss:.6f}, Kiln accuracy "
-      f"{kiln['accuracy']:.4f} loss {kiln['loss']:.6f}")
-assert abs(acc - kiln["accuracy"]) <= 1e-4, (acc, kiln)  # a near tie may flip one sample
-assert abs(loss - kiln["loss"]) <= 1e-4 * loss, (loss, kiln)
+check_test_set(model, "m.json", "test set in eval mode")
 PY
 
 # Resume: 50 steps, then the same run resumed to 100, against 100 in one go.

@@ -63,6 +63,7 @@ import collections, gzip, json, sys
 import numpy as np
 import torch
 sys.path.insert(0, sys.argv[1])
+from torch_models import check_test_set
 from torch_reference import read_safetensors
 
 torch.set_num_threads(2)
@@ -105,18 +106,6 @@ print(f"PyTorch on Kiln's checkpoint, 70 test images: probabilities differ by at
 assert dp <= 1e-4 and dl <= 1e-4 and not wrong, (dp, dl, wrong)
 
 # The whole test set: PyTorch's accuracy and loss against Kiln's.
-images = np.frombuffer(gzip.open(f"{dataset}/t10k-images-idx3-ubyte.gz").read()[16:], np.uint8)
-labels = np.frombuffer(gzip.open(f"{dataset}/t10k-labels-idx1-ubyte.gz").read()[8:], np.uint8)
-xs = torch.from_numpy(images.reshape(-1, 1, 28, 28).astype(np.float32) / np.float32(255))
-ys = torch.from_numpy(labels.astype(np.int64))
-with torch.no_grad():
-    out = torch.cat([model(xs[i:i + 1000]) for i in range(0, len(xs), 1000)])
-acc = (out.argmax(1) == ys).double().mean().item()
-loss = torch.nn.functional.cross_entropy(out.double(), ys).item()
-kiln = json.load(open("m.json"))["test"]
-print(f"test set: PyTorch accuracy {acc:.4f} loss {loss:.6f}, Kiln accuracy {kiln['accuracy']:.4f} "
-      f"loss {kiln['loss']:.6f}")
-assert abs(acc - kiln["accuracy"]) <= 1e-4, (acc, kiln)  # a near tie may flip one sample
-assert abs(loss - kiln["loss"]) <= 1e-4 * loss, (loss, kiln)
+check_test_set(model, "m.json", "test set")
 PY
 echo "ok: fashion_cnn trains, reloads, and predicts as PyTorch does"

@@ -364,3 +364,22 @@ def torch_optimizer(opt, params):
     cls = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[kind]
     return cls(params, lr=opt["lr"], betas=(opt.get("beta1", 0.9), opt.get("beta2", 0.999)),
                eps=opt.get("eps", 1e-8), weight_decay=wd, foreach=False)
+
+
+def check_test_set(model, metrics_json, what, dataset="/usr/share/datasets/fashion-mnist"):
+    """PyTorch's accuracy and loss of `model` on the Fashion-MNIST test split
+    against the `test` entry Kiln wrote to `metrics_json`."""
+    import gzip
+    images = np.frombuffer(gzip.open(f"{dataset}/t10k-images-idx3-ubyte.gz").read()[16:], np.uint8)
+    labels = np.frombuffer(gzip.open(f"{dataset}/t10k-labels-idx1-ubyte.gz").read()[8:], np.uint8)
+    xs = torch.from_numpy(images.reshape(-1, 1, 28, 28).astype(np.float32) / np.float32(255))
+    ys = torch.from_numpy(labels.astype(np.int64))
+    with torch.no_grad():
+        out = torch.cat([model(xs[i:i + 1000]) for i in range(0, len(xs), 1000)])
+    acc = (out.argmax(1) == ys).double().mean().item()
+    loss = torch.nn.functional.cross_entropy(out.double(), ys).item()
+    kiln = json.load(open(metrics_json))["test"]
+    print(f"{what}: PyTorch accuracy {acc:.4f} loss {loss:.6f}, Kiln accuracy "
+          f"{kiln['accuracy']:.4f} loss {kiln['loss']:.6f}")
+    assert abs(acc - kiln["accuracy"]) <= 1e-4, (acc, kiln)  # a near tie may flip one sample
+    assert abs(loss - kiln["loss"]) <= 1e-4 * loss, (loss, kiln)
