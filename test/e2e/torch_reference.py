@@ -60,6 +60,20 @@ except ImportError as e:
 STEPS = 20
 FASHION = "/usr/share/datasets/fashion-mnist"
 
+def grouped_convs(s_extra, pooling):
+    """The cnn_groups layers: c1, grouped g, depthwise dw, strided s (plus
+    `s_extra`), then `pooling` and the classifier."""
+    return ([{"type": "conv2d", "name": "c1", "filters": 4, "kernel_size": 3, "strides": 2,
+              "activation": "relu"},
+             {"type": "conv2d", "name": "g", "filters": 6, "kernel_size": 3, "groups": 2,
+              "dilation": 2, "padding": "same", "activation": "tanh"},
+             {"type": "conv2d", "name": "dw", "filters": 6, "kernel_size": 2, "groups": 6,
+              "dilation": 3, "padding": "same", "activation": "relu"},
+             dict({"type": "conv2d", "name": "s", "filters": 8, "kernel_size": [4, 3], "strides": 2,
+                   "padding": "same", "use_bias": False}, **s_extra)]
+            + pooling + [{"type": "dense", "name": "out", "units": 10}])
+
+
 # Two models, both with widths and batch sizes that are not multiples of the
 # vector width, so the compiled code's peeled remainders take part.
 MODELS = {
@@ -104,30 +118,14 @@ MODELS = {
     # -> dw [6,13,13] (groups 6) -> s [8,7,7] (no bias) -> mp [8,4,4] -> [8] -> 10.
     "cnn_groups": dict(
         batch=13, input=[1, 28, 28],
-        layers=[{"type": "conv2d", "name": "c1", "filters": 4, "kernel_size": 3, "strides": 2,
-                 "activation": "relu"},
-                {"type": "conv2d", "name": "g", "filters": 6, "kernel_size": 3, "groups": 2,
-                 "dilation": 2, "padding": "same", "activation": "tanh"},
-                {"type": "conv2d", "name": "dw", "filters": 6, "kernel_size": 2, "groups": 6,
-                 "dilation": 3, "padding": "same", "activation": "relu"},
-                {"type": "conv2d", "name": "s", "filters": 8, "kernel_size": [4, 3], "strides": 2,
-                 "padding": "same", "use_bias": False},
-                {"type": "max_pool2d", "name": "mp", "pool_size": 3, "strides": 2, "padding": "same"},
-                {"type": "global_max_pool2d", "name": "gmp"},
-                {"type": "dense", "name": "out", "units": 10}]),
+        layers=grouped_convs(
+            {},
+            [{"type": "max_pool2d", "name": "mp", "pool_size": 3, "strides": 2, "padding": "same"},
+             {"type": "global_max_pool2d", "name": "gmp"}])),
     # The same convolutions ending in a global average pool instead.
     "cnn_groups_avg": dict(
         batch=13, input=[1, 28, 28],
-        layers=[{"type": "conv2d", "name": "c1", "filters": 4, "kernel_size": 3, "strides": 2,
-                 "activation": "relu"},
-                {"type": "conv2d", "name": "g", "filters": 6, "kernel_size": 3, "groups": 2,
-                 "dilation": 2, "padding": "same", "activation": "tanh"},
-                {"type": "conv2d", "name": "dw", "filters": 6, "kernel_size": 2, "groups": 6,
-                 "dilation": 3, "padding": "same", "activation": "relu"},
-                {"type": "conv2d", "name": "s", "filters": 8, "kernel_size": [4, 3], "strides": 2,
-                 "padding": "same", "use_bias": False, "activation": "tanh"},
-                {"type": "global_avg_pool2d", "name": "gap"},
-                {"type": "dense", "name": "out", "units": 10}]),
+        layers=grouped_convs({"activation": "tanh"}, [{"type": "global_avg_pool2d", "name": "gap"}])),
     # Batch normalization after a convolution (affine, non-default momentum
     # and epsilon: [N, C, H, W], statistics over N*H*W = 13*13*13 values per
     # channel) and after a dense layer (affine false, the defaults: [N, F],
