@@ -84,6 +84,26 @@ def ExpandCopiesPass : Pass<"kiln-expand-copies", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def OutlineKernelsPass : Pass<"kiln-outline-kernels", "mlir::ModuleOp"> {
+  let summary = "Make each top-level loop nest of an entry point a private function";
+  let description = [{
+    Runs after the workspace is planned. Each top-level `scf.for` or
+    `scf.parallel` of a function with `kiln.entry`, with the ops right after
+    it that consume its results, becomes a call of a private `no_inline`
+    function `<entry>_k<N>` with internal linkage. Cloned into it: constants,
+    memref views (subview, expand/collapse_shape, cast, reinterpret_cast,
+    transpose), pure value computations, and the ops just before it that
+    only it uses (what kernel-lower-vectors hoisted; a read only when no
+    write lies between). Every other captured value (buffers, workspace
+    views, scalars, loaded vectors) is an argument; values used later are
+    returned. Kernels that print the same are kept once, so entry points
+    share their identical kernels. Small functions keep LLVM's loop analyses
+    linear in the size of the model.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
 def EmitABIPass : Pass<"kiln-emit-abi", "mlir::ModuleOp"> {
   let summary = "Export the C ABI: <sym>_abi, <sym>_manifest, <sym>_<entry>";
   let description = [{

@@ -3,6 +3,7 @@
 #define KILN_COMPILER_CODEGEN_CODEGEN_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
 #include <vector>
@@ -17,10 +18,11 @@ struct Target {
   static Target host();
 };
 
-/// Translates an LLVM-dialect module to LLVM IR, optimizes it at -O3 for
+/// Translates an LLVM-dialect module to LLVM IR, optimizes it at -O2 for
 /// `target`, and writes an object file (or LLVM IR text with `llvmIR`).
 bool emitObject(mlir::ModuleOp module, const Target &target,
-                const std::string &path, bool llvmIR, std::string &error);
+                const std::string &path, bool llvmIR, std::string &error,
+                mlir::TimingScope &timing);
 
 /// The ABI's tables of pointers (runtime/include/kiln/abi.h): params,
 /// buffers and state in kiln_bindings; inputs, targets, outputs in kiln_call.

@@ -8,6 +8,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -81,6 +82,10 @@ int link(const std::string &object, const std::string &output) {
 } // namespace
 
 int compile(const CompileOptions &o) {
+  DefaultTimingManager timingManager;
+  timingManager.setEnabled(o.timing);
+  TimingScope timing = timingManager.getRootScope();
+  TimingScope importing = timing.nest("read and import the model");
   auto buffer = llvm::MemoryBuffer::getFile(o.input, /*IsText=*/true);
   if (!buffer)
     return fail("cannot read " + o.input + ": " + buffer.getError().message());
@@ -115,6 +120,7 @@ int compile(const CompileOptions &o) {
   OwningOpRef<ModuleOp> module = importModel(ctx, spec, o.input, error);
   if (!module)
     return fail(error);
+  importing.stop();
 
   Target target = Target::host();
   PipelineOptions po;
@@ -125,8 +131,12 @@ int compile(const CompileOptions &o) {
   Stage to = o.compileTo.value_or(Stage::LLVM);
   PassManager pm(&ctx);
   populateStages(pm, Stage::Graph, to, po);
+  TimingScope stages = timing.nest("MLIR stages");
+  if (o.timing)
+    pm.enableTiming(stages);
   if (failed(pm.run(*module)))
     return fail("compilation of " + o.input + " failed (see the diagnostics above)");
+  stages.stop();
 
   if (o.compileTo) {
     std::error_code ec;
@@ -146,7 +156,8 @@ int compile(const CompileOptions &o) {
     if (o.emit == Emit::Object && header.str() == o.output)
       return fail("the header would overwrite the object: name the object "
                   "something other than " + o.output + " (e.g. NAME.o)");
-    if (!emitObject(*module, target, o.output, o.emit == Emit::LLVMIR, error))
+    if (!emitObject(*module, target, o.output, o.emit == Emit::LLVMIR, error,
+                    timing))
       return fail(error);
     if (o.emit == Emit::Object) {
       if (!emitHeader(header.str().str(), po.symbol, className(po.symbol),
@@ -157,8 +168,9 @@ int compile(const CompileOptions &o) {
   }
   // An executable: a temporary object next to the output, linked, removed.
   std::string object = o.output + ".kiln-tmp.o";
-  if (!emitObject(*module, target, object, false, error))
+  if (!emitObject(*module, target, object, false, error, timing))
     return fail(error);
+  TimingScope linking = timing.nest("link");
   int rc = link(object, o.output);
   llvm::sys::fs::remove(object);
   return rc;

@@ -21,6 +21,7 @@ struct CompileOptions {
   std::optional<int64_t> vectorBits;
   bool inference = false;         // forward only, as "training": false
   std::vector<std::string> freeze; // layers made non-trainable
+  bool timing = false;            // print the time of each phase to stderr
 };
 
 /// Runs kilnc. Diagnostics and errors go to stderr; returns the exit code.

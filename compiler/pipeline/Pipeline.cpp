@@ -65,20 +65,23 @@ void populateBufferized(OpPassManager &pm) {
 void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
   // The workspace comes after kernel-lower-vectors: views of one buffer
   // would hide from its transfer hoisting that temporaries do not alias.
+  // Once kernels are outlined, most of the lowering runs per function, so
+  // on every core.
   add(pm, "func.func(kernel-lower-vectors),kiln-workspace,"
-          "func.func(kiln-expand-copies,convert-linalg-to-loops),"
-          "canonicalize,cse,"
-          "convert-vector-to-scf{full-unroll=true},lower-affine,"
+          "func.func(kiln-expand-copies,convert-linalg-to-loops,canonicalize,cse),"
+          "kiln-outline-kernels,"
+          "func.func(convert-vector-to-scf{full-unroll=true},lower-affine,"
           "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
           // math-to-llvm first: the vector fma/floor of the polynomial
           // approximations stay vector intrinsics; libm gets the rest (f64).
-          "convert-math-to-llvm,convert-math-to-libm,"
-          "convert-vector-to-llvm{reassociate-fp-reductions=1},"
-          "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
+          "convert-math-to-llvm),convert-math-to-libm,"
+          "func.func(convert-vector-to-llvm{reassociate-fp-reductions=1}),"
+          "finalize-memref-to-llvm,"
+          "func.func(convert-arith-to-llvm,convert-index-to-llvm),"
           "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
           "convert-cf-to-llvm,reconcile-unrealized-casts");
   pm.addPass(createEmitABIPass(EmitABIPassOptions{o.symbol}));
-  add(pm, "canonicalize");
+  add(pm, "llvm.func(canonicalize),llvm.mlir.global(canonicalize)");
 }
 
 void populateStages(OpPassManager &pm, Stage from, Stage to,

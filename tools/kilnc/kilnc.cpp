@@ -46,6 +46,10 @@ int main(int argc, char **argv) {
   cl::list<std::string> freeze(
       "freeze", cl::desc("Make these layers non-trainable (comma-separated)"),
       cl::value_desc("NAME,..."), cl::CommaSeparated, cl::cat(cat));
+  cl::opt<bool> timePhases(
+      "time-phases",
+      cl::desc("Print the time each phase and MLIR pass took to stderr"),
+      cl::cat(cat));
   cl::HideUnrelatedOptions(cat);
   cl::ParseCommandLineOptions(argc, argv, "Kiln: compiles neural networks to native code\n");
 
@@ -55,6 +59,7 @@ int main(int argc, char **argv) {
   o.emit = emit;
   o.symbol = symbol;
   o.inference = inference;
+  o.timing = timePhases;
   o.freeze.assign(freeze.begin(), freeze.end());
   if (!compileTo.empty()) {
     o.compileTo = kiln::parseStage(compileTo);

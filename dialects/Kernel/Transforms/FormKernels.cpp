@@ -153,28 +153,22 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     for (Operation *op = root; auto prev = chainedProducer(op); op = prev)
       if (!taken.contains(prev))
         chain.insert(chain.begin(), prev);
-    if (!chain.empty()) {
-      auto head = cast<linalg::LinalgOp>(chain.front());
-      for (OpOperand &init : head.getDpsInitsMutable())
-        if (auto fill = init.get().getDefiningOp<linalg::FillOp>())
-          if (fill->getBlock() == head->getBlock() && fill->hasOneUse())
-            ops.push_back(fill);
-      ops.append(chain);
-    }
-    // The fill that initializes the root.
+    // The fill that initializes the chain's head (or the root).
     // CSE may have merged equal fills; each group gets its own copy so the
-    // fill is fused into the root's tiles.
-    for (OpOperand &init : root.getDpsInitsMutable())
+    // fill is fused into the group's tiles.
+    auto head = cast<linalg::LinalgOp>(chain.empty() ? root.getOperation() : chain.front());
+    for (OpOperand &init : head.getDpsInitsMutable())
       if (auto fill = init.get().getDefiningOp<linalg::FillOp>()) {
-        if (fill->getBlock() != root->getBlock())
+        if (fill->getBlock() != head->getBlock() || taken.contains(fill))
           continue;
         if (!fill->hasOneUse()) {
-          OpBuilder b(root);
+          OpBuilder b(head);
           fill = cast<linalg::FillOp>(b.clone(*fill));
           init.set(fill.getResult(0));
         }
         ops.push_back(fill);
       }
+    ops.append(chain);
     ops.push_back(root);
     // The chain of elementwise consumers of the root's single result.
     Operation *last = root;

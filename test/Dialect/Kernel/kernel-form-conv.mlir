@@ -66,6 +66,47 @@ func.func @conv_taps_bias(%v0: tensor<64x26x26x8xf32>, %v1: tensor<64x26x26x8xf3
 
 // -----
 
+// Tests that a chain's first tap gets its own copy of a zero fill that
+// something else also uses (CSE merges equal fills), so the fill still fuses
+// into the taps' tiles; the shared fill becomes its own group.
+#view = affine_map<(n, h, w, f, c) -> (n, h, w, c)>
+#tap = affine_map<(n, h, w, f, c) -> (c, f)>
+#acc = affine_map<(n, h, w, f, c) -> (n, h, w, f)>
+
+// CHECK-LABEL: func.func @conv_taps_shared_fill
+// CHECK: %[[SHARED:.+]] = kernel.group
+// CHECK-NEXT: linalg.fill
+// CHECK: %[[G:.+]] = kernel.group
+// CHECK-NEXT: %[[FILL:.+]] = linalg.fill
+// CHECK-NEXT: %[[A0:.+]] = linalg.generic {{.*}} outs(%[[FILL]] : {{.*}})
+// CHECK: %[[A1:.+]] = linalg.generic {{.*}} outs(%[[A0]] : {{.*}})
+// CHECK-NEXT: ^bb0
+// CHECK: kernel.yield %[[A1]]
+// CHECK: return %[[G]], %[[SHARED]]
+func.func @conv_taps_shared_fill(%v0: tensor<64x26x26x8xf32>, %v1: tensor<64x26x26x8xf32>,
+                                 %t0: tensor<8x32xf32>, %t1: tensor<8x32xf32>) -> (tensor<64x26x26x32xf32>, tensor<64x26x26x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x26x26x32xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x26x26x32xf32>) -> tensor<64x26x26x32xf32>
+  %a0 = linalg.generic {indexing_maps = [#view, #tap, #acc], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%v0, %t0 : tensor<64x26x26x8xf32>, tensor<8x32xf32>) outs(%fill : tensor<64x26x26x32xf32>) {
+  ^bb0(%x: f32, %w: f32, %out: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<64x26x26x32xf32>
+  %a1 = linalg.generic {indexing_maps = [#view, #tap, #acc], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%v1, %t1 : tensor<64x26x26x8xf32>, tensor<8x32xf32>) outs(%a0 : tensor<64x26x26x32xf32>) {
+  ^bb0(%x: f32, %w: f32, %out: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<64x26x26x32xf32>
+  return %a1, %fill : tensor<64x26x26x32xf32>, tensor<64x26x26x32xf32>
+}
+
+// -----
+
 // Tests a single tap with no epilogue, tiled over its own loops (the
 // reduction's tile 0, its reduce tile 1), when the output is one column wide:
 // the rows skip ow (1) and go to oh, all 5 of them. 10 filters are one

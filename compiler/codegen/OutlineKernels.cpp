@@ -1,0 +1,220 @@
+//===- OutlineKernels.cpp - Each loop nest of an entry point its own function ===//
+//
+// After the workspace is planned, an entry point is a straight line of loop
+// nests, one per kernel. Kept inline, LLVM sees one function with hundreds of
+// loops in sequence, and scalar evolution's guard search walks back through
+// all of them for every loop: compile time grows with the square of the
+// model. Each top-level loop nest becomes a private, never-inlined function
+// instead; constants and views of its memrefs move into it, so it takes the
+// underlying buffers, scalars and vectors as arguments. Kernels that come out
+// identical (the forward pass of eval_step and forward, or of train_step where
+// no op depends on the mode) are kept once.
+//
+#include "compiler/Passes.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_OUTLINEKERNELSPASS
+#include "compiler/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+/// Ops cloned into the kernel rather than passed to it: constants, and views
+/// whose layout would not survive the bare-pointer calling convention.
+bool sinks(Operation *op) {
+  return op && op->getNumRegions() == 0 &&
+         (matchPattern(op, m_Constant()) ||
+          isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+              memref::CastOp, memref::ReinterpretCastOp, memref::TransposeOp>(op));
+}
+
+/// Pure value computations (broadcasts, iotas, a statistic's scale) that
+/// several kernels use: each kernel recomputes them rather than taking a
+/// vector by value.
+bool recomputable(Operation *op) {
+  return op && op->getNumRegions() == 0 && op->getNumResults() > 0 &&
+         isMemoryEffectFree(op) &&
+         llvm::none_of(op->getResultTypes(), llvm::IsaPred<BaseMemRefType>);
+}
+
+/// Whether `op` only reads memory, or touches none.
+bool onlyReads(Operation *op) {
+  if (isMemoryEffectFree(op))
+    return true;
+  auto iface = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!iface)
+    return false;
+  SmallVector<MemoryEffects::EffectInstance> effects;
+  iface.getEffects(effects);
+  return llvm::all_of(effects, [](const MemoryEffects::EffectInstance &e) {
+    return isa<MemoryEffects::Read>(e.getEffect());
+  });
+}
+
+/// The top-level ops just before `kernel` that only it uses: what
+/// kernel-lower-vectors hoisted out of its loops (bias broadcasts, weight
+/// rows). They move into the kernel rather than cross the call as vectors.
+/// A read moves only when no op it would pass writes memory.
+llvm::SmallPtrSet<Operation *, 16> hoistedFor(Operation *kernel) {
+  llvm::SmallPtrSet<Operation *, 16> moved;
+  bool passedWriter = false;
+  for (Operation *p = kernel->getPrevNode(); p && !isa<func::CallOp>(p);
+       p = p->getPrevNode()) {
+    bool usedOnlyThere = llvm::all_of(p->getUsers(), [&](Operation *user) {
+      return kernel->isAncestor(user) || moved.contains(user);
+    });
+    bool pure = isMemoryEffectFree(p);
+    bool movable = p->getNumRegions() == 0 && !p->use_empty() && usedOnlyThere &&
+                   llvm::none_of(p->getResultTypes(), llvm::IsaPred<BaseMemRefType>) &&
+                   (pure || (onlyReads(p) && !passedWriter));
+    if (movable)
+      moved.insert(p);
+    else if (!onlyReads(p))
+      passedWriter = true;
+  }
+  return moved;
+}
+
+struct Outliner {
+  ModuleOp module;
+  SymbolTable &symbols;
+  llvm::StringMap<func::FuncOp> byBody; // printed body -> first kernel
+  llvm::SmallPtrSet<Operation *, 16> moved; // hoisted ops of the current kernel
+
+  /// The value `v` stands for inside the kernel: a clone of a sinkable or
+  /// hoisted def, or a new argument.
+  Value materialize(Value v, OpBuilder &b, Block &body, IRMapping &map,
+                    SmallVector<Value> &args) {
+    if (Value m = map.lookupOrNull(v))
+      return m;
+    Operation *def = v.getDefiningOp();
+    if (sinks(def) || moved.contains(def) || recomputable(def)) {
+      for (Value operand : def->getOperands())
+        materialize(operand, b, body, map, args);
+      b.clone(*def, map);
+      return map.lookup(v);
+    }
+    args.push_back(v);
+    map.map(v, body.addArgument(v.getType(), v.getLoc()));
+    return map.lookup(v);
+  }
+
+  /// The top-level ops right after `kernel` that consume what it computed
+  /// (the final write of a reduction's vector): its epilogue.
+  static SmallVector<Operation *> epilogue(Operation *kernel) {
+    SmallVector<Operation *> ops{kernel};
+    DenseSet<Value> produced(kernel->result_begin(), kernel->result_end());
+    for (Operation *n = kernel->getNextNode();
+         n && n->getNumRegions() == 0 && !n->hasTrait<OpTrait::IsTerminator>() &&
+         llvm::any_of(n->getOperands(), [&](Value v) { return produced.contains(v); });
+         n = n->getNextNode()) {
+      ops.push_back(n);
+      produced.insert(n->result_begin(), n->result_end());
+    }
+    return ops;
+  }
+
+  /// Replaces `op` and its epilogue by a call; returns the call.
+  Operation *outline(Operation *op, func::FuncOp entry, int64_t index) {
+    MLIRContext *ctx = op->getContext();
+    SmallVector<Operation *> ops = epilogue(op);
+    llvm::SmallPtrSet<Operation *, 8> inside(ops.begin(), ops.end());
+    auto kernel = func::FuncOp::create(op->getLoc(), "k", FunctionType::get(ctx, {}, {}));
+    Block *body = kernel.addEntryBlock();
+    OpBuilder b = OpBuilder::atBlockBegin(body);
+    IRMapping map;
+    SmallVector<Value> args;
+    moved = hoistedFor(op);
+    llvm::SetVector<Value> captured;
+    getUsedValuesDefinedAbove(op->getRegions(), captured);
+    for (Operation *o : ops)
+      for (Value v : o->getOperands())
+        if (!inside.contains(v.getDefiningOp()))
+          captured.insert(v);
+    for (Value v : captured)
+      materialize(v, b, *body, map, args);
+    // What the rest of the entry still uses comes back as results.
+    SmallVector<Value> results, returned;
+    for (Operation *o : ops) {
+      b.clone(*o, map);
+      for (Value r : o->getResults())
+        if (llvm::any_of(r.getUsers(), [&](Operation *u) { return !inside.contains(u); })) {
+          results.push_back(r);
+          returned.push_back(map.lookup(r));
+        }
+    }
+    b.create<func::ReturnOp>(op->getLoc(), returned);
+    kernel.setType(FunctionType::get(ctx, body->getArgumentTypes(),
+                                     ValueRange(returned).getTypes()));
+    kernel.setPrivate();
+    kernel->setAttr("llvm.linkage",
+                    LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+    kernel->setAttr("no_inline", UnitAttr::get(ctx));
+
+    // Identical kernels share one function. The key is the kernel printed
+    // under the placeholder name "k".
+    std::string key;
+    {
+      llvm::raw_string_ostream os(key);
+      kernel.print(os, OpPrintingFlags().useLocalScope());
+    }
+    auto [it, isNew] = byBody.try_emplace(key, kernel);
+    func::FuncOp callee = it->second;
+    if (isNew) {
+      kernel.setSymName((entry.getSymName() + "_k" + Twine(index)).str());
+      symbols.insert(kernel, Block::iterator(entry));
+    } else {
+      kernel.erase();
+    }
+    OpBuilder at(op);
+    auto call = at.create<func::CallOp>(op->getLoc(), callee, args);
+    for (auto [r, c] : llvm::zip(results, call.getResults()))
+      r.replaceAllUsesWith(c);
+    for (Operation *o : llvm::reverse(ops))
+      o->erase();
+    // The hoisted ops are now unused; walking back erases users first.
+    for (Operation *p = call->getPrevNode(); p && !moved.empty();) {
+      Operation *prev = p->getPrevNode();
+      if (moved.erase(p))
+        p->erase();
+      p = prev;
+    }
+    return call;
+  }
+};
+
+struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    Outliner o{module, symbols, {}};
+    SmallVector<func::FuncOp> entries;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (fn->hasAttr("kiln.entry") && !fn.isExternal())
+        entries.push_back(fn);
+    for (func::FuncOp entry : entries) {
+      int64_t index = 0;
+      Block &block = entry.getBody().front();
+      for (Operation *op = &block.front(); op; op = op->getNextNode())
+        if (isa<scf::ForOp, scf::ParallelOp>(op))
+          op = o.outline(op, entry, index++);
+      // The views, constants and values the kernels took along may now be
+      // dead.
+      for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
+        if ((sinks(&op) || recomputable(&op)) && op.use_empty())
+          op.erase();
+    }
+  }
+};
+
+} // namespace

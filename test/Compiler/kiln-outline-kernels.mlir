@@ -1,0 +1,171 @@
+// RUN: kiln-opt %s -split-input-file -kiln-outline-kernels | FileCheck %s
+
+// Tests that each top-level loop nest of an entry point becomes a call of a
+// private, never-inlined, internal function; the constants and the subview it
+// uses are cloned into it, the workspace view and the buffers are passed.
+// CHECK-LABEL: func.func private @forward_k0
+// CHECK-SAME: (%[[IN:.+]]: memref<8x16xf32>, %[[OUT:.+]]: memref<4x16xf32>)
+// CHECK-SAME: attributes {llvm.linkage = #llvm.linkage<internal>, no_inline}
+// CHECK: %[[SUB:.+]] = memref.subview %[[IN]][4, 0] [4, 16] [1, 1]
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG: %[[C4:.+]] = arith.constant 4 : index
+// CHECK: scf.for %[[I:.+]] = %[[C0]] to %[[C4]]
+// CHECK: vector.load %[[SUB]][%[[I]], %[[C0]]]
+// CHECK: vector.store %{{.+}}, %[[OUT]][%[[I]], %[[C0]]]
+// CHECK: return
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: (%[[X:.+]]: memref<8x16xf32>, %[[WS:.+]]: memref<256xi8>)
+// CHECK: %[[V:.+]] = memref.view %[[WS]]
+// CHECK-NEXT: call @forward_k0(%[[X]], %[[V]]) : (memref<8x16xf32>, memref<4x16xf32>) -> ()
+// CHECK-NEXT: return
+func.func @forward(%x: memref<8x16xf32>, %ws: memref<256xi8>) attributes {kiln.entry = {batch = 8 : i64, mode = "eval", name = "forward"}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %v = memref.view %ws[%c0][] : memref<256xi8> to memref<4x16xf32>
+  %sub = memref.subview %x[4, 0] [4, 16] [1, 1] : memref<8x16xf32> to memref<4x16xf32, strided<[16, 1], offset: 64>>
+  scf.for %i = %c0 to %c4 step %c1 {
+    %r = vector.load %sub[%i, %c0] : memref<4x16xf32, strided<[16, 1], offset: 64>>, vector<16xf32>
+    vector.store %r, %v[%i, %c0] : memref<4x16xf32>, vector<16xf32>
+  }
+  return
+}
+
+// -----
+
+// Tests that what kernel-lower-vectors hoisted out of a loop nest (a read and
+// its broadcast, used only there) moves into the kernel, that a read used by
+// a later kernel too is passed instead, and that a pure value both kernels use
+// is recomputed in each.
+// CHECK-LABEL: func.func private @train_step_k0
+// CHECK-SAME: (%[[B:.+]]: memref<16xf32>, %[[S:.+]]: vector<16xf32>, %[[Y:.+]]: memref<4x16xf32>)
+// CHECK: %[[R:.+]] = vector.load %[[B]]
+// CHECK: arith.addf %[[R]], %[[S]]
+// CHECK: scf.for
+// CHECK-LABEL: func.func private @train_step_k1
+// CHECK-SAME: (%[[Y1:.+]]: memref<4x16xf32>, %[[S1:.+]]: vector<16xf32>)
+// CHECK: arith.addf %[[S1]], %[[S1]]
+// CHECK: scf.for
+// CHECK-LABEL: func.func @train_step
+// CHECK-SAME: (%[[BA:.+]]: memref<16xf32>, %[[YA:.+]]: memref<4x16xf32>, %[[SA:.+]]: memref<16xf32>)
+// CHECK: %[[SHARED:.+]] = vector.load %[[SA]]
+// CHECK-NOT: vector.load
+// CHECK: call @train_step_k0(%[[BA]], %[[SHARED]], %[[YA]])
+// CHECK-NEXT: call @train_step_k1(%[[YA]], %[[SHARED]])
+// CHECK-NEXT: return
+func.func @train_step(%b: memref<16xf32>, %y: memref<4x16xf32>, %s: memref<16xf32>) attributes {kiln.entry = {batch = 4 : i64, mode = "train", name = "train_step"}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %shared = vector.load %s[%c0] : memref<16xf32>, vector<16xf32>
+  %twice = arith.addf %shared, %shared : vector<16xf32>
+  %bias = vector.load %b[%c0] : memref<16xf32>, vector<16xf32>
+  %sum = arith.addf %bias, %shared : vector<16xf32>
+  scf.for %i = %c0 to %c4 step %c1 {
+    vector.store %sum, %y[%i, %c0] : memref<4x16xf32>, vector<16xf32>
+  }
+  scf.for %i = %c0 to %c4 step %c1 {
+    %r = vector.load %y[%i, %c0] : memref<4x16xf32>, vector<16xf32>
+    %t = arith.addf %r, %twice : vector<16xf32>
+    vector.store %t, %y[%i, %c0] : memref<4x16xf32>, vector<16xf32>
+  }
+  return
+}
+
+// -----
+
+// Tests that a read hoisted before a kernel does not move past a write to
+// memory (here an earlier store at top level): it is passed by value.
+// CHECK-LABEL: func.func private @eval_step_k0
+// CHECK-SAME: (%{{.+}}: vector<16xf32>, %{{.+}}: memref<4x16xf32>)
+// CHECK-LABEL: func.func @eval_step
+// CHECK: %[[R:.+]] = vector.load
+// CHECK-NEXT: vector.store
+// CHECK-NEXT: call @eval_step_k0(%[[R]], %{{.+}})
+func.func @eval_step(%y: memref<4x16xf32>, %b: memref<16xf32>) attributes {kiln.entry = {batch = 4 : i64, mode = "eval", name = "eval_step"}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  %r = vector.load %b[%c0] : memref<16xf32>, vector<16xf32>
+  vector.store %zero, %b[%c0] : memref<16xf32>, vector<16xf32>
+  scf.for %i = %c0 to %c4 step %c1 {
+    vector.store %r, %y[%i, %c0] : memref<4x16xf32>, vector<16xf32>
+  }
+  return
+}
+
+// -----
+
+// Tests that the ops after a reduction loop that consume its result (the
+// write of the accumulated vector) join the kernel, and that a value a later
+// op still needs is returned.
+// CHECK-LABEL: func.func private @forward_k0
+// CHECK-SAME: (%[[X:.+]]: memref<4x16xf32>, %[[OUT:.+]]: memref<16xf32>) -> vector<16xf32>
+// CHECK: %[[ACC:.+]] = scf.for
+// CHECK: %[[NEG:.+]] = arith.negf %[[ACC]]
+// CHECK: vector.store %[[ACC]], %[[OUT]]
+// CHECK: return %[[NEG]] : vector<16xf32>
+// CHECK-LABEL: func.func @forward
+// CHECK: %[[N:.+]] = call @forward_k0
+// CHECK-NEXT: memref.load
+// CHECK-NEXT: vector.store %[[N]]
+func.func @forward(%x: memref<4x16xf32>, %out: memref<16xf32>, %out2: memref<16xf32>, %flag: memref<f32>) attributes {kiln.entry = {batch = 4 : i64, mode = "eval", name = "forward"}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  %acc = scf.for %i = %c0 to %c4 step %c1 iter_args(%a = %zero) -> vector<16xf32> {
+    %r = vector.load %x[%i, %c0] : memref<4x16xf32>, vector<16xf32>
+    %n = arith.addf %a, %r : vector<16xf32>
+    scf.yield %n : vector<16xf32>
+  }
+  %neg = arith.negf %acc : vector<16xf32>
+  vector.store %acc, %out[%c0] : memref<16xf32>, vector<16xf32>
+  %f = memref.load %flag[] : memref<f32>
+  vector.store %neg, %out2[%c0] : memref<16xf32>, vector<16xf32>
+  return
+}
+
+// -----
+
+// Tests that identical loop nests of two entry points share one kernel, and
+// that functions without kiln.entry are left alone.
+// CHECK-LABEL: func.func private @forward_k0
+// CHECK-NOT: func.func private
+// CHECK-LABEL: func.func @forward
+// CHECK: call @forward_k0
+// CHECK-LABEL: func.func @helper
+// CHECK: scf.for
+// CHECK-LABEL: func.func @eval_step
+// CHECK: call @forward_k0
+func.func @forward(%y: memref<4x16xf32>) attributes {kiln.entry = {batch = 4 : i64, mode = "eval", name = "forward"}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  scf.for %i = %c0 to %c4 step %c1 {
+    vector.store %zero, %y[%i, %c0] : memref<4x16xf32>, vector<16xf32>
+  }
+  return
+}
+func.func @helper(%y: memref<4x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  scf.for %i = %c0 to %c4 step %c1 {
+    vector.store %zero, %y[%i, %c0] : memref<4x16xf32>, vector<16xf32>
+  }
+  return
+}
+func.func @eval_step(%y: memref<4x16xf32>) attributes {kiln.entry = {batch = 4 : i64, mode = "eval", name = "eval_step"}} {
+  %c4 = arith.constant 4 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  %c0 = arith.constant 0 : index
+  scf.for %i = %c0 to %c4 step %c1 {
+    vector.store %zero, %y[%i, %c0] : memref<4x16xf32>, vector<16xf32>
+  }
+  return
+}
