@@ -43,7 +43,7 @@ static void optimize(llvm::Module &module, llvm::TargetMachine *machine) {
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
   llvm::PipelineTuningOptions tuning;
-  tuning.LoopUnrolling = getenv("KILN_LLVM_UNROLL") != nullptr;
+  tuning.LoopUnrolling = false;
   llvm::PassBuilder pb(machine, tuning);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
