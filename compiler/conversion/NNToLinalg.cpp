@@ -213,6 +213,17 @@ SmallVector<Value> lowerBatchNorm(OpBuilder &b, nn::BatchNormOp bn) {
       bn.getEpsilon().convertToDouble(), bn.getTraining()));
 }
 
+/// One more in training mode: a scalar, so no kernel.
+Value lowerCount(OpBuilder &b, nn::CountOp c) {
+  if (!c.getTraining())
+    return c.getInput();
+  Location loc = c.getLoc();
+  Value n = b.create<tensor::ExtractOp>(loc, c.getInput(), ValueRange{});
+  Value one = b.create<arith::ConstantIntOp>(loc, 1, 64);
+  return b.create<tensor::FromElementsOp>(loc, c.getType(),
+                                          ValueRange{b.create<arith::AddIOp>(loc, n, one)});
+}
+
 Value lowerLRN(OpBuilder &b, nn::LocalResponseNormOp n) {
   return localResponseNorm(b, n.getLoc(), n.getInput(), n.getSize(),
                            n.getAlpha().convertToDouble(), n.getBeta().convertToDouble(),
@@ -293,6 +304,7 @@ struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
     add(patterns, lowerMaxPool);
     add(patterns, lowerAvgPool);
     add(patterns, lowerBatchNorm);
+    add(patterns, lowerCount);
     add(patterns, lowerLRN);
     add(patterns, lowerDropout);
     add(patterns, lowerRelu);

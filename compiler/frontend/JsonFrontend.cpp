@@ -273,20 +273,25 @@ bool Importer::buildModel(ModuleOp module) {
         return fail(l, "batch_norm needs more than one value per channel in a "
                        "training batch (the batch variance), got batch " +
                            std::to_string(spec.batchSize) + " of " + showShape(shape));
-      auto addBuffer = [&](const std::string &name, const std::string &init) {
+      auto addBuffer = [&](const std::string &name, const std::string &init,
+                           RankedTensorType type) {
         buffers.push_back({name, init, entry->getNumArguments(), Value()});
-        return entry->addArgument(RankedTensorType::get({c}, b.getF32Type()), loc);
+        return entry->addArgument(type, loc);
       };
-      Value mean = addBuffer(l.name + ".running_mean", "zeros");
-      Value var = addBuffer(l.name + ".running_var", "ones");
+      auto stat = RankedTensorType::get({c}, b.getF32Type());
+      Value mean = addBuffer(l.name + ".running_mean", "zeros", stat);
+      Value var = addBuffer(l.name + ".running_var", "ones", stat);
+      Value tracked = addBuffer(l.name + ".num_batches_tracked", "zeros",
+                                RankedTensorType::get({}, b.getI64Type()));
       Value w = l.affine ? addParam(l.name + ".weight", {c}, "ones", c, c) : Value();
       Value bias = l.affine ? addParam(l.name + ".bias", {c}, "zeros", c, c) : Value();
       auto bn = b.create<nn::BatchNormOp>(lloc, x, mean, var, w, bias,
                                           b.getF64FloatAttr(l.momentum),
                                           b.getF64FloatAttr(l.epsilon), UnitAttr());
       x = bn.getResult();
-      buffers[buffers.size() - 2].update = bn.getNewMean();
-      buffers.back().update = bn.getNewVar();
+      buffers[buffers.size() - 3].update = bn.getNewMean();
+      buffers[buffers.size() - 2].update = bn.getNewVar();
+      buffers.back().update = b.create<nn::CountOp>(lloc, tracked, UnitAttr());
     } else if (l.type == "local_response_norm") {
       if (shape.size() != 3)
         return fail(l, "local_response_norm expects [channels, height, width], got " +

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace kiln {
 namespace {
@@ -14,36 +15,56 @@ bool isStateName(const std::string &name) {
   return name.rfind("optimizer.", 0) == 0;
 }
 
-/// A tensor of the model: its checkpoint name, shape and storage.
+/// A tensor of the model: its checkpoint name, shape, dtype and storage
+/// (words, see Model).
 struct Slot {
   std::string name;
   Shape shape;
+  DType dtype;
   std::vector<float> *data;
 };
 
-/// Params then buffers, in manifest order.
+/// Params (f32) then buffers (f32 or i64), in manifest order.
 std::vector<Slot> namedTensors(Model &model) {
   const Manifest &manifest = model.getManifest();
   std::vector<Slot> slots;
   for (size_t i = 0; i < manifest.params.size(); ++i)
     slots.push_back({manifest.params[i].name, manifest.params[i].shape,
-                     &model.getParam(i)});
+                     DType::F32, &model.getParam(i)});
   for (size_t i = 0; i < manifest.buffers.size(); ++i)
     slots.push_back({manifest.buffers[i].name, manifest.buffers[i].shape,
-                     &model.getBuffer(i)});
+                     manifest.buffers[i].dtype, &model.getBuffer(i)});
   return slots;
 }
 
-/// The tensor `name` with exactly `shape`, or null when absent.
+/// Throws unless the file's tensor `name` has the model's dtype; with the
+/// shape equal too, its words fit the model's storage exactly.
+void checkDType(const Tensor &tensor, const std::string &path,
+                const std::string &name, DType dtype) {
+  if (tensor.dtype != dtype)
+    fail("{}: tensor '{}' is {} but the model expects {}", path, name,
+         safetensorsDTypeName(tensor.dtype), safetensorsDTypeName(dtype));
+}
+
+/// The tensor `name` with exactly `shape` and `dtype`, or null when absent.
 const Tensor *findTensor(const SafetensorsFile &file, const std::string &path,
-                         const std::string &name, const Shape &shape) {
+                         const std::string &name, const Shape &shape,
+                         DType dtype) {
   auto it = file.tensors.find(name);
   if (it == file.tensors.end())
     return nullptr;
   if (it->second.shape != shape)
     fail("{}: tensor '{}' has shape {} but the model expects {}", path, name,
          formatShape(it->second.shape), formatShape(shape));
+  checkDType(it->second, path, name, dtype);
   return &it->second;
+}
+
+/// Copies the words, whatever they hold, into the model's storage; the
+/// plan checked shape and dtype, so the sizes agree.
+void copyInto(std::vector<float> &target, const Tensor &tensor) {
+  std::memcpy(target.data(), tensor.data.data(),
+              tensor.data.size() * sizeof(float));
 }
 
 template <typename T>
@@ -75,7 +96,8 @@ StrictPlan planStrictLoad(Model &model, const SafetensorsFile &file,
   StrictPlan plan;
   std::vector<Slot> slots = namedTensors(model);
   for (const Slot &slot : slots) {
-    const Tensor *tensor = findTensor(file, path, slot.name, slot.shape);
+    const Tensor *tensor =
+        findTensor(file, path, slot.name, slot.shape, slot.dtype);
     if (!tensor)
       fail("{}: missing tensor '{}' (shape {}) of model '{}'", path, slot.name,
            formatShape(slot.shape), manifest.name);
@@ -95,7 +117,7 @@ StrictPlan planStrictLoad(Model &model, const SafetensorsFile &file,
   std::string firstMissing;
   for (const StateSpec &state : manifest.state) {
     std::string name = state.checkpointName();
-    plan.state.push_back(findTensor(file, path, name, state.shape));
+    plan.state.push_back(findTensor(file, path, name, state.shape, DType::F32));
     if (!plan.state.back() && firstMissing.empty())
       firstMissing = name;
   }
@@ -114,12 +136,11 @@ StrictPlan planStrictLoad(Model &model, const SafetensorsFile &file,
 /// Copies into the existing buffers: generated code holds their addresses.
 void apply(Model &model, const StrictPlan &plan, int64_t step) {
   for (const auto &[target, tensor] : plan.copies)
-    std::copy(tensor->data.begin(), tensor->data.end(), target->begin());
+    copyInto(*target, *tensor);
   for (size_t j = 0; j < plan.state.size(); ++j) {
     std::vector<float> &target = model.getState(j);
     if (plan.state[j])
-      std::copy(plan.state[j]->data.begin(), plan.state[j]->data.end(),
-                target.begin());
+      copyInto(target, *plan.state[j]);
     else
       std::fill(target.begin(), target.end(), 0.0f);
   }
@@ -134,13 +155,15 @@ void saveCheckpoint(const Model &model, const std::string &path,
   std::vector<TensorRef> tensors;
   for (size_t i = 0; i < manifest.params.size(); ++i)
     tensors.push_back({manifest.params[i].name, manifest.params[i].shape,
-                       model.getParam(i).data()});
+                       model.getParam(i).data(), DType::F32});
+  // An i64 buffer is stored as I64, as PyTorch stores num_batches_tracked.
   for (size_t i = 0; i < manifest.buffers.size(); ++i)
     tensors.push_back({manifest.buffers[i].name, manifest.buffers[i].shape,
-                       model.getBuffer(i).data()});
+                       model.getBuffer(i).data(), manifest.buffers[i].dtype});
   for (size_t j = 0; j < manifest.state.size(); ++j)
     tensors.push_back({manifest.state[j].checkpointName(),
-                       manifest.state[j].shape, model.getState(j).data()});
+                       manifest.state[j].shape, model.getState(j).data(),
+                       DType::F32});
   std::map<std::string, std::string> metadata = {
       {"format", "kiln"},
       {"model", manifest.name},
@@ -202,6 +225,7 @@ TransferReport loadForTransfer(Model &model, const std::string &path) {
            "match (rename the layer to initialize it fresh)",
            path, slot.name, formatShape(it->second.shape), manifest.name,
            slot.name, formatShape(slot.shape));
+    checkDType(it->second, path, slot.name, slot.dtype);
     copies.emplace_back(slot.data, &it->second);
     report.loaded.push_back(slot.name);
   }
@@ -217,7 +241,7 @@ TransferReport loadForTransfer(Model &model, const std::string &path) {
          "is it a checkpoint of another model?",
          path, manifest.name);
   for (const auto &[target, tensor] : copies)
-    std::copy(tensor->data.begin(), tensor->data.end(), target->begin());
+    copyInto(*target, *tensor);
   for (size_t j = 0; j < model.getNumState(); ++j)
     std::fill(model.getState(j).begin(), model.getState(j).end(), 0.0f);
   model.setStep(0);

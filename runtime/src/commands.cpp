@@ -334,8 +334,14 @@ int runInfo(const kiln_model_api &api, const Options &) {
                  : "");
   if (!manifest.buffers.empty()) {
     std::vector<std::string> buffers;
-    for (const BufferSpec &buffer : manifest.buffers)
-      buffers.push_back(buffer.name + " " + formatShape(buffer.shape));
+    // The dtype only when it is not the usual f32: "bn.num_batches_tracked
+    // i64 []".
+    for (const BufferSpec &buffer : manifest.buffers) {
+      std::string dtype = buffer.dtype == DType::F32
+                              ? ""
+                              : fmt::format("{} ", dtypeName(buffer.dtype));
+      buffers.push_back(buffer.name + " " + dtype + formatShape(buffer.shape));
+    }
     fmt::print("buffers: {}\n", fmt::join(buffers, ", "));
   }
 

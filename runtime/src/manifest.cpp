@@ -276,12 +276,12 @@ DType parseDType(const ObjectReader &reader) {
        reader.path("dtype"), name);
 }
 
-/// kiln_bindings holds float pointers, so all model state is f32.
+/// The runtime initializes, trains and checkpoints params and optimizer
+/// state as f32 (buffers may also be i64; see parseBuffer).
 void requireF32(const ObjectReader &reader) {
   DType dtype = parseDType(reader);
   if (dtype != DType::F32)
-    fail("manifest: '{}' is '{}'; parameters, buffers and optimizer state "
-         "must be f32",
+    fail("manifest: '{}' is '{}'; parameters and optimizer state must be f32",
          reader.path("dtype"), dtypeName(dtype));
 }
 
@@ -308,11 +308,20 @@ BufferSpec parseBuffer(const ObjectReader &reader) {
   BufferSpec buffer;
   buffer.name = reader.getString("name");
   buffer.shape = reader.getShape("shape");
-  requireF32(reader);
+  // Manifests from before i64 buffers may omit the dtype: all were f32.
+  if (reader.has("dtype"))
+    buffer.dtype = parseDType(reader);
+  if (buffer.dtype != DType::F32 && buffer.dtype != DType::I64)
+    fail("manifest: '{}' is '{}'; buffer '{}' must be f32 or i64",
+         reader.path("dtype"), dtypeName(buffer.dtype), buffer.name);
   buffer.init = parseInit(reader);
   if (buffer.init != InitKind::Zeros && buffer.init != InitKind::Ones)
     fail("manifest: '{}' is '{}'; a buffer starts as zeros or ones",
          reader.path("init"), reader.getString("init"));
+  // Counters (num_batches_tracked) start at 0; nothing needs an i64 one.
+  if (buffer.dtype == DType::I64 && buffer.init != InitKind::Zeros)
+    fail("manifest: '{}' is '{}'; i64 buffer '{}' must start as zeros",
+         reader.path("init"), reader.getString("init"), buffer.name);
   return buffer;
 }
 

@@ -46,18 +46,36 @@ void checkSupported(const Manifest &manifest) {
          manifest.name, dtypeName(manifest.outputs[0].dtype));
 }
 
-std::vector<std::vector<float>> zeros(const std::vector<Shape> &shapes) {
+// Storage is std::vector<float> for every dtype: an i64 buffer holds its
+// int64 values in 2 floats (4-byte words) per element. operator new, which
+// std::allocator uses, aligns to at least 16 bytes here, so those values are
+// 8-byte aligned as generated code expects.
+static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ >= alignof(int64_t),
+              "i64 buffers need 8-byte aligned storage");
+
+std::vector<std::vector<float>> zeros(const std::vector<int64_t> &sizes) {
   std::vector<std::vector<float>> tensors;
-  for (const Shape &shape : shapes)
-    tensors.emplace_back(size_t(shapeSize(shape)), 0.0f);
+  for (int64_t size : sizes)
+    tensors.emplace_back(size_t(size), 0.0f);
   return tensors;
 }
 
-template <typename T> std::vector<Shape> shapesOf(const std::vector<T> &specs) {
-  std::vector<Shape> shapes;
+/// Sizes in 4-byte words of f32 tensors (params, state): one per element.
+template <typename T>
+std::vector<int64_t> sizesOf(const std::vector<T> &specs) {
+  std::vector<int64_t> sizes;
   for (const T &spec : specs)
-    shapes.push_back(spec.shape);
-  return shapes;
+    sizes.push_back(shapeSize(spec.shape));
+  return sizes;
+}
+
+/// Buffer sizes in words: two per element of an i64 buffer.
+std::vector<int64_t> bufferSizes(const std::vector<BufferSpec> &buffers) {
+  std::vector<int64_t> sizes;
+  for (const BufferSpec &buffer : buffers)
+    sizes.push_back(checkedMul(shapeSize(buffer.shape),
+                               dtypeBytes(buffer.dtype) / 4, "buffer"));
+  return sizes;
 }
 
 std::vector<float *> pointersTo(std::vector<std::vector<float>> &tensors) {
@@ -90,9 +108,9 @@ Model::Model(const kiln_model_api &api) {
            manifest.name, entryName(entry), entryName(entry));
   }
 
-  params = zeros(shapesOf(manifest.params));
-  buffers = zeros(shapesOf(manifest.buffers));
-  state = zeros(shapesOf(manifest.state));
+  params = zeros(sizesOf(manifest.params));
+  buffers = zeros(bufferSizes(manifest.buffers));
+  state = zeros(sizesOf(manifest.state));
   paramPtrs = pointersTo(params);
   bufferPtrs = pointersTo(buffers);
   statePtrs = pointersTo(state);
@@ -117,9 +135,13 @@ Model::Model(const kiln_model_api &api) {
 void Model::init(uint64_t value) {
   for (size_t i = 0; i < params.size(); ++i)
     initializeParam(manifest.params[i], value, params[i].data());
-  for (size_t i = 0; i < buffers.size(); ++i)
-    std::fill(buffers[i].begin(), buffers[i].end(),
-              manifest.buffers[i].init == InitKind::Ones ? 1.0f : 0.0f);
+  // An i64 buffer starts at 0 (the manifest allows nothing else): all its
+  // words zero, which is what 0.0f is.
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    const BufferSpec &spec = manifest.buffers[i];
+    bool ones = spec.dtype == DType::F32 && spec.init == InitKind::Ones;
+    std::fill(buffers[i].begin(), buffers[i].end(), ones ? 1.0f : 0.0f);
+  }
   for (std::vector<float> &tensor : state)
     std::fill(tensor.begin(), tensor.end(), 0.0f);
   step = 0;

@@ -19,24 +19,31 @@ constexpr uint64_t maxHeaderLength = 100 << 20;
 struct Entry {
   std::string name;
   Shape shape;
+  DType dtype;
   uint64_t begin, end;
 };
+
+bool isSupported(DType dtype) {
+  return dtype == DType::F32 || dtype == DType::I64;
+}
 
 Entry parseEntry(const std::string &path, const std::string &name,
                  const nlohmann::json &value, uint64_t dataSize) {
   if (!value.is_object())
     fail("{}: tensor '{}': header entry must be an object", path, name);
-  Entry entry{name, {}, 0, 0};
+  Entry entry{name, {}, DType::F32, 0, 0};
   auto dtype = value.find("dtype");
   if (dtype == value.end() || !dtype->is_string())
     fail("{}: tensor '{}': missing dtype", path, name);
-  if (*dtype != "F32")
-    fail("{}: tensor '{}' has dtype {}; only F32 is supported", path, name,
-         dtype->get<std::string>());
+  if (*dtype == "I64")
+    entry.dtype = DType::I64;
+  else if (*dtype != "F32")
+    fail("{}: tensor '{}' has dtype {}; only F32 and I64 are supported", path,
+         name, dtype->get<std::string>());
   auto shape = value.find("shape");
   if (shape == value.end() || !shape->is_array())
     fail("{}: tensor '{}': missing shape", path, name);
-  uint64_t bytes = 4;
+  uint64_t bytes = uint64_t(dtypeBytes(entry.dtype));
   for (const nlohmann::json &dim : *shape) {
     if (!dim.is_number_unsigned())
       fail("{}: tensor '{}': bad shape {}", path, name, shape->dump());
@@ -56,9 +63,10 @@ Entry parseEntry(const std::string &path, const std::string &name,
          "section has {} bytes)",
          path, name, entry.begin, entry.end, dataSize);
   if (entry.end - entry.begin != bytes)
-    fail("{}: tensor '{}': shape {} needs {} bytes but data_offsets cover "
+    fail("{}: tensor '{}': {} shape {} needs {} bytes but data_offsets cover "
          "{}",
-         path, name, formatShape(entry.shape), bytes, entry.end - entry.begin);
+         path, name, safetensorsDTypeName(entry.dtype),
+         formatShape(entry.shape), bytes, entry.end - entry.begin);
   return entry;
 }
 
@@ -75,6 +83,20 @@ void parseMetadata(const std::string &path, const nlohmann::json &value,
 
 } // namespace
 
+const char *safetensorsDTypeName(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+    return "F32";
+  case DType::F64:
+    return "F64";
+  case DType::I32:
+    return "I32";
+  case DType::I64:
+    return "I64";
+  }
+  return "?";
+}
+
 void writeSafetensors(const std::string &path,
                       const std::vector<TensorRef> &tensors,
                       const std::map<std::string, std::string> &metadata) {
@@ -86,8 +108,12 @@ void writeSafetensors(const std::string &path,
   for (const TensorRef &tensor : tensors) {
     if (tensor.name == "__metadata__" || header.contains(tensor.name))
       fail("{}: duplicate or reserved tensor name '{}'", path, tensor.name);
-    uint64_t bytes = uint64_t(shapeSize(tensor.shape)) * sizeof(float);
-    header[tensor.name] = {{"dtype", "F32"},
+    if (!isSupported(tensor.dtype))
+      fail("{}: tensor '{}' has dtype {}; only F32 and I64 are supported", path,
+           tensor.name, safetensorsDTypeName(tensor.dtype));
+    uint64_t bytes = uint64_t(checkedMul(shapeSize(tensor.shape),
+                                         dtypeBytes(tensor.dtype), "tensor"));
+    header[tensor.name] = {{"dtype", safetensorsDTypeName(tensor.dtype)},
                            {"shape", tensor.shape},
                            {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
@@ -102,7 +128,8 @@ void writeSafetensors(const std::string &path,
   file.write(&length, sizeof(length));
   file.write(text.data(), text.size());
   for (const TensorRef &tensor : tensors)
-    file.write(tensor.data, shapeSize(tensor.shape) * sizeof(float));
+    file.write(tensor.data,
+               size_t(shapeSize(tensor.shape) * dtypeBytes(tensor.dtype)));
   file.commit();
 }
 
@@ -147,6 +174,8 @@ SafetensorsFile readSafetensors(const std::string &path) {
   for (Entry &entry : entries) {
     Tensor &tensor = file.tensors[entry.name];
     tensor.shape = std::move(entry.shape);
+    tensor.dtype = entry.dtype;
+    // A whole number of words: 4 or 8 bytes per element (parseEntry).
     tensor.data.resize((entry.end - entry.begin) / sizeof(float));
     std::memcpy(tensor.data.data(), data + entry.begin,
                 entry.end - entry.begin);

@@ -643,3 +643,20 @@ func.func @local_response_norm(%x: tensor<2x6x3x3xf32>) -> tensor<2x6x3x3xf32> {
   %y = nn.local_response_norm %x {size = 4, alpha = 0.5, beta = 0.75, k = 2.0} : tensor<2x6x3x3xf32>
   return %y : tensor<2x6x3x3xf32>
 }
+
+// -----
+
+// Tests that count in training mode adds one to the scalar (no kernel), and
+// is its input otherwise.
+// CHECK-LABEL: func.func @count
+// CHECK-SAME: (%[[N:.+]]: tensor<i64>)
+// CHECK-DAG: %[[ONE:.+]] = arith.constant 1 : i64
+// CHECK-DAG: %[[V:.+]] = tensor.extract %[[N]][] : tensor<i64>
+// CHECK: %[[S:.+]] = arith.addi %[[V]], %[[ONE]] : i64
+// CHECK: %[[T:.+]] = tensor.from_elements %[[S]] : tensor<i64>
+// CHECK: return %[[T]], %[[N]]
+func.func @count(%n: tensor<i64>) -> (tensor<i64>, tensor<i64>) {
+  %a = nn.count %n {training} : tensor<i64>
+  %b = nn.count %n : tensor<i64>
+  return %a, %b : tensor<i64>, tensor<i64>
+}

@@ -4,9 +4,9 @@
 # dense layer: [N, F], affine false) trains 200 steps (Adam 3e-3, batch 32)
 # and must
 #   * save the running statistics in its checkpoint (bnK.running_mean,
-#     bnK.running_var; no num_batches_tracked) and `info` must list them as
-#     buffers; every one of them must have moved away from its start (means
-#     0, variances 1) in every channel;
+#     bnK.running_var, and bnK.num_batches_tracked: int64, 200) and `info`
+#     must list them as buffers; every statistic must have moved away from
+#     its start (means 0, variances 1) in every channel;
 #   * evaluate (eval mode: running statistics) to test accuracy >= 0.75 and
 #     test loss <= 0.65 (measured with seeds 1..3: accuracy 0.803..0.815,
 #     loss 0.523..0.562), `eval` of the checkpoint to the train run's test line;
@@ -56,7 +56,7 @@ PY
 "$kilnc" logits.json --batch-size 32 -o logits
 
 ./bn info > info.txt
-buffers="bn1.running_mean [8], bn1.running_var [8], bn2.running_mean [16], bn2.running_var [16], bn3.running_mean [32], bn3.running_var [32]"
+buffers="bn1.running_mean [8], bn1.running_var [8], bn1.num_batches_tracked i64 [], bn2.running_mean [16], bn2.running_var [16], bn2.num_batches_tracked i64 [], bn3.running_mean [32], bn3.running_var [32], bn3.num_batches_tracked i64 []"
 grep -qxF "buffers: $buffers" info.txt || { echo "FAIL: info does not list the buffers:"; cat info.txt; exit 1; }
 
 ./bn train --data "$data" --steps 200 --seed 1 --save w.safetensors --metrics-json m.json > train.txt
@@ -83,8 +83,14 @@ names = {n for n in tensors if not n.startswith("optimizer.")}
 params = {"c1.weight", "bn1.weight", "bn1.bias", "c2.weight", "bn2.weight", "bn2.bias", "d.weight",
           "out.weight", "out.bias"}
 buffers = {f"bn{i}.running_{s}" for i in (1, 2, 3) for s in ("mean", "var")}
-assert names == params | buffers, f"checkpoint tensors: {sorted(names ^ (params | buffers))} differ"
+counters = {f"bn{i}.num_batches_tracked" for i in (1, 2, 3)}
+assert names == params | buffers | counters, \
+    f"checkpoint tensors: {sorted(names ^ (params | buffers | counters))} differ"
 import struct
+for name in sorted(counters):
+    shape, raw = tensors[name]
+    assert shape == [] and struct.unpack("<q", raw) == (200,), (name, shape, raw)
+print("num_batches_tracked: 200 in each batch_norm layer (int64)")
 for name in sorted(buffers):
     shape, raw = tensors[name]
     values = struct.unpack(f"<{len(raw) // 4}f", raw)
@@ -144,8 +150,7 @@ model = nn.Sequential(collections.OrderedDict([  # Kiln's layer names
     ("out", nn.Linear(32, 10))]))
 tensors, meta = read_safetensors("w.safetensors")
 state = {k: torch.from_numpy(v.copy()) for k, v in tensors.items() if not k.startswith("optimizer.")}
-missing, unexpected = model.load_state_dict(state, strict=False)
-assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing), (missing, unexpected)
+model.load_state_dict(state, strict=True)  # every tensor, num_batches_tracked included
 x = torch.from_numpy(np.load("a.npy"))
 model.eval()
 with torch.no_grad():

@@ -9,7 +9,7 @@
   safetensors_tool.py differ A B REGEX    every tensor matching REGEX differs
 
 Parsing checks what a torn or truncated write would break: the 8-byte length,
-the JSON header, dtype F32, shapes, offsets inside the data section, tensors
+the JSON header, dtype F32 or I64, shapes, offsets inside the data section, tensors
 that tile the data section exactly (no gap, no overlap, nothing after), and
 byte counts of prod(shape) * 4.
 """
@@ -45,7 +45,8 @@ def read(path):
         raise Bad(f"{path}: __metadata__ is not a string map")
     tensors, spans = {}, []
     for name, info in header.items():
-        if info.get("dtype") != "F32":
+        width = {"F32": 4, "I64": 8}.get(info.get("dtype"))
+        if width is None:
             raise Bad(f"{path}: {name}: dtype {info.get('dtype')}")
         shape, offsets = info.get("shape"), info.get("data_offsets")
         if not isinstance(shape, list) or not all(
@@ -58,7 +59,7 @@ def read(path):
         count = 1
         for d in shape:
             count *= d
-        if offsets[1] - offsets[0] != 4 * count:
+        if offsets[1] - offsets[0] != width * count:
             raise Bad(f"{path}: {name}: {offsets[1] - offsets[0]} bytes for shape {shape}")
         tensors[name] = (shape, data[offsets[0]:offsets[1]])
         spans.append((offsets[0], offsets[1], name))

@@ -199,17 +199,19 @@ def read_safetensors(path):
     meta = header.pop("__metadata__", {})
     out = {}
     for name, info in header.items():
-        assert info["dtype"] == "F32", (name, info)
+        dtype = {"F32": "<f4", "I64": "<i8"}[info["dtype"]]
         b, e = info["data_offsets"]
-        out[name] = np.frombuffer(raw[8 + n + b:8 + n + e], "<f4").reshape(info["shape"])
+        out[name] = np.frombuffer(raw[8 + n + b:8 + n + e], dtype).reshape(info["shape"])
     return out, meta
 
 
 def write_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        data = np.ascontiguousarray(t, "<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        integer = np.issubdtype(np.asarray(t).dtype, np.integer)
+        data = np.ascontiguousarray(t, "<i8" if integer else "<f4").tobytes()
+        header[name] = {"dtype": "I64" if integer else "F32", "shape": list(np.shape(t)),
+                        "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
     text = json.dumps(header).encode()
@@ -309,8 +311,7 @@ def torch_model(spec, in_shape, counters=None, decisions=None):
             modules[f"{name}_flatten"] = torch.nn.Flatten()
             shape = [c]
         elif kind == "batch_norm":
-            # PyTorch's own layer; its num_batches_tracked buffer has no
-            # Kiln counterpart (see kiln_state).
+            # PyTorch's own layer, buffers included (num_batches_tracked too).
             cls = torch.nn.BatchNorm2d if len(shape) == 3 else torch.nn.BatchNorm1d
             modules[name] = cls(shape[0], eps=layer.get("epsilon", 1e-5),
                                 momentum=layer.get("momentum", 0.1),
@@ -336,22 +337,15 @@ def torch_model(spec, in_shape, counters=None, decisions=None):
 
 def kiln_state(module):
     """A PyTorch module's state as Kiln names it (params and buffers, as numpy
-    arrays): the state_dict less BatchNorm's num_batches_tracked, which Kiln
-    does not keep. PyTorch reads that counter only with momentum=None (a
-    cumulative average), which the model format cannot express, so the
-    mapping drops it."""
-    return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()
-            if not k.endswith(".num_batches_tracked")}
+    arrays): its state_dict, BatchNorm's int64 num_batches_tracked included."""
+    return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()}
 
 
 def load_kiln_state(module, tensors):
     """Kiln's params and buffers (numpy, optimizer state ignored) into a
-    PyTorch module: every tensor of the module but num_batches_tracked, and
-    nothing else."""
+    PyTorch module, strictly: every tensor of the module and nothing else."""
     state = {k: torch.from_numpy(v.copy()) for k, v in tensors.items() if not k.startswith("optimizer.")}
-    missing, unexpected = module.load_state_dict(state, strict=False)
-    missing = [k for k in missing if not k.endswith(".num_batches_tracked")]
-    assert not missing and not unexpected, (missing, unexpected)
+    module.load_state_dict(state, strict=True)
 
 
 def torch_optimizer(opt, params):

@@ -399,6 +399,16 @@ LogicalResult BatchNormOp::setMode(StringRef mode, Value, Value) {
   return success();
 }
 
+LogicalResult CountOp::setMode(StringRef mode, Value, Value) {
+  if (mode == "train")
+    setTraining(true);
+  return success();
+}
+
+OpFoldResult CountOp::fold(FoldAdaptor) {
+  return getTraining() ? OpFoldResult() : OpFoldResult(getInput());
+}
+
 LogicalResult LocalResponseNormOp::verify() {
   auto x = getInput().getType();
   if (!x.hasStaticShape() || x.getRank() != 4)

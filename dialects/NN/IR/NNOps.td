@@ -187,6 +187,24 @@ def NN_BatchNormOp : NN_DiffOp<"batch_norm", [AttrSizedOperandSegments,
   let hasVerifier = 1;
 }
 
+def NN_CountOp : NN_Op<"count", [Pure, SameOperandsAndResultType,
+    InferTypeOpInterface, DeclareOpInterfaceMethods<ModeDependentOpInterface>]> {
+  let summary = "A counter of training steps: one more in training mode";
+  let description = [{
+    Batch norm's `num_batches_tracked` buffer, as PyTorch keeps it: in
+    training mode (`training`) the result is the counter plus one; otherwise
+    it is the counter, and the op folds away. Not differentiable (integer).
+
+    ```mlir
+    %n1 = nn.count %n {training} : tensor<i64>
+    ```
+  }];
+  let arguments = (ins 0DTensorOf<[I64]>:$input, UnitAttr:$training);
+  let results = (outs 0DTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasFolder = 1;
+}
+
 def NN_LocalResponseNormOp : NN_DiffOp<"local_response_norm",
     [SameOperandsAndResultType, InferTypeOpInterface]> {
   let summary = "Local response normalization across channels (PyTorch's LocalResponseNorm)";

@@ -39,7 +39,8 @@ typedef struct kiln_context {
 /// What the model owns and keeps between calls, grouped by role.
 typedef struct kiln_bindings {
   float *const *params;   /* manifest.params, trainable or not */
-  float *const *buffers;  /* manifest.buffers (e.g. running statistics) */
+  float *const *buffers;  /* manifest.buffers (e.g. running statistics); an
+                             i64 buffer's entry points at int64_t storage */
   float *const *state;    /* manifest.state: optimizer slots */
   void *workspace;        /* >= max entry_points[].workspace_bytes, 64-byte aligned */
   const kiln_context *context; /* may be NULL */

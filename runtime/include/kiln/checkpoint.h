@@ -1,7 +1,8 @@
 //===- checkpoint.h - Model state in safetensors files --------------------===//
 //
-// Params and buffers are stored under their manifest names, optimizer state
-// as `optimizer.<param>.<slot>`; the metadata holds "format" ("kiln"),
+// Params and buffers are stored under their manifest names (F32, or I64 for
+// an i64 buffer such as num_batches_tracked), optimizer state (F32) as
+// `optimizer.<param>.<slot>`; the metadata holds "format" ("kiln"),
 // "model", "step" and, for checkpoints written during training, where the
 // run stands: "epoch", "batch", "data_seed" and "epoch_samples". Files are
 // written atomically. Every loader validates the whole file before it
@@ -33,10 +34,10 @@ struct TrainPosition {
 void saveCheckpoint(const Model &model, const std::string &path,
                     const std::optional<TrainPosition> &position = {});
 
-/// Strict (`--load`): every param and buffer must be there with its shape,
-/// and any other tensor not named `optimizer.*` is an error. When all of
-/// this model's optimizer state is present it is loaded with the step and
-/// true is returned; when none is, state and step are reset to zero and
+/// Strict (`--load`): every param and buffer must be there with its shape
+/// and dtype, and any other tensor not named `optimizer.*` is an error. When
+/// all of this model's optimizer state is present it is loaded with the step
+/// and true is returned; when none is, state and step are reset to zero and
 /// false is returned; some but not all is an error.
 bool loadCheckpoint(Model &model, const std::string &path);
 
@@ -53,7 +54,8 @@ struct TransferReport {
 
 /// `--init-from`: loads every param and buffer whose name and shape match;
 /// the others keep their values (call init first). A matching name with
-/// another shape is an error, and so is a file with no matching tensor.
+/// another shape or dtype is an error, and so is a file with no matching
+/// tensor.
 /// Optimizer state and step start at zero.
 TransferReport loadForTransfer(Model &model, const std::string &path);
 

@@ -50,11 +50,13 @@ struct ParamSpec {
   bool trainable = true;
 };
 
-/// Non-trainable state the entry points update (running statistics).
+/// Non-trainable state the entry points update (running statistics, batch
+/// norm's num_batches_tracked).
 struct BufferSpec {
   std::string name;
   Shape shape;
-  InitKind init = InitKind::Zeros; // zeros or ones
+  DType dtype = DType::F32;        // f32 or i64
+  InitKind init = InitKind::Zeros; // zeros or ones; an i64 buffer: zeros
 };
 
 /// One optimizer slot of one trainable parameter.

@@ -75,7 +75,10 @@ public:
   }
 
   // State by role, indexed like the manifest's lists. Never resize these
-  // vectors: generated code holds their addresses.
+  // vectors: generated code holds their addresses. Each holds its tensor's
+  // bytes in 4-byte words: one float per element, except that an i64 buffer
+  // (manifest.buffers[i].dtype) holds 2 words per element, 8-byte aligned;
+  // read and write its values with memcpy to and from int64_t.
   size_t getNumParams() const { return params.size(); }
   std::vector<float> &getParam(size_t i) { return params[i]; }
   const std::vector<float> &getParam(size_t i) const { return params[i]; }
@@ -85,7 +88,8 @@ public:
   size_t getNumState() const { return state.size(); }
   std::vector<float> &getState(size_t j) { return state[j]; }
   const std::vector<float> &getState(size_t j) const { return state[j]; }
-  /// The param or buffer called `name` (checkpoint names), or null.
+  /// The param or buffer called `name` (checkpoint names), or null; an i64
+  /// buffer's words as above.
   std::vector<float> *findTensor(std::string_view name);
 
   /// Optimizer steps taken so far (the next trainBatch passes step + 1).

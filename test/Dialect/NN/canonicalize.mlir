@@ -57,3 +57,16 @@ func.func @dropout_eval(%x: tensor<8x16xf32>, %s: i64) -> (tensor<8x16xf32>, ten
   %c = nn.dropout %x seed %s step %s {rate = 0.5, stream = 2, training} : tensor<8x16xf32>
   return %a, %b, %c : tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>
 }
+
+// -----
+
+// Tests that count folds to its input outside training mode and stays in it.
+// CHECK-LABEL: func.func @count_eval
+// CHECK-SAME: (%[[N:.+]]: tensor<i64>)
+// CHECK-NEXT: %[[T:.+]] = nn.count %[[N]] {training}
+// CHECK-NEXT: return %[[N]], %[[T]]
+func.func @count_eval(%n: tensor<i64>) -> (tensor<i64>, tensor<i64>) {
+  %a = nn.count %n : tensor<i64>
+  %b = nn.count %n {training} : tensor<i64>
+  return %a, %b : tensor<i64>, tensor<i64>
+}

@@ -826,3 +826,20 @@ func.func @local_response_norm_no_size(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x
   %y = nn.local_response_norm %x : tensor<2x3x4x4xf32>
   return %y : tensor<2x3x4x4xf32>
 }
+
+// -----
+
+// Tests that count takes an i64 scalar, not a float or a vector.
+func.func @count_float(%n: tensor<f32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.count' op operand #0 must be 0D tensor of 64-bit signless integer values, but got 'tensor<f32>'}}
+  %c = nn.count %n : tensor<f32>
+  return %c : tensor<f32>
+}
+
+// -----
+
+func.func @count_vector(%n: tensor<2xi64>) -> tensor<2xi64> {
+  // expected-error @+1 {{'nn.count' op operand #0 must be 0D tensor of 64-bit signless integer values, but got 'tensor<2xi64>'}}
+  %c = nn.count %n : tensor<2xi64>
+  return %c : tensor<2xi64>
+}

@@ -178,6 +178,20 @@ func.func @batch_norm(%x: tensor<64x32x13x13xf32>, %m: tensor<32xf32>, %v: tenso
 
 // -----
 
+// Tests that count (batch norm's num_batches_tracked) round-trips, with and
+// without training mode.
+// CHECK-LABEL: func.func @count
+// CHECK-SAME: (%[[N:.+]]: tensor<i64>)
+// CHECK-NEXT: %[[A:.+]] = nn.count %[[N]] {training} : tensor<i64>
+// CHECK-NEXT: %[[B:.+]] = nn.count %[[N]] : tensor<i64>
+func.func @count(%n: tensor<i64>) -> (tensor<i64>, tensor<i64>) {
+  %a = nn.count %n {training} : tensor<i64>
+  %b = nn.count %n : tensor<i64>
+  return %a, %b : tensor<i64>, tensor<i64>
+}
+
+// -----
+
 // Tests that batch_norm on one sample is valid outside training mode (eval
 // mode reads the running statistics; the batch-1 entry points use it).
 // CHECK-LABEL: func.func @batch_norm_one_sample

@@ -182,6 +182,71 @@ TEST(Checkpoint, ResumeNeedsStateStepAndPosition) {
   expectSameState(target, Model(test::classifierApi));
 }
 
+TEST(Checkpoint, I64BufferRoundTripsExactly) {
+  test::TempDir dir;
+  std::string path = dir.path("t.safetensors");
+  Model model = trained(test::trackedApi);
+  EXPECT_EQ(test::getI64(model.getBuffer(2)), 3); // one per train_step
+  const int64_t big = (int64_t(1) << 33) + 7;     // no exact float
+  test::setI64(model.getBuffer(2), big);
+  saveCheckpoint(model, path, TrainPosition{1, 3, 0, 12});
+  SafetensorsFile file = readSafetensors(path);
+  const Tensor &tracked = file.tensors.at("norm.num_batches_tracked");
+  EXPECT_EQ(tracked.dtype, DType::I64);
+  EXPECT_EQ(tracked.shape, Shape{});
+  EXPECT_EQ(test::getI64(tracked.data), big);
+  EXPECT_EQ(file.tensors.at("norm.running_mean").dtype, DType::F32);
+  EXPECT_EQ(file.tensors.at("optimizer.head.bias.momentum_buffer").dtype,
+            DType::F32);
+
+  Model loaded(test::trackedApi);
+  EXPECT_TRUE(loadCheckpoint(loaded, path));
+  EXPECT_EQ(test::getI64(loaded.getBuffer(2)), big);
+  expectSameState(model, loaded);
+  Model resumed(test::trackedApi);
+  resumeCheckpoint(resumed, path);
+  expectSameState(model, resumed);
+  Model transferred(test::trackedApi);
+  transferred.init(1);
+  TransferReport report = loadForTransfer(transferred, path);
+  EXPECT_EQ(report.loaded.size(), 7u);
+  EXPECT_EQ(test::getI64(transferred.getBuffer(2)), big);
+}
+
+TEST(Checkpoint, I64BufferMustBeI64InTheFile) {
+  test::TempDir dir;
+  std::string path = dir.path("t.safetensors");
+  Model model = trained(test::trackedApi);
+  const Manifest &manifest = model.getManifest();
+  // Everything as saved, except the counter written as F32.
+  std::vector<TensorRef> tensors;
+  for (size_t i = 0; i < model.getNumParams(); ++i)
+    tensors.push_back({manifest.params[i].name, manifest.params[i].shape,
+                       model.getParam(i).data()});
+  for (size_t i = 0; i < 2; ++i)
+    tensors.push_back({manifest.buffers[i].name, manifest.buffers[i].shape,
+                       model.getBuffer(i).data()});
+  float asFloat = 3;
+  tensors.push_back({"norm.num_batches_tracked", {}, &asFloat});
+  writeSafetensors(path, tensors, {});
+  std::string expected = path + ": tensor 'norm.num_batches_tracked' is F32 "
+                                "but the model expects I64";
+  Model target = trained(test::trackedApi);
+  EXPECT_EQ(errorOf([&] { loadCheckpoint(target, path); }), expected);
+  EXPECT_EQ(errorOf([&] { resumeCheckpoint(target, path); }), expected);
+  EXPECT_EQ(errorOf([&] { loadForTransfer(target, path); }), expected);
+  expectSameState(target, trained(test::trackedApi));
+
+  // And the other way: an f32 param stored as I64.
+  std::vector<int64_t> bias = {1};
+  tensors[3] = {"head.bias", {1}, bias.data(), DType::I64};
+  tensors.back() = {"norm.num_batches_tracked", {}, bias.data(), DType::I64};
+  writeSafetensors(path, tensors, {});
+  EXPECT_EQ(errorOf([&] { loadCheckpoint(target, path); }),
+            path + ": tensor 'head.bias' is I64 but the model expects F32");
+  expectSameState(target, trained(test::trackedApi));
+}
+
 /// What a model with another head saved: the frozen fake's base and norm,
 /// an old head under other names, and its optimizer state.
 void writeTransferSource(const std::string &path, const Model &source,

@@ -234,6 +234,13 @@ TEST_F(CliTest, InfoDescribesRolesAndEntryPoints) {
                                     "norm.running_var [2]\n"));
   EXPECT_THAT(result.out, HasSubstr("2 state tensors"));
 
+  // A buffer's dtype shows when it is not f32.
+  result = runCli(test::trackedApi, {"info"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("buffers: norm.running_mean [2], "
+                                    "norm.running_var [2], "
+                                    "norm.num_batches_tracked i64 []\n"));
+
   result = runCli(test::inferenceApi, {"info"});
   ASSERT_EQ(result.status, 0) << result.err;
   EXPECT_THAT(result.out,

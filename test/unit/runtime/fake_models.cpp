@@ -6,12 +6,16 @@
 //
 #include "test_support.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
+#include <string>
 
 namespace kiln::test {
 
@@ -418,6 +422,40 @@ float frozenForward1(const kiln_bindings *b, const kiln_call *c) {
   return 0;
 }
 
+//===----------------------------------------------------------------------===//
+// Tracked: the frozen fake plus batch norm's third buffer, PyTorch's
+// num_batches_tracked (i64 [], zeros), which its train_step counts up.
+//===----------------------------------------------------------------------===//
+
+const char *trackedManifestText() {
+  static const std::string text = [] {
+    nlohmann::ordered_json manifest =
+        nlohmann::ordered_json::parse(frozenManifestText);
+    manifest["name"] = "fake_tracked";
+    manifest["buffers"].push_back({{"name", "norm.num_batches_tracked"},
+                                   {"shape", nlohmann::ordered_json::array()},
+                                   {"dtype", "i64"},
+                                   {"init", "zeros"}});
+    return manifest.dump();
+  }();
+  return text.c_str();
+}
+
+float trackedTrainStep(const kiln_bindings *b, const kiln_call *c) {
+  // Generated code reads the slot as int64_t *, so it must be aligned.
+  if (reinterpret_cast<uintptr_t>(b->buffers[2]) % alignof(int64_t) != 0) {
+    std::fprintf(stderr, "fake model: i64 buffer %p is misaligned\n",
+                 static_cast<void *>(b->buffers[2]));
+    std::abort();
+  }
+  float loss = frozenTrainStep(b, c);
+  int64_t count;
+  std::memcpy(&count, b->buffers[2], sizeof(count));
+  ++count;
+  std::memcpy(b->buffers[2], &count, sizeof(count));
+  return loss;
+}
+
 } // namespace
 
 const kiln_model_api classifierApi = {[] { return classifierManifestText; },
@@ -444,6 +482,9 @@ const kiln_model_api frozenApi = {[] { return frozenManifestText; },
                                   frozenEvalStep1,
                                   frozenForward,
                                   frozenForward1};
+const kiln_model_api trackedApi = {trackedManifestText, trackedTrainStep,
+                                   frozenEvalStep,      frozenEvalStep1,
+                                   frozenForward,       frozenForward1};
 
 const char *classifierManifest() { return classifierManifestText; }
 

@@ -189,7 +189,7 @@ TEST(Manifest, RejectsInvalidValues) {
               HasSubstr("'inputs[0].dtype' is 'f16'; expected f32, f64, i32 "
                         "or i64"));
   EXPECT_THAT(errorAfter([](json &j) { j["params"][1]["dtype"] = "f64"; }),
-              HasSubstr("'params[1].dtype' is 'f64'; parameters, buffers and "
+              HasSubstr("'params[1].dtype' is 'f64'; parameters and "
                         "optimizer state must be f32"));
   EXPECT_THAT(errorAfter([](json &j) { j["outputs"][0]["kind"] = "logits"; }),
               HasSubstr("'outputs[0].kind' is 'logits'; expected "
@@ -216,6 +216,37 @@ TEST(Manifest, NamesAreUniqueAcrossParamsAndBuffers) {
       frozenErrorAfter([](json &j) { j["buffers"][1]["init"] = "he_uniform"; }),
       HasSubstr("'buffers[1].init' is 'he_uniform'; a buffer starts "
                 "as zeros or ones"));
+}
+
+TEST(Manifest, BuffersAreF32OrI64) {
+  Manifest manifest = parseManifest(test::trackedApi.manifest());
+  ASSERT_EQ(manifest.buffers.size(), 3u);
+  EXPECT_EQ(manifest.buffers[0].dtype, DType::F32);
+  const BufferSpec &tracked = manifest.buffers[2];
+  EXPECT_EQ(tracked.name, "norm.num_batches_tracked");
+  EXPECT_EQ(tracked.shape, Shape{});
+  EXPECT_EQ(tracked.dtype, DType::I64);
+  EXPECT_EQ(tracked.init, InitKind::Zeros);
+  // Older manifests may omit a buffer's dtype: f32.
+  json old = json::parse(test::frozenApi.manifest());
+  old["buffers"][1].erase("dtype");
+  EXPECT_EQ(parseManifest(old.dump()).buffers[1].dtype, DType::F32);
+
+  EXPECT_THAT(errorAfter([](json &j) { j["buffers"][2]["init"] = "ones"; },
+                         test::trackedApi),
+              HasSubstr("'buffers[2].init' is 'ones'; i64 buffer "
+                        "'norm.num_batches_tracked' must start as zeros"));
+  EXPECT_THAT(
+      frozenErrorAfter([](json &j) { j["buffers"][0]["dtype"] = "i32"; }),
+      HasSubstr("'buffers[0].dtype' is 'i32'; buffer 'norm.running_mean' "
+                "must be f32 or i64"));
+  EXPECT_THAT(
+      frozenErrorAfter([](json &j) { j["buffers"][0]["dtype"] = "int64"; }),
+      HasSubstr("'buffers[0].dtype' is 'int64'; expected f32, f64, i32 or "
+                "i64"));
+  EXPECT_THAT(errorAfter([](json &j) { j["params"][0]["dtype"] = "i64"; }),
+              HasSubstr("'params[0].dtype' is 'i64'; parameters and "
+                        "optimizer state must be f32"));
 }
 
 TEST(Manifest, StateBelongsToTrainableParamsOfTheSameShape) {

@@ -103,6 +103,29 @@ TEST(Model, InitFillsParamsBuffersAndZeroesState) {
   EXPECT_EQ(classifier.getParam(0), inference.getParam(0));
 }
 
+TEST(Model, I64BufferHasTwoWordsPerElementAndInitZeroesIt) {
+  Model model(test::trackedApi);
+  ASSERT_EQ(model.getNumBuffers(), 3u);
+  ASSERT_EQ(model.getManifest().buffers[2].dtype, DType::I64);
+  std::vector<float> &tracked = model.getBuffer(2);
+  ASSERT_EQ(tracked.size(), 2u); // one int64 in two words
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(tracked.data()) % alignof(int64_t), 0u);
+  EXPECT_EQ(model.findTensor("norm.num_batches_tracked"), &tracked);
+  test::setI64(tracked, -1); // every bit set
+  model.init(4);
+  EXPECT_EQ(test::bytesOf(tracked), std::string(8, '\0'));
+  EXPECT_EQ(model.getBuffer(1), std::vector<float>(2, 1.0f));
+  // train_step counts batches; the eval-mode entry points leave it alone.
+  std::vector<float> x = ramp(4, 3), y = {1, 0, -1, 0.5f};
+  model.trainBatch(x.data(), y.data(), 0.1f);
+  model.trainBatch(x.data(), y.data(), 0.1f);
+  model.evalBatch(x.data(), y.data());
+  EXPECT_EQ(test::getI64(tracked), 2);
+  test::setI64(tracked, (int64_t(1) << 33) + 7);
+  model.init(4);
+  EXPECT_EQ(test::getI64(tracked), 0);
+}
+
 TEST(Model, PredictRunsFullBatchesThenForward1) {
   Model model(test::classifierApi);
   model.init(1);

@@ -70,7 +70,7 @@ TEST(Safetensors, RejectsCorruptFiles) {
       readError(rawFile(
           R"({"w":{"dtype":"F16","shape":[2,4],"data_offsets":[0,16]}})",
           four)),
-      HasSubstr("tensor 'w' has dtype F16; only F32 is supported"));
+      HasSubstr("tensor 'w' has dtype F16; only F32 and I64 are supported"));
   EXPECT_THAT(
       readError(rawFile(
           R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}})", four)),
@@ -95,6 +95,54 @@ TEST(Safetensors, RejectsCorruptFiles) {
       HasSubstr("is too large"));
 }
 
+TEST(Safetensors, I64RoundTripsExactly) {
+  test::TempDir dir;
+  // 2^40 + 3 has no exact float: the words must travel as they are.
+  std::vector<int64_t> counts = {0, 1, (int64_t(1) << 40) + 3, -5};
+  std::vector<float> f = {0.25f};
+  writeSafetensors(
+      dir.path("t.safetensors"),
+      {{"counts", {2, 2}, counts.data(), DType::I64}, {"f", {1}, f.data()}},
+      {});
+  SafetensorsFile file = readSafetensors(dir.path("t.safetensors"));
+  const Tensor &tensor = file.tensors.at("counts");
+  EXPECT_EQ(tensor.dtype, DType::I64);
+  EXPECT_EQ(tensor.shape, (Shape{2, 2}));
+  ASSERT_EQ(tensor.data.size(), 8u); // two words per element
+  EXPECT_EQ(test::bytesOf(tensor.data), test::bytesOf(counts));
+  EXPECT_EQ(test::getI64(tensor.data, 2), (int64_t(1) << 40) + 3);
+  EXPECT_EQ(test::getI64(tensor.data, 3), -5);
+  EXPECT_EQ(file.tensors.at("f").dtype, DType::F32);
+  EXPECT_EQ(file.tensors.at("f").data, f);
+  // PyTorch's spelling, so torch reads it back as int64.
+  EXPECT_THAT(test::readText(dir.path("t.safetensors")),
+              HasSubstr(R"("counts":{"dtype":"I64","shape":[2,2],)"
+                        R"("data_offsets":[0,32]})"));
+}
+
+TEST(Safetensors, I64NeedsEightBytesPerElement) {
+  std::string two = test::bytesOf(std::vector<int64_t>{7, -7});
+  EXPECT_EQ(
+      readError(rawFile(
+          R"({"n":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}})", two)),
+      "");
+  EXPECT_THAT(
+      readError(rawFile(
+          R"({"n":{"dtype":"I64","shape":[2],"data_offsets":[0,8]}})", two)),
+      HasSubstr("tensor 'n': I64 shape [2] needs 16 bytes but data_offsets "
+                "cover 8"));
+  // Four F32 values' worth of bytes labelled I64.
+  EXPECT_THAT(
+      readError(rawFile(
+          R"({"n":{"dtype":"I64","shape":[4],"data_offsets":[0,16]}})", two)),
+      HasSubstr("tensor 'n': I64 shape [4] needs 32 bytes but data_offsets "
+                "cover 16"));
+  EXPECT_THAT(
+      readError(rawFile(
+          R"({"n":{"dtype":"I32","shape":[4],"data_offsets":[0,16]}})", two)),
+      HasSubstr("tensor 'n' has dtype I32; only F32 and I64 are supported"));
+}
+
 TEST(Safetensors, RejectsDuplicateNamesOnWrite) {
   test::TempDir dir;
   float value = 1;
@@ -103,6 +151,13 @@ TEST(Safetensors, RejectsDuplicateNamesOnWrite) {
                                  {{"x", {1}, &value}, {"x", {1}, &value}}, {});
               }),
               HasSubstr("duplicate or reserved tensor name 'x'"));
+  EXPECT_FALSE(test::fileExists(dir.path("t")));
+  EXPECT_THAT(
+      errorOf([&] {
+        writeSafetensors(dir.path("t"), {{"x", {1}, &value, DType::I32}}, {});
+      }),
+      HasSubstr("tensor 'x' has dtype I32; only F32 and I64 are "
+                "supported"));
   EXPECT_FALSE(test::fileExists(dir.path("t")));
 }
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -28,6 +29,20 @@ std::map<std::string, std::string> tensorBytes(const Model &model) {
   for (size_t j = 0; j < model.getNumState(); ++j)
     tensors[manifest.state[j].checkpointName()] = bytesOf(model.getState(j));
   return tensors;
+}
+
+int64_t getI64(const std::vector<float> &words, size_t i) {
+  if (2 * i + 2 > words.size())
+    throw std::out_of_range("getI64: element past the end");
+  int64_t value;
+  std::memcpy(&value, words.data() + 2 * i, sizeof(value));
+  return value;
+}
+
+void setI64(std::vector<float> &words, int64_t value, size_t i) {
+  if (2 * i + 2 > words.size())
+    throw std::out_of_range("setI64: element past the end");
+  std::memcpy(words.data() + 2 * i, &value, sizeof(value));
 }
 
 TempDir::TempDir() {

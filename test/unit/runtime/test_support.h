@@ -9,7 +9,9 @@
 //    forward_1, no loss, optimizer or state);
 //  - frozen: frozen linear 3 -> 2, a batch norm with running statistics
 //    (buffers), trainable linear 2 -> 1, MSE, momentum on the head only;
-//    batches: train_step 4, eval_step 3, forward 5.
+//    batches: train_step 4, eval_step 3, forward 5;
+//  - tracked: the frozen fake with batch norm's num_batches_tracked, an
+//    i64 [] buffer (the third) that train_step increments.
 // Their entry points count their calls in fakeCalls and allocate nothing.
 //
 #ifndef KILN_TEST_SUPPORT_H
@@ -30,6 +32,7 @@ extern const kiln_model_api classifierApi;
 extern const kiln_model_api regressorApi;
 extern const kiln_model_api inferenceApi;
 extern const kiln_model_api frozenApi;
+extern const kiln_model_api trackedApi;
 const char *classifierManifest();
 
 /// Calls of each entry point of every fake, since the last reset.
@@ -72,6 +75,10 @@ template <typename T> std::string bytesOf(const std::vector<T> &values) {
   return std::string(reinterpret_cast<const char *>(values.data()),
                      values.size() * sizeof(T));
 }
+/// Element `i` of an i64 tensor stored as words (two per element), as
+/// Model's buffers and safetensors' Tensor::data hold it.
+int64_t getI64(const std::vector<float> &words, size_t i = 0);
+void setI64(std::vector<float> &words, int64_t value, size_t i = 0);
 
 /// CSV rows "x0,x1,x2,x3,label" of three separable Gaussian-ish clusters.
 std::string classifierCsv(int numRows, uint64_t seed, bool header);

@@ -251,6 +251,9 @@ TEST(Trainer, ResumedRunsEndBitIdentical) {
   frozenOptions.seed = 2;
   expectResumeIsExact(test::frozenApi, frozenData, nullptr, frozenOptions, 3,
                       17);
+  // An i64 buffer (num_batches_tracked) survives the checkpoint exactly.
+  expectResumeIsExact(test::trackedApi, frozenData, nullptr, frozenOptions, 3,
+                      17);
 }
 
 TEST(Trainer, CheckpointPositions) {
