@@ -97,7 +97,13 @@
 
 // conv2d's weight gradient.
 // CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x1x6x6xf32>) {{.*}} permutation = [0, 2, 3, 1]
-// CHECK: %[[XF:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x8x8x1xf32>)
+// CHECK: tensor.empty() : tensor<2x8x8x1xf32>
+// Zeros in the padding only: rows 0 and 7, then columns 0 and 7 of rows 1-6.
+// CHECK: linalg.fill {{.*}} outs(%{{.+}} : tensor<2x1x8x1xf32>)
+// CHECK: linalg.fill {{.*}} outs(%{{.+}} : tensor<2x1x8x1xf32>)
+// CHECK: linalg.fill {{.*}} outs(%{{.+}} : tensor<2x6x1x1xf32>)
+// CHECK: linalg.fill {{.*}} outs(%{{.+}} : tensor<2x6x1x1xf32>)
+// CHECK: %[[XF:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 1, 7, 0] [2, 6, 1, 1] [1, 1, 1, 1]
 // CHECK: %[[XW:.+]] = tensor.extract_slice %[[XF]][0, 1, 1, 0] [2, 6, 6, 1] [1, 1, 1, 1]
 // CHECK: %[[XC:.+]] = linalg.copy ins(%[[XL]] : tensor<2x6x6x1xf32>) outs(%[[XW]] : tensor<2x6x6x1xf32>)
 // CHECK: %[[XP:.+]] = tensor.insert_slice %[[XC]] into %[[XF]][0, 1, 1, 0] [2, 6, 6, 1] [1, 1, 1, 1]

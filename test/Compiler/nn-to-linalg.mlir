@@ -276,8 +276,8 @@ func.func @dropout_eval(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
 // -----
 
 // Tests that conv2d lowers channels-last: the input transposed to NHWC and
-// padded (a zero fill, a linalg.copy into the window at [top, left], inserted
-// back), the weight [F, C, KH, KW] regrouped as taps [KH, KW, G, C/G, F/G],
+// padded (zeros filled into the one padding row only, a linalg.copy into the
+// window at [top, left], inserted back), the weight [F, C, KH, KW] regrouped as taps [KH, KW, G, C/G, F/G],
 // then one contraction per tap, [N, OH, OW, C] x [C, F], over the tap's
 // strided view of the padded input, each accumulating into the previous one;
 // then the bias and the transpose back to NCHW. Padding [1, 0, 0, 0], strides
@@ -290,8 +290,12 @@ func.func @dropout_eval(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
 // CHECK-LABEL: func.func @conv2d
 // CHECK-SAME: (%[[X:.+]]: tensor<2x3x7x7xf32>, %[[W:.+]]: tensor<8x3x2x2xf32>, %[[B:.+]]: tensor<8xf32>)
 // CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x3x7x7xf32>) outs(%{{.+}} : tensor<2x7x7x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[EMPTY:.+]] = tensor.empty() : tensor<2x8x7x3xf32>
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
-// CHECK: %[[FRAME:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.+}} : tensor<2x8x7x3xf32>)
+// CHECK: %[[ROW:.+]] = tensor.extract_slice %[[EMPTY]][0, 0, 0, 0] [2, 1, 7, 3] [1, 1, 1, 1]
+// CHECK: %[[ROWZ:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[ROW]] : tensor<2x1x7x3xf32>)
+// CHECK: %[[FRAME:.+]] = tensor.insert_slice %[[ROWZ]] into %[[EMPTY]][0, 0, 0, 0] [2, 1, 7, 3] [1, 1, 1, 1]
+// CHECK-NOT: linalg.fill
 // CHECK: %[[WINDOW:.+]] = tensor.extract_slice %[[FRAME]][0, 1, 0, 0] [2, 7, 7, 3] [1, 1, 1, 1] : tensor<2x8x7x3xf32> to tensor<2x7x7x3xf32>
 // CHECK: %[[COPY:.+]] = linalg.copy ins(%[[XL]] : tensor<2x7x7x3xf32>) outs(%[[WINDOW]] : tensor<2x7x7x3xf32>)
 // CHECK: %[[XP:.+]] = tensor.insert_slice %[[COPY]] into %[[FRAME]][0, 1, 0, 0] [2, 7, 7, 3] [1, 1, 1, 1] : tensor<2x7x7x3xf32> into tensor<2x8x7x3xf32>
@@ -388,15 +392,22 @@ func.func @conv2d_depthwise(%x: tensor<2x4x5x5xf32>, %w: tensor<4x1x1x2xf32>) ->
 
 // -----
 
-// Tests that max_pool2d pads with -inf (padding never wins) and takes the
-// maximum of the taps' strided views in one elementwise generic: padding
-// [0, 0, 1, 1] makes the 5x5 input 6x6, windows of 2 at stride 2 give 3x3.
+// Tests that max_pool2d pads with -inf (padding never wins; only the padding
+// strips are filled, the copy writes the rest) and takes the maximum of the
+// taps' strided views in one elementwise generic: padding [0, 0, 1, 1] makes
+// the 5x5 input 6x6, windows of 2 at stride 2 give 3x3.
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-LABEL: func.func @max_pool2d
 // CHECK-SAME: (%[[X:.+]]: tensor<2x3x5x5xf32>)
 // CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x3x5x5xf32>) outs(%{{.+}} : tensor<2x5x5x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[EMPTY:.+]] = tensor.empty() : tensor<2x6x6x3xf32>
 // CHECK: %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
-// CHECK: %[[FRAME:.+]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.+}} : tensor<2x6x6x3xf32>)
+// CHECK: %[[BOTTOM:.+]] = tensor.extract_slice %[[EMPTY]][0, 5, 0, 0] [2, 1, 6, 3] [1, 1, 1, 1]
+// CHECK: %[[BF:.+]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%[[BOTTOM]] : tensor<2x1x6x3xf32>)
+// CHECK: %[[F1:.+]] = tensor.insert_slice %[[BF]] into %[[EMPTY]][0, 5, 0, 0] [2, 1, 6, 3] [1, 1, 1, 1]
+// CHECK: %[[RIGHT:.+]] = tensor.extract_slice %[[F1]][0, 0, 5, 0] [2, 5, 1, 3] [1, 1, 1, 1]
+// CHECK: %[[RF:.+]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%[[RIGHT]] : tensor<2x5x1x3xf32>)
+// CHECK: %[[FRAME:.+]] = tensor.insert_slice %[[RF]] into %[[F1]][0, 0, 5, 0] [2, 5, 1, 3] [1, 1, 1, 1]
 // CHECK: %[[WINDOW:.+]] = tensor.extract_slice %[[FRAME]][0, 0, 0, 0] [2, 5, 5, 3] [1, 1, 1, 1]
 // CHECK: %[[COPY:.+]] = linalg.copy ins(%[[XL]] : tensor<2x5x5x3xf32>) outs(%[[WINDOW]] : tensor<2x5x5x3xf32>)
 // CHECK: %[[XP:.+]] = tensor.insert_slice %[[COPY]] into %[[FRAME]][0, 0, 0, 0] [2, 5, 5, 3] [1, 1, 1, 1]
@@ -642,6 +653,24 @@ func.func @batch_norm_eval(%x: tensor<6x5xf32>, %m: tensor<5xf32>, %v: tensor<5x
 func.func @local_response_norm(%x: tensor<2x6x3x3xf32>) -> tensor<2x6x3x3xf32> {
   %y = nn.local_response_norm %x {size = 4, alpha = 0.5, beta = 0.75, k = 2.0} : tensor<2x6x3x3xf32>
   return %y : tensor<2x6x3x3xf32>
+}
+
+// -----
+
+// Tests that a local_response_norm window wider than the channels can reach
+// (size 9 on 3 channels: 2 * 3 - 1 = 5 channel offsets are ever inside) is
+// cut to those: 2 channels of padding on each side, 5 views summed, while
+// alpha is still divided by the size (0.9 / 9 = 0.1).
+// CHECK-LABEL: func.func @local_response_norm_wide
+// CHECK: linalg.fill {{.*}} outs(%{{.+}} : tensor<2x7x3x3xf32>)
+// CHECK: %[[P:.+]] = tensor.insert_slice %{{.+}}[0, 2, 0, 0] [2, 3, 3, 3] [1, 1, 1, 1] : tensor<2x3x3x3xf32> into tensor<2x7x3x3xf32>
+// CHECK-COUNT-5: tensor.extract_slice %[[P]][0, {{[0-4]}}, 0, 0] [2, 3, 3, 3] [1, 1, 1, 1] : tensor<2x7x3x3xf32> to tensor<2x3x3x3xf32>
+// CHECK-NOT: tensor.extract_slice
+// CHECK: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : {{.*}})
+// CHECK: arith.constant 1.000000e-01 : f32
+func.func @local_response_norm_wide(%x: tensor<2x3x3x3xf32>) -> tensor<2x3x3x3xf32> {
+  %y = nn.local_response_norm %x {size = 9, alpha = 0.9, beta = 0.75, k = 2.0} : tensor<2x3x3x3xf32>
+  return %y : tensor<2x3x3x3xf32>
 }
 
 // -----

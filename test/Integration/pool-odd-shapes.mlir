@@ -1,7 +1,10 @@
 // Tier-1 numerics: max and average pooling forward and backward on channel
 // counts and sizes that no vector width divides (19 and 37 channels, 11x9
 // images): overlapping 3x3 windows at stride 2 with uneven padding, 3x2
-// windows at strides [2, 1] padded on three sides, and global pooling.
+// windows at strides [2, 1] padded on three sides, 3x2 windows at strides
+// [3, 2] that tile the input but for its last two rows and last column (each
+// tap writes its share, only the uncovered strips are zeroed), and global
+// pooling.
 // nn.max_pool2d and nn.avg_pool2d lower through nn-to-linalg (ConvBuilders.cpp:
 // an elementwise max or sum over the taps' strided views of the padded
 // channels-last input; global pooling as a reduction over height and width,
@@ -45,6 +48,10 @@
 // CHECK-NEXT: max_b dx: mismatches=0 checksum=4528{{$}}
 // CHECK-NEXT: avg_b y: mismatches=0 checksum=2268{{$}}
 // CHECK-NEXT: avg_b dx: mismatches=0 checksum=2568{{$}}
+// CHECK-NEXT: max_c y: mismatches=0 checksum=1237{{$}}
+// CHECK-NEXT: max_c dx: mismatches=0 checksum=783{{$}}
+// CHECK-NEXT: avg_c y: mismatches=0 checksum=169{{$}}
+// CHECK-NEXT: avg_c dx: mismatches=0 checksum=782{{$}}
 // CHECK-NEXT: max_g y: mismatches=0 checksum=114{{$}}
 // CHECK-NEXT: max_g dx: mismatches=0 checksum=65{{$}}
 // CHECK-NEXT: avg_g y: mismatches=0 checksum=1{{$}}
@@ -73,6 +80,17 @@ func.func @max_b(%x: tensor<2x37x11x9xf32>) -> tensor<2x37x6x10xf32> {
 func.func @avg_b(%x: tensor<2x37x11x9xf32>) -> tensor<2x37x6x10xf32> {
   %y = nn.avg_pool2d %x {window = array<i64: 3, 2>, strides = array<i64: 2, 1>, padding = array<i64: 0, 1, 2, 1>} : tensor<2x37x11x9xf32> -> tensor<2x37x6x10xf32>
   return %y : tensor<2x37x6x10xf32>
+}
+
+// c: 3x2 windows at strides [3, 2] (disjoint), no padding: 3x4 outputs of
+// 19 channels; rows 9-10 and column 8 are in no window (their gradient is 0).
+func.func @max_c(%x: tensor<2x19x11x9xf32>) -> tensor<2x19x3x4xf32> {
+  %y = nn.max_pool2d %x {window = array<i64: 3, 2>, strides = array<i64: 3, 2>} : tensor<2x19x11x9xf32> -> tensor<2x19x3x4xf32>
+  return %y : tensor<2x19x3x4xf32>
+}
+func.func @avg_c(%x: tensor<2x19x11x9xf32>) -> tensor<2x19x3x4xf32> {
+  %y = nn.avg_pool2d %x {window = array<i64: 3, 2>, strides = array<i64: 3, 2>} : tensor<2x19x11x9xf32> -> tensor<2x19x3x4xf32>
+  return %y : tensor<2x19x3x4xf32>
 }
 
 // g: global pooling (the window is the whole unpadded 11x9 input).
@@ -375,6 +393,46 @@ func.func @main() {
   %dxavgbc = tensor.cast %dxavgb : tensor<2x37x11x9xf32> to tensor<?x?x?x?xf32>
   vector.print str "avg_b dx: "
   func.call @check(%dxavgbc, %rdxavgbd, %rdxmagbd, %tol) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+
+  // Windows c.
+  %xc = memref.alloc() : memref<2x19x11x9xf32>
+  %dyc = memref.alloc() : memref<2x19x3x4xf32>
+  %xcd = memref.cast %xc : memref<2x19x11x9xf32> to memref<?x?x?x?xf32>
+  %dycd = memref.cast %dyc : memref<2x19x3x4xf32> to memref<?x?x?x?xf32>
+  func.call @fill(%xcd, %c3, %c7, %c3) : (memref<?x?x?x?xf32>, index, index, index) -> ()
+  func.call @fill(%dycd, %c2, %c7, %c3) : (memref<?x?x?x?xf32>, index, index, index) -> ()
+  %xct = bufferization.to_tensor %xc restrict : memref<2x19x11x9xf32>
+  %dyct = bufferization.to_tensor %dyc restrict : memref<2x19x3x4xf32>
+  %ymaxc = func.call @max_c(%xct) : (tensor<2x19x11x9xf32>) -> tensor<2x19x3x4xf32>
+  %dxmaxc = func.call @max_c_vjp(%xct, %dyct) : (tensor<2x19x11x9xf32>, tensor<2x19x3x4xf32>) -> tensor<2x19x11x9xf32>
+  %yavgc = func.call @avg_c(%xct) : (tensor<2x19x11x9xf32>) -> tensor<2x19x3x4xf32>
+  %dxavgc = func.call @avg_c_vjp(%xct, %dyct) : (tensor<2x19x11x9xf32>, tensor<2x19x3x4xf32>) -> tensor<2x19x11x9xf32>
+  %rymaxc = memref.alloc() : memref<2x19x3x4xf64>
+  %rymaxcd = memref.cast %rymaxc : memref<2x19x3x4xf64> to memref<?x?x?x?xf64>
+  %rdxmaxc = memref.alloc() : memref<2x19x11x9xf64>
+  %rdxmaxcd = memref.cast %rdxmaxc : memref<2x19x11x9xf64> to memref<?x?x?x?xf64>
+  %ryavgc = memref.alloc() : memref<2x19x3x4xf64>
+  %ryavgcd = memref.cast %ryavgc : memref<2x19x3x4xf64> to memref<?x?x?x?xf64>
+  %rdxavgc = memref.alloc() : memref<2x19x11x9xf64>
+  %rdxavgcd = memref.cast %rdxavgc : memref<2x19x11x9xf64> to memref<?x?x?x?xf64>
+  %rymagc = memref.alloc() : memref<2x19x3x4xf64>
+  %rymagcd = memref.cast %rymagc : memref<2x19x3x4xf64> to memref<?x?x?x?xf64>
+  %rdxmagc = memref.alloc() : memref<2x19x11x9xf64>
+  %rdxmagcd = memref.cast %rdxmagc : memref<2x19x11x9xf64> to memref<?x?x?x?xf64>
+  func.call @ref_pool(%xcd, %dycd, %rymaxcd, %rdxmaxcd, %ryavgcd, %rdxavgcd, %rymagcd, %rdxmagcd, %c3, %c2, %c3, %c2, %c0, %c0)
+      : (memref<?x?x?x?xf32>, memref<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, index, index, index, index, index, index) -> ()
+  %ymaxcc = tensor.cast %ymaxc : tensor<2x19x3x4xf32> to tensor<?x?x?x?xf32>
+  vector.print str "max_c y: "
+  func.call @check(%ymaxcc, %rymaxcd, %rymaxcd, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+  %dxmaxcc = tensor.cast %dxmaxc : tensor<2x19x11x9xf32> to tensor<?x?x?x?xf32>
+  vector.print str "max_c dx: "
+  func.call @check(%dxmaxcc, %rdxmaxcd, %rdxmaxcd, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+  %yavgcc = tensor.cast %yavgc : tensor<2x19x3x4xf32> to tensor<?x?x?x?xf32>
+  vector.print str "avg_c y: "
+  func.call @check(%yavgcc, %ryavgcd, %rymagcd, %tol) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+  %dxavgcc = tensor.cast %dxavgc : tensor<2x19x11x9xf32> to tensor<?x?x?x?xf32>
+  vector.print str "avg_c dx: "
+  func.call @check(%dxavgcc, %rdxavgcd, %rdxmagcd, %tol) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
 
   // Windows g.
   %xg = memref.alloc() : memref<2x19x11x9xf32>

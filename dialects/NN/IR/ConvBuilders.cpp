@@ -54,10 +54,36 @@ Value insert(OpBuilder &b, Location loc, Value src, Value dest,
                                          i64s(b, sizes), i64s(b, strides));
 }
 
+/// `frame` [N, H, W, C] with `value` everywhere but rows [r0, r1) x columns
+/// [c0, c1), which the caller writes: four strips, so the bytes the caller
+/// writes anyway are not also filled (a 5 MB memset per step, once).
+Value fillOutside(OpBuilder &b, Location loc, Value frame, int64_t r0, int64_t r1,
+                  int64_t c0, int64_t c1, double value) {
+  auto t = typeOf(frame);
+  int64_t n = t.getDimSize(0), h = t.getDimSize(1), w = t.getDimSize(2),
+          c = t.getDimSize(3);
+  Value fill = floatConst(b, loc, t.getElementType(), value);
+  auto strip = [&](int64_t row, int64_t rows, int64_t col, int64_t cols) {
+    if (rows <= 0 || cols <= 0)
+      return;
+    SmallVector<int64_t> offsets{0, row, col, 0}, sizes{n, rows, cols, c},
+        strides{1, 1, 1, 1};
+    Value s = slice(b, loc, frame, offsets, sizes, strides);
+    Value f = b.create<linalg::FillOp>(loc, ValueRange{fill}, ValueRange{s}).getResult(0);
+    frame = insert(b, loc, f, frame, offsets, sizes, strides);
+  };
+  strip(0, r0, 0, w);
+  strip(r1, h - r1, 0, w);
+  strip(r0, r1 - r0, 0, c0);
+  strip(r0, r1 - r0, c1, w - c1);
+  return frame;
+}
+
 /// x [N, H, W, C] placed at (top, left) with row/column strides (sh, sw) in
 /// a [N, hp, wp, C] tensor filled with `value`: padding, and for strided
 /// convolutions' input gradients the zeros between the rows of dy. The copy
-/// is a linalg.copy into the window, so it tiles and vectorizes.
+/// is a linalg.copy into the window, so it tiles and vectorizes. At stride 1
+/// only the border around the window is filled.
 Value place(OpBuilder &b, Location loc, Value x, int64_t hp, int64_t wp,
             int64_t top, int64_t left, int64_t sh, int64_t sw, double value) {
   auto t = typeOf(x);
@@ -65,7 +91,14 @@ Value place(OpBuilder &b, Location loc, Value x, int64_t hp, int64_t wp,
           c = t.getDimSize(3);
   if (hp == h && wp == w)
     return x;
-  Value frame = filled(b, loc, RankedTensorType::get({n, hp, wp, c}, t.getElementType()), value);
+  auto frameType = RankedTensorType::get({n, hp, wp, c}, t.getElementType());
+  Value frame =
+      sh == 1 && sw == 1
+          ? fillOutside(b, loc,
+                        b.create<tensor::EmptyOp>(loc, frameType.getShape(),
+                                                  t.getElementType()),
+                        top, top + h, left, left + w, value)
+          : filled(b, loc, frameType, value);
   SmallVector<int64_t> offsets{0, top, left, 0}, sizes{n, h, w, c},
       strides{1, sh, sw, 1};
   Value window = slice(b, loc, frame, offsets, sizes, strides);
@@ -512,7 +545,13 @@ Value pool2dInputGrad(OpBuilder &b, Location loc, Value dy, Value x, Value y,
               .getResult(0);
   }
   // Each tap adds its share of dy into its strided window of dx (padded).
-  Value dxp = filled(b, loc, RankedTensorType::get({n, hp, wp, c}, elem), 0.0);
+  // Windows that tile the input (stride = size) are disjoint: each tap
+  // writes its share, and only what no window covers is zeroed.
+  bool disjoint = win.sh == win.kh && win.sw == win.kw && win.dh == 1 && win.dw == 1;
+  auto frameType = RankedTensorType::get({n, hp, wp, c}, elem);
+  Value dxp = disjoint ? fillOutside(b, loc, b.create<tensor::EmptyOp>(loc, frameType.getShape(), elem),
+                                     0, oh * win.sh, 0, ow * win.sw, 0.0)
+                       : filled(b, loc, frameType, 0.0);
   int64_t t = 0;
   for (int64_t i = 0; i < win.kh; ++i)
     for (int64_t j = 0; j < win.kw; ++j, ++t) {
@@ -538,7 +577,8 @@ Value pool2dInputGrad(OpBuilder &b, Location loc, Value dy, Value x, Value y,
                                                             floatConst(nb, l, elem, scale));
                          }
                          nb.create<linalg::YieldOp>(
-                             l, ValueRange{nb.create<arith::AddFOp>(l, a.back(), share)});
+                             l, ValueRange{disjoint ? share
+                                                    : nb.create<arith::AddFOp>(l, a.back(), share)});
                        })
                       .getResult(0);
       dxp = insert(b, loc, upd, dxp, offsets, sizes, strides);

@@ -285,8 +285,12 @@ Value lrnDenominator(OpBuilder &b, Location loc, Value x, int64_t size,
   Value sq = mapElementwise(b, loc, {x}, e, [](OpBuilder &nb, Location l, ValueRange a) -> Value {
     return nb.create<arith::MulFOp>(l, a[0], a[0]);
   });
-  Value p = padChannels(b, loc, sq, size / 2, (size - 1) / 2);
-  return mapElementwise(b, loc, channelViews(b, loc, p, t, size), e,
+  // Channels further than C - 1 away are padding for every channel: a
+  // window wider than 2C - 1 adds only zeros, so it is cut there.
+  int64_t c = t.getDimSize(1);
+  int64_t before = std::min(size / 2, c - 1), after = std::min((size - 1) / 2, c - 1);
+  Value p = padChannels(b, loc, sq, before, after);
+  return mapElementwise(b, loc, channelViews(b, loc, p, t, before + after + 1), e,
                         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
                           Value s = a[0];
                           for (Value v : a.drop_front())
@@ -320,9 +324,11 @@ Value localResponseNormGrad(OpBuilder &b, Location loc, Value dy, Value x,
     Value v = nb.create<arith::MulFOp>(l, nb.create<arith::MulFOp>(l, a[0], a[1]), p);
     return nb.create<arith::MulFOp>(l, v, floatConst(nb, l, e, -2.0 * beta * alpha / size));
   });
-  Value p = padChannels(b, loc, u, (size - 1) / 2, size / 2);
+  int64_t c = t.getDimSize(1);
+  int64_t before = std::min((size - 1) / 2, c - 1), after = std::min(size / 2, c - 1);
+  Value p = padChannels(b, loc, u, before, after);
   SmallVector<Value> ins{dy, x, d};
-  ins.append(channelViews(b, loc, p, t, size));
+  ins.append(channelViews(b, loc, p, t, before + after + 1));
   return mapElementwise(b, loc, ins, e, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
     Value s = a[3];
     for (Value v : a.drop_front(4))

@@ -436,7 +436,8 @@ Case batchNorm() {
               {kBatch, 23}, false, false, x, {19, 19, 23, 23}};
 }
 
-// Local response normalization across 7 channels, window 3 and 4 (even).
+// Local response normalization across 7 channels, window 3, 4 (even) and 16
+// (wider than the 13 channels a window can reach: cut to them).
 Case localResponseNorm() {
   std::vector<int64_t> x{kBatch, 3, 5, 4}, h{kBatch, 7, 5, 4};
   return Case{"local_response_norm",
@@ -444,7 +445,9 @@ Case localResponseNorm() {
               conv("h", "x", x, 0, {7, 3, 3, 3}, true, h, "padding = array<i64: 1, 1, 1, 1>") +
                   "  %l = nn.local_response_norm %h {size = 3, alpha = 0.5, beta = 0.75, k = 2.0} : " +
                   tensorType(h) + "\n" +
-                  "  %y = nn.local_response_norm %l {size = 4, alpha = 0.3, beta = 0.6, k = 1.0} : " +
+                  "  %m = nn.local_response_norm %l {size = 4, alpha = 0.3, beta = 0.6, k = 1.0} : " +
+                  tensorType(h) + "\n" +
+                  "  %y = nn.local_response_norm %m {size = 16, alpha = 0.8, beta = 0.7, k = 1.5} : " +
                   tensorType(h) + "\n" + ret("y", h),
               h, false, false, x};
 }
