@@ -3,6 +3,8 @@
 #define KILN_COMPILER_CODEGEN_CODEGEN_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
@@ -23,6 +25,21 @@ struct Target {
 bool emitObject(mlir::ModuleOp module, const Target &target,
                 const std::string &path, bool llvmIR, std::string &error,
                 mlir::TimingScope &timing);
+
+/// The module of an executable in two parts for parallel code generation,
+/// balanced by function size: each defines its functions and declares the
+/// other's (internal functions become hidden `__kiln_<name>`); exported
+/// functions and globals are in the second. One part when there are fewer
+/// than two internal functions. Partition.cpp.
+llvm::SmallVector<mlir::OwningOpRef<mlir::ModuleOp>>
+partitionForCodegen(mlir::ModuleOp module);
+
+/// As emitObject, with the parts of partitionForCodegen optimized and
+/// compiled on one thread each, into `stem.<i>.o` (listed in `paths`, written
+/// even on failure so the caller can remove them): link them all.
+bool emitObjects(mlir::ModuleOp module, const Target &target,
+                 const std::string &stem, std::vector<std::string> &paths,
+                 std::string &error, mlir::TimingScope &timing);
 
 /// The ABI's tables of pointers (runtime/include/kiln/abi.h): params,
 /// buffers and state in kiln_bindings; inputs, targets, outputs in kiln_call.

@@ -14,6 +14,8 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <thread>
+
 using namespace mlir;
 
 namespace kiln {
@@ -53,34 +55,42 @@ static void optimize(llvm::Module &module, llvm::TargetMachine *machine) {
   pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
 }
 
-bool emitObject(ModuleOp module, const Target &target, const std::string &path,
-                bool llvmIR, std::string &error, TimingScope &timing) {
+static std::unique_ptr<llvm::TargetMachine> makeMachine(const Target &target,
+                                                        std::string &error) {
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(target.triple, error);
+  if (!llvmTarget)
+    return nullptr;
+  return std::unique_ptr<llvm::TargetMachine>(llvmTarget->createTargetMachine(
+      target.triple, target.cpu, target.features, llvm::TargetOptions(),
+      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+}
+
+static std::unique_ptr<llvm::Module> translate(ModuleOp module,
+                                               llvm::LLVMContext &context,
+                                               std::string &error) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
-
-  llvm::LLVMContext llvmContext;
-  TimingScope translating = timing.nest("translate to LLVM IR");
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext, "kiln");
-  translating.stop();
-  if (!llvmModule) {
+  std::unique_ptr<llvm::Module> m = translateModuleToLLVMIR(module, context, "kiln");
+  if (!m)
     error = "cannot translate the module to LLVM IR";
-    return false;
-  }
-  const llvm::Target *llvmTarget =
-      llvm::TargetRegistry::lookupTarget(target.triple, error);
-  if (!llvmTarget)
-    return false;
-  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
-      target.triple, target.cpu, target.features, llvm::TargetOptions(),
-      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
-  llvmModule->setDataLayout(machine->createDataLayout());
-  llvmModule->setTargetTriple(target.triple);
-  TimingScope optimizing = timing.nest("LLVM -O2");
-  optimize(*llvmModule, machine.get());
+  return m;
+}
 
+/// Optimizes `m` and writes it to `path`, as an object or as LLVM IR text.
+/// Uses nothing shared, so parts can go through it on several threads.
+static bool compileModule(llvm::Module &m, const Target &target,
+                          const std::string &path, bool llvmIR, std::string &error,
+                          TimingScope &timing) {
+  std::unique_ptr<llvm::TargetMachine> machine = makeMachine(target, error);
+  if (!machine)
+    return false;
+  m.setDataLayout(machine->createDataLayout());
+  m.setTargetTriple(target.triple);
+  TimingScope optimizing = timing.nest("LLVM -O2");
+  optimize(m, machine.get());
   optimizing.stop();
   TimingScope generating = timing.nest("code generation");
   std::error_code ec;
@@ -90,7 +100,7 @@ bool emitObject(ModuleOp module, const Target &target, const std::string &path,
     return false;
   }
   if (llvmIR) {
-    llvmModule->print(out.os(), nullptr);
+    m.print(out.os(), nullptr);
   } else {
     llvm::legacy::PassManager pm;
     if (machine->addPassesToEmitFile(pm, out.os(), nullptr,
@@ -98,10 +108,61 @@ bool emitObject(ModuleOp module, const Target &target, const std::string &path,
       error = "the target cannot emit object files";
       return false;
     }
-    pm.run(*llvmModule);
+    pm.run(m);
   }
   out.keep();
   return true;
+}
+
+bool emitObject(ModuleOp module, const Target &target, const std::string &path,
+                bool llvmIR, std::string &error, TimingScope &timing) {
+  llvm::LLVMContext context;
+  TimingScope translating = timing.nest("translate to LLVM IR");
+  std::unique_ptr<llvm::Module> m = translate(module, context, error);
+  translating.stop();
+  return m && compileModule(*m, target, path, llvmIR, error, timing);
+}
+
+bool emitObjects(ModuleOp module, const Target &target, const std::string &stem,
+                 std::vector<std::string> &paths, std::string &error,
+                 TimingScope &timing) {
+  SmallVector<OwningOpRef<ModuleOp>> parts = partitionForCodegen(module);
+  struct Job {
+    llvm::LLVMContext context;
+    std::unique_ptr<llvm::Module> module;
+    std::string path, error;
+    bool ok = false;
+  };
+  std::vector<std::unique_ptr<Job>> jobs;
+  TimingScope translating = timing.nest("translate to LLVM IR");
+  for (auto [i, p] : llvm::enumerate(parts)) {
+    auto job = std::make_unique<Job>();
+    job->path = stem + "." + std::to_string(i) + ".o";
+    job->module = translate(*p, job->context, error);
+    if (!job->module)
+      return false;
+    jobs.push_back(std::move(job));
+  }
+  translating.stop();
+  // Timers are per thread: the parts are timed together.
+  TimingScope compiling = timing.nest("LLVM -O2 and code generation, in parallel");
+  TimingScope untimed;
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < jobs.size(); ++i)
+    threads.emplace_back([&, job = jobs[i].get()] {
+      job->ok = compileModule(*job->module, target, job->path, false, job->error, untimed);
+    });
+  jobs[0]->ok = compileModule(*jobs[0]->module, target, jobs[0]->path, false,
+                              jobs[0]->error, untimed);
+  for (std::thread &t : threads)
+    t.join();
+  compiling.stop();
+  for (auto &job : jobs) {
+    paths.push_back(job->path);
+    if (!job->ok && error.empty())
+      error = job->error;
+  }
+  return error.empty();
 }
 
 } // namespace kiln

@@ -63,10 +63,11 @@ std::string className(const std::string &symbol) {
   return out;
 }
 
-/// Links the object with the runtime into an executable.
-int link(const std::string &object, const std::string &output) {
-  std::vector<std::string> args{KILN_CXX, object, "-o", output,
-                                KILN_MAIN_LIB, KILN_RUNTIME_LIB};
+/// Links the objects with the runtime into an executable.
+int link(const std::vector<std::string> &objects, const std::string &output) {
+  std::vector<std::string> args{KILN_CXX};
+  args.insert(args.end(), objects.begin(), objects.end());
+  args.insert(args.end(), {"-o", output, KILN_MAIN_LIB, KILN_RUNTIME_LIB});
   for (llvm::StringRef lib : llvm::split(KILN_RUNTIME_LINK_LIBS, ';'))
     if (!lib.empty())
       args.push_back(lib.str());
@@ -166,14 +167,18 @@ int compile(const CompileOptions &o) {
     }
     return 0;
   }
-  // An executable: a temporary object next to the output, linked, removed.
-  std::string object = o.output + ".kiln-tmp.o";
-  if (!emitObject(*module, target, object, false, error, timing))
-    return fail(error);
-  TimingScope linking = timing.nest("link");
-  int rc = link(object, o.output);
-  llvm::sys::fs::remove(object);
-  return rc;
+  // An executable: temporary objects next to the output (two, compiled in
+  // parallel), linked, removed.
+  std::vector<std::string> objects;
+  bool ok = emitObjects(*module, target, o.output + ".kiln-tmp", objects, error, timing);
+  int rc = 1;
+  if (ok) {
+    TimingScope linking = timing.nest("link");
+    rc = link(objects, o.output);
+  }
+  for (const std::string &object : objects)
+    llvm::sys::fs::remove(object);
+  return ok ? rc : fail(error);
 }
 
 } // namespace kiln

@@ -1,0 +1,123 @@
+//===- PartitionTest.cpp - An executable's module in two parts -------------===//
+//
+// partitionForCodegen splits the LLVM-dialect module of an executable so LLVM
+// compiles the halves on two threads. Between them the parts must define
+// every function exactly once, declare what they call in the other part, keep
+// the exported symbols and the globals together, and rename the internal
+// functions they share to hidden `__kiln_` symbols everywhere they are used.
+//
+#include "compiler/codegen/Codegen.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+
+#include <gtest/gtest.h>
+
+using namespace mlir;
+
+namespace {
+
+// Three kernels of different sizes, an entry that calls them, its exported
+// wrapper, and a global the exported manifest function reads.
+constexpr const char *kModule = R"mlir(
+llvm.mlir.global internal constant @text("{}\00") {addr_space = 0 : i32}
+llvm.func internal @big(%a: f32) -> f32 attributes {no_inline} {
+  %0 = llvm.fadd %a, %a : f32
+  %1 = llvm.fmul %0, %0 : f32
+  %2 = llvm.fadd %1, %0 : f32
+  %3 = llvm.fmul %2, %1 : f32
+  %4 = llvm.fadd %3, %2 : f32
+  llvm.return %4 : f32
+}
+llvm.func internal @medium(%a: f32) -> f32 attributes {no_inline} {
+  %0 = llvm.fadd %a, %a : f32
+  %1 = llvm.fmul %0, %0 : f32
+  llvm.return %1 : f32
+}
+llvm.func internal @small(%a: f32) -> f32 attributes {no_inline} {
+  llvm.return %a : f32
+}
+llvm.func internal @train_step(%a: f32) -> f32 {
+  %0 = llvm.call @big(%a) : (f32) -> f32
+  %1 = llvm.call @medium(%0) : (f32) -> f32
+  %2 = llvm.call @small(%1) : (f32) -> f32
+  llvm.return %2 : f32
+}
+llvm.func @kiln_model_train_step(%a: f32) -> f32 {
+  %0 = llvm.call @train_step(%a) : (f32) -> f32
+  llvm.return %0 : f32
+}
+llvm.func @kiln_model_manifest() -> !llvm.ptr {
+  %0 = llvm.mlir.addressof @text : !llvm.ptr
+  llvm.return %0 : !llvm.ptr
+}
+)mlir";
+
+TEST(Partition, DefinesEachFunctionOnceAndDeclaresTheRest) {
+  MLIRContext ctx;
+  ctx.loadDialect<LLVM::LLVMDialect>();
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kModule, &ctx);
+  ASSERT_TRUE(module);
+  auto parts = kiln::partitionForCodegen(*module);
+  ASSERT_EQ(parts.size(), 2u);
+
+  std::map<std::string, int> definitions;
+  int firstPart = 0; // the biggest kernel goes to the first part
+  for (auto fn : parts[0]->getOps<LLVM::LLVMFuncOp>())
+    firstPart += !fn.isExternal();
+  EXPECT_GT(firstPart, 0);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    ModuleOp p = *parts[i];
+    ASSERT_TRUE(succeeded(verify(p))) << "part " << i;
+    for (auto fn : p.getOps<LLVM::LLVMFuncOp>()) {
+      std::string name = fn.getName().str();
+      if (!fn.isExternal())
+        ++definitions[name];
+      if (name.rfind("__kiln_", 0) == 0) {
+        EXPECT_EQ(fn.getLinkage(), LLVM::Linkage::External) << name;
+        if (!fn.isExternal())
+          EXPECT_EQ(fn.getVisibility_(), LLVM::Visibility::Hidden) << name;
+      }
+    }
+    // Calls name the renamed functions, and each callee is in the part.
+    p.walk([&](LLVM::CallOp call) {
+      StringRef callee = *call.getCallee();
+      EXPECT_TRUE(callee.starts_with("__kiln_")) << callee.str();
+      EXPECT_TRUE(SymbolTable::lookupSymbolIn(p, callee)) << callee.str();
+    });
+    // The global lives with the exported function that reads it.
+    bool hasGlobal = !p.getOps<LLVM::GlobalOp>().empty();
+    bool hasManifest = false;
+    for (auto fn : p.getOps<LLVM::LLVMFuncOp>())
+      hasManifest |= fn.getName() == "kiln_model_manifest" && !fn.isExternal();
+    EXPECT_EQ(hasGlobal, hasManifest) << "part " << i;
+  }
+  for (const char *name : {"__kiln_big", "__kiln_medium", "__kiln_small",
+                           "__kiln_train_step", "kiln_model_train_step",
+                           "kiln_model_manifest"})
+    EXPECT_EQ(definitions[name], 1) << name;
+  EXPECT_EQ(definitions.size(), 6u);
+}
+
+TEST(Partition, OneInternalFunctionStaysWhole) {
+  MLIRContext ctx;
+  ctx.loadDialect<LLVM::LLVMDialect>();
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"mlir(
+llvm.func internal @forward(%a: f32) -> f32 {
+  llvm.return %a : f32
+}
+llvm.func @kiln_model_forward(%a: f32) -> f32 {
+  %0 = llvm.call @forward(%a) : (f32) -> f32
+  llvm.return %0 : f32
+}
+)mlir",
+                                                             &ctx);
+  ASSERT_TRUE(module);
+  auto parts = kiln::partitionForCodegen(*module);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_TRUE(SymbolTable::lookupSymbolIn(*parts[0], "forward"));
+}
+
+} // namespace
