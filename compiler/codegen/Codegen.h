@@ -27,10 +27,11 @@ bool emitObject(mlir::ModuleOp module, const Target &target,
                 mlir::TimingScope &timing);
 
 /// The module of an executable in two parts for parallel code generation,
-/// balanced by function size: each defines its functions and declares the
-/// other's (internal functions become hidden `__kiln_<name>`); exported
-/// functions and globals are in the second. One part when there are fewer
-/// than two internal functions. Partition.cpp.
+/// balanced by function size: each defines its functions; internal functions
+/// called from the other part become hidden `__kiln_<name>` symbols it
+/// declares. Exported functions, globals and the functions that use them are
+/// in the second. One part when fewer than two functions can move.
+/// Partition.cpp.
 llvm::SmallVector<mlir::OwningOpRef<mlir::ModuleOp>>
 partitionForCodegen(mlir::ModuleOp module);
 

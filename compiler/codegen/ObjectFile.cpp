@@ -61,9 +61,12 @@ static std::unique_ptr<llvm::TargetMachine> makeMachine(const Target &target,
       llvm::TargetRegistry::lookupTarget(target.triple, error);
   if (!llvmTarget)
     return nullptr;
-  return std::unique_ptr<llvm::TargetMachine>(llvmTarget->createTargetMachine(
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
       target.triple, target.cpu, target.features, llvm::TargetOptions(),
       llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!machine)
+    error = "no code generator for " + target.triple + " (" + target.cpu + ")";
+  return machine;
 }
 
 static std::unique_ptr<llvm::Module> translate(ModuleOp module,
@@ -157,12 +160,15 @@ bool emitObjects(ModuleOp module, const Target &target, const std::string &stem,
   for (std::thread &t : threads)
     t.join();
   compiling.stop();
+  bool ok = true;
   for (auto &job : jobs) {
     paths.push_back(job->path);
-    if (!job->ok && error.empty())
-      error = job->error;
+    if (!job->ok && ok)
+      error = job->error.empty() ? "code generation of " + job->path + " failed"
+                                 : job->error;
+    ok &= job->ok;
   }
-  return error.empty();
+  return ok;
 }
 
 } // namespace kiln

@@ -19,6 +19,8 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <limits>
+
 namespace kiln {
 #define GEN_PASS_DEF_OUTLINEKERNELSPASS
 #include "compiler/Passes.h.inc"
@@ -162,11 +164,20 @@ struct Outliner {
     kernel->setAttr("no_inline", UnitAttr::get(ctx));
 
     // Identical kernels share one function. The key is the kernel printed
-    // under the placeholder name "k".
+    // under the placeholder name "k", in full whatever the command line asks
+    // of the printer (skipped regions or elided constants would merge
+    // kernels that differ).
     std::string key;
     {
       llvm::raw_string_ostream os(key);
-      kernel.print(os, OpPrintingFlags().useLocalScope());
+      OpPrintingFlags flags;
+      flags.useLocalScope()
+          .skipRegions(false)
+          .enableDebugInfo(false)
+          .printGenericOpForm()
+          .elideLargeElementsAttrs(std::numeric_limits<int64_t>::max())
+          .elideLargeResourceString(std::numeric_limits<int64_t>::max());
+      kernel.print(os, flags);
     }
     auto [it, isNew] = byBody.try_emplace(key, kernel);
     func::FuncOp callee = it->second;
@@ -197,7 +208,7 @@ struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPas
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
-    Outliner o{module, symbols, {}};
+    Outliner o{module, symbols, {}, {}};
     SmallVector<func::FuncOp> entries;
     for (auto fn : module.getOps<func::FuncOp>())
       if (fn->hasAttr("kiln.entry") && !fn.isExternal())

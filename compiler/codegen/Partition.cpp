@@ -3,11 +3,12 @@
 // LLVM optimizes and generates code for one module on one thread. For an
 // executable kilnc splits the module in two by functions instead, balanced by
 // size: outlined kernels make many small functions, so the halves come out
-// even. A function called from the other part becomes a hidden symbol
-// (renamed `__kiln_<name>`: an executable holds one model, and the prefix
-// keeps clear of everything else it links); each part declares what it calls
-// in the other. The exported symbols, the globals and what only they use
-// stay in the second part. Both parts then go through LLVM at once.
+// even. The exported functions, the globals, every function that takes a
+// global's address and every other top-level op stay in the second part. An
+// internal function called from the other part becomes a hidden symbol,
+// renamed `__kiln_<name>` (an executable holds one model; the prefix keeps
+// clear of what it links), and that part declares it; the other internal
+// functions stay internal, so LLVM still optimizes them as such.
 //
 #include "compiler/codegen/Codegen.h"
 
@@ -27,22 +28,36 @@ int64_t size(Operation *op) {
   return n;
 }
 
-/// A copy of `module` that defines the functions in `mine` and declares the
-/// other functions; globals stay only where `keepGlobals`.
-OwningOpRef<ModuleOp> part(ModuleOp module, const llvm::StringSet<> &mine,
-                           bool keepGlobals) {
+/// The symbols `fn` refers to.
+llvm::SmallVector<StringRef> referenced(LLVM::LLVMFuncOp fn) {
+  llvm::SmallVector<StringRef> names;
+  if (auto uses = SymbolTable::getSymbolUses(fn))
+    for (const SymbolTable::SymbolUse &use : *uses)
+      names.push_back(use.getSymbolRef().getRootReference().getValue());
+  return names;
+}
+
+/// A copy of `module` with the function definitions of part `k`, the
+/// declarations of what they call in the other part and, in the second part,
+/// every other top-level op.
+OwningOpRef<ModuleOp> part(ModuleOp module, const llvm::StringMap<int> &partOf,
+                           const llvm::StringSet<> &crossing, int k) {
   OwningOpRef<ModuleOp> copy = module.clone();
   for (Operation &op : llvm::make_early_inc_range(copy->getBody()->getOperations())) {
-    if (auto fn = dyn_cast<LLVM::LLVMFuncOp>(op)) {
-      if (fn.isExternal() || mine.contains(fn.getName()))
-        continue;
-      fn.getBody().dropAllReferences();
-      fn.getBody().getBlocks().clear();
-      fn.setLinkage(LLVM::Linkage::External);
+    auto fn = dyn_cast<LLVM::LLVMFuncOp>(op);
+    if (!fn) {
+      if (k == 0)
+        op.erase();
       continue;
     }
-    if (isa<LLVM::GlobalOp>(op) && !keepGlobals)
-      op.erase(); // only the exported functions (second part) use them
+    if (fn.isExternal() || partOf.lookup(fn.getName()) == k)
+      continue;
+    if (!crossing.contains(fn.getName())) {
+      fn.erase(); // only the other part uses it
+      continue;
+    }
+    fn.getBody().dropAllReferences();
+    fn.getBody().getBlocks().clear();
   }
   return copy;
 }
@@ -52,28 +67,60 @@ OwningOpRef<ModuleOp> part(ModuleOp module, const llvm::StringSet<> &mine,
 SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module) {
   SmallVector<OwningOpRef<ModuleOp>> parts;
   OwningOpRef<ModuleOp> whole = module.clone();
-  MLIRContext *ctx = module.getContext();
-  // Internal functions become hidden, under names nothing else uses.
-  SmallVector<std::pair<int64_t, LLVM::LLVMFuncOp>> internal;
-  llvm::StringSet<> second;
+  llvm::StringSet<> functions;
+  for (auto fn : whole->getOps<LLVM::LLVMFuncOp>())
+    functions.insert(fn.getName());
+  // Pinned to the second part: exported functions and those that refer to
+  // anything but functions (a global's address). The rest are balanced.
+  llvm::StringMap<int> partOf;
+  llvm::StringMap<llvm::SmallVector<StringRef>> refs;
+  llvm::StringSet<> internals;
+  SmallVector<std::pair<int64_t, LLVM::LLVMFuncOp>> free;
+  int64_t weight[2] = {0, 0};
   for (auto fn : whole->getOps<LLVM::LLVMFuncOp>()) {
     if (fn.isExternal())
       continue;
-    if (fn.getLinkage() == LLVM::Linkage::Internal ||
-        fn.getLinkage() == LLVM::Linkage::Private)
-      internal.push_back({size(fn), fn});
-    else
-      second.insert(fn.getName());
+    refs[fn.getName()] = referenced(fn);
+    bool internal = fn.getLinkage() == LLVM::Linkage::Internal ||
+                    fn.getLinkage() == LLVM::Linkage::Private;
+    if (internal)
+      internals.insert(fn.getName());
+    bool global = llvm::any_of(refs[fn.getName()],
+                               [&](StringRef r) { return !functions.contains(r); });
+    if (internal && !global) {
+      free.push_back({size(fn), fn});
+    } else {
+      partOf[fn.getName()] = 1;
+      weight[1] += size(fn);
+    }
   }
-  if (internal.size() < 2) {
+  if (free.size() < 2) {
     parts.push_back(std::move(whole));
     return parts;
   }
-  // One walk renames every reference (one walk per function would be
-  // quadratic).
+  // Largest first (ties by name, so the split is reproducible), each to the
+  // lighter part.
+  llvm::sort(free, [](auto &a, auto &b) {
+    return a.first != b.first ? a.first > b.first
+                              : a.second.getName() < b.second.getName();
+  });
+  for (auto &[n, fn] : free) {
+    int k = weight[0] <= weight[1] ? 0 : 1;
+    weight[k] += n;
+    partOf[fn.getName()] = k;
+  }
+  // The internal functions called from the other part.
+  llvm::StringSet<> crossing;
+  for (auto &[caller, names] : refs)
+    for (StringRef callee : names)
+      if (partOf.count(callee) && partOf.lookup(callee) != partOf.lookup(caller))
+        crossing.insert(callee);
+  // Renamed in one walk (one walk per function would be quadratic).
+  MLIRContext *ctx = module.getContext();
   llvm::StringMap<StringAttr> renamed;
-  for (auto &[n, fn] : internal)
-    renamed[fn.getName()] = StringAttr::get(ctx, "__kiln_" + fn.getName().str());
+  for (auto &name : crossing)
+    if (internals.contains(name.getKey()))
+      renamed[name.getKey()] = StringAttr::get(ctx, "__kiln_" + name.getKey().str());
   AttrTypeReplacer replacer;
   replacer.addReplacement([&](FlatSymbolRefAttr ref) -> std::optional<Attribute> {
     auto it = renamed.find(ref.getValue());
@@ -83,27 +130,25 @@ SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module) {
   });
   replacer.recursivelyReplaceElementsIn(*whole, /*replaceAttrs=*/true,
                                         /*replaceLocs=*/false, /*replaceTypes=*/false);
-  for (auto &[n, fn] : internal) {
-    fn.setSymName(renamed[fn.getName()]);
-    fn.setLinkage(LLVM::Linkage::External);
-    fn.setVisibility_(LLVM::Visibility::Hidden);
+  llvm::StringMap<int> finalPart;
+  llvm::StringSet<> finalCrossing;
+  for (auto fn : whole->getOps<LLVM::LLVMFuncOp>()) {
+    StringRef name = fn.getName();
+    bool crosses = crossing.contains(name);
+    int k = partOf.count(name) ? partOf.lookup(name) : -1;
+    auto it = renamed.find(name);
+    if (it != renamed.end()) {
+      fn.setSymName(it->second);
+      fn.setLinkage(LLVM::Linkage::External);
+      fn.setVisibility_(LLVM::Visibility::Hidden);
+    }
+    if (crosses)
+      finalCrossing.insert(fn.getName());
+    if (k >= 0)
+      finalPart[fn.getName()] = k;
   }
-  // Largest first, each to the lighter part; the second starts with the
-  // exported functions' weight.
-  llvm::stable_sort(internal, [](auto &a, auto &b) { return a.first > b.first; });
-  int64_t weight[2] = {0, 0};
-  for (auto fn : whole->getOps<LLVM::LLVMFuncOp>())
-    if (second.contains(fn.getName()))
-      weight[1] += size(fn);
-  llvm::StringSet<> mine[2];
-  mine[1] = second;
-  for (auto &[n, fn] : internal) {
-    int which = weight[0] <= weight[1] ? 0 : 1;
-    weight[which] += n;
-    mine[which].insert(fn.getName());
-  }
-  parts.push_back(part(*whole, mine[0], /*keepGlobals=*/false));
-  parts.push_back(part(*whole, mine[1], /*keepGlobals=*/true));
+  parts.push_back(part(*whole, finalPart, finalCrossing, 0));
+  parts.push_back(part(*whole, finalPart, finalCrossing, 1));
   return parts;
 }
 
