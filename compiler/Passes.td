@@ -67,6 +67,17 @@ def BufferABIPass : Pass<"kiln-buffer-abi", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect", "mlir::tensor::TensorDialect"];
 }
 
+def UnshareEmptyTensorsPass : Pass<"kiln-unshare-empty-tensors", "mlir::func::FuncOp"> {
+  let summary = "Give every use of a tensor.empty its own copy before bufferization";
+  let description = [{
+    CSE merges equal `tensor.empty` ops, and one-shot bufferization puts the
+    results of every op writing into one empty in a single alias set, whose
+    conflict checks are quadratic in its uses. An empty has no contents:
+    each use gets its own, cloned where the original is.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def WorkspacePass : Pass<"kiln-workspace", "mlir::ModuleOp"> {
   let summary = "Plan every temporary of each entry point into one workspace argument";
   let description = [{

@@ -57,7 +57,7 @@ void populateTiled(OpPassManager &pm) {
 void populateBufferized(OpPassManager &pm) {
   // No deallocation pipeline: kiln-workspace (in the llvm stage) places
   // every temporary.
-  add(pm, "kiln-buffer-abi,"
+  add(pm, "kiln-buffer-abi,func.func(kiln-unshare-empty-tensors),"
           "one-shot-bufferize{unknown-type-conversion=identity-layout-map},"
           "canonicalize,cse,convert-bufferization-to-memref,canonicalize,cse");
 }
