@@ -81,12 +81,22 @@ void accumulate(OpBuilder &b, Location loc, DenseMap<Value, Value> &grads,
       binary<arith::AddFOp>);
 }
 
-/// Whether predictions are class probabilities: the loss takes logits and
-/// applies softmax itself, so `forward` (and train_step's `out`) must too.
-bool predictsProbabilities(func::FuncOp loss) {
-  bool ce = false;
-  loss.walk([&](nn::SoftmaxCrossEntropyOp) { ce = true; });
-  return ce;
+/// Predictions as the user sees them: a loss that takes logits applies
+/// softmax (cross-entropy, KL divergence) or sigmoid (binary cross-entropy)
+/// itself, so `forward` (and train_step's `out`) must too. Null when the
+/// loss compares values directly.
+Value probabilitiesOf(OpBuilder &b, Location loc, func::FuncOp loss,
+                      Value logits) {
+  bool softmax = false, sigmoid = false;
+  loss.walk([&](Operation *op) {
+    softmax |= isa<nn::SoftmaxCrossEntropyOp, nn::KLDivergenceOp>(op);
+    sigmoid |= isa<nn::BinaryCrossEntropyOp>(op);
+  });
+  if (softmax)
+    return b.create<nn::SoftmaxOp>(loc, logits);
+  if (sigmoid)
+    return b.create<nn::SigmoidOp>(loc, logits);
+  return Value();
 }
 
 /// A flag given as a unit attribute or as `true`.
@@ -97,18 +107,43 @@ bool isTrue(Attribute a) {
 }
 
 double attrOr(DictionaryAttr d, StringRef name, double dflt) {
-  if (auto f = d.getAs<FloatAttr>(name))
+  if (auto f = d ? d.getAs<FloatAttr>(name) : FloatAttr())
     return f.getValueAsDouble();
   return dflt;
 }
 
 /// One optimizer update of `param`; returns the new param then new state.
+/// `role` (the parameter's kiln.param) may override the weight decay and
+/// scale the learning rate.
 FailureOr<SmallVector<Value>> buildUpdate(OpBuilder &b, Location loc,
-                                          DictionaryAttr opt, Value param,
-                                          Value grad, ValueRange state,
-                                          Value lr, Value step) {
+                                          DictionaryAttr opt, DictionaryAttr role,
+                                          Value param, Value grad,
+                                          ValueRange state, Value lr, Value step) {
   StringRef type = opt.getAs<StringAttr>("type").getValue();
-  double wd = attrOr(opt, "weight_decay", 0.0);
+  double wd = attrOr(role, "weight_decay", attrOr(opt, "weight_decay", 0.0));
+  if (double scale = attrOr(role, "lr_scale", 1.0); scale != 1.0)
+    lr = b.create<arith::MulFOp>(loc, lr, floatConst(b, loc, lr.getType(), scale));
+  if (type == "adagrad") {
+    auto op = b.create<optim::AdagradOp>(
+        loc, param.getType(), param.getType(), param, grad, state[0], lr, step,
+        b.getF64FloatAttr(attrOr(opt, "lr_decay", 0.0)),
+        b.getF64FloatAttr(attrOr(opt, "eps", 1e-10)), b.getF64FloatAttr(wd));
+    return SmallVector<Value>(op->getResults());
+  }
+  if (type == "rmsprop") {
+    double mu = attrOr(opt, "momentum", 0.0);
+    bool centered = isTrue(opt.get("centered"));
+    Value buf = mu > 0 ? state[1] : Value();
+    Value avg = centered ? state.back() : Value();
+    SmallVector<Type> types(state.size() + 1, param.getType());
+    auto op = b.create<optim::RMSpropOp>(
+        loc, types[0], types[1], buf ? param.getType() : Type(),
+        avg ? param.getType() : Type(), param, grad, state[0], buf, avg, lr,
+        b.getF64FloatAttr(attrOr(opt, "alpha", 0.99)),
+        b.getF64FloatAttr(attrOr(opt, "eps", 1e-8)), b.getF64FloatAttr(mu),
+        b.getF64FloatAttr(wd), centered ? b.getUnitAttr() : UnitAttr());
+    return SmallVector<Value>(op->getResults());
+  }
   if (type == "sgd")
     return SmallVector<Value>{b.create<optim::SGDOp>(
         loc, param.getType(), param, grad, lr, b.getF64FloatAttr(wd))};
@@ -160,8 +195,10 @@ struct Roles {
   SmallVector<unsigned> params;
   SmallVector<unsigned> buffers;
   /// @model's results after the prediction: the buffer (index into
-  /// `buffers`) each one updates in training.
-  SmallVector<unsigned> updates;
+  /// `buffers`) each one updates in training, or a term of the loss
+  /// (kiln.regularization, at these result indices).
+  SmallVector<unsigned> updates, updateResults;
+  SmallVector<unsigned> penalties;
   unsigned prediction = 0, target = 1; // of @loss
 };
 
@@ -242,6 +279,14 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
         model.getResultAttr(0, "kiln.buffer_update"))
       return model.emitError("kiln-autodiff: @model must return the prediction first");
     for (unsigned r = 1; r < model.getNumResults(); ++r) {
+      if (model.getResultAttr(r, "kiln.regularization")) {
+        auto t = dyn_cast<RankedTensorType>(model.getResultTypes()[r]);
+        if (!t || t.getRank() != 0)
+          return model.emitError("kiln-autodiff: result ")
+                 << r << " of @model is a regularization term but not a scalar";
+        roles.penalties.push_back(r);
+        continue;
+      }
       auto name = model.getResultAttrOfType<StringAttr>(r, "kiln.buffer_update");
       auto it = llvm::find_if(roles.buffers, [&](unsigned arg) {
         return name && model.getArgAttrOfType<DictionaryAttr>(arg, "kiln.buffer")
@@ -249,14 +294,16 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
       });
       if (it == roles.buffers.end())
         return model.emitError("kiln-autodiff: result ")
-               << r << " of @model is neither the prediction nor a buffer's "
-                       "update (kiln.buffer_update = \"<buffer name>\")";
+               << r << " of @model is neither the prediction, a buffer's "
+                       "update (kiln.buffer_update = \"<buffer name>\") nor a "
+                       "regularization term (kiln.regularization)";
       unsigned which = it - roles.buffers.begin();
       if (llvm::is_contained(roles.updates, which))
         return model.emitError("kiln-autodiff: result ")
                << r << " of @model updates buffer " << name
                << " a second time";
       roles.updates.push_back(which);
+      roles.updateResults.push_back(r);
     }
     if (!loss)
       return roles;
@@ -309,18 +356,21 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
                               model.getArgAttr(arg, "kiln.buffer")));
     SmallVector<StringRef> slots;
     if (e.update)
-      slots = optim::stateSlots(opt.getAs<StringAttr>("type").getValue());
+      slots = optim::stateSlots(opt);
     SmallVector<SmallVector<Value>> state(n);
     for (unsigned i = 0; i < n; ++i) {
       if (!trainable(model, roles.params[i]))
         continue;
       auto name = model.getArgAttrOfType<DictionaryAttr>(roles.params[i], "kiln.param")
                       .getAs<StringAttr>("name");
-      for (StringRef slot : slots)
-        state[i].push_back(f.add(
-            params[i].getType(), "kiln.state",
-            b.getDictionaryAttr({b.getNamedAttr("param", name),
-                                 b.getNamedAttr("slot", b.getStringAttr(slot))})));
+      for (StringRef slot : slots) {
+        SmallVector<NamedAttribute> role{b.getNamedAttr("param", name),
+                                         b.getNamedAttr("slot", b.getStringAttr(slot))};
+        if (double init = optim::stateInit(opt, slot); init != 0.0)
+          role.push_back(b.getNamedAttr("init", b.getF64FloatAttr(init)));
+        state[i].push_back(f.add(params[i].getType(), "kiln.state",
+                                 b.getDictionaryAttr(role)));
+      }
     }
     Value x = f.add(rebatched(model.getArgumentTypes()[roles.input], e.batch),
                     "kiln.input", model.getArgAttr(roles.input, "kiln.input"));
@@ -358,7 +408,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
       return model.emitError("kiln-autodiff: the prediction ")
              << prediction.getType() << " does not carry the batch (" << e.batch
              << " for " << e.name << "); it must depend on the input";
-    SmallVector<Value> results;
+    SmallVector<Value> results, roots;
     SmallVector<DictionaryAttr> resultAttrs;
     auto role = [&](StringRef key, Attribute value) {
       return b.getDictionaryAttr(b.getNamedAttr(key, value));
@@ -370,23 +420,44 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
       auto l = inlineBody(b, loss, lossArgs, e.batch, &tape);
       if (failed(l))
         return failure();
-      results.push_back((*l)[0]);
+      // The regularization terms join the loss (reported and minimized);
+      // each is a root of the reverse sweep as the loss is.
+      Value total = (*l)[0];
+      for (unsigned r : roles.penalties)
+        total = mapElementwise(b, loc, {total, (*pred)[r]},
+                               getElementTypeOrSelf(total.getType()),
+                               binary<arith::AddFOp>);
+      results.push_back(total);
       resultAttrs.push_back(role("kiln.result", b.getStringAttr("loss")));
+      roots.push_back((*l)[0]);
+      for (unsigned r : roles.penalties)
+        roots.push_back((*pred)[r]);
     }
     SmallVector<Value> updates;
     SmallVector<DictionaryAttr> updateAttrs;
     if (e.update) {
-      auto grads = reverseSweep(b, loc, tape, results[0]);
+      auto grads = reverseSweep(b, loc, tape, roots);
       if (failed(grads))
         return failure();
+      SmallVector<Value> paramGrads(n);
+      for (unsigned i = 0; i < n; ++i) {
+        if (!trainable(model, roles.params[i]))
+          continue;
+        paramGrads[i] = grads->lookup(params[i]);
+        if (!paramGrads[i])
+          paramGrads[i] =
+              filled(b, loc, cast<RankedTensorType>(params[i].getType()), 0.0);
+      }
+      clip(b, loc, opt, paramGrads);
       for (unsigned i = 0; i < n; ++i) {
         if (!trainable(model, roles.params[i]))
           continue;
         Value p = params[i];
-        Value g = grads->lookup(p);
-        if (!g)
-          g = filled(b, loc, cast<RankedTensorType>(p.getType()), 0.0);
-        auto updated = buildUpdate(b, loc, opt, p, g, state[i], lr, step);
+        Value g = paramGrads[i];
+        auto updated = buildUpdate(
+            b, loc, opt,
+            model.getArgAttrOfType<DictionaryAttr>(roles.params[i], "kiln.param"),
+            p, g, state[i], lr, step);
         if (failed(updated))
           return module.emitError("kiln-autodiff: unknown optimizer '")
                  << opt.getAs<StringAttr>("type").getValue() << "'";
@@ -405,10 +476,10 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     // Predictions as the user sees them: probabilities when the loss
     // applies softmax itself.
     // (An inference-only @model marked kiln.probabilities ends in softmax.)
-    bool probabilities = loss && predictsProbabilities(loss);
-    if (probabilities)
-      prediction = b.create<nn::SoftmaxOp>(loc, prediction);
-    probabilities |= model->hasAttr("kiln.probabilities");
+    Value probs = loss ? probabilitiesOf(b, loc, loss, prediction) : Value();
+    bool probabilities = bool(probs) || model->hasAttr("kiln.probabilities");
+    if (probs)
+      prediction = probs;
     results.push_back(prediction);
     resultAttrs.push_back(role(
         "kiln.output",
@@ -420,7 +491,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     resultAttrs.append(updateAttrs);
     if (e.update)
       for (auto [r, which] : llvm::enumerate(roles.updates)) {
-        results.push_back((*pred)[r + 1]);
+        results.push_back((*pred)[roles.updateResults[r]]);
         resultAttrs.push_back(role(
             "kiln.tied",
             b.getI64IntegerAttr(cast<BlockArgument>(buffers[which]).getArgNumber())));
@@ -433,13 +504,43 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     return success();
   }
 
-  /// The cotangent of every value the loss depends on, seeded with 1.
+  /// Clips the gradients of the trainable parameters (null entries are
+  /// frozen ones) as the optimizer's clip_norm or clip_value says.
+  static void clip(OpBuilder &b, Location loc, DictionaryAttr opt,
+                   MutableArrayRef<Value> grads) {
+    SmallVector<Value> live;
+    for (Value g : grads)
+      if (g)
+        live.push_back(g);
+    if (double maxNorm = attrOr(opt, "clip_norm", 0.0); maxNorm > 0) {
+      auto op = b.create<optim::ClipByGlobalNormOp>(
+          loc, ValueRange(live).getTypes(), live, b.getF64FloatAttr(maxNorm));
+      unsigned next = 0;
+      for (Value &g : grads)
+        if (g)
+          g = op.getClipped()[next++];
+    }
+    if (double v = attrOr(opt, "clip_value", 0.0); v > 0)
+      for (Value &g : grads)
+        if (g)
+          g = mapElementwise(
+              b, loc, {g}, getElementTypeOrSelf(g.getType()),
+              [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                Type t = a[0].getType();
+                Value lo = nb.create<arith::MaximumFOp>(l, a[0], floatConst(nb, l, t, -v));
+                return nb.create<arith::MinimumFOp>(l, lo, floatConst(nb, l, t, v));
+              });
+  }
+
+  /// The cotangent of every value the roots (the loss and its
+  /// regularization terms, summed) depend on, each root seeded with 1.
   FailureOr<DenseMap<Value, Value>> reverseSweep(OpBuilder &b, Location loc,
                                                  ArrayRef<Operation *> tape,
-                                                 Value lossValue) {
+                                                 ArrayRef<Value> roots) {
     DenseMap<Value, Value> grads;
-    grads[lossValue] =
-        filled(b, loc, cast<RankedTensorType>(lossValue.getType()), 1.0);
+    for (Value root : roots)
+      accumulate(b, loc, grads, root,
+                 filled(b, loc, cast<RankedTensorType>(root.getType()), 1.0));
     for (Operation *op : llvm::reverse(tape)) {
       SmallVector<Value> resultGrads;
       bool any = false;

@@ -95,8 +95,12 @@ std::string buildManifest(ModuleOp module) {
     obj.erase("loss");
     m["training"] = std::move(t);
   }
-  // Classification: the output's width is the number of classes.
-  if (m.getString("loss") == llvm::StringRef("softmax_cross_entropy"))
+  // Class-index targets: the output's width is the number of classes.
+  auto *targets = m.getArray("targets");
+  bool labels = targets && !targets->empty() &&
+                (*targets)[0].getAsObject()->getString("dtype") ==
+                    llvm::StringRef("i32");
+  if (labels)
     if (auto *outputs = m.getArray("outputs"); outputs && !outputs->empty())
       if (auto *shape = (*outputs)[0].getAsObject()->getArray("shape");
           shape && shape->size() == 1)

@@ -2,6 +2,7 @@
 #include "compiler/Passes.h"
 #include "dialects/NN/IR/ConvBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
+#include "dialects/NN/IR/LossBuilders.h"
 #include "dialects/NN/IR/NormBuilders.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -135,6 +136,10 @@ Value unary(OpBuilder &b, Operation *op, ScalarFn fn) {
 
 Value lowerSoftmaxCrossEntropy(OpBuilder &b, nn::SoftmaxCrossEntropyOp op) {
   Location loc = op.getLoc();
+  double smoothing = op.getLabelSmoothing().convertToDouble();
+  if (op.hasSoftTargets() || smoothing != 0.0)
+    return softCrossEntropy(b, loc, op.getLogits(), op.getLabels(), smoothing,
+                            /*klTerm=*/false);
   Value x = op.getLogits();
   auto xt = op.getLogits().getType();
   Type t = xt.getElementType();
@@ -190,6 +195,30 @@ Value lowerMSE(OpBuilder &b, nn::MSELossOp op) {
                           return nb.create<arith::MulFOp>(
                               l, a[0], floatConst(nb, l, t, 1.0 / pt.getNumElements()));
                         });
+}
+
+Value lowerMAE(OpBuilder &b, nn::MAELossOp op) {
+  return maeLoss(b, op.getLoc(), op.getPrediction(), op.getTarget());
+}
+
+Value lowerHuber(OpBuilder &b, nn::HuberLossOp op) {
+  return huberLoss(b, op.getLoc(), op.getPrediction(), op.getTarget(),
+                   op.getDelta().convertToDouble());
+}
+
+Value lowerBCE(OpBuilder &b, nn::BinaryCrossEntropyOp op) {
+  return bceLoss(b, op.getLoc(), op.getPrediction(), op.getTarget());
+}
+
+Value lowerKL(OpBuilder &b, nn::KLDivergenceOp op) {
+  return softCrossEntropy(b, op.getLoc(), op.getLogits(), op.getTarget(), 0.0,
+                          /*klTerm=*/true);
+}
+
+Value lowerWeightPenalty(OpBuilder &b, nn::WeightPenaltyOp op) {
+  return weightPenalty(b, op.getLoc(), op.getWeight(),
+                       op.getL1().convertToDouble(),
+                       op.getL2().convertToDouble());
 }
 
 Value lowerConv2D(OpBuilder &b, nn::Conv2DOp c) {
@@ -314,6 +343,11 @@ struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
     add(patterns, lowerSoftmax);
     add(patterns, lowerSoftmaxCrossEntropy);
     add(patterns, lowerMSE);
+    add(patterns, lowerMAE);
+    add(patterns, lowerHuber);
+    add(patterns, lowerBCE);
+    add(patterns, lowerKL);
+    add(patterns, lowerWeightPenalty);
     // Every nn op must go; anything else stays as it is.
     ConversionTarget target(*ctx);
     target.addIllegalDialect<nn::NNDialect>();

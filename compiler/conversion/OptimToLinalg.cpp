@@ -116,6 +116,124 @@ SmallVector<Value> lowerAdam(OpBuilder &b, optim::AdamOp op) {
       });
 }
 
+/// lr as f64, for per-step scalars computed as PyTorch computes them.
+Value widened(OpBuilder &b, Location loc, Value lr) {
+  Type f64 = b.getF64Type();
+  return lr.getType() == f64 ? lr : b.create<arith::ExtFOp>(loc, f64, lr);
+}
+
+Value narrowed(OpBuilder &b, Location loc, Value v, Type t) {
+  return v.getType() == t ? v : b.create<arith::TruncFOp>(loc, t, v);
+}
+
+SmallVector<Value> lowerAdagrad(OpBuilder &b, optim::AdagradOp op) {
+  Location loc = op.getLoc();
+  Type t = op.getLr().getType();
+  double decay = op.getLrDecay().convertToDouble();
+  double eps = op.getEps().convertToDouble();
+  double wd = op.getWeightDecay().convertToDouble();
+  // clr = lr / (1 + (t - 1) lr_decay), once per step in f64.
+  Arith d{b, loc, b.getF64Type()};
+  Value step = b.create<arith::SIToFPOp>(loc, b.getF64Type(), op.getStep());
+  Value clr = narrowed(
+      b, loc,
+      d.div(widened(b, loc, op.getLr()),
+            d.add(d.c(1.0), d.mul(d.sub(step, d.c(1.0)), d.c(decay)))),
+      t);
+  return update(b, loc, op.getGrad(), {op.getParam(), op.getSum()},
+                [&](OpBuilder &nb, Location l, ValueRange a) {
+                  Arith m{nb, l, t};
+                  Value g = m.decay(a[0], a[1], wd);
+                  Value sum = m.add(a[2], m.mul(g, g));
+                  Value std = m.add(m.sqrt(sum), m.c(eps));
+                  return SmallVector<Value>{m.sub(a[1], m.mul(clr, m.div(g, std))),
+                                            sum};
+                });
+}
+
+SmallVector<Value> lowerRMSprop(OpBuilder &b, optim::RMSpropOp op) {
+  Location loc = op.getLoc();
+  Value lr = op.getLr();
+  double alpha = op.getAlpha().convertToDouble();
+  double eps = op.getEps().convertToDouble();
+  double mu = op.getMomentum().convertToDouble();
+  double wd = op.getWeightDecay().convertToDouble();
+  bool momentum = bool(op.getMomentumBuffer()), centered = op.getCentered();
+  SmallVector<Value> inits{op.getParam(), op.getSquareAvg()};
+  if (momentum)
+    inits.push_back(op.getMomentumBuffer());
+  if (centered)
+    inits.push_back(op.getGradAvg());
+  return update(
+      b, loc, op.getGrad(), inits,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Arith m{nb, l, lr.getType()};
+        Value p = a[1];
+        Value g = m.decay(a[0], p, wd);
+        Value v = m.add(m.mul(m.c(alpha), a[2]), m.mul(m.c(1.0 - alpha), m.mul(g, g)));
+        SmallVector<Value> out{Value(), v};
+        Value var = v;
+        if (centered) {
+          Value avg = m.add(m.mul(m.c(alpha), a.back()), m.mul(m.c(1.0 - alpha), g));
+          var = m.sub(v, m.mul(avg, avg));
+          out.push_back(avg);
+        }
+        Value denom = m.add(m.sqrt(var), m.c(eps));
+        if (momentum) {
+          Value buf = m.add(m.mul(m.c(mu), a[3]), m.div(g, denom));
+          out.insert(out.begin() + 2, buf);
+          out[0] = m.sub(p, m.mul(lr, buf));
+        } else {
+          out[0] = m.sub(p, m.mul(lr, m.div(g, denom)));
+        }
+        return out;
+      });
+}
+
+/// Σ g² of one gradient, as a 0-d tensor.
+Value sumOfSquares(OpBuilder &b, Location loc, Value g) {
+  auto gt = cast<RankedTensorType>(g.getType());
+  unsigned rank = gt.getRank();
+  auto scalar = RankedTensorType::get({}, gt.getElementType());
+  return b
+      .create<linalg::GenericOp>(
+          loc, TypeRange{scalar}, ValueRange{g},
+          ValueRange{filled(b, loc, scalar, 0.0)},
+          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank),
+                              AffineMap::get(rank, 0, b.getContext())},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Arith m{nb, l, gt.getElementType()};
+            nb.create<linalg::YieldOp>(l, m.add(a[1], m.mul(a[0], a[0])));
+          })
+      .getResult(0);
+}
+
+SmallVector<Value> lowerClipByGlobalNorm(OpBuilder &b,
+                                         optim::ClipByGlobalNormOp op) {
+  Location loc = op.getLoc();
+  double maxNorm = op.getMaxNorm().convertToDouble();
+  Type t = cast<ShapedType>(op.getGrads()[0].getType()).getElementType();
+  Value total;
+  for (Value g : op.getGrads()) {
+    Value s = sumOfSquares(b, loc, g);
+    total = total ? mapElementwise(b, loc, {total, s}, t, binary<arith::AddFOp>)
+                  : s;
+  }
+  // PyTorch's clip_grad_norm_: max_norm / (norm + 1e-6), at most 1.
+  Value coef = mapElementwise(b, loc, {total}, t,
+                              [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                                Arith m{nb, l, t};
+                                Value c = m.div(m.c(maxNorm),
+                                                m.add(m.sqrt(a[0]), m.c(1e-6)));
+                                return nb.create<arith::MinimumFOp>(l, c, m.c(1.0));
+                              });
+  SmallVector<Value> out;
+  for (Value g : op.getGrads())
+    out.push_back(mapElementwise(b, loc, {g, coef}, t, binary<arith::MulFOp>));
+  return out;
+}
+
 struct OptimToLinalgPass : kiln::impl::OptimToLinalgPassBase<OptimToLinalgPass> {
   void runOnOperation() override {
     SmallVector<Operation *> ops;
@@ -130,6 +248,11 @@ struct OptimToLinalgPass : kiln::impl::OptimToLinalgPassBase<OptimToLinalgPass> 
               .Case([&](optim::SGDOp o) { return lowerSGD(b, o); })
               .Case([&](optim::MomentumOp o) { return lowerMomentum(b, o); })
               .Case([&](optim::AdamOp o) { return lowerAdam(b, o); })
+              .Case([&](optim::AdagradOp o) { return lowerAdagrad(b, o); })
+              .Case([&](optim::RMSpropOp o) { return lowerRMSprop(b, o); })
+              .Case([&](optim::ClipByGlobalNormOp o) {
+                return lowerClipByGlobalNorm(b, o);
+              })
               .Default([](Operation *) { return SmallVector<Value>(); });
       if (repl.empty()) {
         op->emitOpError("optim-to-linalg: no lowering");

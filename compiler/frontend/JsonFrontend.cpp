@@ -45,6 +45,8 @@ struct Param {
   int64_t fanIn, fanOut;
   bool trainable;
   unsigned arg; // @model's argument
+  double lrScale;
+  std::optional<double> weightDecay; // the layer's or bias_weight_decay
 };
 
 /// State a layer keeps outside the parameters (batch norm's running
@@ -83,6 +85,7 @@ private:
                         const std::vector<int64_t> &shape, AddParam addParam);
   bool buildModel(ModuleOp module);
   void buildLoss(ModuleOp module, Type predType);
+  bool checkLossFits();
   Attribute toAttr(const json::Value &v);
   void describe(ModuleOp module);
 
@@ -92,6 +95,7 @@ private:
   OpBuilder b;
   std::vector<Param> params;
   std::vector<Buffer> buffers;
+  SmallVector<Value> penalties; // kernel regularizers' terms of the loss
   json::Array layerInfo;
   std::vector<int64_t> outputShape;
 };
@@ -194,9 +198,14 @@ bool Importer::buildModel(ModuleOp module) {
   Value x = entry->getArgument(0);
   std::vector<int64_t> shape = spec.inputShape;
   bool trainable = true;
+  const LayerSpec *layer = nullptr;
   auto addParam = [&](const std::string &name, std::vector<int64_t> s,
                       const std::string &init, int64_t fanIn, int64_t fanOut) {
-    params.push_back({name, init, s, fanIn, fanOut, trainable, entry->getNumArguments()});
+    std::optional<double> wd = layer->weightDecay;
+    if (!wd && llvm::StringRef(name).ends_with(".bias"))
+      wd = spec.optimizer.biasWeightDecay;
+    params.push_back({name, init, s, fanIn, fanOut, trainable,
+                      entry->getNumArguments(), layer->lrScale, wd});
     return entry->addArgument(
         RankedTensorType::get(SmallVector<int64_t>(s.begin(), s.end()), b.getF32Type()),
         loc);
@@ -218,6 +227,7 @@ bool Importer::buildModel(ModuleOp module) {
     Location lloc = NameLoc::get(b.getStringAttr(l.name), loc);
     int64_t before = params.size();
     trainable = l.trainable;
+    layer = &l;
     if (l.type == "dense") {
       if (shape.size() != 1)
         return fail(l, "dense expects a flat input [features], got " +
@@ -313,6 +323,17 @@ bool Importer::buildModel(ModuleOp module) {
     }
     if (std::string msg = tooBig(shape); !msg.empty())
       return fail(l, "its output " + msg);
+    if ((l.lrScale != 1.0 || l.weightDecay || l.l1 || l.l2) &&
+        int64_t(params.size()) == before)
+      return fail(l, "lr_scale, weight_decay and kernel_regularizer apply to a "
+                     "layer's parameters; this layer has none");
+    if ((l.l1 || l.l2) && !l.trainable)
+      return fail(l, "a kernel_regularizer on a frozen layer (trainable: "
+                     "false) changes nothing it could train");
+    if (l.l1 || l.l2)
+      penalties.push_back(b.create<nn::WeightPenaltyOp>(
+          lloc, entry->getArgument(params[before].arg),
+          b.getF64FloatAttr(l.l1), b.getF64FloatAttr(l.l2)));
     int64_t count = 0;
     for (size_t i = before; i < params.size(); ++i)
       count += product(params[i].shape);
@@ -330,10 +351,16 @@ bool Importer::buildModel(ModuleOp module) {
     layerInfo.push_back(std::move(info));
   }
   outputShape = shape;
-  // The prediction, then each buffer's updated value.
+  // The prediction, each buffer's updated value, then the regularization
+  // terms (not when compiled for inference).
   SmallVector<Value> results{x};
   for (const Buffer &buf : buffers)
     results.push_back(buf.update);
+  if (spec.inference)
+    for (Value p : penalties)
+      p.getDefiningOp()->erase();
+  else
+    results.append(penalties);
   b.create<func::ReturnOp>(loc, results);
   fn.setType(b.getFunctionType(entry->getArgumentTypes(), ValueRange(results).getTypes()));
   for (auto [i, buf] : llvm::enumerate(buffers)) {
@@ -342,17 +369,24 @@ bool Importer::buildModel(ModuleOp module) {
                                        b.getNamedAttr("init", b.getStringAttr(buf.init))}));
     fn.setResultAttr(i + 1, "kiln.buffer_update", b.getStringAttr(buf.name));
   }
+  for (unsigned r = 1 + buffers.size(); r < results.size(); ++r)
+    fn.setResultAttr(r, "kiln.regularization", b.getUnitAttr());
   fn.setArgAttr(0, "kiln.input",
                 b.getDictionaryAttr(b.getNamedAttr("name", b.getStringAttr("x"))));
   for (size_t i = 0; i < params.size(); ++i) {
     const Param &p = params[i];
-    fn.setArgAttr(p.arg, "kiln.param",
-                  b.getDictionaryAttr(
-                      {b.getNamedAttr("name", b.getStringAttr(p.name)),
-                       b.getNamedAttr("trainable", b.getBoolAttr(p.trainable)),
-                       b.getNamedAttr("init", b.getStringAttr(p.init)),
-                       b.getNamedAttr("fan_in", b.getI64IntegerAttr(p.fanIn)),
-                       b.getNamedAttr("fan_out", b.getI64IntegerAttr(p.fanOut))}));
+    SmallVector<NamedAttribute> role{
+        b.getNamedAttr("name", b.getStringAttr(p.name)),
+        b.getNamedAttr("trainable", b.getBoolAttr(p.trainable)),
+        b.getNamedAttr("init", b.getStringAttr(p.init)),
+        b.getNamedAttr("fan_in", b.getI64IntegerAttr(p.fanIn)),
+        b.getNamedAttr("fan_out", b.getI64IntegerAttr(p.fanOut))};
+    // Per-parameter optimizer settings, only where they differ.
+    if (p.trainable && !spec.inference && p.lrScale != 1.0)
+      role.push_back(b.getNamedAttr("lr_scale", b.getF64FloatAttr(p.lrScale)));
+    if (p.trainable && !spec.inference && p.weightDecay)
+      role.push_back(b.getNamedAttr("weight_decay", b.getF64FloatAttr(*p.weightDecay)));
+    fn.setArgAttr(p.arg, "kiln.param", b.getDictionaryAttr(role));
   }
   return true;
 }
@@ -361,20 +395,62 @@ void Importer::buildLoss(ModuleOp module, Type predType) {
   Location loc = FileLineColLoc::get(&ctx, file, 0, 0);
   b.setInsertionPointToEnd(module.getBody());
   auto scalar = RankedTensorType::get({}, b.getF32Type());
-  bool ce = spec.loss == "softmax_cross_entropy";
-  Type target = ce ? Type(RankedTensorType::get({spec.batchSize}, b.getI32Type()))
-                   : predType;
+  const LossSpec &loss = spec.loss;
+  Type target = loss.takesLabels()
+                    ? Type(RankedTensorType::get({spec.batchSize}, b.getI32Type()))
+                    : predType;
   auto fn = b.create<func::FuncOp>(loc, "loss",
                                    b.getFunctionType({predType, target}, {scalar}));
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
   fn.setArgAttr(1, "kiln.target",
                 b.getDictionaryAttr(b.getNamedAttr("name", b.getStringAttr("y"))));
-  Value l = ce ? Value(b.create<nn::SoftmaxCrossEntropyOp>(
-                     loc, entry->getArgument(0), entry->getArgument(1)))
-               : Value(b.create<nn::MSELossOp>(loc, entry->getArgument(0),
-                                               entry->getArgument(1)));
+  Value p = entry->getArgument(0), t = entry->getArgument(1), l;
+  if (loss.type == "softmax_cross_entropy")
+    l = b.create<nn::SoftmaxCrossEntropyOp>(loc, p, t,
+                                            b.getF64FloatAttr(loss.labelSmoothing));
+  else if (loss.type == "kl_divergence")
+    l = b.create<nn::KLDivergenceOp>(loc, p, t);
+  else if (loss.type == "binary_cross_entropy")
+    l = b.create<nn::BinaryCrossEntropyOp>(loc, p, t);
+  else if (loss.type == "mae")
+    l = b.create<nn::MAELossOp>(loc, p, t);
+  else if (loss.type == "huber")
+    l = b.create<nn::HuberLossOp>(loc, p, t, b.getF64FloatAttr(loss.delta));
+  else
+    l = b.create<nn::MSELossOp>(loc, p, t);
   b.create<func::ReturnOp>(loc, l);
+}
+
+/// The loss fits the last layer: class rows for the softmax losses, and
+/// logits (no softmax or sigmoid already applied) for the losses that apply
+/// one themselves.
+bool Importer::checkLossFits() {
+  const LossSpec &loss = spec.loss;
+  const LayerSpec &last = spec.layers.back();
+  bool softmax = loss.type == "softmax_cross_entropy" || loss.type == "kl_divergence";
+  if (softmax && (outputShape.size() != 1 || outputShape[0] < 2))
+    return fail(last, loss.type + " expects the last layer to output [classes] "
+                                  "with at least 2 classes, got " +
+                          showShape(outputShape));
+  if (!softmax && loss.type != "binary_cross_entropy")
+    return true;
+  const char *applied = softmax ? "softmax" : "sigmoid";
+  // Back through the layers that keep values in place (reshapes, dropout,
+  // activations): a softmax or sigmoid anywhere there reaches the loss.
+  for (auto it = spec.layers.rbegin(); it != spec.layers.rend(); ++it) {
+    if (it->type == applied || it->activation == applied)
+      return fail(*it, loss.type + " applies " + applied +
+                           " itself; remove this layer's " + applied +
+                           " so the model outputs logits");
+    bool inPlace = it->type == "flatten" || it->type == "reshape" ||
+                   it->type == "dropout" || it->type == "relu" ||
+                   it->type == "sigmoid" || it->type == "tanh" ||
+                   it->type == "leaky_relu" || it->type == "softmax";
+    if (!inPlace)
+      break;
+  }
+  return true;
 }
 
 /// A json::Value as an attribute (the layer summary travels in the IR to the
@@ -417,11 +493,19 @@ void Importer::describe(ModuleOp module) {
     opt.push_back(b.getNamedAttr(k, b.getF64FloatAttr(v)));
   if (o.type == "momentum")
     opt.push_back(b.getNamedAttr("nesterov", b.getBoolAttr(o.nesterov)));
+  if (o.type == "rmsprop")
+    opt.push_back(b.getNamedAttr("centered", b.getBoolAttr(o.centered)));
+  if (o.biasWeightDecay)
+    opt.push_back(b.getNamedAttr("bias_weight_decay", b.getF64FloatAttr(*o.biasWeightDecay)));
+  if (spec.clipNorm > 0)
+    opt.push_back(b.getNamedAttr("clip_norm", b.getF64FloatAttr(spec.clipNorm)));
+  if (spec.clipValue > 0)
+    opt.push_back(b.getNamedAttr("clip_value", b.getF64FloatAttr(spec.clipValue)));
   module->setAttr("kiln.optimizer", b.getDictionaryAttr(opt));
   json::Array metrics;
   for (const std::string &m : spec.metrics)
     metrics.push_back(m);
-  json::Object training{{"loss", spec.loss},
+  json::Object training{{"loss", spec.loss.type},
                         {"epochs", spec.epochs},
                         {"batch_size", spec.batchSize},
                         {"metrics", std::move(metrics)},
@@ -445,39 +529,27 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
   }
   if (spec.inference) {
     // Compiled for inference from a training file: predict what its
-    // training build predicts (the loss would have applied softmax).
-    if (spec.loss == "softmax_cross_entropy" && outputShape.size() == 1) {
+    // training build predicts (the loss would have applied softmax or
+    // sigmoid).
+    const std::string &lt = spec.loss.type;
+    bool softmax = (lt == "softmax_cross_entropy" || lt == "kl_divergence") &&
+                   outputShape.size() == 1;
+    if (softmax || lt == "binary_cross_entropy") {
       auto fn = module->lookupSymbol<func::FuncOp>("model");
       auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
       b.setInsertionPoint(ret);
-      Value probs = b.create<nn::SoftmaxOp>(ret.getLoc(), ret.getOperand(0));
+      Value logits = ret.getOperand(0);
+      Value probs = softmax ? Value(b.create<nn::SoftmaxOp>(ret.getLoc(), logits))
+                            : Value(b.create<nn::SigmoidOp>(ret.getLoc(), logits));
       ret.setOperand(0, probs);
       fn->setAttr("kiln.probabilities", b.getUnitAttr());
     }
     describe(*module);
     return module;
   }
-  const LayerSpec &last = spec.layers.back();
-  // The layer that produced the values, looking through reshapes.
-  const LayerSpec *producer = &last;
-  for (auto it = spec.layers.rbegin(); it != spec.layers.rend(); ++it) {
-    producer = &*it;
-    if (it->type != "flatten" && it->type != "reshape")
-      break;
-  }
-  if (spec.loss == "softmax_cross_entropy") {
-    if (outputShape.size() != 1 || outputShape[0] < 2) {
-      fail(last, "softmax_cross_entropy expects the last layer to output "
-                 "[classes] with at least 2 classes, got " + showShape(outputShape));
-      error = err;
-      return nullptr;
-    }
-    if (producer->type == "softmax" || producer->activation == "softmax") {
-      fail(*producer, "softmax_cross_entropy applies softmax itself; remove the "
-                 "final softmax so the last layer outputs logits");
-      error = err;
-      return nullptr;
-    }
+  if (!checkLossFits()) {
+    error = err;
+    return nullptr;
   }
   auto func = module->lookupSymbol<func::FuncOp>("model");
   buildLoss(*module, func.getResultTypes()[0]);

@@ -266,6 +266,41 @@ bool parseConvOrPool(Reader &r, const Object &o, const std::string &path,
                     });
 }
 
+/// A layer's own training settings: lr_scale, weight_decay and
+/// kernel_regularizer {l1, l2}. Whether the layer has the parameters they
+/// apply to is checked once its shape is known (JsonFrontend).
+bool parseTrainingKeys(Reader &r, const Object &o, const std::string &path,
+                       LayerSpec &layer) {
+  if (!r.optional(o, path, "lr_scale", layer.lrScale,
+                  [&](const Value &v, const std::string &p) {
+                    return r.number(v, p, 0.0, 1e6);
+                  }))
+    return false;
+  if (const Value *wd = o.get("weight_decay")) {
+    auto d = r.number(*wd, path + "/weight_decay", 0.0, 1e6);
+    if (!d)
+      return false;
+    layer.weightDecay = *d;
+  }
+  const Value *reg = o.get("kernel_regularizer");
+  if (!reg)
+    return true;
+  std::string p = path + "/kernel_regularizer";
+  if (layer.type != "dense" && layer.type != "conv2d")
+    return r.fail(p, "only dense and conv2d layers have a kernel to regularize");
+  const Object *ro = r.object(*reg, p);
+  auto rate = [&](const Value &v, const std::string &p) {
+    return r.number(v, p, 0.0, 1e6);
+  };
+  if (!ro || !r.onlyKeys(*ro, p, {"l1", "l2"}) ||
+      !r.optional(*ro, p, "l1", layer.l1, rate) ||
+      !r.optional(*ro, p, "l2", layer.l2, rate))
+    return false;
+  if (ro->empty())
+    return r.fail(p, "expected {\"l1\": a, \"l2\": b} (either or both)");
+  return true;
+}
+
 bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   std::string path = "/layers/" + std::to_string(index);
   layer.path = path;
@@ -299,8 +334,14 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   if (!r.optional(*o, path, "trainable", layer.trainable,
                   [&](const Value &v, const std::string &p) {
                     return r.boolean(v, p);
-                  }))
+                  }) ||
+      !parseTrainingKeys(r, *o, path, layer))
     return false;
+  // The keys every layer may have are read; the rest are the type's.
+  Object own = *o;
+  for (const char *key : {"lr_scale", "weight_decay", "kernel_regularizer"})
+    own.erase(key);
+  o = &own;
   if (layer.type == "dense") {
     if (!r.onlyKeys(*o, path, {"type", "name", "trainable", "units", "activation",
                                "use_bias", "kernel_init", "bias_init"}))
@@ -402,98 +443,192 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   return r.onlyKeys(*o, path, {"type", "name", "trainable"});
 }
 
+/// One optimizer's hyper-parameters: PyTorch's names, defaults and ranges
+/// (lr aside). Flags (nesterov, centered) are read separately.
+struct HyperSpec {
+  const char *key;
+  double dflt, lo, hi;
+  bool openLo;
+};
+
+const std::map<std::string, std::vector<HyperSpec>> &optimizerTable() {
+  static const std::map<std::string, std::vector<HyperSpec>> table{
+      {"sgd", {{"weight_decay", 0.0, 0.0, 1e6, false}}},
+      {"momentum",
+       {{"momentum", 0.9, 0.0, 1.0, false}, {"weight_decay", 0.0, 0.0, 1e6, false}}},
+      {"adam",
+       {{"beta1", 0.9, 0.0, 0.999999999, false},
+        {"beta2", 0.999, 0.0, 0.999999999, false},
+        {"eps", 1e-8, 0.0, 1e6, true},
+        {"weight_decay", 0.0, 0.0, 1e6, false}}},
+      {"adamw",
+       {{"beta1", 0.9, 0.0, 0.999999999, false},
+        {"beta2", 0.999, 0.0, 0.999999999, false},
+        {"eps", 1e-8, 0.0, 1e6, true},
+        {"weight_decay", 0.01, 0.0, 1e6, false}}},
+      {"adagrad",
+       {{"lr_decay", 0.0, 0.0, 1e6, false},
+        {"initial_accumulator_value", 0.0, 0.0, 1e6, false},
+        {"eps", 1e-10, 0.0, 1e6, true},
+        {"weight_decay", 0.0, 0.0, 1e6, false}}},
+      {"rmsprop",
+       {{"alpha", 0.99, 0.0, 1.0, false},
+        {"eps", 1e-8, 0.0, 1e6, true},
+        {"momentum", 0.0, 0.0, 1.0, false},
+        {"weight_decay", 0.0, 0.0, 1e6, false}}},
+  };
+  return table;
+}
+
 bool parseOptimizer(Reader &r, const Value &v, OptimizerSpec &opt) {
   const std::string path = "/training/optimizer";
-  bool lrSet = false;
+  const std::initializer_list<llvm::StringRef> types = {
+      "sgd", "momentum", "adam", "adamw", "adagrad", "rmsprop"};
+  const Object *o = nullptr;
   if (v.getAsString()) {
-    auto t = r.oneOf(v, path, {"sgd", "momentum", "adam", "adamw"});
+    auto t = r.oneOf(v, path, types);
     if (!t)
       return false;
     opt.type = *t;
   } else {
-    const Object *o = r.object(v, path);
+    o = r.object(v, path);
     if (!o)
       return false;
     const Value *type = o->get("type");
     if (!type)
       return r.fail(path, "missing key \"type\"");
-    auto t = r.oneOf(*type, path + "/type", {"sgd", "momentum", "adam", "adamw"});
+    auto t = r.oneOf(*type, path + "/type", types);
     if (!t)
       return false;
     opt.type = *t;
-    if (!r.onlyKeys(*o, path, {"type", "lr", "beta1", "beta2", "eps", "momentum",
-                               "weight_decay", "nesterov"}))
-      return false;
-    for (const auto &kv : *o) {
-      std::string key = kv.first.str(), p = path + "/" + key;
-      if (key == "type")
-        continue;
-      if (key == "nesterov") {
-        auto b = r.boolean(kv.second, p);
-        if (!b)
-          return false;
-        opt.nesterov = *b;
-        continue;
-      }
-      bool isAdam = opt.type == "adam" || opt.type == "adamw";
-      if ((key == "beta1" || key == "beta2" || key == "eps") && !isAdam)
-        return r.fail(p, "only adam and adamw take " + key);
-      if (key == "momentum" && opt.type != "momentum")
-        return r.fail(p, "only the momentum optimizer takes momentum");
-      std::optional<double> d;
-      if (key == "lr" || key == "eps")
-        d = r.number(kv.second, p, 0.0, 1e6, /*openLo=*/true);
-      else if (key == "beta1" || key == "beta2")
-        d = r.number(kv.second, p, 0.0, 0.999999999);
-      else if (key == "momentum")
-        d = r.number(kv.second, p, 0.0, 1.0);
-      else
-        d = r.number(kv.second, p, 0.0, 1e6);
+  }
+  const std::vector<HyperSpec> &hypers = optimizerTable().at(opt.type);
+  // PyTorch's defaults, written out so the manifest and `info` show every
+  // value the compiled update uses. Kiln's default lr: Adam's 1e-3, 0.01
+  // for the others (PyTorch's for adagrad and rmsprop).
+  for (const HyperSpec &h : hypers)
+    opt.hyper[h.key] = h.dflt;
+  opt.lr = opt.type == "adam" || opt.type == "adamw" ? 1e-3 : 0.01;
+  if (!o)
+    return true;
+  for (const auto &kv : *o) {
+    std::string key = kv.first.str(), p = path + "/" + key;
+    if (key == "type")
+      continue;
+    if (key == "nesterov" || key == "centered") {
+      const char *owner = key == "nesterov" ? "momentum" : "rmsprop";
+      if (opt.type != owner)
+        return r.fail(p, "only the " + std::string(owner) + " optimizer takes " + key);
+      auto b = r.boolean(kv.second, p);
+      if (!b)
+        return false;
+      (key == "nesterov" ? opt.nesterov : opt.centered) = *b;
+      continue;
+    }
+    if (key == "lr") {
+      auto d = r.number(kv.second, p, 0.0, 1e6, /*openLo=*/true);
       if (!d)
         return false;
-      if (key == "lr") {
-        opt.lr = *d;
-        lrSet = true;
-      }
-      else
-        opt.hyper[key] = *d;
+      opt.lr = *d;
+      continue;
     }
+    if (key == "bias_weight_decay") {
+      auto d = r.number(kv.second, p, 0.0, 1e6);
+      if (!d)
+        return false;
+      opt.biasWeightDecay = *d;
+      continue;
+    }
+    auto h = llvm::find_if(hypers, [&](const HyperSpec &h) { return key == h.key; });
+    if (h == hypers.end()) {
+      std::string known = "lr";
+      for (const HyperSpec &x : hypers)
+        known += std::string(", ") + x.key;
+      known += ", bias_weight_decay";
+      if (opt.type == "momentum")
+        known += ", nesterov";
+      if (opt.type == "rmsprop")
+        known += ", centered";
+      return r.fail(p, "unknown key for the " + opt.type +
+                           " optimizer (expected one of: " + known + ")");
+    }
+    auto d = r.number(kv.second, p, h->lo, h->hi, h->openLo);
+    if (!d)
+      return false;
+    opt.hyper[key] = *d;
   }
-  // PyTorch's defaults, written out so the manifest and `info` show every
-  // value the compiled update uses.
-  std::map<std::string, double> defaults{{"weight_decay", 0.0}};
-  if (opt.type == "momentum")
-    defaults["momentum"] = 0.9;
-  if (opt.type == "adam" || opt.type == "adamw")
-    defaults.insert({{"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}});
-  if (opt.type == "adamw")
-    defaults["weight_decay"] = 0.01;
-  for (auto &[k, v] : defaults)
-    opt.hyper.insert({k, v});
   if (opt.nesterov && (opt.type != "momentum" || opt.hyper["momentum"] == 0.0))
     return r.fail(path + "/nesterov",
                   "nesterov needs the momentum optimizer with momentum > 0");
-  if ((opt.type == "sgd" || opt.type == "momentum") && !lrSet)
-    opt.lr = 0.01; // Kiln's default for plain SGD; Adam's is 1e-3
-
   return true;
+}
+
+/// "mse" or {"type": "huber", "delta": 0.5}.
+bool parseLoss(Reader &r, const Value &v, LossSpec &loss) {
+  const std::string path = "/training/loss";
+  const std::initializer_list<llvm::StringRef> types = {
+      "softmax_cross_entropy", "cross_entropy", "mse", "mae", "huber",
+      "binary_cross_entropy", "kl_divergence"};
+  const Object *o = nullptr;
+  std::optional<std::string> t;
+  if (v.getAsString()) {
+    t = r.oneOf(v, path, types);
+  } else if ((o = r.object(v, path))) {
+    const Value *type = o->get("type");
+    if (!type)
+      return r.fail(path, "missing key \"type\"");
+    t = r.oneOf(*type, path + "/type", types);
+  }
+  if (!t)
+    return false;
+  loss.type = *t == "cross_entropy" ? "softmax_cross_entropy" : *t;
+  if (!o)
+    return true;
+  if (loss.type == "huber")
+    return r.onlyKeys(*o, path, {"type", "delta"}) &&
+           r.optional(*o, path, "delta", loss.delta,
+                      [&](const Value &v, const std::string &p) {
+                        return r.number(v, p, 0.0, 1e6, /*openLo=*/true);
+                      });
+  if (loss.type == "softmax_cross_entropy") {
+    std::string targets = "labels";
+    if (!r.onlyKeys(*o, path, {"type", "label_smoothing", "targets"}) ||
+        !r.optional(*o, path, "label_smoothing", loss.labelSmoothing,
+                    [&](const Value &v, const std::string &p) {
+                      return r.number(v, p, 0.0, 1.0);
+                    }) ||
+        !r.optional(*o, path, "targets", targets,
+                    [&](const Value &v, const std::string &p) {
+                      return r.oneOf(v, p, {"labels", "probabilities"});
+                    }))
+      return false;
+    loss.softTargets = targets == "probabilities";
+    return true;
+  }
+  return r.onlyKeys(*o, path, {"type"});
 }
 
 bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
   const std::string path = "/training";
   const Object *o = r.object(v, path);
   if (!o || !r.onlyKeys(*o, path, {"loss", "optimizer", "batch_size", "epochs",
-                                   "metrics", "validation_split", "shuffle", "seed"}))
+                                   "metrics", "validation_split", "shuffle", "seed",
+                                   "clip_norm", "clip_value"}))
     return false;
-  if (const Value *l = o->get("loss")) {
-    auto s = r.oneOf(*l, path + "/loss", {"softmax_cross_entropy", "cross_entropy", "mse"});
-    if (!s)
+  if (const Value *l = o->get("loss"))
+    if (!parseLoss(r, *l, spec.loss))
       return false;
-    spec.loss = *s == "cross_entropy" ? "softmax_cross_entropy" : *s;
-  }
   if (const Value *opt = o->get("optimizer"))
     if (!parseOptimizer(r, *opt, spec.optimizer))
       return false;
+  auto clip = [&](const Value &v, const std::string &p) {
+    return r.number(v, p, 0.0, 1e6, /*openLo=*/true);
+  };
+  if (!r.optional(*o, path, "clip_norm", spec.clipNorm, clip) ||
+      !r.optional(*o, path, "clip_value", spec.clipValue, clip))
+    return false;
+  if (spec.clipNorm > 0 && spec.clipValue > 0)
+    return r.fail(path + "/clip_value", "give clip_norm or clip_value, not both");
   auto positive = [&](const Value &v, const std::string &p) {
     return r.positiveInt(v, p);
   };
@@ -678,7 +813,7 @@ bool parseModelSpec(const std::string &text, const std::string &file,
         if (*flag)
           r.fail("/training", "expected an object or false, got true");
         spec.inference = !*flag;
-        spec.loss.clear(); // no loss: the layers' outputs are the predictions
+        spec.loss.type.clear(); // no loss: the layers' outputs are the predictions
       } else {
         parseTraining(r, *t, spec);
       }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct LayerSpec {
   std::string name;        // default <type>_<index>
   std::string path;        // JSON path, for errors: /layers/3
   bool trainable = true;   // false: frozen, no gradient, update or state
+  double lrScale = 1.0;    // this layer's parameters train at lr * lrScale
+  std::optional<double> weightDecay; // overrides the optimizer's, bias included
+  double l1 = 0, l2 = 0;   // kernel_regularizer on <name>.weight
   int64_t units = 0;       // dense
   bool useBias = true;     // dense, conv2d
   std::string activation;  // dense, conv2d: "" (none), relu, sigmoid, tanh, leaky_relu, softmax
@@ -41,18 +45,41 @@ struct LayerSpec {
 };
 
 struct OptimizerSpec {
-  std::string type = "adam"; // sgd, momentum, adam, adamw
+  std::string type = "adam"; // sgd, momentum, adam, adamw, adagrad, rmsprop
   double lr = 1e-3;
-  std::map<std::string, double> hyper; // beta1, beta2, eps, momentum, weight_decay
-  bool nesterov = false;
+  /// Every hyper-parameter the update uses, defaults written out: beta1,
+  /// beta2, eps, momentum, weight_decay, lr_decay, initial_accumulator_value,
+  /// alpha.
+  std::map<std::string, double> hyper;
+  bool nesterov = false; // momentum
+  bool centered = false; // rmsprop
+  std::optional<double> biasWeightDecay; // parameters named *.bias
+};
+
+struct LossSpec {
+  std::string type = "softmax_cross_entropy"; // or mse, mae, huber,
+      // binary_cross_entropy, kl_divergence; "" with "training": false
+  double delta = 1.0;          // huber
+  double labelSmoothing = 0.0; // softmax_cross_entropy
+  bool softTargets = false;    // softmax_cross_entropy: f32 rows, not labels
+  /// Targets are int class indices (softmax cross-entropy with labels).
+  bool takesLabels() const {
+    return type == "softmax_cross_entropy" && !softTargets;
+  }
+  /// Predictions are probabilities (the loss applies softmax or sigmoid).
+  bool predictsProbabilities() const {
+    return type == "softmax_cross_entropy" || type == "kl_divergence" ||
+           type == "binary_cross_entropy";
+  }
 };
 
 struct ModelSpec {
   std::string name;
   std::vector<int64_t> inputShape; // per sample
   std::vector<LayerSpec> layers;
-  std::string loss = "softmax_cross_entropy"; // or mse; "" with "training": false
+  LossSpec loss;
   OptimizerSpec optimizer;
+  double clipNorm = 0, clipValue = 0; // 0: no clipping
   int64_t batchSize = 32;
   int64_t epochs = 1;
   std::vector<std::string> metrics;

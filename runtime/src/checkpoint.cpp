@@ -142,7 +142,8 @@ void apply(Model &model, const StrictPlan &plan, int64_t step) {
     if (plan.state[j])
       copyInto(target, *plan.state[j]);
     else
-      std::fill(target.begin(), target.end(), 0.0f);
+      std::fill(target.begin(), target.end(),
+                model.getManifest().state[j].init);
   }
   model.setStep(step);
 }

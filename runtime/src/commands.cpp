@@ -100,7 +100,7 @@ TrainOptions readTrainOptions(const Options &options,
   settings.maxSteps = options.has("steps") ? options.getInt("steps", 1) : 0;
   settings.shuffle = manifest.training.shuffle && !options.has("no-shuffle");
   settings.trainAccuracy =
-      manifest.isClassification() && manifest.hasMetric("accuracy");
+      manifest.takesLabels() && manifest.hasMetric("accuracy");
   if (options.has("checkpoint-every")) {
     settings.checkpointEvery = options.getInt("checkpoint-every", 1);
     settings.checkpointPath = options.require("save");
@@ -276,7 +276,9 @@ int runPredict(const kiln_model_api &api, const Options &options) {
   model.predict(input.data.data(), numSamples, outputs.data());
   for (int64_t i = 0; i < numSamples; ++i) {
     const float *row = &outputs[i * width];
-    if (manifest.isClassification())
+    if (manifest.predictsSigmoid())
+      fmt::print("probabilities {:.4f}\n", fmt::join(row, row + width, " "));
+    else if (manifest.isClassification())
       fmt::print("class {} probabilities {:.4f}\n", argmax(row, width),
                  fmt::join(row, row + width, " "));
     else
@@ -349,7 +351,7 @@ int runInfo(const kiln_model_api &api, const Options &) {
     fmt::print("inference only: no loss, optimizer or train_step\n");
     return 0;
   }
-  if (manifest.isClassification())
+  if (manifest.takesLabels())
     fmt::print("loss: {} ({} classes)\n", lossName(*manifest.loss),
                manifest.numClasses);
   else

@@ -2,7 +2,8 @@
 //
 // Comma-separated numbers, one sample per line; the first row is a header
 // when any of its cells is not a number. Inputs come first, then the label
-// (classification) or the prod(output_shape) targets (regression).
+// (class-index targets) or the prod(output_shape) f32 targets (regression,
+// binary cross-entropy, probability rows).
 //
 #include "kiln/dataset.h"
 
@@ -60,7 +61,7 @@ Dataset loadCsv(const std::string &path, const Manifest &manifest) {
   std::vector<uint8_t> bytes = readFileDecompressed(path);
   std::string_view text(reinterpret_cast<const char *>(bytes.data()),
                         bytes.size());
-  const bool classification = manifest.isClassification();
+  const bool classification = manifest.takesLabels();
   const int64_t numInputs = manifest.inputSize();
   const int64_t numTargets = classification ? 1 : manifest.outputSize();
   const size_t numColumns = size_t(numInputs + numTargets);

@@ -109,11 +109,12 @@ void checkDataset(const Dataset &data, const Manifest &manifest) {
          "({} values)",
          data.source, data.sampleSize, manifest.name,
          formatShape(manifest.inputShape()), manifest.inputSize());
-  if (manifest.isClassification() != data.hasLabels())
-    fail("{}: holds {} but model '{}' predicts {}", data.source,
-         data.hasLabels() ? "class labels" : "regression targets",
-         manifest.name,
-         manifest.isClassification() ? "class probabilities" : "values");
+  if (manifest.takesLabels() != data.hasLabels())
+    fail("{}: holds {} but model '{}' trains on {}", data.source,
+         data.hasLabels() ? "class labels" : "f32 targets", manifest.name,
+         manifest.takesLabels() ? "class labels"
+                                : fmt::format("{} f32 targets per sample",
+                                              manifest.outputSize()));
   if (!data.hasLabels() && data.targetSize != manifest.outputSize())
     fail("{}: targets have {} values but model '{}' has output shape {}",
          data.source, data.targetSize, manifest.name,

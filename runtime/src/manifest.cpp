@@ -42,9 +42,22 @@ int64_t dtypeBytes(DType dtype) {
   return dtype == DType::F32 || dtype == DType::I32 ? 4 : 8;
 }
 
+namespace {
+const std::pair<LossKind, const char *> kLossNames[] = {
+    {LossKind::SoftmaxCrossEntropy, "softmax_cross_entropy"},
+    {LossKind::MeanSquaredError, "mse"},
+    {LossKind::MeanAbsoluteError, "mae"},
+    {LossKind::Huber, "huber"},
+    {LossKind::BinaryCrossEntropy, "binary_cross_entropy"},
+    {LossKind::KLDivergence, "kl_divergence"},
+};
+} // namespace
+
 const char *lossName(LossKind loss) {
-  return loss == LossKind::SoftmaxCrossEntropy ? "softmax_cross_entropy"
-                                               : "mse";
+  for (const auto &[kind, name] : kLossNames)
+    if (kind == loss)
+      return name;
+  return "?";
 }
 
 const char *entryName(EntryPoint entry) {
@@ -346,6 +359,8 @@ StateSpec parseState(const ObjectReader &reader, const Manifest &manifest) {
          reader.path("shape"), formatShape(state.shape), param.name,
          formatShape(param.shape));
   state.paramIndex = size_t(index);
+  if (reader.has("init"))
+    state.init = float(reader.getNumber("init"));
   return state;
 }
 
@@ -534,8 +549,9 @@ void checkEntryPoints(const Manifest &manifest) {
   }
 }
 
-/// targets[0], loss and outputs[0].kind agree: class indices with softmax
-/// cross-entropy and probabilities, or f32 targets with mse and values.
+/// targets[0], loss and outputs[0].kind agree: class indices only with
+/// softmax cross-entropy, otherwise f32 targets of the output's shape;
+/// probabilities from the losses that take logits, values from the others.
 void checkTrainingRoles(const ObjectReader &reader, Manifest &manifest) {
   if (manifest.targets.empty())
     fail("manifest: 'targets' is empty; a model with train_step needs one");
@@ -547,13 +563,15 @@ void checkTrainingRoles(const ObjectReader &reader, Manifest &manifest) {
          "or f32 with the shape of outputs[0] {}",
          dtypeName(target.dtype), formatShape(target.shape),
          formatShape(output.shape));
-  LossKind expected =
-      classes ? LossKind::SoftmaxCrossEntropy : LossKind::MeanSquaredError;
-  if (*manifest.loss != expected)
-    fail("manifest: 'loss' is '{}' but targets[0] is {} {}; expected '{}'",
-         lossName(*manifest.loss), dtypeName(target.dtype),
-         formatShape(target.shape), lossName(expected));
-  OutputKind kind = classes ? OutputKind::Probabilities : OutputKind::Values;
+  LossKind loss = *manifest.loss;
+  if (classes && loss != LossKind::SoftmaxCrossEntropy)
+    fail("manifest: 'loss' is '{}' but targets[0] is i32 [] (class indices), "
+         "which only softmax_cross_entropy takes",
+         lossName(loss));
+  bool probabilities = loss == LossKind::SoftmaxCrossEntropy ||
+                       loss == LossKind::BinaryCrossEntropy ||
+                       loss == LossKind::KLDivergence;
+  OutputKind kind = probabilities ? OutputKind::Probabilities : OutputKind::Values;
   if (output.kind != kind)
     fail("manifest: 'outputs[0].kind' is '{}' but loss '{}' predicts '{}'",
          output.kind == OutputKind::Probabilities ? "probabilities" : "values",
@@ -578,12 +596,13 @@ void checkInferenceOnly(const ObjectReader &reader, const Manifest &manifest) {
 
 LossKind parseLoss(const ObjectReader &reader) {
   std::string loss = reader.getString("loss");
-  if (loss == "softmax_cross_entropy")
-    return LossKind::SoftmaxCrossEntropy;
-  if (loss == "mse")
-    return LossKind::MeanSquaredError;
-  fail("manifest: unknown loss '{}' (expected softmax_cross_entropy or mse)",
-       loss);
+  std::string known;
+  for (const auto &[kind, name] : kLossNames) {
+    if (loss == name)
+      return kind;
+    known += fmt::format("{}{}", known.empty() ? "" : ", ", name);
+  }
+  fail("manifest: unknown loss '{}' (expected one of: {})", loss, known);
 }
 
 } // namespace
@@ -651,7 +670,7 @@ Manifest parseManifest(std::string_view text) {
   } else {
     checkInferenceOnly(reader, manifest);
   }
-  if (manifest.isClassification()) {
+  if (manifest.takesLabels()) {
     manifest.numClasses = manifest.outputSize();
     if (reader.has("num_classes") &&
         reader.getInt("num_classes", 1) != manifest.numClasses)

@@ -30,6 +30,25 @@ Metrics classificationMetrics(const float *probs, const int32_t *labels,
   return metrics;
 }
 
+Metrics probabilityMetrics(const float *probs, const float *targets,
+                           int64_t numSamples, int64_t width, bool sigmoid) {
+  int64_t correct = 0, total = 0;
+  for (int64_t i = 0; i < numSamples; ++i) {
+    const float *p = probs + i * width, *t = targets + i * width;
+    if (!sigmoid) {
+      correct += argmax(p, width) == argmax(t, width);
+      ++total;
+      continue;
+    }
+    for (int64_t j = 0; j < width; ++j)
+      correct += (p[j] >= 0.5f) == (t[j] >= 0.5f);
+    total += width;
+  }
+  Metrics metrics;
+  metrics.accuracy = total ? double(correct) / double(total) : 0;
+  return metrics;
+}
+
 Metrics regressionMetrics(const float *predictions, const float *targets,
                           int64_t numSamples, int64_t width) {
   double squared = 0, absolute = 0;
@@ -85,6 +104,10 @@ Metrics evaluate(Model &model, const Dataset &data) {
       data.hasLabels()
           ? classificationMetrics(outputs.data(), data.labels.data(),
                                   data.numSamples, width)
+      : manifest.isClassification()
+          ? probabilityMetrics(outputs.data(), data.targets.data(),
+                               data.numSamples, width,
+                               manifest.predictsSigmoid())
           : regressionMetrics(outputs.data(), data.targets.data(),
                               data.numSamples, width);
   metrics.loss = data.numSamples ? lossSum / double(data.numSamples) : 0;

@@ -142,8 +142,8 @@ void Model::init(uint64_t value) {
     bool ones = spec.dtype == DType::F32 && spec.init == InitKind::Ones;
     std::fill(buffers[i].begin(), buffers[i].end(), ones ? 1.0f : 0.0f);
   }
-  for (std::vector<float> &tensor : state)
-    std::fill(tensor.begin(), tensor.end(), 0.0f);
+  for (size_t j = 0; j < state.size(); ++j)
+    std::fill(state[j].begin(), state[j].end(), manifest.state[j].init);
   step = 0;
   seed = value;
 }

@@ -151,8 +151,9 @@ module attributes {kiln.optimizer = {type = "sgd", weight_decay = 1.0e-4}} {
 // CHECK: %[[GW:.+]] = linalg.generic {{.*}} ins(%[[G2]], %[[G1]] : tensor<16x16xf32>, tensor<16x16xf32>)
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: arith.addf
-// CHECK: %[[PW:.+]], %[[NMW:.+]], %[[NVW:.+]] = optim.adam %[[W]], %[[GW]], %[[MW]], %[[VW]], %[[LR]], %[[STEP]] {beta1 = 8.000000e-01 : f64, eps = 1.000000e-01 : f64} : tensor<16x16xf32>, f32
+// Every gradient is complete before the first update (clipping may scale them all).
 // CHECK: %[[ZERO:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<3x3xf32>)
+// CHECK: %[[PW:.+]], %[[NMW:.+]], %[[NVW:.+]] = optim.adam %[[W]], %[[GW]], %[[MW]], %[[VW]], %[[LR]], %[[STEP]] {beta1 = 8.000000e-01 : f64, eps = 1.000000e-01 : f64} : tensor<16x16xf32>, f32
 // CHECK: %[[PU:.+]], %[[NMU:.+]], %[[NVU:.+]] = optim.adam %[[U]], %[[ZERO]], %[[MU]], %[[VU]], %[[LR]], %[[STEP]]
 // With an MSE loss, the predictions (here and in forward) are the raw values.
 // CHECK-NOT: nn.softmax

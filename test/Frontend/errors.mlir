@@ -29,10 +29,10 @@
 // DUPLICATE: kilnc: error: {{.*}}Inputs/duplicate-names.json: /layers/2/name: duplicate layer name "hidden"
 
 // RUN: not kilnc %S/Inputs/softmax-before-loss.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SOFTMAX
-// SOFTMAX: kilnc: error: {{.*}}Inputs/softmax-before-loss.json: /layers/0: layer "dense_0": softmax_cross_entropy applies softmax itself; remove the final softmax so the last layer outputs logits
+// SOFTMAX: kilnc: error: {{.*}}Inputs/softmax-before-loss.json: /layers/0: layer "dense_0": softmax_cross_entropy applies softmax itself; remove this layer's softmax so the model outputs logits
 
 // RUN: not kilnc %S/Inputs/unknown-optimizer.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=OPTIMIZER
-// OPTIMIZER: kilnc: error: {{.*}}Inputs/unknown-optimizer.json: /training/optimizer/type: unknown value "rmsprop" (expected one of: sgd, momentum, adam, adamw)
+// OPTIMIZER: kilnc: error: {{.*}}Inputs/unknown-optimizer.json: /training/optimizer/type: unknown value "lion" (expected one of: sgd, momentum, adam, adamw, adagrad, rmsprop)
 
 // RUN: not kilnc %S/Inputs/no-parameters.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=NO-PARAMS
 // NO-PARAMS: kilnc: error: {{.*}}Inputs/no-parameters.json: /layers: the model has no trainable parameters; compile it for inference ("training": false){{$}}

@@ -279,6 +279,81 @@ CONFIGS = {
                    opt={"type": "sgd", "lr": 0.1}),
     "lrn": dict(loss="softmax_cross_entropy", model="lrn", tol=EXCESS_TOL_LINEAR,
                 opt={"type": "sgd", "lr": 0.1}),
+    # Adagrad and RMSprop (checkpoint slots as torch.optim's state: sum;
+    # square_avg, momentum_buffer, grad_avg). Both divide by a running root
+    # mean square as Adam does: the Adam tolerance. adagrad: lr_decay (lr /
+    # (1 + (step - 1) lr_decay): the step count reaches the update),
+    # initial_accumulator_value (the sum's value before step 1) and L2
+    # weight decay, on the classifier; rmsprop: the defaults but lr, on the
+    # regression model; rmsprop_centered_momentum: centered (grad_avg),
+    # momentum and weight decay, on the classifier.
+    "adagrad": dict(loss="softmax_cross_entropy", tol=EXCESS_TOL_ADAM,
+                    opt={"type": "adagrad", "lr": 0.05, "lr_decay": 0.1,
+                         "initial_accumulator_value": 0.1, "eps": 1e-8, "weight_decay": 0.01}),
+    "rmsprop": dict(loss="mse", tol=EXCESS_TOL_ADAM, opt={"type": "rmsprop", "lr": 0.003}),
+    "rmsprop_centered_momentum": dict(loss="softmax_cross_entropy", tol=EXCESS_TOL_ADAM,
+                                      opt={"type": "rmsprop", "lr": 0.001, "alpha": 0.9, "eps": 1e-6,
+                                           "momentum": 0.5, "centered": True, "weight_decay": 0.05}),
+    # The other losses, each with an update linear in the gradient (sgd or
+    # momentum: the tight tolerance), Kiln's train_loss against PyTorch's
+    # loss every step. mae (F.l1_loss) and huber with delta 0.5
+    # (F.huber_loss: the targets' errors fall on both sides of delta) on the
+    # regression model; bce (binary_cross_entropy on logits, mean over the
+    # 3 outputs: two 0/1 targets and a probability) on the regression
+    # model's 11 inputs; kl_divergence (F.kl_div of log_softmax, batchmean)
+    # and soft_targets (softmax cross entropy with probability rows and
+    # label smoothing 0.05) on Fashion-MNIST with probability rows, one in 5
+    # exactly one-hot (see make_data); label_smoothing: softmax cross
+    # entropy with int labels and smoothing 0.1.
+    "mae": dict(loss="mae", tol=EXCESS_TOL_LINEAR, opt={"type": "sgd", "lr": 0.05}),
+    "huber": dict(loss={"type": "huber", "delta": 0.5}, tol=EXCESS_TOL_LINEAR,
+                  opt={"type": "momentum", "lr": 0.02, "momentum": 0.9}),
+    "bce": dict(loss="binary_cross_entropy", tol=EXCESS_TOL_LINEAR, opt={"type": "sgd", "lr": 0.2}),
+    "kl_divergence": dict(loss="kl_divergence", tol=EXCESS_TOL_LINEAR, opt={"type": "sgd", "lr": 0.1}),
+    "label_smoothing": dict(loss={"type": "softmax_cross_entropy", "label_smoothing": 0.1},
+                            tol=EXCESS_TOL_LINEAR, opt={"type": "sgd", "lr": 0.1}),
+    "soft_targets": dict(loss={"type": "softmax_cross_entropy", "targets": "probabilities",
+                               "label_smoothing": 0.05},
+                         tol=EXCESS_TOL_LINEAR,
+                         opt={"type": "momentum", "lr": 0.05, "momentum": 0.8}),
+    # Gradient clipping with sgd (linear: the clipping factor shows in full),
+    # on the classifier. clip_norm: torch.nn.utils.clip_grad_norm_, the
+    # gradients scaled by max_norm / (norm + 1e-6) where their norm over all
+    # the parameters exceeds max_norm; 0.5 clips at every step (the norms
+    # are printed; the test fails if fewer than half the steps clip).
+    # clip_value: clip_grad_value_, every gradient element clamped to
+    # [-0.01, 0.01], with momentum (the clamped gradients accumulate).
+    "clip_norm": dict(loss="softmax_cross_entropy", tol=EXCESS_TOL_LINEAR, clip_norm=0.5,
+                      opt={"type": "sgd", "lr": 0.1}),
+    "clip_value": dict(loss="softmax_cross_entropy", tol=EXCESS_TOL_LINEAR, clip_value=0.01,
+                       opt={"type": "momentum", "lr": 0.05, "momentum": 0.9}),
+    # kernel_regularizer on the regression model with sgd: l1 on dense_0,
+    # l2 on dense_1, both on dense_3 (the biases have none): their terms are
+    # in the loss minimized (d|w|/dw = sign(w)) and in Kiln's train_loss.
+    "regularizers": dict(loss="mse", tol=EXCESS_TOL_LINEAR, opt={"type": "sgd", "lr": 0.05},
+                         layer_keys={"dense_0": {"kernel_regularizer": {"l1": 0.003}},
+                                     "dense_1": {"kernel_regularizer": {"l2": 0.02}},
+                                     "dense_3": {"kernel_regularizer": {"l1": 0.002, "l2": 0.01}}}),
+    # Per-layer lr and weight decay (torch.optim param groups, one per
+    # distinct (lr, weight_decay); see param_hyper in torch_models.py) on
+    # the regression model. Momentum (L2 decay, linear: the tight
+    # tolerance): lr 0.02 and weight decay 0.05, bias_weight_decay 0;
+    # dense_0 lr_scale 0.5 (its bias: no decay), dense_1 weight_decay 0.3
+    # (bias included), dense_3 lr_scale 2 and weight_decay 0.1. AdamW (the
+    # decoupled decay is lr * weight_decay, both per group) on the
+    # classifier: weight decay 0.5, bias_weight_decay 0, dense_0 lr_scale
+    # 0.3, dense_2 weight_decay 0.1 (bias included).
+    "param_groups": dict(loss="mse", tol=EXCESS_TOL_LINEAR,
+                         opt={"type": "momentum", "lr": 0.02, "momentum": 0.9, "weight_decay": 0.05,
+                              "bias_weight_decay": 0.0},
+                         layer_keys={"dense_0": {"lr_scale": 0.5},
+                                     "dense_1": {"weight_decay": 0.3},
+                                     "dense_3": {"lr_scale": 2.0, "weight_decay": 0.1}}),
+    "param_groups_adamw": dict(loss="softmax_cross_entropy", tol=EXCESS_TOL_ADAM,
+                               opt={"type": "adamw", "lr": 0.003, "weight_decay": 0.5,
+                                    "bias_weight_decay": 0.0},
+                               layer_keys={"dense_0": {"lr_scale": 0.3},
+                                           "dense_2": {"weight_decay": 0.1}}),
     # The examples themselves: layers, input shape, loss, optimizer (Adam,
     # lr 1e-3, the other hyper-parameters PyTorch's defaults) and batch size
     # (64) come from SRC/examples/NAME/model.json at run time (example_arch),
@@ -321,7 +396,8 @@ def example_arch(src, example):
 # The PyTorch side of each layer (and Kiln's dropout hash) lives in torch_models.py.
 from torch_models import (NEAR_CANDIDATES, NEAR_MAX_FLIPS, NEAR_DONE, Decisions, read_safetensors,
                           write_safetensors, torch_model, kiln_state, load_kiln_state,
-                          torch_optimizer)
+                          torch_optimizer, optimizer_slots, slot_initial, load_optimizer_state,
+                          loss_targets, torch_loss_fn, regularization, clip_gradients)
 
 
 def update_errors(got, ref, before):
@@ -337,20 +413,43 @@ def update_errors(got, ref, before):
     return raw / den, excess / den
 
 
+def fashion(n):
+    """The first n Fashion-MNIST training images (flat, /255) and labels."""
+    images = np.frombuffer(gzip.open(f"{FASHION}/train-images-idx3-ubyte.gz").read()[16:], np.uint8)
+    labels = np.frombuffer(gzip.open(f"{FASHION}/train-labels-idx1-ubyte.gz").read()[8:], np.uint8)
+    return images[:n * 784].reshape(n, 784).astype(np.float32) / np.float32(255), labels[:n].astype(np.int64)
+
+
 def make_data(loss, batch, work):
-    """Writes STEPS batches as a CSV for Kiln; returns them as Kiln parses them."""
+    """Writes STEPS batches as a CSV for Kiln (the inputs, then the label or
+    the f32 target columns); returns them as Kiln parses them. By the loss's
+    targets (loss_targets): labels, Fashion-MNIST with its int labels;
+    probabilities, Fashion-MNIST with rows over the 10 classes, 0.8 one-hot
+    of the label + 0.2 softmax of random logits, every 5th row exactly
+    one-hot (zeros: t log t must be 0); regression, 11 random features and
+    3 targets; binary, the same features, two 0/1 targets and a probability."""
     n = STEPS * batch
-    if loss == "softmax_cross_entropy":
-        images = np.frombuffer(gzip.open(f"{FASHION}/train-images-idx3-ubyte.gz").read()[16:], np.uint8)
-        labels = np.frombuffer(gzip.open(f"{FASHION}/train-labels-idx1-ubyte.gz").read()[8:], np.uint8)
-        x = images[:n * 784].reshape(n, 784).astype(np.float32) / np.float32(255)
-        y = labels[:n].astype(np.int64)
-        columns = [x, y[:, None]]
+    targets = loss_targets(loss)
+    if targets in ("labels", "probabilities"):
+        x, y = fashion(n)
+        if targets == "probabilities":
+            logits = np.random.default_rng(2).standard_normal((n, 10)) * 1.5
+            smooth = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+            one_hot = np.eye(10)[y]
+            rows = np.where((np.arange(n) % 5 == 0)[:, None], one_hot, 0.8 * one_hot + 0.2 * smooth)
+            y = rows.astype(np.float32)
+            assert np.abs(y.astype(np.float64).sum(1) - 1).max() < 1e-6
+            columns = [x, y]
+        else:
+            columns = [x, y[:, None]]
     else:
         rng = np.random.default_rng(1)
         x = rng.standard_normal((n, 11)).astype(np.float32)
         a, b = rng.standard_normal((11, 7)), rng.standard_normal((7, 3))
-        y = (np.tanh(x @ a / 3) @ b + 0.1 * rng.standard_normal((n, 3))).astype(np.float32)
+        z = np.tanh(x @ a / 3) @ b + 0.1 * rng.standard_normal((n, 3))
+        if targets == "binary":
+            z = np.stack([z[:, 0] > 0, z[:, 1] > 0.5, 1 / (1 + np.exp(-2 * z[:, 2]))], 1)
+        y = z.astype(np.float32)
         columns = [x, y]
     path = f"{work}/train.csv"
     with open(path, "w") as f:
@@ -362,7 +461,7 @@ def make_data(loss, batch, work):
     table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
     nx = x.shape[1]
     xs = torch.from_numpy(table[:, :nx].astype(np.float32))
-    if loss == "softmax_cross_entropy":
+    if targets == "labels":
         ys = torch.from_numpy(table[:, nx].astype(np.int64))
     else:
         ys = torch.from_numpy(table[:, nx:].astype(np.float32))
@@ -558,6 +657,9 @@ def main():
         example, loss_name, opt = example_arch(src, config["example"])
         config = dict(config, loss=loss_name, opt=opt)
     torch_opt = dict(config["opt"])
+    # Clipping (training.clip_norm / clip_value) and the loss, PyTorch's side.
+    torch_training = {k: config[k] for k in ("clip_norm", "clip_value") if k in config}
+    torch_loss_config = dict(config["loss"]) if isinstance(config["loss"], dict) else config["loss"]
     seed = config.get("seed")  # given: `train --seed`, and dropout's counters
     counters = {"seed": seed, "step": 0}
     layer_perturb = {}  # layer name -> {key: value}, the PyTorch side's layers only
@@ -571,6 +673,15 @@ def main():
             key = {"step": "step_offset", "stream": "stream_offset"}.get(key, key)
             counters[key] = value if key == "order" else json.loads(value)
             print(f"PyTorch side only: dropout {key} = {counters[key]}")
+        elif key in ("clip_norm", "clip_value"):
+            torch_training[key] = json.loads(value)
+            print(f"PyTorch side only: {key} = {torch_training[key]} (Kiln: {config.get(key)})")
+        elif key.startswith("loss."):
+            field = key[len("loss."):]
+            if isinstance(torch_loss_config, str):
+                torch_loss_config = {"type": torch_loss_config}
+            torch_loss_config[field] = json.loads(value)
+            print(f"PyTorch side only: loss {field} = {torch_loss_config[field]}")
         elif key.startswith("layer."):
             layer, field = key[len("layer."):].rsplit(".", 1)
             layer_perturb.setdefault(layer, {})[field] = json.loads(value)
@@ -584,19 +695,27 @@ def main():
     torch.manual_seed(0)
     torch.set_num_threads(1)
     loss_name, tol = config["loss"], config["tol"]
-    arch = example if "example" in config else MODELS[config.get("model", loss_name)]
+    targets = loss_targets(loss_name)
+    arch = example if "example" in config else MODELS[config.get("model", (
+        "softmax_cross_entropy" if targets in ("labels", "probabilities") else "mse"))]
     batch = arch["batch"]
+    # The config's layer keys (lr_scale, weight_decay, kernel_regularizer) on both sides.
+    layer_keys = dict(config.get("layer_keys", {}))
+    layers = [dict(layer, **layer_keys.pop(layer.get("name", f"{layer['type']}_{i}"), {}))
+              for i, layer in enumerate(arch["layers"])]
+    assert not layer_keys, f"layer_keys: no layer {sorted(layer_keys)}"
     torch_layers = [dict(layer, **layer_perturb.pop(layer.get("name", f"{layer['type']}_{i}"), {}))
-                    for i, layer in enumerate(arch["layers"])]
+                    for i, layer in enumerate(layers)]
     assert not layer_perturb, f"--perturb layer.NAME.KEY: no layer {sorted(layer_perturb)}"
     data, xs, ys = make_data(loss_name, batch, work)
     in_shape = arch.get("input", [xs.shape[1]])  # a flat dataset feeds [1, 28, 28] too
     xs = xs.reshape(-1, *in_shape)
 
     spec = {"name": f"torch_reference_{name}", "input": {"shape": in_shape},
-            "layers": arch["layers"],
+            "layers": layers,
             "training": {"loss": loss_name, "optimizer": config["opt"], "batch_size": batch,
-                         "epochs": 1, "shuffle": False}}
+                         "epochs": 1, "shuffle": False,
+                         **{k: config[k] for k in ("clip_norm", "clip_value") if k in config}}}
     json.dump(spec, open(f"{work}/model.json", "w"), indent=1)
     exe = f"{work}/model"
     subprocess.run([kilnc, f"{work}/model.json", "-o", exe], check=True)
@@ -605,8 +724,14 @@ def main():
     model = torch_model(torch_layers, in_shape, counters, decisions)
     init = kiln_state(model)
     write_safetensors(f"{work}/step0.safetensors", init)
-    loss_fn = (torch.nn.functional.cross_entropy if loss_name == "softmax_cross_entropy"
-               else torch.nn.functional.mse_loss)
+    loss_fn = torch_loss_fn(torch_loss_config)
+
+    def objective(net_model, net_params, x, y):
+        """The loss that is minimized and that Kiln reports: the batch's
+        mean loss plus the layers' kernel_regularizer terms."""
+        loss = loss_fn(net_model(x), y)
+        penalty = regularization(net_params, torch_layers)
+        return loss if penalty is None else loss + penalty
 
     # Kiln: one process per step, each continuing from the last checkpoint.
     for k in range(1, STEPS + 1):
@@ -642,21 +767,13 @@ def main():
                 p.copy_(torch.from_numpy(kiln[p_name].copy()))
             for b_name, b in net_buffers.items():
                 b.copy_(torch.from_numpy(kiln[b_name].copy()))
-        opt.state.clear()
-        if int(meta.get("step", 0)) == 0:
-            return  # no state yet: PyTorch's own first step
-        for p_name, p in net_params.items():
-            state = {slot: torch.from_numpy(kiln[f"optimizer.{p_name}.{slot}"].copy()).to(p.dtype)
-                     for slot in slots}
-            if "exp_avg" in state:
-                state["step"] = torch.tensor(float(meta["step"]))
-            opt.state[p] = state
+        load_optimizer_state(opt, torch_opt, slots, net_params, kiln, int(meta.get("step", 0)))
 
     def net(m):
         """(model, params, buffers, optimizer) for torch_step."""
         return (m, dict(m.named_parameters()),
                 dict(m.named_buffers()),
-                torch_optimizer(torch_opt, m.parameters()))
+                torch_optimizer(torch_opt, m.named_parameters(), torch_layers))
 
     near_lines = []  # the near decisions taken the other way, and float64 references, per step
     net64 = []  # the float64 twin of `model`, made when first needed
@@ -700,9 +817,9 @@ def main():
                               f"error goes from {base:.3g} to {best:.3g} of the tolerance")
         return best_refs, flips(chosen)
 
-    slots = {"sgd": [], "momentum": ["momentum_buffer"]}.get(config["opt"]["type"],
-                                                            ["exp_avg", "exp_avg_sq"])
-    opt = torch_optimizer(torch_opt, params.values())
+    slots = optimizer_slots(config["opt"])
+    opt = torch_optimizer(torch_opt, params, torch_layers)
+    clip_norms = []  # the gradients' norm before clipping (clip_norm), per step
     prev, prev_meta = read_safetensors(f"{work}/step0.safetensors")
     worst_loss = 0.0
     for k in range(1, STEPS + 1):
@@ -729,15 +846,19 @@ def main():
             rows = slice((k - 1) * batch, k * batch)
             x, y = xs[rows], ys[rows]
             dtype = next(iter(net_params.values())).dtype
-            loss = loss_fn(net_model(x.to(dtype)), y.to(dtype) if y.is_floating_point() else y)
+            loss = objective(net_model, net_params, x.to(dtype), y.to(dtype) if y.is_floating_point() else y)
             loss.backward()
+            norm = clip_gradients(net_params.values(), torch_training)
+            if on is None and norm is not None:
+                clip_norms.append(norm)
             net_opt.step()
             refs = {}
             for p_name, p in net_params.items():
                 refs[p_name] = (p.detach().numpy().copy(), prev[p_name], tol)
                 for slot in slots:
                     key = f"optimizer.{p_name}.{slot}"
-                    refs[key] = (net_opt.state[p][slot].numpy().copy(), prev[key] if key in prev else 0, tol)
+                    before = prev[key] if key in prev else slot_initial(config["opt"], slot)
+                    refs[key] = (net_opt.state[p][slot].numpy().copy(), before, tol)
             for b_name, b in net_buffers.items():
                 refs[b_name] = (b.numpy().copy(), prev[b_name], EXCESS_TOL_LINEAR)
             return loss.item(), refs
@@ -790,20 +911,21 @@ def main():
     free = torch_model(torch_layers, in_shape, counters)
     load_kiln_state(free, init)
     free_params = dict(free.named_parameters())
-    free_opt = torch_optimizer(torch_opt, free_params.values())
+    free_opt = torch_optimizer(torch_opt, free_params, torch_layers)
     for k in range(1, STEPS + 1):
         rows = slice((k - 1) * batch, k * batch)
         counters["step"] = k
         free_opt.zero_grad()
-        loss_fn(free(xs[rows]), ys[rows]).backward()
+        objective(free, free_params, xs[rows], ys[rows]).backward()
+        clip_gradients(free_params.values(), torch_training)
         free_opt.step()
     for p_name, p in free_params.items():
         check(f"free run: {p_name}", STEPS, prev[p_name], p.detach().numpy(), init[p_name],
               free_factor and free_factor * tol)
         for slot in slots:
             key = f"optimizer.{p_name}.{slot}"
-            check(f"free run: {key}", STEPS, prev[key], free_opt.state[p][slot].numpy(), 0,
-                  free_factor and free_factor * tol)
+            check(f"free run: {key}", STEPS, prev[key], free_opt.state[p][slot].numpy(),
+                  slot_initial(config["opt"], slot), free_factor and free_factor * tol)
     for b_name, b in free.named_buffers():
         if b_name in buffers:
             check(f"free run: {b_name}", STEPS, prev[b_name], b.numpy(), init[b_name],
@@ -818,7 +940,16 @@ def main():
         eval_lines = check_eval_mode(kilnc, work, spec, exe, data, xs, ys, model, loss_fn, prev,
                                      failures)
 
-    print(f"{name}: {loss_name}, optimizer {json.dumps(config['opt'])}, {STEPS} steps of batch {batch}")
+    print(f"{name}: {json.dumps(loss_name)}, optimizer {json.dumps(config['opt'])}, {STEPS} steps of batch {batch}")
+    for k, v in config.get("layer_keys", {}).items():
+        print(f"  layer {k}: {json.dumps(v)}")
+    if clip_norms:
+        clipped = sum(n > config["clip_norm"] for n in clip_norms)
+        print(f"  clip_norm {config['clip_norm']}: the gradients' norm was {min(clip_norms):.3g}.."
+              f"{max(clip_norms):.3g}, clipped at {clipped} of {len(clip_norms)} steps")
+        if clipped < len(clip_norms) // 2:
+            failures.append(f"clip_norm {config['clip_norm']} clips only {clipped} of {len(clip_norms)} "
+                            "steps: too large to test clipping")
     print(f"  {'loss':45s} max relative error {worst_loss:.2e} (tolerance {LOSS_TOL:.0e})")
     print(f"  {'update of':45s} max relative error, raw and beyond one ulp (tolerances)")
     for what, (raw, excess, limit) in worst.items():

@@ -83,18 +83,21 @@ static LogicalResult inferScalar(ValueRange operands,
   return success();
 }
 
-LogicalResult MSELossOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                          ValueRange operands, DictionaryAttr,
-                                          OpaqueProperties, RegionRange,
-                                          SmallVectorImpl<Type> &inferred) {
-  return inferScalar(operands, inferred);
-}
-
-LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location>, ValueRange operands, DictionaryAttr,
-    OpaqueProperties, RegionRange, SmallVectorImpl<Type> &inferred) {
-  return inferScalar(operands, inferred);
-}
+#define KILN_SCALAR_RESULT(Op)                                                 \
+  LogicalResult Op::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location>, ValueRange operands,             \
+      DictionaryAttr, OpaqueProperties, RegionRange,                           \
+      SmallVectorImpl<Type> &inferred) {                                       \
+    return inferScalar(operands, inferred);                                    \
+  }
+KILN_SCALAR_RESULT(MSELossOp)
+KILN_SCALAR_RESULT(MAELossOp)
+KILN_SCALAR_RESULT(HuberLossOp)
+KILN_SCALAR_RESULT(BinaryCrossEntropyOp)
+KILN_SCALAR_RESULT(SoftmaxCrossEntropyOp)
+KILN_SCALAR_RESULT(KLDivergenceOp)
+KILN_SCALAR_RESULT(WeightPenaltyOp)
+#undef KILN_SCALAR_RESULT
 
 LogicalResult SoftmaxOp::verify() {
   if (getInput().getType().getRank() != 2)
@@ -126,11 +129,32 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor) {
   return {};
 }
 
-LogicalResult MSELossOp::verify() {
-  if (getResult().getType().getElementType() !=
-      getPrediction().getType().getElementType())
-    return emitOpError("result element type differs from the prediction's");
+/// A loss's result has the element type of what it measures.
+static LogicalResult verifyScalarOf(Operation *op, Value measured,
+                                    StringRef what) {
+  if (cast<ShapedType>(op->getResult(0).getType()).getElementType() !=
+      cast<ShapedType>(measured.getType()).getElementType())
+    return op->emitOpError("result element type differs from the ") << what;
   return success();
+}
+
+LogicalResult MSELossOp::verify() {
+  return verifyScalarOf(*this, getPrediction(), "prediction's");
+}
+
+LogicalResult MAELossOp::verify() {
+  return verifyScalarOf(*this, getPrediction(), "prediction's");
+}
+
+LogicalResult HuberLossOp::verify() {
+  if (!(getDelta().convertToDouble() > 0))
+    return emitOpError("delta must be positive, got ")
+           << getDelta().convertToDouble();
+  return verifyScalarOf(*this, getPrediction(), "prediction's");
+}
+
+LogicalResult BinaryCrossEntropyOp::verify() {
+  return verifyScalarOf(*this, getPrediction(), "logits'");
 }
 
 LogicalResult SoftmaxCrossEntropyOp::verify() {
@@ -138,12 +162,34 @@ LogicalResult SoftmaxCrossEntropyOp::verify() {
   auto labels = getLabels().getType();
   if (logits.getRank() != 2)
     return emitOpError("expects logits [batch, classes], got ") << logits;
-  if (labels.getRank() != 1 || labels.getDimSize(0) != logits.getDimSize(0))
+  if (hasSoftTargets()) {
+    if (labels != logits)
+      return emitOpError("expects probability targets of the logits' type ")
+             << logits << ", got " << labels;
+  } else if (labels.getRank() != 1 ||
+             labels.getDimSize(0) != logits.getDimSize(0)) {
     return emitOpError("expects labels [") << logits.getDimSize(0)
                                            << "], got " << labels;
-  if (getResult().getType().getElementType() != logits.getElementType())
-    return emitOpError("result element type differs from the logits'");
-  return success();
+  }
+  double s = getLabelSmoothing().convertToDouble();
+  if (!(s >= 0.0 && s <= 1.0))
+    return emitOpError("label_smoothing must be in [0, 1], got ") << s;
+  return verifyScalarOf(*this, getLogits(), "logits'");
+}
+
+LogicalResult KLDivergenceOp::verify() {
+  if (getLogits().getType().getRank() != 2)
+    return emitOpError("expects logits [batch, classes], got ")
+           << getLogits().getType();
+  return verifyScalarOf(*this, getLogits(), "logits'");
+}
+
+LogicalResult WeightPenaltyOp::verify() {
+  double l1 = getL1().convertToDouble(), l2 = getL2().convertToDouble();
+  if (!(l1 >= 0.0 && l2 >= 0.0))
+    return emitOpError("l1 and l2 must be non-negative, got ") << l1 << " and "
+                                                               << l2;
+  return verifyScalarOf(*this, getWeight(), "weight's");
 }
 
 LogicalResult DropoutOp::verify() {

@@ -269,12 +269,15 @@ def NN_LeakyReluOp : NN_DiffOp<"leaky_relu", [SameOperandsAndResultType, InferTy
 // Losses (reduce to a scalar: the mean, as PyTorch's default reduction)
 //===----------------------------------------------------------------------===//
 
-def NN_MSELossOp : NN_DiffOp<"mse_loss", [AllTypesMatch<["prediction", "target"]>,
-    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
-  let summary = "Mean squared error over all elements";
-  let description = [{
+/// A loss comparing a prediction with a target of the same type.
+class NN_PairLossOp<string mnemonic, string summaryText, string formula>
+    : NN_DiffOp<mnemonic, [AllTypesMatch<["prediction", "target"]>,
+                           DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = summaryText;
+  let description = formula # [{
+
     ```mlir
-    %l = nn.mse_loss %pred, %target : tensor<32x1xf32> -> tensor<f32>
+    %l = nn.}] # mnemonic # [{ %pred, %target : tensor<32x3xf32> -> tensor<f32>
     ```
   }];
   let arguments = (ins NN_FloatTensor:$prediction, NN_FloatTensor:$target);
@@ -283,23 +286,91 @@ def NN_MSELossOp : NN_DiffOp<"mse_loss", [AllTypesMatch<["prediction", "target"]
   let hasVerifier = 1;
 }
 
+def NN_MSELossOp : NN_PairLossOp<"mse_loss", "Mean squared error over all elements",
+    "`mean((p - t)²)`, as PyTorch's `MSELoss`.">;
+def NN_MAELossOp : NN_PairLossOp<"mae_loss", "Mean absolute error over all elements",
+    "`mean(|p - t|)`, as PyTorch's `L1Loss` (gradient `sign(p - t)`, 0 at 0).">;
+def NN_HuberLossOp : NN_PairLossOp<"huber_loss", "Huber loss, mean over all elements",
+    "`mean(|d| < delta ? d²/2 : delta (|d| - delta/2))` with `d = p - t`, as "
+    "PyTorch's `HuberLoss(delta)`."> {
+  let arguments = (ins NN_FloatTensor:$prediction, NN_FloatTensor:$target,
+                       DefaultValuedAttr<F64Attr, "1.0">:$delta);
+}
+def NN_BinaryCrossEntropyOp : NN_PairLossOp<"binary_cross_entropy",
+    "Sigmoid of logits, then binary cross-entropy, mean over all elements",
+    "`mean(max(x, 0) - x t + log(1 + exp(-|x|)))` on logits `x` with targets "
+    "`t` in [0, 1] (0/1 or probabilities), as PyTorch's `BCEWithLogitsLoss`.">;
+
 def NN_SoftmaxCrossEntropyOp : NN_DiffOp<"softmax_cross_entropy",
     [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
-  let summary = "Softmax of logits, then cross-entropy with class labels, mean over the batch";
+  let summary = "Softmax of logits, then cross-entropy with class labels or probabilities, mean over the batch";
   let description = [{
-    `mean_b(logsumexp(logits[b, :]) - logits[b, labels[b]])`, as PyTorch's
-    `CrossEntropyLoss`. Labels are integer class indices.
+    `mean_b(-Σ_c t'[b, c] log_softmax(logits)[b, c])`, as PyTorch's
+    `CrossEntropyLoss(label_smoothing = s)`. The targets are integer class
+    indices [batch] (`t` one-hot) or probability rows [batch, classes] (soft
+    or one-hot); with smoothing `t' = (1 - s) t + s / classes`.
 
     ```mlir
     %l = nn.softmax_cross_entropy %logits, %labels
         : tensor<64x10xf32>, tensor<64xi32> -> tensor<f32>
+    %m = nn.softmax_cross_entropy %logits, %probs {label_smoothing = 0.1}
+        : tensor<64x10xf32>, tensor<64x10xf32> -> tensor<f32>
     ```
   }];
-  let arguments = (ins NN_FloatTensor:$logits, RankedTensorOf<[AnySignlessInteger]>:$labels);
+  let arguments = (ins NN_FloatTensor:$logits,
+                       RankedTensorOf<[AnySignlessInteger, AnyFloat]>:$labels,
+                       DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing);
   let results = (outs NN_Scalar:$result);
   let assemblyFormat = [{
     $logits `,` $labels attr-dict `:` type($logits) `,` type($labels) `->` type($result)
   }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The targets are probability rows, not class indices.
+    bool hasSoftTargets() {
+      return ::llvm::isa<::mlir::FloatType>(getLabels().getType().getElementType());
+    }
+  }];
+}
+
+def NN_KLDivergenceOp : NN_DiffOp<"kl_divergence",
+    [AllTypesMatch<["logits", "target"]>,
+     DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "KL divergence of target probabilities from the softmax of logits, mean over the batch";
+  let description = [{
+    `Σ_{b,c} t log t - t log_softmax(logits) / batch` (0 log 0 = 0), as
+    PyTorch's `kl_div(log_softmax(logits), t, reduction="batchmean")`.
+
+    ```mlir
+    %l = nn.kl_divergence %logits, %probs : tensor<64x10xf32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$logits, NN_FloatTensor:$target);
+  let results = (outs NN_Scalar:$result);
+  let assemblyFormat = "$logits `,` $target attr-dict `:` type($logits) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Regularization
+//===----------------------------------------------------------------------===//
+
+def NN_WeightPenaltyOp : NN_DiffOp<"weight_penalty",
+    [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "l1 Σ|w| + l2 Σw², a kernel regularizer's term of the loss";
+  let description = [{
+    Keras' `L1L2(l1, l2)` regularizer (no factor 1/2 on the squares); the
+    gradient is `l1 sign(w) + 2 l2 w` (0 at 0 for the first term).
+
+    ```mlir
+    %r = nn.weight_penalty %w {l1 = 1.0e-4, l2 = 1.0e-3} : tensor<64x784xf32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$weight,
+                       DefaultValuedAttr<F64Attr, "0.0">:$l1,
+                       DefaultValuedAttr<F64Attr, "0.0">:$l2);
+  let results = (outs NN_Scalar:$result);
+  let assemblyFormat = "$weight attr-dict `:` type($weight) `->` type($result)";
   let hasVerifier = 1;
 }
 

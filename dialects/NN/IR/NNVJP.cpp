@@ -4,6 +4,7 @@
 // calls them in reverse program order and sums cotangents of reused values.
 //
 #include "dialects/NN/IR/LinalgBuilders.h"
+#include "dialects/NN/IR/LossBuilders.h"
 #include "dialects/NN/IR/NNDialect.h"
 #include "dialects/NN/IR/NormBuilders.h"
 
@@ -113,8 +114,44 @@ SmallVector<Value> MSELossOp::buildVJP(OpBuilder &b, ValueRange grads) {
   return {dp, dt};
 }
 
+// Targets are data: no cotangent flows to them (MSE's aside, kept for
+// its tests).
+SmallVector<Value> MAELossOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {maeLossGrad(b, getLoc(), getPrediction(), getTarget(), grads[0]),
+          Value()};
+}
+
+SmallVector<Value> HuberLossOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {huberLossGrad(b, getLoc(), getPrediction(), getTarget(),
+                        getDelta().convertToDouble(), grads[0]),
+          Value()};
+}
+
+SmallVector<Value> BinaryCrossEntropyOp::buildVJP(OpBuilder &b,
+                                                  ValueRange grads) {
+  return {bceLossGrad(b, getLoc(), getPrediction(), getTarget(), grads[0]),
+          Value()};
+}
+
+SmallVector<Value> KLDivergenceOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {softCrossEntropyGrad(b, getLoc(), getLogits(), getTarget(), 0.0,
+                               grads[0]),
+          Value()};
+}
+
+SmallVector<Value> WeightPenaltyOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {weightPenaltyGrad(b, getLoc(), getWeight(),
+                            getL1().convertToDouble(),
+                            getL2().convertToDouble(), grads[0])};
+}
+
 SmallVector<Value> SoftmaxCrossEntropyOp::buildVJP(OpBuilder &b,
                                                    ValueRange grads) {
+  double smoothing = getLabelSmoothing().convertToDouble();
+  if (hasSoftTargets() || smoothing != 0.0)
+    return {softCrossEntropyGrad(b, getLoc(), getLogits(), getLabels(),
+                                 smoothing, grads[0]),
+            Value()};
   Location loc = getLoc();
   auto lt = getLogits().getType();
   Type t = lt.getElementType();

@@ -19,12 +19,33 @@ void OptimDialect::initialize() {
 #define GET_OP_CLASSES
 #include "dialects/Optim/IR/OptimOps.cpp.inc"
 
-SmallVector<StringRef> kiln::optim::stateSlots(StringRef optimizer) {
-  if (optimizer == "momentum")
+SmallVector<StringRef> kiln::optim::stateSlots(DictionaryAttr optimizer) {
+  StringRef type = optimizer.getAs<StringAttr>("type").getValue();
+  auto number = [&](StringRef key) {
+    auto f = optimizer.getAs<FloatAttr>(key);
+    return f ? f.getValueAsDouble() : 0.0;
+  };
+  if (type == "momentum")
     return {"momentum_buffer"};
-  if (optimizer == "adam" || optimizer == "adamw")
+  if (type == "adam" || type == "adamw")
     return {"exp_avg", "exp_avg_sq"};
+  if (type == "adagrad")
+    return {"sum"};
+  if (type == "rmsprop") {
+    SmallVector<StringRef> slots{"square_avg"};
+    if (number("momentum") > 0)
+      slots.push_back("momentum_buffer");
+    auto centered = optimizer.getAs<BoolAttr>("centered");
+    if (centered && centered.getValue())
+      slots.push_back("grad_avg");
+    return slots;
+  }
   return {};
+}
+
+double kiln::optim::stateInit(DictionaryAttr optimizer, StringRef slot) {
+  auto v = optimizer.getAs<FloatAttr>("initial_accumulator_value");
+  return slot == "sum" && v ? v.getValueAsDouble() : 0.0;
 }
 
 /// The learning rate must have the parameter's element type.
@@ -69,4 +90,58 @@ LogicalResult AdamOp::verify() {
   if (getWeightDecay().convertToDouble() < 0)
     return emitOpError("weight_decay must be non-negative");
   return verifyLr(*this, getParam(), getLr());
+}
+
+LogicalResult AdagradOp::verify() {
+  if (getLrDecay().convertToDouble() < 0)
+    return emitOpError("lr_decay must be non-negative");
+  if (getEps().convertToDouble() <= 0)
+    return emitOpError("eps must be positive");
+  if (getWeightDecay().convertToDouble() < 0)
+    return emitOpError("weight_decay must be non-negative");
+  return verifyLr(*this, getParam(), getLr());
+}
+
+LogicalResult RMSpropOp::verify() {
+  Type t = getParam().getType();
+  for (Value v : {getGrad(), getSquareAvg(), getMomentumBuffer(), getGradAvg()})
+    if (v && v.getType() != t)
+      return emitOpError("expects the gradient and state of the parameter's "
+                         "type ")
+             << t << ", got " << v.getType();
+  for (Type r : getResultTypes())
+    if (r != t)
+      return emitOpError("expects results of the parameter's type ")
+             << t << ", got " << r;
+  if (failed(verifyRate(*this, "alpha", getAlpha().convertToDouble(), true)) ||
+      failed(verifyRate(*this, "momentum", getMomentum().convertToDouble(), true)))
+    return failure();
+  bool momentum = getMomentum().convertToDouble() > 0;
+  if (momentum != bool(getMomentumBuffer()) ||
+      momentum != bool(getNewMomentumBuffer()))
+    return emitOpError("takes and returns a momentum_buffer exactly when "
+                       "momentum > 0");
+  if (getCentered() != bool(getGradAvg()) ||
+      getCentered() != bool(getNewGradAvg()))
+    return emitOpError("takes and returns a grad_avg exactly when centered");
+  if (getEps().convertToDouble() <= 0)
+    return emitOpError("eps must be positive");
+  if (getWeightDecay().convertToDouble() < 0)
+    return emitOpError("weight_decay must be non-negative");
+  return verifyLr(*this, getParam(), getLr());
+}
+
+LogicalResult ClipByGlobalNormOp::verify() {
+  if (getGrads().getTypes() != getClipped().getTypes())
+    return emitOpError("expects one result of each gradient's type");
+  if (getGrads().empty())
+    return emitOpError("expects at least one gradient");
+  Type elem = cast<ShapedType>(getGrads()[0].getType()).getElementType();
+  for (Value g : getGrads())
+    if (cast<ShapedType>(g.getType()).getElementType() != elem)
+      return emitOpError("expects gradients of one element type");
+  if (!(getMaxNorm().convertToDouble() > 0))
+    return emitOpError("max_norm must be positive, got ")
+           << getMaxNorm().convertToDouble();
+  return success();
 }

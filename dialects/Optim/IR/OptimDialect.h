@@ -3,6 +3,7 @@
 #define KILN_DIALECTS_OPTIM_IR_OPTIMDIALECT_H
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
@@ -14,10 +15,14 @@
 #include "dialects/Optim/IR/OptimOps.h.inc"
 
 namespace kiln::optim {
-/// The per-parameter state an optimizer keeps, in the order its op takes it,
-/// named as PyTorch's state_dict names it: sgd none, momentum
-/// {momentum_buffer}, adam/adamw {exp_avg, exp_avg_sq}.
-llvm::SmallVector<llvm::StringRef> stateSlots(llvm::StringRef optimizer);
+/// The per-parameter state an optimizer (the kiln.optimizer dictionary:
+/// type and settings) keeps, in the order its op takes it, named as
+/// PyTorch's state_dict names it: sgd none, momentum {momentum_buffer},
+/// adam/adamw {exp_avg, exp_avg_sq}, adagrad {sum}, rmsprop {square_avg,
+/// momentum_buffer if momentum > 0, grad_avg if centered}.
+llvm::SmallVector<llvm::StringRef> stateSlots(mlir::DictionaryAttr optimizer);
+/// The value a state slot starts at (adagrad's initial_accumulator_value).
+double stateInit(mlir::DictionaryAttr optimizer, llvm::StringRef slot);
 } // namespace kiln::optim
 
 #endif // KILN_DIALECTS_OPTIM_IR_OPTIMDIALECT_H

@@ -79,4 +79,86 @@ def Optim_AdamOp : Optim_Op<"adam", [Pure,
   let hasVerifier = 1;
 }
 
+def Optim_AdagradOp : Optim_Op<"adagrad", [Pure,
+    AllTypesMatch<["param", "grad", "sum", "new_param", "new_sum"]>]> {
+  let summary = "Adagrad (PyTorch's semantics and defaults)";
+  let description = [{
+    With `t = step` (counted from 1) and `g' = g + wd p`:
+    `sum' = sum + g'²; p' = p - lr / (1 + (t-1) lr_decay) * g' / (sqrt(sum') + eps)`.
+    The sum starts at `initial_accumulator_value` (the runtime fills it).
+
+    ```mlir
+    %p1, %s1 = optim.adagrad %p, %g, %s, %lr, %step {eps = 1.0e-10}
+        : tensor<512xf32>, f32
+    ```
+  }];
+  let arguments = (ins Optim_Tensor:$param, Optim_Tensor:$grad,
+                       Optim_Tensor:$sum, AnyFloat:$lr, I64:$step,
+                       DefaultValuedAttr<F64Attr, "0.0">:$lr_decay,
+                       DefaultValuedAttr<F64Attr, "1.0e-10">:$eps,
+                       DefaultValuedAttr<F64Attr, "0.0">:$weight_decay);
+  let results = (outs Optim_Tensor:$new_param, Optim_Tensor:$new_sum);
+  let assemblyFormat = [{
+    $param `,` $grad `,` $sum `,` $lr `,` $step attr-dict `:` type($param) `,` type($lr)
+  }];
+  let hasVerifier = 1;
+}
+
+def Optim_RMSpropOp : Optim_Op<"rmsprop", [Pure, AttrSizedOperandSegments,
+    AttrSizedResultSegments, AllTypesMatch<["param", "grad", "square_avg"]>]> {
+  let summary = "RMSprop, optionally centered and with momentum (PyTorch's semantics and defaults)";
+  let description = [{
+    With `g' = g + wd p`: `v' = alpha v + (1-alpha) g'²`; centered:
+    `a' = alpha a + (1-alpha) g'`, `d = sqrt(v' - a'²) + eps`, else
+    `d = sqrt(v') + eps`; with momentum: `buf' = momentum buf + g'/d`,
+    `p' = p - lr buf'`, else `p' = p - lr g'/d`. `momentum_buffer` is given
+    exactly when momentum > 0, `grad_avg` exactly when centered.
+
+    ```mlir
+    %p1, %v1, %b1, %a1 = optim.rmsprop %p, %g, %v,
+        momentum_buffer %b : tensor<512xf32>, grad_avg %a : tensor<512xf32>, %lr
+        {alpha = 0.99, eps = 1.0e-8, momentum = 0.9, centered}
+        : tensor<512xf32>, f32 -> tensor<512xf32>, tensor<512xf32>,
+          tensor<512xf32>, tensor<512xf32>
+    ```
+  }];
+  let arguments = (ins Optim_Tensor:$param, Optim_Tensor:$grad,
+                       Optim_Tensor:$square_avg,
+                       Optional<Optim_Tensor>:$momentum_buffer,
+                       Optional<Optim_Tensor>:$grad_avg, AnyFloat:$lr,
+                       DefaultValuedAttr<F64Attr, "0.99">:$alpha,
+                       DefaultValuedAttr<F64Attr, "1.0e-8">:$eps,
+                       DefaultValuedAttr<F64Attr, "0.0">:$momentum,
+                       DefaultValuedAttr<F64Attr, "0.0">:$weight_decay,
+                       UnitAttr:$centered);
+  let results = (outs Optim_Tensor:$new_param, Optim_Tensor:$new_square_avg,
+                      Optional<Optim_Tensor>:$new_momentum_buffer,
+                      Optional<Optim_Tensor>:$new_grad_avg);
+  let assemblyFormat = [{
+    $param `,` $grad `,` $square_avg
+    (`,` `momentum_buffer` $momentum_buffer^ `:` type($momentum_buffer))?
+    (`,` `grad_avg` $grad_avg^ `:` type($grad_avg))? `,` $lr attr-dict
+    `:` type($param) `,` type($lr) `->` type(results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Optim_ClipByGlobalNormOp : Optim_Op<"clip_by_global_norm", [Pure]> {
+  let summary = "Scales all gradients by min(1, max_norm / (‖g‖ + 1e-6))";
+  let description = [{
+    `‖g‖` is the L2 norm of all the gradients together, as PyTorch's
+    `clip_grad_norm_(params, max_norm)`: one reduction, then every gradient
+    scaled by the same factor.
+
+    ```mlir
+    %c:2 = optim.clip_by_global_norm %g0, %g1 {max_norm = 1.0}
+        : tensor<64x784xf32>, tensor<64xf32> -> tensor<64x784xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Optim_Tensor>:$grads, F64Attr:$max_norm);
+  let results = (outs Variadic<Optim_Tensor>:$clipped);
+  let assemblyFormat = "$grads attr-dict `:` type($grads) `->` type($clipped)";
+  let hasVerifier = 1;
+}
+
 #endif // KILN_OPTIM_OPS

@@ -24,7 +24,14 @@ int64_t shapeSize(const Shape &shape);
 std::string formatShape(const Shape &shape);
 
 enum class DType { F32, F64, I32, I64 };
-enum class LossKind { SoftmaxCrossEntropy, MeanSquaredError };
+enum class LossKind {
+  SoftmaxCrossEntropy, // class indices, or probability rows (f32 targets)
+  MeanSquaredError,
+  MeanAbsoluteError,
+  Huber,
+  BinaryCrossEntropy, // on logits; predictions are sigmoid probabilities
+  KLDivergence,       // probability rows; predictions are softmax probabilities
+};
 enum class InitKind { Zeros, Ones, GlorotUniform, HeUniform, UniformFanIn };
 /// What outputs[0] holds: class probabilities (softmax applied) or values.
 enum class OutputKind { Probabilities, Values };
@@ -65,6 +72,7 @@ struct StateSpec {
   std::string slot;
   Shape shape;           // the parameter's
   size_t paramIndex = 0; // into Manifest::params
+  float init = 0;        // the value it starts at (adagrad's accumulator)
   /// The checkpoint name, `optimizer.<param>.<slot>`.
   std::string checkpointName() const;
 };
@@ -122,7 +130,7 @@ struct Manifest {
   std::vector<TensorSpec> outputs;
   std::vector<EntryPointSpec> entryPoints;
   std::optional<LossKind> loss;           // absent when inference-only
-  int64_t numClasses = 0;                 // probabilities only: outputSize()
+  int64_t numClasses = 0;                 // class-index targets: outputSize()
   std::optional<OptimizerSpec> optimizer; // absent when inference-only
   std::vector<LayerSpec> layers;
   TrainingDefaults training;
@@ -131,6 +139,18 @@ struct Manifest {
   bool inferenceOnly() const { return !loss; }
   bool isClassification() const {
     return outputs[0].kind == OutputKind::Probabilities;
+  }
+  /// The targets are class indices (i32 labels), one per sample. An
+  /// inference-only model that predicts probabilities counts as taking
+  /// labels: its predictions are classes.
+  bool takesLabels() const {
+    return targets.empty() ? isClassification()
+                           : targets[0].dtype == DType::I32;
+  }
+  /// Predictions are independent sigmoid probabilities, one per output
+  /// (binary cross-entropy), not one softmax row.
+  bool predictsSigmoid() const {
+    return loss == LossKind::BinaryCrossEntropy;
   }
   /// The entry point, or null when the manifest does not list it.
   const EntryPointSpec *findEntry(EntryPoint entry) const;

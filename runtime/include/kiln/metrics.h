@@ -23,6 +23,12 @@ struct Metrics {
 Metrics classificationMetrics(const float *probs, const int32_t *labels,
                               int64_t numSamples, int64_t numClasses);
 
+/// Accuracy against f32 targets: for sigmoid outputs (binary
+/// cross-entropy) the fraction of outputs on the target's side of 0.5, for
+/// probability rows the fraction of rows whose argmax is the target's.
+Metrics probabilityMetrics(const float *probs, const float *targets,
+                           int64_t numSamples, int64_t width, bool sigmoid);
+
 /// MSE over all elements, MAE, RMSE and R² (per output, then averaged).
 Metrics regressionMetrics(const float *predictions, const float *targets,
                           int64_t numSamples, int64_t width);

@@ -189,9 +189,9 @@ func.func @sce_labels_one_hot(%logits: tensor<64x10xf32>, %labels: tensor<64x10x
 
 // -----
 
-// Tests that softmax_cross_entropy takes integer labels.
+// Tests that float targets of softmax_cross_entropy are probability rows.
 func.func @sce_labels_float(%logits: tensor<64x10xf32>, %labels: tensor<64xf32>) -> tensor<f32> {
-  // expected-error @+1 {{'nn.softmax_cross_entropy' op operand #1 must be ranked tensor of signless integer values}}
+  // expected-error @+1 {{expects probability targets of the logits' type 'tensor<64x10xf32>', got 'tensor<64xf32>'}}
   %l = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<64xf32> -> tensor<f32>
   return %l : tensor<f32>
 }

@@ -51,7 +51,41 @@ struct Case {
   /// @model returns updated after the prediction. Training then normalizes
   /// with batch statistics and forward with these: no equality between them.
   std::vector<int64_t> buffers = {};
+  /// Another loss than mse / cross-entropy: mae, huber, bce, kl,
+  /// ce_smooth (labels, label smoothing) or ce_soft (probability rows).
+  std::string loss = "";
+  /// A kernel regularizer on %p0 (@model returns its term).
+  double l1 = 0, l2 = 0;
+  /// clip_norm of the SGD step (0: none).
+  double clipNorm = 0;
 };
+
+bool takesLabels(const Case &c) {
+  return c.loss.empty() ? c.crossEntropy : c.loss == "ce_smooth";
+}
+
+/// The @loss body line for `c`, computing %l from %p and %t.
+std::string lossLine(const Case &c, const std::string &pred,
+                     const std::string &labels) {
+  const std::string f = " -> tensor<f64>";
+  if (c.loss == "mae")
+    return "%l = nn.mae_loss %p, %t : " + pred + f;
+  if (c.loss == "huber")
+    return "%l = nn.huber_loss %p, %t {delta = 0.5} : " + pred + f;
+  if (c.loss == "bce")
+    return "%l = nn.binary_cross_entropy %p, %t : " + pred + f;
+  if (c.loss == "kl")
+    return "%l = nn.kl_divergence %p, %t : " + pred + f;
+  if (c.loss == "ce_smooth")
+    return "%l = nn.softmax_cross_entropy %p, %t {label_smoothing = 0.2} : " +
+           pred + ", " + labels + f;
+  if (c.loss == "ce_soft")
+    return "%l = nn.softmax_cross_entropy %p, %t {label_smoothing = 0.1} : " +
+           pred + ", " + pred + f;
+  if (c.crossEntropy)
+    return "%l = nn.softmax_cross_entropy %p, %t : " + pred + ", " + labels + f;
+  return "%l = nn.mse_loss %p, %t : " + pred + f;
+}
 
 int64_t numel(const std::vector<int64_t> &s) {
   int64_t n = 1;
@@ -82,18 +116,29 @@ std::string moduleText(const Case &c) {
             (i % 2 ? "ones" : "zeros") + "\"}}";
     results += ", " + tensorType({c.buffers[i]}) + " {kiln.buffer_update = \"" + name + "\"}";
   }
-  if (!c.buffers.empty())
+  std::string body = c.body;
+  if (c.l1 || c.l2) {
+    // The term joins the return: "return %y : T" -> "return %y, %r : T, f64".
+    size_t ret = body.rfind("return ");
+    size_t colon = body.find(" : ", ret);
+    body = body.substr(0, ret) + "%r = nn.weight_penalty %p0 {l1 = " +
+           std::to_string(c.l1) + ", l2 = " + std::to_string(c.l2) + "} : " +
+           tensorType(c.params[0]) + " -> tensor<f64>\n  " +
+           body.substr(ret, colon - ret) + ", %r : " + body.substr(colon + 3) +
+           ", tensor<f64>";
+    results += ", tensor<f64> {kiln.regularization}";
+  }
+  if (!c.buffers.empty() || c.l1 || c.l2)
     results = "(" + results + ")";
   std::string pred = tensorType(c.out);
   std::string labels = "tensor<" + std::to_string(kBatch) + "xi32>";
-  std::string loss =
-      c.crossEntropy
-          ? "%l = nn.softmax_cross_entropy %p, %t : " + pred + ", " + labels +
-                " -> tensor<f64>"
-          : "%l = nn.mse_loss %p, %t : " + pred + " -> tensor<f64>";
-  std::string target = c.crossEntropy ? labels : pred;
-  return "module attributes {kiln.optimizer = {type = \"sgd\"}} {\n"
-         "func.func @model(" + args + ") -> " + results + " {\n" + c.body +
+  std::string loss = lossLine(c, pred, labels);
+  std::string target = takesLabels(c) ? labels : pred;
+  std::string opt = "{type = \"sgd\"" +
+                    (c.clipNorm ? ", clip_norm = " + std::to_string(c.clipNorm) : "") +
+                    "}";
+  return "module attributes {kiln.optimizer = " + opt + "} {\n"
+         "func.func @model(" + args + ") -> " + results + " {\n" + body +
          "\n}\nfunc.func @loss(%p: " + pred + ", %t: " + target +
          " {kiln.target = {name = \"y\"}}) -> tensor<f64> {\n" + loss +
          "\nreturn %l : tensor<f64>\n}\n}\n";
@@ -123,6 +168,70 @@ struct Buffers {
   std::vector<std::vector<double>> data;
   std::vector<float *> table;
 };
+
+/// The loss of `pred` (what train_step outputs: probabilities for the
+/// losses on logits) in f64, as the op defines it.
+double hostLoss(const Case &c, const std::vector<double> &pred,
+                const std::vector<double> &target,
+                const std::vector<int32_t> &labels) {
+  int64_t n = pred.size(), classes = c.out.back();
+  double l = 0;
+  if (c.loss == "mae" || c.loss == "huber" || c.loss == "bce" ||
+      (c.loss.empty() && !c.crossEntropy)) {
+    for (int64_t i = 0; i < n; ++i) {
+      double d = pred[i] - target[i], a = std::fabs(d), t = target[i];
+      if (c.loss == "mae")
+        l += a;
+      else if (c.loss == "huber")
+        l += a < 0.5 ? 0.5 * d * d : 0.5 * (a - 0.25);
+      else if (c.loss == "bce")
+        l -= t * std::log(pred[i]) + (1 - t) * std::log(1 - pred[i]);
+      else
+        l += d * d;
+    }
+    return l / n;
+  }
+  // Softmax losses, per row: -Σ t' log p (+ Σ t log t for KL).
+  double s = c.loss == "ce_smooth" ? 0.2 : c.loss == "ce_soft" ? 0.1 : 0.0;
+  for (int64_t b = 0; b < kBatch; ++b)
+    for (int64_t j = 0; j < classes; ++j) {
+      double t = takesLabels(c) ? (j == labels[b] ? 1.0 : 0.0)
+                                : target[b * classes + j];
+      double tp = (1 - s) * t + s / classes;
+      l -= tp * std::log(pred[b * classes + j]);
+      if (c.loss == "kl" && t > 0)
+        l += t * std::log(t);
+    }
+  return l / kBatch;
+}
+
+/// A dense layer, then the loss `loss`.
+Case lossCase(const std::string &loss) {
+  Case c{loss + "_loss", {{kOut, kIn}, {kOut}}, "", {kBatch, kOut}};
+  c.body = "  %h = nn.dense %x, %p0, %p1 : (" + tensorType({kBatch, kIn}) +
+           ", " + tensorType({kOut, kIn}) + ", " + tensorType({kOut}) + ") -> " +
+           tensorType({kBatch, kOut}) + "\n  return %h : " + tensorType({kBatch, kOut});
+  c.loss = loss;
+  return c;
+}
+
+/// Elastic net on the kernel (with mse), and clipping by the global norm.
+Case regularized() {
+  Case c = lossCase("mse");
+  c.name = "weight_penalty";
+  c.loss = "";
+  c.l1 = 0.01;
+  c.l2 = 0.03;
+  return c;
+}
+
+Case clipped() {
+  Case c = lossCase("ce_smooth");
+  c.name = "clip_by_global_norm";
+  c.l2 = 0.5;
+  c.clipNorm = 0.05;
+  return c;
+}
 
 class GradCheck : public ::testing::TestWithParam<std::tuple<Case, int64_t>> {
 protected:
@@ -177,6 +286,20 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     v = uni(rng);
   for (double &v : target)
     v = uni(rng);
+  if (c.loss == "bce")
+    for (double &v : target)
+      v = (v + 1) / 2; // probabilities (and 0/1 would do too)
+  if (c.loss == "kl" || c.loss == "ce_soft") {
+    // Probability rows, one zero per row (0 log 0 = 0 in KL).
+    int64_t classes = c.out.back();
+    for (int64_t b = 0; b < kBatch; ++b) {
+      double sum = 0;
+      for (int64_t j = 0; j < classes; ++j)
+        sum += target[b * classes + j] = j == b % classes ? 0 : std::exp(uni(rng));
+      for (int64_t j = 0; j < classes; ++j)
+        target[b * classes + j] /= sum;
+    }
+  }
   std::vector<int32_t> labels(kBatch);
   for (int64_t b = 0; b < kBatch; ++b)
     labels[b] = int32_t((b * 7) % c.out.back());
@@ -190,7 +313,7 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     Buffers bufs(c);
     kiln_bindings bindings{table.data(), bufs.table.data(), nullptr, workspace.data(), nullptr};
     const void *inputs[] = {x.data()};
-    const void *targets[] = {c.crossEntropy ? (const void *)labels.data()
+    const void *targets[] = {takesLabels(c) ? (const void *)labels.data()
                                             : (const void *)target.data()};
     void *outputs[] = {pred.data()};
     kiln_call args{inputs, targets, outputs, lr, step, /*seed=*/7};
@@ -203,15 +326,9 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     std::vector<std::vector<double>> copy = ps;
     call(api->train_step, copy, pred, 0);
     double l = 0;
-    if (c.crossEntropy) {
-      int64_t classes = c.out.back();
-      for (int64_t b = 0; b < kBatch; ++b)
-        l -= std::log(pred[b * classes + labels[b]]);
-      return l / kBatch;
-    }
-    for (size_t i = 0; i < pred.size(); ++i)
-      l += (pred[i] - target[i]) * (pred[i] - target[i]);
-    return l / pred.size();
+    for (size_t i = 0; i < ps[0].size(); ++i)
+      l += c.l1 * std::fabs(ps[0][i]) + c.l2 * ps[0][i] * ps[0][i];
+    return l + hostLoss(c, pred, target, labels);
   };
 
   // One SGD step with lr = 1 on a copy: g = p - p'.
@@ -275,15 +392,27 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   }
 
   const double h = 1e-6;
-  for (size_t p = 0; p < params.size(); ++p)
+  std::vector<std::vector<double>> fds;
+  double norm = 0;
+  for (size_t p = 0; p < params.size(); ++p) {
+    fds.emplace_back(params[p].size());
     for (size_t i = 0; i < params[p].size(); ++i) {
-      double grad = params[p][i] - stepped[p][i];
       std::vector<std::vector<double>> probe = params;
       probe[p][i] = params[p][i] + h;
       double up = lossAt(probe);
       probe[p][i] = params[p][i] - h;
       double down = lossAt(probe);
-      double fd = (up - down) / (2 * h);
+      fds[p][i] = (up - down) / (2 * h);
+      norm += fds[p][i] * fds[p][i];
+    }
+  }
+  // clip_norm scales every gradient by min(1, max / (|g| + 1e-6)).
+  double scale = c.clipNorm ? std::min(1.0, c.clipNorm / (std::sqrt(norm) + 1e-6)) : 1.0;
+  if (c.clipNorm)
+    EXPECT_LT(scale, 0.9) << "the case must clip";
+  for (size_t p = 0; p < params.size(); ++p)
+    for (size_t i = 0; i < params[p].size(); ++i) {
+      double grad = params[p][i] - stepped[p][i], fd = fds[p][i] * scale;
       EXPECT_NEAR(grad, fd, 1e-7 + 1e-5 * std::fabs(fd))
           << c.name << " at " << vectorBits << " bits: d loss / d p" << p
           << "[" << i << "]";
@@ -502,7 +631,9 @@ INSTANTIATE_TEST_SUITE_P(
                      tensorType({kBatch, kOut}),
                  {kBatch, kOut}},
             convStrideDilation(), convGroups(), pools(), globalPool(true),
-            globalPool(false), batchNorm(), localResponseNorm()),
+            globalPool(false), batchNorm(), localResponseNorm(),
+            lossCase("mae"), lossCase("huber"), lossCase("bce"), lossCase("kl"),
+            lossCase("ce_smooth"), lossCase("ce_soft"), regularized(), clipped()),
         ::testing::Values(128, 256, 512)),
     [](const ::testing::TestParamInfo<std::tuple<Case, int64_t>> &info) {
       return std::get<0>(info.param).name + "_" +

@@ -310,8 +310,8 @@ TEST(Manifest, EntryPointsAreTheKnownFiveOnce) {
 
 TEST(Manifest, TargetsLossAndOutputsAgree) {
   EXPECT_THAT(errorAfter([](json &j) { j["loss"] = "mse"; }),
-              HasSubstr("'loss' is 'mse' but targets[0] is i32 []; expected "
-                        "'softmax_cross_entropy'"));
+              HasSubstr("'loss' is 'mse' but targets[0] is i32 [] (class "
+                        "indices), which only softmax_cross_entropy takes"));
   EXPECT_THAT(errorAfter([](json &j) { j["targets"][0]["dtype"] = "i64"; }),
               HasSubstr("'targets[0]' is i64 []; expected i32 [] (class "
                         "indices) or f32 with the shape of outputs[0] [3]"));
@@ -323,8 +323,8 @@ TEST(Manifest, TargetsLossAndOutputsAgree) {
                         "one"));
   EXPECT_THAT(errorAfter([](json &j) { j["loss"] = "softmax_cross_entropy"; },
                          test::regressorApi),
-              HasSubstr("'loss' is 'softmax_cross_entropy' but targets[0] is "
-                        "f32 [2]; expected 'mse'"));
+              HasSubstr("'outputs[0].kind' is 'values' but loss "
+                        "'softmax_cross_entropy' predicts 'probabilities'"));
   EXPECT_THAT(errorAfter([](json &j) { j["targets"][0]["shape"] = {3}; },
                          test::regressorApi),
               HasSubstr("'targets[0]' is f32 [3]"));
