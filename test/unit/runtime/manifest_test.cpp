@@ -308,6 +308,30 @@ TEST(Manifest, EntryPointsAreTheKnownFiveOnce) {
                         "forward_1"));
 }
 
+TEST(Manifest, LossesAndStateInit) {
+  for (const char *loss : {"mae", "huber"})
+    EXPECT_EQ(errorAfter([&](json &j) { j["loss"] = loss; }, test::regressorApi), "");
+  for (const char *loss : {"binary_cross_entropy", "kl_divergence"})
+    EXPECT_THAT(errorAfter([&](json &j) { j["loss"] = loss; }, test::regressorApi),
+                HasSubstr("predicts 'probabilities'"));
+  EXPECT_EQ(errorAfter([](json &j) {
+              j["loss"] = "binary_cross_entropy";
+              j["outputs"][0]["kind"] = "probabilities";
+            }, test::regressorApi),
+            "");
+  EXPECT_THAT(errorAfter([](json &j) { j["loss"] = "hinge"; }),
+              HasSubstr("unknown loss 'hinge' (expected one of: "
+                        "softmax_cross_entropy, mse, mae, huber, "
+                        "binary_cross_entropy, kl_divergence)"));
+  json manifest = json::parse(test::classifierManifest());
+  manifest["state"][1]["init"] = 0.5;
+  Manifest parsed = parseManifest(manifest.dump());
+  EXPECT_EQ(parsed.state[0].init, 0.0f);
+  EXPECT_EQ(parsed.state[1].init, 0.5f);
+  EXPECT_THAT(errorAfter([](json &j) { j["state"][0]["init"] = "x"; }),
+              HasSubstr("must be a number"));
+}
+
 TEST(Manifest, TargetsLossAndOutputsAgree) {
   EXPECT_THAT(errorAfter([](json &j) { j["loss"] = "mse"; }),
               HasSubstr("'loss' is 'mse' but targets[0] is i32 [] (class "

@@ -103,6 +103,22 @@ TEST(Model, InitFillsParamsBuffersAndZeroesState) {
   EXPECT_EQ(classifier.getParam(0), inference.getParam(0));
 }
 
+// Adagrad's accumulator starts at initial_accumulator_value: the
+// manifest's state "init".
+TEST(Model, InitStartsStateAtItsInitValue) {
+  static std::string text;
+  nlohmann::json manifest = nlohmann::json::parse(test::frozenApi.manifest());
+  manifest["state"][0]["init"] = 0.25;
+  text = manifest.dump();
+  kiln_model_api api = test::frozenApi;
+  api.manifest = [] { return text.c_str(); };
+  Model model(api);
+  model.getState(0).assign(model.getState(0).size(), 7.0f);
+  model.init(1);
+  EXPECT_EQ(model.getState(0), std::vector<float>(model.getState(0).size(), 0.25f));
+  EXPECT_EQ(model.getState(1), std::vector<float>(model.getState(1).size(), 0.0f));
+}
+
 TEST(Model, I64BufferHasTwoWordsPerElementAndInitZeroesIt) {
   Model model(test::trackedApi);
   ASSERT_EQ(model.getNumBuffers(), 3u);

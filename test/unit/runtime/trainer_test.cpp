@@ -300,6 +300,18 @@ TEST(Metrics, Classification) {
             "val_loss 10.0968 val_accuracy 0.3333");
 }
 
+// Binary cross-entropy: each output on the target's side of 0.5; softmax
+// losses with probability targets: the argmax of each row.
+TEST(Metrics, ProbabilityTargets) {
+  const float probs[] = {0.7f, 0.2f, 0.5f, 0.1f, 0.6f, 0.3f};
+  const float targets[] = {1.0f, 0.0f, 0.4f, 0.0f, 0.9f, 0.6f};
+  Metrics sigmoid = probabilityMetrics(probs, targets, 2, 3, true);
+  EXPECT_DOUBLE_EQ(*sigmoid.accuracy, 4.0 / 6); // 0.5 vs 0.4 and 0.3 vs 0.6 miss
+  Metrics rows = probabilityMetrics(probs, targets, 2, 3, false);
+  EXPECT_DOUBLE_EQ(*rows.accuracy, 1.0); // argmax 0 and 1 both times
+  EXPECT_FALSE(rows.mae.has_value());
+}
+
 TEST(Metrics, Regression) {
   const float predictions[] = {1, 2, 3, 5};
   const float targets[] = {1, 2, 2, 4};
