@@ -234,6 +234,202 @@ func.func @cross_entropy(%x: tensor<64x10xf32>, %labels: tensor<64xi32>) -> tens
 
 // -----
 
+// Tests that mae_loss is |p - t| (math.absf) in one elementwise generic, one sum into a 0-d tensor and a scale by 1/N (N = 32).
+// CHECK-LABEL: func.func @mae
+// CHECK-SAME: (%[[P:.+]]: tensor<8x4xf32>, %[[T:.+]]: tensor<8x4xf32>)
+// CHECK: %[[ABS:.+]] = linalg.generic {{.*}} ins(%[[P]], %[[T]] : tensor<8x4xf32>, tensor<8x4xf32>)
+// CHECK-NEXT: ^bb0(%[[A:.+]]: f32, %[[B:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[D:.+]] = arith.subf %[[A]], %[[B]] : f32
+// CHECK-NEXT: %[[AD:.+]] = math.absf %[[D]] : f32
+// CHECK-NEXT: linalg.yield %[[AD]] : f32
+// CHECK: %[[TOTAL:.+]] = linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]} ins(%[[ABS]] : tensor<8x4xf32>) outs(%{{.+}} : tensor<f32>)
+// CHECK-NOT: "reduction"
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} iterator_types = []} ins(%[[TOTAL]] : tensor<f32>)
+// CHECK: arith.constant 3.125000e-02 : f32
+// CHECK: return %[[MEAN]] : tensor<f32>
+func.func @mae(%p: tensor<8x4xf32>, %t: tensor<8x4xf32>) -> tensor<f32> {
+  %l = nn.mae_loss %p, %t : tensor<8x4xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that huber_loss selects d²/2 where |d| < delta and delta (|d| - delta/2) elsewhere (delta = 2), then the mean.
+// CHECK-LABEL: func.func @huber
+// CHECK-SAME: (%[[P:.+]]: tensor<8x4xf32>, %[[T:.+]]: tensor<8x4xf32>)
+// CHECK: %[[E:.+]] = linalg.generic {{.*}} ins(%[[P]], %[[T]] : tensor<8x4xf32>, tensor<8x4xf32>)
+// CHECK-NEXT: ^bb0(%[[A:.+]]: f32, %[[B:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[D:.+]] = arith.subf %[[A]], %[[B]] : f32
+// CHECK-NEXT: %[[AD:.+]] = math.absf %[[D]] : f32
+// CHECK-NEXT: %[[HALF:.+]] = arith.constant 5.000000e-01 : f32
+// CHECK-NEXT: %[[DD:.+]] = arith.mulf %[[D]], %[[D]] : f32
+// CHECK-NEXT: %[[QUAD:.+]] = arith.mulf %[[HALF]], %[[DD]] : f32
+// CHECK-NEXT: %[[DELTA:.+]] = arith.constant 2.000000e+00 : f32
+// CHECK-NEXT: %[[HALFDELTA:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[EXCESS:.+]] = arith.subf %[[AD]], %[[HALFDELTA]] : f32
+// CHECK-NEXT: %[[LIN:.+]] = arith.mulf %[[DELTA]], %[[EXCESS]] : f32
+// CHECK-NEXT: %[[DELTA2:.+]] = arith.constant 2.000000e+00 : f32
+// CHECK-NEXT: %[[IN:.+]] = arith.cmpf olt, %[[AD]], %[[DELTA2]] : f32
+// CHECK-NEXT: %[[R:.+]] = arith.select %[[IN]], %[[QUAD]], %[[LIN]] : f32
+// CHECK-NEXT: linalg.yield %[[R]] : f32
+// CHECK: %[[TOTAL:.+]] = linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]} ins(%[[E]] : tensor<8x4xf32>)
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} ins(%[[TOTAL]] : tensor<f32>)
+// CHECK: arith.constant 3.125000e-02 : f32
+// CHECK: return %[[MEAN]] : tensor<f32>
+func.func @huber(%p: tensor<8x4xf32>, %t: tensor<8x4xf32>) -> tensor<f32> {
+  %l = nn.huber_loss %p, %t {delta = 2.0} : tensor<8x4xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that binary_cross_entropy on logits is the stable max(x, 0) - x t + log1p(exp(-|x|)), then the mean.
+// CHECK-LABEL: func.func @binary_cross_entropy
+// CHECK-SAME: (%[[X:.+]]: tensor<8x4xf32>, %[[T:.+]]: tensor<8x4xf32>)
+// CHECK: %[[E:.+]] = linalg.generic {{.*}} ins(%[[X]], %[[T]] : tensor<8x4xf32>, tensor<8x4xf32>)
+// CHECK-NEXT: ^bb0(%[[XI:.+]]: f32, %[[TI:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[AX:.+]] = math.absf %[[XI]] : f32
+// CHECK-NEXT: %[[NEG:.+]] = arith.negf %[[AX]] : f32
+// CHECK-NEXT: %[[EXP:.+]] = math.exp %[[NEG]] : f32
+// CHECK-NEXT: %[[SOFT:.+]] = math.log1p %[[EXP]] : f32
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[POS:.+]] = arith.maximumf %[[XI]], %[[ZERO]] : f32
+// CHECK-NEXT: %[[XT:.+]] = arith.mulf %[[XI]], %[[TI]] : f32
+// CHECK-NEXT: %[[DIFF:.+]] = arith.subf %[[POS]], %[[XT]] : f32
+// CHECK-NEXT: %[[R:.+]] = arith.addf %[[DIFF]], %[[SOFT]] : f32
+// CHECK-NEXT: linalg.yield %[[R]] : f32
+// CHECK: %[[TOTAL:.+]] = linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]} ins(%[[E]] : tensor<8x4xf32>)
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} ins(%[[TOTAL]] : tensor<f32>)
+// CHECK: arith.constant 3.125000e-02 : f32
+// CHECK: return %[[MEAN]] : tensor<f32>
+func.func @binary_cross_entropy(%x: tensor<8x4xf32>, %t: tensor<8x4xf32>) -> tensor<f32> {
+  %l = nn.binary_cross_entropy %x, %t : tensor<8x4xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that kl_divergence is one row reduction of t (lse - x) plus t log t, where t > 0 (0 log 0 = 0), averaged over the batch (1/8).
+// CHECK-LABEL: func.func @kl_divergence
+// CHECK-SAME: (%[[X:.+]]: tensor<8x4xf32>, %[[T:.+]]: tensor<8x4xf32>)
+// CHECK: %[[MAX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<8x4xf32>)
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]}
+// CHECK: %[[LSE:.+]] = linalg.generic {{.*}} ins(%[[SUM]], %[[MAX]] : tensor<8xf32>, tensor<8xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: math.log
+// CHECK-NEXT: arith.addf
+// CHECK: %[[ROWS:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[T]], %[[LSE]] : tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>) outs(%{{.+}} : tensor<8xf32>)
+// CHECK-NEXT: ^bb0(%[[XI:.+]]: f32, %[[TI:.+]]: f32, %[[L:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-NEXT: %[[NLP:.+]] = arith.subf %[[L]], %[[XI]] : f32
+// CHECK-NEXT: %[[CE:.+]] = arith.mulf %[[TI]], %[[NLP]] : f32
+// CHECK-NEXT: %[[LOGT:.+]] = math.log %[[TI]] : f32
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[POS:.+]] = arith.cmpf olt, %[[ZERO]], %[[TI]] : f32
+// CHECK-NEXT: %[[TLOGT:.+]] = arith.mulf %[[TI]], %[[LOGT]] : f32
+// CHECK-NEXT: %[[ZERO2:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[ENT:.+]] = arith.select %[[POS]], %[[TLOGT]], %[[ZERO2]] : f32
+// CHECK-NEXT: %[[TERM:.+]] = arith.addf %[[CE]], %[[ENT]] : f32
+// CHECK-NEXT: %[[NEXT:.+]] = arith.addf %[[ACC]], %[[TERM]] : f32
+// CHECK-NEXT: linalg.yield %[[NEXT]] : f32
+// CHECK: %[[TOTAL:.+]] = linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[ROWS]] : tensor<8xf32>)
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} ins(%[[TOTAL]] : tensor<f32>)
+// CHECK: arith.constant 1.250000e-01 : f32
+// CHECK: return %[[MEAN]] : tensor<f32>
+func.func @kl_divergence(%x: tensor<8x4xf32>, %t: tensor<8x4xf32>) -> tensor<f32> {
+  %l = nn.kl_divergence %x, %t : tensor<8x4xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that softmax_cross_entropy with labels and label_smoothing = 0.2 over 4 classes weighs (lse - x) by
+// 1 - s + s/C = 0.85 where linalg.index 1 equals the label and s/C = 0.05 elsewhere, in one row reduction.
+// CHECK-LABEL: func.func @cross_entropy_smoothed
+// CHECK-SAME: (%[[X:.+]]: tensor<8x4xf32>, %[[L:.+]]: tensor<8xi32>)
+// CHECK: %[[LSE:.+]] = linalg.generic {{.*}} iterator_types = ["parallel"]}
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: math.log
+// CHECK: %[[ROWS:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[L]], %[[LSE]] : tensor<8x4xf32>, tensor<8xi32>, tensor<8xf32>) outs(%{{.+}} : tensor<8xf32>)
+// CHECK-NEXT: ^bb0(%[[XI:.+]]: f32, %[[LI:.+]]: i32, %[[LS:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-NEXT: %[[CLS:.+]] = linalg.index 1 : index
+// CHECK-NEXT: %[[LBL:.+]] = arith.index_cast %[[LI]] : i32 to index
+// CHECK-NEXT: %[[HIT:.+]] = arith.cmpi eq, %[[CLS]], %[[LBL]] : index
+// CHECK-NEXT: %[[ON:.+]] = arith.constant 8.500000e-01 : f32
+// CHECK-NEXT: %[[OFF:.+]] = arith.constant 5.000000e-02 : f32
+// CHECK-NEXT: %[[TP:.+]] = arith.select %[[HIT]], %[[ON]], %[[OFF]] : f32
+// CHECK-NEXT: %[[NLP:.+]] = arith.subf %[[LS]], %[[XI]] : f32
+// CHECK-NEXT: %[[TERM:.+]] = arith.mulf %[[TP]], %[[NLP]] : f32
+// CHECK-NEXT: %[[NEXT:.+]] = arith.addf %[[ACC]], %[[TERM]] : f32
+// CHECK-NEXT: linalg.yield %[[NEXT]] : f32
+// CHECK-NOT: math.log
+// CHECK: %[[TOTAL:.+]] = linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[ROWS]] : tensor<8xf32>)
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} ins(%[[TOTAL]] : tensor<f32>)
+// CHECK: arith.constant 1.250000e-01 : f32
+// CHECK: return %[[MEAN]] : tensor<f32>
+func.func @cross_entropy_smoothed(%x: tensor<8x4xf32>, %labels: tensor<8xi32>) -> tensor<f32> {
+  %l = nn.softmax_cross_entropy %x, %labels {label_smoothing = 0.2} : tensor<8x4xf32>, tensor<8xi32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that softmax_cross_entropy with probability targets weighs (lse - x) by t itself (no t log t term).
+// CHECK-LABEL: func.func @cross_entropy_probabilities
+// CHECK-SAME: (%[[X:.+]]: tensor<8x4xf32>, %[[T:.+]]: tensor<8x4xf32>)
+// CHECK: %[[ROWS:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[T]], %{{.+}} : tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>)
+// CHECK-NEXT: ^bb0(%[[XI:.+]]: f32, %[[TI:.+]]: f32, %[[LS:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-NEXT: %[[NLP:.+]] = arith.subf %[[LS]], %[[XI]] : f32
+// CHECK-NEXT: %[[TERM:.+]] = arith.mulf %[[TI]], %[[NLP]] : f32
+// CHECK-NEXT: %[[NEXT:.+]] = arith.addf %[[ACC]], %[[TERM]] : f32
+// CHECK-NEXT: linalg.yield %[[NEXT]] : f32
+// CHECK: arith.constant 1.250000e-01 : f32
+func.func @cross_entropy_probabilities(%x: tensor<8x4xf32>, %t: tensor<8x4xf32>) -> tensor<f32> {
+  %l = nn.softmax_cross_entropy %x, %t : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that smoothing probability targets gives t' = (1 - s) t + s / C (0.8 t + 0.05) inside the row reduction.
+// CHECK-LABEL: func.func @cross_entropy_probabilities_smoothed
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.+}}, %{{.+}}, %{{.+}} : tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>)
+// CHECK-NEXT: ^bb0(%[[XI:.+]]: f32, %[[TI:.+]]: f32, %[[LS:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-NEXT: %[[KEEP:.+]] = arith.constant 8.000000e-01 : f32
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[KEEP]], %[[TI]] : f32
+// CHECK-NEXT: %[[UNIF:.+]] = arith.constant 5.000000e-02 : f32
+// CHECK-NEXT: %[[TP:.+]] = arith.addf %[[KEPT]], %[[UNIF]] : f32
+// CHECK-NEXT: %[[NLP:.+]] = arith.subf %[[LS]], %[[XI]] : f32
+// CHECK-NEXT: arith.mulf %[[TP]], %[[NLP]] : f32
+func.func @cross_entropy_probabilities_smoothed(%x: tensor<8x4xf32>, %t: tensor<8x4xf32>) -> tensor<f32> {
+  %l = nn.softmax_cross_entropy %x, %t {label_smoothing = 0.2} : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that weight_penalty is l1 |w| + l2 w² per element and one sum, with no mean.
+// CHECK-LABEL: func.func @weight_penalty
+// CHECK-SAME: (%[[W:.+]]: tensor<4x3xf32>)
+// CHECK: %[[E:.+]] = linalg.generic {{.*}} ins(%[[W]] : tensor<4x3xf32>)
+// CHECK-NEXT: ^bb0(%[[WI:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[L1:.+]] = arith.constant 2.500000e-01 : f32
+// CHECK-NEXT: %[[ABS:.+]] = math.absf %[[WI]] : f32
+// CHECK-NEXT: %[[T1:.+]] = arith.mulf %[[L1]], %[[ABS]] : f32
+// CHECK-NEXT: %[[L2:.+]] = arith.constant 5.000000e-01 : f32
+// CHECK-NEXT: %[[SQ:.+]] = arith.mulf %[[WI]], %[[WI]] : f32
+// CHECK-NEXT: %[[T2:.+]] = arith.mulf %[[L2]], %[[SQ]] : f32
+// CHECK-NEXT: %[[R:.+]] = arith.addf %[[T1]], %[[T2]] : f32
+// CHECK-NEXT: linalg.yield %[[R]] : f32
+// CHECK: %[[TOTAL:.+]] = linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]} ins(%[[E]] : tensor<4x3xf32>) outs(%{{.+}} : tensor<f32>)
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[TOTAL]] : tensor<f32>
+func.func @weight_penalty(%w: tensor<4x3xf32>) -> tensor<f32> {
+  %r = nn.weight_penalty %w {l1 = 0.25, l2 = 0.5} : tensor<4x3xf32> -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
 // Tests that dropout in training mode is one elementwise generic: a key from
 // (seed, step, stream) computed once, then per element a splitmix64 hash of
 // key + index * golden ratio, its 24 high bits against rate * 2^24

@@ -136,3 +136,202 @@ func.func @adamw(%p: tensor<8xf32>, %g: tensor<8xf32>, %m: tensor<8xf32>, %v: te
   %p1, %m1, %v1 = optim.adam %p, %g, %m, %v, %lr, %step {weight_decay = 0.25, decoupled} : tensor<8xf32>, f32
   return %p1, %m1, %v1 : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// Tests that adagrad computes clr = lr / (1 + (t - 1) lr_decay) once per step in f64, then one generic with the parameter and the sum as outputs: g' = g + wd p, sum' = sum + g'², p' = p - clr g' / (sqrt(sum') + eps).
+// CHECK-LABEL: func.func @adagrad
+// CHECK-SAME: (%[[P:.+]]: tensor<16xf32>, %[[G:.+]]: tensor<16xf32>, %[[S:.+]]: tensor<16xf32>, %[[LR:.+]]: f32, %[[T:.+]]: i64)
+// CHECK-DAG: %[[TF:.+]] = arith.sitofp %[[T]] : i64 to f64
+// CHECK-DAG: %[[LR64:.+]] = arith.extf %[[LR]] : f32 to f64
+// CHECK: %[[TM1:.+]] = arith.subf %[[TF]], %{{.+}} : f64
+// CHECK-NEXT: %[[DECAY:.+]] = arith.constant 5.000000e-01 : f64
+// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[TM1]], %[[DECAY]] : f64
+// CHECK-NEXT: %[[DEN:.+]] = arith.addf %{{.+}}, %[[SCALED]] : f64
+// CHECK-NEXT: %[[CLR64:.+]] = arith.divf %[[LR64]], %[[DEN]] : f64
+// CHECK-NEXT: %[[CLR:.+]] = arith.truncf %[[CLR64]] : f64 to f32
+// CHECK-NEXT: %[[R:.+]]:2 = linalg.generic {{.*}} ins(%[[G]] : tensor<16xf32>) outs(%[[P]], %[[S]] : tensor<16xf32>, tensor<16xf32>)
+// CHECK-NEXT: ^bb0(%[[GI:.+]]: f32, %[[PI:.+]]: f32, %[[SI:.+]]: f32):
+// CHECK-NEXT: %[[WD:.+]] = arith.constant 2.500000e-01 : f32
+// CHECK-NEXT: %[[WDP:.+]] = arith.mulf %[[WD]], %[[PI]] : f32
+// CHECK-NEXT: %[[GD:.+]] = arith.addf %[[GI]], %[[WDP]] : f32
+// CHECK-NEXT: %[[GG:.+]] = arith.mulf %[[GD]], %[[GD]] : f32
+// CHECK-NEXT: %[[NS:.+]] = arith.addf %[[SI]], %[[GG]] : f32
+// CHECK-NEXT: %[[SQ:.+]] = math.sqrt %[[NS]] : f32
+// CHECK-NEXT: %[[EPS:.+]] = arith.constant 1.250000e-01 : f32
+// CHECK-NEXT: %[[STD:.+]] = arith.addf %[[SQ]], %[[EPS]] : f32
+// CHECK-NEXT: %[[RATIO:.+]] = arith.divf %[[GD]], %[[STD]] : f32
+// CHECK-NEXT: %[[UPD:.+]] = arith.mulf %[[CLR]], %[[RATIO]] : f32
+// CHECK-NEXT: %[[NP:.+]] = arith.subf %[[PI]], %[[UPD]] : f32
+// CHECK-NEXT: linalg.yield %[[NP]], %[[NS]] : f32, f32
+// CHECK: return %[[R]]#0, %[[R]]#1
+func.func @adagrad(%p: tensor<16xf32>, %g: tensor<16xf32>, %s: tensor<16xf32>, %lr: f32, %step: i64)
+    -> (tensor<16xf32>, tensor<16xf32>) {
+  %p1, %s1 = optim.adagrad %p, %g, %s, %lr, %step {lr_decay = 0.5, eps = 0.125, weight_decay = 0.25}
+      : tensor<16xf32>, f32
+  return %p1, %s1 : tensor<16xf32>, tensor<16xf32>
+}
+
+// -----
+
+// Tests that adagrad on f64 uses lr as it is (no extf or truncf around clr).
+// CHECK-LABEL: func.func @adagrad_f64
+// CHECK-SAME: (%{{.+}}: tensor<4xf64>, %{{.+}}: tensor<4xf64>, %{{.+}}: tensor<4xf64>, %[[LR:.+]]: f64, %{{.+}}: i64)
+// CHECK-NOT: arith.extf
+// CHECK: %[[CLR:.+]] = arith.divf %[[LR]], %{{.+}} : f64
+// CHECK-NOT: arith.truncf
+// CHECK: linalg.generic
+// CHECK: arith.mulf %[[CLR]], %{{.+}} : f64
+func.func @adagrad_f64(%p: tensor<4xf64>, %g: tensor<4xf64>, %s: tensor<4xf64>, %lr: f64, %step: i64)
+    -> (tensor<4xf64>, tensor<4xf64>) {
+  %p1, %s1 = optim.adagrad %p, %g, %s, %lr, %step : tensor<4xf64>, f64
+  return %p1, %s1 : tensor<4xf64>, tensor<4xf64>
+}
+
+// -----
+
+// Tests that plain rmsprop is one generic with the parameter and square_avg as outputs: v' = alpha v + (1 - alpha) g², p' = p - lr g / (sqrt(v') + eps).
+// (The generic form: rmsprop's custom assembly does not parse without both optional buffers.)
+// CHECK-LABEL: func.func @rmsprop
+// CHECK-SAME: (%[[P:.+]]: tensor<16xf32>, %[[G:.+]]: tensor<16xf32>, %[[V:.+]]: tensor<16xf32>, %[[LR:.+]]: f32)
+// CHECK-NEXT: %[[R:.+]]:2 = linalg.generic {{.*}} ins(%[[G]] : tensor<16xf32>) outs(%[[P]], %[[V]] : tensor<16xf32>, tensor<16xf32>)
+// CHECK-NEXT: ^bb0(%[[GI:.+]]: f32, %[[PI:.+]]: f32, %[[VI:.+]]: f32):
+// CHECK-NEXT: %[[ALPHA:.+]] = arith.constant 7.500000e-01 : f32
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[ALPHA]], %[[VI]] : f32
+// CHECK-NEXT: %[[REST:.+]] = arith.constant 2.500000e-01 : f32
+// CHECK-NEXT: %[[GG:.+]] = arith.mulf %[[GI]], %[[GI]] : f32
+// CHECK-NEXT: %[[NEWPART:.+]] = arith.mulf %[[REST]], %[[GG]] : f32
+// CHECK-NEXT: %[[NV:.+]] = arith.addf %[[KEPT]], %[[NEWPART]] : f32
+// CHECK-NEXT: %[[SQ:.+]] = math.sqrt %[[NV]] : f32
+// CHECK-NEXT: %[[EPS:.+]] = arith.constant 1.250000e-01 : f32
+// CHECK-NEXT: %[[DEN:.+]] = arith.addf %[[SQ]], %[[EPS]] : f32
+// CHECK-NEXT: %[[RATIO:.+]] = arith.divf %[[GI]], %[[DEN]] : f32
+// CHECK-NEXT: %[[UPD:.+]] = arith.mulf %[[LR]], %[[RATIO]] : f32
+// CHECK-NEXT: %[[NP:.+]] = arith.subf %[[PI]], %[[UPD]] : f32
+// CHECK-NEXT: linalg.yield %[[NP]], %[[NV]] : f32, f32
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[R]]#0, %[[R]]#1
+func.func @rmsprop(%p: tensor<16xf32>, %g: tensor<16xf32>, %v: tensor<16xf32>, %lr: f32)
+    -> (tensor<16xf32>, tensor<16xf32>) {
+  %p1, %v1 = "optim.rmsprop"(%p, %g, %v, %lr)
+      <{alpha = 0.75 : f64, eps = 0.125 : f64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 1>, resultSegmentSizes = array<i32: 1, 1, 0, 0>}>
+      : (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, f32) -> (tensor<16xf32>, tensor<16xf32>)
+  return %p1, %v1 : tensor<16xf32>, tensor<16xf32>
+}
+
+// -----
+
+// Tests that centered rmsprop with momentum is one generic with four outputs (parameter, square_avg, momentum_buffer, grad_avg):
+// a' = alpha a + (1 - alpha) g, d = sqrt(v' - a'²) + eps, buf' = mu buf + g / d, p' = p - lr buf'.
+// CHECK-LABEL: func.func @rmsprop_centered_momentum
+// CHECK-SAME: (%[[P:.+]]: tensor<16xf32>, %[[G:.+]]: tensor<16xf32>, %[[V:.+]]: tensor<16xf32>, %[[B:.+]]: tensor<16xf32>, %[[A:.+]]: tensor<16xf32>, %[[LR:.+]]: f32)
+// CHECK-NEXT: %[[R:.+]]:4 = linalg.generic {{.*}} ins(%[[G]] : tensor<16xf32>) outs(%[[P]], %[[V]], %[[B]], %[[A]] : tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>)
+// CHECK-NEXT: ^bb0(%[[GI:.+]]: f32, %[[PI:.+]]: f32, %[[VI:.+]]: f32, %[[BI:.+]]: f32, %[[AI:.+]]: f32):
+// CHECK: %[[NV:.+]] = arith.addf
+// CHECK-NEXT: %[[ALPHA:.+]] = arith.constant 7.500000e-01 : f32
+// CHECK-NEXT: %[[AKEPT:.+]] = arith.mulf %[[ALPHA]], %[[AI]] : f32
+// CHECK-NEXT: %[[REST:.+]] = arith.constant 2.500000e-01 : f32
+// CHECK-NEXT: %[[ANEW:.+]] = arith.mulf %[[REST]], %[[GI]] : f32
+// CHECK-NEXT: %[[NA:.+]] = arith.addf %[[AKEPT]], %[[ANEW]] : f32
+// CHECK-NEXT: %[[AA:.+]] = arith.mulf %[[NA]], %[[NA]] : f32
+// CHECK-NEXT: %[[VAR:.+]] = arith.subf %[[NV]], %[[AA]] : f32
+// CHECK-NEXT: %[[SQ:.+]] = math.sqrt %[[VAR]] : f32
+// CHECK-NEXT: %[[EPS:.+]] = arith.constant 1.250000e-01 : f32
+// CHECK-NEXT: %[[DEN:.+]] = arith.addf %[[SQ]], %[[EPS]] : f32
+// CHECK-NEXT: %[[MU:.+]] = arith.constant 5.000000e-01 : f32
+// CHECK-NEXT: %[[BKEPT:.+]] = arith.mulf %[[MU]], %[[BI]] : f32
+// CHECK-NEXT: %[[RATIO:.+]] = arith.divf %[[GI]], %[[DEN]] : f32
+// CHECK-NEXT: %[[NB:.+]] = arith.addf %[[BKEPT]], %[[RATIO]] : f32
+// CHECK-NEXT: %[[UPD:.+]] = arith.mulf %[[LR]], %[[NB]] : f32
+// CHECK-NEXT: %[[NP:.+]] = arith.subf %[[PI]], %[[UPD]] : f32
+// CHECK-NEXT: linalg.yield %[[NP]], %[[NV]], %[[NB]], %[[NA]] : f32, f32, f32, f32
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[R]]#0, %[[R]]#1, %[[R]]#2, %[[R]]#3
+func.func @rmsprop_centered_momentum(%p: tensor<16xf32>, %g: tensor<16xf32>, %v: tensor<16xf32>,
+                                     %b: tensor<16xf32>, %a: tensor<16xf32>, %lr: f32)
+    -> (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) {
+  %r:4 = "optim.rmsprop"(%p, %g, %v, %b, %a, %lr)
+      <{alpha = 0.75 : f64, eps = 0.125 : f64, momentum = 0.5 : f64, centered,
+        operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1>, resultSegmentSizes = array<i32: 1, 1, 1, 1>}>
+      : (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, f32)
+      -> (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>)
+  return %r#0, %r#1, %r#2, %r#3 : tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>
+}
+
+// -----
+
+// Tests that rmsprop with momentum but not centered has three outputs, the buffer third.
+// CHECK-LABEL: func.func @rmsprop_momentum
+// CHECK-SAME: (%[[P:.+]]: tensor<16xf32>, %[[G:.+]]: tensor<16xf32>, %[[V:.+]]: tensor<16xf32>, %[[B:.+]]: tensor<16xf32>, %[[LR:.+]]: f32)
+// CHECK-NEXT: %[[R:.+]]:3 = linalg.generic {{.*}} ins(%[[G]] : tensor<16xf32>) outs(%[[P]], %[[V]], %[[B]] : tensor<16xf32>, tensor<16xf32>, tensor<16xf32>)
+// CHECK-NEXT: ^bb0(%{{.+}}: f32, %{{.+}}: f32, %{{.+}}: f32, %[[BI:.+]]: f32):
+// CHECK: %[[MU:.+]] = arith.constant 8.750000e-01 : f32
+// CHECK-NEXT: %[[BKEPT:.+]] = arith.mulf %[[MU]], %[[BI]] : f32
+// CHECK-NEXT: %[[RATIO:.+]] = arith.divf
+// CHECK-NEXT: %[[NB:.+]] = arith.addf %[[BKEPT]], %[[RATIO]] : f32
+// CHECK-NEXT: %[[UPD:.+]] = arith.mulf %[[LR]], %[[NB]] : f32
+// CHECK-NEXT: %[[NP:.+]] = arith.subf
+// CHECK-NEXT: linalg.yield %[[NP]], %{{.+}}, %[[NB]] : f32, f32, f32
+// CHECK: return %[[R]]#0, %[[R]]#1, %[[R]]#2
+func.func @rmsprop_momentum(%p: tensor<16xf32>, %g: tensor<16xf32>, %v: tensor<16xf32>, %b: tensor<16xf32>, %lr: f32)
+    -> (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) {
+  %r:3 = "optim.rmsprop"(%p, %g, %v, %b, %lr)
+      <{momentum = 0.875 : f64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 1>, resultSegmentSizes = array<i32: 1, 1, 1, 0>}>
+      : (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, f32) -> (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>)
+  return %r#0, %r#1, %r#2 : tensor<16xf32>, tensor<16xf32>, tensor<16xf32>
+}
+
+// -----
+
+// Tests that clip_by_global_norm sums the squares of each gradient (one reduction each), adds the sums,
+// computes coef = min(max_norm / (sqrt(total) + 1e-6), 1) once, and scales each gradient by it in one generic.
+// CHECK-LABEL: func.func @clip_by_global_norm
+// CHECK-SAME: (%[[G0:.+]]: tensor<4x8xf32>, %[[G1:.+]]: tensor<4xf32>)
+// CHECK: %[[S0:.+]] = linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]} ins(%[[G0]] : tensor<4x8xf32>) outs(%{{.+}} : tensor<f32>)
+// CHECK-NEXT: ^bb0(%[[X0:.+]]: f32, %[[ACC0:.+]]: f32):
+// CHECK-NEXT: %[[SQ0:.+]] = arith.mulf %[[X0]], %[[X0]] : f32
+// CHECK-NEXT: %[[SUM0:.+]] = arith.addf %[[ACC0]], %[[SQ0]] : f32
+// CHECK-NEXT: linalg.yield %[[SUM0]] : f32
+// CHECK: %[[S1:.+]] = linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[G1]] : tensor<4xf32>) outs(%{{.+}} : tensor<f32>)
+// CHECK: %[[TOTAL:.+]] = linalg.generic {{.*}} ins(%[[S0]], %[[S1]] : tensor<f32>, tensor<f32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.addf
+// CHECK: %[[COEF:.+]] = linalg.generic {{.*}} ins(%[[TOTAL]] : tensor<f32>)
+// CHECK-NEXT: ^bb0(%[[T:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[MAX:.+]] = arith.constant 5.000000e-01 : f32
+// CHECK-NEXT: %[[NORM:.+]] = math.sqrt %[[T]] : f32
+// CHECK-NEXT: %[[TINY:.+]] = arith.constant 9.99999997E-7 : f32
+// CHECK-NEXT: %[[NE:.+]] = arith.addf %[[NORM]], %[[TINY]] : f32
+// CHECK-NEXT: %[[C:.+]] = arith.divf %[[MAX]], %[[NE]] : f32
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[CL:.+]] = arith.minimumf %[[C]], %[[ONE]] : f32
+// CHECK-NEXT: linalg.yield %[[CL]] : f32
+// CHECK: %[[C0:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[G0]], %[[COEF]] : tensor<4x8xf32>, tensor<f32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.mulf
+// CHECK: %[[C1:.+]] = linalg.generic {{.*}} iterator_types = ["parallel"]} ins(%[[G1]], %[[COEF]] : tensor<4xf32>, tensor<f32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.mulf
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[C0]], %[[C1]]
+func.func @clip_by_global_norm(%g0: tensor<4x8xf32>, %g1: tensor<4xf32>) -> (tensor<4x8xf32>, tensor<4xf32>) {
+  %c:2 = optim.clip_by_global_norm %g0, %g1 {max_norm = 0.5}
+      : tensor<4x8xf32>, tensor<4xf32> -> tensor<4x8xf32>, tensor<4xf32>
+  return %c#0, %c#1 : tensor<4x8xf32>, tensor<4xf32>
+}
+
+// -----
+
+// Tests that clip_by_global_norm over one gradient needs no sum of sums.
+// CHECK-LABEL: func.func @clip_one_gradient
+// CHECK-SAME: (%[[G:.+]]: tensor<8xf32>)
+// CHECK: %[[S:.+]] = linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[G]] : tensor<8xf32>)
+// CHECK: %[[COEF:.+]] = linalg.generic {{.*}} ins(%[[S]] : tensor<f32>)
+// CHECK: arith.minimumf
+// CHECK: %[[C:.+]] = linalg.generic {{.*}} ins(%[[G]], %[[COEF]] : tensor<8xf32>, tensor<f32>)
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[C]]
+func.func @clip_one_gradient(%g: tensor<8xf32>) -> tensor<8xf32> {
+  %c = optim.clip_by_global_norm %g {max_norm = 2.0} : tensor<8xf32> -> tensor<8xf32>
+  return %c : tensor<8xf32>
+}

@@ -178,3 +178,50 @@
 // Tests that local_response_norm needs [channels, height, width].
 // RUN: not kilnc %S/Inputs/lrn-flat-input.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-FLAT
 // LRN-FLAT: kilnc: error: {{.*}}Inputs/lrn-flat-input.json: /layers/0: layer "local_response_norm_0": local_response_norm expects [channels, height, width], got [48]{{$}}
+
+// Tests the training section's losses: an unknown type lists the known ones; a loss object takes only its own keys (mae none, huber delta > 0, softmax_cross_entropy label_smoothing in [0, 1]).
+// RUN: not kilnc %S/Inputs/loss-unknown.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LOSS-UNKNOWN
+// LOSS-UNKNOWN: kilnc: error: {{.*}}Inputs/loss-unknown.json: /training/loss: unknown value "hinge" (expected one of: softmax_cross_entropy, cross_entropy, mse, mae, huber, binary_cross_entropy, kl_divergence){{$}}
+// RUN: not kilnc %S/Inputs/loss-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LOSS-UNKNOWN-KEY
+// LOSS-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/loss-unknown-key.json: /training/loss/delta: unknown key (expected one of: type){{$}}
+// RUN: not kilnc %S/Inputs/huber-delta-zero.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=HUBER-DELTA
+// HUBER-DELTA: kilnc: error: {{.*}}Inputs/huber-delta-zero.json: /training/loss/delta: expected a number in (0, 1000000], got 0{{$}}
+// RUN: not kilnc %S/Inputs/label-smoothing.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LABEL-SMOOTHING
+// LABEL-SMOOTHING: kilnc: error: {{.*}}Inputs/label-smoothing.json: /training/loss/label_smoothing: expected a number in [0, 1], got 1.5{{$}}
+
+// Tests that an optimizer takes only its own keys: an unknown one lists them (rmsprop has no beta1), and the flags belong to one optimizer each.
+// RUN: not kilnc %S/Inputs/rmsprop-beta1.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=RMSPROP-BETA1
+// RMSPROP-BETA1: kilnc: error: {{.*}}Inputs/rmsprop-beta1.json: /training/optimizer/beta1: unknown key for the rmsprop optimizer (expected one of: lr, alpha, eps, momentum, weight_decay, bias_weight_decay, centered){{$}}
+// RUN: not kilnc %S/Inputs/adam-centered.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=ADAM-CENTERED
+// ADAM-CENTERED: kilnc: error: {{.*}}Inputs/adam-centered.json: /training/optimizer/centered: only the rmsprop optimizer takes centered{{$}}
+// RUN: not kilnc %S/Inputs/rmsprop-nesterov.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=RMSPROP-NESTEROV
+// RMSPROP-NESTEROV: kilnc: error: {{.*}}Inputs/rmsprop-nesterov.json: /training/optimizer/nesterov: only the momentum optimizer takes nesterov{{$}}
+
+// Tests gradient clipping: clip_norm and clip_value exclude each other, and each is positive.
+// RUN: not kilnc %S/Inputs/clip-both.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CLIP-BOTH
+// CLIP-BOTH: kilnc: error: {{.*}}Inputs/clip-both.json: /training/clip_value: give clip_norm or clip_value, not both{{$}}
+// RUN: not kilnc %S/Inputs/clip-norm-negative.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CLIP-NEGATIVE
+// CLIP-NEGATIVE: kilnc: error: {{.*}}Inputs/clip-norm-negative.json: /training/clip_norm: expected a number in (0, 1000000], got -1{{$}}
+
+// Tests a layer's training keys: kernel_regularizer only on dense and conv2d, with l1 and/or l2 and nothing else;
+// lr_scale (and the others) only on a layer with parameters; no kernel_regularizer on a frozen layer.
+// RUN: not kilnc %S/Inputs/regularizer-batch-norm.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=REG-BN
+// REG-BN: kilnc: error: {{.*}}Inputs/regularizer-batch-norm.json: /layers/1/kernel_regularizer: only dense and conv2d layers have a kernel to regularize{{$}}
+// RUN: not kilnc %S/Inputs/regularizer-empty.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=REG-EMPTY
+// REG-EMPTY: kilnc: error: {{.*}}Inputs/regularizer-empty.json: /layers/0/kernel_regularizer: expected {"l1": a, "l2": b} (either or both){{$}}
+// RUN: not kilnc %S/Inputs/regularizer-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=REG-KEY
+// REG-KEY: kilnc: error: {{.*}}Inputs/regularizer-unknown-key.json: /layers/0/kernel_regularizer/l3: unknown key (expected one of: l1, l2){{$}}
+// RUN: not kilnc %S/Inputs/lr-scale-relu.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LR-SCALE-RELU
+// LR-SCALE-RELU: kilnc: error: {{.*}}Inputs/lr-scale-relu.json: /layers/1: layer "relu_1": lr_scale, weight_decay and kernel_regularizer apply to a layer's parameters; this layer has none{{$}}
+// RUN: not kilnc %S/Inputs/regularizer-frozen.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=REG-FROZEN
+// REG-FROZEN: kilnc: error: {{.*}}Inputs/regularizer-frozen.json: /layers/0: layer "body": a kernel_regularizer on a frozen layer (trainable: false) changes nothing it could train{{$}}
+
+// Tests that the losses on logits find a sigmoid (binary_cross_entropy) or softmax already applied, looking back through in-place layers (here a dropout after the softmax).
+// RUN: not kilnc %S/Inputs/bce-after-sigmoid.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BCE-SIGMOID
+// BCE-SIGMOID: kilnc: error: {{.*}}Inputs/bce-after-sigmoid.json: /layers/0: layer "dense_0": binary_cross_entropy applies sigmoid itself; remove this layer's sigmoid so the model outputs logits{{$}}
+// RUN: not kilnc %S/Inputs/softmax-before-dropout.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SOFTMAX-DROPOUT
+// SOFTMAX-DROPOUT: kilnc: error: {{.*}}Inputs/softmax-before-dropout.json: /layers/1: layer "softmax_1": softmax_cross_entropy applies softmax itself; remove this layer's softmax so the model outputs logits{{$}}
+
+// Tests that kl_divergence, a softmax loss, needs at least 2 classes.
+// RUN: not kilnc %S/Inputs/kl-one-class.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=KL-ONE-CLASS
+// KL-ONE-CLASS: kilnc: error: {{.*}}Inputs/kl-one-class.json: /layers/0: layer "dense_0": kl_divergence expects the last layer to output [classes] with at least 2 classes, got [1]{{$}}

@@ -133,7 +133,7 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
 
 // Tests that @model's results after the prediction must each update a buffer.
 module {
-  // expected-error @+1 {{kiln-autodiff: result 1 of @model is neither the prediction nor a buffer's update (kiln.buffer_update = "<buffer name>")}}
+  // expected-error @+1 {{kiln-autodiff: result 1 of @model is neither the prediction, a buffer's update (kiln.buffer_update = "<buffer name>") nor a regularization term (kiln.regularization)}}
   func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
                    %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}}) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
     %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
@@ -170,7 +170,7 @@ module {
 
 // Tests that a buffer update must name a buffer of @model.
 module {
-  // expected-error @+1 {{kiln-autodiff: result 1 of @model is neither the prediction nor a buffer's update}}
+  // expected-error @+1 {{kiln-autodiff: result 1 of @model is neither the prediction, a buffer's update}}
   func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
                    %m: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean"}})
       -> (tensor<2x4xf32>, tensor<4xf32> {kiln.buffer_update = "bn.running_var"}) {
@@ -182,7 +182,7 @@ module {
 
 // Tests that an update names its buffer with a string.
 module {
-  // expected-error @+1 {{kiln-autodiff: result 1 of @model is neither the prediction nor a buffer's update (kiln.buffer_update = "<buffer name>")}}
+  // expected-error @+1 {{kiln-autodiff: result 1 of @model is neither the prediction, a buffer's update (kiln.buffer_update = "<buffer name>") nor a regularization term (kiln.regularization)}}
   func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
                    %m: tensor<4xf32> {kiln.buffer = {name = "bn.running_mean", init = "zeros"}})
       -> (tensor<2x4xf32>, tensor<4xf32> {kiln.buffer_update = 1 : i64}) {
@@ -233,5 +233,41 @@ module {
       -> (tensor<2x4xf32>, tensor<4xf32> {kiln.buffer_update = "bn.running_mean"},
           tensor<4xf32> {kiln.buffer_update = "bn.running_mean"}) {
     return %x, %m, %m : tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>
+  }
+}
+
+// -----
+
+// Tests that a regularization term (added to the scalar loss) must be a scalar: a per-element penalty is rejected.
+module attributes {kiln.optimizer = {type = "sgd"}} {
+  // expected-error @+1 {{kiln-autodiff: result 1 of @model is a regularization term but not a scalar}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}})
+      -> (tensor<2x4xf32>, tensor<4x4xf32> {kiln.regularization}) {
+    %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+    return %r, %w : tensor<2x4xf32>, tensor<4x4xf32>
+  }
+  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
+    %l = nn.mse_loss %p, %t : tensor<2x4xf32> -> tensor<f32>
+    return %l : tensor<f32>
+  }
+}
+
+// -----
+
+// Tests that a regularization term must be a 0-d tensor, not a bare float.
+module attributes {kiln.optimizer = {type = "sgd"}} {
+  // expected-error @+1 {{kiln-autodiff: result 2 of @model is a regularization term but not a scalar}}
+  func.func @model(%x: tensor<2x4xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<4x4xf32> {kiln.param = {name = "w", trainable = true}})
+      -> (tensor<2x4xf32>, tensor<f32> {kiln.regularization}, f32 {kiln.regularization}) {
+    %r = nn.dense %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+    %p = nn.weight_penalty %w {l2 = 0.5} : tensor<4x4xf32> -> tensor<f32>
+    %c = tensor.extract %p[] : tensor<f32>
+    return %r, %p, %c : tensor<2x4xf32>, tensor<f32>, f32
+  }
+  func.func @loss(%p: tensor<2x4xf32>, %t: tensor<2x4xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
+    %l = nn.mse_loss %p, %t : tensor<2x4xf32> -> tensor<f32>
+    return %l : tensor<f32>
   }
 }

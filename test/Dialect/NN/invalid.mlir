@@ -256,6 +256,214 @@ func.func @sce_inferred_type(%logits: tensor<64x10xf32>, %labels: tensor<64xi32>
 
 // -----
 
+// Tests that softmax_cross_entropy's label_smoothing is at most 1.
+func.func @sce_smoothing_above_one(%logits: tensor<8x3xf32>, %labels: tensor<8xi32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op label_smoothing must be in [0, 1], got 1.500000e+00}}
+  %l = nn.softmax_cross_entropy %logits, %labels {label_smoothing = 1.5} : tensor<8x3xf32>, tensor<8xi32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that softmax_cross_entropy's label_smoothing is not negative, with probability targets too.
+func.func @sce_smoothing_negative(%logits: tensor<8x3xf32>, %probs: tensor<8x3xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op label_smoothing must be in [0, 1], got -1.000000e-01}}
+  %l = nn.softmax_cross_entropy %logits, %probs {label_smoothing = -0.1} : tensor<8x3xf32>, tensor<8x3xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that a NaN label_smoothing is rejected.
+func.func @sce_smoothing_nan(%logits: tensor<8x3xf32>, %probs: tensor<8x3xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op label_smoothing must be in [0, 1], got nan}}
+  %l = nn.softmax_cross_entropy %logits, %probs {label_smoothing = 0x7FF8000000000000 : f64} : tensor<8x3xf32>, tensor<8x3xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that probability targets have the logits' element type.
+func.func @sce_probs_element_type(%logits: tensor<8x3xf32>, %probs: tensor<8x3xf64>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects probability targets of the logits' type 'tensor<8x3xf32>', got 'tensor<8x3xf64>'}}
+  %l = nn.softmax_cross_entropy %logits, %probs : tensor<8x3xf32>, tensor<8x3xf64> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that probability targets have one column per class.
+func.func @sce_probs_classes(%logits: tensor<8x3xf32>, %probs: tensor<8x4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects probability targets of the logits' type 'tensor<8x3xf32>', got 'tensor<8x4xf32>'}}
+  %l = nn.softmax_cross_entropy %logits, %probs : tensor<8x3xf32>, tensor<8x4xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that mae_loss returns the prediction's element type.
+func.func @mae_result_type(%p: tensor<8x3xf32>, %t: tensor<8x3xf32>) -> tensor<f64> {
+  // expected-error @+1 {{'nn.mae_loss' op result element type differs from the prediction's}}
+  %l = nn.mae_loss %p, %t : tensor<8x3xf32> -> tensor<f64>
+  return %l : tensor<f64>
+}
+
+// -----
+
+// Tests that mae_loss compares a prediction and a target of one type.
+func.func @mae_target_type(%p: tensor<8x3xf32>, %t: tensor<8x2xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.mae_loss' op failed to verify that all of {prediction, target} have same type}}
+  %l = "nn.mae_loss"(%p, %t) : (tensor<8x3xf32>, tensor<8x2xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that huber_loss rejects delta = 0 (no quadratic region).
+func.func @huber_delta_zero(%p: tensor<32x1xf32>, %t: tensor<32x1xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.huber_loss' op delta must be positive, got 0.000000e+00}}
+  %l = nn.huber_loss %p, %t {delta = 0.0} : tensor<32x1xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that huber_loss rejects a negative delta.
+func.func @huber_delta_negative(%p: tensor<32x1xf32>, %t: tensor<32x1xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.huber_loss' op delta must be positive, got -5.000000e-01}}
+  %l = nn.huber_loss %p, %t {delta = -0.5} : tensor<32x1xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that huber_loss rejects a NaN delta.
+func.func @huber_delta_nan(%p: tensor<32x1xf32>, %t: tensor<32x1xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.huber_loss' op delta must be positive, got nan}}
+  %l = nn.huber_loss %p, %t {delta = 0x7FF8000000000000 : f64} : tensor<32x1xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that huber_loss returns the prediction's element type.
+func.func @huber_result_type(%p: tensor<8x3xf32>, %t: tensor<8x3xf32>) -> tensor<f64> {
+  // expected-error @+1 {{'nn.huber_loss' op result element type differs from the prediction's}}
+  %l = nn.huber_loss %p, %t : tensor<8x3xf32> -> tensor<f64>
+  return %l : tensor<f64>
+}
+
+// -----
+
+// Tests that huber_loss's result is the scalar it infers.
+func.func @huber_inferred_type(%p: tensor<8x3xf32>, %t: tensor<8x3xf32>) -> tensor<f32, "enc"> {
+  // expected-error @+2 {{'nn.huber_loss' op failed to infer returned types}}
+  // expected-error @+1 {{'nn.huber_loss' op inferred type(s) 'tensor<f32>' are incompatible with return type(s) of operation 'tensor<f32, "enc">'}}
+  %l = nn.huber_loss %p, %t : tensor<8x3xf32> -> tensor<f32, "enc">
+  return %l : tensor<f32, "enc">
+}
+
+// -----
+
+// Tests that binary_cross_entropy returns the logits' element type.
+func.func @bce_result_type(%x: tensor<8x3xf32>, %t: tensor<8x3xf32>) -> tensor<f64> {
+  // expected-error @+1 {{'nn.binary_cross_entropy' op result element type differs from the logits'}}
+  %l = nn.binary_cross_entropy %x, %t : tensor<8x3xf32> -> tensor<f64>
+  return %l : tensor<f64>
+}
+
+// -----
+
+// Tests that binary_cross_entropy's targets have the logits' type.
+func.func @bce_target_type(%x: tensor<8x3xf32>, %t: tensor<8x2xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.binary_cross_entropy' op failed to verify that all of {prediction, target} have same type}}
+  %l = "nn.binary_cross_entropy"(%x, %t) : (tensor<8x3xf32>, tensor<8x2xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that kl_divergence needs logits [batch, classes], not a vector.
+func.func @kl_logits_rank1(%x: tensor<8xf32>, %t: tensor<8xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.kl_divergence' op expects logits [batch, classes], got 'tensor<8xf32>'}}
+  %l = nn.kl_divergence %x, %t : tensor<8xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that kl_divergence rejects logits of rank 3.
+func.func @kl_logits_rank3(%x: tensor<2x8x3xf32>, %t: tensor<2x8x3xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.kl_divergence' op expects logits [batch, classes], got 'tensor<2x8x3xf32>'}}
+  %l = nn.kl_divergence %x, %t : tensor<2x8x3xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that kl_divergence's targets have the logits' type.
+func.func @kl_target_type(%x: tensor<8x3xf32>, %t: tensor<8x4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.kl_divergence' op failed to verify that all of {logits, target} have same type}}
+  %l = "nn.kl_divergence"(%x, %t) : (tensor<8x3xf32>, tensor<8x4xf32>) -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that kl_divergence returns the logits' element type.
+func.func @kl_result_type(%x: tensor<8x3xf32>, %t: tensor<8x3xf32>) -> tensor<f16> {
+  // expected-error @+1 {{'nn.kl_divergence' op result element type differs from the logits'}}
+  %l = nn.kl_divergence %x, %t : tensor<8x3xf32> -> tensor<f16>
+  return %l : tensor<f16>
+}
+
+// -----
+
+// Tests that weight_penalty rejects a negative l1.
+func.func @weight_penalty_l1(%w: tensor<4x4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.weight_penalty' op l1 and l2 must be non-negative, got -1.000000e+00 and 0.000000e+00}}
+  %r = nn.weight_penalty %w {l1 = -1.0} : tensor<4x4xf32> -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
+// Tests that weight_penalty rejects a negative l2.
+func.func @weight_penalty_l2(%w: tensor<4x4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.weight_penalty' op l1 and l2 must be non-negative, got 5.000000e-01 and -2.500000e-01}}
+  %r = nn.weight_penalty %w {l1 = 0.5, l2 = -0.25} : tensor<4x4xf32> -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
+// Tests that weight_penalty rejects a NaN coefficient.
+func.func @weight_penalty_nan(%w: tensor<4x4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.weight_penalty' op l1 and l2 must be non-negative, got 0.000000e+00 and nan}}
+  %r = nn.weight_penalty %w {l2 = 0x7FF8000000000000 : f64} : tensor<4x4xf32> -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
+// Tests that weight_penalty returns the weight's element type.
+func.func @weight_penalty_result_type(%w: tensor<4x4xf32>) -> tensor<f64> {
+  // expected-error @+1 {{'nn.weight_penalty' op result element type differs from the weight's}}
+  %r = nn.weight_penalty %w {l1 = 0.5} : tensor<4x4xf32> -> tensor<f64>
+  return %r : tensor<f64>
+}
+
+// -----
+
+// Tests that weight_penalty takes a float weight.
+func.func @weight_penalty_int(%w: tensor<4x4xi32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.weight_penalty' op operand #0 must be ranked tensor of floating-point values, but got 'tensor<4x4xi32>'}}
+  %r = "nn.weight_penalty"(%w) : (tensor<4x4xi32>) -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
 // Tests that a dropout rate of 1 (everything dropped, infinite scale) is rejected.
 func.func @dropout_rate(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
   // expected-error @+1 {{'nn.dropout' op rate must be in [0, 1), got 1.000000e+00}}

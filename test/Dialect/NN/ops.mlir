@@ -215,3 +215,63 @@ func.func @local_response_norm(%x: tensor<64x32x13x13xf32>) -> tensor<64x32x13x1
   // CHECK: return %[[B]]
   return %b : tensor<64x32x13x13xf32>
 }
+
+// -----
+
+// Tests that mae_loss, huber_loss and binary_cross_entropy round-trip; huber's
+// default delta (1.0) is not printed.
+// CHECK-LABEL: func.func @pair_losses
+// CHECK-SAME: (%[[P:.+]]: tensor<32x3xf32>, %[[T:.+]]: tensor<32x3xf32>)
+func.func @pair_losses(%p: tensor<32x3xf32>, %t: tensor<32x3xf32>)
+    -> (tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>) {
+  // CHECK: %[[A:.+]] = nn.mae_loss %[[P]], %[[T]] : tensor<32x3xf32> -> tensor<f32>
+  %a = nn.mae_loss %p, %t : tensor<32x3xf32> -> tensor<f32>
+  // CHECK: %[[H:.+]] = nn.huber_loss %[[P]], %[[T]] : tensor<32x3xf32> -> tensor<f32>
+  %h = nn.huber_loss %p, %t {delta = 1.0} : tensor<32x3xf32> -> tensor<f32>
+  // CHECK: %[[HD:.+]] = nn.huber_loss %[[P]], %[[T]] {delta = 5.000000e-01 : f64} : tensor<32x3xf32> -> tensor<f32>
+  %hd = nn.huber_loss %p, %t {delta = 0.5} : tensor<32x3xf32> -> tensor<f32>
+  // CHECK: %[[B:.+]] = nn.binary_cross_entropy %[[P]], %[[T]] : tensor<32x3xf32> -> tensor<f32>
+  %b = nn.binary_cross_entropy %p, %t : tensor<32x3xf32> -> tensor<f32>
+  // CHECK: return %[[A]], %[[H]], %[[HD]], %[[B]]
+  return %a, %h, %hd, %b : tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>
+}
+
+// -----
+
+// Tests that kl_divergence round-trips, and softmax_cross_entropy with label
+// smoothing on labels and with probability targets (the default smoothing,
+// 0.0, is not printed).
+// CHECK-LABEL: func.func @soft_targets
+// CHECK-SAME: (%[[LG:.+]]: tensor<8x4xf32>, %[[PR:.+]]: tensor<8x4xf32>, %[[LB:.+]]: tensor<8xi32>)
+func.func @soft_targets(%logits: tensor<8x4xf32>, %probs: tensor<8x4xf32>, %labels: tensor<8xi32>)
+    -> (tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>) {
+  // CHECK: %[[KL:.+]] = nn.kl_divergence %[[LG]], %[[PR]] : tensor<8x4xf32> -> tensor<f32>
+  %kl = nn.kl_divergence %logits, %probs : tensor<8x4xf32> -> tensor<f32>
+  // CHECK: %[[SL:.+]] = nn.softmax_cross_entropy %[[LG]], %[[LB]] {label_smoothing = 1.000000e-01 : f64} : tensor<8x4xf32>, tensor<8xi32> -> tensor<f32>
+  %sl = nn.softmax_cross_entropy %logits, %labels {label_smoothing = 0.1} : tensor<8x4xf32>, tensor<8xi32> -> tensor<f32>
+  // CHECK: %[[SP:.+]] = nn.softmax_cross_entropy %[[LG]], %[[PR]] : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  %sp = nn.softmax_cross_entropy %logits, %probs {label_smoothing = 0.0} : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  // Smoothing 1 (uniform targets) is the upper end of the range.
+  // CHECK: %[[SU:.+]] = nn.softmax_cross_entropy %[[LG]], %[[PR]] {label_smoothing = 1.000000e+00 : f64} : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  %su = nn.softmax_cross_entropy %logits, %probs {label_smoothing = 1.0} : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  // CHECK: return %[[KL]], %[[SL]], %[[SP]], %[[SU]]
+  return %kl, %sl, %sp, %su : tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>
+}
+
+// -----
+
+// Tests that weight_penalty round-trips with both coefficients and with one
+// (the default 0.0 is not printed), and on f64.
+// CHECK-LABEL: func.func @weight_penalty
+// CHECK-SAME: (%[[W:.+]]: tensor<64x784xf32>, %[[K:.+]]: tensor<32x1x3x3xf64>)
+func.func @weight_penalty(%w: tensor<64x784xf32>, %k: tensor<32x1x3x3xf64>)
+    -> (tensor<f32>, tensor<f32>, tensor<f64>) {
+  // CHECK: %[[A:.+]] = nn.weight_penalty %[[W]] {l1 = 1.000000e-04 : f64, l2 = 1.000000e-03 : f64} : tensor<64x784xf32> -> tensor<f32>
+  %a = nn.weight_penalty %w {l1 = 1.0e-4, l2 = 1.0e-3} : tensor<64x784xf32> -> tensor<f32>
+  // CHECK: %[[B:.+]] = nn.weight_penalty %[[W]] {l2 = 5.000000e-01 : f64} : tensor<64x784xf32> -> tensor<f32>
+  %b = nn.weight_penalty %w {l1 = 0.0, l2 = 0.5} : tensor<64x784xf32> -> tensor<f32>
+  // CHECK: %[[C:.+]] = nn.weight_penalty %[[K]] {l1 = 2.500000e-01 : f64} : tensor<32x1x3x3xf64> -> tensor<f64>
+  %c = nn.weight_penalty %k {l1 = 0.25} : tensor<32x1x3x3xf64> -> tensor<f64>
+  // CHECK: return %[[A]], %[[B]], %[[C]]
+  return %a, %b, %c : tensor<f32>, tensor<f32>, tensor<f64>
+}

@@ -52,3 +52,32 @@ func.func @sgd_f64(%p: tensor<4xf64>, %g: tensor<4xf64>, %lr: f64) -> tensor<4xf
   %a = optim.sgd %p, %g, %lr : tensor<4xf64>, f64
   return %a : tensor<4xf64>
 }
+
+// Tests that adagrad round-trips with its two results; the defaults (lr_decay 0, eps 1e-10, weight_decay 0) are not printed.
+// CHECK-LABEL: func.func @adagrad
+// CHECK-SAME: (%[[P:.+]]: tensor<512xf32>, %[[G:.+]]: tensor<512xf32>, %[[S:.+]]: tensor<512xf32>, %[[LR:.+]]: f32, %[[STEP:.+]]: i64)
+func.func @adagrad(%p: tensor<512xf32>, %g: tensor<512xf32>, %s: tensor<512xf32>, %lr: f32, %step: i64)
+    -> (tensor<512xf32>, tensor<512xf32>) {
+  // CHECK: %[[P1:.+]], %[[S1:.+]] = optim.adagrad %[[P]], %[[G]], %[[S]], %[[LR]], %[[STEP]] : tensor<512xf32>, f32
+  %p1, %s1 = optim.adagrad %p, %g, %s, %lr, %step {lr_decay = 0.0, eps = 1.0e-10, weight_decay = 0.0}
+      : tensor<512xf32>, f32
+  // CHECK: %[[P2:.+]], %[[S2:.+]] = optim.adagrad %[[P1]], %[[G]], %[[S1]], %[[LR]], %[[STEP]] {eps = 1.250000e-01 : f64, lr_decay = 5.000000e-01 : f64, weight_decay = 2.500000e-01 : f64} : tensor<512xf32>, f32
+  %p2, %s2 = optim.adagrad %p1, %g, %s1, %lr, %step {lr_decay = 0.5, eps = 0.125, weight_decay = 0.25}
+      : tensor<512xf32>, f32
+  // CHECK: return %[[P2]], %[[S2]]
+  return %p2, %s2 : tensor<512xf32>, tensor<512xf32>
+}
+
+// Tests that clip_by_global_norm round-trips over gradients of different shapes, and over one.
+// CHECK-LABEL: func.func @clip_by_global_norm
+// CHECK-SAME: (%[[GW:.+]]: tensor<64x784xf32>, %[[GB:.+]]: tensor<64xf32>)
+func.func @clip_by_global_norm(%gw: tensor<64x784xf32>, %gb: tensor<64xf32>)
+    -> (tensor<64x784xf32>, tensor<64xf32>, tensor<64xf32>) {
+  // CHECK: %[[C:.+]]:2 = optim.clip_by_global_norm %[[GW]], %[[GB]] {max_norm = 1.000000e+00 : f64} : tensor<64x784xf32>, tensor<64xf32> -> tensor<64x784xf32>, tensor<64xf32>
+  %c:2 = optim.clip_by_global_norm %gw, %gb {max_norm = 1.0}
+      : tensor<64x784xf32>, tensor<64xf32> -> tensor<64x784xf32>, tensor<64xf32>
+  // CHECK: %[[D:.+]] = optim.clip_by_global_norm %[[GB]] {max_norm = 2.500000e-01 : f64} : tensor<64xf32> -> tensor<64xf32>
+  %d = optim.clip_by_global_norm %gb {max_norm = 0.25} : tensor<64xf32> -> tensor<64xf32>
+  // CHECK: return %[[C]]#0, %[[C]]#1, %[[D]]
+  return %c#0, %c#1, %d : tensor<64x784xf32>, tensor<64xf32>, tensor<64xf32>
+}
