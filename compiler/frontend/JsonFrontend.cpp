@@ -323,13 +323,14 @@ bool Importer::buildModel(ModuleOp module) {
     }
     if (std::string msg = tooBig(shape); !msg.empty())
       return fail(l, "its output " + msg);
-    if ((l.lrScale != 1.0 || l.weightDecay || l.l1 || l.l2) &&
-        int64_t(params.size()) == before)
-      return fail(l, "lr_scale, weight_decay and kernel_regularizer apply to a "
-                     "layer's parameters; this layer has none");
-    if ((l.l1 || l.l2) && !l.trainable)
-      return fail(l, "a kernel_regularizer on a frozen layer (trainable: "
-                     "false) changes nothing it could train");
+    if (int64_t(params.size()) == before &&
+        (l.lrScale != 1.0 || l.weightDecay)) {
+      std::string key = l.lrScale != 1.0 ? "lr_scale" : "weight_decay";
+      err = file + ": " + l.path + "/" + key + ": layer \"" + l.name +
+            "\" has no parameters for " + key + " to apply to";
+      return false;
+    }
+    // A frozen layer's term stays in the loss (a constant: no gradient).
     if (l.l1 || l.l2)
       penalties.push_back(b.create<nn::WeightPenaltyOp>(
           lloc, entry->getArgument(params[before].arg),
@@ -512,6 +513,13 @@ void Importer::describe(ModuleOp module) {
                         {"validation_split", spec.validationSplit},
                         {"shuffle", spec.shuffle},
                         {"seed", spec.seed}};
+  // The loss's settings, for `info` and the record of the run.
+  if (spec.loss.type == "huber")
+    training["delta"] = spec.loss.delta;
+  if (spec.loss.type == "softmax_cross_entropy") {
+    training["label_smoothing"] = spec.loss.labelSmoothing;
+    training["targets"] = spec.loss.softTargets ? "probabilities" : "labels";
+  }
   module->setAttr("kiln.training", toAttr(json::Value(std::move(training))));
 }
 

@@ -2,6 +2,7 @@
 #include "compiler/frontend/ModelSpec.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -48,16 +49,23 @@ public:
     return s;
   }
 
-  /// Rejects keys outside `allowed`, so typos do not pass silently.
+  /// Rejects keys outside `allowed` (and `alsoAllowed`), so typos do not
+  /// pass silently.
   bool onlyKeys(const Object &o, const std::string &path,
                 std::initializer_list<llvm::StringRef> allowed) {
+    std::vector<llvm::StringRef> all(allowed);
+    all.insert(all.end(), alsoAllowed.begin(), alsoAllowed.end());
     for (const auto &kv : o)
-      if (!llvm::is_contained(allowed, kv.first.str()))
+      if (!llvm::is_contained(all, kv.first.str()))
         return fail(path + "/" + kv.first.str(),
-                    "unknown key (expected one of: " +
-                        llvm::join(allowed, ", ") + ")");
+                    "unknown key (expected one of: " + llvm::join(all, ", ") +
+                        ")");
     return true;
   }
+
+  /// Keys every object of a kind may have (a layer's training keys), checked
+  /// by their own parser.
+  std::vector<llvm::StringRef> alsoAllowed;
 
   std::optional<int64_t> positiveInt(const Value &v, const std::string &path) {
     auto i = v.getAsInteger();
@@ -337,11 +345,15 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
                   }) ||
       !parseTrainingKeys(r, *o, path, layer))
     return false;
-  // The keys every layer may have are read; the rest are the type's.
-  Object own = *o;
-  for (const char *key : {"lr_scale", "weight_decay", "kernel_regularizer"})
-    own.erase(key);
-  o = &own;
+  // The keys every layer with parameters may have are read; the rest are
+  // the type's.
+  bool params = layer.type == "dense" || layer.type == "conv2d" ||
+                layer.type == "batch_norm";
+  if (params)
+    r.alsoAllowed = {"lr_scale", "weight_decay"};
+  if (layer.type == "dense" || layer.type == "conv2d")
+    r.alsoAllowed.push_back("kernel_regularizer");
+  auto clear = llvm::make_scope_exit([&] { r.alsoAllowed.clear(); });
   if (layer.type == "dense") {
     if (!r.onlyKeys(*o, path, {"type", "name", "trainable", "units", "activation",
                                "use_bias", "kernel_init", "bias_init"}))

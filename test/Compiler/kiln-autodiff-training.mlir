@@ -252,8 +252,8 @@ module attributes {kiln.optimizer = {type = "adagrad"}} {
 // CHECK-SAME: %[[LR:[^:]+]]: f32 {kiln.scalar = "lr"}
 // CHECK-SAME: tensor<3x6xf32> {kiln.tied = 0 : i64}, tensor<3x6xf32> {kiln.tied = 2 : i64}, tensor<3x6xf32> {kiln.tied = 3 : i64}, tensor<3x6xf32> {kiln.tied = 4 : i64},
 // CHECK-SAME: tensor<3xf32> {kiln.tied = 1 : i64}, tensor<3xf32> {kiln.tied = 5 : i64}, tensor<3xf32> {kiln.tied = 6 : i64}, tensor<3xf32> {kiln.tied = 7 : i64})
-// CHECK: %[[NW:.+]], %[[NVW:.+]], %[[NMW:.+]], %[[NAW:.+]] = optim.rmsprop %[[W]], %{{.+}}, %[[VW]], momentum_buffer %[[MW]] : tensor<3x6xf32>, grad_avg %[[AW]] : tensor<3x6xf32>, %[[LR]] {alpha = 9.000000e-01 : f64, centered, momentum = 5.000000e-01 : f64
-// CHECK-NEXT: %[[NB:.+]], %[[NVB:.+]], %[[NMB:.+]], %[[NAB:.+]] = optim.rmsprop %[[B]], %{{.+}}, %[[VB]], momentum_buffer %[[MB]] : tensor<3xf32>, grad_avg %[[AB]] : tensor<3xf32>, %[[LR]]
+// CHECK: %[[NW:.+]], %[[NVW:.+]], %[[NMW:.+]], %[[NAW:.+]] = optim.rmsprop %[[W]], %{{.+}}, %[[VW]] momentum_buffer %[[MW]] : tensor<3x6xf32> -> tensor<3x6xf32> grad_avg %[[AW]] : tensor<3x6xf32> -> tensor<3x6xf32>, %[[LR]] {alpha = 9.000000e-01 : f64, centered, momentum = 5.000000e-01 : f64
+// CHECK-NEXT: %[[NB:.+]], %[[NVB:.+]], %[[NMB:.+]], %[[NAB:.+]] = optim.rmsprop %[[B]], %{{.+}}, %[[VB]] momentum_buffer %[[MB]] : tensor<3xf32> -> tensor<3xf32> grad_avg %[[AB]] : tensor<3xf32> -> tensor<3xf32>, %[[LR]]
 // CHECK: return %{{.+}}, %{{.+}}, %[[NW]], %[[NVW]], %[[NMW]], %[[NAW]], %[[NB]], %[[NVB]], %[[NMB]], %[[NAB]] :
 module attributes {kiln.optimizer = {type = "rmsprop", alpha = 0.9, momentum = 0.5, centered = true}} {
   func.func @model(%x: tensor<8x6xf32> {kiln.input = {name = "x"}},
@@ -274,7 +274,7 @@ module attributes {kiln.optimizer = {type = "rmsprop", alpha = 0.9, momentum = 0
 // CHECK-LABEL: func.func @train_step
 // CHECK-SAME: %[[V:[^:]+]]: tensor<3x6xf32> {kiln.state = {param = "w", slot = "square_avg"}}, %{{[^:]+}}: tensor<8x6xf32> {kiln.input
 // CHECK-NOT: kiln.state
-// CHECK: %[[NW:.+]], %[[NV:.+]] = optim.rmsprop %{{.+}}, %{{.+}}, %[[V]], %{{.+}} {{.*}}: tensor<3x6xf32>, f32 -> tensor<3x6xf32>, tensor<3x6xf32>
+// CHECK: %[[NW:.+]], %[[NV:.+]] = optim.rmsprop %{{.+}}, %{{.+}}, %[[V]], %{{[^ ]+}} {{.*}}: tensor<3x6xf32>, f32{{$}}
 module attributes {kiln.optimizer = {type = "rmsprop", centered = false}} {
   func.func @model(%x: tensor<8x6xf32> {kiln.input = {name = "x"}},
                    %w: tensor<3x6xf32> {kiln.param = {name = "w", trainable = true}}) -> tensor<8x3xf32> {

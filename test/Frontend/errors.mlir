@@ -8,7 +8,7 @@
 // UNKNOWN-LAYER: kilnc: error: {{.*}}Inputs/unknown-layer.json: /layers/1/type: unknown value "conv3d" (expected one of: dense, conv2d, max_pool2d, avg_pool2d, global_avg_pool2d, global_max_pool2d, batch_norm, local_response_norm, relu, sigmoid, tanh, leaky_relu, softmax, flatten, reshape, dropout)
 
 // RUN: not kilnc %S/Inputs/unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNKNOWN-KEY
-// UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/unknown-key.json: /layers/0/unit: unknown key (expected one of: type, name, trainable, units, activation, use_bias, kernel_init, bias_init)
+// UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/unknown-key.json: /layers/0/unit: unknown key (expected one of: type, name, trainable, units, activation, use_bias, kernel_init, bias_init, lr_scale, weight_decay, kernel_regularizer)
 
 // RUN: not kilnc %S/Inputs/wrong-type.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=WRONG-TYPE
 // WRONG-TYPE: kilnc: error: {{.*}}Inputs/wrong-type.json: /layers/0/units: expected a positive integer, got "8"
@@ -132,7 +132,7 @@
 
 // Tests that an unknown key in a conv2d layer ("stride" for "strides") is an error listing conv2d's keys.
 // RUN: not kilnc %S/Inputs/conv-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-UNKNOWN-KEY
-// CONV-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/conv-unknown-key.json: /layers/0/stride: unknown key (expected one of: type, name, trainable, filters, kernel_size, strides, padding, dilation, groups, use_bias, activation, kernel_init, bias_init){{$}}
+// CONV-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/conv-unknown-key.json: /layers/0/stride: unknown key (expected one of: type, name, trainable, filters, kernel_size, strides, padding, dilation, groups, use_bias, activation, kernel_init, bias_init, lr_scale, weight_decay, kernel_regularizer){{$}}
 
 // Tests that global pools take no window: their window is the whole input.
 // RUN: not kilnc %S/Inputs/pool-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=POOL-UNKNOWN-KEY
@@ -149,7 +149,7 @@
 
 // Tests batch_norm's keys: an unknown key lists them; momentum in [0, 1]; epsilon in (0, 1]; affine a boolean.
 // RUN: not kilnc %S/Inputs/bn-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-UNKNOWN-KEY
-// BN-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/bn-unknown-key.json: /layers/0/eps: unknown key (expected one of: type, name, trainable, momentum, epsilon, affine){{$}}
+// BN-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/bn-unknown-key.json: /layers/0/eps: unknown key (expected one of: type, name, trainable, momentum, epsilon, affine, lr_scale, weight_decay){{$}}
 // RUN: not kilnc %S/Inputs/bn-momentum.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-MOMENTUM
 // BN-MOMENTUM: kilnc: error: {{.*}}Inputs/bn-momentum.json: /layers/0/momentum: expected a number in [0, 1], got 1.5{{$}}
 // RUN: not kilnc %S/Inputs/bn-epsilon.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-EPSILON
@@ -212,9 +212,7 @@
 // RUN: not kilnc %S/Inputs/regularizer-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=REG-KEY
 // REG-KEY: kilnc: error: {{.*}}Inputs/regularizer-unknown-key.json: /layers/0/kernel_regularizer/l3: unknown key (expected one of: l1, l2){{$}}
 // RUN: not kilnc %S/Inputs/lr-scale-relu.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LR-SCALE-RELU
-// LR-SCALE-RELU: kilnc: error: {{.*}}Inputs/lr-scale-relu.json: /layers/1: layer "relu_1": lr_scale, weight_decay and kernel_regularizer apply to a layer's parameters; this layer has none{{$}}
-// RUN: not kilnc %S/Inputs/regularizer-frozen.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=REG-FROZEN
-// REG-FROZEN: kilnc: error: {{.*}}Inputs/regularizer-frozen.json: /layers/0: layer "body": a kernel_regularizer on a frozen layer (trainable: false) changes nothing it could train{{$}}
+// LR-SCALE-RELU: kilnc: error: {{.*}}Inputs/lr-scale-relu.json: /layers/1/lr_scale: unknown key (expected one of: type, name, trainable)
 
 // Tests that the losses on logits find a sigmoid (binary_cross_entropy) or softmax already applied, looking back through in-place layers (here a dropout after the softmax).
 // RUN: not kilnc %S/Inputs/bce-after-sigmoid.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BCE-SIGMOID
@@ -225,3 +223,7 @@
 // Tests that kl_divergence, a softmax loss, needs at least 2 classes.
 // RUN: not kilnc %S/Inputs/kl-one-class.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=KL-ONE-CLASS
 // KL-ONE-CLASS: kilnc: error: {{.*}}Inputs/kl-one-class.json: /layers/0: layer "dense_0": kl_divergence expects the last layer to output [classes] with at least 2 classes, got [1]{{$}}
+
+// Tests that weight_decay on a batch_norm without affine parameters names the key.
+// RUN: not kilnc %S/Inputs/lr-scale-bn-no-affine.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-NO-AFFINE
+// BN-NO-AFFINE: kilnc: error: {{.*}}Inputs/lr-scale-bn-no-affine.json: /layers/1/weight_decay: layer "batch_norm_1" has no parameters for weight_decay to apply to{{$}}

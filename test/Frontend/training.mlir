@@ -8,7 +8,7 @@
 // TOOLKIT: module attributes {
 // TOOLKIT-SAME: kiln.name = "toolkit",
 // TOOLKIT-SAME: kiln.optimizer = {alpha = 0.98999999999999999 : f64, bias_weight_decay = 0.000000e+00 : f64, centered = true, clip_norm = 2.000000e+00 : f64, eps = 1.000000e-08 : f64, lr = 1.000000e-02 : f64, momentum = 9.000000e-01 : f64, type = "rmsprop", weight_decay = 1.000000e-03 : f64},
-// TOOLKIT-SAME: kiln.training = {batch_size = 4 : i64, epochs = 1 : i64, loss = "huber",
+// TOOLKIT-SAME: kiln.training = {batch_size = 4 : i64, delta = 5.000000e-01 : f64, epochs = 1 : i64, loss = "huber",
 // TOOLKIT-LABEL: func.func @model
 // TOOLKIT-SAME: (%[[X:[^:]+]]: tensor<4x6xf32> {kiln.input = {name = "x"}},
 // TOOLKIT-SAME: %[[W0:[^:]+]]: tensor<8x6xf32> {kiln.param = {fan_in = 6 : i64, fan_out = 8 : i64, init = "he_uniform", lr_scale = 5.000000e-01 : f64, name = "body.weight", trainable = true}},
@@ -89,3 +89,10 @@
 // KL-INFER: %[[L:.+]] = nn.dense
 // KL-INFER-NEXT: %[[S:.+]] = nn.softmax %[[L]] : tensor<4x3xf32>
 // KL-INFER-NEXT: return %[[S]]
+
+// Tests that a frozen layer's kernel_regularizer stays a term of the loss (a constant: the weight gets no update).
+// RUN: kilnc %S/Inputs/regularizer-frozen.json --compile-to=graph | FileCheck %s --check-prefix=FROZEN
+// FROZEN: func.func @model
+// FROZEN-SAME: {kiln.param = {{{.*}}name = "body.weight", trainable = false}}
+// FROZEN-SAME: tensor<f32> {kiln.regularization}
+// FROZEN: nn.weight_penalty %{{.+}} {l1 = 1.000000e-02 : f64} :

@@ -35,8 +35,10 @@ SmallVector<StringRef> kiln::optim::stateSlots(DictionaryAttr optimizer) {
     SmallVector<StringRef> slots{"square_avg"};
     if (number("momentum") > 0)
       slots.push_back("momentum_buffer");
-    auto centered = optimizer.getAs<BoolAttr>("centered");
-    if (centered && centered.getValue())
+    // A flag given as `true` or as a unit attribute, as kiln-autodiff reads it.
+    Attribute centered = optimizer.get("centered");
+    auto flag = dyn_cast_or_null<BoolAttr>(centered);
+    if ((flag && flag.getValue()) || isa_and_nonnull<UnitAttr>(centered))
       slots.push_back("grad_avg");
     return slots;
   }

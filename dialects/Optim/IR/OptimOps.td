@@ -105,7 +105,8 @@ def Optim_AdagradOp : Optim_Op<"adagrad", [Pure,
 }
 
 def Optim_RMSpropOp : Optim_Op<"rmsprop", [Pure, AttrSizedOperandSegments,
-    AttrSizedResultSegments, AllTypesMatch<["param", "grad", "square_avg"]>]> {
+    AttrSizedResultSegments,
+    AllTypesMatch<["param", "grad", "square_avg", "new_param", "new_square_avg"]>]> {
   let summary = "RMSprop, optionally centered and with momentum (PyTorch's semantics and defaults)";
   let description = [{
     With `g' = g + wd p`: `v' = alpha v + (1-alpha) g'²`; centered:
@@ -115,11 +116,12 @@ def Optim_RMSpropOp : Optim_Op<"rmsprop", [Pure, AttrSizedOperandSegments,
     exactly when momentum > 0, `grad_avg` exactly when centered.
 
     ```mlir
-    %p1, %v1, %b1, %a1 = optim.rmsprop %p, %g, %v,
-        momentum_buffer %b : tensor<512xf32>, grad_avg %a : tensor<512xf32>, %lr
+    %p1, %v1, %b1, %a1 = optim.rmsprop %p, %g, %v
+        momentum_buffer %b : tensor<512xf32> -> tensor<512xf32>
+        grad_avg %a : tensor<512xf32> -> tensor<512xf32>, %lr
         {alpha = 0.99, eps = 1.0e-8, momentum = 0.9, centered}
-        : tensor<512xf32>, f32 -> tensor<512xf32>, tensor<512xf32>,
-          tensor<512xf32>, tensor<512xf32>
+        : tensor<512xf32>, f32
+    %p2, %v2 = optim.rmsprop %p, %g, %v, %lr : tensor<512xf32>, f32
     ```
   }];
   let arguments = (ins Optim_Tensor:$param, Optim_Tensor:$grad,
@@ -136,9 +138,10 @@ def Optim_RMSpropOp : Optim_Op<"rmsprop", [Pure, AttrSizedOperandSegments,
                       Optional<Optim_Tensor>:$new_grad_avg);
   let assemblyFormat = [{
     $param `,` $grad `,` $square_avg
-    (`,` `momentum_buffer` $momentum_buffer^ `:` type($momentum_buffer))?
-    (`,` `grad_avg` $grad_avg^ `:` type($grad_avg))? `,` $lr attr-dict
-    `:` type($param) `,` type($lr) `->` type(results)
+    (`momentum_buffer` $momentum_buffer^ `:` type($momentum_buffer) `->`
+     type($new_momentum_buffer))?
+    (`grad_avg` $grad_avg^ `:` type($grad_avg) `->` type($new_grad_avg))?
+    `,` $lr attr-dict `:` type($param) `,` type($lr)
   }];
   let hasVerifier = 1;
 }

@@ -213,7 +213,7 @@ func.func @adagrad_step_type(%p: tensor<4xf32>, %g: tensor<4xf32>, %s: tensor<4x
 
 // Tests that rmsprop's gradient and square_avg have the parameter's type.
 func.func @rmsprop_grad_type(%p: tensor<4xf32>, %g: tensor<8xf32>, %v: tensor<4xf32>, %lr: f32) -> (tensor<4xf32>, tensor<4xf32>) {
-  // expected-error @+1 {{'optim.rmsprop' op failed to verify that all of {param, grad, square_avg} have same type}}
+  // expected-error @+1 {{'optim.rmsprop' op failed to verify that all of {param, grad, square_avg, new_param, new_square_avg} have same type}}
   %p1, %v1 = "optim.rmsprop"(%p, %g, %v, %lr) <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 1>, resultSegmentSizes = array<i32: 1, 1, 0, 0>}>
       : (tensor<4xf32>, tensor<8xf32>, tensor<4xf32>, f32) -> (tensor<4xf32>, tensor<4xf32>)
   return %p1, %v1 : tensor<4xf32>, tensor<4xf32>
@@ -243,7 +243,7 @@ func.func @rmsprop_grad_avg_type(%p: tensor<4xf32>, %g: tensor<4xf32>, %v: tenso
 
 // Tests that rmsprop's results have the parameter's type.
 func.func @rmsprop_result_type(%p: tensor<4xf32>, %g: tensor<4xf32>, %v: tensor<4xf32>, %lr: f32) -> (tensor<4xf32>, tensor<4xf64>) {
-  // expected-error @+1 {{'optim.rmsprop' op expects results of the parameter's type 'tensor<4xf32>', got 'tensor<4xf64>'}}
+  // expected-error @+1 {{'optim.rmsprop' op failed to verify that all of {param, grad, square_avg, new_param, new_square_avg} have same type}}
   %p1, %v1 = "optim.rmsprop"(%p, %g, %v, %lr) <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 1>, resultSegmentSizes = array<i32: 1, 1, 0, 0>}>
       : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, f32) -> (tensor<4xf32>, tensor<4xf64>)
   return %p1, %v1 : tensor<4xf32>, tensor<4xf64>
