@@ -513,6 +513,16 @@ void Importer::describe(ModuleOp module) {
                         {"validation_split", spec.validationSplit},
                         {"shuffle", spec.shuffle},
                         {"seed", spec.seed}};
+  for (auto [key, text] : {std::pair<const char *, const std::string *>{
+                               "schedule", &spec.schedule},
+                           {"early_stopping", &spec.earlyStopping}})
+    if (!text->empty()) {
+      llvm::Expected<json::Value> v = json::parse(*text); // written by us
+      if (v)
+        training[key] = std::move(*v);
+      else
+        llvm::consumeError(v.takeError());
+    }
   // The loss's settings, for `info` and the record of the run.
   if (spec.loss.type == "huber")
     training["delta"] = spec.loss.delta;

@@ -620,13 +620,107 @@ bool parseLoss(Reader &r, const Value &v, LossSpec &loss) {
   return r.onlyKeys(*o, path, {"type"});
 }
 
+/// The metrics a monitor may name (what `train` reports per epoch).
+const std::initializer_list<llvm::StringRef> kMonitors = {
+    "train_loss", "train_accuracy", "val_loss", "val_accuracy",
+    "val_mae",    "val_rmse",       "val_r2"};
+
+/// A number key of a schedule or early-stopping object, in [lo, hi].
+bool loopNumber(Reader &r, const Object &o, const std::string &path,
+                const char *key, double lo, double hi, bool integer = false) {
+  const Value *v = o.get(key);
+  if (!v)
+    return true;
+  if (integer) {
+    auto i = v->getAsInteger();
+    if (!i || *i < int64_t(lo))
+      return r.fail(path + "/" + key, "expected an integer of at least " +
+                                          Reader::num(lo) + ", got " +
+                                          Reader::show(*v));
+    return true;
+  }
+  return bool(r.number(*v, path + "/" + key, lo, hi));
+}
+
+/// {"type": "cosine", "warmup_steps": 100}; passed on as written.
+bool parseSchedule(Reader &r, const Value &v, std::string &out) {
+  const std::string path = "/training/schedule";
+  const Object *o = r.object(v, path);
+  if (!o)
+    return false;
+  const Value *type = o->get("type");
+  if (!type)
+    return r.fail(path, "missing key \"type\"");
+  auto t = r.oneOf(*type, path + "/type",
+                   {"constant", "step", "exponential", "cosine", "reduce_on_plateau"});
+  if (!t)
+    return false;
+  bool ok = true;
+  if (*t == "constant")
+    ok = r.onlyKeys(*o, path, {"type"});
+  else if (*t == "step")
+    ok = r.onlyKeys(*o, path, {"type", "step_size", "gamma"}) &&
+         loopNumber(r, *o, path, "step_size", 1, 0, true) &&
+         loopNumber(r, *o, path, "gamma", 0, 1);
+  else if (*t == "exponential")
+    ok = r.onlyKeys(*o, path, {"type", "gamma"}) &&
+         loopNumber(r, *o, path, "gamma", 0, 1);
+  else if (*t == "cosine")
+    ok = r.onlyKeys(*o, path, {"type", "warmup_steps", "min_lr"}) &&
+         loopNumber(r, *o, path, "warmup_steps", 0, 0, true) &&
+         loopNumber(r, *o, path, "min_lr", 0, 1e6);
+  else
+    ok = r.onlyKeys(*o, path, {"type", "monitor", "factor", "patience",
+                               "min_delta", "min_lr"}) &&
+         (!o->get("monitor") || r.oneOf(*o->get("monitor"), path + "/monitor", kMonitors)) &&
+         loopNumber(r, *o, path, "factor", 0, 0.999999) &&
+         loopNumber(r, *o, path, "patience", 0, 0, true) &&
+         loopNumber(r, *o, path, "min_delta", 0, 1e30) &&
+         loopNumber(r, *o, path, "min_lr", 0, 1e6);
+  if (ok && *t == "reduce_on_plateau")
+    if (const Value *f = o->get("factor"); f && *f->getAsNumber() == 0)
+      return r.fail(path + "/factor", "expected a number in (0, 1), got 0");
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << v;
+  out = os.str();
+  return ok;
+}
+
+/// {"monitor": "val_loss", "patience": 3, "min_delta": 0, "restore_best": true}.
+bool parseEarlyStopping(Reader &r, const Value &v, std::string &out) {
+  const std::string path = "/training/early_stopping";
+  const Object *o = r.object(v, path);
+  if (!o || !r.onlyKeys(*o, path, {"monitor", "patience", "min_delta", "restore_best"}))
+    return false;
+  if (const Value *m = o->get("monitor"); m && !r.oneOf(*m, path + "/monitor", kMonitors))
+    return false;
+  if (const Value *b = o->get("restore_best"); b && !r.boolean(*b, path + "/restore_best"))
+    return false;
+  if (!loopNumber(r, *o, path, "patience", 0, 0, true) ||
+      !loopNumber(r, *o, path, "min_delta", 0, 1e30))
+    return false;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << v;
+  out = os.str();
+  return true;
+}
+
 bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
   const std::string path = "/training";
   const Object *o = r.object(v, path);
   if (!o || !r.onlyKeys(*o, path, {"loss", "optimizer", "batch_size", "epochs",
                                    "metrics", "validation_split", "shuffle", "seed",
-                                   "clip_norm", "clip_value"}))
+                                   "clip_norm", "clip_value", "schedule",
+                                   "early_stopping"}))
     return false;
+  if (const Value *s = o->get("schedule"))
+    if (!parseSchedule(r, *s, spec.schedule))
+      return false;
+  if (const Value *e = o->get("early_stopping"))
+    if (!parseEarlyStopping(r, *e, spec.earlyStopping))
+      return false;
   if (const Value *l = o->get("loss"))
     if (!parseLoss(r, *l, spec.loss))
       return false;

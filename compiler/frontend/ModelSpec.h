@@ -80,6 +80,10 @@ struct ModelSpec {
   LossSpec loss;
   OptimizerSpec optimizer;
   double clipNorm = 0, clipValue = 0; // 0: no clipping
+  /// The runtime's loop settings, checked here and passed on as JSON text
+  /// to the manifest ("" when absent): a learning-rate schedule and early
+  /// stopping (runtime/include/kiln/schedule.h).
+  std::string schedule, earlyStopping;
   int64_t batchSize = 32;
   int64_t epochs = 1;
   std::vector<std::string> metrics;

@@ -174,6 +174,8 @@ void saveCheckpoint(const Model &model, const std::string &path,
     metadata["batch"] = std::to_string(position->batch);
     metadata["data_seed"] = std::to_string(position->dataSeed);
     metadata["epoch_samples"] = std::to_string(position->epochSamples);
+    for (const auto &[key, value] : position->loop)
+      metadata["loop." + key] = value;
   }
   writeSafetensors(path, tensors, metadata);
 }
@@ -204,6 +206,9 @@ TrainPosition resumeCheckpoint(Model &model, const std::string &path) {
   position.dataSeed = parseMeta<uint64_t>(file, path, "data_seed", 0);
   if (file.metadata.count("epoch_samples"))
     position.epochSamples = parseMeta<int64_t>(file, path, "epoch_samples", 0);
+  for (const auto &[key, value] : file.metadata)
+    if (key.rfind("loop.", 0) == 0)
+      position.loop[key.substr(5)] = value;
   apply(model, plan, parseMeta<int64_t>(file, path, "step", 0));
   return position;
 }

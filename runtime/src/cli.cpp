@@ -39,6 +39,15 @@ const std::vector<Command> &commands() {
         {"no-shuffle", nullptr, "keep the file order"},
         {"validation-split", "F",
          "hold out this fraction from the end of the training set"},
+        {"val-data", "PATH",
+         "validate on this data instead (a CSV file, or a directory's "
+         "training split)"},
+        {"schedule", "JSON",
+         "learning-rate schedule, e.g. '{\"type\": \"cosine\", "
+         "\"warmup_steps\": 100}', or none (default: the model file's)"},
+        {"early-stopping", "JSON",
+         "e.g. '{\"monitor\": \"val_loss\", \"patience\": 3, "
+         "\"restore_best\": true}', or none (default: the model file's)"},
         {"load", "FILE",
          "start from this checkpoint: every param and buffer (and optimizer "
          "state when present)"},

@@ -39,6 +39,7 @@ Json toJson(const Metrics &metrics) {
 Json toJson(const EpochRecord &record) {
   Json json = {{"epoch", record.epoch},
                {"steps", record.steps},
+               {"lr", record.lr},
                {"train_loss", record.trainLoss}};
   if (record.trainAccuracy)
     json["train_accuracy"] = *record.trainAccuracy;
@@ -85,6 +86,15 @@ void printTestLine(const Metrics &metrics, const Dataset &data) {
   std::fflush(stdout);
 }
 
+/// "run.safetensors" -> "run.best.safetensors"; other names get ".best".
+std::string bestWeightsPath(const std::string &save) {
+  const std::string suffix = ".safetensors";
+  if (save.size() > suffix.size() &&
+      save.compare(save.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return save.substr(0, save.size() - suffix.size()) + ".best" + suffix;
+  return save + ".best";
+}
+
 /// The training options: command line first, then the manifest's defaults.
 TrainOptions readTrainOptions(const Options &options,
                               const Manifest &manifest) {
@@ -105,6 +115,22 @@ TrainOptions readTrainOptions(const Options &options,
     settings.checkpointEvery = options.getInt("checkpoint-every", 1);
     settings.checkpointPath = options.require("save");
   }
+  settings.schedule =
+      options.has("schedule")
+          ? parseSchedule(options.require("schedule"), "--schedule")
+          : parseSchedule(manifest.training.schedule,
+                          "manifest: 'training.schedule'");
+  settings.earlyStopping =
+      options.has("early-stopping")
+          ? parseEarlyStopping(options.require("early-stopping"),
+                               "--early-stopping")
+          : parseEarlyStopping(manifest.training.earlyStopping,
+                               "manifest: 'training.early_stopping'");
+  // restore_best keeps the best epoch's weights beside the checkpoint, so
+  // that a resumed run can still put them back.
+  if (settings.earlyStopping && settings.earlyStopping->restoreBest &&
+      options.has("save"))
+    settings.bestPath = bestWeightsPath(options.require("save"));
   return settings;
 }
 
@@ -142,6 +168,7 @@ void resume(Model &model, const std::string &path, const Options &options,
   settings.seed = position.dataSeed;
   settings.startEpoch = position.epoch;
   settings.startBatch = position.batch;
+  settings.loopState = position.loop;
   fmt::print("resumed {} (step {}: epoch {}, {} batch{} done)\n", path,
              model.getStep(), position.epoch, position.batch,
              position.batch == 1 ? "" : "es");
@@ -172,9 +199,15 @@ int runTrain(const kiln_model_api &api, const Options &options) {
     if (options.has(output))
       checkWritableLocation(options.require(output));
 
+  // --val-data replaces the model file's validation split.
+  if (options.has("val-data") && options.has("validation-split") && split > 0)
+    throw UsageError("--val-data and --validation-split exclude each other");
   DataSplits data = loadData(dataPath, manifest);
   std::optional<Dataset> validation;
-  if (int64_t count = int64_t(double(data.train.numSamples) * split))
+  if (options.has("val-data"))
+    validation = loadData(options.require("val-data"), manifest).train;
+  else if (int64_t count = int64_t(double(data.train.numSamples) * split);
+           count > 0)
     validation = splitTail(data.train, count);
   int64_t batchesPerEpoch = data.train.numSamples / manifest.batchSize;
   if (settings.maxSteps > 0 && !options.has("epochs") && batchesPerEpoch > 0)
@@ -206,6 +239,13 @@ int runTrain(const kiln_model_api &api, const Options &options) {
             &progress);
   if (result.steps == 0 && options.has("resume"))
     fmt::print("nothing left to train: the run was complete\n");
+  if (result.stoppedEarly)
+    fmt::print("early stopping: no improvement of {} since epoch {}{}\n",
+               settings.earlyStopping->monitor, result.bestEpoch,
+               result.restoredBest ? "; restored its weights" : "");
+  else if (result.restoredBest)
+    fmt::print("restored the weights of epoch {}, the best by {}\n",
+               result.bestEpoch, settings.earlyStopping->monitor);
   if (options.has("save")) {
     saveCheckpoint(model, options.require("save"), result.end);
     fmt::print("saved {} (step {})\n", options.require("save"),
@@ -369,6 +409,10 @@ int runInfo(const kiln_model_api &api, const Options &) {
              fmt::join(training.metrics, ", "),
              training.validationSplit,
              training.shuffle ? "shuffled" : "not shuffled", training.seed);
+  if (training.schedule != "none")
+    fmt::print("learning-rate schedule: {}\n", training.schedule);
+  if (training.earlyStopping != "none")
+    fmt::print("early stopping: {}\n", training.earlyStopping);
   return 0;
 }
 

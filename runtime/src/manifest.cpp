@@ -1,5 +1,6 @@
 //===- manifest.cpp - Parse and validate the model manifest JSON ----------===//
 #include "kiln/manifest.h"
+#include "kiln/schedule.h"
 
 #include "kiln/abi.h"
 #include "support.h"
@@ -460,6 +461,16 @@ TrainingDefaults parseTraining(const ObjectReader &reader, int64_t batchSize) {
     training.shuffle = reader.getBool("shuffle");
   if (reader.has("seed"))
     training.seed = reader.getUnsigned("seed");
+  // Checked now, so a bad one fails at start-up, not after the first epoch.
+  if (reader.has("schedule")) {
+    training.schedule = reader.getObject("schedule").getJson().dump();
+    parseSchedule(training.schedule, "manifest: '" + reader.path("schedule") + "'");
+  }
+  if (reader.has("early_stopping")) {
+    training.earlyStopping = reader.getObject("early_stopping").getJson().dump();
+    parseEarlyStopping(training.earlyStopping,
+                       "manifest: '" + reader.path("early_stopping") + "'");
+  }
   return training;
 }
 

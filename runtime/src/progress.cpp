@@ -23,8 +23,8 @@ std::string formatEpochLine(const EpochRecord &record, int64_t numEpochs) {
     line += fmt::format(" accuracy {:.4f}", *record.trainAccuracy);
   if (record.validation)
     line += " " + formatMetrics(*record.validation, "val_");
-  line += fmt::format(" ({:.1f} s, {:.0f} samples/s)", record.seconds,
-                      record.samplesPerSecond);
+  line += fmt::format(" (lr {:.4g}, {:.1f} s, {:.0f} samples/s)", record.lr,
+                      record.seconds, record.samplesPerSecond);
   return line;
 }
 

@@ -3,8 +3,12 @@
 
 #include "kiln/checkpoint.h"
 #include "kiln/rng.h"
+#include "kiln/safetensors.h"
 #include "support.h"
 
+#include <fmt/ranges.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <numeric>
@@ -72,7 +76,170 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// The names reportedMetrics will give for every epoch of this run.
+std::vector<std::string> expectedMetrics(const Manifest &manifest,
+                                         bool validation, bool trainAccuracy) {
+  std::vector<std::string> names{"train_loss"};
+  if (trainAccuracy)
+    names.push_back("train_accuracy");
+  if (!validation)
+    return names;
+  names.push_back("val_loss");
+  if (manifest.isClassification())
+    names.push_back("val_accuracy");
+  else
+    names.insert(names.end(), {"val_mae", "val_rmse", "val_r2"});
+  return names;
+}
+
+/// A monitor must name a metric every epoch reports.
+void checkMonitor(const std::string &monitor, const char *what,
+                  const std::vector<std::string> &names, bool validation) {
+  if (std::find(names.begin(), names.end(), monitor) != names.end())
+    return;
+  fail("{} monitors '{}', which this run does not report (it reports {}){}",
+       what, monitor, fmt::join(names, ", "),
+       !validation && monitor.rfind("val_", 0) == 0
+           ? "; validation metrics need --validation-split or --val-data"
+           : "");
+}
+
+/// Early stopping: the plateau of the monitored metric and, for
+/// restore_best, the best epoch's params and buffers (in memory, and in
+/// bestPath so that a resumed run can put them back too).
+class EarlyStopper {
+public:
+  EarlyStopper(const TrainOptions &options, Model &model)
+      : spec(options.earlyStopping), model(model), bestPath(options.bestPath) {
+    const auto &state = options.loopState;
+    auto get = [&](const char *key) -> std::optional<std::string> {
+      auto it = state.find(key);
+      return it == state.end() ? std::nullopt
+                               : std::optional<std::string>(it->second);
+    };
+    try {
+      if (auto v = get("es_best"))
+        plateau.best = std::stod(*v);
+      if (auto v = get("es_best_epoch"))
+        plateau.bestEpoch = std::stoll(*v);
+      if (auto v = get("es_wait"))
+        plateau.wait = std::stoll(*v);
+    } catch (const std::exception &) {
+      fail("checkpoint: the early-stopping state is not a number");
+    }
+    stopped = get("stopped") == std::optional<std::string>("true");
+    if (spec && spec->restoreBest && plateau.best && !bestPath.empty())
+      loadBest();
+  }
+
+  bool isStopped() const { return stopped; }
+  int64_t bestEpoch() const { return plateau.bestEpoch; }
+
+  /// After each epoch; returns whether the run stops here.
+  bool epochEnd(const std::map<std::string, double> &metrics, int64_t epoch) {
+    if (!spec)
+      return false;
+    double value = metrics.at(spec->monitor);
+    bool improved = plateau.update(value, epoch, largerIsBetter(spec->monitor),
+                                   spec->minDelta);
+    if (improved && spec->restoreBest)
+      keepBest();
+    stopped = !improved && plateau.wait >= spec->patience;
+    return stopped;
+  }
+
+  /// Puts the best epoch's params and buffers back (restore_best).
+  bool restoreBest() {
+    if (!spec || !spec->restoreBest || params.empty())
+      return false;
+    for (size_t i = 0; i < params.size(); ++i)
+      model.getParam(i) = params[i];
+    for (size_t i = 0; i < buffers.size(); ++i)
+      model.getBuffer(i) = buffers[i];
+    return true;
+  }
+
+  std::map<std::string, std::string> state() const {
+    std::map<std::string, std::string> out;
+    if (!spec)
+      return out;
+    out["es_wait"] = std::to_string(plateau.wait);
+    out["es_best_epoch"] = std::to_string(plateau.bestEpoch);
+    if (plateau.best)
+      out["es_best"] = fmt::format("{:.17g}", *plateau.best);
+    if (stopped)
+      out["stopped"] = "true";
+    return out;
+  }
+
+private:
+  void keepBest() {
+    const Manifest &manifest = model.getManifest();
+    params.clear();
+    buffers.clear();
+    std::vector<TensorRef> refs;
+    for (size_t i = 0; i < manifest.params.size(); ++i) {
+      params.push_back(model.getParam(i));
+      refs.push_back({manifest.params[i].name, manifest.params[i].shape,
+                      params.back().data(), DType::F32});
+    }
+    for (size_t i = 0; i < manifest.buffers.size(); ++i) {
+      buffers.push_back(model.getBuffer(i));
+      refs.push_back({manifest.buffers[i].name, manifest.buffers[i].shape,
+                      buffers.back().data(), manifest.buffers[i].dtype});
+    }
+    if (!bestPath.empty())
+      writeSafetensors(bestPath, refs,
+                       {{"format", "kiln"},
+                        {"model", manifest.name},
+                        {"best_epoch", std::to_string(plateau.bestEpoch)}});
+  }
+
+  void loadBest() {
+    const Manifest &manifest = model.getManifest();
+    SafetensorsFile file = readSafetensors(bestPath);
+    auto take = [&](const std::string &name, const Shape &shape, DType dtype) {
+      auto it = file.tensors.find(name);
+      if (it == file.tensors.end() || it->second.shape != shape ||
+          it->second.dtype != dtype)
+        fail("{}: has no {} {} '{}' of this model; early stopping's "
+             "restore_best cannot resume without the best epoch's weights",
+             bestPath, dtypeName(dtype), formatShape(shape), name);
+      return it->second.data;
+    };
+    for (const ParamSpec &p : manifest.params)
+      params.push_back(take(p.name, p.shape, DType::F32));
+    for (const BufferSpec &b : manifest.buffers)
+      buffers.push_back(take(b.name, b.shape, b.dtype));
+  }
+
+  std::optional<EarlyStoppingSpec> spec;
+  Model &model;
+  std::string bestPath;
+  Plateau plateau;
+  bool stopped = false;
+  std::vector<std::vector<float>> params, buffers;
+};
+
 } // namespace
+
+std::map<std::string, double> reportedMetrics(const EpochRecord &record) {
+  std::map<std::string, double> out{{"train_loss", record.trainLoss}};
+  if (record.trainAccuracy)
+    out["train_accuracy"] = *record.trainAccuracy;
+  if (const std::optional<Metrics> &v = record.validation) {
+    out["val_loss"] = v->loss;
+    auto add = [&](const char *name, const std::optional<double> &value) {
+      if (value)
+        out[name] = *value;
+    };
+    add("val_accuracy", v->accuracy);
+    add("val_mae", v->mae);
+    add("val_rmse", v->rmse);
+    add("val_r2", v->r2);
+  }
+  return out;
+}
 
 TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
                   const TrainOptions &options, TrainObserver *observer) {
@@ -98,6 +265,23 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
          "{} batches",
          options.startBatch, options.startEpoch, data.numSamples, numBatches);
 
+  const bool hasValidation = validation && validation->numSamples > 0;
+  const std::vector<std::string> reported =
+      expectedMetrics(manifest, hasValidation, trackAccuracy);
+  if (options.schedule.type == "reduce_on_plateau")
+    checkMonitor(options.schedule.monitor, "the reduce_on_plateau schedule",
+                 reported, hasValidation);
+  if (options.earlyStopping)
+    checkMonitor(options.earlyStopping->monitor, "early stopping", reported,
+                 hasValidation);
+  // The schedule's horizon: the whole run, as --steps or --epochs set it.
+  int64_t totalSteps = options.epochs * numBatches;
+  if (options.maxSteps > 0)
+    totalSteps = std::min(totalSteps, options.maxSteps);
+  LrSchedule schedule(options.schedule, options.lr, totalSteps);
+  schedule.restore(options.loopState);
+  EarlyStopper stopper(options, model);
+
   BatchAssembler batch(data, batchSize);
   std::vector<int64_t> order(data.numSamples);
   std::vector<float> probs(trackAccuracy ? batchSize * manifest.outputSize()
@@ -114,11 +298,18 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   };
   TrainResult result;
   result.end = {options.startEpoch, options.startBatch, options.seed,
-                data.numSamples};
+                data.numSamples, options.loopState};
+  result.stoppedEarly = stopper.isStopped();
+  auto loopState = [&] {
+    std::map<std::string, std::string> state = schedule.state();
+    state.merge(stopper.state());
+    return state;
+  };
   double trainSeconds = 0;
   int64_t trainSamples = 0;
   for (int64_t epoch = options.startEpoch;
-       epoch <= options.epochs && !limitReached(); ++epoch) {
+       epoch <= options.epochs && !limitReached() && !result.stoppedEarly;
+       ++epoch) {
     const int64_t first = epoch == options.startEpoch ? options.startBatch : 0;
     observer->epochBegin(epoch, options.epochs,
                          (numBatches - first) * batchSize);
@@ -133,7 +324,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     int64_t b = first;
     for (; b < numBatches && !limitReached(); ++b) {
       batch.gather(&order[b * batchSize]);
-      lossSum += model.trainBatch(batch.getX(), batch.getY(), options.lr,
+      record.lr = schedule.lrAt(epoch, runSteps);
+      lossSum += model.trainBatch(batch.getX(), batch.getY(), float(record.lr),
                                   trackAccuracy ? probs.data() : nullptr);
       if (trackAccuracy)
         for (int64_t row = 0; row < batchSize; ++row)
@@ -152,20 +344,34 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     }
     if (b == numBatches)
       result.end = {epoch + 1, 0, options.seed, data.numSamples};
+    result.end.loop = loopState();
     record.seconds = secondsSince(start);
     record.samplesPerSecond = rate(record.samples, record.seconds);
     record.trainLoss = lossSum / double(record.steps);
     if (trackAccuracy)
       record.trainAccuracy = double(correct) / double(record.samples);
-    if (validation && validation->numSamples > 0)
+    if (hasValidation)
       record.validation = evaluate(model, *validation);
+    // The schedule and early stopping look at whole epochs only.
+    if (b == numBatches) {
+      std::map<std::string, double> metrics = reportedMetrics(record);
+      if (schedule.getSpec().type == "reduce_on_plateau")
+        schedule.epochEnd(metrics.at(schedule.getSpec().monitor), epoch);
+      result.stoppedEarly = stopper.epochEnd(metrics, epoch);
+      result.end.loop = loopState();
+    }
     trainSeconds += record.seconds;
     trainSamples += record.samples;
     result.history.push_back(record);
     observer->epochEnd(record, options.epochs);
-    if (checkpointDue() && b == numBatches)
+    if ((checkpointDue() || result.stoppedEarly) && b == numBatches &&
+        !options.checkpointPath.empty())
       saveCheckpoint(model, options.checkpointPath, result.end);
   }
+  result.bestEpoch = stopper.bestEpoch();
+  // Restored once the run is over (stopped early, or its last epoch done).
+  if (result.stoppedEarly || result.end.epoch > options.epochs)
+    result.restoredBest = stopper.restoreBest();
   result.samplesPerSecond = rate(trainSamples, trainSeconds);
   return result;
 }

@@ -14,6 +14,7 @@
 #include "kiln/model.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct TrainPosition {
   /// The order of epoch e is a shuffle derived from (dataSeed, e).
   uint64_t dataSeed = 0;
   int64_t epochSamples = 0; // training samples per epoch; 0 = unknown
+  /// The loop's own state (learning-rate schedule, early stopping), as
+  /// metadata entries `loop.<key>`.
+  std::map<std::string, std::string> loop;
 };
 
 /// Writes params, buffers, optimizer state and the step; `position` when

@@ -116,6 +116,10 @@ struct TrainingDefaults {
   double validationSplit = 0;
   bool shuffle = true;
   uint64_t seed = 0;
+  /// JSON text of the schedule and early-stopping objects, "none" when
+  /// absent (see kiln/schedule.h).
+  std::string schedule = "none";
+  std::string earlyStopping = "none";
 };
 
 struct Manifest {

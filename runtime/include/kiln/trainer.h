@@ -6,6 +6,7 @@
 #include "kiln/dataset.h"
 #include "kiln/metrics.h"
 #include "kiln/model.h"
+#include "kiln/schedule.h"
 
 #include <cstdint>
 #include <optional>
@@ -34,6 +35,14 @@ struct TrainOptions {
   /// run (atomically); 0 = never.
   int64_t checkpointEvery = 0;
   std::string checkpointPath;
+  /// The rate of each step comes from `schedule` with `lr` as its base.
+  ScheduleSpec schedule;
+  std::optional<EarlyStoppingSpec> earlyStopping;
+  /// With early stopping's restore_best: where the best epoch's params and
+  /// buffers are kept between parts of a run ("" = in memory only).
+  std::string bestPath;
+  /// The loop state of a resumed run (TrainPosition::loop).
+  std::map<std::string, std::string> loopState;
 };
 
 struct EpochRecord {
@@ -41,6 +50,7 @@ struct EpochRecord {
   int64_t steps = 0;
   int64_t samples = 0;
   double trainLoss = 0; // mean of train_step's losses
+  double lr = 0;        // the rate of the epoch's last step
   std::optional<double> trainAccuracy;
   std::optional<Metrics> validation;
   double seconds = 0; // training only, validation excluded
@@ -52,7 +62,17 @@ struct TrainResult {
   int64_t steps = 0;                // steps this call took
   double samplesPerSecond = 0;
   TrainPosition end; // where the run stands: save it to resume later
+  /// Early stopping ended the run (in this call or an earlier part).
+  bool stoppedEarly = false;
+  /// The best epoch of the monitored metric, and whether its params and
+  /// buffers were put back (restore_best).
+  int64_t bestEpoch = 0;
+  bool restoredBest = false;
 };
+
+/// The metrics an epoch reports, by name: train_loss, train_accuracy,
+/// val_loss, val_accuracy, val_mae, val_rmse, val_r2 (those present).
+std::map<std::string, double> reportedMetrics(const EpochRecord &record);
 
 /// Receives progress; every method does nothing by default.
 class TrainObserver {

@@ -190,14 +190,14 @@ private:
 /// A run interrupted after `killAt` steps (checkpoints every `every`),
 /// resumed from its last checkpoint, ends bit-identical to an
 /// uninterrupted run: params, buffers and optimizer state.
-void expectResumeIsExact(const kiln_model_api &api, const Dataset &data,
-                         const Dataset *validation, TrainOptions options,
-                         int64_t every, int64_t killAt) {
+TrainResult expectResumeIsExact(const kiln_model_api &api, const Dataset &data,
+                                const Dataset *validation, TrainOptions options,
+                                int64_t every, int64_t killAt) {
   SCOPED_TRACE("every " + std::to_string(every) + ", killed at " +
                std::to_string(killAt));
   Model whole(api);
   whole.init(options.seed);
-  train(whole, data, validation, options);
+  TrainResult all = train(whole, data, validation, options);
 
   test::TempDir dir;
   Model first(api);
@@ -217,10 +217,20 @@ void expectResumeIsExact(const kiln_model_api &api, const Dataset &data,
   EXPECT_EQ(position.epochSamples, data.numSamples);
   part.startEpoch = position.epoch;
   part.startBatch = position.batch;
+  part.loopState = position.loop;
   TrainResult rest = train(resumed, data, validation, part);
   EXPECT_EQ(resumed.getStep(), whole.getStep());
   EXPECT_EQ(test::tensorBytes(resumed), test::tensorBytes(whole));
   EXPECT_EQ(rest.steps, whole.getStep() - killAt / every * every);
+  EXPECT_EQ(rest.stoppedEarly, all.stoppedEarly);
+  EXPECT_EQ(rest.bestEpoch, all.bestEpoch);
+  EXPECT_EQ(rest.restoredBest, all.restoredBest);
+  // The rates of the epochs both ran agree.
+  for (const EpochRecord &r : rest.history)
+    for (const EpochRecord &w : all.history)
+      if (r.epoch == w.epoch && r.steps == w.steps)
+        EXPECT_EQ(r.lr, w.lr) << "epoch " << r.epoch;
+  return all;
 }
 
 TEST(Trainer, ResumedRunsEndBitIdentical) {
@@ -254,6 +264,109 @@ TEST(Trainer, ResumedRunsEndBitIdentical) {
   // An i64 buffer (num_batches_tracked) survives the checkpoint exactly.
   expectResumeIsExact(test::trackedApi, frozenData, nullptr, frozenOptions, 3,
                       17);
+}
+
+// The loop's state (reduce_on_plateau's scale, early stopping's best and
+// its weights) survives a checkpoint: resumed runs decide as whole ones.
+TEST(Trainer, SchedulesAndEarlyStoppingResumeExactly) {
+  Model model(test::classifierApi);
+  Dataset data = classifierData(100, 1, model); // 12 batches of 8
+  Dataset validation = classifierData(20, 2, model);
+  TrainOptions options;
+  options.epochs = 6;
+  options.lr = 0.5f;
+  options.seed = 3;
+  options.schedule = parseSchedule(
+      R"({"type": "reduce_on_plateau", "monitor": "val_accuracy", "patience": 0, "factor": 0.5})",
+      "test");
+  TrainResult plateau =
+      expectResumeIsExact(test::classifierApi, data, &validation, options, 12, 40);
+  EXPECT_LT(plateau.history.back().lr, 0.5) << "the rate was reduced";
+
+  test::TempDir dir;
+  options.schedule = parseSchedule(R"({"type": "cosine", "warmup_steps": 5})", "test");
+  options.earlyStopping = parseEarlyStopping(
+      R"({"monitor": "val_loss", "patience": 1, "min_delta": 0.05, "restore_best": true})",
+      "test");
+  options.bestPath = dir.path("best.safetensors");
+  for (auto [every, killAt] : {std::pair<int64_t, int64_t>{12, 14}, {5, 19}}) {
+    TrainResult stopped = expectResumeIsExact(test::classifierApi, data,
+                                              &validation, options, every, killAt);
+    EXPECT_TRUE(stopped.stoppedEarly);
+    EXPECT_TRUE(stopped.restoredBest);
+    EXPECT_LT(stopped.history.size(), 6u);
+    EXPECT_EQ(stopped.bestEpoch + 1, int64_t(stopped.history.size()))
+        << "one epoch of patience after the best";
+  }
+}
+
+TEST(Schedule, Rates) {
+  auto rates = [](const std::string &json, int64_t epochs, int64_t perEpoch) {
+    LrSchedule s(parseSchedule(json, "test"), 1.0, epochs * perEpoch);
+    std::vector<double> out;
+    for (int64_t e = 1; e <= epochs; ++e)
+      for (int64_t b = 0; b < perEpoch; ++b)
+        out.push_back(s.lrAt(e, (e - 1) * perEpoch + b));
+    return out;
+  };
+  EXPECT_EQ(rates(R"({"type": "step", "step_size": 2, "gamma": 0.5})", 5, 1),
+            (std::vector<double>{1, 1, 0.5, 0.5, 0.25}));
+  EXPECT_EQ(rates(R"({"type": "exponential", "gamma": 0.5})", 3, 2),
+            (std::vector<double>{1, 1, 0.5, 0.5, 0.25, 0.25}));
+  EXPECT_EQ(rates("none", 2, 1), (std::vector<double>{1, 1}));
+  // Warmup 1/2, 2/2, then half a cosine over the remaining 4 steps.
+  std::vector<double> cosine =
+      rates(R"({"type": "cosine", "warmup_steps": 2, "min_lr": 0.1})", 3, 2);
+  std::vector<double> expected{0.5, 1.0};
+  for (int t = 0; t < 4; ++t)
+    expected.push_back(0.1 + 0.9 * (1 + std::cos(M_PI * t / 4)) / 2);
+  ASSERT_EQ(cosine.size(), expected.size());
+  for (size_t i = 0; i < cosine.size(); ++i)
+    EXPECT_DOUBLE_EQ(cosine[i], expected[i]) << i;
+
+  // More than `patience` epochs without a lower val_loss halve the rate.
+  LrSchedule plateau(parseSchedule(R"({"type": "reduce_on_plateau", "factor": 0.5, "patience": 1, "min_lr": 0.2})", "test"), 1.0, 10);
+  std::vector<double> seen;
+  for (double loss : {1.0, 0.9, 0.95, 0.95, 0.95, 0.95, 0.95, 0.8}) {
+    plateau.epochEnd(loss, 0);
+    seen.push_back(plateau.lrAt(1, 0));
+  }
+  EXPECT_EQ(seen, (std::vector<double>{1, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.25 > 0.2 ? 0.25 : 0.2}));
+  EXPECT_EQ(seen.back(), 0.25);
+}
+
+TEST(Schedule, BadSpecsNameTheKey) {
+  EXPECT_THAT(errorOf([] { parseSchedule(R"({"type": "cosin"})", "--schedule"); }),
+              HasSubstr("--schedule: 'type' must be one of constant, step, "
+                        "exponential, cosine, reduce_on_plateau, got 'cosin'"));
+  EXPECT_THAT(errorOf([] { parseSchedule(R"({"type": "step", "gama": 1})", "--schedule"); }),
+              HasSubstr("--schedule: unknown key 'gama' (expected one of: type, "
+                        "step_size, gamma)"));
+  EXPECT_THAT(errorOf([] { parseSchedule(R"({"type": "step", "gamma": 2})", "x"); }),
+              HasSubstr("x: 'gamma' must be a number in [0, 1], got 2"));
+  EXPECT_THAT(errorOf([] { parseSchedule("cosine", "--schedule"); }),
+              HasSubstr("expected a JSON object"));
+  EXPECT_THAT(errorOf([] { parseEarlyStopping(R"({"patience": -1})", "e"); }),
+              HasSubstr("e: 'patience' must be an integer of at least 0, got -1"));
+  EXPECT_FALSE(parseEarlyStopping("none", "e").has_value());
+}
+
+TEST(Trainer, MonitorsMustBeReported) {
+  Model model(test::classifierApi);
+  model.init(0);
+  Dataset data = classifierData(40, 1, model);
+  TrainOptions options;
+  options.earlyStopping = parseEarlyStopping(R"({"monitor": "val_loss"})", "t");
+  EXPECT_THAT(errorOf([&] { train(model, data, nullptr, options); }),
+              HasSubstr("early stopping monitors 'val_loss', which this run does "
+                        "not report (it reports train_loss); validation metrics "
+                        "need --validation-split or --val-data"));
+  options.earlyStopping.reset();
+  options.schedule = parseSchedule(
+      R"({"type": "reduce_on_plateau", "monitor": "val_r2"})", "t");
+  EXPECT_THAT(errorOf([&] { train(model, data, &data, options); }),
+              HasSubstr("monitors 'val_r2', which this run does not report (it "
+                        "reports train_loss, val_loss, val_accuracy)"));
 }
 
 TEST(Trainer, CheckpointPositions) {
