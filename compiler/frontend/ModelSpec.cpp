@@ -747,7 +747,9 @@ bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
       return r.fail(path + "/metrics", "expected an array of metric names");
     for (size_t i = 0; i < a->size(); ++i) {
       auto s = r.oneOf((*a)[i], path + "/metrics/" + std::to_string(i),
-                       {"accuracy", "loss", "mae", "rmse", "r2"});
+                       {"accuracy", "loss", "mae", "rmse", "r2", "top_2_accuracy",
+                        "top_3_accuracy", "top_4_accuracy", "top_5_accuracy",
+                        "precision", "recall", "f1", "auc", "confusion_matrix"});
       if (!s)
         return false;
       spec.metrics.push_back(*s);

@@ -83,7 +83,10 @@ const std::vector<Command> &commands() {
        {{"load", "FILE", "safetensors checkpoint"},
         {"input", "X.npy",
          "float32 or uint8 (scaled by 1/255) array [n, input...] or one "
-         "sample"}},
+         "sample"},
+        {"output", "Y.npy",
+         "write the predictions as a float32 array [n, output...] instead "
+         "of printing them"}},
        "Full batches run forward at the compiled batch, the remaining "
        "samples forward\nat batch 1 (so one sample never pays for a "
        "batch).\n",

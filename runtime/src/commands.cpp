@@ -15,6 +15,8 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 namespace kiln {
@@ -23,7 +25,9 @@ namespace {
 // ordered_json keeps "loss" before "accuracy", as people read them.
 using Json = nlohmann::ordered_json;
 
-Json toJson(const Metrics &metrics) {
+/// Scalars always; with `full`, the per-class scores and the confusion
+/// matrix too (test metrics, not every epoch's history).
+Json toJson(const Metrics &metrics, bool full = true) {
   Json json = {{"loss", metrics.loss}};
   auto add = [&](const char *name, const std::optional<double> &value) {
     if (value)
@@ -33,6 +37,20 @@ Json toJson(const Metrics &metrics) {
   add("mae", metrics.mae);
   add("rmse", metrics.rmse);
   add("r2", metrics.r2);
+  if (const std::optional<ClassReport> &c = metrics.classes) {
+    for (const auto &[k, value] : c->topK)
+      json[fmt::format("top_{}_accuracy", k)] = value;
+    json["precision"] = c->macroPrecision;
+    json["recall"] = c->macroRecall;
+    json["f1"] = c->macroF1;
+    add("auc", c->auc);
+    if (full) {
+      json["per_class"] = {{"precision", c->precision},
+                           {"recall", c->recall},
+                           {"f1", c->f1}};
+      json["confusion_matrix"] = c->confusion;
+    }
+  }
   return json;
 }
 
@@ -44,7 +62,7 @@ Json toJson(const EpochRecord &record) {
   if (record.trainAccuracy)
     json["train_accuracy"] = *record.trainAccuracy;
   if (record.validation) {
-    Json validation = toJson(*record.validation);
+    Json validation = toJson(*record.validation, false);
     for (const auto &[name, value] : validation.items())
       json["val_" + name] = value;
   }
@@ -80,9 +98,18 @@ void initFrom(Model &model, const std::string &path) {
   printNames("not in this model (ignored)", report.ignored);
 }
 
-void printTestLine(const Metrics &metrics, const Dataset &data) {
-  fmt::print("test: {} ({} samples)\n", formatMetrics(metrics, ""),
+void printTestLine(const Metrics &metrics, const Dataset &data,
+                   const Manifest &manifest) {
+  const std::vector<std::string> &wanted = manifest.training.metrics;
+  fmt::print("test: {} ({} samples)\n", formatMetrics(metrics, "", wanted),
              data.numSamples);
+  bool confusion = std::find(wanted.begin(), wanted.end(),
+                             "confusion_matrix") != wanted.end();
+  if (confusion && metrics.classes) {
+    fmt::print("confusion matrix (rows: true class, columns: predicted):\n");
+    for (const std::vector<int64_t> &row : metrics.classes->confusion)
+      fmt::print("  {}\n", fmt::join(row, " "));
+  }
   std::fflush(stdout);
 }
 
@@ -234,6 +261,7 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   std::fflush(stdout);
 
   ProgressPrinter progress(stderr, stdout, ::isatty(STDERR_FILENO));
+  progress.setExtraMetrics(manifest.training.metrics);
   TrainResult result =
       train(model, data.train, validation ? &*validation : nullptr, settings,
             &progress);
@@ -255,7 +283,7 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   Json json = {{"test", nullptr}};
   if (data.test) {
     Metrics test = evaluate(model, *data.test);
-    printTestLine(test, *data.test);
+    printTestLine(test, *data.test, manifest);
     json["test"] = toJson(test);
   } else {
     fmt::print("test: none ('{}' has no test split)\n", dataPath);
@@ -281,7 +309,7 @@ int runEval(const kiln_model_api &api, const Options &options) {
   loadWeights(model, checkpoint);
   Dataset test = loadTestData(dataPath, model.getManifest());
   Metrics metrics = evaluate(model, test);
-  printTestLine(metrics, test);
+  printTestLine(metrics, test, model.getManifest());
   if (options.has("metrics-json"))
     writeJson(options.require("metrics-json"), {{"test", toJson(metrics)}});
   return 0;
@@ -293,6 +321,8 @@ int runPredict(const kiln_model_api &api, const Options &options) {
   Model model(api);
   const Manifest &manifest = model.getManifest();
   checkLoaderInput(manifest);
+  if (options.has("output"))
+    checkWritableLocation(options.require("output"));
   NpyArray input = readNpy(inputPath);
   // [n, ...] whose sample has inputSize() values, or one sample of any
   // shape with that many values (so [n, 28, 28] feeds an input of [784]).
@@ -314,6 +344,15 @@ int runPredict(const kiln_model_api &api, const Options &options) {
   const int64_t width = manifest.outputSize();
   std::vector<float> outputs(numSamples * width);
   model.predict(input.data.data(), numSamples, outputs.data());
+  if (options.has("output")) {
+    Shape shape{numSamples};
+    shape.insert(shape.end(), manifest.outputShape().begin(),
+                 manifest.outputShape().end());
+    writeNpy(options.require("output"), shape, outputs);
+    fmt::print("wrote {} predictions {} to {}\n", numSamples,
+               formatShape(shape), options.require("output"));
+    return 0;
+  }
   for (int64_t i = 0; i < numSamples; ++i) {
     const float *row = &outputs[i * width];
     if (manifest.predictsSigmoid())

@@ -110,11 +110,26 @@ Metrics evaluate(Model &model, const Dataset &data) {
                                manifest.predictsSigmoid())
           : regressionMetrics(outputs.data(), data.targets.data(),
                               data.numSamples, width);
+  if (data.hasLabels()) {
+    metrics.classes = labelReport(outputs.data(), data.labels.data(),
+                                  data.numSamples, width);
+  } else if (manifest.predictsSigmoid()) {
+    metrics.classes = sigmoidReport(outputs.data(), data.targets.data(),
+                                    data.numSamples, width);
+  } else if (manifest.isClassification()) {
+    // Probability-row targets: their argmax is the class.
+    std::vector<int32_t> labels(data.numSamples);
+    for (int64_t i = 0; i < data.numSamples; ++i)
+      labels[i] = int32_t(argmax(&data.targets[i * width], width));
+    metrics.classes =
+        labelReport(outputs.data(), labels.data(), data.numSamples, width);
+  }
   metrics.loss = data.numSamples ? lossSum / double(data.numSamples) : 0;
   return metrics;
 }
 
-std::string formatMetrics(const Metrics &metrics, const std::string &prefix) {
+std::string formatMetrics(const Metrics &metrics, const std::string &prefix,
+                          const std::vector<std::string> &wanted) {
   std::string text = fmt::format("{}loss {:.4f}", prefix, metrics.loss);
   auto append = [&](const char *name, const std::optional<double> &value) {
     if (value)
@@ -124,6 +139,8 @@ std::string formatMetrics(const Metrics &metrics, const std::string &prefix) {
   append("mae", metrics.mae);
   append("rmse", metrics.rmse);
   append("r2", metrics.r2);
+  if (metrics.classes)
+    text += formatReport(*metrics.classes, wanted, prefix);
   return text;
 }
 

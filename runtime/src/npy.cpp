@@ -120,4 +120,29 @@ NpyArray readNpy(const std::string &path) {
   return array;
 }
 
+void writeNpy(const std::string &path, const Shape &shape,
+              const std::vector<float> &data) {
+  std::string dims;
+  for (int64_t d : shape)
+    dims += std::to_string(d) + ", ";
+  if (shape.size() > 1)
+    dims.resize(dims.size() - 2);
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
+                       dims + "), }";
+  // Magic, version, length, then the header padded so data starts at a
+  // multiple of 64 and ends with a newline.
+  size_t total = (10 + header.size() + 1 + 63) / 64 * 64;
+  header.append(total - 10 - header.size() - 1, ' ');
+  header += '\n';
+  std::string bytes = "\x93NUMPY";
+  bytes += '\x01';
+  bytes += '\x00';
+  bytes += char(header.size() & 0xff);
+  bytes += char(header.size() >> 8);
+  bytes += header;
+  bytes.append(reinterpret_cast<const char *>(data.data()),
+               data.size() * sizeof(float));
+  writeFileAtomic(path, bytes);
+}
+
 } // namespace kiln

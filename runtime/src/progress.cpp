@@ -16,13 +16,14 @@ std::string formatDuration(double seconds) {
 
 } // namespace
 
-std::string formatEpochLine(const EpochRecord &record, int64_t numEpochs) {
+std::string formatEpochLine(const EpochRecord &record, int64_t numEpochs,
+                            const std::vector<std::string> &extra) {
   std::string line = fmt::format("epoch {}/{}: loss {:.4f}", record.epoch,
                                  numEpochs, record.trainLoss);
   if (record.trainAccuracy)
     line += fmt::format(" accuracy {:.4f}", *record.trainAccuracy);
   if (record.validation)
-    line += " " + formatMetrics(*record.validation, "val_");
+    line += " " + formatMetrics(*record.validation, "val_", extra);
   line += fmt::format(" (lr {:.4g}, {:.1f} s, {:.0f} samples/s)", record.lr,
                       record.seconds, record.samplesPerSecond);
   return line;
@@ -68,7 +69,7 @@ void ProgressPrinter::batchEnd(int64_t samplesDone, double meanLoss) {
 
 void ProgressPrinter::epochEnd(const EpochRecord &record, int64_t numEpochs) {
   clearBar();
-  fmt::print(lineStream, "{}\n", formatEpochLine(record, numEpochs));
+  fmt::print(lineStream, "{}\n", formatEpochLine(record, numEpochs, extra));
   std::fflush(lineStream);
 }
 

@@ -17,6 +17,10 @@ struct NpyArray {
 /// divided by 255 like the IDX loader). Versions 1.0-3.0.
 NpyArray readNpy(const std::string &path);
 
+/// Writes `data` as a version 1.0 '<f4' array of `shape`, atomically.
+void writeNpy(const std::string &path, const Shape &shape,
+              const std::vector<float> &data);
+
 } // namespace kiln
 
 #endif // KILN_NPY_H

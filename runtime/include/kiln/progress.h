@@ -12,7 +12,8 @@ namespace kiln {
 
 /// "epoch 1/5: loss 0.5123 accuracy 0.8123 val_loss ... (12.3 s, 45678
 /// samples/s)".
-std::string formatEpochLine(const EpochRecord &record, int64_t numEpochs);
+std::string formatEpochLine(const EpochRecord &record, int64_t numEpochs,
+                            const std::vector<std::string> &extra = {});
 
 /// On a terminal, a one-line bar on `barStream` redrawn with \r at most ten
 /// times a second; always one epoch line per epoch on `lineStream`.
@@ -25,6 +26,8 @@ public:
                   int64_t numSamples) override;
   void batchEnd(int64_t samplesDone, double meanLoss) override;
   void epochEnd(const EpochRecord &record, int64_t numEpochs) override;
+  /// Classification metrics to show besides loss and accuracy.
+  void setExtraMetrics(std::vector<std::string> names) { extra = std::move(names); }
 
 private:
   using Clock = std::chrono::steady_clock;
@@ -41,6 +44,7 @@ private:
   Clock::time_point epochStart;
   Clock::time_point lastDraw;
   bool barShown = false;
+  std::vector<std::string> extra;
 };
 
 } // namespace kiln
