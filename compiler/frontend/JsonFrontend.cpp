@@ -515,7 +515,8 @@ void Importer::describe(ModuleOp module) {
                         {"seed", spec.seed}};
   for (auto [key, text] : {std::pair<const char *, const std::string *>{
                                "schedule", &spec.schedule},
-                           {"early_stopping", &spec.earlyStopping}})
+                           {"early_stopping", &spec.earlyStopping},
+                           {"augment", &spec.augment}})
     if (!text->empty()) {
       llvm::Expected<json::Value> v = json::parse(*text); // written by us
       if (v)

@@ -707,14 +707,46 @@ bool parseEarlyStopping(Reader &r, const Value &v, std::string &out) {
   return true;
 }
 
+/// {"flip_horizontal": true, "crop_padding": 4, "noise_std": 0.05}; flips
+/// and crops need images [C, H, W].
+bool parseAugment(Reader &r, const Value &v, ModelSpec &spec) {
+  const std::string path = "/training/augment";
+  const Object *o = r.object(v, path);
+  if (!o || !r.onlyKeys(*o, path, {"flip_horizontal", "crop_padding", "noise_std"}))
+    return false;
+  if (const Value *f = o->get("flip_horizontal"); f && !r.boolean(*f, path + "/flip_horizontal"))
+    return false;
+  if (const Value *c = o->get("crop_padding")) {
+    auto i = c->getAsInteger();
+    if (!i || *i < 0 || *i > 1024)
+      return r.fail(path + "/crop_padding",
+                    "expected an integer in [0, 1024], got " + Reader::show(*c));
+  }
+  if (!loopNumber(r, *o, path, "noise_std", 0, 1e6))
+    return false;
+  bool image = (o->get("flip_horizontal") && *o->get("flip_horizontal")->getAsBoolean()) ||
+               (o->get("crop_padding") && *o->get("crop_padding")->getAsInteger() > 0);
+  if (image && spec.inputShape.size() != 3)
+    return r.fail(path, "flip_horizontal and crop_padding need an image input "
+                        "[channels, height, width]; give /input/shape as one");
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << v;
+  spec.augment = os.str();
+  return true;
+}
+
 bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
   const std::string path = "/training";
   const Object *o = r.object(v, path);
   if (!o || !r.onlyKeys(*o, path, {"loss", "optimizer", "batch_size", "epochs",
                                    "metrics", "validation_split", "shuffle", "seed",
                                    "clip_norm", "clip_value", "schedule",
-                                   "early_stopping"}))
+                                   "early_stopping", "augment"}))
     return false;
+  if (const Value *a = o->get("augment"))
+    if (!parseAugment(r, *a, spec))
+      return false;
   if (const Value *s = o->get("schedule"))
     if (!parseSchedule(r, *s, spec.schedule))
       return false;

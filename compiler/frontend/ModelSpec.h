@@ -83,7 +83,7 @@ struct ModelSpec {
   /// The runtime's loop settings, checked here and passed on as JSON text
   /// to the manifest ("" when absent): a learning-rate schedule and early
   /// stopping (runtime/include/kiln/schedule.h).
-  std::string schedule, earlyStopping;
+  std::string schedule, earlyStopping, augment;
   int64_t batchSize = 32;
   int64_t epochs = 1;
   std::vector<std::string> metrics;

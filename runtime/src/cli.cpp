@@ -45,6 +45,10 @@ const std::vector<Command> &commands() {
         {"schedule", "JSON",
          "learning-rate schedule, e.g. '{\"type\": \"cosine\", "
          "\"warmup_steps\": 100}', or none (default: the model file's)"},
+        {"augment", "JSON",
+         "augment training batches, e.g. '{\"flip_horizontal\": true, "
+         "\"crop_padding\": 2, \"noise_std\": 0.05}', or none (default: the "
+         "model file's)"},
         {"early-stopping", "JSON",
          "e.g. '{\"monitor\": \"val_loss\", \"patience\": 3, "
          "\"restore_best\": true}', or none (default: the model file's)"},

@@ -153,6 +153,12 @@ TrainOptions readTrainOptions(const Options &options,
                                "--early-stopping")
           : parseEarlyStopping(manifest.training.earlyStopping,
                                "manifest: 'training.early_stopping'");
+  settings.augment =
+      options.has("augment")
+          ? parseAugment(options.require("augment"), "--augment")
+          : parseAugment(manifest.training.augment,
+                         "manifest: 'training.augment'");
+  checkAugment(settings.augment, manifest.inputShape());
   // restore_best keeps the best epoch's weights beside the checkpoint, so
   // that a resumed run can still put them back.
   if (settings.earlyStopping && settings.earlyStopping->restoreBest &&
@@ -452,6 +458,8 @@ int runInfo(const kiln_model_api &api, const Options &) {
     fmt::print("learning-rate schedule: {}\n", training.schedule);
   if (training.earlyStopping != "none")
     fmt::print("early stopping: {}\n", training.earlyStopping);
+  if (training.augment != "none")
+    fmt::print("augmentation: {}\n", training.augment);
   return 0;
 }
 

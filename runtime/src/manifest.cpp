@@ -1,5 +1,6 @@
 //===- manifest.cpp - Parse and validate the model manifest JSON ----------===//
 #include "kiln/manifest.h"
+#include "kiln/augment.h"
 #include "kiln/schedule.h"
 
 #include "kiln/abi.h"
@@ -465,6 +466,10 @@ TrainingDefaults parseTraining(const ObjectReader &reader, int64_t batchSize) {
   if (reader.has("schedule")) {
     training.schedule = reader.getObject("schedule").getJson().dump();
     parseSchedule(training.schedule, "manifest: '" + reader.path("schedule") + "'");
+  }
+  if (reader.has("augment")) {
+    training.augment = reader.getObject("augment").getJson().dump();
+    parseAugment(training.augment, "manifest: '" + reader.path("augment") + "'");
   }
   if (reader.has("early_stopping")) {
     training.earlyStopping = reader.getObject("early_stopping").getJson().dump();

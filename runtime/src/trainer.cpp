@@ -47,6 +47,7 @@ public:
   }
 
   const float *getX() const { return x.data(); }
+  float *getMutableX() { return x.data(); }
   const int32_t *getLabels() const { return labels.data(); }
   const void *getY() const {
     return data.hasLabels() ? static_cast<const void *>(labels.data())
@@ -282,6 +283,9 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   schedule.restore(options.loopState);
   EarlyStopper stopper(options, model);
 
+  checkAugment(options.augment, manifest.inputShape());
+  std::vector<float> augmentScratch;
+
   BatchAssembler batch(data, batchSize);
   std::vector<int64_t> order(data.numSamples);
   std::vector<float> probs(trackAccuracy ? batchSize * manifest.outputSize()
@@ -324,6 +328,12 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     int64_t b = first;
     for (; b < numBatches && !limitReached(); ++b) {
       batch.gather(&order[b * batchSize]);
+      if (options.augment.any())
+        augmentBatch(options.augment, manifest.inputShape(),
+                     batch.getMutableX(), batchSize,
+                     deriveSeed(deriveSeed(options.seed, "augment", uint64_t(epoch)),
+                                "batch", uint64_t(b)),
+                     augmentScratch);
       record.lr = schedule.lrAt(epoch, runSteps);
       lossSum += model.trainBatch(batch.getX(), batch.getY(), float(record.lr),
                                   trackAccuracy ? probs.data() : nullptr);

@@ -120,6 +120,7 @@ struct TrainingDefaults {
   /// absent (see kiln/schedule.h).
   std::string schedule = "none";
   std::string earlyStopping = "none";
+  std::string augment = "none"; // see kiln/augment.h
 };
 
 struct Manifest {

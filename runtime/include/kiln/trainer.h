@@ -2,6 +2,7 @@
 #ifndef KILN_TRAINER_H
 #define KILN_TRAINER_H
 
+#include "kiln/augment.h"
 #include "kiln/checkpoint.h"
 #include "kiln/dataset.h"
 #include "kiln/metrics.h"
@@ -41,6 +42,8 @@ struct TrainOptions {
   /// With early stopping's restore_best: where the best epoch's params and
   /// buffers are kept between parts of a run ("" = in memory only).
   std::string bestPath;
+  /// Applied to every training batch (see kiln/augment.h).
+  AugmentSpec augment;
   /// The loop state of a resumed run (TrainPosition::loop).
   std::map<std::string, std::string> loopState;
 };

@@ -300,6 +300,28 @@ TEST(Trainer, SchedulesAndEarlyStoppingResumeExactly) {
   }
 }
 
+// Augmented batches draw from (seed, epoch, batch): a resumed run augments
+// as the whole one did.
+TEST(Trainer, AugmentedRunsResumeExactly) {
+  Model model(test::classifierApi);
+  Dataset data = classifierData(100, 1, model);
+  TrainOptions options;
+  options.epochs = 3;
+  options.lr = 0.1f;
+  options.seed = 4;
+  options.augment = parseAugment(R"({"noise_std": 0.3})", "test");
+  expectResumeIsExact(test::classifierApi, data, nullptr, options, 5, 17);
+  // And the noise changes the training.
+  Model plain(test::classifierApi), noisy(test::classifierApi);
+  plain.init(4);
+  noisy.init(4);
+  TrainOptions without = options;
+  without.augment = AugmentSpec();
+  train(plain, data, nullptr, without);
+  train(noisy, data, nullptr, options);
+  EXPECT_NE(test::tensorBytes(plain), test::tensorBytes(noisy));
+}
+
 TEST(Schedule, Rates) {
   auto rates = [](const std::string &json, int64_t epochs, int64_t perEpoch) {
     LrSchedule s(parseSchedule(json, "test"), 1.0, epochs * perEpoch);
