@@ -65,7 +65,10 @@ const std::vector<Command> &commands() {
          "write a resumable safetensors checkpoint after training"},
         {"checkpoint-every", "N",
          "also write --save FILE every N steps during training"},
-        {"metrics-json", "FILE", "write history and test metrics as JSON"}},
+        {"metrics-json", "FILE", "write history and test metrics as JSON"},
+        {"report", "FILE.html",
+         "write a self-contained HTML report: model summary, curves per "
+         "epoch, test metrics, settings"}},
        "Validation and test metrics run eval_step (eval mode: no dropout, "
        "running\nstatistics). --steps and --epochs count from the start of "
        "the run: an\ninterrupted run resumed with the same options plus "

@@ -10,6 +10,7 @@
 #include "kiln/model.h"
 #include "kiln/npy.h"
 #include "kiln/progress.h"
+#include "kiln/report.h"
 #include "support.h"
 
 #include <fmt/ranges.h>
@@ -111,6 +112,29 @@ void printTestLine(const Metrics &metrics, const Dataset &data,
       fmt::print("  {}\n", fmt::join(row, " "));
   }
   std::fflush(stdout);
+}
+
+/// "1.07 M", "2.3 G": three significant digits.
+std::string formatCount(int64_t n) {
+  const char *units[] = {"", " k", " M", " G", " T"};
+  double v = double(n);
+  int u = 0;
+  while (v >= 1000 && u < 4) {
+    v /= 1000;
+    ++u;
+  }
+  return u == 0 ? std::to_string(n) : fmt::format("{:.3g}{}", v, units[u]);
+}
+
+std::string formatBytes(int64_t n) {
+  const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = double(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", n) : fmt::format("{:.3g} {}", v, units[u]);
 }
 
 /// "run.safetensors" -> "run.best.safetensors"; other names get ".best".
@@ -228,7 +252,7 @@ int runTrain(const kiln_model_api &api, const Options &options) {
          "train with that batch size",
          manifest.name, manifest.batchSize, options.getInt("batch-size", 1));
   // Fail now rather than after hours of training.
-  for (const char *output : {"save", "metrics-json"})
+  for (const char *output : {"save", "metrics-json", "report"})
     if (options.has(output))
       checkWritableLocation(options.require(output));
 
@@ -287,10 +311,11 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   }
 
   Json json = {{"test", nullptr}};
+  std::optional<Metrics> test;
   if (data.test) {
-    Metrics test = evaluate(model, *data.test);
-    printTestLine(test, *data.test, manifest);
-    json["test"] = toJson(test);
+    test = evaluate(model, *data.test);
+    printTestLine(*test, *data.test, manifest);
+    json["test"] = toJson(*test);
   } else {
     fmt::print("test: none ('{}' has no test split)\n", dataPath);
   }
@@ -301,6 +326,42 @@ int runTrain(const kiln_model_api &api, const Options &options) {
     json["train"] = {{"steps", result.steps},
                      {"samples_per_second", result.samplesPerSecond}};
     writeJson(options.require("metrics-json"), json);
+  }
+  if (options.has("report")) {
+    ReportData report{&manifest, result.history, test, {}, ""};
+    auto set = [&](const std::string &key, const std::string &value) {
+      report.settings.push_back({key, value});
+    };
+    set("data", dataPath);
+    set("training samples", std::to_string(data.train.numSamples));
+    if (validation)
+      set("validation samples", std::to_string(validation->numSamples));
+    set("batch size", std::to_string(manifest.batchSize));
+    set("epochs", std::to_string(settings.epochs));
+    set("optimizer", manifest.optimizer->type);
+    for (const auto &[key, value] : manifest.optimizer->settings)
+      set("optimizer " + key, value);
+    set("learning rate", fmt::format("{}", settings.lr));
+    set("schedule", options.has("schedule") ? options.require("schedule")
+                                            : manifest.training.schedule);
+    set("early stopping", options.has("early-stopping")
+                              ? options.require("early-stopping")
+                              : manifest.training.earlyStopping);
+    set("augmentation", options.has("augment") ? options.require("augment")
+                                               : manifest.training.augment);
+    set("seed", std::to_string(settings.seed));
+    set("shuffle", settings.shuffle ? "yes" : "no");
+    if (options.has("resume"))
+      set("resumed from", options.require("resume"));
+    if (result.stoppedEarly)
+      report.outcome = fmt::format(
+          "Stopped early: {} did not improve after epoch {}.",
+          settings.earlyStopping->monitor, result.bestEpoch);
+    if (result.restoredBest)
+      report.outcome += fmt::format(" The weights of epoch {} were restored.",
+                                    result.bestEpoch);
+    writeReport(options.require("report"), report);
+    fmt::print("wrote the report {}\n", options.require("report"));
   }
   return 0;
 }
@@ -397,10 +458,11 @@ int runInfo(const kiln_model_api &api, const Options &) {
   fmt::print("entry points: {}\n", fmt::join(entries, ", "));
 
   std::vector<std::vector<std::string>> rows = {
-      {"layer", "type", "output shape", "activation", "params"}};
+      {"layer", "type", "output shape", "activation", "FLOPs", "params"}};
   for (const LayerSpec &layer : manifest.layers)
     rows.push_back({layer.name, layer.type, formatShape(layer.outputShape),
                     layer.activation.empty() ? "-" : layer.activation,
+                    formatCount(layer.flops),
                     std::to_string(layer.numParams) +
                         (layer.trainable ? "" : " (frozen)")});
   std::vector<size_t> widths(rows[0].size(), 0);
@@ -419,6 +481,11 @@ int runInfo(const kiln_model_api &api, const Options &) {
              frozen && !manifest.inferenceOnly()
                  ? fmt::format(" ({} frozen)", frozen)
                  : "");
+  Manifest::Memory memory = manifest.memory();
+  fmt::print("forward FLOPs per sample: {}\n", formatCount(manifest.flopsPerSample()));
+  fmt::print("memory: params {}, buffers {}, optimizer state {}, workspace {}\n",
+             formatBytes(memory.params), formatBytes(memory.buffers),
+             formatBytes(memory.state), formatBytes(memory.workspace));
   if (!manifest.buffers.empty()) {
     std::vector<std::string> buffers;
     // The dtype only when it is not the usual f32: "bn.num_batches_tracked

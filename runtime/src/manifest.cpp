@@ -103,6 +103,25 @@ int64_t Manifest::workspaceBytes() const {
   return bytes;
 }
 
+int64_t Manifest::flopsPerSample() const {
+  int64_t total = 0;
+  for (const LayerSpec &layer : layers)
+    total += layer.flops;
+  return total;
+}
+
+Manifest::Memory Manifest::memory() const {
+  Memory m;
+  for (const ParamSpec &p : params)
+    m.params += shapeSize(p.shape) * 4;
+  for (const BufferSpec &b : buffers)
+    m.buffers += shapeSize(b.shape) * dtypeBytes(b.dtype);
+  for (const StateSpec &s : state)
+    m.state += shapeSize(s.shape) * 4;
+  m.workspace = workspaceBytes();
+  return m;
+}
+
 int64_t Manifest::numParamElements() const {
   int64_t total = 0;
   for (const ParamSpec &param : params)
@@ -419,6 +438,8 @@ LayerSpec parseLayer(const ObjectReader &reader) {
   if (reader.has("activation") && !reader.get("activation").is_null())
     layer.activation = reader.getString("activation");
   layer.numParams = reader.getInt("params", 0);
+  if (reader.has("flops"))
+    layer.flops = reader.getInt("flops", 0);
   if (reader.has("trainable"))
     layer.trainable = reader.getBool("trainable");
   return layer;

@@ -98,6 +98,7 @@ struct LayerSpec {
   Shape outputShape;
   std::string activation; // empty when the layer has none
   int64_t numParams = 0;
+  int64_t flops = 0; // per sample, forward (a multiply-add counts 2)
   bool trainable = true;
 };
 
@@ -171,6 +172,14 @@ struct Manifest {
   int64_t outputSize() const { return shapeSize(outputShape()); }
 
   int64_t numParamElements() const;
+  /// Forward FLOPs of one sample, summed over the layers.
+  int64_t flopsPerSample() const;
+  /// Bytes the runtime holds for params, buffers, optimizer state and the
+  /// workspace.
+  struct Memory {
+    int64_t params = 0, buffers = 0, state = 0, workspace = 0;
+  };
+  Memory memory() const;
   int64_t numTrainableElements() const;
   bool hasMetric(std::string_view metric) const;
   /// Index into params / buffers, or -1.
