@@ -186,6 +186,31 @@ bool Importer::buildWindowLayer(const LayerSpec &l, Location loc, Value &x,
   return true;
 }
 
+/// Floating-point operations of one sample's forward pass through `l` (a
+/// multiply-add counts 2), for `info` and the training report.
+static int64_t flopsPerSample(const LayerSpec &l, const std::vector<int64_t> &in,
+                              const std::vector<int64_t> &out) {
+  double inSize = double(product(in)), outSize = double(product(out));
+  double act = l.activation.empty() || l.activation == "linear" ? 0 : outSize;
+  double flops = 0;
+  if (l.type == "dense")
+    flops = 2 * inSize * outSize + (l.useBias ? outSize : 0) + act;
+  else if (l.type == "conv2d")
+    flops = 2 * double(in[0] / l.groups) * double(l.kernel[0] * l.kernel[1]) * outSize +
+            (l.useBias ? outSize : 0) + act;
+  else if (l.type == "max_pool2d" || l.type == "avg_pool2d")
+    flops = double(l.kernel[0] * l.kernel[1]) * outSize;
+  else if (l.type == "global_avg_pool2d" || l.type == "global_max_pool2d")
+    flops = inSize;
+  else if (l.type == "batch_norm")
+    flops = 2 * outSize; // one multiply-add per value in eval mode
+  else if (l.type == "local_response_norm")
+    flops = (2 * double(std::min<int64_t>(l.size, in[0])) + 4) * outSize;
+  else if (l.type != "flatten" && l.type != "reshape")
+    flops = outSize; // activations, dropout
+  return int64_t(std::min(flops, 9.0e18));
+}
+
 bool Importer::buildModel(ModuleOp module) {
   // Parameters are discovered while walking the layers, so build the body
   // first with a placeholder signature, then add the parameter arguments.
@@ -224,6 +249,7 @@ bool Importer::buildModel(ModuleOp module) {
     return false;
   }
   for (const LayerSpec &l : spec.layers) {
+    const std::vector<int64_t> inShape = shape;
     Location lloc = NameLoc::get(b.getStringAttr(l.name), loc);
     int64_t before = params.size();
     trainable = l.trainable;
@@ -340,6 +366,7 @@ bool Importer::buildModel(ModuleOp module) {
       count += product(params[i].shape);
     json::Object info{{"name", l.name}, {"type", l.type},
                       {"output_shape", toJson(shape)}, {"params", count},
+                      {"flops", flopsPerSample(l, inShape, shape)},
                       {"trainable", l.trainable}};
     if (l.type == "dense" || l.type == "conv2d")
       info["activation"] = l.activation;

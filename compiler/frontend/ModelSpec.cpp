@@ -736,6 +736,46 @@ bool parseAugment(Reader &r, const Value &v, ModelSpec &spec) {
   return true;
 }
 
+/// Classification metrics need a loss that predicts probabilities, the
+/// regression ones a loss that predicts values.
+bool metricFits(llvm::StringRef metric, const LossSpec &loss) {
+  bool values = metric.ends_with("mae") || metric.ends_with("rmse") ||
+                metric.ends_with("r2");
+  return metric.ends_with("loss") || values != loss.predictsProbabilities();
+}
+
+std::string lossKind(const LossSpec &loss) {
+  return loss.type + (loss.predictsProbabilities() ? " predicts probabilities"
+                                                   : " predicts values");
+}
+
+bool checkMetricsFit(Reader &r, const ModelSpec &spec) {
+  for (size_t i = 0; i < spec.metrics.size(); ++i)
+    if (!metricFits(spec.metrics[i], spec.loss))
+      return r.fail("/training/metrics/" + std::to_string(i),
+                    spec.metrics[i] + " does not fit the loss: " +
+                        lossKind(spec.loss));
+  return true;
+}
+
+/// A monitor names a metric this model reports (train_accuracy: with
+/// "accuracy" in metrics and class labels).
+bool checkMonitor(Reader &r, const Value &v, const std::string &path,
+                  const ModelSpec &spec) {
+  const Value *m = v.getAsObject()->get("monitor");
+  auto name = m ? m->getAsString() : std::optional<llvm::StringRef>();
+  if (!name)
+    return true;
+  if (!metricFits(*name, spec.loss))
+    return r.fail(path, name->str() + " is not reported: " + lossKind(spec.loss));
+  if (*name == "train_accuracy" &&
+      (!spec.loss.takesLabels() ||
+       !llvm::is_contained(spec.metrics, std::string("accuracy"))))
+    return r.fail(path, "train_accuracy is reported with class labels and "
+                        "\"accuracy\" in /training/metrics");
+  return true;
+}
+
 bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
   const std::string path = "/training";
   const Object *o = r.object(v, path);
@@ -744,15 +784,6 @@ bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
                                    "clip_norm", "clip_value", "schedule",
                                    "early_stopping", "augment"}))
     return false;
-  if (const Value *a = o->get("augment"))
-    if (!parseAugment(r, *a, spec))
-      return false;
-  if (const Value *s = o->get("schedule"))
-    if (!parseSchedule(r, *s, spec.schedule))
-      return false;
-  if (const Value *e = o->get("early_stopping"))
-    if (!parseEarlyStopping(r, *e, spec.earlyStopping))
-      return false;
   if (const Value *l = o->get("loss"))
     if (!parseLoss(r, *l, spec.loss))
       return false;
@@ -803,7 +834,19 @@ bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
                                         Reader::show(*s));
     spec.seed = *i;
   }
-  return true;
+  // After the loss and the metrics, which they are checked against.
+  if (const Value *a = o->get("augment"))
+    if (!parseAugment(r, *a, spec))
+      return false;
+  if (const Value *s = o->get("schedule"))
+    if (!parseSchedule(r, *s, spec.schedule) ||
+        !checkMonitor(r, *s, "/training/schedule/monitor", spec))
+      return false;
+  if (const Value *e = o->get("early_stopping"))
+    if (!parseEarlyStopping(r, *e, spec.earlyStopping) ||
+        !checkMonitor(r, *e, "/training/early_stopping/monitor", spec))
+      return false;
+  return checkMetricsFit(r, spec);
 }
 
 /// llvm::json keeps the last of repeated keys silently; a model file with

@@ -4,12 +4,12 @@
 // RUN: kilnc %S/Inputs/conv.json --compile-to=graph | FileCheck %s --check-prefix=GRAPH
 // The layer summary: conv2d layers carry their activation; pooling layers
 // have no parameters; a global pool's output is flat [channels].
-// GRAPH: module attributes {kiln.layers = [{activation = "relu", name = "conv2d_0", output_shape = [4, 7, 7], params = 36 : i64, trainable = true, type = "conv2d"},
-// GRAPH-SAME: {activation = "linear", name = "dw", output_shape = [8, 5, 5], params = 72 : i64, trainable = true, type = "conv2d"},
-// GRAPH-SAME: {name = "max_pool2d_2", output_shape = [8, 3, 3], params = 0 : i64, trainable = true, type = "max_pool2d"},
-// GRAPH-SAME: {name = "avg_pool2d_3", output_shape = [8, 3, 3], params = 0 : i64, trainable = true, type = "avg_pool2d"},
-// GRAPH-SAME: {name = "global_max_pool2d_4", output_shape = [8], params = 0 : i64, trainable = true, type = "global_max_pool2d"},
-// GRAPH-SAME: {activation = "linear", name = "dense_5", output_shape = [3], params = 27 : i64, trainable = true, type = "dense"}]
+// GRAPH: module attributes {kiln.layers = [{activation = "relu", flops = 3528 : i64, name = "conv2d_0", output_shape = [4, 7, 7], params = 36 : i64, trainable = true, type = "conv2d"},
+// GRAPH-SAME: {activation = "linear", flops = 3600 : i64, name = "dw", output_shape = [8, 5, 5], params = 72 : i64, trainable = true, type = "conv2d"},
+// GRAPH-SAME: {flops = 288 : i64, name = "max_pool2d_2", output_shape = [8, 3, 3], params = 0 : i64, trainable = true, type = "max_pool2d"},
+// GRAPH-SAME: {flops = 648 : i64, name = "avg_pool2d_3", output_shape = [8, 3, 3], params = 0 : i64, trainable = true, type = "avg_pool2d"},
+// GRAPH-SAME: {flops = 72 : i64, name = "global_max_pool2d_4", output_shape = [8], params = 0 : i64, trainable = true, type = "global_max_pool2d"},
+// GRAPH-SAME: {activation = "linear", flops = 51 : i64, name = "dense_5", output_shape = [3], params = 27 : i64, trainable = true, type = "dense"}]
 // The weights have PyTorch's Conv2d layout [filters, channels / groups, kh,
 // kw]; fan_in is channels / groups x kh x kw, fan_out filters x kh x kw; the
 // default kernel_init follows the activation, as for dense.

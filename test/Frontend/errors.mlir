@@ -227,3 +227,13 @@
 // Tests that weight_decay on a batch_norm without affine parameters names the key.
 // RUN: not kilnc %S/Inputs/lr-scale-bn-no-affine.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-NO-AFFINE
 // BN-NO-AFFINE: kilnc: error: {{.*}}Inputs/lr-scale-bn-no-affine.json: /layers/1/weight_decay: layer "batch_norm_1" has no parameters for weight_decay to apply to{{$}}
+
+// Tests that metrics and monitors must fit the loss, and that the loop's settings are checked at compile time.
+// RUN: not kilnc %S/Inputs/metric-auc-mse.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=METRIC-FIT
+// METRIC-FIT: kilnc: error: {{.*}}Inputs/metric-auc-mse.json: /training/metrics/1: auc does not fit the loss: mse predicts values{{$}}
+// RUN: not kilnc %S/Inputs/monitor-val-mae.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=MONITOR-FIT
+// MONITOR-FIT: kilnc: error: {{.*}}Inputs/monitor-val-mae.json: /training/early_stopping/monitor: val_mae is not reported: softmax_cross_entropy predicts probabilities{{$}}
+// RUN: not kilnc %S/Inputs/schedule-bad.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SCHEDULE-KEY
+// SCHEDULE-KEY: kilnc: error: {{.*}}Inputs/schedule-bad.json: /training/schedule/warmup: unknown key (expected one of: type, warmup_steps, min_lr){{$}}
+// RUN: not kilnc %S/Inputs/augment-flat.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=AUGMENT-FLAT
+// AUGMENT-FLAT: kilnc: error: {{.*}}Inputs/augment-flat.json: /training/augment: flip_horizontal and crop_padding need an image input [channels, height, width]; give /input/shape as one{{$}}

@@ -9,14 +9,14 @@
 // The layer summary: batch_norm's params are its weight and bias (8 for 4
 // channels; none with "affine": false) and it records momentum and epsilon;
 // local_response_norm has no parameters.
-// GRAPH: module attributes {kiln.layers = [{activation = "linear", name = "conv2d_0", output_shape = [4, 4, 4], params = 72 : i64, trainable = true, type = "conv2d"},
-// GRAPH-SAME: {epsilon = 1.000000e-05 : f64, momentum = 1.000000e-01 : f64, name = "batch_norm_1", output_shape = [4, 4, 4], params = 8 : i64, trainable = true, type = "batch_norm"},
-// GRAPH-SAME: {name = "relu_2", output_shape = [4, 4, 4], params = 0 : i64, trainable = true, type = "relu"},
-// GRAPH-SAME: {name = "lrn", output_shape = [4, 4, 4], params = 0 : i64, trainable = true, type = "local_response_norm"},
-// GRAPH-SAME: {name = "local_response_norm_4", output_shape = [4, 4, 4], params = 0 : i64, trainable = true, type = "local_response_norm"},
-// GRAPH-SAME: {name = "flatten_5", output_shape = [64], params = 0 : i64, trainable = true, type = "flatten"},
-// GRAPH-SAME: {activation = "linear", name = "dense_6", output_shape = [5], params = 320 : i64, trainable = true, type = "dense"},
-// GRAPH-SAME: {epsilon = 1.000000e-03 : f64, momentum = 3.000000e-01 : f64, name = "bn", output_shape = [5], params = 0 : i64, trainable = false, type = "batch_norm"},
+// GRAPH: module attributes {kiln.layers = [{activation = "linear", flops = 2304 : i64, name = "conv2d_0", output_shape = [4, 4, 4], params = 72 : i64, trainable = true, type = "conv2d"},
+// GRAPH-SAME: {epsilon = 1.000000e-05 : f64, flops = 128 : i64, momentum = 1.000000e-01 : f64, name = "batch_norm_1", output_shape = [4, 4, 4], params = 8 : i64, trainable = true, type = "batch_norm"},
+// GRAPH-SAME: {flops = 64 : i64, name = "relu_2", output_shape = [4, 4, 4], params = 0 : i64, trainable = true, type = "relu"},
+// GRAPH-SAME: {flops = 640 : i64, name = "lrn", output_shape = [4, 4, 4], params = 0 : i64, trainable = true, type = "local_response_norm"},
+// GRAPH-SAME: {flops = 768 : i64, name = "local_response_norm_4", output_shape = [4, 4, 4], params = 0 : i64, trainable = true, type = "local_response_norm"},
+// GRAPH-SAME: {flops = 0 : i64, name = "flatten_5", output_shape = [64], params = 0 : i64, trainable = true, type = "flatten"},
+// GRAPH-SAME: {activation = "linear", flops = 640 : i64, name = "dense_6", output_shape = [5], params = 320 : i64, trainable = true, type = "dense"},
+// GRAPH-SAME: {epsilon = 1.000000e-03 : f64, flops = 10 : i64, momentum = 3.000000e-01 : f64, name = "bn", output_shape = [5], params = 0 : i64, trainable = false, type = "batch_norm"},
 // Each batch_norm layer adds its buffers <name>.running_mean (zeros),
 // <name>.running_var (ones) and <name>.num_batches_tracked (an i64 scalar,
 // zeros), then (affine) the params <name>.weight (ones) and <name>.bias

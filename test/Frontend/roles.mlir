@@ -5,8 +5,8 @@
 // RUN: kilnc %S/Inputs/frozen-layer.json --compile-to=graph | FileCheck %s --check-prefix=FROZEN
 // Tests that --freeze NAME gives the same module as "trainable": false in the file.
 // RUN: kilnc %S/Inputs/two-layers.json --freeze body --compile-to=graph | FileCheck %s --check-prefix=FROZEN
-// FROZEN: module attributes {kiln.layers = [{activation = "tanh", name = "body", output_shape = [8], params = 56 : i64, trainable = false, type = "dense"},
-// FROZEN-SAME: {activation = "linear", name = "head", output_shape = [3], params = 27 : i64, trainable = true, type = "dense"}],
+// FROZEN: module attributes {kiln.layers = [{activation = "tanh", flops = 112 : i64, name = "body", output_shape = [8], params = 56 : i64, trainable = false, type = "dense"},
+// FROZEN-SAME: {activation = "linear", flops = 51 : i64, name = "head", output_shape = [3], params = 27 : i64, trainable = true, type = "dense"}],
 // FROZEN-SAME: kiln.name = "two_layers", kiln.optimizer = {lr = 1.000000e-01 : f64, momentum = 9.000000e-01 : f64, nesterov = false, type = "momentum", weight_decay = 0.000000e+00 : f64},
 // FROZEN-SAME: kiln.training = {batch_size = 4 : i64, epochs = 1 : i64, loss = "mse", metrics = [], seed = 0 : i64, shuffle = true, validation_split = 0 : i64}}
 // FROZEN-LABEL: func.func @model
@@ -47,8 +47,8 @@
 // RUN: kilnc %S/Inputs/inference.json --batch-size=4 --compile-to=graph | FileCheck %s --check-prefix=INFER
 // Tests that --inference gives the same module from a file with a training section.
 // RUN: kilnc %S/Inputs/two-layers.json --inference --compile-to=graph | FileCheck %s --check-prefix=INFER
-// INFER: module attributes {kiln.layers = [{activation = "tanh", name = "body", output_shape = [8], params = 56 : i64, trainable = true, type = "dense"},
-// INFER-SAME: {activation = "linear", name = "head", output_shape = [3], params = 27 : i64, trainable = true, type = "dense"}], kiln.name = "two_layers"} {
+// INFER: module attributes {kiln.layers = [{activation = "tanh", flops = 112 : i64, name = "body", output_shape = [8], params = 56 : i64, trainable = true, type = "dense"},
+// INFER-SAME: {activation = "linear", flops = 51 : i64, name = "head", output_shape = [3], params = 27 : i64, trainable = true, type = "dense"}], kiln.name = "two_layers"} {
 // INFER-NEXT: func.func @model
 // INFER-SAME: (%{{[^:]+}}: tensor<4x6xf32> {kiln.input = {name = "x"}},
 // INFER-SAME: {kiln.param = {fan_in = 6 : i64, fan_out = 8 : i64, init = "glorot_uniform", name = "body.weight", trainable = true}},
