@@ -457,6 +457,19 @@ bool Importer::checkLossFits() {
   const LossSpec &loss = spec.loss;
   const LayerSpec &last = spec.layers.back();
   bool softmax = loss.type == "softmax_cross_entropy" || loss.type == "kl_divergence";
+  // top-k accuracy ranks the classes of a softmax row: more than k of them.
+  for (size_t i = 0; i < spec.metrics.size(); ++i) {
+    llvm::StringRef m = spec.metrics[i];
+    if (!m.starts_with("top_"))
+      continue;
+    int64_t k = m[4] - '0';
+    if (!softmax || outputShape.size() != 1 || outputShape[0] <= k) {
+      err = file + ": /training/metrics/" + std::to_string(i) + ": " + m.str() +
+            " needs a softmax loss over more than " + std::to_string(k) +
+            " classes; " + loss.type + " gives " + showShape(outputShape);
+      return false;
+    }
+  }
   if (softmax && (outputShape.size() != 1 || outputShape[0] < 2))
     return fail(last, loss.type + " expects the last layer to output [classes] "
                                   "with at least 2 classes, got " +
@@ -554,10 +567,11 @@ void Importer::describe(ModuleOp module) {
   // The loss's settings, for `info` and the record of the run.
   if (spec.loss.type == "huber")
     training["delta"] = spec.loss.delta;
-  if (spec.loss.type == "softmax_cross_entropy") {
+  // (Only what differs from the defaults.)
+  if (spec.loss.labelSmoothing != 0)
     training["label_smoothing"] = spec.loss.labelSmoothing;
-    training["targets"] = spec.loss.softTargets ? "probabilities" : "labels";
-  }
+  if (spec.loss.softTargets)
+    training["targets"] = "probabilities";
   module->setAttr("kiln.training", toAttr(json::Value(std::move(training))));
 }
 

@@ -622,8 +622,11 @@ bool parseLoss(Reader &r, const Value &v, LossSpec &loss) {
 
 /// The metrics a monitor may name (what `train` reports per epoch).
 const std::initializer_list<llvm::StringRef> kMonitors = {
-    "train_loss", "train_accuracy", "val_loss", "val_accuracy",
-    "val_mae",    "val_rmse",       "val_r2"};
+    "train_loss",     "train_accuracy",     "val_loss",
+    "val_accuracy",   "val_mae",            "val_rmse",
+    "val_r2",         "val_precision",      "val_recall",
+    "val_f1",         "val_auc",            "val_top_2_accuracy",
+    "val_top_3_accuracy", "val_top_4_accuracy", "val_top_5_accuracy"};
 
 /// A number key of a schedule or early-stopping object, in [lo, hi].
 bool loopNumber(Reader &r, const Object &o, const std::string &path,
@@ -673,13 +676,15 @@ bool parseSchedule(Reader &r, const Value &v, std::string &out) {
     ok = r.onlyKeys(*o, path, {"type", "monitor", "factor", "patience",
                                "min_delta", "min_lr"}) &&
          (!o->get("monitor") || r.oneOf(*o->get("monitor"), path + "/monitor", kMonitors)) &&
-         loopNumber(r, *o, path, "factor", 0, 0.999999) &&
+         loopNumber(r, *o, path, "factor", 0, 1) &&
          loopNumber(r, *o, path, "patience", 0, 0, true) &&
          loopNumber(r, *o, path, "min_delta", 0, 1e30) &&
          loopNumber(r, *o, path, "min_lr", 0, 1e6);
   if (ok && *t == "reduce_on_plateau")
-    if (const Value *f = o->get("factor"); f && *f->getAsNumber() == 0)
-      return r.fail(path + "/factor", "expected a number in (0, 1), got 0");
+    if (const Value *f = o->get("factor");
+        f && (*f->getAsNumber() == 0 || *f->getAsNumber() == 1))
+      return r.fail(path + "/factor", "expected a number in (0, 1), got " +
+                                          Reader::show(*f));
   std::string text;
   llvm::raw_string_ostream os(text);
   os << v;

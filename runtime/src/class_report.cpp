@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace kiln {
@@ -18,6 +19,10 @@ namespace {
 /// ROC AUC of `scores` for `positive`; nullopt without both kinds.
 std::optional<double> rocAuc(const std::vector<float> &scores,
                              const std::vector<bool> &positive) {
+  // A diverged model's NaN scores have no order: no AUC.
+  for (float s : scores)
+    if (!std::isfinite(s))
+      return std::nullopt;
   std::vector<size_t> order(scores.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
@@ -26,7 +31,7 @@ std::optional<double> rocAuc(const std::vector<float> &scores,
   double rankSum = 0;
   int64_t numPositive = 0;
   for (size_t i = 0; i < order.size();) {
-    size_t j = i;
+    size_t j = i + 1;
     while (j < order.size() && scores[order[j]] == scores[order[i]])
       ++j;
     double meanRank = (double(i + 1) + double(j)) / 2;

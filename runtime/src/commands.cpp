@@ -18,6 +18,7 @@
 
 #include <algorithm>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace kiln {
@@ -114,6 +115,11 @@ void printTestLine(const Metrics &metrics, const Dataset &data,
   std::fflush(stdout);
 }
 
+bool fileExists(const std::string &path) {
+  struct stat info;
+  return ::stat(path.c_str(), &info) == 0;
+}
+
 /// "1.07 M", "2.3 G": three significant digits.
 std::string formatCount(int64_t n) {
   const char *units[] = {"", " k", " M", " G", " T"};
@@ -177,6 +183,10 @@ TrainOptions readTrainOptions(const Options &options,
                                "--early-stopping")
           : parseEarlyStopping(manifest.training.earlyStopping,
                                "manifest: 'training.early_stopping'");
+  if (settings.schedule.minLr >= settings.lr)
+    throw UsageError(fmt::format(
+        "the schedule's min_lr {} is not below the learning rate {}",
+        settings.schedule.minLr, settings.lr));
   settings.augment =
       options.has("augment")
           ? parseAugment(options.require("augment"), "--augment")
@@ -226,6 +236,16 @@ void resume(Model &model, const std::string &path, const Options &options,
   settings.startEpoch = position.epoch;
   settings.startBatch = position.batch;
   settings.loopState = position.loop;
+  // The best weights so far sit beside the checkpoint resumed from.
+  bool restoring = settings.earlyStopping && settings.earlyStopping->restoreBest &&
+                   position.loop.count("es_best");
+  if (restoring) {
+    settings.bestFrom = bestWeightsPath(path);
+    if (!fileExists(settings.bestFrom))
+      fail("{}: is missing; early stopping's restore_best needs the best epoch's "
+           "weights that the run wrote beside {}",
+           settings.bestFrom, path);
+  }
   fmt::print("resumed {} (step {}: epoch {}, {} batch{} done)\n", path,
              model.getStep(), position.epoch, position.batch,
              position.batch == 1 ? "" : "es");
@@ -283,9 +303,13 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   model.setSeed(settings.seed); // train_step's randomness (dropout)
   fmt::print("training {}: {} samples{}, batch {}, {} epoch{}, lr {}\n",
              manifest.name, data.train.numSamples,
-             validation ? fmt::format(" ({} more held out for validation)",
-                                      validation->numSamples)
-                        : "",
+             !validation ? ""
+             : options.has("val-data")
+                 ? fmt::format(" ({} validation samples from {})",
+                               validation->numSamples,
+                               options.require("val-data"))
+                 : fmt::format(" ({} more held out for validation)",
+                               validation->numSamples),
              manifest.batchSize, settings.epochs,
              settings.epochs == 1 ? "" : "s", settings.lr);
   std::fflush(stdout);
@@ -297,11 +321,11 @@ int runTrain(const kiln_model_api &api, const Options &options) {
             &progress);
   if (result.steps == 0 && options.has("resume"))
     fmt::print("nothing left to train: the run was complete\n");
-  if (result.stoppedEarly)
+  if (result.stoppedEarly && settings.earlyStopping)
     fmt::print("early stopping: no improvement of {} since epoch {}{}\n",
                settings.earlyStopping->monitor, result.bestEpoch,
                result.restoredBest ? "; restored its weights" : "");
-  else if (result.restoredBest)
+  else if (result.restoredBest && settings.earlyStopping)
     fmt::print("restored the weights of epoch {}, the best by {}\n",
                result.bestEpoch, settings.earlyStopping->monitor);
   if (options.has("save")) {
@@ -353,7 +377,7 @@ int runTrain(const kiln_model_api &api, const Options &options) {
     set("shuffle", settings.shuffle ? "yes" : "no");
     if (options.has("resume"))
       set("resumed from", options.require("resume"));
-    if (result.stoppedEarly)
+    if (result.stoppedEarly && settings.earlyStopping)
       report.outcome = fmt::format(
           "Stopped early: {} did not improve after epoch {}.",
           settings.earlyStopping->monitor, result.bestEpoch);
@@ -503,9 +527,18 @@ int runInfo(const kiln_model_api &api, const Options &) {
     fmt::print("inference only: no loss, optimizer or train_step\n");
     return 0;
   }
+  std::vector<std::string> lossSettings;
+  for (const auto &[key, value] : manifest.training.lossSettings)
+    lossSettings.push_back(key + " " + value);
+  std::string lossNote = lossSettings.empty()
+                             ? ""
+                             : fmt::format(", {}", fmt::join(lossSettings, ", "));
   if (manifest.takesLabels())
-    fmt::print("loss: {} ({} classes)\n", lossName(*manifest.loss),
-               manifest.numClasses);
+    fmt::print("loss: {} ({} classes{})\n", lossName(*manifest.loss),
+               manifest.numClasses, lossNote);
+  else if (!lossSettings.empty())
+    fmt::print("loss: {} ({})\n", lossName(*manifest.loss),
+               fmt::join(lossSettings, ", "));
   else
     fmt::print("loss: {}\n", lossName(*manifest.loss));
   const OptimizerSpec &optimizer = *manifest.optimizer;

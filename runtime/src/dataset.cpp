@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 
+#include <cmath>
+
 namespace kiln {
 namespace {
 
@@ -48,6 +50,33 @@ std::optional<Dataset> loadDirSplit(const std::string &dir,
   if (exists(csv))
     return loadCsv(csv, manifest);
   return loadIdxSplit(dir, test ? "t10k" : "train");
+}
+
+/// Binary cross-entropy takes targets in [0, 1]; the softmax losses with
+/// f32 targets take probability rows (non-negative, summing to 1).
+void checkTargetRanges(const Dataset &data, const Manifest &manifest) {
+  if (data.hasLabels() || !manifest.isClassification() || !manifest.loss)
+    return;
+  const int64_t width = data.targetSize;
+  for (int64_t i = 0; i < data.numSamples; ++i) {
+    const float *row = &data.targets[i * width];
+    double sum = 0;
+    for (int64_t j = 0; j < width; ++j) {
+      if (manifest.predictsSigmoid() && !(row[j] >= 0 && row[j] <= 1))
+        fail("{}: sample {}, target {}: {} is not in [0, 1] (binary "
+             "cross-entropy takes 0/1 or probabilities)",
+             data.source, i, j, row[j]);
+      if (!(row[j] >= 0))
+        fail("{}: sample {}, target {}: {} is negative (the targets of {} are "
+             "probabilities)",
+             data.source, i, j, row[j], lossName(*manifest.loss));
+      sum += row[j];
+    }
+    if (!manifest.predictsSigmoid() && std::fabs(sum - 1) > 1e-3)
+      fail("{}: sample {}: the targets sum to {:.6g}, not 1 (the targets of "
+           "{} are probability rows)",
+           data.source, i, sum, lossName(*manifest.loss));
+  }
 }
 
 } // namespace
@@ -119,6 +148,7 @@ void checkDataset(const Dataset &data, const Manifest &manifest) {
     fail("{}: targets have {} values but model '{}' has output shape {}",
          data.source, data.targetSize, manifest.name,
          formatShape(manifest.outputShape()));
+  checkTargetRanges(data, manifest);
   for (size_t i = 0; i < data.labels.size(); ++i)
     if (data.labels[i] < 0 || data.labels[i] >= manifest.numClasses)
       fail("{}: label {} at index {} is out of range [0, {})", data.source,

@@ -483,6 +483,12 @@ TrainingDefaults parseTraining(const ObjectReader &reader, int64_t batchSize) {
     training.shuffle = reader.getBool("shuffle");
   if (reader.has("seed"))
     training.seed = reader.getUnsigned("seed");
+  for (const char *key : {"delta", "label_smoothing"})
+    if (reader.has(key))
+      training.lossSettings.push_back(
+          {key, fmt::format("{}", reader.getNumber(key))});
+  if (reader.has("targets"))
+    training.lossSettings.push_back({"targets", reader.getString("targets")});
   // Checked now, so a bad one fails at start-up, not after the first epoch.
   if (reader.has("schedule")) {
     training.schedule = reader.getObject("schedule").getJson().dump();

@@ -159,12 +159,6 @@ std::string chart(const std::string &id, const std::string &title,
 /// The value of `name` in an epoch's record, if it reported it.
 std::optional<double> metricOf(const EpochRecord &r, const std::string &name) {
   std::map<std::string, double> all = reportedMetrics(r);
-  if (r.validation && r.validation->classes) {
-    const ClassReport &c = *r.validation->classes;
-    all["val_f1"] = c.macroF1;
-    if (c.auc)
-      all["val_auc"] = *c.auc;
-  }
   auto it = all.find(name);
   return it == all.end() ? std::nullopt : std::optional<double>(it->second);
 }
@@ -271,7 +265,7 @@ std::string renderReport(const ReportData &data) {
                                       {"val_", "val", "validation"}}) {
       Series s{label, cls, {}};
       for (const EpochRecord &r : data.history)
-        if (auto v = metricOf(r, prefix + key))
+        if (auto v = metricOf(r, prefix + key); v && std::isfinite(*v))
           s.points.push_back({r.epoch, *v});
       if (!s.points.empty())
         series.push_back(std::move(s));
@@ -281,7 +275,8 @@ std::string renderReport(const ReportData &data) {
   }
   Series lr{"learning rate", "lr", {}};
   for (const EpochRecord &r : data.history)
-    lr.points.push_back({r.epoch, r.lr});
+    if (std::isfinite(r.lr))
+      lr.points.push_back({r.epoch, r.lr});
   if (!lr.points.empty())
     figures += chart("lr", "Learning rate (last step of each epoch)", {lr});
   html += "<section id=\"curves\"><h2>Training</h2><div class=\"charts\">" + figures +

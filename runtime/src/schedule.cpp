@@ -133,7 +133,7 @@ std::optional<EarlyStoppingSpec> parseEarlyStopping(const std::string &text,
 }
 
 bool largerIsBetter(const std::string &metric) {
-  for (const char *name : {"accuracy", "r2"})
+  for (const char *name : {"accuracy", "r2", "precision", "recall", "f1", "auc"})
     if (metric.size() >= std::string(name).size() &&
         metric.compare(metric.size() - std::string(name).size(),
                        std::string::npos, name) == 0)

@@ -86,9 +86,14 @@ std::vector<std::string> expectedMetrics(const Manifest &manifest,
   if (!validation)
     return names;
   names.push_back("val_loss");
-  if (manifest.isClassification())
-    names.push_back("val_accuracy");
-  else
+  if (manifest.isClassification()) {
+    names.insert(names.end(), {"val_accuracy", "val_precision", "val_recall",
+                               "val_f1", "val_auc"});
+    for (int64_t k = 2; k <= 5 && k < manifest.outputSize() &&
+                        !manifest.predictsSigmoid();
+         ++k)
+      names.push_back(fmt::format("val_top_{}_accuracy", k));
+  } else
     names.insert(names.end(), {"val_mae", "val_rmse", "val_r2"});
   return names;
 }
@@ -128,9 +133,11 @@ public:
     } catch (const std::exception &) {
       fail("checkpoint: the early-stopping state is not a number");
     }
-    stopped = get("stopped") == std::optional<std::string>("true");
-    if (spec && spec->restoreBest && plateau.best && !bestPath.empty())
-      loadBest();
+    // A run that stopped early stays stopped while early stopping is on;
+    // turned off, it trains on.
+    stopped = spec && get("stopped") == std::optional<std::string>("true");
+    if (spec && spec->restoreBest && plateau.best && !options.bestFrom.empty())
+      loadBest(options.bestFrom);
   }
 
   bool isStopped() const { return stopped; }
@@ -196,16 +203,16 @@ private:
                         {"best_epoch", std::to_string(plateau.bestEpoch)}});
   }
 
-  void loadBest() {
+  void loadBest(const std::string &from) {
     const Manifest &manifest = model.getManifest();
-    SafetensorsFile file = readSafetensors(bestPath);
+    SafetensorsFile file = readSafetensors(from);
     auto take = [&](const std::string &name, const Shape &shape, DType dtype) {
       auto it = file.tensors.find(name);
       if (it == file.tensors.end() || it->second.shape != shape ||
           it->second.dtype != dtype)
         fail("{}: has no {} {} '{}' of this model; early stopping's "
              "restore_best cannot resume without the best epoch's weights",
-             bestPath, dtypeName(dtype), formatShape(shape), name);
+             from, dtypeName(dtype), formatShape(shape), name);
       return it->second.data;
     };
     for (const ParamSpec &p : manifest.params)
@@ -238,6 +245,14 @@ std::map<std::string, double> reportedMetrics(const EpochRecord &record) {
     add("val_mae", v->mae);
     add("val_rmse", v->rmse);
     add("val_r2", v->r2);
+    if (const std::optional<ClassReport> &c = v->classes) {
+      out["val_precision"] = c->macroPrecision;
+      out["val_recall"] = c->macroRecall;
+      out["val_f1"] = c->macroF1;
+      add("val_auc", c->auc);
+      for (const auto &[k, value] : c->topK)
+        out[fmt::format("val_top_{}_accuracy", k)] = value;
+    }
   }
   return out;
 }
@@ -304,9 +319,30 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   result.end = {options.startEpoch, options.startBatch, options.seed,
                 data.numSamples, options.loopState};
   result.stoppedEarly = stopper.isStopped();
+  // The epoch in progress so far, the part before a mid-epoch resume
+  // included, so that its train_* monitors see the whole epoch.
+  double epochLoss = 0;
+  int64_t epochCorrect = 0, epochSteps = 0;
+  if (options.startBatch > 0) {
+    const auto &s = options.loopState;
+    try {
+      if (s.count("epoch_steps")) {
+        epochSteps = std::stoll(s.at("epoch_steps"));
+        epochLoss = std::stod(s.at("epoch_loss_sum"));
+        epochCorrect = std::stoll(s.at("epoch_correct"));
+      }
+    } catch (const std::exception &) {
+      fail("checkpoint: the epoch's loss sums are not numbers");
+    }
+  }
   auto loopState = [&] {
     std::map<std::string, std::string> state = schedule.state();
     state.merge(stopper.state());
+    if (result.end.batch > 0) {
+      state["epoch_loss_sum"] = fmt::format("{:.17g}", epochLoss);
+      state["epoch_correct"] = std::to_string(epochCorrect);
+      state["epoch_steps"] = std::to_string(epochSteps);
+    }
     return state;
   };
   double trainSeconds = 0;
@@ -324,6 +360,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     record.epoch = epoch;
     double lossSum = 0;
     int64_t correct = 0;
+    if (epoch != options.startEpoch || first == 0)
+      epochLoss = 0, epochCorrect = 0, epochSteps = 0;
     auto start = std::chrono::steady_clock::now();
     int64_t b = first;
     for (; b < numBatches && !limitReached(); ++b) {
@@ -335,12 +373,19 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
                                 "batch", uint64_t(b)),
                      augmentScratch);
       record.lr = schedule.lrAt(epoch, runSteps);
-      lossSum += model.trainBatch(batch.getX(), batch.getY(), float(record.lr),
-                                  trackAccuracy ? probs.data() : nullptr);
+      double loss = model.trainBatch(batch.getX(), batch.getY(),
+                                     float(record.lr),
+                                     trackAccuracy ? probs.data() : nullptr);
+      lossSum += loss;
+      epochLoss += loss;
+      ++epochSteps;
       if (trackAccuracy)
-        for (int64_t row = 0; row < batchSize; ++row)
-          correct += argmax(&probs[row * manifest.outputSize()],
+        for (int64_t row = 0; row < batchSize; ++row) {
+          bool hit = argmax(&probs[row * manifest.outputSize()],
                             manifest.outputSize()) == batch.getLabels()[row];
+          correct += hit;
+          epochCorrect += hit;
+        }
       ++runSteps;
       ++record.steps;
       ++result.steps;
@@ -348,8 +393,10 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       result.end.epoch = epoch;
       result.end.batch = b + 1;
       // At an epoch's end the checkpoint waits for its validation (below).
-      if (checkpointDue() && b + 1 < numBatches)
+      if (checkpointDue() && b + 1 < numBatches) {
+        result.end.loop = loopState();
         saveCheckpoint(model, options.checkpointPath, result.end);
+      }
       observer->batchEnd(record.samples, lossSum / double(record.steps));
     }
     if (b == numBatches)
@@ -365,6 +412,10 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     // The schedule and early stopping look at whole epochs only.
     if (b == numBatches) {
       std::map<std::string, double> metrics = reportedMetrics(record);
+      metrics["train_loss"] = epochLoss / double(epochSteps);
+      if (trackAccuracy)
+        metrics["train_accuracy"] =
+            double(epochCorrect) / double(epochSteps * batchSize);
       if (schedule.getSpec().type == "reduce_on_plateau")
         schedule.epochEnd(metrics.at(schedule.getSpec().monitor), epoch);
       result.stoppedEarly = stopper.epochEnd(metrics, epoch);

@@ -9,7 +9,7 @@
 // GRAPH-SAME: {activation = "linear", flops = 5130 : i64, name = "dense_2", output_shape = [10], params = 2570 : i64, trainable = true, type = "dense"}],
 // GRAPH-SAME: kiln.name = "fashion_mlp",
 // GRAPH-SAME: kiln.optimizer = {beta1 = 9.000000e-01 : f64, beta2 = 0.99899999999999999 : f64, eps = 1.000000e-08 : f64, lr = 1.000000e-03 : f64, type = "adam", weight_decay = 0.000000e+00 : f64},
-// GRAPH-SAME: kiln.training = {batch_size = 64 : i64, epochs = 5 : i64, label_smoothing = 0 : i64, loss = "softmax_cross_entropy", metrics = ["accuracy"], seed = 0 : i64, shuffle = true, targets = "labels",
+// GRAPH-SAME: kiln.training = {batch_size = 64 : i64, epochs = 5 : i64, loss = "softmax_cross_entropy", metrics = ["accuracy"], seed = 0 : i64, shuffle = true,
 // GRAPH-NOT: kiln.manifest
 // GRAPH-LABEL: func.func @model
 // GRAPH-SAME: (%[[X:[^:]+]]: tensor<64x784xf32> {kiln.input = {name = "x"}},

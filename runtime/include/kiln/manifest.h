@@ -122,6 +122,9 @@ struct TrainingDefaults {
   std::string schedule = "none";
   std::string earlyStopping = "none";
   std::string augment = "none"; // see kiln/augment.h
+  /// The loss's settings as written: ("delta", "0.5"), ("label_smoothing",
+  /// "0.1"), ("targets", "probabilities").
+  std::vector<std::pair<std::string, std::string>> lossSettings;
 };
 
 struct Manifest {

@@ -44,7 +44,8 @@ ScheduleSpec parseSchedule(const std::string &json, const std::string &where);
 std::optional<EarlyStoppingSpec> parseEarlyStopping(const std::string &json,
                                                     const std::string &where);
 
-/// Whether a larger value of a reported metric is better (accuracy, r2).
+/// Whether a larger value of a reported metric is better (accuracy, r2,
+/// precision, recall, f1, auc).
 bool largerIsBetter(const std::string &metric);
 
 /// Tracks the best value of a monitored metric.

@@ -40,8 +40,9 @@ struct TrainOptions {
   ScheduleSpec schedule;
   std::optional<EarlyStoppingSpec> earlyStopping;
   /// With early stopping's restore_best: where the best epoch's params and
-  /// buffers are kept between parts of a run ("" = in memory only).
-  std::string bestPath;
+  /// buffers are kept between parts of a run ("" = in memory only), and
+  /// where a resumed run reads those of the part before (its checkpoint's).
+  std::string bestPath, bestFrom;
   /// Applied to every training batch (see kiln/augment.h).
   AugmentSpec augment;
   /// The loop state of a resumed run (TrainPosition::loop).

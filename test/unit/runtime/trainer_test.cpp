@@ -218,6 +218,7 @@ TrainResult expectResumeIsExact(const kiln_model_api &api, const Dataset &data,
   part.startEpoch = position.epoch;
   part.startBatch = position.batch;
   part.loopState = position.loop;
+  part.bestFrom = part.bestPath; // what the killed part wrote
   TrainResult rest = train(resumed, data, validation, part);
   EXPECT_EQ(resumed.getStep(), whole.getStep());
   EXPECT_EQ(test::tensorBytes(resumed), test::tensorBytes(whole));
@@ -225,6 +226,8 @@ TrainResult expectResumeIsExact(const kiln_model_api &api, const Dataset &data,
   EXPECT_EQ(rest.stoppedEarly, all.stoppedEarly);
   EXPECT_EQ(rest.bestEpoch, all.bestEpoch);
   EXPECT_EQ(rest.restoredBest, all.restoredBest);
+  EXPECT_EQ(rest.end.loop, all.end.loop) << "the schedule's and early "
+                                             "stopping's state";
   // The rates of the epochs both ran agree.
   for (const EpochRecord &r : rest.history)
     for (const EpochRecord &w : all.history)
@@ -282,6 +285,18 @@ TEST(Trainer, SchedulesAndEarlyStoppingResumeExactly) {
   TrainResult plateau =
       expectResumeIsExact(test::classifierApi, data, &validation, options, 12, 40);
   EXPECT_LT(plateau.history.back().lr, 0.5) << "the rate was reduced";
+  // On the training loss, killed mid-epoch: the resumed part must see the
+  // whole epoch's loss, the part before the kill included.
+  options.trainAccuracy = true;
+  for (const char *monitor : {"train_loss", "train_accuracy"}) {
+    options.schedule = parseSchedule(
+        std::string(R"({"type": "reduce_on_plateau", "patience": 0, "factor": 0.5, "monitor": ")") +
+            monitor + "\"}",
+        "test");
+    for (auto [every, killAt] : {std::pair<int64_t, int64_t>{5, 29}, {5, 67}})
+      expectResumeIsExact(test::classifierApi, data, nullptr, options, every, killAt);
+  }
+  options.trainAccuracy = false;
 
   test::TempDir dir;
   options.schedule = parseSchedule(R"({"type": "cosine", "warmup_steps": 5})", "test");
@@ -388,7 +403,8 @@ TEST(Trainer, MonitorsMustBeReported) {
       R"({"type": "reduce_on_plateau", "monitor": "val_r2"})", "t");
   EXPECT_THAT(errorOf([&] { train(model, data, &data, options); }),
               HasSubstr("monitors 'val_r2', which this run does not report (it "
-                        "reports train_loss, val_loss, val_accuracy)"));
+                        "reports train_loss, val_loss, val_accuracy, val_precision, "
+                        "val_recall, val_f1, val_auc, val_top_2_accuracy)"));
 }
 
 TEST(Trainer, CheckpointPositions) {
