@@ -12,7 +12,8 @@ kernels) as float32, which scikit-learn scores:
     the confusion matrix;
   * one sigmoid output (binary cross-entropy, 0/1 targets): binary ROC AUC,
     precision/recall/F1 of the positive class at 0.5;
-  * three sigmoid outputs: macro ROC AUC, per-output scores.
+  * three sigmoid outputs: macro ROC AUC, per-output scores;
+  * a three-output regression: MAE, RMSE and R² (uniform average).
 Scores must agree to 1e-9 (both compute in double from the same floats), the
 confusion matrix exactly. Missing scikit-learn is a failure, not a skip.
 """
@@ -104,6 +105,26 @@ for width in (1, 3):
     close(f"{width} outputs: f1", kiln["per_class"]["f1"], f1)
     close(f"{width} outputs: auc", kiln["auc"], auc)
     print(f"{width} sigmoid output{'s' if width > 1 else ''}: accuracy {kiln['accuracy']:.4f} auc {kiln['auc']:.4f}")
+
+# Regression, three outputs: MAE, RMSE and R² (averaged over the outputs).
+n = 640 + 320
+xs = rng.standard_normal((n, 12)).astype(np.float32)
+ys = np.tanh(xs @ rng.standard_normal((12, 3)) / 3) + 0.2 * rng.standard_normal((n, 3))
+os.makedirs("reg", exist_ok=True)
+for part, rows in (("train", slice(0, 640)), ("test", slice(640, n))):
+    np.savetxt(f"reg/{part}.csv", np.hstack([xs[rows], ys[rows]]), delimiter=",", fmt="%.9g")
+spec = {"name": "regress", "input": {"shape": [12]},
+        "layers": [{"type": "dense", "units": 16, "activation": "tanh"}, {"type": "dense", "units": 3}],
+        "training": {"loss": "mse", "batch_size": 32, "optimizer": {"type": "adam", "lr": 0.01},
+                     "metrics": ["mae", "rmse", "r2"]}}
+test = np.loadtxt("reg/test.csv", delimiter=",", dtype=np.float64, ndmin=2)
+kiln, p = kiln_model("regress", spec, "reg", test[:, :12].astype(np.float32))
+truth = test[:, 12:].astype(np.float32).astype(np.float64)
+close("mae", kiln["mae"], skm.mean_absolute_error(truth, p))
+close("rmse", kiln["rmse"], np.sqrt(skm.mean_squared_error(truth, p)))
+close("r2", kiln["r2"], skm.r2_score(truth, p))
+close("mse loss", kiln["loss"], skm.mean_squared_error(truth, p), tol=1e-6)
+print(f"regression: mae {kiln['mae']:.4f} rmse {kiln['rmse']:.4f} r2 {kiln['r2']:.4f}")
 
 for f in failures:
     print("MISMATCH " + f)
