@@ -47,6 +47,7 @@ struct Param {
   unsigned arg; // @model's argument
   double lrScale;
   std::optional<double> weightDecay; // the layer's or bias_weight_decay
+  double l1 = 0, l2 = 0;             // a kernel regularizer on this weight
 };
 
 /// State a layer keeps outside the parameters (batch norm's running
@@ -357,6 +358,10 @@ bool Importer::buildModel(ModuleOp module) {
       return false;
     }
     // A frozen layer's term stays in the loss (a constant: no gradient).
+    if (l.l1 || l.l2) {
+      params[before].l1 = l.l1;
+      params[before].l2 = l.l2;
+    }
     if (l.l1 || l.l2)
       penalties.push_back(b.create<nn::WeightPenaltyOp>(
           lloc, entry->getArgument(params[before].arg),
@@ -414,6 +419,11 @@ bool Importer::buildModel(ModuleOp module) {
       role.push_back(b.getNamedAttr("lr_scale", b.getF64FloatAttr(p.lrScale)));
     if (p.trainable && !spec.inference && p.weightDecay)
       role.push_back(b.getNamedAttr("weight_decay", b.getF64FloatAttr(*p.weightDecay)));
+    // The runtime reports the regularizers' term of the loss on its own.
+    if (!spec.inference && p.l1)
+      role.push_back(b.getNamedAttr("l1", b.getF64FloatAttr(p.l1)));
+    if (!spec.inference && p.l2)
+      role.push_back(b.getNamedAttr("l2", b.getF64FloatAttr(p.l2)));
     fn.setArgAttr(p.arg, "kiln.param", b.getDictionaryAttr(role));
   }
   return true;

@@ -622,7 +622,7 @@ bool parseLoss(Reader &r, const Value &v, LossSpec &loss) {
 
 /// The metrics a monitor may name (what `train` reports per epoch).
 const std::initializer_list<llvm::StringRef> kMonitors = {
-    "train_loss",     "train_accuracy",     "val_loss",
+    "train_loss",     "train_accuracy",     "train_mae",   "val_loss",
     "val_accuracy",   "val_mae",            "val_rmse",
     "val_r2",         "val_precision",      "val_recall",
     "val_f1",         "val_auc",            "val_top_2_accuracy",
@@ -773,11 +773,11 @@ bool checkMonitor(Reader &r, const Value &v, const std::string &path,
     return true;
   if (!metricFits(*name, spec.loss))
     return r.fail(path, name->str() + " is not reported: " + lossKind(spec.loss));
-  if (*name == "train_accuracy" &&
-      (!spec.loss.takesLabels() ||
-       !llvm::is_contained(spec.metrics, std::string("accuracy"))))
-    return r.fail(path, "train_accuracy is reported with class labels and "
-                        "\"accuracy\" in /training/metrics");
+  for (const char *metric : {"accuracy", "mae"})
+    if (*name == std::string("train_") + metric &&
+        !llvm::is_contained(spec.metrics, std::string(metric)))
+      return r.fail(path, name->str() + " is reported with \"" + metric +
+                              "\" in /training/metrics");
   return true;
 }
 

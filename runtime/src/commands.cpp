@@ -63,6 +63,10 @@ Json toJson(const EpochRecord &record) {
                {"train_loss", record.trainLoss}};
   if (record.trainAccuracy)
     json["train_accuracy"] = *record.trainAccuracy;
+  if (record.trainMae)
+    json["train_mae"] = *record.trainMae;
+  if (record.regularization)
+    json["regularization"] = *record.regularization;
   if (record.validation) {
     Json validation = toJson(*record.validation, false);
     for (const auto &[name, value] : validation.items())
@@ -167,7 +171,8 @@ TrainOptions readTrainOptions(const Options &options,
   settings.maxSteps = options.has("steps") ? options.getInt("steps", 1) : 0;
   settings.shuffle = manifest.training.shuffle && !options.has("no-shuffle");
   settings.trainAccuracy =
-      manifest.takesLabels() && manifest.hasMetric("accuracy");
+      manifest.isClassification() && manifest.hasMetric("accuracy");
+  settings.trainMae = !manifest.isClassification() && manifest.hasMetric("mae");
   if (options.has("checkpoint-every")) {
     settings.checkpointEvery = options.getInt("checkpoint-every", 1);
     settings.checkpointPath = options.require("save");

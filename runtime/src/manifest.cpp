@@ -330,6 +330,13 @@ ParamSpec parseParam(const ObjectReader &reader) {
     param.fanIn = reader.getInt("fan_in", 1);
   if (reader.has("fan_out"))
     param.fanOut = reader.getInt("fan_out", 1);
+  for (auto [key, rate] : {std::pair<const char *, double *>{"l1", &param.l1},
+                           {"l2", &param.l2}})
+    if (reader.has(key)) {
+      *rate = reader.getNumber(key);
+      if (!(*rate >= 0))
+        fail("manifest: '{}' must be non-negative, got {}", reader.path(key), *rate);
+    }
   bool random = param.init != InitKind::Zeros && param.init != InitKind::Ones;
   if (random && param.fanIn == 0)
     reader.get("fan_in"); // throws "missing field"

@@ -20,8 +20,12 @@ std::string formatEpochLine(const EpochRecord &record, int64_t numEpochs,
                             const std::vector<std::string> &extra) {
   std::string line = fmt::format("epoch {}/{}: loss {:.4f}", record.epoch,
                                  numEpochs, record.trainLoss);
+  if (record.regularization)
+    line += fmt::format(" (reg {:.4f})", *record.regularization);
   if (record.trainAccuracy)
     line += fmt::format(" accuracy {:.4f}", *record.trainAccuracy);
+  if (record.trainMae)
+    line += fmt::format(" mae {:.4f}", *record.trainMae);
   if (record.validation)
     line += " " + formatMetrics(*record.validation, "val_", extra);
   line += fmt::format(" (lr {:.4g}, {:.1f} s, {:.0f} samples/s)", record.lr,

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <numeric>
 
@@ -49,6 +50,7 @@ public:
   const float *getX() const { return x.data(); }
   float *getMutableX() { return x.data(); }
   const int32_t *getLabels() const { return labels.data(); }
+  const float *getTargets() const { return targets.data(); }
   const void *getY() const {
     return data.hasLabels() ? static_cast<const void *>(labels.data())
                             : targets.data();
@@ -77,12 +79,67 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// Running train metrics of an epoch: `hits` of `count` (accuracy) or the
+/// sum of absolute errors over `count` values (MAE).
+struct Running {
+  int64_t hits = 0, count = 0;
+  double absSum = 0;
+
+  /// Scores a batch's train-mode predictions as evaluate() scores them.
+  void add(const Manifest &m, const BatchAssembler &batch, const float *pred,
+           int64_t rows, bool labels) {
+    const int64_t width = m.outputSize();
+    for (int64_t r = 0; r < rows; ++r) {
+      const float *p = pred + r * width;
+      if (labels) {
+        hits += argmax(p, width) == batch.getLabels()[r];
+        ++count;
+        continue;
+      }
+      const float *t = batch.getTargets() + r * width;
+      if (m.predictsSigmoid()) {
+        for (int64_t j = 0; j < width; ++j)
+          hits += (p[j] >= 0.5f) == (t[j] >= 0.5f);
+        count += width;
+      } else if (m.isClassification()) {
+        hits += argmax(p, width) == argmax(t, width);
+        ++count;
+      } else {
+        for (int64_t j = 0; j < width; ++j)
+          absSum += std::fabs(double(p[j]) - double(t[j]));
+        count += width;
+      }
+    }
+  }
+  double accuracy() const { return double(hits) / double(std::max<int64_t>(count, 1)); }
+  double mae() const { return absSum / double(std::max<int64_t>(count, 1)); }
+};
+
+/// Σ l1 |w| + l2 w² of the regularized params, in double.
+std::optional<double> regularizationTerm(const Model &model) {
+  const Manifest &m = model.getManifest();
+  std::optional<double> total;
+  for (size_t i = 0; i < m.params.size(); ++i) {
+    const ParamSpec &p = m.params[i];
+    if (p.l1 == 0 && p.l2 == 0)
+      continue;
+    double sum = 0;
+    for (float w : model.getParam(i))
+      sum += p.l1 * std::fabs(double(w)) + p.l2 * double(w) * double(w);
+    total = total.value_or(0) + sum;
+  }
+  return total;
+}
+
 /// The names reportedMetrics will give for every epoch of this run.
 std::vector<std::string> expectedMetrics(const Manifest &manifest,
-                                         bool validation, bool trainAccuracy) {
+                                         bool validation, bool trainAccuracy,
+                                         bool trainMae) {
   std::vector<std::string> names{"train_loss"};
   if (trainAccuracy)
     names.push_back("train_accuracy");
+  if (trainMae)
+    names.push_back("train_mae");
   if (!validation)
     return names;
   names.push_back("val_loss");
@@ -235,6 +292,8 @@ std::map<std::string, double> reportedMetrics(const EpochRecord &record) {
   std::map<std::string, double> out{{"train_loss", record.trainLoss}};
   if (record.trainAccuracy)
     out["train_accuracy"] = *record.trainAccuracy;
+  if (record.trainMae)
+    out["train_mae"] = *record.trainMae;
   if (const std::optional<Metrics> &v = record.validation) {
     out["val_loss"] = v->loss;
     auto add = [&](const char *name, const std::optional<double> &value) {
@@ -269,7 +328,9 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   checkDataset(data, manifest);
   if (validation)
     checkDataset(*validation, manifest);
-  const bool trackAccuracy = options.trainAccuracy && data.hasLabels();
+  const bool trackAccuracy = options.trainAccuracy && manifest.isClassification();
+  const bool trackMae = options.trainMae && !manifest.isClassification();
+  const bool track = trackAccuracy || trackMae;
   const int64_t batchSize = model.trainBatchSize();
   const int64_t numBatches = data.numSamples / batchSize;
   if (numBatches == 0)
@@ -283,7 +344,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
 
   const bool hasValidation = validation && validation->numSamples > 0;
   const std::vector<std::string> reported =
-      expectedMetrics(manifest, hasValidation, trackAccuracy);
+      expectedMetrics(manifest, hasValidation, trackAccuracy, trackMae);
   if (options.schedule.type == "reduce_on_plateau")
     checkMonitor(options.schedule.monitor, "the reduce_on_plateau schedule",
                  reported, hasValidation);
@@ -303,8 +364,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
 
   BatchAssembler batch(data, batchSize);
   std::vector<int64_t> order(data.numSamples);
-  std::vector<float> probs(trackAccuracy ? batchSize * manifest.outputSize()
-                                         : 0);
+  std::vector<float> probs(track ? batchSize * manifest.outputSize() : 0);
   // Steps of the run so far, resumed parts included: every epoch before
   // the current one ran all its batches.
   int64_t runSteps = (options.startEpoch - 1) * numBatches + options.startBatch;
@@ -322,17 +382,20 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   // The epoch in progress so far, the part before a mid-epoch resume
   // included, so that its train_* monitors see the whole epoch.
   double epochLoss = 0;
-  int64_t epochCorrect = 0, epochSteps = 0;
+  int64_t epochSteps = 0;
+  Running epochScore;
   if (options.startBatch > 0) {
     const auto &s = options.loopState;
     try {
       if (s.count("epoch_steps")) {
         epochSteps = std::stoll(s.at("epoch_steps"));
         epochLoss = std::stod(s.at("epoch_loss_sum"));
-        epochCorrect = std::stoll(s.at("epoch_correct"));
+        epochScore.hits = std::stoll(s.at("epoch_hits"));
+        epochScore.count = std::stoll(s.at("epoch_count"));
+        epochScore.absSum = std::stod(s.at("epoch_abs_sum"));
       }
     } catch (const std::exception &) {
-      fail("checkpoint: the epoch's loss sums are not numbers");
+      fail("checkpoint: the epoch's running sums are missing or not numbers");
     }
   }
   auto loopState = [&] {
@@ -340,8 +403,10 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     state.merge(stopper.state());
     if (result.end.batch > 0) {
       state["epoch_loss_sum"] = fmt::format("{:.17g}", epochLoss);
-      state["epoch_correct"] = std::to_string(epochCorrect);
       state["epoch_steps"] = std::to_string(epochSteps);
+      state["epoch_hits"] = std::to_string(epochScore.hits);
+      state["epoch_count"] = std::to_string(epochScore.count);
+      state["epoch_abs_sum"] = fmt::format("{:.17g}", epochScore.absSum);
     }
     return state;
   };
@@ -359,9 +424,9 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     EpochRecord record;
     record.epoch = epoch;
     double lossSum = 0;
-    int64_t correct = 0;
+    Running score; // this call's part of the epoch
     if (epoch != options.startEpoch || first == 0)
-      epochLoss = 0, epochCorrect = 0, epochSteps = 0;
+      epochLoss = 0, epochSteps = 0, epochScore = Running();
     auto start = std::chrono::steady_clock::now();
     int64_t b = first;
     for (; b < numBatches && !limitReached(); ++b) {
@@ -375,17 +440,15 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       record.lr = schedule.lrAt(epoch, runSteps);
       double loss = model.trainBatch(batch.getX(), batch.getY(),
                                      float(record.lr),
-                                     trackAccuracy ? probs.data() : nullptr);
+                                     track ? probs.data() : nullptr);
       lossSum += loss;
       epochLoss += loss;
       ++epochSteps;
-      if (trackAccuracy)
-        for (int64_t row = 0; row < batchSize; ++row) {
-          bool hit = argmax(&probs[row * manifest.outputSize()],
-                            manifest.outputSize()) == batch.getLabels()[row];
-          correct += hit;
-          epochCorrect += hit;
-        }
+      if (track) {
+        score.add(manifest, batch, probs.data(), batchSize, data.hasLabels());
+        epochScore.add(manifest, batch, probs.data(), batchSize,
+                       data.hasLabels());
+      }
       ++runSteps;
       ++record.steps;
       ++result.steps;
@@ -406,7 +469,10 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     record.samplesPerSecond = rate(record.samples, record.seconds);
     record.trainLoss = lossSum / double(record.steps);
     if (trackAccuracy)
-      record.trainAccuracy = double(correct) / double(record.samples);
+      record.trainAccuracy = score.accuracy();
+    if (trackMae)
+      record.trainMae = score.mae();
+    record.regularization = regularizationTerm(model);
     if (hasValidation)
       record.validation = evaluate(model, *validation);
     // The schedule and early stopping look at whole epochs only.
@@ -414,8 +480,9 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       std::map<std::string, double> metrics = reportedMetrics(record);
       metrics["train_loss"] = epochLoss / double(epochSteps);
       if (trackAccuracy)
-        metrics["train_accuracy"] =
-            double(epochCorrect) / double(epochSteps * batchSize);
+        metrics["train_accuracy"] = epochScore.accuracy();
+      if (trackMae)
+        metrics["train_mae"] = epochScore.mae();
       if (schedule.getSpec().type == "reduce_on_plateau")
         schedule.epochEnd(metrics.at(schedule.getSpec().monitor), epoch);
       result.stoppedEarly = stopper.epochEnd(metrics, epoch);

@@ -11,7 +11,7 @@
 // TOOLKIT-SAME: kiln.training = {batch_size = 4 : i64, delta = 5.000000e-01 : f64, epochs = 1 : i64, loss = "huber",
 // TOOLKIT-LABEL: func.func @model
 // TOOLKIT-SAME: (%[[X:[^:]+]]: tensor<4x6xf32> {kiln.input = {name = "x"}},
-// TOOLKIT-SAME: %[[W0:[^:]+]]: tensor<8x6xf32> {kiln.param = {fan_in = 6 : i64, fan_out = 8 : i64, init = "he_uniform", lr_scale = 5.000000e-01 : f64, name = "body.weight", trainable = true}},
+// TOOLKIT-SAME: %[[W0:[^:]+]]: tensor<8x6xf32> {kiln.param = {fan_in = 6 : i64, fan_out = 8 : i64, init = "he_uniform", l1 = 2.500000e-01 : f64, l2 = 5.000000e-01 : f64, lr_scale = 5.000000e-01 : f64, name = "body.weight", trainable = true}},
 // TOOLKIT-SAME: %[[B0:[^:]+]]: tensor<8xf32> {kiln.param = {fan_in = 6 : i64, fan_out = 8 : i64, init = "zeros", lr_scale = 5.000000e-01 : f64, name = "body.bias", trainable = true, weight_decay = 0.000000e+00 : f64}},
 // TOOLKIT-SAME: %[[W1:[^:]+]]: tensor<3x8xf32> {kiln.param = {fan_in = 8 : i64, fan_out = 3 : i64, init = "glorot_uniform", name = "head.weight", trainable = true, weight_decay = 1.250000e-01 : f64}},
 // TOOLKIT-SAME: %[[B1:[^:]+]]: tensor<3xf32> {kiln.param = {fan_in = 8 : i64, fan_out = 3 : i64, init = "zeros", name = "head.bias", trainable = true, weight_decay = 1.250000e-01 : f64}})

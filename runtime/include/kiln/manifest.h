@@ -55,6 +55,9 @@ struct ParamSpec {
   int64_t fanIn = 0;  // 0 when absent (only zeros/ones may omit it)
   int64_t fanOut = 0; // 0 when absent (only glorot_uniform needs it)
   bool trainable = true;
+  /// A kernel regularizer's rates (0 when absent): l1 Σ|w| + l2 Σw² is a
+  /// term of the loss train_step minimizes.
+  double l1 = 0, l2 = 0;
 };
 
 /// Non-trainable state the entry points update (running statistics, batch

@@ -25,9 +25,11 @@ struct TrainOptions {
   uint64_t seed = 0;    // shuffle order of every epoch
   int64_t maxSteps = 0; // the run stops after this many steps; 0 = no limit
   bool shuffle = true;
-  /// Classification accuracy of each batch's train-mode predictions,
-  /// written by train_step before its update (ignored for regression).
+  /// Running metrics from each batch's train-mode predictions (written by
+  /// train_step before its update): accuracy for probability outputs (as
+  /// evaluate scores it), MAE for values.
   bool trainAccuracy = false;
+  bool trainMae = false;
   /// Where this call starts: batch `startBatch` of epoch `startEpoch`
   /// (from a resumed checkpoint's TrainPosition).
   int64_t startEpoch = 1;
@@ -56,6 +58,10 @@ struct EpochRecord {
   double trainLoss = 0; // mean of train_step's losses
   double lr = 0;        // the rate of the epoch's last step
   std::optional<double> trainAccuracy;
+  std::optional<double> trainMae; // values outputs, with "mae" in metrics
+  /// The kernel regularizers' term of the loss at the epoch's end (part of
+  /// trainLoss); absent without regularizers.
+  std::optional<double> regularization;
   std::optional<Metrics> validation;
   double seconds = 0; // training only, validation excluded
   double samplesPerSecond = 0;

@@ -7,6 +7,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -335,6 +336,44 @@ TEST(Trainer, AugmentedRunsResumeExactly) {
   train(plain, data, nullptr, without);
   train(noisy, data, nullptr, options);
   EXPECT_NE(test::tensorBytes(plain), test::tensorBytes(noisy));
+}
+
+// Running train MAE of values outputs; the regularizers' term of the loss,
+// reported from the params' l1/l2 at each epoch's end.
+TEST(Trainer, RunningMaeAndTheRegularizationTerm) {
+  test::TempDir dir;
+  Model regressor(test::regressorApi);
+  regressor.init(1);
+  test::writeFile(dir.path("r.csv"), test::regressorCsv(40, 2));
+  Dataset data = loadCsv(dir.path("r.csv"), regressor.getManifest());
+  TrainOptions options;
+  options.epochs = 2;
+  options.lr = 0.05f;
+  options.trainMae = true;
+  TrainResult result = train(regressor, data, nullptr, options);
+  ASSERT_TRUE(result.history[1].trainMae.has_value());
+  EXPECT_GT(*result.history[1].trainMae, 0);
+  EXPECT_EQ(reportedMetrics(result.history[1]).count("train_mae"), 1u);
+  EXPECT_FALSE(result.history[1].regularization.has_value());
+
+  static std::string text;
+  nlohmann::json manifest = nlohmann::json::parse(test::classifierApi.manifest());
+  manifest["params"][0]["l1"] = 0.25;
+  manifest["params"][0]["l2"] = 0.5;
+  text = manifest.dump();
+  kiln_model_api api = test::classifierApi;
+  api.manifest = [] { return text.c_str(); };
+  Model model(api);
+  model.init(3);
+  Dataset classes = classifierData(40, 1, model);
+  TrainOptions more;
+  more.lr = 0.1f;
+  TrainResult run = train(model, classes, nullptr, more);
+  double want = 0;
+  for (float w : model.getParam(0))
+    want += 0.25 * std::fabs(double(w)) + 0.5 * double(w) * w;
+  ASSERT_TRUE(run.history[0].regularization.has_value());
+  EXPECT_DOUBLE_EQ(*run.history[0].regularization, want);
 }
 
 TEST(Schedule, Rates) {
