@@ -136,17 +136,6 @@ std::string formatCount(int64_t n) {
   return u == 0 ? std::to_string(n) : fmt::format("{:.3g}{}", v, units[u]);
 }
 
-std::string formatBytes(int64_t n) {
-  const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = double(n);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{} B", n) : fmt::format("{:.3g} {}", v, units[u]);
-}
-
 /// "run.safetensors" -> "run.best.safetensors"; other names get ".best".
 std::string bestWeightsPath(const std::string &save) {
   const std::string suffix = ".safetensors";

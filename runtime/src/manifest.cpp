@@ -22,6 +22,18 @@ int64_t shapeSize(const Shape &shape) {
   return size;
 }
 
+std::string formatBytes(int64_t bytes) {
+  const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = double(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", bytes)
+                : fmt::format("{:.3g} {}", v, units[u]);
+}
+
 std::string formatShape(const Shape &shape) {
   return fmt::format("[{}]", fmt::join(shape, ", "));
 }

@@ -42,17 +42,6 @@ std::string count(int64_t n) {
   return out;
 }
 
-std::string bytes(int64_t n) {
-  const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = double(n);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  return u ? fmt::format("{:.3g} {}", v, units[u]) : fmt::format("{} B", n);
-}
-
 /// A value for a chart label: 4 significant digits.
 std::string num(double v) { return fmt::format("{:.4g}", v); }
 /// An axis label: short enough for the margin.
@@ -249,8 +238,8 @@ std::string renderReport(const ReportData &data) {
                       "{}</td></tr><tr><td>buffers</td><td class=\"n\">{}</td></tr><tr>"
                       "<td>optimizer state</td><td class=\"n\">{}</td></tr><tr><td>"
                       "workspace</td><td class=\"n\">{}</td></tr></tbody></table></section>",
-                      bytes(mem.params), bytes(mem.buffers), bytes(mem.state),
-                      bytes(mem.workspace));
+                      formatBytes(mem.params), formatBytes(mem.buffers),
+                      formatBytes(mem.state), formatBytes(mem.workspace));
 
   // One chart per metric, train and validation together.
   const std::vector<std::pair<std::string, std::string>> charts = {

@@ -22,6 +22,8 @@ using Shape = std::vector<int64_t>;
 int64_t shapeSize(const Shape &shape);
 /// "[512, 784]".
 std::string formatShape(const Shape &shape);
+/// "879 KiB", "1.72 MiB": three significant digits, binary units.
+std::string formatBytes(int64_t bytes);
 
 enum class DType { F32, F64, I32, I64 };
 enum class LossKind {
