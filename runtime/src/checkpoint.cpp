@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <cstring>
 
 namespace kiln {
@@ -77,9 +78,12 @@ T parseMeta(const SafetensorsFile &file, const std::string &path,
   T value{};
   auto [end, ec] =
       std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min)
-    fail("{}: metadata {} '{}' is not an integer of at least {}", path, key,
-         text, min);
+  // Counts stay far from overflowing when a run goes on (step + 1).
+  const T max = std::numeric_limits<T>::max() / 2;
+  if (ec != std::errc() || end != text.data() + text.size() || value < min ||
+      value > max)
+    fail("{}: metadata {} '{}' is not an integer in [{}, {}]", path, key, text,
+         min, max);
   return value;
 }
 

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -153,8 +154,12 @@ TrainOptions readTrainOptions(const Options &options,
                                           : manifest.training.epochs;
   settings.lr = float(options.has("lr") ? options.getDouble("lr")
                                         : manifest.optimizer->lr);
-  if (!(settings.lr > 0))
-    throw UsageError("--lr must be positive");
+  // The model format's range, as a normal float (1e39 would be inf, 1e-45
+  // a denormal).
+  if (!(settings.lr > 0 && settings.lr <= 1e6 && std::isnormal(settings.lr)))
+    throw UsageError(fmt::format("--lr must be in (0, 1e6] (a normal float), got {}",
+                                 options.has("lr") ? options.require("lr")
+                                                   : fmt::format("{}", settings.lr)));
   settings.seed = options.has("seed") ? options.getUnsigned("seed")
                                       : manifest.training.seed;
   settings.maxSteps = options.has("steps") ? options.getInt("steps", 1) : 0;

@@ -36,15 +36,16 @@ void splitCells(std::string_view line, std::vector<std::string_view> &cells) {
   }
 }
 
-/// from_chars is locale-independent, unlike strtod. NaN and infinity are
-/// refused: one of them would poison every weight it touches.
+/// from_chars is locale-independent, unlike strtod. NaN, infinity and
+/// values beyond float's range (1e39 would become inf) are refused: one of
+/// them would poison every weight it touches.
 bool parseNumber(std::string_view cell, double &value) {
   if (!cell.empty() && cell.front() == '+')
     cell.remove_prefix(1);
   const char *end = cell.data() + cell.size();
   auto [ptr, ec] = std::from_chars(cell.data(), end, value);
   return ec == std::errc() && ptr == end && !cell.empty() &&
-         std::isfinite(value);
+         std::isfinite(float(value));
 }
 
 bool isNumericRow(const std::vector<std::string_view> &cells) {

@@ -441,6 +441,14 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       double loss = model.trainBatch(batch.getX(), batch.getY(),
                                      float(record.lr),
                                      track ? probs.data() : nullptr);
+      // A non-finite loss poisons every update after it: stop here, before
+      // any checkpoint could keep the damage.
+      if (!std::isfinite(loss))
+        fail("epoch {}, batch {} (step {}): the loss is {}; training stopped "
+             "(the last checkpoint written is from before this step). Lower "
+             "the learning rate, clip gradients (clip_norm) or look for "
+             "extreme values in the data",
+             epoch, b + 1, model.getStep(), loss);
       lossSum += loss;
       epochLoss += loss;
       ++epochSteps;

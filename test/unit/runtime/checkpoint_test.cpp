@@ -142,7 +142,16 @@ TEST(Checkpoint, MismatchesAreNamedAndLeaveTheModelAlone) {
                  {"optimizer.dense.weight.momentum_buffer", {3, 4}, w.data()},
                  {"optimizer.dense.bias.momentum_buffer", {3}, b.data()}},
                 {{"step", "three"}}),
-      HasSubstr("metadata step 'three' is not an integer of at least 0"));
+      HasSubstr("metadata step 'three' is not an integer in [0, "));
+  // Near INT64_MAX the next step would overflow (issue 11, item 7).
+  EXPECT_THAT(
+      loadError({{"dense.weight", {3, 4}, w.data()},
+                 {"dense.bias", {3}, b.data()},
+                 {"optimizer.dense.weight.momentum_buffer", {3, 4}, w.data()},
+                 {"optimizer.dense.bias.momentum_buffer", {3}, b.data()}},
+                {{"step", "9223372036854775807"}}),
+      HasSubstr("metadata step '9223372036854775807' is not an integer in [0, "
+                "4611686018427387903]"));
 }
 
 TEST(Checkpoint, StrictLoadNeedsEveryBuffer) {

@@ -171,7 +171,13 @@ TEST_F(CliTest, UsageErrorsExitWithTwo) {
   expectUsage({"train", "--data"}, "--data needs a value (DIR)");
   expectUsage({"train", "--data", "d", "--epochs", "two"},
               "--epochs expects an integer of at least 1, got 'two'");
-  expectUsage({"train", "--data", "d", "--lr", "-1"}, "--lr must be positive");
+  expectUsage({"train", "--data", "d", "--lr", "-1"},
+              "--lr must be in (0, 1e6] (a normal float), got -1");
+  // inf as a float, beyond the model format's range, a denormal (issue 11,
+  // item 2).
+  for (const char *lr : {"1e39", "1e7", "1e-45"})
+    expectUsage({"train", "--data", "d", "--lr", lr},
+                std::string("--lr must be in (0, 1e6] (a normal float), got ") + lr);
   expectUsage({"train", "--data", "d", "--no-shuffle=1"},
               "--no-shuffle takes no value");
   expectUsage({"eval", "--data", "d"}, "missing required option --load");

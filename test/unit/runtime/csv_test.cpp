@@ -72,6 +72,11 @@ TEST(Csv, ErrorsNameLineAndColumn) {
               HasSubstr("no data rows"));
   EXPECT_THAT(csvError("1,2,3,4,0\n1,2,nan,4,0\n", classifier()),
               HasSubstr("'nan' is not a number"));
+  // Beyond float's range: it would be inf in training (issue 11, item 1).
+  EXPECT_THAT(csvError("1,2,3,4,0\n1,2,1e39,4,0\n", classifier()),
+              HasSubstr("line 2, column 3: '1e39' is not a number"));
+  EXPECT_THAT(csvError("1,2,3,4,0\n1,2,3,-3.5e38,0\n", classifier()),
+              HasSubstr("'-3.5e38' is not a number"));
 }
 
 TEST(Csv, DirectoryWithTrainAndTest) {

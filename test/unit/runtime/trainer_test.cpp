@@ -97,6 +97,18 @@ TEST(Trainer, ShuffleIsReproducible) {
   EXPECT_EQ(run(3, false), run(4, false));
 }
 
+// A non-finite loss stops training with the step named (issue 11, item 3).
+TEST(Trainer, NonFiniteLossStopsTraining) {
+  Model model(test::classifierApi);
+  model.init(0);
+  Dataset data = classifierData(100, 1, model);
+  TrainOptions options;
+  options.epochs = 3;
+  options.lr = 1e30f;
+  EXPECT_THAT(errorOf([&] { train(model, data, nullptr, options); }),
+              HasSubstr("the loss is "));
+}
+
 TEST(Trainer, TooFewSamplesForABatch) {
   Model model(test::classifierApi);
   Dataset data = classifierData(5, 1, model);
