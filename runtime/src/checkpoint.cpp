@@ -68,9 +68,14 @@ void copyInto(std::vector<float> &target, const Tensor &tensor) {
               tensor.data.size() * sizeof(float));
 }
 
+/// Counts that a run increments (step, epoch, batch) stay far from
+/// overflowing.
+constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max() / 2;
+
 template <typename T>
 T parseMeta(const SafetensorsFile &file, const std::string &path,
-            const char *key, T min) {
+            const char *key, T min,
+            T max = std::numeric_limits<T>::max()) {
   auto it = file.metadata.find(key);
   if (it == file.metadata.end())
     fail("{}: __metadata__ has no '{}'", path, key);
@@ -78,8 +83,6 @@ T parseMeta(const SafetensorsFile &file, const std::string &path,
   T value{};
   auto [end, ec] =
       std::from_chars(text.data(), text.data() + text.size(), value);
-  // Counts stay far from overflowing when a run goes on (step + 1).
-  const T max = std::numeric_limits<T>::max() / 2;
   if (ec != std::errc() || end != text.data() + text.size() || value < min ||
       value > max)
     fail("{}: metadata {} '{}' is not an integer in [{}, {}]", path, key, text,
@@ -187,7 +190,8 @@ void saveCheckpoint(const Model &model, const std::string &path,
 bool loadCheckpoint(Model &model, const std::string &path) {
   SafetensorsFile file = readSafetensors(path);
   StrictPlan plan = planStrictLoad(model, file, path);
-  int64_t step = plan.restored ? parseMeta<int64_t>(file, path, "step", 0) : 0;
+  int64_t step =
+      plan.restored ? parseMeta<int64_t>(file, path, "step", 0, kMaxCount) : 0;
   apply(model, plan, step);
   return plan.restored;
 }
@@ -205,15 +209,15 @@ TrainPosition resumeCheckpoint(Model &model, const std::string &path) {
            "written by `train --save` (use --load to start from its weights)",
            path, key);
   TrainPosition position;
-  position.epoch = parseMeta<int64_t>(file, path, "epoch", 1);
-  position.batch = parseMeta<int64_t>(file, path, "batch", 0);
+  position.epoch = parseMeta<int64_t>(file, path, "epoch", 1, kMaxCount);
+  position.batch = parseMeta<int64_t>(file, path, "batch", 0, kMaxCount);
   position.dataSeed = parseMeta<uint64_t>(file, path, "data_seed", 0);
   if (file.metadata.count("epoch_samples"))
     position.epochSamples = parseMeta<int64_t>(file, path, "epoch_samples", 0);
   for (const auto &[key, value] : file.metadata)
     if (key.rfind("loop.", 0) == 0)
       position.loop[key.substr(5)] = value;
-  apply(model, plan, parseMeta<int64_t>(file, path, "step", 0));
+  apply(model, plan, parseMeta<int64_t>(file, path, "step", 0, kMaxCount));
   return position;
 }
 
