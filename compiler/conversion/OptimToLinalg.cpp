@@ -31,29 +31,18 @@ SmallVector<Value> update(OpBuilder &b, Location loc, Value grad,
   return SmallVector<Value>(op->getResults());
 }
 
-struct Arith {
-  OpBuilder &b;
-  Location l;
-  Type t;
-  Value c(double v) { return floatConst(b, l, t, v); }
-  Value add(Value x, Value y) { return b.create<arith::AddFOp>(l, x, y); }
-  Value sub(Value x, Value y) { return b.create<arith::SubFOp>(l, x, y); }
-  Value mul(Value x, Value y) { return b.create<arith::MulFOp>(l, x, y); }
-  Value div(Value x, Value y) { return b.create<arith::DivFOp>(l, x, y); }
-  Value sqrt(Value x) { return b.create<math::SqrtOp>(l, x); }
-  /// g + wd * p, or g when wd is zero.
-  Value decay(Value g, Value p, double wd) {
-    return wd == 0.0 ? g : add(g, mul(c(wd), p));
-  }
-};
+/// g + wd * p, or g when wd is zero.
+Value decay(ScalarOps &m, Value g, Value p, double wd) {
+  return wd == 0.0 ? g : m.add(g, m.mul(m.c(wd), p));
+}
 
 SmallVector<Value> lowerSGD(OpBuilder &b, optim::SGDOp op) {
   double wd = op.getWeightDecay().convertToDouble();
   Value lr = op.getLr();
   return update(b, op.getLoc(), op.getGrad(), {op.getParam()},
                 [&](OpBuilder &nb, Location l, ValueRange a) {
-                  Arith m{nb, l, lr.getType()};
-                  Value g = m.decay(a[0], a[1], wd);
+                  ScalarOps m{nb, l, lr.getType()};
+                  Value g = decay(m, a[0], a[1], wd);
                   return SmallVector<Value>{m.sub(a[1], m.mul(lr, g))};
                 });
 }
@@ -65,8 +54,8 @@ SmallVector<Value> lowerMomentum(OpBuilder &b, optim::MomentumOp op) {
   Value lr = op.getLr();
   return update(b, op.getLoc(), op.getGrad(), {op.getParam(), op.getBuf()},
                 [&](OpBuilder &nb, Location l, ValueRange a) {
-                  Arith m{nb, l, lr.getType()};
-                  Value g = m.decay(a[0], a[1], wd);
+                  ScalarOps m{nb, l, lr.getType()};
+                  Value g = decay(m, a[0], a[1], wd);
                   Value buf = m.add(m.mul(m.c(mu), a[2]), g);
                   Value dir = nesterov ? m.add(g, m.mul(m.c(mu), buf)) : buf;
                   return SmallVector<Value>{m.sub(a[1], m.mul(lr, dir)), buf};
@@ -85,7 +74,7 @@ SmallVector<Value> lowerAdam(OpBuilder &b, optim::AdamOp op) {
   // them (1 - b2^t cancels badly in f32): lr / (1 - b1^t) and
   // 1 / sqrt(1 - b2^t), a multiply instead of a divide per element.
   Type f64 = b.getF64Type();
-  Arith d{b, loc, f64};
+  ScalarOps d{b, loc, f64};
   auto narrow = [&](Value v) -> Value {
     return t == f64 ? v : b.create<arith::TruncFOp>(loc, t, v);
   };
@@ -103,9 +92,9 @@ SmallVector<Value> lowerAdam(OpBuilder &b, optim::AdamOp op) {
   return update(
       b, loc, op.getGrad(), {op.getParam(), op.getExpAvg(), op.getExpAvgSq()},
       [&](OpBuilder &nb, Location l, ValueRange a) {
-        Arith m{nb, l, t};
+        ScalarOps m{nb, l, t};
         Value p = a[1];
-        Value g = decoupled ? a[0] : m.decay(a[0], p, wd);
+        Value g = decoupled ? a[0] : decay(m, a[0], p, wd);
         if (decoupled && wd != 0.0)
           p = m.mul(p, shrink);
         Value mNew = m.add(m.mul(m.c(b1), a[2]), m.mul(m.c(1.0 - b1), g));
@@ -129,21 +118,21 @@ Value narrowed(OpBuilder &b, Location loc, Value v, Type t) {
 SmallVector<Value> lowerAdagrad(OpBuilder &b, optim::AdagradOp op) {
   Location loc = op.getLoc();
   Type t = op.getLr().getType();
-  double decay = op.getLrDecay().convertToDouble();
+  double lrDecay = op.getLrDecay().convertToDouble();
   double eps = op.getEps().convertToDouble();
   double wd = op.getWeightDecay().convertToDouble();
   // clr = lr / (1 + (t - 1) lr_decay), once per step in f64.
-  Arith d{b, loc, b.getF64Type()};
+  ScalarOps d{b, loc, b.getF64Type()};
   Value step = b.create<arith::SIToFPOp>(loc, b.getF64Type(), op.getStep());
   Value clr = narrowed(
       b, loc,
       d.div(widened(b, loc, op.getLr()),
-            d.add(d.c(1.0), d.mul(d.sub(step, d.c(1.0)), d.c(decay)))),
+            d.add(d.c(1.0), d.mul(d.sub(step, d.c(1.0)), d.c(lrDecay)))),
       t);
   return update(b, loc, op.getGrad(), {op.getParam(), op.getSum()},
                 [&](OpBuilder &nb, Location l, ValueRange a) {
-                  Arith m{nb, l, t};
-                  Value g = m.decay(a[0], a[1], wd);
+                  ScalarOps m{nb, l, t};
+                  Value g = decay(m, a[0], a[1], wd);
                   Value sum = m.add(a[2], m.mul(g, g));
                   Value std = m.add(m.sqrt(sum), m.c(eps));
                   return SmallVector<Value>{m.sub(a[1], m.mul(clr, m.div(g, std))),
@@ -167,9 +156,9 @@ SmallVector<Value> lowerRMSprop(OpBuilder &b, optim::RMSpropOp op) {
   return update(
       b, loc, op.getGrad(), inits,
       [&](OpBuilder &nb, Location l, ValueRange a) {
-        Arith m{nb, l, lr.getType()};
+        ScalarOps m{nb, l, lr.getType()};
         Value p = a[1];
-        Value g = m.decay(a[0], p, wd);
+        Value g = decay(m, a[0], p, wd);
         Value v = m.add(m.mul(m.c(alpha), a[2]), m.mul(m.c(1.0 - alpha), m.mul(g, g)));
         SmallVector<Value> out{Value(), v};
         Value var = v;
@@ -203,7 +192,7 @@ Value sumOfSquares(OpBuilder &b, Location loc, Value g) {
                               AffineMap::get(rank, 0, b.getContext())},
           SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
           [&](OpBuilder &nb, Location l, ValueRange a) {
-            Arith m{nb, l, gt.getElementType()};
+            ScalarOps m{nb, l, gt.getElementType()};
             nb.create<linalg::YieldOp>(l, m.add(a[1], m.mul(a[0], a[0])));
           })
       .getResult(0);
@@ -223,7 +212,7 @@ SmallVector<Value> lowerClipByGlobalNorm(OpBuilder &b,
   // PyTorch's clip_grad_norm_: max_norm / (norm + 1e-6), at most 1.
   Value coef = mapElementwise(b, loc, {total}, t,
                               [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                                Arith m{nb, l, t};
+                                ScalarOps m{nb, l, t};
                                 Value c = m.div(m.c(maxNorm),
                                                 m.add(m.sqrt(a[0]), m.c(1e-6)));
                                 return nb.create<arith::MinimumFOp>(l, c, m.c(1.0));

@@ -165,13 +165,8 @@ bool parseTrainingKeys(Reader &r, const Object &o, const std::string &path,
 bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   std::string path = "/layers/" + std::to_string(index);
   layer.path = path;
-  const Object *o = r.object(v, path);
-  if (!o)
-    return false;
-  const Value *type = o->get("type");
-  if (!type)
-    return r.fail(path, "missing key \"type\"");
-  auto t = r.oneOf(*type, path + "/type", kLayerTypes);
+  const Object *o;
+  auto t = r.typed(v, path, kLayerTypes, o, /*nameAlone=*/false);
   if (!t)
     return false;
   layer.type = *t;

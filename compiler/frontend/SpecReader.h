@@ -153,6 +153,25 @@ public:
     return bool(got);
   }
 
+  /// The `type` of an object ({"type": "huber", ...}, which `o` is set to),
+  /// or, with `nameAlone`, a bare type name ("mse", `o` null); one of
+  /// `types`. Errors name the path.
+  std::optional<std::string> typed(const Value &v, const std::string &path,
+                                   std::initializer_list<llvm::StringRef> types,
+                                   const Object *&o, bool nameAlone) {
+    o = nullptr;
+    if (nameAlone && v.getAsString())
+      return oneOf(v, path, types);
+    if (!(o = object(v, path)))
+      return std::nullopt;
+    const Value *type = o->get("type");
+    if (!type) {
+      fail(path, "missing key \"type\"");
+      return std::nullopt;
+    }
+    return oneOf(*type, path + "/type", types);
+  }
+
   const Object *object(const Value &v, const std::string &path) {
     const Object *o = v.getAsObject();
     if (!o)

@@ -47,24 +47,11 @@ bool parseOptimizer(Reader &r, const Value &v, OptimizerSpec &opt) {
   const std::string path = "/training/optimizer";
   const std::initializer_list<llvm::StringRef> types = {
       "sgd", "momentum", "adam", "adamw", "adagrad", "rmsprop"};
-  const Object *o = nullptr;
-  if (v.getAsString()) {
-    auto t = r.oneOf(v, path, types);
-    if (!t)
-      return false;
-    opt.type = *t;
-  } else {
-    o = r.object(v, path);
-    if (!o)
-      return false;
-    const Value *type = o->get("type");
-    if (!type)
-      return r.fail(path, "missing key \"type\"");
-    auto t = r.oneOf(*type, path + "/type", types);
-    if (!t)
-      return false;
-    opt.type = *t;
-  }
+  const Object *o;
+  auto t = r.typed(v, path, types, o, /*nameAlone=*/true);
+  if (!t)
+    return false;
+  opt.type = *t;
   const std::vector<HyperSpec> &hypers = optimizerTable().at(opt.type);
   // PyTorch's defaults, written out so the manifest and `info` show every
   // value the compiled update uses. Kiln's default lr: Adam's 1e-3, 0.01
@@ -132,16 +119,8 @@ bool parseLoss(Reader &r, const Value &v, LossSpec &loss) {
   const std::initializer_list<llvm::StringRef> types = {
       "softmax_cross_entropy", "cross_entropy", "mse", "mae", "huber",
       "binary_cross_entropy", "kl_divergence"};
-  const Object *o = nullptr;
-  std::optional<std::string> t;
-  if (v.getAsString()) {
-    t = r.oneOf(v, path, types);
-  } else if ((o = r.object(v, path))) {
-    const Value *type = o->get("type");
-    if (!type)
-      return r.fail(path, "missing key \"type\"");
-    t = r.oneOf(*type, path + "/type", types);
-  }
+  const Object *o;
+  auto t = r.typed(v, path, types, o, /*nameAlone=*/true);
   if (!t)
     return false;
   loss.type = *t == "cross_entropy" ? "softmax_cross_entropy" : *t;
@@ -199,14 +178,10 @@ bool loopNumber(Reader &r, const Object &o, const std::string &path,
 /// {"type": "cosine", "warmup_steps": 100}; passed on as written.
 bool parseSchedule(Reader &r, const Value &v, std::string &out) {
   const std::string path = "/training/schedule";
-  const Object *o = r.object(v, path);
-  if (!o)
-    return false;
-  const Value *type = o->get("type");
-  if (!type)
-    return r.fail(path, "missing key \"type\"");
-  auto t = r.oneOf(*type, path + "/type",
-                   {"constant", "step", "exponential", "cosine", "reduce_on_plateau"});
+  const Object *o;
+  auto t = r.typed(v, path,
+                   {"constant", "step", "exponential", "cosine", "reduce_on_plateau"},
+                   o, /*nameAlone=*/false);
   if (!t)
     return false;
   bool ok = true;

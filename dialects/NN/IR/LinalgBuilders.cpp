@@ -18,6 +18,26 @@ Value floatConst(OpBuilder &b, Location loc, Type type, double value) {
   return b.create<arith::ConstantOp>(loc, b.getFloatAttr(type, value));
 }
 
+Value ScalarOps::c(double v) { return floatConst(b, l, t, v); }
+Value ScalarOps::add(Value x, Value y) { return b.create<arith::AddFOp>(l, x, y); }
+Value ScalarOps::sub(Value x, Value y) { return b.create<arith::SubFOp>(l, x, y); }
+Value ScalarOps::mul(Value x, Value y) { return b.create<arith::MulFOp>(l, x, y); }
+Value ScalarOps::div(Value x, Value y) { return b.create<arith::DivFOp>(l, x, y); }
+Value ScalarOps::sqrt(Value x) { return b.create<math::SqrtOp>(l, x); }
+Value ScalarOps::abs(Value x) { return b.create<math::AbsFOp>(l, x); }
+Value ScalarOps::max(Value x, Value y) { return b.create<arith::MaximumFOp>(l, x, y); }
+Value ScalarOps::min(Value x, Value y) { return b.create<arith::MinimumFOp>(l, x, y); }
+Value ScalarOps::lt(Value x, Value y) {
+  return b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, x, y);
+}
+Value ScalarOps::select(Value cond, Value x, Value y) {
+  return b.create<arith::SelectOp>(l, cond, x, y);
+}
+Value ScalarOps::sign(Value x) {
+  Value zero = c(0.0);
+  return select(lt(zero, x), c(1.0), select(lt(x, zero), c(-1.0), zero));
+}
+
 Value filled(OpBuilder &b, Location loc, RankedTensorType type, double value) {
   Value empty = b.create<tensor::EmptyOp>(loc, type.getShape(),
                                           type.getElementType());

@@ -20,6 +20,26 @@ mlir::Value binary(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange a) {
   return b.create<OpTy>(loc, a[0], a[1]);
 }
 
+/// Scalar float arithmetic at one place, for the bodies of generics.
+struct ScalarOps {
+  mlir::OpBuilder &b;
+  mlir::Location l;
+  mlir::Type t; // the float type of constants
+  mlir::Value c(double v);
+  mlir::Value add(mlir::Value x, mlir::Value y);
+  mlir::Value sub(mlir::Value x, mlir::Value y);
+  mlir::Value mul(mlir::Value x, mlir::Value y);
+  mlir::Value div(mlir::Value x, mlir::Value y);
+  mlir::Value sqrt(mlir::Value x);
+  mlir::Value abs(mlir::Value x);
+  mlir::Value max(mlir::Value x, mlir::Value y);
+  mlir::Value min(mlir::Value x, mlir::Value y);
+  mlir::Value lt(mlir::Value x, mlir::Value y); // ordered x < y
+  mlir::Value select(mlir::Value cond, mlir::Value x, mlir::Value y);
+  /// 1, -1 or 0 (torch.sign).
+  mlir::Value sign(mlir::Value x);
+};
+
 /// A float constant of `type` (a float type).
 mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
                        double value);

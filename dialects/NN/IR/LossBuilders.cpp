@@ -19,31 +19,6 @@ int64_t numElements(Value v) {
   return cast<ShapedType>(v.getType()).getNumElements();
 }
 
-/// Scalar arithmetic in a generic's body.
-struct Ops {
-  OpBuilder &b;
-  Location l;
-  Type t;
-  Value c(double v) { return floatConst(b, l, t, v); }
-  Value add(Value x, Value y) { return b.create<arith::AddFOp>(l, x, y); }
-  Value sub(Value x, Value y) { return b.create<arith::SubFOp>(l, x, y); }
-  Value mul(Value x, Value y) { return b.create<arith::MulFOp>(l, x, y); }
-  Value abs(Value x) { return b.create<math::AbsFOp>(l, x); }
-  Value max(Value x, Value y) { return b.create<arith::MaximumFOp>(l, x, y); }
-  Value min(Value x, Value y) { return b.create<arith::MinimumFOp>(l, x, y); }
-  Value lt(Value x, Value y) {
-    return b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, x, y);
-  }
-  Value select(Value cond, Value x, Value y) {
-    return b.create<arith::SelectOp>(l, cond, x, y);
-  }
-  /// 1, -1 or 0 (torch.sign).
-  Value sign(Value x) {
-    Value zero = c(0.0);
-    return select(lt(zero, x), c(1.0), select(lt(x, zero), c(-1.0), zero));
-  }
-};
-
 /// A generic over [B, C] with inputs of the given maps.
 Value rowsGeneric(OpBuilder &b, Location loc, ValueRange inputs,
                   ArrayRef<AffineMap> maps, RankedTensorType outType,
@@ -66,7 +41,7 @@ Value rowsGeneric(OpBuilder &b, Location loc, ValueRange inputs,
 
 /// The smoothed target t'[b, c] of a generic over [B, C] whose body sees
 /// the target (a label or a probability) as `target`.
-Value smoothedTarget(Ops &m, Value target, bool labels, int64_t classes,
+Value smoothedTarget(ScalarOps &m, Value target, bool labels, int64_t classes,
                      double s) {
   if (!labels)
     return s == 0.0 ? target : m.add(m.mul(m.c(1.0 - s), target), m.c(s / classes));
@@ -90,7 +65,7 @@ Value scaledSum(OpBuilder &b, Location loc, Value x, double c) {
 Value maeLoss(OpBuilder &b, Location loc, Value p, Value t) {
   Value e = mapElementwise(b, loc, {p, t}, elemOf(p),
                            [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                             Ops m{nb, l, a[0].getType()};
+                             ScalarOps m{nb, l, a[0].getType()};
                              return m.abs(m.sub(a[0], a[1]));
                            });
   return scaledSum(b, loc, e, 1.0 / numElements(p));
@@ -99,7 +74,7 @@ Value maeLoss(OpBuilder &b, Location loc, Value p, Value t) {
 Value maeLossGrad(OpBuilder &b, Location loc, Value p, Value t, Value g) {
   Value s = mapElementwise(b, loc, {p, t}, elemOf(p),
                            [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                             Ops m{nb, l, a[0].getType()};
+                             ScalarOps m{nb, l, a[0].getType()};
                              return m.sign(m.sub(a[0], a[1]));
                            });
   return scaleBy(b, loc, s, g, 1.0 / numElements(p));
@@ -109,7 +84,7 @@ Value huberLoss(OpBuilder &b, Location loc, Value p, Value t, double delta) {
   Value e = mapElementwise(
       b, loc, {p, t}, elemOf(p),
       [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-        Ops m{nb, l, a[0].getType()};
+        ScalarOps m{nb, l, a[0].getType()};
         Value d = m.sub(a[0], a[1]), ad = m.abs(d);
         Value quad = m.mul(m.c(0.5), m.mul(d, d));
         Value lin = m.mul(m.c(delta), m.sub(ad, m.c(0.5 * delta)));
@@ -123,7 +98,7 @@ Value huberLossGrad(OpBuilder &b, Location loc, Value p, Value t, double delta,
   Value d = mapElementwise(
       b, loc, {p, t}, elemOf(p),
       [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-        Ops m{nb, l, a[0].getType()};
+        ScalarOps m{nb, l, a[0].getType()};
         return m.min(m.max(m.sub(a[0], a[1]), m.c(-delta)), m.c(delta));
       });
   return scaleBy(b, loc, d, g, 1.0 / numElements(p));
@@ -134,7 +109,7 @@ Value bceLoss(OpBuilder &b, Location loc, Value x, Value t) {
   Value e = mapElementwise(
       b, loc, {x, t}, elemOf(x),
       [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-        Ops m{nb, l, a[0].getType()};
+        ScalarOps m{nb, l, a[0].getType()};
         Value soft = nb.create<math::Log1pOp>(
             l, nb.create<math::ExpOp>(l, nb.create<arith::NegFOp>(l, m.abs(a[0]))));
         return m.add(m.sub(m.max(a[0], m.c(0.0)), m.mul(a[0], a[1])), soft);
@@ -146,7 +121,7 @@ Value bceLossGrad(OpBuilder &b, Location loc, Value x, Value t, Value g) {
   Value d = mapElementwise(
       b, loc, {x, t}, elemOf(x),
       [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-        Ops m{nb, l, a[0].getType()};
+        ScalarOps m{nb, l, a[0].getType()};
         Value e = nb.create<math::ExpOp>(l, nb.create<arith::NegFOp>(l, a[0]));
         Value sig = nb.create<arith::DivFOp>(l, m.c(1.0), m.add(m.c(1.0), e));
         return m.sub(sig, a[1]);
@@ -175,7 +150,7 @@ Value softCrossEntropy(OpBuilder &b, Location loc, Value x, Value targets,
       b, loc, {x, targets, lse}, {id, labels ? row : id, row}, rowType, row,
       /*reduceColumns=*/true, filled(b, loc, rowType, 0.0),
       [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-        Ops m{nb, l, t};
+        ScalarOps m{nb, l, t};
         Value tp = smoothedTarget(m, a[1], labels, classes, smoothing);
         Value term = m.mul(tp, m.sub(a[2], a[0]));
         if (klTerm) {
@@ -206,7 +181,7 @@ Value softCrossEntropyGrad(OpBuilder &b, Location loc, Value x, Value targets,
         b, loc, {p, targets}, {id, row}, xt, id, false,
         b.create<tensor::EmptyOp>(loc, xt.getShape(), t),
         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          Ops m{nb, l, t};
+          ScalarOps m{nb, l, t};
           return m.sub(a[0], smoothedTarget(m, a[1], true, classes, smoothing));
         });
   } else {
@@ -216,7 +191,7 @@ Value softCrossEntropyGrad(OpBuilder &b, Location loc, Value x, Value targets,
         b, loc, {p, targets, rowSum}, {id, id, row}, xt, id, false,
         b.create<tensor::EmptyOp>(loc, xt.getShape(), t),
         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          Ops m{nb, l, t};
+          ScalarOps m{nb, l, t};
           Value total = smoothing == 0.0
                             ? a[2]
                             : m.add(m.mul(m.c(1.0 - smoothing), a[2]), m.c(smoothing));
@@ -230,7 +205,7 @@ Value softCrossEntropyGrad(OpBuilder &b, Location loc, Value x, Value targets,
 Value weightPenalty(OpBuilder &b, Location loc, Value w, double l1, double l2) {
   Value e = mapElementwise(b, loc, {w}, elemOf(w),
                            [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                             Ops m{nb, l, a[0].getType()};
+                             ScalarOps m{nb, l, a[0].getType()};
                              return m.add(m.mul(m.c(l1), m.abs(a[0])),
                                           m.mul(m.c(l2), m.mul(a[0], a[0])));
                            });
@@ -241,7 +216,7 @@ Value weightPenaltyGrad(OpBuilder &b, Location loc, Value w, double l1,
                         double l2, Value g) {
   Value d = mapElementwise(b, loc, {w}, elemOf(w),
                            [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                             Ops m{nb, l, a[0].getType()};
+                             ScalarOps m{nb, l, a[0].getType()};
                              return m.add(m.mul(m.c(l1), m.sign(a[0])),
                                           m.mul(m.c(2.0 * l2), a[0]));
                            });
