@@ -4,6 +4,7 @@
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/LossBuilders.h"
 #include "dialects/NN/IR/NormBuilders.h"
+#include "dialects/NN/IR/SequenceBuilders.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace kiln {
@@ -95,19 +96,21 @@ Value denseOneSample(OpBuilder &b, Location loc, Value x, Value w) {
       SmallVector<ReassociationIndices>{{0, 1}});
 }
 
+/// On rows [M, in] of any input [batch, ..., in].
 Value lowerDense(OpBuilder &b, nn::DenseOp op) {
   Location loc = op.getLoc();
-  bool oneSample = op.getInput().getType().getDimSize(0) == 1 &&
+  Value x = toRows(b, loc, op.getInput());
+  bool oneSample = cast<RankedTensorType>(x.getType()).getDimSize(0) == 1 &&
                    op.getWeight().getType().getDimSize(1) >= kDotLanes;
   // Otherwise x * Wᵀ with Wᵀ materialized, so the matmul streams rows of
   // both operands (the inner vectors run along the output features).
   Value y = oneSample
-                ? denseOneSample(b, loc, op.getInput(), op.getWeight())
-                : matmul(b, loc, op.getInput(), transpose2d(b, loc, op.getWeight()));
+                ? denseOneSample(b, loc, x, op.getWeight())
+                : matmul(b, loc, x, transpose2d(b, loc, op.getWeight()));
   if (Value bias = op.getBias())
     y = mapWithRow(b, loc, y, bias,
                    binary<arith::AddFOp>);
-  return y;
+  return fromRows(b, loc, y, op.getType());
 }
 
 /// A reshape as collapse-to-1-D then expand; canonicalization folds pairs.
@@ -301,7 +304,47 @@ Value lowerTanh(OpBuilder &b, nn::TanhOp op) {
 }
 
 Value lowerSoftmax(OpBuilder &b, nn::SoftmaxOp s) {
-  return softmaxRows(b, s.getLoc(), s.getInput());
+  Value rows = toRows(b, s.getLoc(), s.getInput());
+  return fromRows(b, s.getLoc(), softmaxRows(b, s.getLoc(), rows), s.getType());
+}
+
+Value lowerGelu(OpBuilder &b, nn::GeluOp op) {
+  return gelu(b, op.getLoc(), op.getInput());
+}
+
+Value lowerEmbedding(OpBuilder &b, nn::EmbeddingOp op) {
+  return embedding(b, op.getLoc(), op.getIds(), op.getWeight());
+}
+
+Value lowerPositionEmbedding(OpBuilder &b, nn::PositionEmbeddingOp op) {
+  return positionEmbedding(b, op.getLoc(), op.getInput(), op.getWeight());
+}
+
+Value lowerLayerNorm(OpBuilder &b, nn::LayerNormOp op) {
+  return layerNorm(b, op.getLoc(), op.getInput(), op.getWeight(), op.getBias(),
+                   op.getEpsilon().convertToDouble());
+}
+
+Value lowerAdd(OpBuilder &b, nn::AddOp op) {
+  return mapElementwise(b, op.getLoc(), {op.getLhs(), op.getRhs()},
+                        elemOf(op.getLhs()), binary<arith::AddFOp>);
+}
+
+Value lowerMultiply(OpBuilder &b, nn::MultiplyOp op) {
+  return mapElementwise(b, op.getLoc(), {op.getLhs(), op.getRhs()},
+                        elemOf(op.getLhs()), binary<arith::MulFOp>);
+}
+
+Value lowerConcat(OpBuilder &b, nn::ConcatOp op) {
+  return concat(b, op.getLoc(), op.getInputs(), op.getAxis());
+}
+
+Value lowerReduceMean(OpBuilder &b, nn::ReduceMeanOp op) {
+  return reduceAxis(b, op.getLoc(), op.getInput(), op.getAxis(), /*max=*/false);
+}
+
+Value lowerReduceMax(OpBuilder &b, nn::ReduceMaxOp op) {
+  return reduceAxis(b, op.getLoc(), op.getInput(), op.getAxis(), /*max=*/true);
 }
 
 /// One conversion pattern per op: `fn` builds every result's replacement
@@ -341,6 +384,15 @@ struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
     add(patterns, lowerSigmoid);
     add(patterns, lowerTanh);
     add(patterns, lowerSoftmax);
+    add(patterns, lowerGelu);
+    add(patterns, lowerEmbedding);
+    add(patterns, lowerPositionEmbedding);
+    add(patterns, lowerLayerNorm);
+    add(patterns, lowerAdd);
+    add(patterns, lowerMultiply);
+    add(patterns, lowerConcat);
+    add(patterns, lowerReduceMean);
+    add(patterns, lowerReduceMax);
     add(patterns, lowerSoftmaxCrossEntropy);
     add(patterns, lowerMSE);
     add(patterns, lowerMAE);

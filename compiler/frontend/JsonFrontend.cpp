@@ -8,6 +8,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <cmath>
+#include <map>
 
 
 using namespace mlir;
@@ -84,7 +85,12 @@ private:
   template <typename AddParam>
   bool buildWindowLayer(const LayerSpec &l, Location loc, Value &x,
                         const std::vector<int64_t> &shape, AddParam addParam);
+  bool orderLayers(std::vector<const LayerSpec *> &order);
+  bool buildLayer(const LayerSpec &l, Location loc, ArrayRef<Value> ins,
+                  Value &x, std::vector<int64_t> &shape);
   bool buildModel(ModuleOp module);
+  Value addParam(const std::string &name, std::vector<int64_t> s,
+                 const std::string &init, int64_t fanIn, int64_t fanOut);
   void buildLoss(ModuleOp module, Type predType);
   bool checkLossFits();
   Attribute toAttr(const json::Value &v);
@@ -99,6 +105,14 @@ private:
   SmallVector<Value> penalties; // kernel regularizers' terms of the loss
   json::Array layerInfo;
   std::vector<int64_t> outputShape;
+  // The graph: each layer's input names ("input": the model's input), the
+  // layers by name, and the output layer.
+  std::map<std::string, std::vector<std::string>> inputsOf;
+  std::map<std::string, const LayerSpec *> byName;
+  const LayerSpec *output = nullptr;
+  // While building: where addParam adds arguments, for which layer.
+  Block *entry = nullptr;
+  const LayerSpec *layer = nullptr;
 };
 
 Value Importer::activation(Location loc, const std::string &act, double alpha,
@@ -113,6 +127,8 @@ Value Importer::activation(Location loc, const std::string &act, double alpha,
     return b.create<nn::SoftmaxOp>(loc, x);
   if (act == "leaky_relu")
     return b.create<nn::LeakyReluOp>(loc, x, b.getF64FloatAttr(alpha));
+  if (act == "gelu")
+    return b.create<nn::GeluOp>(loc, x);
   return x;
 }
 
@@ -195,7 +211,7 @@ static int64_t flopsPerSample(const LayerSpec &l, const std::vector<int64_t> &in
   double act = l.activation.empty() || l.activation == "linear" ? 0 : outSize;
   double flops = 0;
   if (l.type == "dense")
-    flops = 2 * inSize * outSize + (l.useBias ? outSize : 0) + act;
+    flops = 2 * inSize * double(l.units) + (l.useBias ? outSize : 0) + act;
   else if (l.type == "conv2d")
     flops = 2 * double(in[0] / l.groups) * double(l.kernel[0] * l.kernel[1]) * outSize +
             (l.useBias ? outSize : 0) + act;
@@ -207,9 +223,274 @@ static int64_t flopsPerSample(const LayerSpec &l, const std::vector<int64_t> &in
     flops = 2 * outSize; // one multiply-add per value in eval mode
   else if (l.type == "local_response_norm")
     flops = (2 * double(std::min<int64_t>(l.size, in[0])) + 4) * outSize;
-  else if (l.type != "flatten" && l.type != "reshape")
-    flops = outSize; // activations, dropout
+  else if (l.type == "layer_norm")
+    flops = 8 * outSize; // two row sums, normalize, scale and shift
+  else if (l.type == "global_avg_pool1d" || l.type == "global_max_pool1d" ||
+           l.type == "add" || l.type == "multiply")
+    flops = l.type.rfind("global", 0) == 0 ? inSize : outSize;
+  else if (l.type != "flatten" && l.type != "reshape" && l.type != "embedding" &&
+           l.type != "concat")
+    flops = outSize; // activations, dropout, position embedding
   return int64_t(std::min(flops, 9.0e18));
+}
+
+/// Resolves each layer's inputs and orders the layers so each comes after
+/// its inputs (file order where the graph allows). Unknown names, cycles and
+/// layers whose output nobody reads are errors.
+bool Importer::orderLayers(std::vector<const LayerSpec *> &order) {
+  const std::vector<LayerSpec> &layers = spec.layers;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const LayerSpec &l = layers[i];
+    byName[l.name] = &l;
+    inputsOf[l.name] = !l.inputs.empty() ? l.inputs
+                       : i == 0          ? std::vector<std::string>{"input"}
+                                         : std::vector<std::string>{layers[i - 1].name};
+  }
+  for (const LayerSpec &l : layers)
+    for (const std::string &in : inputsOf[l.name])
+      if (in != "input" && !byName.count(in))
+        return fail(l, "input \"" + in + "\" names no layer (nor \"input\", "
+                       "the model's input)");
+  if (!spec.output.empty() && !byName.count(spec.output)) {
+    err = file + ": /output: \"" + spec.output + "\" names no layer";
+    return false;
+  }
+  output = spec.output.empty() ? &layers.back() : byName[spec.output];
+  // Kahn's algorithm, taking the first ready layer in file order.
+  std::map<std::string, bool> placed{{"input", true}};
+  while (order.size() < layers.size()) {
+    const LayerSpec *ready = nullptr;
+    for (const LayerSpec &l : layers)
+      if (!placed[l.name] && llvm::all_of(inputsOf[l.name], [&](const std::string &n) {
+            return placed[n];
+          })) {
+        ready = &l;
+        break;
+      }
+    if (!ready) {
+      // Every unplaced layer waits on another: walk back to a repeat.
+      const LayerSpec *at = nullptr;
+      for (const LayerSpec &l : layers)
+        if (!placed[l.name]) {
+          at = &l;
+          break;
+        }
+      std::vector<std::string> path;
+      while (llvm::find(path, at->name) == path.end()) {
+        path.push_back(at->name);
+        for (const std::string &n : inputsOf[at->name])
+          if (!placed[n]) {
+            at = byName[n];
+            break;
+          }
+      }
+      std::string cycle;
+      for (auto it = llvm::find(path, at->name); it != path.end(); ++it)
+        cycle += "\"" + *it + "\" reads ";
+      return fail(*at, "the inputs form a cycle: " + cycle + "\"" + at->name + "\"");
+    }
+    placed[ready->name] = true;
+    order.push_back(ready);
+  }
+  std::map<std::string, bool> read;
+  for (const LayerSpec &l : layers)
+    for (const std::string &n : inputsOf[l.name])
+      read[n] = true;
+  for (const LayerSpec &l : layers)
+    if (&l != output && !read[l.name])
+      return fail(l, "its output is never used: no layer reads it and it is not "
+                     "the model's output (\"" + output->name + "\"" +
+                     (spec.output.empty() ? ", the last layer" : "") + ")");
+  return true;
+}
+
+Value Importer::addParam(const std::string &name, std::vector<int64_t> s,
+                         const std::string &init, int64_t fanIn, int64_t fanOut) {
+  std::optional<double> wd = layer->weightDecay;
+  if (!wd && llvm::StringRef(name).ends_with(".bias"))
+    wd = spec.optimizer.biasWeightDecay;
+  params.push_back({name, init, s, fanIn, fanOut, layer->trainable,
+                    entry->getNumArguments(), layer->lrScale, wd});
+  return entry->addArgument(
+      RankedTensorType::get(SmallVector<int64_t>(s.begin(), s.end()), b.getF32Type()),
+      entry->getParentOp()->getLoc());
+}
+
+/// One layer on its inputs `ins`: `x` and `shape` (per sample) become its
+/// output.
+bool Importer::buildLayer(const LayerSpec &l, Location lloc, ArrayRef<Value> ins,
+                          Value &x, std::vector<int64_t> &shape) {
+  auto addP = [&](const std::string &name, std::vector<int64_t> s,
+                  const std::string &init, int64_t fanIn, int64_t fanOut) {
+    return addParam(name, std::move(s), init, fanIn, fanOut);
+  };
+  const std::vector<std::string> &names = inputsOf[l.name];
+  bool merge = l.type == "add" || l.type == "multiply" || l.type == "concat";
+  if (merge && ins.size() < 2)
+    return fail(l, l.type + " merges two or more inputs; \"inputs\" names " +
+                       std::to_string(ins.size()));
+  if (!merge && ins.size() != 1)
+    return fail(l, l.type + " takes one input; \"inputs\" names " +
+                       std::to_string(ins.size()));
+  bool ids = false;
+  for (auto [v, n] : llvm::zip(ins, names))
+    ids |= isa<IntegerType>(cast<ShapedType>(v.getType()).getElementType());
+  if (l.type == "embedding" && !ids)
+    return fail(l, "embedding expects int32 token ids (an input with \"dtype\": "
+                   "\"int32\"), but \"" + names[0] + "\" gives float values");
+  if (l.type != "embedding" && ids)
+    return fail(l, l.type + " expects float values, but \"" + names[0] +
+                       "\" gives int32 token ids; an embedding layer turns ids "
+                       "into vectors");
+  if (merge) {
+    int64_t rank = shape.size();
+    int64_t axis = l.type != "concat" ? -1 : l.axis < 0 ? rank + 1 + l.axis : l.axis;
+    if (l.type == "concat" && (axis < 1 || axis > rank))
+      return fail(l, "axis " + std::to_string(l.axis) + " is not an axis of the "
+                     "samples " + showShape(shape) + " (axis 0 is the batch)");
+    for (size_t i = 1; i < ins.size(); ++i) {
+      std::vector<int64_t> other = sampleShape(ins[i]);
+      bool fits = other.size() == shape.size();
+      for (int64_t d = 0; fits && d < rank; ++d)
+        fits = d + 1 == axis || other[d] == shape[d];
+      if (!fits)
+        return fail(l, l.type + (axis < 0 ? " needs inputs of one shape"
+                                          : " needs inputs equal outside axis " +
+                                                std::to_string(axis)) +
+                           "; \"" + names[0] + "\" gives " + showShape(shape) +
+                           " but \"" + names[i] + "\" gives " + showShape(other));
+    }
+    if (l.type == "concat") {
+      x = b.create<nn::ConcatOp>(lloc, ValueRange(ins), b.getI64IntegerAttr(axis));
+    } else {
+      for (size_t i = 1; i < ins.size(); ++i)
+        x = l.type == "add" ? Value(b.create<nn::AddOp>(lloc, x, ins[i]))
+                            : Value(b.create<nn::MultiplyOp>(lloc, x, ins[i]));
+    }
+    shape = sampleShape(x);
+    return true;
+  }
+  if (l.type == "dense") {
+    int64_t in = shape.back();
+    if (product({l.units, in}) > kMaxSize)
+      return fail(l, "the weight [" + std::to_string(l.units) + ", " +
+                         std::to_string(in) + "] has more than " +
+                         std::to_string(kMaxSize) + " elements");
+    Value w = addP(l.name + ".weight", {l.units, in}, l.kernelInit, in, l.units);
+    Value bias = l.useBias ? addP(l.name + ".bias", {l.units}, l.biasInit, in, l.units)
+                           : Value();
+    x = b.create<nn::DenseOp>(lloc, x, w, bias);
+    x = activation(lloc, l.activation, 0.01, x);
+  } else if (l.type == "conv2d" || l.type == "max_pool2d" ||
+             l.type == "avg_pool2d" || l.type == "global_avg_pool2d" ||
+             l.type == "global_max_pool2d") {
+    if (shape.size() != 3) {
+      // A square image flattened or without its channel: name the shape
+      // that would work.
+      int64_t n = product(shape), side = int64_t(std::sqrt(double(n)) + 0.5);
+      std::string hint = shape.size() == 2
+                             ? "; give the input shape [1, " + std::to_string(shape[0]) +
+                                   ", " + std::to_string(shape[1]) + "]"
+                         : side * side == n
+                             ? "; give the input shape [1, " + std::to_string(side) +
+                                   ", " + std::to_string(side) +
+                                   "] (a flat dataset of as many values feeds it)"
+                             : "; give the input its [channels, height, width] shape";
+      return fail(l, l.type + " expects [channels, height, width], got " +
+                         showShape(shape) + hint);
+    }
+    if (!buildWindowLayer(l, lloc, x, shape, addP))
+      return false;
+  } else if (l.type == "flatten" || l.type == "reshape") {
+    std::vector<int64_t> to = l.type == "flatten"
+                                  ? std::vector<int64_t>{product(shape)}
+                                  : l.shape;
+    if (product(to) != product(shape))
+      return fail(l, "cannot reshape " + showShape(shape) + " (" +
+                         std::to_string(product(shape)) + " values) into " +
+                         showShape(to) + " (" + std::to_string(product(to)) + ")");
+    x = b.create<nn::ReshapeOp>(lloc, batched(to), x);
+  } else if (l.type == "batch_norm") {
+    if (shape.size() != 1 && shape.size() != 3)
+      return fail(l, "batch_norm expects [features] or [channels, height, width], got " +
+                         showShape(shape));
+    int64_t c = shape[0];
+    if (!spec.inference && spec.batchSize * product(shape) / c < 2)
+      return fail(l, "batch_norm needs more than one value per channel in a "
+                     "training batch (the batch variance), got batch " +
+                         std::to_string(spec.batchSize) + " of " + showShape(shape));
+    Location loc = entry->getParentOp()->getLoc();
+    auto addBuffer = [&](const std::string &name, const std::string &init,
+                         RankedTensorType type) {
+      buffers.push_back({name, init, entry->getNumArguments(), Value()});
+      return entry->addArgument(type, loc);
+    };
+    auto stat = RankedTensorType::get({c}, b.getF32Type());
+    Value mean = addBuffer(l.name + ".running_mean", "zeros", stat);
+    Value var = addBuffer(l.name + ".running_var", "ones", stat);
+    Value tracked = addBuffer(l.name + ".num_batches_tracked", "zeros",
+                              RankedTensorType::get({}, b.getI64Type()));
+    Value w = l.affine ? addP(l.name + ".weight", {c}, "ones", c, c) : Value();
+    Value bias = l.affine ? addP(l.name + ".bias", {c}, "zeros", c, c) : Value();
+    auto bn = b.create<nn::BatchNormOp>(lloc, x, mean, var, w, bias,
+                                        b.getF64FloatAttr(l.momentum),
+                                        b.getF64FloatAttr(l.epsilon), UnitAttr());
+    x = bn.getResult();
+    buffers[buffers.size() - 3].update = bn.getNewMean();
+    buffers[buffers.size() - 2].update = bn.getNewVar();
+    buffers.back().update = b.create<nn::CountOp>(lloc, tracked, UnitAttr());
+  } else if (l.type == "local_response_norm") {
+    if (shape.size() != 3)
+      return fail(l, "local_response_norm expects [channels, height, width], got " +
+                         showShape(shape));
+    x = b.create<nn::LocalResponseNormOp>(lloc, x, b.getI64IntegerAttr(l.size),
+                                          b.getF64FloatAttr(l.alpha),
+                                          b.getF64FloatAttr(l.beta),
+                                          b.getF64FloatAttr(l.k));
+  } else if (l.type == "dropout") {
+    // The layer's index tells its mask apart from the other layers'.
+    x = b.create<nn::DropoutOp>(lloc, x, Value(), Value(),
+                                b.getF64FloatAttr(l.rate),
+                                b.getI64IntegerAttr(&l - spec.layers.data()),
+                                UnitAttr());
+  } else if (l.type == "embedding") {
+    if (product({l.inputDim, l.outputDim}) > kMaxSize)
+      return fail(l, "the weight " + showShape({l.inputDim, l.outputDim}) +
+                         " has more than " + std::to_string(kMaxSize) + " elements");
+    Value w = addP(l.name + ".weight", {l.inputDim, l.outputDim}, "normal",
+                   l.inputDim, l.outputDim);
+    x = b.create<nn::EmbeddingOp>(lloc, x, w);
+  } else if (l.type == "position_embedding") {
+    if (shape.size() != 2)
+      return fail(l, "position_embedding expects [steps, dim], got " + showShape(shape));
+    int64_t maxLen = l.maxLen ? l.maxLen : shape[0];
+    if (maxLen < shape[0])
+      return fail(l, "max_len " + std::to_string(maxLen) + " is shorter than the " +
+                         std::to_string(shape[0]) + " steps of its input " +
+                         showShape(shape));
+    Value w = addP(l.name + ".weight", {maxLen, shape[1]}, "normal", maxLen, shape[1]);
+    x = b.create<nn::PositionEmbeddingOp>(lloc, x, w);
+  } else if (l.type == "layer_norm") {
+    int64_t f = shape.back();
+    Value w = l.affine ? addP(l.name + ".weight", {f}, "ones", f, f) : Value();
+    Value bias = l.affine ? addP(l.name + ".bias", {f}, "zeros", f, f) : Value();
+    x = b.create<nn::LayerNormOp>(lloc, x, w, bias, b.getF64FloatAttr(l.epsilon));
+  } else if (l.type == "global_avg_pool1d" || l.type == "global_max_pool1d") {
+    if (shape.size() != 2)
+      return fail(l, l.type + " expects [steps, features], got " + showShape(shape));
+    if (l.type == "global_avg_pool1d")
+      x = b.create<nn::ReduceMeanOp>(lloc, x, b.getI64IntegerAttr(1));
+    else
+      x = b.create<nn::ReduceMaxOp>(lloc, x, b.getI64IntegerAttr(1));
+  } else {
+    if (l.type == "softmax" && l.axis != -1 && l.axis != int64_t(shape.size()))
+      return fail(l, "softmax over axis " + std::to_string(l.axis) + " of " +
+                         showShape(shape) + " is not supported yet; only the last "
+                         "axis (-1, the default)");
+    x = activation(lloc, l.type, l.alpha, x);
+  }
+  shape = sampleShape(x);
+  return true;
 }
 
 bool Importer::buildModel(ModuleOp module) {
@@ -217,25 +498,12 @@ bool Importer::buildModel(ModuleOp module) {
   // first with a placeholder signature, then add the parameter arguments.
   Location loc = FileLineColLoc::get(&ctx, file, 0, 0);
   b.setInsertionPointToEnd(module.getBody());
-  auto fn = b.create<func::FuncOp>(loc, "model",
-                                   b.getFunctionType({batched(spec.inputShape)}, {}));
-  Block *entry = fn.addEntryBlock();
+  RankedTensorType inputType = batched(spec.inputShape);
+  if (spec.inputDtype == "int32")
+    inputType = inputType.clone(b.getI32Type());
+  auto fn = b.create<func::FuncOp>(loc, "model", b.getFunctionType({inputType}, {}));
+  entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
-  Value x = entry->getArgument(0);
-  std::vector<int64_t> shape = spec.inputShape;
-  bool trainable = true;
-  const LayerSpec *layer = nullptr;
-  auto addParam = [&](const std::string &name, std::vector<int64_t> s,
-                      const std::string &init, int64_t fanIn, int64_t fanOut) {
-    std::optional<double> wd = layer->weightDecay;
-    if (!wd && llvm::StringRef(name).ends_with(".bias"))
-      wd = spec.optimizer.biasWeightDecay;
-    params.push_back({name, init, s, fanIn, fanOut, trainable,
-                      entry->getNumArguments(), layer->lrScale, wd});
-    return entry->addArgument(
-        RankedTensorType::get(SmallVector<int64_t>(s.begin(), s.end()), b.getF32Type()),
-        loc);
-  };
   // A batch of values [batch, shape...] that does not fit: its message.
   auto tooBig = [&](const std::vector<int64_t> &s) -> std::string {
     std::vector<int64_t> batchedShape{spec.batchSize};
@@ -249,105 +517,24 @@ bool Importer::buildModel(ModuleOp module) {
     err = file + ": /input/shape: a batch of inputs " + msg;
     return false;
   }
-  for (const LayerSpec &l : spec.layers) {
+  std::vector<const LayerSpec *> order;
+  if (!orderLayers(order))
+    return false;
+  std::map<std::string, Value> values{{"input", entry->getArgument(0)}};
+  for (const LayerSpec *lp : order) {
+    const LayerSpec &l = *lp;
+    SmallVector<Value> ins;
+    for (const std::string &n : inputsOf[l.name])
+      ins.push_back(values[n]);
+    Value x = ins[0];
+    std::vector<int64_t> shape = sampleShape(x);
     const std::vector<int64_t> inShape = shape;
     Location lloc = NameLoc::get(b.getStringAttr(l.name), loc);
     int64_t before = params.size();
-    trainable = l.trainable;
     layer = &l;
-    if (l.type == "dense") {
-      if (shape.size() != 1)
-        return fail(l, "dense expects a flat input [features], got " +
-                           showShape(shape) + "; add a flatten layer before it");
-      int64_t in = shape[0];
-      if (product({l.units, in}) > kMaxSize)
-        return fail(l, "the weight [" + std::to_string(l.units) + ", " +
-                           std::to_string(in) + "] has more than " +
-                           std::to_string(kMaxSize) + " elements");
-      Value w = addParam(l.name + ".weight", {l.units, in}, l.kernelInit, in, l.units);
-      Value bias = l.useBias ? addParam(l.name + ".bias", {l.units}, l.biasInit, in, l.units)
-                             : Value();
-      x = b.create<nn::DenseOp>(lloc, x, w, bias);
-      x = activation(lloc, l.activation, 0.01, x);
-      shape = sampleShape(x);
-    } else if (l.type == "conv2d" || l.type == "max_pool2d" ||
-               l.type == "avg_pool2d" || l.type == "global_avg_pool2d" ||
-               l.type == "global_max_pool2d") {
-      if (shape.size() != 3) {
-        // A square image flattened or without its channel: name the shape
-        // that would work.
-        int64_t n = product(shape), side = int64_t(std::sqrt(double(n)) + 0.5);
-        std::string hint = shape.size() == 2
-                               ? "; give the input shape [1, " + std::to_string(shape[0]) +
-                                     ", " + std::to_string(shape[1]) + "]"
-                           : side * side == n
-                               ? "; give the input shape [1, " + std::to_string(side) +
-                                     ", " + std::to_string(side) +
-                                     "] (a flat dataset of as many values feeds it)"
-                               : "; give the input its [channels, height, width] shape";
-        return fail(l, l.type + " expects [channels, height, width], got " +
-                           showShape(shape) + hint);
-      }
-      if (!buildWindowLayer(l, lloc, x, shape, addParam))
-        return false;
-      shape = sampleShape(x);
-    } else if (l.type == "flatten" || l.type == "reshape") {
-      std::vector<int64_t> to = l.type == "flatten"
-                                    ? std::vector<int64_t>{product(shape)}
-                                    : l.shape;
-      if (product(to) != product(shape))
-        return fail(l, "cannot reshape " + showShape(shape) + " (" +
-                           std::to_string(product(shape)) + " values) into " +
-                           showShape(to) + " (" + std::to_string(product(to)) + ")");
-      shape = to;
-      x = b.create<nn::ReshapeOp>(lloc, batched(shape), x);
-    } else if (l.type == "batch_norm") {
-      if (shape.size() != 1 && shape.size() != 3)
-        return fail(l, "batch_norm expects [features] or [channels, height, width], got " +
-                           showShape(shape));
-      int64_t c = shape[0];
-      if (!spec.inference && spec.batchSize * product(shape) / c < 2)
-        return fail(l, "batch_norm needs more than one value per channel in a "
-                       "training batch (the batch variance), got batch " +
-                           std::to_string(spec.batchSize) + " of " + showShape(shape));
-      auto addBuffer = [&](const std::string &name, const std::string &init,
-                           RankedTensorType type) {
-        buffers.push_back({name, init, entry->getNumArguments(), Value()});
-        return entry->addArgument(type, loc);
-      };
-      auto stat = RankedTensorType::get({c}, b.getF32Type());
-      Value mean = addBuffer(l.name + ".running_mean", "zeros", stat);
-      Value var = addBuffer(l.name + ".running_var", "ones", stat);
-      Value tracked = addBuffer(l.name + ".num_batches_tracked", "zeros",
-                                RankedTensorType::get({}, b.getI64Type()));
-      Value w = l.affine ? addParam(l.name + ".weight", {c}, "ones", c, c) : Value();
-      Value bias = l.affine ? addParam(l.name + ".bias", {c}, "zeros", c, c) : Value();
-      auto bn = b.create<nn::BatchNormOp>(lloc, x, mean, var, w, bias,
-                                          b.getF64FloatAttr(l.momentum),
-                                          b.getF64FloatAttr(l.epsilon), UnitAttr());
-      x = bn.getResult();
-      buffers[buffers.size() - 3].update = bn.getNewMean();
-      buffers[buffers.size() - 2].update = bn.getNewVar();
-      buffers.back().update = b.create<nn::CountOp>(lloc, tracked, UnitAttr());
-    } else if (l.type == "local_response_norm") {
-      if (shape.size() != 3)
-        return fail(l, "local_response_norm expects [channels, height, width], got " +
-                           showShape(shape));
-      x = b.create<nn::LocalResponseNormOp>(lloc, x, b.getI64IntegerAttr(l.size),
-                                            b.getF64FloatAttr(l.alpha),
-                                            b.getF64FloatAttr(l.beta),
-                                            b.getF64FloatAttr(l.k));
-    } else if (l.type == "dropout") {
-      // The layer's index tells its mask apart from the other layers'.
-      x = b.create<nn::DropoutOp>(lloc, x, Value(), Value(),
-                                  b.getF64FloatAttr(l.rate),
-                                  b.getI64IntegerAttr(&l - spec.layers.data()),
-                                  UnitAttr());
-    } else {
-      if (l.type == "softmax" && shape.size() != 1)
-        return fail(l, "softmax expects [features], got " + showShape(shape));
-      x = activation(lloc, l.type, l.alpha, x);
-    }
+    if (!buildLayer(l, lloc, ins, x, shape))
+      return false;
+    values[l.name] = x;
     if (std::string msg = tooBig(shape); !msg.empty())
       return fail(l, "its output " + msg);
     if (int64_t(params.size()) == before &&
@@ -373,6 +560,12 @@ bool Importer::buildModel(ModuleOp module) {
                       {"output_shape", toJson(shape)}, {"params", count},
                       {"flops", flopsPerSample(l, inShape, shape)},
                       {"trainable", l.trainable}};
+    if (!l.inputs.empty()) {
+      json::Array from;
+      for (const std::string &n : inputsOf[l.name])
+        from.push_back(n);
+      info["inputs"] = std::move(from);
+    }
     if (l.type == "dense" || l.type == "conv2d")
       info["activation"] = l.activation;
     if (l.type == "dropout")
@@ -383,7 +576,8 @@ bool Importer::buildModel(ModuleOp module) {
     }
     layerInfo.push_back(std::move(info));
   }
-  outputShape = shape;
+  Value x = values[output->name];
+  outputShape = sampleShape(x);
   // The prediction, each buffer's updated value, then the regularization
   // terms (not when compiled for inference).
   SmallVector<Value> results{x};
@@ -465,7 +659,7 @@ void Importer::buildLoss(ModuleOp module, Type predType) {
 /// one themselves.
 bool Importer::checkLossFits() {
   const LossSpec &loss = spec.loss;
-  const LayerSpec &last = spec.layers.back();
+  const LayerSpec &last = *output;
   bool softmax = loss.type == "softmax_cross_entropy" || loss.type == "kl_divergence";
   // top-k accuracy ranks the classes of a softmax row: more than k of them.
   for (size_t i = 0; i < spec.metrics.size(); ++i) {
@@ -483,13 +677,18 @@ bool Importer::checkLossFits() {
   if (softmax && (outputShape.size() != 1 || outputShape[0] < 2))
     return fail(last, loss.type + " expects the last layer to output [classes] "
                                   "with at least 2 classes, got " +
-                          showShape(outputShape));
+                          showShape(outputShape) +
+                          (outputShape.size() > 1
+                               ? " (dense works on the last axis: flatten or "
+                                 "pool the other axes first)"
+                               : ""));
   if (!softmax && loss.type != "binary_cross_entropy")
     return true;
   const char *applied = softmax ? "softmax" : "sigmoid";
-  // Back through the layers that keep values in place (reshapes, dropout,
-  // activations): a softmax or sigmoid anywhere there reaches the loss.
-  for (auto it = spec.layers.rbegin(); it != spec.layers.rend(); ++it) {
+  // Back from the output through the layers that keep values in place
+  // (reshapes, dropout, activations): a softmax or sigmoid anywhere there
+  // reaches the loss.
+  for (const LayerSpec *it = output; it;) {
     if (it->type == applied || it->activation == applied)
       return fail(*it, loss.type + " applies " + applied +
                            " itself; remove this layer's " + applied +
@@ -497,9 +696,12 @@ bool Importer::checkLossFits() {
     bool inPlace = it->type == "flatten" || it->type == "reshape" ||
                    it->type == "dropout" || it->type == "relu" ||
                    it->type == "sigmoid" || it->type == "tanh" ||
-                   it->type == "leaky_relu" || it->type == "softmax";
-    if (!inPlace)
+                   it->type == "leaky_relu" || it->type == "softmax" ||
+                   it->type == "gelu";
+    const std::vector<std::string> &from = inputsOf[it->name];
+    if (!inPlace || from.size() != 1 || from[0] == "input")
       break;
+    it = byName[from[0]];
   }
   return true;
 }

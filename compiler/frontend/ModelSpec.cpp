@@ -12,11 +12,79 @@ using namespace spec;
 
 
 const std::initializer_list<llvm::StringRef> kActivations = {
-    "linear", "relu", "sigmoid", "tanh", "leaky_relu", "softmax"};
+    "linear", "relu", "sigmoid", "tanh", "leaky_relu", "softmax", "gelu"};
 const std::initializer_list<llvm::StringRef> kLayerTypes = {
     "dense", "conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool2d",
-    "global_max_pool2d", "batch_norm", "local_response_norm", "relu", "sigmoid", "tanh", "leaky_relu", "softmax",
-    "flatten", "reshape", "dropout"};
+    "global_max_pool2d", "batch_norm", "local_response_norm", "relu", "sigmoid",
+    "tanh", "leaky_relu", "softmax", "gelu", "flatten", "reshape", "dropout",
+    "embedding", "position_embedding", "layer_norm", "add", "multiply", "concat",
+    "global_avg_pool1d", "global_max_pool1d"};
+
+/// "inputs": a layer name or a non-empty array of them.
+bool parseInputs(Reader &r, const Object &o, const std::string &path,
+                 LayerSpec &layer) {
+  const Value *v = o.get("inputs");
+  if (!v)
+    return true;
+  std::string p = path + "/inputs";
+  if (auto s = v->getAsString()) {
+    layer.inputs.push_back(s->str());
+    return true;
+  }
+  const Array *a = v->getAsArray();
+  if (!a || a->empty())
+    return r.fail(p, "expected a layer name or a non-empty array of layer "
+                     "names, got " + Reader::show(*v));
+  for (size_t i = 0; i < a->size(); ++i) {
+    auto s = r.string((*a)[i], p + "/" + std::to_string(i));
+    if (!s)
+      return false;
+    layer.inputs.push_back(*s);
+  }
+  return true;
+}
+
+/// The keys of the sequence and graph layers.
+bool parseSequenceLayer(Reader &r, const Object &o, const std::string &path,
+                        LayerSpec &layer) {
+  auto posInt = [&](const Value &v, const std::string &p) { return r.positiveInt(v, p); };
+  auto required = [&](const char *key, int64_t &to) {
+    if (!o.get(key))
+      return r.fail(path, std::string("missing key \"") + key + "\"");
+    return bool(r.optional(o, path, key, to, posInt));
+  };
+  const std::string &t = layer.type;
+  if (t == "embedding")
+    return r.onlyKeys(o, path, {"type", "name", "trainable", "inputs", "input_dim",
+                                "output_dim"}) &&
+           required("input_dim", layer.inputDim) && required("output_dim", layer.outputDim);
+  if (t == "position_embedding")
+    return r.onlyKeys(o, path, {"type", "name", "trainable", "inputs", "max_len"}) &&
+           r.optional(o, path, "max_len", layer.maxLen, posInt);
+  if (t == "layer_norm")
+    return r.onlyKeys(o, path, {"type", "name", "trainable", "inputs", "epsilon",
+                                "affine"}) &&
+           r.optional(o, path, "epsilon", layer.epsilon,
+                      [&](const Value &v, const std::string &p) {
+                        return r.number(v, p, 0.0, 1.0, true);
+                      }) &&
+           r.optional(o, path, "affine", layer.affine,
+                      [&](const Value &v, const std::string &p) { return r.boolean(v, p); });
+  if (t == "concat" || t == "softmax")
+    return r.onlyKeys(o, path, {"type", "name", "trainable", "inputs", "axis"}) &&
+           r.optional(o, path, "axis", layer.axis,
+                      [&](const Value &v, const std::string &p) -> std::optional<int64_t> {
+                        auto i = v.getAsInteger();
+                        if (!i || *i < -8 || *i > 8 || *i == 0) {
+                          r.fail(p, "expected a non-zero axis of the sample "
+                                    "(1 is the first after the batch, -1 the "
+                                    "last), got " + Reader::show(v));
+                          return std::nullopt;
+                        }
+                        return *i;
+                      });
+  return r.onlyKeys(o, path, {"type", "name", "trainable", "inputs"});
+}
 
 /// An int (both dimensions) or a [h, w] pair of positive integers.
 std::optional<std::vector<int64_t>> pair(Reader &r, const Value &v,
@@ -175,18 +243,22 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
     auto s = r.string(*n, path + "/name");
     if (!s)
       return false;
-    if (s->empty() || s->find_first_of(" .\"\\/") != std::string::npos)
+    if (s->empty() || s->find_first_of(" .\"\\/") != std::string::npos ||
+        llvm::any_of(*s, [](char c) { return (unsigned char)c < 0x20; }))
       return r.fail(path + "/name", "a layer name must be non-empty, without "
-                                    "spaces, dots, quotes or slashes");
+                                    "spaces, dots, quotes, slashes or control "
+                                    "characters");
+    if (*s == "input")
+      return r.fail(path + "/name", "\"input\" is reserved (\"inputs\" "
+                                    "names the model's input by it)");
     // Checkpoints keep optimizer state under "optimizer.<param>.<slot>".
     if (*s == "optimizer")
       return r.fail(path + "/name", "\"optimizer\" is reserved (checkpoints "
                                     "store optimizer state under it)");
     layer.name = *s;
   }
-  if (o->get("inputs"))
-    return r.fail(path + "/inputs", "graph models (named inputs) are not "
-                                    "supported yet; layers run in sequence");
+  if (!parseInputs(r, *o, path, layer))
+    return false;
   if (!r.optional(*o, path, "trainable", layer.trainable,
                   [&](const Value &v, const std::string &p) {
                     return r.boolean(v, p);
@@ -197,8 +269,11 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   // the type's.
   bool params = layer.type == "dense" || layer.type == "conv2d" ||
                 layer.type == "batch_norm";
+  params |= layer.type == "embedding" || layer.type == "position_embedding" ||
+            layer.type == "layer_norm";
+  r.alsoAllowed = {"inputs"};
   if (params)
-    r.alsoAllowed = {"lr_scale", "weight_decay"};
+    r.alsoAllowed.insert(r.alsoAllowed.end(), {"lr_scale", "weight_decay"});
   if (layer.type == "dense" || layer.type == "conv2d")
     r.alsoAllowed.push_back("kernel_regularizer");
   auto clear = llvm::make_scope_exit([&] { r.alsoAllowed.clear(); });
@@ -239,6 +314,9 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   if (layer.type == "conv2d" || layer.type == "max_pool2d" ||
       layer.type == "avg_pool2d")
     return parseConvOrPool(r, *o, path, layer);
+  if (layer.type == "embedding" || layer.type == "position_embedding" ||
+      layer.type == "layer_norm" || layer.type == "concat" || layer.type == "softmax")
+    return parseSequenceLayer(r, *o, path, layer);
   auto num = [&](double lo, double hi, bool openLo) {
     return [&r, lo, hi, openLo](const Value &v, const std::string &p) {
       return r.number(v, p, lo, hi, openLo);
@@ -403,7 +481,7 @@ bool parseModelSpec(const std::string &text, const std::string &file,
     return false;
   }
   const Object *root = r.object(*parsed, "");
-  if (!root || !r.onlyKeys(*root, "", {"name", "input", "layers", "training"})) {
+  if (!root || !r.onlyKeys(*root, "", {"name", "input", "output", "layers", "training"})) {
     error = r.error;
     return false;
   }
@@ -417,15 +495,22 @@ bool parseModelSpec(const std::string &text, const std::string &file,
   if (!input)
     r.fail("", "missing key \"input\" (e.g. {\"shape\": [784]})");
   else if (const Object *in = r.object(*input, "/input")) {
-    if (r.onlyKeys(*in, "/input", {"shape"})) {
+    if (r.onlyKeys(*in, "/input", {"shape", "dtype"})) {
       if (const Value *s = in->get("shape")) {
         if (auto sh = r.shape(*s, "/input/shape"))
           spec.inputShape = *sh;
       } else {
         r.fail("/input", "missing key \"shape\"");
       }
+      r.optional(*in, "/input", "dtype", spec.inputDtype,
+                 [&](const Value &v, const std::string &p) {
+                   return r.oneOf(v, p, {"float32", "int32"});
+                 });
     }
   }
+  if (const Value *out = root->get("output"); out && r.ok())
+    if (auto s = r.string(*out, "/output"))
+      spec.output = *s;
   const Value *layers = r.ok() ? root->get("layers") : nullptr;
   if (r.ok() && !layers)
     r.fail("", "missing key \"layers\"");

@@ -15,9 +15,12 @@ namespace kiln {
 constexpr int64_t kMaxSize = (int64_t{1} << 31) - 1;
 
 struct LayerSpec {
-  std::string type;        // dense, conv2d, pooling, activations, flatten, reshape, dropout
+  std::string type;        // dense, conv2d, pooling, activations, ... (kLayerTypes)
   std::string name;        // default <type>_<index>
   std::string path;        // JSON path, for errors: /layers/3
+  /// The layers (or "input", the model's input) this one reads; empty: the
+  /// previous layer in the file (the first layer: the model's input).
+  std::vector<std::string> inputs;
   bool trainable = true;   // false: frozen, no gradient, update or state
   double lrScale = 1.0;    // this layer's parameters train at lr * lrScale
   std::optional<double> weightDecay; // overrides the optimizer's, bias included
@@ -42,6 +45,9 @@ struct LayerSpec {
   bool affine = true;                    // batch_norm: weight and bias
   int64_t size = 0;                      // local_response_norm; alpha above
   double beta = 0.75, k = 1.0;           // local_response_norm
+  int64_t inputDim = 0, outputDim = 0;   // embedding
+  int64_t maxLen = 0;                    // position_embedding (0: the input's steps)
+  int64_t axis = -1;                     // concat, softmax (-1: the last)
 };
 
 struct OptimizerSpec {
@@ -76,6 +82,8 @@ struct LossSpec {
 struct ModelSpec {
   std::string name;
   std::vector<int64_t> inputShape; // per sample
+  std::string inputDtype = "float32"; // or "int32" (token ids)
+  std::string output;              // the output layer; "" the last one
   std::vector<LayerSpec> layers;
   LossSpec loss;
   OptimizerSpec optimizer;

@@ -308,8 +308,10 @@ InitKind parseInit(const ObjectReader &reader) {
     return InitKind::HeUniform;
   if (name == "uniform_fan_in")
     return InitKind::UniformFanIn;
+  if (name == "normal")
+    return InitKind::Normal;
   fail("manifest: '{}' is '{}'; expected zeros, ones, glorot_uniform, "
-       "he_uniform or uniform_fan_in",
+       "he_uniform, uniform_fan_in or normal",
        reader.path("init"), name);
 }
 
@@ -349,8 +351,9 @@ ParamSpec parseParam(const ObjectReader &reader) {
       if (!(*rate >= 0))
         fail("manifest: '{}' must be non-negative, got {}", reader.path(key), *rate);
     }
-  bool random = param.init != InitKind::Zeros && param.init != InitKind::Ones;
-  if (random && param.fanIn == 0)
+  bool scaled = param.init != InitKind::Zeros && param.init != InitKind::Ones &&
+                param.init != InitKind::Normal;
+  if (scaled && param.fanIn == 0)
     reader.get("fan_in"); // throws "missing field"
   if (param.init == InitKind::GlorotUniform && param.fanOut == 0)
     reader.get("fan_out");

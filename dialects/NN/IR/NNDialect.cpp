@@ -34,20 +34,23 @@ LogicalResult DenseOp::verify() {
   if (!x.hasStaticShape() || !w.hasStaticShape() || !y.hasStaticShape())
     return emitOpError("expects static shapes, got ")
            << x << ", " << w << ", " << y;
-  if (x.getRank() != 2 || w.getRank() != 2 || y.getRank() != 2)
-    return emitOpError("expects rank-2 input, weight and result, got ")
+  if (x.getRank() < 2 || w.getRank() != 2 || y.getRank() != x.getRank())
+    return emitOpError("expects input [batch, ..., in], weight [out, in] and a "
+                       "result of the input's rank, got ")
            << x << ", " << w << ", " << y;
   if (x.getElementType() != w.getElementType() ||
       x.getElementType() != y.getElementType())
     return emitOpError("expects one element type, got ")
            << x << ", " << w << ", " << y;
-  if (x.getDimSize(1) != w.getDimSize(1))
+  int64_t last = x.getRank() - 1;
+  if (x.getDimSize(last) != w.getDimSize(1))
     return emitOpError("input features ")
-           << x.getDimSize(1) << " do not match weight [out, in] = "
+           << x.getDimSize(last) << " do not match weight [out, in] = "
            << shapeStr(w);
-  if (y.getDimSize(0) != x.getDimSize(0) || y.getDimSize(1) != w.getDimSize(0))
-    return emitOpError("result ") << y << " should be [" << x.getDimSize(0)
-                                  << ", " << w.getDimSize(0) << "]";
+  if (y.getShape().drop_back() != x.getShape().drop_back() ||
+      y.getDimSize(last) != w.getDimSize(0))
+    return emitOpError("result ") << y << " should be the input's shape with "
+                                  << w.getDimSize(0) << " last";
   if (auto b = getBias()) {
     auto bt = cast<RankedTensorType>(b.getType());
     if (bt.getRank() != 1 || bt.getDimSize(0) != w.getDimSize(0) ||
@@ -100,8 +103,8 @@ KILN_SCALAR_RESULT(WeightPenaltyOp)
 #undef KILN_SCALAR_RESULT
 
 LogicalResult SoftmaxOp::verify() {
-  if (getInput().getType().getRank() != 2)
-    return emitOpError("expects [batch, features], got ")
+  if (getInput().getType().getRank() < 2)
+    return emitOpError("expects [batch, ..., features], got ")
            << getInput().getType();
   return success();
 }

@@ -23,7 +23,8 @@ def NN_DenseOp : NN_DiffOp<"dense", [DeclareOpInterfaceMethods<InferTypeOpInterf
   let summary = "Fully connected layer: input x weightᵀ (+ bias)";
   let description = [{
     `result[b, o] = sum_i input[b, i] * weight[o, i] + bias[o]`. The weight
-    has PyTorch's `Linear` layout `[out, in]`; the bias is optional.
+    has PyTorch's `Linear` layout `[out, in]`; the bias is optional. An input
+    of higher rank `[batch, ..., in]` is transformed along its last axis.
 
     ```mlir
     %y = nn.dense %x, %w, %b : (tensor<64x784xf32>, tensor<512x784xf32>,
@@ -228,6 +229,127 @@ def NN_LocalResponseNormOp : NN_DiffOp<"local_response_norm",
 }
 
 //===----------------------------------------------------------------------===//
+// Sequences and graphs
+//===----------------------------------------------------------------------===//
+
+def NN_EmbeddingOp : NN_DiffOp<"embedding", [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Rows of a table looked up by integer ids: result[..., d] = weight[ids[...], d]";
+  let description = [{
+    PyTorch's `Embedding`: `weight` is `[num_embeddings, dim]`; the result
+    has the ids' shape plus `dim`. Ids outside `[0, num_embeddings)` read the
+    nearest row (the runtime refuses such inputs before they get here). The
+    gradient of `weight` is a scatter-add of the result's gradient rows; ids
+    get none.
+
+    ```mlir
+    %e = nn.embedding %ids, %w : (tensor<32x64xi32>, tensor<256x32xf32>)
+        -> tensor<32x64x32xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnySignlessInteger]>:$ids, NN_FloatTensor:$weight);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$ids `,` $weight attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_PositionEmbeddingOp : NN_DiffOp<"position_embedding",
+    [AllTypesMatch<["input", "result"]>, DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Adds a learned vector per position: result[b, t, d] = input[b, t, d] + weight[t, d]";
+  let description = [{
+    `weight` is `[max_len, dim]`; an input of `[batch, T, dim]` uses its
+    first T rows (T ≤ max_len), the others get a zero gradient.
+
+    ```mlir
+    %y = nn.position_embedding %x, %w : tensor<32x64x128xf32>, tensor<64x128xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $weight attr-dict `:` type($input) `,` type($weight)";
+  let hasVerifier = 1;
+}
+
+def NN_LayerNormOp : NN_DiffOp<"layer_norm", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Layer normalization over the last axis";
+  let description = [{
+    PyTorch's `LayerNorm(normalized_shape = last dim)`: each row over the
+    last axis is normalized with its mean and biased variance,
+    `(x - mean) / sqrt(var + epsilon)`, then scaled by `weight` and shifted
+    by `bias` (`[F]`, both or neither).
+
+    ```mlir
+    %y = nn.layer_norm %x weight %w bias %b {epsilon = 1.0e-5}
+        : (tensor<32x64x128xf32>, tensor<128xf32>, tensor<128xf32>) -> tensor<32x64x128xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, Optional<NN_FloatTensor>:$weight,
+                       Optional<NN_FloatTensor>:$bias,
+                       DefaultValuedAttr<F64Attr, "1e-5">:$epsilon);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`weight` $weight^)? (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+class NN_BinaryOp<string mnemonic, string summaryText>
+    : NN_DiffOp<mnemonic, [SameOperandsAndResultType, InferTypeOpInterface]> {
+  let summary = summaryText;
+  let description = [{
+    Elementwise, on operands of one shape (a graph model's merge layer).
+
+    ```mlir
+    %y = nn.}] # mnemonic # [{ %a, %b : tensor<32x64x128xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$lhs, NN_FloatTensor:$rhs);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+}
+
+def NN_AddOp : NN_BinaryOp<"add", "lhs + rhs">;
+def NN_MultiplyOp : NN_BinaryOp<"multiply", "lhs * rhs">;
+
+def NN_ConcatOp : NN_DiffOp<"concat", [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "Joins tensors along one axis";
+  let description = [{
+    The inputs agree on every dim but `axis` (never 0, the batch).
+
+    ```mlir
+    %y = nn.concat %a, %b {axis = 2} : (tensor<32x64x16xf32>, tensor<32x64x8xf32>)
+        -> tensor<32x64x24xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<NN_FloatTensor>:$inputs, I64Attr:$axis);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+class NN_ReduceOp<string mnemonic, string summaryText, string gradText>
+    : NN_DiffOp<mnemonic, [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = summaryText;
+  let description = gradText # [{ The axis is dropped from
+    the shape; it is never 0 (the batch). Global pooling over time is
+    `axis = 1` of `[batch, T, features]`.
+
+    ```mlir
+    %y = nn.}] # mnemonic # [{ %x {axis = 1} : tensor<32x64x128xf32> -> tensor<32x128xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def NN_ReduceMeanOp : NN_ReduceOp<"reduce_mean", "The mean over one axis", "">;
+def NN_ReduceMaxOp : NN_ReduceOp<"reduce_max", "The maximum over one axis",
+    "The gradient goes to the first maximum along the axis (as PyTorch's\n"
+    "    `max(dim)`).">;
+
+//===----------------------------------------------------------------------===//
 // Activations (elementwise, except softmax over the last axis)
 //===----------------------------------------------------------------------===//
 
@@ -246,8 +368,10 @@ def NN_SigmoidOp : NN_ActivationOp<"sigmoid", "1 / (1 + exp(-x))",
     "%y = nn.sigmoid %x : tensor<64x512xf32>">;
 def NN_TanhOp : NN_ActivationOp<"tanh", "tanh(x)",
     "%y = nn.tanh %x : tensor<64x512xf32>">;
+def NN_GeluOp : NN_ActivationOp<"gelu", "x Φ(x) = x (1 + erf(x / √2)) / 2 (PyTorch's exact GELU)",
+    "%y = nn.gelu %x : tensor<64x512xf32>">;
 def NN_SoftmaxOp : NN_ActivationOp<"softmax",
-    "exp(x) / sum(exp(x)) over the features of [batch, features], computed stably",
+    "exp(x) / sum(exp(x)) over the last axis, computed stably",
     "%p = nn.softmax %logits : tensor<64x10xf32>"> {
   let hasVerifier = 1;
 }

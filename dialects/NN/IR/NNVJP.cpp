@@ -7,6 +7,7 @@
 #include "dialects/NN/IR/LossBuilders.h"
 #include "dialects/NN/IR/NNDialect.h"
 #include "dialects/NN/IR/NormBuilders.h"
+#include "dialects/NN/IR/SequenceBuilders.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -18,10 +19,12 @@ static Type elemOf(Value v) {
 
 SmallVector<Value> DenseOp::buildVJP(OpBuilder &b, ValueRange grads) {
   Location loc = getLoc();
-  Value dy = grads[0];
-  // dx = dy * W; dW = dyᵀ * x (PyTorch's [out, in] layout); db = Σ_batch dy.
-  SmallVector<Value> out{matmul(b, loc, dy, getWeight()),
-                         matmulTransposeA(b, loc, dy, getInput())};
+  // On rows [M, in] of any input: dx = dy * W; dW = dyᵀ * x (PyTorch's
+  // [out, in] layout); db = Σ_rows dy.
+  Value dy = toRows(b, loc, grads[0]), x = toRows(b, loc, getInput());
+  SmallVector<Value> out{fromRows(b, loc, matmul(b, loc, dy, getWeight()),
+                                  getInput().getType()),
+                         matmulTransposeA(b, loc, dy, x)};
   if (getBias())
     out.push_back(reduce2d(b, loc, dy, 0, 0.0,
                            binary<arith::AddFOp>));
@@ -85,8 +88,8 @@ SmallVector<Value> TanhOp::buildVJP(OpBuilder &b, ValueRange grads) {
 
 SmallVector<Value> SoftmaxOp::buildVJP(OpBuilder &b, ValueRange grads) {
   Location loc = getLoc();
-  Value y = getResult(), dy = grads[0];
-  // dx = y * (dy - Σ_j dy_j y_j), row by row.
+  Value y = toRows(b, loc, getResult()), dy = toRows(b, loc, grads[0]);
+  // dx = y * (dy - Σ_j dy_j y_j), row by row (over the last axis).
   Value prod = mapElementwise(
       b, loc, {dy, y}, elemOf(y),
       binary<arith::MulFOp>);
@@ -94,8 +97,10 @@ SmallVector<Value> SoftmaxOp::buildVJP(OpBuilder &b, ValueRange grads) {
                        binary<arith::AddFOp>);
   Value centered = mapWithColumn(
       b, loc, dy, dot, binary<arith::SubFOp>);
-  return {mapElementwise(b, loc, {centered, y}, elemOf(y),
-                         binary<arith::MulFOp>)};
+  return {fromRows(b, loc,
+                   mapElementwise(b, loc, {centered, y}, elemOf(y),
+                                  binary<arith::MulFOp>),
+                   getResult().getType())};
 }
 
 SmallVector<Value> MSELossOp::buildVJP(OpBuilder &b, ValueRange grads) {

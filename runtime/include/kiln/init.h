@@ -8,9 +8,9 @@
 
 namespace kiln {
 
-/// The bound `a` of the U(-a, a) initializers (0 for zeros/ones):
+/// The bound `a` of the U(-a, a) initializers (0 for zeros, ones, normal):
 /// glorot_uniform sqrt(6/(fan_in+fan_out)), he_uniform sqrt(6/fan_in),
-/// uniform_fan_in 1/sqrt(fan_in).
+/// uniform_fan_in 1/sqrt(fan_in). `normal` is N(0, 1).
 double initBound(const ParamSpec &param);
 
 /// Fills `data` (shapeSize(param.shape) floats). The values depend only on

@@ -34,7 +34,7 @@ enum class LossKind {
   BinaryCrossEntropy, // on logits; predictions are sigmoid probabilities
   KLDivergence,       // probability rows; predictions are softmax probabilities
 };
-enum class InitKind { Zeros, Ones, GlorotUniform, HeUniform, UniformFanIn };
+enum class InitKind { Zeros, Ones, GlorotUniform, HeUniform, UniformFanIn, Normal };
 /// What outputs[0] holds: class probabilities (softmax applied) or values.
 enum class OutputKind { Probabilities, Values };
 

@@ -1,0 +1,236 @@
+//===- SequenceOps.cpp - Verifiers, types and VJPs of sequence/graph ops --===//
+#include "dialects/NN/IR/LinalgBuilders.h"
+#include "dialects/NN/IR/NNDialect.h"
+#include "dialects/NN/IR/SequenceBuilders.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::nn;
+
+namespace {
+RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+/// The `axis` attribute from properties or, when built from attributes, the
+/// dictionary; -1 when absent.
+int64_t axisOf(DictionaryAttr attrs, IntegerAttr prop) {
+  if (prop)
+    return prop.getInt();
+  auto a = attrs ? attrs.getAs<IntegerAttr>("axis") : IntegerAttr();
+  return a ? a.getInt() : -1;
+}
+
+/// The shape without `axis`, or failure when the axis is not in [1, rank).
+FailureOr<RankedTensorType> dropAxis(Type in, int64_t axis) {
+  auto t = dyn_cast<RankedTensorType>(in);
+  if (!t || axis < 1 || axis >= t.getRank())
+    return failure();
+  SmallVector<int64_t> shape(t.getShape());
+  shape.erase(shape.begin() + axis);
+  return RankedTensorType::get(shape, t.getElementType());
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// embedding
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                            ValueRange operands, DictionaryAttr,
+                                            OpaqueProperties, RegionRange,
+                                            SmallVectorImpl<Type> &inferred) {
+  auto ids = dyn_cast<RankedTensorType>(operands[0].getType());
+  auto w = dyn_cast<RankedTensorType>(operands[1].getType());
+  if (!ids || !w || w.getRank() != 2)
+    return failure();
+  SmallVector<int64_t> shape(ids.getShape());
+  shape.push_back(w.getDimSize(1));
+  inferred.push_back(RankedTensorType::get(shape, w.getElementType()));
+  return success();
+}
+
+LogicalResult EmbeddingOp::verify() {
+  auto ids = getIds().getType(), w = getWeight().getType();
+  if (ids.getRank() < 1 || !ids.hasStaticShape())
+    return emitOpError("expects static ids [batch, ...], got ") << ids;
+  if (w.getRank() != 2 || !w.hasStaticShape() || w.getDimSize(0) < 1)
+    return emitOpError("expects a weight [num_embeddings, dim], got ") << w;
+  if (ids.getElementType().getIntOrFloatBitWidth() > 32 &&
+      w.getDimSize(0) > (int64_t{1} << 31))
+    return emitOpError("has more rows than int32 ids can name");
+  SmallVector<Type> inferred;
+  (void)inferReturnTypes(getContext(), getLoc(), getOperands(), nullptr, nullptr,
+                         {}, inferred);
+  if (inferred[0] != getResult().getType())
+    return emitOpError("result should be ") << inferred[0] << ", got "
+                                            << getResult().getType();
+  return success();
+}
+
+SmallVector<Value> EmbeddingOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {Value(), embeddingGrad(b, getLoc(), getIds(), grads[0],
+                                 getWeight().getType())};
+}
+
+//===----------------------------------------------------------------------===//
+// position_embedding
+//===----------------------------------------------------------------------===//
+
+LogicalResult PositionEmbeddingOp::verify() {
+  auto x = getInput().getType(), w = getWeight().getType();
+  if (x.getRank() != 3 || w.getRank() != 2 || x.getElementType() != w.getElementType())
+    return emitOpError("expects input [batch, steps, dim] and weight [max_len, "
+                       "dim] of one element type, got ")
+           << x << " and " << w;
+  if (w.getDimSize(1) != x.getDimSize(2) || w.getDimSize(0) < x.getDimSize(1))
+    return emitOpError("weight ") << w << " does not cover input " << x
+                                  << " (expected [max_len >= " << x.getDimSize(1)
+                                  << ", " << x.getDimSize(2) << "])";
+  return success();
+}
+
+SmallVector<Value> PositionEmbeddingOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {grads[0], positionEmbeddingGrad(b, getLoc(), grads[0], getWeight().getType())};
+}
+
+//===----------------------------------------------------------------------===//
+// layer_norm
+//===----------------------------------------------------------------------===//
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                            ValueRange operands, DictionaryAttr,
+                                            OpaqueProperties, RegionRange,
+                                            SmallVectorImpl<Type> &inferred) {
+  inferred.push_back(operands[0].getType());
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto x = getInput().getType();
+  if (x.getRank() < 2 || !x.hasStaticShape())
+    return emitOpError("expects static [batch, ..., features], got ") << x;
+  if ((bool)getWeight() != (bool)getBias())
+    return emitOpError("takes weight and bias together, or neither");
+  auto f = RankedTensorType::get({x.getShape().back()}, x.getElementType());
+  for (Value v : {getWeight(), getBias()})
+    if (v && v.getType() != f)
+      return emitOpError("expects weight and bias ") << f << ", got " << v.getType();
+  if (!(getEpsilon().convertToDouble() > 0))
+    return emitOpError("epsilon must be positive, got ")
+           << getEpsilon().convertToDouble();
+  return success();
+}
+
+SmallVector<Value> LayerNormOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  SmallVector<Value, 3> g = layerNormGrad(b, getLoc(), grads[0], getInput(), getWeight(),
+                                          getEpsilon().convertToDouble());
+  SmallVector<Value> out{g[0]};
+  if (getWeight())
+    out.append({g[1], g[2]});
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+SmallVector<Value> GeluOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {geluGrad(b, getLoc(), grads[0], getInput())};
+}
+
+SmallVector<Value> AddOp::buildVJP(OpBuilder &, ValueRange grads) {
+  return {grads[0], grads[0]};
+}
+
+SmallVector<Value> MultiplyOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  Type t = typeOf(getResult()).getElementType();
+  return {mapElementwise(b, getLoc(), {grads[0], getRhs()}, t, binary<arith::MulFOp>),
+          mapElementwise(b, getLoc(), {grads[0], getLhs()}, t, binary<arith::MulFOp>)};
+}
+
+//===----------------------------------------------------------------------===//
+// concat
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                         ValueRange operands, DictionaryAttr attrs,
+                                         OpaqueProperties props, RegionRange,
+                                         SmallVectorImpl<Type> &inferred) {
+  if (operands.empty())
+    return failure();
+  auto first = dyn_cast<RankedTensorType>(operands[0].getType());
+  int64_t axis = axisOf(attrs, props ? props.as<Properties *>()->axis : IntegerAttr());
+  if (!first || axis < 1 || axis >= first.getRank())
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  shape[axis] = 0;
+  for (Value v : operands) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (!t || t.getRank() != first.getRank())
+      return failure();
+    shape[axis] += t.getDimSize(axis);
+  }
+  inferred.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("expects at least one input");
+  auto first = typeOf(getInputs()[0]);
+  int64_t axis = getAxis();
+  if (axis < 1 || axis >= first.getRank())
+    return emitOpError("axis must be in [1, ") << first.getRank() << "), got " << axis;
+  for (auto [i, v] : llvm::enumerate(getInputs())) {
+    auto t = typeOf(v);
+    bool same = t.getRank() == first.getRank() && t.getElementType() == first.getElementType();
+    for (int64_t d = 0; same && d < t.getRank(); ++d)
+      same = d == axis || t.getDimSize(d) == first.getDimSize(d);
+    if (!same)
+      return emitOpError("input ") << i << " " << t << " does not match input 0 "
+                                   << first << " outside axis " << axis;
+  }
+  return success();
+}
+
+SmallVector<Value> ConcatOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return concatGrad(b, getLoc(), grads[0], getInputs().getTypes(), getAxis());
+}
+
+//===----------------------------------------------------------------------===//
+// reduce_mean, reduce_max
+//===----------------------------------------------------------------------===//
+
+#define KILN_REDUCE_OP(Op)                                                     \
+  LogicalResult Op::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location>, ValueRange operands,             \
+      DictionaryAttr attrs, OpaqueProperties props, RegionRange,               \
+      SmallVectorImpl<Type> &inferred) {                                       \
+    auto t = dropAxis(operands[0].getType(),                                   \
+                      axisOf(attrs, props ? props.as<Properties *>()->axis     \
+                                          : IntegerAttr()));                   \
+    if (failed(t))                                                             \
+      return failure();                                                        \
+    inferred.push_back(*t);                                                    \
+    return success();                                                          \
+  }                                                                            \
+  LogicalResult Op::verify() {                                                 \
+    auto t = dropAxis(getInput().getType(), getAxis());                        \
+    if (failed(t))                                                             \
+      return emitOpError("axis must be in [1, ")                               \
+             << getInput().getType().getRank() << "), got " << getAxis();      \
+    if (*t != getResult().getType())                                           \
+      return emitOpError("result should be ") << *t << ", got "                \
+                                              << getResult().getType();        \
+    return success();                                                          \
+  }
+KILN_REDUCE_OP(ReduceMeanOp)
+KILN_REDUCE_OP(ReduceMaxOp)
+#undef KILN_REDUCE_OP
+
+SmallVector<Value> ReduceMeanOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {reduceMeanGrad(b, getLoc(), grads[0], getInput().getType(), getAxis())};
+}
+
+SmallVector<Value> ReduceMaxOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {reduceMaxGrad(b, getLoc(), grads[0], getInput(), getResult(), getAxis())};
+}
