@@ -598,8 +598,16 @@ bool Importer::buildModel(ModuleOp module) {
   }
   for (unsigned r = 1 + buffers.size(); r < results.size(); ++r)
     fn.setResultAttr(r, "kiln.regularization", b.getUnitAttr());
-  fn.setArgAttr(0, "kiln.input",
-                b.getDictionaryAttr(b.getNamedAttr("name", b.getStringAttr("x"))));
+  // Token ids index the embeddings that read them: the runtime refuses ids
+  // outside the smallest table.
+  SmallVector<NamedAttribute> input{b.getNamedAttr("name", b.getStringAttr("x"))};
+  int64_t vocab = 0;
+  for (const LayerSpec &l : spec.layers)
+    if (l.type == "embedding" && inputsOf[l.name] == std::vector<std::string>{"input"})
+      vocab = vocab ? std::min(vocab, l.inputDim) : l.inputDim;
+  if (vocab)
+    input.push_back(b.getNamedAttr("vocab_size", b.getI64IntegerAttr(vocab)));
+  fn.setArgAttr(0, "kiln.input", b.getDictionaryAttr(input));
   for (size_t i = 0; i < params.size(); ++i) {
     const Param &p = params[i];
     SmallVector<NamedAttribute> role{

@@ -55,14 +55,14 @@ bool parseSequenceLayer(Reader &r, const Object &o, const std::string &path,
   };
   const std::string &t = layer.type;
   if (t == "embedding")
-    return r.onlyKeys(o, path, {"type", "name", "trainable", "inputs", "input_dim",
+    return r.onlyKeys(o, path, {"type", "name", "trainable", "input_dim",
                                 "output_dim"}) &&
            required("input_dim", layer.inputDim) && required("output_dim", layer.outputDim);
   if (t == "position_embedding")
-    return r.onlyKeys(o, path, {"type", "name", "trainable", "inputs", "max_len"}) &&
+    return r.onlyKeys(o, path, {"type", "name", "trainable", "max_len"}) &&
            r.optional(o, path, "max_len", layer.maxLen, posInt);
   if (t == "layer_norm")
-    return r.onlyKeys(o, path, {"type", "name", "trainable", "inputs", "epsilon",
+    return r.onlyKeys(o, path, {"type", "name", "trainable", "epsilon",
                                 "affine"}) &&
            r.optional(o, path, "epsilon", layer.epsilon,
                       [&](const Value &v, const std::string &p) {
@@ -71,7 +71,7 @@ bool parseSequenceLayer(Reader &r, const Object &o, const std::string &path,
            r.optional(o, path, "affine", layer.affine,
                       [&](const Value &v, const std::string &p) { return r.boolean(v, p); });
   if (t == "concat" || t == "softmax")
-    return r.onlyKeys(o, path, {"type", "name", "trainable", "inputs", "axis"}) &&
+    return r.onlyKeys(o, path, {"type", "name", "trainable", "axis"}) &&
            r.optional(o, path, "axis", layer.axis,
                       [&](const Value &v, const std::string &p) -> std::optional<int64_t> {
                         auto i = v.getAsInteger();
@@ -83,7 +83,7 @@ bool parseSequenceLayer(Reader &r, const Object &o, const std::string &path,
                         }
                         return *i;
                       });
-  return r.onlyKeys(o, path, {"type", "name", "trainable", "inputs"});
+  return r.onlyKeys(o, path, {"type", "name", "trainable"});
 }
 
 /// An int (both dimensions) or a [h, w] pair of positive integers.

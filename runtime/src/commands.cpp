@@ -429,11 +429,21 @@ int runPredict(const kiln_model_api &api, const Options &options) {
          inputPath, formatShape(input.shape), manifest.name,
          fmt::join(manifest.inputShape(), ", "),
          formatShape(manifest.inputShape()));
+  bool ids = manifest.inputs[0].dtype == DType::I32;
+  if (ids != input.isInteger())
+    fail("{}: model '{}' takes {}, got a {} array", inputPath, manifest.name,
+         ids ? "int32 token ids" : "float values",
+         input.isInteger() ? "integer" : "float32 or uint8");
+  if (ids)
+    checkIds(input.ids.data(), numSamples, manifest.inputSize(), manifest,
+             inputPath);
   loadCheckpoint(model, checkpoint);
 
   const int64_t width = manifest.outputSize();
   std::vector<float> outputs(numSamples * width);
-  model.predict(input.data.data(), numSamples, outputs.data());
+  model.predict(ids ? static_cast<const void *>(input.ids.data())
+                    : input.data.data(),
+                numSamples, outputs.data());
   if (options.has("output")) {
     Shape shape{numSamples};
     shape.insert(shape.end(), manifest.outputShape().begin(),

@@ -63,6 +63,7 @@ Dataset loadCsv(const std::string &path, const Manifest &manifest) {
   std::string_view text(reinterpret_cast<const char *>(bytes.data()),
                         bytes.size());
   const bool classification = manifest.takesLabels();
+  const bool ids = manifest.inputs[0].dtype == DType::I32;
   const int64_t numInputs = manifest.inputSize();
   const int64_t numTargets = classification ? 1 : manifest.outputSize();
   const size_t numColumns = size_t(numInputs + numTargets);
@@ -99,7 +100,12 @@ Dataset loadCsv(const std::string &path, const Manifest &manifest) {
       if (!parseNumber(cells[column], value))
         fail("{} line {}, column {}: '{}' is not a number", path, lineNo,
              column + 1, cells[column]);
-      if (column < size_t(numInputs))
+      if (column < size_t(numInputs) && ids) {
+        if (value != std::floor(value) || value < 0 || value > INT32_MAX)
+          fail("{} line {}, column {}: '{}' is not a token id (a non-negative "
+               "integer)", path, lineNo, column + 1, cells[column]);
+        data.ids.push_back(int32_t(value));
+      } else if (column < size_t(numInputs))
         data.inputs.push_back(float(value));
       else if (!classification)
         data.targets.push_back(float(value));

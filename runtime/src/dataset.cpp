@@ -123,12 +123,25 @@ Dataset loadTestData(const std::string &path, const Manifest &manifest) {
 
 void checkLoaderInput(const Manifest &manifest) {
   const TensorSpec &input = manifest.inputs[0];
-  if (manifest.inputs.size() != 1 || input.dtype != DType::F32)
+  if (manifest.inputs.size() != 1 ||
+      (input.dtype != DType::F32 && input.dtype != DType::I32))
     fail("model '{}' takes {} input '{}'{}; the runtime's data loaders "
-         "produce one f32 input, so feed this model through the kiln::Model "
-         "API",
+         "produce one f32 or i32 input, so feed this model through the "
+         "kiln::Model API",
          manifest.name, dtypeName(input.dtype), input.name,
          manifest.inputs.size() > 1 ? " (and more inputs)" : "");
+}
+
+void checkIds(const int32_t *ids, int64_t numSamples, int64_t sampleSize,
+              const Manifest &manifest, const std::string &source) {
+  int64_t vocab = manifest.inputs[0].vocabSize;
+  if (vocab <= 0)
+    return;
+  for (int64_t i = 0; i < numSamples * sampleSize; ++i)
+    if (ids[i] < 0 || ids[i] >= vocab)
+      fail("{}: sample {}, position {}: token id {} is out of range [0, {}) "
+           "(the embedding's input_dim)",
+           source, i / sampleSize, i % sampleSize, ids[i], vocab);
 }
 
 void checkDataset(const Dataset &data, const Manifest &manifest) {
@@ -148,6 +161,13 @@ void checkDataset(const Dataset &data, const Manifest &manifest) {
     fail("{}: targets have {} values but model '{}' has output shape {}",
          data.source, data.targetSize, manifest.name,
          formatShape(manifest.outputShape()));
+  bool ids = manifest.inputs[0].dtype == DType::I32;
+  if (ids != data.hasIds())
+    fail("{}: holds {} but model '{}' takes {}", data.source,
+         data.hasIds() ? "token ids" : "float values", manifest.name,
+         ids ? "int32 token ids" : "float values");
+  checkIds(data.ids.data(), data.numSamples, data.sampleSize, manifest,
+           data.source);
   checkTargetRanges(data, manifest);
   for (size_t i = 0; i < data.labels.size(); ++i)
     if (data.labels[i] < 0 || data.labels[i] >= manifest.numClasses)
@@ -166,7 +186,10 @@ Dataset splitTail(Dataset &data, int64_t count) {
     to.assign(from.begin() + keep * width, from.end());
     from.resize(keep * width);
   };
-  moveTail(data.inputs, tail.inputs, data.sampleSize);
+  if (data.hasIds())
+    moveTail(data.ids, tail.ids, data.sampleSize);
+  else
+    moveTail(data.inputs, tail.inputs, data.sampleSize);
   if (data.hasLabels())
     moveTail(data.labels, tail.labels, 1);
   else

@@ -412,6 +412,8 @@ TensorSpec parseTensor(const ObjectReader &reader, bool isOutput) {
   tensor.name = reader.getString("name");
   tensor.shape = reader.getShape("shape");
   tensor.dtype = parseDType(reader);
+  if (reader.has("vocab_size"))
+    tensor.vocabSize = reader.getInt("vocab_size", 1);
   if (isOutput) {
     std::string kind = reader.getString("kind");
     if (kind == "probabilities")

@@ -87,7 +87,7 @@ Metrics evaluate(Model &model, const Dataset &data) {
   const int64_t width = manifest.outputSize(), batch = model.evalBatchSize();
   std::vector<float> outputs(data.numSamples * width);
   // One sample's input and target, as eval_step reads them.
-  auto input = [&](int64_t i) { return &data.inputs[i * data.sampleSize]; };
+  auto input = [&](int64_t i) { return data.sample(i); };
   auto target = [&](int64_t i) -> const void * {
     return data.hasLabels() ? static_cast<const void *>(&data.labels[i])
                             : &data.targets[i * data.targetSize];

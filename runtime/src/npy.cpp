@@ -92,9 +92,11 @@ NpyArray readNpy(const std::string &path) {
 
   std::string descr = parseString(valueOf(header, "descr", path), path);
   bool isFloat = descr == "<f4";
-  if (!isFloat && descr != "|u1" && descr != "<u1" && descr != "u1")
-    fail("{}: unsupported dtype '{}' (expected float32 '<f4' or uint8 "
-         "'|u1')",
+  size_t itemSize = isFloat || descr == "<i4" ? 4 : descr == "<i8" ? 8 : 1;
+  bool isInt = descr == "<i4" || descr == "<i8";
+  if (!isFloat && !isInt && descr != "|u1" && descr != "<u1" && descr != "u1")
+    fail("{}: unsupported dtype '{}' (expected float32 '<f4', uint8 '|u1', or "
+         "int32/int64 '<i4'/'<i8' token ids)",
          path, descr);
   std::string_view order = valueOf(header, "fortran_order", path);
   if (order.substr(0, 5) != "False")
@@ -106,11 +108,27 @@ NpyArray readNpy(const std::string &path) {
   int64_t count = 1;
   for (int64_t dim : array.shape)
     count = checkedMul(count, dim, "NPY shape");
-  size_t itemSize = isFloat ? 4 : 1;
   size_t have = bytes.size() - dataStart;
   if (have != size_t(checkedMul(count, int64_t(itemSize), "NPY shape")))
     fail("{}: shape {} needs {} bytes of data, the file has {}", path,
          formatShape(array.shape), count * int64_t(itemSize), have);
+  if (isInt) {
+    array.ids.resize(count);
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t v = 0;
+      if (itemSize == 4) {
+        int32_t w;
+        std::memcpy(&w, bytes.data() + dataStart + i * 4, 4);
+        v = w;
+      } else {
+        std::memcpy(&v, bytes.data() + dataStart + i * 8, 8);
+      }
+      if (v < INT32_MIN || v > INT32_MAX)
+        fail("{}: element {} ({}) does not fit int32", path, i, v);
+      array.ids[i] = int32_t(v);
+    }
+    return array;
+  }
   array.data.resize(count);
   if (isFloat)
     std::memcpy(array.data.data(), bytes.data() + dataStart, have);

@@ -28,16 +28,21 @@ namespace {
 class BatchAssembler {
 public:
   BatchAssembler(const Dataset &data, int64_t batchSize)
-      : data(data), batchSize(batchSize), x(batchSize * data.sampleSize),
+      : data(data), batchSize(batchSize),
+        x(data.hasIds() ? 0 : batchSize * data.sampleSize),
+        ids(data.hasIds() ? batchSize * data.sampleSize : 0),
         labels(data.hasLabels() ? batchSize : 0),
         targets(data.hasLabels() ? 0 : batchSize * data.targetSize) {}
 
   void gather(const int64_t *indices) {
     for (int64_t row = 0; row < batchSize; ++row) {
       int64_t index = indices[row];
-      std::memcpy(&x[row * data.sampleSize],
-                  &data.inputs[index * data.sampleSize],
-                  data.sampleSize * sizeof(float));
+      if (data.hasIds())
+        std::memcpy(&ids[row * data.sampleSize], data.sample(index),
+                    data.sampleSize * sizeof(int32_t));
+      else
+        std::memcpy(&x[row * data.sampleSize], data.sample(index),
+                    data.sampleSize * sizeof(float));
       if (data.hasLabels())
         labels[row] = data.labels[index];
       else
@@ -47,8 +52,10 @@ public:
     }
   }
 
-  const float *getX() const { return x.data(); }
-  float *getMutableX() { return x.data(); }
+  const void *getX() const {
+    return data.hasIds() ? static_cast<const void *>(ids.data()) : x.data();
+  }
+  float *getMutableX() { return x.data(); } // f32 inputs (augmentation)
   const int32_t *getLabels() const { return labels.data(); }
   const float *getTargets() const { return targets.data(); }
   const void *getY() const {
@@ -60,6 +67,7 @@ private:
   const Dataset &data;
   int64_t batchSize;
   std::vector<float> x;
+  std::vector<int32_t> ids;
   std::vector<int32_t> labels;
   std::vector<float> targets;
 };
@@ -360,6 +368,9 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   EarlyStopper stopper(options, model);
 
   checkAugment(options.augment, manifest.inputShape());
+  if (options.augment.any() && data.hasIds())
+    fail("--augment transforms images; model '{}' takes token ids",
+         manifest.name);
   std::vector<float> augmentScratch;
 
   BatchAssembler batch(data, batchSize);

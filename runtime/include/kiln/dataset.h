@@ -21,11 +21,18 @@ struct Dataset {
   int64_t numSamples = 0;
   int64_t sampleSize = 0;      // floats per sample
   int64_t targetSize = 0;      // floats per regression target, 0 for labels
-  std::vector<float> inputs;   // [numSamples, sampleSize]
+  std::vector<float> inputs;   // [numSamples, sampleSize] (f32 models)
+  std::vector<int32_t> ids;    // [numSamples, sampleSize] (i32 models)
   std::vector<int32_t> labels; // [numSamples] when classification
   std::vector<float> targets;  // [numSamples, targetSize] when regression
 
   bool hasLabels() const { return targetSize == 0; }
+  bool hasIds() const { return !ids.empty(); }
+  /// Sample i's input as the model reads it (f32 values or i32 ids).
+  const void *sample(int64_t i) const {
+    return hasIds() ? static_cast<const void *>(&ids[i * sampleSize])
+                    : &inputs[i * sampleSize];
+  }
 };
 
 struct DataSplits {
@@ -48,13 +55,18 @@ Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath);
 /// A numeric CSV: optional header row, inputs then the target column(s).
 Dataset loadCsv(const std::string &path, const Manifest &manifest);
 
-/// Throws unless the model takes one f32 input, the only kind the loaders
-/// (IDX, CSV, NPY) produce.
+/// Throws unless the model takes one input, f32 or i32 (token ids), the
+/// kinds the loaders (IDX, CSV, NPY, text) produce.
 void checkLoaderInput(const Manifest &manifest);
 
-/// Throws unless `data` fits the manifest: sample size, target size and
-/// every label in [0, num_classes).
+/// Throws unless `data` fits the manifest: sample size, input kind, target
+/// size, every label in [0, num_classes) and every id in [0, vocab_size).
 void checkDataset(const Dataset &data, const Manifest &manifest);
+
+/// Throws unless every id is in [0, vocab_size) of the model's input,
+/// naming the sample and position.
+void checkIds(const int32_t *ids, int64_t numSamples, int64_t sampleSize,
+              const Manifest &manifest, const std::string &source);
 
 /// Moves the last `count` samples into a new Dataset (the validation split
 /// is taken from the end, before any shuffling).

@@ -88,6 +88,8 @@ struct TensorSpec {
   Shape shape;
   DType dtype = DType::F32;
   OutputKind kind = OutputKind::Values; // outputs only
+  /// i32 inputs read by an embedding: ids must be in [0, vocabSize).
+  int64_t vocabSize = 0;
 };
 
 struct EntryPointSpec {

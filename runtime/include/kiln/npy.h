@@ -10,11 +10,14 @@ namespace kiln {
 
 struct NpyArray {
   Shape shape;
-  std::vector<float> data;
+  std::vector<float> data;  // float32 and uint8 arrays
+  std::vector<int32_t> ids; // int32 and int64 arrays (token ids)
+  bool isInteger() const { return data.empty() && !ids.empty(); }
 };
 
-/// Reads a C-order array of little-endian float32 ('<f4') or uint8 ('|u1',
-/// divided by 255 like the IDX loader). Versions 1.0-3.0.
+/// Reads a C-order array of little-endian float32 ('<f4'), uint8 ('|u1',
+/// divided by 255 like the IDX loader), or int32/int64 ('<i4', '<i8': ids,
+/// each within int32). Versions 1.0-3.0.
 NpyArray readNpy(const std::string &path);
 
 /// Writes `data` as a version 1.0 '<f4' array of `shape`, atomically.
