@@ -333,13 +333,17 @@ bool Importer::buildLayer(const LayerSpec &l, Location lloc, ArrayRef<Value> ins
     return fail(l, l.type + " takes one input; \"inputs\" names " +
                        std::to_string(ins.size()));
   bool ids = false;
+  std::string idsFrom; // the input that carries ids
   for (auto [v, n] : llvm::zip(ins, names))
-    ids |= isa<IntegerType>(cast<ShapedType>(v.getType()).getElementType());
+    if (isa<IntegerType>(cast<ShapedType>(v.getType()).getElementType()) && !ids) {
+      ids = true;
+      idsFrom = n;
+    }
   if (l.type == "embedding" && !ids)
     return fail(l, "embedding expects int32 token ids (an input with \"dtype\": "
                    "\"int32\"), but \"" + names[0] + "\" gives float values");
   if (l.type != "embedding" && ids)
-    return fail(l, l.type + " expects float values, but \"" + names[0] +
+    return fail(l, l.type + " expects float values, but \"" + idsFrom +
                        "\" gives int32 token ids; an embedding layer turns ids "
                        "into vectors");
   if (merge) {

@@ -37,6 +37,9 @@ const std::vector<Command> &commands() {
         {"steps", "N",
          "stop after N optimizer steps, counted from the start of the run"},
         {"no-shuffle", nullptr, "keep the file order"},
+        {"text", nullptr,
+         "--data is a directory of text files: windows of byte ids, one "
+         "class per file or sub-directory"},
         {"validation-split", "F",
          "hold out this fraction from the end of the training set"},
         {"val-data", "PATH",
@@ -81,6 +84,7 @@ const std::vector<Command> &commands() {
        "Evaluate a checkpoint on the test split (all of a single CSV file).",
        {{"load", "FILE", "safetensors checkpoint"},
         {"data", "DIR", dataHelp},
+        {"text", nullptr, "--data is a directory of text files (as train --text)"},
         {"metrics-json", "FILE", "write the test metrics as JSON"}},
        "Metrics come from eval_step (eval mode).\n",
        runEval},

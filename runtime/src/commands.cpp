@@ -278,10 +278,13 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   // --val-data replaces the model file's validation split.
   if (options.has("val-data") && options.has("validation-split") && split > 0)
     throw UsageError("--val-data and --validation-split exclude each other");
-  DataSplits data = loadData(dataPath, manifest);
+  bool text = options.has("text");
+  DataSplits data = text ? loadText(dataPath, manifest) : loadData(dataPath, manifest);
   std::optional<Dataset> validation;
   if (options.has("val-data"))
-    validation = loadData(options.require("val-data"), manifest).train;
+    validation = (text ? loadText(options.require("val-data"), manifest)
+                       : loadData(options.require("val-data"), manifest))
+                     .train;
   else if (int64_t count = int64_t(double(data.train.numSamples) * split);
            count > 0)
     validation = splitTail(data.train, count);
@@ -397,7 +400,8 @@ int runEval(const kiln_model_api &api, const Options &options) {
   if (options.has("metrics-json"))
     checkWritableLocation(options.require("metrics-json"));
   loadWeights(model, checkpoint);
-  Dataset test = loadTestData(dataPath, model.getManifest());
+  Dataset test = options.has("text") ? std::move(*loadText(dataPath, model.getManifest()).test)
+                                     : loadTestData(dataPath, model.getManifest());
   Metrics metrics = evaluate(model, test);
   printTestLine(metrics, test, model.getManifest());
   if (options.has("metrics-json"))

@@ -885,3 +885,225 @@ func.func @count(%n: tensor<i64>) -> (tensor<i64>, tensor<i64>) {
   %b = nn.count %n : tensor<i64>
   return %a, %b : tensor<i64>, tensor<i64>
 }
+
+// -----
+
+// Tests that dense on [batch, steps, in] collapses the leading dims into rows, does the 2-D matmul and bias add, and expands back.
+// CHECK-LABEL: func.func @dense_rank3
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x16xf32>, %[[W:.+]]: tensor<32x16xf32>, %[[B:.+]]: tensor<32xf32>)
+// CHECK: %[[ROWS:.+]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<4x8x16xf32> into tensor<32x16xf32>
+// CHECK: %[[WT:.+]] = linalg.transpose ins(%[[W]] : tensor<32x16xf32>)
+// CHECK: %[[MM:.+]] = linalg.matmul ins(%[[ROWS]], %[[WT]] : tensor<32x16xf32>, tensor<16x32xf32>)
+// CHECK: %[[Y:.+]] = linalg.generic {{.*}} ins(%[[MM]], %[[B]] : tensor<32x32xf32>, tensor<32xf32>)
+// CHECK: %[[OUT:.+]] = tensor.expand_shape %[[Y]] {{\[\[}}0, 1], [2]] output_shape [4, 8, 32] : tensor<32x32xf32> into tensor<4x8x32xf32>
+// CHECK: return %[[OUT]]
+func.func @dense_rank3(%x: tensor<4x8x16xf32>, %w: tensor<32x16xf32>, %b: tensor<32xf32>) -> tensor<4x8x32xf32> {
+  %y = nn.dense %x, %w, %b : (tensor<4x8x16xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<4x8x32xf32>
+  return %y : tensor<4x8x32xf32>
+}
+
+// -----
+
+// Tests that embedding is one parallel generic over [batch, steps, dim] reading the id per (batch, step), clamping it
+// to [0, rows - 1] (a bad id reads a real row) and extracting weight[id, d].
+// CHECK-DAG: #[[IDS:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @embedding
+// CHECK-SAME: (%[[I:.+]]: tensor<4x8xi32>, %[[W:.+]]: tensor<100x16xf32>)
+// CHECK: %[[E:.+]] = linalg.generic {indexing_maps = [#[[IDS]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[I]] : tensor<4x8xi32>) outs(%{{.+}} : tensor<4x8x16xf32>)
+// CHECK-NEXT: ^bb0(%[[ID:.+]]: i32, %{{.+}}: f32):
+// CHECK-DAG: %[[LO:.+]] = arith.constant 0 : i32
+// CHECK-DAG: %[[HI:.+]] = arith.constant 99 : i32
+// CHECK: %[[A:.+]] = arith.maxsi %[[ID]], %[[LO]] : i32
+// CHECK-NEXT: %[[C:.+]] = arith.minsi %[[A]], %[[HI]] : i32
+// CHECK-NEXT: %[[ROW:.+]] = arith.index_cast %[[C]] : i32 to index
+// CHECK-NEXT: %[[COL:.+]] = linalg.index 2 : index
+// CHECK-NEXT: %[[V:.+]] = tensor.extract %[[W]][%[[ROW]], %[[COL]]] : tensor<100x16xf32>
+// CHECK-NEXT: linalg.yield %[[V]] : f32
+// CHECK: return %[[E]]
+func.func @embedding(%ids: tensor<4x8xi32>, %w: tensor<100x16xf32>) -> tensor<4x8x16xf32> {
+  %e = nn.embedding %ids, %w : (tensor<4x8xi32>, tensor<100x16xf32>) -> tensor<4x8x16xf32>
+  return %e : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that position_embedding adds the table's first 8 of 10 rows, broadcast over the batch.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[POS:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-LABEL: func.func @position_embedding
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x16xf32>, %[[W:.+]]: tensor<10x16xf32>)
+// CHECK: %[[ROWS:.+]] = tensor.extract_slice %[[W]][0, 0] [8, 16] [1, 1] : tensor<10x16xf32> to tensor<8x16xf32>
+// CHECK: %[[Y:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[POS]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[X]], %[[ROWS]] : tensor<4x8x16xf32>, tensor<8x16xf32>)
+// CHECK: arith.addf
+// CHECK: return %[[Y]]
+func.func @position_embedding(%x: tensor<4x8x16xf32>, %w: tensor<10x16xf32>) -> tensor<4x8x16xf32> {
+  %y = nn.position_embedding %x, %w : tensor<4x8x16xf32>, tensor<10x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that layer_norm works on rows [batch * steps, features]: the row mean (sum * 1/16), x - mean, the mean of
+// its squares (the biased variance), rstd = 1 / sqrt(var + epsilon), then the scale by rstd, the weight and the bias,
+// and expands back.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[FEAT:.+]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @layer_norm
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x16xf32>, %[[W:.+]]: tensor<16xf32>, %[[B:.+]]: tensor<16xf32>)
+// CHECK: %[[R:.+]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<4x8x16xf32> into tensor<32x16xf32>
+// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[R]] : tensor<32x16xf32>)
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<32xf32>)
+// CHECK: arith.constant 6.250000e-02 : f32
+// CHECK: %[[D:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], {{.*}} ins(%[[R]], %[[MEAN]] : tensor<32x16xf32>, tensor<32xf32>)
+// CHECK: arith.subf
+// CHECK: %[[SQ:.+]] = linalg.generic {{.*}} ins(%[[D]] : tensor<32x16xf32>)
+// CHECK: %[[SQSUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[SQ]] : tensor<32x16xf32>)
+// CHECK: %[[VAR:.+]] = linalg.generic {{.*}} ins(%[[SQSUM]] : tensor<32xf32>)
+// CHECK: %[[RSTD:.+]] = linalg.generic {{.*}} ins(%[[VAR]] : tensor<32xf32>)
+// CHECK-DAG: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[EPS:.+]] = arith.constant 1.000000e-03 : f32
+// CHECK: %[[VE:.+]] = arith.addf %{{.+}}, %[[EPS]] : f32
+// CHECK-NEXT: %[[SQRT:.+]] = math.sqrt %[[VE]] : f32
+// CHECK-NEXT: arith.divf %[[ONE]], %[[SQRT]] : f32
+// CHECK: %[[N:.+]] = linalg.generic {{.*}} ins(%[[D]], %[[RSTD]] : tensor<32x16xf32>, tensor<32xf32>)
+// CHECK: %[[S:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[FEAT]], #[[ID]]], {{.*}} ins(%[[N]], %[[W]] : tensor<32x16xf32>, tensor<16xf32>)
+// CHECK: arith.mulf
+// CHECK: %[[Y:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[FEAT]], #[[ID]]], {{.*}} ins(%[[S]], %[[B]] : tensor<32x16xf32>, tensor<16xf32>)
+// CHECK: arith.addf
+// CHECK: %[[OUT:.+]] = tensor.expand_shape %[[Y]] {{\[\[}}0, 1], [2]] output_shape [4, 8, 16] : tensor<32x16xf32> into tensor<4x8x16xf32>
+// CHECK: return %[[OUT]]
+func.func @layer_norm(%x: tensor<4x8x16xf32>, %w: tensor<16xf32>, %b: tensor<16xf32>) -> tensor<4x8x16xf32> {
+  %y = nn.layer_norm %x weight %w bias %b {epsilon = 1.0e-3}
+      : (tensor<4x8x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x8x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that layer_norm on [batch, features] without weight and bias needs no reshape and ends with the scale by rstd.
+// CHECK-LABEL: func.func @layer_norm_plain
+// CHECK-SAME: (%[[X:.+]]: tensor<4x16xf32>)
+// CHECK-NOT: tensor.collapse_shape
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<4x16xf32>)
+// CHECK: arith.constant 9.99999974E-6 : f32
+// CHECK: math.sqrt
+// CHECK: %[[Y:.+]] = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<4x16xf32>, tensor<4xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.mulf
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: tensor.expand_shape
+// CHECK: return %[[Y]]
+func.func @layer_norm_plain(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %y = nn.layer_norm %x : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// Tests that gelu is the exact x (1 + erf(x / sqrt(2))) / 2 in one elementwise generic.
+// CHECK-LABEL: func.func @gelu
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x16xf32>)
+// CHECK: %[[Y:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[X]] : tensor<4x8x16xf32>)
+// CHECK-NEXT: ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
+// CHECK: %[[RSQRT2:.+]] = arith.constant 0.707106769 : f32
+// CHECK-NEXT: %[[S:.+]] = arith.mulf %[[IN]], %[[RSQRT2]] : f32
+// CHECK-NEXT: %[[ERF:.+]] = math.erf %[[S]] : f32
+// CHECK-NEXT: %[[HALF:.+]] = arith.constant 5.000000e-01 : f32
+// CHECK-NEXT: %[[H:.+]] = arith.mulf %[[IN]], %[[HALF]] : f32
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[P:.+]] = arith.addf %[[ONE]], %[[ERF]] : f32
+// CHECK-NEXT: %[[R:.+]] = arith.mulf %[[H]], %[[P]] : f32
+// CHECK-NEXT: linalg.yield %[[R]] : f32
+// CHECK: return %[[Y]]
+func.func @gelu(%x: tensor<4x8x16xf32>) -> tensor<4x8x16xf32> {
+  %y = nn.gelu %x : tensor<4x8x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that add and multiply are elementwise generics (addf, mulf) over the operands' shape.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @add_multiply
+// CHECK-SAME: (%[[A:.+]]: tensor<4x8xf32>, %[[B:.+]]: tensor<4x8xf32>)
+// CHECK: %[[S:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[A]], %[[B]] : tensor<4x8xf32>, tensor<4x8xf32>)
+// CHECK-NEXT: ^bb0(%[[X:.+]]: f32, %[[Y:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[SUM:.+]] = arith.addf %[[X]], %[[Y]] : f32
+// CHECK-NEXT: linalg.yield %[[SUM]]
+// CHECK: %[[M:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[S]], %[[B]] : tensor<4x8xf32>, tensor<4x8xf32>)
+// CHECK-NEXT: ^bb0(%[[U:.+]]: f32, %[[V:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[PROD:.+]] = arith.mulf %[[U]], %[[V]] : f32
+// CHECK-NEXT: linalg.yield %[[PROD]]
+// CHECK: return %[[M]]
+func.func @add_multiply(%a: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %s = nn.add %a, %b : tensor<4x8xf32>
+  %m = nn.multiply %s, %b : tensor<4x8xf32>
+  return %m : tensor<4x8xf32>
+}
+
+// -----
+
+// Tests that concat inserts each input into an empty result at its offset along the axis (0, then 16).
+// CHECK-LABEL: func.func @concat
+// CHECK-SAME: (%[[A:.+]]: tensor<4x8x16xf32>, %[[B:.+]]: tensor<4x8x4xf32>)
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<4x8x20xf32>
+// CHECK: %[[I0:.+]] = tensor.insert_slice %[[A]] into %[[E]][0, 0, 0] [4, 8, 16] [1, 1, 1] : tensor<4x8x16xf32> into tensor<4x8x20xf32>
+// CHECK: %[[I1:.+]] = tensor.insert_slice %[[B]] into %[[I0]][0, 0, 16] [4, 8, 4] [1, 1, 1] : tensor<4x8x4xf32> into tensor<4x8x20xf32>
+// CHECK: return %[[I1]]
+func.func @concat(%a: tensor<4x8x16xf32>, %b: tensor<4x8x4xf32>) -> tensor<4x8x20xf32> {
+  %y = nn.concat %a, %b {axis = 2} : (tensor<4x8x16xf32>, tensor<4x8x4xf32>) -> tensor<4x8x20xf32>
+  return %y : tensor<4x8x20xf32>
+}
+
+// -----
+
+// Tests that concat on a middle axis offsets the second and third inputs by the sizes before them (8, then 10).
+// CHECK-LABEL: func.func @concat_middle
+// CHECK-SAME: (%[[A:.+]]: tensor<4x8x16xf32>, %[[C:.+]]: tensor<4x2x16xf32>)
+// CHECK: %[[I0:.+]] = tensor.insert_slice %[[A]] into %{{.+}}[0, 0, 0] [4, 8, 16] [1, 1, 1]
+// CHECK: %[[I1:.+]] = tensor.insert_slice %[[C]] into %[[I0]][0, 8, 0] [4, 2, 16] [1, 1, 1]
+// CHECK: %[[I2:.+]] = tensor.insert_slice %[[A]] into %[[I1]][0, 10, 0] [4, 8, 16] [1, 1, 1]
+// CHECK: return %[[I2]]
+func.func @concat_middle(%a: tensor<4x8x16xf32>, %c: tensor<4x2x16xf32>) -> tensor<4x18x16xf32> {
+  %y = nn.concat %a, %c, %a {axis = 1} : (tensor<4x8x16xf32>, tensor<4x2x16xf32>, tensor<4x8x16xf32>) -> tensor<4x18x16xf32>
+  return %y : tensor<4x18x16xf32>
+}
+
+// -----
+
+// Tests that reduce_max over axis 1 is one reduction from -inf with arith.maximumf (NaN propagates), dropping the axis.
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @reduce_max
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x16xf32>)
+// CHECK: %[[NINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%[[NINF]] : f32) outs(%{{.+}} : tensor<4x16xf32>)
+// CHECK: %[[M:.+]] = linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[X]] : tensor<4x8x16xf32>) outs(%[[INIT]] : tensor<4x16xf32>)
+// CHECK-NEXT: ^bb0(%[[V:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-NEXT: %[[R:.+]] = arith.maximumf %[[ACC]], %[[V]] : f32
+// CHECK-NEXT: linalg.yield %[[R]]
+// CHECK: return %[[M]]
+func.func @reduce_max(%x: tensor<4x8x16xf32>) -> tensor<4x16xf32> {
+  %y = nn.reduce_max %x {axis = 1} : tensor<4x8x16xf32> -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// Tests that reduce_mean over axis 1 is a sum from 0 and a scale by 1/8.
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @reduce_mean
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x16xf32>)
+// CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.+}} : tensor<4x16xf32>)
+// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#{{.+}}, #[[OUT]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[X]] : tensor<4x8x16xf32>) outs(%[[INIT]] : tensor<4x16xf32>)
+// CHECK: arith.addf
+// CHECK: %[[M:.+]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<4x16xf32>)
+// CHECK: arith.constant 1.250000e-01 : f32
+// CHECK: return %[[M]]
+func.func @reduce_mean(%x: tensor<4x8x16xf32>) -> tensor<4x16xf32> {
+  %y = nn.reduce_mean %x {axis = 1} : tensor<4x8x16xf32> -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}

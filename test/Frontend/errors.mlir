@@ -132,11 +132,11 @@
 
 // Tests that an unknown key in a conv2d layer ("stride" for "strides") is an error listing conv2d's keys.
 // RUN: not kilnc %S/Inputs/conv-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-UNKNOWN-KEY
-// CONV-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/conv-unknown-key.json: /layers/0/stride: unknown key (expected one of: type, name, trainable, filters, kernel_size, strides, padding, dilation, groups, use_bias, activation, kernel_init, bias_init, lr_scale, weight_decay, kernel_regularizer){{$}}
+// CONV-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/conv-unknown-key.json: /layers/0/stride: unknown key (expected one of: type, name, trainable, filters, kernel_size, strides, padding, dilation, groups, use_bias, activation, kernel_init, bias_init, inputs, lr_scale, weight_decay, kernel_regularizer){{$}}
 
 // Tests that global pools take no window: their window is the whole input.
 // RUN: not kilnc %S/Inputs/pool-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=POOL-UNKNOWN-KEY
-// POOL-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/pool-unknown-key.json: /layers/1/pool_size: unknown key (expected one of: type, name, trainable){{$}}
+// POOL-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/pool-unknown-key.json: /layers/1/pool_size: unknown key (expected one of: type, name, trainable, inputs){{$}}
 
 // RUN: not kilnc %S/Inputs/conv-no-filters.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-NO-FILTERS
 // CONV-NO-FILTERS: kilnc: error: {{.*}}Inputs/conv-no-filters.json: /layers/0: missing key "filters"{{$}}
@@ -149,7 +149,7 @@
 
 // Tests batch_norm's keys: an unknown key lists them; momentum in [0, 1]; epsilon in (0, 1]; affine a boolean.
 // RUN: not kilnc %S/Inputs/bn-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-UNKNOWN-KEY
-// BN-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/bn-unknown-key.json: /layers/0/eps: unknown key (expected one of: type, name, trainable, momentum, epsilon, affine, lr_scale, weight_decay){{$}}
+// BN-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/bn-unknown-key.json: /layers/0/eps: unknown key (expected one of: type, name, trainable, momentum, epsilon, affine, inputs, lr_scale, weight_decay){{$}}
 // RUN: not kilnc %S/Inputs/bn-momentum.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-MOMENTUM
 // BN-MOMENTUM: kilnc: error: {{.*}}Inputs/bn-momentum.json: /layers/0/momentum: expected a number in [0, 1], got 1.5{{$}}
 // RUN: not kilnc %S/Inputs/bn-epsilon.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BN-EPSILON
@@ -173,7 +173,7 @@
 // RUN: not kilnc %S/Inputs/lrn-beta.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-BETA
 // LRN-BETA: kilnc: error: {{.*}}Inputs/lrn-beta.json: /layers/0/beta: expected a number in [0, 1000000], got "0.75"{{$}}
 // RUN: not kilnc %S/Inputs/lrn-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-UNKNOWN-KEY
-// LRN-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/lrn-unknown-key.json: /layers/0/bias: unknown key (expected one of: type, name, trainable, size, alpha, beta, k){{$}}
+// LRN-UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/lrn-unknown-key.json: /layers/0/bias: unknown key (expected one of: type, name, trainable, size, alpha, beta, k, inputs){{$}}
 
 // Tests that local_response_norm needs [channels, height, width].
 // RUN: not kilnc %S/Inputs/lrn-flat-input.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LRN-FLAT
@@ -212,7 +212,7 @@
 // RUN: not kilnc %S/Inputs/regularizer-unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=REG-KEY
 // REG-KEY: kilnc: error: {{.*}}Inputs/regularizer-unknown-key.json: /layers/0/kernel_regularizer/l3: unknown key (expected one of: l1, l2){{$}}
 // RUN: not kilnc %S/Inputs/lr-scale-relu.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LR-SCALE-RELU
-// LR-SCALE-RELU: kilnc: error: {{.*}}Inputs/lr-scale-relu.json: /layers/1/lr_scale: unknown key (expected one of: type, name, trainable)
+// LR-SCALE-RELU: kilnc: error: {{.*}}Inputs/lr-scale-relu.json: /layers/1/lr_scale: unknown key (expected one of: type, name, trainable, inputs)
 
 // Tests that the losses on logits find a sigmoid (binary_cross_entropy) or softmax already applied, looking back through in-place layers (here a dropout after the softmax).
 // RUN: not kilnc %S/Inputs/bce-after-sigmoid.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=BCE-SIGMOID

@@ -153,13 +153,15 @@ int64_t vectorizeAll(RewriterBase &rewriter, GroupOp group) {
   group.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
   int64_t scalar = 0;
   for (linalg::LinalgOp op : ops) {
-    if (failed(linalg::vectorizeOpPrecondition(op))) {
+    // n-D tensor.extract (an embedding's row lookup) becomes a contiguous
+    // load or a gather.
+    if (failed(linalg::vectorizeOpPrecondition(op, {}, {}, /*vectorizeNDExtract=*/true))) {
       ++scalar;
       op->emitWarning("kernel-tile: left scalar (the vectorizer rejects this op)");
       continue;
     }
     rewriter.setInsertionPoint(op);
-    (void)linalg::vectorize(rewriter, op);
+    (void)linalg::vectorize(rewriter, op, {}, {}, /*vectorizeNDExtract=*/true);
   }
   RewritePatternSet patterns(group.getContext());
   vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);

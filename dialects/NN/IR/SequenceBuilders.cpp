@@ -404,7 +404,10 @@ Value reduceMaxGrad(OpBuilder &b, Location loc, Value dy, Value x, Value y,
            [&](OpBuilder &nb, Location l, ValueRange a) {
              Value i = nb.create<arith::IndexCastOp>(l, i32, nb.create<linalg::IndexOp>(l, axis));
              Value hit = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a[0], a[1]);
-             Value cand = nb.create<arith::SelectOp>(l, hit, i, a[2]);
+             // The accumulator has one use, in the min: a reduction the
+             // vectorizer recognizes.
+             Value cand = nb.create<arith::SelectOp>(
+                 l, hit, i, nb.create<arith::ConstantOp>(l, nb.getI32IntegerAttr(int32_t(size))));
              nb.create<linalg::YieldOp>(l, Value(nb.create<arith::MinSIOp>(l, cand, a[2])));
            })
           .getResult(0);

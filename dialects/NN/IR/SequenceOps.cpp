@@ -54,9 +54,11 @@ LogicalResult EmbeddingOp::verify() {
     return emitOpError("expects static ids [batch, ...], got ") << ids;
   if (w.getRank() != 2 || !w.hasStaticShape() || w.getDimSize(0) < 1)
     return emitOpError("expects a weight [num_embeddings, dim], got ") << w;
-  if (ids.getElementType().getIntOrFloatBitWidth() > 32 &&
-      w.getDimSize(0) > (int64_t{1} << 31))
-    return emitOpError("has more rows than int32 ids can name");
+  // Every row must have a (signed) id: the lowering clamps in the id type.
+  unsigned bits = ids.getElementType().getIntOrFloatBitWidth();
+  if (bits < 2 || (bits < 64 && w.getDimSize(0) - 1 > (int64_t{1} << (bits - 1)) - 1))
+    return emitOpError("has ") << w.getDimSize(0) << " rows, more than "
+                               << ids.getElementType() << " ids can name";
   SmallVector<Type> inferred;
   (void)inferReturnTypes(getContext(), getLoc(), getOperands(), nullptr, nullptr,
                          {}, inferred);

@@ -45,6 +45,10 @@ struct DataSplits {
 /// single CSV file. The result matches the manifest (sizes, label range).
 DataSplits loadData(const std::string &path, const Manifest &manifest);
 
+/// `path`'s text files as windows of byte ids [T] with a class label per
+/// file or sub-directory (--text; the split and order in text.cpp).
+DataSplits loadText(const std::string &path, const Manifest &manifest);
+
 /// The test split alone (for eval): t10k-* or test.csv in a directory, or
 /// all of a single CSV file.
 Dataset loadTestData(const std::string &path, const Manifest &manifest);

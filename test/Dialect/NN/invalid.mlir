@@ -1052,3 +1052,311 @@ func.func @count_vector(%n: tensor<2xi64>) -> tensor<2xi64> {
   %c = nn.count %n : tensor<2xi64>
   return %c : tensor<2xi64>
 }
+
+// -----
+
+// Tests that dense on a rank-3 input keeps its rank (the last axis alone changes).
+func.func @dense_rank3_result_rank(%x: tensor<4x8x16xf32>, %w: tensor<32x16xf32>) -> tensor<4x32xf32> {
+  // expected-error @+1 {{'nn.dense' op expects input [batch, ..., in], weight [out, in] and a result of the input's rank, got 'tensor<4x8x16xf32>', 'tensor<32x16xf32>', 'tensor<4x32xf32>'}}
+  %y = nn.dense %x, %w : (tensor<4x8x16xf32>, tensor<32x16xf32>) -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}
+
+// -----
+
+// Tests that dense on a rank-3 input keeps the leading dims.
+func.func @dense_rank3_result_steps(%x: tensor<4x8x16xf32>, %w: tensor<32x16xf32>) -> tensor<4x7x32xf32> {
+  // expected-error @+1 {{'nn.dense' op result 'tensor<4x7x32xf32>' should be the input's shape with 32 last}}
+  %y = nn.dense %x, %w : (tensor<4x8x16xf32>, tensor<32x16xf32>) -> tensor<4x7x32xf32>
+  return %y : tensor<4x7x32xf32>
+}
+
+// -----
+
+// Tests that softmax needs a batch axis besides the features.
+func.func @softmax_rank1(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'nn.softmax' op expects [batch, ..., features], got 'tensor<8xf32>'}}
+  %y = nn.softmax %x : tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// Tests that embedding's result is the ids' shape plus the weight's dim.
+func.func @embedding_result(%ids: tensor<4x8xi32>, %w: tensor<100x16xf32>) -> tensor<4x8x8xf32> {
+  // expected-error @+1 {{'nn.embedding' op result should be 'tensor<4x8x16xf32>', got 'tensor<4x8x8xf32>'}}
+  %e = nn.embedding %ids, %w : (tensor<4x8xi32>, tensor<100x16xf32>) -> tensor<4x8x8xf32>
+  return %e : tensor<4x8x8xf32>
+}
+
+// -----
+
+// Tests that embedding's weight is a [num_embeddings, dim] table.
+func.func @embedding_weight_rank(%ids: tensor<4x8xi32>, %w: tensor<100xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.embedding' op expects a weight [num_embeddings, dim], got 'tensor<100xf32>'}}
+  %e = nn.embedding %ids, %w : (tensor<4x8xi32>, tensor<100xf32>) -> tensor<4x8x16xf32>
+  return %e : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that embedding's table has at least one row.
+func.func @embedding_weight_empty(%ids: tensor<4xi32>, %w: tensor<0x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'nn.embedding' op expects a weight [num_embeddings, dim], got 'tensor<0x16xf32>'}}
+  %e = nn.embedding %ids, %w : (tensor<4xi32>, tensor<0x16xf32>) -> tensor<4x16xf32>
+  return %e : tensor<4x16xf32>
+}
+
+// -----
+
+// Tests that embedding's ids have a batch axis.
+func.func @embedding_scalar_ids(%ids: tensor<i32>, %w: tensor<100x16xf32>) -> tensor<16xf32> {
+  // expected-error @+1 {{'nn.embedding' op expects static ids [batch, ...], got 'tensor<i32>'}}
+  %e = nn.embedding %ids, %w : (tensor<i32>, tensor<100x16xf32>) -> tensor<16xf32>
+  return %e : tensor<16xf32>
+}
+
+// -----
+
+// Tests that embedding's ids are static.
+func.func @embedding_dynamic_ids(%ids: tensor<?x8xi32>, %w: tensor<100x16xf32>) -> tensor<?x8x16xf32> {
+  // expected-error @+1 {{'nn.embedding' op expects static ids [batch, ...], got 'tensor<?x8xi32>'}}
+  %e = nn.embedding %ids, %w : (tensor<?x8xi32>, tensor<100x16xf32>) -> tensor<?x8x16xf32>
+  return %e : tensor<?x8x16xf32>
+}
+
+// -----
+
+// Tests that embedding's ids are integers.
+func.func @embedding_float_ids(%ids: tensor<4x8xf32>, %w: tensor<100x16xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.embedding' op operand #0 must be ranked tensor of signless integer values, but got 'tensor<4x8xf32>'}}
+  %e = nn.embedding %ids, %w : (tensor<4x8xf32>, tensor<100x16xf32>) -> tensor<4x8x16xf32>
+  return %e : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that position_embedding's table has a row per step: 6 rows do not cover 8 steps.
+func.func @position_embedding_short(%x: tensor<4x8x16xf32>, %w: tensor<6x16xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.position_embedding' op weight 'tensor<6x16xf32>' does not cover input 'tensor<4x8x16xf32>' (expected [max_len >= 8, 16])}}
+  %y = nn.position_embedding %x, %w : tensor<4x8x16xf32>, tensor<6x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that position_embedding's table has the input's dim.
+func.func @position_embedding_dim(%x: tensor<4x8x16xf32>, %w: tensor<8x12xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.position_embedding' op weight 'tensor<8x12xf32>' does not cover input 'tensor<4x8x16xf32>' (expected [max_len >= 8, 16])}}
+  %y = nn.position_embedding %x, %w : tensor<4x8x16xf32>, tensor<8x12xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that position_embedding needs [batch, steps, dim].
+func.func @position_embedding_rank(%x: tensor<4x16xf32>, %w: tensor<8x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'nn.position_embedding' op expects input [batch, steps, dim] and weight [max_len, dim] of one element type, got 'tensor<4x16xf32>' and 'tensor<8x16xf32>'}}
+  %y = nn.position_embedding %x, %w : tensor<4x16xf32>, tensor<8x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// Tests that layer_norm rejects a weight without a bias.
+func.func @layer_norm_weight_only(%x: tensor<4x8x16xf32>, %w: tensor<16xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.layer_norm' op takes weight and bias together, or neither}}
+  %y = nn.layer_norm %x weight %w : (tensor<4x8x16xf32>, tensor<16xf32>) -> tensor<4x8x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that layer_norm rejects a bias without a weight.
+func.func @layer_norm_bias_only(%x: tensor<4x8x16xf32>, %b: tensor<16xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.layer_norm' op takes weight and bias together, or neither}}
+  %y = nn.layer_norm %x bias %b : (tensor<4x8x16xf32>, tensor<16xf32>) -> tensor<4x8x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that layer_norm's weight is [features] (the last dim), not another dim.
+func.func @layer_norm_weight_shape(%x: tensor<4x8x16xf32>, %w: tensor<8xf32>, %b: tensor<16xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.layer_norm' op expects weight and bias 'tensor<16xf32>', got 'tensor<8xf32>'}}
+  %y = nn.layer_norm %x weight %w bias %b : (tensor<4x8x16xf32>, tensor<8xf32>, tensor<16xf32>) -> tensor<4x8x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that layer_norm's bias is a [features] vector, not [steps, features].
+func.func @layer_norm_bias_shape(%x: tensor<4x8x16xf32>, %w: tensor<16xf32>, %b: tensor<8x16xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.layer_norm' op expects weight and bias 'tensor<16xf32>', got 'tensor<8x16xf32>'}}
+  %y = nn.layer_norm %x weight %w bias %b : (tensor<4x8x16xf32>, tensor<16xf32>, tensor<8x16xf32>) -> tensor<4x8x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that layer_norm's epsilon is positive.
+func.func @layer_norm_epsilon_zero(%x: tensor<4x8x16xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.layer_norm' op epsilon must be positive, got 0.000000e+00}}
+  %y = nn.layer_norm %x {epsilon = 0.0} : (tensor<4x8x16xf32>) -> tensor<4x8x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that a negative epsilon is rejected.
+func.func @layer_norm_epsilon_negative(%x: tensor<4x8x16xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.layer_norm' op epsilon must be positive, got -1.000000e-05}}
+  %y = nn.layer_norm %x {epsilon = -1.0e-5} : (tensor<4x8x16xf32>) -> tensor<4x8x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that a NaN epsilon is rejected.
+func.func @layer_norm_epsilon_nan(%x: tensor<4x8x16xf32>) -> tensor<4x8x16xf32> {
+  // expected-error @+1 {{'nn.layer_norm' op epsilon must be positive, got nan}}
+  %y = nn.layer_norm %x {epsilon = 0x7FF8000000000000 : f64} : (tensor<4x8x16xf32>) -> tensor<4x8x16xf32>
+  return %y : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that layer_norm needs a batch axis besides the features.
+func.func @layer_norm_rank(%x: tensor<16xf32>) -> tensor<16xf32> {
+  // expected-error @+1 {{'nn.layer_norm' op expects static [batch, ..., features], got 'tensor<16xf32>'}}
+  %y = nn.layer_norm %x : (tensor<16xf32>) -> tensor<16xf32>
+  return %y : tensor<16xf32>
+}
+
+// -----
+
+// Tests that layer_norm's result is its input's type.
+func.func @layer_norm_result(%x: tensor<4x16xf32>) -> tensor<4x8xf32> {
+  // expected-error @+2 {{'nn.layer_norm' op failed to infer returned types}}
+  // expected-error @+1 {{'nn.layer_norm' op inferred type(s) 'tensor<4x16xf32>' are incompatible with return type(s) of operation 'tensor<4x8xf32>'}}
+  %y = nn.layer_norm %x : (tensor<4x16xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Tests that add takes operands of one type.
+func.func @add_mismatch(%a: tensor<4x8xf32>, %b: tensor<4x9xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'nn.add' op requires the same type for all operands and results}}
+  %y = "nn.add"(%a, %b) : (tensor<4x8xf32>, tensor<4x9xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Tests that concat never joins along the batch (axis 0).
+func.func @concat_axis_zero(%a: tensor<4x8xf32>, %b: tensor<2x8xf32>) -> tensor<6x8xf32> {
+  // expected-error @+1 {{'nn.concat' op axis must be in [1, 2), got 0}}
+  %y = nn.concat %a, %b {axis = 0} : (tensor<4x8xf32>, tensor<2x8xf32>) -> tensor<6x8xf32>
+  return %y : tensor<6x8xf32>
+}
+
+// -----
+
+// Tests that concat's axis is an axis of its inputs (no negative axes: the frontend resolves -1).
+func.func @concat_axis_rank(%a: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'nn.concat' op axis must be in [1, 2), got -1}}
+  %y = nn.concat %a, %b {axis = -1} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// Tests that concat's inputs agree outside the axis, naming the first that does not.
+func.func @concat_dims(%a: tensor<4x8x16xf32>, %b: tensor<4x8x4xf32>, %c: tensor<4x6x4xf32>) -> tensor<4x8x24xf32> {
+  // expected-error @+1 {{'nn.concat' op input 2 'tensor<4x6x4xf32>' does not match input 0 'tensor<4x8x16xf32>' outside axis 2}}
+  %y = nn.concat %a, %b, %c {axis = 2} : (tensor<4x8x16xf32>, tensor<4x8x4xf32>, tensor<4x6x4xf32>) -> tensor<4x8x24xf32>
+  return %y : tensor<4x8x24xf32>
+}
+
+// -----
+
+// Tests that concat's inputs have one rank.
+func.func @concat_rank(%a: tensor<4x8x16xf32>, %b: tensor<4x8xf32>) -> tensor<4x8x24xf32> {
+  // expected-error @+1 {{'nn.concat' op input 1 'tensor<4x8xf32>' does not match input 0 'tensor<4x8x16xf32>' outside axis 2}}
+  %y = nn.concat %a, %b {axis = 2} : (tensor<4x8x16xf32>, tensor<4x8xf32>) -> tensor<4x8x24xf32>
+  return %y : tensor<4x8x24xf32>
+}
+
+// -----
+
+// Tests that concat's inputs have one element type.
+func.func @concat_element_type(%a: tensor<4x8xf32>, %b: tensor<4x8xf64>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'nn.concat' op input 1 'tensor<4x8xf64>' does not match input 0 'tensor<4x8xf32>' outside axis 1}}
+  %y = nn.concat %a, %b {axis = 1} : (tensor<4x8xf32>, tensor<4x8xf64>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// Tests that concat's result sums the inputs' sizes along the axis (8 + 8).
+func.func @concat_result(%a: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> tensor<4x15xf32> {
+  // expected-error @+2 {{'nn.concat' op failed to infer returned types}}
+  // expected-error @+1 {{'nn.concat' op inferred type(s) 'tensor<4x16xf32>' are incompatible with return type(s) of operation 'tensor<4x15xf32>'}}
+  %y = nn.concat %a, %b {axis = 1} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x15xf32>
+  return %y : tensor<4x15xf32>
+}
+
+// -----
+
+// Tests that concat has at least one input.
+func.func @concat_no_inputs() -> tensor<4x8xf32> {
+  // expected-error @+1 {{'nn.concat' op expects at least one input}}
+  %y = nn.concat {axis = 1} : () -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Tests that reduce_mean never reduces the batch (axis 0).
+func.func @reduce_mean_axis_zero(%x: tensor<4x8x16xf32>) -> tensor<8x16xf32> {
+  // expected-error @+1 {{'nn.reduce_mean' op axis must be in [1, 3), got 0}}
+  %y = nn.reduce_mean %x {axis = 0} : tensor<4x8x16xf32> -> tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}
+
+// -----
+
+// Tests that reduce_max never reduces the batch (axis 0).
+func.func @reduce_max_axis_zero(%x: tensor<4x8x16xf32>) -> tensor<8x16xf32> {
+  // expected-error @+1 {{'nn.reduce_max' op axis must be in [1, 3), got 0}}
+  %y = nn.reduce_max %x {axis = 0} : tensor<4x8x16xf32> -> tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}
+
+// -----
+
+// Tests that a reduction's axis is an axis of its input.
+func.func @reduce_mean_axis_rank(%x: tensor<4x8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'nn.reduce_mean' op axis must be in [1, 2), got 2}}
+  %y = nn.reduce_mean %x {axis = 2} : tensor<4x8xf32> -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+// Tests that reduce_max drops its axis: axis 1 of [4, 8, 16] leaves [4, 16], not [4, 8].
+func.func @reduce_max_result(%x: tensor<4x8x16xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'nn.reduce_max' op result should be 'tensor<4x16xf32>', got 'tensor<4x8xf32>'}}
+  %y = nn.reduce_max %x {axis = 1} : tensor<4x8x16xf32> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Tests that reduce_mean does not keep its axis as size 1.
+func.func @reduce_mean_result(%x: tensor<4x8x16xf32>) -> tensor<4x1x16xf32> {
+  // expected-error @+1 {{'nn.reduce_mean' op result should be 'tensor<4x16xf32>', got 'tensor<4x1x16xf32>'}}
+  %y = nn.reduce_mean %x {axis = 1} : tensor<4x8x16xf32> -> tensor<4x1x16xf32>
+  return %y : tensor<4x1x16xf32>
+}

@@ -275,3 +275,109 @@ func.func @weight_penalty(%w: tensor<64x784xf32>, %k: tensor<32x1x3x3xf64>)
   // CHECK: return %[[A]], %[[B]], %[[C]]
   return %a, %b, %c : tensor<f32>, tensor<f32>, tensor<f64>
 }
+
+// -----
+
+// Tests that dense and softmax work on the last axis of a rank-3 input ([batch, steps, features]).
+// CHECK-LABEL: func.func @dense_rank3
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x16xf32>, %[[W:.+]]: tensor<32x16xf32>, %[[B:.+]]: tensor<32xf32>)
+func.func @dense_rank3(%x: tensor<4x8x16xf32>, %w: tensor<32x16xf32>, %b: tensor<32xf32>)
+    -> (tensor<4x8x32xf32>, tensor<4x8x32xf32>) {
+  // CHECK: %[[Y:.+]] = nn.dense %[[X]], %[[W]], %[[B]] : (tensor<4x8x16xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<4x8x32xf32>
+  %y = nn.dense %x, %w, %b : (tensor<4x8x16xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<4x8x32xf32>
+  // CHECK: %[[P:.+]] = nn.softmax %[[Y]] : tensor<4x8x32xf32>
+  %p = nn.softmax %y : tensor<4x8x32xf32>
+  // CHECK: return %[[Y]], %[[P]]
+  return %y, %p : tensor<4x8x32xf32>, tensor<4x8x32xf32>
+}
+
+// -----
+
+// Tests that embedding round-trips with i32 ids [batch, steps] and i64 ids [batch].
+// CHECK-LABEL: func.func @embedding
+// CHECK-SAME: (%[[IDS:.+]]: tensor<4x8xi32>, %[[W:.+]]: tensor<100x16xf32>, %[[IDS64:.+]]: tensor<4xi64>)
+func.func @embedding(%ids: tensor<4x8xi32>, %w: tensor<100x16xf32>, %ids64: tensor<4xi64>)
+    -> (tensor<4x8x16xf32>, tensor<4x16xf32>) {
+  // CHECK: %[[E:.+]] = nn.embedding %[[IDS]], %[[W]] : (tensor<4x8xi32>, tensor<100x16xf32>) -> tensor<4x8x16xf32>
+  %e = nn.embedding %ids, %w : (tensor<4x8xi32>, tensor<100x16xf32>) -> tensor<4x8x16xf32>
+  // CHECK: %[[F:.+]] = nn.embedding %[[IDS64]], %[[W]] : (tensor<4xi64>, tensor<100x16xf32>) -> tensor<4x16xf32>
+  %f = nn.embedding %ids64, %w : (tensor<4xi64>, tensor<100x16xf32>) -> tensor<4x16xf32>
+  // CHECK: return %[[E]], %[[F]]
+  return %e, %f : tensor<4x8x16xf32>, tensor<4x16xf32>
+}
+
+// -----
+
+// Tests that position_embedding round-trips with a table as long as the steps and with a longer one.
+// CHECK-LABEL: func.func @position_embedding
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x16xf32>, %[[W8:.+]]: tensor<8x16xf32>, %[[W10:.+]]: tensor<10x16xf32>)
+func.func @position_embedding(%x: tensor<4x8x16xf32>, %w8: tensor<8x16xf32>, %w10: tensor<10x16xf32>)
+    -> tensor<4x8x16xf32> {
+  // CHECK: %[[A:.+]] = nn.position_embedding %[[X]], %[[W8]] : tensor<4x8x16xf32>, tensor<8x16xf32>
+  %a = nn.position_embedding %x, %w8 : tensor<4x8x16xf32>, tensor<8x16xf32>
+  // CHECK: %[[B:.+]] = nn.position_embedding %[[A]], %[[W10]] : tensor<4x8x16xf32>, tensor<10x16xf32>
+  %b = nn.position_embedding %a, %w10 : tensor<4x8x16xf32>, tensor<10x16xf32>
+  // CHECK: return %[[B]]
+  return %b : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that layer_norm round-trips with weight and bias and without; the default epsilon (1e-5), even spelled out, is not printed.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x16xf32>, %[[W:.+]]: tensor<16xf32>, %[[B:.+]]: tensor<16xf32>)
+func.func @layer_norm(%x: tensor<4x8x16xf32>, %w: tensor<16xf32>, %b: tensor<16xf32>)
+    -> (tensor<4x8x16xf32>, tensor<4x8x16xf32>) {
+  // CHECK: %[[Y:.+]] = nn.layer_norm %[[X]] weight %[[W]] bias %[[B]] : (tensor<4x8x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x8x16xf32>
+  %y = nn.layer_norm %x weight %w bias %b {epsilon = 1.0e-5}
+      : (tensor<4x8x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x8x16xf32>
+  // CHECK: %[[Z:.+]] = nn.layer_norm %[[Y]] {epsilon = 1.000000e-03 : f64} : (tensor<4x8x16xf32>) -> tensor<4x8x16xf32>
+  %z = nn.layer_norm %y {epsilon = 1.0e-3} : (tensor<4x8x16xf32>) -> tensor<4x8x16xf32>
+  // CHECK: return %[[Y]], %[[Z]]
+  return %y, %z : tensor<4x8x16xf32>, tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that gelu, add and multiply round-trip.
+// CHECK-LABEL: func.func @gelu_add_multiply
+// CHECK-SAME: (%[[A:.+]]: tensor<4x8x16xf32>, %[[B:.+]]: tensor<4x8x16xf32>)
+func.func @gelu_add_multiply(%a: tensor<4x8x16xf32>, %b: tensor<4x8x16xf32>) -> tensor<4x8x16xf32> {
+  // CHECK: %[[G:.+]] = nn.gelu %[[A]] : tensor<4x8x16xf32>
+  %g = nn.gelu %a : tensor<4x8x16xf32>
+  // CHECK: %[[S:.+]] = nn.add %[[G]], %[[B]] : tensor<4x8x16xf32>
+  %s = nn.add %g, %b : tensor<4x8x16xf32>
+  // CHECK: %[[M:.+]] = nn.multiply %[[S]], %[[B]] : tensor<4x8x16xf32>
+  %m = nn.multiply %s, %b : tensor<4x8x16xf32>
+  // CHECK: return %[[M]]
+  return %m : tensor<4x8x16xf32>
+}
+
+// -----
+
+// Tests that concat round-trips on the last axis with two inputs and on axis 1 with three.
+// CHECK-LABEL: func.func @concat
+// CHECK-SAME: (%[[A:.+]]: tensor<4x8x16xf32>, %[[B:.+]]: tensor<4x8x4xf32>, %[[C:.+]]: tensor<4x2x16xf32>)
+func.func @concat(%a: tensor<4x8x16xf32>, %b: tensor<4x8x4xf32>, %c: tensor<4x2x16xf32>)
+    -> (tensor<4x8x20xf32>, tensor<4x18x16xf32>) {
+  // CHECK: %[[X:.+]] = nn.concat %[[A]], %[[B]] {axis = 2 : i64} : (tensor<4x8x16xf32>, tensor<4x8x4xf32>) -> tensor<4x8x20xf32>
+  %x = nn.concat %a, %b {axis = 2} : (tensor<4x8x16xf32>, tensor<4x8x4xf32>) -> tensor<4x8x20xf32>
+  // CHECK: %[[Y:.+]] = nn.concat %[[A]], %[[C]], %[[A]] {axis = 1 : i64} : (tensor<4x8x16xf32>, tensor<4x2x16xf32>, tensor<4x8x16xf32>) -> tensor<4x18x16xf32>
+  %y = nn.concat %a, %c, %a {axis = 1} : (tensor<4x8x16xf32>, tensor<4x2x16xf32>, tensor<4x8x16xf32>) -> tensor<4x18x16xf32>
+  // CHECK: return %[[X]], %[[Y]]
+  return %x, %y : tensor<4x8x20xf32>, tensor<4x18x16xf32>
+}
+
+// -----
+
+// Tests that reduce_mean and reduce_max round-trip, dropping their axis.
+// CHECK-LABEL: func.func @reduce
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x16xf32>)
+func.func @reduce(%x: tensor<4x8x16xf32>) -> (tensor<4x16xf32>, tensor<4x8xf32>) {
+  // CHECK: %[[M:.+]] = nn.reduce_mean %[[X]] {axis = 1 : i64} : tensor<4x8x16xf32> -> tensor<4x16xf32>
+  %m = nn.reduce_mean %x {axis = 1} : tensor<4x8x16xf32> -> tensor<4x16xf32>
+  // CHECK: %[[X2:.+]] = nn.reduce_max %[[X]] {axis = 2 : i64} : tensor<4x8x16xf32> -> tensor<4x8xf32>
+  %mx = nn.reduce_max %x {axis = 2} : tensor<4x8x16xf32> -> tensor<4x8xf32>
+  // CHECK: return %[[M]], %[[X2]]
+  return %m, %mx : tensor<4x16xf32>, tensor<4x8xf32>
+}

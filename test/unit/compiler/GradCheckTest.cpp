@@ -1,7 +1,7 @@
 //===- GradCheckTest.cpp - Every VJP against central finite differences ---===//
 //
 // Each case is a small f64 model (a dense layer on a random input, then the
-// op under test), trained one SGD step with lr = 1 through the full pipeline
+// op under test; an embedding takes int32 ids instead), trained one SGD step with lr = 1 through the full pipeline
 // (autodiff, lowering, tiling, vectorization, workspace, LLVM, the ABI v2
 // wrappers) and JIT-compiled at 128-, 256- and 512-bit vectors: the update
 // p - (p - g) recovers the gradient g, which must match central differences
@@ -58,6 +58,11 @@ struct Case {
   double l1 = 0, l2 = 0;
   /// clip_norm of the SGD step (0: none).
   double clipNorm = 0;
+  /// > 0: %x is int32 ids in [0, ids) (an embedding's input), not f64.
+  int64_t ids = 0;
+  /// (parameter, first element): elements from there on are reached by no
+  /// input (table rows past the ids or the steps), so their step is exactly 0.
+  std::vector<std::pair<size_t, int64_t>> unused = {};
 };
 
 bool takesLabels(const Case &c) {
@@ -94,15 +99,16 @@ int64_t numel(const std::vector<int64_t> &s) {
   return n;
 }
 
-std::string tensorType(const std::vector<int64_t> &s) {
+std::string tensorType(const std::vector<int64_t> &s,
+                       const std::string &elem = "f64") {
   std::string t = "tensor<";
   for (int64_t d : s)
     t += std::to_string(d) + "x";
-  return t + "f64>";
+  return t + elem + ">";
 }
 
 std::string moduleText(const Case &c) {
-  std::string args = "%x: " + tensorType(c.in) +
+  std::string args = "%x: " + tensorType(c.in, c.ids ? "i32" : "f64") +
                      " {kiln.input = {name = \"x\"}}";
   for (size_t i = 0; i < c.params.size(); ++i)
     args += ", %p" + std::to_string(i) + ": " + tensorType(c.params[i]) +
@@ -168,6 +174,24 @@ struct Buffers {
   std::vector<std::vector<double>> data;
   std::vector<float *> table;
 };
+
+/// The ids of a case with an ids input: (3 b + 4 (t mod 3)) mod n at sample
+/// b, position t. Positions t and t + 3 of a sample share an id and samples
+/// share ids, so the weight gradient's scatter-add accumulates both ways.
+std::vector<int32_t> idsOf(const Case &c) {
+  std::vector<int32_t> ids(c.ids ? numel(c.in) : 0);
+  int64_t sample = numel(c.in) / kBatch;
+  for (size_t i = 0; i < ids.size(); ++i)
+    ids[i] = int32_t((3 * (i / sample) + 4 * (i % sample % 3)) % c.ids);
+  return ids;
+}
+
+/// Sample b of a buffer of kBatch samples.
+template <typename T>
+std::vector<T> sampleOf(const std::vector<T> &v, int64_t b) {
+  size_t n = v.size() / kBatch;
+  return std::vector<T>(v.begin() + b * n, v.begin() + (b + 1) * n);
+}
 
 /// The loss of `pred` (what train_step outputs: probabilities for the
 /// losses on logits) in f64, as the op defines it.
@@ -303,6 +327,8 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   std::vector<int32_t> labels(kBatch);
   for (int64_t b = 0; b < kBatch; ++b)
     labels[b] = int32_t((b * 7) % c.out.back());
+  std::vector<int32_t> ids = idsOf(c);
+  const void *input = c.ids ? (const void *)ids.data() : (const void *)x.data();
 
   // Calls `entry` with `ps` as the parameter table, writing `pred`.
   auto call = [&](kiln_entry_fn entry, std::vector<std::vector<double>> &ps,
@@ -312,7 +338,7 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
       table.push_back(reinterpret_cast<float *>(p.data()));
     Buffers bufs(c);
     kiln_bindings bindings{table.data(), bufs.table.data(), nullptr, workspace.data(), nullptr};
-    const void *inputs[] = {x.data()};
+    const void *inputs[] = {input};
     const void *targets[] = {takesLabels(c) ? (const void *)labels.data()
                                             : (const void *)target.data()};
     void *outputs[] = {pred.data()};
@@ -372,20 +398,17 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   ASSERT_TRUE(api->forward_1);
   int64_t width = numel(c.out) / kBatch;
   for (int64_t b = 0; b < kBatch; ++b) {
-    std::vector<double> row(width);
-    std::vector<double> saved = x;
-    int64_t sample = numel(c.in) / kBatch;
-    std::copy(saved.begin() + b * sample, saved.begin() + (b + 1) * sample, x.begin());
+    std::vector<double> row(width), xs = sampleOf(x, b);
+    std::vector<int32_t> idsB = sampleOf(ids, b);
     std::vector<float *> table;
     for (auto &p : params)
       table.push_back(reinterpret_cast<float *>(p.data()));
     Buffers bufs(c);
     kiln_bindings bindings{table.data(), bufs.table.data(), nullptr, workspace.data(), nullptr};
-    const void *inputs[] = {x.data()};
+    const void *inputs[] = {c.ids ? (const void *)idsB.data() : (const void *)xs.data()};
     void *outputs[] = {row.data()};
     kiln_call args{inputs, nullptr, outputs, 0, 0, 0};
     api->forward_1(&bindings, &args);
-    x = saved;
     for (int64_t i = 0; i < width; ++i)
       EXPECT_NEAR(row[i], pred[b * width + i], 1e-12 * (1 + std::fabs(pred[b * width + i])))
           << "forward_1 of sample " << b << ", output " << i;
@@ -417,6 +440,12 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
           << c.name << " at " << vectorBits << " bits: d loss / d p" << p
           << "[" << i << "]";
     }
+  // Exactly zero, not just within the tolerance: nothing reaches these, so
+  // the step leaves them bit for bit (p - 1 * 0).
+  for (auto [p, from] : c.unused)
+    for (size_t i = from; i < params[p].size(); ++i)
+      EXPECT_EQ(stepped[p][i], params[p][i])
+          << c.name << " at " << vectorBits << " bits: unused p" << p << "[" << i << "]";
 }
 
 /// dense(x) of 37 -> 19 features, then `then` applied to %h; every case
@@ -581,6 +610,153 @@ Case localResponseNorm() {
               h, false, false, x};
 }
 
+// Sequences: [batch, 5 steps, features]. 5 steps, so the rows [batch * 5,
+// features] that dense, softmax and layer_norm work on are 45, no whole
+// number of vectors either.
+constexpr int64_t kSteps = 5;
+
+std::vector<int64_t> seq(int64_t features) { return {kBatch, kSteps, features}; }
+
+/// nn.dense of %<in> (any rank, on its last axis) by %p<w> [features, in]
+/// and %p<w+1> into %<out>.
+std::string dense(const std::string &out, const std::string &in,
+                  const std::vector<int64_t> &inShape, int w, int64_t features) {
+  std::vector<int64_t> outShape = inShape;
+  outShape.back() = features;
+  return "  %" + out + " = nn.dense %" + in + ", %p" + std::to_string(w) + ", %p" +
+         std::to_string(w + 1) + " : (" + tensorType(inShape) + ", " +
+         tensorType({features, inShape.back()}) + ", " + tensorType({features}) +
+         ") -> " + tensorType(outShape) + "\n";
+}
+
+/// Two dense layers of one input [batch, ..., 37]: %p0, %p1 to 19 features
+/// (%h), %p2, %p3 to `g` features (%g); a graph, %x feeding both.
+std::vector<std::vector<int64_t>> twoDenseParams(int64_t g) {
+  return {{kOut, kIn}, {kOut}, {g, kIn}, {g}};
+}
+
+std::string twoDense(const std::vector<int64_t> &in, int64_t g) {
+  return dense("h", "x", in, 0, kOut) + dense("g", "x", in, 2, g);
+}
+
+std::string op2(const std::string &out, const std::string &op, const std::string &a,
+                const std::string &b, const std::vector<int64_t> &shape) {
+  return "  %" + out + " = nn." + op + " %" + a + ", %" + b + " : " +
+         tensorType(shape) + "\n";
+}
+
+// Softmax over the last axis of [batch, 5, 19] (rows of one step, not of
+// the sample), flattened for the loss.
+Case denseSoftmaxRank3() {
+  std::vector<int64_t> h = seq(kOut), y{kBatch, kSteps * kOut};
+  return Case{"dense_softmax_rank3", kDenseParams,
+              dense("h", "x", seq(kIn), 0, kOut) + op1("s", "softmax", "h", h) +
+                  "  %y = nn.reshape %s : " + tensorType(h) + " -> " + tensorType(y) +
+                  "\n" + ret("y", y),
+              y, false, false, seq(kIn)};
+}
+
+// Layer norm with weight and bias over the 23 features of each step, and
+// without them on [batch, 19].
+Case layerNormAffine() {
+  std::vector<int64_t> h = seq(23);
+  std::string f = tensorType({23});
+  return Case{"layer_norm_affine",
+              {{23, kIn}, {23}, {23}, {23}},
+              dense("h", "x", seq(kIn), 0, 23) +
+                  "  %y = nn.layer_norm %h weight %p2 bias %p3 {epsilon = 1.0e-5} : (" +
+                  tensorType(h) + ", " + f + ", " + f + ") -> " + tensorType(h) + "\n" +
+                  ret("y", h),
+              h, false, false, seq(kIn)};
+}
+
+Case layerNormPlain() {
+  std::string t = tensorType({kBatch, kOut});
+  return Case{"layer_norm", kDenseParams,
+              afterDense("  %y = nn.layer_norm %h : (" + t + ") -> " + t, "%y",
+                         {kBatch, kOut}),
+              {kBatch, kOut}};
+}
+
+// h + g of two branches; h * g + h, so h's cotangent sums over its two uses.
+Case addCase() {
+  std::vector<int64_t> y{kBatch, kOut};
+  return Case{"add", twoDenseParams(kOut),
+              twoDense({kBatch, kIn}, kOut) + op2("y", "add", "h", "g", y) + ret("y", y),
+              y};
+}
+
+Case multiplyCase() {
+  std::vector<int64_t> y{kBatch, kOut};
+  return Case{"multiply", twoDenseParams(kOut),
+              twoDense({kBatch, kIn}, kOut) + op2("m", "multiply", "h", "g", y) +
+                  op2("y", "add", "m", "h", y) + ret("y", y),
+              y};
+}
+
+// Concat of 19 and 23 features per step (axis 2), and of [batch, 19],
+// [batch, 23] and [batch, 19] again (axis 1; h's gradient sums two slices).
+Case concatSteps() {
+  std::vector<int64_t> y = seq(kOut + 23);
+  return Case{"concat_axis2", twoDenseParams(23),
+              twoDense(seq(kIn), 23) + "  %y = nn.concat %h, %g {axis = 2} : (" +
+                  tensorType(seq(kOut)) + ", " + tensorType(seq(23)) + ") -> " +
+                  tensorType(y) + "\n" + ret("y", y),
+              y, false, false, seq(kIn)};
+}
+
+Case concatFeatures() {
+  std::vector<int64_t> h{kBatch, kOut}, y{kBatch, 2 * kOut + 23};
+  return Case{"concat_axis1", twoDenseParams(23),
+              twoDense({kBatch, kIn}, 23) + "  %y = nn.concat %h, %g, %h {axis = 1} : (" +
+                  tensorType(h) + ", " + tensorType({kBatch, 23}) + ", " +
+                  tensorType(h) + ") -> " + tensorType(y) + "\n" + ret("y", y),
+              y};
+}
+
+// The mean or max over the steps (axis 1) or the features (axis 2) of a
+// dense layer's [batch, 5, 19]: its values are distinct, so every max is
+// unique and its gradient defined. With these draws a max leads the
+// runner-up by 0.006 at least (axis 1), far beyond the 1e-6 probes.
+Case reduceCase(const std::string &op, int64_t axis) {
+  std::vector<int64_t> h = seq(kOut), y = h;
+  y.erase(y.begin() + axis);
+  return Case{op + "_axis" + std::to_string(axis), kDenseParams,
+              dense("h", "x", seq(kIn), 0, kOut) + "  %y = nn." + op + " %h {axis = " +
+                  std::to_string(axis) + "} : " + tensorType(h) + " -> " +
+                  tensorType(y) + "\n" + ret("y", y),
+              y, false, false, seq(kIn)};
+}
+
+// Positions 0..4 of a 7-row table (rows 5 and 6 get no gradient), then tanh.
+Case positionEmbedding() {
+  std::vector<int64_t> h = seq(23);
+  Case c{"position_embedding",
+         {{23, kIn}, {23}, {7, 23}},
+         dense("h", "x", seq(kIn), 0, 23) + "  %e = nn.position_embedding %h, %p2 : " +
+             tensorType(h) + ", " + tensorType({7, 23}) + "\n" +
+             op1("y", "tanh", "e", h) + ret("y", h),
+         h, false, false, seq(kIn)};
+  c.unused = {{2, kSteps * 23}};
+  return c;
+}
+
+// Ids [batch, 5] in [0, 10) (each of them used) into an 11-row table (row
+// 10 never read), then the mean over the steps.
+Case embedding() {
+  std::vector<int64_t> ids{kBatch, kSteps}, e = seq(kOut), y{kBatch, kOut};
+  Case c{"embedding",
+         {{11, kOut}},
+         "  %e = nn.embedding %x, %p0 : (" + tensorType(ids, "i32") + ", " +
+             tensorType({11, kOut}) + ") -> " + tensorType(e) + "\n" +
+             "  %y = nn.reduce_mean %e {axis = 1} : " + tensorType(e) + " -> " +
+             tensorType(y) + "\n" + ret("y", y),
+         y, false, false, ids};
+  c.ids = 10;
+  c.unused = {{0, 10 * kOut}};
+  return c;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Ops, GradCheck,
     ::testing::Combine(
@@ -632,6 +808,10 @@ INSTANTIATE_TEST_SUITE_P(
                  {kBatch, kOut}},
             convStrideDilation(), convGroups(), pools(), globalPool(true),
             globalPool(false), batchNorm(), localResponseNorm(),
+            denseSoftmaxRank3(), layerNormAffine(), layerNormPlain(),
+            unaryCase("gelu", "gelu"), addCase(), multiplyCase(), concatSteps(),
+            concatFeatures(), reduceCase("reduce_mean", 1), reduceCase("reduce_max", 1),
+            reduceCase("reduce_max", 2), positionEmbedding(), embedding(),
             lossCase("mae"), lossCase("huber"), lossCase("bce"), lossCase("kl"),
             lossCase("ce_smooth"), lossCase("ce_soft"), regularized(), clipped()),
         ::testing::Values(128, 256, 512)),

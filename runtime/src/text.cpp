@@ -1,0 +1,129 @@
+//===- text.cpp - Text files as windows of byte ids (--text) --------------===//
+//
+// Classification: each class is a sub-directory (all its files) or, without
+// sub-directories, a file; classes are sorted by name. Every file is cut into
+// non-overlapping windows of T bytes (the model's input [T], ids 0-255); the
+// last tenth of each file's windows is the test split, so no test window
+// overlaps training text. The training windows are shuffled once (a fixed
+// seed) so a validation split taken from the end mixes the classes.
+//
+#include "kiln/dataset.h"
+#include "kiln/file_io.h"
+#include "kiln/rng.h"
+#include "support.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace kiln {
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Regular files directly in `dir` (symlinks and dot files skipped: Debian's
+/// GPL -> GPL-3 would put one text in two classes), sorted.
+std::vector<fs::path> filesIn(const fs::path &dir) {
+  std::vector<fs::path> files;
+  for (const fs::directory_entry &e : fs::directory_iterator(dir)) {
+    std::string name = e.path().filename().string();
+    if (name.empty() || name[0] == '.' || e.is_symlink() || !e.is_regular_file())
+      continue;
+    files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+} // namespace
+
+DataSplits loadText(const std::string &path, const Manifest &manifest) {
+  checkLoaderInput(manifest);
+  const TensorSpec &input = manifest.inputs[0];
+  if (input.dtype != DType::I32 || input.shape.size() != 1)
+    fail("--text: model '{}' takes {} {}; text becomes int32 byte ids of shape "
+         "[T] (an embedding layer with input_dim 256 reads them)",
+         manifest.name, dtypeName(input.dtype), formatShape(input.shape));
+  if (input.vocabSize > 0 && input.vocabSize < 256)
+    fail("--text: model '{}' embeds {} ids but bytes take 256 values; set the "
+         "embedding's input_dim to 256",
+         manifest.name, input.vocabSize);
+  if (!manifest.takesLabels() || manifest.outputShape().size() != 1)
+    fail("--text: model '{}' does not classify (its targets are not class "
+         "labels); next-byte language-model targets are not supported yet",
+         manifest.name);
+  std::error_code ec;
+  if (!fs::is_directory(path, ec))
+    fail("--text: '{}' is not a directory (a directory of files or of "
+         "sub-directories, one per class)",
+         path);
+  // Classes: the sub-directories, or else the files.
+  std::vector<std::pair<std::string, std::vector<fs::path>>> classes;
+  std::vector<fs::path> dirs;
+  for (const fs::directory_entry &e : fs::directory_iterator(path))
+    if (e.is_directory() && !e.is_symlink() && e.path().filename().string()[0] != '.')
+      dirs.push_back(e.path());
+  std::sort(dirs.begin(), dirs.end());
+  if (!dirs.empty()) {
+    for (const fs::path &d : dirs)
+      classes.push_back({d.filename().string(), filesIn(d)});
+  } else {
+    for (const fs::path &f : filesIn(path))
+      classes.push_back({f.filename().string(), {f}});
+  }
+  if (int64_t(classes.size()) != manifest.numClasses)
+    fail("--text: '{}' holds {} classes ({} {}) but model '{}' has {}", path,
+         classes.size(), dirs.empty() ? "files" : "sub-directories",
+         classes.empty() ? std::string("none")
+                         : classes.front().first + " ... " + classes.back().first,
+         manifest.name, manifest.numClasses);
+
+  const int64_t window = input.shape[0];
+  DataSplits splits;
+  Dataset &train = splits.train;
+  Dataset test;
+  for (Dataset *d : {&train, &test}) {
+    d->source = path;
+    d->sampleSize = window;
+  }
+  test.source += " (test split)";
+  for (size_t c = 0; c < classes.size(); ++c) {
+    if (classes[c].second.empty())
+      fail("--text: class '{}' ({}) has no files", classes[c].first, path);
+    for (const fs::path &file : classes[c].second) {
+      std::vector<uint8_t> bytes = readFile(file.string());
+      int64_t count = int64_t(bytes.size()) / window;
+      if (count < 2)
+        fail("--text: '{}' has {} bytes: fewer than two windows of {} (one to "
+             "train on, one to test)",
+             file.string(), bytes.size(), window);
+      int64_t testCount = std::max<int64_t>(1, count / 10);
+      for (int64_t w = 0; w < count; ++w) {
+        Dataset &to = w < count - testCount ? train : test;
+        for (int64_t i = 0; i < window; ++i)
+          to.ids.push_back(int32_t(bytes[w * window + i]));
+        to.labels.push_back(int32_t(c));
+        ++to.numSamples;
+      }
+    }
+  }
+  // One fixed permutation of the training windows.
+  std::vector<int64_t> order(train.numSamples);
+  for (int64_t i = 0; i < train.numSamples; ++i)
+    order[i] = i;
+  Rng rng(deriveSeed(0, "text"));
+  for (size_t i = order.size(); i > 1; --i)
+    std::swap(order[i - 1], order[rng.below(i)]);
+  std::vector<int32_t> ids(train.ids.size()), labels(train.labels.size());
+  for (int64_t i = 0; i < train.numSamples; ++i) {
+    std::copy_n(&train.ids[order[i] * window], window, &ids[i * window]);
+    labels[i] = train.labels[order[i]];
+  }
+  train.ids = std::move(ids);
+  train.labels = std::move(labels);
+  splits.test = std::move(test);
+  checkDataset(splits.train, manifest);
+  checkDataset(*splits.test, manifest);
+  return splits;
+}
+
+} // namespace kiln
