@@ -2,10 +2,12 @@
 //
 // Classification: each class is a sub-directory (all its files) or, without
 // sub-directories, a file; classes are sorted by name. Every file is cut into
-// non-overlapping windows of T bytes (the model's input [T], ids 0-255); the
-// last tenth of each file's windows is the test split, so no test window
-// overlaps training text. The training windows are shuffled once (a fixed
-// seed) so a validation split taken from the end mixes the classes.
+// non-overlapping windows of T bytes (the model's input [T], ids 0-255). A
+// tenth of each file's windows (at least one), drawn with a fixed seed from
+// the file's name, is the test split: no test byte is in a training window,
+// and every part of a text is represented. The training windows are shuffled
+// once (a fixed seed) so a validation split taken from the end mixes the
+// classes.
 //
 #include "kiln/dataset.h"
 #include "kiln/file_io.h"
@@ -96,9 +98,19 @@ DataSplits loadText(const std::string &path, const Manifest &manifest) {
         fail("--text: '{}' has {} bytes: fewer than two windows of {} (one to "
              "train on, one to test)",
              file.string(), bytes.size(), window);
+      // The test windows: the first testCount of a seeded permutation.
       int64_t testCount = std::max<int64_t>(1, count / 10);
+      std::vector<int64_t> perm(count);
+      for (int64_t w = 0; w < count; ++w)
+        perm[w] = w;
+      Rng pick(deriveSeed(0, file.filename().string()));
+      for (int64_t i = count; i > 1; --i)
+        std::swap(perm[i - 1], perm[pick.below(uint64_t(i))]);
+      std::vector<bool> isTest(count, false);
+      for (int64_t i = 0; i < testCount; ++i)
+        isTest[perm[i]] = true;
       for (int64_t w = 0; w < count; ++w) {
-        Dataset &to = w < count - testCount ? train : test;
+        Dataset &to = isTest[w] ? test : train;
         for (int64_t i = 0; i < window; ++i)
           to.ids.push_back(int32_t(bytes[w * window + i]));
         to.labels.push_back(int32_t(c));
