@@ -4,6 +4,7 @@
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/LossBuilders.h"
 #include "dialects/NN/IR/NormBuilders.h"
+#include "dialects/NN/IR/AttentionBuilders.h"
 #include "dialects/NN/IR/SequenceBuilders.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -343,6 +344,14 @@ Value lowerReduceMean(OpBuilder &b, nn::ReduceMeanOp op) {
   return reduceAxis(b, op.getLoc(), op.getInput(), op.getAxis(), /*max=*/false);
 }
 
+Value lowerAttentionWeights(OpBuilder &b, nn::AttentionWeightsOp op) {
+  return attentionWeights(b, op.getLoc(), op.getQkv(), op.getNumHeads(), op.getCausal());
+}
+
+Value lowerAttentionApply(OpBuilder &b, nn::AttentionApplyOp op) {
+  return attentionApply(b, op.getLoc(), op.getWeights(), op.getQkv());
+}
+
 Value lowerReduceMax(OpBuilder &b, nn::ReduceMaxOp op) {
   return reduceAxis(b, op.getLoc(), op.getInput(), op.getAxis(), /*max=*/true);
 }
@@ -393,6 +402,8 @@ struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
     add(patterns, lowerConcat);
     add(patterns, lowerReduceMean);
     add(patterns, lowerReduceMax);
+    add(patterns, lowerAttentionWeights);
+    add(patterns, lowerAttentionApply);
     add(patterns, lowerSoftmaxCrossEntropy);
     add(patterns, lowerMSE);
     add(patterns, lowerMAE);

@@ -91,6 +91,9 @@ private:
   bool buildModel(ModuleOp module);
   Value addParam(const std::string &name, std::vector<int64_t> s,
                  const std::string &init, int64_t fanIn, int64_t fanOut);
+  Value attention(const LayerSpec &l, Location loc, Value x, const std::string &prefix);
+  Value transformerBlock(const LayerSpec &l, Location loc, Value x);
+  Value dropoutOf(const LayerSpec &l, Location loc, Value x, int64_t part);
   void buildLoss(ModuleOp module, Type predType);
   bool checkLossFits();
   Attribute toAttr(const json::Value &v);
@@ -225,6 +228,13 @@ static int64_t flopsPerSample(const LayerSpec &l, const std::vector<int64_t> &in
     flops = (2 * double(std::min<int64_t>(l.size, in[0])) + 4) * outSize;
   else if (l.type == "layer_norm")
     flops = 8 * outSize; // two row sums, normalize, scale and shift
+  else if (l.type == "multi_head_attention" || l.type == "transformer_block") {
+    double t = double(in[0]), e = double(in[1]);
+    // Projections in and out, scores and their use, the softmax.
+    flops = 8 * t * e * e + 4 * t * t * e + 5 * double(l.numHeads) * t * t;
+    if (l.type == "transformer_block")
+      flops += 4 * t * e * double(l.dimFeedforward) + 16 * t * e;
+  }
   else if (l.type == "global_avg_pool1d" || l.type == "global_max_pool1d" ||
            l.type == "add" || l.type == "multiply")
     flops = l.type.rfind("global", 0) == 0 ? inSize : outSize;
@@ -314,6 +324,66 @@ Value Importer::addParam(const std::string &name, std::vector<int64_t> s,
   return entry->addArgument(
       RankedTensorType::get(SmallVector<int64_t>(s.begin(), s.end()), b.getF32Type()),
       entry->getParentOp()->getLoc());
+}
+
+/// Dropout `part` of a composite layer (its own mask stream), or `x` at
+/// rate 0.
+Value Importer::dropoutOf(const LayerSpec &l, Location loc, Value x, int64_t part) {
+  if (l.rate == 0)
+    return x;
+  int64_t index = &l - spec.layers.data();
+  return b.create<nn::DropoutOp>(loc, x, Value(), Value(), b.getF64FloatAttr(l.rate),
+                                 b.getI64IntegerAttr(((index + 1) << 20) | part), UnitAttr());
+}
+
+/// PyTorch's MultiheadAttention (self-attention, batch first) with its
+/// parameter names under `prefix`: the input projection to packed [Q|K|V],
+/// the weights (dropped out in training), applied to V, the output
+/// projection.
+Value Importer::attention(const LayerSpec &l, Location loc, Value x,
+                          const std::string &prefix) {
+  int64_t e = sampleShape(x).back();
+  Value w = addParam(prefix + ".in_proj_weight", {3 * e, e}, "glorot_uniform", e, 3 * e);
+  Value bias = addParam(prefix + ".in_proj_bias", {3 * e}, "zeros", e, 3 * e);
+  Value qkv = b.create<nn::DenseOp>(loc, x, w, bias);
+  Value p = b.create<nn::AttentionWeightsOp>(loc, qkv, b.getI64IntegerAttr(l.numHeads),
+                                             l.causal ? b.getUnitAttr() : UnitAttr());
+  p = dropoutOf(l, loc, p, 0);
+  Value o = b.create<nn::AttentionApplyOp>(loc, p, qkv);
+  Value ow = addParam(prefix + ".out_proj.weight", {e, e}, "uniform_fan_in", e, e);
+  Value ob = addParam(prefix + ".out_proj.bias", {e}, "zeros", e, e);
+  return b.create<nn::DenseOp>(loc, o, ow, ob);
+}
+
+/// PyTorch's TransformerEncoderLayer (batch first), its parameter names
+/// under the layer's: post-norm x = norm1(x + sa(x)), norm2(x + ff(x)), or
+/// with norm_first x + sa(norm1(x)), then x + ff(norm2(x)). The same ops a
+/// graph of the primitive layers builds.
+Value Importer::transformerBlock(const LayerSpec &l, Location loc, Value x) {
+  int64_t e = sampleShape(x).back(), ff = l.dimFeedforward;
+  const std::string &n = l.name;
+  auto norm = [&](const std::string &name, Value v) -> Value {
+    Value w = addParam(n + "." + name + ".weight", {e}, "ones", e, e);
+    Value bias = addParam(n + "." + name + ".bias", {e}, "zeros", e, e);
+    return b.create<nn::LayerNormOp>(loc, v, w, bias, b.getF64FloatAttr(1e-5));
+  };
+  auto linear = [&](const std::string &name, Value v, int64_t out, int64_t in) -> Value {
+    Value w = addParam(n + "." + name + ".weight", {out, in}, "uniform_fan_in", in, out);
+    Value bias = addParam(n + "." + name + ".bias", {out}, "uniform_fan_in", in, out);
+    return b.create<nn::DenseOp>(loc, v, w, bias);
+  };
+  auto sa = [&](Value v) { return dropoutOf(l, loc, attention(l, loc, v, n + ".self_attn"), 1); };
+  auto feedForward = [&](Value v) {
+    Value h = dropoutOf(l, loc, activation(loc, l.activation, 0.01, linear("linear1", v, ff, e)), 2);
+    return dropoutOf(l, loc, linear("linear2", h, e, ff), 3);
+  };
+  auto add = [&](Value a, Value c) -> Value { return b.create<nn::AddOp>(loc, a, c); };
+  if (l.normFirst) {
+    x = add(x, sa(norm("norm1", x)));
+    return add(x, feedForward(norm("norm2", x)));
+  }
+  x = norm("norm1", add(x, sa(x)));
+  return norm("norm2", add(x, feedForward(x)));
 }
 
 /// One layer on its inputs `ins`: `x` and `shape` (per sample) become its
@@ -479,6 +549,14 @@ bool Importer::buildLayer(const LayerSpec &l, Location lloc, ArrayRef<Value> ins
     Value w = l.affine ? addP(l.name + ".weight", {f}, "ones", f, f) : Value();
     Value bias = l.affine ? addP(l.name + ".bias", {f}, "zeros", f, f) : Value();
     x = b.create<nn::LayerNormOp>(lloc, x, w, bias, b.getF64FloatAttr(l.epsilon));
+  } else if (l.type == "multi_head_attention" || l.type == "transformer_block") {
+    if (shape.size() != 2)
+      return fail(l, l.type + " expects [steps, width], got " + showShape(shape));
+    if (shape[1] % l.numHeads != 0)
+      return fail(l, "num_heads (" + std::to_string(l.numHeads) +
+                         ") must divide the width of its input " + showShape(shape));
+    x = l.type == "multi_head_attention" ? attention(l, lloc, x, l.name)
+                                         : transformerBlock(l, lloc, x);
   } else if (l.type == "global_avg_pool1d" || l.type == "global_max_pool1d") {
     if (shape.size() != 2)
       return fail(l, l.type + " expects [steps, features], got " + showShape(shape));

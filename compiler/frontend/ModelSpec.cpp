@@ -18,7 +18,8 @@ const std::initializer_list<llvm::StringRef> kLayerTypes = {
     "global_max_pool2d", "batch_norm", "local_response_norm", "relu", "sigmoid",
     "tanh", "leaky_relu", "softmax", "gelu", "flatten", "reshape", "dropout",
     "embedding", "position_embedding", "layer_norm", "add", "multiply", "concat",
-    "global_avg_pool1d", "global_max_pool1d"};
+    "global_avg_pool1d", "global_max_pool1d", "multi_head_attention",
+    "transformer_block"};
 
 /// "inputs": a layer name or a non-empty array of them.
 bool parseInputs(Reader &r, const Object &o, const std::string &path,
@@ -70,6 +71,39 @@ bool parseSequenceLayer(Reader &r, const Object &o, const std::string &path,
                       }) &&
            r.optional(o, path, "affine", layer.affine,
                       [&](const Value &v, const std::string &p) { return r.boolean(v, p); });
+  auto flag = [&](const char *key, bool &to) {
+    return bool(r.optional(o, path, key, to, [&](const Value &v, const std::string &p) {
+      return r.boolean(v, p);
+    }));
+  };
+  auto dropout = [&](const Value &v, const std::string &p) -> std::optional<double> {
+    auto d = v.getAsNumber();
+    if (!d || !(*d >= 0.0 && *d < 1.0)) {
+      r.fail(p, "expected a number in [0, 1), got " + Reader::show(v));
+      return std::nullopt;
+    }
+    return *d;
+  };
+  if (t == "multi_head_attention" || t == "transformer_block") {
+    bool block = t == "transformer_block";
+    layer.rate = block ? 0.1 : 0.0;
+    layer.activation = "relu";
+    if (!(block ? r.onlyKeys(o, path, {"type", "name", "trainable", "num_heads", "causal",
+                                       "dropout", "dim_feedforward", "activation",
+                                       "norm_first"})
+                : r.onlyKeys(o, path, {"type", "name", "trainable", "num_heads", "causal",
+                                       "dropout"})) ||
+        !required("num_heads", layer.numHeads) || !flag("causal", layer.causal) ||
+        !r.optional(o, path, "dropout", layer.rate, dropout))
+      return false;
+    return !block ||
+           (r.optional(o, path, "dim_feedforward", layer.dimFeedforward, posInt) &&
+            flag("norm_first", layer.normFirst) &&
+            r.optional(o, path, "activation", layer.activation,
+                       [&](const Value &v, const std::string &p) {
+                         return r.oneOf(v, p, {"relu", "gelu"});
+                       }));
+  }
   if (t == "concat" || t == "softmax")
     return r.onlyKeys(o, path, {"type", "name", "trainable", "axis"}) &&
            r.optional(o, path, "axis", layer.axis,
@@ -270,7 +304,8 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   bool params = layer.type == "dense" || layer.type == "conv2d" ||
                 layer.type == "batch_norm";
   params |= layer.type == "embedding" || layer.type == "position_embedding" ||
-            layer.type == "layer_norm";
+            layer.type == "layer_norm" || layer.type == "multi_head_attention" ||
+            layer.type == "transformer_block";
   r.alsoAllowed = {"inputs"};
   if (params)
     r.alsoAllowed.insert(r.alsoAllowed.end(), {"lr_scale", "weight_decay"});
@@ -315,7 +350,8 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
       layer.type == "avg_pool2d")
     return parseConvOrPool(r, *o, path, layer);
   if (layer.type == "embedding" || layer.type == "position_embedding" ||
-      layer.type == "layer_norm" || layer.type == "concat" || layer.type == "softmax")
+      layer.type == "layer_norm" || layer.type == "concat" || layer.type == "softmax" ||
+      layer.type == "multi_head_attention" || layer.type == "transformer_block")
     return parseSequenceLayer(r, *o, path, layer);
   auto num = [&](double lo, double hi, bool openLo) {
     return [&r, lo, hi, openLo](const Value &v, const std::string &p) {

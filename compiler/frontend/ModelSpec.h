@@ -48,6 +48,12 @@ struct LayerSpec {
   int64_t inputDim = 0, outputDim = 0;   // embedding
   int64_t maxLen = 0;                    // position_embedding (0: the input's steps)
   int64_t axis = -1;                     // concat, softmax (-1: the last)
+  // multi_head_attention, transformer_block (`rate` is their dropout; the
+  // block's `activation` is relu or gelu)
+  int64_t numHeads = 0;
+  bool causal = false;
+  int64_t dimFeedforward = 2048;
+  bool normFirst = false;
 };
 
 struct OptimizerSpec {

@@ -246,16 +246,90 @@ def window_out(n, k, s, d, before, after):
     return (n + before + after - d * (k - 1) - 1) // s + 1
 
 
-def torch_model(spec, in_shape, counters=None, decisions=None):
+class PositionEmbedding(torch.nn.Module):
+    """Kiln's position_embedding: x + weight[:T] on [N, T, dim], weight
+    [max_len, dim] (normal init); rows T and after get no gradient."""
+
+    def __init__(self, max_len, dim):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.randn(max_len, dim))
+
+    def forward(self, x):
+        return x + self.weight[:x.shape[1]]
+
+
+class GlobalPool1d(torch.nn.Module):
+    """global_avg_pool1d / global_max_pool1d over the time axis of [N, T, F]:
+    [N, F]. max is x.max(dim=1), whose gradient goes to the first maximum,
+    as Kiln's (amax would split it between ties)."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.max = kind == "global_max_pool1d"
+
+    def forward(self, x):
+        return x.max(dim=1).values if self.max else x.mean(dim=1)
+
+
+class Graph(torch.nn.Module):
+    """A graph model (layers with "inputs"): `steps` are (layer name, its
+    inputs' names, the keys of its modules, applied in order, or for a
+    merge layer the function of its inputs' list), in an order where every
+    layer comes after its inputs; "input" is the model's input. Modules are
+    registered under their own names, so the state_dict has Kiln's names."""
+
+    def __init__(self, modules, steps, output):
+        super().__init__()
+        for key, module in modules.items():
+            self.add_module(key, module)
+        self.steps, self.output = steps, output
+
+    def forward(self, x):
+        values = {"input": x}
+        for name, inputs, keys, merge in self.steps:
+            ins = [values[n] for n in inputs]
+            if merge is not None:
+                values[name] = merge(ins)
+                continue
+            y = ins[0]
+            for key in keys:
+                y = self._modules[key](y)
+            values[name] = y
+        return values[self.output]
+
+
+def merge_fn(kind, axis):
+    """The function of an add, multiply or concat layer on its inputs' list:
+    add and multiply fold left to right (as Kiln's, and in its float order);
+    concat's axis is Keras's (-1 the last, 1 the first after the batch),
+    which is torch's dim."""
+    if kind == "concat":
+        return lambda ins: torch.cat(ins, dim=axis)
+    op = torch.add if kind == "add" else torch.mul
+    def fold(ins):
+        y = ins[0]
+        for other in ins[1:]:
+            y = op(y, other)
+        return y
+    return fold
+
+
+def torch_model(spec, in_shape, counters=None, decisions=None, output=None):
     """The PyTorch twin of a Kiln layer list; parameter names are Kiln's.
     `in_shape` is the per-sample input shape (an int: a flat input).
     Dropout layers (training mode) read the step's counters from `counters`.
     Convolutions and pools take symmetric padding as their own `padding`,
     asymmetric padding as an explicit pad before them (zeros, or -inf for
     max pooling). With `decisions` (a Decisions), relu and max_pool2d are
-    DecidedReLU and DecidedMaxPool2d (see NEAR DECISIONS)."""
+    DecidedReLU and DecidedMaxPool2d (see NEAR DECISIONS). A layer list
+    where no layer names its "inputs" is a torch.nn.Sequential; otherwise
+    (or with an `output` layer named, Kiln's root key "output") a Graph,
+    its layers in Kiln's order (each after its inputs, file order where the
+    graph allows), dense and layer_norm on the last axis of any rank."""
     acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
-            "leaky_relu": lambda: torch.nn.LeakyReLU(0.01)}
+            "leaky_relu": lambda: torch.nn.LeakyReLU(0.01),
+            "gelu": torch.nn.GELU,  # exact (erf), as Kiln's
+            "softmax": lambda: torch.nn.Softmax(-1)}
     modules = collections.OrderedDict()
 
     def activation(name, act):
@@ -263,13 +337,33 @@ def torch_model(spec, in_shape, counters=None, decisions=None):
             return DecidedReLU(name, decisions)
         return acts[act]()
 
-    shape = [in_shape] if isinstance(in_shape, int) else list(in_shape)
-    for i, layer in enumerate(spec):
-        name = layer.get("name", f"{layer['type']}_{i}")
+    names = layer_names(spec)
+    inputs_of = {}
+    for i, (name, layer) in enumerate(zip(names, spec)):
+        ins = layer.get("inputs", ["input"] if i == 0 else [names[i - 1]])
+        inputs_of[name] = [ins] if isinstance(ins, str) else list(ins)
+    order, placed = [], {"input"}
+    while len(order) < len(spec):  # Kahn's algorithm, the first ready layer in file order
+        i = next(i for i, n in enumerate(names)
+                 if n not in placed and all(p in placed for p in inputs_of[n]))
+        placed.add(names[i])
+        order.append(i)
+    shapes = {"input": [in_shape] if isinstance(in_shape, int) else list(in_shape)}
+    steps = []
+    for i in order:
+        layer, name = spec[i], names[i]
         kind = layer["type"]
-        if kind == "dense":
-            modules[name] = torch.nn.Linear(shape[0], layer["units"], bias=layer.get("use_bias", True))
-            shape = [layer["units"]]
+        shape = list(shapes[inputs_of[name][0]])
+        first, merge = len(modules), None
+        if kind in ("add", "multiply", "concat"):
+            axis = layer.get("axis", -1)
+            merge = merge_fn(kind, axis)
+            if kind == "concat":
+                shape[axis if axis < 0 else axis - 1] = sum(
+                    shapes[n][axis if axis < 0 else axis - 1] for n in inputs_of[name])
+        elif kind == "dense":
+            modules[name] = torch.nn.Linear(shape[-1], layer["units"], bias=layer.get("use_bias", True))
+            shape = shape[:-1] + [layer["units"]]
             act = layer.get("activation", "linear")
             if act != "linear":
                 modules[f"{name}_{act}"] = activation(f"{name}_{act}", act)
@@ -310,6 +404,24 @@ def torch_model(spec, in_shape, counters=None, decisions=None):
                              else torch.nn.AvgPool2d((h, w)))
             modules[f"{name}_flatten"] = torch.nn.Flatten()
             shape = [c]
+        elif kind in ("global_avg_pool1d", "global_max_pool1d"):
+            modules[name] = GlobalPool1d(kind)
+            shape = shape[1:]
+        elif kind == "embedding":
+            modules[name] = torch.nn.Embedding(layer["input_dim"], layer["output_dim"])
+            shape = shape + [layer["output_dim"]]
+        elif kind == "position_embedding":
+            modules[name] = PositionEmbedding(layer.get("max_len", shape[0]), shape[1])
+        elif kind == "layer_norm":
+            affine = layer.get("affine", True)
+            modules[name] = torch.nn.LayerNorm(shape[-1], eps=layer.get("epsilon", 1e-5),
+                                               elementwise_affine=affine)
+            if affine:
+                # Away from PyTorch's ones and zeros, so that an ignored or
+                # swapped weight or bias shows from the first step.
+                with torch.no_grad():
+                    modules[name].weight.normal_(1.0, 0.2)
+                    modules[name].bias.normal_(0.0, 0.2)
         elif kind == "batch_norm":
             # PyTorch's own layer, buffers included (num_batches_tracked too).
             cls = torch.nn.BatchNorm2d if len(shape) == 3 else torch.nn.BatchNorm1d
@@ -332,7 +444,34 @@ def torch_model(spec, in_shape, counters=None, decisions=None):
             shape = [int(np.prod(shape))]
         else:
             modules[name] = activation(name, kind)
-    return torch.nn.Sequential(modules)
+        steps.append((name, inputs_of[name], list(modules)[first:], merge))
+        shapes[name] = shape
+    if output is None and not any("inputs" in layer for layer in spec):
+        return torch.nn.Sequential(modules)
+    return Graph(modules, steps, output or names[-1])
+
+
+def synthetic_data(data, in_shape, n):
+    """n rows of inputs (flat) and targets for a model with its own data
+    (MODELS' "data"): int token ids in [0, data["ids"]) drawn with
+    replacement (so ids repeat within a row and across the batch), or
+    standard normal features; targets that depend on them: int labels in
+    [0, data["classes"]) or data["targets"] regression columns."""
+    rng = np.random.default_rng(3)
+    width = int(np.prod(in_shape))
+    if "ids" in data:
+        x = rng.integers(0, data["ids"], (n, width))
+        feats = np.stack([(x % 7 == c).sum(1) for c in range(7)], 1).astype(np.float64)
+    else:
+        x = rng.standard_normal((n, width)).astype(np.float32)
+        feats = x.astype(np.float64)
+    feats -= feats.mean(0)  # balanced classes
+    a = rng.standard_normal((feats.shape[1], 8)) / np.sqrt(feats.shape[1])
+    h = np.tanh(feats @ a)
+    if "classes" in data:
+        return x, np.argmax(h @ rng.standard_normal((8, data["classes"])), 1).astype(np.int64)
+    z = h @ rng.standard_normal((8, data["targets"])) + 0.1 * rng.standard_normal((n, data["targets"]))
+    return x, z.astype(np.float32)
 
 
 def kiln_state(module):

@@ -180,6 +180,60 @@ MODELS = {
                 {"type": "dense", "units": 17},
                 {"type": "leaky_relu", "alpha": 0.1},
                 {"type": "dense", "units": 3}]),
+    # Sequence models on synthetic data ("data": see synthetic_data in
+    # torch_models.py). Token ids (int32 CSV columns, ids repeating within
+    # a row and across the batch, so the embedding's gradient rows
+    # accumulate): [16] ids < 37 -> embed [16, 19] -> mean over time [19]
+    # -> 23 (relu) -> 5 classes.
+    "embedding_text": dict(
+        batch=11, input=[16], data={"ids": 37, "classes": 5},
+        layers=[{"type": "embedding", "name": "embed", "input_dim": 37, "output_dim": 19},
+                {"type": "global_avg_pool1d", "name": "mean"},
+                {"type": "dense", "name": "hidden", "units": 23, "activation": "relu"},
+                {"type": "dense", "name": "out", "units": 5}]),
+    # Dense on a rank-3 batch (the last axis), exact (erf) GELU, layer norm
+    # over the last axis (its weight and bias start away from ones and
+    # zeros), a max over time: [5, 13] (a flat row of 65) -> d [5, 23]
+    # (gelu) -> ln -> gmp [23] -> 7 regression targets.
+    "layer_norm_gelu": dict(
+        batch=9, input=[5, 13], data={"targets": 7},
+        layers=[{"type": "dense", "name": "d", "units": 23, "activation": "gelu"},
+                {"type": "layer_norm", "name": "ln"},
+                {"type": "global_max_pool1d", "name": "gmp"},
+                {"type": "dense", "name": "out", "units": 7}]),
+    # A graph: two branches from pe merged by add, multiply (with a
+    # softmax over the last axis) and concat (axis -1, with pe itself);
+    # position_embedding's max_len 8 > 6 steps, so rows 6 and 7 get no
+    # gradient. "out" comes before its input "pool" in the file and is named
+    # by the root key "output". [6, 11] -> pe -> a [6, 17], b [6, 17] -> bg
+    # (gelu); sum = a + bg, prod = sum * softmax(a); cat [sum, prod, pe]
+    # [6, 45] -> ln -> pool (mean over time) [45] -> out 4 classes.
+    "graph_merge": dict(
+        batch=13, input=[6, 11], data={"classes": 4}, output="out",
+        layers=[{"type": "position_embedding", "name": "pe", "max_len": 8},
+                {"type": "dense", "name": "a", "units": 17, "inputs": "pe"},
+                {"type": "dense", "name": "b", "units": 17, "inputs": ["pe"]},
+                {"type": "gelu", "name": "bg"},
+                {"type": "add", "name": "sum", "inputs": ["a", "bg"]},
+                {"type": "softmax", "name": "weights", "inputs": "a"},
+                {"type": "multiply", "name": "prod", "inputs": ["sum", "weights"]},
+                {"type": "concat", "name": "cat", "axis": -1, "inputs": ["sum", "prod", "pe"]},
+                {"type": "layer_norm", "name": "ln", "epsilon": 1e-4},
+                {"type": "dense", "name": "out", "units": 4, "inputs": "pool"},
+                {"type": "global_avg_pool1d", "name": "pool", "inputs": "ln"}]),
+    # Ties in global_max_pool1d, and concat over time (axis 1): a and b
+    # start with the same weights ("tied_init"), so at step 1 a == b and the
+    # max over time of [a; b] ties between a's row t and b's row t for
+    # every feature: the gradient must go to a (the first maximum), b's
+    # weights get none from that step. [7, 6] -> a, b [7, 9] -> cat [14, 9]
+    # -> gmp [9] -> out 3 regression targets.
+    "max_pool1d_ties": dict(
+        batch=9, input=[7, 6], data={"targets": 3}, tied_init={"b.weight": "a.weight", "b.bias": "a.bias"},
+        layers=[{"type": "dense", "name": "a", "units": 9},
+                {"type": "dense", "name": "b", "units": 9, "inputs": "input"},
+                {"type": "concat", "name": "cat", "axis": 1, "inputs": ["a", "b"]},
+                {"type": "global_max_pool1d", "name": "gmp"},
+                {"type": "dense", "name": "out", "units": 3}]),
 }
 
 # Tolerances. Every update, of a parameter (p_k - p_{k-1}) or of optimizer
@@ -391,6 +445,15 @@ CONFIGS = {
     # 3.6e-2, against its channels-last convolution by 1.3e-1 (fashion_cnn:
     # 1.4e-5, 1.9e-4, 2.2e-5).
     "fashion_cnn": dict(example="fashion_cnn", tol=EXCESS_TOL_ADAM),
+    # Sequence and graph layers (see the models above).
+    "embedding_text": dict(loss="softmax_cross_entropy", model="embedding_text", tol=EXCESS_TOL_ADAM,
+                           opt={"type": "adam", "lr": 0.01}),
+    "layer_norm_gelu": dict(loss="mse", model="layer_norm_gelu", tol=EXCESS_TOL_LINEAR,
+                            opt={"type": "momentum", "lr": 0.05, "momentum": 0.9}),
+    "graph_merge": dict(loss="softmax_cross_entropy", model="graph_merge", tol=EXCESS_TOL_ADAM,
+                        opt={"type": "adam", "lr": 0.005, "beta1": 0.8}),
+    "max_pool1d_ties": dict(loss="mse", model="max_pool1d_ties", tol=EXCESS_TOL_LINEAR,
+                            opt={"type": "sgd", "lr": 0.1}),
     "fashion_cnn_bn": dict(example="fashion_cnn_bn", tol=EXCESS_TOL_ADAM, seed=0x5EEDF00DBA5EBA11,
                            free_run=False),
 }
@@ -409,7 +472,7 @@ def example_arch(src, example):
 from torch_models import (NEAR_CANDIDATES, NEAR_MAX_FLIPS, NEAR_DONE, Decisions, read_safetensors,
                           write_safetensors, torch_model, kiln_state, load_kiln_state,
                           torch_optimizer, optimizer_slots, slot_initial, load_optimizer_state,
-                          loss_targets, torch_loss_fn, regularization, clip_gradients)
+                          loss_targets, torch_loss_fn, regularization, clip_gradients, synthetic_data)
 
 
 def update_errors(got, ref, before):
@@ -432,17 +495,21 @@ def fashion(n):
     return images[:n * 784].reshape(n, 784).astype(np.float32) / np.float32(255), labels[:n].astype(np.int64)
 
 
-def make_data(loss, batch, work):
+def make_data(loss, batch, work, arch):
     """Writes STEPS batches as a CSV for Kiln (the inputs, then the label or
-    the f32 target columns); returns them as Kiln parses them. By the loss's
-    targets (loss_targets): labels, Fashion-MNIST with its int labels;
+    the f32 target columns); returns them as Kiln parses them. A model with
+    "data" has its own (synthetic_data: int token ids or features). Else by
+    the loss's targets (loss_targets): labels, Fashion-MNIST with its int labels;
     probabilities, Fashion-MNIST with rows over the 10 classes, 0.8 one-hot
     of the label + 0.2 softmax of random logits, every 5th row exactly
     one-hot (zeros: t log t must be 0); regression, 11 random features and
     3 targets; binary, the same features, two 0/1 targets and a probability."""
     n = STEPS * batch
     targets = loss_targets(loss)
-    if targets in ("labels", "probabilities"):
+    if "data" in arch:
+        x, y = synthetic_data(arch["data"], arch["input"], n)
+        columns = [x, y[:, None] if y.ndim == 1 else y]
+    elif targets in ("labels", "probabilities"):
         x, y = fashion(n)
         if targets == "probabilities":
             logits = np.random.default_rng(2).standard_normal((n, 10)) * 1.5
@@ -472,7 +539,7 @@ def make_data(loss, batch, work):
     # sides see bit-identical inputs whatever the formatting did.
     table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
     nx = x.shape[1]
-    xs = torch.from_numpy(table[:, :nx].astype(np.float32))
+    xs = torch.from_numpy(table[:, :nx].astype(np.int64 if x.dtype == np.int64 else np.float32))
     if targets == "labels":
         ys = torch.from_numpy(table[:, nx].astype(np.int64))
     else:
@@ -719,22 +786,27 @@ def main():
     torch_layers = [dict(layer, **layer_perturb.pop(layer.get("name", f"{layer['type']}_{i}"), {}))
                     for i, layer in enumerate(layers)]
     assert not layer_perturb, f"--perturb layer.NAME.KEY: no layer {sorted(layer_perturb)}"
-    data, xs, ys = make_data(loss_name, batch, work)
+    data, xs, ys = make_data(loss_name, batch, work, arch)
     in_shape = arch.get("input", [xs.shape[1]])  # a flat dataset feeds [1, 28, 28] too
     xs = xs.reshape(-1, *in_shape)
 
     spec = {"name": f"torch_reference_{name}", "input": {"shape": in_shape},
-            "layers": layers,
+            **({"output": arch["output"]} if "output" in arch else {}), "layers": layers,
             "training": {"loss": loss_name, "optimizer": config["opt"], "batch_size": batch,
                          "epochs": 1, "shuffle": False,
                          **{k: config[k] for k in ("clip_norm", "clip_value") if k in config}}}
+    if xs.dtype == torch.int64:
+        spec["input"]["dtype"] = "int32"  # token ids
     json.dump(spec, open(f"{work}/model.json", "w"), indent=1)
     exe = f"{work}/model"
     subprocess.run([kilnc, f"{work}/model.json", "-o", exe], check=True)
 
     decisions = Decisions() if "example" in config else None
-    model = torch_model(torch_layers, in_shape, counters, decisions)
+    output = arch.get("output")  # a graph model's output layer (none: the last)
+    model = torch_model(torch_layers, in_shape, counters, decisions, output)
     init = kiln_state(model)
+    for p_name, same in arch.get("tied_init", {}).items():
+        init[p_name] = init[same]
     write_safetensors(f"{work}/step0.safetensors", init)
     loss_fn = torch_loss_fn(torch_loss_config)
 
@@ -858,7 +930,8 @@ def main():
             rows = slice((k - 1) * batch, k * batch)
             x, y = xs[rows], ys[rows]
             dtype = next(iter(net_params.values())).dtype
-            loss = objective(net_model, net_params, x.to(dtype), y.to(dtype) if y.is_floating_point() else y)
+            x = x.to(dtype) if x.is_floating_point() else x  # token ids stay ids
+            loss = objective(net_model, net_params, x, y.to(dtype) if y.is_floating_point() else y)
             loss.backward()
             norm = clip_gradients(net_params.values(), torch_training)
             if on is None and norm is not None:
@@ -899,7 +972,7 @@ def main():
             if badness(refs) > 1:
                 # PyTorch in float64 (see FLOAT64), with the same decisions.
                 if not net64:
-                    net64.append(net(torch_model(torch_layers, in_shape, counters, decisions).double()))
+                    net64.append(net(torch_model(torch_layers, in_shape, counters, decisions, output).double()))
                 decisions.flips = flips
                 refs64 = torch_step(net64[0])[1]
                 decisions.flips = {}
@@ -925,7 +998,7 @@ def main():
     # The free run: PyTorch alone from the initial weights for all the steps
     # (reported only, tolerance None, where the config says free_run=False).
     free_factor = FREE_RUN_FACTOR if config.get("free_run", True) else None
-    free = torch_model(torch_layers, in_shape, counters)
+    free = torch_model(torch_layers, in_shape, counters, output=output)
     load_kiln_state(free, init)
     free_params = dict(free.named_parameters())
     free_opt = torch_optimizer(torch_opt, free_params, torch_layers)

@@ -1,4 +1,5 @@
 //===- SequenceOps.cpp - Verifiers, types and VJPs of sequence/graph ops --===//
+#include "dialects/NN/IR/AttentionBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/NNDialect.h"
 #include "dialects/NN/IR/SequenceBuilders.h"
@@ -235,4 +236,76 @@ SmallVector<Value> ReduceMeanOp::buildVJP(OpBuilder &b, ValueRange grads) {
 
 SmallVector<Value> ReduceMaxOp::buildVJP(OpBuilder &b, ValueRange grads) {
   return {reduceMaxGrad(b, getLoc(), grads[0], getInput(), getResult(), getAxis())};
+}
+
+//===----------------------------------------------------------------------===//
+// attention_weights, attention_apply
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionWeightsOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location>, ValueRange operands, DictionaryAttr attrs,
+    OpaqueProperties props, RegionRange, SmallVectorImpl<Type> &inferred) {
+  auto t = dyn_cast<RankedTensorType>(operands[0].getType());
+  int64_t heads = axisOf(DictionaryAttr(), props ? props.as<Properties *>()->num_heads
+                                                 : attrs ? attrs.getAs<IntegerAttr>("num_heads")
+                                                         : IntegerAttr());
+  if (!t || t.getRank() != 3 || heads < 1)
+    return failure();
+  inferred.push_back(RankedTensorType::get(
+      {t.getDimSize(0), heads, t.getDimSize(1), t.getDimSize(1)}, t.getElementType()));
+  return success();
+}
+
+LogicalResult AttentionWeightsOp::verify() {
+  auto t = getQkv().getType();
+  int64_t heads = getNumHeads();
+  if (t.getRank() != 3 || !t.hasStaticShape())
+    return emitOpError("expects static packed rows [batch, steps, 3 * width], got ") << t;
+  if (heads < 1 || t.getDimSize(2) % (3 * heads) != 0)
+    return emitOpError("needs 3 * num_heads (") << 3 * heads << ") to divide the rows' "
+                                                << t.getDimSize(2) << " values";
+  auto want = RankedTensorType::get({t.getDimSize(0), heads, t.getDimSize(1), t.getDimSize(1)},
+                                    t.getElementType());
+  if (want != getResult().getType())
+    return emitOpError("result should be [batch, num_heads, steps, steps], got ")
+           << getResult().getType();
+  return success();
+}
+
+SmallVector<Value> AttentionWeightsOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {attentionWeightsGrad(b, getLoc(), grads[0], getResult(), getQkv(), getNumHeads())};
+}
+
+LogicalResult AttentionApplyOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                                 ValueRange operands, DictionaryAttr,
+                                                 OpaqueProperties, RegionRange,
+                                                 SmallVectorImpl<Type> &inferred) {
+  auto t = dyn_cast<RankedTensorType>(operands[1].getType());
+  if (!t || t.getRank() != 3)
+    return failure();
+  inferred.push_back(RankedTensorType::get({t.getDimSize(0), t.getDimSize(1), t.getDimSize(2) / 3},
+                                           t.getElementType()));
+  return success();
+}
+
+LogicalResult AttentionApplyOp::verify() {
+  auto p = getWeights().getType(), t = getQkv().getType();
+  if (t.getRank() != 3 || p.getRank() != 4 || p.getElementType() != t.getElementType())
+    return emitOpError("expects weights [batch, heads, steps, steps] and packed rows "
+                       "[batch, steps, 3 * width] of one element type, got ")
+           << p << " and " << t;
+  int64_t heads = p.getDimSize(1);
+  if (p.getDimSize(0) != t.getDimSize(0) || p.getDimSize(2) != t.getDimSize(1) ||
+      p.getDimSize(3) != t.getDimSize(1) || heads < 1 || t.getDimSize(2) % (3 * heads) != 0)
+    return emitOpError("weights ") << p << " do not fit packed rows " << t;
+  auto r = getResult().getType();
+  if (r.getRank() != 3 || r.getDimSize(0) != t.getDimSize(0) ||
+      r.getDimSize(1) != t.getDimSize(1) || r.getDimSize(2) * 3 != t.getDimSize(2))
+    return emitOpError("result should be [batch, steps, width], got ") << r;
+  return success();
+}
+
+SmallVector<Value> AttentionApplyOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  SmallVector<Value, 2> g = attentionApplyGrad(b, getLoc(), grads[0], getWeights(), getQkv());
+  return {g[0], g[1]};
 }

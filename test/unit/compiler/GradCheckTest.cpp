@@ -757,6 +757,24 @@ Case embedding() {
   return c;
 }
 
+// Self-attention on packed [Q | K | V] rows from a rank-3 dense: 3 heads of
+// 4 (width 12), 5 steps, with or without the causal mask; the values' rows
+// get cotangents from the weights' use and from being applied.
+Case attention(bool causal) {
+  std::vector<int64_t> qkv = seq(36), p{kBatch, 3, kSteps, kSteps}, o = seq(12),
+                       y{kBatch, kSteps * 12};
+  return Case{causal ? "attention_causal" : "attention",
+              {{36, kIn}, {36}},
+              dense("q", "x", seq(kIn), 0, 36) +
+                  "  %w = nn.attention_weights %q {num_heads = 3" +
+                  (causal ? ", causal" : "") + "} : " + tensorType(qkv) + " -> " +
+                  tensorType(p) + "\n  %o = nn.attention_apply %w, %q : (" + tensorType(p) +
+                  ", " + tensorType(qkv) + ") -> " + tensorType(o) +
+                  "\n  %y = nn.reshape %o : " + tensorType(o) + " -> " + tensorType(y) +
+                  "\n" + ret("y", y),
+              y, false, false, seq(kIn)};
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Ops, GradCheck,
     ::testing::Combine(
@@ -812,6 +830,7 @@ INSTANTIATE_TEST_SUITE_P(
             unaryCase("gelu", "gelu"), addCase(), multiplyCase(), concatSteps(),
             concatFeatures(), reduceCase("reduce_mean", 1), reduceCase("reduce_max", 1),
             reduceCase("reduce_max", 2), positionEmbedding(), embedding(),
+            attention(false), attention(true),
             lossCase("mae"), lossCase("huber"), lossCase("bce"), lossCase("kl"),
             lossCase("ce_smooth"), lossCase("ce_soft"), regularized(), clipped()),
         ::testing::Values(128, 256, 512)),
