@@ -141,11 +141,13 @@ Value unary(OpBuilder &b, Operation *op, ScalarFn fn) {
 Value lowerSoftmaxCrossEntropy(OpBuilder &b, nn::SoftmaxCrossEntropyOp op) {
   Location loc = op.getLoc();
   double smoothing = op.getLabelSmoothing().convertToDouble();
+  // Rows of classes (see the VJP): logits [N, C], labels [N].
+  Value x = toRows(b, loc, op.getLogits());
+  Value labels = op.hasSoftTargets() ? toRows(b, loc, op.getLabels())
+                                     : flatLabels(b, loc, op.getLabels());
   if (op.hasSoftTargets() || smoothing != 0.0)
-    return softCrossEntropy(b, loc, op.getLogits(), op.getLabels(), smoothing,
-                            /*klTerm=*/false);
-  Value x = op.getLogits();
-  auto xt = op.getLogits().getType();
+    return softCrossEntropy(b, loc, x, labels, smoothing, /*klTerm=*/false);
+  auto xt = cast<RankedTensorType>(x.getType());
   Type t = xt.getElementType();
   // loss_b = log Σ_c exp(x_bc - max_b) + max_b - x_b,label.
   ShiftedExp shifted = shiftedExpRows(b, loc, x);
@@ -153,7 +155,7 @@ Value lowerSoftmaxCrossEntropy(OpBuilder &b, nn::SoftmaxCrossEntropyOp op) {
   auto rowType = RankedTensorType::get({xt.getDimSize(0)}, t);
   Value picked =
       b.create<linalg::GenericOp>(
-           loc, TypeRange{rowType}, ValueRange{x, op.getLabels()},
+           loc, TypeRange{rowType}, ValueRange{x, labels},
            ValueRange{filled(b, loc, rowType, 0.0)},
            ArrayRef<AffineMap>{b.getMultiDimIdentityMap(2),
                                AffineMap::get(2, 0, b.getAffineDimExpr(0)),

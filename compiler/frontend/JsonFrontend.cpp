@@ -718,8 +718,11 @@ void Importer::buildLoss(ModuleOp module, Type predType) {
   b.setInsertionPointToEnd(module.getBody());
   auto scalar = RankedTensorType::get({}, b.getF32Type());
   const LossSpec &loss = spec.loss;
+  // Labels: one per row of classes ([batch] for [batch, C] logits, [batch,
+  // T] for [batch, T, C]).
+  auto predShape = cast<RankedTensorType>(predType).getShape();
   Type target = loss.takesLabels()
-                    ? Type(RankedTensorType::get({spec.batchSize}, b.getI32Type()))
+                    ? Type(RankedTensorType::get(predShape.drop_back(), b.getI32Type()))
                     : predType;
   auto fn = b.create<func::FuncOp>(loc, "loss",
                                    b.getFunctionType({predType, target}, {scalar}));
@@ -764,7 +767,10 @@ bool Importer::checkLossFits() {
       return false;
     }
   }
-  if (softmax && (outputShape.size() != 1 || outputShape[0] < 2))
+  // Cross-entropy with labels also takes rows of classes per position
+  // ([T, C], one label per step).
+  bool rows = loss.takesLabels() && outputShape.size() > 1;
+  if (softmax && ((outputShape.size() != 1 && !rows) || outputShape.back() < 2))
     return fail(last, loss.type + " expects the last layer to output [classes] "
                                   "with at least 2 classes, got " +
                           showShape(outputShape) +
@@ -894,8 +900,9 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
     // training build predicts (the loss would have applied softmax or
     // sigmoid).
     const std::string &lt = spec.loss.type;
-    bool softmax = (lt == "softmax_cross_entropy" || lt == "kl_divergence") &&
-                   outputShape.size() == 1;
+    bool softmax = (lt == "softmax_cross_entropy" &&
+                    (outputShape.size() == 1 || spec.loss.takesLabels())) ||
+                   (lt == "kl_divergence" && outputShape.size() == 1);
     if (softmax || lt == "binary_cross_entropy") {
       auto fn = module->lookupSymbol<func::FuncOp>("model");
       auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());

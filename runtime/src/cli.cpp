@@ -94,7 +94,7 @@ const std::vector<Command> &commands() {
        {{"load", "FILE", "safetensors checkpoint"},
         {"input", "X.npy",
          "float32 or uint8 (scaled by 1/255) array [n, input...] or one "
-         "sample"},
+         "sample; int32/int64 token ids for a model with an int32 input"},
         {"output", "Y.npy",
          "write the predictions as a float32 array [n, output...] instead "
          "of printing them"}},

@@ -1,7 +1,8 @@
 """PyTorch counterparts of Kiln's layers for the e2e comparisons
-(torch_reference.py): models built from Kiln's layer lists, Kiln's dropout
-hash, relu/max-pool decisions that can be flipped, safetensors I/O, and the
-mapping between PyTorch state and Kiln's checkpoint names."""
+(torch_reference.py): models built from Kiln's layer lists (sequential or
+graph), Kiln's dropout hash, relu/max-pool decisions that can be flipped,
+the sequence and graph models with their synthetic data, safetensors I/O,
+and the mapping between PyTorch state and Kiln's checkpoint names."""
 import collections, json, struct
 
 import numpy as np
@@ -449,6 +450,67 @@ def torch_model(spec, in_shape, counters=None, decisions=None, output=None):
     if output is None and not any("inputs" in layer for layer in spec):
         return torch.nn.Sequential(modules)
     return Graph(modules, steps, output or names[-1])
+
+
+# The sequence and graph models of torch_reference.py (its MODELS: batch,
+# per-sample input shape, layers; "data" asks for synthetic_data below,
+# "output" names a graph's output layer, "tied_init" gives parameters the
+# initial values of others). Token ids (int32 CSV columns, ids repeating
+# within a row and across the batch, so the embedding's gradient rows
+# accumulate): [16] ids < 37 -> embed [16, 19] -> mean over time [19] ->
+# 23 (relu) -> 5 classes.
+SEQUENCE_MODELS = {
+    "embedding_text": dict(
+        batch=11, input=[16], data={"ids": 37, "classes": 5},
+        layers=[{"type": "embedding", "name": "embed", "input_dim": 37, "output_dim": 19},
+                {"type": "global_avg_pool1d", "name": "mean"},
+                {"type": "dense", "name": "hidden", "units": 23, "activation": "relu"},
+                {"type": "dense", "name": "out", "units": 5}]),
+    # Dense on a rank-3 batch (the last axis), exact (erf) GELU, layer norm
+    # over the last axis (its weight and bias start away from ones and
+    # zeros), a max over time: [5, 13] (a flat row of 65) -> d [5, 23]
+    # (gelu) -> ln -> gmp [23] -> 7 regression targets.
+    "layer_norm_gelu": dict(
+        batch=9, input=[5, 13], data={"targets": 7},
+        layers=[{"type": "dense", "name": "d", "units": 23, "activation": "gelu"},
+                {"type": "layer_norm", "name": "ln"},
+                {"type": "global_max_pool1d", "name": "gmp"},
+                {"type": "dense", "name": "out", "units": 7}]),
+    # A graph: two branches from pe merged by add, multiply (with a
+    # softmax over the last axis) and concat (axis -1, with pe itself);
+    # position_embedding's max_len 8 > 6 steps, so rows 6 and 7 get no
+    # gradient. "out" comes before its input "pool" in the file and is named
+    # by the root key "output". [6, 11] -> pe -> a [6, 17], b [6, 17] -> bg
+    # (gelu); sum = a + bg, prod = sum * softmax(a); cat [sum, prod, pe]
+    # [6, 45] -> ln -> pool (mean over time) [45] -> out 4 classes.
+    "graph_merge": dict(
+        batch=13, input=[6, 11], data={"classes": 4}, output="out",
+        layers=[{"type": "position_embedding", "name": "pe", "max_len": 8},
+                {"type": "dense", "name": "a", "units": 17, "inputs": "pe"},
+                {"type": "dense", "name": "b", "units": 17, "inputs": ["pe"]},
+                {"type": "gelu", "name": "bg"},
+                {"type": "add", "name": "sum", "inputs": ["a", "bg"]},
+                {"type": "softmax", "name": "weights", "inputs": "a"},
+                {"type": "multiply", "name": "prod", "inputs": ["sum", "weights"]},
+                {"type": "concat", "name": "cat", "axis": -1, "inputs": ["sum", "prod", "pe"]},
+                {"type": "layer_norm", "name": "ln", "epsilon": 1e-4},
+                {"type": "dense", "name": "out", "units": 4, "inputs": "pool"},
+                {"type": "global_avg_pool1d", "name": "pool", "inputs": "ln"}]),
+    # Ties in global_max_pool1d, and concat over time (axis 1): a and b
+    # start with the same weights, so at step 1 a == b (bit for bit, on
+    # both sides) and the max over time of [a; b] ties between a's row t
+    # and b's row t for every feature: the gradient must go to a (the first
+    # maximum), b's weights get none from that step. [7, 6] -> a, b [7, 9]
+    # -> cat [14, 9] -> gmp [9] -> out 3 regression targets.
+    "max_pool1d_ties": dict(
+        batch=9, input=[7, 6], data={"targets": 3},
+        tied_init={"b.weight": "a.weight", "b.bias": "a.bias"},
+        layers=[{"type": "dense", "name": "a", "units": 9},
+                {"type": "dense", "name": "b", "units": 9, "inputs": "input"},
+                {"type": "concat", "name": "cat", "axis": 1, "inputs": ["a", "b"]},
+                {"type": "global_max_pool1d", "name": "gmp"},
+                {"type": "dense", "name": "out", "units": 3}]),
+}
 
 
 def synthetic_data(data, in_shape, n):

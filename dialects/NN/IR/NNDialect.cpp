@@ -163,16 +163,16 @@ LogicalResult BinaryCrossEntropyOp::verify() {
 LogicalResult SoftmaxCrossEntropyOp::verify() {
   auto logits = getLogits().getType();
   auto labels = getLabels().getType();
-  if (logits.getRank() != 2)
-    return emitOpError("expects logits [batch, classes], got ") << logits;
+  if (logits.getRank() < 2)
+    return emitOpError("expects logits [batch, ..., classes], got ") << logits;
   if (hasSoftTargets()) {
     if (labels != logits)
       return emitOpError("expects probability targets of the logits' type ")
              << logits << ", got " << labels;
-  } else if (labels.getRank() != 1 ||
-             labels.getDimSize(0) != logits.getDimSize(0)) {
-    return emitOpError("expects labels [") << logits.getDimSize(0)
-                                           << "], got " << labels;
+  } else if (labels.getShape() != logits.getShape().drop_back()) {
+    return emitOpError("expects labels of the logits' shape without the "
+                       "classes, got ")
+           << labels << " for " << logits;
   }
   double s = getLabelSmoothing().convertToDouble();
   if (!(s >= 0.0 && s <= 1.0))

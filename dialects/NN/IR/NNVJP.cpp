@@ -150,20 +150,26 @@ SmallVector<Value> WeightPenaltyOp::buildVJP(OpBuilder &b, ValueRange grads) {
                             getL2().convertToDouble(), grads[0])};
 }
 
+/// On rows of classes: logits [batch, ..., C] as [N, C], the labels as [N]
+/// (or probability rows [N, C]); the mean is over the N rows.
 SmallVector<Value> SoftmaxCrossEntropyOp::buildVJP(OpBuilder &b,
                                                    ValueRange grads) {
   double smoothing = getLabelSmoothing().convertToDouble();
-  if (hasSoftTargets() || smoothing != 0.0)
-    return {softCrossEntropyGrad(b, getLoc(), getLogits(), getLabels(),
-                                 smoothing, grads[0]),
-            Value()};
   Location loc = getLoc();
-  auto lt = getLogits().getType();
+  Value logits = toRows(b, loc, getLogits());
+  Value labels = hasSoftTargets() ? toRows(b, loc, getLabels())
+                                  : flatLabels(b, loc, getLabels());
+  if (hasSoftTargets() || smoothing != 0.0)
+    return {fromRows(b, loc,
+                     softCrossEntropyGrad(b, loc, logits, labels, smoothing, grads[0]),
+                     getLogits().getType()),
+            Value()};
+  auto lt = cast<RankedTensorType>(logits.getType());
   Type t = lt.getElementType();
-  // d logits = (softmax(logits) - onehot(labels)) / batch * g.
-  Value p = softmaxRows(b, loc, getLogits());
+  // d logits = (softmax(logits) - onehot(labels)) / rows * g.
+  Value p = softmaxRows(b, loc, logits);
   Value shifted = b.create<linalg::GenericOp>(
-      loc, TypeRange{lt}, ValueRange{p, getLabels()},
+      loc, TypeRange{lt}, ValueRange{p, labels},
       ValueRange{b.create<tensor::EmptyOp>(loc, lt.getShape(), t)},
       ArrayRef<AffineMap>{
           b.getMultiDimIdentityMap(2),
@@ -179,7 +185,9 @@ SmallVector<Value> SoftmaxCrossEntropyOp::buildVJP(OpBuilder &b,
         Value oh = nb.create<arith::SelectOp>(l, hit, one, zero);
         nb.create<linalg::YieldOp>(l, Value(nb.create<arith::SubFOp>(l, a[0], oh)));
       }).getResult(0);
-  return {scaleBy(b, loc, shifted, grads[0], 1.0 / lt.getDimSize(0)), Value()};
+  return {fromRows(b, loc, scaleBy(b, loc, shifted, grads[0], 1.0 / lt.getDimSize(0)),
+                   getLogits().getType()),
+          Value()};
 }
 
 /// The same mask (same counters) applied to the cotangent.

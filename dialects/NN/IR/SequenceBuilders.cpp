@@ -87,6 +87,18 @@ Value fromRows(OpBuilder &b, Location loc, Value rows, RankedTensorType type) {
   return b.create<tensor::ExpandShapeOp>(loc, type, rows, rowsOf(type.getRank()));
 }
 
+Value flatLabels(OpBuilder &b, Location loc, Value labels) {
+  auto t = typeOf(labels);
+  if (t.getRank() == 1)
+    return labels;
+  ReassociationIndices all;
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    all.push_back(i);
+  return b.create<tensor::CollapseShapeOp>(
+      loc, RankedTensorType::get({t.getNumElements()}, t.getElementType()), labels,
+      SmallVector<ReassociationIndices>{all});
+}
+
 //===----------------------------------------------------------------------===//
 // Embeddings
 //===----------------------------------------------------------------------===//

@@ -18,6 +18,10 @@ mlir::Value toRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 mlir::Value fromRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value rows,
                      mlir::RankedTensorType type);
 
+/// Class labels [batch, ...] as one row of labels [N] (rank 1 passes
+/// through): the labels of logits taken as rows by toRows.
+mlir::Value flatLabels(mlir::OpBuilder &b, mlir::Location loc, mlir::Value labels);
+
 /// weight[ids[...], :] (ids clamped into the table), and the weight's
 /// gradient: onehot(ids)ᵀ · dy, a matmul over the ids.
 mlir::Value embedding(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ids,

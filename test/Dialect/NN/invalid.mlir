@@ -165,7 +165,7 @@ func.func @mse_result_rank(%p: tensor<32x1xf32>, %t: tensor<32x1xf32>) -> tensor
 
 // Tests that softmax_cross_entropy needs logits [batch, classes].
 func.func @sce_logits_rank(%logits: tensor<64xf32>, %labels: tensor<64xi32>) -> tensor<f32> {
-  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects logits [batch, classes], got 'tensor<64xf32>'}}
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects logits [batch, ..., classes], got 'tensor<64xf32>'}}
   %l = nn.softmax_cross_entropy %logits, %labels : tensor<64xf32>, tensor<64xi32> -> tensor<f32>
   return %l : tensor<f32>
 }
@@ -174,7 +174,7 @@ func.func @sce_logits_rank(%logits: tensor<64xf32>, %labels: tensor<64xi32>) -> 
 
 // Tests that softmax_cross_entropy needs one label per row of logits.
 func.func @sce_labels_batch(%logits: tensor<64x10xf32>, %labels: tensor<32xi32>) -> tensor<f32> {
-  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects labels [64], got 'tensor<32xi32>'}}
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects labels of the logits' shape without the classes, got 'tensor<32xi32>' for 'tensor<64x10xf32>'}}
   %l = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<32xi32> -> tensor<f32>
   return %l : tensor<f32>
 }
@@ -183,7 +183,7 @@ func.func @sce_labels_batch(%logits: tensor<64x10xf32>, %labels: tensor<32xi32>)
 
 // Tests that softmax_cross_entropy takes class indices, not one-hot rows.
 func.func @sce_labels_one_hot(%logits: tensor<64x10xf32>, %labels: tensor<64x10xi32>) -> tensor<f32> {
-  // expected-error @+1 {{expects labels [64], got 'tensor<64x10xi32>'}}
+  // expected-error @+1 {{expects labels of the logits' shape without the classes, got 'tensor<64x10xi32>' for 'tensor<64x10xf32>'}}
   %l = nn.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<64x10xi32> -> tensor<f32>
   return %l : tensor<f32>
 }
