@@ -95,7 +95,8 @@ std::string buildManifest(ModuleOp module) {
     obj.erase("loss");
     m["training"] = std::move(t);
   }
-  // Class-index targets: the output's width is the number of classes.
+  // Class-index targets: the output's last dim is the number of classes
+  // (one label per row of classes).
   auto *targets = m.getArray("targets");
   bool labels = targets && !targets->empty() &&
                 (*targets)[0].getAsObject()->getString("dtype") ==
@@ -103,8 +104,8 @@ std::string buildManifest(ModuleOp module) {
   if (labels)
     if (auto *outputs = m.getArray("outputs"); outputs && !outputs->empty())
       if (auto *shape = (*outputs)[0].getAsObject()->getArray("shape");
-          shape && shape->size() == 1)
-        m["num_classes"] = (*shape)[0];
+          shape && !shape->empty())
+        m["num_classes"] = shape->back();
   if (auto opt = module->getAttrOfType<DictionaryAttr>("kiln.optimizer"))
     m["optimizer"] = toJson(opt);
   if (auto layers = module->getAttrOfType<ArrayAttr>("kiln.layers"))

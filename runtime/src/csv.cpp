@@ -65,17 +65,20 @@ Dataset loadCsv(const std::string &path, const Manifest &manifest) {
   const bool classification = manifest.takesLabels();
   const bool ids = manifest.inputs[0].dtype == DType::I32;
   const int64_t numInputs = manifest.inputSize();
-  const int64_t numTargets = classification ? 1 : manifest.outputSize();
+  const int64_t numTargets =
+      classification ? manifest.labelsPerSample() : manifest.outputSize();
   const size_t numColumns = size_t(numInputs + numTargets);
   const std::string layout =
       classification
-          ? fmt::format("{} inputs + 1 label", numInputs)
+          ? fmt::format("{} inputs + {} label{}", numInputs, numTargets,
+                        numTargets == 1 ? "" : "s")
           : fmt::format("{} inputs + {} targets", numInputs, numTargets);
 
   Dataset data;
   data.source = path;
   data.sampleSize = numInputs;
   data.targetSize = classification ? 0 : numTargets;
+  data.labelsPerSample = classification ? numTargets : 1;
   std::vector<std::string_view> cells;
   bool firstRow = true;
   for (int64_t lineNo = 1; !text.empty(); ++lineNo) {

@@ -157,6 +157,11 @@ void checkDataset(const Dataset &data, const Manifest &manifest) {
          manifest.takesLabels() ? "class labels"
                                 : fmt::format("{} f32 targets per sample",
                                               manifest.outputSize()));
+  if (data.hasLabels() && data.labelsPerSample != manifest.labelsPerSample())
+    fail("{}: samples have {} labels but model '{}' takes {} (one per row of "
+         "its output {})",
+         data.source, data.labelsPerSample, manifest.name,
+         manifest.labelsPerSample(), formatShape(manifest.outputShape()));
   if (!data.hasLabels() && data.targetSize != manifest.outputSize())
     fail("{}: targets have {} values but model '{}' has output shape {}",
          data.source, data.targetSize, manifest.name,
@@ -173,6 +178,10 @@ void checkDataset(const Dataset &data, const Manifest &manifest) {
     if (data.labels[i] < 0 || data.labels[i] >= manifest.numClasses)
       fail("{}: label {} at index {} is out of range [0, {})", data.source,
            data.labels[i], i, manifest.numClasses);
+  if (int64_t(data.labels.size()) != data.numSamples * data.labelsPerSample &&
+      data.hasLabels())
+    fail("{}: {} labels for {} samples of {}", data.source, data.labels.size(),
+         data.numSamples, data.labelsPerSample);
 }
 
 Dataset splitTail(Dataset &data, int64_t count) {
@@ -181,6 +190,7 @@ Dataset splitTail(Dataset &data, int64_t count) {
   tail.numSamples = count;
   tail.sampleSize = data.sampleSize;
   tail.targetSize = data.targetSize;
+  tail.labelsPerSample = data.labelsPerSample;
   int64_t keep = data.numSamples - count;
   auto moveTail = [keep](auto &from, auto &to, int64_t width) {
     to.assign(from.begin() + keep * width, from.end());
@@ -191,7 +201,7 @@ Dataset splitTail(Dataset &data, int64_t count) {
   else
     moveTail(data.inputs, tail.inputs, data.sampleSize);
   if (data.hasLabels())
-    moveTail(data.labels, tail.labels, 1);
+    moveTail(data.labels, tail.labels, data.labelsPerSample);
   else
     moveTail(data.targets, tail.targets, data.targetSize);
   data.numSamples = keep;

@@ -624,15 +624,18 @@ void checkTrainingRoles(const ObjectReader &reader, Manifest &manifest) {
     fail("manifest: 'targets' is empty; a model with train_step needs one");
   const TensorSpec &target = manifest.targets[0];
   const TensorSpec &output = manifest.outputs[0];
-  bool classes = target.dtype == DType::I32 && target.shape.empty();
+  Shape rows = output.shape.empty()
+                   ? Shape{}
+                   : Shape(output.shape.begin(), output.shape.end() - 1);
+  bool classes = target.dtype == DType::I32 && target.shape == rows;
   if (!classes && (target.dtype != DType::F32 || target.shape != output.shape))
-    fail("manifest: 'targets[0]' is {} {}; expected i32 [] (class indices) "
-         "or f32 with the shape of outputs[0] {}",
-         dtypeName(target.dtype), formatShape(target.shape),
+    fail("manifest: 'targets[0]' is {} {}; expected i32 {} (class indices, "
+         "one per row of outputs[0]) or f32 with the shape of outputs[0] {}",
+         dtypeName(target.dtype), formatShape(target.shape), formatShape(rows),
          formatShape(output.shape));
   LossKind loss = *manifest.loss;
   if (classes && loss != LossKind::SoftmaxCrossEntropy)
-    fail("manifest: 'loss' is '{}' but targets[0] is i32 [] (class indices), "
+    fail("manifest: 'loss' is '{}' but targets[0] is i32 (class indices), "
          "which only softmax_cross_entropy takes",
          lossName(loss));
   bool probabilities = loss == LossKind::SoftmaxCrossEntropy ||
@@ -738,10 +741,11 @@ Manifest parseManifest(std::string_view text) {
     checkInferenceOnly(reader, manifest);
   }
   if (manifest.takesLabels()) {
-    manifest.numClasses = manifest.outputSize();
+    manifest.numClasses =
+        manifest.outputShape().empty() ? 1 : manifest.outputShape().back();
     if (reader.has("num_classes") &&
         reader.getInt("num_classes", 1) != manifest.numClasses)
-      fail("manifest: num_classes ({}) differs from the size of "
+      fail("manifest: num_classes ({}) differs from the last dim of "
            "outputs[0].shape {}",
            reader.getInt("num_classes", 1),
            formatShape(manifest.outputShape()));

@@ -89,7 +89,8 @@ Metrics evaluate(Model &model, const Dataset &data) {
   // One sample's input and target, as eval_step reads them.
   auto input = [&](int64_t i) { return data.sample(i); };
   auto target = [&](int64_t i) -> const void * {
-    return data.hasLabels() ? static_cast<const void *>(&data.labels[i])
+    return data.hasLabels()
+               ? static_cast<const void *>(&data.labels[i * data.labelsPerSample])
                             : &data.targets[i * data.targetSize];
   };
   double lossSum = 0; // eval_step returns batch means; weight by samples
@@ -100,10 +101,12 @@ Metrics evaluate(Model &model, const Dataset &data) {
   for (; done < data.numSamples; ++done)
     lossSum +=
         model.evalSample(input(done), target(done), &outputs[done * width]);
+  // Label models score rows of classes, one per label.
+  const int64_t rows = data.numSamples * data.labelsPerSample;
   Metrics metrics =
       data.hasLabels()
-          ? classificationMetrics(outputs.data(), data.labels.data(),
-                                  data.numSamples, width)
+          ? classificationMetrics(outputs.data(), data.labels.data(), rows,
+                                  manifest.numClasses)
       : manifest.isClassification()
           ? probabilityMetrics(outputs.data(), data.targets.data(),
                                data.numSamples, width,
@@ -111,8 +114,12 @@ Metrics evaluate(Model &model, const Dataset &data) {
           : regressionMetrics(outputs.data(), data.targets.data(),
                               data.numSamples, width);
   if (data.hasLabels()) {
-    metrics.classes = labelReport(outputs.data(), data.labels.data(),
-                                  data.numSamples, width);
+    // (Per-position labels, a language model's, get loss and accuracy
+    // only: a report over every class of every position costs more than
+    // it tells.)
+    if (data.labelsPerSample == 1)
+      metrics.classes = labelReport(outputs.data(), data.labels.data(),
+                                    data.numSamples, width);
   } else if (manifest.predictsSigmoid()) {
     metrics.classes = sigmoidReport(outputs.data(), data.targets.data(),
                                     data.numSamples, width);

@@ -1,7 +1,10 @@
 //===- text.cpp - Text files as windows of byte ids (--text) --------------===//
 //
 // Classification: each class is a sub-directory (all its files) or, without
-// sub-directories, a file; classes are sorted by name. Every file is cut into
+// sub-directories, a file; classes are sorted by name. Next-byte prediction
+// (a model whose output is [T, 256]): a directory's files, or one file, each
+// window's labels the T bytes that follow its T inputs (the last one is the
+// next window's first input). Every file is cut into
 // non-overlapping windows of T bytes (the model's input [T], ids 0-255). A
 // tenth of each file's windows (at least one), drawn with a fixed seed from
 // the file's name, is the test split: no test byte is in a training window,
@@ -49,43 +52,55 @@ DataSplits loadText(const std::string &path, const Manifest &manifest) {
     fail("--text: model '{}' embeds {} ids but bytes take 256 values; set the "
          "embedding's input_dim to 256",
          manifest.name, input.vocabSize);
-  if (!manifest.takesLabels() || manifest.outputShape().size() != 1)
-    fail("--text: model '{}' does not classify (its targets are not class "
-         "labels); next-byte language-model targets are not supported yet",
-         manifest.name);
+  const int64_t window = input.shape[0];
+  // A language model predicts each next byte: [T, 256] logits, T labels.
+  const bool nextByte = manifest.takesLabels() && manifest.labelsPerSample() == window &&
+                        manifest.outputShape().size() == 2;
+  if (nextByte && manifest.numClasses != 256)
+    fail("--text: model '{}' predicts {} classes per position; next-byte "
+         "targets need 256",
+         manifest.name, manifest.numClasses);
+  if (!nextByte && (!manifest.takesLabels() || manifest.outputShape().size() != 1))
+    fail("--text: model '{}' outputs {}; text trains a classifier ([classes], "
+         "a label per file) or a next-byte model ([T, 256] for input [T])",
+         manifest.name, formatShape(manifest.outputShape()));
   std::error_code ec;
-  if (!fs::is_directory(path, ec))
-    fail("--text: '{}' is not a directory (a directory of files or of "
-         "sub-directories, one per class)",
-         path);
-  // Classes: the sub-directories, or else the files.
+  bool isDir = fs::is_directory(path, ec);
+  if (!isDir && !(nextByte && fs::is_regular_file(path, ec)))
+    fail("--text: '{}' is not a directory{} (files or sub-directories, one per "
+         "class)",
+         path, nextByte ? " or a file" : "");
+  // Classes: the sub-directories, or else the files (one file given: one).
   std::vector<std::pair<std::string, std::vector<fs::path>>> classes;
   std::vector<fs::path> dirs;
-  for (const fs::directory_entry &e : fs::directory_iterator(path))
-    if (e.is_directory() && !e.is_symlink() && e.path().filename().string()[0] != '.')
-      dirs.push_back(e.path());
+  if (isDir)
+    for (const fs::directory_entry &e : fs::directory_iterator(path))
+      if (e.is_directory() && !e.is_symlink() && e.path().filename().string()[0] != '.')
+        dirs.push_back(e.path());
   std::sort(dirs.begin(), dirs.end());
-  if (!dirs.empty()) {
+  if (!isDir) {
+    classes.push_back({fs::path(path).filename().string(), {fs::path(path)}});
+  } else if (!dirs.empty()) {
     for (const fs::path &d : dirs)
       classes.push_back({d.filename().string(), filesIn(d)});
   } else {
     for (const fs::path &f : filesIn(path))
       classes.push_back({f.filename().string(), {f}});
   }
-  if (int64_t(classes.size()) != manifest.numClasses)
+  if (!nextByte && int64_t(classes.size()) != manifest.numClasses)
     fail("--text: '{}' holds {} classes ({} {}) but model '{}' has {}", path,
          classes.size(), dirs.empty() ? "files" : "sub-directories",
          classes.empty() ? std::string("none")
                          : classes.front().first + " ... " + classes.back().first,
          manifest.name, manifest.numClasses);
 
-  const int64_t window = input.shape[0];
   DataSplits splits;
   Dataset &train = splits.train;
   Dataset test;
   for (Dataset *d : {&train, &test}) {
     d->source = path;
     d->sampleSize = window;
+    d->labelsPerSample = nextByte ? window : 1;
   }
   test.source += " (test split)";
   for (size_t c = 0; c < classes.size(); ++c) {
@@ -93,7 +108,8 @@ DataSplits loadText(const std::string &path, const Manifest &manifest) {
       fail("--text: class '{}' ({}) has no files", classes[c].first, path);
     for (const fs::path &file : classes[c].second) {
       std::vector<uint8_t> bytes = readFile(file.string());
-      int64_t count = int64_t(bytes.size()) / window;
+      // Next-byte windows read one byte past their end.
+      int64_t count = (int64_t(bytes.size()) - (nextByte ? 1 : 0)) / window;
       if (count < 2)
         fail("--text: '{}' has {} bytes: fewer than two windows of {} (one to "
              "train on, one to test)",
@@ -113,12 +129,17 @@ DataSplits loadText(const std::string &path, const Manifest &manifest) {
         Dataset &to = isTest[w] ? test : train;
         for (int64_t i = 0; i < window; ++i)
           to.ids.push_back(int32_t(bytes[w * window + i]));
-        to.labels.push_back(int32_t(c));
+        if (nextByte)
+          for (int64_t i = 1; i <= window; ++i)
+            to.labels.push_back(int32_t(bytes[w * window + i]));
+        else
+          to.labels.push_back(int32_t(c));
         ++to.numSamples;
       }
     }
   }
   // One fixed permutation of the training windows.
+  const int64_t per = train.labelsPerSample;
   std::vector<int64_t> order(train.numSamples);
   for (int64_t i = 0; i < train.numSamples; ++i)
     order[i] = i;
@@ -128,7 +149,7 @@ DataSplits loadText(const std::string &path, const Manifest &manifest) {
   std::vector<int32_t> ids(train.ids.size()), labels(train.labels.size());
   for (int64_t i = 0; i < train.numSamples; ++i) {
     std::copy_n(&train.ids[order[i] * window], window, &ids[i * window]);
-    labels[i] = train.labels[order[i]];
+    std::copy_n(&train.labels[order[i] * per], per, &labels[i * per]);
   }
   train.ids = std::move(ids);
   train.labels = std::move(labels);

@@ -31,7 +31,7 @@ public:
       : data(data), batchSize(batchSize),
         x(data.hasIds() ? 0 : batchSize * data.sampleSize),
         ids(data.hasIds() ? batchSize * data.sampleSize : 0),
-        labels(data.hasLabels() ? batchSize : 0),
+        labels(data.hasLabels() ? batchSize * data.labelsPerSample : 0),
         targets(data.hasLabels() ? 0 : batchSize * data.targetSize) {}
 
   void gather(const int64_t *indices) {
@@ -44,7 +44,8 @@ public:
         std::memcpy(&x[row * data.sampleSize], data.sample(index),
                     data.sampleSize * sizeof(float));
       if (data.hasLabels())
-        labels[row] = data.labels[index];
+        std::copy_n(&data.labels[index * data.labelsPerSample], data.labelsPerSample,
+                    &labels[row * data.labelsPerSample]);
       else
         std::memcpy(&targets[row * data.targetSize],
                     &data.targets[index * data.targetSize],
@@ -97,13 +98,16 @@ struct Running {
   void add(const Manifest &m, const BatchAssembler &batch, const float *pred,
            int64_t rows, bool labels) {
     const int64_t width = m.outputSize();
+    if (labels) {
+      // Rows of classes: one per label.
+      const int64_t n = rows * m.labelsPerSample(), c = m.numClasses;
+      for (int64_t r = 0; r < n; ++r)
+        hits += argmax(pred + r * c, c) == batch.getLabels()[r];
+      count += n;
+      return;
+    }
     for (int64_t r = 0; r < rows; ++r) {
       const float *p = pred + r * width;
-      if (labels) {
-        hits += argmax(p, width) == batch.getLabels()[r];
-        ++count;
-        continue;
-      }
       const float *t = batch.getTargets() + r * width;
       if (m.predictsSigmoid()) {
         for (int64_t j = 0; j < width; ++j)
@@ -151,7 +155,10 @@ std::vector<std::string> expectedMetrics(const Manifest &manifest,
   if (!validation)
     return names;
   names.push_back("val_loss");
-  if (manifest.isClassification()) {
+  if (manifest.isClassification() && manifest.takesLabels() &&
+      manifest.labelsPerSample() > 1) {
+    names.push_back("val_accuracy"); // per position: no class report
+  } else if (manifest.isClassification()) {
     names.insert(names.end(), {"val_accuracy", "val_precision", "val_recall",
                                "val_f1", "val_auc"});
     for (int64_t k = 2; k <= 5 && k < manifest.outputSize() &&

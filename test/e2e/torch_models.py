@@ -1,7 +1,8 @@
 """PyTorch counterparts of Kiln's layers for the e2e comparisons
 (torch_reference.py): models built from Kiln's layer lists (sequential or
 graph), Kiln's dropout hash, relu/max-pool decisions that can be flipped,
-the sequence and graph models with their synthetic data, safetensors I/O,
+the sequence and graph models with their synthetic data (attention and
+transformer blocks as PyTorch's own modules), safetensors I/O,
 and the mapping between PyTorch state and Kiln's checkpoint names."""
 import collections, json, struct
 
@@ -272,6 +273,73 @@ class GlobalPool1d(torch.nn.Module):
         return x.max(dim=1).values if self.max else x.mean(dim=1)
 
 
+def causal_mask(t):
+    """PyTorch's float attention mask for causal self-attention over t
+    steps: 0 on and below the diagonal, -inf above it (position i attends
+    to positions j <= i)."""
+    return torch.triu(torch.full((t, t), float("-inf")), diagonal=1)
+
+
+def no_dropout(layer, default):
+    """A multi_head_attention or transformer_block layer's dropout rate,
+    which must be 0 here: Kiln's masks are its own hash (see DROPOUT), and
+    these layers' masks are not recomputed on the PyTorch side."""
+    rate = layer.get("dropout", default)
+    assert rate == 0, f"{layer.get('name', layer['type'])}: dropout {rate}: the comparison needs 0"
+    return 0.0
+
+
+class SelfAttention(torch.nn.MultiheadAttention):
+    """Kiln's multi_head_attention on [N, T, E]: PyTorch's own
+    MultiheadAttention(E, num_heads, batch_first=True) called as
+    mha(x, x, x, attn_mask=causal_mask(T) or None, need_weights=False), its
+    parameters (in_proj_weight, in_proj_bias, out_proj.weight,
+    out_proj.bias) under the layer's name. In training mode (and with
+    parameters that require grad) torch 1.13 never takes its fused "fast
+    path". The biases start away from PyTorch's zeros, so that an ignored
+    or misplaced bias shows from the first step."""
+
+    def __init__(self, dim, layer):
+        super().__init__(dim, layer["num_heads"], dropout=no_dropout(layer, 0.0), batch_first=True)
+        self.causal = layer.get("causal", False)
+        with torch.no_grad():
+            self.in_proj_bias.normal_(0.0, 0.2)
+            self.out_proj.bias.normal_(0.0, 0.2)
+
+    def forward(self, x):
+        mask = causal_mask(x.shape[1]).to(x.dtype) if self.causal else None
+        return super().forward(x, x, x, attn_mask=mask, need_weights=False)[0]
+
+
+class TransformerBlock(torch.nn.TransformerEncoderLayer):
+    """Kiln's transformer_block on [N, T, E]: PyTorch's own
+    TransformerEncoderLayer(E, num_heads, dim_feedforward, dropout 0,
+    activation, batch_first=True, norm_first) with src_mask = causal_mask(T)
+    when causal, its parameters (self_attn.*, linear1, linear2, norm1,
+    norm2) under the layer's name. "layer_norm_eps" is a PyTorch-side key
+    only (Kiln's is 1e-5), for --perturb. In training mode torch 1.13 never
+    takes the fused fast path (why_not_sparsity_fast_path: "training is
+    enabled"). The norms' weights and biases and the attention's biases
+    start away from PyTorch's ones and zeros."""
+
+    def __init__(self, dim, layer):
+        super().__init__(dim, layer["num_heads"], layer.get("dim_feedforward", 2048),
+                         no_dropout(layer, 0.1), layer.get("activation", "relu"),
+                         layer_norm_eps=layer.get("layer_norm_eps", 1e-5), batch_first=True,
+                         norm_first=layer.get("norm_first", False))
+        self.causal = layer.get("causal", False)
+        with torch.no_grad():
+            for norm in (self.norm1, self.norm2):
+                norm.weight.normal_(1.0, 0.2)
+                norm.bias.normal_(0.0, 0.2)
+            self.self_attn.in_proj_bias.normal_(0.0, 0.2)
+            self.self_attn.out_proj.bias.normal_(0.0, 0.2)
+
+    def forward(self, x):
+        mask = causal_mask(x.shape[1]).to(x.dtype) if self.causal else None
+        return super().forward(x, src_mask=mask)
+
+
 class Graph(torch.nn.Module):
     """A graph model (layers with "inputs"): `steps` are (layer name, its
     inputs' names, the keys of its modules, applied in order, or for a
@@ -413,6 +481,10 @@ def torch_model(spec, in_shape, counters=None, decisions=None, output=None):
             shape = shape + [layer["output_dim"]]
         elif kind == "position_embedding":
             modules[name] = PositionEmbedding(layer.get("max_len", shape[0]), shape[1])
+        elif kind == "multi_head_attention":
+            modules[name] = SelfAttention(shape[-1], layer)
+        elif kind == "transformer_block":
+            modules[name] = TransformerBlock(shape[-1], layer)
         elif kind == "layer_norm":
             affine = layer.get("affine", True)
             modules[name] = torch.nn.LayerNorm(shape[-1], eps=layer.get("epsilon", 1e-5),
@@ -510,6 +582,29 @@ SEQUENCE_MODELS = {
                 {"type": "concat", "name": "cat", "axis": 1, "inputs": ["a", "b"]},
                 {"type": "global_max_pool1d", "name": "gmp"},
                 {"type": "dense", "name": "out", "units": 3}]),
+    # Causal multi-head self-attention on token ids: [7] ids < 23 -> embed
+    # [7, 12] -> pe (position embedding, max_len 7) -> att (3 heads of 4,
+    # causal) [7, 12] -> mean over time [12] -> out 5 classes.
+    "attention": dict(
+        batch=11, input=[7], data={"ids": 23, "classes": 5},
+        layers=[{"type": "embedding", "name": "embed", "input_dim": 23, "output_dim": 12},
+                {"type": "position_embedding", "name": "pe"},
+                {"type": "multi_head_attention", "name": "att", "num_heads": 3, "causal": True},
+                {"type": "global_avg_pool1d", "name": "mean"},
+                {"type": "dense", "name": "out", "units": 5}]),
+    # Two transformer encoder layers: post-norm with relu, not causal (4
+    # heads of 3, feed-forward 20), then pre-norm with gelu, causal (2 heads
+    # of 6, feed-forward 18), dropout 0 in both. [6, 10] -> d [6, 12] -> t1
+    # -> t2 [6, 12] -> gmp (max over time) [12] -> out 4 regression targets.
+    "transformer": dict(
+        batch=9, input=[6, 10], data={"targets": 4},
+        layers=[{"type": "dense", "name": "d", "units": 12},
+                {"type": "transformer_block", "name": "t1", "num_heads": 4, "dim_feedforward": 20,
+                 "dropout": 0, "activation": "relu", "norm_first": False, "causal": False},
+                {"type": "transformer_block", "name": "t2", "num_heads": 2, "dim_feedforward": 18,
+                 "dropout": 0, "activation": "gelu", "norm_first": True, "causal": True},
+                {"type": "global_max_pool1d", "name": "gmp"},
+                {"type": "dense", "name": "out", "units": 4}]),
 }
 
 

@@ -23,7 +23,8 @@ struct Dataset {
   int64_t targetSize = 0;      // floats per regression target, 0 for labels
   std::vector<float> inputs;   // [numSamples, sampleSize] (f32 models)
   std::vector<int32_t> ids;    // [numSamples, sampleSize] (i32 models)
-  std::vector<int32_t> labels; // [numSamples] when classification
+  std::vector<int32_t> labels; // [numSamples, labelsPerSample] (classification)
+  int64_t labelsPerSample = 1; // [T] labels of per-position classes: T
   std::vector<float> targets;  // [numSamples, targetSize] when regression
 
   bool hasLabels() const { return targetSize == 0; }

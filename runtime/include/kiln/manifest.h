@@ -146,7 +146,7 @@ struct Manifest {
   std::vector<TensorSpec> outputs;
   std::vector<EntryPointSpec> entryPoints;
   std::optional<LossKind> loss;           // absent when inference-only
-  int64_t numClasses = 0;                 // class-index targets: outputSize()
+  int64_t numClasses = 0; // class-index targets: the output's last dim
   std::optional<OptimizerSpec> optimizer; // absent when inference-only
   std::vector<LayerSpec> layers;
   TrainingDefaults training;
@@ -162,6 +162,12 @@ struct Manifest {
   bool takesLabels() const {
     return targets.empty() ? isClassification()
                            : targets[0].dtype == DType::I32;
+  }
+  /// Class labels per sample: one per row of classes of the output (1 for
+  /// [C], T for [T, C]).
+  int64_t labelsPerSample() const {
+    const Shape &o = outputShape();
+    return o.empty() ? 1 : shapeSize(Shape(o.begin(), o.end() - 1));
   }
   /// Predictions are independent sigmoid probabilities, one per output
   /// (binary cross-entropy), not one softmax row.
