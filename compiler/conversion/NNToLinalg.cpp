@@ -5,6 +5,7 @@
 #include "dialects/NN/IR/LossBuilders.h"
 #include "dialects/NN/IR/NormBuilders.h"
 #include "dialects/NN/IR/AttentionBuilders.h"
+#include "dialects/NN/IR/RecurrentBuilders.h"
 #include "dialects/NN/IR/SequenceBuilders.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -354,6 +355,16 @@ Value lowerAttentionApply(OpBuilder &b, nn::AttentionApplyOp op) {
   return attentionApply(b, op.getLoc(), op.getWeights(), op.getQkv());
 }
 
+SmallVector<Value> lowerLSTM(OpBuilder &b, nn::LSTMOp op) {
+  return SmallVector<Value>(lstm(b, op.getLoc(), op.getInput(), op.getWeightIh(),
+                                 op.getWeightHh(), op.getBiasIh(), op.getBiasHh(),
+                                 op.getReverse()));
+}
+
+Value lowerLastStep(OpBuilder &b, nn::LastStepOp op) {
+  return lastStep(b, op.getLoc(), op.getInput());
+}
+
 Value lowerReduceMax(OpBuilder &b, nn::ReduceMaxOp op) {
   return reduceAxis(b, op.getLoc(), op.getInput(), op.getAxis(), /*max=*/true);
 }
@@ -406,6 +417,8 @@ struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
     add(patterns, lowerReduceMax);
     add(patterns, lowerAttentionWeights);
     add(patterns, lowerAttentionApply);
+    add(patterns, lowerLSTM);
+    add(patterns, lowerLastStep);
     add(patterns, lowerSoftmaxCrossEntropy);
     add(patterns, lowerMSE);
     add(patterns, lowerMAE);

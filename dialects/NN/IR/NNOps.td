@@ -389,6 +389,48 @@ def NN_AttentionApplyOp : NN_DiffOp<"attention_apply",
   let hasVerifier = 1;
 }
 
+def NN_LSTMOp : NN_DiffOp<"lstm", [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "One direction of one LSTM layer over [batch, T, features]";
+  let description = [{
+    PyTorch's `LSTM` (gate order i, f, g, o; zero initial states):
+    `weight_ih` `[4H, F]`, `weight_hh` `[4H, H]`, `bias_ih`, `bias_hh` `[4H]`.
+    `result` is h at every step `[batch, T, H]`; `reverse` runs from the last
+    step to the first (a bidirectional layer's second direction). `cells`
+    (c at every step) and `gates` (the gates after their activations,
+    `[batch, T, 4H]`) are residuals for the backward pass.
+
+    ```mlir
+    %h, %c, %g = nn.lstm %x, %wih, %whh, %bih, %bhh
+        : (tensor<32x30x1xf32>, tensor<256x1xf32>, tensor<256x64xf32>, tensor<256xf32>,
+           tensor<256xf32>) -> (tensor<32x30x64xf32>, tensor<32x30x64xf32>, tensor<32x30x256xf32>)
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight_ih,
+                       NN_FloatTensor:$weight_hh, NN_FloatTensor:$bias_ih,
+                       NN_FloatTensor:$bias_hh, UnitAttr:$reverse);
+  let results = (outs NN_FloatTensor:$result, NN_FloatTensor:$cells, NN_FloatTensor:$gates);
+  let assemblyFormat = [{
+    $input `,` $weight_ih `,` $weight_hh `,` $bias_ih `,` $bias_hh attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_LastStepOp : NN_DiffOp<"last_step", [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "The last step of [batch, T, features]: x[:, T-1, :]";
+  let description = [{
+    A recurrent layer's output without `return_sequences` (PyTorch's
+    `output[:, -1]`).
+
+    ```mlir
+    %y = nn.last_step %h : tensor<32x30x64xf32> -> tensor<32x64xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Activations (elementwise, except softmax over the last axis)
 //===----------------------------------------------------------------------===//

@@ -2,6 +2,7 @@
 #include "dialects/NN/IR/AttentionBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/NNDialect.h"
+#include "dialects/NN/IR/RecurrentBuilders.h"
 #include "dialects/NN/IR/SequenceBuilders.h"
 
 using namespace mlir;
@@ -308,4 +309,73 @@ LogicalResult AttentionApplyOp::verify() {
 SmallVector<Value> AttentionApplyOp::buildVJP(OpBuilder &b, ValueRange grads) {
   SmallVector<Value, 2> g = attentionApplyGrad(b, getLoc(), grads[0], getWeights(), getQkv());
   return {g[0], g[1]};
+}
+
+//===----------------------------------------------------------------------===//
+// lstm, last_step
+//===----------------------------------------------------------------------===//
+
+LogicalResult LSTMOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                       ValueRange operands, DictionaryAttr, OpaqueProperties,
+                                       RegionRange, SmallVectorImpl<Type> &inferred) {
+  auto x = dyn_cast<RankedTensorType>(operands[0].getType());
+  auto whh = dyn_cast<RankedTensorType>(operands[2].getType());
+  if (!x || !whh || x.getRank() != 3 || whh.getRank() != 2)
+    return failure();
+  int64_t h = whh.getDimSize(1);
+  auto seq = [&](int64_t k) {
+    return RankedTensorType::get({x.getDimSize(0), x.getDimSize(1), k}, x.getElementType());
+  };
+  inferred.append({seq(h), seq(h), seq(4 * h)});
+  return success();
+}
+
+LogicalResult LSTMOp::verify() {
+  auto x = getInput().getType();
+  if (x.getRank() != 3 || !x.hasStaticShape() || x.getDimSize(1) < 1)
+    return emitOpError("expects static [batch, steps, features], got ") << x;
+  auto whh = getWeightHh().getType();
+  int64_t h = whh.getRank() == 2 ? whh.getDimSize(1) : 0;
+  auto et = x.getElementType();
+  auto want = [&](ArrayRef<int64_t> s) { return RankedTensorType::get(s, et); };
+  if (getWeightIh().getType() != want({4 * h, x.getDimSize(2)}) ||
+      whh != want({4 * h, h}) || getBiasIh().getType() != want({4 * h}) ||
+      getBiasHh().getType() != want({4 * h}) || h < 1)
+    return emitOpError("expects weight_ih [4H, ") << x.getDimSize(2)
+           << "], weight_hh [4H, H] and biases [4H] of " << et << ", got "
+           << getWeightIh().getType() << ", " << whh << ", " << getBiasIh().getType()
+           << ", " << getBiasHh().getType();
+  return success();
+}
+
+SmallVector<Value> LSTMOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  SmallVector<Value, 5> g = lstmGrad(b, getLoc(), grads[0], getInput(), getWeightIh(),
+                                     getWeightHh(), getResult(), getCells(), getGates(),
+                                     getReverse());
+  return SmallVector<Value>(g.begin(), g.end());
+}
+
+LogicalResult LastStepOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                           ValueRange operands, DictionaryAttr,
+                                           OpaqueProperties, RegionRange,
+                                           SmallVectorImpl<Type> &inferred) {
+  auto t = dropAxis(operands[0].getType(), 1);
+  if (failed(t) || cast<RankedTensorType>(operands[0].getType()).getRank() != 3)
+    return failure();
+  inferred.push_back(*t);
+  return success();
+}
+
+LogicalResult LastStepOp::verify() {
+  auto x = getInput().getType();
+  if (x.getRank() != 3)
+    return emitOpError("expects [batch, steps, features], got ") << x;
+  auto want = *dropAxis(x, 1);
+  if (getResult().getType() != want)
+    return emitOpError("result should be ") << want << ", got " << getResult().getType();
+  return success();
+}
+
+SmallVector<Value> LastStepOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {lastStepGrad(b, getLoc(), grads[0], getInput().getType())};
 }

@@ -775,6 +775,26 @@ Case attention(bool causal) {
               y, false, false, seq(kIn)};
 }
 
+// One LSTM direction of 19 units over 5 steps of 37 features, unrolled:
+// forward with the last step as the prediction (gradients reach only
+// through the recurrence for the earlier steps), reverse with all steps.
+Case lstm(bool reverse) {
+  int64_t h = kOut;
+  std::vector<int64_t> hs = seq(h), y = reverse ? std::vector<int64_t>{kBatch, kSteps * h}
+                                                 : std::vector<int64_t>{kBatch, h};
+  std::string out = reverse ? "  %y = nn.reshape %h : " + tensorType(hs) + " -> " + tensorType(y) + "\n"
+                            : "  %y = nn.last_step %h : " + tensorType(hs) + " -> " + tensorType(y) + "\n";
+  return Case{reverse ? "lstm_reverse" : "lstm",
+              {{4 * h, kIn}, {4 * h, h}, {4 * h}, {4 * h}},
+              "  %h, %c, %g = nn.lstm %x, %p0, %p1, %p2, %p3 " +
+                  std::string(reverse ? "{reverse} " : "") + ": (" + tensorType(seq(kIn)) +
+                  ", " + tensorType({4 * h, kIn}) + ", " + tensorType({4 * h, h}) + ", " +
+                  tensorType({4 * h}) + ", " + tensorType({4 * h}) + ") -> (" + tensorType(hs) +
+                  ", " + tensorType(hs) + ", " + tensorType(seq(4 * h)) + ")\n" + out +
+                  ret("y", y),
+              y, false, false, seq(kIn)};
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Ops, GradCheck,
     ::testing::Combine(
@@ -830,7 +850,7 @@ INSTANTIATE_TEST_SUITE_P(
             unaryCase("gelu", "gelu"), addCase(), multiplyCase(), concatSteps(),
             concatFeatures(), reduceCase("reduce_mean", 1), reduceCase("reduce_max", 1),
             reduceCase("reduce_max", 2), positionEmbedding(), embedding(),
-            attention(false), attention(true),
+            attention(false), attention(true), lstm(false), lstm(true),
             lossCase("mae"), lossCase("huber"), lossCase("bce"), lossCase("kl"),
             lossCase("ce_smooth"), lossCase("ce_soft"), regularized(), clipped()),
         ::testing::Values(128, 256, 512)),
