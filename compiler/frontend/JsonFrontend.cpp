@@ -94,6 +94,7 @@ private:
   Value attention(const LayerSpec &l, Location loc, Value x, const std::string &prefix);
   Value transformerBlock(const LayerSpec &l, Location loc, Value x);
   Value dropoutOf(const LayerSpec &l, Location loc, Value x, int64_t part);
+  Value recurrent(const LayerSpec &l, Location loc, Value x);
   void buildLoss(ModuleOp module, Type predType);
   bool checkLossFits();
   Attribute toAttr(const json::Value &v);
@@ -228,7 +229,14 @@ static int64_t flopsPerSample(const LayerSpec &l, const std::vector<int64_t> &in
     flops = (2 * double(std::min<int64_t>(l.size, in[0])) + 4) * outSize;
   else if (l.type == "layer_norm")
     flops = 8 * outSize; // two row sums, normalize, scale and shift
-  else if (l.type == "multi_head_attention" || l.type == "transformer_block") {
+  else if (l.type == "lstm") {
+    // Per step and direction: the input and recurrent products of 4 gates.
+    double t = double(in[0]), f = double(in[1]), h = double(l.units);
+    double dirs = l.bidirectional ? 2 : 1;
+    flops = dirs * t * (8 * h * f + 8 * h * h + 10 * h);
+    for (int64_t k = 1; k < l.numLayers; ++k)
+      flops += dirs * t * (8 * h * dirs * h + 8 * h * h + 10 * h);
+  } else if (l.type == "multi_head_attention" || l.type == "transformer_block") {
     double t = double(in[0]), e = double(in[1]);
     // Projections in and out, scores and their use, the softmax.
     flops = 8 * t * e * e + 4 * t * t * e + 5 * double(l.numHeads) * t * t;
@@ -384,6 +392,34 @@ Value Importer::transformerBlock(const LayerSpec &l, Location loc, Value x) {
   }
   x = norm("norm1", add(x, sa(x)));
   return norm("norm2", add(x, feedForward(x)));
+}
+
+/// PyTorch's LSTM (batch first, zero initial states) with its parameter
+/// names: per layer k and direction, weight_ih_l<k>[_reverse], weight_hh_,
+/// bias_ih_, bias_hh_; a bidirectional layer's output joins both directions'
+/// h along the features. Without return_sequences: output[:, -1].
+Value Importer::recurrent(const LayerSpec &l, Location loc, Value x) {
+  int64_t h = l.units;
+  for (int64_t k = 0; k < l.numLayers; ++k) {
+    int64_t in = sampleShape(x).back();
+    SmallVector<Value> dirs;
+    for (bool reverse : {false, true}) {
+      if (reverse && !l.bidirectional)
+        break;
+      std::string sfx = "_l" + std::to_string(k) + (reverse ? "_reverse" : "");
+      Value wih = addParam(l.name + ".weight_ih" + sfx, {4 * h, in}, "uniform_fan_in", h, 4 * h);
+      Value whh = addParam(l.name + ".weight_hh" + sfx, {4 * h, h}, "uniform_fan_in", h, 4 * h);
+      Value bih = addParam(l.name + ".bias_ih" + sfx, {4 * h}, "uniform_fan_in", h, 4 * h);
+      Value bhh = addParam(l.name + ".bias_hh" + sfx, {4 * h}, "uniform_fan_in", h, 4 * h);
+      dirs.push_back(b.create<nn::LSTMOp>(loc, x, wih, whh, bih, bhh,
+                                          reverse ? b.getUnitAttr() : UnitAttr())
+                         .getResult());
+    }
+    x = dirs.size() == 1 ? dirs[0]
+                         : Value(b.create<nn::ConcatOp>(loc, ValueRange(dirs),
+                                                        b.getI64IntegerAttr(2)));
+  }
+  return l.returnSequences ? x : Value(b.create<nn::LastStepOp>(loc, x));
 }
 
 /// One layer on its inputs `ins`: `x` and `shape` (per sample) become its
@@ -557,6 +593,10 @@ bool Importer::buildLayer(const LayerSpec &l, Location lloc, ArrayRef<Value> ins
                          ") must divide the width of its input " + showShape(shape));
     x = l.type == "multi_head_attention" ? attention(l, lloc, x, l.name)
                                          : transformerBlock(l, lloc, x);
+  } else if (l.type == "lstm") {
+    if (shape.size() != 2)
+      return fail(l, "lstm expects [steps, features], got " + showShape(shape));
+    x = recurrent(l, lloc, x);
   } else if (l.type == "global_avg_pool1d" || l.type == "global_max_pool1d") {
     if (shape.size() != 2)
       return fail(l, l.type + " expects [steps, features], got " + showShape(shape));

@@ -54,6 +54,9 @@ struct LayerSpec {
   bool causal = false;
   int64_t dimFeedforward = 2048;
   bool normFirst = false;
+  // lstm (`units` is the hidden size)
+  bool returnSequences = false, bidirectional = false;
+  int64_t numLayers = 1;
 };
 
 struct OptimizerSpec {

@@ -176,6 +176,8 @@ void saveCheckpoint(const Model &model, const std::string &path,
       {"format", "kiln"},
       {"model", manifest.name},
       {"step", std::to_string(model.getStep())}};
+  for (const auto &[key, value] : model.dataScale)
+    metadata["data." + key] = value;
   if (position) {
     metadata["epoch"] = std::to_string(position->epoch);
     metadata["batch"] = std::to_string(position->batch);
@@ -193,6 +195,10 @@ bool loadCheckpoint(Model &model, const std::string &path) {
   int64_t step =
       plan.restored ? parseMeta<int64_t>(file, path, "step", 0, kMaxCount) : 0;
   apply(model, plan, step);
+  model.dataScale.clear();
+  for (const auto &[key, value] : file.metadata)
+    if (key.rfind("data.", 0) == 0)
+      model.dataScale[key.substr(5)] = value;
   return plan.restored;
 }
 

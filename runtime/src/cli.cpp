@@ -38,8 +38,11 @@ const std::vector<Command> &commands() {
          "stop after N optimizer steps, counted from the start of the run"},
         {"no-shuffle", nullptr, "keep the file order"},
         {"text", nullptr,
-         "--data is a directory of text files: windows of byte ids, one "
-         "class per file or sub-directory"},
+         "--data is a directory of text files (or one file): windows of byte "
+         "ids, one class per file or sub-directory, or next-byte targets"},
+        {"series", "COLUMN",
+         "--data is a CSV whose COLUMN (a header name or 1-based index) is a "
+         "time series: windows predicting the next values, standardized"},
         {"validation-split", "F",
          "hold out this fraction from the end of the training set"},
         {"val-data", "PATH",
@@ -85,6 +88,7 @@ const std::vector<Command> &commands() {
        {{"load", "FILE", "safetensors checkpoint"},
         {"data", "DIR", dataHelp},
         {"text", nullptr, "--data is a directory of text files (as train --text)"},
+        {"series", "COLUMN", "--data is a CSV time series (as train --series)"},
         {"metrics-json", "FILE", "write the test metrics as JSON"}},
        "Metrics come from eval_step (eval mode).\n",
        runEval},

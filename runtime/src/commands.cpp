@@ -279,7 +279,17 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   if (options.has("val-data") && options.has("validation-split") && split > 0)
     throw UsageError("--val-data and --validation-split exclude each other");
   bool text = options.has("text");
-  DataSplits data = text ? loadText(dataPath, manifest) : loadData(dataPath, manifest);
+  if (text && options.has("series"))
+    throw UsageError("--text and --series exclude each other");
+  DataSplits data = text ? loadText(dataPath, manifest)
+                    : options.has("series")
+                        ? loadSeries(dataPath, options.require("series"), manifest)
+                        : loadData(dataPath, manifest);
+  if (data.train.standardized) {
+    // Kept with the weights: predict takes and gives the series' units.
+    model.dataScale["series_mean"] = fmt::format("{:.17g}", data.train.mean);
+    model.dataScale["series_std"] = fmt::format("{:.17g}", data.train.std);
+  }
   std::optional<Dataset> validation;
   if (options.has("val-data"))
     validation = (text ? loadText(options.require("val-data"), manifest)
@@ -400,8 +410,13 @@ int runEval(const kiln_model_api &api, const Options &options) {
   if (options.has("metrics-json"))
     checkWritableLocation(options.require("metrics-json"));
   loadWeights(model, checkpoint);
-  Dataset test = options.has("text") ? std::move(*loadText(dataPath, model.getManifest()).test)
-                                     : loadTestData(dataPath, model.getManifest());
+  Dataset test = options.has("text")
+                     ? std::move(*loadText(dataPath, model.getManifest()).test)
+                 : options.has("series")
+                     ? std::move(*loadSeries(dataPath, options.require("series"),
+                                             model.getManifest())
+                                      .test)
+                     : loadTestData(dataPath, model.getManifest());
   Metrics metrics = evaluate(model, test);
   printTestLine(metrics, test, model.getManifest());
   if (options.has("metrics-json"))
@@ -445,9 +460,20 @@ int runPredict(const kiln_model_api &api, const Options &options) {
 
   const int64_t width = manifest.outputSize();
   std::vector<float> outputs(numSamples * width);
+  // A model trained on a standardized series takes and gives its units.
+  std::optional<std::pair<double, double>> scale;
+  if (model.dataScale.count("series_mean") && model.dataScale.count("series_std"))
+    scale = {std::strtod(model.dataScale["series_mean"].c_str(), nullptr),
+             std::strtod(model.dataScale["series_std"].c_str(), nullptr)};
+  if (scale && !ids)
+    for (float &v : input.data)
+      v = float((double(v) - scale->first) / scale->second);
   model.predict(ids ? static_cast<const void *>(input.ids.data())
                     : input.data.data(),
                 numSamples, outputs.data());
+  if (scale)
+    for (float &v : outputs)
+      v = float(double(v) * scale->second + scale->first);
   if (options.has("output")) {
     Shape shape{numSamples};
     shape.insert(shape.end(), manifest.outputShape().begin(),

@@ -191,6 +191,9 @@ Dataset splitTail(Dataset &data, int64_t count) {
   tail.sampleSize = data.sampleSize;
   tail.targetSize = data.targetSize;
   tail.labelsPerSample = data.labelsPerSample;
+  tail.mean = data.mean;
+  tail.std = data.std;
+  tail.standardized = data.standardized;
   int64_t keep = data.numSamples - count;
   auto moveTail = [keep](auto &from, auto &to, int64_t width) {
     to.assign(from.begin() + keep * width, from.end());

@@ -132,6 +132,14 @@ Metrics evaluate(Model &model, const Dataset &data) {
         labelReport(outputs.data(), labels.data(), data.numSamples, width);
   }
   metrics.loss = data.numSamples ? lossSum / double(data.numSamples) : 0;
+  // A standardized series' errors in its own units (the loss stays the
+  // objective: standardized).
+  if (data.standardized) {
+    if (metrics.mae)
+      *metrics.mae *= data.std;
+    if (metrics.rmse)
+      *metrics.rmse *= data.std;
+  }
   return metrics;
 }
 

@@ -497,7 +497,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     if (trackAccuracy)
       record.trainAccuracy = score.accuracy();
     if (trackMae)
-      record.trainMae = score.mae();
+      record.trainMae = score.mae() * data.std; // a series' own units
     record.regularization = regularizationTerm(model);
     if (hasValidation)
       record.validation = evaluate(model, *validation);
@@ -508,7 +508,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       if (trackAccuracy)
         metrics["train_accuracy"] = epochScore.accuracy();
       if (trackMae)
-        metrics["train_mae"] = epochScore.mae();
+        metrics["train_mae"] = epochScore.mae() * data.std;
       if (schedule.getSpec().type == "reduce_on_plateau")
         schedule.epochEnd(metrics.at(schedule.getSpec().monitor), epoch);
       result.stoppedEarly = stopper.epochEnd(metrics, epoch);

@@ -1,8 +1,8 @@
 """PyTorch counterparts of Kiln's layers for the e2e comparisons
 (torch_reference.py): models built from Kiln's layer lists (sequential or
 graph), Kiln's dropout hash, relu/max-pool decisions that can be flipped,
-the sequence and graph models with their synthetic data (attention and
-transformer blocks as PyTorch's own modules), safetensors I/O,
+the sequence and graph models with their synthetic data (attention,
+transformer blocks and LSTMs as PyTorch's own modules), safetensors I/O,
 and the mapping between PyTorch state and Kiln's checkpoint names."""
 import collections, json, struct
 
@@ -340,6 +340,75 @@ class TransformerBlock(torch.nn.TransformerEncoderLayer):
         return super().forward(x, src_mask=mask)
 
 
+class LSTM(torch.nn.LSTM):
+    """Kiln's lstm on [N, T, F]: PyTorch's own LSTM(F, units, num_layers,
+    batch_first=True, bidirectional) with zero initial states, its
+    parameters (weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k>,
+    _reverse for the second direction) under the layer's name; the output
+    [N, T, D * units] with return_sequences, else output[:, -1] (for the
+    reverse direction that is its state after step T - 1 alone, the first
+    it takes, not h_n). PyTorch's default init, uniform in +-1/sqrt(units),
+    biases included. PyTorch-side keys, for --perturb (any of them runs the
+    cells step by step here, `manual`; see forward_manual): gate_order (the
+    four row blocks of the weights and biases read as these gates instead
+    of "ifgo"), bias_ih and bias_hh (false: that bias left out), reverse
+    (false: the second direction runs forward in time too) and last
+    ("h_n": each direction's final state instead of output[:, -1]) and
+    swap_directions (true: the reverse direction's features first)."""
+
+    PERTURB = ("manual", "gate_order", "bias_ih", "bias_hh", "reverse", "last", "swap_directions")
+
+    def __init__(self, features, layer):
+        super().__init__(features, layer["units"], layer.get("num_layers", 1), batch_first=True,
+                         bidirectional=layer.get("bidirectional", False))
+        self.return_sequences = layer.get("return_sequences", False)
+        self.perturb = {k: layer[k] for k in self.PERTURB if k in layer}
+
+    def forward(self, x):
+        if self.perturb:
+            return self.forward_manual(x)
+        out = super().forward(x)[0]
+        return out if self.return_sequences else out[:, -1]
+
+    def forward_manual(self, x):
+        """The same LSTM one cell at a time, with the perturbations."""
+        p = self.perturb
+        order = p.get("gate_order", "ifgo")
+        assert sorted(order) == sorted("ifgo"), order
+        h_n = []
+        for k in range(self.num_layers):
+            outs = []
+            for sfx in ["", "_reverse"][:2 if self.bidirectional else 1]:
+                w = {n: getattr(self, f"{n}_l{k}{sfx}") for n in ("weight_ih", "weight_hh",
+                                                                   "bias_ih", "bias_hh")}
+                steps = range(x.shape[1])
+                if sfx and p.get("reverse", True):
+                    steps = reversed(steps)
+                h = c = torch.zeros(x.shape[0], self.hidden_size, dtype=x.dtype)
+                hs = {}
+                for t in steps:
+                    pre = x[:, t] @ w["weight_ih"].t() + h @ w["weight_hh"].t()
+                    if p.get("bias_ih", True):
+                        pre = pre + w["bias_ih"]
+                    if p.get("bias_hh", True):
+                        pre = pre + w["bias_hh"]
+                    gate = dict(zip(order, pre.chunk(4, 1)))
+                    i, f = torch.sigmoid(gate["i"]), torch.sigmoid(gate["f"])
+                    g, o = torch.tanh(gate["g"]), torch.sigmoid(gate["o"])
+                    c = f * c + i * g
+                    h = o * torch.tanh(c)
+                    hs[t] = h
+                outs.append(torch.stack([hs[t] for t in range(x.shape[1])], 1))
+                h_n.append(h)
+            x = torch.cat(outs[::-1] if p.get("swap_directions") else outs, 2)
+        if self.return_sequences:
+            return x
+        if p.get("last") == "h_n":
+            last = h_n[-len(outs):]
+            return torch.cat(last[::-1] if p.get("swap_directions") else last, 1)
+        return x[:, -1]
+
+
 class Graph(torch.nn.Module):
     """A graph model (layers with "inputs"): `steps` are (layer name, its
     inputs' names, the keys of its modules, applied in order, or for a
@@ -485,6 +554,10 @@ def torch_model(spec, in_shape, counters=None, decisions=None, output=None):
             modules[name] = SelfAttention(shape[-1], layer)
         elif kind == "transformer_block":
             modules[name] = TransformerBlock(shape[-1], layer)
+        elif kind == "lstm":
+            modules[name] = LSTM(shape[-1], layer)
+            width = layer["units"] * (2 if layer.get("bidirectional", False) else 1)
+            shape = [shape[0], width] if layer.get("return_sequences", False) else [width]
         elif kind == "layer_norm":
             affine = layer.get("affine", True)
             modules[name] = torch.nn.LayerNorm(shape[-1], eps=layer.get("epsilon", 1e-5),
@@ -605,6 +678,30 @@ SEQUENCE_MODELS = {
                  "dropout": 0, "activation": "gelu", "norm_first": True, "causal": True},
                 {"type": "global_max_pool1d", "name": "gmp"},
                 {"type": "dense", "name": "out", "units": 4}]),
+    # LSTMs (PyTorch's own nn.LSTM, see LSTM above). Regression as a stock
+    # price series would be (a CSV row of 21 inputs, then 1 target): [7, 3]
+    # -> lstm 19, the last step's h [19] -> out 1.
+    "lstm": dict(
+        batch=9, input=[7, 3], data={"targets": 1},
+        layers=[{"type": "lstm", "name": "lstm", "units": 19},
+                {"type": "dense", "name": "out", "units": 1}]),
+    # Two stacked bidirectional layers, every step's output: [6, 5] -> lstm
+    # (11 per direction; layer 1 reads layer 0's [6, 22]) [6, 22] -> mean
+    # over time [22] -> out 4 classes.
+    "lstm_stacked_bidirectional": dict(
+        batch=13, input=[6, 5], data={"classes": 4},
+        layers=[{"type": "lstm", "name": "lstm", "units": 11, "num_layers": 2,
+                 "bidirectional": True, "return_sequences": True},
+                {"type": "global_avg_pool1d", "name": "mean"},
+                {"type": "dense", "name": "out", "units": 4}]),
+    # Bidirectional without return_sequences: output[:, -1] joins the
+    # forward direction's last state and the reverse direction's state after
+    # its first step (input step T - 1 alone), not h_n. [5, 4] -> lstm 6
+    # per direction [12] -> out 3 regression targets.
+    "lstm_bidirectional_last": dict(
+        batch=11, input=[5, 4], data={"targets": 3},
+        layers=[{"type": "lstm", "name": "bilstm", "units": 6, "bidirectional": True},
+                {"type": "dense", "name": "out", "units": 3}]),
 }
 
 

@@ -453,6 +453,18 @@ CONFIGS = {
                       opt={"type": "adam", "lr": 0.01, "eps": 1e-4}),
     "transformer": dict(loss="mse", model="transformer", tol=EXCESS_TOL_LINEAR,
                         opt={"type": "momentum", "lr": 0.05, "momentum": 0.9}),
+    # LSTMs (SEQUENCE_MODELS "lstm", "lstm_stacked_bidirectional" and
+    # "lstm_bidirectional_last"; PyTorch's own nn.LSTM, see LSTM in
+    # torch_models.py): Adam on the regression (lstm), momentum on the
+    # stacked bidirectional classifier, sgd on lstm_bidirectional_last
+    # (linear: the tight tolerance).
+    "lstm": dict(loss="mse", model="lstm", tol=EXCESS_TOL_ADAM,
+                 opt={"type": "adam", "lr": 0.01}),
+    "lstm_stacked_bidirectional": dict(loss="softmax_cross_entropy", model="lstm_stacked_bidirectional",
+                                       tol=EXCESS_TOL_LINEAR,
+                                       opt={"type": "momentum", "lr": 0.1, "momentum": 0.9}),
+    "lstm_bidirectional_last": dict(loss="mse", model="lstm_bidirectional_last", tol=EXCESS_TOL_LINEAR,
+                                    opt={"type": "sgd", "lr": 0.1}),
     "fashion_cnn_bn": dict(example="fashion_cnn_bn", tol=EXCESS_TOL_ADAM, seed=0x5EEDF00DBA5EBA11,
                            free_run=False),
 }

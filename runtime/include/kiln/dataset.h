@@ -27,6 +27,11 @@ struct Dataset {
   int64_t labelsPerSample = 1; // [T] labels of per-position classes: T
   std::vector<float> targets;  // [numSamples, targetSize] when regression
 
+  /// A time series' values were standardized: (v - mean) / std. Metrics in
+  /// the series' own units multiply errors by std.
+  double mean = 0, std = 1;
+  bool standardized = false;
+
   bool hasLabels() const { return targetSize == 0; }
   bool hasIds() const { return !ids.empty(); }
   /// Sample i's input as the model reads it (f32 values or i32 ids).
@@ -49,6 +54,14 @@ DataSplits loadData(const std::string &path, const Manifest &manifest);
 /// `path`'s text files as windows of byte ids [T] with a class label per
 /// file or sub-directory (--text; the split and order in text.cpp).
 DataSplits loadText(const std::string &path, const Manifest &manifest);
+
+/// `column` (a header name or a 1-based index) of the CSV at `path` as a
+/// time series: windows of the model's input length T predicting the next
+/// K values (output [K]); the first 80% of the series trains, windows whose
+/// targets start after it test; standardized with the training part's mean
+/// and std (--series).
+DataSplits loadSeries(const std::string &path, const std::string &column,
+                      const Manifest &manifest);
 
 /// The test split alone (for eval): t10k-* or test.csv in a directory, or
 /// all of a single CSV file.

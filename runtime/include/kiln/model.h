@@ -20,6 +20,8 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <map>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -98,6 +100,11 @@ public:
   /// The seed train_step's randomness (dropout) derives from.
   uint64_t getSeed() const { return seed; }
   void setSeed(uint64_t value) { seed = value; }
+
+  /// How the training data was scaled (a time series' mean and std), kept
+  /// with the weights: checkpoints store it as metadata `data.<key>`, and
+  /// predict applies it.
+  std::map<std::string, std::string> dataScale;
 
 private:
   struct FreeDeleter {
