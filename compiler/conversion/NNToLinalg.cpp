@@ -361,6 +361,17 @@ SmallVector<Value> lowerLSTM(OpBuilder &b, nn::LSTMOp op) {
                                  op.getReverse()));
 }
 
+SmallVector<Value> lowerGRU(OpBuilder &b, nn::GRUOp op) {
+  return SmallVector<Value>(gru(b, op.getLoc(), op.getInput(), op.getWeightIh(),
+                                op.getWeightHh(), op.getBiasIh(), op.getBiasHh(),
+                                op.getReverse()));
+}
+
+Value lowerSimpleRNN(OpBuilder &b, nn::SimpleRNNOp op) {
+  return simpleRnn(b, op.getLoc(), op.getInput(), op.getWeightIh(), op.getWeightHh(),
+                   op.getBiasIh(), op.getBiasHh(), op.getReverse());
+}
+
 Value lowerLastStep(OpBuilder &b, nn::LastStepOp op) {
   return lastStep(b, op.getLoc(), op.getInput());
 }
@@ -419,6 +430,8 @@ struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
     add(patterns, lowerAttentionApply);
     add(patterns, lowerLSTM);
     add(patterns, lowerLastStep);
+    add(patterns, lowerGRU);
+    add(patterns, lowerSimpleRNN);
     add(patterns, lowerSoftmaxCrossEntropy);
     add(patterns, lowerMSE);
     add(patterns, lowerMAE);

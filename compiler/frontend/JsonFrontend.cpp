@@ -229,13 +229,14 @@ static int64_t flopsPerSample(const LayerSpec &l, const std::vector<int64_t> &in
     flops = (2 * double(std::min<int64_t>(l.size, in[0])) + 4) * outSize;
   else if (l.type == "layer_norm")
     flops = 8 * outSize; // two row sums, normalize, scale and shift
-  else if (l.type == "lstm") {
-    // Per step and direction: the input and recurrent products of 4 gates.
+  else if (l.type == "lstm" || l.type == "gru" || l.type == "simple_rnn") {
+    // Per step and direction: the input and recurrent products of G gates.
     double t = double(in[0]), f = double(in[1]), h = double(l.units);
     double dirs = l.bidirectional ? 2 : 1;
-    flops = dirs * t * (8 * h * f + 8 * h * h + 10 * h);
+    double g = l.type == "lstm" ? 4 : l.type == "gru" ? 3 : 1;
+    flops = dirs * t * (2 * g * h * f + 2 * g * h * h + 10 * h);
     for (int64_t k = 1; k < l.numLayers; ++k)
-      flops += dirs * t * (8 * h * dirs * h + 8 * h * h + 10 * h);
+      flops += dirs * t * (2 * g * h * dirs * h + 2 * g * h * h + 10 * h);
   } else if (l.type == "multi_head_attention" || l.type == "transformer_block") {
     double t = double(in[0]), e = double(in[1]);
     // Projections in and out, scores and their use, the softmax.
@@ -394,12 +395,14 @@ Value Importer::transformerBlock(const LayerSpec &l, Location loc, Value x) {
   return norm("norm2", add(x, feedForward(x)));
 }
 
-/// PyTorch's LSTM (batch first, zero initial states) with its parameter
-/// names: per layer k and direction, weight_ih_l<k>[_reverse], weight_hh_,
-/// bias_ih_, bias_hh_; a bidirectional layer's output joins both directions'
-/// h along the features. Without return_sequences: output[:, -1].
+/// PyTorch's LSTM, GRU or RNN (tanh; batch first, zero initial states) with
+/// its parameter names: per layer k and direction, weight_ih_l<k>[_reverse],
+/// weight_hh_, bias_ih_, bias_hh_; a bidirectional layer's output joins
+/// both directions' h along the features. Without return_sequences:
+/// output[:, -1].
 Value Importer::recurrent(const LayerSpec &l, Location loc, Value x) {
   int64_t h = l.units;
+  int64_t gates = l.type == "lstm" ? 4 : l.type == "gru" ? 3 : 1;
   for (int64_t k = 0; k < l.numLayers; ++k) {
     int64_t in = sampleShape(x).back();
     SmallVector<Value> dirs;
@@ -407,13 +410,17 @@ Value Importer::recurrent(const LayerSpec &l, Location loc, Value x) {
       if (reverse && !l.bidirectional)
         break;
       std::string sfx = "_l" + std::to_string(k) + (reverse ? "_reverse" : "");
-      Value wih = addParam(l.name + ".weight_ih" + sfx, {4 * h, in}, "uniform_fan_in", h, 4 * h);
-      Value whh = addParam(l.name + ".weight_hh" + sfx, {4 * h, h}, "uniform_fan_in", h, 4 * h);
-      Value bih = addParam(l.name + ".bias_ih" + sfx, {4 * h}, "uniform_fan_in", h, 4 * h);
-      Value bhh = addParam(l.name + ".bias_hh" + sfx, {4 * h}, "uniform_fan_in", h, 4 * h);
-      dirs.push_back(b.create<nn::LSTMOp>(loc, x, wih, whh, bih, bhh,
-                                          reverse ? b.getUnitAttr() : UnitAttr())
-                         .getResult());
+      int64_t g = gates * h;
+      // PyTorch initializes all four U(-1/sqrt(H), 1/sqrt(H)).
+      Value wih = addParam(l.name + ".weight_ih" + sfx, {g, in}, "uniform_fan_in", h, g);
+      Value whh = addParam(l.name + ".weight_hh" + sfx, {g, h}, "uniform_fan_in", h, g);
+      Value bih = addParam(l.name + ".bias_ih" + sfx, {g}, "uniform_fan_in", h, g);
+      Value bhh = addParam(l.name + ".bias_hh" + sfx, {g}, "uniform_fan_in", h, g);
+      UnitAttr rev = reverse ? b.getUnitAttr() : UnitAttr();
+      Value out = gates == 4   ? b.create<nn::LSTMOp>(loc, x, wih, whh, bih, bhh, rev).getResult()
+                  : gates == 3 ? b.create<nn::GRUOp>(loc, x, wih, whh, bih, bhh, rev).getResult()
+                               : Value(b.create<nn::SimpleRNNOp>(loc, x, wih, whh, bih, bhh, rev));
+      dirs.push_back(out);
     }
     x = dirs.size() == 1 ? dirs[0]
                          : Value(b.create<nn::ConcatOp>(loc, ValueRange(dirs),
@@ -593,9 +600,9 @@ bool Importer::buildLayer(const LayerSpec &l, Location lloc, ArrayRef<Value> ins
                          ") must divide the width of its input " + showShape(shape));
     x = l.type == "multi_head_attention" ? attention(l, lloc, x, l.name)
                                          : transformerBlock(l, lloc, x);
-  } else if (l.type == "lstm") {
+  } else if (l.type == "lstm" || l.type == "gru" || l.type == "simple_rnn") {
     if (shape.size() != 2)
-      return fail(l, "lstm expects [steps, features], got " + showShape(shape));
+      return fail(l, l.type + " expects [steps, features], got " + showShape(shape));
     x = recurrent(l, lloc, x);
   } else if (l.type == "global_avg_pool1d" || l.type == "global_max_pool1d") {
     if (shape.size() != 2)

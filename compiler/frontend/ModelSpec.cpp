@@ -19,7 +19,7 @@ const std::initializer_list<llvm::StringRef> kLayerTypes = {
     "tanh", "leaky_relu", "softmax", "gelu", "flatten", "reshape", "dropout",
     "embedding", "position_embedding", "layer_norm", "add", "multiply", "concat",
     "global_avg_pool1d", "global_max_pool1d", "multi_head_attention",
-    "transformer_block", "lstm"};
+    "transformer_block", "lstm", "gru", "simple_rnn"};
 
 /// "inputs": a layer name or a non-empty array of them.
 bool parseInputs(Reader &r, const Object &o, const std::string &path,
@@ -104,7 +104,7 @@ bool parseSequenceLayer(Reader &r, const Object &o, const std::string &path,
                          return r.oneOf(v, p, {"relu", "gelu"});
                        }));
   }
-  if (t == "lstm")
+  if (t == "lstm" || t == "gru" || t == "simple_rnn")
     return r.onlyKeys(o, path, {"type", "name", "trainable", "units", "return_sequences",
                                 "num_layers", "bidirectional"}) &&
            required("units", layer.units) && flag("return_sequences", layer.returnSequences) &&
@@ -311,7 +311,8 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
                 layer.type == "batch_norm";
   params |= layer.type == "embedding" || layer.type == "position_embedding" ||
             layer.type == "layer_norm" || layer.type == "multi_head_attention" ||
-            layer.type == "transformer_block" || layer.type == "lstm";
+            layer.type == "transformer_block" || layer.type == "lstm" ||
+            layer.type == "gru" || layer.type == "simple_rnn";
   r.alsoAllowed = {"inputs"};
   if (params)
     r.alsoAllowed.insert(r.alsoAllowed.end(), {"lr_scale", "weight_decay"});
@@ -358,7 +359,7 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
   if (layer.type == "embedding" || layer.type == "position_embedding" ||
       layer.type == "layer_norm" || layer.type == "concat" || layer.type == "softmax" ||
       layer.type == "multi_head_attention" || layer.type == "transformer_block" ||
-      layer.type == "lstm")
+      layer.type == "lstm" || layer.type == "gru" || layer.type == "simple_rnn")
     return parseSequenceLayer(r, *o, path, layer);
   auto num = [&](double lo, double hi, bool openLo) {
     return [&r, lo, hi, openLo](const Value &v, const std::string &p) {

@@ -415,6 +415,53 @@ def NN_LSTMOp : NN_DiffOp<"lstm", [DeclareOpInterfaceMethods<InferTypeOpInterfac
   let hasVerifier = 1;
 }
 
+def NN_GRUOp : NN_DiffOp<"gru", [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "One direction of one GRU layer over [batch, T, features]";
+  let description = [{
+    PyTorch's `GRU` (gate order r, z, n; zero initial state):
+    `n = tanh(W_in x + b_in + r * (W_hn h + b_hn))`, `h' = (1 - z) n + z h`.
+    `weight_ih` `[3H, F]`, `weight_hh` `[3H, H]`, biases `[3H]`. `gates`
+    (r, z, n and `W_hn h + b_hn` per step, `[batch, T, 4H]`) is a residual
+    for the backward pass.
+
+    ```mlir
+    %h, %g = nn.gru %x, %wih, %whh, %bih, %bhh {reverse}
+        : (tensor<8x5x3xf32>, tensor<30x3xf32>, tensor<30x10xf32>, tensor<30xf32>,
+           tensor<30xf32>) -> (tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight_ih,
+                       NN_FloatTensor:$weight_hh, NN_FloatTensor:$bias_ih,
+                       NN_FloatTensor:$bias_hh, UnitAttr:$reverse);
+  let results = (outs NN_FloatTensor:$result, NN_FloatTensor:$gates);
+  let assemblyFormat = [{
+    $input `,` $weight_ih `,` $weight_hh `,` $bias_ih `,` $bias_hh attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_SimpleRNNOp : NN_DiffOp<"simple_rnn", [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "One direction of one tanh RNN layer over [batch, T, features]";
+  let description = [{
+    PyTorch's `RNN` (tanh, zero initial state): `h' = tanh(W_ih x + b_ih +
+    W_hh h + b_hh)`; `weight_ih` `[H, F]`, `weight_hh` `[H, H]`, biases `[H]`.
+
+    ```mlir
+    %h = nn.simple_rnn %x, %wih, %whh, %bih, %bhh
+        : (tensor<8x5x3xf32>, tensor<10x3xf32>, tensor<10x10xf32>, tensor<10xf32>,
+           tensor<10xf32>) -> tensor<8x5x10xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight_ih,
+                       NN_FloatTensor:$weight_hh, NN_FloatTensor:$bias_ih,
+                       NN_FloatTensor:$bias_hh, UnitAttr:$reverse);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight_ih `,` $weight_hh `,` $bias_ih `,` $bias_hh attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def NN_LastStepOp : NN_DiffOp<"last_step", [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "The last step of [batch, T, features]: x[:, T-1, :]";
   let description = [{

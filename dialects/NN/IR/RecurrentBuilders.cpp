@@ -83,6 +83,44 @@ SmallVector<int64_t> order(int64_t steps, bool reverse) {
   return o;
 }
 
+/// x [B, T, F] · W_ihᵀ plus the biases given: [B, T, G*H].
+Value inputProjection(OpBuilder &b, Location loc, Value x, Value wih, ValueRange biases) {
+  auto xt = typeOf(x);
+  int64_t g = typeOf(wih).getDimSize(0);
+  Value gx = matmul(b, loc, toRows(b, loc, x), transpose2d(b, loc, wih));
+  for (Value bias : biases)
+    gx = mapWithRow(b, loc, gx, bias, binary<arith::AddFOp>);
+  return fromRows(b, loc, gx,
+                  RankedTensorType::get({xt.getDimSize(0), xt.getDimSize(1), g},
+                                        xt.getElementType()));
+}
+
+/// h of the previous step in the run's order (zeros before the first).
+Value previousSteps(OpBuilder &b, Location loc, Value h, bool reverse) {
+  auto ht = typeOf(h);
+  int64_t bs = ht.getDimSize(0), steps = ht.getDimSize(1), hd = ht.getDimSize(2);
+  Value prev = filled(b, loc, ht, 0.0);
+  if (steps == 1)
+    return prev;
+  SmallVector<int64_t> sizes{bs, steps - 1, hd};
+  Value part = b.create<tensor::ExtractSliceOp>(
+      loc, RankedTensorType::get(sizes, ht.getElementType()), h, ValueRange{}, ValueRange{},
+      ValueRange{}, b.getDenseI64ArrayAttr({0, reverse ? 1 : 0, 0}),
+      b.getDenseI64ArrayAttr(sizes), b.getDenseI64ArrayAttr({1, 1, 1}));
+  return b.create<tensor::InsertSliceOp>(
+      loc, part, prev, ValueRange{}, ValueRange{}, ValueRange{},
+      b.getDenseI64ArrayAttr({0, reverse ? 0 : 1, 0}), b.getDenseI64ArrayAttr(sizes),
+      b.getDenseI64ArrayAttr({1, 1, 1}));
+}
+
+/// {dx, dW, db} of a projection p = x Wᵀ + b over all steps, from dp.
+SmallVector<Value, 3> projectionGrads(OpBuilder &b, Location loc, Value dp, Value x, Value w) {
+  Value rows = toRows(b, loc, dp);
+  return {fromRows(b, loc, matmul(b, loc, rows, w), typeOf(x)),
+          matmulTransposeA(b, loc, rows, toRows(b, loc, x)),
+          reduce2d(b, loc, rows, 0, 0.0, binary<arith::AddFOp>)};
+}
+
 } // namespace
 
 SmallVector<Value, 3> lstm(OpBuilder &b, Location loc, Value x, Value wih, Value whh,
@@ -207,6 +245,130 @@ SmallVector<Value, 5> lstmGrad(OpBuilder &b, Location loc, Value dh, Value x, Va
   Value dwhh = matmulTransposeA(b, loc, daRows, toRows(b, loc, hPrev));
   Value db = reduce2d(b, loc, daRows, 0, 0.0, binary<arith::AddFOp>);
   return {dx, dwih, dwhh, db, db};
+}
+
+SmallVector<Value, 2> gru(OpBuilder &b, Location loc, Value x, Value wih, Value whh,
+                          Value bih, Value bhh, bool reverse) {
+  auto xt = typeOf(x);
+  int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), h = typeOf(whh).getDimSize(1);
+  Type t = xt.getElementType();
+  auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
+  Value gx = inputProjection(b, loc, x, wih, {bih});
+  Value whhT = transpose2d(b, loc, whh);
+  Value hs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, h}, t);
+  Value gs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 4 * h}, t);
+  Value hPrev;
+  for (int64_t step : order(steps, reverse)) {
+    Value gh = hPrev ? matmul(b, loc, hPrev, whhT) : filled(b, loc, row(3 * h), 0.0);
+    gh = mapWithRow(b, loc, gh, bhh, binary<arith::AddFOp>);
+    Value gxt = stepOf(b, loc, gx, step);
+    SmallVector<std::pair<Value, int64_t>> ins{{gxt, 0}, {gxt, 1}, {gxt, 2},
+                                               {gh, 0},  {gh, 1},  {gh, 2}};
+    if (hPrev)
+      ins.push_back({hPrev, -1});
+    // {r, z, n, W_hn h + b_hn, h'}.
+    SmallVector<Value> g = mapGates(b, loc, ins, row(h), 5, h, [&](ScalarOps &s, ValueRange a) {
+      Value r = sigmoidOf(s, s.add(a[0], a[3])), z = sigmoidOf(s, s.add(a[1], a[4]));
+      Value n = s.b.create<math::TanhOp>(s.l, s.add(a[2], s.mul(r, a[5])));
+      Value hv = s.mul(s.sub(s.c(1.0), z), n);
+      if (a.size() > 6)
+        hv = s.add(hv, s.mul(z, a[6]));
+      return SmallVector<Value>{r, z, n, a[5], hv};
+    });
+    hPrev = g[4];
+    hs = setStep(b, loc, hs, hPrev, step);
+    gs = setStep(b, loc, gs, concat(b, loc, ValueRange{g[0], g[1], g[2], g[3]}, 1), step);
+  }
+  return {hs, gs};
+}
+
+SmallVector<Value, 5> gruGrad(OpBuilder &b, Location loc, Value dh, Value x, Value wih,
+                              Value whh, Value h, Value gates, bool reverse) {
+  auto xt = typeOf(x);
+  int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), hd = typeOf(whh).getDimSize(1);
+  Type t = xt.getElementType();
+  auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
+  SmallVector<int64_t> seqOrder = order(steps, reverse);
+  Value dgx = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 3 * hd}, t);
+  Value dgh = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 3 * hd}, t);
+  Value dhNext;
+  for (int64_t n = steps - 1; n >= 0; --n) {
+    int64_t step = seqOrder[n];
+    bool first = n == 0;
+    Value dht = stepOf(b, loc, dh, step);
+    if (dhNext)
+      dht = mapElementwise(b, loc, {dht, dhNext}, t, binary<arith::AddFOp>);
+    Value gt = stepOf(b, loc, gates, step);
+    SmallVector<std::pair<Value, int64_t>> ins{{gt, 0}, {gt, 1}, {gt, 2}, {gt, 3}, {dht, -1}};
+    if (!first)
+      ins.push_back({stepOf(b, loc, h, seqOrder[n - 1]), -1});
+    // {d pre-activations r, z, n; d (W_hn h + b_hn); dh' through z}.
+    SmallVector<Value> g = mapGates(b, loc, ins, row(hd), 5, hd, [&](ScalarOps &s, ValueRange a) {
+      Value r = a[0], z = a[1], nv = a[2], hn = a[3], dhv = a[4];
+      Value hp = first ? s.c(0.0) : a[5], one = s.c(1.0);
+      Value dan = s.mul(s.mul(dhv, s.sub(one, z)), s.sub(one, s.mul(nv, nv)));
+      Value dar = s.mul(s.mul(dan, hn), s.mul(r, s.sub(one, r)));
+      Value daz = s.mul(s.mul(dhv, s.sub(hp, nv)), s.mul(z, s.sub(one, z)));
+      return SmallVector<Value>{dar, daz, dan, s.mul(dan, r), s.mul(dhv, z)};
+    });
+    dgx = setStep(b, loc, dgx, concat(b, loc, ValueRange{g[0], g[1], g[2]}, 1), step);
+    Value dght = concat(b, loc, ValueRange{g[0], g[1], g[3]}, 1);
+    dgh = setStep(b, loc, dgh, dght, step);
+    if (!first)
+      dhNext = mapElementwise(b, loc, {g[4], matmul(b, loc, dght, whh)}, t,
+                              binary<arith::AddFOp>);
+  }
+  SmallVector<Value, 3> in = projectionGrads(b, loc, dgx, x, wih);
+  SmallVector<Value, 3> rec = projectionGrads(b, loc, dgh, previousSteps(b, loc, h, reverse), whh);
+  return {in[0], in[1], rec[1], in[2], rec[2]};
+}
+
+Value simpleRnn(OpBuilder &b, Location loc, Value x, Value wih, Value whh, Value bih,
+                Value bhh, bool reverse) {
+  auto xt = typeOf(x);
+  int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), h = typeOf(whh).getDimSize(1);
+  Type t = xt.getElementType();
+  Value gx = inputProjection(b, loc, x, wih, {bih, bhh});
+  Value whhT = transpose2d(b, loc, whh);
+  Value hs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, h}, t);
+  Value hPrev;
+  for (int64_t step : order(steps, reverse)) {
+    Value pre = stepOf(b, loc, gx, step);
+    if (hPrev)
+      pre = mapElementwise(b, loc, {pre, matmul(b, loc, hPrev, whhT)}, t, binary<arith::AddFOp>);
+    hPrev = mapElementwise(b, loc, {pre}, t, [](OpBuilder &nb, Location l, ValueRange a) {
+      return Value(nb.create<math::TanhOp>(l, a[0]));
+    });
+    hs = setStep(b, loc, hs, hPrev, step);
+  }
+  return hs;
+}
+
+SmallVector<Value, 5> simpleRnnGrad(OpBuilder &b, Location loc, Value dh, Value x, Value wih,
+                                    Value whh, Value h, bool reverse) {
+  auto xt = typeOf(x);
+  int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), hd = typeOf(whh).getDimSize(1);
+  Type t = xt.getElementType();
+  SmallVector<int64_t> seqOrder = order(steps, reverse);
+  Value da = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
+  Value dhNext;
+  for (int64_t n = steps - 1; n >= 0; --n) {
+    int64_t step = seqOrder[n];
+    Value dht = stepOf(b, loc, dh, step);
+    if (dhNext)
+      dht = mapElementwise(b, loc, {dht, dhNext}, t, binary<arith::AddFOp>);
+    Value dat = mapElementwise(b, loc, {dht, stepOf(b, loc, h, step)}, t,
+                               [&](OpBuilder &nb, Location l, ValueRange a) {
+                                 ScalarOps s{nb, l, t};
+                                 return s.mul(a[0], s.sub(s.c(1.0), s.mul(a[1], a[1])));
+                               });
+    da = setStep(b, loc, da, dat, step);
+    if (n > 0)
+      dhNext = matmul(b, loc, dat, whh);
+  }
+  SmallVector<Value, 3> in = projectionGrads(b, loc, da, x, wih);
+  SmallVector<Value, 3> rec = projectionGrads(b, loc, da, previousSteps(b, loc, h, reverse), whh);
+  return {in[0], in[1], rec[1], in[2], in[2]};
 }
 
 Value lastStep(OpBuilder &b, Location loc, Value x) {

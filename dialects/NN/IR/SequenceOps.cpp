@@ -330,22 +330,66 @@ LogicalResult LSTMOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
   return success();
 }
 
-LogicalResult LSTMOp::verify() {
-  auto x = getInput().getType();
+/// A recurrent layer's operands: x [B, T, F], weight_ih [G*H, F], weight_hh
+/// [G*H, H], biases [G*H] for G gates.
+template <typename Op>
+static LogicalResult verifyRecurrent(Op op, int64_t gates) {
+  auto x = op.getInput().getType();
   if (x.getRank() != 3 || !x.hasStaticShape() || x.getDimSize(1) < 1)
-    return emitOpError("expects static [batch, steps, features], got ") << x;
-  auto whh = getWeightHh().getType();
-  int64_t h = whh.getRank() == 2 ? whh.getDimSize(1) : 0;
+    return op.emitOpError("expects static [batch, steps, features], got ") << x;
+  auto whh = op.getWeightHh().getType();
+  int64_t h = whh.getRank() == 2 ? whh.getDimSize(1) : 0, g = gates * h;
   auto et = x.getElementType();
   auto want = [&](ArrayRef<int64_t> s) { return RankedTensorType::get(s, et); };
-  if (getWeightIh().getType() != want({4 * h, x.getDimSize(2)}) ||
-      whh != want({4 * h, h}) || getBiasIh().getType() != want({4 * h}) ||
-      getBiasHh().getType() != want({4 * h}) || h < 1)
-    return emitOpError("expects weight_ih [4H, ") << x.getDimSize(2)
-           << "], weight_hh [4H, H] and biases [4H] of " << et << ", got "
-           << getWeightIh().getType() << ", " << whh << ", " << getBiasIh().getType()
-           << ", " << getBiasHh().getType();
+  if (op.getWeightIh().getType() != want({g, x.getDimSize(2)}) || whh != want({g, h}) ||
+      op.getBiasIh().getType() != want({g}) || op.getBiasHh().getType() != want({g}) || h < 1)
+    return op.emitOpError("expects weight_ih [") << gates << "H, " << x.getDimSize(2)
+           << "], weight_hh [" << gates << "H, H] and biases [" << gates << "H] of " << et
+           << ", got " << op.getWeightIh().getType() << ", " << whh << ", "
+           << op.getBiasIh().getType() << ", " << op.getBiasHh().getType();
   return success();
+}
+
+LogicalResult LSTMOp::verify() { return verifyRecurrent(*this, 4); }
+LogicalResult GRUOp::verify() { return verifyRecurrent(*this, 3); }
+LogicalResult SimpleRNNOp::verify() { return verifyRecurrent(*this, 1); }
+
+/// [B, T, k] for each k, H from weight_hh.
+static LogicalResult inferSequences(ValueRange operands, ArrayRef<int64_t> multiples,
+                                    SmallVectorImpl<Type> &inferred) {
+  auto x = dyn_cast<RankedTensorType>(operands[0].getType());
+  auto whh = dyn_cast<RankedTensorType>(operands[2].getType());
+  if (!x || !whh || x.getRank() != 3 || whh.getRank() != 2)
+    return failure();
+  for (int64_t m : multiples)
+    inferred.push_back(RankedTensorType::get(
+        {x.getDimSize(0), x.getDimSize(1), m * whh.getDimSize(1)}, x.getElementType()));
+  return success();
+}
+
+LogicalResult GRUOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                      ValueRange operands, DictionaryAttr, OpaqueProperties,
+                                      RegionRange, SmallVectorImpl<Type> &inferred) {
+  return inferSequences(operands, {1, 4}, inferred);
+}
+
+LogicalResult SimpleRNNOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                            ValueRange operands, DictionaryAttr,
+                                            OpaqueProperties, RegionRange,
+                                            SmallVectorImpl<Type> &inferred) {
+  return inferSequences(operands, {1}, inferred);
+}
+
+SmallVector<Value> GRUOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  SmallVector<Value, 5> g = gruGrad(b, getLoc(), grads[0], getInput(), getWeightIh(),
+                                    getWeightHh(), getResult(), getGates(), getReverse());
+  return SmallVector<Value>(g.begin(), g.end());
+}
+
+SmallVector<Value> SimpleRNNOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  SmallVector<Value, 5> g = simpleRnnGrad(b, getLoc(), grads[0], getInput(), getWeightIh(),
+                                          getWeightHh(), getResult(), getReverse());
+  return SmallVector<Value>(g.begin(), g.end());
 }
 
 SmallVector<Value> LSTMOp::buildVJP(OpBuilder &b, ValueRange grads) {

@@ -795,6 +795,27 @@ Case lstm(bool reverse) {
               y, false, false, seq(kIn)};
 }
 
+// GRU (3 gates, the reset gate inside the candidate) and tanh RNN, 19
+// units over 5 steps: forward to the last step, reverse with every step.
+Case recurrent(const std::string &op, int64_t gates, bool reverse) {
+  int64_t h = kOut;
+  std::vector<int64_t> hs = seq(h), y = reverse ? std::vector<int64_t>{kBatch, kSteps * h}
+                                                 : std::vector<int64_t>{kBatch, h};
+  std::string out = reverse ? "  %y = nn.reshape %h : " + tensorType(hs) + " -> " + tensorType(y) + "\n"
+                            : "  %y = nn.last_step %h : " + tensorType(hs) + " -> " + tensorType(y) + "\n";
+  std::string results = gates == 3 ? "(" + tensorType(hs) + ", " + tensorType(seq(4 * h)) + ")"
+                                   : tensorType(hs);
+  std::string lhs = gates == 3 ? "%h, %g" : "%h";
+  return Case{op + (reverse ? "_reverse" : ""),
+              {{gates * h, kIn}, {gates * h, h}, {gates * h}, {gates * h}},
+              "  " + lhs + " = nn." + op + " %x, %p0, %p1, %p2, %p3 " +
+                  std::string(reverse ? "{reverse} " : "") + ": (" + tensorType(seq(kIn)) +
+                  ", " + tensorType({gates * h, kIn}) + ", " + tensorType({gates * h, h}) + ", " +
+                  tensorType({gates * h}) + ", " + tensorType({gates * h}) + ") -> " + results +
+                  "\n" + out + ret("y", y),
+              y, false, false, seq(kIn)};
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Ops, GradCheck,
     ::testing::Combine(
@@ -851,6 +872,8 @@ INSTANTIATE_TEST_SUITE_P(
             concatFeatures(), reduceCase("reduce_mean", 1), reduceCase("reduce_max", 1),
             reduceCase("reduce_max", 2), positionEmbedding(), embedding(),
             attention(false), attention(true), lstm(false), lstm(true),
+            recurrent("gru", 3, false), recurrent("gru", 3, true),
+            recurrent("simple_rnn", 1, false), recurrent("simple_rnn", 1, true),
             lossCase("mae"), lossCase("huber"), lossCase("bce"), lossCase("kl"),
             lossCase("ce_smooth"), lossCase("ce_soft"), regularized(), clipped()),
         ::testing::Values(128, 256, 512)),
