@@ -2,8 +2,9 @@
 (torch_reference.py): models built from Kiln's layer lists (sequential or
 graph), Kiln's dropout hash, relu/max-pool decisions that can be flipped,
 the sequence and graph models with their synthetic data (attention,
-transformer blocks and LSTMs as PyTorch's own modules), safetensors I/O,
-and the mapping between PyTorch state and Kiln's checkpoint names."""
+transformer blocks, LSTM, GRU and RNN layers as PyTorch's own modules),
+safetensors I/O, and the mapping between PyTorch state and Kiln's
+checkpoint names."""
 import collections, json, struct
 
 import numpy as np
@@ -340,23 +341,33 @@ class TransformerBlock(torch.nn.TransformerEncoderLayer):
         return super().forward(x, src_mask=mask)
 
 
-class LSTM(torch.nn.LSTM):
-    """Kiln's lstm on [N, T, F]: PyTorch's own LSTM(F, units, num_layers,
-    batch_first=True, bidirectional) with zero initial states, its
-    parameters (weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k>,
-    _reverse for the second direction) under the layer's name; the output
-    [N, T, D * units] with return_sequences, else output[:, -1] (for the
-    reverse direction that is its state after step T - 1 alone, the first
-    it takes, not h_n). PyTorch's default init, uniform in +-1/sqrt(units),
-    biases included. PyTorch-side keys, for --perturb (any of them runs the
-    cells step by step here, `manual`; see forward_manual): gate_order (the
-    four row blocks of the weights and biases read as these gates instead
-    of "ifgo"), bias_ih and bias_hh (false: that bias left out), reverse
-    (false: the second direction runs forward in time too) and last
-    ("h_n": each direction's final state instead of output[:, -1]) and
-    swap_directions (true: the reverse direction's features first)."""
+class Recurrent:
+    """Kiln's lstm, gru and simple_rnn on [N, T, F], the mixin of LSTM, GRU
+    and SimpleRNN below: PyTorch's own nn.LSTM, nn.GRU or nn.RNN (tanh)
+    (F, units, num_layers, batch_first=True, bidirectional) with zero
+    initial states, its parameters (weight_ih_l<k>, weight_hh_l<k>,
+    bias_ih_l<k>, bias_hh_l<k>, _reverse for the second direction) under
+    the layer's name; the output [N, T, D * units] with return_sequences,
+    else output[:, -1] (for the reverse direction that is its state after
+    step T - 1 alone, the first it takes, not h_n). PyTorch's default init,
+    uniform in +-1/sqrt(units), biases included. GATES names the row blocks
+    of the weights and biases in PyTorch's order: LSTM "ifgo", GRU "rzn"
+    (n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h = (1 - z) n + z h),
+    SimpleRNN "h" (h = tanh(W_ih x + b_ih + W_hh h + b_hh)).
+    PyTorch-side keys, for --perturb (any of them runs the cells step by
+    step here, `manual`; see forward_manual): gate_order (the row blocks
+    read as these gates instead of GATES), bias_ih and bias_hh (false: that
+    bias left out), reverse (false: the second direction runs forward in
+    time too), last ("h_n": each direction's final state instead of
+    output[:, -1]) and swap_directions (true: the reverse direction's
+    features first); GRU only: reset_after (false: the other GRU
+    formulation, n = tanh(W_in x + b_in + W_hn (r * h) + b_hn), r outside
+    the product) and update_swapped (true: h = z n + (1 - z) h); any kind:
+    activation ("relu", "sigmoid": instead of the tanh of the candidate,
+    g, n or h)."""
 
-    PERTURB = ("manual", "gate_order", "bias_ih", "bias_hh", "reverse", "last", "swap_directions")
+    PERTURB = ("manual", "gate_order", "bias_ih", "bias_hh", "reverse", "last", "swap_directions",
+               "reset_after", "update_swapped", "activation")
 
     def __init__(self, features, layer):
         super().__init__(features, layer["units"], layer.get("num_layers", 1), batch_first=True,
@@ -370,11 +381,39 @@ class LSTM(torch.nn.LSTM):
         out = super().forward(x)[0]
         return out if self.return_sequences else out[:, -1]
 
-    def forward_manual(self, x):
-        """The same LSTM one cell at a time, with the perturbations."""
+    def cell(self, gi, gh, h, c, w):
+        """One step from the input's and the state's products gi = x W_ih^T
+        (+ b_ih) and gh = h W_hh^T (+ b_hh), both [N, len(GATES) * units],
+        and the direction's parameters w: the new (h, c) (c: the LSTM's cell
+        state, else None)."""
         p = self.perturb
-        order = p.get("gate_order", "ifgo")
-        assert sorted(order) == sorted("ifgo"), order
+        order = p.get("gate_order", self.GATES)
+        assert sorted(order) == sorted(self.GATES), order
+        act = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}[p.get("activation", "tanh")]
+        if self.GATES == "rzn":
+            i, s = dict(zip(order, gi.chunk(3, 1))), dict(zip(order, gh.chunk(3, 1)))
+            r, z = torch.sigmoid(i["r"] + s["r"]), torch.sigmoid(i["z"] + s["z"])
+            if p.get("reset_after", True):
+                n = act(i["n"] + r * s["n"])
+            else:  # the rows of W_hh (and b_hh) that make n, applied to r * h
+                rows = slice(order.index("n") * self.hidden_size, (order.index("n") + 1) * self.hidden_size)
+                n = i["n"] + (r * h) @ w["weight_hh"][rows].t()
+                if p.get("bias_hh", True):
+                    n = n + w["bias_hh"][rows]
+                n = act(n)
+            return (z * n + (1 - z) * h if p.get("update_swapped") else (1 - z) * n + z * h), None
+        pre = gi + gh
+        if self.GATES == "h":
+            return act(pre), None
+        gate = dict(zip(order, pre.chunk(4, 1)))
+        i, f = torch.sigmoid(gate["i"]), torch.sigmoid(gate["f"])
+        g, o = act(gate["g"]), torch.sigmoid(gate["o"])
+        c = f * c + i * g
+        return o * torch.tanh(c), c
+
+    def forward_manual(self, x):
+        """The same network one cell at a time, with the perturbations."""
+        p = self.perturb
         h_n = []
         for k in range(self.num_layers):
             outs = []
@@ -387,16 +426,12 @@ class LSTM(torch.nn.LSTM):
                 h = c = torch.zeros(x.shape[0], self.hidden_size, dtype=x.dtype)
                 hs = {}
                 for t in steps:
-                    pre = x[:, t] @ w["weight_ih"].t() + h @ w["weight_hh"].t()
+                    gi, gh = x[:, t] @ w["weight_ih"].t(), h @ w["weight_hh"].t()
                     if p.get("bias_ih", True):
-                        pre = pre + w["bias_ih"]
+                        gi = gi + w["bias_ih"]
                     if p.get("bias_hh", True):
-                        pre = pre + w["bias_hh"]
-                    gate = dict(zip(order, pre.chunk(4, 1)))
-                    i, f = torch.sigmoid(gate["i"]), torch.sigmoid(gate["f"])
-                    g, o = torch.tanh(gate["g"]), torch.sigmoid(gate["o"])
-                    c = f * c + i * g
-                    h = o * torch.tanh(c)
+                        gh = gh + w["bias_hh"]
+                    h, c = self.cell(gi, gh, h, c, w)
                     hs[t] = h
                 outs.append(torch.stack([hs[t] for t in range(x.shape[1])], 1))
                 h_n.append(h)
@@ -407,6 +442,21 @@ class LSTM(torch.nn.LSTM):
             last = h_n[-len(outs):]
             return torch.cat(last[::-1] if p.get("swap_directions") else last, 1)
         return x[:, -1]
+
+
+class LSTM(Recurrent, torch.nn.LSTM):
+    GATES = "ifgo"
+
+
+class GRU(Recurrent, torch.nn.GRU):
+    GATES = "rzn"
+
+
+class SimpleRNN(Recurrent, torch.nn.RNN):  # nn.RNN's default nonlinearity: tanh
+    GATES = "h"
+
+
+RECURRENT = {"lstm": LSTM, "gru": GRU, "simple_rnn": SimpleRNN}
 
 
 class Graph(torch.nn.Module):
@@ -554,8 +604,8 @@ def torch_model(spec, in_shape, counters=None, decisions=None, output=None):
             modules[name] = SelfAttention(shape[-1], layer)
         elif kind == "transformer_block":
             modules[name] = TransformerBlock(shape[-1], layer)
-        elif kind == "lstm":
-            modules[name] = LSTM(shape[-1], layer)
+        elif kind in RECURRENT:
+            modules[name] = RECURRENT[kind](shape[-1], layer)
             width = layer["units"] * (2 if layer.get("bidirectional", False) else 1)
             shape = [shape[0], width] if layer.get("return_sequences", False) else [width]
         elif kind == "layer_norm":
@@ -678,7 +728,7 @@ SEQUENCE_MODELS = {
                  "dropout": 0, "activation": "gelu", "norm_first": True, "causal": True},
                 {"type": "global_max_pool1d", "name": "gmp"},
                 {"type": "dense", "name": "out", "units": 4}]),
-    # LSTMs (PyTorch's own nn.LSTM, see LSTM above). Regression as a stock
+    # LSTMs (PyTorch's own nn.LSTM, see Recurrent above). Regression as a stock
     # price series would be (a CSV row of 21 inputs, then 1 target): [7, 3]
     # -> lstm 19, the last step's h [19] -> out 1.
     "lstm": dict(
@@ -702,6 +752,23 @@ SEQUENCE_MODELS = {
         batch=11, input=[5, 4], data={"targets": 3},
         layers=[{"type": "lstm", "name": "bilstm", "units": 6, "bidirectional": True},
                 {"type": "dense", "name": "out", "units": 3}]),
+    # GRU (PyTorch's own nn.GRU, see Recurrent above), the lstm regression's
+    # shape: [7, 3] -> gru 19, the last step's h [19] -> out 1.
+    "gru": dict(
+        batch=9, input=[7, 3], data={"targets": 1},
+        layers=[{"type": "gru", "name": "gru", "units": 19},
+                {"type": "dense", "name": "out", "units": 1}]),
+    # A bidirectional simple_rnn (nn.RNN, tanh) with every step's output
+    # feeding a bidirectional GRU's output[:, -1] (its reverse direction
+    # after one step from h = 0: gru.weight_hh_l0_reverse gets no gradient):
+    # [6, 5] -> rnn (11 per direction) [6, 22] -> gru (7 per direction) [14]
+    # -> out 4 classes.
+    "gru_rnn_bidirectional": dict(
+        batch=13, input=[6, 5], data={"classes": 4},
+        layers=[{"type": "simple_rnn", "name": "rnn", "units": 11, "bidirectional": True,
+                 "return_sequences": True},
+                {"type": "gru", "name": "gru", "units": 7, "bidirectional": True},
+                {"type": "dense", "name": "out", "units": 4}]),
 }
 
 

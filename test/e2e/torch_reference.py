@@ -492,6 +492,19 @@ CONFIGS = {
                                        opt={"type": "momentum", "lr": 0.1, "momentum": 0.9}),
     "lstm_bidirectional_last": dict(loss="mse", model="lstm_bidirectional_last", tol=EXCESS_TOL_LINEAR,
                                     opt={"type": "sgd", "lr": 0.1}),
+    # GRU and RNN (SEQUENCE_MODELS "gru" and "gru_rnn_bidirectional";
+    # PyTorch's own nn.GRU and nn.RNN, tanh, see Recurrent in
+    # torch_models.py): Adam on the regression (gru: [7, 3] -> 19 units,
+    # output[:, -1] -> 1 target), momentum (linear: the tight tolerance) on
+    # the classifier: a bidirectional simple_rnn with every step's output
+    # feeding a bidirectional GRU's output[:, -1] (its reverse direction has
+    # taken one step from h = 0: gru.weight_hh_l0_reverse's update is
+    # exactly 0 on both sides). Measured: MEASURED_GRU
+    "gru": dict(loss="mse", model="gru", tol=EXCESS_TOL_ADAM,
+                opt={"type": "adam", "lr": 0.01}),
+    "gru_rnn_bidirectional": dict(loss="softmax_cross_entropy", model="gru_rnn_bidirectional",
+                                  tol=EXCESS_TOL_LINEAR,
+                                  opt={"type": "momentum", "lr": 0.1, "momentum": 0.9}),
     "fashion_cnn_bn": dict(example="fashion_cnn_bn", tol=EXCESS_TOL_ADAM, seed=0x5EEDF00DBA5EBA11,
                            free_run=False),
 }

@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""Kiln vs tuned PyTorch: training throughput of examples/stocks_lstm.
+
+Usage: bench/stocks_lstm.py [--rounds R] [--steps N1,N2] [--kilnc PATH]
+
+IBM's monthly price (examples/stocks_lstm/prepare.py), windows of 30 months,
+LSTM 64 + dense 1, mse, Adam 1e-3, batch 32. Alternating the two for R
+rounds, each runs N1 and N2 training steps in its own process on one
+thread, PyTorch (nn.LSTM, batch_first) in its strong configuration
+(bench/train.py's ENV); throughput = (N2 - N1) * 32 windows / (time(N2) -
+time(N1)), so start-up and data loading cancel. Prints the medians and the
+ratio Kiln / PyTorch.
+"""
+import argparse, os, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from train import bench_env  # noqa: E402
+
+TORCH_STEPS = r"""
+import sys, numpy as np, torch
+steps, csv = int(sys.argv[1]), sys.argv[2]
+p = np.array([float(l.split(",")[1]) for l in open(csv).read().splitlines()[1:]])
+cut = len(p) * 8 // 10
+p = (p - p[:cut].mean()) / p[:cut].std()
+idx = [i for i in range(len(p) - 30) if i + 31 <= cut]
+x = torch.tensor(np.array([p[i:i + 30] for i in idx]), dtype=torch.float32).unsqueeze(2)
+y = torch.tensor(np.array([p[i + 30:i + 31] for i in idx]), dtype=torch.float32)
+torch.manual_seed(0); torch.set_num_threads(1)
+lstm, head = torch.nn.LSTM(1, 64, batch_first=True), torch.nn.Linear(64, 1)
+opt = torch.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=1e-3)
+batches = len(x) // 32
+for k in range(steps):
+    i = (k % batches) * 32
+    opt.zero_grad()
+    out, _ = lstm(x[i:i + 32])
+    torch.nn.functional.mse_loss(head(out[:, -1]), y[i:i + 32]).backward()
+    opt.step()
+"""
+
+
+def timed(cmd, env):
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--steps", default="100,1100")
+    ap.add_argument("--kilnc", default=os.path.join(ROOT, "build", "bin", "kilnc"))
+    a = ap.parse_args()
+    n1, n2 = map(int, a.steps.split(","))
+    env = bench_env()
+    with tempfile.TemporaryDirectory() as work:
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "examples", "stocks_lstm", "prepare.py"),
+                        work, "IBM"], check=True, stdout=subprocess.DEVNULL)
+        csv = os.path.join(work, "ibm.csv")
+        exe = os.path.join(work, "lstm")
+        subprocess.run([a.kilnc, os.path.join(ROOT, "examples", "stocks_lstm", "model.json"),
+                        "-o", exe], check=True)
+        kiln = lambda n: timed([exe, "train", "--data", csv, "--series", "price", "--no-shuffle",
+                                "--steps", str(n)], env)
+        torch_ = lambda n: timed(["/usr/bin/python3", "-c", TORCH_STEPS, str(n), csv], env)
+        rates = {"Kiln": [], "PyTorch": []}
+        windows = (n2 - n1) * 32
+        for _ in range(a.rounds):
+            for name, fn in (("Kiln", kiln), ("PyTorch", torch_)):
+                rates[name].append(windows / (fn(n2) - fn(n1)))
+    k, p = statistics.median(rates["Kiln"]), statistics.median(rates["PyTorch"])
+    print(f"| stocks_lstm, 1 thread | windows/s (median of {a.rounds}) |")
+    print("|---|---|")
+    print(f"| Kiln | {k:,.0f} |")
+    print(f"| PyTorch (tuned) | {p:,.0f} |")
+    print(f"| Kiln / PyTorch | {k / p:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
