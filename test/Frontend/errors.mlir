@@ -5,7 +5,7 @@
 // MALFORMED: kilnc: error: {{.*}}Inputs/malformed.json: invalid JSON [5:34, byte={{[0-9]+}}]: Expected object key
 
 // RUN: not kilnc %S/Inputs/unknown-layer.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNKNOWN-LAYER
-// UNKNOWN-LAYER: kilnc: error: {{.*}}Inputs/unknown-layer.json: /layers/1/type: unknown value "conv3d" (expected one of: dense, conv2d, max_pool2d, avg_pool2d, global_avg_pool2d, global_max_pool2d, batch_norm, local_response_norm, relu, sigmoid, tanh, leaky_relu, softmax, gelu, flatten, reshape, dropout, embedding, position_embedding, layer_norm, add, multiply, concat, global_avg_pool1d, global_max_pool1d, multi_head_attention, transformer_block)
+// UNKNOWN-LAYER: kilnc: error: {{.*}}Inputs/unknown-layer.json: /layers/1/type: unknown value "conv3d" (expected one of: dense, conv2d, max_pool2d, avg_pool2d, global_avg_pool2d, global_max_pool2d, batch_norm, local_response_norm, relu, sigmoid, tanh, leaky_relu, softmax, gelu, flatten, reshape, dropout, embedding, position_embedding, layer_norm, add, multiply, concat, global_avg_pool1d, global_max_pool1d, multi_head_attention, transformer_block, lstm, gru, simple_rnn)
 
 // RUN: not kilnc %S/Inputs/unknown-key.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=UNKNOWN-KEY
 // UNKNOWN-KEY: kilnc: error: {{.*}}Inputs/unknown-key.json: /layers/0/unit: unknown key (expected one of: type, name, trainable, units, activation, use_bias, kernel_init, bias_init, inputs, lr_scale, weight_decay, kernel_regularizer)
