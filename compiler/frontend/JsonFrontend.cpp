@@ -817,6 +817,15 @@ bool Importer::checkLossFits() {
   // Cross-entropy with labels also takes rows of classes per position
   // ([T, C], one label per step).
   bool rows = loss.takesLabels() && outputShape.size() > 1;
+  // Per-position labels get loss and accuracy; the class report (precision,
+  // recall, F1, AUC, confusion matrix) is per sample.
+  for (size_t i = 0; rows && i < spec.metrics.size(); ++i)
+    if (spec.metrics[i] != "accuracy") {
+      err = file + ": /training/metrics/" + std::to_string(i) + ": " + spec.metrics[i] +
+            " is reported per sample; with one label per position " +
+            showShape(outputShape) + " only accuracy is";
+      return false;
+    }
   if (softmax && ((outputShape.size() != 1 && !rows) || outputShape.back() < 2))
     return fail(last, loss.type + " expects the last layer to output [classes] "
                                   "with at least 2 classes, got " +

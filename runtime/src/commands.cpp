@@ -285,11 +285,9 @@ int runTrain(const kiln_model_api &api, const Options &options) {
                     : options.has("series")
                         ? loadSeries(dataPath, options.require("series"), manifest)
                         : loadData(dataPath, manifest);
-  if (data.train.standardized) {
-    // Kept with the weights: predict takes and gives the series' units.
-    model.dataScale["series_mean"] = fmt::format("{:.17g}", data.train.mean);
-    model.dataScale["series_std"] = fmt::format("{:.17g}", data.train.std);
-  }
+  if (options.has("val-data") && options.has("series"))
+    throw UsageError("--val-data does not take a series; use --validation-split "
+                     "(the latest training windows)");
   std::optional<Dataset> validation;
   if (options.has("val-data"))
     validation = (text ? loadText(options.require("val-data"), manifest)
@@ -313,6 +311,13 @@ int runTrain(const kiln_model_api &api, const Options &options) {
       initFrom(model, options.require("init-from"));
   }
   model.setSeed(settings.seed); // train_step's randomness (dropout)
+  // Kept with the weights (after any --load, whose scale this data replaces):
+  // predict takes and gives the series' units.
+  model.dataScale.clear();
+  if (data.train.standardized) {
+    model.dataScale["series_mean"] = fmt::format("{:.17g}", data.train.mean);
+    model.dataScale["series_std"] = fmt::format("{:.17g}", data.train.std);
+  }
   fmt::print("training {}: {} samples{}, batch {}, {} epoch{}, lr {}\n",
              manifest.name, data.train.numSamples,
              !validation ? ""
@@ -402,6 +407,15 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   return 0;
 }
 
+/// The series scale {mean, std} a checkpoint keeps, if any.
+static std::optional<std::pair<double, double>> seriesScale(const Model &model) {
+  auto m = model.dataScale.find("series_mean"), s = model.dataScale.find("series_std");
+  if (m == model.dataScale.end() || s == model.dataScale.end())
+    return std::nullopt;
+  return std::pair{std::strtod(m->second.c_str(), nullptr),
+                   std::strtod(s->second.c_str(), nullptr)};
+}
+
 int runEval(const kiln_model_api &api, const Options &options) {
   const std::string &checkpoint = options.require("load");
   const std::string &dataPath = options.require("data");
@@ -414,7 +428,7 @@ int runEval(const kiln_model_api &api, const Options &options) {
                      ? std::move(*loadText(dataPath, model.getManifest()).test)
                  : options.has("series")
                      ? std::move(*loadSeries(dataPath, options.require("series"),
-                                             model.getManifest())
+                                             model.getManifest(), seriesScale(model))
                                       .test)
                      : loadTestData(dataPath, model.getManifest());
   Metrics metrics = evaluate(model, test);
@@ -461,10 +475,7 @@ int runPredict(const kiln_model_api &api, const Options &options) {
   const int64_t width = manifest.outputSize();
   std::vector<float> outputs(numSamples * width);
   // A model trained on a standardized series takes and gives its units.
-  std::optional<std::pair<double, double>> scale;
-  if (model.dataScale.count("series_mean") && model.dataScale.count("series_std"))
-    scale = {std::strtod(model.dataScale["series_mean"].c_str(), nullptr),
-             std::strtod(model.dataScale["series_std"].c_str(), nullptr)};
+  std::optional<std::pair<double, double>> scale = seriesScale(model);
   if (scale && !ids)
     for (float &v : input.data)
       v = float((double(v) - scale->first) / scale->second);
@@ -487,7 +498,13 @@ int runPredict(const kiln_model_api &api, const Options &options) {
     const float *row = &outputs[i * width];
     if (manifest.predictsSigmoid())
       fmt::print("probabilities {:.4f}\n", fmt::join(row, row + width, " "));
-    else if (manifest.isClassification())
+    else if (manifest.isClassification() && manifest.labelsPerSample() > 1) {
+      // One class per position (the probabilities: --output).
+      std::vector<int64_t> classes;
+      for (int64_t r = 0; r < manifest.labelsPerSample(); ++r)
+        classes.push_back(argmax(row + r * manifest.numClasses, manifest.numClasses));
+      fmt::print("classes {}\n", fmt::join(classes, " "));
+    } else if (manifest.isClassification())
       fmt::print("class {} probabilities {:.4f}\n", argmax(row, width),
                  fmt::join(row, row + width, " "));
     else

@@ -48,7 +48,8 @@ std::optional<double> number(std::string_view cell) {
 } // namespace
 
 DataSplits loadSeries(const std::string &path, const std::string &column,
-                      const Manifest &manifest) {
+                      const Manifest &manifest,
+                      std::optional<std::pair<double, double>> scale) {
   checkLoaderInput(manifest);
   const TensorSpec &input = manifest.inputs[0];
   const Shape &in = input.shape, &out = manifest.outputShape();
@@ -96,9 +97,11 @@ DataSplits loadSeries(const std::string &path, const std::string &column,
   }
   const int64_t n = int64_t(values.size()), cut = n * 8 / 10;
   if (cut < window + ahead || n - cut < ahead)
-    fail("{}: the series has {} values; windows of {} inputs and {} targets need "
-         "at least {} before the 80% cut and {} after it",
-         path, n, window, ahead, (window + ahead) * 10 / 8 + 1, ahead);
+    fail("{}: the series has {} value{}; windows of {} inputs and {} target{} "
+         "need at least {} values (80% of them train, windows ending after "
+         "the cut test)",
+         path, n, n == 1 ? "" : "s", window, ahead, ahead == 1 ? "" : "s",
+         std::max((window + ahead) * 10 / 8 + 1, window + 2 * ahead));
   double mean = 0, var = 0;
   for (int64_t i = 0; i < cut; ++i)
     mean += values[i];
@@ -106,6 +109,10 @@ DataSplits loadSeries(const std::string &path, const std::string &column,
   for (int64_t i = 0; i < cut; ++i)
     var += (values[i] - mean) * (values[i] - mean);
   double sd = std::sqrt(var / double(cut));
+  if (scale) {
+    mean = scale->first;
+    sd = scale->second;
+  }
   if (!(sd > 0))
     fail("{}: column '{}' is constant before the cut; nothing to learn", path, column);
 

@@ -561,7 +561,10 @@ def NN_SoftmaxCrossEntropyOp : NN_DiffOp<"softmax_cross_entropy",
     `mean_b(-Σ_c t'[b, c] log_softmax(logits)[b, c])`, as PyTorch's
     `CrossEntropyLoss(label_smoothing = s)`. The targets are integer class
     indices [batch] (`t` one-hot) or probability rows [batch, classes] (soft
-    or one-hot); with smoothing `t' = (1 - s) t + s / classes`.
+    or one-hot); with smoothing `t' = (1 - s) t + s / classes`. Logits of
+    higher rank [batch, ..., classes] are rows of classes with labels
+    [batch, ...] (or probability rows of the logits' shape); the mean is over
+    all rows, as PyTorch's on flattened inputs.
 
     ```mlir
     %l = nn.softmax_cross_entropy %logits, %labels

@@ -59,9 +59,11 @@ DataSplits loadText(const std::string &path, const Manifest &manifest);
 /// time series: windows of the model's input length T predicting the next
 /// K values (output [K]); the first 80% of the series trains, windows whose
 /// targets start after it test; standardized with the training part's mean
-/// and std (--series).
+/// and std (--series), or with `scale` {mean, std} when given (eval: the
+/// checkpoint's).
 DataSplits loadSeries(const std::string &path, const std::string &column,
-                      const Manifest &manifest);
+                      const Manifest &manifest,
+                      std::optional<std::pair<double, double>> scale = std::nullopt);
 
 /// The test split alone (for eval): t10k-* or test.csv in a directory, or
 /// all of a single CSV file.
