@@ -307,9 +307,14 @@ Value lowerTanh(OpBuilder &b, nn::TanhOp op) {
   });
 }
 
+/// Over rows of the input with its axis moved last.
 Value lowerSoftmax(OpBuilder &b, nn::SoftmaxOp s) {
-  Value rows = toRows(b, s.getLoc(), s.getInput());
-  return fromRows(b, s.getLoc(), softmaxRows(b, s.getLoc(), rows), s.getType());
+  Location loc = s.getLoc();
+  int64_t axis = s.getNormalizedAxis();
+  Value moved = moveAxisLast(b, loc, s.getInput(), axis);
+  Value y = fromRows(b, loc, softmaxRows(b, loc, toRows(b, loc, moved)),
+                     cast<RankedTensorType>(moved.getType()));
+  return moveLastAxis(b, loc, y, axis);
 }
 
 Value lowerGelu(OpBuilder &b, nn::GeluOp op) {

@@ -612,11 +612,16 @@ bool Importer::buildLayer(const LayerSpec &l, Location lloc, ArrayRef<Value> ins
     else
       x = b.create<nn::ReduceMaxOp>(lloc, x, b.getI64IntegerAttr(1));
   } else {
-    if (l.type == "softmax" && l.axis != -1 && l.axis != int64_t(shape.size()))
-      return fail(l, "softmax over axis " + std::to_string(l.axis) + " of " +
-                         showShape(shape) + " is not supported yet; only the last "
-                         "axis (-1, the default)");
-    x = activation(lloc, l.type, l.alpha, x);
+    if (l.type == "softmax") {
+      // Keras' axis: 0 is the batch, negative counts from the last.
+      int64_t rank = shape.size() + 1, axis = l.axis < 0 ? rank + l.axis : l.axis;
+      if (axis < 1 || axis >= rank)
+        return fail(l, "axis " + std::to_string(l.axis) + " is not an axis of the "
+                       "samples " + showShape(shape) + " (axis 0 is the batch)");
+      x = b.create<nn::SoftmaxOp>(lloc, x, b.getI64IntegerAttr(axis == rank - 1 ? -1 : axis));
+    } else {
+      x = activation(lloc, l.type, l.alpha, x);
+    }
   }
   shape = sampleShape(x);
   return true;

@@ -1107,3 +1107,347 @@ func.func @reduce_mean(%x: tensor<4x8x16xf32>) -> tensor<4x16xf32> {
   %y = nn.reduce_mean %x {axis = 1} : tensor<4x8x16xf32> -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
+
+// -----
+
+// Tests that softmax_cross_entropy on logits [batch, steps, classes] with labels [batch, steps] works on rows:
+// logits collapsed to [32, 10], labels to [32], the pick per row, and the mean over all 32 rows (1/32).
+// CHECK-LABEL: func.func @cross_entropy_steps
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x10xf32>, %[[L:.+]]: tensor<4x8xi64>)
+// CHECK: %[[ROWS:.+]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<4x8x10xf32> into tensor<32x10xf32>
+// CHECK: %[[LBL:.+]] = tensor.collapse_shape %[[L]] {{\[\[}}0, 1]] : tensor<4x8xi64> into tensor<32xi64>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[ROWS]] : tensor<32x10xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[PICK:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[ROWS]], %[[LBL]] : tensor<32x10xf32>, tensor<32xi64>)
+// CHECK: arith.index_cast %{{.+}} : i64 to index
+// CHECK: %[[PER:.+]] = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %[[PICK]] : tensor<32xf32>, tensor<32xf32>, tensor<32xf32>)
+// CHECK: %[[TOTAL:.+]] = linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[PER]] : tensor<32xf32>)
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} ins(%[[TOTAL]] : tensor<f32>)
+// CHECK: arith.constant 3.125000e-02 : f32
+// CHECK: return %[[MEAN]] : tensor<f32>
+func.func @cross_entropy_steps(%x: tensor<4x8x10xf32>, %labels: tensor<4x8xi64>) -> tensor<f32> {
+  %l = nn.softmax_cross_entropy %x, %labels : tensor<4x8x10xf32>, tensor<4x8xi64> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that causal attention_weights views the packed rows [2, 5, 24] as [2, 5, 3, 2, 4] (Q, K, V; 2 heads of
+// d = 4), contracts Q[b, i, h, d] with Kᵀ[b, h, d, j] over d, scales by 1/√4 and sets the future (j > i) to -inf,
+// then takes the softmax over j on rows [batch * heads * steps, steps] = [20, 5].
+// CHECK-DAG: #[[QMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d4)>
+// CHECK-DAG: #[[KMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+// CHECK-DAG: #[[SMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @attention_weights_causal
+// CHECK-SAME: (%[[QKV:.+]]: tensor<2x5x24xf32>)
+// CHECK: %[[P5:.+]] = tensor.expand_shape %[[QKV]] {{\[\[}}0], [1], [2, 3, 4]] output_shape [2, 5, 3, 2, 4] : tensor<2x5x24xf32> into tensor<2x5x3x2x4xf32>
+// CHECK: %[[Q:.+]] = tensor.extract_slice %[[P5]][0, 0, 0, 0, 0] [2, 5, 1, 2, 4] [1, 1, 1, 1, 1] : tensor<2x5x3x2x4xf32> to tensor<2x5x2x4xf32>
+// CHECK: %[[K:.+]] = tensor.extract_slice %[[P5]][0, 0, 1, 0, 0] [2, 5, 1, 2, 4] [1, 1, 1, 1, 1] : tensor<2x5x3x2x4xf32> to tensor<2x5x2x4xf32>
+// CHECK: %[[KT:.+]] = linalg.transpose ins(%[[K]] : tensor<2x5x2x4xf32>) outs(%{{.+}} : tensor<2x2x4x5xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[ZERO:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x2x5x5xf32>)
+// CHECK: %[[QK:.+]] = linalg.generic {indexing_maps = [#[[QMAP]], #[[KMAP]], #[[SMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[Q]], %[[KT]] : tensor<2x5x2x4xf32>, tensor<2x2x4x5xf32>) outs(%[[ZERO]] : tensor<2x2x5x5xf32>)
+// CHECK-NEXT: ^bb0(%[[A:[^:]+]]: f32, %[[B:[^:]+]]: f32, %[[ACC:[^:]+]]: f32):
+// CHECK-NEXT: %[[M:.+]] = arith.mulf %[[A]], %[[B]] : f32
+// CHECK-NEXT: %[[S:.+]] = arith.addf %[[ACC]], %[[M]] : f32
+// CHECK-NEXT: linalg.yield %[[S]]
+// CHECK: %[[MASKED:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[QK]] : tensor<2x2x5x5xf32>)
+// CHECK-NEXT: ^bb0(%[[V:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[SCALE:.+]] = arith.constant 5.000000e-01 : f32
+// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[V]], %[[SCALE]] : f32
+// CHECK-NEXT: %[[I:.+]] = linalg.index 2 : index
+// CHECK-NEXT: %[[J:.+]] = linalg.index 3 : index
+// CHECK-NEXT: %[[FUTURE:.+]] = arith.cmpi ugt, %[[J]], %[[I]] : index
+// CHECK-NEXT: %[[NINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK-NEXT: %[[SEL:.+]] = arith.select %[[FUTURE]], %[[NINF]], %[[SCALED]] : f32
+// CHECK-NEXT: linalg.yield %[[SEL]]
+// CHECK: %[[ROWS:.+]] = tensor.collapse_shape %[[MASKED]] {{\[\[}}0, 1, 2], [3]] : tensor<2x2x5x5xf32> into tensor<20x5xf32>
+// CHECK: %[[MAX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[ROWS]] : tensor<20x5xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[E:.+]] = linalg.generic {{.*}} ins(%[[ROWS]], %[[MAX]] : tensor<20x5xf32>, tensor<20xf32>)
+// CHECK: arith.subf
+// CHECK-NEXT: math.exp
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[E]] : tensor<20x5xf32>)
+// CHECK: arith.addf
+// CHECK: %[[P:.+]] = linalg.generic {{.*}} ins(%[[E]], %[[SUM]] : tensor<20x5xf32>, tensor<20xf32>)
+// CHECK: arith.divf
+// CHECK: %[[OUT:.+]] = tensor.expand_shape %[[P]] {{\[\[}}0, 1, 2], [3]] output_shape [2, 2, 5, 5] : tensor<20x5xf32> into tensor<2x2x5x5xf32>
+// CHECK: return %[[OUT]]
+func.func @attention_weights_causal(%qkv: tensor<2x5x24xf32>) -> tensor<2x2x5x5xf32> {
+  %p = nn.attention_weights %qkv {num_heads = 2, causal} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
+  return %p : tensor<2x2x5x5xf32>
+}
+
+// -----
+
+// Tests that attention_weights without causal only scales the scores (one head of d = 8: 1/√8) before the softmax:
+// no index compare, no select.
+// CHECK-LABEL: func.func @attention_weights
+// CHECK-SAME: (%[[QKV:.+]]: tensor<1x3x24xf32>)
+// CHECK: tensor.expand_shape %[[QKV]] {{\[\[}}0], [1], [2, 3, 4]] output_shape [1, 3, 3, 1, 8]
+// CHECK: %[[QK:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+// CHECK: %[[SC:.+]] = linalg.generic {{.*}} ins(%[[QK]] : tensor<1x1x3x3xf32>)
+// CHECK-NEXT: ^bb0(%[[V:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[SCALE:.+]] = arith.constant 0.353553385 : f32
+// CHECK-NEXT: %[[R:.+]] = arith.mulf %[[V]], %[[SCALE]] : f32
+// CHECK-NEXT: linalg.yield %[[R]]
+// CHECK-NOT: arith.select
+// CHECK: tensor.collapse_shape %[[SC]] {{\[\[}}0, 1, 2], [3]] : tensor<1x1x3x3xf32> into tensor<3x3xf32>
+// CHECK: math.exp
+// CHECK: arith.divf
+// CHECK-NOT: arith.select
+// CHECK: return
+func.func @attention_weights(%qkv: tensor<1x3x24xf32>) -> tensor<1x1x3x3xf32> {
+  %p = nn.attention_weights %qkv {num_heads = 1} : tensor<1x3x24xf32> -> tensor<1x1x3x3xf32>
+  return %p : tensor<1x1x3x3xf32>
+}
+
+// -----
+
+// Tests that attention_apply takes V (part 2 of [2, 5, 3, 2, 4]), contracts the weights P[b, h, i, j] with
+// V[b, j, h, d] over j into [b, i, h, d], and collapses the heads into the width [2, 5, 8].
+// CHECK-DAG: #[[PMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d4)>
+// CHECK-DAG: #[[VMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d4, d2, d3)>
+// CHECK-DAG: #[[OMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @attention_apply
+// CHECK-SAME: (%[[W:.+]]: tensor<2x2x5x5xf32>, %[[QKV:.+]]: tensor<2x5x24xf32>)
+// CHECK: %[[P5:.+]] = tensor.expand_shape %[[QKV]] {{\[\[}}0], [1], [2, 3, 4]] output_shape [2, 5, 3, 2, 4]
+// CHECK: %[[V:.+]] = tensor.extract_slice %[[P5]][0, 0, 2, 0, 0] [2, 5, 1, 2, 4] [1, 1, 1, 1, 1] : tensor<2x5x3x2x4xf32> to tensor<2x5x2x4xf32>
+// CHECK: %[[ZERO:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x5x2x4xf32>)
+// CHECK: %[[O:.+]] = linalg.generic {indexing_maps = [#[[PMAP]], #[[VMAP]], #[[OMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[W]], %[[V]] : tensor<2x2x5x5xf32>, tensor<2x5x2x4xf32>) outs(%[[ZERO]] : tensor<2x5x2x4xf32>)
+// CHECK-NEXT: ^bb0(%[[A:[^:]+]]: f32, %[[B:[^:]+]]: f32, %[[ACC:[^:]+]]: f32):
+// CHECK-NEXT: %[[M:.+]] = arith.mulf %[[A]], %[[B]] : f32
+// CHECK-NEXT: %[[S:.+]] = arith.addf %[[ACC]], %[[M]] : f32
+// CHECK-NEXT: linalg.yield %[[S]]
+// CHECK: %[[Y:.+]] = tensor.collapse_shape %[[O]] {{\[\[}}0], [1], [2, 3]] : tensor<2x5x2x4xf32> into tensor<2x5x8xf32>
+// CHECK: return %[[Y]]
+func.func @attention_apply(%p: tensor<2x2x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that lstm (2 steps, H = 2) projects every step's input in one matmul on rows [6, 5] plus both biases, then
+// unrolls the steps. Step 0 starts from zero state: no recurrent matmul and c = i g. Step 1 adds h0 W_hhᵀ (the one
+// recurrent matmul) and c = i g + f c0. The activations are one generic over [B, 4H]: tanh for g (columns [4, 6)),
+// 1 / (1 + exp(-x)) for i, f, o; the gates are read in PyTorch's order i, f, g, o; h = o tanh(c).
+// CHECK-LABEL: func.func @lstm
+// CHECK-SAME: (%[[X:.+]]: tensor<3x2x5xf32>, %[[WIH:.+]]: tensor<8x5xf32>, %[[WHH:.+]]: tensor<8x2xf32>, %[[BIH:.+]]: tensor<8xf32>, %[[BHH:.+]]: tensor<8xf32>)
+// CHECK: %[[XR:.+]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<3x2x5xf32> into tensor<6x5xf32>
+// CHECK: %[[WIHT:.+]] = linalg.transpose ins(%[[WIH]] : tensor<8x5xf32>)
+// CHECK: %[[PROJ:.+]] = linalg.matmul ins(%[[XR]], %[[WIHT]] : tensor<6x5xf32>, tensor<5x8xf32>)
+// CHECK: %[[PB:.+]] = linalg.generic {{.*}} ins(%[[PROJ]], %[[BIH]] : tensor<6x8xf32>, tensor<8xf32>)
+// CHECK: %[[PBB:.+]] = linalg.generic {{.*}} ins(%[[PB]], %[[BHH]] : tensor<6x8xf32>, tensor<8xf32>)
+// CHECK: %[[GX:.+]] = tensor.expand_shape %[[PBB]] {{\[\[}}0, 1], [2]] output_shape [3, 2, 8] : tensor<6x8xf32> into tensor<3x2x8xf32>
+// CHECK: %[[WHHT:.+]] = linalg.transpose ins(%[[WHH]] : tensor<8x2xf32>) outs(%{{.+}} : tensor<2x8xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[X0:.+]] = tensor.extract_slice %[[GX]][0, 0, 0] [3, 1, 8] [1, 1, 1] : tensor<3x2x8xf32> to tensor<3x8xf32>
+// CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%[[X0]] : tensor<3x8xf32>)
+// CHECK-NEXT: ^bb0(%[[PRE:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[COL:.+]] = linalg.index 1 : index
+// CHECK-NEXT: %[[LO:.+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[HI:.+]] = arith.constant 6 : index
+// CHECK-NEXT: %[[GE:.+]] = arith.cmpi uge, %[[COL]], %[[LO]] : index
+// CHECK-NEXT: %[[LT:.+]] = arith.cmpi ult, %[[COL]], %[[HI]] : index
+// CHECK-NEXT: %[[ISG:.+]] = arith.andi %[[GE]], %[[LT]] : i1
+// CHECK-NEXT: %[[TANH:.+]] = math.tanh %[[PRE]] : f32
+// CHECK: %[[NEG:.+]] = arith.subf %{{.+}}, %[[PRE]] : f32
+// CHECK-NEXT: %[[EXP:.+]] = math.exp %[[NEG]] : f32
+// CHECK-NEXT: %[[DEN:.+]] = arith.addf %{{.+}}, %[[EXP]] : f32
+// CHECK-NEXT: %[[SIG:.+]] = arith.divf %{{.+}}, %[[DEN]] : f32
+// CHECK-NEXT: %[[ACT:.+]] = arith.select %[[ISG]], %[[TANH]], %[[SIG]] : f32
+// CHECK-NEXT: linalg.yield %[[ACT]]
+// CHECK: %[[I0:.+]] = tensor.extract_slice %[[A0]][0, 0] [3, 2] [1, 1]
+// CHECK: %[[F0:.+]] = tensor.extract_slice %[[A0]][0, 2] [3, 2] [1, 1]
+// CHECK: %[[G0:.+]] = tensor.extract_slice %[[A0]][0, 4] [3, 2] [1, 1]
+// CHECK: %[[O0:.+]] = tensor.extract_slice %[[A0]][0, 6] [3, 2] [1, 1]
+// CHECK: %[[CH0:.+]]:2 = linalg.generic {{.*}} ins(%[[I0]], %[[F0]], %[[G0]], %[[O0]] : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>)
+// CHECK-NEXT: ^bb0(%[[I:[^:]+]]: f32, %{{[^:]+}}: f32, %[[G:[^:]+]]: f32, %[[O:[^:]+]]: f32, %{{[^:]+}}: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[C:.+]] = arith.mulf %[[I]], %[[G]] : f32
+// CHECK-NEXT: %[[TC:.+]] = math.tanh %[[C]] : f32
+// CHECK-NEXT: %[[H:.+]] = arith.mulf %[[O]], %[[TC]] : f32
+// CHECK-NEXT: linalg.yield %[[C]], %[[H]]
+// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[CH0]]#1 into %{{.+}}[0, 0, 0] [3, 1, 2] [1, 1, 1] : tensor<3x2xf32> into tensor<3x2x2xf32>
+// CHECK: %[[CS0:.+]] = tensor.insert_slice %[[CH0]]#0 into %{{.+}}[0, 0, 0] [3, 1, 2] [1, 1, 1] : tensor<3x2xf32> into tensor<3x2x2xf32>
+// CHECK: %[[GS0:.+]] = tensor.insert_slice %[[A0]] into %{{.+}}[0, 0, 0] [3, 1, 8] [1, 1, 1] : tensor<3x8xf32> into tensor<3x2x8xf32>
+// CHECK: %[[X1:.+]] = tensor.extract_slice %[[GX]][0, 1, 0] [3, 1, 8] [1, 1, 1] : tensor<3x2x8xf32> to tensor<3x8xf32>
+// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[CH0]]#1, %[[WHHT]] : tensor<3x2xf32>, tensor<2x8xf32>) outs(%{{.+}} : tensor<3x8xf32>)
+// CHECK: %[[SUM1:.+]] = linalg.generic {{.*}} ins(%[[X1]], %[[REC]] : tensor<3x8xf32>, tensor<3x8xf32>)
+// CHECK: arith.addf
+// CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%[[SUM1]] : tensor<3x8xf32>)
+// CHECK: math.tanh
+// CHECK: math.exp
+// CHECK: arith.select
+// CHECK: %[[CH1:.+]]:2 = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[CH0]]#0 : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>)
+// CHECK-NEXT: ^bb0(%[[I1:[^:]+]]: f32, %[[F1:[^:]+]]: f32, %[[G1:[^:]+]]: f32, %[[O1:[^:]+]]: f32, %[[CPREV:[^:]+]]: f32, %{{[^:]+}}: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[IG:.+]] = arith.mulf %[[I1]], %[[G1]] : f32
+// CHECK-NEXT: %[[FC:.+]] = arith.mulf %[[F1]], %[[CPREV]] : f32
+// CHECK-NEXT: %[[C1:.+]] = arith.addf %[[IG]], %[[FC]] : f32
+// CHECK-NEXT: %[[TC1:.+]] = math.tanh %[[C1]] : f32
+// CHECK-NEXT: %[[H1:.+]] = arith.mulf %[[O1]], %[[TC1]] : f32
+// CHECK-NEXT: linalg.yield %[[C1]], %[[H1]]
+// CHECK: %[[HS:.+]] = tensor.insert_slice %[[CH1]]#1 into %[[HS0]][0, 1, 0] [3, 1, 2] [1, 1, 1]
+// CHECK: %[[CS:.+]] = tensor.insert_slice %[[CH1]]#0 into %[[CS0]][0, 1, 0] [3, 1, 2] [1, 1, 1]
+// CHECK: %[[GS:.+]] = tensor.insert_slice %[[A1]] into %[[GS0]][0, 1, 0] [3, 1, 8] [1, 1, 1]
+// CHECK-NOT: linalg.matmul
+// CHECK: return %[[HS]], %[[CS]], %[[GS]]
+func.func @lstm(%x: tensor<3x2x5xf32>, %wih: tensor<8x5xf32>, %whh: tensor<8x2xf32>, %bih: tensor<8xf32>, %bhh: tensor<8xf32>)
+    -> (tensor<3x2x2xf32>, tensor<3x2x2xf32>, tensor<3x2x8xf32>) {
+  %h, %c, %g = nn.lstm %x, %wih, %whh, %bih, %bhh
+      : (tensor<3x2x5xf32>, tensor<8x5xf32>, tensor<8x2xf32>, tensor<8xf32>, tensor<8xf32>)
+      -> (tensor<3x2x2xf32>, tensor<3x2x2xf32>, tensor<3x2x8xf32>)
+  return %h, %c, %g : tensor<3x2x2xf32>, tensor<3x2x2xf32>, tensor<3x2x8xf32>
+}
+
+// -----
+
+// Tests that lstm with reverse runs step 1 first (from zero state, no recurrent matmul) and step 0 second, whose
+// recurrent matmul reads h of step 1 and whose cell update reads c of step 1.
+// CHECK-LABEL: func.func @lstm_reverse
+// CHECK: %[[GX:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0, 1], [2]] output_shape [3, 2, 8]
+// CHECK-NOT: linalg.matmul
+// CHECK: tensor.extract_slice %[[GX]][0, 1, 0] [3, 1, 8] [1, 1, 1]
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[LAST:.+]]:2 = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>)
+// CHECK: %[[HS1:.+]] = tensor.insert_slice %[[LAST]]#1 into %{{.+}}[0, 1, 0] [3, 1, 2] [1, 1, 1]
+// CHECK: tensor.extract_slice %[[GX]][0, 0, 0] [3, 1, 8] [1, 1, 1]
+// CHECK: linalg.matmul ins(%[[LAST]]#1, %{{.+}} : tensor<3x2xf32>, tensor<2x8xf32>)
+// CHECK: %[[FIRST:.+]]:2 = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[LAST]]#0 : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>)
+// CHECK: %[[HS:.+]] = tensor.insert_slice %[[FIRST]]#1 into %[[HS1]][0, 0, 0] [3, 1, 2] [1, 1, 1]
+// CHECK: return %[[HS]]
+func.func @lstm_reverse(%x: tensor<3x2x5xf32>, %wih: tensor<8x5xf32>, %whh: tensor<8x2xf32>, %bih: tensor<8xf32>, %bhh: tensor<8xf32>)
+    -> tensor<3x2x2xf32> {
+  %h:3 = nn.lstm %x, %wih, %whh, %bih, %bhh {reverse}
+      : (tensor<3x2x5xf32>, tensor<8x5xf32>, tensor<8x2xf32>, tensor<8xf32>, tensor<8xf32>)
+      -> (tensor<3x2x2xf32>, tensor<3x2x2xf32>, tensor<3x2x8xf32>)
+  return %h#0 : tensor<3x2x2xf32>
+}
+
+// -----
+
+// Tests that gru (2 steps, H = 2) adds only b_ih to the input projection; b_hh goes with the recurrent part (r
+// multiplies W_hn h + b_hn), so step 0 adds it to zeros without a matmul and step 1 to h0 W_hhᵀ. One generic per
+// step computes r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r h_n), h' = (1 - z) n + z h and yields
+// r, z, n, h_n and h'; r, z, n, h_n fill the step's gates [B, 4H] at columns 0, 2, 4, 6.
+// CHECK-LABEL: func.func @gru
+// CHECK-SAME: (%[[X:.+]]: tensor<4x2x5xf32>, %[[WIH:.+]]: tensor<6x5xf32>, %[[WHH:.+]]: tensor<6x2xf32>, %[[BIH:.+]]: tensor<6xf32>, %[[BHH:.+]]: tensor<6xf32>)
+// CHECK: %[[PROJ:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<8x5xf32>, tensor<5x6xf32>)
+// CHECK: %[[PB:.+]] = linalg.generic {{.*}} ins(%[[PROJ]], %[[BIH]] : tensor<8x6xf32>, tensor<6xf32>)
+// CHECK-NOT: %[[BHH]]
+// CHECK: %[[GX:.+]] = tensor.expand_shape %[[PB]] {{\[\[}}0, 1], [2]] output_shape [4, 2, 6] : tensor<8x6xf32> into tensor<4x2x6xf32>
+// CHECK: %[[WHHT:.+]] = linalg.transpose ins(%[[WHH]] : tensor<6x2xf32>) outs(%{{.+}} : tensor<2x6xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[Z0:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<4x6xf32>)
+// CHECK: %[[GH0:.+]] = linalg.generic {{.*}} ins(%[[Z0]], %[[BHH]] : tensor<4x6xf32>, tensor<6xf32>)
+// CHECK: tensor.extract_slice %[[GX]][0, 0, 0] [4, 1, 6] [1, 1, 1] : tensor<4x2x6xf32> to tensor<4x6xf32>
+// CHECK: %[[S0:.+]]:5 = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>)
+// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[S0]]#4 into %{{.+}}[0, 0, 0] [4, 1, 2] [1, 1, 1]
+// CHECK: %[[GS0:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0] [4, 1, 8] [1, 1, 1]
+// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[S0]]#4, %[[WHHT]] : tensor<4x2xf32>, tensor<2x6xf32>)
+// CHECK: %[[GH1:.+]] = linalg.generic {{.*}} ins(%[[REC]], %[[BHH]] : tensor<4x6xf32>, tensor<6xf32>)
+// CHECK: %[[X1:.+]] = tensor.extract_slice %[[GX]][0, 1, 0] [4, 1, 6] [1, 1, 1]
+// CHECK-DAG: %[[XR:.+]] = tensor.extract_slice %[[X1]][0, 0] [4, 2] [1, 1]
+// CHECK-DAG: %[[XZ:.+]] = tensor.extract_slice %[[X1]][0, 2] [4, 2] [1, 1]
+// CHECK-DAG: %[[XN:.+]] = tensor.extract_slice %[[X1]][0, 4] [4, 2] [1, 1]
+// CHECK-DAG: %[[HR:.+]] = tensor.extract_slice %[[GH1]][0, 0] [4, 2] [1, 1]
+// CHECK-DAG: %[[HZ:.+]] = tensor.extract_slice %[[GH1]][0, 2] [4, 2] [1, 1]
+// CHECK-DAG: %[[HN:.+]] = tensor.extract_slice %[[GH1]][0, 4] [4, 2] [1, 1]
+// CHECK: %[[S1:.+]]:5 = linalg.generic {{.*}} ins(%[[XR]], %[[XZ]], %[[XN]], %[[HR]], %[[HZ]], %[[HN]], %[[S0]]#4 :
+// CHECK-NEXT: ^bb0(%[[AXR:[^:]+]]: f32, %[[AXZ:[^:]+]]: f32, %[[AXN:[^:]+]]: f32, %[[AHR:[^:]+]]: f32, %[[AHZ:[^:]+]]: f32, %[[AHN:[^:]+]]: f32, %[[AHP:[^:]+]]: f32,
+// CHECK-NEXT: %[[PR:.+]] = arith.addf %[[AXR]], %[[AHR]] : f32
+// CHECK: math.exp
+// CHECK: %[[R:.+]] = arith.divf
+// CHECK-NEXT: %[[PZ:.+]] = arith.addf %[[AXZ]], %[[AHZ]] : f32
+// CHECK: math.exp
+// CHECK: %[[Z:.+]] = arith.divf
+// CHECK-NEXT: %[[RH:.+]] = arith.mulf %[[R]], %[[AHN]] : f32
+// CHECK-NEXT: %[[PN:.+]] = arith.addf %[[AXN]], %[[RH]] : f32
+// CHECK-NEXT: %[[N:.+]] = math.tanh %[[PN]] : f32
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[OMZ:.+]] = arith.subf %[[ONE]], %[[Z]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.mulf %[[OMZ]], %[[N]] : f32
+// CHECK-NEXT: %[[ZH:.+]] = arith.mulf %[[Z]], %[[AHP]] : f32
+// CHECK-NEXT: %[[HV:.+]] = arith.addf %[[NEW]], %[[ZH]] : f32
+// CHECK-NEXT: linalg.yield %[[R]], %[[Z]], %[[N]], %[[AHN]], %[[HV]]
+// CHECK: %[[HS:.+]] = tensor.insert_slice %[[S1]]#4 into %[[HS0]][0, 1, 0] [4, 1, 2] [1, 1, 1]
+// CHECK: %[[GR:.+]] = tensor.insert_slice %[[S1]]#0 into %{{.+}}[0, 0] [4, 2] [1, 1]
+// CHECK: %[[GZ:.+]] = tensor.insert_slice %[[S1]]#1 into %[[GR]][0, 2] [4, 2] [1, 1]
+// CHECK: %[[GN:.+]] = tensor.insert_slice %[[S1]]#2 into %[[GZ]][0, 4] [4, 2] [1, 1]
+// CHECK: %[[GHN:.+]] = tensor.insert_slice %[[S1]]#3 into %[[GN]][0, 6] [4, 2] [1, 1]
+// CHECK: %[[GS:.+]] = tensor.insert_slice %[[GHN]] into %[[GS0]][0, 1, 0] [4, 1, 8] [1, 1, 1]
+// CHECK: return %[[HS]], %[[GS]]
+func.func @gru(%x: tensor<4x2x5xf32>, %wih: tensor<6x5xf32>, %whh: tensor<6x2xf32>, %bih: tensor<6xf32>, %bhh: tensor<6xf32>)
+    -> (tensor<4x2x2xf32>, tensor<4x2x8xf32>) {
+  %h, %g = nn.gru %x, %wih, %whh, %bih, %bhh
+      : (tensor<4x2x5xf32>, tensor<6x5xf32>, tensor<6x2xf32>, tensor<6xf32>, tensor<6xf32>)
+      -> (tensor<4x2x2xf32>, tensor<4x2x8xf32>)
+  return %h, %g : tensor<4x2x2xf32>, tensor<4x2x8xf32>
+}
+
+// -----
+
+// Tests that simple_rnn with reverse adds both biases to the input projection, then runs step 1 first (tanh of its
+// projection: zero state, no matmul) and step 0 second: tanh(x_0 + h_1 W_hhᵀ).
+// CHECK-LABEL: func.func @simple_rnn_reverse
+// CHECK-SAME: (%[[X:.+]]: tensor<3x2x5xf32>, %[[WIH:.+]]: tensor<4x5xf32>, %[[WHH:.+]]: tensor<4x4xf32>, %[[BIH:.+]]: tensor<4xf32>, %[[BHH:.+]]: tensor<4xf32>)
+// CHECK: %[[PROJ:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<6x5xf32>, tensor<5x4xf32>)
+// CHECK: %[[PB:.+]] = linalg.generic {{.*}} ins(%[[PROJ]], %[[BIH]] : tensor<6x4xf32>, tensor<4xf32>)
+// CHECK: %[[PBB:.+]] = linalg.generic {{.*}} ins(%[[PB]], %[[BHH]] : tensor<6x4xf32>, tensor<4xf32>)
+// CHECK: %[[GX:.+]] = tensor.expand_shape %[[PBB]] {{\[\[}}0, 1], [2]] output_shape [3, 2, 4]
+// CHECK: %[[WHHT:.+]] = linalg.transpose ins(%[[WHH]] : tensor<4x4xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[X1:.+]] = tensor.extract_slice %[[GX]][0, 1, 0] [3, 1, 4] [1, 1, 1] : tensor<3x2x4xf32> to tensor<3x4xf32>
+// CHECK: %[[H1:.+]] = linalg.generic {{.*}} ins(%[[X1]] : tensor<3x4xf32>)
+// CHECK-NEXT: ^bb0(%[[A:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[T:.+]] = math.tanh %[[A]] : f32
+// CHECK-NEXT: linalg.yield %[[T]]
+// CHECK: %[[HS1:.+]] = tensor.insert_slice %[[H1]] into %{{.+}}[0, 1, 0] [3, 1, 4] [1, 1, 1]
+// CHECK: %[[X0:.+]] = tensor.extract_slice %[[GX]][0, 0, 0] [3, 1, 4] [1, 1, 1]
+// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[H1]], %[[WHHT]] : tensor<3x4xf32>, tensor<4x4xf32>)
+// CHECK: %[[PRE:.+]] = linalg.generic {{.*}} ins(%[[X0]], %[[REC]] : tensor<3x4xf32>, tensor<3x4xf32>)
+// CHECK: arith.addf
+// CHECK: %[[H0:.+]] = linalg.generic {{.*}} ins(%[[PRE]] : tensor<3x4xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: math.tanh
+// CHECK: %[[HS:.+]] = tensor.insert_slice %[[H0]] into %[[HS1]][0, 0, 0] [3, 1, 4] [1, 1, 1]
+// CHECK: return %[[HS]]
+func.func @simple_rnn_reverse(%x: tensor<3x2x5xf32>, %wih: tensor<4x5xf32>, %whh: tensor<4x4xf32>, %bih: tensor<4xf32>,
+                              %bhh: tensor<4xf32>) -> tensor<3x2x4xf32> {
+  %h = nn.simple_rnn %x, %wih, %whh, %bih, %bhh {reverse}
+      : (tensor<3x2x5xf32>, tensor<4x5xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<3x2x4xf32>
+  return %h : tensor<3x2x4xf32>
+}
+
+// -----
+
+// Tests that simple_rnn forward runs step 0 first (no matmul) and step 1 second, reading h of step 0.
+// CHECK-LABEL: func.func @simple_rnn
+// CHECK: %[[GX:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0, 1], [2]] output_shape [3, 2, 4]
+// CHECK-NOT: linalg.matmul
+// CHECK: tensor.extract_slice %[[GX]][0, 0, 0] [3, 1, 4] [1, 1, 1]
+// CHECK: %[[H0:.+]] = linalg.generic
+// CHECK: math.tanh
+// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[H0]] into %{{.+}}[0, 0, 0] [3, 1, 4] [1, 1, 1]
+// CHECK: tensor.extract_slice %[[GX]][0, 1, 0] [3, 1, 4] [1, 1, 1]
+// CHECK: linalg.matmul ins(%[[H0]], %{{.+}} : tensor<3x4xf32>, tensor<4x4xf32>)
+// CHECK: math.tanh
+// CHECK: %[[HS:.+]] = tensor.insert_slice %{{.+}} into %[[HS0]][0, 1, 0] [3, 1, 4] [1, 1, 1]
+// CHECK: return %[[HS]]
+func.func @simple_rnn(%x: tensor<3x2x5xf32>, %wih: tensor<4x5xf32>, %whh: tensor<4x4xf32>, %bih: tensor<4xf32>,
+                      %bhh: tensor<4xf32>) -> tensor<3x2x4xf32> {
+  %h = nn.simple_rnn %x, %wih, %whh, %bih, %bhh
+      : (tensor<3x2x5xf32>, tensor<4x5xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<3x2x4xf32>
+  return %h : tensor<3x2x4xf32>
+}
+
+// -----
+
+// Tests that last_step is one rank-reducing extract_slice of step T - 1 = 4.
+// CHECK-LABEL: func.func @last_step
+// CHECK-SAME: (%[[X:.+]]: tensor<8x5x10xf32>)
+// CHECK-NEXT: %[[Y:.+]] = tensor.extract_slice %[[X]][0, 4, 0] [8, 1, 10] [1, 1, 1] : tensor<8x5x10xf32> to tensor<8x10xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @last_step(%x: tensor<8x5x10xf32>) -> tensor<8x10xf32> {
+  %y = nn.last_step %x : tensor<8x5x10xf32> -> tensor<8x10xf32>
+  return %y : tensor<8x10xf32>
+}

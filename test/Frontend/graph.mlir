@@ -150,9 +150,13 @@
 // RUN: not kilnc %S/Inputs/graph-dtype.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DTYPE
 // DTYPE: kilnc: error: {{.*}}Inputs/graph-dtype.json: /input/dtype: unknown value "int64" (expected one of: float32, int32){{$}}
 
-// Tests that softmax works on the last axis only.
-// RUN: not kilnc %S/Inputs/graph-softmax-axis.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SOFTMAX-AXIS
-// SOFTMAX-AXIS: kilnc: error: {{.*}}Inputs/graph-softmax-axis.json: /layers/0: layer "sm": softmax over axis 1 of [6, 4] is not supported yet; only the last axis (-1, the default){{$}}
+// Tests that softmax takes Keras' axis (1: the steps of [6, 4]) and that an
+// axis past the sample is refused.
+// RUN: kilnc %S/Inputs/graph-softmax-axis.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SOFTMAX-AXIS
+// SOFTMAX-AXIS: nn.softmax %{{.*}} {axis = 1 : i64} : tensor<2x6x4xf32>
+// RUN: sed 's/"axis": 1/"axis": 3/' %S/Inputs/graph-softmax-axis.json > %t.json
+// RUN: not kilnc %t.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SOFTMAX-AXIS3
+// SOFTMAX-AXIS3: layer "sm": axis 3 is not an axis of the samples [6, 4] (axis 0 is the batch){{$}}
 
 // Tests that position_embedding's max_len covers the steps of its input.
 // RUN: not kilnc %S/Inputs/graph-position-max-len.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=MAX-LEN

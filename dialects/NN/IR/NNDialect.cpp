@@ -103,9 +103,13 @@ KILN_SCALAR_RESULT(WeightPenaltyOp)
 #undef KILN_SCALAR_RESULT
 
 LogicalResult SoftmaxOp::verify() {
-  if (getInput().getType().getRank() < 2)
+  int64_t rank = getInput().getType().getRank();
+  if (rank < 2)
     return emitOpError("expects [batch, ..., features], got ")
            << getInput().getType();
+  if (getNormalizedAxis() < 1 || getNormalizedAxis() >= rank)
+    return emitOpError("axis must be in [1, ") << rank << ") or negative from the last, got "
+                                               << getAxis();
   return success();
 }
 
@@ -163,6 +167,8 @@ LogicalResult BinaryCrossEntropyOp::verify() {
 LogicalResult SoftmaxCrossEntropyOp::verify() {
   auto logits = getLogits().getType();
   auto labels = getLabels().getType();
+  if (!logits.hasStaticShape() || !labels.hasStaticShape())
+    return emitOpError("expects static shapes, got ") << logits << " and " << labels;
   if (logits.getRank() < 2)
     return emitOpError("expects logits [batch, ..., classes], got ") << logits;
   if (hasSoftTargets()) {

@@ -500,9 +500,17 @@ def NN_TanhOp : NN_ActivationOp<"tanh", "tanh(x)",
 def NN_GeluOp : NN_ActivationOp<"gelu", "x Φ(x) = x (1 + erf(x / √2)) / 2 (PyTorch's exact GELU)",
     "%y = nn.gelu %x : tensor<64x512xf32>">;
 def NN_SoftmaxOp : NN_ActivationOp<"softmax",
-    "exp(x) / sum(exp(x)) over the last axis, computed stably",
-    "%p = nn.softmax %logits : tensor<64x10xf32>"> {
+    "exp(x) / sum(exp(x)) over one axis (default the last), computed stably",
+    "%p = nn.softmax %logits : tensor<64x10xf32>\n%q = nn.softmax %x {axis = 1} : tensor<8x5x7xf32>"> {
+  let arguments = (ins NN_FloatTensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The axis in [1, rank).
+    int64_t getNormalizedAxis() {
+      int64_t a = getAxis();
+      return a < 0 ? a + getInput().getType().getRank() : a;
+    }
+  }];
 }
 
 def NN_LeakyReluOp : NN_DiffOp<"leaky_relu", [SameOperandsAndResultType, InferTypeOpInterface]> {

@@ -88,8 +88,10 @@ SmallVector<Value> TanhOp::buildVJP(OpBuilder &b, ValueRange grads) {
 
 SmallVector<Value> SoftmaxOp::buildVJP(OpBuilder &b, ValueRange grads) {
   Location loc = getLoc();
-  Value y = toRows(b, loc, getResult()), dy = toRows(b, loc, grads[0]);
-  // dx = y * (dy - Σ_j dy_j y_j), row by row (over the last axis).
+  int64_t axis = getNormalizedAxis();
+  Value ym = moveAxisLast(b, loc, getResult(), axis);
+  Value y = toRows(b, loc, ym), dy = toRows(b, loc, moveAxisLast(b, loc, grads[0], axis));
+  // dx = y * (dy - Σ_j dy_j y_j), row by row (over the axis, moved last).
   Value prod = mapElementwise(
       b, loc, {dy, y}, elemOf(y),
       binary<arith::MulFOp>);
@@ -97,10 +99,12 @@ SmallVector<Value> SoftmaxOp::buildVJP(OpBuilder &b, ValueRange grads) {
                        binary<arith::AddFOp>);
   Value centered = mapWithColumn(
       b, loc, dy, dot, binary<arith::SubFOp>);
-  return {fromRows(b, loc,
-                   mapElementwise(b, loc, {centered, y}, elemOf(y),
-                                  binary<arith::MulFOp>),
-                   getResult().getType())};
+  return {moveLastAxis(b, loc,
+                       fromRows(b, loc,
+                                mapElementwise(b, loc, {centered, y}, elemOf(y),
+                                               binary<arith::MulFOp>),
+                                cast<RankedTensorType>(ym.getType())),
+                       axis)};
 }
 
 SmallVector<Value> MSELossOp::buildVJP(OpBuilder &b, ValueRange grads) {

@@ -87,6 +87,38 @@ Value fromRows(OpBuilder &b, Location loc, Value rows, RankedTensorType type) {
   return b.create<tensor::ExpandShapeOp>(loc, type, rows, rowsOf(type.getRank()));
 }
 
+static Value transposed(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> perm) {
+  auto t = typeOf(x);
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(t.getDimSize(p));
+  Value init = b.create<tensor::EmptyOp>(loc, shape, t.getElementType());
+  return b.create<linalg::TransposeOp>(loc, x, init, perm).getResult()[0];
+}
+
+Value moveAxisLast(OpBuilder &b, Location loc, Value x, int64_t axis) {
+  int64_t rank = typeOf(x).getRank();
+  if (axis == rank - 1)
+    return x;
+  SmallVector<int64_t> perm;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != axis)
+      perm.push_back(i);
+  perm.push_back(axis);
+  return transposed(b, loc, x, perm);
+}
+
+Value moveLastAxis(OpBuilder &b, Location loc, Value x, int64_t axis) {
+  int64_t rank = typeOf(x).getRank();
+  if (axis == rank - 1)
+    return x;
+  // The inverse of moveAxisLast's permutation.
+  SmallVector<int64_t> perm;
+  for (int64_t i = 0; i < rank; ++i)
+    perm.push_back(i < axis ? i : i == axis ? rank - 1 : i - 1);
+  return transposed(b, loc, x, perm);
+}
+
 Value flatLabels(OpBuilder &b, Location loc, Value labels) {
   auto t = typeOf(labels);
   if (t.getRank() == 1)

@@ -18,6 +18,13 @@ mlir::Value toRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 mlir::Value fromRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value rows,
                      mlir::RankedTensorType type);
 
+/// x with dim `axis` moved last (linalg.transpose), and back: softmax over
+/// another axis is softmax over rows of the moved tensor.
+mlir::Value moveAxisLast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                         int64_t axis);
+mlir::Value moveLastAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                         int64_t axis);
+
 /// Class labels [batch, ...] as one row of labels [N] (rank 1 passes
 /// through): the labels of logits taken as rows by toRows.
 mlir::Value flatLabels(mlir::OpBuilder &b, mlir::Location loc, mlir::Value labels);

@@ -262,6 +262,8 @@ LogicalResult AttentionWeightsOp::verify() {
   int64_t heads = getNumHeads();
   if (t.getRank() != 3 || !t.hasStaticShape())
     return emitOpError("expects static packed rows [batch, steps, 3 * width], got ") << t;
+  if (heads < 1)
+    return emitOpError("num_heads must be positive, got ") << heads;
   if (heads < 1 || t.getDimSize(2) % (3 * heads) != 0)
     return emitOpError("needs 3 * num_heads (") << 3 * heads << ") to divide the rows' "
                                                 << t.getDimSize(2) << " values";
@@ -291,6 +293,8 @@ LogicalResult AttentionApplyOp::inferReturnTypes(MLIRContext *, std::optional<Lo
 
 LogicalResult AttentionApplyOp::verify() {
   auto p = getWeights().getType(), t = getQkv().getType();
+  if (!p.hasStaticShape() || !t.hasStaticShape())
+    return emitOpError("expects static shapes, got ") << p << " and " << t;
   if (t.getRank() != 3 || p.getRank() != 4 || p.getElementType() != t.getElementType())
     return emitOpError("expects weights [batch, heads, steps, steps] and packed rows "
                        "[batch, steps, 3 * width] of one element type, got ")
@@ -338,13 +342,14 @@ static LogicalResult verifyRecurrent(Op op, int64_t gates) {
   if (x.getRank() != 3 || !x.hasStaticShape() || x.getDimSize(1) < 1)
     return op.emitOpError("expects static [batch, steps, features], got ") << x;
   auto whh = op.getWeightHh().getType();
-  int64_t h = whh.getRank() == 2 ? whh.getDimSize(1) : 0, g = gates * h;
+  int64_t h = whh.getRank() == 2 && whh.hasStaticShape() ? whh.getDimSize(1) : 0, g = gates * h;
   auto et = x.getElementType();
   auto want = [&](ArrayRef<int64_t> s) { return RankedTensorType::get(s, et); };
+  std::string gh = gates == 1 ? "H" : std::to_string(gates) + "H";
   if (op.getWeightIh().getType() != want({g, x.getDimSize(2)}) || whh != want({g, h}) ||
       op.getBiasIh().getType() != want({g}) || op.getBiasHh().getType() != want({g}) || h < 1)
-    return op.emitOpError("expects weight_ih [") << gates << "H, " << x.getDimSize(2)
-           << "], weight_hh [" << gates << "H, H] and biases [" << gates << "H] of " << et
+    return op.emitOpError("expects weight_ih [") << gh << ", " << x.getDimSize(2)
+           << "], weight_hh [" << gh << ", H] and biases [" << gh << "] of " << et
            << ", got " << op.getWeightIh().getType() << ", " << whh << ", "
            << op.getBiasIh().getType() << ", " << op.getBiasHh().getType();
   return success();
@@ -412,8 +417,8 @@ LogicalResult LastStepOp::inferReturnTypes(MLIRContext *, std::optional<Location
 
 LogicalResult LastStepOp::verify() {
   auto x = getInput().getType();
-  if (x.getRank() != 3)
-    return emitOpError("expects [batch, steps, features], got ") << x;
+  if (x.getRank() != 3 || !x.hasStaticShape() || x.getDimSize(1) < 1)
+    return emitOpError("expects static [batch, steps >= 1, features], got ") << x;
   auto want = *dropAxis(x, 1);
   if (getResult().getType() != want)
     return emitOpError("result should be ") << want << ", got " << getResult().getType();

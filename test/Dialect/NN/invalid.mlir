@@ -199,6 +199,42 @@ func.func @sce_labels_float(%logits: tensor<64x10xf32>, %labels: tensor<64xf32>)
 
 // -----
 
+// Tests that labels of logits [batch, steps, classes] are [batch, steps], not one per batch row.
+func.func @sce_steps_labels_batch(%logits: tensor<4x8x10xf32>, %labels: tensor<4xi32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects labels of the logits' shape without the classes, got 'tensor<4xi32>' for 'tensor<4x8x10xf32>'}}
+  %l = nn.softmax_cross_entropy %logits, %labels : tensor<4x8x10xf32>, tensor<4xi32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that labels of logits [batch, steps, classes] keep the steps axis: [batch * steps] flattened is rejected.
+func.func @sce_steps_labels_flat(%logits: tensor<4x8x10xf32>, %labels: tensor<32xi32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects labels of the logits' shape without the classes, got 'tensor<32xi32>' for 'tensor<4x8x10xf32>'}}
+  %l = nn.softmax_cross_entropy %logits, %labels : tensor<4x8x10xf32>, tensor<32xi32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that labels of logits [batch, steps, classes] drop the classes, not the steps.
+func.func @sce_steps_labels_classes(%logits: tensor<4x8x10xf32>, %labels: tensor<4x10xi64>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects labels of the logits' shape without the classes, got 'tensor<4x10xi64>' for 'tensor<4x8x10xf32>'}}
+  %l = nn.softmax_cross_entropy %logits, %labels : tensor<4x8x10xf32>, tensor<4x10xi64> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that float targets of logits [batch, steps, classes] are probability rows of the logits' shape, not [batch, steps].
+func.func @sce_steps_float_targets(%logits: tensor<4x8x10xf32>, %probs: tensor<4x8xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'nn.softmax_cross_entropy' op expects probability targets of the logits' type 'tensor<4x8x10xf32>', got 'tensor<4x8xf32>'}}
+  %l = nn.softmax_cross_entropy %logits, %probs : tensor<4x8x10xf32>, tensor<4x8xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
 // Tests that softmax_cross_entropy returns the logits' element type.
 func.func @sce_result_type(%logits: tensor<64x10xf32>, %labels: tensor<64xi32>) -> tensor<f16> {
   // expected-error @+1 {{'nn.softmax_cross_entropy' op result element type differs from the logits'}}
@@ -1359,4 +1395,327 @@ func.func @reduce_mean_result(%x: tensor<4x8x16xf32>) -> tensor<4x1x16xf32> {
   // expected-error @+1 {{'nn.reduce_mean' op result should be 'tensor<4x16xf32>', got 'tensor<4x1x16xf32>'}}
   %y = nn.reduce_mean %x {axis = 1} : tensor<4x8x16xf32> -> tensor<4x1x16xf32>
   return %y : tensor<4x1x16xf32>
+}
+
+// -----
+
+// Tests that attention_weights needs 3 * num_heads to divide the packed width (24 / 15).
+func.func @attention_weights_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x5x5xf32> {
+  // expected-error @+1 {{'nn.attention_weights' op needs 3 * num_heads (15) to divide the rows' 24 values}}
+  %p = nn.attention_weights %qkv {num_heads = 5} : tensor<2x5x24xf32> -> tensor<2x5x5x5xf32>
+  return %p : tensor<2x5x5x5xf32>
+}
+
+// -----
+
+// Tests that attention_weights rejects num_heads = 0 (through the divisibility check).
+func.func @attention_weights_zero_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x2x5x5xf32> {
+  // expected-error @+1 {{'nn.attention_weights' op num_heads must be positive, got 0}}
+  %p = nn.attention_weights %qkv {num_heads = 0} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
+  return %p : tensor<2x2x5x5xf32>
+}
+
+// -----
+
+// Tests that attention_weights needs packed rows [batch, steps, 3 * width], not [rows, 3 * width].
+func.func @attention_weights_rank(%qkv: tensor<10x24xf32>) -> tensor<10x2x5x5xf32> {
+  // expected-error @+1 {{'nn.attention_weights' op expects static packed rows [batch, steps, 3 * width], got 'tensor<10x24xf32>'}}
+  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<10x24xf32> -> tensor<10x2x5x5xf32>
+  return %p : tensor<10x2x5x5xf32>
+}
+
+// -----
+
+// Tests that attention_weights needs static steps.
+func.func @attention_weights_dynamic(%qkv: tensor<2x?x24xf32>) -> tensor<2x2x?x?xf32> {
+  // expected-error @+1 {{'nn.attention_weights' op expects static packed rows [batch, steps, 3 * width], got 'tensor<2x?x24xf32>'}}
+  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<2x?x24xf32> -> tensor<2x2x?x?xf32>
+  return %p : tensor<2x2x?x?xf32>
+}
+
+// -----
+
+// Tests that attention_weights' result is [batch, num_heads, steps, steps]: [2, 2, 5, 4] is not.
+func.func @attention_weights_result(%qkv: tensor<2x5x24xf32>) -> tensor<2x2x5x4xf32> {
+  // expected-error @+1 {{'nn.attention_weights' op result should be [batch, num_heads, steps, steps], got 'tensor<2x2x5x4xf32>'}}
+  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<2x5x24xf32> -> tensor<2x2x5x4xf32>
+  return %p : tensor<2x2x5x4xf32>
+}
+
+// -----
+
+// Tests that attention_weights' result has one head per num_heads (4 heads for num_heads = 2).
+func.func @attention_weights_result_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x4x5x5xf32> {
+  // expected-error @+1 {{'nn.attention_weights' op result should be [batch, num_heads, steps, steps], got 'tensor<2x4x5x5xf32>'}}
+  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<2x5x24xf32> -> tensor<2x4x5x5xf32>
+  return %p : tensor<2x4x5x5xf32>
+}
+
+// -----
+
+// Tests that attention_weights' result has the rows' element type.
+func.func @attention_weights_result_type(%qkv: tensor<2x5x24xf32>) -> tensor<2x2x5x5xf64> {
+  // expected-error @+1 {{'nn.attention_weights' op result should be [batch, num_heads, steps, steps], got 'tensor<2x2x5x5xf64>'}}
+  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf64>
+  return %p : tensor<2x2x5x5xf64>
+}
+
+// -----
+
+// Tests that attention_apply's weights and packed rows have one element type.
+func.func @attention_apply_element_type(%p: tensor<2x2x5x5xf32>, %qkv: tensor<2x5x24xf64>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention_apply' op expects weights [batch, heads, steps, steps] and packed rows [batch, steps, 3 * width] of one element type, got 'tensor<2x2x5x5xf32>' and 'tensor<2x5x24xf64>'}}
+  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf64>) -> tensor<2x5x8xf32>
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention_apply's weights have a heads axis ([batch, steps, steps] is rejected).
+func.func @attention_apply_weights_rank(%p: tensor<2x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention_apply' op expects weights [batch, heads, steps, steps] and packed rows [batch, steps, 3 * width] of one element type, got 'tensor<2x5x5xf32>' and 'tensor<2x5x24xf32>'}}
+  %o = nn.attention_apply %p, %qkv : (tensor<2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention_apply's weights cover the rows' steps (4 x 4 weights for 5 steps).
+func.func @attention_apply_steps(%p: tensor<2x2x4x4xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention_apply' op weights 'tensor<2x2x4x4xf32>' do not fit packed rows 'tensor<2x5x24xf32>'}}
+  %o = nn.attention_apply %p, %qkv : (tensor<2x2x4x4xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention_apply's weights have the rows' batch.
+func.func @attention_apply_batch(%p: tensor<3x2x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention_apply' op weights 'tensor<3x2x5x5xf32>' do not fit packed rows 'tensor<2x5x24xf32>'}}
+  %o = nn.attention_apply %p, %qkv : (tensor<3x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention_apply's heads (5, from the weights) divide the values' width: 3 * 5 does not divide 24.
+func.func @attention_apply_heads(%p: tensor<2x5x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention_apply' op weights 'tensor<2x5x5x5xf32>' do not fit packed rows 'tensor<2x5x24xf32>'}}
+  %o = nn.attention_apply %p, %qkv : (tensor<2x5x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention_apply's packed rows are a multiple of 3 (25 is not [Q | K | V]).
+func.func @attention_apply_packed(%p: tensor<2x2x5x5xf32>, %qkv: tensor<2x5x25xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention_apply' op weights 'tensor<2x2x5x5xf32>' do not fit packed rows 'tensor<2x5x25xf32>'}}
+  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x25xf32>) -> tensor<2x5x8xf32>
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention_apply's result is [batch, steps, width], a third of the packed rows (8), not all of them.
+func.func @attention_apply_result(%p: tensor<2x2x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x24xf32> {
+  // expected-error @+1 {{'nn.attention_apply' op result should be [batch, steps, width], got 'tensor<2x5x24xf32>'}}
+  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x24xf32>
+  return %o : tensor<2x5x24xf32>
+}
+
+// -----
+
+// Tests that attention_apply's result has the rows' element type (caught by the inferred type).
+func.func @attention_apply_result_type(%p: tensor<2x2x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf64> {
+  // expected-error @+2 {{'nn.attention_apply' op failed to infer returned types}}
+  // expected-error @+1 {{'nn.attention_apply' op inferred type(s) 'tensor<2x5x8xf32>' are incompatible with return type(s) of operation 'tensor<2x5x8xf64>'}}
+  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf64>
+  return %o : tensor<2x5x8xf64>
+}
+
+// -----
+
+// Tests that lstm's weight_ih has 4H rows: 30 rows with weight_hh [40, 10] (H = 10) are a GRU's.
+func.func @lstm_weight_ih(%x: tensor<8x5x3xf32>, %wih: tensor<30x3xf32>, %whh: tensor<40x10xf32>, %b: tensor<40xf32>) -> tensor<8x5x10xf32> {
+  // expected-error @+1 {{'nn.lstm' op expects weight_ih [4H, 3], weight_hh [4H, H] and biases [4H] of 'f32', got 'tensor<30x3xf32>', 'tensor<40x10xf32>', 'tensor<40xf32>', 'tensor<40xf32>'}}
+  %h:3 = nn.lstm %x, %wih, %whh, %b, %b
+      : (tensor<8x5x3xf32>, tensor<30x3xf32>, tensor<40x10xf32>, tensor<40xf32>, tensor<40xf32>)
+      -> (tensor<8x5x10xf32>, tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  return %h#0 : tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that lstm's weight_hh is [4H, H]: [40, 5] gives H = 5, so 40 rows are not 4H.
+func.func @lstm_weight_hh(%x: tensor<8x5x3xf32>, %wih: tensor<40x3xf32>, %whh: tensor<40x5xf32>, %b: tensor<40xf32>) -> tensor<8x5x5xf32> {
+  // expected-error @+1 {{'nn.lstm' op expects weight_ih [4H, 3], weight_hh [4H, H] and biases [4H] of 'f32', got 'tensor<40x3xf32>', 'tensor<40x5xf32>', 'tensor<40xf32>', 'tensor<40xf32>'}}
+  %h:3 = nn.lstm %x, %wih, %whh, %b, %b
+      : (tensor<8x5x3xf32>, tensor<40x3xf32>, tensor<40x5xf32>, tensor<40xf32>, tensor<40xf32>)
+      -> (tensor<8x5x5xf32>, tensor<8x5x5xf32>, tensor<8x5x20xf32>)
+  return %h#0 : tensor<8x5x5xf32>
+}
+
+// -----
+
+// Tests that lstm's weight_ih reads the input's features (3), not 4.
+func.func @lstm_features(%x: tensor<8x5x3xf32>, %wih: tensor<40x4xf32>, %whh: tensor<40x10xf32>, %b: tensor<40xf32>) -> tensor<8x5x10xf32> {
+  // expected-error @+1 {{'nn.lstm' op expects weight_ih [4H, 3], weight_hh [4H, H] and biases [4H] of 'f32', got 'tensor<40x4xf32>', 'tensor<40x10xf32>', 'tensor<40xf32>', 'tensor<40xf32>'}}
+  %h:3 = nn.lstm %x, %wih, %whh, %b, %b
+      : (tensor<8x5x3xf32>, tensor<40x4xf32>, tensor<40x10xf32>, tensor<40xf32>, tensor<40xf32>)
+      -> (tensor<8x5x10xf32>, tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  return %h#0 : tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that lstm's input is [batch, steps, features], not a flat [batch, features].
+func.func @lstm_input_rank(%x: tensor<8x3xf32>, %wih: tensor<40x3xf32>, %whh: tensor<40x10xf32>, %b: tensor<40xf32>) -> tensor<8x5x10xf32> {
+  // expected-error @+1 {{'nn.lstm' op expects static [batch, steps, features], got 'tensor<8x3xf32>'}}
+  %h:3 = nn.lstm %x, %wih, %whh, %b, %b
+      : (tensor<8x3xf32>, tensor<40x3xf32>, tensor<40x10xf32>, tensor<40xf32>, tensor<40xf32>)
+      -> (tensor<8x5x10xf32>, tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  return %h#0 : tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that lstm needs at least one step.
+func.func @lstm_no_steps(%x: tensor<8x0x3xf32>, %wih: tensor<40x3xf32>, %whh: tensor<40x10xf32>, %b: tensor<40xf32>) -> tensor<8x0x10xf32> {
+  // expected-error @+1 {{'nn.lstm' op expects static [batch, steps, features], got 'tensor<8x0x3xf32>'}}
+  %h:3 = nn.lstm %x, %wih, %whh, %b, %b
+      : (tensor<8x0x3xf32>, tensor<40x3xf32>, tensor<40x10xf32>, tensor<40xf32>, tensor<40xf32>)
+      -> (tensor<8x0x10xf32>, tensor<8x0x10xf32>, tensor<8x0x40xf32>)
+  return %h#0 : tensor<8x0x10xf32>
+}
+
+// -----
+
+// Tests that lstm needs at least one hidden unit (H = 0 is rejected).
+func.func @lstm_no_units(%x: tensor<8x5x3xf32>, %wih: tensor<0x3xf32>, %whh: tensor<0x0xf32>, %b: tensor<0xf32>) -> tensor<8x5x0xf32> {
+  // expected-error @+1 {{'nn.lstm' op expects weight_ih [4H, 3], weight_hh [4H, H] and biases [4H] of 'f32', got 'tensor<0x3xf32>', 'tensor<0x0xf32>', 'tensor<0xf32>', 'tensor<0xf32>'}}
+  %h:3 = nn.lstm %x, %wih, %whh, %b, %b
+      : (tensor<8x5x3xf32>, tensor<0x3xf32>, tensor<0x0xf32>, tensor<0xf32>, tensor<0xf32>)
+      -> (tensor<8x5x0xf32>, tensor<8x5x0xf32>, tensor<8x5x0xf32>)
+  return %h#0 : tensor<8x5x0xf32>
+}
+
+// -----
+
+// Tests that lstm's gates residual is [batch, steps, 4H] (caught by the inferred types).
+func.func @lstm_gates_result(%x: tensor<8x5x3xf32>, %wih: tensor<40x3xf32>, %whh: tensor<40x10xf32>, %b: tensor<40xf32>) -> tensor<8x5x10xf32> {
+  // expected-error @+2 {{'nn.lstm' op failed to infer returned types}}
+  // expected-error @+1 {{'nn.lstm' op inferred type(s) 'tensor<8x5x10xf32>', 'tensor<8x5x10xf32>', 'tensor<8x5x40xf32>' are incompatible with return type(s) of operation 'tensor<8x5x10xf32>', 'tensor<8x5x10xf32>', 'tensor<8x5x10xf32>'}}
+  %h:3 = nn.lstm %x, %wih, %whh, %b, %b
+      : (tensor<8x5x3xf32>, tensor<40x3xf32>, tensor<40x10xf32>, tensor<40xf32>, tensor<40xf32>)
+      -> (tensor<8x5x10xf32>, tensor<8x5x10xf32>, tensor<8x5x10xf32>)
+  return %h#0 : tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that gru's weights are [3H, ...]: an LSTM's [40, 3] and [40, 10] (4H for H = 10) are rejected.
+func.func @gru_lstm_weights(%x: tensor<8x5x3xf32>, %wih: tensor<40x3xf32>, %whh: tensor<40x10xf32>, %b: tensor<40xf32>) -> tensor<8x5x10xf32> {
+  // expected-error @+1 {{'nn.gru' op expects weight_ih [3H, 3], weight_hh [3H, H] and biases [3H] of 'f32', got 'tensor<40x3xf32>', 'tensor<40x10xf32>', 'tensor<40xf32>', 'tensor<40xf32>'}}
+  %h:2 = nn.gru %x, %wih, %whh, %b, %b
+      : (tensor<8x5x3xf32>, tensor<40x3xf32>, tensor<40x10xf32>, tensor<40xf32>, tensor<40xf32>)
+      -> (tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  return %h#0 : tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that gru's bias_hh is [3H] like bias_ih (a [H] bias is rejected).
+func.func @gru_bias_hh(%x: tensor<8x5x3xf32>, %wih: tensor<30x3xf32>, %whh: tensor<30x10xf32>, %bih: tensor<30xf32>, %bhh: tensor<10xf32>) -> tensor<8x5x10xf32> {
+  // expected-error @+1 {{'nn.gru' op expects weight_ih [3H, 3], weight_hh [3H, H] and biases [3H] of 'f32', got 'tensor<30x3xf32>', 'tensor<30x10xf32>', 'tensor<30xf32>', 'tensor<10xf32>'}}
+  %h:2 = nn.gru %x, %wih, %whh, %bih, %bhh
+      : (tensor<8x5x3xf32>, tensor<30x3xf32>, tensor<30x10xf32>, tensor<30xf32>, tensor<10xf32>)
+      -> (tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  return %h#0 : tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that gru's weight_hh is [3H, H]: [30, 5] gives H = 5, so 30 rows are not 3H.
+func.func @gru_weight_hh(%x: tensor<8x5x3xf32>, %wih: tensor<30x3xf32>, %whh: tensor<30x5xf32>, %b: tensor<30xf32>) -> tensor<8x5x5xf32> {
+  // expected-error @+1 {{'nn.gru' op expects weight_ih [3H, 3], weight_hh [3H, H] and biases [3H] of 'f32', got 'tensor<30x3xf32>', 'tensor<30x5xf32>', 'tensor<30xf32>', 'tensor<30xf32>'}}
+  %h:2 = nn.gru %x, %wih, %whh, %b, %b
+      : (tensor<8x5x3xf32>, tensor<30x3xf32>, tensor<30x5xf32>, tensor<30xf32>, tensor<30xf32>)
+      -> (tensor<8x5x5xf32>, tensor<8x5x20xf32>)
+  return %h#0 : tensor<8x5x5xf32>
+}
+
+// -----
+
+// Tests that simple_rnn's weight_ih reads the input's features (3), not 4.
+func.func @simple_rnn_features(%x: tensor<8x5x3xf32>, %wih: tensor<10x4xf32>, %whh: tensor<10x10xf32>, %b: tensor<10xf32>) -> tensor<8x5x10xf32> {
+  // expected-error @+1 {{'nn.simple_rnn' op expects weight_ih [H, 3], weight_hh [H, H] and biases [H] of 'f32', got 'tensor<10x4xf32>', 'tensor<10x10xf32>', 'tensor<10xf32>', 'tensor<10xf32>'}}
+  %h = nn.simple_rnn %x, %wih, %whh, %b, %b
+      : (tensor<8x5x3xf32>, tensor<10x4xf32>, tensor<10x10xf32>, tensor<10xf32>, tensor<10xf32>) -> tensor<8x5x10xf32>
+  return %h : tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that simple_rnn's weight_hh is a matrix [H, H], not a vector.
+func.func @simple_rnn_weight_hh_rank(%x: tensor<8x5x3xf32>, %wih: tensor<10x3xf32>, %whh: tensor<10xf32>, %b: tensor<10xf32>) -> tensor<8x5x10xf32> {
+  // expected-error @+1 {{'nn.simple_rnn' op expects weight_ih [H, 3], weight_hh [H, H] and biases [H] of 'f32', got 'tensor<10x3xf32>', 'tensor<10xf32>', 'tensor<10xf32>', 'tensor<10xf32>'}}
+  %h = nn.simple_rnn %x, %wih, %whh, %b, %b
+      : (tensor<8x5x3xf32>, tensor<10x3xf32>, tensor<10xf32>, tensor<10xf32>, tensor<10xf32>) -> tensor<8x5x10xf32>
+  return %h : tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that simple_rnn's biases have the input's element type.
+func.func @simple_rnn_bias_type(%x: tensor<8x5x3xf32>, %wih: tensor<10x3xf32>, %whh: tensor<10x10xf32>, %b: tensor<10xf64>) -> tensor<8x5x10xf32> {
+  // expected-error @+1 {{'nn.simple_rnn' op expects weight_ih [H, 3], weight_hh [H, H] and biases [H] of 'f32', got 'tensor<10x3xf32>', 'tensor<10x10xf32>', 'tensor<10xf64>', 'tensor<10xf64>'}}
+  %h = nn.simple_rnn %x, %wih, %whh, %b, %b
+      : (tensor<8x5x3xf32>, tensor<10x3xf32>, tensor<10x10xf32>, tensor<10xf64>, tensor<10xf64>) -> tensor<8x5x10xf32>
+  return %h : tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that simple_rnn needs static shapes (a dynamic batch is rejected).
+func.func @simple_rnn_dynamic(%x: tensor<?x5x3xf32>, %wih: tensor<10x3xf32>, %whh: tensor<10x10xf32>, %b: tensor<10xf32>) -> tensor<?x5x10xf32> {
+  // expected-error @+1 {{'nn.simple_rnn' op expects static [batch, steps, features], got 'tensor<?x5x3xf32>'}}
+  %h = nn.simple_rnn %x, %wih, %whh, %b, %b
+      : (tensor<?x5x3xf32>, tensor<10x3xf32>, tensor<10x10xf32>, tensor<10xf32>, tensor<10xf32>) -> tensor<?x5x10xf32>
+  return %h : tensor<?x5x10xf32>
+}
+
+// -----
+
+// Tests that last_step needs [batch, steps, features], not [batch, features].
+func.func @last_step_rank2(%x: tensor<8x10xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'nn.last_step' op expects static [batch, steps >= 1, features], got 'tensor<8x10xf32>'}}
+  %y = nn.last_step %x : tensor<8x10xf32> -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// Tests that last_step takes rank 3 only (not [batch, a, steps, features]).
+func.func @last_step_rank4(%x: tensor<2x8x5x10xf32>) -> tensor<2x5x10xf32> {
+  // expected-error @+1 {{'nn.last_step' op expects static [batch, steps >= 1, features], got 'tensor<2x8x5x10xf32>'}}
+  %y = nn.last_step %x : tensor<2x8x5x10xf32> -> tensor<2x5x10xf32>
+  return %y : tensor<2x5x10xf32>
+}
+
+// -----
+
+// Tests that last_step drops the steps axis, not the features.
+func.func @last_step_result(%x: tensor<8x5x10xf32>) -> tensor<8x5xf32> {
+  // expected-error @+1 {{'nn.last_step' op result should be 'tensor<8x10xf32>', got 'tensor<8x5xf32>'}}
+  %y = nn.last_step %x : tensor<8x5x10xf32> -> tensor<8x5xf32>
+  return %y : tensor<8x5xf32>
+}
+
+// -----
+
+// Tests that last_step does not keep the steps axis as size 1.
+func.func @last_step_keep_axis(%x: tensor<8x5x10xf32>) -> tensor<8x1x10xf32> {
+  // expected-error @+1 {{'nn.last_step' op result should be 'tensor<8x10xf32>', got 'tensor<8x1x10xf32>'}}
+  %y = nn.last_step %x : tensor<8x5x10xf32> -> tensor<8x1x10xf32>
+  return %y : tensor<8x1x10xf32>
 }

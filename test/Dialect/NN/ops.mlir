@@ -381,3 +381,128 @@ func.func @reduce(%x: tensor<4x8x16xf32>) -> (tensor<4x16xf32>, tensor<4x8xf32>)
   // CHECK: return %[[M]], %[[X2]]
   return %m, %mx : tensor<4x16xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// Tests that attention_weights round-trips with and without causal (num_heads
+// is printed with its type), and attention_apply reads the weights and the
+// same packed rows.
+// CHECK-LABEL: func.func @attention
+// CHECK-SAME: (%[[QKV:.+]]: tensor<2x5x24xf32>)
+func.func @attention(%qkv: tensor<2x5x24xf32>)
+    -> (tensor<2x2x5x5xf32>, tensor<2x5x8xf32>, tensor<2x5x8xf32>) {
+  // CHECK: %[[P:.+]] = nn.attention_weights %[[QKV]] {num_heads = 2 : i64} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
+  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
+  // CHECK: %[[C:.+]] = nn.attention_weights %[[QKV]] {causal, num_heads = 2 : i64} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
+  %c = nn.attention_weights %qkv {num_heads = 2, causal} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
+  // CHECK: %[[O:.+]] = nn.attention_apply %[[P]], %[[QKV]] : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+  // CHECK: %[[OC:.+]] = nn.attention_apply %[[C]], %[[QKV]] : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+  %oc = nn.attention_apply %c, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+  // CHECK: return %[[P]], %[[O]], %[[OC]]
+  return %p, %o, %oc : tensor<2x2x5x5xf32>, tensor<2x5x8xf32>, tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that one head over the whole width (d = E) round-trips, on f64.
+// CHECK-LABEL: func.func @attention_one_head
+func.func @attention_one_head(%qkv: tensor<1x3x6xf64>) -> tensor<1x3x2xf64> {
+  // CHECK: %[[P:.+]] = nn.attention_weights %{{.+}} {num_heads = 1 : i64} : tensor<1x3x6xf64> -> tensor<1x1x3x3xf64>
+  %p = nn.attention_weights %qkv {num_heads = 1} : tensor<1x3x6xf64> -> tensor<1x1x3x3xf64>
+  // CHECK: nn.attention_apply %[[P]], %{{.+}} : (tensor<1x1x3x3xf64>, tensor<1x3x6xf64>) -> tensor<1x3x2xf64>
+  %o = nn.attention_apply %p, %qkv : (tensor<1x1x3x3xf64>, tensor<1x3x6xf64>) -> tensor<1x3x2xf64>
+  return %o : tensor<1x3x2xf64>
+}
+
+// -----
+
+// Tests that lstm round-trips forward and with reverse (H = 10 from weight_hh,
+// results h and c [B, T, H] and the gates [B, T, 4H]).
+// CHECK-LABEL: func.func @lstm
+// CHECK-SAME: (%[[X:.+]]: tensor<8x5x3xf32>, %[[WIH:.+]]: tensor<40x3xf32>, %[[WHH:.+]]: tensor<40x10xf32>, %[[BIH:.+]]: tensor<40xf32>, %[[BHH:.+]]: tensor<40xf32>)
+func.func @lstm(%x: tensor<8x5x3xf32>, %wih: tensor<40x3xf32>, %whh: tensor<40x10xf32>,
+                %bih: tensor<40xf32>, %bhh: tensor<40xf32>)
+    -> (tensor<8x5x10xf32>, tensor<8x5x10xf32>, tensor<8x5x40xf32>, tensor<8x5x10xf32>) {
+  // CHECK: %[[H:.+]], %[[C:.+]], %[[G:.+]] = nn.lstm %[[X]], %[[WIH]], %[[WHH]], %[[BIH]], %[[BHH]] : (tensor<8x5x3xf32>, tensor<40x3xf32>, tensor<40x10xf32>, tensor<40xf32>, tensor<40xf32>) -> (tensor<8x5x10xf32>, tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  %h, %c, %g = nn.lstm %x, %wih, %whh, %bih, %bhh
+      : (tensor<8x5x3xf32>, tensor<40x3xf32>, tensor<40x10xf32>, tensor<40xf32>, tensor<40xf32>)
+      -> (tensor<8x5x10xf32>, tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  // CHECK: %[[R:.+]], %{{.+}}, %{{.+}} = nn.lstm %[[X]], %[[WIH]], %[[WHH]], %[[BIH]], %[[BHH]] {reverse} : (tensor<8x5x3xf32>, tensor<40x3xf32>, tensor<40x10xf32>, tensor<40xf32>, tensor<40xf32>) -> (tensor<8x5x10xf32>, tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  %r:3 = nn.lstm %x, %wih, %whh, %bih, %bhh {reverse}
+      : (tensor<8x5x3xf32>, tensor<40x3xf32>, tensor<40x10xf32>, tensor<40xf32>, tensor<40xf32>)
+      -> (tensor<8x5x10xf32>, tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  // CHECK: return %[[H]], %[[C]], %[[G]], %[[R]]
+  return %h, %c, %g, %r#0 : tensor<8x5x10xf32>, tensor<8x5x10xf32>, tensor<8x5x40xf32>, tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that gru round-trips forward and with reverse (the gates residual is
+// [B, T, 4H]: r, z, n and W_hn h + b_hn).
+// CHECK-LABEL: func.func @gru
+// CHECK-SAME: (%[[X:.+]]: tensor<8x5x3xf32>, %[[WIH:.+]]: tensor<30x3xf32>, %[[WHH:.+]]: tensor<30x10xf32>, %[[BIH:.+]]: tensor<30xf32>, %[[BHH:.+]]: tensor<30xf32>)
+func.func @gru(%x: tensor<8x5x3xf32>, %wih: tensor<30x3xf32>, %whh: tensor<30x10xf32>,
+               %bih: tensor<30xf32>, %bhh: tensor<30xf32>)
+    -> (tensor<8x5x10xf32>, tensor<8x5x40xf32>, tensor<8x5x10xf32>) {
+  // CHECK: %[[H:.+]], %[[G:.+]] = nn.gru %[[X]], %[[WIH]], %[[WHH]], %[[BIH]], %[[BHH]] : (tensor<8x5x3xf32>, tensor<30x3xf32>, tensor<30x10xf32>, tensor<30xf32>, tensor<30xf32>) -> (tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  %h, %g = nn.gru %x, %wih, %whh, %bih, %bhh
+      : (tensor<8x5x3xf32>, tensor<30x3xf32>, tensor<30x10xf32>, tensor<30xf32>, tensor<30xf32>)
+      -> (tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  // CHECK: %[[R:.+]], %{{.+}} = nn.gru %[[X]], %[[WIH]], %[[WHH]], %[[BIH]], %[[BHH]] {reverse} : (tensor<8x5x3xf32>, tensor<30x3xf32>, tensor<30x10xf32>, tensor<30xf32>, tensor<30xf32>) -> (tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  %r:2 = nn.gru %x, %wih, %whh, %bih, %bhh {reverse}
+      : (tensor<8x5x3xf32>, tensor<30x3xf32>, tensor<30x10xf32>, tensor<30xf32>, tensor<30xf32>)
+      -> (tensor<8x5x10xf32>, tensor<8x5x40xf32>)
+  // CHECK: return %[[H]], %[[G]], %[[R]]
+  return %h, %g, %r#0 : tensor<8x5x10xf32>, tensor<8x5x40xf32>, tensor<8x5x10xf32>
+}
+
+// -----
+
+// Tests that simple_rnn round-trips forward and with reverse, on f64.
+// CHECK-LABEL: func.func @simple_rnn
+// CHECK-SAME: (%[[X:.+]]: tensor<8x5x3xf64>, %[[WIH:.+]]: tensor<10x3xf64>, %[[WHH:.+]]: tensor<10x10xf64>, %[[BIH:.+]]: tensor<10xf64>, %[[BHH:.+]]: tensor<10xf64>)
+func.func @simple_rnn(%x: tensor<8x5x3xf64>, %wih: tensor<10x3xf64>, %whh: tensor<10x10xf64>,
+                      %bih: tensor<10xf64>, %bhh: tensor<10xf64>) -> (tensor<8x5x10xf64>, tensor<8x5x10xf64>) {
+  // CHECK: %[[H:.+]] = nn.simple_rnn %[[X]], %[[WIH]], %[[WHH]], %[[BIH]], %[[BHH]] : (tensor<8x5x3xf64>, tensor<10x3xf64>, tensor<10x10xf64>, tensor<10xf64>, tensor<10xf64>) -> tensor<8x5x10xf64>
+  %h = nn.simple_rnn %x, %wih, %whh, %bih, %bhh
+      : (tensor<8x5x3xf64>, tensor<10x3xf64>, tensor<10x10xf64>, tensor<10xf64>, tensor<10xf64>) -> tensor<8x5x10xf64>
+  // CHECK: %[[R:.+]] = nn.simple_rnn %[[X]], %[[WIH]], %[[WHH]], %[[BIH]], %[[BHH]] {reverse} : (tensor<8x5x3xf64>, tensor<10x3xf64>, tensor<10x10xf64>, tensor<10xf64>, tensor<10xf64>) -> tensor<8x5x10xf64>
+  %r = nn.simple_rnn %x, %wih, %whh, %bih, %bhh {reverse}
+      : (tensor<8x5x3xf64>, tensor<10x3xf64>, tensor<10x10xf64>, tensor<10xf64>, tensor<10xf64>) -> tensor<8x5x10xf64>
+  // CHECK: return %[[H]], %[[R]]
+  return %h, %r : tensor<8x5x10xf64>, tensor<8x5x10xf64>
+}
+
+// -----
+
+// Tests that last_step round-trips, dropping the steps axis, also with one step.
+// CHECK-LABEL: func.func @last_step
+// CHECK-SAME: (%[[H:.+]]: tensor<8x5x10xf32>, %[[ONE:.+]]: tensor<8x1x10xf32>)
+func.func @last_step(%h: tensor<8x5x10xf32>, %one: tensor<8x1x10xf32>) -> (tensor<8x10xf32>, tensor<8x10xf32>) {
+  // CHECK: %[[L:.+]] = nn.last_step %[[H]] : tensor<8x5x10xf32> -> tensor<8x10xf32>
+  %l = nn.last_step %h : tensor<8x5x10xf32> -> tensor<8x10xf32>
+  // CHECK: %[[O:.+]] = nn.last_step %[[ONE]] : tensor<8x1x10xf32> -> tensor<8x10xf32>
+  %o = nn.last_step %one : tensor<8x1x10xf32> -> tensor<8x10xf32>
+  // CHECK: return %[[L]], %[[O]]
+  return %l, %o : tensor<8x10xf32>, tensor<8x10xf32>
+}
+
+// -----
+
+// Tests that softmax_cross_entropy takes logits [batch, steps, classes] with
+// labels [batch, steps] (rows of classes), with and without smoothing, and
+// probability targets of the logits' shape.
+// CHECK-LABEL: func.func @cross_entropy_steps
+// CHECK-SAME: (%[[LG:.+]]: tensor<4x8x10xf32>, %[[LB:.+]]: tensor<4x8xi64>, %[[PR:.+]]: tensor<4x8x10xf32>)
+func.func @cross_entropy_steps(%logits: tensor<4x8x10xf32>, %labels: tensor<4x8xi64>, %probs: tensor<4x8x10xf32>)
+    -> (tensor<f32>, tensor<f32>, tensor<f32>) {
+  // CHECK: %[[A:.+]] = nn.softmax_cross_entropy %[[LG]], %[[LB]] : tensor<4x8x10xf32>, tensor<4x8xi64> -> tensor<f32>
+  %a = nn.softmax_cross_entropy %logits, %labels : tensor<4x8x10xf32>, tensor<4x8xi64> -> tensor<f32>
+  // CHECK: %[[S:.+]] = nn.softmax_cross_entropy %[[LG]], %[[LB]] {label_smoothing = 1.000000e-01 : f64} : tensor<4x8x10xf32>, tensor<4x8xi64> -> tensor<f32>
+  %s = nn.softmax_cross_entropy %logits, %labels {label_smoothing = 0.1} : tensor<4x8x10xf32>, tensor<4x8xi64> -> tensor<f32>
+  // CHECK: %[[P:.+]] = nn.softmax_cross_entropy %[[LG]], %[[PR]] : tensor<4x8x10xf32>, tensor<4x8x10xf32> -> tensor<f32>
+  %p = nn.softmax_cross_entropy %logits, %probs : tensor<4x8x10xf32>, tensor<4x8x10xf32> -> tensor<f32>
+  // CHECK: return %[[A]], %[[S]], %[[P]]
+  return %a, %s, %p : tensor<f32>, tensor<f32>, tensor<f32>
+}

@@ -816,6 +816,17 @@ Case recurrent(const std::string &op, int64_t gates, bool reverse) {
               y, false, false, seq(kIn)};
 }
 
+// Softmax over the steps (axis 1 of [batch, 5, 19]): the axis moves last
+// and back around the row softmax.
+Case softmaxSteps() {
+  std::vector<int64_t> h = seq(kOut), y{kBatch, kSteps * kOut};
+  return Case{"softmax_axis1", {{kOut, kIn}, {kOut}},
+              dense("h", "x", seq(kIn), 0, kOut) + "  %s = nn.softmax %h {axis = 1} : " +
+                  tensorType(h) + "\n  %y = nn.reshape %s : " + tensorType(h) + " -> " +
+                  tensorType(y) + "\n" + ret("y", y),
+              y, false, false, seq(kIn)};
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Ops, GradCheck,
     ::testing::Combine(
@@ -872,7 +883,7 @@ INSTANTIATE_TEST_SUITE_P(
             concatFeatures(), reduceCase("reduce_mean", 1), reduceCase("reduce_max", 1),
             reduceCase("reduce_max", 2), positionEmbedding(), embedding(),
             attention(false), attention(true), lstm(false), lstm(true),
-            recurrent("gru", 3, false), recurrent("gru", 3, true),
+            softmaxSteps(), recurrent("gru", 3, false), recurrent("gru", 3, true),
             recurrent("simple_rnn", 1, false), recurrent("simple_rnn", 1, true),
             lossCase("mae"), lossCase("huber"), lossCase("bce"), lossCase("kl"),
             lossCase("ce_smooth"), lossCase("ce_soft"), regularized(), clipped()),
