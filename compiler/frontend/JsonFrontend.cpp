@@ -19,6 +19,9 @@ namespace {
 
 /// The element count, saturated at kMaxSize + 1 (sizes are each at most
 /// kMaxSize, so no step overflows).
+/// Recurrent layers are unrolled: steps x layers x directions at most.
+constexpr int64_t kMaxUnrolledSteps = 512;
+
 int64_t product(const std::vector<int64_t> &s) {
   int64_t n = 1;
   for (int64_t d : s)
@@ -598,11 +601,29 @@ bool Importer::buildLayer(const LayerSpec &l, Location lloc, ArrayRef<Value> ins
     if (shape[1] % l.numHeads != 0)
       return fail(l, "num_heads (" + std::to_string(l.numHeads) +
                          ") must divide the width of its input " + showShape(shape));
+    // The per-head weights [batch, heads, T, T] and the feed-forward rows.
+    std::vector<int64_t> weights{spec.batchSize, l.numHeads, shape[0], shape[0]};
+    if (product(weights) > kMaxSize ||
+        product({spec.batchSize, shape[0], std::max(3 * shape[1], l.dimFeedforward)}) > kMaxSize)
+      return fail(l, "its attention weights " + showShape(weights) + " or projections have more "
+                     "than " + std::to_string(kMaxSize) + " elements");
     x = l.type == "multi_head_attention" ? attention(l, lloc, x, l.name)
                                          : transformerBlock(l, lloc, x);
   } else if (l.type == "lstm" || l.type == "gru" || l.type == "simple_rnn") {
     if (shape.size() != 2)
       return fail(l, l.type + " expects [steps, features], got " + showShape(shape));
+    // Each step of each layer and direction is unrolled into the code.
+    int64_t unrolled = shape[0] * l.numLayers * (l.bidirectional ? 2 : 1);
+    if (unrolled > kMaxUnrolledSteps)
+      return fail(l, std::to_string(shape[0]) + " steps x " + std::to_string(l.numLayers) +
+                         " layers" + (l.bidirectional ? " x 2 directions" : "") + " = " +
+                         std::to_string(unrolled) + " unrolled steps, more than " +
+                         std::to_string(kMaxUnrolledSteps) +
+                         " (recurrent layers are unrolled; compile time grows with them)");
+    if (product({spec.batchSize, shape[0], 4 * l.units}) > kMaxSize)
+      return fail(l, "its gates [" + std::to_string(spec.batchSize) + ", " +
+                         std::to_string(shape[0]) + ", " + std::to_string(4 * l.units) +
+                         "] have more than " + std::to_string(kMaxSize) + " elements");
     x = recurrent(l, lloc, x);
   } else if (l.type == "global_avg_pool1d" || l.type == "global_max_pool1d") {
     if (shape.size() != 2)
@@ -668,6 +689,10 @@ bool Importer::buildModel(ModuleOp module) {
     layer = &l;
     if (!buildLayer(l, lloc, ins, x, shape))
       return false;
+    for (size_t i = before; i < params.size(); ++i)
+      if (product(params[i].shape) > kMaxSize)
+        return fail(l, "the parameter " + params[i].name + " " + showShape(params[i].shape) +
+                           " has more than " + std::to_string(kMaxSize) + " elements");
     values[l.name] = x;
     if (std::string msg = tooBig(shape); !msg.empty())
       return fail(l, "its output " + msg);

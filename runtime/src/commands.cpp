@@ -417,6 +417,8 @@ static std::optional<std::pair<double, double>> seriesScale(const Model &model) 
 }
 
 int runEval(const kiln_model_api &api, const Options &options) {
+  if (options.has("text") && options.has("series"))
+    throw UsageError("--text and --series exclude each other");
   const std::string &checkpoint = options.require("load");
   const std::string &dataPath = options.require("data");
   Model model(api);

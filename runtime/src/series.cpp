@@ -19,24 +19,27 @@
 namespace kiln {
 namespace {
 
-std::vector<std::string_view> cellsOf(std::string_view line) {
-  std::vector<std::string_view> cells;
-  while (true) {
-    size_t comma = line.find(',');
-    std::string_view cell = line.substr(0, comma);
-    while (!cell.empty() && (cell.front() == ' ' || cell.front() == '"'))
-      cell.remove_prefix(1);
-    while (!cell.empty() && (cell.back() == ' ' || cell.back() == '"' || cell.back() == '\r'))
-      cell.remove_suffix(1);
-    cells.push_back(cell);
-    if (comma == std::string_view::npos)
-      return cells;
-    line.remove_prefix(comma + 1);
+/// The cells of a CSV line; a comma inside double quotes belongs to the cell
+/// ("1,201.5" is one cell, read as 1201.5).
+std::vector<std::string> cellsOf(std::string_view line) {
+  std::vector<std::string> cells(1);
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"')
+      quoted = !quoted;
+    else if (c == ',' && !quoted)
+      cells.emplace_back();
+    else if (!(quoted && c == ',') && c != '\r')
+      cells.back() += c;
   }
+  for (std::string &cell : cells) {
+    size_t a = cell.find_first_not_of(' '), b = cell.find_last_not_of(' ');
+    cell = a == std::string::npos ? "" : cell.substr(a, b - a + 1);
+  }
+  return cells;
 }
 
-std::optional<double> number(std::string_view cell) {
-  std::string s(cell);
+std::optional<double> number(const std::string &s) {
   char *end = nullptr;
   double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v) ||
@@ -67,14 +70,24 @@ DataSplits loadSeries(const std::string &path, const std::string &column,
   int64_t col = -1;
   if (auto n = number(column); n && *n >= 1 && *n == std::floor(*n))
     col = int64_t(*n) - 1;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF")
+    text.remove_prefix(3); // a UTF-8 byte-order mark
+  size_t width = 0; // cells per row, from the first row
   for (int64_t lineNo = 1; !text.empty(); ++lineNo) {
     size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     if (line.find_first_not_of(" \t\r") == std::string_view::npos)
       continue;
-    std::vector<std::string_view> cells = cellsOf(line);
-    if (lineNo == 1 && col < 0) {
+    std::vector<std::string> cells = cellsOf(line);
+    bool first = width == 0;
+    if (first)
+      width = cells.size();
+    else if (cells.size() != width)
+      fail("{} line {}: {} cells, but the first row has {} (a comma in an unquoted "
+           "cell?)",
+           path, lineNo, cells.size(), width);
+    if (first && col < 0) {
       for (size_t i = 0; i < cells.size(); ++i)
         if (cells[i] == column)
           col = int64_t(i);
@@ -88,20 +101,26 @@ DataSplits loadSeries(const std::string &path, const std::string &column,
            cells.size());
     std::optional<double> v = number(cells[col]);
     if (!v) {
-      if (lineNo == 1)
+      if (first)
         continue; // a header, the column given by index
       fail("{} line {}, column {}: '{}' is not a finite number", path, lineNo, col + 1,
-           std::string(cells[col]));
+           cells[col]);
     }
     values.push_back(*v);
   }
   const int64_t n = int64_t(values.size()), cut = n * 8 / 10;
-  if (cut < window + ahead || n - cut < ahead)
+  auto fits = [&](int64_t m) {
+    return m * 8 / 10 >= window + ahead && m - m * 8 / 10 >= ahead;
+  };
+  if (!fits(n)) {
+    int64_t least = n + 1;
+    while (!fits(least))
+      ++least;
     fail("{}: the series has {} value{}; windows of {} inputs and {} target{} "
-         "need at least {} values (80% of them train, windows ending after "
-         "the cut test)",
-         path, n, n == 1 ? "" : "s", window, ahead, ahead == 1 ? "" : "s",
-         std::max((window + ahead) * 10 / 8 + 1, window + 2 * ahead));
+         "need at least {} values (the first 80% train, windows whose targets "
+         "come after them test)",
+         path, n, n == 1 ? "" : "s", window, ahead, ahead == 1 ? "" : "s", least);
+  }
   double mean = 0, var = 0;
   for (int64_t i = 0; i < cut; ++i)
     mean += values[i];

@@ -7,7 +7,8 @@
 // next window's first input). Every file is cut into
 // non-overlapping windows of T bytes (the model's input [T], ids 0-255). A
 // tenth of each file's windows (at least one), drawn with a fixed seed from
-// the file's name, is the test split: no test byte is in a training window,
+// the file's name, is the test split: no test window's inputs are in a
+// training window (a next-byte label reaches one byte past its window),
 // and every part of a text is represented. The training windows are shuffled
 // once (a fixed seed) so a validation split taken from the end mixes the
 // classes.
@@ -37,6 +38,14 @@ std::vector<fs::path> filesIn(const fs::path &dir) {
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+bool noFiles(
+    const std::vector<std::pair<std::string, std::vector<fs::path>>> &classes) {
+  for (const auto &c : classes)
+    if (!c.second.empty())
+      return false;
+  return true;
 }
 
 } // namespace
@@ -87,6 +96,10 @@ DataSplits loadText(const std::string &path, const Manifest &manifest) {
     for (const fs::path &f : filesIn(path))
       classes.push_back({f.filename().string(), {f}});
   }
+  if (classes.empty() || (nextByte && noFiles(classes)))
+    fail("--text: '{}' has no text files (dot files and symbolic links are "
+         "skipped)",
+         path);
   if (!nextByte && int64_t(classes.size()) != manifest.numClasses)
     fail("--text: '{}' holds {} classes ({} {}) but model '{}' has {}", path,
          classes.size(), dirs.empty() ? "files" : "sub-directories",

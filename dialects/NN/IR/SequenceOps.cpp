@@ -81,6 +81,8 @@ SmallVector<Value> EmbeddingOp::buildVJP(OpBuilder &b, ValueRange grads) {
 
 LogicalResult PositionEmbeddingOp::verify() {
   auto x = getInput().getType(), w = getWeight().getType();
+  if (!x.hasStaticShape() || !w.hasStaticShape())
+    return emitOpError("expects static shapes, got ") << x << " and " << w;
   if (x.getRank() != 3 || w.getRank() != 2 || x.getElementType() != w.getElementType())
     return emitOpError("expects input [batch, steps, dim] and weight [max_len, "
                        "dim] of one element type, got ")
@@ -182,6 +184,9 @@ LogicalResult ConcatOp::verify() {
     return emitOpError("expects at least one input");
   auto first = typeOf(getInputs()[0]);
   int64_t axis = getAxis();
+  for (Value v : getInputs())
+    if (!typeOf(v).hasStaticShape())
+      return emitOpError("expects static shapes, got ") << v.getType();
   if (axis < 1 || axis >= first.getRank())
     return emitOpError("axis must be in [1, ") << first.getRank() << "), got " << axis;
   for (auto [i, v] : llvm::enumerate(getInputs())) {
@@ -218,6 +223,9 @@ SmallVector<Value> ConcatOp::buildVJP(OpBuilder &b, ValueRange grads) {
     return success();                                                          \
   }                                                                            \
   LogicalResult Op::verify() {                                                 \
+    if (!getInput().getType().hasStaticShape())                                \
+      return emitOpError("expects a static shape, got ")                       \
+             << getInput().getType();                                          \
     auto t = dropAxis(getInput().getType(), getAxis());                        \
     if (failed(t))                                                             \
       return emitOpError("axis must be in [1, ")                               \

@@ -103,7 +103,7 @@ public:
 
   /// How the training data was scaled (a time series' mean and std), kept
   /// with the weights: checkpoints store it as metadata `data.<key>`, and
-  /// predict applies it.
+  /// the CLI's predict applies it (Model::predict does not).
   std::map<std::string, std::string> dataScale;
 
 private:
