@@ -179,10 +179,10 @@ TEST(Manifest, RejectsInvalidValues) {
   EXPECT_THAT(errorAfter([](json &j) { j["loss"] = "hinge"; }),
               HasSubstr("unknown loss 'hinge'"));
   EXPECT_THAT(errorAfter([](json &j) { j["num_classes"] = 4; }),
-              HasSubstr("num_classes (4) differs from the size of "
+              HasSubstr("num_classes (4) differs from the last dim of "
                         "outputs[0].shape [3]"));
-  EXPECT_THAT(errorAfter([](json &j) { j["params"][0]["init"] = "normal"; }),
-              HasSubstr("'params[0].init' is 'normal'"));
+  EXPECT_THAT(errorAfter([](json &j) { j["params"][0]["init"] = "lecun"; }),
+              HasSubstr("'params[0].init' is 'lecun'"));
   EXPECT_THAT(errorAfter([](json &j) { j["params"][0]["trainable"] = 1; }),
               HasSubstr("'params[0].trainable' must be true or false"));
   EXPECT_THAT(errorAfter([](json &j) { j["inputs"][0]["dtype"] = "f16"; }),
@@ -334,11 +334,12 @@ TEST(Manifest, LossesAndStateInit) {
 
 TEST(Manifest, TargetsLossAndOutputsAgree) {
   EXPECT_THAT(errorAfter([](json &j) { j["loss"] = "mse"; }),
-              HasSubstr("'loss' is 'mse' but targets[0] is i32 [] (class "
+              HasSubstr("'loss' is 'mse' but targets[0] is i32 (class "
                         "indices), which only softmax_cross_entropy takes"));
   EXPECT_THAT(errorAfter([](json &j) { j["targets"][0]["dtype"] = "i64"; }),
               HasSubstr("'targets[0]' is i64 []; expected i32 [] (class "
-                        "indices) or f32 with the shape of outputs[0] [3]"));
+                        "indices, one per row of outputs[0]) or f32 with the "
+                        "shape of outputs[0] [3]"));
   EXPECT_THAT(errorAfter([](json &j) { j["outputs"][0]["kind"] = "values"; }),
               HasSubstr("'outputs[0].kind' is 'values' but loss "
                         "'softmax_cross_entropy' predicts 'probabilities'"));

@@ -69,14 +69,19 @@ TEST(Model, RefusesWhatTheRuntimeCannotFeed) {
   EXPECT_EQ(errorOf([&] { Model model(api); }),
             "model 'fake_classifier': outputs[0] is f64; the runtime reads f32 "
             "predictions");
-  // An i32 input (token ids) is fine for the Model API, not for the loaders.
+  // The loaders produce f32 values or i32 token ids; an f64 input is for
+  // the Model API only.
   api = editedClassifier(
       [](nlohmann::json &manifest) { manifest["inputs"][0]["dtype"] = "i32"; });
+  Model ids(api);
+  EXPECT_EQ(errorOf([&] { checkLoaderInput(ids.getManifest()); }), "");
+  api = editedClassifier(
+      [](nlohmann::json &manifest) { manifest["inputs"][0]["dtype"] = "f64"; });
   Model model(api);
   EXPECT_EQ(errorOf([&] { checkLoaderInput(model.getManifest()); }),
-            "model 'fake_classifier' takes i32 input 'x'; the runtime's data "
-            "loaders produce one f32 input, so feed this model through the "
-            "kiln::Model API");
+            "model 'fake_classifier' takes f64 input 'x'; the runtime's data "
+            "loaders produce one f32 or i32 input, so feed this model through "
+            "the kiln::Model API");
 }
 
 TEST(Model, InitFillsParamsBuffersAndZeroesState) {
