@@ -11,12 +11,13 @@ PyTorch in its strong configuration (bench/train.py's ENV); throughput =
 (N2 - N1) * 32 * 64 tokens / (time(N2) - time(N1)), so start-up and data
 loading cancel. Prints the medians and the ratio Kiln / PyTorch.
 """
-import argparse, os, statistics, subprocess, sys, tempfile, time
+import os, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
 from train import bench_env  # noqa: E402
+from sequence_bench import compare, options, timed  # noqa: E402
 import char_transformer as ct  # noqa: E402
 
 TORCH_STEPS = r"""
@@ -39,19 +40,8 @@ for k in range(steps):
 """
 
 
-def timed(cmd, env):
-    start = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--steps", default="20,120")
-    ap.add_argument("--kilnc", default=os.path.join(ROOT, "build", "bin", "kilnc"))
-    a = ap.parse_args()
-    n1, n2 = map(int, a.steps.split(","))
+    a = options("20,120")
     env = bench_env()
     with tempfile.TemporaryDirectory() as work:
         x, y = ct.windows("/usr/share/common-licenses")
@@ -64,17 +54,7 @@ def main():
         torch_ = lambda n: timed(["/usr/bin/python3", "-c", TORCH_STEPS,
                                   os.path.join(ROOT, "test", "e2e"), str(n),
                                   f"{work}/train.csv", model], env)
-        rates = {"Kiln": [], "PyTorch": []}
-        tokens = (n2 - n1) * ct.BATCH * ct.T
-        for _ in range(a.rounds):
-            for name, fn in (("Kiln", kiln), ("PyTorch", torch_)):
-                rates[name].append(tokens / (fn(n2) - fn(n1)))
-    k, p = statistics.median(rates["Kiln"]), statistics.median(rates["PyTorch"])
-    print(f"| char_transformer, 1 thread | tokens/s (median of {a.rounds}) |")
-    print("|---|---|")
-    print(f"| Kiln | {k:,.0f} |")
-    print(f"| PyTorch (tuned) | {p:,.0f} |")
-    print(f"| Kiln / PyTorch | {k / p:.2f} |")
+        compare("char_transformer", "tokens/s", ct.BATCH * ct.T, a, kiln, torch_)
 
 
 if __name__ == "__main__":

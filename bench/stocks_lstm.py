@@ -11,11 +11,12 @@ thread, PyTorch (nn.LSTM, batch_first) in its strong configuration
 time(N1)), so start-up and data loading cancel. Prints the medians and the
 ratio Kiln / PyTorch.
 """
-import argparse, os, statistics, subprocess, sys, tempfile, time
+import os, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 from train import bench_env  # noqa: E402
+from sequence_bench import compare, options, timed  # noqa: E402
 
 TORCH_STEPS = r"""
 import sys, numpy as np, torch
@@ -39,19 +40,8 @@ for k in range(steps):
 """
 
 
-def timed(cmd, env):
-    start = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--steps", default="100,1100")
-    ap.add_argument("--kilnc", default=os.path.join(ROOT, "build", "bin", "kilnc"))
-    a = ap.parse_args()
-    n1, n2 = map(int, a.steps.split(","))
+    a = options("100,1100")
     env = bench_env()
     with tempfile.TemporaryDirectory() as work:
         subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "examples", "stocks_lstm", "prepare.py"),
@@ -63,17 +53,7 @@ def main():
         kiln = lambda n: timed([exe, "train", "--data", csv, "--series", "price", "--no-shuffle",
                                 "--steps", str(n)], env)
         torch_ = lambda n: timed(["/usr/bin/python3", "-c", TORCH_STEPS, str(n), csv], env)
-        rates = {"Kiln": [], "PyTorch": []}
-        windows = (n2 - n1) * 32
-        for _ in range(a.rounds):
-            for name, fn in (("Kiln", kiln), ("PyTorch", torch_)):
-                rates[name].append(windows / (fn(n2) - fn(n1)))
-    k, p = statistics.median(rates["Kiln"]), statistics.median(rates["PyTorch"])
-    print(f"| stocks_lstm, 1 thread | windows/s (median of {a.rounds}) |")
-    print("|---|---|")
-    print(f"| Kiln | {k:,.0f} |")
-    print(f"| PyTorch (tuned) | {p:,.0f} |")
-    print(f"| Kiln / PyTorch | {k / p:.2f} |")
+        compare("stocks_lstm", "windows/s", 32, a, kiln, torch_)
 
 
 if __name__ == "__main__":
