@@ -397,7 +397,8 @@ def NN_LSTMOp : NN_DiffOp<"lstm", [DeclareOpInterfaceMethods<InferTypeOpInterfac
     `result` is h at every step `[batch, T, H]`; `reverse` runs from the last
     step to the first (a bidirectional layer's second direction). `cells`
     (c at every step) and `gates` (the gates after their activations,
-    `[batch, T, 4H]`) are residuals for the backward pass.
+    `[batch, T, 4H]`) are residuals for the backward pass; no gradient flows
+    back through them.
 
     ```mlir
     %h, %c, %g = nn.lstm %x, %wih, %whh, %bih, %bhh
@@ -422,7 +423,7 @@ def NN_GRUOp : NN_DiffOp<"gru", [DeclareOpInterfaceMethods<InferTypeOpInterface>
     `n = tanh(W_in x + b_in + r * (W_hn h + b_hn))`, `h' = (1 - z) n + z h`.
     `weight_ih` `[3H, F]`, `weight_hh` `[3H, H]`, biases `[3H]`. `gates`
     (r, z, n and `W_hn h + b_hn` per step, `[batch, T, 4H]`) is a residual
-    for the backward pass.
+    for the backward pass; no gradient flows back through it.
 
     ```mlir
     %h, %g = nn.gru %x, %wih, %whh, %bih, %bhh {reverse}

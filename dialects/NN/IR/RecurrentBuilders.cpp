@@ -1,4 +1,4 @@
-//===- RecurrentBuilders.cpp - LSTM in linalg on tensors, unrolled --------===//
+//===- RecurrentBuilders.cpp - LSTM, GRU and RNN in linalg, unrolled ------===//
 #include "dialects/NN/IR/RecurrentBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/SequenceBuilders.h"
@@ -131,9 +131,7 @@ SmallVector<Value, 3> lstm(OpBuilder &b, Location loc, Value x, Value wih, Value
   auto seq = [&](int64_t k) { return RankedTensorType::get({bs, steps, k}, t); };
   auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
   // The input projection of every step, both biases added: [B, T, 4H].
-  Value gx = matmul(b, loc, toRows(b, loc, x), transpose2d(b, loc, wih));
-  gx = mapWithRow(b, loc, gx, bih, binary<arith::AddFOp>);
-  gx = fromRows(b, loc, mapWithRow(b, loc, gx, bhh, binary<arith::AddFOp>), seq(4 * h));
+  Value gx = inputProjection(b, loc, x, wih, {bih, bhh});
   Value whhT = transpose2d(b, loc, whh);
   Value hs = b.create<tensor::EmptyOp>(loc, seq(h).getShape(), t);
   Value cs = b.create<tensor::EmptyOp>(loc, seq(h).getShape(), t);
@@ -225,26 +223,9 @@ SmallVector<Value, 5> lstmGrad(OpBuilder &b, Location loc, Value dh, Value x, Va
     if (!first)
       dhNext = matmul(b, loc, dat, whh);
   }
-  // h of the previous step in the run's order (zeros before the first).
-  Value hPrev = filled(b, loc, seq(hd), 0.0);
-  SmallVector<int64_t> offsets{0, reverse ? 0 : 1, 0}, sizes{bs, steps - 1, hd};
-  SmallVector<int64_t> from{0, reverse ? 1 : 0, 0};
-  if (steps > 1) {
-    Value part = b.create<tensor::ExtractSliceOp>(
-        loc, RankedTensorType::get(sizes, t), h, ValueRange{}, ValueRange{}, ValueRange{},
-        b.getDenseI64ArrayAttr(from), b.getDenseI64ArrayAttr(sizes),
-        b.getDenseI64ArrayAttr({1, 1, 1}));
-    hPrev = b.create<tensor::InsertSliceOp>(loc, part, hPrev, ValueRange{}, ValueRange{},
-                                            ValueRange{}, b.getDenseI64ArrayAttr(offsets),
-                                            b.getDenseI64ArrayAttr(sizes),
-                                            b.getDenseI64ArrayAttr({1, 1, 1}));
-  }
-  Value daRows = toRows(b, loc, da);
-  Value dx = fromRows(b, loc, matmul(b, loc, daRows, wih), xt);
-  Value dwih = matmulTransposeA(b, loc, daRows, toRows(b, loc, x));
-  Value dwhh = matmulTransposeA(b, loc, daRows, toRows(b, loc, hPrev));
-  Value db = reduce2d(b, loc, daRows, 0, 0.0, binary<arith::AddFOp>);
-  return {dx, dwih, dwhh, db, db};
+  SmallVector<Value, 3> in = projectionGrads(b, loc, da, x, wih);
+  SmallVector<Value, 3> rec = projectionGrads(b, loc, da, previousSteps(b, loc, h, reverse), whh);
+  return {in[0], in[1], rec[1], in[2], in[2]};
 }
 
 SmallVector<Value, 2> gru(OpBuilder &b, Location loc, Value x, Value wih, Value whh,

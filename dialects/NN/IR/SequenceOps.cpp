@@ -255,9 +255,10 @@ LogicalResult AttentionWeightsOp::inferReturnTypes(
     MLIRContext *, std::optional<Location>, ValueRange operands, DictionaryAttr attrs,
     OpaqueProperties props, RegionRange, SmallVectorImpl<Type> &inferred) {
   auto t = dyn_cast<RankedTensorType>(operands[0].getType());
-  int64_t heads = axisOf(DictionaryAttr(), props ? props.as<Properties *>()->num_heads
-                                                 : attrs ? attrs.getAs<IntegerAttr>("num_heads")
-                                                         : IntegerAttr());
+  IntegerAttr headsAttr = props ? props.as<Properties *>()->num_heads
+                          : attrs ? attrs.getAs<IntegerAttr>("num_heads")
+                                  : IntegerAttr();
+  int64_t heads = headsAttr ? headsAttr.getInt() : -1;
   if (!t || t.getRank() != 3 || heads < 1)
     return failure();
   inferred.push_back(RankedTensorType::get(
@@ -272,7 +273,7 @@ LogicalResult AttentionWeightsOp::verify() {
     return emitOpError("expects static packed rows [batch, steps, 3 * width], got ") << t;
   if (heads < 1)
     return emitOpError("num_heads must be positive, got ") << heads;
-  if (heads < 1 || t.getDimSize(2) % (3 * heads) != 0)
+  if (t.getDimSize(2) % (3 * heads) != 0)
     return emitOpError("needs 3 * num_heads (") << 3 * heads << ") to divide the rows' "
                                                 << t.getDimSize(2) << " values";
   auto want = RankedTensorType::get({t.getDimSize(0), heads, t.getDimSize(1), t.getDimSize(1)},
@@ -327,19 +328,24 @@ SmallVector<Value> AttentionApplyOp::buildVJP(OpBuilder &b, ValueRange grads) {
 // lstm, last_step
 //===----------------------------------------------------------------------===//
 
-LogicalResult LSTMOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                       ValueRange operands, DictionaryAttr, OpaqueProperties,
-                                       RegionRange, SmallVectorImpl<Type> &inferred) {
+
+/// [B, T, k] for each k, H from weight_hh.
+static LogicalResult inferSequences(ValueRange operands, ArrayRef<int64_t> multiples,
+                                    SmallVectorImpl<Type> &inferred) {
   auto x = dyn_cast<RankedTensorType>(operands[0].getType());
   auto whh = dyn_cast<RankedTensorType>(operands[2].getType());
   if (!x || !whh || x.getRank() != 3 || whh.getRank() != 2)
     return failure();
-  int64_t h = whh.getDimSize(1);
-  auto seq = [&](int64_t k) {
-    return RankedTensorType::get({x.getDimSize(0), x.getDimSize(1), k}, x.getElementType());
-  };
-  inferred.append({seq(h), seq(h), seq(4 * h)});
+  for (int64_t m : multiples)
+    inferred.push_back(RankedTensorType::get(
+        {x.getDimSize(0), x.getDimSize(1), m * whh.getDimSize(1)}, x.getElementType()));
   return success();
+}
+
+LogicalResult LSTMOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                       ValueRange operands, DictionaryAttr, OpaqueProperties,
+                                       RegionRange, SmallVectorImpl<Type> &inferred) {
+  return inferSequences(operands, {1, 1, 4}, inferred);
 }
 
 /// A recurrent layer's operands: x [B, T, F], weight_ih [G*H, F], weight_hh
@@ -367,18 +373,6 @@ LogicalResult LSTMOp::verify() { return verifyRecurrent(*this, 4); }
 LogicalResult GRUOp::verify() { return verifyRecurrent(*this, 3); }
 LogicalResult SimpleRNNOp::verify() { return verifyRecurrent(*this, 1); }
 
-/// [B, T, k] for each k, H from weight_hh.
-static LogicalResult inferSequences(ValueRange operands, ArrayRef<int64_t> multiples,
-                                    SmallVectorImpl<Type> &inferred) {
-  auto x = dyn_cast<RankedTensorType>(operands[0].getType());
-  auto whh = dyn_cast<RankedTensorType>(operands[2].getType());
-  if (!x || !whh || x.getRank() != 3 || whh.getRank() != 2)
-    return failure();
-  for (int64_t m : multiples)
-    inferred.push_back(RankedTensorType::get(
-        {x.getDimSize(0), x.getDimSize(1), m * whh.getDimSize(1)}, x.getElementType()));
-  return success();
-}
 
 LogicalResult GRUOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
                                       ValueRange operands, DictionaryAttr, OpaqueProperties,
