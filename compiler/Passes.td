@@ -21,7 +21,7 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
   }];
   let dependentDialects = ["kiln::nn::NNDialect", "kiln::optim::OptimDialect",
                            "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
 }
 
 def NNToLinalgPass : Pass<"nn-to-linalg", "mlir::func::FuncOp"> {

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
@@ -163,39 +164,53 @@ Value embedding(OpBuilder &b, Location loc, Value ids, Value weight) {
 Value embeddingGrad(OpBuilder &b, Location loc, Value ids, Value dy,
                     RankedTensorType weightType) {
   auto it = typeOf(ids);
-  int64_t n = it.getNumElements(), v = weightType.getDimSize(0);
-  Type t = weightType.getElementType();
+  int64_t n = it.getNumElements(), v = weightType.getDimSize(0),
+          d = weightType.getDimSize(1);
+  Type t = weightType.getElementType(), idType = it.getElementType();
   Value flatIds = ids;
   if (it.getRank() != 1) {
     ReassociationIndices all;
     for (int64_t i = 0; i < it.getRank(); ++i)
       all.push_back(i);
     flatIds = b.create<tensor::CollapseShapeOp>(
-        loc, RankedTensorType::get({n}, it.getElementType()), ids,
-        SmallVector<ReassociationIndices>{all});
+        loc, RankedTensorType::get({n}, idType), ids, SmallVector<ReassociationIndices>{all});
   }
-  // onehot[n, v] = (ids[n] == v); the scatter-add is onehotᵀ · dy, with the
-  // ids clamped as the forward clamps them.
-  auto ohType = RankedTensorType::get({n, v}, t);
-  Type idType = it.getElementType();
-  Value onehot =
-      b.create<linalg::GenericOp>(
-           loc, ohType, ValueRange{flatIds}, ValueRange{empty(b, loc, ohType)},
-           SmallVector<AffineMap>{AffineMap::get(2, 0, b.getAffineDimExpr(0)),
-                                  b.getMultiDimIdentityMap(2)},
-           parallel(2),
-           [&](OpBuilder &nb, Location l, ValueRange a) {
-             Value lo = nb.create<arith::ConstantOp>(l, nb.getIntegerAttr(idType, 0));
-             Value hi = nb.create<arith::ConstantOp>(l, nb.getIntegerAttr(idType, v - 1));
-             Value id = nb.create<arith::MinSIOp>(l, nb.create<arith::MaxSIOp>(l, a[0], lo), hi);
-             Value col = nb.create<arith::IndexCastOp>(
-                 l, idType, nb.create<linalg::IndexOp>(l, 1));
-             Value hit = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, id, col);
-             ScalarOps s{nb, l, t};
-             nb.create<linalg::YieldOp>(l, s.select(hit, s.c(1.0), s.c(0.0)));
-           })
-          .getResult(0);
-  return matmulTransposeA(b, loc, onehot, toRows(b, loc, dy));
+  Value rows = toRows(b, loc, dy);
+  // A scatter-add, one row of dy per id in order (deterministic): the loop
+  // carries the table; each step adds a [1, D] row in place, the ids
+  // clamped as the forward clamps them.
+  auto rowType = RankedTensorType::get({1, d}, t);
+  auto c = [&](int64_t i) { return b.create<arith::ConstantIndexOp>(loc, i); };
+  auto loop = b.create<scf::ForOp>(
+      loc, c(0), c(n), c(1), ValueRange{filled(b, loc, weightType, 0.0)},
+      [&](OpBuilder &nb, Location l, Value i, ValueRange acc) {
+        Value lo = nb.create<arith::ConstantOp>(l, nb.getIntegerAttr(idType, 0));
+        Value hi = nb.create<arith::ConstantOp>(l, nb.getIntegerAttr(idType, v - 1));
+        Value id = nb.create<tensor::ExtractOp>(l, flatIds, ValueRange{i});
+        id = nb.create<arith::MinSIOp>(l, nb.create<arith::MaxSIOp>(l, id, lo), hi);
+        Value at = nb.create<arith::IndexCastOp>(l, nb.getIndexType(), id);
+        Value zero = nb.create<arith::ConstantIndexOp>(l, 0);
+        auto slice = [&](Value src, Value row) {
+          return nb.create<tensor::ExtractSliceOp>(
+              l, rowType, src, ValueRange{row, zero}, ValueRange{}, ValueRange{},
+              nb.getDenseI64ArrayAttr({ShapedType::kDynamic, ShapedType::kDynamic}),
+              nb.getDenseI64ArrayAttr({1, d}), nb.getDenseI64ArrayAttr({1, 1}));
+        };
+        Value sum = nb.create<linalg::GenericOp>(
+                          l, rowType, ValueRange{slice(rows, i)}, ValueRange{slice(acc[0], at)},
+                          SmallVector<AffineMap>(2, nb.getMultiDimIdentityMap(2)), parallel(2),
+                          [&](OpBuilder &gb, Location gl, ValueRange a) {
+                            gb.create<linalg::YieldOp>(
+                                gl, Value(gb.create<arith::AddFOp>(gl, a[1], a[0])));
+                          })
+                        .getResult(0);
+        Value updated = nb.create<tensor::InsertSliceOp>(
+            l, sum, acc[0], ValueRange{at, zero}, ValueRange{}, ValueRange{},
+            nb.getDenseI64ArrayAttr({ShapedType::kDynamic, ShapedType::kDynamic}),
+            nb.getDenseI64ArrayAttr({1, d}), nb.getDenseI64ArrayAttr({1, 1}));
+        nb.create<scf::YieldOp>(l, updated);
+      });
+  return loop.getResult(0);
 }
 
 Value positionEmbedding(OpBuilder &b, Location loc, Value x, Value weight) {
