@@ -7,6 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KILN_BUILD:-$root/build}
 rounds=${1:-3}
+"$root/scripts/install-deps.sh" --bench # the pinned OpenBLAS PyTorch runs on
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$build/bin/kilnc" "$root/examples/fashion_mlp/model.json" --emit=obj -o "$work/bench_model.o"

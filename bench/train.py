@@ -39,6 +39,14 @@ ENV = {
 
 
 def bench_env():
+    # Without the pinned OpenBLAS, PyTorch falls back to the reference BLAS
+    # (10x slower): install it as the README's set-up does, or stop.
+    blas = os.path.join(ENV["LD_LIBRARY_PATH"], "libblas.so.3")
+    if not os.path.exists(blas):
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        subprocess.run([os.path.join(root, "scripts", "install-deps.sh"), "--bench"], check=False)
+        if not os.path.exists(blas):
+            sys.exit(f"bench: {blas} is missing; run scripts/install-deps.sh --bench")
     env = dict(os.environ)
     env.pop("OPENBLAS_CORETYPE", None)  # these machines force Haswell (AVX2)
     env.update(ENV)
