@@ -21,13 +21,15 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
   }];
   let dependentDialects = ["kiln::nn::NNDialect", "kiln::optim::OptimDialect",
                            "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
-                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
+                           "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 def NNToLinalgPass : Pass<"nn-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Lower nn ops to linalg, tensor, arith and math";
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
-                           "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
+                           "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 def PropagateTransposesPass : Pass<"kiln-propagate-transposes", "mlir::func::FuncOp"> {

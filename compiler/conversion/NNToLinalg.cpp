@@ -352,12 +352,8 @@ Value lowerReduceMean(OpBuilder &b, nn::ReduceMeanOp op) {
   return reduceAxis(b, op.getLoc(), op.getInput(), op.getAxis(), /*max=*/false);
 }
 
-Value lowerAttentionWeights(OpBuilder &b, nn::AttentionWeightsOp op) {
-  return attentionWeights(b, op.getLoc(), op.getQkv(), op.getNumHeads(), op.getCausal());
-}
-
-Value lowerAttentionApply(OpBuilder &b, nn::AttentionApplyOp op) {
-  return attentionApply(b, op.getLoc(), op.getWeights(), op.getQkv());
+SmallVector<Value> lowerAttention(OpBuilder &b, nn::AttentionOp op) {
+  return SmallVector<Value>(attention(b, op.getLoc(), op.getQkv(), op.getConfig()));
 }
 
 SmallVector<Value> lowerLSTM(OpBuilder &b, nn::LSTMOp op) {
@@ -431,8 +427,7 @@ struct NNToLinalgPass : kiln::impl::NNToLinalgPassBase<NNToLinalgPass> {
     add(patterns, lowerConcat);
     add(patterns, lowerReduceMean);
     add(patterns, lowerReduceMax);
-    add(patterns, lowerAttentionWeights);
-    add(patterns, lowerAttentionApply);
+    add(patterns, lowerAttention);
     add(patterns, lowerLSTM);
     add(patterns, lowerLastStep);
     add(patterns, lowerGRU);

@@ -22,7 +22,7 @@ Value Importer::dropoutOf(const LayerSpec &l, Location loc, Value x, int64_t par
 
 /// PyTorch's MultiheadAttention (self-attention, batch first) with its
 /// parameter names under `prefix`: the input projection to packed [Q|K|V],
-/// the weights (dropped out in training), applied to V, the output
+/// the fused attention (its weights dropped out in training), the output
 /// projection.
 Value Importer::attention(const LayerSpec &l, Location loc, Value x,
                           const std::string &prefix) {
@@ -30,10 +30,13 @@ Value Importer::attention(const LayerSpec &l, Location loc, Value x,
   Value w = addParam(prefix + ".in_proj_weight", {3 * e, e}, "glorot_uniform", e, 3 * e);
   Value bias = addParam(prefix + ".in_proj_bias", {3 * e}, "zeros", e, 3 * e);
   Value qkv = b.create<nn::DenseOp>(loc, x, w, bias);
-  Value p = b.create<nn::AttentionWeightsOp>(loc, qkv, b.getI64IntegerAttr(l.numHeads),
-                                             l.causal ? b.getUnitAttr() : UnitAttr());
-  p = dropoutOf(l, loc, p, 0);
-  Value o = b.create<nn::AttentionApplyOp>(loc, p, qkv);
+  int64_t index = &l - spec.layers.data();
+  Value o = b.create<nn::AttentionOp>(loc, qkv, Value(), Value(),
+                                      b.getI64IntegerAttr(l.numHeads),
+                                      l.causal ? b.getUnitAttr() : UnitAttr(),
+                                      b.getF64FloatAttr(l.rate),
+                                      b.getI64IntegerAttr(((index + 1) << 20) | 0), UnitAttr())
+                .getResult();
   Value ow = addParam(prefix + ".out_proj.weight", {e, e}, "uniform_fan_in", e, e);
   Value ob = addParam(prefix + ".out_proj.bias", {e}, "zeros", e, e);
   return b.create<nn::DenseOp>(loc, o, ow, ob);

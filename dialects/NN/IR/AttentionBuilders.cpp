@@ -1,16 +1,19 @@
-//===- AttentionBuilders.cpp - Multi-head attention in linalg -------------===//
+//===- AttentionBuilders.cpp - Fused multi-head attention in linalg -------===//
 //
-// Q, K and V are views [B, T, H, D] of the packed rows. Each product is a
-// generic contraction whose output's innermost dim is innermost in an input
-// (K and V are transposed first where needed), so it gets a matmul's
-// register block.
+// Each (batch, head) iteration reads its Q, K, V as [T, d] views of the
+// packed rows and writes its [T, d] results into views of the outputs, which
+// the loop carries (in place once bufferized). Its [T, T] blocks are
+// temporaries of one iteration: the workspace holds one of each, not one per
+// head. The products are linalg matmuls (K and V transposed first where the
+// product wants [d, T]), so they get the matmul register block.
 //
 #include "dialects/NN/IR/AttentionBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
-#include "dialects/NN/IR/SequenceBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
@@ -22,166 +25,211 @@ namespace {
 
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
-/// [B, T, 3E] as [B, T, 3, H, D].
-Value packed(OpBuilder &b, Location loc, Value qkv, int64_t heads) {
+/// The shapes of one attention op.
+struct Dims {
+  int64_t batch, steps, heads, d;
+  Type elem;
+};
+
+Dims dimsOf(Value qkv, int64_t heads) {
   auto t = typeOf(qkv);
-  int64_t e = t.getDimSize(2) / 3;
+  return {t.getDimSize(0), t.getDimSize(1), heads, t.getDimSize(2) / 3 / heads,
+          t.getElementType()};
+}
+
+/// [B, T, 3E] as [B, T, 3, H, d].
+Value packed(OpBuilder &b, Location loc, Value qkv, const Dims &n) {
   return b.create<tensor::ExpandShapeOp>(
-      loc,
-      RankedTensorType::get({t.getDimSize(0), t.getDimSize(1), 3, heads, e / heads},
-                            t.getElementType()),
-      qkv, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
+      loc, RankedTensorType::get({n.batch, n.steps, 3, n.heads, n.d}, n.elem), qkv,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
 }
 
-/// Part `s` (0 Q, 1 K, 2 V) of [B, T, 3, H, D] as [B, T, H, D].
-Value part(OpBuilder &b, Location loc, Value p5, int64_t s) {
-  auto t = typeOf(p5);
-  int64_t bs = t.getDimSize(0), steps = t.getDimSize(1), h = t.getDimSize(3),
-          d = t.getDimSize(4);
-  return b.create<tensor::ExtractSliceOp>(
-      loc, RankedTensorType::get({bs, steps, h, d}, t.getElementType()), p5,
-      ValueRange{}, ValueRange{}, ValueRange{}, b.getDenseI64ArrayAttr({0, 0, s, 0, 0}),
-      b.getDenseI64ArrayAttr({bs, steps, 1, h, d}), b.getDenseI64ArrayAttr({1, 1, 1, 1, 1}));
+/// Offsets, sizes and strides of the [T, d] block of part `s` (0 Q, 1 K,
+/// 2 V; -1 for a [B, T, H, d] tensor) at (bi, hi).
+struct View {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+};
+
+View blockAt(OpBuilder &b, Value bi, Value hi, int64_t s, const Dims &n) {
+  View k;
+  k.offsets = {bi, b.getIndexAttr(0)};
+  k.sizes = {b.getIndexAttr(1), b.getIndexAttr(n.steps)};
+  if (s >= 0) {
+    k.offsets.push_back(b.getIndexAttr(s));
+    k.sizes.push_back(b.getIndexAttr(1));
+  }
+  k.offsets.append({hi, b.getIndexAttr(0)});
+  k.sizes.append({b.getIndexAttr(1), b.getIndexAttr(n.d)});
+  k.strides.assign(k.offsets.size(), b.getIndexAttr(1));
+  return k;
 }
 
-/// Parts placed into a zero [B, T, 3E] cotangent.
-Value pack(OpBuilder &b, Location loc, ArrayRef<std::pair<int64_t, Value>> parts,
-           RankedTensorType qkvType, int64_t heads) {
-  auto pt = typeOf(parts.front().second);
-  int64_t bs = pt.getDimSize(0), steps = pt.getDimSize(1), d = pt.getDimSize(3);
-  auto t5 = RankedTensorType::get({bs, steps, 3, heads, d}, pt.getElementType());
-  Value out = filled(b, loc, t5, 0.0);
-  for (auto [s, v] : parts)
-    out = b.create<tensor::InsertSliceOp>(
-        loc, v, out, ValueRange{}, ValueRange{}, ValueRange{},
-        b.getDenseI64ArrayAttr({0, 0, s, 0, 0}),
-        b.getDenseI64ArrayAttr({bs, steps, 1, heads, d}),
-        b.getDenseI64ArrayAttr({1, 1, 1, 1, 1}));
-  return b.create<tensor::CollapseShapeOp>(
-      loc, qkvType, out, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
+RankedTensorType blockType(const Dims &n) {
+  return RankedTensorType::get({n.steps, n.d}, n.elem);
 }
 
-/// out[...] = Σ over the one reduction dim (the last of 5) of x * y, with
-/// the maps given as dim lists.
-Value contract(OpBuilder &b, Location loc, Value x, ArrayRef<unsigned> xDims,
-               Value y, ArrayRef<unsigned> yDims, RankedTensorType outType) {
-  MLIRContext *ctx = b.getContext();
-  auto map = [&](ArrayRef<unsigned> dims) {
-    SmallVector<AffineExpr> e;
-    for (unsigned d : dims)
-      e.push_back(getAffineDimExpr(d, ctx));
-    return AffineMap::get(5, 0, e, ctx);
-  };
-  SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
-  iters.push_back(utils::IteratorType::reduction);
+Value extractBlock(OpBuilder &b, Location loc, Value src, Value bi, Value hi, int64_t s,
+                   const Dims &n) {
+  View k = blockAt(b, bi, hi, s, n);
+  return b.create<tensor::ExtractSliceOp>(loc, blockType(n), src, k.offsets, k.sizes,
+                                          k.strides);
+}
+
+Value insertBlock(OpBuilder &b, Location loc, Value v, Value dst, Value bi, Value hi,
+                  int64_t s, const Dims &n) {
+  View k = blockAt(b, bi, hi, s, n);
+  return b.create<tensor::InsertSliceOp>(loc, v, dst, k.offsets, k.sizes, k.strides);
+}
+
+/// The [T] row statistics of (bi, hi) in [B, H, T].
+View rowsAt(OpBuilder &b, Value bi, Value hi, const Dims &n) {
+  return {{bi, hi, b.getIndexAttr(0)},
+          {b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(n.steps)},
+          SmallVector<OpFoldResult>(3, b.getIndexAttr(1))};
+}
+
+/// Q Kᵀ / √d for one head, -inf above the diagonal when causal: [T, T].
+Value scores(OpBuilder &b, Location loc, Value q, Value k, const Dims &n, bool causal) {
+  double scale = 1.0 / std::sqrt(double(n.d));
+  Value s = matmul(b, loc, q, transpose2d(b, loc, k));
+  auto st = typeOf(s);
   return b
       .create<linalg::GenericOp>(
-          loc, outType, ValueRange{x, y}, ValueRange{filled(b, loc, outType, 0.0)},
-          SmallVector<AffineMap>{map(xDims), map(yDims), map({0, 1, 2, 3})}, iters,
-          [](OpBuilder &nb, Location l, ValueRange a) {
-            Value m = nb.create<arith::MulFOp>(l, a[0], a[1]);
-            nb.create<linalg::YieldOp>(l, Value(nb.create<arith::AddFOp>(l, a[2], m)));
+          loc, st, ValueRange{s}, ValueRange{b.create<tensor::EmptyOp>(loc, st.getShape(), n.elem)},
+          SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(2)),
+          SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            ScalarOps o{nb, l, n.elem};
+            Value v = o.mul(a[0], o.c(scale));
+            if (causal) {
+              Value i = nb.create<linalg::IndexOp>(l, 0), j = nb.create<linalg::IndexOp>(l, 1);
+              Value future = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::ugt, j, i);
+              v = o.select(future, o.c(-INFINITY), v);
+            }
+            nb.create<linalg::YieldOp>(l, v);
           })
       .getResult(0);
 }
 
-/// x [B, T, H, D] -> [B, H, D, T].
-Value headsDimsSteps(OpBuilder &b, Location loc, Value x) {
-  auto t = typeOf(x);
-  Value init = b.create<tensor::EmptyOp>(
-      loc, ArrayRef<int64_t>{t.getDimSize(0), t.getDimSize(2), t.getDimSize(3), t.getDimSize(1)},
-      t.getElementType());
-  return b.create<linalg::TransposeOp>(loc, x, init, ArrayRef<int64_t>{0, 2, 3, 1})
-      .getResult()[0];
+/// Dropout of a head's [T, T] block with the mask element (b, h, i, j) of
+/// the whole [B, H, T, T] would get; `p` unchanged outside training.
+Value dropHead(OpBuilder &b, Location loc, Value p, Value bi, Value hi, const Dims &n,
+               const AttentionConfig &c) {
+  if (!c.seed || c.rate == 0.0)
+    return p;
+  Type i64 = b.getI64Type();
+  Value head = b.create<arith::AddIOp>(
+      loc, b.create<arith::MulIOp>(loc, bi, b.create<arith::ConstantIndexOp>(loc, n.heads)), hi);
+  Value base = b.create<arith::MulIOp>(
+      loc, b.create<arith::IndexCastOp>(loc, i64, head),
+      b.create<arith::ConstantOp>(loc, b.getIntegerAttr(i64, n.steps * n.steps)));
+  return dropout(b, loc, p, c.seed, c.step, c.stream, c.rate, base);
 }
 
-/// [B, H, T, T] of element type `elem`.
-RankedTensorType weightsType(Value q) {
-  auto t = typeOf(q);
-  return RankedTensorType::get(
-      {t.getDimSize(0), t.getDimSize(2), t.getDimSize(1), t.getDimSize(1)}, t.getElementType());
+/// A loop over (batch, head) carrying `inits`; `body` returns the new
+/// values of the carried tensors.
+SmallVector<Value> forEachHead(
+    OpBuilder &b, Location loc, ValueRange inits, const Dims &n,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, Value, ValueRange)> body) {
+  auto c = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
+  auto outer = b.create<scf::ForOp>(
+      loc, c(0), c(n.batch), c(1), inits,
+      [&](OpBuilder &ob, Location ol, Value bi, ValueRange acc) {
+        Value zero = ob.create<arith::ConstantIndexOp>(ol, 0);
+        Value heads = ob.create<arith::ConstantIndexOp>(ol, n.heads);
+        Value one = ob.create<arith::ConstantIndexOp>(ol, 1);
+        auto inner = ob.create<scf::ForOp>(
+            ol, zero, heads, one, acc,
+            [&](OpBuilder &ib, Location il, Value hi, ValueRange acc2) {
+              ib.create<scf::YieldOp>(il, body(ib, il, bi, hi, acc2));
+            });
+        ob.create<scf::YieldOp>(ol, inner.getResults());
+      });
+  return SmallVector<Value>(outer.getResults());
 }
 
 } // namespace
 
-Value attentionWeights(OpBuilder &b, Location loc, Value qkv, int64_t heads, bool causal) {
-  Value p5 = packed(b, loc, qkv, heads);
-  Value q = part(b, loc, p5, 0), k = part(b, loc, p5, 1);
-  auto wt = weightsType(q);
-  Type t = wt.getElementType();
-  double scale = 1.0 / std::sqrt(double(typeOf(q).getDimSize(3)));
-  // Dims (b, h, i, j, d): Q[b, i, h, d] Kᵀ[b, h, d, j].
-  Value s = contract(b, loc, q, {0, 2, 1, 4}, headsDimsSteps(b, loc, k), {0, 1, 4, 3}, wt);
-  s = b.create<linalg::GenericOp>(
-           loc, wt, ValueRange{s},
-           ValueRange{b.create<tensor::EmptyOp>(loc, wt.getShape(), t)},
-           SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(4)),
-           SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-           [&](OpBuilder &nb, Location l, ValueRange a) {
-             ScalarOps o{nb, l, t};
-             Value v = o.mul(a[0], o.c(scale));
-             if (causal) {
-               Value i = nb.create<linalg::IndexOp>(l, 2), j = nb.create<linalg::IndexOp>(l, 3);
-               Value future = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::ugt, j, i);
-               v = o.select(future, o.c(-INFINITY), v);
-             }
-             nb.create<linalg::YieldOp>(l, v);
-           })
-          .getResult(0);
-  return fromRows(b, loc, softmaxRows(b, loc, toRows(b, loc, s)), wt);
+SmallVector<Value, 2> attention(OpBuilder &b, Location loc, Value qkv,
+                                const AttentionConfig &c) {
+  Dims n = dimsOf(qkv, c.heads);
+  Value p5 = packed(b, loc, qkv, n);
+  Value out0 = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{n.batch, n.steps, n.heads, n.d},
+                                         n.elem);
+  Value lse0 =
+      b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{n.batch, n.heads, n.steps}, n.elem);
+  SmallVector<Value> r = forEachHead(
+      b, loc, {out0, lse0}, n,
+      [&](OpBuilder &ib, Location l, Value bi, Value hi, ValueRange acc) -> SmallVector<Value> {
+        Value q = extractBlock(ib, l, p5, bi, hi, 0, n);
+        Value k = extractBlock(ib, l, p5, bi, hi, 1, n);
+        Value v = extractBlock(ib, l, p5, bi, hi, 2, n);
+        ShiftedExp e = shiftedExpRows(ib, l, scores(ib, l, q, k, n, c.causal));
+        Value p = mapWithColumn(ib, l, e.exp, e.rowSum, binary<arith::DivFOp>);
+        // log Σ_j exp(s_ij) = max_i + log Σ_j exp(s_ij - max_i).
+        Value lse = mapElementwise(ib, l, {e.rowMax, e.rowSum}, n.elem,
+                                   [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                                     return nb.create<arith::AddFOp>(
+                                         nl, a[0], nb.create<math::LogOp>(nl, a[1]));
+                                   });
+        Value o = matmul(ib, l, dropHead(ib, l, p, bi, hi, n, c), v);
+        View rows = rowsAt(ib, bi, hi, n);
+        return {insertBlock(ib, l, o, acc[0], bi, hi, -1, n),
+                ib.create<tensor::InsertSliceOp>(l, lse, acc[1], rows.offsets, rows.sizes,
+                                                 rows.strides)};
+      });
+  Value out = b.create<tensor::CollapseShapeOp>(
+      loc, RankedTensorType::get({n.batch, n.steps, n.heads * n.d}, n.elem), r[0],
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  return {out, r[1]};
 }
 
-Value attentionWeightsGrad(OpBuilder &b, Location loc, Value dp, Value p, Value qkv,
-                           int64_t heads) {
-  Value p5 = packed(b, loc, qkv, heads);
-  Value q = part(b, loc, p5, 0), k = part(b, loc, p5, 1);
-  Type t = typeOf(p).getElementType();
-  double scale = 1.0 / std::sqrt(double(typeOf(q).getDimSize(3)));
-  // The softmax's backward row by row, then the scale: dS = scale P (dP -
-  // Σ_j dP P). Masked weights are 0, so their dS is too.
-  Value pr = toRows(b, loc, p), dpr = toRows(b, loc, dp);
-  Value prod = mapElementwise(b, loc, {dpr, pr}, t, binary<arith::MulFOp>);
-  Value dot = reduce2d(b, loc, prod, 1, 0.0, binary<arith::AddFOp>);
-  Value centered = mapWithColumn(b, loc, dpr, dot, binary<arith::SubFOp>);
-  Value ds = mapElementwise(b, loc, {centered, pr}, t, [&](OpBuilder &nb, Location l, ValueRange a) {
-    ScalarOps o{nb, l, t};
-    return o.mul(o.mul(a[0], a[1]), o.c(scale));
-  });
-  ds = fromRows(b, loc, ds, typeOf(p));
-  auto qt = typeOf(q);
-  // dQ[b, i, h, d] = Σ_j dS[b, h, i, j] K[b, j, h, d]: dims (b, i, h, d, j).
-  Value dq = contract(b, loc, ds, {0, 2, 1, 4}, k, {0, 4, 2, 3}, qt);
-  // dK[b, j, h, d] = Σ_i dS[b, h, i, j] Q[b, i, h, d]: dims (b, j, h, d, i).
-  Value dk = contract(b, loc, ds, {0, 2, 4, 1}, q, {0, 4, 2, 3}, qt);
-  return pack(b, loc, {{0, dq}, {1, dk}}, typeOf(qkv), heads);
-}
-
-Value attentionApply(OpBuilder &b, Location loc, Value p, Value qkv) {
-  int64_t heads = typeOf(p).getDimSize(1);
-  Value v = part(b, loc, packed(b, loc, qkv, heads), 2);
-  auto vt = typeOf(v);
-  // O[b, i, h, d] = Σ_j P[b, h, i, j] V[b, j, h, d]: dims (b, i, h, d, j).
-  Value o = contract(b, loc, p, {0, 2, 1, 4}, v, {0, 4, 2, 3}, vt);
-  return b.create<tensor::CollapseShapeOp>(
-      loc,
-      RankedTensorType::get({vt.getDimSize(0), vt.getDimSize(1), vt.getDimSize(2) * vt.getDimSize(3)},
-                            vt.getElementType()),
-      o, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-}
-
-SmallVector<Value, 2> attentionApplyGrad(OpBuilder &b, Location loc, Value dout, Value p,
-                                         Value qkv) {
-  int64_t heads = typeOf(p).getDimSize(1);
-  Value v = part(b, loc, packed(b, loc, qkv, heads), 2);
-  auto vt = typeOf(v);
-  Value dO = b.create<tensor::ExpandShapeOp>(loc, vt, dout,
-                                             SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-  // dP[b, h, i, j] = Σ_d dO[b, i, h, d] Vᵀ[b, h, d, j]: dims (b, h, i, j, d).
-  Value dp = contract(b, loc, dO, {0, 2, 1, 4}, headsDimsSteps(b, loc, v), {0, 1, 4, 3},
-                      typeOf(p));
-  // dV[b, j, h, d] = Σ_i P[b, h, i, j] dO[b, i, h, d]: dims (b, j, h, d, i).
-  Value dv = contract(b, loc, p, {0, 2, 4, 1}, dO, {0, 4, 2, 3}, vt);
-  return {dp, pack(b, loc, {{2, dv}}, typeOf(qkv), heads)};
+Value attentionGrad(OpBuilder &b, Location loc, Value dout, Value qkv, Value lse,
+                    const AttentionConfig &c) {
+  Dims n = dimsOf(qkv, c.heads);
+  double scale = 1.0 / std::sqrt(double(n.d));
+  Value p5 = packed(b, loc, qkv, n);
+  Value dO4 = b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get({n.batch, n.steps, n.heads, n.d}, n.elem), dout,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  // Every block of the result is written: no fill.
+  Value d0 = b.create<tensor::EmptyOp>(loc, typeOf(p5).getShape(), n.elem);
+  SmallVector<Value> r = forEachHead(
+      b, loc, {d0}, n,
+      [&](OpBuilder &ib, Location l, Value bi, Value hi, ValueRange acc) -> SmallVector<Value> {
+        Value q = extractBlock(ib, l, p5, bi, hi, 0, n);
+        Value k = extractBlock(ib, l, p5, bi, hi, 1, n);
+        Value v = extractBlock(ib, l, p5, bi, hi, 2, n);
+        Value dO = extractBlock(ib, l, dO4, bi, hi, -1, n);
+        View rows = rowsAt(ib, bi, hi, n);
+        Value lseRow = ib.create<tensor::ExtractSliceOp>(
+            l, RankedTensorType::get({n.steps}, n.elem), lse, rows.offsets, rows.sizes,
+            rows.strides);
+        // P = exp(S - lse), recomputed; masked scores give exactly 0.
+        Value p = mapWithColumn(ib, l, scores(ib, l, q, k, n, c.causal), lseRow,
+                                [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                                  return nb.create<math::ExpOp>(
+                                      nl, nb.create<arith::SubFOp>(nl, a[0], a[1]));
+                                });
+        // dV = P'ᵀ dO; dP = mask(dO Vᵀ); dS = P (dP - Σ_j P dP) / √d.
+        Value dv = matmulTransposeA(ib, l, dropHead(ib, l, p, bi, hi, n, c), dO);
+        Value dp = dropHead(ib, l, matmul(ib, l, dO, transpose2d(ib, l, v)), bi, hi, n, c);
+        Value dot = reduce2d(ib, l, mapElementwise(ib, l, {dp, p}, n.elem, binary<arith::MulFOp>),
+                             1, 0.0, binary<arith::AddFOp>);
+        Value centered = mapWithColumn(ib, l, dp, dot, binary<arith::SubFOp>);
+        Value ds = mapElementwise(ib, l, {centered, p}, n.elem,
+                                  [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                                    ScalarOps o{nb, nl, n.elem};
+                                    return o.mul(o.mul(a[0], a[1]), o.c(scale));
+                                  });
+        Value dq = matmul(ib, l, ds, k);
+        Value dk = matmulTransposeA(ib, l, ds, q);
+        Value d = insertBlock(ib, l, dq, acc[0], bi, hi, 0, n);
+        d = insertBlock(ib, l, dk, d, bi, hi, 1, n);
+        return {insertBlock(ib, l, dv, d, bi, hi, 2, n)};
+      });
+  return b.create<tensor::CollapseShapeOp>(loc, typeOf(qkv), r[0],
+                                           SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
 }
 
 } // namespace kiln

@@ -1,9 +1,11 @@
-//===- AttentionBuilders.h - Multi-head attention in linalg on tensors ----===//
+//===- AttentionBuilders.h - Fused multi-head attention in linalg ---------===//
 //
 // The core of PyTorch's MultiheadAttention on packed [Q | K | V] rows
-// [B, T, 3E] (the input projection's output): the weights softmax(Q Kᵀ/√d)
-// per head [B, H, T, T], and the weights applied to V, [B, T, E]. Each with
-// its VJP; the gradients land in their part of a [B, T, 3E] cotangent.
+// [B, T, 3E] (the input projection's output), fused per head: a loop over
+// (batch, head) computes S = Q Kᵀ / √d (masked when causal), its softmax P,
+// dropout on P and P V on [T, T] and [T, d] blocks, so no [B, H, T, T]
+// tensor exists. The forward keeps each row's log-sum-exp [B, H, T]; the
+// backward recomputes P from it, as flash attention does.
 //
 #ifndef KILN_DIALECTS_NN_IR_ATTENTIONBUILDERS_H
 #define KILN_DIALECTS_NN_IR_ATTENTIONBUILDERS_H
@@ -12,20 +14,22 @@
 
 namespace kiln {
 
-mlir::Value attentionWeights(mlir::OpBuilder &b, mlir::Location loc,
-                             mlir::Value qkv, int64_t heads, bool causal);
-/// d qkv (the Q and K parts; V's zero) from the weights' cotangent `dp` and
-/// the weights `p`.
-mlir::Value attentionWeightsGrad(mlir::OpBuilder &b, mlir::Location loc,
-                                 mlir::Value dp, mlir::Value p,
-                                 mlir::Value qkv, int64_t heads);
+/// How one attention op computes: heads, the causal mask and dropout on the
+/// weights (`seed`, `step` null outside training, or at rate 0).
+struct AttentionConfig {
+  int64_t heads;
+  bool causal;
+  double rate;
+  int64_t stream;
+  mlir::Value seed, step;
+};
 
-mlir::Value attentionApply(mlir::OpBuilder &b, mlir::Location loc,
-                           mlir::Value p, mlir::Value qkv);
-/// {d weights, d qkv (the V part; Q's and K's zero)}.
-llvm::SmallVector<mlir::Value, 2>
-attentionApplyGrad(mlir::OpBuilder &b, mlir::Location loc, mlir::Value dout,
-                   mlir::Value p, mlir::Value qkv);
+/// {out [B, T, E] (the heads concatenated), log-sum-exp [B, H, T]}.
+llvm::SmallVector<mlir::Value, 2> attention(mlir::OpBuilder &b, mlir::Location loc,
+                                            mlir::Value qkv, const AttentionConfig &c);
+/// d qkv [B, T, 3E] from d out.
+mlir::Value attentionGrad(mlir::OpBuilder &b, mlir::Location loc, mlir::Value dout,
+                          mlir::Value qkv, mlir::Value lse, const AttentionConfig &c);
 
 } // namespace kiln
 

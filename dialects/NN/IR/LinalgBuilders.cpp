@@ -186,7 +186,7 @@ Value softmaxRows(OpBuilder &b, Location loc, Value x) {
 namespace kiln {
 
 Value dropout(OpBuilder &b, Location loc, Value x, Value seed, Value step,
-              int64_t stream, double rate) {
+              int64_t stream, double rate, Value base) {
   auto t = cast<RankedTensorType>(x.getType());
   Type i64 = b.getI64Type();
   auto c = [&](OpBuilder &nb, Location l, uint64_t v) -> Value {
@@ -217,6 +217,8 @@ Value dropout(OpBuilder &b, Location loc, Value x, Value seed, Value step,
               index = nb.create<arith::AddIOp>(
                   l, nb.create<arith::MulIOp>(l, index, c(nb, l, t.getDimSize(d))), i);
             }
+            if (base)
+              index = nb.create<arith::AddIOp>(l, base, index);
             Value z = nb.create<arith::AddIOp>(
                 l, key, nb.create<arith::MulIOp>(l, index, c(nb, l, 0x9E3779B97F4A7C15ull)));
             auto mix = [&](Value v, uint64_t shift, uint64_t mul) -> Value {

@@ -84,10 +84,11 @@ ShiftedExp shiftedExpRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x)
 /// 1 / (1 - rate), unless the 24 high bits of a splitmix64 hash of
 /// (seed, step, stream, i) fall below rate * 2^24. `seed` and `step` are i64
 /// values; the same arguments give the same mask (the backward pass
-/// recomputes it).
+/// recomputes it). With `base` (an i64), x is a block of a larger tensor
+/// whose element i is element base + i of the whole, in row-major order.
 mlir::Value dropout(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                     mlir::Value seed, mlir::Value step, int64_t stream,
-                    double rate);
+                    double rate, mlir::Value base = {});
 /// Row-wise stable softmax of x[B,N].
 mlir::Value softmaxRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 

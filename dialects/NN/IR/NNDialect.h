@@ -13,6 +13,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "dialects/NN/IR/AttentionBuilders.h"
 #include "dialects/NN/IR/ConvBuilders.h"
 
 #include "dialects/NN/IR/NNDialect.h.inc"

@@ -349,43 +349,41 @@ def NN_ReduceMaxOp : NN_ReduceOp<"reduce_max", "The maximum over one axis",
     "The gradient goes to the first maximum along the axis (as PyTorch's\n"
     "    `max(dim)`).">;
 
-def NN_AttentionWeightsOp : NN_DiffOp<"attention_weights",
-    [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
-  let summary = "Per-head attention weights softmax(Q Kᵀ / √d) from packed [Q | K | V] rows";
+def NN_AttentionOp : NN_DiffOp<"attention", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>,
+    DeclareOpInterfaceMethods<ModeDependentOpInterface>]> {
+  let summary = "Fused multi-head self-attention on packed [Q | K | V] rows";
   let description = [{
     `qkv` is `[batch, T, 3E]`: the queries, keys and values of PyTorch's
     `MultiheadAttention` after its input projection, head `h` in columns
-    `h*d .. (h+1)*d` of each (`d = E / num_heads`). The result is
-    `[batch, num_heads, T, T]`: row `i` of head `h` is the softmax over `j` of
-    `q_i · k_j / √d`, with `j > i` masked out when `causal`. The values are
-    read by `nn.attention_apply`; their gradient is zero here.
+    `h*d .. (h+1)*d` of each (`d = E / num_heads`). Per head the weights are
+    the softmax over `j` of `q_i · k_j / √d` (`j > i` masked out when
+    `causal`), dropped out in training as `nn.dropout` would drop a
+    `[batch, num_heads, T, T]` tensor (`rate`, `stream`; `seed` and `step`
+    given by the entry point), then applied to the values: `result` is
+    `[batch, T, E]`, the heads concatenated, as PyTorch's before its output
+    projection. The weights are never a tensor of the program: the lowering
+    computes them one head at a time. `logsumexp` `[batch, num_heads, T]`
+    (each row's log Σ_j exp) is a residual from which the backward pass
+    recomputes them; no gradient flows back through it.
 
     ```mlir
-    %p = nn.attention_weights %qkv {num_heads = 4, causal} : tensor<32x64x384xf32> -> tensor<32x4x64x64xf32>
+    %o, %lse = nn.attention %qkv {num_heads = 4, causal, rate = 0.1, stream = 7}
+        : tensor<32x64x384xf32> -> (tensor<32x64x128xf32>, tensor<32x4x64xf32>)
     ```
   }];
-  let arguments = (ins NN_FloatTensor:$qkv, I64Attr:$num_heads, UnitAttr:$causal);
-  let results = (outs NN_FloatTensor:$result);
-  let assemblyFormat = "$qkv attr-dict `:` type($qkv) `->` type($result)";
-  let hasVerifier = 1;
-}
-
-def NN_AttentionApplyOp : NN_DiffOp<"attention_apply",
-    [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
-  let summary = "Attention weights applied to the values of packed [Q | K | V] rows";
-  let description = [{
-    `result[b, i, h*d + e] = Σ_j weights[b, h, i, j] v[b, j, h*d + e]`, with
-    the values the last third of `qkv` `[batch, T, 3E]`: the heads
-    concatenated, `[batch, T, E]`, as PyTorch's `MultiheadAttention` before
-    its output projection.
-
-    ```mlir
-    %o = nn.attention_apply %p, %qkv : (tensor<32x4x64x64xf32>, tensor<32x64x384xf32>) -> tensor<32x64x128xf32>
-    ```
+  let arguments = (ins NN_FloatTensor:$qkv, Optional<I64>:$seed, Optional<I64>:$step,
+                       I64Attr:$num_heads, UnitAttr:$causal,
+                       DefaultValuedAttr<F64Attr, "0.0">:$rate,
+                       DefaultValuedAttr<I64Attr, "0">:$stream, UnitAttr:$training);
+  let results = (outs NN_FloatTensor:$result, NN_FloatTensor:$logsumexp);
+  let assemblyFormat = [{
+    $qkv (`seed` $seed^)? (`step` $step^)? attr-dict `:` type($qkv) `->` `(` type($result) `,` type($logsumexp) `)`
   }];
-  let arguments = (ins NN_FloatTensor:$weights, NN_FloatTensor:$qkv);
-  let results = (outs NN_FloatTensor:$result);
-  let assemblyFormat = "$weights `,` $qkv attr-dict `:` functional-type(operands, results)";
+  let extraClassDeclaration = [{
+    /// Heads, mask and dropout (seed and step only when it drops).
+    ::kiln::AttentionConfig getConfig();
+  }];
   let hasVerifier = 1;
 }
 

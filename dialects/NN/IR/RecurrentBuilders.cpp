@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -15,24 +16,90 @@ namespace {
 
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
-/// Step t of [B, T, K] as [B, K].
-Value stepOf(OpBuilder &b, Location loc, Value seq, int64_t t) {
+/// Offsets, sizes and strides of step t of [B, T, K].
+struct StepSlice {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+};
+
+StepSlice stepSlice(OpBuilder &b, RankedTensorType st, OpFoldResult t) {
+  return {{b.getIndexAttr(0), t, b.getIndexAttr(0)},
+          {b.getIndexAttr(st.getDimSize(0)), b.getIndexAttr(1), b.getIndexAttr(st.getDimSize(2))},
+          SmallVector<OpFoldResult>(3, b.getIndexAttr(1))};
+}
+
+/// Step t (an index) of [B, T, K] as [B, K].
+Value stepOf(OpBuilder &b, Location loc, Value seq, OpFoldResult t) {
   auto st = typeOf(seq);
-  int64_t bs = st.getDimSize(0), k = st.getDimSize(2);
+  StepSlice s = stepSlice(b, st, t);
   return b.create<tensor::ExtractSliceOp>(
-      loc, RankedTensorType::get({bs, k}, st.getElementType()), seq, ValueRange{},
-      ValueRange{}, ValueRange{}, b.getDenseI64ArrayAttr({0, t, 0}),
-      b.getDenseI64ArrayAttr({bs, 1, k}), b.getDenseI64ArrayAttr({1, 1, 1}));
+      loc, RankedTensorType::get({st.getDimSize(0), st.getDimSize(2)}, st.getElementType()),
+      seq, s.offsets, s.sizes, s.strides);
 }
 
 /// `seq` with step t replaced by v [B, K].
-Value setStep(OpBuilder &b, Location loc, Value seq, Value v, int64_t t) {
-  auto st = typeOf(seq);
-  return b.create<tensor::InsertSliceOp>(
-      loc, v, seq, ValueRange{}, ValueRange{}, ValueRange{},
-      b.getDenseI64ArrayAttr({0, t, 0}),
-      b.getDenseI64ArrayAttr({st.getDimSize(0), 1, st.getDimSize(2)}),
-      b.getDenseI64ArrayAttr({1, 1, 1}));
+Value setStep(OpBuilder &b, Location loc, Value seq, Value v, OpFoldResult t) {
+  StepSlice s = stepSlice(b, typeOf(seq), t);
+  return b.create<tensor::InsertSliceOp>(loc, v, seq, s.offsets, s.sizes, s.strides);
+}
+
+Value indexOf(OpBuilder &b, Location loc, int64_t v) {
+  return b.create<arith::ConstantIndexOp>(loc, v);
+}
+
+/// The step at position n (an index) of a run over `steps`: n, or T-1-n
+/// when the run is reversed.
+Value stepAt(OpBuilder &b, Location loc, Value n, int64_t steps, bool reverse) {
+  return reverse ? b.create<arith::SubIOp>(loc, indexOf(b, loc, steps - 1), n).getResult() : n;
+}
+
+Value minusOne(OpBuilder &b, Location loc, Value n) {
+  return b.create<arith::SubIOp>(loc, n, indexOf(b, loc, 1));
+}
+
+/// One position of a recurrence: given the position n (an index), whether
+/// it is the run's first (no previous state) and whether a later position
+/// passed state back (backward only), it returns the carried sequences.
+using StepBody = function_ref<SmallVector<Value>(OpBuilder &, Location, Value n, bool first,
+                                                 bool carry, ValueRange seqs)>;
+
+/// scf.for k in [0, count) carrying `seqs`; body(k).
+SmallVector<Value> loop(OpBuilder &b, Location loc, int64_t count, ValueRange seqs,
+                        function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)> body) {
+  auto f = b.create<scf::ForOp>(loc, indexOf(b, loc, 0), indexOf(b, loc, count),
+                                indexOf(b, loc, 1), seqs,
+                                [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
+                                  nb.create<scf::YieldOp>(l, body(nb, l, k, acc));
+                                });
+  return SmallVector<Value>(f.getResults());
+}
+
+/// The forward recurrence as a loop: position 0 peeled (it has no previous
+/// state), then 1 .. T-1. The carried values are whole sequences, each
+/// position writing its step: nothing [B, H] leaves an iteration, so every
+/// buffer stays in place once bufferized.
+SmallVector<Value> forwardSteps(OpBuilder &b, Location loc, int64_t steps, ValueRange seqs,
+                                StepBody body) {
+  SmallVector<Value> acc = body(b, loc, indexOf(b, loc, 0), true, false, seqs);
+  if (steps == 1)
+    return acc;
+  return loop(b, loc, steps - 1, acc, [&](OpBuilder &nb, Location l, Value k, ValueRange a) {
+    return body(nb, l, nb.create<arith::AddIOp>(l, k, indexOf(nb, l, 1)), false, true, a);
+  });
+}
+
+/// Backprop through time as a loop: position T-1 peeled (nothing flows back
+/// into it), then T-2 .. 1, then 0 peeled (no previous state).
+SmallVector<Value> backwardSteps(OpBuilder &b, Location loc, int64_t steps, ValueRange seqs,
+                                 StepBody body) {
+  SmallVector<Value> acc = body(b, loc, indexOf(b, loc, steps - 1), steps == 1, false, seqs);
+  if (steps > 2)
+    acc = loop(b, loc, steps - 2, acc, [&](OpBuilder &nb, Location l, Value k, ValueRange a) {
+      Value n = nb.create<arith::SubIOp>(l, indexOf(nb, l, steps - 2), k);
+      return body(nb, l, n, false, true, a);
+    });
+  if (steps > 1)
+    acc = body(b, loc, indexOf(b, loc, 0), true, true, acc);
+  return acc;
 }
 
 /// A generic over [B, H] reading `ins` (each [B, H], or [B, 4H] at gate
@@ -74,13 +141,6 @@ SmallVector<Value> mapGates(OpBuilder &b, Location loc, ArrayRef<std::pair<Value
 
 Value sigmoidOf(ScalarOps &s, Value x) {
   return s.div(s.c(1.0), s.add(s.c(1.0), s.b.create<math::ExpOp>(s.l, s.sub(s.c(0.0), x))));
-}
-
-SmallVector<int64_t> order(int64_t steps, bool reverse) {
-  SmallVector<int64_t> o;
-  for (int64_t i = 0; i < steps; ++i)
-    o.push_back(reverse ? steps - 1 - i : i);
-  return o;
 }
 
 /// x [B, T, F] · W_ihᵀ plus the biases given: [B, T, G*H].
@@ -128,55 +188,58 @@ SmallVector<Value, 3> lstm(OpBuilder &b, Location loc, Value x, Value wih, Value
   auto xt = typeOf(x);
   int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), h = typeOf(whh).getDimSize(1);
   Type t = xt.getElementType();
-  auto seq = [&](int64_t k) { return RankedTensorType::get({bs, steps, k}, t); };
   auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
   // The input projection of every step, both biases added: [B, T, 4H].
   Value gx = inputProjection(b, loc, x, wih, {bih, bhh});
   Value whhT = transpose2d(b, loc, whh);
-  Value hs = b.create<tensor::EmptyOp>(loc, seq(h).getShape(), t);
-  Value cs = b.create<tensor::EmptyOp>(loc, seq(h).getShape(), t);
-  Value gs = b.create<tensor::EmptyOp>(loc, seq(4 * h).getShape(), t);
-  Value hPrev, cPrev;
-  for (int64_t step : order(steps, reverse)) {
-    Value pre = stepOf(b, loc, gx, step);
-    if (hPrev)
-      pre = mapElementwise(b, loc, {pre, matmul(b, loc, hPrev, whhT)}, t,
-                           binary<arith::AddFOp>);
-    // Activations: sigmoid for i, f, o; tanh for g (columns 2H .. 3H).
-    Value acts = b.create<linalg::GenericOp>(
-                      loc, row(4 * h), ValueRange{pre},
-                      ValueRange{b.create<tensor::EmptyOp>(loc, row(4 * h).getShape(), t)},
-                      SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(2)),
-                      SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-                      [&](OpBuilder &nb, Location l, ValueRange a) {
-                        ScalarOps s{nb, l, t};
-                        Value j = nb.create<linalg::IndexOp>(l, 1);
-                        Value lo = nb.create<arith::ConstantIndexOp>(l, 2 * h);
-                        Value hi = nb.create<arith::ConstantIndexOp>(l, 3 * h);
-                        Value isG = nb.create<arith::AndIOp>(
-                            l, nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::uge, j, lo),
-                            nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::ult, j, hi));
-                        Value th = nb.create<math::TanhOp>(l, a[0]);
-                        nb.create<linalg::YieldOp>(l, s.select(isG, th, sigmoidOf(s, a[0])));
-                      })
-                     .getResult(0);
-    SmallVector<std::pair<Value, int64_t>> ins{{acts, 0}, {acts, 1}, {acts, 2}, {acts, 3}};
-    if (cPrev)
-      ins.push_back({cPrev, -1});
-    SmallVector<Value> ch = mapGates(b, loc, ins, row(h), 2, h, [&](ScalarOps &s, ValueRange a) {
-      Value c = s.mul(a[0], a[2]); // i g
-      if (a.size() > 4)
-        c = s.add(c, s.mul(a[1], a[4])); // + f c_prev
-      Value hv = s.mul(a[3], s.b.create<math::TanhOp>(s.l, c));
-      return SmallVector<Value>{c, hv};
-    });
-    cPrev = ch[0];
-    hPrev = ch[1];
-    hs = setStep(b, loc, hs, hPrev, step);
-    cs = setStep(b, loc, cs, cPrev, step);
-    gs = setStep(b, loc, gs, acts, step);
-  }
-  return {hs, cs, gs};
+  Value hs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, h}, t);
+  Value cs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, h}, t);
+  Value gs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 4 * h}, t);
+  SmallVector<Value> r = forwardSteps(
+      b, loc, steps, {hs, cs, gs},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange seqs) {
+        Value step = stepAt(b, loc, n, steps, reverse);
+        Value pre = stepOf(b, loc, gx, step), cPrev;
+        if (!first) {
+          Value prev = stepAt(b, loc, minusOne(b, loc, n), steps, reverse);
+          pre = mapElementwise(b, loc, {pre, matmul(b, loc, stepOf(b, loc, seqs[0], prev), whhT)},
+                               t, binary<arith::AddFOp>);
+          cPrev = stepOf(b, loc, seqs[1], prev);
+        }
+        // Activations: sigmoid for i, f, o; tanh for g (columns 2H .. 3H).
+        Value acts = b.create<linalg::GenericOp>(
+                          loc, row(4 * h), ValueRange{pre},
+                          ValueRange{b.create<tensor::EmptyOp>(loc, row(4 * h).getShape(), t)},
+                          SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(2)),
+                          SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+                          [&](OpBuilder &nb, Location l, ValueRange a) {
+                            ScalarOps s{nb, l, t};
+                            Value j = nb.create<linalg::IndexOp>(l, 1);
+                            Value lo = nb.create<arith::ConstantIndexOp>(l, 2 * h);
+                            Value hi = nb.create<arith::ConstantIndexOp>(l, 3 * h);
+                            Value isG = nb.create<arith::AndIOp>(
+                                l, nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::uge, j, lo),
+                                nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::ult, j, hi));
+                            Value th = nb.create<math::TanhOp>(l, a[0]);
+                            nb.create<linalg::YieldOp>(l, s.select(isG, th, sigmoidOf(s, a[0])));
+                          })
+                         .getResult(0);
+        SmallVector<std::pair<Value, int64_t>> ins{{acts, 0}, {acts, 1}, {acts, 2}, {acts, 3}};
+        if (cPrev)
+          ins.push_back({cPrev, -1});
+        SmallVector<Value> ch =
+            mapGates(b, loc, ins, row(h), 2, h, [&](ScalarOps &s, ValueRange a) {
+              Value c = s.mul(a[0], a[2]); // i g
+              if (a.size() > 4)
+                c = s.add(c, s.mul(a[1], a[4])); // + f c_prev
+              Value hv = s.mul(a[3], s.b.create<math::TanhOp>(s.l, c));
+              return SmallVector<Value>{c, hv};
+            });
+        return SmallVector<Value>{setStep(b, loc, seqs[0], ch[1], step),
+                                  setStep(b, loc, seqs[1], ch[0], step),
+                                  setStep(b, loc, seqs[2], acts, step)};
+      });
+  return {r[0], r[1], r[2]};
 }
 
 SmallVector<Value, 5> lstmGrad(OpBuilder &b, Location loc, Value dh, Value x, Value wih,
@@ -184,47 +247,55 @@ SmallVector<Value, 5> lstmGrad(OpBuilder &b, Location loc, Value dh, Value x, Va
   auto xt = typeOf(x);
   int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), hd = typeOf(whh).getDimSize(1);
   Type t = xt.getElementType();
-  auto seq = [&](int64_t k) { return RankedTensorType::get({bs, steps, k}, t); };
   auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
-  SmallVector<int64_t> steps_ = order(steps, reverse);
-  Value da = b.create<tensor::EmptyOp>(loc, seq(4 * hd).getShape(), t);
-  Value dhNext, dcNext;
-  for (int64_t n = steps - 1; n >= 0; --n) {
-    int64_t step = steps_[n];
-    Value dht = stepOf(b, loc, dh, step);
-    if (dhNext)
-      dht = mapElementwise(b, loc, {dht, dhNext}, t, binary<arith::AddFOp>);
-    Value acts = stepOf(b, loc, gates, step);
-    SmallVector<std::pair<Value, int64_t>> ins{{acts, 0}, {acts, 1}, {acts, 2}, {acts, 3},
-                                               {stepOf(b, loc, c, step), -1}, {dht, -1}};
-    bool first = n == 0, carry = (bool)dcNext;
-    if (!first)
-      ins.push_back({stepOf(b, loc, c, steps_[n - 1]), -1});
-    if (carry)
-      ins.push_back({dcNext, -1});
-    // {d pre-activations of i, f, g, o; dc for the previous step}.
-    SmallVector<Value> g = mapGates(b, loc, ins, row(hd), 5, hd, [&](ScalarOps &s, ValueRange a) {
-      Value i = a[0], f = a[1], gg = a[2], o = a[3], ct = a[4], dhv = a[5];
-      Value cPrev = first ? s.c(0.0) : a[6];
-      Value tc = s.b.create<math::TanhOp>(s.l, ct);
-      Value dc = s.mul(s.mul(dhv, o), s.sub(s.c(1.0), s.mul(tc, tc)));
-      if (carry)
-        dc = s.add(dc, a[first ? 6 : 7]);
-      Value one = s.c(1.0);
-      Value dai = s.mul(s.mul(dc, gg), s.mul(i, s.sub(one, i)));
-      Value daf = s.mul(s.mul(dc, cPrev), s.mul(f, s.sub(one, f)));
-      Value dag = s.mul(s.mul(dc, i), s.sub(one, s.mul(gg, gg)));
-      Value dao = s.mul(s.mul(dhv, tc), s.mul(o, s.sub(one, o)));
-      return SmallVector<Value>{dai, daf, dag, dao, s.mul(dc, f)};
-    });
-    Value dat = concat(b, loc, ValueRange{g[0], g[1], g[2], g[3]}, 1);
-    da = setStep(b, loc, da, dat, step);
-    dcNext = g[4];
-    if (!first)
-      dhNext = matmul(b, loc, dat, whh);
-  }
-  SmallVector<Value, 3> in = projectionGrads(b, loc, da, x, wih);
-  SmallVector<Value, 3> rec = projectionGrads(b, loc, da, previousSteps(b, loc, h, reverse), whh);
+  // da per step; the dh and dc flowing back, written at the position that
+  // reads them (n - 1).
+  Value da = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 4 * hd}, t);
+  Value dhs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
+  Value dcs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
+  SmallVector<Value> r = backwardSteps(
+      b, loc, steps, {da, dhs, dcs},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange seqs) {
+        Value step = stepAt(b, loc, n, steps, reverse);
+        Value dht = stepOf(b, loc, dh, step);
+        if (carry)
+          dht = mapElementwise(b, loc, {dht, stepOf(b, loc, seqs[1], n)}, t,
+                               binary<arith::AddFOp>);
+        Value acts = stepOf(b, loc, gates, step);
+        SmallVector<std::pair<Value, int64_t>> ins{{acts, 0}, {acts, 1}, {acts, 2}, {acts, 3},
+                                                   {stepOf(b, loc, c, step), -1}, {dht, -1}};
+        Value prev = first ? Value() : stepAt(b, loc, minusOne(b, loc, n), steps, reverse);
+        if (!first)
+          ins.push_back({stepOf(b, loc, c, prev), -1});
+        if (carry)
+          ins.push_back({stepOf(b, loc, seqs[2], n), -1});
+        // {d pre-activations of i, f, g, o; dc for the previous step}.
+        SmallVector<Value> g =
+            mapGates(b, loc, ins, row(hd), 5, hd, [&](ScalarOps &s, ValueRange a) {
+              Value i = a[0], f = a[1], gg = a[2], o = a[3], ct = a[4], dhv = a[5];
+              Value cPrev = first ? s.c(0.0) : a[6];
+              Value tc = s.b.create<math::TanhOp>(s.l, ct);
+              Value dc = s.mul(s.mul(dhv, o), s.sub(s.c(1.0), s.mul(tc, tc)));
+              if (carry)
+                dc = s.add(dc, a[first ? 6 : 7]);
+              Value one = s.c(1.0);
+              Value dai = s.mul(s.mul(dc, gg), s.mul(i, s.sub(one, i)));
+              Value daf = s.mul(s.mul(dc, cPrev), s.mul(f, s.sub(one, f)));
+              Value dag = s.mul(s.mul(dc, i), s.sub(one, s.mul(gg, gg)));
+              Value dao = s.mul(s.mul(dhv, tc), s.mul(o, s.sub(one, o)));
+              return SmallVector<Value>{dai, daf, dag, dao, s.mul(dc, f)};
+            });
+        Value dat = concat(b, loc, ValueRange{g[0], g[1], g[2], g[3]}, 1);
+        SmallVector<Value> out{setStep(b, loc, seqs[0], dat, step), seqs[1], seqs[2]};
+        if (!first) {
+          Value back = minusOne(b, loc, n);
+          out[1] = setStep(b, loc, seqs[1], matmul(b, loc, dat, whh), back);
+          out[2] = setStep(b, loc, seqs[2], g[4], back);
+        }
+        return out;
+      });
+  SmallVector<Value, 3> in = projectionGrads(b, loc, r[0], x, wih);
+  SmallVector<Value, 3> rec = projectionGrads(b, loc, r[0], previousSteps(b, loc, h, reverse), whh);
   return {in[0], in[1], rec[1], in[2], in[2]};
 }
 
@@ -238,29 +309,35 @@ SmallVector<Value, 2> gru(OpBuilder &b, Location loc, Value x, Value wih, Value 
   Value whhT = transpose2d(b, loc, whh);
   Value hs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, h}, t);
   Value gs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 4 * h}, t);
-  Value hPrev;
-  for (int64_t step : order(steps, reverse)) {
-    Value gh = hPrev ? matmul(b, loc, hPrev, whhT) : filled(b, loc, row(3 * h), 0.0);
-    gh = mapWithRow(b, loc, gh, bhh, binary<arith::AddFOp>);
-    Value gxt = stepOf(b, loc, gx, step);
-    SmallVector<std::pair<Value, int64_t>> ins{{gxt, 0}, {gxt, 1}, {gxt, 2},
-                                               {gh, 0},  {gh, 1},  {gh, 2}};
-    if (hPrev)
-      ins.push_back({hPrev, -1});
-    // {r, z, n, W_hn h + b_hn, h'}.
-    SmallVector<Value> g = mapGates(b, loc, ins, row(h), 5, h, [&](ScalarOps &s, ValueRange a) {
-      Value r = sigmoidOf(s, s.add(a[0], a[3])), z = sigmoidOf(s, s.add(a[1], a[4]));
-      Value n = s.b.create<math::TanhOp>(s.l, s.add(a[2], s.mul(r, a[5])));
-      Value hv = s.mul(s.sub(s.c(1.0), z), n);
-      if (a.size() > 6)
-        hv = s.add(hv, s.mul(z, a[6]));
-      return SmallVector<Value>{r, z, n, a[5], hv};
-    });
-    hPrev = g[4];
-    hs = setStep(b, loc, hs, hPrev, step);
-    gs = setStep(b, loc, gs, concat(b, loc, ValueRange{g[0], g[1], g[2], g[3]}, 1), step);
-  }
-  return {hs, gs};
+  SmallVector<Value> r = forwardSteps(
+      b, loc, steps, {hs, gs},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange seqs) {
+        Value step = stepAt(b, loc, n, steps, reverse), hPrev;
+        if (!first)
+          hPrev = stepOf(b, loc, seqs[0], stepAt(b, loc, minusOne(b, loc, n), steps, reverse));
+        Value gh = hPrev ? matmul(b, loc, hPrev, whhT) : filled(b, loc, row(3 * h), 0.0);
+        gh = mapWithRow(b, loc, gh, bhh, binary<arith::AddFOp>);
+        Value gxt = stepOf(b, loc, gx, step);
+        SmallVector<std::pair<Value, int64_t>> ins{{gxt, 0}, {gxt, 1}, {gxt, 2},
+                                                   {gh, 0},  {gh, 1},  {gh, 2}};
+        if (hPrev)
+          ins.push_back({hPrev, -1});
+        // {r, z, n, W_hn h + b_hn, h'}.
+        SmallVector<Value> g =
+            mapGates(b, loc, ins, row(h), 5, h, [&](ScalarOps &s, ValueRange a) {
+              Value r = sigmoidOf(s, s.add(a[0], a[3])), z = sigmoidOf(s, s.add(a[1], a[4]));
+              Value nv = s.b.create<math::TanhOp>(s.l, s.add(a[2], s.mul(r, a[5])));
+              Value hv = s.mul(s.sub(s.c(1.0), z), nv);
+              if (a.size() > 6)
+                hv = s.add(hv, s.mul(z, a[6]));
+              return SmallVector<Value>{r, z, nv, a[5], hv};
+            });
+        return SmallVector<Value>{
+            setStep(b, loc, seqs[0], g[4], step),
+            setStep(b, loc, seqs[1], concat(b, loc, ValueRange{g[0], g[1], g[2], g[3]}, 1),
+                    step)};
+      });
+  return {r[0], r[1]};
 }
 
 SmallVector<Value, 5> gruGrad(OpBuilder &b, Location loc, Value dh, Value x, Value wih,
@@ -269,38 +346,45 @@ SmallVector<Value, 5> gruGrad(OpBuilder &b, Location loc, Value dh, Value x, Val
   int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), hd = typeOf(whh).getDimSize(1);
   Type t = xt.getElementType();
   auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
-  SmallVector<int64_t> seqOrder = order(steps, reverse);
   Value dgx = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 3 * hd}, t);
   Value dgh = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 3 * hd}, t);
-  Value dhNext;
-  for (int64_t n = steps - 1; n >= 0; --n) {
-    int64_t step = seqOrder[n];
-    bool first = n == 0;
-    Value dht = stepOf(b, loc, dh, step);
-    if (dhNext)
-      dht = mapElementwise(b, loc, {dht, dhNext}, t, binary<arith::AddFOp>);
-    Value gt = stepOf(b, loc, gates, step);
-    SmallVector<std::pair<Value, int64_t>> ins{{gt, 0}, {gt, 1}, {gt, 2}, {gt, 3}, {dht, -1}};
-    if (!first)
-      ins.push_back({stepOf(b, loc, h, seqOrder[n - 1]), -1});
-    // {d pre-activations r, z, n; d (W_hn h + b_hn); dh' through z}.
-    SmallVector<Value> g = mapGates(b, loc, ins, row(hd), 5, hd, [&](ScalarOps &s, ValueRange a) {
-      Value r = a[0], z = a[1], nv = a[2], hn = a[3], dhv = a[4];
-      Value hp = first ? s.c(0.0) : a[5], one = s.c(1.0);
-      Value dan = s.mul(s.mul(dhv, s.sub(one, z)), s.sub(one, s.mul(nv, nv)));
-      Value dar = s.mul(s.mul(dan, hn), s.mul(r, s.sub(one, r)));
-      Value daz = s.mul(s.mul(dhv, s.sub(hp, nv)), s.mul(z, s.sub(one, z)));
-      return SmallVector<Value>{dar, daz, dan, s.mul(dan, r), s.mul(dhv, z)};
-    });
-    dgx = setStep(b, loc, dgx, concat(b, loc, ValueRange{g[0], g[1], g[2]}, 1), step);
-    Value dght = concat(b, loc, ValueRange{g[0], g[1], g[3]}, 1);
-    dgh = setStep(b, loc, dgh, dght, step);
-    if (!first)
-      dhNext = mapElementwise(b, loc, {g[4], matmul(b, loc, dght, whh)}, t,
-                              binary<arith::AddFOp>);
-  }
-  SmallVector<Value, 3> in = projectionGrads(b, loc, dgx, x, wih);
-  SmallVector<Value, 3> rec = projectionGrads(b, loc, dgh, previousSteps(b, loc, h, reverse), whh);
+  Value dhs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
+  SmallVector<Value> r = backwardSteps(
+      b, loc, steps, {dgx, dgh, dhs},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange seqs) {
+        Value step = stepAt(b, loc, n, steps, reverse);
+        Value dht = stepOf(b, loc, dh, step);
+        if (carry)
+          dht = mapElementwise(b, loc, {dht, stepOf(b, loc, seqs[2], n)}, t,
+                               binary<arith::AddFOp>);
+        Value gt = stepOf(b, loc, gates, step);
+        SmallVector<std::pair<Value, int64_t>> ins{{gt, 0}, {gt, 1}, {gt, 2}, {gt, 3}, {dht, -1}};
+        if (!first)
+          ins.push_back(
+              {stepOf(b, loc, h, stepAt(b, loc, minusOne(b, loc, n), steps, reverse)), -1});
+        // {d pre-activations r, z, n; d (W_hn h + b_hn); dh' through z}.
+        SmallVector<Value> g =
+            mapGates(b, loc, ins, row(hd), 5, hd, [&](ScalarOps &s, ValueRange a) {
+              Value r = a[0], z = a[1], nv = a[2], hn = a[3], dhv = a[4];
+              Value hp = first ? s.c(0.0) : a[5], one = s.c(1.0);
+              Value dan = s.mul(s.mul(dhv, s.sub(one, z)), s.sub(one, s.mul(nv, nv)));
+              Value dar = s.mul(s.mul(dan, hn), s.mul(r, s.sub(one, r)));
+              Value daz = s.mul(s.mul(dhv, s.sub(hp, nv)), s.mul(z, s.sub(one, z)));
+              return SmallVector<Value>{dar, daz, dan, s.mul(dan, r), s.mul(dhv, z)};
+            });
+        Value dght = concat(b, loc, ValueRange{g[0], g[1], g[3]}, 1);
+        SmallVector<Value> out{
+            setStep(b, loc, seqs[0], concat(b, loc, ValueRange{g[0], g[1], g[2]}, 1), step),
+            setStep(b, loc, seqs[1], dght, step), seqs[2]};
+        if (!first)
+          out[2] = setStep(b, loc, seqs[2],
+                           mapElementwise(b, loc, {g[4], matmul(b, loc, dght, whh)}, t,
+                                          binary<arith::AddFOp>),
+                           minusOne(b, loc, n));
+        return out;
+      });
+  SmallVector<Value, 3> in = projectionGrads(b, loc, r[0], x, wih);
+  SmallVector<Value, 3> rec = projectionGrads(b, loc, r[1], previousSteps(b, loc, h, reverse), whh);
   return {in[0], in[1], rec[1], in[2], rec[2]};
 }
 
@@ -312,17 +396,21 @@ Value simpleRnn(OpBuilder &b, Location loc, Value x, Value wih, Value whh, Value
   Value gx = inputProjection(b, loc, x, wih, {bih, bhh});
   Value whhT = transpose2d(b, loc, whh);
   Value hs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, h}, t);
-  Value hPrev;
-  for (int64_t step : order(steps, reverse)) {
-    Value pre = stepOf(b, loc, gx, step);
-    if (hPrev)
-      pre = mapElementwise(b, loc, {pre, matmul(b, loc, hPrev, whhT)}, t, binary<arith::AddFOp>);
-    hPrev = mapElementwise(b, loc, {pre}, t, [](OpBuilder &nb, Location l, ValueRange a) {
-      return Value(nb.create<math::TanhOp>(l, a[0]));
-    });
-    hs = setStep(b, loc, hs, hPrev, step);
-  }
-  return hs;
+  SmallVector<Value> r = forwardSteps(
+      b, loc, steps, {hs}, [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange seqs) {
+        Value step = stepAt(b, loc, n, steps, reverse);
+        Value pre = stepOf(b, loc, gx, step);
+        if (!first) {
+          Value hPrev = stepOf(b, loc, seqs[0], stepAt(b, loc, minusOne(b, loc, n), steps, reverse));
+          pre = mapElementwise(b, loc, {pre, matmul(b, loc, hPrev, whhT)}, t,
+                               binary<arith::AddFOp>);
+        }
+        Value hv = mapElementwise(b, loc, {pre}, t, [](OpBuilder &nb, Location l, ValueRange a) {
+          return Value(nb.create<math::TanhOp>(l, a[0]));
+        });
+        return SmallVector<Value>{setStep(b, loc, seqs[0], hv, step)};
+      });
+  return r[0];
 }
 
 SmallVector<Value, 5> simpleRnnGrad(OpBuilder &b, Location loc, Value dh, Value x, Value wih,
@@ -330,34 +418,37 @@ SmallVector<Value, 5> simpleRnnGrad(OpBuilder &b, Location loc, Value dh, Value 
   auto xt = typeOf(x);
   int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), hd = typeOf(whh).getDimSize(1);
   Type t = xt.getElementType();
-  SmallVector<int64_t> seqOrder = order(steps, reverse);
   Value da = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
-  Value dhNext;
-  for (int64_t n = steps - 1; n >= 0; --n) {
-    int64_t step = seqOrder[n];
-    Value dht = stepOf(b, loc, dh, step);
-    if (dhNext)
-      dht = mapElementwise(b, loc, {dht, dhNext}, t, binary<arith::AddFOp>);
-    Value dat = mapElementwise(b, loc, {dht, stepOf(b, loc, h, step)}, t,
-                               [&](OpBuilder &nb, Location l, ValueRange a) {
-                                 ScalarOps s{nb, l, t};
-                                 return s.mul(a[0], s.sub(s.c(1.0), s.mul(a[1], a[1])));
-                               });
-    da = setStep(b, loc, da, dat, step);
-    if (n > 0)
-      dhNext = matmul(b, loc, dat, whh);
-  }
-  SmallVector<Value, 3> in = projectionGrads(b, loc, da, x, wih);
-  SmallVector<Value, 3> rec = projectionGrads(b, loc, da, previousSteps(b, loc, h, reverse), whh);
+  Value dhs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
+  SmallVector<Value> r = backwardSteps(
+      b, loc, steps, {da, dhs},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange seqs) {
+        Value step = stepAt(b, loc, n, steps, reverse);
+        Value dht = stepOf(b, loc, dh, step);
+        if (carry)
+          dht = mapElementwise(b, loc, {dht, stepOf(b, loc, seqs[1], n)}, t,
+                               binary<arith::AddFOp>);
+        Value dat = mapElementwise(b, loc, {dht, stepOf(b, loc, h, step)}, t,
+                                   [&](OpBuilder &nb, Location l, ValueRange a) {
+                                     ScalarOps s{nb, l, t};
+                                     return s.mul(a[0], s.sub(s.c(1.0), s.mul(a[1], a[1])));
+                                   });
+        SmallVector<Value> out{setStep(b, loc, seqs[0], dat, step), seqs[1]};
+        if (!first)
+          out[1] = setStep(b, loc, seqs[1], matmul(b, loc, dat, whh), minusOne(b, loc, n));
+        return out;
+      });
+  SmallVector<Value, 3> in = projectionGrads(b, loc, r[0], x, wih);
+  SmallVector<Value, 3> rec = projectionGrads(b, loc, r[0], previousSteps(b, loc, h, reverse), whh);
   return {in[0], in[1], rec[1], in[2], in[2]};
 }
 
 Value lastStep(OpBuilder &b, Location loc, Value x) {
-  return stepOf(b, loc, x, typeOf(x).getDimSize(1) - 1);
+  return stepOf(b, loc, x, b.getIndexAttr(typeOf(x).getDimSize(1) - 1));
 }
 
 Value lastStepGrad(OpBuilder &b, Location loc, Value dy, RankedTensorType xType) {
-  return setStep(b, loc, filled(b, loc, xType, 0.0), dy, xType.getDimSize(1) - 1);
+  return setStep(b, loc, filled(b, loc, xType, 0.0), dy, b.getIndexAttr(xType.getDimSize(1) - 1));
 }
 
 } // namespace kiln

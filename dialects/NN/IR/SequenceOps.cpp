@@ -248,10 +248,10 @@ SmallVector<Value> ReduceMaxOp::buildVJP(OpBuilder &b, ValueRange grads) {
 }
 
 //===----------------------------------------------------------------------===//
-// attention_weights, attention_apply
+// attention
 //===----------------------------------------------------------------------===//
 
-LogicalResult AttentionWeightsOp::inferReturnTypes(
+LogicalResult AttentionOp::inferReturnTypes(
     MLIRContext *, std::optional<Location>, ValueRange operands, DictionaryAttr attrs,
     OpaqueProperties props, RegionRange, SmallVectorImpl<Type> &inferred) {
   auto t = dyn_cast<RankedTensorType>(operands[0].getType());
@@ -262,11 +262,13 @@ LogicalResult AttentionWeightsOp::inferReturnTypes(
   if (!t || t.getRank() != 3 || heads < 1)
     return failure();
   inferred.push_back(RankedTensorType::get(
-      {t.getDimSize(0), heads, t.getDimSize(1), t.getDimSize(1)}, t.getElementType()));
+      {t.getDimSize(0), t.getDimSize(1), t.getDimSize(2) / 3}, t.getElementType()));
+  inferred.push_back(RankedTensorType::get({t.getDimSize(0), heads, t.getDimSize(1)},
+                                           t.getElementType()));
   return success();
 }
 
-LogicalResult AttentionWeightsOp::verify() {
+LogicalResult AttentionOp::verify() {
   auto t = getQkv().getType();
   int64_t heads = getNumHeads();
   if (t.getRank() != 3 || !t.hasStaticShape())
@@ -276,52 +278,43 @@ LogicalResult AttentionWeightsOp::verify() {
   if (t.getDimSize(2) % (3 * heads) != 0)
     return emitOpError("needs 3 * num_heads (") << 3 * heads << ") to divide the rows' "
                                                 << t.getDimSize(2) << " values";
-  auto want = RankedTensorType::get({t.getDimSize(0), heads, t.getDimSize(1), t.getDimSize(1)},
-                                    t.getElementType());
-  if (want != getResult().getType())
-    return emitOpError("result should be [batch, num_heads, steps, steps], got ")
-           << getResult().getType();
+  double rate = getRate().convertToDouble();
+  if (!(rate >= 0.0 && rate < 1.0))
+    return emitOpError("rate must be in [0, 1), got ") << rate;
+  if (getTraining() != (getSeed() && getStep()) || (bool)getSeed() != (bool)getStep())
+    return emitOpError("in training mode takes `seed` and `step` (and only then)");
+  SmallVector<Type> inferred;
+  (void)inferReturnTypes(getContext(), getLoc(), getOperands(), nullptr,
+                         (*this)->getPropertiesStorage(), {}, inferred);
+  if (inferred[0] != getResult().getType())
+    return emitOpError("result should be [batch, steps, width] ")
+           << inferred[0] << ", got " << getResult().getType();
+  if (inferred[1] != getLogsumexp().getType())
+    return emitOpError("logsumexp should be [batch, num_heads, steps] ")
+           << inferred[1] << ", got " << getLogsumexp().getType();
   return success();
 }
 
-SmallVector<Value> AttentionWeightsOp::buildVJP(OpBuilder &b, ValueRange grads) {
-  return {attentionWeightsGrad(b, getLoc(), grads[0], getResult(), getQkv(), getNumHeads())};
-}
-
-LogicalResult AttentionApplyOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                                 ValueRange operands, DictionaryAttr,
-                                                 OpaqueProperties, RegionRange,
-                                                 SmallVectorImpl<Type> &inferred) {
-  auto t = dyn_cast<RankedTensorType>(operands[1].getType());
-  if (!t || t.getRank() != 3)
-    return failure();
-  inferred.push_back(RankedTensorType::get({t.getDimSize(0), t.getDimSize(1), t.getDimSize(2) / 3},
-                                           t.getElementType()));
+LogicalResult AttentionOp::setMode(StringRef mode, Value seed, Value step) {
+  if (mode != "train" || getRate().isZero())
+    return success();
+  if (!seed || !step)
+    return emitOpError("training mode needs the step's seed and step");
+  getSeedMutable().assign(seed);
+  getStepMutable().assign(step);
+  setTraining(true);
   return success();
 }
 
-LogicalResult AttentionApplyOp::verify() {
-  auto p = getWeights().getType(), t = getQkv().getType();
-  if (!p.hasStaticShape() || !t.hasStaticShape())
-    return emitOpError("expects static shapes, got ") << p << " and " << t;
-  if (t.getRank() != 3 || p.getRank() != 4 || p.getElementType() != t.getElementType())
-    return emitOpError("expects weights [batch, heads, steps, steps] and packed rows "
-                       "[batch, steps, 3 * width] of one element type, got ")
-           << p << " and " << t;
-  int64_t heads = p.getDimSize(1);
-  if (p.getDimSize(0) != t.getDimSize(0) || p.getDimSize(2) != t.getDimSize(1) ||
-      p.getDimSize(3) != t.getDimSize(1) || heads < 1 || t.getDimSize(2) % (3 * heads) != 0)
-    return emitOpError("weights ") << p << " do not fit packed rows " << t;
-  auto r = getResult().getType();
-  if (r.getRank() != 3 || r.getDimSize(0) != t.getDimSize(0) ||
-      r.getDimSize(1) != t.getDimSize(1) || r.getDimSize(2) * 3 != t.getDimSize(2))
-    return emitOpError("result should be [batch, steps, width], got ") << r;
-  return success();
+AttentionConfig AttentionOp::getConfig() {
+  bool drop = getTraining() && !getRate().isZero();
+  return {int64_t(getNumHeads()), getCausal(), getRate().convertToDouble(), int64_t(getStream()),
+          drop ? getSeed() : Value(), drop ? getStep() : Value()};
 }
 
-SmallVector<Value> AttentionApplyOp::buildVJP(OpBuilder &b, ValueRange grads) {
-  SmallVector<Value, 2> g = attentionApplyGrad(b, getLoc(), grads[0], getWeights(), getQkv());
-  return {g[0], g[1]};
+SmallVector<Value> AttentionOp::buildVJP(OpBuilder &b, ValueRange grads) {
+  return {attentionGrad(b, getLoc(), grads[0], getQkv(), getLogsumexp(), getConfig()), Value(),
+          Value()};
 }
 
 //===----------------------------------------------------------------------===//

@@ -63,6 +63,9 @@ struct Case {
   /// (parameter, first element): elements from there on are reached by no
   /// input (table rows past the ids or the steps), so their step is exactly 0.
   std::vector<std::pair<size_t, int64_t>> unused = {};
+  /// Train mode differs from forward through dropout inside the op (not a
+  /// plain mask of the prediction): the predictions are not compared.
+  bool randomInside = false;
 };
 
 bool takesLabels(const Case &c) {
@@ -366,6 +369,8 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   call(api->forward, params, pred, 0);
   if (!c.buffers.empty()) {
     // Batch statistics in training, the (initial) running ones in forward.
+  } else if (c.randomInside) {
+    EXPECT_NE(trainPred, pred) << "training mode drops no attention weight";
   } else if (!c.dropout) {
     for (size_t i = 0; i < pred.size(); ++i)
       EXPECT_NEAR(trainPred[i], pred[i], 1e-12) << "train_step's prediction " << i;
@@ -761,19 +766,38 @@ Case embedding() {
 // 4 (width 12), 5 steps, with or without the causal mask; the values' rows
 // get cotangents from the weights' use and from being applied.
 Case attention(bool causal) {
-  std::vector<int64_t> qkv = seq(36), p{kBatch, 3, kSteps, kSteps}, o = seq(12),
+  std::vector<int64_t> qkv = seq(36), o = seq(12), lse{kBatch, 3, kSteps},
                        y{kBatch, kSteps * 12};
   return Case{causal ? "attention_causal" : "attention",
               {{36, kIn}, {36}},
               dense("q", "x", seq(kIn), 0, 36) +
-                  "  %w = nn.attention_weights %q {num_heads = 3" +
-                  (causal ? ", causal" : "") + "} : " + tensorType(qkv) + " -> " +
-                  tensorType(p) + "\n  %o = nn.attention_apply %w, %q : (" + tensorType(p) +
-                  ", " + tensorType(qkv) + ") -> " + tensorType(o) +
-                  "\n  %y = nn.reshape %o : " + tensorType(o) + " -> " + tensorType(y) +
-                  "\n" + ret("y", y),
+                  "  %o, %lse = nn.attention %q {num_heads = 3" + (causal ? ", causal" : "") +
+                  "} : " + tensorType(qkv) + " -> (" + tensorType(o) + ", " +
+                  tensorType(lse) + ")\n  %y = nn.reshape %o : " + tensorType(o) + " -> " +
+                  tensorType(y) + "\n" + ret("y", y),
               y, false, false, seq(kIn)};
 }
+
+// The same across the vector width and with dropout on the weights: one
+// causal head of 18 over 20 steps (the dense's 5 steps of 216 regrouped as
+// 20 of 54), weights dropped at rate 0.3 in training, the mask the same in
+// the forward and the backward pass.
+Case attentionWide() {
+  std::vector<int64_t> h = seq(216), qkv{kBatch, 20, 54}, o{kBatch, 20, 18},
+                       lse{kBatch, 1, 20}, y{kBatch, 360};
+  Case c{"attention_wide_dropout",
+         {{216, kIn}, {216}},
+         dense("h", "x", seq(kIn), 0, 216) + "  %q = nn.reshape %h : " + tensorType(h) +
+             " -> " + tensorType(qkv) +
+             "\n  %o, %lse = nn.attention %q {num_heads = 1, causal, rate = 0.3, stream = 9} : " +
+             tensorType(qkv) + " -> (" + tensorType(o) + ", " + tensorType(lse) +
+             ")\n  %y = nn.reshape %o : " + tensorType(o) + " -> " + tensorType(y) + "\n" +
+             ret("y", y),
+         y, false, false, seq(kIn)};
+  c.randomInside = true;
+  return c;
+}
+
 
 // One LSTM direction of 19 units over 5 steps of 37 features, unrolled:
 // forward with the last step as the prediction (gradients reach only
@@ -882,7 +906,7 @@ INSTANTIATE_TEST_SUITE_P(
             unaryCase("gelu", "gelu"), addCase(), multiplyCase(), concatSteps(),
             concatFeatures(), reduceCase("reduce_mean", 1), reduceCase("reduce_max", 1),
             reduceCase("reduce_max", 2), positionEmbedding(), embedding(),
-            attention(false), attention(true), lstm(false), lstm(true),
+            attention(false), attention(true), attentionWide(), lstm(false), lstm(true),
             softmaxSteps(), recurrent("gru", 3, false), recurrent("gru", 3, true),
             recurrent("simple_rnn", 1, false), recurrent("simple_rnn", 1, true),
             lossCase("mae"), lossCase("huber"), lossCase("bce"), lossCase("kl"),
