@@ -13,8 +13,6 @@ using namespace mlir;
 
 namespace kiln::importer {
 
-/// Recurrent layers are unrolled: steps x layers x directions at most.
-constexpr int64_t kMaxUnrolledSteps = 512;
 
 Value Importer::activation(Location loc, const std::string &act, double alpha,
                            Value x) {
@@ -330,14 +328,6 @@ bool Importer::buildLayer(const LayerSpec &l, Location lloc, ArrayRef<Value> ins
   } else if (l.type == "lstm" || l.type == "gru" || l.type == "simple_rnn") {
     if (shape.size() != 2)
       return fail(l, l.type + " expects [steps, features], got " + showShape(shape));
-    // Each step of each layer and direction is unrolled into the code.
-    int64_t unrolled = shape[0] * l.numLayers * (l.bidirectional ? 2 : 1);
-    if (unrolled > kMaxUnrolledSteps)
-      return fail(l, std::to_string(shape[0]) + " steps x " + std::to_string(l.numLayers) +
-                         " layers" + (l.bidirectional ? " x 2 directions" : "") + " = " +
-                         std::to_string(unrolled) + " unrolled steps, more than " +
-                         std::to_string(kMaxUnrolledSteps) +
-                         " (recurrent layers are unrolled; compile time grows with them)");
     if (product({spec.batchSize, shape[0], 4 * l.units}) > kMaxSize)
       return fail(l, "its gates [" + std::to_string(spec.batchSize) + ", " +
                          std::to_string(shape[0]) + ", " + std::to_string(4 * l.units) +

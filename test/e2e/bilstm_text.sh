@@ -9,9 +9,7 @@
 # seeds 0-5), the final epoch's training loss below 2.2, half-way between
 # the measured 1.85-1.91 (seeds 0-5; 1.885, 1.907, 1.848 for seeds 0-2) and
 # the first epoch's 2.47-2.49, and below the first epoch's own; eval --text
-# of the saved weights gives the same test line. About 2 s of training;
-# compiling takes longer (37 s on 2 busy cores: 64 unrolled LSTM cells
-# forward and backward).
+# of the saved weights gives the same test line. About 2 s of training.
 set -euo pipefail
 kilnc=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" && cd "$work"

@@ -1,4 +1,4 @@
-//===- RecurrentBuilders.cpp - LSTM, GRU and RNN in linalg, unrolled ------===//
+//===- RecurrentBuilders.cpp - LSTM, GRU and RNN as loops over the steps --===//
 #include "dialects/NN/IR/RecurrentBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/SequenceBuilders.h"

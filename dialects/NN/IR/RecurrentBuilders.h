@@ -1,8 +1,8 @@
-//===- RecurrentBuilders.h - LSTM, GRU and RNN in linalg, unrolled --------===//
+//===- RecurrentBuilders.h - LSTM, GRU and RNN as loops over the steps ----===//
 //
 // PyTorch's LSTM (gate order i, f, g, o), GRU and tanh RNN over x [B, T, F],
-// one direction of one layer, unrolled over the T steps: the input projection of all steps
-// is one matmul, each step one [B, H] x [H, G*H] matmul plus its cell update.
+// one direction of one layer, an scf.for over the T steps: the input projection of all
+// steps is one matmul, each step one [B, H] x [H, G*H] matmul plus its cell update.
 // The backward pass (backprop through time) reads the residuals the forward
 // returns: the cell states and the gates' activations.
 //

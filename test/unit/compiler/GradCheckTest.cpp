@@ -799,7 +799,7 @@ Case attentionWide() {
 }
 
 
-// One LSTM direction of 19 units over 5 steps of 37 features, unrolled:
+// One LSTM direction of 19 units over 5 steps of 37 features (a loop):
 // forward with the last step as the prediction (gradients reach only
 // through the recurrence for the earlier steps), reverse with all steps.
 Case lstm(bool reverse) {
