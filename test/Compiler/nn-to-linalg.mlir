@@ -1132,97 +1132,165 @@ func.func @cross_entropy_steps(%x: tensor<4x8x10xf32>, %labels: tensor<4x8xi64>)
 
 // -----
 
-// Tests that causal attention_weights views the packed rows [2, 5, 24] as [2, 5, 3, 2, 4] (Q, K, V; 2 heads of
-// d = 4), contracts Q[b, i, h, d] with Kᵀ[b, h, d, j] over d, scales by 1/√4 and sets the future (j > i) to -inf,
-// then takes the softmax over j on rows [batch * heads * steps, steps] = [20, 5].
-// CHECK-DAG: #[[QMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d4)>
-// CHECK-DAG: #[[KMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
-// CHECK-DAG: #[[SMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
-// CHECK-LABEL: func.func @attention_weights_causal
-// CHECK-SAME: (%[[QKV:.+]]: tensor<2x5x24xf32>)
-// CHECK: %[[P5:.+]] = tensor.expand_shape %[[QKV]] {{\[\[}}0], [1], [2, 3, 4]] output_shape [2, 5, 3, 2, 4] : tensor<2x5x24xf32> into tensor<2x5x3x2x4xf32>
-// CHECK: %[[Q:.+]] = tensor.extract_slice %[[P5]][0, 0, 0, 0, 0] [2, 5, 1, 2, 4] [1, 1, 1, 1, 1] : tensor<2x5x3x2x4xf32> to tensor<2x5x2x4xf32>
-// CHECK: %[[K:.+]] = tensor.extract_slice %[[P5]][0, 0, 1, 0, 0] [2, 5, 1, 2, 4] [1, 1, 1, 1, 1] : tensor<2x5x3x2x4xf32> to tensor<2x5x2x4xf32>
-// CHECK: %[[KT:.+]] = linalg.transpose ins(%[[K]] : tensor<2x5x2x4xf32>) outs(%{{.+}} : tensor<2x2x4x5xf32>) permutation = [0, 2, 3, 1]
-// CHECK: %[[ZERO:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x2x5x5xf32>)
-// CHECK: %[[QK:.+]] = linalg.generic {indexing_maps = [#[[QMAP]], #[[KMAP]], #[[SMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[Q]], %[[KT]] : tensor<2x5x2x4xf32>, tensor<2x2x4x5xf32>) outs(%[[ZERO]] : tensor<2x2x5x5xf32>)
-// CHECK-NEXT: ^bb0(%[[A:[^:]+]]: f32, %[[B:[^:]+]]: f32, %[[ACC:[^:]+]]: f32):
-// CHECK-NEXT: %[[M:.+]] = arith.mulf %[[A]], %[[B]] : f32
-// CHECK-NEXT: %[[S:.+]] = arith.addf %[[ACC]], %[[M]] : f32
-// CHECK-NEXT: linalg.yield %[[S]]
-// CHECK: %[[MASKED:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[QK]] : tensor<2x2x5x5xf32>)
-// CHECK-NEXT: ^bb0(%[[V:[^:]+]]: f32, %{{[^:]+}}: f32):
+// Tests that causal attention (batch 3, 2 heads of d = 4 over 5 steps) views the packed rows [3, 5, 24] as
+// [3, 5, 3, 2, 4] and loops over the batch, then the heads, carrying the heads' outputs [3, 5, 2, 4] and the
+// logsumexp [3, 2, 5]. Per head Q, K, V are [5, 4] blocks (part 0, 1, 2); S = Q Kᵀ is a matmul with the transposed
+// K block, scaled by 1/√4 with the future (j > i) at -inf; the softmax over j is max, exp(s - max), sum and a divide;
+// the logsumexp row is max + log(sum); O = P V. No [batch, heads, steps, steps] tensor and no dropout (not training).
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[VEC:.+]] = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @attention_causal
+// CHECK-SAME: (%[[QKV:.+]]: tensor<3x5x24xf32>)
+// CHECK: %[[P5:.+]] = tensor.expand_shape %[[QKV]] {{\[\[}}0], [1], [2, 3, 4]] output_shape [3, 5, 3, 2, 4] : tensor<3x5x24xf32> into tensor<3x5x3x2x4xf32>
+// CHECK-NOT: tensor<3x2x5x5xf32>
+// CHECK: %[[OUT0:.+]] = tensor.empty() : tensor<3x5x2x4xf32>
+// CHECK: %[[LSE0:.+]] = tensor.empty() : tensor<3x2x5xf32>
+// CHECK: %[[NB:.+]] = arith.constant 3 : index
+// CHECK: %[[R:.+]]:2 = scf.for %[[B:.+]] = %{{.+}} to %[[NB]] step %{{.+}} iter_args(%[[OA:.+]] = %[[OUT0]], %[[LA:.+]] = %[[LSE0]]) -> (tensor<3x5x2x4xf32>, tensor<3x2x5xf32>) {
+// CHECK: %[[NH:.+]] = arith.constant 2 : index
+// CHECK: %[[RH:.+]]:2 = scf.for %[[H:.+]] = %{{.+}} to %[[NH]] step %{{.+}} iter_args(%[[OH:.+]] = %[[OA]], %[[LH:.+]] = %[[LA]]) -> (tensor<3x5x2x4xf32>, tensor<3x2x5xf32>) {
+// CHECK-NEXT: %[[Q:.+]] = tensor.extract_slice %[[P5]][%[[B]], 0, 0, %[[H]], 0] [1, 5, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<3x5x3x2x4xf32> to tensor<5x4xf32>
+// CHECK-NEXT: %[[K:.+]] = tensor.extract_slice %[[P5]][%[[B]], 0, 1, %[[H]], 0] [1, 5, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<3x5x3x2x4xf32> to tensor<5x4xf32>
+// CHECK-NEXT: %[[V:.+]] = tensor.extract_slice %[[P5]][%[[B]], 0, 2, %[[H]], 0] [1, 5, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<3x5x3x2x4xf32> to tensor<5x4xf32>
+// CHECK: %[[KT:.+]] = linalg.transpose ins(%[[K]] : tensor<5x4xf32>) outs(%{{.+}} : tensor<4x5xf32>) permutation = [1, 0]
+// CHECK: %[[SZ:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<5x5xf32>)
+// CHECK: %[[QK:.+]] = linalg.matmul ins(%[[Q]], %[[KT]] : tensor<5x4xf32>, tensor<4x5xf32>) outs(%[[SZ]] : tensor<5x5xf32>)
+// CHECK: %[[S:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[QK]] : tensor<5x5xf32>)
+// CHECK-NEXT: ^bb0(%[[SV:[^:]+]]: f32, %{{[^:]+}}: f32):
 // CHECK-NEXT: %[[SCALE:.+]] = arith.constant 5.000000e-01 : f32
-// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[V]], %[[SCALE]] : f32
-// CHECK-NEXT: %[[I:.+]] = linalg.index 2 : index
-// CHECK-NEXT: %[[J:.+]] = linalg.index 3 : index
+// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[SV]], %[[SCALE]] : f32
+// CHECK-NEXT: %[[I:.+]] = linalg.index 0 : index
+// CHECK-NEXT: %[[J:.+]] = linalg.index 1 : index
 // CHECK-NEXT: %[[FUTURE:.+]] = arith.cmpi ugt, %[[J]], %[[I]] : index
 // CHECK-NEXT: %[[NINF:.+]] = arith.constant 0xFF800000 : f32
 // CHECK-NEXT: %[[SEL:.+]] = arith.select %[[FUTURE]], %[[NINF]], %[[SCALED]] : f32
-// CHECK-NEXT: linalg.yield %[[SEL]]
-// CHECK: %[[ROWS:.+]] = tensor.collapse_shape %[[MASKED]] {{\[\[}}0, 1, 2], [3]] : tensor<2x2x5x5xf32> into tensor<20x5xf32>
-// CHECK: %[[MAX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[ROWS]] : tensor<20x5xf32>)
+// CHECK-NEXT: linalg.yield %[[SEL]] : f32
+// CHECK: %[[MAX:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[S]] : tensor<5x5xf32>) outs(%{{.+}} : tensor<5xf32>)
 // CHECK: arith.maximumf
-// CHECK: %[[E:.+]] = linalg.generic {{.*}} ins(%[[ROWS]], %[[MAX]] : tensor<20x5xf32>, tensor<20xf32>)
-// CHECK: arith.subf
-// CHECK-NEXT: math.exp
-// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[E]] : tensor<20x5xf32>)
+// CHECK: %[[E:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[S]], %[[MAX]] : tensor<5x5xf32>, tensor<5xf32>)
+// CHECK-NEXT: ^bb0(%[[EA:[^:]+]]: f32, %[[EB:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[D:.+]] = arith.subf %[[EA]], %[[EB]] : f32
+// CHECK-NEXT: %[[EX:.+]] = math.exp %[[D]] : f32
+// CHECK-NEXT: linalg.yield %[[EX]] : f32
+// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[E]] : tensor<5x5xf32>) outs(%{{.+}} : tensor<5xf32>)
 // CHECK: arith.addf
-// CHECK: %[[P:.+]] = linalg.generic {{.*}} ins(%[[E]], %[[SUM]] : tensor<20x5xf32>, tensor<20xf32>)
-// CHECK: arith.divf
-// CHECK: %[[OUT:.+]] = tensor.expand_shape %[[P]] {{\[\[}}0, 1, 2], [3]] output_shape [2, 2, 5, 5] : tensor<20x5xf32> into tensor<2x2x5x5xf32>
-// CHECK: return %[[OUT]]
-func.func @attention_weights_causal(%qkv: tensor<2x5x24xf32>) -> tensor<2x2x5x5xf32> {
-  %p = nn.attention_weights %qkv {num_heads = 2, causal} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
-  return %p : tensor<2x2x5x5xf32>
+// CHECK: %[[P:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[E]], %[[SUM]] : tensor<5x5xf32>, tensor<5xf32>)
+// CHECK-NEXT: ^bb0(%[[PA:[^:]+]]: f32, %[[PB:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[DIV:.+]] = arith.divf %[[PA]], %[[PB]] : f32
+// CHECK-NEXT: linalg.yield %[[DIV]] : f32
+// CHECK: %[[LSE:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[MAX]], %[[SUM]] : tensor<5xf32>, tensor<5xf32>)
+// CHECK-NEXT: ^bb0(%[[LM:[^:]+]]: f32, %[[LS:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[LOG:.+]] = math.log %[[LS]] : f32
+// CHECK-NEXT: %[[LR:.+]] = arith.addf %[[LM]], %[[LOG]] : f32
+// CHECK-NEXT: linalg.yield %[[LR]] : f32
+// CHECK-NOT: linalg.generic
+// CHECK: %[[OZ:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<5x4xf32>)
+// CHECK-NEXT: %[[O:.+]] = linalg.matmul ins(%[[P]], %[[V]] : tensor<5x5xf32>, tensor<5x4xf32>) outs(%[[OZ]] : tensor<5x4xf32>)
+// CHECK-NEXT: %[[OI:.+]] = tensor.insert_slice %[[O]] into %[[OH]][%[[B]], 0, %[[H]], 0] [1, 5, 1, 4] [1, 1, 1, 1] : tensor<5x4xf32> into tensor<3x5x2x4xf32>
+// CHECK-NEXT: %[[LI:.+]] = tensor.insert_slice %[[LSE]] into %[[LH]][%[[B]], %[[H]], 0] [1, 1, 5] [1, 1, 1] : tensor<5xf32> into tensor<3x2x5xf32>
+// CHECK-NEXT: scf.yield %[[OI]], %[[LI]] : tensor<3x5x2x4xf32>, tensor<3x2x5xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: scf.yield %[[RH]]#0, %[[RH]]#1 : tensor<3x5x2x4xf32>, tensor<3x2x5xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[Y:.+]] = tensor.collapse_shape %[[R]]#0 {{\[\[}}0], [1], [2, 3]] : tensor<3x5x2x4xf32> into tensor<3x5x8xf32>
+// CHECK-NEXT: return %[[Y]], %[[R]]#1 : tensor<3x5x8xf32>, tensor<3x2x5xf32>
+func.func @attention_causal(%qkv: tensor<3x5x24xf32>) -> (tensor<3x5x8xf32>, tensor<3x2x5xf32>) {
+  %o, %lse = nn.attention %qkv {num_heads = 2, causal} : tensor<3x5x24xf32> -> (tensor<3x5x8xf32>, tensor<3x2x5xf32>)
+  return %o, %lse : tensor<3x5x8xf32>, tensor<3x2x5xf32>
 }
 
 // -----
 
-// Tests that attention_weights without causal only scales the scores (one head of d = 8: 1/√8) before the softmax:
-// no index compare, no select.
-// CHECK-LABEL: func.func @attention_weights
-// CHECK-SAME: (%[[QKV:.+]]: tensor<1x3x24xf32>)
-// CHECK: tensor.expand_shape %[[QKV]] {{\[\[}}0], [1], [2, 3, 4]] output_shape [1, 3, 3, 1, 8]
-// CHECK: %[[QK:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
-// CHECK: %[[SC:.+]] = linalg.generic {{.*}} ins(%[[QK]] : tensor<1x1x3x3xf32>)
-// CHECK-NEXT: ^bb0(%[[V:[^:]+]]: f32, %{{[^:]+}}: f32):
+// Tests that attention in training with rate > 0 (batch 2, 2 heads of d = 8 over 3 steps, no causal mask) drops
+// out the softmax P of each head between the softmax and the P V matmul, as nn.dropout would drop element
+// (b, h, i, j) of a [2, 2, 3, 3] tensor: the head's base index (b * 2 + h) * 3 * 3, a key from (seed, step,
+// stream 7) (7 * 0x165667B19E3779F9 mod 2^64 = -7179628567959677489), kept when the hash's 24 high bits are at
+// least 0.25 * 2^24 = 4194304, scaled by 1 / 0.75. The logsumexp is of the undropped scores.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @attention_dropout
+// CHECK-SAME: (%[[QKV:.+]]: tensor<2x3x48xf32>, %[[SEED:.+]]: i64, %[[STEP:.+]]: i64)
+// CHECK: %[[P5:.+]] = tensor.expand_shape %[[QKV]] {{\[\[}}0], [1], [2, 3, 4]] output_shape [2, 3, 3, 2, 8] : tensor<2x3x48xf32> into tensor<2x3x3x2x8xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for %[[B:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (tensor<2x3x2x8xf32>, tensor<2x2x3xf32>) {
+// CHECK: scf.for %[[H:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[OH:.+]] = %{{.+}}, %[[LH:.+]] = %{{.+}}) -> (tensor<2x3x2x8xf32>, tensor<2x2x3xf32>) {
+// CHECK: %[[V:.+]] = tensor.extract_slice %[[P5]][%[[B]], 0, 2, %[[H]], 0] [1, 3, 1, 1, 8] [1, 1, 1, 1, 1] : tensor<2x3x3x2x8xf32> to tensor<3x8xf32>
+// CHECK: %[[QK:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<3x8xf32>, tensor<8x3xf32>)
+// CHECK: %[[S:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[QK]] : tensor<3x3xf32>)
+// CHECK-NEXT: ^bb0(%[[SV:[^:]+]]: f32, %{{[^:]+}}: f32):
 // CHECK-NEXT: %[[SCALE:.+]] = arith.constant 0.353553385 : f32
-// CHECK-NEXT: %[[R:.+]] = arith.mulf %[[V]], %[[SCALE]] : f32
-// CHECK-NEXT: linalg.yield %[[R]]
-// CHECK-NOT: arith.select
-// CHECK: tensor.collapse_shape %[[SC]] {{\[\[}}0, 1, 2], [3]] : tensor<1x1x3x3xf32> into tensor<3x3xf32>
+// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[SV]], %[[SCALE]] : f32
+// CHECK-NEXT: linalg.yield %[[SCALED]] : f32
+// CHECK: %[[MAX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[S]] : tensor<3x3xf32>)
+// CHECK: %[[E:.+]] = linalg.generic {{.*}} ins(%[[S]], %[[MAX]] : tensor<3x3xf32>, tensor<3xf32>)
 // CHECK: math.exp
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[E]] : tensor<3x3xf32>)
+// CHECK: %[[P:.+]] = linalg.generic {{.*}} ins(%[[E]], %[[SUM]] : tensor<3x3xf32>, tensor<3xf32>)
 // CHECK: arith.divf
-// CHECK-NOT: arith.select
-// CHECK: return
-func.func @attention_weights(%qkv: tensor<1x3x24xf32>) -> tensor<1x1x3x3xf32> {
-  %p = nn.attention_weights %qkv {num_heads = 1} : tensor<1x3x24xf32> -> tensor<1x1x3x3xf32>
-  return %p : tensor<1x1x3x3xf32>
+// CHECK: %[[LSE:.+]] = linalg.generic {{.*}} ins(%[[MAX]], %[[SUM]] : tensor<3xf32>, tensor<3xf32>)
+// CHECK: math.log
+// CHECK: %[[NH:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[BH:.+]] = arith.muli %[[B]], %[[NH]] : index
+// CHECK-NEXT: %[[HEAD:.+]] = arith.addi %[[BH]], %[[H]] : index
+// CHECK-NEXT: %[[HEAD64:.+]] = arith.index_cast %[[HEAD]] : index to i64
+// CHECK-NEXT: %[[TT:.+]] = arith.constant 9 : i64
+// CHECK-NEXT: %[[BASE:.+]] = arith.muli %[[HEAD64]], %[[TT]] : i64
+// CHECK-NEXT: %[[GOLD:.+]] = arith.constant -7046029254386353131 : i64
+// CHECK-NEXT: %[[KSEED:.+]] = arith.muli %[[SEED]], %[[GOLD]] : i64
+// CHECK-NEXT: %[[MIX:.+]] = arith.constant -4417276706812531889 : i64
+// CHECK-NEXT: %[[KSTEP:.+]] = arith.muli %[[STEP]], %[[MIX]] : i64
+// CHECK-NEXT: %[[KSS:.+]] = arith.addi %[[KSEED]], %[[KSTEP]] : i64
+// CHECK-NEXT: %[[STREAM:.+]] = arith.constant -7179628567959677489 : i64
+// CHECK-NEXT: %[[KEY:.+]] = arith.addi %[[KSS]], %[[STREAM]] : i64
+// CHECK: %[[DROP:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[P]] : tensor<3x3xf32>)
+// CHECK-NEXT: ^bb0(%[[PI:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK: linalg.index 0 : index
+// CHECK: linalg.index 1 : index
+// CHECK: %[[IJ:.+]] = arith.addi %{{.+}}, %{{.+}} : i64
+// CHECK-NEXT: %[[IDX:.+]] = arith.addi %[[BASE]], %[[IJ]] : i64
+// CHECK: %[[Z:.+]] = arith.addi %[[KEY]], %{{.+}} : i64
+// CHECK: arith.shrui %[[Z]], %c30_i64
+// CHECK: arith.shrui {{.*}} %c27_i64
+// CHECK: arith.shrui {{.*}} %c31_i64
+// CHECK: %[[HIGH:.+]] = arith.shrui {{.*}} %c40_i64
+// CHECK: %[[KEEP:.+]] = arith.cmpi uge, %[[HIGH]], %c4194304_i64 : i64
+// CHECK-NEXT: %[[INV:.+]] = arith.constant 1.33333337 : f32
+// CHECK-NEXT: %[[SC:.+]] = arith.mulf %[[PI]], %[[INV]] : f32
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[KEPT:.+]] = arith.select %[[KEEP]], %[[SC]], %[[ZERO]] : f32
+// CHECK-NEXT: linalg.yield %[[KEPT]] : f32
+// CHECK: %[[O:.+]] = linalg.matmul ins(%[[DROP]], %[[V]] : tensor<3x3xf32>, tensor<3x8xf32>)
+// CHECK-NEXT: tensor.insert_slice %[[O]] into %[[OH]][%[[B]], 0, %[[H]], 0] [1, 3, 1, 8] [1, 1, 1, 1] : tensor<3x8xf32> into tensor<2x3x2x8xf32>
+// CHECK-NEXT: tensor.insert_slice %[[LSE]] into %[[LH]][%[[B]], %[[H]], 0] [1, 1, 3] [1, 1, 1] : tensor<3xf32> into tensor<2x2x3xf32>
+// CHECK: tensor.collapse_shape %{{.+}}#0 {{\[\[}}0], [1], [2, 3]] : tensor<2x3x2x8xf32> into tensor<2x3x16xf32>
+func.func @attention_dropout(%qkv: tensor<2x3x48xf32>, %seed: i64, %step: i64) -> (tensor<2x3x16xf32>, tensor<2x2x3xf32>) {
+  %o, %lse = nn.attention %qkv seed %seed step %step {num_heads = 2, rate = 0.25, stream = 7, training}
+      : tensor<2x3x48xf32> -> (tensor<2x3x16xf32>, tensor<2x2x3xf32>)
+  return %o, %lse : tensor<2x3x16xf32>, tensor<2x2x3xf32>
 }
 
 // -----
 
-// Tests that attention_apply takes V (part 2 of [2, 5, 3, 2, 4]), contracts the weights P[b, h, i, j] with
-// V[b, j, h, d] over j into [b, i, h, d], and collapses the heads into the width [2, 5, 8].
-// CHECK-DAG: #[[PMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d4)>
-// CHECK-DAG: #[[VMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d4, d2, d3)>
-// CHECK-DAG: #[[OMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
-// CHECK-LABEL: func.func @attention_apply
-// CHECK-SAME: (%[[W:.+]]: tensor<2x2x5x5xf32>, %[[QKV:.+]]: tensor<2x5x24xf32>)
-// CHECK: %[[P5:.+]] = tensor.expand_shape %[[QKV]] {{\[\[}}0], [1], [2, 3, 4]] output_shape [2, 5, 3, 2, 4]
-// CHECK: %[[V:.+]] = tensor.extract_slice %[[P5]][0, 0, 2, 0, 0] [2, 5, 1, 2, 4] [1, 1, 1, 1, 1] : tensor<2x5x3x2x4xf32> to tensor<2x5x2x4xf32>
-// CHECK: %[[ZERO:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x5x2x4xf32>)
-// CHECK: %[[O:.+]] = linalg.generic {indexing_maps = [#[[PMAP]], #[[VMAP]], #[[OMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[W]], %[[V]] : tensor<2x2x5x5xf32>, tensor<2x5x2x4xf32>) outs(%[[ZERO]] : tensor<2x5x2x4xf32>)
-// CHECK-NEXT: ^bb0(%[[A:[^:]+]]: f32, %[[B:[^:]+]]: f32, %[[ACC:[^:]+]]: f32):
-// CHECK-NEXT: %[[M:.+]] = arith.mulf %[[A]], %[[B]] : f32
-// CHECK-NEXT: %[[S:.+]] = arith.addf %[[ACC]], %[[M]] : f32
-// CHECK-NEXT: linalg.yield %[[S]]
-// CHECK: %[[Y:.+]] = tensor.collapse_shape %[[O]] {{\[\[}}0], [1], [2, 3]] : tensor<2x5x2x4xf32> into tensor<2x5x8xf32>
-// CHECK: return %[[Y]]
-func.func @attention_apply(%p: tensor<2x2x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
-  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
-  return %o : tensor<2x5x8xf32>
+// Tests that attention with rate > 0 outside training (no seed, step) drops nothing: the P V matmul takes the
+// softmax itself, and no hash is computed.
+// CHECK-LABEL: func.func @attention_eval
+// CHECK: %[[V:.+]] = tensor.extract_slice %{{.+}}[%{{.+}}, 0, 2, %{{.+}}, 0] [1, 3, 1, 1, 8] [1, 1, 1, 1, 1] : tensor<2x3x3x2x8xf32> to tensor<3x8xf32>
+// CHECK: math.exp
+// CHECK: %[[P:.+]] = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<3x3xf32>, tensor<3xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.divf
+// CHECK: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<3xf32>, tensor<3xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: math.log
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: arith.shrui
+// CHECK: linalg.matmul ins(%[[P]], %[[V]] : tensor<3x3xf32>, tensor<3x8xf32>)
+// CHECK-NOT: arith.shrui
+// CHECK: return
+func.func @attention_eval(%qkv: tensor<2x3x48xf32>) -> (tensor<2x3x16xf32>, tensor<2x2x3xf32>) {
+  %o, %lse = nn.attention %qkv {num_heads = 2, rate = 0.25, stream = 7} : tensor<2x3x48xf32> -> (tensor<2x3x16xf32>, tensor<2x2x3xf32>)
+  return %o, %lse : tensor<2x3x16xf32>, tensor<2x2x3xf32>
 }
 
 // -----

@@ -1399,138 +1399,164 @@ func.func @reduce_mean_result(%x: tensor<4x8x16xf32>) -> tensor<4x1x16xf32> {
 
 // -----
 
-// Tests that attention_weights needs 3 * num_heads to divide the packed width (24 / 15).
-func.func @attention_weights_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x5x5xf32> {
-  // expected-error @+1 {{'nn.attention_weights' op needs 3 * num_heads (15) to divide the rows' 24 values}}
-  %p = nn.attention_weights %qkv {num_heads = 5} : tensor<2x5x24xf32> -> tensor<2x5x5x5xf32>
-  return %p : tensor<2x5x5x5xf32>
-}
-
-// -----
-
-// Tests that attention_weights rejects num_heads = 0 (through the divisibility check).
-func.func @attention_weights_zero_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x2x5x5xf32> {
-  // expected-error @+1 {{'nn.attention_weights' op num_heads must be positive, got 0}}
-  %p = nn.attention_weights %qkv {num_heads = 0} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
-  return %p : tensor<2x2x5x5xf32>
-}
-
-// -----
-
-// Tests that attention_weights needs packed rows [batch, steps, 3 * width], not [rows, 3 * width].
-func.func @attention_weights_rank(%qkv: tensor<10x24xf32>) -> tensor<10x2x5x5xf32> {
-  // expected-error @+1 {{'nn.attention_weights' op expects static packed rows [batch, steps, 3 * width], got 'tensor<10x24xf32>'}}
-  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<10x24xf32> -> tensor<10x2x5x5xf32>
-  return %p : tensor<10x2x5x5xf32>
-}
-
-// -----
-
-// Tests that attention_weights needs static steps.
-func.func @attention_weights_dynamic(%qkv: tensor<2x?x24xf32>) -> tensor<2x2x?x?xf32> {
-  // expected-error @+1 {{'nn.attention_weights' op expects static packed rows [batch, steps, 3 * width], got 'tensor<2x?x24xf32>'}}
-  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<2x?x24xf32> -> tensor<2x2x?x?xf32>
-  return %p : tensor<2x2x?x?xf32>
-}
-
-// -----
-
-// Tests that attention_weights' result is [batch, num_heads, steps, steps]: [2, 2, 5, 4] is not.
-func.func @attention_weights_result(%qkv: tensor<2x5x24xf32>) -> tensor<2x2x5x4xf32> {
-  // expected-error @+1 {{'nn.attention_weights' op result should be [batch, num_heads, steps, steps], got 'tensor<2x2x5x4xf32>'}}
-  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<2x5x24xf32> -> tensor<2x2x5x4xf32>
-  return %p : tensor<2x2x5x4xf32>
-}
-
-// -----
-
-// Tests that attention_weights' result has one head per num_heads (4 heads for num_heads = 2).
-func.func @attention_weights_result_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x4x5x5xf32> {
-  // expected-error @+1 {{'nn.attention_weights' op result should be [batch, num_heads, steps, steps], got 'tensor<2x4x5x5xf32>'}}
-  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<2x5x24xf32> -> tensor<2x4x5x5xf32>
-  return %p : tensor<2x4x5x5xf32>
-}
-
-// -----
-
-// Tests that attention_weights' result has the rows' element type.
-func.func @attention_weights_result_type(%qkv: tensor<2x5x24xf32>) -> tensor<2x2x5x5xf64> {
-  // expected-error @+1 {{'nn.attention_weights' op result should be [batch, num_heads, steps, steps], got 'tensor<2x2x5x5xf64>'}}
-  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf64>
-  return %p : tensor<2x2x5x5xf64>
-}
-
-// -----
-
-// Tests that attention_apply's weights and packed rows have one element type.
-func.func @attention_apply_element_type(%p: tensor<2x2x5x5xf32>, %qkv: tensor<2x5x24xf64>) -> tensor<2x5x8xf32> {
-  // expected-error @+1 {{'nn.attention_apply' op expects weights [batch, heads, steps, steps] and packed rows [batch, steps, 3 * width] of one element type, got 'tensor<2x2x5x5xf32>' and 'tensor<2x5x24xf64>'}}
-  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf64>) -> tensor<2x5x8xf32>
+// Tests that attention needs 3 * num_heads to divide the packed width (24 / 15).
+func.func @attention_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op needs 3 * num_heads (15) to divide the rows' 24 values}}
+  %o, %l = nn.attention %qkv {num_heads = 5} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x5x5xf32>)
   return %o : tensor<2x5x8xf32>
 }
 
 // -----
 
-// Tests that attention_apply's weights have a heads axis ([batch, steps, steps] is rejected).
-func.func @attention_apply_weights_rank(%p: tensor<2x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
-  // expected-error @+1 {{'nn.attention_apply' op expects weights [batch, heads, steps, steps] and packed rows [batch, steps, 3 * width] of one element type, got 'tensor<2x5x5xf32>' and 'tensor<2x5x24xf32>'}}
-  %o = nn.attention_apply %p, %qkv : (tensor<2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+// Tests that attention needs a width of 3 * num_heads * d: 25 is not [Q | K | V] even for one head.
+func.func @attention_packed(%qkv: tensor<2x5x25xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op needs 3 * num_heads (3) to divide the rows' 25 values}}
+  %o, %l = nn.attention %qkv {num_heads = 1} : tensor<2x5x25xf32> -> (tensor<2x5x8xf32>, tensor<2x1x5xf32>)
   return %o : tensor<2x5x8xf32>
 }
 
 // -----
 
-// Tests that attention_apply's weights cover the rows' steps (4 x 4 weights for 5 steps).
-func.func @attention_apply_steps(%p: tensor<2x2x4x4xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
-  // expected-error @+1 {{'nn.attention_apply' op weights 'tensor<2x2x4x4xf32>' do not fit packed rows 'tensor<2x5x24xf32>'}}
-  %o = nn.attention_apply %p, %qkv : (tensor<2x2x4x4xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+// Tests that attention rejects num_heads = 0 before the divisibility check.
+func.func @attention_zero_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op num_heads must be positive, got 0}}
+  %o, %l = nn.attention %qkv {num_heads = 0} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x0x5xf32>)
   return %o : tensor<2x5x8xf32>
 }
 
 // -----
 
-// Tests that attention_apply's weights have the rows' batch.
-func.func @attention_apply_batch(%p: tensor<3x2x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
-  // expected-error @+1 {{'nn.attention_apply' op weights 'tensor<3x2x5x5xf32>' do not fit packed rows 'tensor<2x5x24xf32>'}}
-  %o = nn.attention_apply %p, %qkv : (tensor<3x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
+// Tests that attention rejects a negative num_heads.
+func.func @attention_negative_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op num_heads must be positive, got -2}}
+  %o, %l = nn.attention %qkv {num_heads = -2} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
   return %o : tensor<2x5x8xf32>
 }
 
 // -----
 
-// Tests that attention_apply's heads (5, from the weights) divide the values' width: 3 * 5 does not divide 24.
-func.func @attention_apply_heads(%p: tensor<2x5x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
-  // expected-error @+1 {{'nn.attention_apply' op weights 'tensor<2x5x5x5xf32>' do not fit packed rows 'tensor<2x5x24xf32>'}}
-  %o = nn.attention_apply %p, %qkv : (tensor<2x5x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
-  return %o : tensor<2x5x8xf32>
+// Tests that attention needs packed rows [batch, steps, 3 * width], not [rows, 3 * width].
+func.func @attention_rank(%qkv: tensor<10x24xf32>) -> tensor<10x8xf32> {
+  // expected-error @+1 {{'nn.attention' op expects static packed rows [batch, steps, 3 * width], got 'tensor<10x24xf32>'}}
+  %o, %l = nn.attention %qkv {num_heads = 2} : tensor<10x24xf32> -> (tensor<10x8xf32>, tensor<10x2xf32>)
+  return %o : tensor<10x8xf32>
 }
 
 // -----
 
-// Tests that attention_apply's packed rows are a multiple of 3 (25 is not [Q | K | V]).
-func.func @attention_apply_packed(%p: tensor<2x2x5x5xf32>, %qkv: tensor<2x5x25xf32>) -> tensor<2x5x8xf32> {
-  // expected-error @+1 {{'nn.attention_apply' op weights 'tensor<2x2x5x5xf32>' do not fit packed rows 'tensor<2x5x25xf32>'}}
-  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x25xf32>) -> tensor<2x5x8xf32>
-  return %o : tensor<2x5x8xf32>
+// Tests that attention needs static steps.
+func.func @attention_dynamic(%qkv: tensor<2x?x24xf32>) -> tensor<2x?x8xf32> {
+  // expected-error @+1 {{'nn.attention' op expects static packed rows [batch, steps, 3 * width], got 'tensor<2x?x24xf32>'}}
+  %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x?x24xf32> -> (tensor<2x?x8xf32>, tensor<2x2x?xf32>)
+  return %o : tensor<2x?x8xf32>
 }
 
 // -----
 
-// Tests that attention_apply's result is [batch, steps, width], a third of the packed rows (8), not all of them.
-func.func @attention_apply_result(%p: tensor<2x2x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x24xf32> {
-  // expected-error @+1 {{'nn.attention_apply' op result should be [batch, steps, width], got 'tensor<2x5x24xf32>'}}
-  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x24xf32>
+// Tests that attention's result is [batch, steps, width], a third of the packed rows (8), not all of them.
+func.func @attention_result(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x24xf32> {
+  // expected-error @+1 {{'nn.attention' op result should be [batch, steps, width] 'tensor<2x5x8xf32>', got 'tensor<2x5x24xf32>'}}
+  %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x5x24xf32> -> (tensor<2x5x24xf32>, tensor<2x2x5xf32>)
   return %o : tensor<2x5x24xf32>
 }
 
 // -----
 
-// Tests that attention_apply's result has the rows' element type (caught by the inferred type).
-func.func @attention_apply_result_type(%p: tensor<2x2x5x5xf32>, %qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf64> {
-  // expected-error @+2 {{'nn.attention_apply' op failed to infer returned types}}
-  // expected-error @+1 {{'nn.attention_apply' op inferred type(s) 'tensor<2x5x8xf32>' are incompatible with return type(s) of operation 'tensor<2x5x8xf64>'}}
-  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf64>
+// Tests that attention's result has the rows' element type.
+func.func @attention_result_type(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf64> {
+  // expected-error @+1 {{'nn.attention' op result should be [batch, steps, width] 'tensor<2x5x8xf32>', got 'tensor<2x5x8xf64>'}}
+  %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x5x24xf32> -> (tensor<2x5x8xf64>, tensor<2x2x5xf32>)
   return %o : tensor<2x5x8xf64>
+}
+
+// -----
+
+// Tests that attention's logsumexp is [batch, num_heads, steps], not [batch, steps, num_heads].
+func.func @attention_logsumexp(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op logsumexp should be [batch, num_heads, steps] 'tensor<2x2x5xf32>', got 'tensor<2x5x2xf32>'}}
+  %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x5x2xf32>)
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention's logsumexp has one row per head (4 rows for num_heads = 2).
+func.func @attention_logsumexp_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op logsumexp should be [batch, num_heads, steps] 'tensor<2x2x5xf32>', got 'tensor<2x4x5xf32>'}}
+  %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x4x5xf32>)
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention's logsumexp has the rows' element type.
+func.func @attention_logsumexp_type(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op logsumexp should be [batch, num_heads, steps] 'tensor<2x2x5xf32>', got 'tensor<2x2x5xf64>'}}
+  %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf64>)
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention's dropout rate is below 1 (1.0 would drop everything).
+func.func @attention_rate_one(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op rate must be in [0, 1), got 1.000000e+00}}
+  %o, %l = nn.attention %qkv {num_heads = 2, rate = 1.0} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention's dropout rate is not negative.
+func.func @attention_rate_negative(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op rate must be in [0, 1), got -5.000000e-01}}
+  %o, %l = nn.attention %qkv {num_heads = 2, rate = -0.5} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention's dropout rate is not NaN.
+func.func @attention_rate_nan(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op rate must be in [0, 1), got nan}}
+  %o, %l = nn.attention %qkv {num_heads = 2, rate = 0x7FF8000000000000 : f64} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention in training mode needs seed and step.
+func.func @attention_training_no_seed(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op in training mode takes `seed` and `step` (and only then)}}
+  %o, %l = nn.attention %qkv {num_heads = 2, rate = 0.1, training} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention in training mode needs step as well as seed.
+func.func @attention_training_no_step(%qkv: tensor<2x5x24xf32>, %seed: i64) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op in training mode takes `seed` and `step` (and only then)}}
+  %o, %l = nn.attention %qkv seed %seed {num_heads = 2, rate = 0.1, training} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention takes seed and step only in training mode.
+func.func @attention_seed_not_training(%qkv: tensor<2x5x24xf32>, %seed: i64, %step: i64) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op in training mode takes `seed` and `step` (and only then)}}
+  %o, %l = nn.attention %qkv seed %seed step %step {num_heads = 2, rate = 0.1} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
+// Tests that attention outside training takes no step alone either.
+func.func @attention_step_not_training(%qkv: tensor<2x5x24xf32>, %step: i64) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op in training mode takes `seed` and `step` (and only then)}}
+  %o, %l = nn.attention %qkv step %step {num_heads = 2, rate = 0.1} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  return %o : tensor<2x5x8xf32>
 }
 
 // -----

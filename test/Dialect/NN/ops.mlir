@@ -384,35 +384,53 @@ func.func @reduce(%x: tensor<4x8x16xf32>) -> (tensor<4x16xf32>, tensor<4x8xf32>)
 
 // -----
 
-// Tests that attention_weights round-trips with and without causal (num_heads
-// is printed with its type), and attention_apply reads the weights and the
-// same packed rows.
+// Tests that attention round-trips with and without causal (num_heads is printed
+// with its type; the default rate 0.0 and stream 0 are not printed), with its two
+// results: the heads concatenated [batch, steps, width] and the logsumexp
+// [batch, num_heads, steps].
 // CHECK-LABEL: func.func @attention
 // CHECK-SAME: (%[[QKV:.+]]: tensor<2x5x24xf32>)
 func.func @attention(%qkv: tensor<2x5x24xf32>)
-    -> (tensor<2x2x5x5xf32>, tensor<2x5x8xf32>, tensor<2x5x8xf32>) {
-  // CHECK: %[[P:.+]] = nn.attention_weights %[[QKV]] {num_heads = 2 : i64} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
-  %p = nn.attention_weights %qkv {num_heads = 2} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
-  // CHECK: %[[C:.+]] = nn.attention_weights %[[QKV]] {causal, num_heads = 2 : i64} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
-  %c = nn.attention_weights %qkv {num_heads = 2, causal} : tensor<2x5x24xf32> -> tensor<2x2x5x5xf32>
-  // CHECK: %[[O:.+]] = nn.attention_apply %[[P]], %[[QKV]] : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
-  %o = nn.attention_apply %p, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
-  // CHECK: %[[OC:.+]] = nn.attention_apply %[[C]], %[[QKV]] : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
-  %oc = nn.attention_apply %c, %qkv : (tensor<2x2x5x5xf32>, tensor<2x5x24xf32>) -> tensor<2x5x8xf32>
-  // CHECK: return %[[P]], %[[O]], %[[OC]]
-  return %p, %o, %oc : tensor<2x2x5x5xf32>, tensor<2x5x8xf32>, tensor<2x5x8xf32>
+    -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>, tensor<2x5x8xf32>, tensor<2x2x5xf32>) {
+  // CHECK: %[[O:.+]], %[[L:.+]] = nn.attention %[[QKV]] {num_heads = 2 : i64} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  %o, %l = nn.attention %qkv {num_heads = 2, rate = 0.0, stream = 0}
+      : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  // CHECK: %[[OC:.+]], %[[LC:.+]] = nn.attention %[[QKV]] {causal, num_heads = 2 : i64} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  %oc, %lc = nn.attention %qkv {num_heads = 2, causal}
+      : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  // CHECK: return %[[O]], %[[L]], %[[OC]], %[[LC]]
+  return %o, %l, %oc, %lc : tensor<2x5x8xf32>, tensor<2x2x5xf32>, tensor<2x5x8xf32>, tensor<2x2x5xf32>
 }
 
 // -----
 
 // Tests that one head over the whole width (d = E) round-trips, on f64.
 // CHECK-LABEL: func.func @attention_one_head
-func.func @attention_one_head(%qkv: tensor<1x3x6xf64>) -> tensor<1x3x2xf64> {
-  // CHECK: %[[P:.+]] = nn.attention_weights %{{.+}} {num_heads = 1 : i64} : tensor<1x3x6xf64> -> tensor<1x1x3x3xf64>
-  %p = nn.attention_weights %qkv {num_heads = 1} : tensor<1x3x6xf64> -> tensor<1x1x3x3xf64>
-  // CHECK: nn.attention_apply %[[P]], %{{.+}} : (tensor<1x1x3x3xf64>, tensor<1x3x6xf64>) -> tensor<1x3x2xf64>
-  %o = nn.attention_apply %p, %qkv : (tensor<1x1x3x3xf64>, tensor<1x3x6xf64>) -> tensor<1x3x2xf64>
-  return %o : tensor<1x3x2xf64>
+// CHECK-SAME: (%[[QKV:.+]]: tensor<1x3x6xf64>)
+func.func @attention_one_head(%qkv: tensor<1x3x6xf64>) -> (tensor<1x3x2xf64>, tensor<1x1x3xf64>) {
+  // CHECK: %[[O:.+]], %[[L:.+]] = nn.attention %[[QKV]] {causal, num_heads = 1 : i64} : tensor<1x3x6xf64> -> (tensor<1x3x2xf64>, tensor<1x1x3xf64>)
+  %o, %l = nn.attention %qkv {num_heads = 1, causal} : tensor<1x3x6xf64> -> (tensor<1x3x2xf64>, tensor<1x1x3xf64>)
+  // CHECK: return %[[O]], %[[L]]
+  return %o, %l : tensor<1x3x2xf64>, tensor<1x1x3xf64>
+}
+
+// -----
+
+// Tests that attention's training form round-trips: seed and step (i64) after the
+// packed rows, rate, stream and training in the attributes; and that rate and
+// stream alone (not yet in training: no seed, no step) are printed.
+// CHECK-LABEL: func.func @attention_training
+// CHECK-SAME: (%[[QKV:.+]]: tensor<2x5x24xf32>, %[[SEED:.+]]: i64, %[[STEP:.+]]: i64)
+func.func @attention_training(%qkv: tensor<2x5x24xf32>, %seed: i64, %step: i64)
+    -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>, tensor<2x5x8xf32>) {
+  // CHECK: %[[O:.+]], %[[L:.+]] = nn.attention %[[QKV]] seed %[[SEED]] step %[[STEP]] {causal, num_heads = 2 : i64, rate = 1.000000e-01 : f64, stream = 3 : i64, training} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  %o, %l = nn.attention %qkv seed %seed step %step {num_heads = 2, causal, rate = 0.1, stream = 3, training}
+      : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  // CHECK: %[[OE:.+]], %{{.+}} = nn.attention %[[QKV]] {num_heads = 2 : i64, rate = 2.500000e-01 : f64, stream = 1048576 : i64} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  %oe, %le = nn.attention %qkv {num_heads = 2, rate = 0.25, stream = 1048576}
+      : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  // CHECK: return %[[O]], %[[L]], %[[OE]]
+  return %o, %l, %oe : tensor<2x5x8xf32>, tensor<2x2x5xf32>, tensor<2x5x8xf32>
 }
 
 // -----
