@@ -6,8 +6,8 @@
 // parameters of PyTorch's TransformerEncoderLayer under its name: self_attn.in_proj_weight [3E, E] (glorot) and
 // in_proj_bias (zeros), self_attn.out_proj, norm1, linear1 [ff, E], linear2 [E, ff], norm2 (ones and zeros). The
 // block is norm1(x + dropout(sa(x))), then norm2(x + dropout(linear2(dropout(relu(linear1(x)))))), with sa the
-// packed projection, the causal attention weights (dropped out), their use on V and the output projection. Each
-// dropout has its own stream: (layer index + 1) << 20 | part.
+// packed projection, one fused causal nn.attention (its weights dropped out at the layer's rate, part 0) and the
+// output projection. Each dropout has its own stream: (layer index + 1) << 20 | part.
 // RUN: kilnc %S/Inputs/attention-block.json --compile-to=graph | FileCheck %s --check-prefix=BLOCK
 // Parameters: 24 x 8 + 24 + 8 x 8 + 8 + 2 x 8 + 16 x 8 + 16 + 8 x 16 + 8 + 2 x 8 = 600.
 // BLOCK: {flops = 8424 : i64, name = "enc", output_shape = [6, 8], params = 600 : i64, trainable = true, type = "transformer_block"}
@@ -30,9 +30,7 @@
 // BLOCK-SAME: %[[HB:[^:]+]]: tensor<20xf32> {kiln.param = {{.*}} name = "head.bias", trainable = true}}) -> tensor<2x6x20xf32>
 // BLOCK-NEXT: %[[E:.+]] = nn.embedding %[[X]], %[[TOK]]
 // BLOCK-NEXT: %[[QKV:.+]] = nn.dense %[[E]], %[[INW]], %[[INB]] : (tensor<2x6x8xf32>, tensor<24x8xf32>, tensor<24xf32>) -> tensor<2x6x24xf32>
-// BLOCK-NEXT: %[[P:.+]] = nn.attention_weights %[[QKV]] {causal, num_heads = 2 : i64} : tensor<2x6x24xf32> -> tensor<2x2x6x6xf32>
-// BLOCK-NEXT: %[[PD:.+]] = nn.dropout %[[P]] {rate = 1.000000e-01 : f64, stream = 2097152 : i64} : tensor<2x2x6x6xf32>
-// BLOCK-NEXT: %[[O:.+]] = nn.attention_apply %[[PD]], %[[QKV]] : (tensor<2x2x6x6xf32>, tensor<2x6x24xf32>) -> tensor<2x6x8xf32>
+// BLOCK-NEXT: %[[O:[^,]+]], %{{.+}} = nn.attention %[[QKV]] {causal, num_heads = 2 : i64, rate = 1.000000e-01 : f64, stream = 2097152 : i64} : tensor<2x6x24xf32> -> (tensor<2x6x8xf32>, tensor<2x2x6xf32>)
 // BLOCK-NEXT: %[[SA:.+]] = nn.dense %[[O]], %[[OUTW]], %[[OUTB]] : (tensor<2x6x8xf32>, tensor<8x8xf32>, tensor<8xf32>) -> tensor<2x6x8xf32>
 // BLOCK-NEXT: %[[SAD:.+]] = nn.dropout %[[SA]] {rate = 1.000000e-01 : f64, stream = 2097153 : i64} : tensor<2x6x8xf32>
 // BLOCK-NEXT: %[[R1:.+]] = nn.add %[[E]], %[[SAD]] : tensor<2x6x8xf32>
@@ -51,21 +49,40 @@
 // BLOCK-SAME: (%[[LG:[^:]+]]: tensor<2x6x20xf32>, %[[LB:[^:]+]]: tensor<2x6xi32> {kiln.target = {name = "y"}})
 // BLOCK-NEXT: nn.softmax_cross_entropy %[[LG]], %[[LB]] : tensor<2x6x20xf32>, tensor<2x6xi32> -> tensor<f32>
 
-// Tests that the block trains (train_step updates all 15 parameters, its dropouts in training mode) and lowers
-// completely.
+// Tests that the block trains (train_step updates all 15 parameters; the attention and the 3 dropouts in training
+// mode, with the step's seed and step) and lowers completely.
 // RUN: kilnc %S/Inputs/attention-block.json --compile-to=autodiff | FileCheck %s --check-prefix=BLOCK-AUTODIFF
 // BLOCK-AUTODIFF-LABEL: func.func @train_step
-// BLOCK-AUTODIFF-COUNT-4: nn.dropout {{.*}} training}
+// BLOCK-AUTODIFF: nn.attention %{{.+}} seed %[[SEED:[^ ]+]] step %[[STEP:[^ ]+]] {causal, num_heads = 2 : i64, rate = 1.000000e-01 : f64, stream = 2097152 : i64, training} : tensor<2x6x24xf32> -> (tensor<2x6x8xf32>, tensor<2x2x6xf32>)
+// BLOCK-AUTODIFF-COUNT-3: nn.dropout {{.*}} seed %[[SEED]] step %[[STEP]] {{.*}} training}
+// BLOCK-AUTODIFF-NOT: nn.dropout
 // BLOCK-AUTODIFF-COUNT-15: optim.adam
 // BLOCK-AUTODIFF-NOT: optim.adam
+// In eval_step the attention keeps its rate and stream but does not drop: no seed, no step, no training.
 // BLOCK-AUTODIFF-LABEL: func.func @eval_step
 // BLOCK-AUTODIFF-NOT: nn.dropout
-// RUN: kilnc %S/Inputs/attention-block.json --compile-to=linalg | FileCheck %s --check-prefix=BLOCK-LINALG --implicit-check-not=" nn."
-// The causal mask survives into every entry point (j > i compared in the scores' generic).
+// BLOCK-AUTODIFF: nn.attention %{{.+}} {causal, num_heads = 2 : i64, rate = 1.000000e-01 : f64, stream = 2097152 : i64} : tensor<2x6x24xf32>
+// BLOCK-AUTODIFF-NOT: nn.dropout
+// BLOCK-AUTODIFF-NOT: training}
+// The weights are never a [batch, heads, steps, steps] tensor of the program.
+// RUN: kilnc %S/Inputs/attention-block.json --compile-to=linalg | FileCheck %s --check-prefix=BLOCK-LINALG --implicit-check-not=" nn." --implicit-check-not="tensor<2x2x6x6xf32>"
+// The causal mask survives into every entry point (j > i compared in the scores' generic), in train_step twice:
+// the forward pass and the backward pass's recomputation of the weights.
 // BLOCK-LINALG-LABEL: func.func @train_step
+// BLOCK-LINALG-COUNT-2: arith.cmpi ugt
+// BLOCK-LINALG-NOT: arith.cmpi ugt
+// BLOCK-LINALG-LABEL: func.func @eval_step(
 // BLOCK-LINALG: arith.cmpi ugt
-// BLOCK-LINALG-LABEL: func.func @forward
+// BLOCK-LINALG-NOT: arith.cmpi ugt
+// BLOCK-LINALG-LABEL: func.func @eval_step_1(
 // BLOCK-LINALG: arith.cmpi ugt
+// BLOCK-LINALG-NOT: arith.cmpi ugt
+// BLOCK-LINALG-LABEL: func.func @forward(
+// BLOCK-LINALG: arith.cmpi ugt
+// BLOCK-LINALG-NOT: arith.cmpi ugt
+// BLOCK-LINALG-LABEL: func.func @forward_1(
+// BLOCK-LINALG: arith.cmpi ugt
+// BLOCK-LINALG-NOT: arith.cmpi ugt
 
 // Tests that multi_head_attention has PyTorch's MultiheadAttention names directly under its own (no self_attn),
 // no dropout by default, and no mask unless causal; and that a pre-norm block (norm_first) with gelu and dropout 0
@@ -90,13 +107,11 @@
 // PRENORM-SAME: %[[L2W:[^:]+]]: tensor<8x12xf32> {kiln.param = {{.*}} name = "enc.linear2.weight", trainable = true}},
 // PRENORM-SAME: %[[L2B:[^:]+]]: tensor<8xf32> {kiln.param = {{.*}} name = "enc.linear2.bias", trainable = true}},
 // PRENORM-NEXT: %[[AQKV:.+]] = nn.dense %[[X]], %[[AW]], %[[AB]]
-// PRENORM-NEXT: %[[AP:.+]] = nn.attention_weights %[[AQKV]] {num_heads = 4 : i64} : tensor<2x4x24xf32> -> tensor<2x4x4x4xf32>
-// PRENORM-NEXT: %[[AO:.+]] = nn.attention_apply %[[AP]], %[[AQKV]] : (tensor<2x4x4x4xf32>, tensor<2x4x24xf32>) -> tensor<2x4x8xf32>
+// PRENORM-NEXT: %[[AO:[^,]+]], %{{.+}} = nn.attention %[[AQKV]] {num_heads = 4 : i64, stream = 1048576 : i64} : tensor<2x4x24xf32> -> (tensor<2x4x8xf32>, tensor<2x4x4xf32>)
 // PRENORM-NEXT: %[[A:.+]] = nn.dense %[[AO]], %[[AOW]], %[[AOB]]
 // PRENORM-NEXT: %[[LN1:.+]] = nn.layer_norm %[[A]] weight %[[N1W]] bias %[[N1B]]
 // PRENORM-NEXT: %[[QKV:.+]] = nn.dense %[[LN1]], %[[INW]], %[[INB]]
-// PRENORM-NEXT: %[[P:.+]] = nn.attention_weights %[[QKV]] {num_heads = 2 : i64} : tensor<2x4x24xf32> -> tensor<2x2x4x4xf32>
-// PRENORM-NEXT: %[[O:.+]] = nn.attention_apply %[[P]], %[[QKV]]
+// PRENORM-NEXT: %[[O:[^,]+]], %{{.+}} = nn.attention %[[QKV]] {num_heads = 2 : i64, stream = 2097152 : i64} : tensor<2x4x24xf32> -> (tensor<2x4x8xf32>, tensor<2x2x4xf32>)
 // PRENORM-NEXT: %[[SA:.+]] = nn.dense %[[O]], %[[OUTW]], %[[OUTB]]
 // PRENORM-NEXT: %[[R1:.+]] = nn.add %[[A]], %[[SA]] : tensor<2x4x8xf32>
 // PRENORM-NEXT: %[[LN2:.+]] = nn.layer_norm %[[R1]] weight %[[N2W]] bias %[[N2B]]

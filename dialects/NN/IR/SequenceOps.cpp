@@ -287,10 +287,10 @@ LogicalResult AttentionOp::verify() {
   (void)inferReturnTypes(getContext(), getLoc(), getOperands(), nullptr,
                          (*this)->getPropertiesStorage(), {}, inferred);
   if (inferred[0] != getResult().getType())
-    return emitOpError("result should be [batch, steps, width] ")
+    return emitOpError("result should be [batch, steps, width] = ")
            << inferred[0] << ", got " << getResult().getType();
   if (inferred[1] != getLogsumexp().getType())
-    return emitOpError("logsumexp should be [batch, num_heads, steps] ")
+    return emitOpError("logsumexp should be [batch, num_heads, steps] = ")
            << inferred[1] << ", got " << getLogsumexp().getType();
   return success();
 }

@@ -1455,7 +1455,7 @@ func.func @attention_dynamic(%qkv: tensor<2x?x24xf32>) -> tensor<2x?x8xf32> {
 
 // Tests that attention's result is [batch, steps, width], a third of the packed rows (8), not all of them.
 func.func @attention_result(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x24xf32> {
-  // expected-error @+1 {{'nn.attention' op result should be [batch, steps, width] 'tensor<2x5x8xf32>', got 'tensor<2x5x24xf32>'}}
+  // expected-error @+1 {{'nn.attention' op result should be [batch, steps, width] = 'tensor<2x5x8xf32>', got 'tensor<2x5x24xf32>'}}
   %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x5x24xf32> -> (tensor<2x5x24xf32>, tensor<2x2x5xf32>)
   return %o : tensor<2x5x24xf32>
 }
@@ -1464,7 +1464,7 @@ func.func @attention_result(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x24xf32> {
 
 // Tests that attention's result has the rows' element type.
 func.func @attention_result_type(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf64> {
-  // expected-error @+1 {{'nn.attention' op result should be [batch, steps, width] 'tensor<2x5x8xf32>', got 'tensor<2x5x8xf64>'}}
+  // expected-error @+1 {{'nn.attention' op result should be [batch, steps, width] = 'tensor<2x5x8xf32>', got 'tensor<2x5x8xf64>'}}
   %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x5x24xf32> -> (tensor<2x5x8xf64>, tensor<2x2x5xf32>)
   return %o : tensor<2x5x8xf64>
 }
@@ -1473,7 +1473,7 @@ func.func @attention_result_type(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf64> 
 
 // Tests that attention's logsumexp is [batch, num_heads, steps], not [batch, steps, num_heads].
 func.func @attention_logsumexp(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
-  // expected-error @+1 {{'nn.attention' op logsumexp should be [batch, num_heads, steps] 'tensor<2x2x5xf32>', got 'tensor<2x5x2xf32>'}}
+  // expected-error @+1 {{'nn.attention' op logsumexp should be [batch, num_heads, steps] = 'tensor<2x2x5xf32>', got 'tensor<2x5x2xf32>'}}
   %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x5x2xf32>)
   return %o : tensor<2x5x8xf32>
 }
@@ -1482,7 +1482,7 @@ func.func @attention_logsumexp(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
 
 // Tests that attention's logsumexp has one row per head (4 rows for num_heads = 2).
 func.func @attention_logsumexp_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
-  // expected-error @+1 {{'nn.attention' op logsumexp should be [batch, num_heads, steps] 'tensor<2x2x5xf32>', got 'tensor<2x4x5xf32>'}}
+  // expected-error @+1 {{'nn.attention' op logsumexp should be [batch, num_heads, steps] = 'tensor<2x2x5xf32>', got 'tensor<2x4x5xf32>'}}
   %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x4x5xf32>)
   return %o : tensor<2x5x8xf32>
 }
@@ -1491,7 +1491,7 @@ func.func @attention_logsumexp_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf
 
 // Tests that attention's logsumexp has the rows' element type.
 func.func @attention_logsumexp_type(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
-  // expected-error @+1 {{'nn.attention' op logsumexp should be [batch, num_heads, steps] 'tensor<2x2x5xf32>', got 'tensor<2x2x5xf64>'}}
+  // expected-error @+1 {{'nn.attention' op logsumexp should be [batch, num_heads, steps] = 'tensor<2x2x5xf32>', got 'tensor<2x2x5xf64>'}}
   %o, %l = nn.attention %qkv {num_heads = 2} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf64>)
   return %o : tensor<2x5x8xf32>
 }
