@@ -1295,22 +1295,31 @@ func.func @attention_eval(%qkv: tensor<2x3x48xf32>) -> (tensor<2x3x16xf32>, tens
 
 // -----
 
-// Tests that lstm (2 steps, H = 2) projects every step's input in one matmul on rows [6, 5] plus both biases, then
-// unrolls the steps. Step 0 starts from zero state: no recurrent matmul and c = i g. Step 1 adds h0 W_hhᵀ (the one
-// recurrent matmul) and c = i g + f c0. The activations are one generic over [B, 4H]: tanh for g (columns [4, 6)),
-// 1 / (1 + exp(-x)) for i, f, o; the gates are read in PyTorch's order i, f, g, o; h = o tanh(c).
+// Tests that lstm (4 steps, H = 2) projects every step's input in one matmul on rows [12, 5] plus both biases, then
+// runs the steps as a loop carrying the whole h, c and gates sequences. Step 0 is peeled: it starts from zero state,
+// so it has no recurrent matmul and c = i g. The loop then runs the steps n = k + 1, k in [0, 3): it reads h and c of
+// step n - 1 back from the carried sequences, adds h_{n-1} W_hhᵀ (its one matmul) to step n's projection, computes
+// c = i g + f c_{n-1}, and writes h, c and the gates at step n. The activations are one generic over [B, 4H]: tanh
+// for g (columns [4, 6)), 1 / (1 + exp(-x)) for i, f, o; the gates are read in PyTorch's order i, f, g, o;
+// h = o tanh(c).
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func @lstm
-// CHECK-SAME: (%[[X:.+]]: tensor<3x2x5xf32>, %[[WIH:.+]]: tensor<8x5xf32>, %[[WHH:.+]]: tensor<8x2xf32>, %[[BIH:.+]]: tensor<8xf32>, %[[BHH:.+]]: tensor<8xf32>)
-// CHECK: %[[XR:.+]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<3x2x5xf32> into tensor<6x5xf32>
+// CHECK-SAME: (%[[X:.+]]: tensor<3x4x5xf32>, %[[WIH:.+]]: tensor<8x5xf32>, %[[WHH:.+]]: tensor<8x2xf32>, %[[BIH:.+]]: tensor<8xf32>, %[[BHH:.+]]: tensor<8xf32>)
+// CHECK: %[[XR:.+]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<3x4x5xf32> into tensor<12x5xf32>
 // CHECK: %[[WIHT:.+]] = linalg.transpose ins(%[[WIH]] : tensor<8x5xf32>)
-// CHECK: %[[PROJ:.+]] = linalg.matmul ins(%[[XR]], %[[WIHT]] : tensor<6x5xf32>, tensor<5x8xf32>)
-// CHECK: %[[PB:.+]] = linalg.generic {{.*}} ins(%[[PROJ]], %[[BIH]] : tensor<6x8xf32>, tensor<8xf32>)
-// CHECK: %[[PBB:.+]] = linalg.generic {{.*}} ins(%[[PB]], %[[BHH]] : tensor<6x8xf32>, tensor<8xf32>)
-// CHECK: %[[GX:.+]] = tensor.expand_shape %[[PBB]] {{\[\[}}0, 1], [2]] output_shape [3, 2, 8] : tensor<6x8xf32> into tensor<3x2x8xf32>
+// CHECK: %[[PROJ:.+]] = linalg.matmul ins(%[[XR]], %[[WIHT]] : tensor<12x5xf32>, tensor<5x8xf32>)
+// CHECK: %[[PB:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], {{.*}} ins(%[[PROJ]], %[[BIH]] : tensor<12x8xf32>, tensor<8xf32>)
+// CHECK: %[[PBB:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], {{.*}} ins(%[[PB]], %[[BHH]] : tensor<12x8xf32>, tensor<8xf32>)
+// CHECK: %[[GX:.+]] = tensor.expand_shape %[[PBB]] {{\[\[}}0, 1], [2]] output_shape [3, 4, 8] : tensor<12x8xf32> into tensor<3x4x8xf32>
 // CHECK: %[[WHHT:.+]] = linalg.transpose ins(%[[WHH]] : tensor<8x2xf32>) outs(%{{.+}} : tensor<2x8xf32>)
+// CHECK-NEXT: %[[HS:.+]] = tensor.empty() : tensor<3x4x2xf32>
+// CHECK-NEXT: %[[CS:.+]] = tensor.empty() : tensor<3x4x2xf32>
+// CHECK-NEXT: %[[GS:.+]] = tensor.empty() : tensor<3x4x8xf32>
+// CHECK-NEXT: %[[S0:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[X0:.+]] = tensor.extract_slice %[[GX]][0, %[[S0]], 0] [3, 1, 8] [1, 1, 1] : tensor<3x4x8xf32> to tensor<3x8xf32>
 // CHECK-NOT: linalg.matmul
-// CHECK: %[[X0:.+]] = tensor.extract_slice %[[GX]][0, 0, 0] [3, 1, 8] [1, 1, 1] : tensor<3x2x8xf32> to tensor<3x8xf32>
-// CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%[[X0]] : tensor<3x8xf32>)
+// CHECK: %[[A0:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], {{.*}} ins(%[[X0]] : tensor<3x8xf32>)
 // CHECK-NEXT: ^bb0(%[[PRE:[^:]+]]: f32, %{{[^:]+}}: f32):
 // CHECK-NEXT: %[[COL:.+]] = linalg.index 1 : index
 // CHECK-NEXT: %[[LO:.+]] = arith.constant 4 : index
@@ -1325,102 +1334,198 @@ func.func @attention_eval(%qkv: tensor<2x3x48xf32>) -> (tensor<2x3x16xf32>, tens
 // CHECK-NEXT: %[[SIG:.+]] = arith.divf %{{.+}}, %[[DEN]] : f32
 // CHECK-NEXT: %[[ACT:.+]] = arith.select %[[ISG]], %[[TANH]], %[[SIG]] : f32
 // CHECK-NEXT: linalg.yield %[[ACT]]
+// CHECK-NOT: linalg.matmul
 // CHECK: %[[I0:.+]] = tensor.extract_slice %[[A0]][0, 0] [3, 2] [1, 1]
-// CHECK: %[[F0:.+]] = tensor.extract_slice %[[A0]][0, 2] [3, 2] [1, 1]
-// CHECK: %[[G0:.+]] = tensor.extract_slice %[[A0]][0, 4] [3, 2] [1, 1]
-// CHECK: %[[O0:.+]] = tensor.extract_slice %[[A0]][0, 6] [3, 2] [1, 1]
-// CHECK: %[[CH0:.+]]:2 = linalg.generic {{.*}} ins(%[[I0]], %[[F0]], %[[G0]], %[[O0]] : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>)
+// CHECK-NEXT: %[[F0:.+]] = tensor.extract_slice %[[A0]][0, 2] [3, 2] [1, 1]
+// CHECK-NEXT: %[[G0:.+]] = tensor.extract_slice %[[A0]][0, 4] [3, 2] [1, 1]
+// CHECK-NEXT: %[[O0:.+]] = tensor.extract_slice %[[A0]][0, 6] [3, 2] [1, 1]
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[CH0:.+]]:2 = linalg.generic {{.*}} ins(%[[I0]], %[[F0]], %[[G0]], %[[O0]] : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>) outs(
 // CHECK-NEXT: ^bb0(%[[I:[^:]+]]: f32, %{{[^:]+}}: f32, %[[G:[^:]+]]: f32, %[[O:[^:]+]]: f32, %{{[^:]+}}: f32, %{{[^:]+}}: f32):
 // CHECK-NEXT: %[[C:.+]] = arith.mulf %[[I]], %[[G]] : f32
 // CHECK-NEXT: %[[TC:.+]] = math.tanh %[[C]] : f32
 // CHECK-NEXT: %[[H:.+]] = arith.mulf %[[O]], %[[TC]] : f32
 // CHECK-NEXT: linalg.yield %[[C]], %[[H]]
-// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[CH0]]#1 into %{{.+}}[0, 0, 0] [3, 1, 2] [1, 1, 1] : tensor<3x2xf32> into tensor<3x2x2xf32>
-// CHECK: %[[CS0:.+]] = tensor.insert_slice %[[CH0]]#0 into %{{.+}}[0, 0, 0] [3, 1, 2] [1, 1, 1] : tensor<3x2xf32> into tensor<3x2x2xf32>
-// CHECK: %[[GS0:.+]] = tensor.insert_slice %[[A0]] into %{{.+}}[0, 0, 0] [3, 1, 8] [1, 1, 1] : tensor<3x8xf32> into tensor<3x2x8xf32>
-// CHECK: %[[X1:.+]] = tensor.extract_slice %[[GX]][0, 1, 0] [3, 1, 8] [1, 1, 1] : tensor<3x2x8xf32> to tensor<3x8xf32>
-// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[CH0]]#1, %[[WHHT]] : tensor<3x2xf32>, tensor<2x8xf32>) outs(%{{.+}} : tensor<3x8xf32>)
-// CHECK: %[[SUM1:.+]] = linalg.generic {{.*}} ins(%[[X1]], %[[REC]] : tensor<3x8xf32>, tensor<3x8xf32>)
-// CHECK: arith.addf
-// CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%[[SUM1]] : tensor<3x8xf32>)
-// CHECK: math.tanh
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[CH0]]#1 into %[[HS]][0, %[[S0]], 0] [3, 1, 2] [1, 1, 1] : tensor<3x2xf32> into tensor<3x4x2xf32>
+// CHECK-NEXT: %[[CS0:.+]] = tensor.insert_slice %[[CH0]]#0 into %[[CS]][0, %[[S0]], 0] [3, 1, 2] [1, 1, 1] : tensor<3x2xf32> into tensor<3x4x2xf32>
+// CHECK-NEXT: %[[GS0:.+]] = tensor.insert_slice %[[A0]] into %[[GS]][0, %[[S0]], 0] [3, 1, 8] [1, 1, 1] : tensor<3x8xf32> into tensor<3x4x8xf32>
+// CHECK-NEXT: %[[LB:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[UB:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[R:.+]]:3 = scf.for %[[K:[^ ]+]] = %[[LB]] to %[[UB]] step %[[ONE]] iter_args(%[[HA:[^ ]+]] = %[[HS0]], %[[CA:[^ ]+]] = %[[CS0]], %[[GA:[^ ]+]] = %[[GS0]]) -> (tensor<3x4x2xf32>, tensor<3x4x2xf32>, tensor<3x4x8xf32>) {
+// CHECK-NEXT: %[[C1:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[N:.+]] = arith.addi %[[K]], %[[C1]] : index
+// CHECK-NEXT: %[[XN:.+]] = tensor.extract_slice %[[GX]][0, %[[N]], 0] [3, 1, 8] [1, 1, 1] : tensor<3x4x8xf32> to tensor<3x8xf32>
+// CHECK-NEXT: %[[C1B:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[P:.+]] = arith.subi %[[N]], %[[C1B]] : index
+// CHECK-NEXT: %[[HP:.+]] = tensor.extract_slice %[[HA]][0, %[[P]], 0] [3, 1, 2] [1, 1, 1] : tensor<3x4x2xf32> to tensor<3x2xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[HP]], %[[WHHT]] : tensor<3x2xf32>, tensor<2x8xf32>) outs(%{{.+}} : tensor<3x8xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[PRE1:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ID]]], {{.*}} ins(%[[XN]], %[[REC]] : tensor<3x8xf32>, tensor<3x8xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.addf
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[CP:.+]] = tensor.extract_slice %[[CA]][0, %[[P]], 0] [3, 1, 2] [1, 1, 1] : tensor<3x4x2xf32> to tensor<3x2xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[A1:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], {{.*}} ins(%[[PRE1]] : tensor<3x8xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: linalg.index 1
+// CHECK: arith.andi
+// CHECK-NEXT: math.tanh
 // CHECK: math.exp
 // CHECK: arith.select
-// CHECK: %[[CH1:.+]]:2 = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[CH0]]#0 : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>)
-// CHECK-NEXT: ^bb0(%[[I1:[^:]+]]: f32, %[[F1:[^:]+]]: f32, %[[G1:[^:]+]]: f32, %[[O1:[^:]+]]: f32, %[[CPREV:[^:]+]]: f32, %{{[^:]+}}: f32, %{{[^:]+}}: f32):
-// CHECK-NEXT: %[[IG:.+]] = arith.mulf %[[I1]], %[[G1]] : f32
-// CHECK-NEXT: %[[FC:.+]] = arith.mulf %[[F1]], %[[CPREV]] : f32
-// CHECK-NEXT: %[[C1:.+]] = arith.addf %[[IG]], %[[FC]] : f32
-// CHECK-NEXT: %[[TC1:.+]] = math.tanh %[[C1]] : f32
-// CHECK-NEXT: %[[H1:.+]] = arith.mulf %[[O1]], %[[TC1]] : f32
-// CHECK-NEXT: linalg.yield %[[C1]], %[[H1]]
-// CHECK: %[[HS:.+]] = tensor.insert_slice %[[CH1]]#1 into %[[HS0]][0, 1, 0] [3, 1, 2] [1, 1, 1]
-// CHECK: %[[CS:.+]] = tensor.insert_slice %[[CH1]]#0 into %[[CS0]][0, 1, 0] [3, 1, 2] [1, 1, 1]
-// CHECK: %[[GS:.+]] = tensor.insert_slice %[[A1]] into %[[GS0]][0, 1, 0] [3, 1, 8] [1, 1, 1]
 // CHECK-NOT: linalg.matmul
-// CHECK: return %[[HS]], %[[CS]], %[[GS]]
-func.func @lstm(%x: tensor<3x2x5xf32>, %wih: tensor<8x5xf32>, %whh: tensor<8x2xf32>, %bih: tensor<8xf32>, %bhh: tensor<8xf32>)
-    -> (tensor<3x2x2xf32>, tensor<3x2x2xf32>, tensor<3x2x8xf32>) {
+// CHECK: %[[I1:.+]] = tensor.extract_slice %[[A1]][0, 0] [3, 2] [1, 1]
+// CHECK-NEXT: %[[F1:.+]] = tensor.extract_slice %[[A1]][0, 2] [3, 2] [1, 1]
+// CHECK-NEXT: %[[G1:.+]] = tensor.extract_slice %[[A1]][0, 4] [3, 2] [1, 1]
+// CHECK-NEXT: %[[O1:.+]] = tensor.extract_slice %[[A1]][0, 6] [3, 2] [1, 1]
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[CH1:.+]]:2 = linalg.generic {{.*}} ins(%[[I1]], %[[F1]], %[[G1]], %[[O1]], %[[CP]] : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>) outs(
+// CHECK-NEXT: ^bb0(%[[AI:[^:]+]]: f32, %[[AF:[^:]+]]: f32, %[[AG:[^:]+]]: f32, %[[AO:[^:]+]]: f32, %[[ACP:[^:]+]]: f32, %{{[^:]+}}: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[IG:.+]] = arith.mulf %[[AI]], %[[AG]] : f32
+// CHECK-NEXT: %[[FC:.+]] = arith.mulf %[[AF]], %[[ACP]] : f32
+// CHECK-NEXT: %[[C1V:.+]] = arith.addf %[[IG]], %[[FC]] : f32
+// CHECK-NEXT: %[[TC1:.+]] = math.tanh %[[C1V]] : f32
+// CHECK-NEXT: %[[H1V:.+]] = arith.mulf %[[AO]], %[[TC1]] : f32
+// CHECK-NEXT: linalg.yield %[[C1V]], %[[H1V]]
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HN:.+]] = tensor.insert_slice %[[CH1]]#1 into %[[HA]][0, %[[N]], 0] [3, 1, 2] [1, 1, 1] : tensor<3x2xf32> into tensor<3x4x2xf32>
+// CHECK-NEXT: %[[CN:.+]] = tensor.insert_slice %[[CH1]]#0 into %[[CA]][0, %[[N]], 0] [3, 1, 2] [1, 1, 1] : tensor<3x2xf32> into tensor<3x4x2xf32>
+// CHECK-NEXT: %[[GN:.+]] = tensor.insert_slice %[[A1]] into %[[GA]][0, %[[N]], 0] [3, 1, 8] [1, 1, 1] : tensor<3x8xf32> into tensor<3x4x8xf32>
+// CHECK-NEXT: scf.yield %[[HN]], %[[CN]], %[[GN]] : tensor<3x4x2xf32>, tensor<3x4x2xf32>, tensor<3x4x8xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[R]]#0, %[[R]]#1, %[[R]]#2
+func.func @lstm(%x: tensor<3x4x5xf32>, %wih: tensor<8x5xf32>, %whh: tensor<8x2xf32>, %bih: tensor<8xf32>, %bhh: tensor<8xf32>)
+    -> (tensor<3x4x2xf32>, tensor<3x4x2xf32>, tensor<3x4x8xf32>) {
   %h, %c, %g = nn.lstm %x, %wih, %whh, %bih, %bhh
-      : (tensor<3x2x5xf32>, tensor<8x5xf32>, tensor<8x2xf32>, tensor<8xf32>, tensor<8xf32>)
-      -> (tensor<3x2x2xf32>, tensor<3x2x2xf32>, tensor<3x2x8xf32>)
-  return %h, %c, %g : tensor<3x2x2xf32>, tensor<3x2x2xf32>, tensor<3x2x8xf32>
+      : (tensor<3x4x5xf32>, tensor<8x5xf32>, tensor<8x2xf32>, tensor<8xf32>, tensor<8xf32>)
+      -> (tensor<3x4x2xf32>, tensor<3x4x2xf32>, tensor<3x4x8xf32>)
+  return %h, %c, %g : tensor<3x4x2xf32>, tensor<3x4x2xf32>, tensor<3x4x8xf32>
 }
 
 // -----
 
-// Tests that lstm with reverse runs step 1 first (from zero state, no recurrent matmul) and step 0 second, whose
-// recurrent matmul reads h of step 1 and whose cell update reads c of step 1.
+// Tests that lstm with reverse (4 steps) runs the steps from last to first: position n is step 3 - n, an
+// arith.subi from the constant 3. Position 0 (step 3) is peeled, from zero state with no recurrent matmul; the loop's
+// position n = k + 1 reads h and c of the previous position's step, 3 - (n - 1), from the carried sequences, does
+// its one matmul by W_hhᵀ, and writes h, c and the gates at step 3 - n.
 // CHECK-LABEL: func.func @lstm_reverse
-// CHECK: %[[GX:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0, 1], [2]] output_shape [3, 2, 8]
+// CHECK: %[[GX:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0, 1], [2]] output_shape [3, 4, 8]
+// CHECK: %[[WHHT:.+]] = linalg.transpose ins(%{{.+}} : tensor<8x2xf32>) outs(%{{.+}} : tensor<2x8xf32>)
 // CHECK-NOT: linalg.matmul
-// CHECK: tensor.extract_slice %[[GX]][0, 1, 0] [3, 1, 8] [1, 1, 1]
+// CHECK: %[[Z:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LAST:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[S0:.+]] = arith.subi %[[LAST]], %[[Z]] : index
+// CHECK-NEXT: %[[X0:.+]] = tensor.extract_slice %[[GX]][0, %[[S0]], 0] [3, 1, 8] [1, 1, 1] : tensor<3x4x8xf32> to tensor<3x8xf32>
 // CHECK-NOT: linalg.matmul
-// CHECK: %[[LAST:.+]]:2 = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>)
-// CHECK: %[[HS1:.+]] = tensor.insert_slice %[[LAST]]#1 into %{{.+}}[0, 1, 0] [3, 1, 2] [1, 1, 1]
-// CHECK: tensor.extract_slice %[[GX]][0, 0, 0] [3, 1, 8] [1, 1, 1]
-// CHECK: linalg.matmul ins(%[[LAST]]#1, %{{.+}} : tensor<3x2xf32>, tensor<2x8xf32>)
-// CHECK: %[[FIRST:.+]]:2 = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[LAST]]#0 : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>)
-// CHECK: %[[HS:.+]] = tensor.insert_slice %[[FIRST]]#1 into %[[HS1]][0, 0, 0] [3, 1, 2] [1, 1, 1]
-// CHECK: return %[[HS]]
-func.func @lstm_reverse(%x: tensor<3x2x5xf32>, %wih: tensor<8x5xf32>, %whh: tensor<8x2xf32>, %bih: tensor<8xf32>, %bhh: tensor<8xf32>)
-    -> tensor<3x2x2xf32> {
+// CHECK: %[[A0:.+]] = linalg.generic {{.*}} ins(%[[X0]] : tensor<3x8xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[CH0:.+]]:2 = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>) outs(
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[CH0]]#1 into %{{.+}}[0, %[[S0]], 0] [3, 1, 2] [1, 1, 1]
+// CHECK-NEXT: %[[CS0:.+]] = tensor.insert_slice %[[CH0]]#0 into %{{.+}}[0, %[[S0]], 0] [3, 1, 2] [1, 1, 1]
+// CHECK-NEXT: %[[GS0:.+]] = tensor.insert_slice %[[A0]] into %{{.+}}[0, %[[S0]], 0] [3, 1, 8] [1, 1, 1]
+// CHECK-NEXT: %[[LB:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[UB:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[R:.+]]:3 = scf.for %[[K:[^ ]+]] = %[[LB]] to %[[UB]] step %[[ONE]] iter_args(%[[HA:[^ ]+]] = %[[HS0]], %[[CA:[^ ]+]] = %[[CS0]], %[[GA:[^ ]+]] = %[[GS0]]) -> (tensor<3x4x2xf32>, tensor<3x4x2xf32>, tensor<3x4x8xf32>) {
+// CHECK-NEXT: %[[C1:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[N:.+]] = arith.addi %[[K]], %[[C1]] : index
+// CHECK-NEXT: %[[L1:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[T:.+]] = arith.subi %[[L1]], %[[N]] : index
+// CHECK-NEXT: %[[XT:.+]] = tensor.extract_slice %[[GX]][0, %[[T]], 0] [3, 1, 8] [1, 1, 1] : tensor<3x4x8xf32> to tensor<3x8xf32>
+// CHECK-NEXT: %[[C1B:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[M:.+]] = arith.subi %[[N]], %[[C1B]] : index
+// CHECK-NEXT: %[[L2:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[TP:.+]] = arith.subi %[[L2]], %[[M]] : index
+// CHECK-NEXT: %[[HP:.+]] = tensor.extract_slice %[[HA]][0, %[[TP]], 0] [3, 1, 2] [1, 1, 1] : tensor<3x4x2xf32> to tensor<3x2xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[HP]], %[[WHHT]] : tensor<3x2xf32>, tensor<2x8xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[PRE:.+]] = linalg.generic {{.*}} ins(%[[XT]], %[[REC]] : tensor<3x8xf32>, tensor<3x8xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[CP:.+]] = tensor.extract_slice %[[CA]][0, %[[TP]], 0] [3, 1, 2] [1, 1, 1] : tensor<3x4x2xf32> to tensor<3x2xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[A:.+]] = linalg.generic {{.*}} ins(%[[PRE]] : tensor<3x8xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[CH:.+]]:2 = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[CP]] : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>) outs(
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HN:.+]] = tensor.insert_slice %[[CH]]#1 into %[[HA]][0, %[[T]], 0] [3, 1, 2] [1, 1, 1]
+// CHECK-NEXT: %[[CN:.+]] = tensor.insert_slice %[[CH]]#0 into %[[CA]][0, %[[T]], 0] [3, 1, 2] [1, 1, 1]
+// CHECK-NEXT: %[[GN:.+]] = tensor.insert_slice %[[A]] into %[[GA]][0, %[[T]], 0] [3, 1, 8] [1, 1, 1]
+// CHECK-NEXT: scf.yield %[[HN]], %[[CN]], %[[GN]] :
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[R]]#0 :
+func.func @lstm_reverse(%x: tensor<3x4x5xf32>, %wih: tensor<8x5xf32>, %whh: tensor<8x2xf32>, %bih: tensor<8xf32>, %bhh: tensor<8xf32>)
+    -> tensor<3x4x2xf32> {
   %h:3 = nn.lstm %x, %wih, %whh, %bih, %bhh {reverse}
-      : (tensor<3x2x5xf32>, tensor<8x5xf32>, tensor<8x2xf32>, tensor<8xf32>, tensor<8xf32>)
-      -> (tensor<3x2x2xf32>, tensor<3x2x2xf32>, tensor<3x2x8xf32>)
-  return %h#0 : tensor<3x2x2xf32>
+      : (tensor<3x4x5xf32>, tensor<8x5xf32>, tensor<8x2xf32>, tensor<8xf32>, tensor<8xf32>)
+      -> (tensor<3x4x2xf32>, tensor<3x4x2xf32>, tensor<3x4x8xf32>)
+  return %h#0 : tensor<3x4x2xf32>
 }
 
 // -----
 
-// Tests that gru (2 steps, H = 2) adds only b_ih to the input projection; b_hh goes with the recurrent part (r
-// multiplies W_hn h + b_hn), so step 0 adds it to zeros without a matmul and step 1 to h0 W_hhᵀ. One generic per
-// step computes r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r h_n), h' = (1 - z) n + z h and yields
-// r, z, n, h_n and h'; r, z, n, h_n fill the step's gates [B, 4H] at columns 0, 2, 4, 6.
+// Tests that gru (3 steps, H = 2) adds only b_ih to the input projection; b_hh goes with the recurrent part (r
+// multiplies W_hn h + b_hn), so the peeled step 0 adds it to zeros without a matmul, and the loop's step n = k + 1,
+// k in [0, 2), adds it to h_{n-1} W_hhᵀ (its one matmul), h_{n-1} read back from the carried h sequence. One generic
+// per step computes r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r h_n), h' = (1 - z) n + z h and yields
+// r, z, n, h_n and h'; r, z, n, h_n fill the step's gates [B, 4H] at columns 0, 2, 4, 6, written at step n.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func @gru
-// CHECK-SAME: (%[[X:.+]]: tensor<4x2x5xf32>, %[[WIH:.+]]: tensor<6x5xf32>, %[[WHH:.+]]: tensor<6x2xf32>, %[[BIH:.+]]: tensor<6xf32>, %[[BHH:.+]]: tensor<6xf32>)
-// CHECK: %[[PROJ:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<8x5xf32>, tensor<5x6xf32>)
-// CHECK: %[[PB:.+]] = linalg.generic {{.*}} ins(%[[PROJ]], %[[BIH]] : tensor<8x6xf32>, tensor<6xf32>)
+// CHECK-SAME: (%[[X:.+]]: tensor<4x3x5xf32>, %[[WIH:.+]]: tensor<6x5xf32>, %[[WHH:.+]]: tensor<6x2xf32>, %[[BIH:.+]]: tensor<6xf32>, %[[BHH:.+]]: tensor<6xf32>)
+// CHECK: %[[PROJ:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<12x5xf32>, tensor<5x6xf32>)
+// CHECK: %[[PB:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], {{.*}} ins(%[[PROJ]], %[[BIH]] : tensor<12x6xf32>, tensor<6xf32>)
 // CHECK-NOT: %[[BHH]]
-// CHECK: %[[GX:.+]] = tensor.expand_shape %[[PB]] {{\[\[}}0, 1], [2]] output_shape [4, 2, 6] : tensor<8x6xf32> into tensor<4x2x6xf32>
+// CHECK: %[[GX:.+]] = tensor.expand_shape %[[PB]] {{\[\[}}0, 1], [2]] output_shape [4, 3, 6] : tensor<12x6xf32> into tensor<4x3x6xf32>
 // CHECK: %[[WHHT:.+]] = linalg.transpose ins(%[[WHH]] : tensor<6x2xf32>) outs(%{{.+}} : tensor<2x6xf32>)
+// CHECK-NEXT: %[[HS:.+]] = tensor.empty() : tensor<4x3x2xf32>
+// CHECK-NEXT: %[[GS:.+]] = tensor.empty() : tensor<4x3x8xf32>
+// CHECK-NEXT: %[[S0:.+]] = arith.constant 0 : index
 // CHECK-NOT: linalg.matmul
 // CHECK: %[[Z0:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<4x6xf32>)
-// CHECK: %[[GH0:.+]] = linalg.generic {{.*}} ins(%[[Z0]], %[[BHH]] : tensor<4x6xf32>, tensor<6xf32>)
-// CHECK: tensor.extract_slice %[[GX]][0, 0, 0] [4, 1, 6] [1, 1, 1] : tensor<4x2x6xf32> to tensor<4x6xf32>
-// CHECK: %[[S0:.+]]:5 = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>)
-// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[S0]]#4 into %{{.+}}[0, 0, 0] [4, 1, 2] [1, 1, 1]
-// CHECK: %[[GS0:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0] [4, 1, 8] [1, 1, 1]
-// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[S0]]#4, %[[WHHT]] : tensor<4x2xf32>, tensor<2x6xf32>)
-// CHECK: %[[GH1:.+]] = linalg.generic {{.*}} ins(%[[REC]], %[[BHH]] : tensor<4x6xf32>, tensor<6xf32>)
-// CHECK: %[[X1:.+]] = tensor.extract_slice %[[GX]][0, 1, 0] [4, 1, 6] [1, 1, 1]
-// CHECK-DAG: %[[XR:.+]] = tensor.extract_slice %[[X1]][0, 0] [4, 2] [1, 1]
-// CHECK-DAG: %[[XZ:.+]] = tensor.extract_slice %[[X1]][0, 2] [4, 2] [1, 1]
-// CHECK-DAG: %[[XN:.+]] = tensor.extract_slice %[[X1]][0, 4] [4, 2] [1, 1]
-// CHECK-DAG: %[[HR:.+]] = tensor.extract_slice %[[GH1]][0, 0] [4, 2] [1, 1]
-// CHECK-DAG: %[[HZ:.+]] = tensor.extract_slice %[[GH1]][0, 2] [4, 2] [1, 1]
-// CHECK-DAG: %[[HN:.+]] = tensor.extract_slice %[[GH1]][0, 4] [4, 2] [1, 1]
-// CHECK: %[[S1:.+]]:5 = linalg.generic {{.*}} ins(%[[XR]], %[[XZ]], %[[XN]], %[[HR]], %[[HZ]], %[[HN]], %[[S0]]#4 :
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[GH0:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], {{.*}} ins(%[[Z0]], %[[BHH]] : tensor<4x6xf32>, tensor<6xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[X0:.+]] = tensor.extract_slice %[[GX]][0, %[[S0]], 0] [4, 1, 6] [1, 1, 1] : tensor<4x3x6xf32> to tensor<4x6xf32>
+// CHECK-NEXT: %[[XR0:.+]] = tensor.extract_slice %[[X0]][0, 0] [4, 2] [1, 1]
+// CHECK-NEXT: %[[XZ0:.+]] = tensor.extract_slice %[[X0]][0, 2] [4, 2] [1, 1]
+// CHECK-NEXT: %[[XN0:.+]] = tensor.extract_slice %[[X0]][0, 4] [4, 2] [1, 1]
+// CHECK-NEXT: %[[HR0:.+]] = tensor.extract_slice %[[GH0]][0, 0] [4, 2] [1, 1]
+// CHECK-NEXT: %[[HZ0:.+]] = tensor.extract_slice %[[GH0]][0, 2] [4, 2] [1, 1]
+// CHECK-NEXT: %[[HN0:.+]] = tensor.extract_slice %[[GH0]][0, 4] [4, 2] [1, 1]
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[S0V:.+]]:5 = linalg.generic {{.*}} ins(%[[XR0]], %[[XZ0]], %[[XN0]], %[[HR0]], %[[HZ0]], %[[HN0]] : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>) outs(
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[S0V]]#4 into %[[HS]][0, %[[S0]], 0] [4, 1, 2] [1, 1, 1] : tensor<4x2xf32> into tensor<4x3x2xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[GS0:.+]] = tensor.insert_slice %{{.+}} into %[[GS]][0, %[[S0]], 0] [4, 1, 8] [1, 1, 1] : tensor<4x8xf32> into tensor<4x3x8xf32>
+// CHECK-NEXT: %[[LB:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[UB:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[RES:.+]]:2 = scf.for %[[K:[^ ]+]] = %[[LB]] to %[[UB]] step %[[ONE]] iter_args(%[[HA:[^ ]+]] = %[[HS0]], %[[GA:[^ ]+]] = %[[GS0]]) -> (tensor<4x3x2xf32>, tensor<4x3x8xf32>) {
+// CHECK-NEXT: %[[C1:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[N:.+]] = arith.addi %[[K]], %[[C1]] : index
+// CHECK-NEXT: %[[C1B:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[P:.+]] = arith.subi %[[N]], %[[C1B]] : index
+// CHECK-NEXT: %[[HP:.+]] = tensor.extract_slice %[[HA]][0, %[[P]], 0] [4, 1, 2] [1, 1, 1] : tensor<4x3x2xf32> to tensor<4x2xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[HP]], %[[WHHT]] : tensor<4x2xf32>, tensor<2x6xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[GH1:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], {{.*}} ins(%[[REC]], %[[BHH]] : tensor<4x6xf32>, tensor<6xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[X1:.+]] = tensor.extract_slice %[[GX]][0, %[[N]], 0] [4, 1, 6] [1, 1, 1] : tensor<4x3x6xf32> to tensor<4x6xf32>
+// CHECK-NEXT: %[[XR:.+]] = tensor.extract_slice %[[X1]][0, 0] [4, 2] [1, 1]
+// CHECK-NEXT: %[[XZ:.+]] = tensor.extract_slice %[[X1]][0, 2] [4, 2] [1, 1]
+// CHECK-NEXT: %[[XN:.+]] = tensor.extract_slice %[[X1]][0, 4] [4, 2] [1, 1]
+// CHECK-NEXT: %[[HR:.+]] = tensor.extract_slice %[[GH1]][0, 0] [4, 2] [1, 1]
+// CHECK-NEXT: %[[HZ:.+]] = tensor.extract_slice %[[GH1]][0, 2] [4, 2] [1, 1]
+// CHECK-NEXT: %[[HN:.+]] = tensor.extract_slice %[[GH1]][0, 4] [4, 2] [1, 1]
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[S1:.+]]:5 = linalg.generic {{.*}} ins(%[[XR]], %[[XZ]], %[[XN]], %[[HR]], %[[HZ]], %[[HN]], %[[HP]] :
 // CHECK-NEXT: ^bb0(%[[AXR:[^:]+]]: f32, %[[AXZ:[^:]+]]: f32, %[[AXN:[^:]+]]: f32, %[[AHR:[^:]+]]: f32, %[[AHZ:[^:]+]]: f32, %[[AHN:[^:]+]]: f32, %[[AHP:[^:]+]]: f32,
 // CHECK-NEXT: %[[PR:.+]] = arith.addf %[[AXR]], %[[AHR]] : f32
 // CHECK: math.exp
@@ -1430,82 +1535,138 @@ func.func @lstm_reverse(%x: tensor<3x2x5xf32>, %wih: tensor<8x5xf32>, %whh: tens
 // CHECK: %[[Z:.+]] = arith.divf
 // CHECK-NEXT: %[[RH:.+]] = arith.mulf %[[R]], %[[AHN]] : f32
 // CHECK-NEXT: %[[PN:.+]] = arith.addf %[[AXN]], %[[RH]] : f32
-// CHECK-NEXT: %[[N:.+]] = math.tanh %[[PN]] : f32
-// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
-// CHECK-NEXT: %[[OMZ:.+]] = arith.subf %[[ONE]], %[[Z]] : f32
-// CHECK-NEXT: %[[NEW:.+]] = arith.mulf %[[OMZ]], %[[N]] : f32
+// CHECK-NEXT: %[[NV:.+]] = math.tanh %[[PN]] : f32
+// CHECK-NEXT: %[[ONEF:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[OMZ:.+]] = arith.subf %[[ONEF]], %[[Z]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.mulf %[[OMZ]], %[[NV]] : f32
 // CHECK-NEXT: %[[ZH:.+]] = arith.mulf %[[Z]], %[[AHP]] : f32
 // CHECK-NEXT: %[[HV:.+]] = arith.addf %[[NEW]], %[[ZH]] : f32
-// CHECK-NEXT: linalg.yield %[[R]], %[[Z]], %[[N]], %[[AHN]], %[[HV]]
-// CHECK: %[[HS:.+]] = tensor.insert_slice %[[S1]]#4 into %[[HS0]][0, 1, 0] [4, 1, 2] [1, 1, 1]
+// CHECK-NEXT: linalg.yield %[[R]], %[[Z]], %[[NV]], %[[AHN]], %[[HV]]
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HSN:.+]] = tensor.insert_slice %[[S1]]#4 into %[[HA]][0, %[[N]], 0] [4, 1, 2] [1, 1, 1] : tensor<4x2xf32> into tensor<4x3x2xf32>
+// CHECK-NOT: linalg.matmul
 // CHECK: %[[GR:.+]] = tensor.insert_slice %[[S1]]#0 into %{{.+}}[0, 0] [4, 2] [1, 1]
-// CHECK: %[[GZ:.+]] = tensor.insert_slice %[[S1]]#1 into %[[GR]][0, 2] [4, 2] [1, 1]
-// CHECK: %[[GN:.+]] = tensor.insert_slice %[[S1]]#2 into %[[GZ]][0, 4] [4, 2] [1, 1]
-// CHECK: %[[GHN:.+]] = tensor.insert_slice %[[S1]]#3 into %[[GN]][0, 6] [4, 2] [1, 1]
-// CHECK: %[[GS:.+]] = tensor.insert_slice %[[GHN]] into %[[GS0]][0, 1, 0] [4, 1, 8] [1, 1, 1]
-// CHECK: return %[[HS]], %[[GS]]
-func.func @gru(%x: tensor<4x2x5xf32>, %wih: tensor<6x5xf32>, %whh: tensor<6x2xf32>, %bih: tensor<6xf32>, %bhh: tensor<6xf32>)
-    -> (tensor<4x2x2xf32>, tensor<4x2x8xf32>) {
+// CHECK-NEXT: %[[GZ:.+]] = tensor.insert_slice %[[S1]]#1 into %[[GR]][0, 2] [4, 2] [1, 1]
+// CHECK-NEXT: %[[GN:.+]] = tensor.insert_slice %[[S1]]#2 into %[[GZ]][0, 4] [4, 2] [1, 1]
+// CHECK-NEXT: %[[GHN:.+]] = tensor.insert_slice %[[S1]]#3 into %[[GN]][0, 6] [4, 2] [1, 1]
+// CHECK-NEXT: %[[GSN:.+]] = tensor.insert_slice %[[GHN]] into %[[GA]][0, %[[N]], 0] [4, 1, 8] [1, 1, 1] : tensor<4x8xf32> into tensor<4x3x8xf32>
+// CHECK-NEXT: scf.yield %[[HSN]], %[[GSN]] : tensor<4x3x2xf32>, tensor<4x3x8xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[RES]]#0, %[[RES]]#1
+func.func @gru(%x: tensor<4x3x5xf32>, %wih: tensor<6x5xf32>, %whh: tensor<6x2xf32>, %bih: tensor<6xf32>, %bhh: tensor<6xf32>)
+    -> (tensor<4x3x2xf32>, tensor<4x3x8xf32>) {
   %h, %g = nn.gru %x, %wih, %whh, %bih, %bhh
-      : (tensor<4x2x5xf32>, tensor<6x5xf32>, tensor<6x2xf32>, tensor<6xf32>, tensor<6xf32>)
-      -> (tensor<4x2x2xf32>, tensor<4x2x8xf32>)
-  return %h, %g : tensor<4x2x2xf32>, tensor<4x2x8xf32>
+      : (tensor<4x3x5xf32>, tensor<6x5xf32>, tensor<6x2xf32>, tensor<6xf32>, tensor<6xf32>)
+      -> (tensor<4x3x2xf32>, tensor<4x3x8xf32>)
+  return %h, %g : tensor<4x3x2xf32>, tensor<4x3x8xf32>
 }
 
 // -----
 
-// Tests that simple_rnn with reverse adds both biases to the input projection, then runs step 1 first (tanh of its
-// projection: zero state, no matmul) and step 0 second: tanh(x_0 + h_1 W_hhᵀ).
+// Tests that simple_rnn with reverse (4 steps) adds both biases to the input projection, then runs position 0 (step
+// 3 - 0, peeled: tanh of its projection, zero state, no matmul) and loops over positions n = k + 1, k in [0, 3):
+// step 3 - n is tanh(x_{3-n} + h_{3-(n-1)} W_hhᵀ), h of the previous position's step read back from the carried
+// sequence, and is written at step 3 - n.
 // CHECK-LABEL: func.func @simple_rnn_reverse
-// CHECK-SAME: (%[[X:.+]]: tensor<3x2x5xf32>, %[[WIH:.+]]: tensor<4x5xf32>, %[[WHH:.+]]: tensor<4x4xf32>, %[[BIH:.+]]: tensor<4xf32>, %[[BHH:.+]]: tensor<4xf32>)
-// CHECK: %[[PROJ:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<6x5xf32>, tensor<5x4xf32>)
-// CHECK: %[[PB:.+]] = linalg.generic {{.*}} ins(%[[PROJ]], %[[BIH]] : tensor<6x4xf32>, tensor<4xf32>)
-// CHECK: %[[PBB:.+]] = linalg.generic {{.*}} ins(%[[PB]], %[[BHH]] : tensor<6x4xf32>, tensor<4xf32>)
-// CHECK: %[[GX:.+]] = tensor.expand_shape %[[PBB]] {{\[\[}}0, 1], [2]] output_shape [3, 2, 4]
+// CHECK-SAME: (%[[X:.+]]: tensor<3x4x5xf32>, %[[WIH:.+]]: tensor<4x5xf32>, %[[WHH:.+]]: tensor<4x4xf32>, %[[BIH:.+]]: tensor<4xf32>, %[[BHH:.+]]: tensor<4xf32>)
+// CHECK: %[[PROJ:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<12x5xf32>, tensor<5x4xf32>)
+// CHECK: %[[PB:.+]] = linalg.generic {{.*}} ins(%[[PROJ]], %[[BIH]] : tensor<12x4xf32>, tensor<4xf32>)
+// CHECK: %[[PBB:.+]] = linalg.generic {{.*}} ins(%[[PB]], %[[BHH]] : tensor<12x4xf32>, tensor<4xf32>)
+// CHECK: %[[GX:.+]] = tensor.expand_shape %[[PBB]] {{\[\[}}0, 1], [2]] output_shape [3, 4, 4]
 // CHECK: %[[WHHT:.+]] = linalg.transpose ins(%[[WHH]] : tensor<4x4xf32>)
+// CHECK-NEXT: %[[HS:.+]] = tensor.empty() : tensor<3x4x4xf32>
+// CHECK-NEXT: %[[Z:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LAST:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[S0:.+]] = arith.subi %[[LAST]], %[[Z]] : index
+// CHECK-NEXT: %[[X0:.+]] = tensor.extract_slice %[[GX]][0, %[[S0]], 0] [3, 1, 4] [1, 1, 1] : tensor<3x4x4xf32> to tensor<3x4xf32>
 // CHECK-NOT: linalg.matmul
-// CHECK: %[[X1:.+]] = tensor.extract_slice %[[GX]][0, 1, 0] [3, 1, 4] [1, 1, 1] : tensor<3x2x4xf32> to tensor<3x4xf32>
-// CHECK: %[[H1:.+]] = linalg.generic {{.*}} ins(%[[X1]] : tensor<3x4xf32>)
+// CHECK: %[[H0:.+]] = linalg.generic {{.*}} ins(%[[X0]] : tensor<3x4xf32>)
 // CHECK-NEXT: ^bb0(%[[A:[^:]+]]: f32, %{{[^:]+}}: f32):
-// CHECK-NEXT: %[[T:.+]] = math.tanh %[[A]] : f32
-// CHECK-NEXT: linalg.yield %[[T]]
-// CHECK: %[[HS1:.+]] = tensor.insert_slice %[[H1]] into %{{.+}}[0, 1, 0] [3, 1, 4] [1, 1, 1]
-// CHECK: %[[X0:.+]] = tensor.extract_slice %[[GX]][0, 0, 0] [3, 1, 4] [1, 1, 1]
-// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[H1]], %[[WHHT]] : tensor<3x4xf32>, tensor<4x4xf32>)
-// CHECK: %[[PRE:.+]] = linalg.generic {{.*}} ins(%[[X0]], %[[REC]] : tensor<3x4xf32>, tensor<3x4xf32>)
-// CHECK: arith.addf
-// CHECK: %[[H0:.+]] = linalg.generic {{.*}} ins(%[[PRE]] : tensor<3x4xf32>)
+// CHECK-NEXT: %[[T0:.+]] = math.tanh %[[A]] : f32
+// CHECK-NEXT: linalg.yield %[[T0]]
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[H0]] into %[[HS]][0, %[[S0]], 0] [3, 1, 4] [1, 1, 1] : tensor<3x4xf32> into tensor<3x4x4xf32>
+// CHECK-NEXT: %[[LB:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[UB:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[RES:.+]] = scf.for %[[K:[^ ]+]] = %[[LB]] to %[[UB]] step %[[ONE]] iter_args(%[[HA:[^ ]+]] = %[[HS0]]) -> (tensor<3x4x4xf32>) {
+// CHECK-NEXT: %[[C1:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[N:.+]] = arith.addi %[[K]], %[[C1]] : index
+// CHECK-NEXT: %[[L1:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[T:.+]] = arith.subi %[[L1]], %[[N]] : index
+// CHECK-NEXT: %[[XT:.+]] = tensor.extract_slice %[[GX]][0, %[[T]], 0] [3, 1, 4] [1, 1, 1] : tensor<3x4x4xf32> to tensor<3x4xf32>
+// CHECK-NEXT: %[[C1B:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[M:.+]] = arith.subi %[[N]], %[[C1B]] : index
+// CHECK-NEXT: %[[L2:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[TP:.+]] = arith.subi %[[L2]], %[[M]] : index
+// CHECK-NEXT: %[[HP:.+]] = tensor.extract_slice %[[HA]][0, %[[TP]], 0] [3, 1, 4] [1, 1, 1] : tensor<3x4x4xf32> to tensor<3x4xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[HP]], %[[WHHT]] : tensor<3x4xf32>, tensor<4x4xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[PRE:.+]] = linalg.generic {{.*}} ins(%[[XT]], %[[REC]] : tensor<3x4xf32>, tensor<3x4xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.addf
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HT:.+]] = linalg.generic {{.*}} ins(%[[PRE]] : tensor<3x4xf32>)
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: math.tanh
-// CHECK: %[[HS:.+]] = tensor.insert_slice %[[H0]] into %[[HS1]][0, 0, 0] [3, 1, 4] [1, 1, 1]
-// CHECK: return %[[HS]]
-func.func @simple_rnn_reverse(%x: tensor<3x2x5xf32>, %wih: tensor<4x5xf32>, %whh: tensor<4x4xf32>, %bih: tensor<4xf32>,
-                              %bhh: tensor<4xf32>) -> tensor<3x2x4xf32> {
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HSN:.+]] = tensor.insert_slice %[[HT]] into %[[HA]][0, %[[T]], 0] [3, 1, 4] [1, 1, 1] : tensor<3x4xf32> into tensor<3x4x4xf32>
+// CHECK-NEXT: scf.yield %[[HSN]] : tensor<3x4x4xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[RES]] :
+func.func @simple_rnn_reverse(%x: tensor<3x4x5xf32>, %wih: tensor<4x5xf32>, %whh: tensor<4x4xf32>, %bih: tensor<4xf32>,
+                              %bhh: tensor<4xf32>) -> tensor<3x4x4xf32> {
   %h = nn.simple_rnn %x, %wih, %whh, %bih, %bhh {reverse}
-      : (tensor<3x2x5xf32>, tensor<4x5xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<3x2x4xf32>
-  return %h : tensor<3x2x4xf32>
+      : (tensor<3x4x5xf32>, tensor<4x5xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<3x4x4xf32>
+  return %h : tensor<3x4x4xf32>
 }
 
 // -----
 
-// Tests that simple_rnn forward runs step 0 first (no matmul) and step 1 second, reading h of step 0.
+// Tests that simple_rnn forward (3 steps) peels step 0 (tanh of its projection, no matmul) and loops over steps
+// n = k + 1, k in [0, 2), each reading h of step n - 1 from the carried sequence for its one matmul by W_hhᵀ and
+// writing its h at step n.
 // CHECK-LABEL: func.func @simple_rnn
-// CHECK: %[[GX:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0, 1], [2]] output_shape [3, 2, 4]
+// CHECK: %[[GX:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0, 1], [2]] output_shape [3, 3, 4]
+// CHECK: %[[WHHT:.+]] = linalg.transpose ins(%{{.+}} : tensor<4x4xf32>)
+// CHECK-NEXT: %[[HS:.+]] = tensor.empty() : tensor<3x3x4xf32>
+// CHECK-NEXT: %[[S0:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[X0:.+]] = tensor.extract_slice %[[GX]][0, %[[S0]], 0] [3, 1, 4] [1, 1, 1]
 // CHECK-NOT: linalg.matmul
-// CHECK: tensor.extract_slice %[[GX]][0, 0, 0] [3, 1, 4] [1, 1, 1]
-// CHECK: %[[H0:.+]] = linalg.generic
-// CHECK: math.tanh
-// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[H0]] into %{{.+}}[0, 0, 0] [3, 1, 4] [1, 1, 1]
-// CHECK: tensor.extract_slice %[[GX]][0, 1, 0] [3, 1, 4] [1, 1, 1]
-// CHECK: linalg.matmul ins(%[[H0]], %{{.+}} : tensor<3x4xf32>, tensor<4x4xf32>)
-// CHECK: math.tanh
-// CHECK: %[[HS:.+]] = tensor.insert_slice %{{.+}} into %[[HS0]][0, 1, 0] [3, 1, 4] [1, 1, 1]
-// CHECK: return %[[HS]]
-func.func @simple_rnn(%x: tensor<3x2x5xf32>, %wih: tensor<4x5xf32>, %whh: tensor<4x4xf32>, %bih: tensor<4xf32>,
-                      %bhh: tensor<4xf32>) -> tensor<3x2x4xf32> {
+// CHECK: %[[H0:.+]] = linalg.generic {{.*}} ins(%[[X0]] : tensor<3x4xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: math.tanh
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HS0:.+]] = tensor.insert_slice %[[H0]] into %[[HS]][0, %[[S0]], 0] [3, 1, 4] [1, 1, 1]
+// CHECK-NEXT: %[[LB:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[UB:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[RES:.+]] = scf.for %[[K:[^ ]+]] = %[[LB]] to %[[UB]] step %[[ONE]] iter_args(%[[HA:[^ ]+]] = %[[HS0]]) -> (tensor<3x3x4xf32>) {
+// CHECK-NEXT: %[[C1:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[N:.+]] = arith.addi %[[K]], %[[C1]] : index
+// CHECK-NEXT: %[[XN:.+]] = tensor.extract_slice %[[GX]][0, %[[N]], 0] [3, 1, 4] [1, 1, 1]
+// CHECK-NEXT: %[[C1B:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[P:.+]] = arith.subi %[[N]], %[[C1B]] : index
+// CHECK-NEXT: %[[HP:.+]] = tensor.extract_slice %[[HA]][0, %[[P]], 0] [3, 1, 4] [1, 1, 1] : tensor<3x3x4xf32> to tensor<3x4xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[REC:.+]] = linalg.matmul ins(%[[HP]], %[[WHHT]] : tensor<3x4xf32>, tensor<4x4xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[PRE:.+]] = linalg.generic {{.*}} ins(%[[XN]], %[[REC]] : tensor<3x4xf32>, tensor<3x4xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HT:.+]] = linalg.generic {{.*}} ins(%[[PRE]] : tensor<3x4xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: math.tanh
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[HSN:.+]] = tensor.insert_slice %[[HT]] into %[[HA]][0, %[[N]], 0] [3, 1, 4] [1, 1, 1]
+// CHECK-NEXT: scf.yield %[[HSN]] :
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[RES]] :
+func.func @simple_rnn(%x: tensor<3x3x5xf32>, %wih: tensor<4x5xf32>, %whh: tensor<4x4xf32>, %bih: tensor<4xf32>,
+                      %bhh: tensor<4xf32>) -> tensor<3x3x4xf32> {
   %h = nn.simple_rnn %x, %wih, %whh, %bih, %bhh
-      : (tensor<3x2x5xf32>, tensor<4x5xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<3x2x4xf32>
-  return %h : tensor<3x2x4xf32>
+      : (tensor<3x3x5xf32>, tensor<4x5xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<3x3x4xf32>
+  return %h : tensor<3x3x4xf32>
 }
 
 // -----
