@@ -92,10 +92,16 @@ bool Importer::orderLayers(std::vector<const LayerSpec *> &order) {
   return true;
 }
 
+/// A bias by PyTorch's names: `bias`, `in_proj_bias`, `bias_ih_l0`, ...
+static bool isBias(llvm::StringRef name) {
+  llvm::StringRef last = name.rsplit('.').second.empty() ? name : name.rsplit('.').second;
+  return last == "bias" || last.starts_with("bias_") || last.ends_with("_bias");
+}
+
 Value Importer::addParam(const std::string &name, std::vector<int64_t> s,
                          const std::string &init, int64_t fanIn, int64_t fanOut) {
   std::optional<double> wd = layer->weightDecay;
-  if (!wd && llvm::StringRef(name).ends_with(".bias"))
+  if (!wd && isBias(name))
     wd = spec.optimizer.biasWeightDecay;
   params.push_back({name, init, s, fanIn, fanOut, layer->trainable,
                     entry->getNumArguments(), layer->lrScale, wd});

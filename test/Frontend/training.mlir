@@ -96,3 +96,17 @@
 // FROZEN-SAME: {kiln.param = {{{.*}}name = "body.weight", trainable = false}}
 // FROZEN-SAME: tensor<f32> {kiln.regularization}
 // FROZEN: nn.weight_penalty %{{.+}} {l1 = 1.000000e-02 : f64} :
+
+// Tests that bias_weight_decay reaches every bias by PyTorch's names (out_proj.bias, in_proj_bias, bias_ih_l0,
+// bias_hh_l0, head.bias) and no weight, which keep the optimizer's weight_decay (no attribute).
+// RUN: kilnc %S/Inputs/bias-decay.json --compile-to=graph | FileCheck %s --check-prefix=BIAS
+// BIAS: name = "attn.in_proj_weight", trainable = true}
+// BIAS-SAME: name = "attn.in_proj_bias", trainable = true, weight_decay = 0.000000e+00 : f64}
+// BIAS-SAME: name = "attn.out_proj.weight", trainable = true}
+// BIAS-SAME: name = "attn.out_proj.bias", trainable = true, weight_decay = 0.000000e+00 : f64}
+// BIAS-SAME: name = "rnn.weight_ih_l0", trainable = true}
+// BIAS-SAME: name = "rnn.weight_hh_l0", trainable = true}
+// BIAS-SAME: name = "rnn.bias_ih_l0", trainable = true, weight_decay = 0.000000e+00 : f64}
+// BIAS-SAME: name = "rnn.bias_hh_l0", trainable = true, weight_decay = 0.000000e+00 : f64}
+// BIAS-SAME: name = "head.weight", trainable = true}
+// BIAS-SAME: name = "head.bias", trainable = true, weight_decay = 0.000000e+00 : f64}

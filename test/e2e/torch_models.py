@@ -822,17 +822,23 @@ def param_hyper(opt, layers, p_name):
     """(lr, weight_decay) of parameter p_name (Kiln's name, <layer>.<param>)
     under optimizer config `opt` and the layer list: lr * the layer's
     lr_scale; the layer's weight_decay (every parameter of it, bias
-    included), else bias_weight_decay for a *.bias, else the optimizer's."""
+    included), else bias_weight_decay for a bias (`bias`, `in_proj_bias`,
+    `bias_ih_l0`, ...), else the optimizer's."""
     kind = opt["type"]
     layer = dict(zip(layer_names(layers), layers)).get(p_name.rsplit(".", 1)[0], {})
     lr = opt.get("lr", DEFAULT_LR[kind]) * layer.get("lr_scale", 1.0)
     if "weight_decay" in layer:
         wd = layer["weight_decay"]
-    elif p_name.endswith(".bias") and "bias_weight_decay" in opt:
+    elif is_bias(p_name) and "bias_weight_decay" in opt:
         wd = opt["bias_weight_decay"]
     else:
         wd = opt.get("weight_decay", 0.01 if kind == "adamw" else 0.0)
     return lr, wd
+
+
+def is_bias(name):
+    last = name.rsplit(".", 1)[-1]
+    return last == "bias" or last.startswith("bias_") or last.endswith("_bias")
 
 
 def torch_optimizer(opt, named_params, layers=()):
