@@ -154,17 +154,21 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
       if (!taken.contains(prev))
         chain.insert(chain.begin(), prev);
     // The fill that initializes the chain's head (or the root).
-    // CSE may have merged equal fills; each group gets its own copy so the
-    // fill is fused into the group's tiles.
+    // CSE may have merged equal fills, also with one outside the loop the
+    // head is in; each group gets its own copy so the fill is fused into the
+    // group's tiles (and a loop's accumulator is refilled in place).
     auto head = cast<linalg::LinalgOp>(chain.empty() ? root.getOperation() : chain.front());
     for (OpOperand &init : head.getDpsInitsMutable())
       if (auto fill = init.get().getDefiningOp<linalg::FillOp>()) {
-        if (fill->getBlock() != head->getBlock() || taken.contains(fill))
+        if (taken.contains(fill) || !fill->getParentRegion()->isAncestor(head->getParentRegion()))
           continue;
-        if (!fill->hasOneUse()) {
+        if (!fill->hasOneUse() || fill->getBlock() != head->getBlock()) {
           OpBuilder b(head);
-          fill = cast<linalg::FillOp>(b.clone(*fill));
-          init.set(fill.getResult(0));
+          auto copy = cast<linalg::FillOp>(b.clone(*fill));
+          init.set(copy.getResult(0));
+          if (fill->use_empty())
+            fill->erase();
+          fill = copy;
         }
         ops.push_back(fill);
       }

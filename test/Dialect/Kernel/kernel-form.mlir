@@ -195,6 +195,37 @@ func.func @shared_fill(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>, %c: tensor<1
 
 // -----
 
+// Tests that a fill outside a loop (as CSE leaves one shared by a peeled step and a recurrence's loop body) is
+// copied into the loop's group, so each iteration refills its accumulator in the group's tiles; the outer fill,
+// now unused, is erased rather than left to become a kernel of its own.
+// CHECK-LABEL: func.func @fill_outside_loop
+// CHECK-SAME: (%[[A:.+]]: tensor<8x16xf32>, %[[B:.+]]: tensor<16x32xf32>, %[[ACC:.+]]: tensor<4x8x32xf32>)
+// CHECK-NOT: linalg.fill
+// CHECK: scf.for %[[I:.+]] = {{.+}} iter_args(%[[S:.+]] = %[[ACC]])
+// CHECK-NEXT: %[[G:.+]] = kernel.group
+// CHECK-NEXT: %[[F:.+]] = linalg.fill
+// CHECK-NEXT: linalg.matmul ins(%[[A]], %[[B]] : {{.*}}) outs(%[[F]] : {{.*}})
+// CHECK: tensor.insert_slice %[[G]] into %[[S]][%[[I]], 0, 0]
+func.func @fill_outside_loop(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>, %acc: tensor<4x8x32xf32>)
+    -> tensor<4x8x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %e = tensor.empty() : tensor<8x32xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<8x32xf32>) -> tensor<8x32xf32>
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%s = %acc) -> (tensor<4x8x32xf32>) {
+    %m = linalg.matmul ins(%a, %b : tensor<8x16xf32>, tensor<16x32xf32>)
+                       outs(%fill : tensor<8x32xf32>) -> tensor<8x32xf32>
+    %u = tensor.insert_slice %m into %s[%i, 0, 0] [1, 8, 32] [1, 1, 1]
+        : tensor<8x32xf32> into tensor<4x8x32xf32>
+    scf.yield %u : tensor<4x8x32xf32>
+  }
+  return %r : tensor<4x8x32xf32>
+}
+
+// -----
+
 // Tests that an elementwise consumer is its own group when the matmul's result is also used elsewhere.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
