@@ -317,12 +317,13 @@ bool Importer::buildLayer(const LayerSpec &l, Location lloc, ArrayRef<Value> ins
     if (shape[1] % l.numHeads != 0)
       return fail(l, "num_heads (" + std::to_string(l.numHeads) +
                          ") must divide the width of its input " + showShape(shape));
-    // The per-head weights [batch, heads, T, T] and the feed-forward rows.
-    std::vector<int64_t> weights{spec.batchSize, l.numHeads, shape[0], shape[0]};
-    if (product(weights) > kMaxSize ||
+    // One head's [T, T] blocks (the fused attention's temporaries) and the
+    // projections' and feed-forward rows.
+    std::vector<int64_t> block{shape[0], shape[0]};
+    if (product(block) > kMaxSize ||
         product({spec.batchSize, shape[0], std::max(3 * shape[1], l.dimFeedforward)}) > kMaxSize)
-      return fail(l, "its attention weights " + showShape(weights) + " or projections have more "
-                     "than " + std::to_string(kMaxSize) + " elements");
+      return fail(l, "its per-head attention block " + showShape(block) + " or projections have "
+                     "more than " + std::to_string(kMaxSize) + " elements");
     x = l.type == "multi_head_attention" ? attention(l, lloc, x, l.name)
                                          : transformerBlock(l, lloc, x);
   } else if (l.type == "lstm" || l.type == "gru" || l.type == "simple_rnn") {

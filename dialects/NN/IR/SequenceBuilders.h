@@ -30,7 +30,7 @@ mlir::Value moveLastAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 mlir::Value flatLabels(mlir::OpBuilder &b, mlir::Location loc, mlir::Value labels);
 
 /// weight[ids[...], :] (ids clamped into the table), and the weight's
-/// gradient: onehot(ids)ᵀ · dy, a matmul over the ids.
+/// gradient: a scatter-add of dy's rows, one id at a time in order.
 mlir::Value embedding(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ids,
                       mlir::Value weight);
 mlir::Value embeddingGrad(mlir::OpBuilder &b, mlir::Location loc,
