@@ -7,6 +7,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include <string>
 #include <vector>
 
@@ -65,6 +66,11 @@ std::vector<std::string> entryPoints(mlir::ModuleOp module);
 bool emitHeader(const std::string &path, const std::string &symbol,
                 const std::string &className,
                 const std::vector<std::string> &entries, std::string &error);
+
+/// Flushes `out` and keeps the file, or sets `error` (a full disk, a closed
+/// pipe) and lets the file be removed: a write error is a message, never
+/// LLVM's fatal "IO failure on output stream".
+bool finishOutput(llvm::ToolOutputFile &out, const std::string &path, std::string &error);
 
 } // namespace kiln
 

@@ -46,6 +46,16 @@ public:
 };
 )",
                             symbol, className, decls);
+  return finishOutput(out, path, error);
+}
+
+bool finishOutput(llvm::ToolOutputFile &out, const std::string &path, std::string &error) {
+  out.os().flush();
+  if (std::error_code ec = out.os().error()) {
+    out.os().clear_error();
+    error = "cannot write " + path + ": " + ec.message();
+    return false;
+  }
   out.keep();
   return true;
 }

@@ -113,8 +113,7 @@ static bool compileModule(llvm::Module &m, const Target &target,
     }
     pm.run(m);
   }
-  out.keep();
-  return true;
+  return finishOutput(out, path, error);
 }
 
 bool emitObject(ModuleOp module, const Target &target, const std::string &path,

@@ -87,6 +87,10 @@ int compile(const CompileOptions &o) {
   timingManager.setEnabled(o.timing);
   TimingScope timing = timingManager.getRootScope();
   TimingScope importing = timing.nest("read and import the model");
+  // A FIFO or device would block or never end: read regular files only.
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(o.input, status) && status.type() != llvm::sys::fs::file_type::regular_file)
+    return fail("cannot read " + o.input + ": not a regular file");
   auto buffer = llvm::MemoryBuffer::getFile(o.input, /*IsText=*/true);
   if (!buffer)
     return fail("cannot read " + o.input + ": " + buffer.getError().message());
@@ -146,8 +150,8 @@ int compile(const CompileOptions &o) {
     if (ec)
       return fail("cannot write " + o.output + ": " + ec.message());
     module->print(out.os());
-    out.keep();
-    return 0;
+    std::string error;
+    return finishOutput(out, o.output.empty() ? "-" : o.output, error) ? 0 : fail(error);
   }
   if (o.output.empty())
     return fail("no output name: pass -o NAME");

@@ -14,6 +14,7 @@
 #include "support.h"
 
 #include <fmt/ranges.h>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -271,9 +272,15 @@ int runTrain(const kiln_model_api &api, const Options &options) {
          "train with that batch size",
          manifest.name, manifest.batchSize, options.getInt("batch-size", 1));
   // Fail now rather than after hours of training.
+  std::map<std::string, std::string> written; // path -> option
   for (const char *output : {"save", "metrics-json", "report"})
-    if (options.has(output))
-      checkWritableLocation(options.require(output));
+    if (options.has(output)) {
+      const std::string &path = options.require(output);
+      checkWritableLocation(path);
+      auto [it, isNew] = written.emplace(path, output);
+      if (!isNew)
+        throw UsageError(fmt::format("--{} and --{} both write '{}'", it->second, output, path));
+    }
 
   // --val-data replaces the model file's validation split.
   if (options.has("val-data") && options.has("validation-split") && split > 0)

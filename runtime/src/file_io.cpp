@@ -27,7 +27,9 @@ std::string directoryOf(const std::string &path) {
 } // namespace
 
 std::vector<uint8_t> readFile(const std::string &path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever;
+  // it is refused below like any other file that is not regular.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     fail("cannot open '{}': {}", path, errnoText());
   struct stat info;
@@ -161,6 +163,12 @@ void AtomicFile::commit() {
     ::unlink(tempPath.c_str());
     fail("cannot write '{}': {}", path, reason);
   }
+  try {
+    checkReplaceable(path);
+  } catch (...) {
+    ::unlink(tempPath.c_str());
+    throw;
+  }
   if (::rename(tempPath.c_str(), path.c_str()) != 0) {
     std::string reason = errnoText();
     ::unlink(tempPath.c_str());
@@ -181,6 +189,8 @@ void writeFileAtomic(const std::string &path, std::string_view contents) {
 }
 
 void checkWritableLocation(const std::string &path) {
+  if (path.empty())
+    fail("cannot write '': the path is empty");
   std::string dir = directoryOf(path);
   struct stat info;
   if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
@@ -189,6 +199,21 @@ void checkWritableLocation(const std::string &path) {
     fail("cannot write '{}': directory '{}' is not writable", path, dir);
   if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
     fail("cannot write '{}': it is a directory", path);
+  checkReplaceable(path);
+}
+
+void checkReplaceable(const std::string &path) {
+  // The rename of the temporary would replace a symlink (not its target)
+  // or a device node by a plain file.
+  struct stat info;
+  if (::lstat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+    fail("cannot write '{}': it exists and is not a regular file ({}); "
+         "refusing to replace it",
+         path,
+         S_ISLNK(info.st_mode)    ? "a symbolic link"
+         : S_ISDIR(info.st_mode)  ? "a directory"
+         : S_ISFIFO(info.st_mode) ? "a FIFO"
+                                  : "a device or socket");
 }
 
 } // namespace kiln

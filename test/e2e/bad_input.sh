@@ -156,5 +156,25 @@ window_model narrow '[1, 28, 27]' '{"type": "conv2d", "filters": 2, "kernel_size
 expect_error "input shape of another element count than the data" 1 "error: idx_small/train-images-idx3-ubyte: samples have 784 values but model 'narrow' expects input shape [1, 28, 27] (756 values)" \
   ./narrow train --data idx_small --steps 1
 
+# Files that are not regular: a FIFO would block a reader forever; an atomic
+# write would replace a symlink or a device node by a plain file.
+mkfifo fifo
+expect_error "FIFO as data" 1 "error: cannot read 'fifo': not a regular file" \
+  timeout 20 ./tiny train --data fifo
+expect_error "FIFO as the model file" 1 "kilnc: error: cannot read fifo: not a regular file" \
+  timeout 20 "$kilnc" fifo -o fifo_model
+ln -s good.safetensors link.safetensors
+expect_error "save over a symlink" 1 "error: cannot write 'link.safetensors': it exists and is not a regular file (a symbolic link); refusing to replace it" \
+  ./tiny train --data csv --save link.safetensors
+[ -L link.safetensors ] || { echo "FAIL: the symlink was replaced"; failures=$((failures + 1)); }
+expect_error "save over a device" 1 "error: cannot write '/dev/null': it exists and is not a regular file (a device or socket); refusing to replace it" \
+  ./tiny train --data csv --save /dev/null
+expect_error "save to an empty path" 1 "error: cannot write '': the path is empty" \
+  ./tiny train --data csv --save ""
+expect_error "two outputs to one file" 2 "error: --save and --metrics-json both write 'same.out'" \
+  ./tiny train --data csv --save same.out --metrics-json same.out
+expect_error "kilnc to a full device" 1 "kilnc: error: cannot write /dev/full: No space left on device" \
+  "$kilnc" tiny.json --emit=llvm-ir -o /dev/full
+
 echo "$failures failed"
 [ $failures -eq 0 ]

@@ -49,6 +49,9 @@ void writeFileAtomic(const std::string &path, std::string_view contents);
 /// Throws unless `path`'s directory exists and is writable, so a long
 /// training run does not end in an unsavable checkpoint.
 void checkWritableLocation(const std::string &path);
+/// Fails when `path` exists and is not a regular file (a symlink, a device,
+/// a FIFO): an atomic write would replace it by a plain file.
+void checkReplaceable(const std::string &path);
 
 } // namespace kiln
 
