@@ -104,14 +104,31 @@ TEST(AtomicFile, FailedWriteKeepsTheOriginal) {
   EXPECT_THAT(test::listDir(dir.getPath()), ElementsAre("out.txt"));
 }
 
-TEST(AtomicFile, FailedRenameRemovesTheTemporary) {
+// A directory where the file goes is refused before the rename; the
+// temporary is removed either way.
+TEST(AtomicFile, RefusedTargetRemovesTheTemporary) {
   test::TempDir dir;
   std::string target = dir.path("taken");
   ASSERT_EQ(mkdir(target.c_str(), 0755), 0);
   test::writeFile(target + "/inside", "x"); // a non-empty directory
   EXPECT_THAT(errorOf([&] { writeFileAtomic(target, "data"); }),
-              HasSubstr("rename"));
+              HasSubstr("it exists and is not a regular file (a directory)"));
   EXPECT_THAT(test::listDir(dir.getPath()), ElementsAre("taken"));
+}
+
+// The rename would replace the link itself by a plain file.
+TEST(AtomicFile, SymlinkIsNotReplaced) {
+  test::TempDir dir;
+  std::string real = dir.path("real"), link = dir.path("link");
+  test::writeFile(real, "old");
+  ASSERT_EQ(symlink(real.c_str(), link.c_str()), 0);
+  EXPECT_THAT(errorOf([&] { writeFileAtomic(link, "data"); }),
+              HasSubstr("(a symbolic link); refusing to replace it"));
+  struct stat info;
+  ASSERT_EQ(lstat(link.c_str(), &info), 0);
+  EXPECT_TRUE(S_ISLNK(info.st_mode));
+  EXPECT_EQ(test::readText(real), "old");
+  EXPECT_THAT(test::listDir(dir.getPath()), ElementsAre("link", "real"));
 }
 
 TEST(AtomicFile, UnwritableLocationIsNamed) {
