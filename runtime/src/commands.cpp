@@ -523,8 +523,9 @@ int runPredict(const kiln_model_api &api, const Options &options) {
 }
 
 int runInfo(const kiln_model_api &api, const Options &) {
-  Model model(api);
-  const Manifest &manifest = model.getManifest();
+  // The manifest alone: a Model would allocate (and initialize) every
+  // parameter and optimizer slot just to print their sizes.
+  const Manifest manifest = Model::readManifest(api);
   fmt::print("model: {}\n", manifest.name);
   auto describe = [](const TensorSpec &tensor) {
     return fmt::format("{} {} {}", tensor.name, dtypeName(tensor.dtype),

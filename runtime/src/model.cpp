@@ -87,14 +87,19 @@ std::vector<float *> pointersTo(std::vector<std::vector<float>> &tensors) {
 
 } // namespace
 
-Model::Model(const kiln_model_api &api) {
+Manifest Model::readManifest(const kiln_model_api &api) {
   if (!api.manifest)
     fail("model: the generated code has no manifest function");
   const char *json = api.manifest();
   if (!json)
     fail("model: manifest() returned null");
-  manifest = parseManifest(json);
+  Manifest manifest = parseManifest(json);
   checkSupported(manifest);
+  return manifest;
+}
+
+Model::Model(const kiln_model_api &api) {
+  manifest = readManifest(api);
   for (int i = 0; i < numEntries; ++i) {
     EntryPoint entry = EntryPoint(i);
     entries[i] = entryFunction(api, entry);

@@ -79,5 +79,20 @@ assert worst <= 1e-4, worst
 print(f'ok   "training": false + softmax: the same probabilities (max difference {worst:.1e})')
 PY
 
+# `info` reads the manifest only: a model of 400 MB of parameters (1.2 GB
+# with Adam's slots) is described within 200 MB of virtual memory.
+cat > big.json <<'JSON'
+{"name": "big", "input": {"shape": [1000]},
+ "layers": [{"type": "dense", "units": 100000}, {"type": "dense", "units": 2}],
+ "training": {"loss": "softmax_cross_entropy", "batch_size": 4, "optimizer": {"type": "adam"}}}
+JSON
+"$kilnc" big.json -o big
+if (ulimit -v 200000; ./big info > big-info.txt 2>&1) &&
+   grep -qx 'total parameters: 100300002' big-info.txt; then
+  echo "ok   info of a 400 MB model without allocating it"
+else
+  fail "info of a 400 MB model:"; cat big-info.txt
+fi
+
 echo "$failures failed"
 [ $failures -eq 0 ]

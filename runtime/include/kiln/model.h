@@ -32,6 +32,8 @@ public:
   /// Parses and validates the manifest and checks that `api` has exactly
   /// the entry points it lists. Params, buffers and state start at zero.
   explicit Model(const kiln_model_api &api);
+  /// The manifest of `api`, parsed and checked, without allocating a model.
+  static Manifest readManifest(const kiln_model_api &api);
   Model(const Model &) = delete;
   Model &operator=(const Model &) = delete;
   Model(Model &&) = default;
