@@ -325,6 +325,8 @@ int runTrain(const kiln_model_api &api, const Options &options) {
     model.dataScale["series_mean"] = fmt::format("{:.17g}", data.train.mean);
     model.dataScale["series_std"] = fmt::format("{:.17g}", data.train.std);
   }
+  if (!data.classNames.empty())
+    model.dataScale["class_names"] = nlohmann::json(data.classNames).dump();
   fmt::print("training {}: {} samples{}, batch {}, {} epoch{}, lr {}\n",
              manifest.name, data.train.numSamples,
              !validation ? ""
@@ -423,6 +425,21 @@ static std::optional<std::pair<double, double>> seriesScale(const Model &model) 
                    std::strtod(s->second.c_str(), nullptr)};
 }
 
+/// The text classes' names a checkpoint keeps (none for other data).
+static std::vector<std::string> classNames(const Model &model, const std::string &checkpoint) {
+  auto it = model.dataScale.find("class_names");
+  if (it == model.dataScale.end())
+    return {};
+  nlohmann::json names = nlohmann::json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+  bool ok = names.is_array() && int64_t(names.size()) == model.getManifest().numClasses;
+  for (const nlohmann::json &n : ok ? names : nlohmann::json::array())
+    ok = ok && n.is_string();
+  if (!ok)
+    fail("{}: metadata data.class_names is not a JSON array of {} strings", checkpoint,
+         model.getManifest().numClasses);
+  return names.get<std::vector<std::string>>();
+}
+
 int runEval(const kiln_model_api &api, const Options &options) {
   if (options.has("text") && options.has("series"))
     throw UsageError("--text and --series exclude each other");
@@ -503,6 +520,7 @@ int runPredict(const kiln_model_api &api, const Options &options) {
                formatShape(shape), options.require("output"));
     return 0;
   }
+  std::vector<std::string> names = classNames(model, checkpoint);
   for (int64_t i = 0; i < numSamples; ++i) {
     const float *row = &outputs[i * width];
     if (manifest.predictsSigmoid())
@@ -513,9 +531,12 @@ int runPredict(const kiln_model_api &api, const Options &options) {
       for (int64_t r = 0; r < manifest.labelsPerSample(); ++r)
         classes.push_back(argmax(row + r * manifest.numClasses, manifest.numClasses));
       fmt::print("classes {}\n", fmt::join(classes, " "));
-    } else if (manifest.isClassification())
-      fmt::print("class {} probabilities {:.4f}\n", argmax(row, width),
+    } else if (manifest.isClassification()) {
+      int64_t c = argmax(row, width);
+      fmt::print("class {}{} probabilities {:.4f}\n", c,
+                 size_t(c) < names.size() ? " (" + names[c] + ")" : "",
                  fmt::join(row, row + width, " "));
+    }
     else
       fmt::print("values {:.6g}\n", fmt::join(row, row + width, " "));
   }

@@ -90,6 +90,12 @@ DataSplits loadText(const std::string &path, const Manifest &manifest) {
   if (!isDir) {
     classes.push_back({fs::path(path).filename().string(), {fs::path(path)}});
   } else if (!dirs.empty()) {
+    // Files beside the class directories would be silently left out.
+    if (std::vector<fs::path> loose = filesIn(path); !loose.empty())
+      fail("--text: '{}' holds both sub-directories (classes) and files ({}{}); "
+           "classes are one or the other: move the files into a class "
+           "directory",
+           path, loose.front().filename().string(), loose.size() > 1 ? ", ..." : "");
     for (const fs::path &d : dirs)
       classes.push_back({d.filename().string(), filesIn(d)});
   } else {
@@ -167,6 +173,9 @@ DataSplits loadText(const std::string &path, const Manifest &manifest) {
   train.ids = std::move(ids);
   train.labels = std::move(labels);
   splits.test = std::move(test);
+  if (!nextByte)
+    for (const auto &c : classes)
+      splits.classNames.push_back(c.first);
   checkDataset(splits.train, manifest);
   checkDataset(*splits.test, manifest);
   return splits;

@@ -21,3 +21,32 @@ test = json.load(open("m.json"))["test"]
 print(f"license_classifier: test accuracy {test['accuracy']:.4f}")
 assert test["accuracy"] >= 0.25, test
 PY
+# predict names the class by its file (kept in the checkpoint as metadata
+# data.class_names, the files in sorted order): a window of 64 bytes of the
+# file its name says gives a line `class N (NAME) probabilities ...`, NAME
+# the N-th file.
+/usr/bin/python3 - <<'PY'
+import numpy as np
+data = open("/usr/share/common-licenses/GPL-3", "rb").read()[1000:1064]
+np.save("window.npy", np.frombuffer(data, dtype=np.uint8).astype(np.int32)[None, :])
+PY
+./lic predict --load w.safetensors --input window.npy > predict.log
+/usr/bin/python3 - <<'PY'
+import os, re
+files = sorted(f for f in os.listdir("/usr/share/common-licenses")
+               if not f.startswith(".") and os.path.isfile(os.path.join("/usr/share/common-licenses", f))
+               and not os.path.islink(os.path.join("/usr/share/common-licenses", f)))
+line = open("predict.log").read().strip()
+m = re.fullmatch(r"class (\d+) \(([^)]+)\) probabilities( [0-9.]+){%d}" % len(files), line)
+assert m and files[int(m.group(1))] == m.group(2), (line, files)
+print(f"license_classifier: predict names class {m.group(1)} {m.group(2)}")
+PY
+# Class directories beside loose files: an error, not files silently left out.
+mkdir -p mixed/a mixed/b && cp /usr/share/common-licenses/GPL-3 mixed/a/ &&
+  cp /usr/share/common-licenses/Apache-2.0 mixed/b/ && cp /usr/share/common-licenses/MPL-2.0 mixed/
+if ./lic train --text --data mixed --steps 1 2> mixed.log; then
+  echo "FAIL: files beside class directories were accepted"; exit 1
+fi
+grep -qx "error: --text: 'mixed' holds both sub-directories (classes) and files (MPL-2.0); classes are one or the other: move the files into a class directory" mixed.log ||
+  { echo "FAIL: unexpected message"; cat mixed.log; exit 1; }
+echo "license_classifier: mixed files and class directories refused"

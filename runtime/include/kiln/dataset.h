@@ -44,6 +44,9 @@ struct Dataset {
 struct DataSplits {
   Dataset train;
   std::optional<Dataset> test; // absent for a single CSV file
+  /// --text classification: the name of each class (its file or
+  /// sub-directory), by label.
+  std::vector<std::string> classNames;
 };
 
 /// `path` is a directory holding IDX files (train-images-idx3-ubyte[.gz],

@@ -103,9 +103,10 @@ public:
   uint64_t getSeed() const { return seed; }
   void setSeed(uint64_t value) { seed = value; }
 
-  /// How the training data was scaled (a time series' mean and std), kept
-  /// with the weights: checkpoints store it as metadata `data.<key>`, and
-  /// the CLI's predict applies it (Model::predict does not).
+  /// What the training data was (a time series' mean and std, text classes'
+  /// names as a JSON array), kept with the weights: checkpoints store it as
+  /// metadata `data.<key>`, and the CLI's predict applies it (Model::predict
+  /// does not).
   std::map<std::string, std::string> dataScale;
 
 private:
