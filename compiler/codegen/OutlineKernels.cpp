@@ -5,8 +5,10 @@
 // loops in sequence, and scalar evolution's guard search walks back through
 // all of them for every loop: compile time grows with the square of the
 // model. Each top-level loop nest becomes a private, never-inlined function
-// instead; constants and views of its memrefs move into it, so it takes the
-// underlying buffers, scalars and vectors as arguments. Kernels that come out
+// instead, and so does each long run of straight-line code (a kernel whose
+// tiles cover its whole iteration space leaves no loop); constants and views
+// of its memrefs move into it, so it takes the underlying buffers, scalars
+// and vectors as arguments. Kernels that come out
 // identical (the forward pass of eval_step and forward, or of train_step where
 // no op depends on the mode) are kept once.
 //
@@ -128,8 +130,14 @@ struct Outliner {
 
   /// Replaces `op` and its epilogue by a call; returns the call.
   Operation *outline(Operation *op, func::FuncOp entry, int64_t index) {
+    return outlineOps(epilogue(op), entry, index);
+  }
+
+  /// Replaces `ops` (consecutive top-level ops, the first the kernel) by a
+  /// call; returns the call.
+  Operation *outlineOps(SmallVector<Operation *> ops, func::FuncOp entry, int64_t index) {
+    Operation *op = ops.front();
     MLIRContext *ctx = op->getContext();
-    SmallVector<Operation *> ops = epilogue(op);
     llvm::SmallPtrSet<Operation *, 8> inside(ops.begin(), ops.end());
     auto kernel = func::FuncOp::create(op->getLoc(), "k", FunctionType::get(ctx, {}, {}));
     Block *body = kernel.addEntryBlock();
@@ -138,7 +146,8 @@ struct Outliner {
     SmallVector<Value> args;
     moved = hoistedFor(op);
     llvm::SetVector<Value> captured;
-    getUsedValuesDefinedAbove(op->getRegions(), captured);
+    for (Operation *o : ops)
+      getUsedValuesDefinedAbove(o->getRegions(), captured);
     for (Operation *o : ops)
       for (Value v : o->getOperands())
         if (!inside.contains(v.getDefiningOp()))
@@ -204,6 +213,44 @@ struct Outliner {
   }
 };
 
+/// An op of a kernel whose tiles cover its whole iteration space, so it
+/// left no loop: vector and scalar arithmetic and memory accesses.
+bool straightLine(Operation *op) {
+  if (op->getNumRegions() != 0 || op->hasTrait<OpTrait::IsTerminator>() ||
+      matchPattern(op, m_Constant()))
+    return false;
+  llvm::StringRef dialect = op->getDialect()->getNamespace();
+  return dialect == "vector" || dialect == "arith" || dialect == "math" ||
+         isa<memref::LoadOp, memref::StoreOp>(op);
+}
+
+/// Runs this long or longer become kernels: inline, a model of many small
+/// layers puts all of their straight-line code in one entry function,
+/// which LLVM optimizes in time quadratic in its size.
+constexpr int64_t kMinRun = 16;
+
+/// The straight-line ops from `first` on, when they are a run worth a
+/// kernel (long enough and writing memory); empty otherwise. Consecutive
+/// kernels leave one run; it is cut where a read follows a write once the
+/// part is long enough, which is where one kernel's stores end and the
+/// next one's loads begin, so the parts stay kernel-sized (and the same
+/// layer twice gives the same parts, kept once).
+SmallVector<Operation *> straightRun(Operation *first) {
+  SmallVector<Operation *> run;
+  bool writes = false, wrote = false;
+  for (Operation *op = first; op && straightLine(op); op = op->getNextNode()) {
+    bool reads = !isMemoryEffectFree(op) && onlyReads(op);
+    if (wrote && reads && int64_t(run.size()) >= kMinRun)
+      break;
+    run.push_back(op);
+    wrote = !onlyReads(op);
+    writes |= wrote;
+  }
+  if (int64_t(run.size()) < kMinRun || !writes)
+    run.clear();
+  return run;
+}
+
 struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -216,9 +263,18 @@ struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPas
     for (func::FuncOp entry : entries) {
       int64_t index = 0;
       Block &block = entry.getBody().front();
-      for (Operation *op = &block.front(); op; op = op->getNextNode())
-        if (isa<scf::ForOp, scf::ParallelOp>(op))
+      for (Operation *op = &block.front(); op; op = op->getNextNode()) {
+        if (isa<scf::ForOp, scf::ParallelOp>(op)) {
           op = o.outline(op, entry, index++);
+        } else if (straightLine(op)) {
+          SmallVector<Operation *> run = straightRun(op);
+          if (!run.empty())
+            op = o.outlineOps(run, entry, index++);
+          else
+            while (op->getNextNode() && straightLine(op->getNextNode()))
+              op = op->getNextNode();
+        }
+      }
       // The views, constants and values the kernels took along may now be
       // dead.
       for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))

@@ -169,3 +169,66 @@ func.func @eval_step(%y: memref<4x16xf32>) attributes {kiln.entry = {batch = 4 :
   }
   return
 }
+
+// -----
+
+// Tests that straight-line code (kernels whose tiles covered their whole
+// iteration space) becomes kernels like loop nests: the run of 35 ops is cut
+// where a read follows a write once a part has 16 ops, the two identical
+// parts call one function, and the short rest (3 ops) stays inline.
+// CHECK-LABEL: func.func private @train_step_k0
+// CHECK-SAME: (%[[X:.+]]: memref<4x16xf32>, %[[Y:.+]]: memref<4x16xf32>)
+// CHECK-COUNT-4: vector.store %{{.+}}, %[[Y]]
+// CHECK-NEXT: return
+// CHECK-NOT: func.func private
+// CHECK-LABEL: func.func @train_step
+// CHECK-SAME: (%[[XA:.+]]: memref<4x16xf32>, %[[YA:.+]]: memref<4x16xf32>, %[[ZA:.+]]: memref<4x16xf32>)
+// CHECK-NEXT: %[[C0:.+]] = arith.constant 0 : index
+// CHECK: call @train_step_k0(%[[XA]], %[[YA]])
+// CHECK-NEXT: call @train_step_k0(%[[XA]], %[[ZA]])
+// CHECK-NEXT: %[[SHORT:.+]] = vector.load %[[YA]][%[[C0]], %[[C0]]]
+// CHECK-NEXT: %[[SUM:.+]] = arith.addf %[[SHORT]], %[[SHORT]]
+// CHECK-NEXT: vector.store %[[SUM]], %[[ZA]][%[[C0]], %[[C0]]]
+// CHECK-NEXT: return
+func.func @train_step(%x: memref<4x16xf32>, %y: memref<4x16xf32>, %z: memref<4x16xf32>) attributes {kiln.entry = {batch = 4 : i64, mode = "train", name = "train_step"}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %ax0 = vector.load %x[%c0, %c0] : memref<4x16xf32>, vector<16xf32>
+  %bx0 = arith.addf %ax0, %ax0 : vector<16xf32>
+  %mx0 = arith.mulf %bx0, %ax0 : vector<16xf32>
+  vector.store %mx0, %y[%c0, %c0] : memref<4x16xf32>, vector<16xf32>
+  %ax1 = vector.load %x[%c1, %c0] : memref<4x16xf32>, vector<16xf32>
+  %bx1 = arith.addf %ax1, %ax1 : vector<16xf32>
+  %mx1 = arith.mulf %bx1, %ax1 : vector<16xf32>
+  vector.store %mx1, %y[%c1, %c0] : memref<4x16xf32>, vector<16xf32>
+  %ax2 = vector.load %x[%c2, %c0] : memref<4x16xf32>, vector<16xf32>
+  %bx2 = arith.addf %ax2, %ax2 : vector<16xf32>
+  %mx2 = arith.mulf %bx2, %ax2 : vector<16xf32>
+  vector.store %mx2, %y[%c2, %c0] : memref<4x16xf32>, vector<16xf32>
+  %ax3 = vector.load %x[%c3, %c0] : memref<4x16xf32>, vector<16xf32>
+  %bx3 = arith.addf %ax3, %ax3 : vector<16xf32>
+  %mx3 = arith.mulf %bx3, %ax3 : vector<16xf32>
+  vector.store %mx3, %y[%c3, %c0] : memref<4x16xf32>, vector<16xf32>
+  %px0 = vector.load %x[%c0, %c0] : memref<4x16xf32>, vector<16xf32>
+  %qx0 = arith.addf %px0, %px0 : vector<16xf32>
+  %rx0 = arith.mulf %qx0, %px0 : vector<16xf32>
+  vector.store %rx0, %z[%c0, %c0] : memref<4x16xf32>, vector<16xf32>
+  %px1 = vector.load %x[%c1, %c0] : memref<4x16xf32>, vector<16xf32>
+  %qx1 = arith.addf %px1, %px1 : vector<16xf32>
+  %rx1 = arith.mulf %qx1, %px1 : vector<16xf32>
+  vector.store %rx1, %z[%c1, %c0] : memref<4x16xf32>, vector<16xf32>
+  %px2 = vector.load %x[%c2, %c0] : memref<4x16xf32>, vector<16xf32>
+  %qx2 = arith.addf %px2, %px2 : vector<16xf32>
+  %rx2 = arith.mulf %qx2, %px2 : vector<16xf32>
+  vector.store %rx2, %z[%c2, %c0] : memref<4x16xf32>, vector<16xf32>
+  %px3 = vector.load %x[%c3, %c0] : memref<4x16xf32>, vector<16xf32>
+  %qx3 = arith.addf %px3, %px3 : vector<16xf32>
+  %rx3 = arith.mulf %qx3, %px3 : vector<16xf32>
+  vector.store %rx3, %z[%c3, %c0] : memref<4x16xf32>, vector<16xf32>
+  %s = vector.load %y[%c0, %c0] : memref<4x16xf32>, vector<16xf32>
+  %t = arith.addf %s, %s : vector<16xf32>
+  vector.store %t, %z[%c0, %c0] : memref<4x16xf32>, vector<16xf32>
+  return
+}

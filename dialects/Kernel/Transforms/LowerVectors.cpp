@@ -2,6 +2,7 @@
 #include "dialects/Kernel/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -126,6 +127,35 @@ struct InnerDimReduction : OpRewritePattern<vector::MultiDimReductionOp> {
   }
 };
 
+/// linalg::hoistRedundantVectorTransfers, one top-level loop nest at a
+/// time: it restarts its walk after every hoist, so on a whole function of
+/// hundreds of kernels it takes time quadratic in the function. Each nest
+/// goes into an scf.execute_region for the call (the walk's root must
+/// outlive the loops it rewrites), then back. Its checks for aliasing
+/// accesses look at every use of a buffer, inside the nest or not.
+void hoistPerLoopNest(func::FuncOp func) {
+  SmallVector<Operation *> nests;
+  for (Operation &op : func.getBody().front())
+    if (isa<LoopLikeOpInterface>(op))
+      nests.push_back(&op);
+  for (Operation *loop : nests) {
+    OpBuilder b(loop);
+    auto region = b.create<scf::ExecuteRegionOp>(loop->getLoc(), loop->getResultTypes());
+    Block *body = b.createBlock(&region.getRegion());
+    loop->replaceAllUsesWith(region.getResults());
+    loop->moveBefore(body, body->end());
+    b.setInsertionPointToEnd(body);
+    b.create<scf::YieldOp>(loop->getLoc(), loop->getResults());
+    linalg::hoistRedundantVectorTransfers(region);
+    auto yield = cast<scf::YieldOp>(body->getTerminator());
+    region->replaceAllUsesWith(yield.getOperands());
+    yield->erase();
+    region->getBlock()->getOperations().splice(Block::iterator(region),
+                                               body->getOperations());
+    region->erase();
+  }
+}
+
 struct KernelLowerVectorsPass
     : kiln::kernel::impl::KernelLowerVectorsPassBase<KernelLowerVectorsPass> {
   void runOnOperation() override {
@@ -143,7 +173,7 @@ struct KernelLowerVectorsPass
     IRRewriter rewriter(ctx);
     DominanceInfo dom(func);
     eliminateCommonSubExpressions(rewriter, dom, func);
-    linalg::hoistRedundantVectorTransfers(func);
+    hoistPerLoopNest(func);
 
     // Permuted transfers become minor-identity transfers plus a
     // vector.transpose first, before the transfer lowering below unrolls
