@@ -222,14 +222,7 @@ OpFoldResult DropoutOp::fold(FoldAdaptor) {
 }
 
 LogicalResult DropoutOp::setMode(StringRef mode, Value seed, Value step) {
-  if (mode != "train")
-    return success();
-  if (!seed || !step)
-    return emitOpError("training mode needs the step's seed and step");
-  getSeedMutable().assign(seed);
-  getStepMutable().assign(step);
-  setTraining(true);
-  return success();
+  return setTrainingMode(*this, mode, seed, step);
 }
 
 //===----------------------------------------------------------------------===//

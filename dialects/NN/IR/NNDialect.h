@@ -23,4 +23,22 @@
 #define GET_OP_CLASSES
 #include "dialects/NN/IR/NNOps.h.inc"
 
+namespace kiln::nn {
+/// ModeDependentOpInterface::setMode of an op with optional `seed` and
+/// `step` operands and a `training` flag (dropout, attention): in "train"
+/// mode it takes the step's counters; otherwise it stays as it is.
+template <typename Op>
+mlir::LogicalResult setTrainingMode(Op op, llvm::StringRef mode, mlir::Value seed,
+                                    mlir::Value step) {
+  if (mode != "train")
+    return mlir::success();
+  if (!seed || !step)
+    return op.emitOpError("training mode needs the step's seed and step");
+  op.getSeedMutable().assign(seed);
+  op.getStepMutable().assign(step);
+  op.setTraining(true);
+  return mlir::success();
+}
+} // namespace kiln::nn
+
 #endif // KILN_DIALECTS_NN_IR_NNDIALECT_H

@@ -56,6 +56,22 @@ Value minusOne(OpBuilder &b, Location loc, Value n) {
   return b.create<arith::SubIOp>(loc, n, indexOf(b, loc, 1));
 }
 
+/// The cotangent of h at `step` (position n): from above, plus, with
+/// `carry`, what flowed back from position n + 1 (kept at n in `flowing`).
+Value incomingDh(OpBuilder &b, Location loc, Value dh, Value flowing, Value step, Value n,
+                 bool carry) {
+  Value dht = stepOf(b, loc, dh, step);
+  if (!carry)
+    return dht;
+  return mapElementwise(b, loc, {dht, stepOf(b, loc, flowing, n)},
+                        typeOf(dh).getElementType(), binary<arith::AddFOp>);
+}
+
+/// An uninitialized [B, T, k] sequence (each position writes its step).
+Value sequence(OpBuilder &b, Location loc, int64_t bs, int64_t steps, int64_t k, Type t) {
+  return b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, k}, t);
+}
+
 /// One position of a recurrence: given the position n (an index), whether
 /// it is the run's first (no previous state) and whether a later position
 /// passed state back (backward only), it returns the carried sequences.
@@ -192,9 +208,9 @@ SmallVector<Value, 3> lstm(OpBuilder &b, Location loc, Value x, Value wih, Value
   // The input projection of every step, both biases added: [B, T, 4H].
   Value gx = inputProjection(b, loc, x, wih, {bih, bhh});
   Value whhT = transpose2d(b, loc, whh);
-  Value hs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, h}, t);
-  Value cs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, h}, t);
-  Value gs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 4 * h}, t);
+  Value hs = sequence(b, loc, bs, steps, h, t);
+  Value cs = sequence(b, loc, bs, steps, h, t);
+  Value gs = sequence(b, loc, bs, steps, 4 * h, t);
   SmallVector<Value> r = forwardSteps(
       b, loc, steps, {hs, cs, gs},
       [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange seqs) {
@@ -250,17 +266,14 @@ SmallVector<Value, 5> lstmGrad(OpBuilder &b, Location loc, Value dh, Value x, Va
   auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
   // da per step; the dh and dc flowing back, written at the position that
   // reads them (n - 1).
-  Value da = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 4 * hd}, t);
-  Value dhs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
-  Value dcs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
+  Value da = sequence(b, loc, bs, steps, 4 * hd, t);
+  Value dhs = sequence(b, loc, bs, steps, hd, t);
+  Value dcs = sequence(b, loc, bs, steps, hd, t);
   SmallVector<Value> r = backwardSteps(
       b, loc, steps, {da, dhs, dcs},
       [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange seqs) {
         Value step = stepAt(b, loc, n, steps, reverse);
-        Value dht = stepOf(b, loc, dh, step);
-        if (carry)
-          dht = mapElementwise(b, loc, {dht, stepOf(b, loc, seqs[1], n)}, t,
-                               binary<arith::AddFOp>);
+        Value dht = incomingDh(b, loc, dh, seqs[1], step, n, carry);
         Value acts = stepOf(b, loc, gates, step);
         SmallVector<std::pair<Value, int64_t>> ins{{acts, 0}, {acts, 1}, {acts, 2}, {acts, 3},
                                                    {stepOf(b, loc, c, step), -1}, {dht, -1}};
@@ -307,8 +320,8 @@ SmallVector<Value, 2> gru(OpBuilder &b, Location loc, Value x, Value wih, Value 
   auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
   Value gx = inputProjection(b, loc, x, wih, {bih});
   Value whhT = transpose2d(b, loc, whh);
-  Value hs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, h}, t);
-  Value gs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 4 * h}, t);
+  Value hs = sequence(b, loc, bs, steps, h, t);
+  Value gs = sequence(b, loc, bs, steps, 4 * h, t);
   SmallVector<Value> r = forwardSteps(
       b, loc, steps, {hs, gs},
       [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange seqs) {
@@ -346,17 +359,14 @@ SmallVector<Value, 5> gruGrad(OpBuilder &b, Location loc, Value dh, Value x, Val
   int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), hd = typeOf(whh).getDimSize(1);
   Type t = xt.getElementType();
   auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
-  Value dgx = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 3 * hd}, t);
-  Value dgh = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, 3 * hd}, t);
-  Value dhs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
+  Value dgx = sequence(b, loc, bs, steps, 3 * hd, t);
+  Value dgh = sequence(b, loc, bs, steps, 3 * hd, t);
+  Value dhs = sequence(b, loc, bs, steps, hd, t);
   SmallVector<Value> r = backwardSteps(
       b, loc, steps, {dgx, dgh, dhs},
       [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange seqs) {
         Value step = stepAt(b, loc, n, steps, reverse);
-        Value dht = stepOf(b, loc, dh, step);
-        if (carry)
-          dht = mapElementwise(b, loc, {dht, stepOf(b, loc, seqs[2], n)}, t,
-                               binary<arith::AddFOp>);
+        Value dht = incomingDh(b, loc, dh, seqs[2], step, n, carry);
         Value gt = stepOf(b, loc, gates, step);
         SmallVector<std::pair<Value, int64_t>> ins{{gt, 0}, {gt, 1}, {gt, 2}, {gt, 3}, {dht, -1}};
         if (!first)
@@ -395,7 +405,7 @@ Value simpleRnn(OpBuilder &b, Location loc, Value x, Value wih, Value whh, Value
   Type t = xt.getElementType();
   Value gx = inputProjection(b, loc, x, wih, {bih, bhh});
   Value whhT = transpose2d(b, loc, whh);
-  Value hs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, h}, t);
+  Value hs = sequence(b, loc, bs, steps, h, t);
   SmallVector<Value> r = forwardSteps(
       b, loc, steps, {hs}, [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange seqs) {
         Value step = stepAt(b, loc, n, steps, reverse);
@@ -418,16 +428,13 @@ SmallVector<Value, 5> simpleRnnGrad(OpBuilder &b, Location loc, Value dh, Value 
   auto xt = typeOf(x);
   int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), hd = typeOf(whh).getDimSize(1);
   Type t = xt.getElementType();
-  Value da = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
-  Value dhs = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{bs, steps, hd}, t);
+  Value da = sequence(b, loc, bs, steps, hd, t);
+  Value dhs = sequence(b, loc, bs, steps, hd, t);
   SmallVector<Value> r = backwardSteps(
       b, loc, steps, {da, dhs},
       [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange seqs) {
         Value step = stepAt(b, loc, n, steps, reverse);
-        Value dht = stepOf(b, loc, dh, step);
-        if (carry)
-          dht = mapElementwise(b, loc, {dht, stepOf(b, loc, seqs[1], n)}, t,
-                               binary<arith::AddFOp>);
+        Value dht = incomingDh(b, loc, dh, seqs[1], step, n, carry);
         Value dat = mapElementwise(b, loc, {dht, stepOf(b, loc, h, step)}, t,
                                    [&](OpBuilder &nb, Location l, ValueRange a) {
                                      ScalarOps s{nb, l, t};

@@ -296,14 +296,10 @@ LogicalResult AttentionOp::verify() {
 }
 
 LogicalResult AttentionOp::setMode(StringRef mode, Value seed, Value step) {
-  if (mode != "train" || getRate().isZero())
+  // At rate 0 nothing is dropped: the op stays as in evaluation.
+  if (getRate().isZero())
     return success();
-  if (!seed || !step)
-    return emitOpError("training mode needs the step's seed and step");
-  getSeedMutable().assign(seed);
-  getStepMutable().assign(step);
-  setTraining(true);
-  return success();
+  return setTrainingMode(*this, mode, seed, step);
 }
 
 AttentionConfig AttentionOp::getConfig() {
