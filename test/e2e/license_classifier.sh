@@ -41,6 +41,25 @@ m = re.fullmatch(r"class (\d+) \(([^)]+)\) probabilities( [0-9.]+){%d}" % len(fi
 assert m and files[int(m.group(1))] == m.group(2), (line, files)
 print(f"license_classifier: predict names class {m.group(1)} {m.group(2)}")
 PY
+python3 "$src/test/e2e/safetensors_tool.py" meta w.safetensors data.class_names | grep -q '"GPL-3"' ||
+  { echo "FAIL: data.class_names lacks GPL-3"; exit 1; }
+# A checkpoint whose class names are not 14 strings: an error naming it.
+/usr/bin/python3 - <<'PY'
+import json, struct
+blob = open("w.safetensors", "rb").read()
+n = struct.unpack("<Q", blob[:8])[0]
+header = json.loads(blob[8:8 + n])
+header["__metadata__"]["data.class_names"] = json.dumps(["only", "two"])
+text = json.dumps(header).encode()
+text += b" " * (-len(text) % 8)
+open("bad-names.safetensors", "wb").write(struct.pack("<Q", len(text)) + text + blob[8 + n:])
+PY
+if ./lic predict --load bad-names.safetensors --input window.npy 2> bad-names.log; then
+  echo "FAIL: malformed class names were accepted"; exit 1
+fi
+grep -qx "error: bad-names.safetensors: metadata data.class_names is not a JSON array of 14 strings" bad-names.log ||
+  { echo "FAIL: unexpected message"; cat bad-names.log; exit 1; }
+echo "license_classifier: malformed class names refused"
 # Class directories beside loose files: an error, not files silently left out.
 mkdir -p mixed/a mixed/b && cp /usr/share/common-licenses/GPL-3 mixed/a/ &&
   cp /usr/share/common-licenses/Apache-2.0 mixed/b/ && cp /usr/share/common-licenses/MPL-2.0 mixed/
