@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <cmath>
 #include <cstring>
 
 namespace kiln {
@@ -39,12 +40,19 @@ std::vector<Slot> namedTensors(Model &model) {
 }
 
 /// Throws unless the file's tensor `name` has the model's dtype; with the
-/// shape equal too, its words fit the model's storage exactly.
+/// shape equal too, its words fit the model's storage exactly. Float
+/// tensors must be finite: one NaN or inf would poison every step.
 void checkDType(const Tensor &tensor, const std::string &path,
                 const std::string &name, DType dtype) {
   if (tensor.dtype != dtype)
     fail("{}: tensor '{}' is {} but the model expects {}", path, name,
          safetensorsDTypeName(tensor.dtype), safetensorsDTypeName(dtype));
+  if (dtype != DType::F32)
+    return;
+  for (size_t i = 0; i < tensor.data.size(); ++i)
+    if (float v = tensor.data[i]; !std::isfinite(v))
+      fail("{}: tensor '{}' element {} is {}; a model cannot start from a "
+           "non-finite value", path, name, i, v);
 }
 
 /// The tensor `name` with exactly `shape` and `dtype`, or null when absent.

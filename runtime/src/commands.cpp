@@ -7,6 +7,7 @@
 
 #include "kiln/checkpoint.h"
 #include "kiln/file_io.h"
+#include "kiln/interrupt.h"
 #include "kiln/model.h"
 #include "kiln/npy.h"
 #include "kiln/progress.h"
@@ -253,6 +254,29 @@ void resume(Model &model, const std::string &path, const Options &options,
 
 } // namespace
 
+/// After SIGINT or SIGTERM: keeps the run's progress if --save was given and
+/// says how to continue. Exits as a shell expects of a signal (128 + it).
+static int interruptedTrain(Model &model, const Options &options, const TrainResult &result) {
+  int signal = interruptSignal();
+  std::string where = fmt::format("step {} (epoch {}, {} batch{} of it done)", model.getStep(),
+                                  result.end.epoch, result.end.batch,
+                                  result.end.batch == 1 ? "" : "es");
+  if (options.has("save")) {
+    const std::string &path = options.require("save");
+    saveCheckpoint(model, path, result.end);
+    fmt::print(stderr,
+               "interrupted at {}: saved {}; to continue, run the same command with "
+               "--resume {} (without --load and --init-from)\n",
+               where, path, path);
+  } else {
+    fmt::print(stderr,
+               "interrupted at {}: nothing saved (no --save); give --save FILE to keep "
+               "a run's progress when it is interrupted\n",
+               where);
+  }
+  return 128 + signal;
+}
+
 int runTrain(const kiln_model_api &api, const Options &options) {
   const std::string &dataPath = options.require("data");
   checkTrainFlags(options);
@@ -342,9 +366,15 @@ int runTrain(const kiln_model_api &api, const Options &options) {
 
   ProgressPrinter progress(stderr, stdout, ::isatty(STDERR_FILENO));
   progress.setExtraMetrics(manifest.training.metrics);
-  TrainResult result =
-      train(model, data.train, validation ? &*validation : nullptr, settings,
-            &progress);
+  TrainResult result;
+  {
+    InterruptGuard guard;
+    settings.interrupted = [] { return interruptSignal() != 0; };
+    result = train(model, data.train, validation ? &*validation : nullptr, settings,
+                   &progress);
+  }
+  if (result.interrupted)
+    return interruptedTrain(model, options, result);
   if (result.steps == 0 && options.has("resume"))
     fmt::print("nothing left to train: the run was complete\n");
   if (result.stoppedEarly && settings.earlyStopping)

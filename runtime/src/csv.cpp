@@ -1,7 +1,8 @@
 //===- csv.cpp - Numeric CSV datasets -------------------------------------===//
 //
 // Comma-separated numbers, one sample per line; the first row is a header
-// when any of its cells is not a number. Inputs come first, then the label
+// when most of its cells are not numbers (so that a typo in a first data
+// row is an error, not a dropped sample). Inputs come first, then the label
 // (class-index targets) or the prod(output_shape) f32 targets (regression,
 // binary cross-entropy, probability rows).
 //
@@ -48,12 +49,22 @@ bool parseNumber(std::string_view cell, double &value) {
          std::isfinite(float(value));
 }
 
-bool isNumericRow(const std::vector<std::string_view> &cells) {
+/// Most cells are names: a header.
+bool isHeaderRow(const std::vector<std::string_view> &cells) {
   double value;
+  size_t names = 0;
   for (std::string_view cell : cells)
-    if (!parseNumber(cell, value))
-      return false;
-  return true;
+    names += !parseNumber(cell, value);
+  return 2 * names > cells.size();
+}
+
+/// The first control character of `cell` (a NUL, a stray byte of a binary
+/// file), or -1.
+int controlCharacter(std::string_view cell) {
+  for (char c : cell)
+    if ((unsigned char)c < 0x20 || c == 0x7f)
+      return (unsigned char)c;
+  return -1;
 }
 
 } // namespace
@@ -81,6 +92,8 @@ Dataset loadCsv(const std::string &path, const Manifest &manifest) {
   data.labelsPerSample = classification ? numTargets : 1;
   std::vector<std::string_view> cells;
   bool firstRow = true;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") // a UTF-8 byte order mark
+    text.remove_prefix(3);
   for (int64_t lineNo = 1; !text.empty(); ++lineNo) {
     size_t newline = text.find('\n');
     std::string_view line = text.substr(0, newline);
@@ -89,10 +102,16 @@ Dataset loadCsv(const std::string &path, const Manifest &manifest) {
     if (trim(line).empty())
       continue;
     splitCells(line, cells);
-    if (std::exchange(firstRow, false) && !isNumericRow(cells)) {
+    bool first = std::exchange(firstRow, false);
+    if (first && isHeaderRow(cells)) {
       if (cells.size() != numColumns)
         fail("{} line {}: the header has {} columns, expected {} ({})", path,
              lineNo, cells.size(), numColumns, layout);
+      for (size_t column = 0; column < cells.size(); ++column)
+        if (int c = controlCharacter(cells[column]); c >= 0)
+          fail("{} line {}, column {}: the header holds a control character "
+               "(byte 0x{:02x}); is this a text file?",
+               path, lineNo, column + 1, c);
       continue;
     }
     if (cells.size() != numColumns)
@@ -101,8 +120,11 @@ Dataset loadCsv(const std::string &path, const Manifest &manifest) {
     for (size_t column = 0; column < numColumns; ++column) {
       double value;
       if (!parseNumber(cells[column], value))
-        fail("{} line {}, column {}: '{}' is not a number", path, lineNo,
-             column + 1, cells[column]);
+        fail("{} line {}, column {}: '{}' is not a number{}", path, lineNo,
+             column + 1, cells[column],
+             first ? " (the first row is read as data: most of its cells are "
+                     "numbers; a header needs names in most of them)"
+                   : "");
       if (column < size_t(numInputs) && ids) {
         if (value != std::floor(value) || value < 0 || value > INT32_MAX)
           fail("{} line {}, column {}: '{}' is not a token id (a non-negative "

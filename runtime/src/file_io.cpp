@@ -58,15 +58,23 @@ bool isGzip(const std::vector<uint8_t> &bytes) {
   return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
 }
 
+size_t physicalMemory() {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return SIZE_MAX;
+  return size_t(pages) * size_t(pageSize);
+}
+
 std::vector<uint8_t> readFileDecompressed(const std::string &path) {
   std::vector<uint8_t> bytes = readFile(path);
   if (!isGzip(bytes))
     return bytes;
-  return gunzip(bytes.data(), bytes.size(), path);
+  return gunzip(bytes.data(), bytes.size(), path, physicalMemory());
 }
 
 std::vector<uint8_t> gunzip(const uint8_t *data, size_t size,
-                            const std::string &name) {
+                            const std::string &name, size_t limit,
+                            Beyond beyond) {
   z_stream stream{};
   if (inflateInit2(&stream, 15 + 16) != Z_OK) // 16: expect a gzip wrapper
     fail("{}: cannot initialize zlib", name);
@@ -78,12 +86,16 @@ std::vector<uint8_t> gunzip(const uint8_t *data, size_t size,
                            size_t(data[size - 2]) << 16 |
                            size_t(data[size - 1]) << 24
                      : 0;
-  guess = std::min(guess, size * 1032);
-  std::vector<uint8_t> out(std::max<size_t>(guess, 1 << 16));
+  guess = std::min({guess, size * 1032, limit});
+  // One byte past the limit tells "exactly the limit" from "more".
+  size_t cap = limit == SIZE_MAX ? limit : limit + 1;
+  std::vector<uint8_t> out(std::min<size_t>(std::max<size_t>(guess, 1 << 16), cap));
   size_t inDone = 0, outDone = 0;
   for (;;) {
+    if (outDone == cap)
+      break; // past the limit: decided below
     if (outDone == out.size())
-      out.resize(out.size() * 2);
+      out.resize(std::min(out.size() * 2, cap));
     // zlib counts in uInt; feed at most 1 GiB at a time.
     size_t inChunk = std::min<size_t>(size - inDone, size_t(1) << 30);
     size_t outChunk = std::min<size_t>(out.size() - outDone, size_t(1) << 30);
@@ -118,7 +130,9 @@ std::vector<uint8_t> gunzip(const uint8_t *data, size_t size,
          reason.empty() ? "zlib error " + std::to_string(status) : reason);
   }
   inflateEnd(&stream);
-  out.resize(outDone);
+  if (outDone > limit && beyond == Beyond::Fail)
+    fail("{}: decompresses to more than {} bytes", name, limit);
+  out.resize(std::min(outDone, limit));
   return out;
 }
 

@@ -19,10 +19,9 @@ struct IdxArray {
   size_t offset = 0;
 };
 
-IdxArray readIdx(const std::string &path) {
-  IdxArray array;
-  array.bytes = readFileDecompressed(path);
-  const std::vector<uint8_t> &bytes = array.bytes;
+/// The dimensions in an IDX header, checked; `bytes` may hold only a
+/// prefix of the file.
+std::vector<int64_t> parseHeader(const std::vector<uint8_t> &bytes, const std::string &path) {
   if (bytes.size() < 4 || bytes[0] != 0 || bytes[1] != 0)
     fail("{}: not an IDX file (bad magic; expected 00 00 08 <rank>)", path);
   if (bytes[2] != 0x08)
@@ -32,18 +31,52 @@ IdxArray readIdx(const std::string &path) {
   size_t rank = bytes[3];
   if (rank == 0)
     fail("{}: IDX rank is 0", path);
-  array.offset = 4 + 4 * rank;
-  if (bytes.size() < array.offset)
-    fail("{}: truncated IDX header ({} bytes, need {})", path, bytes.size(),
-         array.offset);
+  if (bytes.size() < 4 + 4 * rank)
+    fail("{}: truncated IDX header ({} bytes, need {})", path, bytes.size(), 4 + 4 * rank);
+  std::vector<int64_t> dims;
   int64_t count = 1;
   for (size_t i = 0; i < rank; ++i) {
     const uint8_t *p = &bytes[4 + 4 * i];
     int64_t dim = int64_t(p[0]) << 24 | int64_t(p[1]) << 16 |
                   int64_t(p[2]) << 8 | int64_t(p[3]);
-    array.dims.push_back(dim);
+    dims.push_back(dim);
     count = checkedMul(count, dim, "IDX dimensions");
   }
+  return dims;
+}
+
+IdxArray readIdx(const std::string &path) {
+  IdxArray array;
+  array.bytes = readFile(path);
+  if (isGzip(array.bytes)) {
+    // The header first: what it promises bounds the inflation (a small
+    // file may inflate to gigabytes).
+    std::vector<uint8_t> raw = std::move(array.bytes);
+    std::vector<uint8_t> head =
+        gunzip(raw.data(), raw.size(), path, 4 + 4 * 255, Beyond::Stop);
+    std::vector<int64_t> dims = parseHeader(head, path);
+    int64_t count = 1;
+    for (int64_t dim : dims)
+      count = checkedMul(count, dim, "IDX dimensions");
+    // One byte more than promised is enough to tell that there is more.
+    size_t total = 4 + 4 * dims.size() + size_t(count);
+    // Deflate expands at most 1032-fold.
+    if (total / 1032 > raw.size())
+      fail("{}: the header promises {} bytes of data, more than {} bytes of gzip can hold",
+           path, count, raw.size());
+    if (total > physicalMemory())
+      fail("{}: the header promises {} bytes of data, more than this machine's memory", path,
+           count);
+    array.bytes = gunzip(raw.data(), raw.size(), path, total + 1, Beyond::Stop);
+    if (array.bytes.size() > total)
+      fail("{}: unexpected bytes after the {} bytes of data its header promises", path, count);
+  }
+  const std::vector<uint8_t> &bytes = array.bytes;
+  array.dims = parseHeader(bytes, path);
+  int64_t count = 1;
+  for (int64_t dim : array.dims)
+    count *= dim; // checked by parseHeader
+  array.offset = 4 + 4 * array.dims.size();
   size_t have = bytes.size() - array.offset;
   if (have < size_t(count))
     fail("{}: truncated: the header promises {} bytes of data, the file has "

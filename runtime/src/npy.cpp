@@ -9,6 +9,7 @@
 #include "kiln/file_io.h"
 #include "support.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace kiln {
@@ -130,9 +131,14 @@ NpyArray readNpy(const std::string &path) {
     return array;
   }
   array.data.resize(count);
-  if (isFloat)
+  if (isFloat) {
     std::memcpy(array.data.data(), bytes.data() + dataStart, have);
-  else
+    // As in CSV: a NaN or inf input gives a meaningless prediction.
+    for (int64_t i = 0; i < count; ++i)
+      if (!std::isfinite(array.data[i]))
+        fail("{}: element {} is {}; inputs must be finite numbers", path, i,
+             array.data[i]);
+  } else
     for (int64_t i = 0; i < count; ++i)
       array.data[i] = float(bytes[dataStart + i]) / 255.0f;
   return array;

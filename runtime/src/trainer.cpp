@@ -386,14 +386,16 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   // Steps of the run so far, resumed parts included: every epoch before
   // the current one ran all its batches.
   int64_t runSteps = (options.startEpoch - 1) * numBatches + options.startBatch;
+  TrainResult result;
   auto limitReached = [&] {
-    return options.maxSteps > 0 && runSteps >= options.maxSteps;
+    if (options.interrupted && !result.interrupted)
+      result.interrupted = options.interrupted();
+    return result.interrupted || (options.maxSteps > 0 && runSteps >= options.maxSteps);
   };
   auto checkpointDue = [&] {
     return options.checkpointEvery > 0 &&
            runSteps % options.checkpointEvery == 0;
   };
-  TrainResult result;
   result.end = {options.startEpoch, options.startBatch, options.seed,
                 data.numSamples, options.loopState};
   result.stoppedEarly = stopper.isStopped();
@@ -499,7 +501,9 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     if (trackMae)
       record.trainMae = score.mae() * data.std; // a series' own units
     record.regularization = regularizationTerm(model);
-    if (hasValidation)
+    // An interrupted epoch is not validated (the user is waiting); a whole
+    // one is, so that its end is the same as in an uninterrupted run.
+    if (hasValidation && !(result.interrupted && b < numBatches))
       record.validation = evaluate(model, *validation);
     // The schedule and early stopping look at whole epochs only.
     if (b == numBatches) {

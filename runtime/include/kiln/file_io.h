@@ -14,12 +14,22 @@ namespace kiln {
 std::vector<uint8_t> readFile(const std::string &path);
 
 /// The whole file, inflated when it starts with the gzip magic (1f 8b):
-/// the content decides, not the name.
+/// the content decides, not the name. Inflating to more than the machine's
+/// physical memory is an error, not an out-of-memory kill.
 std::vector<uint8_t> readFileDecompressed(const std::string &path);
 
+/// How gunzip treats output beyond its limit.
+enum class Beyond { Fail, Stop };
+
 /// Inflates gzip data (concatenated members allowed); `name` is for errors.
+/// At most `limit` bytes: more is an error (Beyond::Fail), or the first
+/// `limit` bytes are returned (Beyond::Stop, to read a header first).
 std::vector<uint8_t> gunzip(const uint8_t *data, size_t size,
-                            const std::string &name);
+                            const std::string &name, size_t limit = SIZE_MAX,
+                            Beyond beyond = Beyond::Fail);
+
+/// Physical memory in bytes (SIZE_MAX when unknown).
+size_t physicalMemory();
 
 bool isGzip(const std::vector<uint8_t> &bytes);
 

@@ -10,6 +10,8 @@
 #include "kiln/schedule.h"
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +51,9 @@ struct TrainOptions {
   AugmentSpec augment;
   /// The loop state of a resumed run (TrainPosition::loop).
   std::map<std::string, std::string> loopState;
+  /// Polled before each step: true stops the run there, as --steps would
+  /// (no validation of a partial epoch).
+  std::function<bool()> interrupted;
 };
 
 struct EpochRecord {
@@ -74,6 +79,8 @@ struct TrainResult {
   TrainPosition end; // where the run stands: save it to resume later
   /// Early stopping ended the run (in this call or an earlier part).
   bool stoppedEarly = false;
+  /// TrainOptions::interrupted stopped the run before its end.
+  bool interrupted = false;
   /// The best epoch of the monitored metric, and whether its params and
   /// buffers were put back (restore_best).
   int64_t bestEpoch = 0;

@@ -4,6 +4,7 @@
 #include "test_support.h"
 
 #include <gmock/gmock.h>
+#include <limits>
 #include <gtest/gtest.h>
 
 namespace kiln {
@@ -143,6 +144,15 @@ TEST(Checkpoint, MismatchesAreNamedAndLeaveTheModelAlone) {
                  {"optimizer.dense.bias.momentum_buffer", {3}, b.data()}},
                 {{"step", "three"}}),
       HasSubstr("metadata step 'three' is not an integer in [0, "));
+  // A NaN or inf weight would poison every step (issue 11, item 3).
+  std::vector<float> bad = b;
+  bad[2] = std::numeric_limits<float>::infinity();
+  EXPECT_THAT(loadError({{"dense.weight", {3, 4}, w.data()}, {"dense.bias", {3}, bad.data()}}),
+              HasSubstr("tensor 'dense.bias' element 2 is inf; a model cannot start from a "
+                        "non-finite value"));
+  bad[2] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_THAT(loadError({{"dense.weight", {3, 4}, w.data()}, {"dense.bias", {3}, bad.data()}}),
+              HasSubstr("tensor 'dense.bias' element 2 is nan"));
   // Near INT64_MAX the next step would overflow (issue 11, item 7).
   EXPECT_THAT(
       loadError({{"dense.weight", {3, 4}, w.data()},

@@ -34,7 +34,10 @@ TEST(Csv, ParsesWithAndWithoutHeader) {
   test::writeFile(dir.path("h.csv"), "a,b,c,d,label\n1,2,3,4,0\r\n\n"
                                      "5, 6 ,7,+8e0,2\n");
   test::writeFile(dir.path("n.csv"), "1,2,3,4,0\n5,6,7,8,2");
-  for (const char *name : {"h.csv", "n.csv"}) {
+  // A byte order mark is not part of the first cell.
+  test::writeFile(dir.path("bom.csv"), "\xEF\xBB\xBF" "1,2,3,4,0\n5,6,7,8,2");
+  test::writeFile(dir.path("bom-h.csv"), "\xEF\xBB\xBF" "a,b,c,d,label\n1,2,3,4,0\n5,6,7,8,2");
+  for (const char *name : {"h.csv", "n.csv", "bom.csv", "bom-h.csv"}) {
     Dataset data = loadCsv(dir.path(name), classifier());
     EXPECT_EQ(data.numSamples, 2) << name;
     EXPECT_THAT(data.inputs, ElementsAre(1, 2, 3, 4, 5, 6, 7, 8)) << name;
@@ -66,6 +69,16 @@ TEST(Csv, ErrorsNameLineAndColumn) {
                         "got 4"));
   EXPECT_THAT(csvError("1,2,3,4\n", regressor()),
               HasSubstr("expected 5 columns (3 inputs + 2 targets)"));
+  // A typo or a NUL in a first data row is an error, not a header that
+  // silently drops the sample (issue 11, item 8).
+  EXPECT_THAT(csvError("1,2,3x,4,0\n5,6,7,8,2\n", classifier()),
+              HasSubstr("line 1, column 3: '3x' is not a number (the first row "
+                        "is read as data"));
+  EXPECT_THAT(csvError(std::string("1,2,\0,4,0\n5,6,7,8,2\n", 20), classifier()),
+              HasSubstr("line 1, column 3: '"));
+  EXPECT_THAT(csvError(std::string("a,b,\0,d,label\n5,6,7,8,2\n", 24), classifier()),
+              HasSubstr("line 1, column 3: the header holds a control character "
+                        "(byte 0x00)"));
   EXPECT_THAT(csvError("a,b\n", classifier()),
               HasSubstr("the header has 2 columns, expected 5"));
   EXPECT_THAT(csvError("a,b,c,d,e\n\n", classifier()),

@@ -38,6 +38,19 @@ TEST(Gunzip, AcceptsConcatenatedMembers) {
   EXPECT_EQ(asString(out), "abcdef");
 }
 
+TEST(Gunzip, StopsAtItsLimit) {
+  std::string packed = test::gzip(std::string(100000, 'q'));
+  auto run = [&](size_t limit, Beyond beyond) {
+    return gunzip(reinterpret_cast<const uint8_t *>(packed.data()), packed.size(), "bomb",
+                  limit, beyond);
+  };
+  EXPECT_EQ(run(100000, Beyond::Fail).size(), 100000u);
+  EXPECT_THAT(errorOf([&] { run(99999, Beyond::Fail); }),
+              HasSubstr("bomb: decompresses to more than 99999 bytes"));
+  EXPECT_EQ(asString(run(10, Beyond::Stop)), std::string(10, 'q'));
+  EXPECT_EQ(run(200000, Beyond::Stop).size(), 100000u);
+}
+
 TEST(Gunzip, RejectsTruncatedAndCorruptData) {
   test::TempDir dir;
   std::string packed = test::gzip(std::string(5000, 'z') + "tail");

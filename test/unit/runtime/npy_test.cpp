@@ -2,6 +2,7 @@
 #include "kiln/npy.h"
 #include "test_support.h"
 
+#include <cmath>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -51,6 +52,11 @@ TEST(Npy, ReadsVersion2Headers) {
 
 TEST(Npy, RejectsBadFiles) {
   std::string four = test::bytesOf(std::vector<float>{1, 2, 3, 4});
+  // As CSV does (issue 11, item 3).
+  EXPECT_THAT(npyError(test::npy("<f4", "(4,)", test::bytesOf(std::vector<float>{1, 2, -INFINITY, 4}))),
+              HasSubstr("element 2 is -inf; inputs must be finite numbers"));
+  EXPECT_THAT(npyError(test::npy("<f4", "(2,)", test::bytesOf(std::vector<float>{NAN, 2}))),
+              HasSubstr("element 0 is nan"));
   EXPECT_THAT(npyError("not numpy at all"), HasSubstr("not an NPY file"));
   EXPECT_THAT(npyError(test::npy("<f8", "(2,)", four + four)),
               HasSubstr("unsupported dtype '<f8'"));
