@@ -28,6 +28,7 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
 def NNToLinalgPass : Pass<"nn-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Lower nn ops to linalg, tensor, arith and math";
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+                           "mlir::bufferization::BufferizationDialect",
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect",
                            "mlir::scf::SCFDialect"];
 }

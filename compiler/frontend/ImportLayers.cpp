@@ -317,13 +317,11 @@ bool Importer::buildLayer(const LayerSpec &l, Location lloc, ArrayRef<Value> ins
     if (shape[1] % l.numHeads != 0)
       return fail(l, "num_heads (" + std::to_string(l.numHeads) +
                          ") must divide the width of its input " + showShape(shape));
-    // One head's [T, T] blocks (the fused attention's temporaries) and the
-    // projections' and feed-forward rows.
-    std::vector<int64_t> block{shape[0], shape[0]};
-    if (product(block) > kMaxSize ||
-        product({spec.batchSize, shape[0], std::max(3 * shape[1], l.dimFeedforward)}) > kMaxSize)
-      return fail(l, "its per-head attention block " + showShape(block) + " or projections have "
-                     "more than " + std::to_string(kMaxSize) + " elements");
+    // The projections' and feed-forward rows (the fused attention's
+    // temporaries are tiles, whatever T).
+    if (product({spec.batchSize, shape[0], std::max(3 * shape[1], l.dimFeedforward)}) > kMaxSize)
+      return fail(l, "its projections or feed-forward rows have more than " +
+                         std::to_string(kMaxSize) + " elements");
     x = l.type == "multi_head_attention" ? attention(l, lloc, x, l.name)
                                          : transformerBlock(l, lloc, x);
   } else if (l.type == "lstm" || l.type == "gru" || l.type == "simple_rnn") {

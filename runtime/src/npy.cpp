@@ -57,7 +57,8 @@ Shape parseShape(std::string_view value, const std::string &path) {
     for (;
          digits < items.size() && items[digits] >= '0' && items[digits] <= '9';
          ++digits)
-      dim = checkedMul(dim, 10, "NPY shape") + (items[digits] - '0');
+      if (__builtin_add_overflow(checkedMul(dim, 10, "NPY shape"), items[digits] - '0', &dim))
+        fail("{}: NPY shape dimension overflows", path);
     if (digits == 0)
       fail("{}: bad NPY shape: {}", path, value.substr(0, close + 1));
     shape.push_back(dim);

@@ -146,12 +146,27 @@ SafetensorsFile readSafetensors(const std::string &path) {
   if (headerLength > maxHeaderLength)
     fail("{}: header length {} is implausibly large", path, headerLength);
   nlohmann::json header;
+  // The JSON parser keeps the last of two equal keys; a tensor named twice
+  // is ambiguous, so find duplicates as the keys go by.
+  std::vector<std::set<std::string>> keys;
+  std::string duplicate;
+  auto onEvent = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json &value) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start)
+      keys.resize(size_t(depth) + 1), keys[depth].clear();
+    else if (event == Event::key && depth >= 1 && size_t(depth) <= keys.size() &&
+             !keys[depth - 1].insert(value.get<std::string>()).second && duplicate.empty())
+      duplicate = value.get<std::string>();
+    return true;
+  };
   try {
     header = nlohmann::json::parse(bytes.begin() + 8,
-                                   bytes.begin() + 8 + headerLength);
+                                   bytes.begin() + 8 + headerLength, onEvent);
   } catch (const nlohmann::json::exception &e) {
     fail("{}: bad JSON header: {}", path, e.what());
   }
+  if (!duplicate.empty())
+    fail("{}: the JSON header has the key '{}' twice", path, duplicate);
   if (!header.is_object())
     fail("{}: the JSON header must be an object", path);
 
@@ -171,6 +186,15 @@ SafetensorsFile readSafetensors(const std::string &path) {
     if (entries[i].begin < entries[i - 1].end)
       fail("{}: the data of tensors '{}' and '{}' overlap", path,
            entries[i - 1].name, entries[i].name);
+  // As the format requires: the tensors cover the data, without holes.
+  uint64_t covered = 0;
+  for (const Entry &entry : entries) {
+    if (entry.begin != covered)
+      fail("{}: data bytes {} to {} belong to no tensor", path, covered, entry.begin);
+    covered = entry.end;
+  }
+  if (covered != dataSize)
+    fail("{}: data bytes {} to {} belong to no tensor", path, covered, dataSize);
   for (Entry &entry : entries) {
     Tensor &tensor = file.tensors[entry.name];
     tensor.shape = std::move(entry.shape);

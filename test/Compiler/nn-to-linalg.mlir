@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s -split-input-file -nn-to-linalg | FileCheck %s --implicit-check-not=nn.
+// RUN: kiln-opt %s -split-input-file -nn-to-linalg | FileCheck %s --check-prefix=TILED
 
 // Tests that dense becomes a transpose of the [out, in] weight, a zero-filled matmul and a row-broadcast bias add.
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
@@ -1134,9 +1135,16 @@ func.func @cross_entropy_steps(%x: tensor<4x8x10xf32>, %labels: tensor<4x8xi64>)
 
 // Tests that causal attention (batch 3, 2 heads of d = 4 over 5 steps) views the packed rows [3, 5, 24] as
 // [3, 5, 3, 2, 4] and loops over the batch, then the heads, carrying the heads' outputs [3, 5, 2, 4] and the
-// logsumexp [3, 2, 5]. Per head Q, K, V are [5, 4] blocks (part 0, 1, 2); S = Q Kᵀ is a matmul with the transposed
-// K block, scaled by 1/√4 with the future (j > i) at -inf; the softmax over j is max, exp(s - max), sum and a divide;
-// the logsumexp row is max + log(sum); O = P V. No [batch, heads, steps, steps] tensor and no dropout (not training).
+// logsumexp [3, 2, 5]. The 5 steps are below the default block (64), so a tile is all 5 queries or keys: the one
+// query tile (from q0 = 0) is emitted inline, with no loop. Its Q is a [5, 4] block (part 0) and the online softmax
+// starts from a running max m = -inf, a sum l = 0 and an accumulator [5, 4] = 0. Causal, the query tile sees the
+// keys up to its own end q0 + 5 = 5: one key tile, inline too (from k0 = 0), updating m, l and the accumulator.
+// Per key tile K and V are [5, 4] blocks (part 1, 2) at k0; S = Q Kᵀ is a
+// matmul with the transposed K block, scaled by 1/√4, with the future (k0 + j > q0 + i) at -inf. Then
+// m' = max(m, rowmax S), P = exp(S - m'), alpha = exp(m - m'); l is updated in place to l alpha + rowsum P and the
+// accumulator to alpha acc + P V (the scaling in place, then a matmul into it); m' is written back into m with
+// materialize_in_destination, after its readers. After the key loop O = acc / l and the logsumexp row is
+// m + log(l), both written at q0. No [batch, heads, steps, steps] tensor and no dropout (not training).
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d0)>
 // CHECK-DAG: #[[VEC:.+]] = affine_map<(d0) -> (d0)>
@@ -1150,46 +1158,86 @@ func.func @cross_entropy_steps(%x: tensor<4x8x10xf32>, %labels: tensor<4x8xi64>)
 // CHECK: %[[R:.+]]:2 = scf.for %[[B:.+]] = %{{.+}} to %[[NB]] step %{{.+}} iter_args(%[[OA:.+]] = %[[OUT0]], %[[LA:.+]] = %[[LSE0]]) -> (tensor<3x5x2x4xf32>, tensor<3x2x5xf32>) {
 // CHECK: %[[NH:.+]] = arith.constant 2 : index
 // CHECK: %[[RH:.+]]:2 = scf.for %[[H:.+]] = %{{.+}} to %[[NH]] step %{{.+}} iter_args(%[[OH:.+]] = %[[OA]], %[[LH:.+]] = %[[LA]]) -> (tensor<3x5x2x4xf32>, tensor<3x2x5xf32>) {
-// CHECK-NEXT: %[[Q:.+]] = tensor.extract_slice %[[P5]][%[[B]], 0, 0, %[[H]], 0] [1, 5, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<3x5x3x2x4xf32> to tensor<5x4xf32>
-// CHECK-NEXT: %[[K:.+]] = tensor.extract_slice %[[P5]][%[[B]], 0, 1, %[[H]], 0] [1, 5, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<3x5x3x2x4xf32> to tensor<5x4xf32>
-// CHECK-NEXT: %[[V:.+]] = tensor.extract_slice %[[P5]][%[[B]], 0, 2, %[[H]], 0] [1, 5, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<3x5x3x2x4xf32> to tensor<5x4xf32>
-// CHECK: %[[KT:.+]] = linalg.transpose ins(%[[K]] : tensor<5x4xf32>) outs(%{{.+}} : tensor<4x5xf32>) permutation = [1, 0]
+// CHECK-NEXT: %[[Q0:.+]] = arith.constant 0 : index
+// CHECK-NEXT: arith.constant 5 : index
+// CHECK-NEXT: %[[Q:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[Q0]], 0, %[[H]], 0] [1, 5, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<3x5x3x2x4xf32> to tensor<5x4xf32>
+// CHECK-NEXT: tensor.empty() : tensor<5xf32>
+// CHECK-NEXT: %[[NINF0:.+]] = arith.constant 0xFF800000 : f32
+// CHECK-NEXT: %[[MI:.+]] = linalg.fill ins(%[[NINF0]] : f32) outs(%{{.+}} : tensor<5xf32>) -> tensor<5xf32>
+// CHECK-NEXT: tensor.empty() : tensor<5xf32>
+// CHECK-NEXT: %[[Z0:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[LI:.+]] = linalg.fill ins(%[[Z0]] : f32) outs(%{{.+}} : tensor<5xf32>) -> tensor<5xf32>
+// CHECK-NEXT: tensor.empty() : tensor<5x4xf32>
+// CHECK-NEXT: %[[Z1:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[AI:.+]] = linalg.fill ins(%[[Z1]] : f32) outs(%{{.+}} : tensor<5x4xf32>) -> tensor<5x4xf32>
+// CHECK-NEXT: arith.constant 5 : index
+// CHECK-NEXT: arith.constant 5 : index
+// CHECK-NEXT: %[[K0:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[K:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[K0]], 1, %[[H]], 0] [1, 5, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<3x5x3x2x4xf32> to tensor<5x4xf32>
+// CHECK-NEXT: %[[V:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[K0]], 2, %[[H]], 0] [1, 5, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<3x5x3x2x4xf32> to tensor<5x4xf32>
+// CHECK-NEXT: tensor.empty() : tensor<4x5xf32>
+// CHECK-NEXT: %[[KT:.+]] = linalg.transpose ins(%[[K]] : tensor<5x4xf32>) outs(%{{.+}} : tensor<4x5xf32>) permutation = [1, 0]
 // CHECK: %[[SZ:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<5x5xf32>)
-// CHECK: %[[QK:.+]] = linalg.matmul ins(%[[Q]], %[[KT]] : tensor<5x4xf32>, tensor<4x5xf32>) outs(%[[SZ]] : tensor<5x5xf32>)
+// CHECK-NEXT: %[[QK:.+]] = linalg.matmul ins(%[[Q]], %[[KT]] : tensor<5x4xf32>, tensor<4x5xf32>) outs(%[[SZ]] : tensor<5x5xf32>)
 // CHECK: %[[S:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[QK]] : tensor<5x5xf32>)
 // CHECK-NEXT: ^bb0(%[[SV:[^:]+]]: f32, %{{[^:]+}}: f32):
 // CHECK-NEXT: %[[SCALE:.+]] = arith.constant 5.000000e-01 : f32
 // CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[SV]], %[[SCALE]] : f32
-// CHECK-NEXT: %[[I:.+]] = linalg.index 0 : index
-// CHECK-NEXT: %[[J:.+]] = linalg.index 1 : index
+// CHECK-NEXT: %[[II:.+]] = linalg.index 0 : index
+// CHECK-NEXT: %[[I:.+]] = arith.addi %[[Q0]], %[[II]] : index
+// CHECK-NEXT: %[[JJ:.+]] = linalg.index 1 : index
+// CHECK-NEXT: %[[J:.+]] = arith.addi %[[K0]], %[[JJ]] : index
 // CHECK-NEXT: %[[FUTURE:.+]] = arith.cmpi ugt, %[[J]], %[[I]] : index
 // CHECK-NEXT: %[[NINF:.+]] = arith.constant 0xFF800000 : f32
 // CHECK-NEXT: %[[SEL:.+]] = arith.select %[[FUTURE]], %[[NINF]], %[[SCALED]] : f32
 // CHECK-NEXT: linalg.yield %[[SEL]] : f32
-// CHECK: %[[MAX:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[S]] : tensor<5x5xf32>) outs(%{{.+}} : tensor<5xf32>)
-// CHECK: arith.maximumf
-// CHECK: %[[E:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[S]], %[[MAX]] : tensor<5x5xf32>, tensor<5xf32>)
+// CHECK: %[[TMAX:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[S]] : tensor<5x5xf32>) outs(%{{.+}} : tensor<5xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.maximumf
+// CHECK: %[[MNEW:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[MI]], %[[TMAX]] : tensor<5xf32>, tensor<5xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.maximumf
+// CHECK: %[[P:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[S]], %[[MNEW]] : tensor<5x5xf32>, tensor<5xf32>)
 // CHECK-NEXT: ^bb0(%[[EA:[^:]+]]: f32, %[[EB:[^:]+]]: f32, %{{[^:]+}}: f32):
 // CHECK-NEXT: %[[D:.+]] = arith.subf %[[EA]], %[[EB]] : f32
 // CHECK-NEXT: %[[EX:.+]] = math.exp %[[D]] : f32
 // CHECK-NEXT: linalg.yield %[[EX]] : f32
-// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[E]] : tensor<5x5xf32>) outs(%{{.+}} : tensor<5xf32>)
-// CHECK: arith.addf
-// CHECK: %[[P:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[E]], %[[SUM]] : tensor<5x5xf32>, tensor<5xf32>)
-// CHECK-NEXT: ^bb0(%[[PA:[^:]+]]: f32, %[[PB:[^:]+]]: f32, %{{[^:]+}}: f32):
-// CHECK-NEXT: %[[DIV:.+]] = arith.divf %[[PA]], %[[PB]] : f32
+// CHECK: %[[ALPHA:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[MI]], %[[MNEW]] : tensor<5xf32>, tensor<5xf32>)
+// CHECK-NEXT: ^bb0(%[[AA:[^:]+]]: f32, %[[AB:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[AD:.+]] = arith.subf %[[AA]], %[[AB]] : f32
+// CHECK-NEXT: %[[AE:.+]] = math.exp %[[AD]] : f32
+// CHECK-NEXT: linalg.yield %[[AE]] : f32
+// CHECK: %[[TSUM:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[P]] : tensor<5x5xf32>) outs(%{{.+}} : tensor<5xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.addf
+// CHECK: %[[LNEW:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[ALPHA]], %[[TSUM]] : tensor<5xf32>, tensor<5xf32>) outs(%[[LI]] : tensor<5xf32>)
+// CHECK-NEXT: ^bb0(%[[LA1:[^:]+]]: f32, %[[LS1:[^:]+]]: f32, %[[LO1:[^:]+]]: f32):
+// CHECK-NEXT: %[[LM1:.+]] = arith.mulf %[[LO1]], %[[LA1]] : f32
+// CHECK-NEXT: %[[LR1:.+]] = arith.addf %[[LM1]], %[[LS1]] : f32
+// CHECK-NEXT: linalg.yield %[[LR1]] : f32
+// CHECK: %[[ASC:.+]] = linalg.generic {indexing_maps = [#[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[ALPHA]] : tensor<5xf32>) outs(%[[AI]] : tensor<5x4xf32>)
+// CHECK-NEXT: ^bb0(%[[SA:[^:]+]]: f32, %[[SO:[^:]+]]: f32):
+// CHECK-NEXT: %[[SM:.+]] = arith.mulf %[[SA]], %[[SO]] : f32
+// CHECK-NEXT: linalg.yield %[[SM]] : f32
+// CHECK-NEXT: } -> tensor<5x4xf32>
+// CHECK-NEXT: %[[PV:.+]] = linalg.matmul ins(%[[P]], %[[V]] : tensor<5x5xf32>, tensor<5x4xf32>) outs(%[[ASC]] : tensor<5x4xf32>) -> tensor<5x4xf32>
+// CHECK-NEXT: %[[MW:.+]] = bufferization.materialize_in_destination %[[MNEW]] in %[[MI]] : (tensor<5xf32>, tensor<5xf32>) -> tensor<5xf32>
+// CHECK-NEXT: tensor.empty() : tensor<5x4xf32>
+// CHECK-NEXT: %[[O:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[PV]], %[[LNEW]] : tensor<5x4xf32>, tensor<5xf32>)
+// CHECK-NEXT: ^bb0(%[[OA1:[^:]+]]: f32, %[[OB1:[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: %[[DIV:.+]] = arith.divf %[[OA1]], %[[OB1]] : f32
 // CHECK-NEXT: linalg.yield %[[DIV]] : f32
-// CHECK: %[[LSE:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[MAX]], %[[SUM]] : tensor<5xf32>, tensor<5xf32>)
+// CHECK-NEXT: } -> tensor<5x4xf32>
+// CHECK-NEXT: tensor.empty() : tensor<5xf32>
+// CHECK-NEXT: %[[LSE:.+]] = linalg.generic {indexing_maps = [#[[VEC]], #[[VEC]], #[[VEC]]], iterator_types = ["parallel"]} ins(%[[MW]], %[[LNEW]] : tensor<5xf32>, tensor<5xf32>)
 // CHECK-NEXT: ^bb0(%[[LM:[^:]+]]: f32, %[[LS:[^:]+]]: f32, %{{[^:]+}}: f32):
 // CHECK-NEXT: %[[LOG:.+]] = math.log %[[LS]] : f32
 // CHECK-NEXT: %[[LR:.+]] = arith.addf %[[LM]], %[[LOG]] : f32
 // CHECK-NEXT: linalg.yield %[[LR]] : f32
-// CHECK-NOT: linalg.generic
-// CHECK: %[[OZ:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<5x4xf32>)
-// CHECK-NEXT: %[[O:.+]] = linalg.matmul ins(%[[P]], %[[V]] : tensor<5x5xf32>, tensor<5x4xf32>) outs(%[[OZ]] : tensor<5x4xf32>)
-// CHECK-NEXT: %[[OI:.+]] = tensor.insert_slice %[[O]] into %[[OH]][%[[B]], 0, %[[H]], 0] [1, 5, 1, 4] [1, 1, 1, 1] : tensor<5x4xf32> into tensor<3x5x2x4xf32>
-// CHECK-NEXT: %[[LI:.+]] = tensor.insert_slice %[[LSE]] into %[[LH]][%[[B]], %[[H]], 0] [1, 1, 5] [1, 1, 1] : tensor<5xf32> into tensor<3x2x5xf32>
-// CHECK-NEXT: scf.yield %[[OI]], %[[LI]] : tensor<3x5x2x4xf32>, tensor<3x2x5xf32>
+// CHECK-NEXT: } -> tensor<5xf32>
+// CHECK-NEXT: %[[OI:.+]] = tensor.insert_slice %[[O]] into %[[OH]][%[[B]], %[[Q0]], %[[H]], 0] [1, 5, 1, 4] [1, 1, 1, 1] : tensor<5x4xf32> into tensor<3x5x2x4xf32>
+// CHECK-NEXT: %[[LI2:.+]] = tensor.insert_slice %[[LSE]] into %[[LH]][%[[B]], %[[H]], %[[Q0]]] [1, 1, 5] [1, 1, 1] : tensor<5xf32> into tensor<3x2x5xf32>
+// CHECK-NEXT: scf.yield %[[OI]], %[[LI2]] : tensor<3x5x2x4xf32>, tensor<3x2x5xf32>
 // CHECK-NEXT: }
 // CHECK-NEXT: scf.yield %[[RH]]#0, %[[RH]]#1 : tensor<3x5x2x4xf32>, tensor<3x2x5xf32>
 // CHECK-NEXT: }
@@ -1203,39 +1251,62 @@ func.func @attention_causal(%qkv: tensor<3x5x24xf32>) -> (tensor<3x5x8xf32>, ten
 // -----
 
 // Tests that attention in training with rate > 0 (batch 2, 2 heads of d = 8 over 3 steps, no causal mask) drops
-// out the softmax P of each head between the softmax and the P V matmul, as nn.dropout would drop element
-// (b, h, i, j) of a [2, 2, 3, 3] tensor: the head's base index (b * 2 + h) * 3 * 3, a key from (seed, step,
-// stream 7) (7 * 0x165667B19E3779F9 mod 2^64 = -7179628567959677489), kept when the hash's 24 high bits are at
-// least 0.25 * 2^24 = 4194304, scaled by 1 / 0.75. The logsumexp is of the undropped scores.
+// out the unnormalized weights P = exp(S - m) of each (query, key) tile between the online softmax and the P V
+// matmul that accumulates into the carried output, as nn.dropout would drop element (b, h, i, j) of a
+// [2, 2, 3, 3] tensor. The 3 steps make one tile of queries and one of keys; not causal, the key range [0, 3) is
+// a constant single tile, so both are emitted inline, with no loop inside the heads. The tile's base index is
+// ((b * 2 + h) * 3 + q0) * 3 + k0 (i64), and element (i, j) of the tile is base + i * 3 + j * 1 (the whole
+// tensor's row stride 3, not the tile's). The key is from (seed, step, stream 7) (7 * 0x165667B19E3779F9 mod 2^64
+// = -7179628567959677489), an element is kept when the hash's 24 high bits are at least 0.25 * 2^24 = 4194304, and
+// scaled by 1 / 0.75. Dropout commutes with the rows' normalization, so the sum l and hence the logsumexp
+// m + log(l) are of the undropped weights.
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[VEC:.+]] = affine_map<(d0) -> (d0)>
 // CHECK-LABEL: func.func @attention_dropout
 // CHECK-SAME: (%[[QKV:.+]]: tensor<2x3x48xf32>, %[[SEED:.+]]: i64, %[[STEP:.+]]: i64)
 // CHECK: %[[P5:.+]] = tensor.expand_shape %[[QKV]] {{\[\[}}0], [1], [2, 3, 4]] output_shape [2, 3, 3, 2, 8] : tensor<2x3x48xf32> into tensor<2x3x3x2x8xf32>
 // CHECK-NOT: linalg.generic
 // CHECK: scf.for %[[B:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (tensor<2x3x2x8xf32>, tensor<2x2x3xf32>) {
 // CHECK: scf.for %[[H:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[OH:.+]] = %{{.+}}, %[[LH:.+]] = %{{.+}}) -> (tensor<2x3x2x8xf32>, tensor<2x2x3xf32>) {
-// CHECK: %[[V:.+]] = tensor.extract_slice %[[P5]][%[[B]], 0, 2, %[[H]], 0] [1, 3, 1, 1, 8] [1, 1, 1, 1, 1] : tensor<2x3x3x2x8xf32> to tensor<3x8xf32>
+// CHECK-NEXT: %[[Q0:.+]] = arith.constant 0 : index
+// CHECK-NOT: scf.for
+// CHECK: %[[MI:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<3xf32>) -> tensor<3xf32>
+// CHECK: %[[LI:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<3xf32>) -> tensor<3xf32>
+// CHECK: %[[AI:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<3x8xf32>) -> tensor<3x8xf32>
+// CHECK-NEXT: arith.constant 3 : index
+// CHECK-NEXT: %[[K0:.+]] = arith.constant 0 : index
+// CHECK-NEXT: tensor.extract_slice %[[P5]][%[[B]], %[[K0]], 1, %[[H]], 0] [1, 3, 1, 1, 8] [1, 1, 1, 1, 1] : tensor<2x3x3x2x8xf32> to tensor<3x8xf32>
+// CHECK-NEXT: %[[V:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[K0]], 2, %[[H]], 0] [1, 3, 1, 1, 8] [1, 1, 1, 1, 1] : tensor<2x3x3x2x8xf32> to tensor<3x8xf32>
 // CHECK: %[[QK:.+]] = linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<3x8xf32>, tensor<8x3xf32>)
 // CHECK: %[[S:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[QK]] : tensor<3x3xf32>)
 // CHECK-NEXT: ^bb0(%[[SV:[^:]+]]: f32, %{{[^:]+}}: f32):
 // CHECK-NEXT: %[[SCALE:.+]] = arith.constant 0.353553385 : f32
 // CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[SV]], %[[SCALE]] : f32
 // CHECK-NEXT: linalg.yield %[[SCALED]] : f32
-// CHECK: %[[MAX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[S]] : tensor<3x3xf32>)
-// CHECK: %[[E:.+]] = linalg.generic {{.*}} ins(%[[S]], %[[MAX]] : tensor<3x3xf32>, tensor<3xf32>)
+// CHECK: %[[TMAX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[S]] : tensor<3x3xf32>)
+// CHECK: %[[MNEW:.+]] = linalg.generic {{.*}} ins(%[[MI]], %[[TMAX]] : tensor<3xf32>, tensor<3xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[P:.+]] = linalg.generic {{.*}} ins(%[[S]], %[[MNEW]] : tensor<3x3xf32>, tensor<3xf32>)
 // CHECK: math.exp
-// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[E]] : tensor<3x3xf32>)
-// CHECK: %[[P:.+]] = linalg.generic {{.*}} ins(%[[E]], %[[SUM]] : tensor<3x3xf32>, tensor<3xf32>)
-// CHECK: arith.divf
-// CHECK: %[[LSE:.+]] = linalg.generic {{.*}} ins(%[[MAX]], %[[SUM]] : tensor<3xf32>, tensor<3xf32>)
-// CHECK: math.log
-// CHECK: %[[NH:.+]] = arith.constant 2 : index
-// CHECK-NEXT: %[[BH:.+]] = arith.muli %[[B]], %[[NH]] : index
-// CHECK-NEXT: %[[HEAD:.+]] = arith.addi %[[BH]], %[[H]] : index
-// CHECK-NEXT: %[[HEAD64:.+]] = arith.index_cast %[[HEAD]] : index to i64
-// CHECK-NEXT: %[[TT:.+]] = arith.constant 9 : i64
-// CHECK-NEXT: %[[BASE:.+]] = arith.muli %[[HEAD64]], %[[TT]] : i64
+// CHECK: %[[ALPHA:.+]] = linalg.generic {{.*}} ins(%[[MI]], %[[MNEW]] : tensor<3xf32>, tensor<3xf32>)
+// CHECK: math.exp
+// CHECK: %[[TSUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[P]] : tensor<3x3xf32>)
+// CHECK: %[[LNEW:.+]] = linalg.generic {{.*}} ins(%[[ALPHA]], %[[TSUM]] : tensor<3xf32>, tensor<3xf32>) outs(%[[LI]] : tensor<3xf32>)
+// CHECK: %[[ASC:.+]] = linalg.generic {{.*}} ins(%[[ALPHA]] : tensor<3xf32>) outs(%[[AI]] : tensor<3x8xf32>)
+// CHECK: %[[B64:.+]] = arith.index_cast %[[B]] : index to i64
+// CHECK-NEXT: %[[NH:.+]] = arith.constant 2 : i64
+// CHECK-NEXT: %[[BH:.+]] = arith.muli %[[B64]], %[[NH]] : i64
+// CHECK-NEXT: %[[H64:.+]] = arith.index_cast %[[H]] : index to i64
+// CHECK-NEXT: %[[HEAD:.+]] = arith.addi %[[BH]], %[[H64]] : i64
+// CHECK-NEXT: %[[T1:.+]] = arith.constant 3 : i64
+// CHECK-NEXT: %[[HT:.+]] = arith.muli %[[HEAD]], %[[T1]] : i64
+// CHECK-NEXT: %[[Q064:.+]] = arith.index_cast %[[Q0]] : index to i64
+// CHECK-NEXT: %[[ROWI:.+]] = arith.addi %[[HT]], %[[Q064]] : i64
+// CHECK-NEXT: %[[T2:.+]] = arith.constant 3 : i64
+// CHECK-NEXT: %[[RT:.+]] = arith.muli %[[ROWI]], %[[T2]] : i64
+// CHECK-NEXT: %[[K064:.+]] = arith.index_cast %[[K0]] : index to i64
+// CHECK-NEXT: %[[BASE:.+]] = arith.addi %[[RT]], %[[K064]] : i64
 // CHECK-NEXT: %[[GOLD:.+]] = arith.constant -7046029254386353131 : i64
 // CHECK-NEXT: %[[KSEED:.+]] = arith.muli %[[SEED]], %[[GOLD]] : i64
 // CHECK-NEXT: %[[MIX:.+]] = arith.constant -4417276706812531889 : i64
@@ -1245,9 +1316,17 @@ func.func @attention_causal(%qkv: tensor<3x5x24xf32>) -> (tensor<3x5x8xf32>, ten
 // CHECK-NEXT: %[[KEY:.+]] = arith.addi %[[KSS]], %[[STREAM]] : i64
 // CHECK: %[[DROP:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[P]] : tensor<3x3xf32>)
 // CHECK-NEXT: ^bb0(%[[PI:[^:]+]]: f32, %{{[^:]+}}: f32):
-// CHECK: linalg.index 0 : index
-// CHECK: linalg.index 1 : index
-// CHECK: %[[IJ:.+]] = arith.addi %{{.+}}, %{{.+}} : i64
+// CHECK-NEXT: %[[IZ:.+]] = arith.constant 0 : i64
+// CHECK-NEXT: %[[I:.+]] = linalg.index 0 : index
+// CHECK-NEXT: %[[I64:.+]] = arith.index_cast %[[I]] : index to i64
+// CHECK-NEXT: %[[SI:.+]] = arith.constant 3 : i64
+// CHECK-NEXT: %[[IS:.+]] = arith.muli %[[I64]], %[[SI]] : i64
+// CHECK-NEXT: %[[IA:.+]] = arith.addi %[[IZ]], %[[IS]] : i64
+// CHECK-NEXT: %[[J:.+]] = linalg.index 1 : index
+// CHECK-NEXT: %[[J64:.+]] = arith.index_cast %[[J]] : index to i64
+// CHECK-NEXT: %[[SJ:.+]] = arith.constant 1 : i64
+// CHECK-NEXT: %[[JS:.+]] = arith.muli %[[J64]], %[[SJ]] : i64
+// CHECK-NEXT: %[[IJ:.+]] = arith.addi %[[IA]], %[[JS]] : i64
 // CHECK-NEXT: %[[IDX:.+]] = arith.addi %[[BASE]], %[[IJ]] : i64
 // CHECK: %[[Z:.+]] = arith.addi %[[KEY]], %{{.+}} : i64
 // CHECK: arith.shrui %[[Z]], %c30_i64
@@ -1260,9 +1339,18 @@ func.func @attention_causal(%qkv: tensor<3x5x24xf32>) -> (tensor<3x5x8xf32>, ten
 // CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %[[KEPT:.+]] = arith.select %[[KEEP]], %[[SC]], %[[ZERO]] : f32
 // CHECK-NEXT: linalg.yield %[[KEPT]] : f32
-// CHECK: %[[O:.+]] = linalg.matmul ins(%[[DROP]], %[[V]] : tensor<3x3xf32>, tensor<3x8xf32>)
-// CHECK-NEXT: tensor.insert_slice %[[O]] into %[[OH]][%[[B]], 0, %[[H]], 0] [1, 3, 1, 8] [1, 1, 1, 1] : tensor<3x8xf32> into tensor<2x3x2x8xf32>
-// CHECK-NEXT: tensor.insert_slice %[[LSE]] into %[[LH]][%[[B]], %[[H]], 0] [1, 1, 3] [1, 1, 1] : tensor<3xf32> into tensor<2x2x3xf32>
+// CHECK: %[[PV:.+]] = linalg.matmul ins(%[[DROP]], %[[V]] : tensor<3x3xf32>, tensor<3x8xf32>) outs(%[[ASC]] : tensor<3x8xf32>)
+// CHECK-NEXT: %[[MW:.+]] = bufferization.materialize_in_destination %[[MNEW]] in %[[MI]] : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+// CHECK-NEXT: tensor.empty() : tensor<3x8xf32>
+// CHECK-NEXT: %[[O:.+]] = linalg.generic {{.*}} ins(%[[PV]], %[[LNEW]] : tensor<3x8xf32>, tensor<3xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.divf
+// CHECK: %[[LSE:.+]] = linalg.generic {{.*}} ins(%[[MW]], %[[LNEW]] : tensor<3xf32>, tensor<3xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: math.log
+// CHECK: tensor.insert_slice %[[O]] into %[[OH]][%[[B]], %[[Q0]], %[[H]], 0] [1, 3, 1, 8] [1, 1, 1, 1] : tensor<3x8xf32> into tensor<2x3x2x8xf32>
+// CHECK-NEXT: tensor.insert_slice %[[LSE]] into %[[LH]][%[[B]], %[[H]], %[[Q0]]] [1, 1, 3] [1, 1, 1] : tensor<3xf32> into tensor<2x2x3xf32>
+// CHECK-NEXT: scf.yield %{{.+}}, %{{.+}} : tensor<2x3x2x8xf32>, tensor<2x2x3xf32>
 // CHECK: tensor.collapse_shape %{{.+}}#0 {{\[\[}}0], [1], [2, 3]] : tensor<2x3x2x8xf32> into tensor<2x3x16xf32>
 func.func @attention_dropout(%qkv: tensor<2x3x48xf32>, %seed: i64, %step: i64) -> (tensor<2x3x16xf32>, tensor<2x2x3xf32>) {
   %o, %lse = nn.attention %qkv seed %seed step %step {num_heads = 2, rate = 0.25, stream = 7, training}
@@ -1272,25 +1360,166 @@ func.func @attention_dropout(%qkv: tensor<2x3x48xf32>, %seed: i64, %step: i64) -
 
 // -----
 
-// Tests that attention with rate > 0 outside training (no seed, step) drops nothing: the P V matmul takes the
-// softmax itself, and no hash is computed.
+// Tests that attention with rate > 0 outside training (no seed, step) drops nothing: the P V matmul that
+// accumulates into the rescaled carried output takes the online softmax's exp(S - m) itself, and no hash is
+// computed.
 // CHECK-LABEL: func.func @attention_eval
-// CHECK: %[[V:.+]] = tensor.extract_slice %{{.+}}[%{{.+}}, 0, 2, %{{.+}}, 0] [1, 3, 1, 1, 8] [1, 1, 1, 1, 1] : tensor<2x3x3x2x8xf32> to tensor<3x8xf32>
-// CHECK: math.exp
+// CHECK-NOT: arith.shrui
+// CHECK: %[[V:.+]] = tensor.extract_slice %{{.+}}[%{{.+}}, %{{.+}}, 2, %{{.+}}, 0] [1, 3, 1, 1, 8] [1, 1, 1, 1, 1] : tensor<2x3x3x2x8xf32> to tensor<3x8xf32>
 // CHECK: %[[P:.+]] = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<3x3xf32>, tensor<3xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.subf
+// CHECK-NEXT: math.exp
+// CHECK: %[[ASC:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<3xf32>) outs(%{{.+}} : tensor<3x8xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: linalg.yield
+// CHECK-NEXT: } -> tensor<3x8xf32>
+// CHECK-NEXT: %[[PV:.+]] = linalg.matmul ins(%[[P]], %[[V]] : tensor<3x3xf32>, tensor<3x8xf32>) outs(%[[ASC]] : tensor<3x8xf32>)
+// CHECK-NEXT: bufferization.materialize_in_destination
+// CHECK: linalg.generic {{.*}} ins(%[[PV]], %{{.+}} : tensor<3x8xf32>, tensor<3xf32>)
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: arith.divf
 // CHECK: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<3xf32>, tensor<3xf32>)
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: math.log
-// CHECK-NOT: linalg.generic
-// CHECK-NOT: arith.shrui
-// CHECK: linalg.matmul ins(%[[P]], %[[V]] : tensor<3x3xf32>, tensor<3x8xf32>)
 // CHECK-NOT: arith.shrui
 // CHECK: return
 func.func @attention_eval(%qkv: tensor<2x3x48xf32>) -> (tensor<2x3x16xf32>, tensor<2x2x3xf32>) {
   %o, %lse = nn.attention %qkv {num_heads = 2, rate = 0.25, stream = 7} : tensor<2x3x48xf32> -> (tensor<2x3x16xf32>, tensor<2x2x3xf32>)
   return %o, %lse : tensor<2x3x16xf32>, tensor<2x2x3xf32>
+}
+
+// -----
+
+// Tests that block = 2 tiles causal attention (batch 1, 1 head of d = 4 over 5 steps) as flash attention does:
+// the 5 queries are two full tiles of 2 (an scf.for over q0 from 0 to 4 step 2) and a remainder tile of 1 row
+// (q0 = 4) peeled after the loop. Each query tile carries the online softmax's running max m (from -inf), sum l
+// (from 0) and accumulator ([2, 4], from 0) through an scf.for over its key tiles; causal, a full query tile
+// visits only the key tiles up to its own end, so that loop's bound is q0 + 2. Each key tile masks the future
+// with the tile offsets (q0 + i, k0 + j), and writes the new maximum back into m with
+// materialize_in_destination. The remainder query tile sees every key: a loop over the two full key tiles
+// ([1, 2] scores) and a peeled remainder key tile at 4 ([1, 1] scores), with the same updates on [1]-row
+// carried values; its output and logsumexp land at row 4. No weights tile is larger than [2, 2]: no
+// tensor<5x5xf32> exists (checked by the TILED run).
+// CHECK-LABEL: func.func @attention_tiled
+// CHECK-SAME: (%[[QKV:.+]]: tensor<1x5x12xf32>)
+// CHECK: %[[P5:.+]] = tensor.expand_shape %[[QKV]] {{\[\[}}0], [1], [2, 3, 4]] output_shape [1, 5, 3, 1, 4] : tensor<1x5x12xf32> into tensor<1x5x3x1x4xf32>
+// CHECK: %[[R:.+]]:2 = scf.for %[[B:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (tensor<1x5x1x4xf32>, tensor<1x1x5xf32>) {
+// CHECK: %[[RH:.+]]:2 = scf.for %[[H:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[OH:.+]] = %{{.+}}, %[[LH:.+]] = %{{.+}}) -> (tensor<1x5x1x4xf32>, tensor<1x1x5xf32>) {
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[FULL:.+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[QSTEP:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[QT:.+]]:2 = scf.for %[[Q0:.+]] = %[[ZERO]] to %[[FULL]] step %[[QSTEP]] iter_args(%[[OQ:.+]] = %[[OH]], %[[LQ:.+]] = %[[LH]]) -> (tensor<1x5x1x4xf32>, tensor<1x1x5xf32>) {
+// CHECK-NEXT: %[[Q:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[Q0]], 0, %[[H]], 0] [1, 2, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<1x5x3x1x4xf32> to tensor<2x4xf32>
+// CHECK-NEXT: tensor.empty() : tensor<2xf32>
+// CHECK-NEXT: %[[NINF0:.+]] = arith.constant 0xFF800000 : f32
+// CHECK-NEXT: %[[MI:.+]] = linalg.fill ins(%[[NINF0]] : f32) outs(%{{.+}} : tensor<2xf32>) -> tensor<2xf32>
+// CHECK-NEXT: tensor.empty() : tensor<2xf32>
+// CHECK-NEXT: %[[Z0:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[LI:.+]] = linalg.fill ins(%[[Z0]] : f32) outs(%{{.+}} : tensor<2xf32>) -> tensor<2xf32>
+// CHECK-NEXT: tensor.empty() : tensor<2x4xf32>
+// CHECK-NEXT: %[[Z1:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[AI:.+]] = linalg.fill ins(%[[Z1]] : f32) outs(%{{.+}} : tensor<2x4xf32>) -> tensor<2x4xf32>
+// CHECK-NEXT: %[[TILE:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[KEND:.+]] = arith.addi %[[Q0]], %[[TILE]] : index
+// CHECK-NEXT: %[[K00:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[KSTEP:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[ST:.+]]:3 = scf.for %[[K0:.+]] = %[[K00]] to %[[KEND]] step %[[KSTEP]] iter_args(%[[M:.+]] = %[[MI]], %[[L:.+]] = %[[LI]], %[[ACC:.+]] = %[[AI]]) -> (tensor<2xf32>, tensor<2xf32>, tensor<2x4xf32>) {
+// CHECK-NEXT: %[[K:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[K0]], 1, %[[H]], 0] [1, 2, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<1x5x3x1x4xf32> to tensor<2x4xf32>
+// CHECK-NEXT: %[[V:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[K0]], 2, %[[H]], 0] [1, 2, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<1x5x3x1x4xf32> to tensor<2x4xf32>
+// CHECK-NEXT: tensor.empty() : tensor<4x2xf32>
+// CHECK-NEXT: %[[KT:.+]] = linalg.transpose ins(%[[K]] : tensor<2x4xf32>) outs(%{{.+}} : tensor<4x2xf32>) permutation = [1, 0]
+// CHECK: %[[QK:.+]] = linalg.matmul ins(%[[Q]], %[[KT]] : tensor<2x4xf32>, tensor<4x2xf32>) outs(%{{.+}} : tensor<2x2xf32>)
+// CHECK: %[[S:.+]] = linalg.generic {{.*}} ins(%[[QK]] : tensor<2x2xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.constant 5.000000e-01 : f32
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: %[[II:.+]] = linalg.index 0 : index
+// CHECK-NEXT: %[[I:.+]] = arith.addi %[[Q0]], %[[II]] : index
+// CHECK-NEXT: %[[JJ:.+]] = linalg.index 1 : index
+// CHECK-NEXT: %[[J:.+]] = arith.addi %[[K0]], %[[JJ]] : index
+// CHECK-NEXT: arith.cmpi ugt, %[[J]], %[[I]] : index
+// CHECK: %[[TMAX:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[S]] : tensor<2x2xf32>)
+// CHECK: %[[MNEW:.+]] = linalg.generic {{.*}} ins(%[[M]], %[[TMAX]] : tensor<2xf32>, tensor<2xf32>)
+// CHECK: %[[P:.+]] = linalg.generic {{.*}} ins(%[[S]], %[[MNEW]] : tensor<2x2xf32>, tensor<2xf32>)
+// CHECK: %[[ALPHA:.+]] = linalg.generic {{.*}} ins(%[[M]], %[[MNEW]] : tensor<2xf32>, tensor<2xf32>)
+// CHECK: %[[TSUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[P]] : tensor<2x2xf32>)
+// CHECK: %[[LNEW:.+]] = linalg.generic {{.*}} ins(%[[ALPHA]], %[[TSUM]] : tensor<2xf32>, tensor<2xf32>) outs(%[[L]] : tensor<2xf32>)
+// CHECK: %[[ASC:.+]] = linalg.generic {{.*}} ins(%[[ALPHA]] : tensor<2xf32>) outs(%[[ACC]] : tensor<2x4xf32>)
+// CHECK: %[[PV:.+]] = linalg.matmul ins(%[[P]], %[[V]] : tensor<2x2xf32>, tensor<2x4xf32>) outs(%[[ASC]] : tensor<2x4xf32>)
+// CHECK-NEXT: %[[MW:.+]] = bufferization.materialize_in_destination %[[MNEW]] in %[[M]] : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+// CHECK-NEXT: scf.yield %[[MW]], %[[LNEW]], %[[PV]] : tensor<2xf32>, tensor<2xf32>, tensor<2x4xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: tensor.empty() : tensor<2x4xf32>
+// CHECK-NEXT: %[[O:.+]] = linalg.generic {{.*}} ins(%[[ST]]#2, %[[ST]]#1 : tensor<2x4xf32>, tensor<2xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.divf
+// CHECK: %[[LSE:.+]] = linalg.generic {{.*}} ins(%[[ST]]#0, %[[ST]]#1 : tensor<2xf32>, tensor<2xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: math.log
+// CHECK: %[[OI:.+]] = tensor.insert_slice %[[O]] into %[[OQ]][%[[B]], %[[Q0]], %[[H]], 0] [1, 2, 1, 4] [1, 1, 1, 1] : tensor<2x4xf32> into tensor<1x5x1x4xf32>
+// CHECK-NEXT: %[[LI2:.+]] = tensor.insert_slice %[[LSE]] into %[[LQ]][%[[B]], %[[H]], %[[Q0]]] [1, 1, 2] [1, 1, 1] : tensor<2xf32> into tensor<1x1x5xf32>
+// CHECK-NEXT: scf.yield %[[OI]], %[[LI2]] : tensor<1x5x1x4xf32>, tensor<1x1x5xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[QR:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[FULL]], 0, %[[H]], 0] [1, 1, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<1x5x3x1x4xf32> to tensor<1x4xf32>
+// CHECK-NEXT: tensor.empty() : tensor<1xf32>
+// CHECK-NEXT: %[[NINF1:.+]] = arith.constant 0xFF800000 : f32
+// CHECK-NEXT: %[[MRI:.+]] = linalg.fill ins(%[[NINF1]] : f32) outs(%{{.+}} : tensor<1xf32>) -> tensor<1xf32>
+// CHECK-NEXT: tensor.empty() : tensor<1xf32>
+// CHECK-NEXT: %[[Z2:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[LRI:.+]] = linalg.fill ins(%[[Z2]] : f32) outs(%{{.+}} : tensor<1xf32>) -> tensor<1xf32>
+// CHECK-NEXT: tensor.empty() : tensor<1x4xf32>
+// CHECK-NEXT: %[[Z3:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[ARI:.+]] = linalg.fill ins(%[[Z3]] : f32) outs(%{{.+}} : tensor<1x4xf32>) -> tensor<1x4xf32>
+// CHECK-NEXT: %[[KENDR:.+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[KR0:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[KRSTEP:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[SR:.+]]:3 = scf.for %[[KR:.+]] = %[[KR0]] to %[[KENDR]] step %[[KRSTEP]] iter_args(%[[MR:.+]] = %[[MRI]], %{{.+}} = %[[LRI]], %{{.+}} = %[[ARI]]) -> (tensor<1xf32>, tensor<1xf32>, tensor<1x4xf32>) {
+// CHECK-NEXT: tensor.extract_slice %[[P5]][%[[B]], %[[KR]], 1, %[[H]], 0] [1, 2, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<1x5x3x1x4xf32> to tensor<2x4xf32>
+// CHECK-NEXT: %[[VR:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[KR]], 2, %[[H]], 0] [1, 2, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<1x5x3x1x4xf32> to tensor<2x4xf32>
+// CHECK: linalg.matmul ins(%[[QR]], %{{.+}} : tensor<1x4xf32>, tensor<4x2xf32>) outs(%{{.+}} : tensor<1x2xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.+}} : tensor<1x2xf32>)
+// CHECK: %[[IR:.+]] = arith.addi %[[FULL]], %{{.+}} : index
+// CHECK: %[[JR:.+]] = arith.addi %[[KR]], %{{.+}} : index
+// CHECK-NEXT: arith.cmpi ugt, %[[JR]], %[[IR]] : index
+// CHECK: %[[PR:.+]] = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<1x2xf32>, tensor<1xf32>)
+// CHECK: linalg.matmul ins(%[[PR]], %[[VR]] : tensor<1x2xf32>, tensor<2x4xf32>) outs(%{{.+}} : tensor<1x4xf32>)
+// CHECK-NEXT: bufferization.materialize_in_destination %{{.+}} in %[[MR]] : (tensor<1xf32>, tensor<1xf32>) -> tensor<1xf32>
+// CHECK-NEXT: scf.yield %{{.+}}, %{{.+}}, %{{.+}} : tensor<1xf32>, tensor<1xf32>, tensor<1x4xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[KL:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[KENDR]], 1, %[[H]], 0] [1, 1, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<1x5x3x1x4xf32> to tensor<1x4xf32>
+// CHECK-NEXT: %[[VL:.+]] = tensor.extract_slice %[[P5]][%[[B]], %[[KENDR]], 2, %[[H]], 0] [1, 1, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<1x5x3x1x4xf32> to tensor<1x4xf32>
+// CHECK-NEXT: tensor.empty() : tensor<4x1xf32>
+// CHECK-NEXT: %[[KLT:.+]] = linalg.transpose ins(%[[KL]] : tensor<1x4xf32>) outs(%{{.+}} : tensor<4x1xf32>) permutation = [1, 0]
+// CHECK: linalg.matmul ins(%[[QR]], %[[KLT]] : tensor<1x4xf32>, tensor<4x1xf32>) outs(%{{.+}} : tensor<1x1xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.+}} : tensor<1x1xf32>)
+// CHECK: %[[IL:.+]] = arith.addi %[[FULL]], %{{.+}} : index
+// CHECK: %[[JL:.+]] = arith.addi %[[KENDR]], %{{.+}} : index
+// CHECK-NEXT: arith.cmpi ugt, %[[JL]], %[[IL]] : index
+// CHECK: %[[MLNEW:.+]] = linalg.generic {{.*}} ins(%[[SR]]#0, %{{.+}} : tensor<1xf32>, tensor<1xf32>)
+// CHECK: %[[PL:.+]] = linalg.generic {{.*}} ins(%{{.+}}, %[[MLNEW]] : tensor<1x1xf32>, tensor<1xf32>)
+// CHECK: %[[LLNEW:.+]] = linalg.generic {{.*}} outs(%[[SR]]#1 : tensor<1xf32>)
+// CHECK: %[[ALSC:.+]] = linalg.generic {{.*}} outs(%[[SR]]#2 : tensor<1x4xf32>)
+// CHECK: %[[PVL:.+]] = linalg.matmul ins(%[[PL]], %[[VL]] : tensor<1x1xf32>, tensor<1x4xf32>) outs(%[[ALSC]] : tensor<1x4xf32>)
+// CHECK-NEXT: %[[MLW:.+]] = bufferization.materialize_in_destination %[[MLNEW]] in %[[SR]]#0 : (tensor<1xf32>, tensor<1xf32>) -> tensor<1xf32>
+// CHECK-NEXT: tensor.empty() : tensor<1x4xf32>
+// CHECK-NEXT: %[[OL:.+]] = linalg.generic {{.*}} ins(%[[PVL]], %[[LLNEW]] : tensor<1x4xf32>, tensor<1xf32>)
+// CHECK: %[[LSEL:.+]] = linalg.generic {{.*}} ins(%[[MLW]], %[[LLNEW]] : tensor<1xf32>, tensor<1xf32>)
+// CHECK: %[[OLI:.+]] = tensor.insert_slice %[[OL]] into %[[QT]]#0[%[[B]], %[[FULL]], %[[H]], 0] [1, 1, 1, 4] [1, 1, 1, 1] : tensor<1x4xf32> into tensor<1x5x1x4xf32>
+// CHECK-NEXT: %[[LLI:.+]] = tensor.insert_slice %[[LSEL]] into %[[QT]]#1[%[[B]], %[[H]], %[[FULL]]] [1, 1, 1] [1, 1, 1] : tensor<1xf32> into tensor<1x1x5xf32>
+// CHECK-NEXT: scf.yield %[[OLI]], %[[LLI]] : tensor<1x5x1x4xf32>, tensor<1x1x5xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: scf.yield %[[RH]]#0, %[[RH]]#1 : tensor<1x5x1x4xf32>, tensor<1x1x5xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[Y:.+]] = tensor.collapse_shape %[[R]]#0 {{\[\[}}0], [1], [2, 3]] : tensor<1x5x1x4xf32> into tensor<1x5x4xf32>
+// CHECK-NEXT: return %[[Y]], %[[R]]#1 : tensor<1x5x4xf32>, tensor<1x1x5xf32>
+// TILED-LABEL: func.func @attention_tiled
+// TILED-NOT: tensor<5x5xf32>
+// TILED: return
+func.func @attention_tiled(%qkv: tensor<1x5x12xf32>) -> (tensor<1x5x4xf32>, tensor<1x1x5xf32>) {
+  %o, %lse = nn.attention %qkv {num_heads = 1, causal, block = 2} : tensor<1x5x12xf32> -> (tensor<1x5x4xf32>, tensor<1x1x5xf32>)
+  return %o, %lse : tensor<1x5x4xf32>, tensor<1x1x5xf32>
 }
 
 // -----

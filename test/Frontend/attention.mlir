@@ -140,3 +140,10 @@
 // Tests that the dropout rate is in [0, 1).
 // RUN: not kilnc %S/Inputs/attention-dropout.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=DROPOUT
 // DROPOUT: kilnc: error: {{.*}}Inputs/attention-dropout.json: /layers/0/dropout: expected a number in [0, 1), got 1{{$}}
+
+// Tests that a long sequence (100000 steps) compiles to linalg with no [T, T] tensor anywhere: the attention's
+// weights are [64, 64] tiles, and its causal query tiles loop over the key tiles up to their own.
+// RUN: kilnc %S/Inputs/attention-long.json --compile-to=linalg | FileCheck %s --check-prefix=LONG --implicit-check-not=100000x100000
+// LONG-LABEL: func.func @train_step
+// LONG: tensor<64x64xf32>
+// LONG-LABEL: func.func @forward

@@ -70,6 +70,10 @@
 // RUN: not kilnc %S/Inputs/too-many-elements.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=TOO-MANY
 // TOO-MANY: kilnc: error: {{.*}}too-many-elements.json: /layers/0: layer "dense_0": its output [100000, 100000] has more than 2147483647 elements
 
+// Tests that attention's projections are bounded like any layer's output (its weights are tiles, whatever T).
+// RUN: not kilnc %S/Inputs/attention-too-long.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=ATT-LONG
+// ATT-LONG: kilnc: error: {{.*}}attention-too-long.json: /layers/0: layer "attn": its projections or feed-forward rows have more than 2147483647 elements
+
 // Tests that a softmax before softmax_cross_entropy is found through a flatten.
 // RUN: not kilnc %S/Inputs/softmax-before-flatten.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=SOFTMAX-FLATTEN
 // SOFTMAX-FLATTEN: kilnc: error: {{.*}}softmax-before-flatten.json: /layers/1: layer "softmax_1": softmax_cross_entropy applies softmax itself

@@ -715,6 +715,19 @@ SEQUENCE_MODELS = {
                 {"type": "multi_head_attention", "name": "att", "num_heads": 3, "causal": True},
                 {"type": "global_avg_pool1d", "name": "mean"},
                 {"type": "dense", "name": "out", "units": 5}]),
+    # Longer than one attention tile (64 queries or keys): [150] ids ->
+    # embed [150, 12] -> pe -> att1 (3 heads of 4, causal) -> att2 (2 heads
+    # of 6) -> mean over time -> out 5 classes. Two full tiles and one of 22,
+    # so the online softmax, the skipped causal tiles and the remainders
+    # are all compared with PyTorch.
+    "attention_long": dict(
+        batch=5, input=[150], data={"ids": 23, "classes": 5},
+        layers=[{"type": "embedding", "name": "embed", "input_dim": 23, "output_dim": 12},
+                {"type": "position_embedding", "name": "pe"},
+                {"type": "multi_head_attention", "name": "att1", "num_heads": 3, "causal": True},
+                {"type": "multi_head_attention", "name": "att2", "num_heads": 2},
+                {"type": "global_avg_pool1d", "name": "mean"},
+                {"type": "dense", "name": "out", "units": 5}]),
     # Two transformer encoder layers: post-norm with relu, not causal (4
     # heads of 3, feed-forward 20), then pre-norm with gelu, causal (2 heads
     # of 6, feed-forward 18), dropout 0 in both. [6, 10] -> d [6, 12] -> t1

@@ -24,7 +24,8 @@ norm, max over time; `graph_merge`: position embedding, branches merged
 by add, multiply (a softmax) and concat, root key "output";
 `max_pool1d_ties`: concat over time and the first maximum of tied values
 taking the gradient; `attention`: causal multi_head_attention on embedded
-token ids, as nn.MultiheadAttention; `transformer`: two transformer_block
+token ids, as nn.MultiheadAttention; `attention_long`: the same over 150 steps
+(several attention tiles), causal then not; `transformer`: two transformer_block
 layers, post-norm relu and pre-norm gelu causal, as
 nn.TransformerEncoderLayer, dropout 0; `lstm`: an LSTM regression,
 output[:, -1], as nn.LSTM; `lstm_stacked_bidirectional`: two stacked
@@ -465,6 +466,8 @@ CONFIGS = {
     # from step 7) and Adam's eps 1e-3 (0.6 at step 1).
     "attention": dict(loss="softmax_cross_entropy", model="attention", tol=EXCESS_TOL_ADAM,
                       opt={"type": "adam", "lr": 0.01, "eps": 1e-4}),
+    "attention_long": dict(loss="softmax_cross_entropy", model="attention_long",
+                           tol=EXCESS_TOL_ADAM, opt={"type": "adam", "lr": 0.01, "eps": 1e-4}),
     "transformer": dict(loss="mse", model="transformer", tol=EXCESS_TOL_LINEAR,
                         opt={"type": "momentum", "lr": 0.05, "momentum": 0.9,
                              "weight_decay": 0.05, "bias_weight_decay": 0.0}),

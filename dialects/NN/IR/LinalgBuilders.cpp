@@ -45,21 +45,22 @@ Value filled(OpBuilder &b, Location loc, RankedTensorType type, double value) {
   return b.create<linalg::FillOp>(loc, c, empty).getResult(0);
 }
 
-Value matmul(OpBuilder &b, Location loc, Value a, Value bm) {
+Value matmul(OpBuilder &b, Location loc, Value a, Value bm, Value acc) {
   auto at = tensorType(a), bt = tensorType(bm);
   auto ct = RankedTensorType::get({at.getDimSize(0), bt.getDimSize(1)},
                                   at.getElementType());
   return b.create<linalg::MatmulOp>(loc, ValueRange{a, bm},
-                                    filled(b, loc, ct, 0.0))
+                                    acc ? acc : filled(b, loc, ct, 0.0))
       .getResult(0);
 }
 
-Value matmulTransposeA(OpBuilder &b, Location loc, Value a, Value bm) {
+Value matmulTransposeA(OpBuilder &b, Location loc, Value a, Value bm,
+                       Value acc) {
   auto at = tensorType(a), bt = tensorType(bm);
   auto ct = RankedTensorType::get({at.getDimSize(1), bt.getDimSize(1)},
                                   at.getElementType());
-  return b.create<linalg::MatmulTransposeAOp>(loc, ValueRange{a, bm},
-                                              filled(b, loc, ct, 0.0))
+  return b.create<linalg::MatmulTransposeAOp>(
+             loc, ValueRange{a, bm}, acc ? acc : filled(b, loc, ct, 0.0))
       .getResult(0);
 }
 
@@ -186,8 +187,15 @@ Value softmaxRows(OpBuilder &b, Location loc, Value x) {
 namespace kiln {
 
 Value dropout(OpBuilder &b, Location loc, Value x, Value seed, Value step,
-              int64_t stream, double rate, Value base) {
+              int64_t stream, double rate, Value base,
+              ArrayRef<int64_t> strides) {
   auto t = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> stride(strides);
+  if (stride.empty()) {
+    stride.assign(t.getRank(), 1);
+    for (int64_t d = t.getRank() - 2; d >= 0; --d)
+      stride[d] = stride[d + 1] * t.getDimSize(d + 1);
+  }
   Type i64 = b.getI64Type();
   auto c = [&](OpBuilder &nb, Location l, uint64_t v) -> Value {
     return nb.create<arith::ConstantOp>(l, nb.getIntegerAttr(i64, (int64_t)v));
@@ -215,7 +223,7 @@ Value dropout(OpBuilder &b, Location loc, Value x, Value seed, Value step,
               Value i = nb.create<arith::IndexCastOp>(
                   l, i64, nb.create<linalg::IndexOp>(l, d));
               index = nb.create<arith::AddIOp>(
-                  l, nb.create<arith::MulIOp>(l, index, c(nb, l, t.getDimSize(d))), i);
+                  l, index, nb.create<arith::MulIOp>(l, i, c(nb, l, stride[d])));
             }
             if (base)
               index = nb.create<arith::AddIOp>(l, base, index);

@@ -46,12 +46,13 @@ mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
 /// tensor.empty + linalg.fill.
 mlir::Value filled(mlir::OpBuilder &b, mlir::Location loc,
                    mlir::RankedTensorType type, double value);
-/// a[M,K] * b[K,N].
+/// a[M,K] * b[K,N], added to `acc` [M,N] when given.
 mlir::Value matmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
-                   mlir::Value bm);
-/// a[K,M]ᵀ * b[K,N].
+                   mlir::Value bm, mlir::Value acc = {});
+/// a[K,M]ᵀ * b[K,N], added to `acc` [M,N] when given.
 mlir::Value matmulTransposeA(mlir::OpBuilder &b, mlir::Location loc,
-                             mlir::Value a, mlir::Value bm);
+                             mlir::Value a, mlir::Value bm,
+                             mlir::Value acc = {});
 /// x[M,N] -> [N,M].
 mlir::Value transpose2d(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 /// Elementwise map over same-shaped operands; a 0-d tensor operand is
@@ -85,10 +86,12 @@ ShiftedExp shiftedExpRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x)
 /// (seed, step, stream, i) fall below rate * 2^24. `seed` and `step` are i64
 /// values; the same arguments give the same mask (the backward pass
 /// recomputes it). With `base` (an i64), x is a block of a larger tensor
-/// whose element i is element base + i of the whole, in row-major order.
+/// whose element (i, j, ...) is element base + i*strides[0] + j*strides[1]
+/// ... of the whole (`strides` default to x's own row-major strides).
 mlir::Value dropout(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                     mlir::Value seed, mlir::Value step, int64_t stream,
-                    double rate, mlir::Value base = {});
+                    double rate, mlir::Value base = {},
+                    llvm::ArrayRef<int64_t> strides = {});
 /// Row-wise stable softmax of x[B,N].
 mlir::Value softmaxRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 

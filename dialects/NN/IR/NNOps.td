@@ -365,7 +365,9 @@ def NN_AttentionOp : NN_DiffOp<"attention", [AttrSizedOperandSegments,
     projection. The weights are never a tensor of the program: the lowering
     computes them one head at a time. `logsumexp` `[batch, num_heads, T]`
     (each row's log Σ_j exp) is a residual from which the backward pass
-    recomputes them; no gradient flows back through it.
+    recomputes them; no gradient flows back through it. `block` is the tile
+    size over queries and keys (default 64): no block of weights larger than
+    `block x block` exists, as in flash attention.
 
     ```mlir
     %o, %lse = nn.attention %qkv {num_heads = 4, causal, rate = 0.1, stream = 7}
@@ -375,7 +377,8 @@ def NN_AttentionOp : NN_DiffOp<"attention", [AttrSizedOperandSegments,
   let arguments = (ins NN_FloatTensor:$qkv, Optional<I64>:$seed, Optional<I64>:$step,
                        I64Attr:$num_heads, UnitAttr:$causal,
                        DefaultValuedAttr<F64Attr, "0.0">:$rate,
-                       DefaultValuedAttr<I64Attr, "0">:$stream, UnitAttr:$training);
+                       DefaultValuedAttr<I64Attr, "0">:$stream, UnitAttr:$training,
+                       DefaultValuedAttr<I64Attr, "64">:$block);
   let results = (outs NN_FloatTensor:$result, NN_FloatTensor:$logsumexp);
   let assemblyFormat = [{
     $qkv (`seed` $seed^)? (`step` $step^)? attr-dict `:` type($qkv) `->` `(` type($result) `,` type($logsumexp) `)`

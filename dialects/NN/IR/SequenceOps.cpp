@@ -275,6 +275,8 @@ LogicalResult AttentionOp::verify() {
     return emitOpError("expects static packed rows [batch, steps, 3 * width], got ") << t;
   if (heads < 1)
     return emitOpError("num_heads must be positive, got ") << heads;
+  if (getBlock() < 1)
+    return emitOpError("block must be positive, got ") << getBlock();
   if (t.getDimSize(2) % (3 * heads) != 0)
     return emitOpError("needs 3 * num_heads (") << 3 * heads << ") to divide the rows' "
                                                 << t.getDimSize(2) << " values";
@@ -305,11 +307,11 @@ LogicalResult AttentionOp::setMode(StringRef mode, Value seed, Value step) {
 AttentionConfig AttentionOp::getConfig() {
   bool drop = getTraining() && !getRate().isZero();
   return {int64_t(getNumHeads()), getCausal(), getRate().convertToDouble(), int64_t(getStream()),
-          drop ? getSeed() : Value(), drop ? getStep() : Value()};
+          drop ? getSeed() : Value(), drop ? getStep() : Value(), int64_t(getBlock())};
 }
 
 SmallVector<Value> AttentionOp::buildVJP(OpBuilder &b, ValueRange grads) {
-  return {attentionGrad(b, getLoc(), grads[0], getQkv(), getLogsumexp(), getConfig()), Value(),
+  return {attentionGrad(b, getLoc(), grads[0], getQkv(), getResult(), getLogsumexp(), getConfig()), Value(),
           Value()};
 }
 

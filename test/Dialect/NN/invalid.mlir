@@ -1435,6 +1435,15 @@ func.func @attention_negative_heads(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf3
 
 // -----
 
+// Tests that attention rejects a tile size (block) of 0: tiles must hold at least one query and key.
+func.func @attention_zero_block(%qkv: tensor<2x5x24xf32>) -> tensor<2x5x8xf32> {
+  // expected-error @+1 {{'nn.attention' op block must be positive, got 0}}
+  %o, %l = nn.attention %qkv {num_heads = 2, block = 0} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  return %o : tensor<2x5x8xf32>
+}
+
+// -----
+
 // Tests that attention needs packed rows [batch, steps, 3 * width], not [rows, 3 * width].
 func.func @attention_rank(%qkv: tensor<10x24xf32>) -> tensor<10x8xf32> {
   // expected-error @+1 {{'nn.attention' op expects static packed rows [batch, steps, 3 * width], got 'tensor<10x24xf32>'}}

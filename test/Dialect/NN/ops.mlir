@@ -435,6 +435,24 @@ func.func @attention_training(%qkv: tensor<2x5x24xf32>, %seed: i64, %step: i64)
 
 // -----
 
+// Tests that attention's tile size round-trips: block = 16 is printed (with its
+// type, sorted among the attributes), and block = 64, the default, is not.
+// CHECK-LABEL: func.func @attention_block
+// CHECK-SAME: (%[[QKV:.+]]: tensor<2x5x24xf32>)
+func.func @attention_block(%qkv: tensor<2x5x24xf32>)
+    -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>, tensor<2x5x8xf32>) {
+  // CHECK: %[[O:.+]], %[[L:.+]] = nn.attention %[[QKV]] {block = 16 : i64, causal, num_heads = 2 : i64} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  %o, %l = nn.attention %qkv {num_heads = 2, causal, block = 16}
+      : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  // CHECK: %[[OD:.+]], %{{.+}} = nn.attention %[[QKV]] {num_heads = 2 : i64} : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  %od, %ld = nn.attention %qkv {num_heads = 2, block = 64}
+      : tensor<2x5x24xf32> -> (tensor<2x5x8xf32>, tensor<2x2x5xf32>)
+  // CHECK: return %[[O]], %[[L]], %[[OD]]
+  return %o, %l, %od : tensor<2x5x8xf32>, tensor<2x2x5xf32>, tensor<2x5x8xf32>
+}
+
+// -----
+
 // Tests that lstm round-trips forward and with reverse (H = 10 from weight_hh,
 // results h and c [B, T, H] and the gates [B, T, 4H]).
 // CHECK-LABEL: func.func @lstm

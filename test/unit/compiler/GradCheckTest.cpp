@@ -764,15 +764,16 @@ Case embedding() {
 
 // Self-attention on packed [Q | K | V] rows from a rank-3 dense: 3 heads of
 // 4 (width 12), 5 steps, with or without the causal mask; the values' rows
-// get cotangents from the weights' use and from being applied.
-Case attention(bool causal) {
+ // get cotangents from the weights' use and from being applied. With `tiled`
+// the queries and keys go in tiles of 2 (two tiles and a remainder of 1).
+Case attention(bool causal, bool tiled = false) {
   std::vector<int64_t> qkv = seq(36), o = seq(12), lse{kBatch, 3, kSteps},
                        y{kBatch, kSteps * 12};
-  return Case{causal ? "attention_causal" : "attention",
+  return Case{std::string(causal ? "attention_causal" : "attention") + (tiled ? "_tiled" : ""),
               {{36, kIn}, {36}},
               dense("q", "x", seq(kIn), 0, 36) +
                   "  %o, %lse = nn.attention %q {num_heads = 3" + (causal ? ", causal" : "") +
-                  "} : " + tensorType(qkv) + " -> (" + tensorType(o) + ", " +
+                  (tiled ? ", block = 2" : "") + "} : " + tensorType(qkv) + " -> (" + tensorType(o) + ", " +
                   tensorType(lse) + ")\n  %y = nn.reshape %o : " + tensorType(o) + " -> " +
                   tensorType(y) + "\n" + ret("y", y),
               y, false, false, seq(kIn)};
@@ -780,8 +781,9 @@ Case attention(bool causal) {
 
 // The same across the vector width and with dropout on the weights: one
 // causal head of 18 over 20 steps (the dense's 5 steps of 216 regrouped as
-// 20 of 54), weights dropped at rate 0.3 in training, the mask the same in
-// the forward and the backward pass.
+// 20 of 54) in tiles of 8 (two and a remainder of 4), weights dropped at
+// rate 0.3 in training, the mask the same in the forward and the backward
+// pass.
 Case attentionWide() {
   std::vector<int64_t> h = seq(216), qkv{kBatch, 20, 54}, o{kBatch, 20, 18},
                        lse{kBatch, 1, 20}, y{kBatch, 360};
@@ -789,7 +791,7 @@ Case attentionWide() {
          {{216, kIn}, {216}},
          dense("h", "x", seq(kIn), 0, 216) + "  %q = nn.reshape %h : " + tensorType(h) +
              " -> " + tensorType(qkv) +
-             "\n  %o, %lse = nn.attention %q {num_heads = 1, causal, rate = 0.3, stream = 9} : " +
+             "\n  %o, %lse = nn.attention %q {num_heads = 1, causal, rate = 0.3, stream = 9, block = 8} : " +
              tensorType(qkv) + " -> (" + tensorType(o) + ", " + tensorType(lse) +
              ")\n  %y = nn.reshape %o : " + tensorType(o) + " -> " + tensorType(y) + "\n" +
              ret("y", y),
@@ -906,7 +908,8 @@ INSTANTIATE_TEST_SUITE_P(
             unaryCase("gelu", "gelu"), addCase(), multiplyCase(), concatSteps(),
             concatFeatures(), reduceCase("reduce_mean", 1), reduceCase("reduce_max", 1),
             reduceCase("reduce_max", 2), positionEmbedding(), embedding(),
-            attention(false), attention(true), attentionWide(), lstm(false), lstm(true),
+            attention(false), attention(true), attention(false, true),
+            attention(true, true), attentionWide(), lstm(false), lstm(true),
             softmaxSteps(), recurrent("gru", 3, false), recurrent("gru", 3, true),
             recurrent("simple_rnn", 1, false), recurrent("simple_rnn", 1, true),
             lossCase("mae"), lossCase("huber"), lossCase("bce"), lossCase("kl"),

@@ -57,6 +57,9 @@ TEST(Npy, RejectsBadFiles) {
               HasSubstr("element 2 is -inf; inputs must be finite numbers"));
   EXPECT_THAT(npyError(test::npy("<f4", "(2,)", test::bytesOf(std::vector<float>{NAN, 2}))),
               HasSubstr("element 0 is nan"));
+  // A dimension past int64 (issue 11, item 13).
+  EXPECT_THAT(npyError(test::npy("<f4", "(9223372036854775808,)", four)),
+              HasSubstr("NPY shape dimension overflows"));
   EXPECT_THAT(npyError("not numpy at all"), HasSubstr("not an NPY file"));
   EXPECT_THAT(npyError(test::npy("<f8", "(2,)", four + four)),
               HasSubstr("unsupported dtype '<f8'"));

@@ -84,6 +84,24 @@ TEST(Safetensors, RejectsCorruptFiles) {
       readError(rawFile(
           R"({"w":{"dtype":"F32","shape":[-4],"data_offsets":[0,16]}})", four)),
       HasSubstr("bad shape"));
+  // A tensor named twice is ambiguous; bytes of no tensor are not allowed by
+  // the format (issue 11, item 13).
+  EXPECT_THAT(readError(rawFile(
+                  R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},
+                      "w":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})",
+                  four)),
+              HasSubstr("the JSON header has the key 'w' twice"));
+  EXPECT_THAT(readError(rawFile(
+                  R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})", four)),
+              HasSubstr("data bytes 0 to 8 belong to no tensor"));
+  EXPECT_THAT(readError(rawFile(
+                  R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", four)),
+              HasSubstr("data bytes 8 to 16 belong to no tensor"));
+  // Equal keys in different objects are fine.
+  EXPECT_EQ(readError(rawFile(
+                R"({"__metadata__":{"w":"1"},"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})",
+                four)),
+            "");
   EXPECT_THAT(readError(rawFile(R"({"w":{"dtype":"F32","shape":[4]}})", four)),
               HasSubstr("data_offsets must be [begin, end]"));
   EXPECT_THAT(readError(rawFile(R"({"__metadata__":{"step":12}})", "")),
