@@ -72,8 +72,8 @@ const Tensor *findTensor(const SafetensorsFile &file, const std::string &path,
 /// Copies the words, whatever they hold, into the model's storage; the
 /// plan checked shape and dtype, so the sizes agree.
 void copyInto(std::vector<float> &target, const Tensor &tensor) {
-  std::memcpy(target.data(), tensor.data.data(),
-              tensor.data.size() * sizeof(float));
+  if (!tensor.data.empty()) // an empty vector's data() may be null
+    std::memcpy(target.data(), tensor.data.data(), tensor.data.size() * sizeof(float));
 }
 
 /// Counts that a run increments (step, epoch, batch) stay far from

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <cmath>
 
 #include <sys/stat.h>
@@ -366,13 +367,12 @@ int runTrain(const kiln_model_api &api, const Options &options) {
 
   ProgressPrinter progress(stderr, stdout, ::isatty(STDERR_FILENO));
   progress.setExtraMetrics(manifest.training.metrics);
-  TrainResult result;
-  {
-    InterruptGuard guard;
-    settings.interrupted = [] { return interruptSignal() != 0; };
-    result = train(model, data.train, validation ? &*validation : nullptr, settings,
-                   &progress);
-  }
+  // From here until the weights are saved, SIGINT and SIGTERM stop the run
+  // cleanly; afterwards they act as usual.
+  std::optional<InterruptGuard> guard(std::in_place);
+  settings.interrupted = [] { return interruptSignal() != 0; };
+  TrainResult result =
+      train(model, data.train, validation ? &*validation : nullptr, settings, &progress);
   if (result.interrupted)
     return interruptedTrain(model, options, result);
   if (result.steps == 0 && options.has("resume"))
@@ -389,6 +389,13 @@ int runTrain(const kiln_model_api &api, const Options &options) {
     fmt::print("saved {} (step {})\n", options.require("save"),
                model.getStep());
   }
+  if (int signal = interruptSignal()) {
+    fmt::print(stderr, "interrupted after the run's last step{}; the test evaluation, metrics "
+                       "and report are skipped\n",
+               options.has("save") ? ", which is saved" : "");
+    return 128 + signal;
+  }
+  guard.reset();
 
   Json json = {{"test", nullptr}};
   std::optional<Metrics> test;

@@ -1,8 +1,8 @@
 //===- csv.cpp - Numeric CSV datasets -------------------------------------===//
 //
 // Comma-separated numbers, one sample per line; the first row is a header
-// when most of its cells are not numbers (so that a typo in a first data
-// row is an error, not a dropped sample). Inputs come first, then the label
+// when most of its cells are not numbers, or its numbers count columns (so
+// that a typo in a first data row is an error, not a dropped sample). Inputs come first, then the label
 // (class-index targets) or the prod(output_shape) f32 targets (regression,
 // binary cross-entropy, probability rows).
 //
@@ -13,6 +13,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 namespace kiln {
 namespace {
@@ -49,13 +50,24 @@ bool parseNumber(std::string_view cell, double &value) {
          std::isfinite(float(value));
 }
 
-/// Most cells are names: a header.
+/// A header: most cells are names, or some are and the numbers among them
+/// count columns up (pandas' default names "0,1,...,783,label"). A data row
+/// with a typo has neither.
 bool isHeaderRow(const std::vector<std::string_view> &cells) {
   double value;
   size_t names = 0;
-  for (std::string_view cell : cells)
-    names += !parseNumber(cell, value);
-  return 2 * names > cells.size();
+  bool counting = true;
+  std::optional<double> previous;
+  for (std::string_view cell : cells) {
+    if (!parseNumber(cell, value)) {
+      ++names;
+      continue;
+    }
+    counting = counting && value == std::floor(value) &&
+               (previous ? value == *previous + 1 : value == 0 || value == 1);
+    previous = value;
+  }
+  return 2 * names > cells.size() || (names > 0 && counting);
 }
 
 /// The first control character of `cell` (a NUL, a stray byte of a binary
@@ -123,7 +135,8 @@ Dataset loadCsv(const std::string &path, const Manifest &manifest) {
         fail("{} line {}, column {}: '{}' is not a number{}", path, lineNo,
              column + 1, cells[column],
              first ? " (the first row is read as data: most of its cells are "
-                     "numbers; a header needs names in most of them)"
+                     "numbers; a header needs names in most of them, or "
+                     "numbers that count the columns)"
                    : "");
       if (column < size_t(numInputs) && ids) {
         if (value != std::floor(value) || value < 0 || value > INT32_MAX)

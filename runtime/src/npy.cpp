@@ -133,7 +133,8 @@ NpyArray readNpy(const std::string &path) {
   }
   array.data.resize(count);
   if (isFloat) {
-    std::memcpy(array.data.data(), bytes.data() + dataStart, have);
+    if (have) // an empty array's data() may be null
+      std::memcpy(array.data.data(), bytes.data() + dataStart, have);
     // As in CSV: a NaN or inf input gives a meaningless prediction.
     for (int64_t i = 0; i < count; ++i)
       if (!std::isfinite(array.data[i]))

@@ -181,7 +181,10 @@ SafetensorsFile readSafetensors(const std::string &path) {
       entries.push_back(parseEntry(path, name, value, dataSize));
   }
   std::sort(entries.begin(), entries.end(),
-            [](const Entry &a, const Entry &b) { return a.begin < b.begin; });
+            [](const Entry &a, const Entry &b) {
+              // An empty tensor at another's offset sorts first.
+              return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+            });
   for (size_t i = 1; i < entries.size(); ++i)
     if (entries[i].begin < entries[i - 1].end)
       fail("{}: the data of tensors '{}' and '{}' overlap", path,
@@ -201,8 +204,8 @@ SafetensorsFile readSafetensors(const std::string &path) {
     tensor.dtype = entry.dtype;
     // A whole number of words: 4 or 8 bytes per element (parseEntry).
     tensor.data.resize((entry.end - entry.begin) / sizeof(float));
-    std::memcpy(tensor.data.data(), data + entry.begin,
-                entry.end - entry.begin);
+    if (entry.end > entry.begin) // an empty vector's data() may be null
+      std::memcpy(tensor.data.data(), data + entry.begin, entry.end - entry.begin);
   }
   return file;
 }

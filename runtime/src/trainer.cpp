@@ -387,10 +387,13 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   // the current one ran all its batches.
   int64_t runSteps = (options.startEpoch - 1) * numBatches + options.startBatch;
   TrainResult result;
+  // A run whose last step is done is complete, whatever arrives after it.
   auto limitReached = [&] {
+    if (options.maxSteps > 0 && runSteps >= options.maxSteps)
+      return true;
     if (options.interrupted && !result.interrupted)
       result.interrupted = options.interrupted();
-    return result.interrupted || (options.maxSteps > 0 && runSteps >= options.maxSteps);
+    return result.interrupted;
   };
   auto checkpointDue = [&] {
     return options.checkpointEvery > 0 &&
@@ -433,7 +436,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   double trainSeconds = 0;
   int64_t trainSamples = 0;
   for (int64_t epoch = options.startEpoch;
-       epoch <= options.epochs && !limitReached() && !result.stoppedEarly;
+       epoch <= options.epochs && !result.stoppedEarly && !limitReached();
        ++epoch) {
     const int64_t first = epoch == options.startEpoch ? options.startBatch : 0;
     observer->epochBegin(epoch, options.epochs,

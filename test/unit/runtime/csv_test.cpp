@@ -37,7 +37,11 @@ TEST(Csv, ParsesWithAndWithoutHeader) {
   // A byte order mark is not part of the first cell.
   test::writeFile(dir.path("bom.csv"), "\xEF\xBB\xBF" "1,2,3,4,0\n5,6,7,8,2");
   test::writeFile(dir.path("bom-h.csv"), "\xEF\xBB\xBF" "a,b,c,d,label\n1,2,3,4,0\n5,6,7,8,2");
-  for (const char *name : {"h.csv", "n.csv", "bom.csv", "bom-h.csv"}) {
+  // pandas' default column names: numbers that count the columns.
+  test::writeFile(dir.path("pandas.csv"), "0,1,2,3,label\n1,2,3,4,0\n5,6,7,8,2");
+  test::writeFile(dir.path("pandas1.csv"), "1,2,3,4,y\n1,2,3,4,0\n5,6,7,8,2");
+  for (const char *name : {"h.csv", "n.csv", "bom.csv", "bom-h.csv", "pandas.csv",
+                           "pandas1.csv"}) {
     Dataset data = loadCsv(dir.path(name), classifier());
     EXPECT_EQ(data.numSamples, 2) << name;
     EXPECT_THAT(data.inputs, ElementsAre(1, 2, 3, 4, 5, 6, 7, 8)) << name;
@@ -71,6 +75,8 @@ TEST(Csv, ErrorsNameLineAndColumn) {
               HasSubstr("expected 5 columns (3 inputs + 2 targets)"));
   // A typo or a NUL in a first data row is an error, not a header that
   // silently drops the sample (issue 11, item 8).
+  EXPECT_THAT(csvError("0,0,12,2x,1\n5,6,7,8,2\n", classifier()),
+              HasSubstr("line 1, column 4: '2x' is not a number"));
   EXPECT_THAT(csvError("1,2,3x,4,0\n5,6,7,8,2\n", classifier()),
               HasSubstr("line 1, column 3: '3x' is not a number (the first row "
                         "is read as data"));

@@ -35,6 +35,15 @@ TEST(Npy, ReadsFloat32AndUint8) {
   EXPECT_THAT(bytes.data, ElementsAre(0.0f, 0.2f, 1.0f));
 }
 
+TEST(Npy, ReadsEmptyArrays) {
+  // Found by fuzz_npy: no data bytes made memcpy take a null pointer.
+  test::TempDir dir;
+  test::writeFile(dir.path("e.npy"), test::npy("<f4", "(0, 3)", ""));
+  NpyArray array = readNpy(dir.path("e.npy"));
+  EXPECT_THAT(array.shape, ElementsAre(0, 3));
+  EXPECT_TRUE(array.data.empty());
+}
+
 TEST(Npy, ReadsVersion2Headers) {
   test::TempDir dir;
   std::string v1 = test::npy("<f4", "()", test::bytesOf(std::vector<float>{7}));
