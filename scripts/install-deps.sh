@@ -2,7 +2,7 @@
 # Installs the Debian packages Kiln needs to build and run its demo (no argument),
 # to run its tests (--test) or its benchmark (--bench). Idempotent.
 set -euo pipefail
-pkgs=(cmake ninja-build ccache g++ clang-19 lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
+pkgs=(cmake ninja-build ccache g++ clang-19 libclang-rt-19-dev lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
       libfmt-dev nlohmann-json3-dev zlib1g-dev libgtest-dev python3 dataset-fashion-mnist)
 # --test: also PyTorch and NumPy, for the parity tests (test/e2e/torch_reference.py),
 # which fail without them. --bench: those and the BLAS the benchmark pins.
