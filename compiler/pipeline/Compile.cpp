@@ -4,6 +4,7 @@
 #include "compiler/codegen/RuntimePaths.h"
 #include "compiler/frontend/JsonFrontend.h"
 #include "compiler/pipeline/InitAll.h"
+#include "compiler/pipeline/MemoryCheck.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -155,6 +156,11 @@ int compile(const CompileOptions &o) {
   }
   if (o.output.empty())
     return fail("no output name: pass -o NAME");
+  int64_t limit = o.maxMemory ? *o.maxMemory : physicalMemoryBytes();
+  if (limit > 0 &&
+      !checkModelMemory(*module, po.symbol, limit,
+                        o.maxMemory ? "--max-memory" : "this machine's memory", o.input, error))
+    return fail(error);
   if (o.emit == Emit::LLVMIR || o.emit == Emit::Object) {
     llvm::SmallString<256> header(o.output);
     llvm::sys::path::replace_extension(header, ".h");

@@ -22,6 +22,9 @@ struct CompileOptions {
   bool inference = false;         // forward only, as "training": false
   std::vector<std::string> freeze; // layers made non-trainable
   bool timing = false;            // print the time of each phase to stderr
+  /// What the model may need in memory (params, buffers, optimizer state,
+  /// workspace); default: this machine's physical memory.
+  std::optional<int64_t> maxMemory;
 };
 
 /// Runs kilnc. Diagnostics and errors go to stderr; returns the exit code.

@@ -1,5 +1,6 @@
 //===- kilnc.cpp - Kiln's compiler driver: options in, compile() out ------===//
 #include "compiler/pipeline/Compile.h"
+#include "compiler/pipeline/MemoryCheck.h"
 #include "compiler/pipeline/InitAll.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -46,6 +47,12 @@ int main(int argc, char **argv) {
   cl::list<std::string> freeze(
       "freeze", cl::desc("Make these layers non-trainable (comma-separated)"),
       cl::value_desc("NAME,..."), cl::CommaSeparated, cl::cat(cat));
+  cl::opt<std::string> maxMemory(
+      "max-memory",
+      cl::desc("Refuse a model needing more memory than this to train or run: params, "
+               "buffers, optimizer state and workspace (K, M, G, T; default: this "
+               "machine's memory)"),
+      cl::value_desc("size"), cl::cat(cat));
   cl::opt<bool> timePhases(
       "time-phases",
       cl::desc("Print the time each phase and MLIR pass took to stderr"),
@@ -73,6 +80,14 @@ int main(int argc, char **argv) {
       (vectorBits.getNumOccurrences() && vectorBits <= 0)) {
     llvm::errs() << "kilnc: error: --batch-size and --vector-bits must be positive\n";
     return 2;
+  }
+  if (maxMemory.getNumOccurrences()) {
+    o.maxMemory = kiln::parseByteSize(maxMemory);
+    if (!o.maxMemory) {
+      llvm::errs() << "kilnc: error: --max-memory '" << maxMemory
+                   << "' is not a size (a positive number of bytes, or with K, M, G or T)\n";
+      return 2;
+    }
   }
   if (batch)
     o.batchSize = batch;
