@@ -8,7 +8,7 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work"
 "$kilnc" "$src/examples/fashion_mlp/model.json" --emit=obj -o fashion_mlp.o
 test -f fashion_mlp.h
 c++ -std=c++17 -O2 -I "$src/runtime/include" -I . "$src/examples/embedding/main.cpp" \
-  fashion_mlp.o "$runtime_lib" -lz -o embed
+  fashion_mlp.o "$runtime_lib" -lz ${KILN_LINK_FLAGS:-} -o embed
 ./embed /usr/share/datasets/fashion-mnist w.safetensors | tee out.txt
 acc=$(sed -n 's/^test accuracy after 600 steps: \([0-9.]*\).*/\1/p' out.txt)
 python3 -c "import sys; a=float('$acc'); print('embedded accuracy', a); sys.exit(0 if a >= 0.80 else 1)"

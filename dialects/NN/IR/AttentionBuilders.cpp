@@ -134,12 +134,13 @@ Value update(OpBuilder &b, Location loc, Value dst, ValueRange ins, ScalarFn fn)
       .getResult(0);
 }
 
-/// Q Kᵀ / √d for a tile of queries from `q0` and keys from `k0`, -inf where
-/// the key is after the query when causal: [queries, keys].
-Value scores(OpBuilder &b, Location loc, Value q, Value k, Value q0, Value k0, const Dims &n,
+/// Q Kᵀ / √d for a tile of queries from `q0` and keys from `k0` (`kT` is the
+/// keys' tile transposed, [d, keys]), -inf where the key is after the query
+/// when causal: [queries, keys].
+Value scores(OpBuilder &b, Location loc, Value q, Value kT, Value q0, Value k0, const Dims &n,
              bool causal) {
   double scale = 1.0 / std::sqrt(double(n.d));
-  Value s = matmul(b, loc, q, transpose2d(b, loc, k));
+  Value s = matmul(b, loc, q, kT);
   auto st = typeOf(s);
   return b
       .create<linalg::GenericOp>(
@@ -270,7 +271,7 @@ SmallVector<Value, 2> attention(OpBuilder &b, Location loc, Value qkv,
                       ValueRange run) -> SmallVector<Value> {
                     Value k = extractTile(kb, kl, p5, bi, hi, 1, k0, bk, n);
                     Value v = extractTile(kb, kl, p5, bi, hi, 2, k0, bk, n);
-                    Value s = scores(kb, kl, q, k, q0, k0, n, c.causal);
+                    Value s = scores(kb, kl, q, transpose2d(kb, kl, k), q0, k0, n, c.causal);
                     // Each row has a finite score in the first key tile (key
                     // 0 is never masked), so m is finite from there on.
                     Value m = mapElementwise(
@@ -350,7 +351,7 @@ Value attentionGrad(OpBuilder &b, Location loc, Value dout, Value qkv, Value out
                 ValueRange run) -> SmallVector<Value> {
               Value k = extractTile(kb, kl, p5, bi, hi, 1, k0, bk, n);
               Value v = extractTile(kb, kl, p5, bi, hi, 2, k0, bk, n);
-              Value vT = transpose2d(kb, kl, v);
+              Value kT = transpose2d(kb, kl, k), vT = transpose2d(kb, kl, v);
               // Causal queries before the key tile see none of it.
               Value qStart = c.causal ? k0 : index(kb, kl, 0);
               SmallVector<Value> g = forTiles(
@@ -361,7 +362,7 @@ Value attentionGrad(OpBuilder &b, Location loc, Value dout, Value qkv, Value out
                     Value q = extractTile(qb, ql, p5, bi, hi, 0, q0, bq, n);
                     Value dO = extractTile(qb, ql, dO4, bi, hi, -1, q0, bq, n);
                     // P = exp(S - lse), recomputed; masked scores give 0.
-                    Value p = mapWithColumn(qb, ql, scores(qb, ql, q, k, q0, k0, n, c.causal),
+                    Value p = mapWithColumn(qb, ql, scores(qb, ql, q, kT, q0, k0, n, c.causal),
                                             slice1d(qb, ql, lseRows, q0, bq), expOfDifference);
                     // dV += P'ᵀ dO; dP = mask(dO Vᵀ); dS = P (dP - delta) / √d.
                     Value dv = matmulTransposeA(qb, ql, dropTile(qb, ql, p, bi, hi, q0, k0, n, c),

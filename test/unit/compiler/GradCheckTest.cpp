@@ -66,6 +66,9 @@ struct Case {
   /// Train mode differs from forward through dropout inside the op (not a
   /// plain mask of the prediction): the predictions are not compared.
   bool randomInside = false;
+  /// An attention with `block = N`: the step must equal that of the op in
+  /// one tile (the default block), dropout masks included.
+  bool sameAsOneTile = false;
 };
 
 bool takesLabels(const Case &c) {
@@ -277,24 +280,30 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   MLIRContext ctx(registry);
   registerBuiltinDialectTranslation(ctx);
   registerLLVMDialectTranslation(ctx);
+  // Compiles `text` through every stage and JITs it; null on failure.
+  auto build = [&](const std::string &text, std::unique_ptr<ExecutionEngine> &engine)
+      -> const kiln_model_api * {
+    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
+    PassManager pm(&ctx);
+    kiln::PipelineOptions po;
+    po.symbol = "gc";
+    po.vectorBits = vectorBits;
+    kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::LLVM, po);
+    if (!module || failed(pm.run(*module)))
+      return nullptr;
+    ExecutionEngineOptions eo;
+    eo.transformer = makeOptimizingTransformer(2, 0, nullptr);
+    auto created = ExecutionEngine::create(*module, eo);
+    if (!created)
+      return nullptr;
+    engine = std::move(*created);
+    auto abiSym = engine->lookup("gc_abi");
+    return abiSym ? reinterpret_cast<const kiln_model_api *(*)()>(*abiSym)() : nullptr;
+  };
   std::string text = moduleText(c);
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
-  ASSERT_TRUE(module) << text;
-  PassManager pm(&ctx);
-  kiln::PipelineOptions po;
-  po.symbol = "gc";
-  po.vectorBits = vectorBits;
-  kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::LLVM, po);
-  ASSERT_TRUE(succeeded(pm.run(*module))) << text;
-
-  ExecutionEngineOptions eo;
-  eo.transformer = makeOptimizingTransformer(2, 0, nullptr);
-  auto engine = ExecutionEngine::create(*module, eo);
-  ASSERT_TRUE(bool(engine));
-  auto abiSym = (*engine)->lookup("gc_abi");
-  ASSERT_TRUE(bool(abiSym));
-  const kiln_model_api *api =
-      reinterpret_cast<const kiln_model_api *(*)()>(*abiSym)();
+  std::unique_ptr<ExecutionEngine> engine;
+  const kiln_model_api *api = build(text, engine);
+  ASSERT_TRUE(api) << text;
   ASSERT_TRUE(api->train_step && api->forward);
   int64_t wsBytes = workspaceBytes(api->manifest());
   ASSERT_GE(wsBytes, 0) << api->manifest();
@@ -365,6 +374,29 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
   std::vector<double> trainPred(numel(c.out));
   float loss = call(api->train_step, stepped, trainPred, 1.0f);
   EXPECT_NEAR(loss, lossAt(params), 1e-5 * (1 + std::fabs(loss)));
+  if (c.sameAsOneTile) {
+    // Tiles of attention change the order of sums, not the values: the same
+    // step (dropout masks included) from the op in one tile.
+    std::string whole = text;
+    for (size_t at; (at = whole.find(", block = ")) != std::string::npos;)
+      whole.erase(at, whole.find('}', at) - at);
+    std::unique_ptr<ExecutionEngine> wholeEngine;
+    const kiln_model_api *wholeApi = build(whole, wholeEngine);
+    ASSERT_TRUE(wholeApi) << whole;
+    workspace.resize(std::max<size_t>(workspace.size(),
+                                      workspaceBytes(wholeApi->manifest()) / sizeof(double) + 8));
+    std::vector<std::vector<double>> wholeStepped = params;
+    std::vector<double> wholePred(numel(c.out));
+    float wholeLoss = call(wholeApi->train_step, wholeStepped, wholePred, 1.0f);
+    EXPECT_NEAR(wholeLoss, loss, 1e-6 * (1 + std::fabs(loss)));
+    for (size_t i = 0; i < wholePred.size(); ++i)
+      EXPECT_NEAR(wholePred[i], trainPred[i], 1e-10 * (1 + std::fabs(trainPred[i])))
+          << "prediction " << i << " in one tile";
+    for (size_t k = 0; k < params.size(); ++k)
+      for (size_t i = 0; i < params[k].size(); ++i)
+        EXPECT_NEAR(wholeStepped[k][i], stepped[k][i], 1e-10 * (1 + std::fabs(stepped[k][i])))
+            << "param " << k << " element " << i << " after the step in one tile";
+  }
   std::vector<double> pred(numel(c.out));
   call(api->forward, params, pred, 0);
   if (!c.buffers.empty()) {
@@ -769,7 +801,7 @@ Case embedding() {
 Case attention(bool causal, bool tiled = false) {
   std::vector<int64_t> qkv = seq(36), o = seq(12), lse{kBatch, 3, kSteps},
                        y{kBatch, kSteps * 12};
-  return Case{std::string(causal ? "attention_causal" : "attention") + (tiled ? "_tiled" : ""),
+  Case c{std::string(causal ? "attention_causal" : "attention") + (tiled ? "_tiled" : ""),
               {{36, kIn}, {36}},
               dense("q", "x", seq(kIn), 0, 36) +
                   "  %o, %lse = nn.attention %q {num_heads = 3" + (causal ? ", causal" : "") +
@@ -777,26 +809,30 @@ Case attention(bool causal, bool tiled = false) {
                   tensorType(lse) + ")\n  %y = nn.reshape %o : " + tensorType(o) + " -> " +
                   tensorType(y) + "\n" + ret("y", y),
               y, false, false, seq(kIn)};
+  c.sameAsOneTile = tiled;
+  return c;
 }
 
 // The same across the vector width and with dropout on the weights: one
-// causal head of 18 over 20 steps (the dense's 5 steps of 216 regrouped as
-// 20 of 54) in tiles of 8 (two and a remainder of 4), weights dropped at
-// rate 0.3 in training, the mask the same in the forward and the backward
-// pass.
-Case attentionWide() {
+// head of 18 over 20 steps (the dense's 5 steps of 216 regrouped as 20 of
+// 54), causal or not, in tiles of 8 (two and a remainder of 4), weights
+// dropped at rate 0.3 in training, the mask the same in the forward and the
+// backward pass and the same as in one tile.
+Case attentionWide(bool causal) {
   std::vector<int64_t> h = seq(216), qkv{kBatch, 20, 54}, o{kBatch, 20, 18},
                        lse{kBatch, 1, 20}, y{kBatch, 360};
-  Case c{"attention_wide_dropout",
+  Case c{causal ? "attention_wide_dropout" : "attention_wide_dropout_full",
          {{216, kIn}, {216}},
          dense("h", "x", seq(kIn), 0, 216) + "  %q = nn.reshape %h : " + tensorType(h) +
              " -> " + tensorType(qkv) +
-             "\n  %o, %lse = nn.attention %q {num_heads = 1, causal, rate = 0.3, stream = 9, block = 8} : " +
+             "\n  %o, %lse = nn.attention %q {num_heads = 1" + (causal ? ", causal" : "") +
+             ", rate = 0.3, stream = 9, block = 8} : " +
              tensorType(qkv) + " -> (" + tensorType(o) + ", " + tensorType(lse) +
              ")\n  %y = nn.reshape %o : " + tensorType(o) + " -> " + tensorType(y) + "\n" +
              ret("y", y),
          y, false, false, seq(kIn)};
   c.randomInside = true;
+  c.sameAsOneTile = true;
   return c;
 }
 
@@ -909,7 +945,7 @@ INSTANTIATE_TEST_SUITE_P(
             concatFeatures(), reduceCase("reduce_mean", 1), reduceCase("reduce_max", 1),
             reduceCase("reduce_max", 2), positionEmbedding(), embedding(),
             attention(false), attention(true), attention(false, true),
-            attention(true, true), attentionWide(), lstm(false), lstm(true),
+            attention(true, true), attentionWide(true), attentionWide(false), lstm(false), lstm(true),
             softmaxSteps(), recurrent("gru", 3, false), recurrent("gru", 3, true),
             recurrent("simple_rnn", 1, false), recurrent("simple_rnn", 1, true),
             lossCase("mae"), lossCase("huber"), lossCase("bce"), lossCase("kl"),
