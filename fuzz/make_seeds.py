@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Writes the seed corpora fuzz/corpus/<target>/ (small valid inputs, and a
-few near misses): python3 fuzz/make_seeds.py KILNC. The model JSON seeds are
+few near misses): python3 fuzz/make_seeds.py KILNC. Inputs named
+regression-* (a fuzzer's findings, kept as regression tests) are left alone. The model JSON seeds are
 copies of the examples and of the frontend tests' inputs; the manifest seeds
 are those of the examples, compiled with KILNC."""
 import gzip, json, os, shutil, struct, subprocess, sys, tempfile
@@ -50,7 +51,11 @@ def f32(*values):
 
 
 def main():
-    shutil.rmtree(os.path.join(HERE, "corpus"), ignore_errors=True)
+    # Regression inputs (fuzzers' findings, "regression-*") stay.
+    for d, _, files in os.walk(os.path.join(HERE, "corpus")):
+        for f in files:
+            if not f.startswith("regression-"):
+                os.remove(os.path.join(d, f))
     # IDX: both files of a tiny dataset, raw and gzip.
     images = idx([3, 2, 2], bytes(range(12)))
     labels = idx([3], bytes([2, 0, 1]))

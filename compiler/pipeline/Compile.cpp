@@ -73,6 +73,9 @@ int link(const std::vector<std::string> &objects, const std::string &output) {
     if (!lib.empty())
       args.push_back(lib.str());
   args.push_back("-lm");
+  // A sanitized build's runtime needs the sanitizers' runtimes.
+  if (llvm::StringRef(KILN_SANITIZE_LINK).size())
+    args.push_back(KILN_SANITIZE_LINK);
   std::vector<llvm::StringRef> refs(args.begin(), args.end());
   std::string err;
   int rc = llvm::sys::ExecuteAndWait(KILN_CXX, refs, std::nullopt, {}, 0, 0, &err);

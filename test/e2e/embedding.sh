@@ -7,7 +7,7 @@ kilnc=$1 src=$2 runtime_lib=$3 work=$4
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 "$kilnc" "$src/examples/fashion_mlp/model.json" --emit=obj -o fashion_mlp.o
 test -f fashion_mlp.h
-c++ -std=c++17 -O2 -I "$src/runtime/include" -I . "$src/examples/embedding/main.cpp" \
+${KILN_TEST_CXX:-c++} -std=c++17 -O2 -I "$src/runtime/include" -I . "$src/examples/embedding/main.cpp" \
   fashion_mlp.o "$runtime_lib" -lz ${KILN_LINK_FLAGS:-} -o embed
 ./embed /usr/share/datasets/fashion-mnist w.safetensors | tee out.txt
 acc=$(sed -n 's/^test accuracy after 600 steps: \([0-9.]*\).*/\1/p' out.txt)

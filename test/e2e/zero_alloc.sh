@@ -10,6 +10,6 @@ set -euo pipefail
 kilnc=$1 src=$2 runtime_lib=$3 work=$4
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 "$kilnc" "$src/examples/fashion_mlp/model.json" --emit=obj -o fashion_mlp.o
-c++ -std=c++17 -O2 -I "$src/runtime/include" -I "$src/test/support" -I . "$src/test/e2e/zero_alloc.cpp" \
+${KILN_TEST_CXX:-c++} -std=c++17 -O2 -I "$src/runtime/include" -I "$src/test/support" -I . "$src/test/e2e/zero_alloc.cpp" \
   fashion_mlp.o "$runtime_lib" -lz ${KILN_LINK_FLAGS:-} -o zero_alloc
 ./zero_alloc

@@ -291,8 +291,11 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::LLVM, po);
     if (!module || failed(pm.run(*module)))
       return nullptr;
+    // ExecutionEngineOptions keeps a function_ref: the function must outlive
+    // create() (found by ASan).
+    std::function<llvm::Error(llvm::Module *)> optimize = makeOptimizingTransformer(2, 0, nullptr);
     ExecutionEngineOptions eo;
-    eo.transformer = makeOptimizingTransformer(2, 0, nullptr);
+    eo.transformer = optimize;
     auto created = ExecutionEngine::create(*module, eo);
     if (!created)
       return nullptr;
