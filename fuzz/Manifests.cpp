@@ -42,11 +42,6 @@ const char *positionsIo =
     "targets": [{"name": "y", "shape": [6], "dtype": "i32"}],
     "outputs": [{"name": "p", "shape": [6, 4], "dtype": "f32", "kind": "probabilities"}],
     "loss": "softmax_cross_entropy", "num_classes": 4)";
-const char *textClassifierIo =
-    R"("inputs": [{"name": "x", "shape": [8], "dtype": "i32", "vocab_size": 256}],
-    "targets": [{"name": "y", "shape": [], "dtype": "i32"}],
-    "outputs": [{"name": "p", "shape": [3], "dtype": "f32", "kind": "probabilities"}],
-    "loss": "softmax_cross_entropy", "num_classes": 3)";
 const char *nextByteIo =
     R"("inputs": [{"name": "x", "shape": [8], "dtype": "i32", "vocab_size": 256}],
     "targets": [{"name": "y", "shape": [8], "dtype": "i32"}],
@@ -88,10 +83,9 @@ const Manifest &manifestFor(uint8_t selector) {
   return manifests[selector % 4];
 }
 
-const Manifest &textManifestFor(uint8_t selector) {
-  static const Manifest manifests[] = {parseManifest(manifestText(textClassifierIo)),
-                                       parseManifest(manifestText(nextByteIo))};
-  return manifests[selector % 2];
+const Manifest &nextByteManifest() {
+  static const Manifest manifest = parseManifest(manifestText(nextByteIo));
+  return manifest;
 }
 
 const kiln_model_api &checkpointModelApi() {

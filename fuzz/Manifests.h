@@ -14,9 +14,8 @@ namespace kiln::fuzz {
 /// a per-position labeller of [6] ids; picked by `selector`.
 const Manifest &manifestFor(uint8_t selector);
 
-/// For --text: a classifier of [8] byte ids into 3 classes, or a next-byte
-/// model of [8] byte ids ([8, 256] outputs).
-const Manifest &textManifestFor(uint8_t selector);
+/// For --text: a next-byte model of [8] byte ids ([8, 256] outputs).
+const Manifest &nextByteManifest();
 
 /// A model with two params, a buffer and momentum state; its entry points
 /// do nothing (the fuzzer only loads checkpoints into it).

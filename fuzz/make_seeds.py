@@ -113,10 +113,10 @@ def main():
             binary = open(exe, "rb").read()
             start = binary.index(b'{"abi_version"')
             put("manifest", example + ".json", binary[start:binary.index(b"\0", start)])
-    # Text: the first byte picks a classifier or a next-byte model.
-    put("text", "classifier", b"\x00" + b"The quick brown fox jumps over the lazy dog.\n" * 3)
-    put("text", "next-byte", b"\x01" + bytes(range(256)))
-    put("text", "short", b"\x01abc")
+    # Text for a next-byte model of [8] byte ids.
+    put("text", "prose", b"The quick brown fox jumps over the lazy dog.\n" * 3)
+    put("text", "bytes", bytes(range(256)))
+    put("text", "short", b"abc")
     # Model files: every example and every frontend test input.
     for example in sorted(os.listdir(os.path.join(ROOT, "examples"))):
         src = os.path.join(ROOT, "examples", example, "model.json")

@@ -18,7 +18,7 @@ corpus=build/fuzz-corpus/$target crashes=build/fuzz-crashes/$target
 mkdir -p "$corpus" "$crashes"
 dict=()
 [ -f "fuzz/dict/$target.dict" ] && dict=(-dict="fuzz/dict/$target.dict")
-# One worker per core; a leak, a timeout (10 s) or 2 GB of memory is a finding too.
+# A leak, a timeout (10 s) or 2 GB of memory is a finding too; -fork=N runs N processes.
 exec "build/bin/fuzz_$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
   -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" "${dict[@]}" "$@" \
   "$corpus" "fuzz/corpus/$target"

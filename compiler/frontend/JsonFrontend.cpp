@@ -1,6 +1,7 @@
 //===- JsonFrontend.cpp - Model description to nn dialect -----------------===//
 #include "compiler/frontend/JsonFrontend.h"
 #include "compiler/frontend/Importer.h"
+#include "compiler/frontend/SpecReader.h"
 #include "dialects/NN/IR/NNDialect.h"
 #include "dialects/Optim/IR/OptimDialect.h"
 
@@ -259,7 +260,7 @@ Attribute Importer::toAttr(const json::Value &v) {
     return b.getStringAttr(*s);
   if (auto flag = v.getAsBoolean())
     return b.getBoolAttr(*flag);
-  if (auto i = v.getAsInteger())
+  if (auto i = spec::integerOf(v))
     return b.getI64IntegerAttr(*i);
   if (auto d = v.getAsNumber())
     return b.getF64FloatAttr(*d);

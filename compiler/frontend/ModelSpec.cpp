@@ -114,7 +114,7 @@ bool parseSequenceLayer(Reader &r, const Object &o, const std::string &path,
     return r.onlyKeys(o, path, {"type", "name", "trainable", "axis"}) &&
            r.optional(o, path, "axis", layer.axis,
                       [&](const Value &v, const std::string &p) -> std::optional<int64_t> {
-                        auto i = v.getAsInteger();
+                        auto i = integerOf(v);
                         if (!i || *i < -8 || *i > 8 || *i == 0) {
                           r.fail(p, "expected a non-zero axis of the sample "
                                     "(1 is the first after the batch, -1 the "
@@ -129,7 +129,7 @@ bool parseSequenceLayer(Reader &r, const Object &o, const std::string &path,
 /// An int (both dimensions) or a [h, w] pair of positive integers.
 std::optional<std::vector<int64_t>> pair(Reader &r, const Value &v,
                                          const std::string &path) {
-  if (v.getAsInteger()) {
+  if (integerOf(v)) {
     auto i = r.positiveInt(v, path);
     if (!i)
       return std::nullopt;
@@ -158,7 +158,7 @@ bool parsePadding(Reader &r, const Object &o, const std::string &path,
                            }));
   // An int or [ph, pw] of non-negative integers.
   auto nonNegative = [](const Value &e) {
-    auto i = e.getAsInteger();
+    auto i = integerOf(e);
     return i && *i >= 0 && *i <= kMaxSize;
   };
   const Array *a = v->getAsArray();
@@ -166,9 +166,9 @@ bool parsePadding(Reader &r, const Object &o, const std::string &path,
                             nonNegative((*a)[1]))))
     return r.fail(p, "expected \"valid\", \"same\", a non-negative integer or "
                      "[height, width], got " + Reader::show(*v));
-  std::vector<int64_t> pad = a ? std::vector<int64_t>{*(*a)[0].getAsInteger(),
-                                                      *(*a)[1].getAsInteger()}
-                               : std::vector<int64_t>(2, *v->getAsInteger());
+  std::vector<int64_t> pad = a ? std::vector<int64_t>{*integerOf((*a)[0]),
+                                                      *integerOf((*a)[1])}
+                               : std::vector<int64_t>(2, *integerOf(*v));
   if (pad[0] == 0 && pad[1] == 0)
     return true;
   layer.pad = pad;

@@ -165,7 +165,7 @@ bool loopNumber(Reader &r, const Object &o, const std::string &path,
   if (!v)
     return true;
   if (integer) {
-    auto i = v->getAsInteger();
+    auto i = integerOf(*v);
     if (!i || *i < int64_t(lo))
       return r.fail(path + "/" + key, "expected an integer of at least " +
                                           Reader::num(lo) + ", got " +
@@ -248,7 +248,7 @@ bool parseAugment(Reader &r, const Value &v, ModelSpec &spec) {
   if (const Value *f = o->get("flip_horizontal"); f && !r.boolean(*f, path + "/flip_horizontal"))
     return false;
   if (const Value *c = o->get("crop_padding")) {
-    auto i = c->getAsInteger();
+    auto i = integerOf(*c);
     if (!i || *i < 0 || *i > 1024)
       return r.fail(path + "/crop_padding",
                     "expected an integer in [0, 1024], got " + Reader::show(*c));
@@ -256,7 +256,7 @@ bool parseAugment(Reader &r, const Value &v, ModelSpec &spec) {
   if (!loopNumber(r, *o, path, "noise_std", 0, 1e6))
     return false;
   bool image = (o->get("flip_horizontal") && *o->get("flip_horizontal")->getAsBoolean()) ||
-               (o->get("crop_padding") && *o->get("crop_padding")->getAsInteger() > 0);
+               (o->get("crop_padding") && *integerOf(*o->get("crop_padding")) > 0);
   if (image && spec.inputShape.size() != 3)
     return r.fail(path, "flip_horizontal and crop_padding need an image input "
                         "[channels, height, width]; give /input/shape as one");
@@ -361,7 +361,7 @@ bool parseTraining(Reader &r, const Value &v, ModelSpec &spec) {
                   }))
     return false;
   if (const Value *s = o->get("seed")) {
-    auto i = s->getAsInteger();
+    auto i = integerOf(*s);
     if (!i || *i < 0)
       return r.fail(path + "/seed", "expected a non-negative integer, got " +
                                         Reader::show(*s));

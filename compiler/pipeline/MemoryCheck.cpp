@@ -2,8 +2,8 @@
 //
 // A model too large for the machine should be refused by the compiler, with
 // the numbers, not by the kernel's out-of-memory killer an hour into
-// training. The totals are the runtime's (Manifest::memory): one workspace,
-// the largest entry point's.
+// training. The totals are the runtime's (Manifest::memory): the model
+// state and one workspace, the largest entry point's; data come on top.
 //
 #include "compiler/pipeline/MemoryCheck.h"
 
@@ -88,8 +88,10 @@ bool checkModelMemory(mlir::ModuleOp module, const std::string &symbol, int64_t 
   auto global = module.lookupSymbol<mlir::LLVM::GlobalOp>(symbol + "_manifest_text");
   auto text = global ? llvm::dyn_cast_or_null<mlir::StringAttr>(global.getValueOrNull())
                      : mlir::StringAttr();
-  if (!text)
-    return true; // no ABI (nothing the runtime would allocate)
+  if (!text) {
+    error = input + ": internal error: no " + symbol + "_manifest_text after the LLVM stage";
+    return false;
+  }
   llvm::Expected<json::Value> parsed = json::parse(text.getValue().rtrim('\0'));
   if (!parsed) {
     llvm::consumeError(parsed.takeError());

@@ -115,21 +115,24 @@ int64_t Manifest::workspaceBytes() const {
   return bytes;
 }
 
+// Totals of a manifest from elsewhere (an embedding application's) are
+// checked too: a hostile one must not overflow them.
 int64_t Manifest::flopsPerSample() const {
   int64_t total = 0;
   for (const LayerSpec &layer : layers)
-    total += layer.flops;
+    total = checkedAdd(total, layer.flops, "flops");
   return total;
 }
 
 Manifest::Memory Manifest::memory() const {
   Memory m;
   for (const ParamSpec &p : params)
-    m.params += shapeSize(p.shape) * 4;
+    m.params = checkedAdd(m.params, checkedMul(shapeSize(p.shape), 4, "params"), "params");
   for (const BufferSpec &b : buffers)
-    m.buffers += shapeSize(b.shape) * dtypeBytes(b.dtype);
+    m.buffers = checkedAdd(m.buffers, checkedMul(shapeSize(b.shape), dtypeBytes(b.dtype), "buffers"),
+                           "buffers");
   for (const StateSpec &s : state)
-    m.state += shapeSize(s.shape) * 4;
+    m.state = checkedAdd(m.state, checkedMul(shapeSize(s.shape), 4, "state"), "state");
   m.workspace = workspaceBytes();
   return m;
 }
@@ -137,7 +140,7 @@ Manifest::Memory Manifest::memory() const {
 int64_t Manifest::numParamElements() const {
   int64_t total = 0;
   for (const ParamSpec &param : params)
-    total += shapeSize(param.shape);
+    total = checkedAdd(total, shapeSize(param.shape), "params");
   return total;
 }
 
@@ -145,7 +148,7 @@ int64_t Manifest::numTrainableElements() const {
   int64_t total = 0;
   for (const ParamSpec &param : params)
     if (param.trainable)
-      total += shapeSize(param.shape);
+      total = checkedAdd(total, shapeSize(param.shape), "params");
   return total;
 }
 

@@ -30,6 +30,14 @@ inline int64_t checkedMul(int64_t a, int64_t b, const char *what) {
   return result;
 }
 
+/// a + b, likewise.
+inline int64_t checkedAdd(int64_t a, int64_t b, const char *what) {
+  int64_t result;
+  if (__builtin_add_overflow(a, b, &result))
+    fail("{}: size overflows ({} + {})", what, a, b);
+  return result;
+}
+
 } // namespace kiln
 
 #endif // KILN_SRC_SUPPORT_H

@@ -74,15 +74,20 @@
 // the runtime allocates them) is refused with the numbers, that one needing more than half of it compiles with a
 // warning, and that a size that is not one is a usage error.
 // The classifier needs 2.0 KiB: params 332 B (6 x 8 + 8 + 8 x 3 + 3 floats), the default Adam's two moments
-// 664 B, a 1 KiB workspace.
-// RUN: not kilnc %S/Inputs/classifier.json -o %t.exe --max-memory=1K 2>&1 | FileCheck %s --check-prefix=MEM-OVER
+// 664 B, a 1 KiB workspace at 512-bit vectors (the schedule, and so the workspace, depends on the width).
+// RUN: not kilnc %S/Inputs/classifier.json -o %t.exe --vector-bits=512 --max-memory=1K 2>&1 | FileCheck %s --check-prefix=MEM-OVER
 // MEM-OVER: kilnc: error: {{.*}}classifier.json: the model needs 2.0 KiB of memory (params 332 B, buffers 0 B, optimizer state 664 B, workspace 1.0 KiB), more than --max-memory (1.0 KiB); raise --max-memory to compile it anyway
-// RUN: kilnc %S/Inputs/classifier.json -o %t.exe --max-memory=3KiB 2>&1 | FileCheck %s --check-prefix=MEM-HALF
+// RUN: kilnc %S/Inputs/classifier.json --emit=llvm-ir -o %t.ll --vector-bits=512 --max-memory=3KiB 2>&1 | FileCheck %s --check-prefix=MEM-HALF
 // MEM-HALF: kilnc: warning: {{.*}}classifier.json: the model needs 2.0 KiB of memory ({{.*}}), more than half of --max-memory (3.0 KiB)
-// RUN: kilnc %S/Inputs/classifier.json -o %t.exe --max-memory=4K 2>&1 | FileCheck %s --check-prefix=MEM-FITS --allow-empty
+// RUN: kilnc %S/Inputs/classifier.json --emit=llvm-ir -o %t.ll --vector-bits=512 --max-memory=4K 2>&1 | FileCheck %s --check-prefix=MEM-FITS --allow-empty
 // MEM-FITS-NOT: warning
 // RUN: not kilnc %S/Inputs/classifier.json -o %t.exe --max-memory=12Q 2>&1 | FileCheck %s --check-prefix=MEM-BAD
 // MEM-BAD: kilnc: error: --max-memory '12Q' is not a size (a positive number of bytes, or with K, M, G or T)
+
+// Tests that a number of 2^63 where a number is expected is an error naming it, not undefined behaviour in the
+// JSON reader's integer conversion (found by fuzz_model_json).
+// RUN: not kilnc %S/Inputs/number-2p63.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=NUM-2P63
+// NUM-2P63: kilnc: error: {{.*}}number-2p63.json: /layers/0/kernel_regularizer/l2: expected a number in [0, 1000000], got 9.223372037e+18
 
 // Tests that attention's projections are bounded like any layer's output (its weights are tiles, whatever T).
 // RUN: not kilnc %S/Inputs/attention-too-long.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=ATT-LONG
