@@ -6,21 +6,26 @@
 namespace kiln::fuzz {
 namespace {
 
-/// A trainable model's manifest; `io` holds its inputs, targets, outputs,
-/// loss and num_classes.
-std::string manifestText(const std::string &io, const std::string &more = "") {
-  return R"({"abi_version": 2, "name": "fuzz", "batch_size": 2,
-    "params": [{"name": "w", "shape": [1], "dtype": "f32", "trainable": true, "init": "zeros"}],
-    "buffers": [], "state": [],
+/// A trainable model's manifest named `name`, with every entry point at
+/// batch 2 (and 1): `state` holds its params, buffers, optimizer state and
+/// optimizer; `io` its inputs, targets, outputs, loss and num_classes.
+std::string manifestText(const std::string &name, const std::string &state,
+                         const std::string &io) {
+  return R"({"abi_version": 2, "name": ")" + name + R"(", "batch_size": 2,
     "entry_points": [
       {"name": "train_step", "mode": "train", "batch": 2, "workspace_bytes": 0},
       {"name": "eval_step", "mode": "eval", "batch": 2, "workspace_bytes": 0},
       {"name": "eval_step_1", "mode": "eval", "batch": 1, "workspace_bytes": 0},
       {"name": "forward", "mode": "eval", "batch": 2, "workspace_bytes": 0},
       {"name": "forward_1", "mode": "eval", "batch": 1, "workspace_bytes": 0}],
-    "optimizer": {"type": "sgd", "lr": 0.1}, "layers": [], "training": {"epochs": 1})" +
-         more + ", " + io + "}";
+    "layers": [], "training": {"epochs": 1}, )" +
+         state + ", " + io + "}";
 }
+
+/// One parameter, plain SGD: the data readers' models.
+const char *oneParam =
+    R"("params": [{"name": "w", "shape": [1], "dtype": "f32", "trainable": true, "init": "zeros"}],
+    "buffers": [], "state": [], "optimizer": {"type": "sgd", "lr": 0.1})";
 
 const char *classifierIo =
     R"("inputs": [{"name": "x", "shape": [4], "dtype": "f32"}],
@@ -48,29 +53,18 @@ const char *nextByteIo =
     "outputs": [{"name": "p", "shape": [8, 256], "dtype": "f32", "kind": "probabilities"}],
     "loss": "softmax_cross_entropy", "num_classes": 256)";
 
-const char *checkpointManifest = R"({
-  "abi_version": 2, "name": "fuzz_checkpoint", "batch_size": 2,
-  "params": [
-    {"name": "dense.weight", "shape": [3, 4], "dtype": "f32", "trainable": true,
-     "init": "glorot_uniform", "fan_in": 4, "fan_out": 3},
-    {"name": "dense.bias", "shape": [3], "dtype": "f32", "trainable": true, "init": "zeros"}],
-  "buffers": [{"name": "bn.num_batches_tracked", "shape": [], "dtype": "i64", "init": "zeros"},
-              {"name": "bn.running_var", "shape": [3], "dtype": "f32", "init": "ones"}],
-  "state": [
-    {"param": "dense.weight", "slot": "momentum_buffer", "shape": [3, 4], "dtype": "f32"},
-    {"param": "dense.bias", "slot": "momentum_buffer", "shape": [3], "dtype": "f32"}],
-  "inputs": [{"name": "x", "shape": [4], "dtype": "f32"}],
-  "targets": [{"name": "y", "shape": [], "dtype": "i32"}],
-  "outputs": [{"name": "p", "shape": [3], "dtype": "f32", "kind": "probabilities"}],
-  "entry_points": [
-    {"name": "train_step", "mode": "train", "batch": 2, "workspace_bytes": 0},
-    {"name": "eval_step", "mode": "eval", "batch": 2, "workspace_bytes": 0},
-    {"name": "eval_step_1", "mode": "eval", "batch": 1, "workspace_bytes": 0},
-    {"name": "forward", "mode": "eval", "batch": 2, "workspace_bytes": 0},
-    {"name": "forward_1", "mode": "eval", "batch": 1, "workspace_bytes": 0}],
-  "loss": "softmax_cross_entropy", "num_classes": 3,
-  "optimizer": {"type": "momentum", "lr": 0.1, "momentum": 0.9},
-  "layers": [], "training": {"epochs": 1}})";
+/// Params, an i64 and an f32 buffer, momentum state: the checkpoint model's.
+const char *checkpointState =
+    R"("params": [
+      {"name": "dense.weight", "shape": [3, 4], "dtype": "f32", "trainable": true,
+       "init": "glorot_uniform", "fan_in": 4, "fan_out": 3},
+      {"name": "dense.bias", "shape": [3], "dtype": "f32", "trainable": true, "init": "zeros"}],
+    "buffers": [{"name": "bn.num_batches_tracked", "shape": [], "dtype": "i64", "init": "zeros"},
+                {"name": "bn.running_var", "shape": [3], "dtype": "f32", "init": "ones"}],
+    "state": [
+      {"param": "dense.weight", "slot": "momentum_buffer", "shape": [3, 4], "dtype": "f32"},
+      {"param": "dense.bias", "slot": "momentum_buffer", "shape": [3], "dtype": "f32"}],
+    "optimizer": {"type": "momentum", "lr": 0.1, "momentum": 0.9})";
 
 float doNothing(const kiln_bindings *, const kiln_call *) { return 0; }
 
@@ -78,18 +72,22 @@ float doNothing(const kiln_bindings *, const kiln_call *) { return 0; }
 
 const Manifest &manifestFor(uint8_t selector) {
   static const Manifest manifests[] = {
-      parseManifest(manifestText(classifierIo)), parseManifest(manifestText(regressorIo)),
-      parseManifest(manifestText(idsIo)), parseManifest(manifestText(positionsIo))};
+      parseManifest(manifestText("fuzz", oneParam, classifierIo)),
+      parseManifest(manifestText("fuzz", oneParam, regressorIo)),
+      parseManifest(manifestText("fuzz", oneParam, idsIo)),
+      parseManifest(manifestText("fuzz", oneParam, positionsIo))};
   return manifests[selector % 4];
 }
 
 const Manifest &nextByteManifest() {
-  static const Manifest manifest = parseManifest(manifestText(nextByteIo));
+  static const Manifest manifest = parseManifest(manifestText("fuzz", oneParam, nextByteIo));
   return manifest;
 }
 
 const kiln_model_api &checkpointModelApi() {
-  static const kiln_model_api api = {[] { return checkpointManifest; }, doNothing, doNothing,
+  // The api hands out the text for as long as the process runs.
+  static const std::string text = manifestText("fuzz_checkpoint", checkpointState, classifierIo);
+  static const kiln_model_api api = {[] { return text.c_str(); }, doNothing, doNothing,
                                      doNothing, doNothing, doNothing};
   return api;
 }
