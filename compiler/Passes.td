@@ -71,14 +71,18 @@ def BufferABIPass : Pass<"kiln-buffer-abi", "mlir::ModuleOp"> {
 }
 
 def UnshareEmptyTensorsPass : Pass<"kiln-unshare-empty-tensors", "mlir::func::FuncOp"> {
-  let summary = "Give every use of a tensor.empty its own copy before bufferization";
+  let summary = "Give every use of a tensor.empty, or of a constant fill of one, its own copy before bufferization";
   let description = [{
     CSE merges equal `tensor.empty` ops, and one-shot bufferization puts the
     results of every op writing into one empty in a single alias set, whose
     conflict checks are quadratic in its uses. An empty has no contents:
-    each use gets its own, cloned where the original is.
+    each use gets its own, cloned where the original is. An empty filled
+    with a constant (`linalg.fill`, or a `vector.transfer_write` of a
+    constant vector) is copied the same way: shared, every writer but one
+    would first copy it.
   }];
-  let dependentDialects = ["mlir::tensor::TensorDialect"];
+  let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect",
+                           "mlir::vector::VectorDialect"];
 }
 
 def WorkspacePass : Pass<"kiln-workspace", "mlir::ModuleOp"> {

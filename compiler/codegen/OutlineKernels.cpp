@@ -145,6 +145,23 @@ struct Outliner {
     IRMapping map;
     SmallVector<Value> args;
     moved = hoistedFor(op);
+    // A pure op of the run that needs nothing the run computes (the
+    // learning rate's broadcast) and that later code uses too stays in the
+    // entry as well, for the later kernels to recompute, rather than come
+    // back as a vector that lives across calls.
+    OpBuilder before(op);
+    for (Operation *o : ops)
+      if (recomputable(o) && llvm::none_of(o->getOperands(), [&](Value v) {
+            return inside.contains(v.getDefiningOp());
+          })) {
+        Operation *copy = nullptr;
+        for (OpOperand &use : llvm::make_early_inc_range(o->getUses()))
+          if (!inside.contains(use.getOwner())) {
+            if (!copy)
+              copy = before.clone(*o);
+            use.set(copy->getResult(use.get().cast<OpResult>().getResultNumber()));
+          }
+      }
     llvm::SetVector<Value> captured;
     for (Operation *o : ops)
       getUsedValuesDefinedAbove(o->getRegions(), captured);
@@ -229,6 +246,21 @@ bool straightLine(Operation *op) {
 /// which LLVM optimizes in time quadratic in its size.
 constexpr int64_t kMinRun = 16;
 
+/// The size of `op` once lowered: an n-D vector op unrolls into one op per
+/// 1-D vector (a [16, 16] update is 16 of them).
+int64_t weight(Operation *op) {
+  int64_t w = 1;
+  auto count = [&](Type t) {
+    if (auto v = dyn_cast<VectorType>(t); v && v.getRank() > 1)
+      w = std::max(w, v.getNumElements() / v.getShape().back());
+  };
+  for (Type t : op->getResultTypes())
+    count(t);
+  for (Type t : op->getOperandTypes())
+    count(t);
+  return w;
+}
+
 /// The straight-line ops from `first` on, when they are a run worth a
 /// kernel (long enough and writing memory); empty otherwise. Consecutive
 /// kernels leave one run; it is cut where a read follows a write once the
@@ -237,16 +269,18 @@ constexpr int64_t kMinRun = 16;
 /// layer twice gives the same parts, kept once).
 SmallVector<Operation *> straightRun(Operation *first) {
   SmallVector<Operation *> run;
+  int64_t size = 0;
   bool writes = false, wrote = false;
   for (Operation *op = first; op && straightLine(op); op = op->getNextNode()) {
     bool reads = !isMemoryEffectFree(op) && onlyReads(op);
-    if (wrote && reads && int64_t(run.size()) >= kMinRun)
+    if (wrote && reads && size >= kMinRun)
       break;
     run.push_back(op);
+    size += weight(op);
     wrote = !onlyReads(op);
     writes |= wrote;
   }
-  if (int64_t(run.size()) < kMinRun || !writes)
+  if (size < kMinRun || !writes)
     run.clear();
   return run;
 }

@@ -51,7 +51,7 @@ void populateKernel(OpPassManager &pm, const PipelineOptions &o) {
 }
 
 void populateTiled(OpPassManager &pm) {
-  add(pm, "func.func(kernel-tile),canonicalize,cse");
+  add(pm, "func.func(kernel-tile),canonicalize,cse,func.func(kernel-localize-vectors)");
 }
 
 void populateBufferized(OpPassManager &pm) {

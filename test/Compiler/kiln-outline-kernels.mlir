@@ -232,3 +232,86 @@ func.func @train_step(%x: memref<4x16xf32>, %y: memref<4x16xf32>, %z: memref<4x1
   vector.store %t, %z[%c0, %c0] : memref<4x16xf32>, vector<16xf32>
   return
 }
+
+// -----
+
+// Tests that a run is measured by its unrolled size: 4 ops on
+// vector<16x16xf32> count 16 each, so the run becomes a kernel.
+// CHECK-LABEL: func.func private @wide_k0
+// CHECK-SAME: (%[[X:[^:]+]]: memref<16x16xf32>, %[[Y:[^:]+]]: memref<16x16xf32>)
+// CHECK: %[[A:.+]] = vector.transfer_read %[[X]]
+// CHECK-NEXT: %[[M:.+]] = arith.mulf %[[A]], %[[A]] : vector<16x16xf32>
+// CHECK-NEXT: %[[S:.+]] = arith.subf %[[M]], %[[A]] : vector<16x16xf32>
+// CHECK-NEXT: vector.transfer_write %[[S]], %[[Y]]
+// CHECK-NEXT: return
+// CHECK-LABEL: func.func @wide
+// CHECK-SAME: (%[[XA:[^:]+]]: memref<16x16xf32>, %[[YA:[^:]+]]: memref<16x16xf32>)
+// CHECK-NEXT: call @wide_k0(%[[XA]], %[[YA]]) : (memref<16x16xf32>, memref<16x16xf32>) -> ()
+// CHECK-NEXT: return
+func.func @wide(%x: memref<16x16xf32>, %y: memref<16x16xf32>) attributes {kiln.entry = {batch = 16 : i64, mode = "eval", name = "wide"}} {
+  %c0 = arith.constant 0 : index
+  %pad = arith.constant 0.0 : f32
+  %a = vector.transfer_read %x[%c0, %c0], %pad {in_bounds = [true, true]} : memref<16x16xf32>, vector<16x16xf32>
+  %m = arith.mulf %a, %a : vector<16x16xf32>
+  %s = arith.subf %m, %a : vector<16x16xf32>
+  vector.transfer_write %s, %y[%c0, %c0] {in_bounds = [true, true]} : vector<16x16xf32>, memref<16x16xf32>
+  return
+}
+
+// -----
+
+// Tests that the same 4 ops on 1-D vector<16xf32> (size 4) stay inline.
+// CHECK-NOT: func.func private
+// CHECK-LABEL: func.func @narrow
+// CHECK-NOT: call
+// CHECK: %[[A:.+]] = vector.transfer_read
+// CHECK-NEXT: %[[M:.+]] = arith.mulf %[[A]], %[[A]] : vector<16xf32>
+// CHECK-NEXT: %[[S:.+]] = arith.subf %[[M]], %[[A]] : vector<16xf32>
+// CHECK-NEXT: vector.transfer_write %[[S]]
+// CHECK-NEXT: return
+func.func @narrow(%x: memref<16xf32>, %y: memref<16xf32>) attributes {kiln.entry = {batch = 16 : i64, mode = "eval", name = "narrow"}} {
+  %c0 = arith.constant 0 : index
+  %pad = arith.constant 0.0 : f32
+  %a = vector.transfer_read %x[%c0], %pad {in_bounds = [true]} : memref<16xf32>, vector<16xf32>
+  %m = arith.mulf %a, %a : vector<16xf32>
+  %s = arith.subf %m, %a : vector<16xf32>
+  vector.transfer_write %s, %y[%c0] {in_bounds = [true]} : vector<16xf32>, memref<16xf32>
+  return
+}
+
+// -----
+
+// Tests that a pure op of a run that needs nothing the run computes (a
+// splat of the learning rate) and that a later run uses too is not returned
+// by the first kernel: each kernel takes the scalar and splats it itself.
+// CHECK-LABEL: func.func private @update_k0
+// CHECK-SAME: (%[[LR:[^:]+]]: f32, %{{[^:]+}}: memref<16x16xf32>, %{{[^:]+}}: memref<16x16xf32>) attributes
+// CHECK: %[[S:.+]] = vector.splat %[[LR]] : vector<16x16xf32>
+// CHECK: arith.mulf %{{.+}}, %[[S]]
+// CHECK: vector.transfer_write
+// CHECK-NEXT: return{{$}}
+// CHECK-LABEL: func.func private @update_k1
+// CHECK-SAME: (%{{[^:]+}}: memref<16x16xf32>, %[[LR1:[^:]+]]: f32) attributes
+// CHECK: %[[S1:.+]] = vector.splat %[[LR1]] : vector<16x16xf32>
+// CHECK: arith.mulf %{{.+}}, %[[S1]]
+// CHECK-NEXT: vector.transfer_write
+// CHECK-NEXT: return{{$}}
+// CHECK-LABEL: func.func @update
+// CHECK-SAME: (%[[LRA:[^:]+]]: f32, %[[WA:[^:]+]]: memref<16x16xf32>, %[[GA:[^:]+]]: memref<16x16xf32>, %[[VA:[^:]+]]: memref<16x16xf32>)
+// CHECK-NEXT: call @update_k0(%[[LRA]], %[[GA]], %[[WA]]) : (f32, memref<16x16xf32>, memref<16x16xf32>) -> ()
+// CHECK-NEXT: call @update_k1(%[[VA]], %[[LRA]]) : (memref<16x16xf32>, f32) -> ()
+// CHECK-NEXT: return
+func.func @update(%lr: f32, %w: memref<16x16xf32>, %g: memref<16x16xf32>, %v: memref<16x16xf32>) attributes {kiln.entry = {batch = 16 : i64, mode = "train", name = "update"}} {
+  %c0 = arith.constant 0 : index
+  %pad = arith.constant 0.0 : f32
+  %s = vector.splat %lr : vector<16x16xf32>
+  %gr = vector.transfer_read %g[%c0, %c0], %pad {in_bounds = [true, true]} : memref<16x16xf32>, vector<16x16xf32>
+  %d = arith.mulf %gr, %s : vector<16x16xf32>
+  %wr = vector.transfer_read %w[%c0, %c0], %pad {in_bounds = [true, true]} : memref<16x16xf32>, vector<16x16xf32>
+  %nw = arith.subf %wr, %d : vector<16x16xf32>
+  vector.transfer_write %nw, %w[%c0, %c0] {in_bounds = [true, true]} : vector<16x16xf32>, memref<16x16xf32>
+  %vr = vector.transfer_read %v[%c0, %c0], %pad {in_bounds = [true, true]} : memref<16x16xf32>, vector<16x16xf32>
+  %dv = arith.mulf %vr, %s : vector<16x16xf32>
+  vector.transfer_write %dv, %v[%c0, %c0] {in_bounds = [true, true]} : vector<16x16xf32>, memref<16x16xf32>
+  return
+}

@@ -14,6 +14,9 @@
 #include "mlir/Pass/Pass.h"
 
 namespace kiln::kernel {
+/// Marks each loop nest kernel-tile makes, until kernel-localize-vectors.
+inline constexpr llvm::StringLiteral kNestAttr = "kernel.nest";
+
 #define GEN_PASS_DECL
 #include "dialects/Kernel/Transforms/Passes.h.inc"
 #define GEN_PASS_REGISTRATION

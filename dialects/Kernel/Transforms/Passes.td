@@ -31,13 +31,32 @@ def KernelTilePass : Pass<"kernel-tile", "mlir::func::FuncOp"> {
     are both static), and vectorizes every linalg op of the group when
     `vectorize` is set. Ops the vectorizer rejects stay scalar, each with a
     warning, counted by the `scalar-ops` statistic. The group's body then
-    replaces it.
+    replaces it, its loop nests marked `kernel.nest` (a number): CSE hashes
+    ops without their regions, and loop nests of one shape over a shared
+    zero accumulator would otherwise all compare with each other.
   }];
   let statistics = [
     Statistic<"numScalarOps", "scalar-ops", "Linalg ops left scalar in vectorized groups">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
                            "mlir::tensor::TensorDialect", "mlir::affine::AffineDialect"];
+}
+
+def KernelLocalizeVectorsPass : Pass<"kernel-localize-vectors", "mlir::func::FuncOp"> {
+  let summary = "Re-read from their tensors the vectors that one kernel hands to a later one";
+  let description = [{
+    After tiling, canonicalization forwards a vector written to a tensor to
+    every later read of it, and CSE merges equal reads of a tensor: the
+    forward pass's activations reach the backward pass in registers, and a
+    weight read by the forward pass reaches the update. Such a vector, used
+    past another kernel's loop nest, lives across the whole step: spilled
+    on every path, and in a model of many layers the register allocator and
+    instruction selector take time quadratic in the step. Each such use gets
+    its own read before its kernel: the read the vector came from, the pure
+    ops that followed it, or a read of the tensor the vector was written to.
+    It also drops the `kernel.nest` marks kernel-tile put on loop nests.
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect", "mlir::arith::ArithDialect"];
 }
 
 def KernelLowerVectorsPass : Pass<"kernel-lower-vectors", "mlir::func::FuncOp"> {

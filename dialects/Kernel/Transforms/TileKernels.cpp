@@ -176,9 +176,17 @@ int64_t vectorizeAll(RewriterBase &rewriter, GroupOp group) {
   return scalar;
 }
 
-/// Replaces the group by its body.
-void dissolve(RewriterBase &rewriter, GroupOp group) {
+/// Replaces the group by its body. Its loop nests are marked with
+/// `kernel.nest`, a number unique in the function, kept until
+/// kernel-localize-vectors: loop nests of equal shape over the same zero
+/// accumulator have equal operands, and CSE, which hashes an op without its
+/// regions, compares every such pair, region by region (quadratic in the
+/// model's depth).
+void dissolve(RewriterBase &rewriter, GroupOp group, int64_t &nests) {
   Block &body = group.getBody().front();
+  for (Operation &op : body)
+    if (op.getNumRegions() != 0)
+      op.setAttr(kNestAttr, rewriter.getI64IntegerAttr(nests++));
   auto yield = cast<YieldOp>(body.getTerminator());
   SmallVector<Value> results(yield.getValues());
   rewriter.eraseOp(yield);
@@ -204,6 +212,7 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
     SmallVector<GroupOp> groups;
     getOperation().walk([&](GroupOp g) { groups.push_back(g); });
     IRRewriter rewriter(&getContext());
+    int64_t nests = 0;
     for (GroupOp group : groups) {
       auto yield = cast<YieldOp>(group.getBody().front().getTerminator());
       Operation *last = yield.getValues().empty()
@@ -222,7 +231,7 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
       dropUnitLoops(rewriter, group);
       if (group.getVectorize())
         numScalarOps += vectorizeAll(rewriter, group);
-      dissolve(rewriter, group);
+      dissolve(rewriter, group, nests);
     }
   }
 };

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -split-input-file -kernel-tile | FileCheck %s --implicit-check-not=kernel.
+// RUN: kiln-opt %s -split-input-file -kernel-tile | FileCheck %s --implicit-check-not=kernel.group --implicit-check-not=kernel.yield
 // RUN: kiln-opt %s -split-input-file -kernel-tile | FileCheck %s --check-prefix=NODEAD
 
 // Tests that a dense + bias + relu group becomes one loop nest with the epilogue fused, and is dissolved.
@@ -36,7 +36,7 @@
 // CHECK-NEXT: scf.yield %[[TILE]] : tensor<64x256xf32>
 // CHECK-NEXT: }
 // CHECK-NEXT: scf.yield %[[ROW]] : tensor<64x256xf32>
-// CHECK-NEXT: }
+// CHECK-NEXT: } {kernel.nest = 0 : i64}
 // CHECK-NEXT: return %[[OUT]]
 func.func @dense_bias_relu(%x: tensor<64x128xf32>, %wt: tensor<128x256xf32>, %b: tensor<256xf32>) -> tensor<64x256xf32> {
   %zero = arith.constant 0.0 : f32
