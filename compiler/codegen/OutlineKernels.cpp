@@ -102,6 +102,22 @@ struct Outliner {
     if (Value m = map.lookupOrNull(v))
       return m;
     Operation *def = v.getDefiningOp();
+    // A workspace view is made inside, from the workspace and its offset,
+    // each an argument: views made in the entry point would all live
+    // across it (LLVM merges equal ones, wherever they are made), and
+    // passing the offset keeps kernels of equal layers identical.
+    if (auto view = dyn_cast_or_null<memref::ViewOp>(def)) {
+      Value source = materialize(view.getSource(), b, body, map, args);
+      args.push_back(view.getByteShift());
+      Value shift = body.addArgument(b.getIndexType(), v.getLoc());
+      SmallVector<Value> sizes;
+      for (Value size : view.getSizes())
+        sizes.push_back(materialize(size, b, body, map, args));
+      Value local = b.create<memref::ViewOp>(view.getLoc(), view.getType(),
+                                             source, shift, sizes);
+      map.map(v, local);
+      return local;
+    }
     if (sinks(def) || moved.contains(def) || recomputable(def)) {
       for (Value operand : def->getOperands())
         materialize(operand, b, body, map, args);
@@ -312,7 +328,8 @@ struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPas
       // The views, constants and values the kernels took along may now be
       // dead.
       for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
-        if ((sinks(&op) || recomputable(&op)) && op.use_empty())
+        if ((sinks(&op) || recomputable(&op) || isa<memref::ViewOp>(op)) &&
+            op.use_empty())
           op.erase();
     }
   }

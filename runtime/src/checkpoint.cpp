@@ -167,6 +167,13 @@ void apply(Model &model, const StrictPlan &plan, int64_t step) {
 
 void saveCheckpoint(const Model &model, const std::string &path,
                     const std::optional<TrainPosition> &position) {
+  // A checkpoint never keeps a diverged model: the one on disk, from before,
+  // stays (and loading refuses non-finite tensors anyway).
+  if (std::string bad = model.firstNonFinite(); !bad.empty())
+    fail("step {}: {}; training diverged, so {} was not written (a checkpoint "
+         "already there is from before). Lower the learning rate, clip "
+         "gradients (clip_norm) or look for extreme values in the data",
+         model.getStep(), bad, path);
   const Manifest &manifest = model.getManifest();
   std::vector<TensorRef> tensors;
   for (size_t i = 0; i < manifest.params.size(); ++i)

@@ -5,6 +5,7 @@
 #include "support.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace kiln {
@@ -159,6 +160,28 @@ std::vector<float> *Model::findTensor(std::string_view name) {
   if (int64_t i = manifest.findBuffer(name); i >= 0)
     return &buffers[i];
   return nullptr;
+}
+
+std::string Model::firstNonFinite() const {
+  auto scan = [](const std::string &name, const std::vector<float> &t) {
+    for (size_t i = 0; i < t.size(); ++i)
+      if (!std::isfinite(t[i]))
+        return fmt::format("{} element {} is {}", name, i,
+                           std::isnan(t[i]) ? "nan" : t[i] > 0 ? "inf" : "-inf");
+    return std::string();
+  };
+  for (size_t i = 0; i < params.size(); ++i)
+    if (std::string s = scan(manifest.params[i].name, params[i]); !s.empty())
+      return s;
+  for (size_t i = 0; i < buffers.size(); ++i)
+    if (manifest.buffers[i].dtype == DType::F32)
+      if (std::string s = scan(manifest.buffers[i].name, buffers[i]); !s.empty())
+        return s;
+  for (size_t j = 0; j < state.size(); ++j)
+    if (std::string s = scan(manifest.state[j].checkpointName(), state[j]);
+        !s.empty())
+      return s;
+  return {};
 }
 
 void Model::requireEntry(EntryPoint entry) const {

@@ -466,12 +466,17 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
                                      track ? probs.data() : nullptr);
       // A non-finite loss poisons every update after it: stop here, before
       // any checkpoint could keep the damage.
-      if (!std::isfinite(loss))
+      if (!std::isfinite(loss)) {
+        std::string bad = model.firstNonFinite();
         fail("epoch {}, batch {} (step {}): the loss is {}; training stopped "
-             "(the last checkpoint written is from before this step). Lower "
-             "the learning rate, clip gradients (clip_norm) or look for "
+             "(the last checkpoint written is from before this step). {}. "
+             "Lower the learning rate, clip gradients (clip_norm) or look for "
              "extreme values in the data",
-             epoch, b + 1, model.getStep(), loss);
+             epoch, b + 1, model.getStep(), loss,
+             bad.empty() ? "Every parameter was still finite after it: the "
+                           "batch itself gives a non-finite loss"
+                         : "After it, " + bad);
+      }
       lossSum += loss;
       epochLoss += loss;
       ++epochSteps;
@@ -521,6 +526,14 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       result.stoppedEarly = stopper.epochEnd(metrics, epoch);
       result.end.loop = loopState();
     }
+    // A parameter can turn non-finite while the loss still is finite (an
+    // inf weight behind a relu that is off for the whole batch): checked
+    // once an epoch, and before every checkpoint.
+    if (std::string bad = model.firstNonFinite(); !bad.empty())
+      fail("epoch {} (step {}): {}; training stopped (the last checkpoint "
+           "written is from before this). Lower the learning rate, clip "
+           "gradients (clip_norm) or look for extreme values in the data",
+           epoch, model.getStep(), bad);
     trainSeconds += record.seconds;
     trainSamples += record.samples;
     result.history.push_back(record);

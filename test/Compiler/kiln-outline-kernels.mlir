@@ -2,11 +2,14 @@
 
 // Tests that each top-level loop nest of an entry point becomes a call of a
 // private, never-inlined, internal function; the constants and the subview it
-// uses are cloned into it, the workspace view and the buffers are passed.
+// uses are cloned into it; the buffers are passed, and so are the workspace
+// and the view's offset, the view itself being made inside (an equal layer
+// elsewhere in the workspace gets the same kernel).
 // CHECK-LABEL: func.func private @forward_k0
-// CHECK-SAME: (%[[IN:.+]]: memref<8x16xf32>, %[[OUT:.+]]: memref<4x16xf32>)
+// CHECK-SAME: (%[[IN:.+]]: memref<8x16xf32>, %[[WSK:.+]]: memref<256xi8>, %[[OFF:.+]]: index)
 // CHECK-SAME: attributes {llvm.linkage = #llvm.linkage<internal>, no_inline}
-// CHECK: %[[SUB:.+]] = memref.subview %[[IN]][4, 0] [4, 16] [1, 1]
+// CHECK-DAG: %[[SUB:.+]] = memref.subview %[[IN]][4, 0] [4, 16] [1, 1]
+// CHECK-DAG: %[[OUT:.+]] = memref.view %[[WSK]][%[[OFF]]][] : memref<256xi8> to memref<4x16xf32>
 // CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
 // CHECK-DAG: %[[C4:.+]] = arith.constant 4 : index
 // CHECK: scf.for %[[I:.+]] = %[[C0]] to %[[C4]]
@@ -15,14 +18,16 @@
 // CHECK: return
 // CHECK-LABEL: func.func @forward
 // CHECK-SAME: (%[[X:.+]]: memref<8x16xf32>, %[[WS:.+]]: memref<256xi8>)
-// CHECK: %[[V:.+]] = memref.view %[[WS]]
-// CHECK-NEXT: call @forward_k0(%[[X]], %[[V]]) : (memref<8x16xf32>, memref<4x16xf32>) -> ()
+// CHECK-NOT: memref.view
+// CHECK: %[[C64:.+]] = arith.constant 64 : index
+// CHECK-NEXT: call @forward_k0(%[[X]], %[[WS]], %[[C64]]) : (memref<8x16xf32>, memref<256xi8>, index) -> ()
 // CHECK-NEXT: return
 func.func @forward(%x: memref<8x16xf32>, %ws: memref<256xi8>) attributes {kiln.entry = {batch = 8 : i64, mode = "eval", name = "forward"}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
-  %v = memref.view %ws[%c0][] : memref<256xi8> to memref<4x16xf32>
+  %c64 = arith.constant 64 : index
+  %v = memref.view %ws[%c64][] : memref<256xi8> to memref<4x16xf32>
   %sub = memref.subview %x[4, 0] [4, 16] [1, 1] : memref<8x16xf32> to memref<4x16xf32, strided<[16, 1], offset: 64>>
   scf.for %i = %c0 to %c4 step %c1 {
     %r = vector.load %sub[%i, %c0] : memref<4x16xf32, strided<[16, 1], offset: 64>>, vector<16xf32>

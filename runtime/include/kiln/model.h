@@ -96,6 +96,11 @@ public:
   /// buffer's words as above.
   std::vector<float> *findTensor(std::string_view name);
 
+  /// The first param, f32 buffer or optimizer state holding a NaN or an
+  /// inf, as "<checkpoint name> element <i> is <value>"; empty when all are
+  /// finite (a diverged run: nothing from it may be saved).
+  std::string firstNonFinite() const;
+
   /// Optimizer steps taken so far (the next trainBatch passes step + 1).
   int64_t getStep() const { return step; }
   void setStep(int64_t value) { step = value; }

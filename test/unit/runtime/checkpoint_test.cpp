@@ -61,6 +61,30 @@ TEST(Checkpoint, RoundTripIsBitExact) {
   expectSameState(model, loaded);
 }
 
+// A diverged model is never saved: the checkpoint already there stays
+// (issue 11, numeric failures). The first non-finite tensor is named.
+TEST(Checkpoint, ANonFiniteModelIsNotSaved) {
+  test::TempDir dir;
+  Model model = trained();
+  std::string path = dir.path("c.safetensors");
+  saveCheckpoint(model, path);
+  Model good = trained();
+  EXPECT_EQ(model.firstNonFinite(), "");
+  model.getParam(0)[3] = std::numeric_limits<float>::infinity();
+  EXPECT_EQ(model.firstNonFinite(), "dense.weight element 3 is inf");
+  EXPECT_THAT(errorOf([&] { saveCheckpoint(model, path); }),
+              HasSubstr("step 3: dense.weight element 3 is inf; training "
+                        "diverged, so " + path + " was not written"));
+  Model loaded(test::classifierApi);
+  EXPECT_TRUE(loadCheckpoint(loaded, path));
+  expectSameState(good, loaded);
+  // Optimizer state counts too.
+  model.getParam(0)[3] = 0;
+  model.getState(0)[1] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(model.firstNonFinite(),
+            "optimizer.dense.weight.momentum_buffer element 1 is nan");
+}
+
 TEST(Checkpoint, BuffersAndOnlyTrainableStateAreSaved) {
   test::TempDir dir;
   Model model = trained(test::frozenApi);

@@ -6,6 +6,7 @@
 #include "test_support.h"
 
 #include <gmock/gmock.h>
+#include <limits>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -105,8 +106,20 @@ TEST(Trainer, NonFiniteLossStopsTraining) {
   TrainOptions options;
   options.epochs = 3;
   options.lr = 1e30f;
-  EXPECT_THAT(errorOf([&] { train(model, data, nullptr, options); }),
-              HasSubstr("the loss is "));
+  std::string error = errorOf([&] { train(model, data, nullptr, options); });
+  EXPECT_THAT(error, HasSubstr("(step 3): the loss is inf"));
+  // Huge but finite weights: the batch itself overflows.
+  EXPECT_THAT(error, HasSubstr("Every parameter was still finite after it"));
+
+  // A weight already inf: the message names it.
+  Model broken(test::classifierApi);
+  broken.init(0);
+  broken.getParam(0)[5] = std::numeric_limits<float>::infinity();
+  options.lr = 0.1f;
+  EXPECT_THAT(errorOf([&] { train(broken, data, nullptr, options); }),
+              HasSubstr("nan; training stopped (the last checkpoint written "
+                        "is from before this step). After it, dense.weight "
+                        "element 0 is nan"));
 }
 
 TEST(Trainer, TooFewSamplesForABatch) {
