@@ -171,9 +171,8 @@ void saveCheckpoint(const Model &model, const std::string &path,
   // stays (and loading refuses non-finite tensors anyway).
   if (std::string bad = model.firstNonFinite(); !bad.empty())
     fail("step {}: {}; training diverged, so {} was not written (a checkpoint "
-         "already there is from before). Lower the learning rate, clip "
-         "gradients (clip_norm) or look for extreme values in the data",
-         model.getStep(), bad, path);
+         "already there is from before). {}",
+         model.getStep(), bad, path, kDivergenceAdvice);
   const Manifest &manifest = model.getManifest();
   std::vector<TensorRef> tensors;
   for (size_t i = 0; i < manifest.params.size(); ++i)

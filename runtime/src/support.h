@@ -22,6 +22,11 @@ template <typename... Args>
   throw Error(fmt::format(format, std::forward<Args>(args)...));
 }
 
+/// What to try when training diverges, ending every such message.
+inline constexpr const char *kDivergenceAdvice =
+    "Lower the learning rate, clip gradients (clip_norm) or look for extreme "
+    "values in the data";
+
 /// a * b for element and byte counts read from files, which may be hostile.
 inline int64_t checkedMul(int64_t a, int64_t b, const char *what) {
   int64_t result;

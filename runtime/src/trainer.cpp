@@ -469,13 +469,12 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       if (!std::isfinite(loss)) {
         std::string bad = model.firstNonFinite();
         fail("epoch {}, batch {} (step {}): the loss is {}; training stopped "
-             "(the last checkpoint written is from before this step). {}. "
-             "Lower the learning rate, clip gradients (clip_norm) or look for "
-             "extreme values in the data",
+             "(the last checkpoint written is from before this step). {}. {}",
              epoch, b + 1, model.getStep(), loss,
              bad.empty() ? "Every parameter was still finite after it: the "
                            "batch itself gives a non-finite loss"
-                         : "After it, " + bad);
+                         : "After it, " + bad,
+             kDivergenceAdvice);
       }
       lossSum += loss;
       epochLoss += loss;
@@ -531,9 +530,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     // once an epoch, and before every checkpoint.
     if (std::string bad = model.firstNonFinite(); !bad.empty())
       fail("epoch {} (step {}): {}; training stopped (the last checkpoint "
-           "written is from before this). Lower the learning rate, clip "
-           "gradients (clip_norm) or look for extreme values in the data",
-           epoch, model.getStep(), bad);
+           "written is from before this). {}",
+           epoch, model.getStep(), bad, kDivergenceAdvice);
     trainSeconds += record.seconds;
     trainSamples += record.samples;
     result.history.push_back(record);
