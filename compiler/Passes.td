@@ -18,7 +18,15 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
     `forward`, `forward_1` (prediction). The `_1` entries are @model re-typed
     at batch 1. Predictions are probabilities when the loss is softmax
     cross-entropy. Without @loss and optimizer only the forwards are built.
+    With `check-step`, a trainable model also gets `check_step`: train_step's
+    forward and reverse sweep without the update, returning (kiln.checks)
+    how many elements of each layer's output and gradient are non-finite;
+    its `kiln.entry` lists the checks.
   }];
+  let options = [
+    Option<"checkStep", "check-step", "bool", /*default=*/"true",
+           "Also build check_step for a trainable model">
+  ];
   let dependentDialects = ["kiln::nn::NNDialect", "kiln::optim::OptimDialect",
                            "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect",
@@ -92,7 +100,10 @@ def WorkspacePass : Pass<"kiln-workspace", "mlir::ModuleOp"> {
     memref.alloc becomes a memref.view of a new trailing `memref<Nxi8>`
     argument bound to the runtime's workspace; temporaries whose lifetimes
     (in top-level ops) do not overlap share bytes. Sets
-    `kiln.workspace_bytes`. Dynamic or strided allocations are errors.
+    `kiln.workspace_bytes` to the entry's own plan; the argument has the
+    size of the largest plan of all entry points, so that kernels outlined
+    from different entries stay identical. Dynamic or strided allocations
+    are errors.
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
 }

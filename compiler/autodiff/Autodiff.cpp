@@ -1,5 +1,6 @@
 //===- Autodiff.cpp - Build the entry points; reverse-mode AD for train_step ===//
 #include "compiler/Passes.h"
+#include "dialects/Kernel/Transforms/Passes.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -173,6 +174,7 @@ struct EntrySpec {
   int64_t batch;
   bool loss;   // takes targets, returns the loss (eval_step, train_step)
   bool update; // the reverse sweep and the optimizer (train_step)
+  bool check = false; // the reverse sweep and finiteness checks (check_step)
 };
 
 /// A function under construction: arguments are added with their roles.
@@ -203,6 +205,8 @@ struct Roles {
 };
 
 struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto model = module.lookupSymbol<func::FuncOp>("model");
@@ -237,6 +241,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
                       {"eval_step_1", "eval", 1, true, false}});
     entries.append({{"forward", "eval", batch, false, false},
                     {"forward_1", "eval", 1, false, false}});
+    if (loss && checkStep)
+      entries.push_back({"check_step", "train", batch, true, false, true});
     for (const EntrySpec &e : entries)
       if (failed(buildEntry(module, model, loss, opt, *roles, e)))
         return signalPassFailure();
@@ -382,6 +388,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     if (e.update) {
       Type elem = cast<ShapedType>(params.front().getType()).getElementType();
       lr = f.add(elem, "kiln.scalar", b.getStringAttr("lr"));
+    }
+    if (e.mode == "train") {
       step = f.add(b.getI64Type(), "kiln.scalar", b.getStringAttr("step"));
       seed = f.add(b.getI64Type(), "kiln.scalar", b.getStringAttr("seed"));
     }
@@ -435,15 +443,35 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     }
     SmallVector<Value> updates;
     SmallVector<DictionaryAttr> updateAttrs;
-    if (e.update) {
-      auto grads = reverseSweep(b, loc, tape, roots);
-      if (failed(grads))
+    DenseMap<Value, Value> grads;
+    if (e.update || e.check) {
+      auto swept = reverseSweep(b, loc, tape, roots);
+      if (failed(swept))
         return failure();
+      grads = std::move(*swept);
+    }
+    if (e.check) {
+      SmallVector<Attribute> names;
+      for (auto [i, count] : llvm::enumerate(buildChecks(
+               b, loc, x, results[0], prediction, tape, grads, names))) {
+        results.push_back(count);
+        resultAttrs.push_back(role("kiln.check", b.getI64IntegerAttr(i)));
+      }
+      SmallVector<NamedAttribute> entry(
+          fn->getAttrOfType<DictionaryAttr>("kiln.entry").getValue());
+      entry.push_back(b.getNamedAttr("checks", b.getArrayAttr(names)));
+      fn->setAttr("kiln.entry", b.getDictionaryAttr(entry));
+      // Run only to explain a diverged step: compiled for size, not speed
+      // (it would otherwise cost as much compile time as train_step).
+      fn->setAttr(kernel::kScalarAttr, b.getUnitAttr());
+      return finish(b, loc, fn, f, results, resultAttrs);
+    }
+    if (e.update) {
       SmallVector<Value> paramGrads(n);
       for (unsigned i = 0; i < n; ++i) {
         if (!trainable(model, roles.params[i]))
           continue;
-        paramGrads[i] = grads->lookup(params[i]);
+        paramGrads[i] = grads.lookup(params[i]);
         if (!paramGrads[i])
           paramGrads[i] =
               filled(b, loc, cast<RankedTensorType>(params[i].getType()), 0.0);
@@ -496,12 +524,109 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
             "kiln.tied",
             b.getI64IntegerAttr(cast<BlockArgument>(buffers[which]).getArgNumber())));
       }
+    return finish(b, loc, fn, f, results, resultAttrs);
+  }
+
+  static LogicalResult finish(OpBuilder &b, Location loc, func::FuncOp fn,
+                              EntryFunc &f, ValueRange results,
+                              ArrayRef<DictionaryAttr> resultAttrs) {
     b.create<func::ReturnOp>(loc, results);
-    fn.setType(b.getFunctionType(f.block->getArgumentTypes(),
-                                 ValueRange(results).getTypes()));
+    fn.setType(b.getFunctionType(f.block->getArgumentTypes(), results.getTypes()));
     fn.setAllArgAttrs(f.argAttrs);
     fn.setAllResultAttrs(resultAttrs);
     return success();
+  }
+
+  /// check_step's results: how many elements of each checked value are
+  /// non-finite, a tensor<1xf32> per check in the order the step computes them
+  /// (the input, each layer's output, the loss and the gradient reaching
+  /// the prediction, then each layer's gradients from the last layer back).
+  /// A layer is the ops carrying its name (a NameLoc from the frontend);
+  /// its output is each value it hands to ops outside it, its gradient the
+  /// cotangent of each value it reads from another layer. Parameter
+  /// gradients are not checked: their matmuls would double check_step, and
+  /// the runtime names a parameter an update made non-finite anyway.
+  /// `names` gets {layer, value, size} per check.
+  static SmallVector<Value> buildChecks(OpBuilder &b, Location loc, Value x, Value total,
+                           Value prediction, ArrayRef<Operation *> tape,
+                           const DenseMap<Value, Value> &grads,
+                           SmallVectorImpl<Attribute> &names) {
+    struct Check {
+      std::string layer, value;
+      SmallVector<Value> values;
+    };
+    auto isFloat = [](Value v) {
+      auto t = dyn_cast<RankedTensorType>(v.getType());
+      return t && isa<FloatType>(t.getElementType());
+    };
+    SmallVector<Check> outputs, gradients;
+    llvm::StringMap<unsigned> index;
+    for (Operation *op : tape) {
+      StringRef name = layerOf(op);
+      if (name.empty())
+        continue; // the loss's own ops: checked as the loss below
+      auto [it, fresh] = index.try_emplace(name, outputs.size());
+      if (fresh) {
+        outputs.push_back({name.str(), "output", {}});
+        gradients.push_back({name.str(), "gradient", {}});
+      }
+      for (Value r : op->getResults())
+        if (isFloat(r) && llvm::any_of(r.getUsers(), [&](Operation *u) {
+              return layerOf(u) != name;
+            }))
+          outputs[it->second].values.push_back(r);
+      for (Value o : op->getOperands()) {
+        Operation *def = o.getDefiningOp();
+        if (!def || layerOf(def) == name || !isFloat(o))
+          continue;
+        if (Value g = grads.lookup(o);
+            g && !llvm::is_contained(gradients[it->second].values, g))
+          gradients[it->second].values.push_back(g);
+      }
+    }
+    SmallVector<Check> checks;
+    if (isFloat(x))
+      checks.push_back({"input", "value", {x}});
+    checks.append(outputs);
+    checks.push_back({"loss", "value", {total}});
+    if (Value g = grads.lookup(prediction))
+      checks.push_back({"loss", "gradient", {g}});
+    checks.append(gradients.rbegin(), gradients.rend());
+    llvm::erase_if(checks, [](const Check &c) { return c.values.empty(); });
+
+    auto f32 = b.getF32Type();
+    SmallVector<Value> out;
+    for (const Check &c : checks) {
+      Value count;
+      int64_t size = 0;
+      for (Value v : c.values) {
+        Value n = countNonFinite(b, loc, v);
+        count = count ? mapElementwise(b, loc, {count, n}, f32, binary<arith::AddFOp>) : n;
+        size += cast<RankedTensorType>(v.getType()).getNumElements();
+      }
+      // Separate results, not one tensor: a chain of thousands of
+      // insert_slices makes one-shot bufferization quadratic.
+      out.push_back(b.create<tensor::ExpandShapeOp>(
+          loc, RankedTensorType::get({1}, f32), count,
+          ArrayRef<ReassociationIndices>{}));
+      names.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("layer", b.getStringAttr(c.layer)),
+           b.getNamedAttr("value", b.getStringAttr(c.value)),
+           b.getNamedAttr("size", b.getI64IntegerAttr(size))}));
+    }
+    return out;
+  }
+
+  /// The layer an op belongs to: the name the frontend gave its location.
+  static StringRef layerOf(Operation *op) {
+    Location loc = op->getLoc();
+    if (auto fused = dyn_cast<FusedLoc>(loc))
+      for (Location l : fused.getLocations())
+        if (auto n = dyn_cast<NameLoc>(l))
+          return n.getName().getValue();
+    if (auto n = dyn_cast<NameLoc>(loc))
+      return n.getName().getValue();
+    return {};
   }
 
   /// Clips the gradients of the trainable parameters (null entries are

@@ -10,6 +10,7 @@
 #include "compiler/Passes.h"
 #include "compiler/codegen/Codegen.h"
 
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -219,6 +220,7 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
 
     // Outputs become buffers the caller passes.
     SmallVector<std::pair<Value, BlockArgument>> into;
+    SmallVector<std::pair<Value, int64_t>> checks;
     Value loss;
     for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
       DictionaryAttr attrs = fn.getResultAttrDict(i);
@@ -239,6 +241,11 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
             {b.getNamedAttr("table", b.getStringAttr("outputs")),
              b.getNamedAttr("index", b.getI64IntegerAttr(*index))}));
         into.push_back({v, arg});
+      } else if (auto check = attrs ? attrs.getAs<IntegerAttr>("kiln.check") : nullptr) {
+        // check_step's counts (tensor<1xf32> each) go to element `check` of
+        // outputs[0], a float per entry of its `checks`: no model output,
+        // so not in the table.
+        checks.push_back({v, check.getInt()});
       } else if (attrs && attrs.get("kiln.result")) {
         loss = v;
       } else {
@@ -250,6 +257,29 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
     for (auto [v, arg] : into)
       ob.create<bufferization::MaterializeInDestinationOp>(
           loc, Type(), v, arg, /*restrict=*/true, /*writable=*/true);
+    if (!checks.empty()) {
+      auto f32 = ob.getF32Type();
+      BlockArgument counts = entry.addArgument(
+          MemRefType::get({int64_t(checks.size())}, f32), loc);
+      bindings.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("table", b.getStringAttr("outputs")),
+           b.getNamedAttr("index", b.getI64IntegerAttr(0))}));
+      llvm::SmallBitVector seen(checks.size());
+      for (auto [v, i] : checks) {
+        if (i < 0 || i >= int64_t(checks.size()) || seen.test(i) ||
+            v.getType() != RankedTensorType::get({1}, f32))
+          return fn.emitError("kiln-buffer-abi: kiln.check results must be "
+                              "tensor<1xf32> numbered 0 to ")
+                 << checks.size() - 1 << ", each once";
+        seen.set(i);
+        Value slot = ob.create<memref::SubViewOp>(
+            loc, counts, ArrayRef<OpFoldResult>{ob.getIndexAttr(i)},
+            ArrayRef<OpFoldResult>{ob.getIndexAttr(1)},
+            ArrayRef<OpFoldResult>{ob.getIndexAttr(1)});
+        ob.create<bufferization::MaterializeInDestinationOp>(
+            loc, Type(), v, slot, /*restrict=*/true, /*writable=*/true);
+      }
+    }
     SmallVector<Value> results;
     if (loss)
       results.push_back(ob.create<tensor::ExtractOp>(loc, loss));

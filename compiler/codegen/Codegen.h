@@ -50,7 +50,8 @@ inline constexpr llvm::StringLiteral kTableNames[] = {
 
 /// The entry points a kiln_model_api has, in its field order.
 inline constexpr llvm::StringLiteral kEntryNames[] = {
-    "train_step", "eval_step", "eval_step_1", "forward", "forward_1"};
+    "train_step", "eval_step", "eval_step_1", "forward", "forward_1",
+    "check_step"};
 
 /// The manifest (docs/abi.md) of a module after kiln-buffer-abi and
 /// kiln-workspace: tables from `kiln.abi`, entry points from the functions'

@@ -50,7 +50,8 @@ static_assert(sizeof(kiln_model_api) ==
                   offsetof(kiln_model_api, eval_step) == 2 * sizeof(void *) &&
                   offsetof(kiln_model_api, eval_step_1) == 3 * sizeof(void *) &&
                   offsetof(kiln_model_api, forward) == 4 * sizeof(void *) &&
-                  offsetof(kiln_model_api, forward_1) == 5 * sizeof(void *),
+                  offsetof(kiln_model_api, forward_1) == 5 * sizeof(void *) &&
+                  offsetof(kiln_model_api, check_step) == 6 * sizeof(void *),
               "kiln_model_api is {manifest, kEntryNames...} in that order");
 
 std::optional<Field> fieldOf(StringRef table) {

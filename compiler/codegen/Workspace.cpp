@@ -4,8 +4,8 @@
 // gives every one an offset in a single workspace argument (64-byte aligned
 // slices; two temporaries share bytes only when their lifetimes, measured in
 // top-level ops of the entry block, do not overlap) and replaces it by a
-// memref.view. The runtime allocates the workspace once, so an entry point
-// makes no heap allocation.
+// memref.view. The runtime allocates the workspace once, as large as the
+// largest entry point needs, so an entry point makes no heap allocation.
 //
 #include "compiler/Passes.h"
 
@@ -54,9 +54,26 @@ int64_t lastUse(Block &block, Value alloc, DenseMap<Operation *, int64_t> &order
 
 struct WorkspacePass : kiln::impl::WorkspacePassBase<WorkspacePass> {
   void runOnOperation() override {
+    SmallVector<func::FuncOp> entries;
+    int64_t largest = 0;
     for (auto fn : getOperation().getOps<func::FuncOp>())
-      if (fn->hasAttr("kiln.bindings") && failed(plan(fn)))
-        return signalPassFailure();
+      if (fn->hasAttr("kiln.bindings")) {
+        if (failed(plan(fn)))
+          return signalPassFailure();
+        entries.push_back(fn);
+        largest = std::max(
+            largest, fn->getAttrOfType<IntegerAttr>("kiln.workspace_bytes").getInt());
+      }
+    // One workspace type for every entry point: the runtime's workspace
+    // holds the largest plan (docs/abi.md), and kernels outlined from
+    // different entry points stay identical, so they are kept once.
+    auto wsType = MemRefType::get({largest}, IntegerType::get(&getContext(), 8));
+    for (func::FuncOp fn : entries) {
+      Block &block = fn.getBody().front();
+      block.getArguments().back().setType(wsType);
+      fn.setType(FunctionType::get(&getContext(), block.getArgumentTypes(),
+                                   fn.getResultTypes()));
+    }
   }
 
   LogicalResult plan(func::FuncOp fn) {

@@ -134,6 +134,7 @@ int compile(const CompileOptions &o) {
   Target target = Target::host();
   PipelineOptions po;
   po.vectorBits = o.vectorBits.value_or(target.vectorBits);
+  po.checkStep = o.checkStep;
   po.symbol = o.emit == Emit::Executable ? "kiln_model"
               : !o.symbol.empty()        ? o.symbol
                                          : symbolFrom(o.output);

@@ -20,6 +20,7 @@ struct CompileOptions {
   std::optional<int64_t> batchSize;
   std::optional<int64_t> vectorBits;
   bool inference = false;         // forward only, as "training": false
+  bool checkStep = true;          // build check_step (divergence diagnosis)
   std::vector<std::string> freeze; // layers made non-trainable
   bool timing = false;            // print the time of each phase to stderr
   /// What the model may need in memory (params, buffers, optimizer state,

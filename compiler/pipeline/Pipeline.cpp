@@ -37,8 +37,10 @@ static void add(OpPassManager &pm, llvm::StringRef pipeline) {
     llvm::report_fatal_error(llvm::Twine("kiln: bad pipeline: ") + pipeline);
 }
 
-void populateAutodiff(OpPassManager &pm) {
-  add(pm, "kiln-autodiff,canonicalize,cse");
+void populateAutodiff(OpPassManager &pm, const PipelineOptions &o) {
+  add(pm, llvm::formatv("kiln-autodiff{{check-step={0}},canonicalize,cse",
+                        o.checkStep ? "true" : "false")
+              .str());
 }
 
 void populateLinalg(OpPassManager &pm) {
@@ -91,7 +93,7 @@ void populateStages(OpPassManager &pm, Stage from, Stage to,
     case Stage::Graph:
       break;
     case Stage::Autodiff:
-      populateAutodiff(pm);
+      populateAutodiff(pm, o);
       break;
     case Stage::Linalg:
       populateLinalg(pm);

@@ -20,9 +20,10 @@ std::string stageList();
 struct PipelineOptions {
   int64_t vectorBits = 512;
   std::string symbol = "kiln_model";
+  bool checkStep = true; // build check_step (divergence diagnosis)
 };
 
-void populateAutodiff(mlir::OpPassManager &pm);
+void populateAutodiff(mlir::OpPassManager &pm, const PipelineOptions &o);
 void populateLinalg(mlir::OpPassManager &pm);
 void populateKernel(mlir::OpPassManager &pm, const PipelineOptions &o);
 void populateTiled(mlir::OpPassManager &pm);

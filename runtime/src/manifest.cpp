@@ -86,6 +86,8 @@ const char *entryName(EntryPoint entry) {
     return "forward";
   case EntryPoint::Forward1:
     return "forward_1";
+  case EntryPoint::CheckStep:
+    return "check_step";
   }
   return "?";
 }
@@ -439,11 +441,13 @@ EntryPointSpec parseEntryPoint(const ObjectReader &reader) {
     }
   if (!known)
     fail("manifest: '{}' is '{}'; expected train_step, eval_step, "
-         "eval_step_1, forward or forward_1",
+         "eval_step_1, forward, forward_1 or check_step",
          reader.path("name"), name);
   std::string mode = reader.getString("mode");
   spec.trainMode = mode == "train";
-  const char *expected = spec.entry == EntryPoint::TrainStep ? "train" : "eval";
+  bool train = spec.entry == EntryPoint::TrainStep ||
+               spec.entry == EntryPoint::CheckStep;
+  const char *expected = train ? "train" : "eval";
   if (mode != expected)
     fail("manifest: '{}' of {} is '{}'; expected '{}'", reader.path("mode"),
          name, mode, expected);
@@ -454,6 +458,21 @@ EntryPointSpec parseEntryPoint(const ObjectReader &reader) {
     fail("manifest: '{}' of {} is {}; expected 1", reader.path("batch"), name,
          spec.batch);
   spec.workspaceBytes = reader.getInt("workspace_bytes", 0);
+  if (spec.entry != EntryPoint::CheckStep)
+    return spec;
+  const Json &checks = reader.getArray("checks");
+  if (checks.empty())
+    fail("manifest: '{}' is empty; check_step checks at least the loss",
+         reader.path("checks"));
+  for (size_t i = 0; i < checks.size(); ++i) {
+    ObjectReader check(checks[i], fmt::format("{}[{}]", reader.path("checks"), i));
+    CheckSpec c{check.getString("layer"), check.getString("value"),
+                check.getInt("size", 0)};
+    if (c.value != "value" && c.value != "output" && c.value != "gradient")
+      fail("manifest: '{}' is '{}'; expected value, output or gradient",
+           check.path("value"), c.value);
+    spec.checks.push_back(std::move(c));
+  }
   return spec;
 }
 
@@ -606,6 +625,15 @@ void checkEntryPoints(const Manifest &manifest) {
            "and forward_1",
            entryName(entry));
   bool training = seen.count(EntryPoint::TrainStep) != 0;
+  if (seen.count(EntryPoint::CheckStep)) {
+    if (!training)
+      fail("manifest: 'entry_points' has check_step but no train_step");
+    if (manifest.batchOf(EntryPoint::CheckStep) !=
+        manifest.batchOf(EntryPoint::TrainStep))
+      fail("manifest: check_step's batch ({}) differs from train_step's ({})",
+           manifest.batchOf(EntryPoint::CheckStep),
+           manifest.batchOf(EntryPoint::TrainStep));
+  }
   for (EntryPoint entry : {EntryPoint::EvalStep, EntryPoint::EvalStep1}) {
     if (training && !seen.count(entry))
       fail("manifest: 'entry_points' has train_step but no {}; a trainable "

@@ -24,6 +24,8 @@ kiln_entry_fn entryFunction(const kiln_model_api &api, EntryPoint entry) {
     return api.forward;
   case EntryPoint::Forward1:
     return api.forward_1;
+  case EntryPoint::CheckStep:
+    return api.check_step;
   }
   return nullptr;
 }
@@ -187,10 +189,16 @@ std::string Model::firstNonFinite() const {
 void Model::requireEntry(EntryPoint entry) const {
   if (entries[int(entry)])
     return;
+  if (entry == EntryPoint::CheckStep && entries[int(EntryPoint::TrainStep)])
+    fail("model '{}' has no check_step (it was compiled by an older kilnc); "
+         "recompile it",
+         manifest.name);
   fail("model '{}' was compiled for inference only (no {}); recompile "
        "without --inference to {} it",
        manifest.name, entryName(entry),
-       entry == EntryPoint::TrainStep ? "train" : "evaluate");
+       entry == EntryPoint::EvalStep || entry == EntryPoint::EvalStep1
+           ? "evaluate"
+           : "train");
 }
 
 float Model::call(EntryPoint entry, const void *x, const void *y, float *out,
@@ -207,6 +215,47 @@ float Model::trainBatch(const void *x, const void *y, float lr, float *out) {
   requireEntry(EntryPoint::TrainStep);
   ++step;
   return call(EntryPoint::TrainStep, x, y, out, lr);
+}
+
+std::vector<float> Model::checkBatch(const void *x, const void *y) {
+  requireEntry(EntryPoint::CheckStep);
+  const EntryPointSpec *spec = manifest.findEntry(EntryPoint::CheckStep);
+  std::vector<float> counts(spec->checks.size());
+  ++step;
+  call(EntryPoint::CheckStep, x, y, counts.data(), 0);
+  --step;
+  return counts;
+}
+
+void Model::saveTo(Snapshot &snap) const {
+  auto copy = [](const std::vector<std::vector<float>> &from,
+                 std::vector<std::vector<float>> &to) {
+    to.resize(from.size());
+    for (size_t i = 0; i < from.size(); ++i)
+      to[i].assign(from[i].begin(), from[i].end());
+  };
+  copy(params, snap.params);
+  copy(buffers, snap.buffers);
+  copy(state, snap.state);
+  snap.step = step;
+}
+
+void Model::restore(const Snapshot &snap) {
+  // Element by element: generated code holds these vectors' addresses.
+  auto copy = [](const std::vector<std::vector<float>> &from,
+                 std::vector<std::vector<float>> &to) {
+    if (from.size() != to.size())
+      fail("model: a snapshot of another model");
+    for (size_t i = 0; i < from.size(); ++i) {
+      if (from[i].size() != to[i].size())
+        fail("model: a snapshot of another model");
+      std::copy(from[i].begin(), from[i].end(), to[i].begin());
+    }
+  };
+  copy(snap.params, params);
+  copy(snap.buffers, buffers);
+  copy(snap.state, state);
+  step = snap.step;
 }
 
 float Model::evalBatch(const void *x, const void *y, float *out) {

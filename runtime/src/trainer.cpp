@@ -4,6 +4,7 @@
 #include "kiln/checkpoint.h"
 #include "kiln/rng.h"
 #include "kiln/safetensors.h"
+#include "divergence.h"
 #include "support.h"
 
 #include <fmt/ranges.h>
@@ -380,7 +381,12 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
          manifest.name);
   std::vector<float> augmentScratch;
 
+  // Divergence is found by replaying from a finite copy: training starts
+  // from one.
+  if (std::string bad = model.firstNonFinite(); !bad.empty())
+    fail("model '{}' is not finite before training: {}", manifest.name, bad);
   BatchAssembler batch(data, batchSize);
+  DivergenceWatch watch(model);
   std::vector<int64_t> order(data.numSamples);
   std::vector<float> probs(track ? batchSize * manifest.outputSize() : 0);
   // Steps of the run so far, resumed parts included: every epoch before
@@ -451,29 +457,43 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     if (epoch != options.startEpoch || first == 0)
       epochLoss = 0, epochSteps = 0, epochScore = Running();
     auto start = std::chrono::steady_clock::now();
-    int64_t b = first;
-    for (; b < numBatches && !limitReached(); ++b) {
-      batch.gather(&order[b * batchSize]);
+    // Batch j of this epoch into `batch`; returns its learning rate. The
+    // same batch every time: a diverged step is replayed with it.
+    const int64_t stepsBefore = runSteps - first;
+    auto load = [&](int64_t j, const void **x, const void **y) {
+      batch.gather(&order[j * batchSize]);
       if (options.augment.any())
         augmentBatch(options.augment, manifest.inputShape(),
                      batch.getMutableX(), batchSize,
                      deriveSeed(deriveSeed(options.seed, "augment", uint64_t(epoch)),
-                                "batch", uint64_t(b)),
+                                "batch", uint64_t(j)),
                      augmentScratch);
-      record.lr = schedule.lrAt(epoch, runSteps);
-      double loss = model.trainBatch(batch.getX(), batch.getY(),
-                                     float(record.lr),
+      *x = batch.getX();
+      *y = batch.getY();
+      return float(schedule.lrAt(epoch, stepsBefore + j));
+    };
+    watch.epochBegin();
+    int64_t b = first;
+    for (; b < numBatches && !limitReached(); ++b) {
+      if (std::string why = watch.beforeBatch(b, load); !why.empty())
+        fail("epoch {}, batch {} (step {}): a parameter became NaN or inf "
+             "while the loss stayed finite; training stopped (the last "
+             "checkpoint written is from before this). Replayed: {}. {}",
+             epoch, b + 1, model.getStep(), why, kDivergenceAdvice);
+      const void *x, *y;
+      record.lr = load(b, &x, &y);
+      double loss = model.trainBatch(x, y, float(record.lr),
                                      track ? probs.data() : nullptr);
       // A non-finite loss poisons every update after it: stop here, before
       // any checkpoint could keep the damage.
       if (!std::isfinite(loss)) {
-        std::string bad = model.firstNonFinite();
+        int64_t step = model.getStep();
+        std::string why = watch.explain(b, load);
         fail("epoch {}, batch {} (step {}): the loss is {}; training stopped "
              "(the last checkpoint written is from before this step). {}. {}",
-             epoch, b + 1, model.getStep(), loss,
-             bad.empty() ? "Every parameter was still finite after it: the "
-                           "batch itself gives a non-finite loss"
-                         : "After it, " + bad,
+             epoch, b + 1, step, loss,
+             why.empty() ? "After it, " + model.firstNonFinite()
+                         : "Replayed: " + why,
              kDivergenceAdvice);
       }
       lossSum += loss;
@@ -528,10 +548,14 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     // A parameter can turn non-finite while the loss still is finite (an
     // inf weight behind a relu that is off for the whole batch): checked
     // once an epoch, and before every checkpoint.
-    if (std::string bad = model.firstNonFinite(); !bad.empty())
+    if (std::string bad = model.firstNonFinite(); !bad.empty()) {
+      int64_t step = model.getStep();
+      std::string why = watch.explain(b - 1, load);
       fail("epoch {} (step {}): {}; training stopped (the last checkpoint "
-           "written is from before this). {}",
-           epoch, model.getStep(), bad, kDivergenceAdvice);
+           "written is from before this). {}{}",
+           epoch, step, bad, why.empty() ? "" : "Replayed: " + why + ". ",
+           kDivergenceAdvice);
+    }
     trainSeconds += record.seconds;
     trainSamples += record.samples;
     result.history.push_back(record);

@@ -104,9 +104,9 @@
 // CHECK-NEXT: llvm.return %[[ADDR]] : !llvm.ptr
 
 // kiln_model_api {manifest, train_step, eval_step, eval_step_1, forward,
-// forward_1}: entry points the module lacks are null.
-// CHECK: llvm.mlir.global internal constant @kiln_model_api() {{.*}} : !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr)> {
-// CHECK-NEXT: %[[U:.+]] = llvm.mlir.undef : !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr)>
+// forward_1, check_step}: entry points the module lacks are null.
+// CHECK: llvm.mlir.global internal constant @kiln_model_api() {{.*}} : !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr, ptr)> {
+// CHECK-NEXT: %[[U:.+]] = llvm.mlir.undef : !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr, ptr)>
 // CHECK-NEXT: %[[M:.+]] = llvm.mlir.addressof @kiln_model_manifest : !llvm.ptr
 // CHECK-NEXT: %[[A0:.+]] = llvm.insertvalue %[[M]], %[[U]][0]
 // CHECK-NEXT: %[[TS:.+]] = llvm.mlir.addressof @kiln_model_train_step : !llvm.ptr
@@ -119,7 +119,9 @@
 // CHECK-NEXT: %[[A4:.+]] = llvm.insertvalue %[[Z4]], %[[A3]][4]
 // CHECK-NEXT: %[[F1:.+]] = llvm.mlir.addressof @kiln_model_forward_1 : !llvm.ptr
 // CHECK-NEXT: %[[A5:.+]] = llvm.insertvalue %[[F1]], %[[A4]][5]
-// CHECK-NEXT: llvm.return %[[A5]]
+// CHECK-NEXT: %[[Z6:.+]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: %[[A6:.+]] = llvm.insertvalue %[[Z6]], %[[A5]][6]
+// CHECK-NEXT: llvm.return %[[A6]]
 // CHECK-LABEL: llvm.func @kiln_model_abi() -> !llvm.ptr {
 // CHECK-NEXT: %[[API:.+]] = llvm.mlir.addressof @kiln_model_api : !llvm.ptr
 // CHECK-NEXT: llvm.return %[[API]] : !llvm.ptr
@@ -182,6 +184,8 @@ module attributes {
 // CHECK-NEXT: llvm.mlir.zero
 // CHECK-NEXT: llvm.insertvalue
 // CHECK-NEXT: llvm.mlir.addressof @kiln_model_eval_step
+// CHECK-NEXT: llvm.insertvalue
+// CHECK-NEXT: llvm.mlir.zero
 // CHECK-NEXT: llvm.insertvalue
 // CHECK-NEXT: llvm.mlir.zero
 // CHECK-NEXT: llvm.insertvalue

@@ -65,7 +65,7 @@
 // INFER-AD-SAME: %{{[^:]+}}: tensor<1x6xf32> {kiln.input = {name = "x"}}) -> (tensor<1x3xf32> {kiln.output = {kind = "values", name = "prediction"}})
 // INFER-AD-SAME: attributes {kiln.entry = {batch = 1 : i64, mode = "eval", name = "forward_1"}}
 
-// Tests that the inference-only model's ABI has forward and forward_1 and null train_step, eval_step and eval_step_1, and its manifest no state, targets or training.
+// Tests that the inference-only model's ABI has forward and forward_1 and null train_step, eval_step, eval_step_1 and check_step, and its manifest no state, targets or training.
 // RUN: kilnc %S/Inputs/inference.json --compile-to=llvm | FileCheck %s --check-prefix=INFER-LLVM --implicit-check-not=@kiln_model_train_step --implicit-check-not=@kiln_model_eval_step
 // INFER-LLVM: llvm.func @kiln_model_forward(
 // INFER-LLVM: llvm.func @kiln_model_forward_1(
@@ -84,7 +84,8 @@
 // INFER-LLVM-NEXT: %[[A3:.+]] = llvm.insertvalue %[[NULL]], %[[A2]][3]
 // INFER-LLVM-NEXT: %[[A4:.+]] = llvm.insertvalue %[[F]], %[[A3]][4]
 // INFER-LLVM-NEXT: %[[A5:.+]] = llvm.insertvalue %[[F1]], %[[A4]][5]
-// INFER-LLVM-NEXT: llvm.return %[[A5]]
+// INFER-LLVM-NEXT: %[[A6:.+]] = llvm.insertvalue %[[NULL]], %[[A5]][6]
+// INFER-LLVM-NEXT: llvm.return %[[A6]]
 
 // Tests that --inference on a softmax cross-entropy model predicts what its
 // training build predicts: @model ends in softmax (the loss would have applied

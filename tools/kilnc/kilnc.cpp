@@ -44,6 +44,11 @@ int main(int argc, char **argv) {
       cl::desc("Compile forward only: no loss, gradients or optimizer state "
                "(as \"training\": false)"),
       cl::cat(cat));
+  cl::opt<bool> noCheckStep(
+      "no-check-step",
+      cl::desc("Leave out check_step, which names the layer where training "
+               "diverged (smaller and faster to compile)"),
+      cl::cat(cat));
   cl::list<std::string> freeze(
       "freeze", cl::desc("Make these layers non-trainable (comma-separated)"),
       cl::value_desc("NAME,..."), cl::CommaSeparated, cl::cat(cat));
@@ -66,6 +71,7 @@ int main(int argc, char **argv) {
   o.emit = emit;
   o.symbol = symbol;
   o.inference = inference;
+  o.checkStep = !noCheckStep;
   o.timing = timePhases;
   o.freeze.assign(freeze.begin(), freeze.end());
   if (!compileTo.empty()) {

@@ -105,8 +105,11 @@ bool isElementwiseConsumerOf(Operation *user, Value v) {
 
 struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
   using Base::Base;
+  bool scalar = false; // the function asks for scalar kernels (kScalarAttr)
 
   void runOnOperation() override {
+    // Read once and dropped: nothing after kernel-form looks at it.
+    scalar = bool(getOperation()->removeAttr(kScalarAttr));
     SmallVector<linalg::LinalgOp> roots;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (!op->getParentOfType<GroupOp>() && !isa<linalg::FillOp>(op))
@@ -188,11 +191,21 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
       taken.insert(op);
 
     SmallVector<int64_t> tile, reduce;
-    schedule(cast<linalg::LinalgOp>(root.getOperation()),
-             cast<linalg::LinalgOp>(last), tile, reduce);
     // Every tile is bounded (at most 64 x 64 elements), so every group can
     // be vectorized; ops the vectorizer rejects stay scalar.
-    bool vectorize = true;
+    bool vectorize = !scalar;
+    if (scalar) {
+      // Element by element: the least IR, for code where speed does not
+      // matter (it compiles several times faster).
+      // (A reduction loop of `last` is the root's: it is stepped by
+      // `reduce`, and its tile stays 0.)
+      for (utils::IteratorType it : cast<linalg::LinalgOp>(last).getIteratorTypesArray())
+        tile.push_back(linalg::isParallelIterator(it) ? 1 : 0);
+      reduce.assign(root.getNumReductionLoops(), 1);
+    } else {
+      schedule(cast<linalg::LinalgOp>(root.getOperation()),
+               cast<linalg::LinalgOp>(last), tile, reduce);
+    }
 
     // The group sits where the last op was: every outside operand of the
     // chain dominates it and only the last op's results escape.

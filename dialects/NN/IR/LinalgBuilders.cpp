@@ -151,6 +151,28 @@ Value sumAll(OpBuilder &b, Location loc, Value x) {
                  true);
 }
 
+Value countNonFinite(OpBuilder &b, Location loc, Value x) {
+  auto xt = tensorType(x);
+  unsigned rank = xt.getRank();
+  Type f32 = b.getF32Type();
+  auto outType = RankedTensorType::get({}, f32);
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::reduction);
+  return generic(
+      b, loc, {x}, {b.getMultiDimIdentityMap(rank)}, outType,
+      AffineMap::get(rank, 0, b.getContext()), iters, filled(b, loc, outType, 0.0),
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+        // |x| == inf or unordered (NaN): no fast-math flag may fold this.
+        Type t = a[0].getType();
+        Value mag = nb.create<math::AbsFOp>(nl, a[0]);
+        Value bad = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::UEQ, mag,
+                                             floatConst(nb, nl, t, INFINITY));
+        Value one = nb.create<arith::SelectOp>(nl, bad, floatConst(nb, nl, f32, 1.0),
+                                               floatConst(nb, nl, f32, 0.0));
+        return nb.create<arith::AddFOp>(nl, a[1], one);
+      },
+      true);
+}
+
 Value scaleBy(OpBuilder &b, Location loc, Value x, Value scalarTensor,
               double c) {
   Type elem = tensorType(x).getElementType();

@@ -72,6 +72,9 @@ mlir::Value reduce2d(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                      unsigned axis, double init, ScalarFn combine);
 /// Sum of all elements of x -> tensor<elem>.
 mlir::Value sumAll(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+/// How many elements of float tensor x (any rank) are NaN or +-inf, as a
+/// float tensor<f32> (exact up to 2^24).
+mlir::Value countNonFinite(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 /// Scales by a 0-d tensor times a constant: x * s[] * c.
 mlir::Value scaleBy(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                     mlir::Value scalarTensor, double c);

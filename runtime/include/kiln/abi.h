@@ -52,14 +52,17 @@ typedef struct kiln_call {
   const void *const *targets; /* manifest.targets (train_step, eval_step) */
   void *const *outputs;       /* manifest.outputs, [batch, shape...] each */
   float lr;                   /* train_step */
-  int64_t step;               /* train_step: optimizer steps, from 1 */
-  uint64_t seed;              /* train_step: randomness (dropout) */
+  int64_t step;               /* train_step, check_step: optimizer steps, from 1 */
+  uint64_t seed;              /* train_step, check_step: randomness (dropout) */
 } kiln_call;
 
 /// An entry point. train_step updates params, buffers and state in place and
 /// writes the batch's predictions (before the update) to outputs; eval_step
 /// writes predictions in eval mode and changes nothing; forward writes
-/// predictions only. Returns the batch's mean loss (0 for forward).
+/// predictions only. check_step runs train_step's forward and backward
+/// passes without the update and writes, for each of the manifest's
+/// `checks`, how many elements of that value are NaN or inf (a float each)
+/// to outputs[0]. Returns the batch's mean loss (0 for forward).
 /// Generated code allocates nothing: every temporary lives in `workspace`.
 typedef float (*kiln_entry_fn)(const kiln_bindings *bindings,
                                const kiln_call *call);
@@ -76,6 +79,8 @@ typedef struct kiln_model_api {
   kiln_entry_fn eval_step_1; /* eval mode, batch 1 */
   kiln_entry_fn forward;     /* eval mode, compiled batch */
   kiln_entry_fn forward_1;   /* eval mode, batch 1 */
+  kiln_entry_fn check_step;  /* training mode, compiled batch: no update;
+                                outputs[0] gets the manifest's checks */
 } kiln_model_api;
 
 #ifdef __cplusplus

@@ -39,8 +39,15 @@ enum class InitKind { Zeros, Ones, GlorotUniform, HeUniform, UniformFanIn, Norma
 enum class OutputKind { Probabilities, Values };
 
 /// The entry points of kiln_model_api, in its field order.
-enum class EntryPoint { TrainStep, EvalStep, EvalStep1, Forward, Forward1 };
-constexpr int numEntries = 5;
+enum class EntryPoint {
+  TrainStep,
+  EvalStep,
+  EvalStep1,
+  Forward,
+  Forward1,
+  CheckStep
+};
+constexpr int numEntries = 6;
 
 /// The manifest's spellings: "f32", "softmax_cross_entropy", "mse",
 /// "train_step", "forward_1", ...
@@ -92,11 +99,20 @@ struct TensorSpec {
   int64_t vocabSize = 0;
 };
 
+/// One value check_step counts the non-finite elements of: a layer's
+/// "output" or "gradient", or the input's or the loss's "value" (the loss
+/// also has a "gradient": the one reaching the prediction).
+struct CheckSpec {
+  std::string layer, value;
+  int64_t size = 0; // elements checked
+};
+
 struct EntryPointSpec {
   EntryPoint entry = EntryPoint::Forward;
   bool trainMode = false;
   int64_t batch = 0;
   int64_t workspaceBytes = 0;
+  std::vector<CheckSpec> checks; // check_step only, in the order computed
 };
 
 struct LayerSpec {

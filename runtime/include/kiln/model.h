@@ -64,6 +64,22 @@ public:
   /// one through forward_1 (a single sample always takes forward_1).
   void predict(const void *x, int64_t numSamples, float *out);
 
+  /// check_step on trainBatchSize() samples, at the step the next
+  /// trainBatch takes (the same dropout masks): for each of its manifest
+  /// checks, how many elements are NaN or inf. Changes nothing.
+  std::vector<float> checkBatch(const void *x, const void *y);
+  bool hasEntry(EntryPoint entry) const { return entries[int(entry)] != nullptr; }
+
+  /// Params, buffers, optimizer state and step, copied out and put back:
+  /// a diverged step is replayed from one (Trainer).
+  struct Snapshot {
+    std::vector<std::vector<float>> params, buffers, state;
+    int64_t step = 0;
+  };
+  /// Copies into `snap`, reusing its storage.
+  void saveTo(Snapshot &snap) const;
+  void restore(const Snapshot &snap);
+
   /// Throws unless the model has `entry`; for an inference-only model the
   /// message says so and how to recompile.
   void requireEntry(EntryPoint entry) const;

@@ -271,7 +271,8 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
 
   // Calls `entry` with `ps` as the parameter table, writing `pred`.
   auto call = [&](kiln_entry_fn entry, std::vector<std::vector<double>> &ps,
-                  std::vector<double> &pred, float lr, int64_t step = 1) {
+                  std::vector<double> &pred, float lr, int64_t step = 1,
+                  void *out = nullptr) {
     std::vector<float *> table;
     for (auto &p : ps)
       table.push_back(reinterpret_cast<float *>(p.data()));
@@ -280,7 +281,7 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     const void *inputs[] = {input};
     const void *targets[] = {takesLabels(c) ? (const void *)labels.data()
                                             : (const void *)target.data()};
-    void *outputs[] = {pred.data()};
+    void *outputs[] = {out ? out : pred.data()};
     kiln_call args{inputs, targets, outputs, lr, step, /*seed=*/7};
     return entry(&bindings, &args);
   };
@@ -376,6 +377,46 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     for (int64_t i = 0; i < width; ++i)
       EXPECT_NEAR(row[i], pred[b * width + i], 1e-12 * (1 + std::fabs(pred[b * width + i])))
           << "forward_1 of sample " << b << ", output " << i;
+  }
+
+  // check_step (scalar kernels, its own lowering) counts the non-finite
+  // elements of what it checks: none here, and it changes no parameter. A
+  // NaN in the input is one element of it, and reaches the loss unless a
+  // dropout mask drops it.
+  ASSERT_TRUE(api->check_step);
+  {
+    std::vector<std::string> checks;
+    auto parsed = llvm::json::parse(api->manifest());
+    ASSERT_TRUE(bool(parsed));
+    for (const llvm::json::Value &e : *parsed->getAsObject()->getArray("entry_points"))
+      if (*e.getAsObject()->getString("name") == "check_step")
+        for (const llvm::json::Value &k : *e.getAsObject()->getArray("checks"))
+          checks.push_back((*k.getAsObject()->getString("layer") + " " +
+                            *k.getAsObject()->getString("value")).str());
+    auto countsNow = [&] {
+      std::vector<float> counts(checks.size(), -1.0f);
+      std::vector<std::vector<double>> copy = params;
+      std::vector<double> unused;
+      call(api->check_step, copy, unused, 0, 1, counts.data());
+      EXPECT_EQ(copy, params) << "check_step changed a parameter";
+      return counts;
+    };
+    auto index = [&](const std::string &name) {
+      return size_t(llvm::find(checks, name) - checks.begin());
+    };
+    ASSERT_LT(index("loss value"), checks.size());
+    for (auto [i, n] : llvm::enumerate(countsNow()))
+      EXPECT_EQ(n, 0.0f) << c.name << ": check " << checks[i];
+    if (!c.ids) {
+      ASSERT_LT(index("input value"), checks.size());
+      double saved = x[4];
+      x[4] = std::nan("");
+      std::vector<float> counts = countsNow();
+      x[4] = saved;
+      EXPECT_EQ(counts[index("input value")], 1.0f) << c.name;
+      if (!c.dropout && !c.randomInside)
+        EXPECT_EQ(counts[index("loss value")], 1.0f) << c.name;
+    }
   }
 
   const double h = 1e-6;

@@ -129,6 +129,15 @@ TEST_P(ManifestMatches, CompiledSignature) {
         continue;
       }
       int64_t index = binding.getAs<IntegerAttr>("index").getInt();
+      if (name == "check_step" && table == "outputs") {
+        // Not a model output: one float per entry of its `checks`.
+        auto checks = entry.getAs<ArrayAttr>("checks");
+        ASSERT_TRUE(checks) << where;
+        EXPECT_EQ(index, 0) << where;
+        EXPECT_EQ(cast<MemRefType>(type).getShape(),
+                  ArrayRef<int64_t>{int64_t(checks.size())}) << where;
+        continue;
+      }
       const json::Array *rows = manifest.getArray(table);
       ASSERT_TRUE(rows) << where;
       ASSERT_LT(index, (int64_t)rows->size()) << where;
@@ -172,14 +181,18 @@ TEST_P(ManifestMatches, CompiledSignature) {
 }
 
 /// The workspace plan itself: after kiln-workspace no allocation is left,
-/// every view lies inside the workspace argument, 64-byte aligned, and the
-/// argument is as large as kiln.workspace_bytes says (what the manifest
-/// reports and the runtime allocates).
+/// every view lies inside the entry's kiln.workspace_bytes (what the
+/// manifest reports), 64-byte aligned, and the workspace argument of every
+/// entry is as large as the largest of them (what the runtime allocates).
 TEST_P(ManifestMatches, WorkspaceHoldsEveryTemporary) {
   OwningOpRef<ModuleOp> module =
       compile("func.func(kernel-lower-vectors),kiln-workspace");
   ASSERT_TRUE(module);
   int entries = 0;
+  int64_t largest = 0;
+  for (auto fn : module->getOps<func::FuncOp>())
+    if (auto bytes = fn->getAttrOfType<IntegerAttr>("kiln.workspace_bytes"))
+      largest = std::max(largest, bytes.getInt());
   for (auto fn : module->getOps<func::FuncOp>()) {
     if (!fn->hasAttr("kiln.entry"))
       continue;
@@ -187,7 +200,7 @@ TEST_P(ManifestMatches, WorkspaceHoldsEveryTemporary) {
     auto bytes = fn->getAttrOfType<IntegerAttr>("kiln.workspace_bytes");
     ASSERT_TRUE(bytes) << fn.getName().str();
     auto ws = cast<MemRefType>(fn.getArgumentTypes().back());
-    EXPECT_EQ(ws.getDimSize(0), bytes.getInt()) << fn.getName().str();
+    EXPECT_EQ(ws.getDimSize(0), largest) << fn.getName().str();
     int views = 0;
     fn.walk([&](Operation *op) {
       EXPECT_FALSE(isa<memref::AllocOp>(op)) << fn.getName().str();

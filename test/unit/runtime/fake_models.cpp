@@ -67,7 +67,12 @@ const char *classifierManifestText = R"({
     {"name": "eval_step", "mode": "eval", "batch": 8, "workspace_bytes": 0},
     {"name": "eval_step_1", "mode": "eval", "batch": 1, "workspace_bytes": 0},
     {"name": "forward", "mode": "eval", "batch": 8, "workspace_bytes": 0},
-    {"name": "forward_1", "mode": "eval", "batch": 1, "workspace_bytes": 0}],
+    {"name": "forward_1", "mode": "eval", "batch": 1, "workspace_bytes": 0},
+    {"name": "check_step", "mode": "train", "batch": 8, "workspace_bytes": 60,
+     "checks": [{"layer": "input", "value": "value", "size": 32},
+                {"layer": "dense", "value": "output", "size": 24},
+                {"layer": "loss", "value": "value", "size": 1},
+                {"layer": "dense", "value": "gradient", "size": 15}]}],
   "batch_size": 8,
   "loss": "softmax_cross_entropy", "num_classes": 3,
   "optimizer": {"type": "momentum", "lr": 0.1, "momentum": 0.9},
@@ -130,14 +135,12 @@ float classifierPredict(const kiln_bindings *b, const kiln_call *c, int batch,
   return loss / float(batch);
 }
 
-float classifierTrainStep(const kiln_bindings *b, const kiln_call *c) {
-  ++fakeCalls.trainStep;
-  if (fakeCrashAtStep != 0 && c->step == fakeCrashAtStep)
-    throw std::runtime_error("fake crash at step " + std::to_string(c->step));
-  float loss = classifierPredict(b, c, clsBatch, true);
+/// The batch's gradient (weight, then bias) into the workspace, from the
+/// probabilities in `probs`.
+float *classifierGrad(const kiln_bindings *b, const kiln_call *c,
+                      const float *probs) {
   const float *x = static_cast<const float *>(c->inputs[0]);
   const int32_t *labels = static_cast<const int32_t *>(c->targets[0]);
-  const float *probs = static_cast<const float *>(c->outputs[0]);
   float *grad = checkedWorkspace(b, clsGrads);
   for (int s = 0; s < clsBatch; ++s)
     for (int k = 0; k < clsClasses; ++k) {
@@ -146,6 +149,15 @@ float classifierTrainStep(const kiln_bindings *b, const kiln_call *c) {
         grad[k * clsIn + i] += g * x[s * clsIn + i];
       grad[clsClasses * clsIn + k] += g;
     }
+  return grad;
+}
+
+float classifierTrainStep(const kiln_bindings *b, const kiln_call *c) {
+  ++fakeCalls.trainStep;
+  if (fakeCrashAtStep != 0 && c->step == fakeCrashAtStep)
+    throw std::runtime_error("fake crash at step " + std::to_string(c->step));
+  float loss = classifierPredict(b, c, clsBatch, true);
+  float *grad = classifierGrad(b, c, static_cast<const float *>(c->outputs[0]));
   const float *gradOf[2] = {grad, grad + clsClasses * clsIn};
   const int sizes[2] = {clsClasses * clsIn, clsClasses};
   for (int p = 0; p < 2; ++p)
@@ -153,6 +165,33 @@ float classifierTrainStep(const kiln_bindings *b, const kiln_call *c) {
       b->state[p][i] = 0.9f * b->state[p][i] + gradOf[p][i];
       b->params[p][i] -= c->lr * b->state[p][i];
     }
+  return loss;
+}
+
+int nonFinite(const float *v, int n) {
+  return int(std::count_if(v, v + n, [](float f) { return !std::isfinite(f); }));
+}
+
+/// The manifest's checks: input, logits, loss, gradient.
+float classifierCheckStep(const kiln_bindings *b, const kiln_call *c) {
+  ++fakeCalls.checkStep;
+  const float *x = static_cast<const float *>(c->inputs[0]);
+  float *counts = static_cast<float *>(c->outputs[0]);
+  float logits[clsBatch * clsClasses], probs[clsBatch * clsClasses];
+  for (int s = 0; s < clsBatch; ++s)
+    for (int k = 0; k < clsClasses; ++k) {
+      logits[s * clsClasses + k] = b->params[1][k];
+      for (int i = 0; i < clsIn; ++i)
+        logits[s * clsClasses + k] += b->params[0][k * clsIn + i] * x[s * clsIn + i];
+    }
+  void *out[1] = {probs};
+  kiln_call probsCall = *c;
+  probsCall.outputs = out;
+  float loss = classifierPredict(b, &probsCall, clsBatch, true);
+  counts[0] = float(nonFinite(x, clsBatch * clsIn));
+  counts[1] = float(nonFinite(logits, clsBatch * clsClasses));
+  counts[2] = float(!std::isfinite(loss));
+  counts[3] = float(nonFinite(classifierGrad(b, c, probs), clsGrads));
   return loss;
 }
 
@@ -463,7 +502,8 @@ const kiln_model_api classifierApi = {[] { return classifierManifestText; },
                                       classifierEvalStep,
                                       classifierEvalStep1,
                                       classifierForward,
-                                      classifierForward1};
+                                      classifierForward1,
+                                      classifierCheckStep};
 const kiln_model_api regressorApi = {[] { return regressorManifestText; },
                                      regressorTrainStep,
                                      regressorEvalStep,

@@ -61,8 +61,14 @@ TEST(Manifest, ParsesAllFields) {
   EXPECT_EQ(manifest.outputShape(), Shape{3});
   EXPECT_TRUE(manifest.isClassification());
   EXPECT_EQ(manifest.numClasses, 3);
-  ASSERT_EQ(manifest.entryPoints.size(), 5u);
+  ASSERT_EQ(manifest.entryPoints.size(), 6u);
   EXPECT_EQ(manifest.batchOf(EntryPoint::EvalStep1), 1);
+  const EntryPointSpec *check = manifest.findEntry(EntryPoint::CheckStep);
+  ASSERT_NE(check, nullptr);
+  ASSERT_EQ(check->checks.size(), 4u);
+  EXPECT_EQ(check->checks[1].layer, "dense");
+  EXPECT_EQ(check->checks[1].value, "output");
+  EXPECT_EQ(check->checks[1].size, 24);
   EXPECT_EQ(manifest.findEntry(EntryPoint::TrainStep)->workspaceBytes, 60);
   EXPECT_TRUE(manifest.findEntry(EntryPoint::TrainStep)->trainMode);
   EXPECT_FALSE(manifest.findEntry(EntryPoint::Forward)->trainMode);
@@ -273,12 +279,52 @@ TEST(Manifest, StateBelongsToTrainableParamsOfTheSameShape) {
                 "'dense.bias'; state must be param-major"));
 }
 
+TEST(Manifest, CheckStepListsItsChecks) {
+  // entry_points[5] of the classifier is check_step.
+  EXPECT_THAT(errorAfter([](json &j) { j["entry_points"][5]["mode"] = "eval"; }),
+              HasSubstr("'entry_points[5].mode' of check_step is 'eval'; "
+                        "expected 'train'"));
+  EXPECT_THAT(errorAfter([](json &j) { j["entry_points"][5]["batch"] = 4; }),
+              HasSubstr("check_step's batch (4) differs from train_step's (8)"));
+  EXPECT_THAT(errorAfter([](json &j) { j["entry_points"][5].erase("checks"); }),
+              HasSubstr("missing field 'entry_points[5].checks'"));
+  EXPECT_THAT(errorAfter([](json &j) {
+                j["entry_points"][5]["checks"] = json::array();
+              }),
+              HasSubstr("'entry_points[5].checks' is empty"));
+  EXPECT_THAT(errorAfter([](json &j) {
+                j["entry_points"][5]["checks"][1]["value"] = "weights";
+              }),
+              HasSubstr("'entry_points[5].checks[1].value' is 'weights'; "
+                        "expected value, output or gradient"));
+  EXPECT_THAT(errorAfter([](json &j) {
+                j["entry_points"][5]["checks"][0]["size"] = -1;
+              }),
+              HasSubstr("'entry_points[5].checks[0].size' must be at least 0"));
+  EXPECT_THAT(inferenceErrorAfter([](json &j) {
+                j["entry_points"].push_back(
+                    {{"name", "check_step"}, {"mode", "train"}, {"batch", 8},
+                     {"workspace_bytes", 0},
+                     {"checks", json::array({{{"layer", "loss"},
+                                              {"value", "value"},
+                                              {"size", 1}}})}});
+              }),
+              HasSubstr("'entry_points' has check_step but no train_step"));
+  // Optional: a model compiled before check_step existed still loads.
+  Manifest m = parseManifest([] {
+    json j = json::parse(test::classifierApi.manifest());
+    j["entry_points"].erase(5);
+    return j.dump();
+  }());
+  EXPECT_EQ(m.findEntry(EntryPoint::CheckStep), nullptr);
+}
+
 TEST(Manifest, EntryPointsAreTheKnownFiveOnce) {
   EXPECT_THAT(
       errorAfter([](json &j) { j["entry_points"][1]["name"] = "eval"; }),
       HasSubstr("'entry_points[1].name' is 'eval'; expected "
-                "train_step, eval_step, eval_step_1, forward or "
-                "forward_1"));
+                "train_step, eval_step, eval_step_1, forward, forward_1 or "
+                "check_step"));
   EXPECT_THAT(
       errorAfter([](json &j) { j["entry_points"][4] = j["entry_points"][3]; }),
       HasSubstr("'entry_points[4]': forward is listed twice"));
@@ -294,7 +340,10 @@ TEST(Manifest, EntryPointsAreTheKnownFiveOnce) {
                         "forward and forward_1"));
   EXPECT_THAT(errorAfter([](json &j) { j["entry_points"].erase(2); }),
               HasSubstr("'entry_points' has train_step but no eval_step_1"));
-  EXPECT_THAT(errorAfter([](json &j) { j["entry_points"][0]["batch"] = 16; }),
+  EXPECT_THAT(errorAfter([](json &j) {
+                j["entry_points"][0]["batch"] = 16;
+                j["entry_points"][5]["batch"] = 16;
+              }),
               HasSubstr("'batch_size' (8) differs from the batch of "
                         "train_step (16)"));
   EXPECT_THAT(inferenceErrorAfter([](json &j) {

@@ -37,7 +37,8 @@ const char *classifierManifest();
 
 /// Calls of each entry point of every fake, since the last reset.
 struct FakeCalls {
-  int trainStep = 0, evalStep = 0, evalStep1 = 0, forward = 0, forward1 = 0;
+  int trainStep = 0, evalStep = 0, evalStep1 = 0, forward = 0, forward1 = 0,
+      checkStep = 0;
 };
 extern FakeCalls fakeCalls;
 /// When non-zero, the classifier's train_step throws at this step (a crash

@@ -108,8 +108,9 @@ TEST(Trainer, NonFiniteLossStopsTraining) {
   options.lr = 1e30f;
   std::string error = errorOf([&] { train(model, data, nullptr, options); });
   EXPECT_THAT(error, HasSubstr("(step 3): the loss is inf"));
-  // Huge but finite weights: the batch itself overflows.
-  EXPECT_THAT(error, HasSubstr("Every parameter was still finite after it"));
+  // Huge but finite logits: softmax underflows to 0 and -log(0) is inf.
+  EXPECT_THAT(error, HasSubstr("Replayed: at step 3 every layer's output is "
+                               "finite but the loss is not"));
 
   // A weight already inf: the message names it.
   Model broken(test::classifierApi);
@@ -117,9 +118,57 @@ TEST(Trainer, NonFiniteLossStopsTraining) {
   broken.getParam(0)[5] = std::numeric_limits<float>::infinity();
   options.lr = 0.1f;
   EXPECT_THAT(errorOf([&] { train(broken, data, nullptr, options); }),
-              HasSubstr("nan; training stopped (the last checkpoint written "
-                        "is from before this step). After it, dense.weight "
-                        "element 0 is nan"));
+              HasSubstr("model 'fake_classifier' is not finite before "
+                        "training: dense.weight element 5 is inf"));
+}
+
+// Divergence is explained by replaying the steps since a copy of the
+// model through check_step (issue 11).
+TEST(Trainer, DivergenceNamesTheFirstNonFiniteValue) {
+  TrainOptions options;
+  options.epochs = 1;
+  options.lr = 0.1f;
+  options.shuffle = false;
+  // A NaN in sample 20 (batch 3): the input check fires.
+  {
+    Model model(test::classifierApi);
+    model.init(0);
+    Dataset data = classifierData(64, 1, model);
+    data.inputs[20 * 4 + 2] = std::nanf("");
+    test::fakeCalls = {};
+    std::string error = errorOf([&] { train(model, data, nullptr, options); });
+    EXPECT_THAT(error, HasSubstr("epoch 1, batch 3 (step 3): the loss is nan"));
+    EXPECT_THAT(error, HasSubstr("Replayed: at step 3 the input batch itself "
+                                 "is not finite: 1 of 32 values are NaN or inf"));
+    EXPECT_GE(test::fakeCalls.checkStep, 1);
+  }
+  // Weights so large that the logits overflow: the layer's output is named.
+  {
+    Model model(test::classifierApi);
+    model.init(0);
+    Dataset data = classifierData(64, 1, model);
+    model.getParam(0)[0] = 3e38f;
+    model.getParam(0)[1] = 3e38f;
+    std::string error = errorOf([&] { train(model, data, nullptr, options); });
+    EXPECT_THAT(error, HasSubstr("Replayed: at step 1 the first non-finite "
+                                 "value is the output of layer 'dense'"));
+  }
+  // A model without check_step still stops, and says it cannot tell more.
+  {
+    Model model(test::regressorApi);
+    model.init(0);
+    Dataset data;
+    data.source = "regression";
+    data.numSamples = 16;
+    data.sampleSize = 3;
+    data.targetSize = 2;
+    data.inputs.assign(16 * 3, 0.5f);
+    data.targets.assign(16 * 2, 1.0f);
+    data.inputs[5] = std::nanf("");
+    std::string error = errorOf([&] { train(model, data, nullptr, options); });
+    EXPECT_THAT(error, HasSubstr("this model has no check_step to say which "
+                                 "layer; recompile it"));
+  }
 }
 
 TEST(Trainer, TooFewSamplesForABatch) {
