@@ -175,3 +175,29 @@ module {
     return %loss, %pred, %np : tensor<f32>, tensor<16xf32>, tensor<16xf32>
   }
 }
+
+// -----
+
+// Tests that check_step's counts (kiln.check = i, tensor<1xf32> each) are
+// written to element i of one float[checks] argument bound to outputs[0],
+// which joins no table (it is not a model output).
+// CHECK: module attributes {kiln.abi = {{{.*}}outputs = []
+// CHECK-LABEL: func.func @check_step
+// CHECK-SAME: (%{{[^:]+}}: memref<2x4xf32>, %[[C:[^:]+]]: memref<2xf32>) -> f32
+// CHECK-SAME: kiln.bindings = [{index = 0 : i64, table = "inputs"}, {index = 0 : i64, table = "outputs"}]
+// CHECK: %[[A:.+]] = arith.constant dense<1.000000e+00> : tensor<1xf32>
+// CHECK-NEXT: %[[B:.+]] = arith.constant dense<2.000000e+00> : tensor<1xf32>
+// CHECK-NEXT: %[[S1:.+]] = memref.subview %[[C]][1] [1] [1] : memref<2xf32> to memref<1xf32, strided<[1], offset: 1>>
+// CHECK-NEXT: bufferization.materialize_in_destination %[[A]] in restrict writable %[[S1]]
+// CHECK-NEXT: %[[S0:.+]] = memref.subview %[[C]][0] [1] [1] : memref<2xf32> to memref<1xf32, strided<[1]>>
+// CHECK-NEXT: bufferization.materialize_in_destination %[[B]] in restrict writable %[[S0]]
+module {
+  func.func @check_step(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
+      -> (tensor<f32> {kiln.result = "loss"}, tensor<1xf32> {kiln.check = 1}, tensor<1xf32> {kiln.check = 0})
+      attributes {kiln.entry = {name = "check_step", mode = "train", batch = 2}} {
+    %loss = arith.constant dense<0.0> : tensor<f32>
+    %a = arith.constant dense<1.0> : tensor<1xf32>
+    %b = arith.constant dense<2.0> : tensor<1xf32>
+    return %loss, %a, %b : tensor<f32>, tensor<1xf32>, tensor<1xf32>
+  }
+}

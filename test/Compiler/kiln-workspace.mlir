@@ -108,3 +108,36 @@ module {
     return %a : memref<4xf32>
   }
 }
+
+// -----
+
+// Tests that every entry point's workspace argument has the size of the
+// largest plan (256 bytes, eval_step's), while kiln.workspace_bytes keeps
+// each entry's own: kernels outlined from either then have the same
+// signature, and the runtime allocates the largest.
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: %{{[^:]+}}: memref<256xi8>)
+// CHECK-SAME: kiln.workspace_bytes = 64 : i64
+// CHECK: memref.view %{{.+}}[%{{.+}}][] : memref<256xi8> to memref<16xf32>
+// CHECK-LABEL: func.func @eval_step
+// CHECK-SAME: %{{[^:]+}}: memref<256xi8>)
+// CHECK-SAME: kiln.workspace_bytes = 256 : i64
+module {
+  func.func @forward(%x: memref<16xf32>, %out: memref<16xf32>)
+      attributes {kiln.entry = {name = "forward", mode = "eval", batch = 16},
+                  kiln.bindings = [{table = "inputs", index = 0}, {table = "outputs", index = 0}]} {
+    %a = memref.alloc() : memref<16xf32>
+    memref.copy %x, %a : memref<16xf32> to memref<16xf32>
+    memref.copy %a, %out : memref<16xf32> to memref<16xf32>
+    return
+  }
+  func.func @eval_step(%x: memref<16xf32>, %out: memref<16xf32>)
+      attributes {kiln.entry = {name = "eval_step", mode = "eval", batch = 16},
+                  kiln.bindings = [{table = "inputs", index = 0}, {table = "outputs", index = 0}]} {
+    %a = memref.alloc() : memref<64xf32>
+    %s = memref.subview %a[0] [16] [1] : memref<64xf32> to memref<16xf32, strided<[1]>>
+    memref.copy %x, %s : memref<16xf32> to memref<16xf32, strided<[1]>>
+    memref.copy %s, %out : memref<16xf32, strided<[1]>> to memref<16xf32>
+    return
+  }
+}

@@ -146,3 +146,16 @@ module {
     return %x : tensor<2x4xf32>
   }
 }
+
+// -----
+
+// Tests that check_step's counts must be numbered 0 to N-1, each once.
+module {
+  // expected-error @+1 {{kiln-buffer-abi: kiln.check results must be tensor<1xf32> numbered 0 to 1, each once}}
+  func.func @check_step(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
+      -> (tensor<1xf32> {kiln.check = 0}, tensor<1xf32> {kiln.check = 0})
+      attributes {kiln.entry = {name = "check_step", mode = "train", batch = 2}} {
+    %a = arith.constant dense<1.0> : tensor<1xf32>
+    return %a, %a : tensor<1xf32>, tensor<1xf32>
+  }
+}

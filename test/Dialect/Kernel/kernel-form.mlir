@@ -323,3 +323,40 @@ func.func @partial_sums(%x: tensor<12x64xf32>, %w: tensor<512x12x64xf32>) -> ten
   } -> tensor<512x64xf32>
   return %r : tensor<512x64xf32>
 }
+
+// -----
+
+// Tests that a function marked kernel.scalar (check_step) gets scalar
+// schedules, element by element and unvectorized: every parallel loop tiled
+// by 1 (a reduction loop of the group's last op, which is the root's, keeps
+// tile 0) and every reduction stepped by 1. The mark is dropped.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+#all = affine_map<(d0, d1) -> ()>
+// CHECK-LABEL: func.func @scalar
+// CHECK-NOT: kernel.scalar
+// CHECK: kernel.group tile [1, 1] reduce [1] -> tensor<9x19xf32> {
+// CHECK: kernel.group tile [0, 0] reduce [1, 1] -> tensor<f32> {
+// CHECK-NOT: vectorize
+func.func @scalar(%x: tensor<9x37xf32>, %wt: tensor<37x19xf32>, %b: tensor<19xf32>) -> (tensor<9x19xf32>, tensor<f32>) attributes {kernel.scalar} {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<9x19xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<9x19xf32>) -> tensor<9x19xf32>
+  %mm = linalg.matmul ins(%x, %wt : tensor<9x37xf32>, tensor<37x19xf32>)
+                      outs(%fill : tensor<9x19xf32>) -> tensor<9x19xf32>
+  %biased = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%mm, %b : tensor<9x19xf32>, tensor<19xf32>) outs(%e : tensor<9x19xf32>) {
+  ^bb0(%in: f32, %bias: f32, %out: f32):
+    %s = arith.addf %in, %bias : f32
+    linalg.yield %s : f32
+  } -> tensor<9x19xf32>
+  %e0 = tensor.empty() : tensor<f32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<f32>) -> tensor<f32>
+  %sum = linalg.generic {indexing_maps = [#id, #all], iterator_types = ["reduction", "reduction"]}
+      ins(%biased : tensor<9x19xf32>) outs(%f0 : tensor<f32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<f32>
+  return %biased, %sum : tensor<9x19xf32>, tensor<f32>
+}
