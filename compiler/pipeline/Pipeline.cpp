@@ -37,15 +37,18 @@ static void add(OpPassManager &pm, llvm::StringRef pipeline) {
     llvm::report_fatal_error(llvm::Twine("kiln: bad pipeline: ") + pipeline);
 }
 
+// Cleanups run per function (func.func(canonicalize,cse)), never on the
+// whole module: nested, they use every core.
+
 void populateAutodiff(OpPassManager &pm, const PipelineOptions &o) {
-  add(pm, llvm::formatv("kiln-autodiff{{check-step={0}},canonicalize,cse",
+  add(pm, llvm::formatv("kiln-autodiff{{check-step={0}},func.func(canonicalize,cse)",
                         o.checkStep ? "true" : "false")
               .str());
 }
 
 void populateLinalg(OpPassManager &pm) {
-  add(pm, "func.func(nn-to-linalg,optim-to-linalg),canonicalize,cse,"
-          "func.func(kiln-propagate-transposes),canonicalize,cse");
+  add(pm, "func.func(nn-to-linalg,optim-to-linalg,canonicalize,cse,"
+          "kiln-propagate-transposes,canonicalize,cse)");
 }
 
 void populateKernel(OpPassManager &pm, const PipelineOptions &o) {
@@ -53,7 +56,7 @@ void populateKernel(OpPassManager &pm, const PipelineOptions &o) {
 }
 
 void populateTiled(OpPassManager &pm) {
-  add(pm, "func.func(kernel-tile),canonicalize,cse,func.func(kernel-localize-vectors)");
+  add(pm, "func.func(kernel-tile,canonicalize,cse,kernel-localize-vectors)");
 }
 
 void populateBufferized(OpPassManager &pm) {
@@ -61,7 +64,8 @@ void populateBufferized(OpPassManager &pm) {
   // every temporary.
   add(pm, "kiln-buffer-abi,func.func(kiln-unshare-empty-tensors),"
           "one-shot-bufferize{unknown-type-conversion=identity-layout-map},"
-          "canonicalize,cse,convert-bufferization-to-memref,canonicalize,cse");
+          "func.func(canonicalize,cse),convert-bufferization-to-memref,"
+          "func.func(canonicalize,cse)");
 }
 
 void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {

@@ -72,7 +72,7 @@ std::string DivergenceWatch::explain(int64_t last, const Loader &load) {
   Model::Snapshot before;
   for (int64_t b = snapBatch; b <= last; ++b) {
     const void *x = nullptr, *y = nullptr;
-    float lr = load(b, &x, &y);
+    float lr = float(load(b, &x, &y));
     int64_t step = model.getStep() + 1;
     model.saveTo(before);
     float loss = model.trainBatch(x, y, lr);

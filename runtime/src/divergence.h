@@ -29,7 +29,7 @@ public:
   /// Before batch `b`: copies the model when due. Returns an explanation
   /// when the model has turned non-finite since the last copy while the
   /// losses stayed finite (replaying to find where; `load` as below).
-  using Loader = std::function<float(int64_t batch, const void **x, const void **y)>;
+  using Loader = std::function<double(int64_t batch, const void **x, const void **y)>;
   std::string beforeBatch(int64_t b, const Loader &load);
 
   /// Why the model diverged by batch `last` (inclusive) of this epoch:

@@ -470,7 +470,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
                      augmentScratch);
       *x = batch.getX();
       *y = batch.getY();
-      return float(schedule.lrAt(epoch, stepsBefore + j));
+      return schedule.lrAt(epoch, stepsBefore + j); // reported as a double
     };
     watch.epochBegin();
     int64_t b = first;
