@@ -47,7 +47,10 @@ std::string describe(int64_t step, const CheckSpec &check, float count) {
 DivergenceWatch::DivergenceWatch(Model &model) : model(model) {}
 
 std::string DivergenceWatch::beforeBatch(int64_t b, const Loader &load) {
-  if (snapBatch >= 0 && secondsSince(snapTime) * kCopyShare < snapSeconds)
+  // Due by time alone, also at an epoch's start: a run of many short
+  // epochs copies no more often, and an epoch begun without a copy gets one
+  // when it is due (until then, divergence there is not replayed).
+  if (secondsSince(snapTime) * kCopyShare < snapSeconds)
     return {};
   auto start = std::chrono::steady_clock::now();
   if (std::string bad = model.firstNonFinite(); !bad.empty()) {

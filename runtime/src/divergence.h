@@ -23,7 +23,8 @@ class DivergenceWatch {
 public:
   explicit DivergenceWatch(Model &model);
 
-  /// Batches are numbered within an epoch: a new epoch starts over.
+  /// Batches are numbered within an epoch: the copy of an earlier epoch is
+  /// no start for a replay.
   void epochBegin() { snapBatch = -1; }
 
   /// Before batch `b`: copies the model when due. Returns an explanation
