@@ -543,7 +543,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
   /// the prediction, then each layer's gradients from the last layer back).
   /// A layer is the ops carrying its name (a NameLoc from the frontend);
   /// its output is each value it hands to ops outside it, its gradient the
-  /// cotangent of each value it reads from another layer. Parameter
+  /// cotangent of each value it reads from another layer (the first reader
+  /// of a value read by several). Parameter
   /// gradients are not checked: their matmuls would double check_step, and
   /// the runtime names a parameter an update made non-finite anyway.
   /// `names` gets {layer, value, size} per check.
@@ -561,6 +562,9 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     };
     SmallVector<Check> outputs, gradients;
     llvm::StringMap<unsigned> index;
+    // A value several layers read (a skip connection) has one cotangent,
+    // complete once its first reader's backward is done: checked there.
+    DenseSet<Value> read;
     for (Operation *op : tape) {
       StringRef name = layerOf(op);
       if (name.empty())
@@ -577,10 +581,9 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
           outputs[it->second].values.push_back(r);
       for (Value o : op->getOperands()) {
         Operation *def = o.getDefiningOp();
-        if (!def || layerOf(def) == name || !isFloat(o))
+        if (!def || layerOf(def) == name || !isFloat(o) || !read.insert(o).second)
           continue;
-        if (Value g = grads.lookup(o);
-            g && !llvm::is_contained(gradients[it->second].values, g))
+        if (Value g = grads.lookup(o))
           gradients[it->second].values.push_back(g);
       }
     }

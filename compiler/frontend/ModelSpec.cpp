@@ -291,6 +291,10 @@ bool parseLayer(Reader &r, const Value &v, size_t index, LayerSpec &layer) {
     if (*s == "input")
       return r.fail(path + "/name", "\"input\" is reserved (\"inputs\" "
                                     "names the model's input by it)");
+    // check_step's checks name the loss by it (docs/abi.md).
+    if (*s == "loss")
+      return r.fail(path + "/name", "\"loss\" is reserved (divergence "
+                                    "reports name the loss by it)");
     // Checkpoints keep optimizer state under "optimizer.<param>.<slot>".
     if (*s == "optimizer")
       return r.fail(path + "/name", "\"optimizer\" is reserved (checkpoints "

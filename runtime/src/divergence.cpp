@@ -8,11 +8,6 @@
 namespace kiln {
 namespace {
 
-double secondsSince(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t)
-      .count();
-}
-
 /// Copies are taken when they cost at most 1% of the time since the last.
 constexpr double kCopyShare = 0.01;
 
@@ -36,9 +31,9 @@ std::string describe(int64_t step, const CheckSpec &check, float count) {
                        "of layer '{}' ({}; every value before it is finite)",
                        step, check.layer, bad);
   return fmt::format("at step {} the forward pass is finite and the first "
-                     "non-finite gradient is that of layer '{}', its "
-                     "parameters' or inputs' ({}; the gradients after it are "
-                     "finite)",
+                     "non-finite gradient is the one layer '{}' receives "
+                     "for its input ({}; the gradients computed before it, "
+                     "nearer the loss, are finite)",
                      step, check.layer, bad);
 }
 
@@ -55,7 +50,8 @@ std::string DivergenceWatch::beforeBatch(int64_t b, const Loader &load) {
   auto start = std::chrono::steady_clock::now();
   if (std::string bad = model.firstNonFinite(); !bad.empty()) {
     std::string why = explain(b - 1, load);
-    return why.empty() ? bad : why;
+    return why.empty() ? bad + " (no copy of this epoch to replay from)"
+                       : "Replayed: " + why;
   }
   model.saveTo(snap);
   snapBatch = b;
@@ -91,6 +87,11 @@ std::string DivergenceWatch::explain(int64_t last, const Loader &load) {
     for (size_t i = 0; i < counts.size(); ++i)
       if (counts[i] != 0)
         return describe(step, checker->checks[i], counts[i]);
+    if (bad.empty())
+      return fmt::format("at step {} the loss is {}, but check_step, whose "
+                         "kernels sum in another order, found every checked "
+                         "value finite: the step is at the edge of overflow",
+                         step, loss);
     return fmt::format("at step {} the loss, every layer's output and the "
                        "gradients between layers are finite, but the update "
                        "made {} (its gradient or the update overflowed)",

@@ -3,10 +3,12 @@
 // A step whose loss is NaN or inf has already updated the model. To say
 // where it went wrong, the trainer keeps a copy of the model from a few
 // steps back (taken when copying costs under 1% of the time since the last
-// copy) and, on divergence, replays the batches since then: each through
-// check_step first, which counts the non-finite elements of every layer's
-// output and gradient, then through train_step. Replay is exact: the
-// batches, learning rates and dropout masks are those of the first run.
+// copy) and, on divergence, replays the batches since then through
+// train_step (exactly: the batches, learning rates and dropout masks are
+// those of the first run) to the first step whose loss or parameters are not
+// finite. That step then runs, from the model before it, through check_step,
+// which counts the non-finite elements of every layer's output and input
+// gradient.
 //
 #ifndef KILN_SRC_DIVERGENCE_H
 #define KILN_SRC_DIVERGENCE_H

@@ -105,8 +105,12 @@ Model::Model(const kiln_model_api &api) {
   manifest = readManifest(api);
   for (int i = 0; i < numEntries; ++i) {
     EntryPoint entry = EntryPoint(i);
-    entries[i] = entryFunction(api, entry);
     bool listed = manifest.findEntry(entry) != nullptr;
+    // check_step came later to ABI v2, as an optional last field: code
+    // from before has a shorter kiln_model_api, and no manifest entry.
+    if (entry == EntryPoint::CheckStep && !listed)
+      continue;
+    entries[i] = entryFunction(api, entry);
     if (listed && !entries[i])
       fail("model '{}': the manifest lists {} but kiln_model_api.{} is NULL",
            manifest.name, entryName(entry), entryName(entry));
@@ -190,8 +194,8 @@ void Model::requireEntry(EntryPoint entry) const {
   if (entries[int(entry)])
     return;
   if (entry == EntryPoint::CheckStep && entries[int(EntryPoint::TrainStep)])
-    fail("model '{}' has no check_step (it was compiled by an older kilnc); "
-         "recompile it",
+    fail("model '{}' has no check_step (compiled with --no-check-step or by "
+         "an older kilnc); recompile it without --no-check-step",
          manifest.name);
   fail("model '{}' was compiled for inference only (no {}); recompile "
        "without --inference to {} it",
@@ -228,15 +232,9 @@ std::vector<float> Model::checkBatch(const void *x, const void *y) {
 }
 
 void Model::saveTo(Snapshot &snap) const {
-  auto copy = [](const std::vector<std::vector<float>> &from,
-                 std::vector<std::vector<float>> &to) {
-    to.resize(from.size());
-    for (size_t i = 0; i < from.size(); ++i)
-      to[i].assign(from[i].begin(), from[i].end());
-  };
-  copy(params, snap.params);
-  copy(buffers, snap.buffers);
-  copy(state, snap.state);
+  snap.params = params; // copy-assignment reuses the snapshot's storage
+  snap.buffers = buffers;
+  snap.state = state;
   snap.step = step;
 }
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdint>
 #include <utility>
 
@@ -26,6 +27,12 @@ template <typename... Args>
 inline constexpr const char *kDivergenceAdvice =
     "Lower the learning rate, clip gradients (clip_norm) or look for extreme "
     "values in the data";
+
+/// Wall seconds since `start`.
+inline double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
 
 /// a * b for element and byte counts read from files, which may be hostile.
 inline int64_t checkedMul(int64_t a, int64_t b, const char *what) {

@@ -84,11 +84,6 @@ double rate(int64_t samples, double seconds) {
   return seconds > 0 ? double(samples) / seconds : 0;
 }
 
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
 /// Running train metrics of an epoch: `hits` of `count` (accuracy) or the
 /// sum of absolute errors over `count` values (MAE).
 struct Running {
@@ -460,7 +455,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     // Batch j of this epoch into `batch`; returns its learning rate. The
     // same batch every time: a diverged step is replayed with it.
     const int64_t stepsBefore = runSteps - first;
-    auto load = [&](int64_t j, const void **x, const void **y) {
+    const DivergenceWatch::Loader load = [&](int64_t j, const void **x,
+                                             const void **y) {
       batch.gather(&order[j * batchSize]);
       if (options.augment.any())
         augmentBatch(options.augment, manifest.inputShape(),
@@ -475,11 +471,12 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     watch.epochBegin();
     int64_t b = first;
     for (; b < numBatches && !limitReached(); ++b) {
+      int64_t stepsDone = model.getStep(); // before any replay changes it
       if (std::string why = watch.beforeBatch(b, load); !why.empty())
         fail("epoch {}, batch {} (step {}): a parameter became NaN or inf "
              "while the loss stayed finite; training stopped (the last "
-             "checkpoint written is from before this). Replayed: {}. {}",
-             epoch, b + 1, model.getStep(), why, kDivergenceAdvice);
+             "checkpoint written is from before this). {}. {}",
+             epoch, b + 1, stepsDone, why, kDivergenceAdvice);
       const void *x, *y;
       record.lr = load(b, &x, &y);
       double loss = model.trainBatch(x, y, float(record.lr),
@@ -488,12 +485,15 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       // any checkpoint could keep the damage.
       if (!std::isfinite(loss)) {
         int64_t step = model.getStep();
+        std::string bad = model.firstNonFinite();
         std::string why = watch.explain(b, load);
         fail("epoch {}, batch {} (step {}): the loss is {}; training stopped "
              "(the last checkpoint written is from before this step). {}. {}",
              epoch, b + 1, step, loss,
-             why.empty() ? "After it, " + model.firstNonFinite()
-                         : "Replayed: " + why,
+             !why.empty()  ? "Replayed: " + why
+             : bad.empty() ? "Every parameter was still finite after it: the "
+                             "batch itself gives a non-finite loss"
+                           : "After it, " + bad,
              kDivergenceAdvice);
       }
       lossSum += loss;
@@ -516,6 +516,18 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
         saveCheckpoint(model, options.checkpointPath, result.end);
       }
       observer->batchEnd(record.samples, lossSum / double(record.steps));
+    }
+    // A parameter can turn non-finite while the loss still is finite (an
+    // inf weight behind a relu that is off for the whole batch): checked
+    // once an epoch (before validation and the schedule, which a replay
+    // must not see changed), and before every checkpoint.
+    if (std::string bad = model.firstNonFinite(); !bad.empty()) {
+      int64_t step = model.getStep();
+      std::string why = watch.explain(b - 1, load);
+      fail("epoch {} (step {}): {}; training stopped (the last checkpoint "
+           "written is from before this). {}{}",
+           epoch, step, bad, why.empty() ? "" : "Replayed: " + why + ". ",
+           kDivergenceAdvice);
     }
     if (b == numBatches)
       result.end = {epoch + 1, 0, options.seed, data.numSamples};
@@ -544,17 +556,6 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
         schedule.epochEnd(metrics.at(schedule.getSpec().monitor), epoch);
       result.stoppedEarly = stopper.epochEnd(metrics, epoch);
       result.end.loop = loopState();
-    }
-    // A parameter can turn non-finite while the loss still is finite (an
-    // inf weight behind a relu that is off for the whole batch): checked
-    // once an epoch, and before every checkpoint.
-    if (std::string bad = model.firstNonFinite(); !bad.empty()) {
-      int64_t step = model.getStep();
-      std::string why = watch.explain(b - 1, load);
-      fail("epoch {} (step {}): {}; training stopped (the last checkpoint "
-           "written is from before this). {}{}",
-           epoch, step, bad, why.empty() ? "" : "Replayed: " + why + ". ",
-           kDivergenceAdvice);
     }
     trainSeconds += record.seconds;
     trainSamples += record.samples;

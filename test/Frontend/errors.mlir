@@ -123,6 +123,8 @@
 
 // RUN: not kilnc %S/Inputs/optimizer-name.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=OPTIMIZER-NAME
 // OPTIMIZER-NAME: kilnc: error: {{.*}}Inputs/optimizer-name.json: /layers/0/name: "optimizer" is reserved (checkpoints store optimizer state under it){{$}}
+// RUN: not kilnc %S/Inputs/loss-name.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=LOSS-NAME
+// LOSS-NAME: kilnc: error: {{.*}}Inputs/loss-name.json: /layers/0/name: "loss" is reserved (divergence reports name the loss by it){{$}}
 
 // Tests that a conv2d kernel larger than its (padded) input is rejected, naming the layer, its input and the padding.
 // RUN: not kilnc %S/Inputs/conv-kernel-too-large.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=CONV-KERNEL

@@ -49,8 +49,10 @@ typedef struct kiln_bindings {
 /// One call's data and scalars.
 typedef struct kiln_call {
   const void *const *inputs;  /* manifest.inputs, [batch, shape...] each */
-  const void *const *targets; /* manifest.targets (train_step, eval_step) */
-  void *const *outputs;       /* manifest.outputs, [batch, shape...] each */
+  const void *const *targets; /* manifest.targets (train_step, eval_step,
+                                 check_step) */
+  void *const *outputs;       /* manifest.outputs, [batch, shape...] each;
+                                 check_step: float[checks] */
   float lr;                   /* train_step */
   int64_t step;               /* train_step, check_step: optimizer steps, from 1 */
   uint64_t seed;              /* train_step, check_step: randomness (dropout) */
@@ -80,7 +82,9 @@ typedef struct kiln_model_api {
   kiln_entry_fn forward;     /* eval mode, compiled batch */
   kiln_entry_fn forward_1;   /* eval mode, batch 1 */
   kiln_entry_fn check_step;  /* training mode, compiled batch: no update;
-                                outputs[0] gets the manifest's checks */
+                                outputs[0] gets the manifest's checks. Added
+                                to version 2 as an optional last field: read
+                                it only when the manifest lists check_step */
 } kiln_model_api;
 
 #ifdef __cplusplus

@@ -68,7 +68,6 @@ public:
   /// trainBatch takes (the same dropout masks): for each of its manifest
   /// checks, how many elements are NaN or inf. Changes nothing.
   std::vector<float> checkBatch(const void *x, const void *y);
-  bool hasEntry(EntryPoint entry) const { return entries[int(entry)] != nullptr; }
 
   /// Params, buffers, optimizer state and step, copied out and put back:
   /// a diverged step is replayed from one (Trainer).
