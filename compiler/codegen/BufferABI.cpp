@@ -221,6 +221,7 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
     // Outputs become buffers the caller passes.
     SmallVector<std::pair<Value, BlockArgument>> into;
     SmallVector<std::pair<Value, int64_t>> checks;
+    bool hasOutput = false;
     Value loss;
     for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
       DictionaryAttr attrs = fn.getResultAttrDict(i);
@@ -241,6 +242,7 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
             {b.getNamedAttr("table", b.getStringAttr("outputs")),
              b.getNamedAttr("index", b.getI64IntegerAttr(*index))}));
         into.push_back({v, arg});
+        hasOutput = true;
       } else if (auto check = attrs ? attrs.getAs<IntegerAttr>("kiln.check") : nullptr) {
         // check_step's counts (tensor<1xf32> each) go to element `check` of
         // outputs[0], a float per entry of its `checks`: no model output,
@@ -258,6 +260,13 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
       ob.create<bufferization::MaterializeInDestinationOp>(
           loc, Type(), v, arg, /*restrict=*/true, /*writable=*/true);
     if (!checks.empty()) {
+      // outputs[0] is the counts' alone, and the manifest's `checks` say
+      // what each one is: the runtime sizes the buffer by them.
+      auto listed = fn->getAttrOfType<DictionaryAttr>("kiln.entry").getAs<ArrayAttr>("checks");
+      if (hasOutput || !listed || listed.size() != checks.size())
+        return fn.emitError("kiln-buffer-abi: kiln.check results need a "
+                            "kiln.entry `checks` of the same length and no "
+                            "kiln.output (both are outputs[0])");
       auto f32 = ob.getF32Type();
       BlockArgument counts = entry.addArgument(
           MemRefType::get({int64_t(checks.size())}, f32), loc);

@@ -194,7 +194,8 @@ module {
 module {
   func.func @check_step(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
       -> (tensor<f32> {kiln.result = "loss"}, tensor<1xf32> {kiln.check = 1}, tensor<1xf32> {kiln.check = 0})
-      attributes {kiln.entry = {name = "check_step", mode = "train", batch = 2}} {
+      attributes {kiln.entry = {name = "check_step", mode = "train", batch = 2,
+                                checks = [{layer = "input", value = "value", size = 8}, {layer = "loss", value = "value", size = 1}]}} {
     %loss = arith.constant dense<0.0> : tensor<f32>
     %a = arith.constant dense<1.0> : tensor<1xf32>
     %b = arith.constant dense<2.0> : tensor<1xf32>

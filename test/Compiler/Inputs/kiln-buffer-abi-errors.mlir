@@ -154,8 +154,36 @@ module {
   // expected-error @+1 {{kiln-buffer-abi: kiln.check results must be tensor<1xf32> numbered 0 to 1, each once}}
   func.func @check_step(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
       -> (tensor<1xf32> {kiln.check = 0}, tensor<1xf32> {kiln.check = 0})
-      attributes {kiln.entry = {name = "check_step", mode = "train", batch = 2}} {
+      attributes {kiln.entry = {name = "check_step", mode = "train", batch = 2,
+                                checks = [{layer = "input", value = "value", size = 8}, {layer = "loss", value = "value", size = 1}]}} {
     %a = arith.constant dense<1.0> : tensor<1xf32>
     return %a, %a : tensor<1xf32>, tensor<1xf32>
+  }
+}
+
+// -----
+
+// Tests that check_step's counts need its kiln.entry `checks`, one per
+// count, and no kiln.output beside them (both would be outputs[0]).
+module {
+  // expected-error @+1 {{kiln-buffer-abi: kiln.check results need a kiln.entry `checks` of the same length and no kiln.output (both are outputs[0])}}
+  func.func @check_step(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
+      -> (tensor<2x4xf32> {kiln.output = {name = "prediction", kind = "values"}}, tensor<1xf32> {kiln.check = 0})
+      attributes {kiln.entry = {name = "check_step", mode = "train", batch = 2,
+                                checks = [{layer = "input", value = "value", size = 8}]}} {
+    %a = arith.constant dense<1.0> : tensor<1xf32>
+    return %x, %a : tensor<2x4xf32>, tensor<1xf32>
+  }
+}
+
+// -----
+
+module {
+  // expected-error @+1 {{kiln-buffer-abi: kiln.check results need a kiln.entry `checks` of the same length}}
+  func.func @check_step(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
+      -> (tensor<1xf32> {kiln.check = 0})
+      attributes {kiln.entry = {name = "check_step", mode = "train", batch = 2}} {
+    %a = arith.constant dense<1.0> : tensor<1xf32>
+    return %a : tensor<1xf32>
   }
 }
