@@ -144,8 +144,8 @@ struct WorkspacePass : kiln::impl::WorkspacePassBase<WorkspacePass> {
       s.alloc.replaceAllUsesWith(view);
       s.alloc.erase();
     }
-    fn.setType(FunctionType::get(ctx, block.getArgumentTypes(),
-                                 fn.getResultTypes()));
+    // The function type is set once every entry is planned (the workspace
+    // argument's type depends on all of them).
     SmallVector<Attribute> bindings(fn->getAttrOfType<ArrayAttr>("kiln.bindings").getValue());
     bindings.push_back(b.getDictionaryAttr(
         b.getNamedAttr("table", b.getStringAttr("workspace"))));
