@@ -126,9 +126,18 @@ def OutlineKernelsPass : Pass<"kiln-outline-kernels", "mlir::ModuleOp"> {
     write lies between). Every other captured value (buffers, workspace
     views, scalars, loaded vectors) is an argument; values used later are
     returned. Kernels that print the same are kept once, so entry points
-    share their identical kernels. Small functions keep LLVM's loop analyses
-    linear in the size of the model.
+    share their identical kernels. A workspace view made inside a kernel's
+    loops takes its offset as an argument too, so equal layers still share a
+    kernel. Small functions keep LLVM's loop analyses linear in the size of
+    the model. Then an entry point left with more than 2 x `segment-ops` ops
+    (pure definitions aside) is cut into segments of `segment-ops`, each
+    outlined the same way: LLVM's instruction selection and register
+    allocation grow faster than linearly with a function's length.
   }];
+  let options = [
+    Option<"segmentOps", "segment-ops", "int64_t", /*default=*/"256",
+           "Ops per segment of a long entry point">
+  ];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect",
                            "mlir::LLVM::LLVMDialect"];
 }

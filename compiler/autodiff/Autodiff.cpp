@@ -1,6 +1,5 @@
 //===- Autodiff.cpp - Build the entry points; reverse-mode AD for train_step ===//
 #include "compiler/Passes.h"
-#include "dialects/Kernel/Transforms/Passes.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -461,9 +460,6 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
           fn->getAttrOfType<DictionaryAttr>("kiln.entry").getValue());
       entry.push_back(b.getNamedAttr("checks", b.getArrayAttr(names)));
       fn->setAttr("kiln.entry", b.getDictionaryAttr(entry));
-      // Run only to explain a diverged step: compiled for size, not speed
-      // (it would otherwise cost as much compile time as train_step).
-      fn->setAttr(kernel::kScalarAttr, b.getUnitAttr());
       return finish(b, loc, fn, f, results, resultAttrs);
     }
     if (e.update) {

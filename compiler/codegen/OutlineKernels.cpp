@@ -129,6 +129,53 @@ struct Outliner {
     return map.lookup(v);
   }
 
+  /// A workspace view made inside the kernel's loops (a scalar schedule's
+  /// accumulator) has a constant offset that differs from layer to layer:
+  /// it becomes an argument too, so that kernels of equal layers stay
+  /// identical. Its other uses (a loop bound) keep the constant.
+  static void passViewOffsets(Block &body, const llvm::SetVector<Value> &captured,
+                              IRMapping &map, SmallVector<Value> &args) {
+    DenseMap<Value, Value> outer; // the kernel's clone -> the entry's constant
+    for (Value v : captured)
+      if (matchPattern(v, m_Constant()) && v.getType().isIndex())
+        if (Value inner = map.lookupOrNull(v))
+          outer.try_emplace(inner, v);
+    DenseMap<Value, Value> passed; // the entry's constant -> its argument
+    body.walk([&](memref::ViewOp view) {
+      auto it = outer.find(view.getByteShift());
+      if (it == outer.end())
+        return;
+      auto [slot, isNew] = passed.try_emplace(it->second, Value());
+      if (isNew) {
+        slot->second = body.addArgument(view.getByteShift().getType(), view.getLoc());
+        args.push_back(it->second);
+      }
+      view.getByteShiftMutable().assign(slot->second);
+    });
+    for (auto &[inner, unused] : outer)
+      if (inner.use_empty())
+        inner.getDefiningOp()->erase();
+  }
+
+  /// Moves the kernel's top-level constants to its start, ordered by what
+  /// they print as: which capture needed a constant first must not make
+  /// two otherwise equal kernels differ.
+  static void sortConstants(Block &body) {
+    SmallVector<std::pair<std::string, Operation *>> constants;
+    for (Operation &op : body)
+      if (matchPattern(&op, m_Constant())) {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        os << op.getName() << op.getAttrDictionary() << op.getResultTypes();
+        constants.emplace_back(os.str(), &op);
+      }
+    llvm::sort(constants, [](const auto &a, const auto &b) {
+      return a.first != b.first ? a.first < b.first : a.second->isBeforeInBlock(b.second);
+    });
+    for (auto &[text, op] : llvm::reverse(constants))
+      op->moveBefore(&body, body.begin());
+  }
+
   /// The top-level ops right after `kernel` that consume what it computed
   /// (the final write of a reduction's vector): its epilogue.
   static SmallVector<Operation *> epilogue(Operation *kernel) {
@@ -175,7 +222,7 @@ struct Outliner {
           if (!inside.contains(use.getOwner())) {
             if (!copy)
               copy = before.clone(*o);
-            use.set(copy->getResult(use.get().cast<OpResult>().getResultNumber()));
+            use.set(copy->getResult(cast<OpResult>(use.get()).getResultNumber()));
           }
       }
     llvm::SetVector<Value> captured;
@@ -197,6 +244,8 @@ struct Outliner {
           returned.push_back(map.lookup(r));
         }
     }
+    passViewOffsets(*body, captured, map, args);
+    sortConstants(*body);
     b.create<func::ReturnOp>(op->getLoc(), returned);
     kernel.setType(FunctionType::get(ctx, body->getArgumentTypes(),
                                      ValueRange(returned).getTypes()));
@@ -301,8 +350,50 @@ SmallVector<Operation *> straightRun(Operation *first) {
   return run;
 }
 
+/// Cuts what is left of `entry` once its kernels are calls into segments
+/// of `size` ops, each its own function, when it has more than twice that:
+/// LLVM's instruction selection and register allocation take time that
+/// grows faster than linearly with a function's length (and its arguments),
+/// and a model of a thousand layers makes a train_step of 10,000 calls.
+/// The pure definitions (constants, views) move to the top first, so each
+/// segment is a run of consecutive ops, and each segment makes its own
+/// copies of those it uses.
+void segment(func::FuncOp entry, Outliner &o, int64_t &index, size_t size) {
+  Block &block = entry.getBody().front();
+  llvm::SmallPtrSet<Operation *, 32> hoisted;
+  SmallVector<Operation *> rest;
+  for (Operation &op : llvm::make_early_inc_range(block.without_terminator())) {
+    bool pure = sinks(&op) || isa<memref::ViewOp>(op) || recomputable(&op);
+    bool ready = llvm::all_of(op.getOperands(), [&](Value v) {
+      Operation *def = v.getDefiningOp();
+      return !def || hoisted.contains(def);
+    });
+    if (pure && ready) {
+      hoisted.insert(&op);
+      if (!rest.empty())
+        op.moveBefore(rest.front());
+    } else {
+      rest.push_back(&op);
+    }
+  }
+  if (rest.size() <= 2 * size)
+    return;
+  for (size_t i = 0; i < rest.size(); i += size) {
+    SmallVector<Operation *> run(rest.begin() + i,
+                                 rest.begin() + std::min(i + size, rest.size()));
+    o.outlineOps(run, entry, index++);
+  }
+}
+
 struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    if (segmentOps < 1) {
+      getOperation().emitError("kiln-outline-kernels: segment-ops must be at least 1, got ")
+          << static_cast<int64_t>(segmentOps);
+      return signalPassFailure();
+    }
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
     Outliner o{module, symbols, {}, {}};
@@ -325,6 +416,7 @@ struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPas
               op = op->getNextNode();
         }
       }
+      segment(entry, o, index, segmentOps);
       // The views, constants and values the kernels took along may now be
       // dead.
       for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))

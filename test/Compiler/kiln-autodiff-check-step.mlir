@@ -17,7 +17,7 @@
 // CHECK-SAME: %{{[^:]+}}: i64 {kiln.scalar = "step"}, %{{[^:]+}}: i64 {kiln.scalar = "seed"})
 // CHECK-SAME: -> (tensor<f32> {kiln.result = "loss"}, tensor<1xf32> {kiln.check = 0 : i64}, tensor<1xf32> {kiln.check = 1 : i64},
 // CHECK-SAME: tensor<1xf32> {kiln.check = 2 : i64}, tensor<1xf32> {kiln.check = 3 : i64}, tensor<1xf32> {kiln.check = 4 : i64}, tensor<1xf32> {kiln.check = 5 : i64})
-// CHECK-SAME: attributes {kernel.scalar, kiln.entry = {batch = 8 : i64, checks = [
+// CHECK-SAME: attributes {kiln.entry = {batch = 8 : i64, checks = [
 // CHECK-SAME: {layer = "input", size = 128 : i64, value = "value"}, {layer = "fc1", size = 32 : i64, value = "output"},
 // CHECK-SAME: {layer = "fc2", size = 24 : i64, value = "output"}, {layer = "loss", size = 1 : i64, value = "value"},
 // CHECK-SAME: {layer = "loss", size = 24 : i64, value = "gradient"}, {layer = "fc2", size = 32 : i64, value = "gradient"}],
@@ -47,7 +47,6 @@
 
 // Tests that check-step=false builds no check_step.
 // OFF-NOT: check_step
-// OFF-NOT: kernel.scalar
 
 module attributes {kiln.optimizer = {type = "sgd"}} {
   func.func @model(%x: tensor<8x16xf32> {kiln.input = {name = "x"}},

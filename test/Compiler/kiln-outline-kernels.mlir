@@ -320,3 +320,43 @@ func.func @update(%lr: f32, %w: memref<16x16xf32>, %g: memref<16x16xf32>, %v: me
   vector.transfer_write %dv, %v[%c0, %c0] {in_bounds = [true, true]} : vector<16x16xf32>, memref<16x16xf32>
   return
 }
+
+// -----
+
+// Tests that a workspace view made inside a kernel's loops (an accumulator
+// of a scalar schedule) takes its offset as an argument, not as a constant:
+// two layers whose accumulators lie at different offsets share one kernel.
+// The offset's other use, a loop bound, keeps the constant.
+// CHECK-LABEL: func.func private @eval_step_k0
+// CHECK-SAME: (%[[WS:.+]]: memref<512xi8>, %[[OUT:.+]]: index, %[[ACC:.+]]: index)
+// CHECK: %[[C64:.+]] = arith.constant 64 : index
+// CHECK: scf.for %{{.+}} = %{{.+}} to %[[C64]]
+// CHECK: memref.view %[[WS]][%[[ACC]]][] : memref<512xi8> to memref<f32>
+// CHECK-NOT: func.func private @eval_step_k1
+// CHECK-LABEL: func.func @eval_step
+// CHECK: call @eval_step_k0(%{{.+}}, %{{.+}}, %[[C64A:.+]]) :
+// CHECK-NEXT: call @eval_step_k0(%{{.+}}, %{{.+}}, %{{.+}}) :
+// CHECK-NEXT: return
+func.func @eval_step(%ws: memref<512xi8>) attributes {kiln.entry = {batch = 1 : i64, mode = "eval", name = "eval_step"}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %c256 = arith.constant 256 : index
+  %zero = arith.constant 0.0 : f32
+  %a = memref.view %ws[%c128][] : memref<512xi8> to memref<64xf32>
+  scf.for %i = %c0 to %c64 step %c1 {
+    %acc = memref.view %ws[%c64][] : memref<512xi8> to memref<f32>
+    memref.store %zero, %acc[] : memref<f32>
+    %s = memref.load %acc[] : memref<f32>
+    memref.store %s, %a[%i] : memref<64xf32>
+  }
+  %b = memref.view %ws[%c256][] : memref<512xi8> to memref<64xf32>
+  scf.for %i = %c0 to %c64 step %c1 {
+    %acc = memref.view %ws[%c0][] : memref<512xi8> to memref<f32>
+    memref.store %zero, %acc[] : memref<f32>
+    %s = memref.load %acc[] : memref<f32>
+    memref.store %s, %b[%i] : memref<64xf32>
+  }
+  return
+}

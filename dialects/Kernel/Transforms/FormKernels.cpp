@@ -105,11 +105,7 @@ bool isElementwiseConsumerOf(Operation *user, Value v) {
 
 struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
   using Base::Base;
-  bool scalar = false; // the function asks for scalar kernels (kScalarAttr)
-
   void runOnOperation() override {
-    // Read once and dropped: nothing after kernel-form looks at it.
-    scalar = bool(getOperation()->removeAttr(kScalarAttr));
     SmallVector<linalg::LinalgOp> roots;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (!op->getParentOfType<GroupOp>() && !isa<linalg::FillOp>(op))
@@ -193,26 +189,15 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     SmallVector<int64_t> tile, reduce;
     // Every tile is bounded (at most 64 x 64 elements), so every group can
     // be vectorized; ops the vectorizer rejects stay scalar.
-    bool vectorize = !scalar;
-    if (scalar) {
-      // Element by element: the least IR, for code where speed does not
-      // matter (it compiles several times faster).
-      // (A reduction loop of `last` is the root's: it is stepped by
-      // `reduce`, and its tile stays 0.)
-      for (utils::IteratorType it : cast<linalg::LinalgOp>(last).getIteratorTypesArray())
-        tile.push_back(linalg::isParallelIterator(it) ? 1 : 0);
-      reduce.assign(root.getNumReductionLoops(), 1);
-    } else {
-      schedule(cast<linalg::LinalgOp>(root.getOperation()),
-               cast<linalg::LinalgOp>(last), tile, reduce);
-    }
+    schedule(cast<linalg::LinalgOp>(root.getOperation()),
+             cast<linalg::LinalgOp>(last), tile, reduce);
 
     // The group sits where the last op was: every outside operand of the
     // chain dominates it and only the last op's results escape.
     OpBuilder b(last);
     auto group = b.create<GroupOp>(last->getLoc(), last->getResultTypes(),
                                    b.getDenseI64ArrayAttr(tile),
-                                   b.getDenseI64ArrayAttr(reduce), vectorize);
+                                   b.getDenseI64ArrayAttr(reduce), /*vectorize=*/true);
     Block *body = b.createBlock(&group.getBody());
     b.setInsertionPointToEnd(body);
     auto yield = b.create<YieldOp>(last->getLoc(), last->getResults());

@@ -16,9 +16,6 @@
 namespace kiln::kernel {
 /// Marks each loop nest kernel-tile makes, until kernel-localize-vectors.
 inline constexpr llvm::StringLiteral kNestAttr = "kernel.nest";
-/// On a func.func: kernel-form gives its groups scalar, element-by-element
-/// schedules (code that is rarely run and should compile fast).
-inline constexpr llvm::StringLiteral kScalarAttr = "kernel.scalar";
 
 #define GEN_PASS_DECL
 #include "dialects/Kernel/Transforms/Passes.h.inc"

@@ -9,7 +9,10 @@
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace kiln::kernel {
@@ -194,6 +197,128 @@ void dissolve(RewriterBase &rewriter, GroupOp group, int64_t &nests) {
   rewriter.replaceOp(group, results);
 }
 
+/// A group described as text: its ops, attributes and types, with values
+/// numbered by where they are defined inside it, and each value from above
+/// (a capture) by its type, its defining op's name and, for a constant, its
+/// value. Groups with equal keys tile to the same IR up to the captures.
+/// Fills `captures` in order of first use.
+struct GroupKey {
+  std::string text;
+  SmallVector<Value> captures;
+
+  explicit GroupKey(GroupOp group) {
+    llvm::raw_string_ostream os(text);
+    describe(group, os);
+  }
+
+private:
+  DenseMap<Value, unsigned> local, captured;
+
+  void ref(Value v, llvm::raw_ostream &os) {
+    if (auto it = local.find(v); it != local.end()) {
+      os << '%' << it->second;
+      return;
+    }
+    auto [it, isNew] = captured.try_emplace(v, captures.size());
+    if (isNew) {
+      captures.push_back(v);
+      os << '{' << v.getType();
+      if (Operation *def = v.getDefiningOp()) {
+        os << ' ' << def->getName();
+        Attribute value;
+        if (matchPattern(v, m_Constant(&value)))
+          os << ' ' << value;
+      }
+      os << '}';
+    }
+    os << '$' << it->second;
+  }
+
+  void describe(Operation *op, llvm::raw_ostream &os) {
+    os << op->getName() << '(';
+    for (Value v : op->getOperands()) {
+      ref(v, os);
+      os << ',';
+    }
+    os << ')' << op->getAttrDictionary() << "->(";
+    for (Value r : op->getResults()) {
+      local.try_emplace(r, local.size());
+      os << r.getType() << ',';
+    }
+    os << ')';
+    for (Region &region : op->getRegions()) {
+      os << '{';
+      for (Block &block : region) {
+        os << "^(";
+        for (BlockArgument a : block.getArguments()) {
+          local.try_emplace(a, local.size());
+          os << a.getType() << ',';
+        }
+        os << ')';
+        for (Operation &inner : block)
+          describe(&inner, os);
+      }
+      os << '}';
+    }
+    os << ';';
+  }
+};
+
+/// A tiled group kept to stand in for later groups with its key: a block
+/// whose arguments are the captures, holding the constants that tiling
+/// placed outside the group and a copy of the tiled group.
+struct Template {
+  std::unique_ptr<Block> block;
+  int64_t scalarOps = 0;
+
+  ~Template() {
+    if (block) {
+      for (Operation &op : *block)
+        op.dropAllReferences();
+      block->clear();
+    }
+  }
+  Template() = default;
+  Template(Template &&) = default;
+
+  /// A copy of `tiled`, a group tiled from one with the captures `caps`;
+  /// null when it uses a value from above that is neither a capture nor a
+  /// constant (then it cannot stand in for another group).
+  static std::unique_ptr<Block> capture(GroupOp tiled, ArrayRef<Value> caps) {
+    auto block = std::make_unique<Block>();
+    IRMapping map;
+    for (Value c : caps)
+      map.map(c, block->addArgument(c.getType(), c.getLoc()));
+    llvm::SetVector<Value> above;
+    getUsedValuesDefinedAbove(tiled.getBody(), above);
+    OpBuilder b(tiled.getContext()); // the block has no region to ask
+    b.setInsertionPointToEnd(block.get());
+    for (Value v : above) {
+      if (map.contains(v))
+        continue;
+      Operation *def = v.getDefiningOp();
+      if (!def || !matchPattern(v, m_Constant()))
+        return nullptr;
+      b.clone(*def, map);
+    }
+    b.clone(*tiled, map);
+    return block;
+  }
+
+  /// Replaces `group`, whose captures are `caps`, by a copy of the template.
+  GroupOp instantiate(RewriterBase &rewriter, GroupOp group, ArrayRef<Value> caps) {
+    IRMapping map;
+    for (auto [arg, c] : llvm::zip_equal(block->getArguments(), caps))
+      map.map(arg, c);
+    rewriter.setInsertionPoint(group);
+    Operation *copy = nullptr;
+    for (Operation &op : *block)
+      copy = rewriter.clone(op, map);
+    rewriter.replaceOp(group, copy->getResults());
+    return cast<GroupOp>(copy);
+  }
+};
+
 struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
   /// Canonicalization patterns of every op, gathered once per pass.
   FrozenRewritePatternSet canonicalize;
@@ -208,29 +333,52 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
     return success();
   }
 
+  /// Tiles `group` in place by its schedule; returns the ops left scalar,
+  /// or -1 on failure.
+  int64_t tile(RewriterBase &rewriter, GroupOp group) {
+    auto yield = cast<YieldOp>(group.getBody().front().getTerminator());
+    Operation *last = yield.getValues().empty()
+                          ? nullptr
+                          : yield.getValues()[0].getDefiningOp();
+    if (auto tileable = dyn_cast_or_null<TilingInterface>(last)) {
+      if (failed(tileAndFuse(rewriter, group, tileable)))
+        return -1;
+      // The untiled originals go first, so only the fused tiles get their
+      // reductions tiled.
+      eraseDead(rewriter, group.getBody().front());
+      if (failed(tileReduction(rewriter, group)))
+        return -1;
+    }
+    peelPartialTiles(rewriter, group, canonicalize);
+    dropUnitLoops(rewriter, group);
+    return group.getVectorize() ? vectorizeAll(rewriter, group) : 0;
+  }
+
   void runOnOperation() override {
     SmallVector<GroupOp> groups;
     getOperation().walk([&](GroupOp g) { groups.push_back(g); });
     IRRewriter rewriter(&getContext());
     int64_t nests = 0;
+    // A model repeats its layers, and a layer's groups differ only in what
+    // they read: each distinct group is tiled once and copied for the
+    // others (tiling, fusion and vectorization cost far more than a copy).
+    llvm::StringMap<Template> tiled;
     for (GroupOp group : groups) {
-      auto yield = cast<YieldOp>(group.getBody().front().getTerminator());
-      Operation *last = yield.getValues().empty()
-                            ? nullptr
-                            : yield.getValues()[0].getDefiningOp();
-      if (auto tileable = dyn_cast_or_null<TilingInterface>(last)) {
-        if (failed(tileAndFuse(rewriter, group, tileable)))
+      GroupKey key(group);
+      auto it = tiled.find(key.text);
+      if (it != tiled.end() && it->second.block) {
+        numScalarOps += it->second.scalarOps;
+        group = it->second.instantiate(rewriter, group, key.captures);
+      } else {
+        int64_t scalar = tile(rewriter, group);
+        if (scalar < 0)
           return signalPassFailure();
-        // The untiled originals go first, so only the fused tiles get their
-        // reductions tiled.
-        eraseDead(rewriter, group.getBody().front());
-        if (failed(tileReduction(rewriter, group)))
-          return signalPassFailure();
+        numScalarOps += scalar;
+        Template t;
+        t.block = Template::capture(group, key.captures);
+        t.scalarOps = scalar;
+        tiled.try_emplace(key.text, std::move(t));
       }
-      peelPartialTiles(rewriter, group, canonicalize);
-      dropUnitLoops(rewriter, group);
-      if (group.getVectorize())
-        numScalarOps += vectorizeAll(rewriter, group);
       dissolve(rewriter, group, nests);
     }
   }

@@ -379,10 +379,12 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
           << "forward_1 of sample " << b << ", output " << i;
   }
 
-  // check_step (scalar kernels, its own lowering) counts the non-finite
-  // elements of what it checks: none here, and it changes no parameter. A
-  // NaN in the input is one element of it, and reaches the loss unless a
-  // dropout mask drops it.
+  // check_step (train_step's forward and backward passes, with the same
+  // kernels, without the update) counts the non-finite elements of what it
+  // checks: none here, and it changes no parameter. Its loss is train_step's,
+  // bit for bit, so a replayed step diverges there too. A NaN in the input
+  // is one element of it, and reaches the loss unless a dropout mask drops
+  // it.
   ASSERT_TRUE(api->check_step);
   {
     std::vector<std::string> checks;
@@ -407,6 +409,13 @@ TEST_P(GradCheck, MatchesFiniteDifferences) {
     ASSERT_LT(index("loss value"), checks.size());
     for (auto [i, n] : llvm::enumerate(countsNow()))
       EXPECT_EQ(n, 0.0f) << c.name << ": check " << checks[i];
+    {
+      std::vector<float> counts(checks.size());
+      std::vector<std::vector<double>> copy = params;
+      std::vector<double> unused;
+      float checked = call(api->check_step, copy, unused, 0, 1, counts.data());
+      EXPECT_EQ(checked, loss) << c.name << ": check_step's loss is not train_step's";
+    }
     if (!c.ids) {
       ASSERT_LT(index("input value"), checks.size());
       double saved = x[4];
