@@ -88,9 +88,9 @@ std::string DivergenceWatch::explain(int64_t last, const Loader &load) {
       if (counts[i] != 0)
         return describe(step, checker->checks[i], counts[i]);
     if (bad.empty())
-      return fmt::format("at step {} the loss is {}, but check_step, whose "
-                         "kernels sum in another order, found every checked "
-                         "value finite: the step is at the edge of overflow",
+      return fmt::format("at step {} the loss is {}, but check_step, which "
+                         "runs the same kernels, found every checked value "
+                         "finite (a bug in Kiln: please report it)",
                          step, loss);
     return fmt::format("at step {} the loss, every layer's output and the "
                        "gradients between layers are finite, but the update "
