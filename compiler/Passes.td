@@ -135,7 +135,7 @@ def OutlineKernelsPass : Pass<"kiln-outline-kernels", "mlir::ModuleOp"> {
     allocation grow faster than linearly with a function's length.
   }];
   let options = [
-    Option<"segmentOps", "segment-ops", "int64_t", /*default=*/"256",
+    Option<"segmentOps", "segment-ops", "int64_t", /*default=*/"64",
            "Ops per segment of a long entry point">
   ];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect",
@@ -149,7 +149,9 @@ def EmitABIPass : Pass<"kiln-emit-abi", "mlir::ModuleOp"> {
     `float <sym>_<entry>(const kiln_bindings *, const kiln_call *)` that
     loads every argument from its table slot (`kiln.bindings`), exports the
     manifest generated from the module, and `<sym>_abi()` returning the
-    kiln_model_api (runtime/include/kiln/abi.h).
+    kiln_model_api (runtime/include/kiln/abi.h). The wrappers are
+    `no_inline` and `optimize_none`: a line of loads and one call, which
+    LLVM gains nothing from optimizing.
   }];
   let options = [
     Option<"symbol", "symbol", "std::string", /*default=*/"\"kiln_model\"",

@@ -159,6 +159,14 @@ struct EmitABIPass : kiln::impl::EmitABIPassBase<EmitABIPass> {
     StringRef name = entry.getAs<StringAttr>("name").getValue();
     auto wrapper = b.create<LLVM::LLVMFuncOp>(
         loc, symbol + "_" + name.str(), LLVM::LLVMFunctionType::get(f32, {ptr, ptr}));
+    // The wrapper loads as many pointers as the model has buffers and
+    // passes them on, which LLVM's optimizer and instruction selector gain
+    // nothing from and take long on in a deep model: compiled as written.
+    // (Not the entry point: vectors passed between its kernels make LLVM
+    // 19's unoptimized x86 code generation fail, "Cannot emit physreg copy
+    // instruction".)
+    wrapper.setNoInline(true);
+    wrapper.setOptimizeNone(true);
     OpBuilder::InsertionGuard g(b);
     Block *body = wrapper.addEntryBlock(b);
     b.setInsertionPointToStart(body);

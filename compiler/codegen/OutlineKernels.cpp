@@ -378,10 +378,38 @@ void segment(func::FuncOp entry, Outliner &o, int64_t &index, size_t size) {
   }
   if (rest.size() <= 2 * size)
     return;
-  for (size_t i = 0; i < rest.size(); i += size) {
-    SmallVector<Operation *> run(rest.begin() + i,
-                                 rest.begin() + std::min(i + size, rest.size()));
+  // A cut never passes a vector from one segment to the next (a mask
+  // vector crossing a call makes LLVM 19's x86 back end fail, and any
+  // vector would be spilled around the call): live[p] counts the vectors
+  // defined before rest[p] and used from it on.
+  llvm::DenseMap<Operation *, size_t> position;
+  for (auto [i, op] : llvm::enumerate(rest))
+    position[op] = i;
+  SmallVector<int64_t> live(rest.size() + 1, 0);
+  for (auto [i, op] : llvm::enumerate(rest))
+    for (Value r : op->getResults()) {
+      if (!isa<VectorType>(r.getType()))
+        continue;
+      size_t last = i;
+      for (Operation *user : r.getUsers()) {
+        Operation *at = block.findAncestorOpInBlock(*user);
+        auto it = position.find(at);
+        last = std::max(last, it == position.end() ? rest.size() : it->second);
+      }
+      if (last > i) {
+        ++live[i + 1];
+        --live[last + 1 <= rest.size() ? last + 1 : rest.size()];
+      }
+    }
+  for (size_t p = 1; p <= rest.size(); ++p)
+    live[p] += live[p - 1];
+  for (size_t start = 0; start < rest.size();) {
+    size_t end = std::min(start + size, rest.size());
+    while (end < rest.size() && live[end] != 0)
+      ++end;
+    SmallVector<Operation *> run(rest.begin() + start, rest.begin() + end);
     o.outlineOps(run, entry, index++);
+    start = end;
   }
 }
 

@@ -2,15 +2,16 @@
 // RUN: kiln-opt %s -split-input-file -kiln-emit-abi=symbol=fashion | FileCheck %s --check-prefix=SYM --implicit-check-not=kiln_model_
 // RUN: kiln-opt %S/Inputs/kiln-emit-abi-errors.mlir -split-input-file -kiln-emit-abi -verify-diagnostics
 
-// Tests that each entry point becomes internal, wrapped by <sym>_<entry>(bindings, call) that loads every argument from the table slot kiln.bindings names.
+// Tests that each entry point becomes internal, wrapped (never inlined, not optimized: a line of loads and a call) by <sym>_<entry>(bindings, call) that loads every argument from the table slot kiln.bindings names.
 // kiln_bindings is {params, buffers, state, workspace, context} and kiln_call
 // {inputs, targets, outputs, lr, step, seed} (runtime/include/kiln/abi.h): a
 // table field is loaded, then the slot at the binding's index; a scalar or
 // the workspace is the field itself.
 // CHECK: llvm.func internal @train_step(
+// CHECK-NOT: optimize_none
 // CHECK: llvm.func internal @forward_1(
 // CHECK-LABEL: llvm.func @kiln_model_train_step
-// CHECK-SAME: (%[[BND:[^:]+]]: !llvm.ptr, %[[CALL:[^:]+]]: !llvm.ptr) -> f32 {
+// CHECK-SAME: (%[[BND:[^:]+]]: !llvm.ptr, %[[CALL:[^:]+]]: !llvm.ptr) -> f32 attributes {no_inline, optimize_none} {
 // params[0], params[1]
 // CHECK-NEXT: %[[F0:.+]] = llvm.getelementptr %[[BND]][0, 0] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
 // CHECK-NEXT: %[[T0:.+]] = llvm.load %[[F0]] : !llvm.ptr -> !llvm.ptr
@@ -63,7 +64,7 @@
 
 // An entry point without a loss returns 0 from its wrapper.
 // CHECK-LABEL: llvm.func @kiln_model_forward_1
-// CHECK-SAME: (%[[FBND:[^:]+]]: !llvm.ptr, %[[FCALL:[^:]+]]: !llvm.ptr) -> f32 {
+// CHECK-SAME: (%[[FBND:[^:]+]]: !llvm.ptr, %[[FCALL:[^:]+]]: !llvm.ptr) -> f32 attributes {no_inline, optimize_none} {
 // CHECK-NEXT: %[[FWF:.+]] = llvm.getelementptr %[[FBND]][0, 0]
 // CHECK-NEXT: %[[FWT:.+]] = llvm.load %[[FWF]]
 // CHECK-NEXT: %[[FWS0:.+]] = llvm.getelementptr %[[FWT]][0]
@@ -168,7 +169,7 @@ module attributes {
 
 // Tests that an f64 model (as gradient checks compile) gets lr extended and the loss truncated, the ABI being f32; an inference-only module lists no training.
 // CHECK-LABEL: llvm.func @kiln_model_eval_step
-// CHECK-SAME: (%[[BND:[^:]+]]: !llvm.ptr, %[[CALL:[^:]+]]: !llvm.ptr) -> f32 {
+// CHECK-SAME: (%[[BND:[^:]+]]: !llvm.ptr, %[[CALL:[^:]+]]: !llvm.ptr) -> f32 attributes {no_inline, optimize_none} {
 // CHECK: %[[LRA:.+]] = llvm.getelementptr %[[CALL]][0, 3]
 // CHECK-NEXT: %[[LR:.+]] = llvm.load %[[LRA]] : !llvm.ptr -> f32
 // CHECK-NEXT: %[[LR64:.+]] = llvm.fpext %[[LR]] : f32 to f64

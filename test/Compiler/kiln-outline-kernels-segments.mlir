@@ -45,3 +45,27 @@ func.func @train_step(%ws: memref<64xi8>) -> f32 attributes {kiln.entry = {batch
   memref.store %l, %f[] : memref<f32>
   return %l : f32
 }
+
+// -----
+
+// Tests that no cut passes a vector from one segment to the next: the
+// segment that loads the vector grows until its last use.
+// CHECK-LABEL: func.func private @eval_step_k0
+// CHECK-SAME: (%{{.+}}: memref<16xf32>, %{{.+}}: f32, %{{.+}}: memref<f32>, %{{.+}}: memref<16xf32>)
+// CHECK-NEXT: %[[C0:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[V:.+]] = vector.load
+// CHECK-NEXT: memref.store
+// CHECK-NEXT: vector.store %[[V]]
+// CHECK-NEXT: return
+// CHECK-NOT: vector<16xf32>)
+// CHECK-LABEL: func.func @eval_step
+func.func @eval_step(%a: memref<16xf32>, %b: memref<16xf32>, %s: memref<f32>, %x: f32) attributes {kiln.entry = {batch = 1 : i64, mode = "eval", name = "eval_step"}} {
+  %c0 = arith.constant 0 : index
+  %v = vector.load %a[%c0] : memref<16xf32>, vector<16xf32>
+  memref.store %x, %s[] : memref<f32>
+  vector.store %v, %b[%c0] : memref<16xf32>, vector<16xf32>
+  memref.store %x, %s[] : memref<f32>
+  memref.store %x, %s[] : memref<f32>
+  memref.store %x, %s[] : memref<f32>
+  return
+}
