@@ -129,8 +129,8 @@ struct Outliner {
     return map.lookup(v);
   }
 
-  /// A workspace view made inside the kernel's loops (a scalar schedule's
-  /// accumulator) has a constant offset that differs from layer to layer:
+  /// A workspace view made inside the kernel's loops (an accumulator of an
+  /// unvectorized op) has a constant offset that differs from layer to layer:
   /// it becomes an argument too, so that kernels of equal layers stay
   /// identical. Its other uses (a loop bound) keep the constant.
   static void passViewOffsets(Block &body, const llvm::SetVector<Value> &captured,

@@ -272,11 +272,16 @@ struct Template {
   int64_t scalarOps = 0;
 
   ~Template() {
-    if (block) {
-      for (Operation &op : *block)
-        op.dropAllReferences();
-      block->clear();
-    }
+    if (block)
+      erase(*block);
+  }
+
+  /// Erases the ops of a block that belongs to no region (they use its
+  /// arguments and each other).
+  static void erase(Block &block) {
+    for (Operation &op : block)
+      op.dropAllReferences();
+    block.clear();
   }
   Template() = default;
   Template(Template &&) = default;
@@ -297,8 +302,10 @@ struct Template {
       if (map.contains(v))
         continue;
       Operation *def = v.getDefiningOp();
-      if (!def || !matchPattern(v, m_Constant()))
+      if (!def || !matchPattern(v, m_Constant())) {
+        erase(*block);
         return nullptr;
+      }
       b.clone(*def, map);
     }
     b.clone(*tiled, map);
