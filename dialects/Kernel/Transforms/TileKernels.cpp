@@ -199,8 +199,8 @@ void dissolve(RewriterBase &rewriter, GroupOp group, int64_t &nests) {
 
 /// A group described as text: its ops, attributes and types, with values
 /// numbered by where they are defined inside it, and each value from above
-/// (a capture) by its type, its defining op's name and, for a constant, its
-/// value. Groups with equal keys tile to the same IR up to the captures.
+/// (a capture) by its type, its defining op's name and result number and,
+/// for a constant, its value. Groups with equal keys tile to the same IR up to the captures.
 /// Fills `captures` in order of first use.
 struct GroupKey {
   std::string text;
@@ -224,7 +224,7 @@ private:
       captures.push_back(v);
       os << '{' << v.getType();
       if (Operation *def = v.getDefiningOp()) {
-        os << ' ' << def->getName();
+        os << ' ' << def->getName() << '#' << cast<OpResult>(v).getResultNumber();
         Attribute value;
         if (matchPattern(v, m_Constant(&value)))
           os << ' ' << value;
