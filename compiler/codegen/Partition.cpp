@@ -23,8 +23,8 @@ namespace kiln {
 namespace {
 
 /// The cost of compiling `fn`, in ops: a function LLVM does not optimize
-/// (the ABI wrappers, the entry points: a line of calls) costs about a
-/// third as much per op.
+/// (an ABI wrapper: a line of loads and a call) costs about a third as
+/// much per op.
 int64_t size(LLVM::LLVMFuncOp fn) {
   int64_t n = 0;
   fn->walk([&](Operation *) { ++n; });

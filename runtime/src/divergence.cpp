@@ -89,8 +89,8 @@ std::string DivergenceWatch::explain(int64_t last, const Loader &load) {
         return describe(step, checker->checks[i], counts[i]);
     if (bad.empty())
       return fmt::format("at step {} the loss is {}, but check_step, which "
-                         "runs the same kernels, found every checked value "
-                         "finite (a bug in Kiln: please report it)",
+                         "has train_step's schedules, found every checked "
+                         "value finite (unexpected: please report it)",
                          step, loss);
     return fmt::format("at step {} the loss, every layer's output and the "
                        "gradients between layers are finite, but the update "

@@ -324,7 +324,7 @@ func.func @update(%lr: f32, %w: memref<16x16xf32>, %g: memref<16x16xf32>, %v: me
 // -----
 
 // Tests that a workspace view made inside a kernel's loops (an accumulator
-// of a scalar schedule) takes its offset as an argument, not as a constant:
+// of an unvectorized op) takes its offset as an argument, not as a constant:
 // two layers whose accumulators lie at different offsets share one kernel.
 // The offset's other use, a loop bound, keeps the constant.
 // CHECK-LABEL: func.func private @eval_step_k0

@@ -33,10 +33,16 @@ def KernelTilePass : Pass<"kernel-tile", "mlir::func::FuncOp"> {
     warning, counted by the `scalar-ops` statistic. The group's body then
     replaces it, its loop nests marked `kernel.nest` (a number): CSE hashes
     ops without their regions, and loop nests of one shape over a shared
-    zero accumulator would otherwise all compare with each other.
+    zero accumulator would otherwise all compare with each other. A group
+    equal to one already tiled up to the values it reads (same ops,
+    attributes, types; same kinds of captures) gets a copy of that tiling
+    instead (`copied-groups`), unless the tiling used a constant it did not
+    make itself (`refused-templates`).
   }];
   let statistics = [
-    Statistic<"numScalarOps", "scalar-ops", "Linalg ops left scalar in vectorized groups">
+    Statistic<"numScalarOps", "scalar-ops", "Linalg ops left scalar in vectorized groups">,
+    Statistic<"numCopied", "copied-groups", "Groups copied from an equal group's tiling">,
+    Statistic<"numRefused", "refused-templates", "Tiled groups that cannot stand in for equal ones">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
                            "mlir::tensor::TensorDialect", "mlir::affine::AffineDialect"];

@@ -112,7 +112,9 @@ void peelPartialTiles(RewriterBase &rewriter, GroupOp group,
     });
     if (!peeled)
       return;
-    (void)applyPatternsAndFoldGreedily(group, canonicalize);
+    GreedyRewriteConfig config;
+    config.listener = static_cast<RewriterBase::Listener *>(rewriter.getListener());
+    (void)applyPatternsAndFoldGreedily(group, canonicalize, config);
   }
 }
 
@@ -175,7 +177,9 @@ int64_t vectorizeAll(RewriterBase &rewriter, GroupOp group) {
   vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
                                                        group.getContext());
   linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
-  (void)applyPatternsAndFoldGreedily(group, std::move(patterns));
+  GreedyRewriteConfig config;
+  config.listener = static_cast<RewriterBase::Listener *>(rewriter.getListener());
+  (void)applyPatternsAndFoldGreedily(group, std::move(patterns), config);
   return scalar;
 }
 
@@ -197,10 +201,12 @@ void dissolve(RewriterBase &rewriter, GroupOp group, int64_t &nests) {
   rewriter.replaceOp(group, results);
 }
 
-/// A group described as text: its ops, attributes and types, with values
-/// numbered by where they are defined inside it, and each value from above
-/// (a capture) by its type, its defining op's name and result number and,
-/// for a constant, its value. Groups with equal keys tile to the same IR up to the captures.
+/// A group described as text: its ops, attributes and types (uniqued, so
+/// by address), with values numbered by where they are defined inside it,
+/// and each value from above (a capture) by its type, its defining op's
+/// name and result number and, for a constant, its value. Groups with equal
+/// keys tile to the same IR up to the captures, unless tiling folds through
+/// a capture's producer: `Template::capture` refuses those.
 /// Fills `captures` in order of first use.
 struct GroupKey {
   std::string text;
@@ -222,12 +228,12 @@ private:
     auto [it, isNew] = captured.try_emplace(v, captures.size());
     if (isNew) {
       captures.push_back(v);
-      os << '{' << v.getType();
+      os << '{' << v.getType().getAsOpaquePointer();
       if (Operation *def = v.getDefiningOp()) {
         os << ' ' << def->getName() << '#' << cast<OpResult>(v).getResultNumber();
         Attribute value;
         if (matchPattern(v, m_Constant(&value)))
-          os << ' ' << value;
+          os << ' ' << value.getAsOpaquePointer();
       }
       os << '}';
     }
@@ -240,10 +246,10 @@ private:
       ref(v, os);
       os << ',';
     }
-    os << ')' << op->getAttrDictionary() << "->(";
+    os << ')' << op->getAttrDictionary().getAsOpaquePointer() << "->(";
     for (Value r : op->getResults()) {
       local.try_emplace(r, local.size());
-      os << r.getType() << ',';
+      os << r.getType().getAsOpaquePointer() << ',';
     }
     os << ')';
     for (Region &region : op->getRegions()) {
@@ -252,7 +258,7 @@ private:
         os << "^(";
         for (BlockArgument a : block.getArguments()) {
           local.try_emplace(a, local.size());
-          os << a.getType() << ',';
+          os << a.getType().getAsOpaquePointer() << ',';
         }
         os << ')';
         for (Operation &inner : block)
@@ -288,8 +294,11 @@ struct Template {
 
   /// A copy of `tiled`, a group tiled from one with the captures `caps`;
   /// null when it uses a value from above that is neither a capture nor a
-  /// constant (then it cannot stand in for another group).
-  static std::unique_ptr<Block> capture(GroupOp tiled, ArrayRef<Value> caps) {
+  /// constant that tiling made (`made`): a constant found by folding through
+  /// a capture's producer (a splat written into the tensor it reads) is not
+  /// described by the key, and another group's would differ.
+  static std::unique_ptr<Block> capture(GroupOp tiled, ArrayRef<Value> caps,
+                                        const DenseSet<Operation *> &made) {
     auto block = std::make_unique<Block>();
     IRMapping map;
     for (Value c : caps)
@@ -302,7 +311,7 @@ struct Template {
       if (map.contains(v))
         continue;
       Operation *def = v.getDefiningOp();
-      if (!def || !matchPattern(v, m_Constant())) {
+      if (!def || !made.contains(def) || !matchPattern(v, m_Constant())) {
         erase(*block);
         return nullptr;
       }
@@ -370,21 +379,36 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
     // they read: each distinct group is tiled once and copied for the
     // others (tiling, fusion and vectorization cost far more than a copy).
     llvm::StringMap<Template> tiled;
+    // The ops tiling makes, to tell the constants it places outside a group
+    // from those that were there.
+    struct Made : RewriterBase::Listener {
+      DenseSet<Operation *> ops;
+      void notifyOperationInserted(Operation *op, OpBuilder::InsertPoint) override {
+        ops.insert(op);
+      }
+    } made;
+    rewriter.setListener(&made);
     for (GroupOp group : groups) {
       GroupKey key(group);
       auto it = tiled.find(key.text);
       if (it != tiled.end() && it->second.block) {
+        ++numCopied;
         numScalarOps += it->second.scalarOps;
         group = it->second.instantiate(rewriter, group, key.captures);
       } else {
+        made.ops.clear();
         int64_t scalar = tile(rewriter, group);
         if (scalar < 0)
           return signalPassFailure();
         numScalarOps += scalar;
-        Template t;
-        t.block = Template::capture(group, key.captures);
-        t.scalarOps = scalar;
-        tiled.try_emplace(key.text, std::move(t));
+        if (it == tiled.end()) {
+          Template t;
+          t.block = Template::capture(group, key.captures, made.ops);
+          t.scalarOps = scalar;
+          numRefused += !t.block;
+          tiled.try_emplace(key.text, std::move(t));
+        }
+        made.ops.clear();
       }
       dissolve(rewriter, group, nests);
     }

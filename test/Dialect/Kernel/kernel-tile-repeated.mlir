@@ -96,3 +96,42 @@ func.func @aliased(%x: tensor<4x16xf32>, %y: tensor<4x16xf32>, %z: tensor<4x16xf
   }
   return %s1, %s2 : tensor<4x16xf32>, tensor<4x16xf32>
 }
+
+// -----
+
+// Tests that equal groups reading tensors written with different splats each
+// read their own (a tiling that folded the first splat in would not be
+// copied: Template::capture keeps only constants tiling made).
+// CHECK-LABEL: func.func @splats
+// CHECK: %[[T1:.+]] = vector.transfer_write %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}]
+// CHECK: %[[T2:.+]] = vector.transfer_write
+// CHECK: vector.transfer_read %[[T1]]
+// CHECK: vector.transfer_read %[[T2]]
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @splats(%x: tensor<1x16xf32>) -> (tensor<1x16xf32>, tensor<1x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %one = arith.constant dense<1.0> : vector<1x16xf32>
+  %two = arith.constant dense<2.0> : vector<1x16xf32>
+  %e = tensor.empty() : tensor<1x16xf32>
+  %t1 = vector.transfer_write %one, %e[%c0, %c0] {in_bounds = [true, true]} : vector<1x16xf32>, tensor<1x16xf32>
+  %t2 = vector.transfer_write %two, %e[%c0, %c0] {in_bounds = [true, true]} : vector<1x16xf32>, tensor<1x16xf32>
+  %y1 = kernel.group tile [1, 16] reduce [] vectorize -> tensor<1x16xf32> {
+    %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%x, %t1 : tensor<1x16xf32>, tensor<1x16xf32>) outs(%e : tensor<1x16xf32>) {
+    ^bb0(%a: f32, %b: f32, %out: f32):
+      %s = arith.mulf %a, %b : f32
+      linalg.yield %s : f32
+    } -> tensor<1x16xf32>
+    kernel.yield %r : tensor<1x16xf32>
+  }
+  %y2 = kernel.group tile [1, 16] reduce [] vectorize -> tensor<1x16xf32> {
+    %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%x, %t2 : tensor<1x16xf32>, tensor<1x16xf32>) outs(%e : tensor<1x16xf32>) {
+    ^bb0(%a: f32, %b: f32, %out: f32):
+      %s = arith.mulf %a, %b : f32
+      linalg.yield %s : f32
+    } -> tensor<1x16xf32>
+    kernel.yield %r : tensor<1x16xf32>
+  }
+  return %y1, %y2 : tensor<1x16xf32>, tensor<1x16xf32>
+}
