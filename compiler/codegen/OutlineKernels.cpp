@@ -51,6 +51,12 @@ bool recomputable(Operation *op) {
          llvm::none_of(op->getResultTypes(), llvm::IsaPred<BaseMemRefType>);
 }
 
+/// What a kernel or segment makes its own copy of: a constant, a view, a
+/// pure value.
+bool copiedIntoKernels(Operation *op) {
+  return sinks(op) || isa<memref::ViewOp>(op) || recomputable(op);
+}
+
 /// Whether `op` only reads memory, or touches none.
 bool onlyReads(Operation *op) {
   if (isMemoryEffectFree(op))
@@ -363,7 +369,7 @@ void segment(func::FuncOp entry, Outliner &o, int64_t &index, size_t size) {
   llvm::SmallPtrSet<Operation *, 32> hoisted;
   SmallVector<Operation *> rest;
   for (Operation &op : llvm::make_early_inc_range(block.without_terminator())) {
-    bool pure = sinks(&op) || isa<memref::ViewOp>(op) || recomputable(&op);
+    bool pure = copiedIntoKernels(&op);
     bool ready = llvm::all_of(op.getOperands(), [&](Value v) {
       Operation *def = v.getDefiningOp();
       return !def || hoisted.contains(def);
@@ -448,7 +454,7 @@ struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPas
       // The views, constants and values the kernels took along may now be
       // dead.
       for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
-        if ((sinks(&op) || recomputable(&op) || isa<memref::ViewOp>(op)) &&
+        if (copiedIntoKernels(&op) &&
             op.use_empty())
           op.erase();
     }

@@ -31,6 +31,14 @@ SmallVector<OpFoldResult> foldResults(OpBuilder &b, ArrayRef<int64_t> sizes) {
   });
 }
 
+/// A greedy rewrite that reports the ops it makes to `rewriter`'s listener
+/// (the pass tells the constants tiling makes from those already there).
+GreedyRewriteConfig reporting(RewriterBase &rewriter) {
+  GreedyRewriteConfig config;
+  config.listener = static_cast<RewriterBase::Listener *>(rewriter.getListener());
+  return config;
+}
+
 /// Erases ops of `block` whose results are unused and that have no side
 /// effects (the untiled originals), last first.
 void eraseDead(RewriterBase &rewriter, Block &block) {
@@ -112,9 +120,7 @@ void peelPartialTiles(RewriterBase &rewriter, GroupOp group,
     });
     if (!peeled)
       return;
-    GreedyRewriteConfig config;
-    config.listener = static_cast<RewriterBase::Listener *>(rewriter.getListener());
-    (void)applyPatternsAndFoldGreedily(group, canonicalize, config);
+    (void)applyPatternsAndFoldGreedily(group, canonicalize, reporting(rewriter));
   }
 }
 
@@ -177,9 +183,7 @@ int64_t vectorizeAll(RewriterBase &rewriter, GroupOp group) {
   vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
                                                        group.getContext());
   linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
-  GreedyRewriteConfig config;
-  config.listener = static_cast<RewriterBase::Listener *>(rewriter.getListener());
-  (void)applyPatternsAndFoldGreedily(group, std::move(patterns), config);
+  (void)applyPatternsAndFoldGreedily(group, std::move(patterns), reporting(rewriter));
   return scalar;
 }
 
