@@ -22,12 +22,20 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
     forward and reverse sweep without the update, returning (kiln.checks)
     how many elements of each layer's output and gradient are non-finite;
     its `kiln.entry` lists the checks.
+    With `data-parallel`, `train_step` takes the runtime context (a
+    `kiln.scalar = "context"` argument, `!llvm.ptr`) and averages the loss
+    and the gradients of the trainable parameters across processes with one
+    `optim.allreduce` before clipping and the update; its `kiln.entry` says
+    `allreduce = true`.
   }];
   let options = [
     Option<"checkStep", "check-step", "bool", /*default=*/"true",
-           "Also build check_step for a trainable model">
+           "Also build check_step for a trainable model">,
+    Option<"dataParallel", "data-parallel", "bool", /*default=*/"false",
+           "train_step averages its loss and gradients across processes">
   ];
   let dependentDialects = ["kiln::nn::NNDialect", "kiln::optim::OptimDialect",
+                           "mlir::LLVM::LLVMDialect",
                            "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect",
                            "mlir::scf::SCFDialect"];
@@ -106,6 +114,21 @@ def WorkspacePass : Pass<"kiln-workspace", "mlir::ModuleOp"> {
     are errors.
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
+def LowerAllReducePass : Pass<"kiln-lower-allreduce", "mlir::ModuleOp"> {
+  let summary = "Turn the bufferized optim.allreduce into a call of the runtime's callback";
+  let description = [{
+    Each `optim.allreduce %ctx, %buffer : memref<Nxf32>` becomes
+    `func.call @kiln_allreduce_<N>(%ctx, %buffer)` (the buffer stays an
+    operand: passes see that the call reads and writes it). The pass
+    defines that private function: it calls the `allreduce` callback of the
+    `kiln_context` (runtime/include/kiln/abi.h) when the context and the
+    callback are not null, and returns otherwise (one process).
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect",
+                           "mlir::LLVM::LLVMDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
 }
 
 def ExpandCopiesPass : Pass<"kiln-expand-copies", "mlir::func::FuncOp"> {

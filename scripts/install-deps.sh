@@ -8,8 +8,9 @@ pkgs=(cmake ninja-build ccache g++ clang-19 libclang-rt-19-dev lld-19 llvm-19-de
 # which fail without them. --bench: those and the BLAS the benchmark pins.
 case "${1:-}" in
   "") ;;
-  --test) pkgs+=(python3-torch python3-numpy python3-sklearn python3-vega-datasets chromium time) ;;
-  --bench) pkgs+=(python3-torch python3-numpy libopenblas0-openmp) ;;
+  --test) pkgs+=(python3-torch python3-numpy python3-sklearn python3-vega-datasets chromium time
+                 openmpi-bin libopenmpi-dev) ;;
+  --bench) pkgs+=(python3-torch python3-numpy libopenblas0-openmp openmpi-bin libopenmpi-dev) ;;
   *) echo "usage: $0 [--test|--bench]" >&2; exit 2 ;;
 esac
 missing=()

@@ -383,7 +383,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     if (e.loss)
       y = f.add(rebatched(loss.getArgumentTypes()[roles.target], e.batch),
                 "kiln.target", loss.getArgAttr(roles.target, "kiln.target"));
-    Value lr, step, seed;
+    Value lr, step, seed, context;
     if (e.update) {
       Type elem = cast<ShapedType>(params.front().getType()).getElementType();
       lr = f.add(elem, "kiln.scalar", b.getStringAttr("lr"));
@@ -391,6 +391,15 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     if (e.mode == "train") {
       step = f.add(b.getI64Type(), "kiln.scalar", b.getStringAttr("step"));
       seed = f.add(b.getI64Type(), "kiln.scalar", b.getStringAttr("seed"));
+    }
+    bool allreduce = dataParallel && e.update && !e.check;
+    if (allreduce) {
+      context = f.add(LLVM::LLVMPointerType::get(b.getContext()), "kiln.scalar",
+                      b.getStringAttr("context"));
+      SmallVector<NamedAttribute> entry(
+          fn->getAttrOfType<DictionaryAttr>("kiln.entry").getValue());
+      entry.push_back(b.getNamedAttr("allreduce", b.getBoolAttr(true)));
+      fn->setAttr("kiln.entry", b.getDictionaryAttr(entry));
     }
 
     SmallVector<Operation *> tape;
@@ -472,6 +481,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
           paramGrads[i] =
               filled(b, loc, cast<RankedTensorType>(params[i].getType()), 0.0);
       }
+      if (allreduce)
+        averageAcrossProcesses(b, loc, context, results[0], paramGrads);
       clip(b, loc, opt, paramGrads);
       for (unsigned i = 0; i < n; ++i) {
         if (!trainable(model, roles.params[i]))
@@ -626,6 +637,24 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     if (auto n = dyn_cast<NameLoc>(loc))
       return n.getName().getValue();
     return {};
+  }
+
+  /// Data parallelism: the loss and the gradients of the trainable
+  /// parameters (null entries are frozen ones, which send nothing) become
+  /// their means over the processes, in one optim.allreduce.
+  static void averageAcrossProcesses(OpBuilder &b, Location loc, Value context,
+                                     Value &loss, MutableArrayRef<Value> grads) {
+    SmallVector<Value> values{loss};
+    for (Value g : grads)
+      if (g)
+        values.push_back(g);
+    auto op = b.create<optim::AllReduceOp>(loc, ValueRange(values).getTypes(),
+                                           context, values);
+    loss = op.getResults()[0];
+    unsigned next = 1;
+    for (Value &g : grads)
+      if (g)
+        g = op.getResults()[next++];
   }
 
   /// Clips the gradients of the trainable parameters (null entries are

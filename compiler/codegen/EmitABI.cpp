@@ -58,6 +58,7 @@ std::optional<Field> fieldOf(StringRef table) {
   static const std::pair<StringRef, Field> fields[] = {
       {"params", {false, 0, true}},  {"buffers", {false, 1, true}},
       {"state", {false, 2, true}},   {"workspace", {false, 3, false}},
+      {"context", {false, 4, false}},
       {"inputs", {true, 0, true}},   {"targets", {true, 1, true}},
       {"outputs", {true, 2, true}},  {"lr", {true, 3, false}},
       {"step", {true, 4, false}},    {"seed", {true, 5, false}}};

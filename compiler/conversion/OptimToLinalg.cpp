@@ -223,11 +223,71 @@ SmallVector<Value> lowerClipByGlobalNorm(OpBuilder &b,
   return out;
 }
 
+/// One call per step: the values are packed into one 1-D tensor, averaged
+/// by a single optim.allreduce, and sliced back out.
+SmallVector<Value> lowerAllReduce(OpBuilder &b, optim::AllReduceOp op) {
+  Location loc = op.getLoc();
+  Type elem = getElementTypeOrSelf(op.getValues()[0].getType());
+  int64_t total = 0;
+  for (Value v : op.getValues())
+    total += cast<RankedTensorType>(v.getType()).getNumElements();
+  // A value as 1-D and back: a scalar has no dimension to collapse.
+  auto reassociation = [](RankedTensorType t) {
+    SmallVector<ReassociationIndices> r;
+    if (t.getRank() > 0)
+      r.push_back(llvm::to_vector(llvm::seq<int64_t>(0, t.getRank())));
+    return r;
+  };
+  Value packed = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{total}, elem);
+  int64_t offset = 0;
+  for (Value v : op.getValues()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    auto flatType = RankedTensorType::get({t.getNumElements()}, elem);
+    Value flat = v;
+    if (t.getRank() == 0)
+      flat = b.create<tensor::ExpandShapeOp>(loc, flatType, v, reassociation(t));
+    else if (t.getRank() > 1)
+      flat = b.create<tensor::CollapseShapeOp>(loc, v, reassociation(t));
+    packed = b.create<tensor::InsertSliceOp>(
+        loc, flat, packed, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(t.getNumElements())},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    offset += t.getNumElements();
+  }
+  Value averaged = b.create<optim::AllReduceOp>(loc, packed.getType(), op.getCtx(),
+                                                ValueRange{packed})
+                       .getResults()[0];
+  SmallVector<Value> out;
+  offset = 0;
+  for (Value v : op.getValues()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    Value slice = b.create<tensor::ExtractSliceOp>(
+        loc, averaged, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(t.getNumElements())},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    if (t.getRank() == 0)
+      slice = b.create<tensor::CollapseShapeOp>(loc, t, slice, reassociation(t));
+    else if (t.getRank() > 1)
+      slice = b.create<tensor::ExpandShapeOp>(loc, t, slice, reassociation(t));
+    out.push_back(slice);
+    offset += t.getNumElements();
+  }
+  return out;
+}
+
+/// Already the form bufferization takes: one 1-D tensor.
+bool isPacked(optim::AllReduceOp op) {
+  return op.getValues().size() == 1 &&
+         cast<ShapedType>(op.getValues()[0].getType()).getRank() == 1;
+}
+
 struct OptimToLinalgPass : kiln::impl::OptimToLinalgPassBase<OptimToLinalgPass> {
   void runOnOperation() override {
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
-      if (isa<optim::OptimDialect>(op->getDialect()))
+      auto allreduce = dyn_cast<optim::AllReduceOp>(op);
+      if (isa<optim::OptimDialect>(op->getDialect()) &&
+          !(allreduce && isPacked(allreduce)))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -242,6 +302,7 @@ struct OptimToLinalgPass : kiln::impl::OptimToLinalgPassBase<OptimToLinalgPass> 
               .Case([&](optim::ClipByGlobalNormOp o) {
                 return lowerClipByGlobalNorm(b, o);
               })
+              .Case([&](optim::AllReduceOp o) { return lowerAllReduce(b, o); })
               .Default([](Operation *) { return SmallVector<Value>(); });
       if (repl.empty()) {
         op->emitOpError("optim-to-linalg: no lowering");

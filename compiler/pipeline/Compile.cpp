@@ -64,14 +64,25 @@ std::string className(const std::string &symbol) {
   return out;
 }
 
-/// Links the objects with the runtime into an executable.
-int link(const std::vector<std::string> &objects, const std::string &output) {
+/// Links the objects with the runtime (the MPI runtime and MPI with `mpi`)
+/// into an executable.
+int link(const std::vector<std::string> &objects, const std::string &output,
+         bool mpi) {
   std::vector<std::string> args{KILN_CXX};
   args.insert(args.end(), objects.begin(), objects.end());
-  args.insert(args.end(), {"-o", output, KILN_MAIN_LIB, KILN_RUNTIME_LIB});
+  args.insert(args.end(), {"-o", output});
+  if (mpi)
+    args.insert(args.end(), {KILN_MAIN_MPI_LIB, KILN_RUNTIME_MPI_LIB});
+  else
+    args.push_back(KILN_MAIN_LIB);
+  args.push_back(KILN_RUNTIME_LIB);
   for (llvm::StringRef lib : llvm::split(KILN_RUNTIME_LINK_LIBS, ';'))
     if (!lib.empty())
       args.push_back(lib.str());
+  if (mpi)
+    for (llvm::StringRef lib : llvm::split(KILN_MPI_LINK_LIBS, ';'))
+      if (!lib.empty())
+        args.push_back(lib.str());
   args.push_back("-lm");
   // A sanitized build's runtime needs the sanitizers' runtimes.
   if (llvm::StringRef(KILN_SANITIZE_LINK).size())
@@ -120,6 +131,13 @@ int compile(const CompileOptions &o) {
   if (!o.symbol.empty() && !isIdentifier(o.symbol))
     return fail("--name '" + o.symbol +
                 "' is not a C identifier ([A-Za-z_][A-Za-z0-9_]*)");
+  if (o.mpi && o.emit == Emit::Executable && !o.compileTo &&
+      llvm::StringRef(KILN_MAIN_MPI_LIB).empty())
+    return fail("--mpi: this kilnc was built without MPI; install Open MPI "
+                "(Debian: libopenmpi-dev openmpi-bin) and rebuild Kiln");
+  if (o.mpi && spec.inference)
+    return fail("--mpi applies to training; an inference-only model has no "
+                "train_step to run data-parallel");
   if (!o.symbol.empty() && o.emit != Emit::Object)
     return fail("--name applies to --emit=obj (executables export kiln_model_*)");
 
@@ -135,6 +153,7 @@ int compile(const CompileOptions &o) {
   PipelineOptions po;
   po.vectorBits = o.vectorBits.value_or(target.vectorBits);
   po.checkStep = o.checkStep;
+  po.dataParallel = o.mpi;
   po.symbol = o.emit == Emit::Executable ? "kiln_model"
               : !o.symbol.empty()        ? o.symbol
                                          : symbolFrom(o.output);
@@ -188,7 +207,7 @@ int compile(const CompileOptions &o) {
   int rc = 1;
   if (ok) {
     TimingScope linking = timing.nest("link");
-    rc = link(objects, o.output);
+    rc = link(objects, o.output, o.mpi);
   }
   for (const std::string &object : objects)
     llvm::sys::fs::remove(object);

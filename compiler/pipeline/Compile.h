@@ -21,6 +21,9 @@ struct CompileOptions {
   std::optional<int64_t> vectorBits;
   bool inference = false;         // forward only, as "training": false
   bool checkStep = true;          // build check_step (divergence diagnosis)
+  /// Data-parallel training: train_step averages its loss and gradients
+  /// through the context's allreduce; executables link the MPI runtime.
+  bool mpi = false;
   std::vector<std::string> freeze; // layers made non-trainable
   bool timing = false;            // print the time of each phase to stderr
   /// What the model may need in memory (params, buffers, optimizer state,

@@ -41,8 +41,10 @@ static void add(OpPassManager &pm, llvm::StringRef pipeline) {
 // whole module: nested, they use every core.
 
 void populateAutodiff(OpPassManager &pm, const PipelineOptions &o) {
-  add(pm, llvm::formatv("kiln-autodiff{{check-step={0}},func.func(canonicalize,cse)",
-                        o.checkStep ? "true" : "false")
+  add(pm, llvm::formatv("kiln-autodiff{{check-step={0} data-parallel={1}},"
+                        "func.func(canonicalize,cse)",
+                        o.checkStep ? "true" : "false",
+                        o.dataParallel ? "true" : "false")
               .str());
 }
 
@@ -73,7 +75,7 @@ void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
   // would hide from its transfer hoisting that temporaries do not alias.
   // Once kernels are outlined, most of the lowering runs per function, so
   // on every core.
-  add(pm, "func.func(kernel-lower-vectors),kiln-workspace,"
+  add(pm, "kiln-lower-allreduce,func.func(kernel-lower-vectors),kiln-workspace,"
           "func.func(kiln-expand-copies,convert-linalg-to-loops,canonicalize,cse),"
           "kiln-outline-kernels,"
           "func.func(convert-vector-to-scf{full-unroll=true},lower-affine,"

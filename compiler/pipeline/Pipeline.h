@@ -21,6 +21,7 @@ struct PipelineOptions {
   int64_t vectorBits = 512;
   std::string symbol = "kiln_model";
   bool checkStep = true; // build check_step (divergence diagnosis)
+  bool dataParallel = false; // train_step all-reduces through the context
 };
 
 void populateAutodiff(mlir::OpPassManager &pm, const PipelineOptions &o);

@@ -17,7 +17,8 @@ struct Command {
   const char *summary;
   std::vector<OptionSpec> options;
   const char *notes; // printed after the options; may be empty
-  int (*run)(const kiln_model_api &, const Options &);
+  int (*run)(const kiln_model_api &, const Options &, const Launch &);
+  bool distributed; // runs on every rank of a group, not on rank 0 alone
 };
 
 const char *dataHelp = "a directory of IDX files "
@@ -80,8 +81,11 @@ const std::vector<Command> &commands() {
        "the run: an\ninterrupted run resumed with the same options plus "
        "--resume FILE ends\nwith the weights of an uninterrupted one. "
        "--resume restores everything from its\ncheckpoint, so it replaces "
-       "--load and --init-from: leave those out.\n",
-       runTrain},
+       "--load and --init-from: leave those out. Under mpirun (an "
+       "executable\nbuilt with kilnc --mpi) every rank trains on its part "
+       "of each global batch\nof N x the compiled batch "
+       "(docs/distributed.md).\n",
+       runTrain, true},
       {"eval",
        "--load FILE --data DIR [options]",
        "Evaluate a checkpoint on the test split (all of a single CSV file).",
@@ -91,7 +95,10 @@ const std::vector<Command> &commands() {
         {"series", "COLUMN", "--data is a CSV time series (as train --series)"},
         {"metrics-json", "FILE", "write the test metrics as JSON"}},
        "Metrics come from eval_step (eval mode).\n",
-       runEval},
+       [](const kiln_model_api &api, const Options &o, const Launch &) {
+         return runEval(api, o);
+       },
+       false},
       {"predict",
        "--load FILE --input X.npy",
        "Print one line per sample: class probabilities or output values.",
@@ -105,13 +112,19 @@ const std::vector<Command> &commands() {
        "Full batches run forward at the compiled batch, the remaining "
        "samples forward\nat batch 1 (so one sample never pays for a "
        "batch).\n",
-       runPredict},
+       [](const kiln_model_api &api, const Options &o, const Launch &) {
+         return runPredict(api, o);
+       },
+       false},
       {"info",
        "",
        "Describe the model: inputs, outputs, entry points, layers, loss.",
        {},
        "",
-       runInfo},
+       [](const kiln_model_api &api, const Options &o, const Launch &) {
+         return runInfo(api, o);
+       },
+       false},
   };
   return table;
 }
@@ -139,10 +152,22 @@ std::string topUsage(const std::string &program) {
 
 } // namespace
 
-int runCli(const kiln_model_api &api, int argc, char **argv) {
+int runCli(const kiln_model_api &api, int argc, char **argv,
+           ProcessGroup *group) {
   std::string program = argc > 0 ? argv[0] : "model";
   program = program.substr(program.find_last_of('/') + 1);
   const Command *command = nullptr;
+  const bool lead = !group || group->rank() == 0;
+  // Rank 0 speaks for the group.
+  if (!lead && !std::freopen("/dev/null", "w", stdout))
+    fmt::print(stderr, "warning: rank {}: cannot silence stdout\n", group->rank());
+  // Where an error of this process comes from, when it is one of several.
+  std::string who = group ? fmt::format("rank {} of {}: ", group->rank(),
+                                        group->size())
+                          : "";
+  Launch launch{group, 0};
+  for (int i = 1; i < argc; ++i)
+    launch.argsHash = fnv1a(std::string(argv[i]) + '\0', launch.argsHash);
   try {
     if (argc < 2)
       throw UsageError("missing command");
@@ -161,19 +186,35 @@ int runCli(const kiln_model_api &api, int argc, char **argv) {
       fmt::print("{}", commandUsage(program, *command));
       return 0;
     }
-    return command->run(api, options);
+    if (group && !command->distributed) {
+      if (!lead)
+        return 0;
+      launch.group = nullptr;
+    }
+    return command->run(api, options, launch);
   } catch (const UsageError &e) {
     std::fflush(stdout);
-    fmt::print(stderr, "error: {}\n\n{}", e.what(),
-               command ? commandUsage(program, *command) : topUsage(program));
+    // The same arguments fail on every rank: the usage once.
+    if (lead)
+      fmt::print(stderr, "error: {}\n\n{}", e.what(),
+                 command ? commandUsage(program, *command) : topUsage(program));
+    else
+      fmt::print(stderr, "error: {}{}\n", who, e.what());
     return 2;
+  } catch (const GroupError &e) {
+    std::fflush(stdout);
+    if (group)
+      group->failedTogether = true;
+    if (lead)
+      fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
   } catch (const std::bad_alloc &) {
     std::fflush(stdout);
-    fmt::print(stderr, "error: out of memory\n");
+    fmt::print(stderr, "error: {}out of memory\n", who);
     return 1;
   } catch (const std::exception &e) {
     std::fflush(stdout);
-    fmt::print(stderr, "error: {}\n", e.what());
+    fmt::print(stderr, "error: {}{}\n", who, e.what());
     return 1;
   }
 }

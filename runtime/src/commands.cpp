@@ -12,6 +12,7 @@
 #include "kiln/npy.h"
 #include "kiln/progress.h"
 #include "kiln/report.h"
+#include "kiln/rng.h"
 #include "support.h"
 
 #include <fmt/ranges.h>
@@ -278,13 +279,30 @@ static int interruptedTrain(Model &model, const Options &options, const TrainRes
   return 128 + signal;
 }
 
-int runTrain(const kiln_model_api &api, const Options &options) {
+int runTrain(const kiln_model_api &api, const Options &options,
+             const Launch &launch) {
+  ProcessGroup *group = launch.group;
+  // Rank 0 prints, writes files and evaluates the test split; every rank
+  // trains.
+  const bool lead = !group || group->rank() == 0;
+  if (group)
+    checkSameEverywhere(*group, fnv1a(api.manifest()), launch.argsHash);
   const std::string &dataPath = options.require("data");
   checkTrainFlags(options);
   Model model(api);
   const Manifest &manifest = model.getManifest();
   model.requireEntry(EntryPoint::TrainStep);
+  if (group) {
+    try {
+      model.joinGroup(group);
+    } catch (const Error &e) {
+      throw GroupError(e.what()); // the same model everywhere
+    }
+  }
   TrainOptions settings = readTrainOptions(options, manifest);
+  settings.group = group;
+  if (!lead)
+    settings.bestPath.clear(); // rank 0 keeps the best weights' file
   double split = options.has("validation-split")
                      ? options.getDouble("validation-split")
                      : manifest.training.validationSplit;
@@ -301,7 +319,8 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   for (const char *output : {"save", "metrics-json", "report"})
     if (options.has(output)) {
       const std::string &path = options.require(output);
-      checkWritableLocation(path);
+      if (lead)
+        checkWritableLocation(path);
       auto [it, isNew] = written.emplace(path, output);
       if (!isNew)
         throw UsageError(fmt::format("--{} and --{} both write '{}'", it->second, output, path));
@@ -328,7 +347,15 @@ int runTrain(const kiln_model_api &api, const Options &options) {
   else if (int64_t count = int64_t(double(data.train.numSamples) * split);
            count > 0)
     validation = splitTail(data.train, count);
-  int64_t batchesPerEpoch = data.train.numSamples / manifest.batchSize;
+  const int64_t ranks = group ? group->size() : 1;
+  if (group) {
+    // Every rank must see the same epochs, or one would wait forever for
+    // the others' gradients.
+    std::string sizes = fmt::format("{} {}", data.train.numSamples,
+                                    validation ? validation->numSamples : 0);
+    checkSameEverywhere(*group, fnv1a(api.manifest()), fnv1a(sizes, launch.argsHash));
+  }
+  int64_t batchesPerEpoch = data.train.numSamples / (manifest.batchSize * ranks);
   if (settings.maxSteps > 0 && !options.has("epochs") && batchesPerEpoch > 0)
     settings.epochs =
         (settings.maxSteps + batchesPerEpoch - 1) / batchesPerEpoch;
@@ -342,7 +369,10 @@ int runTrain(const kiln_model_api &api, const Options &options) {
     if (options.has("init-from"))
       initFrom(model, options.require("init-from"));
   }
-  model.setSeed(settings.seed); // train_step's randomness (dropout)
+  // train_step's randomness (dropout): each rank draws its own masks.
+  model.setSeed(group && group->rank() > 0
+                    ? deriveSeed(settings.seed, "rank", uint64_t(group->rank()))
+                    : settings.seed);
   // Kept with the weights (after any --load, whose scale this data replaces):
   // predict takes and gives the series' units.
   model.dataScale.clear();
@@ -361,18 +391,38 @@ int runTrain(const kiln_model_api &api, const Options &options) {
                                options.require("val-data"))
                  : fmt::format(" ({} more held out for validation)",
                                validation->numSamples),
-             manifest.batchSize, settings.epochs,
-             settings.epochs == 1 ? "" : "s", settings.lr);
+             group ? fmt::format("{} per process x {} processes (global batch {})",
+                                 manifest.batchSize, ranks,
+                                 manifest.batchSize * ranks)
+                   : std::to_string(manifest.batchSize),
+             settings.epochs, settings.epochs == 1 ? "" : "s", settings.lr);
   std::fflush(stdout);
 
   ProgressPrinter progress(stderr, stdout, ::isatty(STDERR_FILENO));
   progress.setExtraMetrics(manifest.training.metrics);
   // From here until the weights are saved, SIGINT and SIGTERM stop the run
-  // cleanly; afterwards they act as usual.
-  std::optional<InterruptGuard> guard(std::in_place);
-  settings.interrupted = [] { return interruptSignal() != 0; };
-  TrainResult result =
-      train(model, data.train, validation ? &*validation : nullptr, settings, &progress);
+  // cleanly; afterwards they act as usual. Not in a group: the ranks would
+  // stop at different steps; mpirun ends them all instead.
+  std::optional<InterruptGuard> guard;
+  if (!group) {
+    guard.emplace();
+    settings.interrupted = [] { return interruptSignal() != 0; };
+  }
+  TrainResult result = train(model, data.train, validation ? &*validation : nullptr,
+                             settings, lead ? &progress : nullptr);
+  if (!lead)
+    return 0;
+  if (group && group->allreduceCalls > 0)
+    fmt::print("data parallel: {} processes, all-reduce {:.3f} ms per step "
+               "({:.1f}% of the training time)\n",
+               ranks, 1e3 * group->allreduceSeconds / double(group->allreduceCalls),
+               100 * group->allreduceSeconds /
+                   std::max(1e-9, [&] {
+                     double s = 0;
+                     for (const EpochRecord &r : result.history)
+                       s += r.seconds;
+                     return s;
+                   }()));
   if (result.interrupted)
     return interruptedTrain(model, options, result);
   if (result.steps == 0 && options.has("resume"))
@@ -411,7 +461,11 @@ int runTrain(const kiln_model_api &api, const Options &options) {
     for (const EpochRecord &record : result.history)
       json["history"].push_back(toJson(record));
     json["train"] = {{"steps", result.steps},
-                     {"samples_per_second", result.samplesPerSecond}};
+                     {"samples_per_second", result.samplesPerSecond},
+                     {"processes", ranks}};
+    if (group && group->allreduceCalls > 0)
+      json["train"]["allreduce_seconds_per_step"] =
+          group->allreduceSeconds / double(group->allreduceCalls);
     writeJson(options.require("metrics-json"), json);
   }
   if (options.has("report")) {
@@ -424,6 +478,9 @@ int runTrain(const kiln_model_api &api, const Options &options) {
     if (validation)
       set("validation samples", std::to_string(validation->numSamples));
     set("batch size", std::to_string(manifest.batchSize));
+    if (group)
+      set("processes", fmt::format("{} (global batch {})", ranks,
+                                   manifest.batchSize * ranks));
     set("epochs", std::to_string(settings.epochs));
     set("optimizer", manifest.optimizer->type);
     for (const auto &[key, value] : manifest.optimizer->settings)

@@ -4,10 +4,20 @@
 
 #include "cli_options.h"
 #include "kiln/abi.h"
+#include "kiln/distributed.h"
 
 namespace kiln {
 
-int runTrain(const kiln_model_api &api, const Options &options);
+/// How the process was started: alone, or one of a data-parallel group
+/// (then `argsHash` is a hash of its command line, which every process of
+/// the group must share).
+struct Launch {
+  ProcessGroup *group = nullptr;
+  uint64_t argsHash = 0;
+};
+
+int runTrain(const kiln_model_api &api, const Options &options,
+             const Launch &launch);
 int runEval(const kiln_model_api &api, const Options &options);
 int runPredict(const kiln_model_api &api, const Options &options);
 int runInfo(const kiln_model_api &api, const Options &options);

@@ -39,13 +39,14 @@ std::string describe(int64_t step, const CheckSpec &check, float count) {
 
 } // namespace
 
-DivergenceWatch::DivergenceWatch(Model &model) : model(model) {}
+DivergenceWatch::DivergenceWatch(Model &model, bool replays)
+    : model(model), replays(replays) {}
 
 std::string DivergenceWatch::beforeBatch(int64_t b, const Loader &load) {
   // Due by time alone, also at an epoch's start: a run of many short
   // epochs copies no more often, and an epoch begun without a copy gets one
   // when it is due (until then, divergence there is not replayed).
-  if (secondsSince(snapTime) * kCopyShare < snapSeconds)
+  if (!replays || secondsSince(snapTime) * kCopyShare < snapSeconds)
     return {};
   auto start = std::chrono::steady_clock::now();
   if (std::string bad = model.firstNonFinite(); !bad.empty()) {

@@ -23,7 +23,8 @@ namespace kiln {
 
 class DivergenceWatch {
 public:
-  explicit DivergenceWatch(Model &model);
+  /// Without `replays` it copies nothing and explains nothing.
+  explicit DivergenceWatch(Model &model, bool replays = true);
 
   /// Batches are numbered within an epoch: the copy of an earlier epoch is
   /// no start for a replay.
@@ -43,6 +44,7 @@ public:
 
 private:
   Model &model;
+  bool replays;
   Model::Snapshot snap;
   int64_t snapBatch = -1; // the batch the copy was taken before; -1: none
   std::chrono::steady_clock::time_point snapTime;

@@ -458,6 +458,12 @@ EntryPointSpec parseEntryPoint(const ObjectReader &reader) {
     fail("manifest: '{}' of {} is {}; expected 1", reader.path("batch"), name,
          spec.batch);
   spec.workspaceBytes = reader.getInt("workspace_bytes", 0);
+  if (reader.has("allreduce")) {
+    spec.allreduce = reader.getBool("allreduce");
+    if (spec.allreduce && spec.entry != EntryPoint::TrainStep)
+      fail("manifest: '{}' is true for {}; only train_step all-reduces",
+           reader.path("allreduce"), name);
+  }
   if (spec.entry != EntryPoint::CheckStep)
     return spec;
   const Json &checks = reader.getArray("checks");

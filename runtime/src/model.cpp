@@ -144,6 +144,24 @@ Model::Model(const kiln_model_api &api) {
       size_t(checkedMul(maxBatch, manifest.outputSize(), "model outputs")));
 }
 
+void Model::joinGroup(ProcessGroup *group) {
+  if (!group) {
+    *context = {};
+    bindings.context = nullptr;
+    return;
+  }
+  const EntryPointSpec *train = manifest.findEntry(EntryPoint::TrainStep);
+  if (train && !train->allreduce)
+    fail("model '{}' was compiled without --mpi: its train_step does not "
+         "average gradients across processes; recompile it with `kilnc --mpi` "
+         "to train under mpirun",
+         manifest.name);
+  context->self = group;
+  context->parallel_for = nullptr;
+  context->allreduce = &ProcessGroup::allreduceCallback;
+  bindings.context = context.get();
+}
+
 void Model::init(uint64_t value) {
   for (size_t i = 0; i < params.size(); ++i)
     initializeParam(manifest.params[i], value, params[i].data());

@@ -119,6 +119,18 @@ struct Running {
       }
     }
   }
+  Running &operator+=(const Running &o) {
+    hits += o.hits, count += o.count, absSum += o.absSum;
+    return *this;
+  }
+  /// The sums of every process of `group`.
+  void sumOver(ProcessGroup *group) {
+    if (!group)
+      return;
+    double sums[3] = {double(hits), double(count), absSum};
+    group->sum(sums, 3);
+    hits = int64_t(sums[0]), count = int64_t(sums[1]), absSum = sums[2];
+  }
   double accuracy() const { return double(hits) / double(std::max<int64_t>(count, 1)); }
   double mae() const { return absSum / double(std::max<int64_t>(count, 1)); }
 };
@@ -343,10 +355,18 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   const bool trackMae = options.trainMae && !manifest.isClassification();
   const bool track = trackAccuracy || trackMae;
   const int64_t batchSize = model.trainBatchSize();
-  const int64_t numBatches = data.numSamples / batchSize;
+  ProcessGroup *group = options.group;
+  const int64_t ranks = group ? group->size() : 1;
+  const int64_t rank = group ? group->rank() : 0;
+  const bool writes = rank == 0; // checkpoints
+  const int64_t numBatches = data.numSamples / (batchSize * ranks);
   if (numBatches == 0)
-    fail("{}: {} training samples are fewer than the compiled batch size {}",
-         data.source, data.numSamples, batchSize);
+    fail("{}: {} training samples are fewer than {}", data.source,
+         data.numSamples,
+         group ? fmt::format("one global batch ({} processes x the compiled "
+                             "batch size {})",
+                             ranks, batchSize)
+               : fmt::format("the compiled batch size {}", batchSize));
   if (options.startEpoch < 1 || options.startBatch < 0 ||
       options.startBatch >= numBatches)
     fail("cannot start at batch {} of epoch {}: an epoch of {} samples has "
@@ -381,7 +401,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   if (std::string bad = model.firstNonFinite(); !bad.empty())
     fail("model '{}' is not finite before training: {}", manifest.name, bad);
   BatchAssembler batch(data, batchSize);
-  DivergenceWatch watch(model);
+  // A replay would run train_step, and its allreduce, on one process only.
+  DivergenceWatch watch(model, /*replays=*/!group);
   std::vector<int64_t> order(data.numSamples);
   std::vector<float> probs(track ? batchSize * manifest.outputSize() : 0);
   // Steps of the run so far, resumed parts included: every epoch before
@@ -441,7 +462,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
        ++epoch) {
     const int64_t first = epoch == options.startEpoch ? options.startBatch : 0;
     observer->epochBegin(epoch, options.epochs,
-                         (numBatches - first) * batchSize);
+                         (numBatches - first) * batchSize * ranks);
     std::iota(order.begin(), order.end(), 0);
     if (options.shuffle)
       shuffleIndices(order, deriveSeed(options.seed, "shuffle", epoch));
@@ -457,12 +478,14 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     const int64_t stepsBefore = runSteps - first;
     const DivergenceWatch::Loader load = [&](int64_t j, const void **x,
                                              const void **y) {
-      batch.gather(&order[j * batchSize]);
+      // This process's part of global batch j.
+      const int64_t part = j * ranks + rank;
+      batch.gather(&order[part * batchSize]);
       if (options.augment.any())
         augmentBatch(options.augment, manifest.inputShape(),
                      batch.getMutableX(), batchSize,
                      deriveSeed(deriveSeed(options.seed, "augment", uint64_t(epoch)),
-                                "batch", uint64_t(j)),
+                                "batch", uint64_t(part)),
                      augmentScratch);
       *x = batch.getX();
       *y = batch.getY();
@@ -500,18 +523,20 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       epochLoss += loss;
       ++epochSteps;
       if (track) {
-        score.add(manifest, batch, probs.data(), batchSize, data.hasLabels());
-        epochScore.add(manifest, batch, probs.data(), batchSize,
-                       data.hasLabels());
+        Running scored;
+        scored.add(manifest, batch, probs.data(), batchSize, data.hasLabels());
+        scored.sumOver(group); // the global batch's
+        score += scored;
+        epochScore += scored;
       }
       ++runSteps;
       ++record.steps;
       ++result.steps;
-      record.samples += batchSize;
+      record.samples += batchSize * ranks;
       result.end.epoch = epoch;
       result.end.batch = b + 1;
       // At an epoch's end the checkpoint waits for its validation (below).
-      if (checkpointDue() && b + 1 < numBatches) {
+      if (checkpointDue() && b + 1 < numBatches && writes) {
         result.end.loop = loopState();
         saveCheckpoint(model, options.checkpointPath, result.end);
       }
@@ -562,7 +587,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     result.history.push_back(record);
     observer->epochEnd(record, options.epochs);
     if ((checkpointDue() || result.stoppedEarly) && b == numBatches &&
-        !options.checkpointPath.empty())
+        !options.checkpointPath.empty() && writes)
       saveCheckpoint(model, options.checkpointPath, result.end);
   }
   result.bestEpoch = stopper.bestEpoch();

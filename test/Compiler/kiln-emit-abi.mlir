@@ -202,3 +202,21 @@ module {
     llvm.return %lr : f64
   }
 }
+
+// -----
+
+// Tests that a data-parallel train_step's context argument is the bindings' fifth field, the kiln_context pointer itself (null when the runtime has none), and that the manifest says train_step all-reduces.
+// CHECK-LABEL: llvm.func @kiln_model_train_step
+// CHECK-SAME: (%[[BND:[^:]+]]: !llvm.ptr, %[[CALL:[^:]+]]: !llvm.ptr) -> f32
+// CHECK: %[[CTXA:.+]] = llvm.getelementptr %[[BND]][0, 4] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
+// CHECK-NEXT: %[[CTX:.+]] = llvm.load %[[CTXA]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: llvm.call @train_step(%{{.+}}, %[[CTX]]) : (!llvm.ptr, !llvm.ptr) -> f32
+// CHECK: \22entry_points\22:[{\22allreduce\22:true,\22batch\22:2,\22mode\22:\22train\22,\22name\22:\22train_step\22
+module {
+  llvm.func @train_step(%w: !llvm.ptr, %ctx: !llvm.ptr) -> f32
+      attributes {kiln.entry = {allreduce = true, name = "train_step", mode = "train", batch = 2 : i64},
+                  kiln.bindings = [{table = "params", index = 0 : i64}, {table = "context", index = 0 : i64}]} {
+    %0 = llvm.mlir.constant(0.0 : f32) : f32
+    llvm.return %0 : f32
+  }
+}

@@ -49,6 +49,12 @@ int main(int argc, char **argv) {
       cl::desc("Leave out check_step, which names the layer where training "
                "diverged (smaller and faster to compile)"),
       cl::cat(cat));
+  cl::opt<bool> mpi(
+      "mpi",
+      cl::desc("Data-parallel training: train_step averages its gradients "
+               "across processes; the executable runs under mpirun "
+               "(docs/distributed.md)"),
+      cl::cat(cat));
   cl::list<std::string> freeze(
       "freeze", cl::desc("Make these layers non-trainable (comma-separated)"),
       cl::value_desc("NAME,..."), cl::CommaSeparated, cl::cat(cat));
@@ -72,6 +78,7 @@ int main(int argc, char **argv) {
   o.symbol = symbol;
   o.inference = inference;
   o.checkStep = !noCheckStep;
+  o.mpi = mpi;
   o.timing = timePhases;
   o.freeze.assign(freeze.begin(), freeze.end());
   if (!compileTo.empty()) {

@@ -2,6 +2,7 @@
 #include "dialects/Optim/IR/OptimDialect.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpImplementation.h"
 
 using namespace mlir;
@@ -18,6 +19,57 @@ void OptimDialect::initialize() {
 
 #define GET_OP_CLASSES
 #include "dialects/Optim/IR/OptimOps.cpp.inc"
+
+LogicalResult AllReduceOp::verify() {
+  if (getValues().empty())
+    return emitOpError("expects at least one value");
+  bool tensors = isa<TensorType>(getValues()[0].getType());
+  for (Value v : getValues())
+    if (isa<TensorType>(v.getType()) != tensors)
+      return emitOpError("expects values that are all tensors or all memrefs");
+  if (tensors ? getResults().getTypes() != getValues().getTypes()
+              : !getResults().empty())
+    return emitOpError(tensors ? "expects one result of each value's type"
+                               : "on memrefs has no results");
+  Type elem = getElementTypeOrSelf(getValues()[0].getType());
+  for (Value v : getValues())
+    if (getElementTypeOrSelf(v.getType()) != elem)
+      return emitOpError("expects values of one element type");
+  return success();
+}
+
+// Bufferized in place: each value's buffer is read, averaged and written
+// back, and is its result's buffer.
+bool AllReduceOp::bufferizesToMemoryRead(OpOperand &, const bufferization::AnalysisState &) {
+  return true;
+}
+
+bool AllReduceOp::bufferizesToMemoryWrite(OpOperand &operand,
+                                          const bufferization::AnalysisState &) {
+  return operand.getOperandNumber() > 0;
+}
+
+bufferization::AliasingValueList
+AllReduceOp::getAliasingValues(OpOperand &operand, const bufferization::AnalysisState &) {
+  if (operand.getOperandNumber() == 0)
+    return {};
+  return {{(*this)->getResult(operand.getOperandNumber() - 1),
+           bufferization::BufferRelation::Equivalent}};
+}
+
+LogicalResult AllReduceOp::bufferize(RewriterBase &rewriter,
+                                     const bufferization::BufferizationOptions &options) {
+  SmallVector<Value> buffers;
+  for (Value v : getValues()) {
+    FailureOr<Value> buffer = bufferization::getBuffer(rewriter, v, options);
+    if (failed(buffer))
+      return failure();
+    buffers.push_back(*buffer);
+  }
+  rewriter.create<AllReduceOp>(getLoc(), TypeRange(), getCtx(), buffers);
+  bufferization::replaceOpWithBufferizedValues(rewriter, *this, buffers);
+  return success();
+}
 
 SmallVector<StringRef> kiln::optim::stateSlots(DictionaryAttr optimizer) {
   StringRef type = optimizer.getAs<StringAttr>("type").getValue();

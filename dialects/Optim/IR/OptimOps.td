@@ -4,6 +4,7 @@
 
 include "dialects/Optim/IR/OptimBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.td"
 
 def Optim_Tensor : RankedTensorOf<[AnyFloat]>;
 
@@ -161,6 +162,47 @@ def Optim_ClipByGlobalNormOp : Optim_Op<"clip_by_global_norm", [Pure]> {
   let arguments = (ins Variadic<Optim_Tensor>:$grads, F64Attr:$max_norm);
   let results = (outs Variadic<Optim_Tensor>:$clipped);
   let assemblyFormat = "$grads attr-dict `:` type($grads) `->` type($clipped)";
+  let hasVerifier = 1;
+}
+
+def Optim_ContextPtr : Type<
+    CPred<"::llvm::isa<::mlir::LLVM::LLVMPointerType>($_self)">,
+    "the runtime context (!llvm.ptr)", "::mlir::LLVM::LLVMPointerType"> {
+  let builderCall = "$_builder.getType<::mlir::LLVM::LLVMPointerType>(0)";
+}
+
+def Optim_AllReduceOp : Optim_Op<"allreduce", [
+    DeclareOpInterfaceMethods<BufferizableOpInterface,
+        ["bufferizesToMemoryRead", "bufferizesToMemoryWrite",
+         "getAliasingValues", "bufferize"]>]> {
+  let summary = "Averages values across the processes of a data-parallel run";
+  let description = [{
+    Replaces every element of `values` by its mean over the processes that
+    train together, through the runtime's `allreduce` callback found in the
+    context `ctx` (a `kiln_context *` as an `!llvm.ptr`; runtime/include/kiln/abi.h).
+    Without a context or a callback (one process) the values pass unchanged.
+    `train_step` of a model compiled for data parallelism (`kilnc --mpi`)
+    has one, on the loss and the gradients of the trainable parameters,
+    between the backward pass and the update.
+
+    On tensors it has one result per value. optim-to-linalg packs several
+    values into one 1-D tensor, so that the runtime gets one call per step;
+    bufferization turns it into the form on one buffer, updated in place,
+    which has no results.
+
+    ```mlir
+    %l, %g0, %g1 = optim.allreduce %ctx, %loss, %gw, %gb
+        : tensor<f32>, tensor<10x784xf32>, tensor<10xf32>
+        -> tensor<f32>, tensor<10x784xf32>, tensor<10xf32>
+    optim.allreduce %ctx, %packed : memref<7851xf32>
+    ```
+  }];
+  let arguments = (ins Optim_ContextPtr:$ctx,
+                       Variadic<AnyTypeOf<[Optim_Tensor, MemRefOf<[F32, F64]>]>>:$values);
+  let results = (outs Variadic<Optim_Tensor>:$results);
+  let assemblyFormat = [{
+    $ctx `,` $values attr-dict `:` type($values) (`->` type($results)^)?
+  }];
   let hasVerifier = 1;
 }
 

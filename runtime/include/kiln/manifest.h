@@ -112,6 +112,9 @@ struct EntryPointSpec {
   bool trainMode = false;
   int64_t batch = 0;
   int64_t workspaceBytes = 0;
+  /// train_step averages its loss and gradients across the processes of a
+  /// data-parallel run (compiled with `kilnc --mpi`).
+  bool allreduce = false;
   std::vector<CheckSpec> checks; // check_step only, in the order computed
 };
 

@@ -16,6 +16,7 @@
 #define KILN_MODEL_H
 
 #include "kiln/abi.h"
+#include "kiln/distributed.h"
 #include "kiln/manifest.h"
 
 #include <cstdint>
@@ -116,6 +117,10 @@ public:
   /// finite (a diverged run: nothing from it may be saved).
   std::string firstNonFinite() const;
 
+  /// Makes train_step average its loss and gradients over `group` (null:
+  /// this process alone). Throws unless the model was compiled for it.
+  void joinGroup(ProcessGroup *group);
+
   /// Optimizer steps taken so far (the next trainBatch passes step + 1).
   int64_t getStep() const { return step; }
   void setStep(int64_t value) { step = value; }
@@ -143,7 +148,7 @@ private:
   std::vector<float *> paramPtrs, bufferPtrs, statePtrs;
   std::unique_ptr<void, FreeDeleter> workspace;
   // On the heap so that bindings.context may point at it across moves;
-  // null in bindings until the runtime has services to offer (threads).
+  // null in bindings unless the model is in a process group.
   std::unique_ptr<kiln_context> context;
   kiln_bindings bindings = {};
   std::vector<float> scratchOut; // predictions nobody asked for

@@ -5,6 +5,7 @@
 #include "kiln/augment.h"
 #include "kiln/checkpoint.h"
 #include "kiln/dataset.h"
+#include "kiln/distributed.h"
 #include "kiln/metrics.h"
 #include "kiln/model.h"
 #include "kiln/schedule.h"
@@ -54,6 +55,11 @@ struct TrainOptions {
   /// Polled before each step: true stops the run there, as --steps would
   /// (no validation of a partial epoch).
   std::function<bool()> interrupted;
+  /// Data parallelism: the processes training together (the model has
+  /// joined it). Each global batch is size() compiled batches of the
+  /// epoch's order, this process taking the rank()-th; only rank 0 writes
+  /// checkpoints. Null: this process alone.
+  ProcessGroup *group = nullptr;
 };
 
 struct EpochRecord {
@@ -100,8 +106,8 @@ public:
   virtual void epochEnd(const EpochRecord &record, int64_t numEpochs);
 };
 
-/// Batches of train_step's batch size, so the last partial batch of every
-/// epoch is dropped. Epoch e's order is a shuffle seeded by
+/// Batches of train_step's batch size (times the group's size), so the last
+/// partial batch of every epoch is dropped. Epoch e's order is a shuffle seeded by
 /// deriveSeed(seed, "shuffle", e), so a resumed run recomputes it.
 /// Validation runs eval_step. Throws unless `data` and `validation` fit the
 /// model (see checkDataset).

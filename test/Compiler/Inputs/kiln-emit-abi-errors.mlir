@@ -46,10 +46,10 @@ module {
 
 // Tests that a binding to a table the ABI does not have is rejected.
 module {
-  // expected-error @+1 {{kiln-emit-abi: unknown table 'context'}}
+  // expected-error @+1 {{kiln-emit-abi: unknown table 'threads'}}
   llvm.func @forward(%x: !llvm.ptr, %c: !llvm.ptr)
       attributes {kiln.entry = {name = "forward", mode = "eval", batch = 4 : i64},
-                  kiln.bindings = [{table = "inputs", index = 0 : i64}, {table = "context", index = 0 : i64}]} {
+                  kiln.bindings = [{table = "inputs", index = 0 : i64}, {table = "threads", index = 0 : i64}]} {
     llvm.return
   }
 }
