@@ -335,3 +335,28 @@ func.func @clip_one_gradient(%g: tensor<8xf32>) -> tensor<8xf32> {
   %c = optim.clip_by_global_norm %g {max_norm = 2.0} : tensor<8xf32> -> tensor<8xf32>
   return %c : tensor<8xf32>
 }
+
+// -----
+
+// Tests that an allreduce of several values becomes one allreduce of a packed 1-D tensor: each value flattened (a scalar expanded to one element) and inserted at its offset, in order, then each result sliced back out and reshaped; the runtime gets one call per step.
+// CHECK-LABEL: func.func @allreduce
+// CHECK-SAME: (%[[CTX:.+]]: !llvm.ptr, %[[L:.+]]: tensor<f32>, %[[GW:.+]]: tensor<3x6xf32>, %[[GB:.+]]: tensor<3xf32>)
+// CHECK-NEXT: %[[E:.+]] = tensor.empty() : tensor<22xf32>
+// CHECK-NEXT: %[[L1:.+]] = tensor.expand_shape %[[L]] [] output_shape [1] : tensor<f32> into tensor<1xf32>
+// CHECK-NEXT: %[[P0:.+]] = tensor.insert_slice %[[L1]] into %[[E]][0] [1] [1] : tensor<1xf32> into tensor<22xf32>
+// CHECK-NEXT: %[[GW1:.+]] = tensor.collapse_shape %[[GW]] {{\[}}[0, 1]] : tensor<3x6xf32> into tensor<18xf32>
+// CHECK-NEXT: %[[P1:.+]] = tensor.insert_slice %[[GW1]] into %[[P0]][1] [18] [1] : tensor<18xf32> into tensor<22xf32>
+// CHECK-NEXT: %[[P2:.+]] = tensor.insert_slice %[[GB]] into %[[P1]][19] [3] [1] : tensor<3xf32> into tensor<22xf32>
+// CHECK-NEXT: %[[A:.+]] = optim.allreduce %[[CTX]], %[[P2]] : tensor<22xf32> -> tensor<22xf32>
+// CHECK-NEXT: %[[S0:.+]] = tensor.extract_slice %[[A]][0] [1] [1] : tensor<22xf32> to tensor<1xf32>
+// CHECK-NEXT: %[[RL:.+]] = tensor.collapse_shape %[[S0]] [] : tensor<1xf32> into tensor<f32>
+// CHECK-NEXT: %[[S1:.+]] = tensor.extract_slice %[[A]][1] [18] [1] : tensor<22xf32> to tensor<18xf32>
+// CHECK-NEXT: %[[RW:.+]] = tensor.expand_shape %[[S1]] {{\[}}[0, 1]] output_shape [3, 6] : tensor<18xf32> into tensor<3x6xf32>
+// CHECK-NEXT: %[[RB:.+]] = tensor.extract_slice %[[A]][19] [3] [1] : tensor<22xf32> to tensor<3xf32>
+// CHECK-NEXT: return %[[RL]], %[[RW]], %[[RB]]
+func.func @allreduce(%ctx: !llvm.ptr, %l: tensor<f32>, %gw: tensor<3x6xf32>, %gb: tensor<3xf32>)
+    -> (tensor<f32>, tensor<3x6xf32>, tensor<3xf32>) {
+  %a:3 = optim.allreduce %ctx, %l, %gw, %gb
+      : tensor<f32>, tensor<3x6xf32>, tensor<3xf32> -> tensor<f32>, tensor<3x6xf32>, tensor<3xf32>
+  return %a#0, %a#1, %a#2 : tensor<f32>, tensor<3x6xf32>, tensor<3xf32>
+}

@@ -6,6 +6,8 @@ include "mlir/IR/OpBase.td"
 
 def Optim_Dialect : Dialect {
   let name = "optim";
+  // optim.allreduce takes the runtime context as an !llvm.ptr.
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
   let cppNamespace = "::kiln::optim";
   let summary = "Optimizer updates of one parameter tensor";
   let description = [{

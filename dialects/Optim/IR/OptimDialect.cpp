@@ -1,6 +1,7 @@
 //===- OptimDialect.cpp - optim dialect registration and verifiers --------===//
 #include "dialects/Optim/IR/OptimDialect.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpImplementation.h"

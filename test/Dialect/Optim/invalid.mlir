@@ -431,3 +431,55 @@ func.func @clip_no_max_norm(%g: tensor<4xf32>) -> tensor<4xf32> {
   %c = optim.clip_by_global_norm %g : tensor<4xf32> -> tensor<4xf32>
   return %c : tensor<4xf32>
 }
+
+// -----
+
+// Tests that allreduce on tensors has one result of each value's type.
+func.func @allreduce_results(%ctx: !llvm.ptr, %g: tensor<4xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'optim.allreduce' op expects one result of each value's type}}
+  %a = optim.allreduce %ctx, %g : tensor<4xf32> -> tensor<3xf32>
+  return %a : tensor<3xf32>
+}
+
+// -----
+
+// Tests that allreduce on a buffer (in place) has no results.
+func.func @allreduce_buffer_result(%ctx: !llvm.ptr, %m: memref<4xf32>) {
+  // expected-error @+1 {{'optim.allreduce' op on memrefs has no results}}
+  %a = optim.allreduce %ctx, %m : memref<4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests that allreduce does not mix tensors and buffers, nor element types.
+func.func @allreduce_mixed(%ctx: !llvm.ptr, %g: tensor<4xf32>, %m: memref<4xf32>) {
+  // expected-error @+1 {{'optim.allreduce' op expects values that are all tensors or all memrefs}}
+  optim.allreduce %ctx, %m, %g : memref<4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @allreduce_element_types(%ctx: !llvm.ptr, %a: tensor<4xf32>, %b: tensor<4xf64>) {
+  // expected-error @+1 {{'optim.allreduce' op expects values of one element type}}
+  %r:2 = optim.allreduce %ctx, %a, %b : tensor<4xf32>, tensor<4xf64> -> tensor<4xf32>, tensor<4xf64>
+  return
+}
+
+// -----
+
+// Tests that allreduce needs at least one value and the context as a pointer.
+func.func @allreduce_empty(%ctx: !llvm.ptr) {
+  // expected-error @+1 {{'optim.allreduce' op expects at least one value}}
+  "optim.allreduce"(%ctx) : (!llvm.ptr) -> ()
+  return
+}
+
+// -----
+
+func.func @allreduce_context(%ctx: i64, %g: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'optim.allreduce' op operand #0 must be the runtime context (!llvm.ptr), but got 'i64'}}
+  %a = "optim.allreduce"(%ctx, %g) : (i64, tensor<4xf32>) -> tensor<4xf32>
+  return %a : tensor<4xf32>
+}

@@ -81,3 +81,15 @@ func.func @clip_by_global_norm(%gw: tensor<64x784xf32>, %gb: tensor<64xf32>)
   // CHECK: return %[[C]]#0, %[[C]]#1, %[[D]]
   return %c#0, %c#1, %d : tensor<64x784xf32>, tensor<64xf32>, tensor<64xf32>
 }
+
+// Tests that allreduce round-trips on tensors (a result per value) and on a buffer (no result).
+// CHECK-LABEL: func.func @allreduce
+// CHECK-SAME: (%[[CTX:.+]]: !llvm.ptr, %[[L:.+]]: tensor<f32>, %[[G:.+]]: tensor<4x3xf32>, %[[M:.+]]: memref<13xf32>)
+func.func @allreduce(%ctx: !llvm.ptr, %l: tensor<f32>, %g: tensor<4x3xf32>, %m: memref<13xf32>)
+    -> (tensor<f32>, tensor<4x3xf32>) {
+  // CHECK: %[[A:.+]]:2 = optim.allreduce %[[CTX]], %[[L]], %[[G]] : tensor<f32>, tensor<4x3xf32> -> tensor<f32>, tensor<4x3xf32>
+  %a:2 = optim.allreduce %ctx, %l, %g : tensor<f32>, tensor<4x3xf32> -> tensor<f32>, tensor<4x3xf32>
+  // CHECK: optim.allreduce %[[CTX]], %[[M]] : memref<13xf32>
+  optim.allreduce %ctx, %m : memref<13xf32>
+  return %a#0, %a#1 : tensor<f32>, tensor<4x3xf32>
+}
