@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 #include <cmath>
 
@@ -256,6 +257,15 @@ void resume(Model &model, const std::string &path, const Options &options,
 
 } // namespace
 
+/// The number of processes of the MPI job this process belongs to, from
+/// the environment Open MPI and MPICH give them; 0 outside one.
+static int64_t mpiJobSize() {
+  for (const char *var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char *value = std::getenv(var))
+      return std::atoll(value);
+  return 0;
+}
+
 /// After SIGINT or SIGTERM: keeps the run's progress if --save was given and
 /// says how to continue. Exits as a shell expects of a signal (128 + it).
 static int interruptedTrain(Model &model, const Options &options, const TrainResult &result) {
@@ -287,6 +297,12 @@ int runTrain(const kiln_model_api &api, const Options &options,
   const bool lead = !group || group->rank() == 0;
   if (group)
     checkSameEverywhere(*group, fnv1a(api.manifest()), launch.argsHash);
+  else if (int64_t n = mpiJobSize(); n > 1)
+    fail("this executable was built without --mpi, but it is one of {} "
+         "processes of an MPI job: each would train alone on all the data "
+         "and write the same files. Recompile the model with `kilnc --mpi`, "
+         "or run it without mpirun",
+         n);
   const std::string &dataPath = options.require("data");
   checkTrainFlags(options);
   Model model(api);

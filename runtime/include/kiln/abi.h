@@ -31,8 +31,11 @@ typedef struct kiln_context {
   void (*parallel_for)(void *self, int64_t n,
                        void (*body)(void *arg, int64_t begin, int64_t end),
                        void *arg);
-  /// Sums `count` floats in place across processes (data-parallel
-  /// training). NULL: one process.
+  /// Replaces each of `count` floats by its mean over the processes of a
+  /// data-parallel run; every process must get the same values. A
+  /// train_step compiled with `kilnc --mpi` (manifest: "allreduce": true)
+  /// calls it once per step, on its loss and gradients packed in one
+  /// buffer, before the update. NULL: one process.
   void (*allreduce)(void *self, float *data, int64_t count);
 } kiln_context;
 
