@@ -554,6 +554,14 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
            epoch, step, bad, why.empty() ? "" : "Replayed: " + why + ". ",
            kDivergenceAdvice);
     }
+    // Buffers (batch norm's running statistics) follow each rank's own part
+    // of the batches; rank 0's become everyone's before validation, so that
+    // every rank's metrics, and what the schedule and early stopping do with
+    // them, are the same.
+    if (group)
+      for (size_t i = 0; i < model.getNumBuffers(); ++i)
+        group->broadcast(model.getBuffer(i).data(),
+                         int64_t(model.getBuffer(i).size() * sizeof(float)));
     if (b == numBatches)
       result.end = {epoch + 1, 0, options.seed, data.numSamples};
     result.end.loop = loopState();

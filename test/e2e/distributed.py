@@ -15,8 +15,11 @@ never a hang (each run has a time limit):
     directory);
   * one rank killed mid-run;
   * an executable built without --mpi started by mpirun.
-And a distributed run interrupted after 10 steps and resumed (--resume) ends
-with the same checkpoint as one run of 20 steps.
+A distributed run interrupted after 10 steps and resumed (--resume) ends with
+the same checkpoint as one run of 20 steps. examples/fashion_cnn_bn (batch
+norm, dropout) trains to its end on 2 ranks with validation driving
+reduce_on_plateau and early stopping (that rank 0's running statistics reach
+every rank before validation is unit-tested: distributed_test.cpp).
 Needs Debian's openmpi-bin and python3-numpy (scripts/install-deps.sh --test).
 """
 import os
@@ -201,12 +204,29 @@ def resume():
     print("resume: 10 + 10 steps on 2 ranks = 20 steps")
 
 
+def batch_norm():
+    """Running statistics are per rank; rank 0's become every rank's before
+    validation, so the ranks' validation metrics, and early stopping's and the
+    schedule's decisions, agree: a run with both ends, on every rank."""
+    run([KILNC, f"{SRC}/examples/fashion_cnn_bn/model.json", "--mpi", "--batch-size", "16",
+         "-o", "bn_dp"])
+    p = run(MPIRUN + ["-np", "2", "./bn_dp", "train", "--data", "data", "--epochs", "3",
+                      "--validation-split", "0.2", "--schedule",
+                      '{"type": "reduce_on_plateau", "monitor": "val_loss", "patience": 0}',
+                      "--early-stopping", '{"monitor": "val_accuracy", "patience": 0}',
+                      "--metrics-json", "bn.json"])
+    if "val_loss" not in p.stdout:
+        sys.exit(f"FAIL: batch norm: no validation line\n{p.stdout}")
+    print("batch norm: validation, reduce_on_plateau and early stopping agree on 2 ranks")
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     subprocess.run([sys.executable, f"{SRC}/test/e2e/fashion_subset.py", f"{WORK}/data",
                     "4000", "200"], check=True)
     parity("mlp", f"{SRC}/examples/fashion_mlp/model.json", 32)
     parity("cnn", f"{SRC}/examples/fashion_cnn/model.json", 16)
+    batch_norm()
     robustness()
     resume()
     print("PASS")

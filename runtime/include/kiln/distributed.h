@@ -29,6 +29,8 @@ public:
   virtual void sum(double *data, int64_t count) = 0;
   /// `value` of every process, by rank.
   virtual std::vector<uint64_t> gather(uint64_t value) = 0;
+  /// Copies rank 0's `bytes` bytes at `data` to every process.
+  virtual void broadcast(void *data, int64_t bytes) = 0;
 
   /// The kiln_context callback: `self` is the group.
   static void allreduceCallback(void *self, float *data, int64_t count);

@@ -20,6 +20,7 @@ public:
   void average(float *data, int64_t count) override;
   void sum(double *data, int64_t count) override;
   std::vector<uint64_t> gather(uint64_t value) override;
+  void broadcast(void *data, int64_t bytes) override;
 
 private:
   int rank_ = 0, size_ = 1;

@@ -63,6 +63,14 @@ std::vector<uint64_t> MpiGroup::gather(uint64_t value) {
   return all;
 }
 
+void MpiGroup::broadcast(void *data, int64_t bytes) {
+  auto *at = static_cast<char *>(data);
+  for (int64_t done = 0; done < bytes; done += kPiece) {
+    int n = int(std::min(kPiece, bytes - done));
+    check(MPI_Bcast(at + done, n, MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  }
+}
+
 int runMpiCli(const kiln_model_api &api, int argc, char **argv) {
   if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
     std::fprintf(stderr, "error: MPI_Init failed\n");

@@ -1,0 +1,200 @@
+//===- distributed_test.cpp - Process groups, without MPI -----------------===//
+//
+// A fake group stands in for MPI: one process plays one rank, and what the
+// other ranks would contribute is given. The MPI group itself is exercised
+// by e2e.distributed under mpirun.
+//
+#include "kiln/distributed.h"
+#include "kiln/error.h"
+#include "kiln/manifest.h"
+#include "kiln/trainer.h"
+#include "test_support.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace kiln {
+namespace {
+
+using testing::HasSubstr;
+
+/// Rank `rank` of `size`; gather() returns `gathered` (the hashes the
+/// ranks would report); average() and broadcast() keep this rank's values,
+/// as if every rank had the same.
+class FakeGroup : public ProcessGroup {
+public:
+  FakeGroup(int rank, int size) : rank_(rank), size_(size) {}
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  void average(float *, int64_t count) override { averaged += count; }
+  void sum(double *data, int64_t count) override {
+    for (int64_t i = 0; i < count; ++i)
+      data[i] *= size_; // every rank had the same
+  }
+  std::vector<uint64_t> gather(uint64_t value) override {
+    if (gathered.empty())
+      return std::vector<uint64_t>(size_, value);
+    std::vector<uint64_t> all = gathered.front();
+    gathered.erase(gathered.begin());
+    return all;
+  }
+  void broadcast(void *, int64_t bytes) override { broadcastBytes += bytes; }
+
+  std::vector<std::vector<uint64_t>> gathered;
+  int64_t averaged = 0, broadcastBytes = 0;
+
+private:
+  int rank_, size_;
+};
+
+std::string groupErrorOf(const std::function<void()> &action) {
+  try {
+    action();
+  } catch (const GroupError &e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Distributed, SameModelAndSettingsPass) {
+  FakeGroup group(0, 3);
+  EXPECT_EQ(groupErrorOf([&] { checkSameEverywhere(group, 7, 9); }), "");
+}
+
+TEST(Distributed, ADifferentModelIsNamedByRank) {
+  FakeGroup group(0, 3);
+  group.gathered = {{7, 7, 8}, {9, 9, 9}};
+  std::string error = groupErrorOf([&] { checkSameEverywhere(group, 7, 9); });
+  EXPECT_THAT(error, HasSubstr("rank 2 of 3 runs a different model than rank 0"));
+  EXPECT_THAT(error, HasSubstr("0000000000000007 on rank 0, 0000000000000008 on rank 2"));
+}
+
+TEST(Distributed, DifferentSettingsAreNamedByRank) {
+  FakeGroup group(1, 3);
+  group.gathered = {{7, 7, 7}, {9, 1, 2}};
+  EXPECT_THAT(groupErrorOf([&] { checkSameEverywhere(group, 7, 1); }),
+              HasSubstr("ranks 1, 2 of 3 were started with other settings than rank 0"));
+}
+
+TEST(Distributed, CallbackAveragesAndCounts) {
+  FakeGroup group(0, 2);
+  float data[5] = {};
+  ProcessGroup::allreduceCallback(&group, data, 5);
+  ProcessGroup::allreduceCallback(&group, data, 5);
+  EXPECT_EQ(group.averaged, 10);
+  EXPECT_EQ(group.allreduceCalls, 2);
+  EXPECT_GE(group.allreduceSeconds, 0);
+}
+
+TEST(Distributed, ModelWithoutAllreduceCannotJoin) {
+  Model model(test::classifierApi);
+  FakeGroup group(0, 2);
+  EXPECT_THAT(test::errorOf([&] { model.joinGroup(&group); }),
+              HasSubstr("was compiled without --mpi"));
+  model.joinGroup(nullptr); // alone: always fine
+}
+
+TEST(Distributed, ManifestAllreduceIsTrainStepsAlone) {
+  nlohmann::json manifest = nlohmann::json::parse(test::classifierManifest());
+  for (auto &entry : manifest["entry_points"])
+    if (entry["name"] == "train_step")
+      entry["allreduce"] = true;
+  Manifest parsed = parseManifest(manifest.dump());
+  EXPECT_TRUE(parsed.findEntry(EntryPoint::TrainStep)->allreduce);
+  EXPECT_FALSE(parsed.findEntry(EntryPoint::EvalStep)->allreduce);
+  for (auto &entry : manifest["entry_points"])
+    if (entry["name"] == "eval_step")
+      entry["allreduce"] = true;
+  EXPECT_THAT(test::errorOf([&] { parseManifest(manifest.dump()); }),
+              HasSubstr("only train_step all-reduces"));
+}
+
+Dataset rows(const Dataset &data, const std::vector<int64_t> &which) {
+  Dataset out = data;
+  out.numSamples = int64_t(which.size());
+  out.inputs.clear();
+  out.labels.clear();
+  for (int64_t i : which) {
+    const float *x = &data.inputs[i * data.sampleSize];
+    out.inputs.insert(out.inputs.end(), x, x + data.sampleSize);
+    out.labels.push_back(data.labels[i]);
+  }
+  return out;
+}
+
+// Rank r of n trains on the r-th compiled batch of every global batch of n:
+// with gradients averaged over identical ranks (the fake), its model is the
+// one a single process gets from those batches alone.
+TEST(Distributed, EachRankTakesItsPartOfEveryGlobalBatch) {
+  test::TempDir dir;
+  Model probe(test::classifierApi);
+  test::writeFile(dir.path("d.csv"), test::classifierCsv(100, 5, false));
+  Dataset data = loadCsv(dir.path("d.csv"), probe.getManifest());
+  const int64_t batch = probe.trainBatchSize(), ranks = 3, rank = 1;
+  std::vector<int64_t> mine;
+  for (int64_t j = 0; j < data.numSamples / (batch * ranks); ++j)
+    for (int64_t i = 0; i < batch; ++i)
+      mine.push_back((j * ranks + rank) * batch + i);
+  Dataset part = rows(data, mine);
+
+  TrainOptions options;
+  options.lr = 0.1f;
+  options.epochs = 2;
+  options.shuffle = false;
+  options.trainAccuracy = true;
+  Model alone(test::classifierApi), inGroup(test::classifierApi);
+  alone.init(4);
+  inGroup.init(4);
+  TrainResult expected = train(alone, part, nullptr, options);
+  FakeGroup group{int(rank), int(ranks)};
+  options.group = &group;
+  TrainResult got = train(inGroup, data, nullptr, options);
+  EXPECT_EQ(test::tensorBytes(inGroup), test::tensorBytes(alone));
+  ASSERT_EQ(got.history.size(), 2u);
+  EXPECT_EQ(got.steps, expected.steps);
+  EXPECT_EQ(got.history[0].steps, int64_t(mine.size()) / batch);
+  // Samples and accuracy count the global batch (the fake's sums: every
+  // rank scored the same).
+  EXPECT_EQ(got.history[0].samples, expected.history[0].samples * ranks);
+  EXPECT_DOUBLE_EQ(*got.history[0].trainAccuracy, *expected.history[0].trainAccuracy);
+}
+
+// Every epoch ends with rank 0's buffers (batch norm's running statistics)
+// sent to every rank, before validation: the ranks' metrics must agree.
+TEST(Distributed, BuffersAreRank0sAfterEveryEpoch) {
+  test::TempDir dir;
+  Model model(test::frozenApi);
+  model.init(2);
+  test::writeFile(dir.path("f.csv"), test::frozenCsv(64, 4));
+  Dataset data = loadCsv(dir.path("f.csv"), model.getManifest());
+  FakeGroup group{1, 2};
+  TrainOptions options;
+  options.lr = 0.01f;
+  options.epochs = 3;
+  options.group = &group;
+  train(model, data, nullptr, options);
+  int64_t bytes = 0;
+  for (size_t i = 0; i < model.getNumBuffers(); ++i)
+    bytes += int64_t(model.getBuffer(i).size() * sizeof(float));
+  ASSERT_GT(bytes, 0);
+  EXPECT_EQ(group.broadcastBytes, 3 * bytes);
+}
+
+TEST(Distributed, TooFewSamplesForOneGlobalBatch) {
+  test::TempDir dir;
+  Model model(test::classifierApi);
+  model.init(1);
+  test::writeFile(dir.path("d.csv"), test::classifierCsv(20, 5, false));
+  Dataset data = loadCsv(dir.path("d.csv"), model.getManifest());
+  FakeGroup group(0, 3);
+  TrainOptions options;
+  options.lr = 0.1f;
+  options.group = &group;
+  EXPECT_THAT(test::errorOf([&] { train(model, data, nullptr, options); }),
+              HasSubstr("20 training samples are fewer than one global batch (3 "
+                        "processes x the compiled batch size 8)"));
+}
+
+} // namespace
+} // namespace kiln
