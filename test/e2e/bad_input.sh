@@ -175,6 +175,12 @@ expect_error "two outputs to one file" 2 "error: --save and --metrics-json both 
   ./tiny train --data csv --save same.out --metrics-json same.out
 expect_error "kilnc to a full device" 1 "kilnc: error: cannot write /dev/full: No space left on device" \
   "$kilnc" tiny.json --emit=llvm-ir -o /dev/full
+expect_error "kilnc --mpi of an inference-only model" 1 "kilnc: error: --mpi applies to training; an inference-only model has no train_step to run data-parallel" \
+  "$kilnc" tiny.json --inference --mpi -o tiny_mpi
+# Without mpirun, a plain executable in an environment that says it is one
+# of several MPI processes refuses to train.
+expect_error "plain executable in an MPI job" 1 "error: this executable was built without --mpi, but it is one of 3 processes of an MPI job: each would train alone on all the data and write the same files. Recompile the model with \`kilnc --mpi\`, or run it without mpirun" \
+  env OMPI_COMM_WORLD_SIZE=3 ./tiny train --data csv
 
 echo "$failures failed"
 [ $failures -eq 0 ]
