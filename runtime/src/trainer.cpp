@@ -470,6 +470,16 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
     record.epoch = epoch;
     double lossSum = 0;
     Running score; // this call's part of the epoch
+    // This rank's scores not yet summed over the group: summed when read
+    // (a checkpoint, the epoch's end), not every step, so that a step has
+    // one all-reduce, train_step's own.
+    Running pending;
+    auto sumPending = [&] {
+      pending.sumOver(group);
+      score += pending;
+      epochScore += pending;
+      pending = Running();
+    };
     if (epoch != options.startEpoch || first == 0)
       epochLoss = 0, epochSteps = 0, epochScore = Running();
     auto start = std::chrono::steady_clock::now();
@@ -522,13 +532,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       lossSum += loss;
       epochLoss += loss;
       ++epochSteps;
-      if (track) {
-        Running scored;
-        scored.add(manifest, batch, probs.data(), batchSize, data.hasLabels());
-        scored.sumOver(group); // the global batch's
-        score += scored;
-        epochScore += scored;
-      }
+      if (track)
+        pending.add(manifest, batch, probs.data(), batchSize, data.hasLabels());
       ++runSteps;
       ++record.steps;
       ++result.steps;
@@ -536,12 +541,16 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       result.end.epoch = epoch;
       result.end.batch = b + 1;
       // At an epoch's end the checkpoint waits for its validation (below).
-      if (checkpointDue() && b + 1 < numBatches && writes) {
-        result.end.loop = loopState();
-        saveCheckpoint(model, options.checkpointPath, result.end);
+      if (checkpointDue() && b + 1 < numBatches) {
+        sumPending(); // on every rank: the checkpoint keeps the epoch's sums
+        if (writes) {
+          result.end.loop = loopState();
+          saveCheckpoint(model, options.checkpointPath, result.end);
+        }
       }
       observer->batchEnd(record.samples, lossSum / double(record.steps));
     }
+    sumPending();
     // A parameter can turn non-finite while the loss still is finite (an
     // inf weight behind a relu that is off for the whole batch): checked
     // once an epoch (before validation and the schedule, which a replay

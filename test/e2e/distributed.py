@@ -60,10 +60,10 @@ def tensors(path):
             if len(v[1]) == 4 * int(np.prod(v[0]))}
 
 
-def epoch_loss(stdout):
+def epoch_metric(stdout, name):
     for line in stdout.splitlines():
         if line.startswith("epoch "):
-            return float(line.split("loss ")[1].split()[0])
+            return float(line.split(f" {name} ")[1].split()[0])
     sys.exit(f"FAIL: no epoch line in\n{stdout}")
 
 
@@ -98,9 +98,13 @@ def parity(name, model, batch):
     b = run([f"./{one}"] + common + ["--save", f"{name}_one.safetensors"])
     if f"batch {batch} per process x 2 processes (global batch {2 * batch})" not in a.stdout:
         sys.exit(f"FAIL: the header does not describe the global batch:\n{a.stdout}")
-    la, lb = epoch_loss(a.stdout), epoch_loss(b.stdout)
+    la, lb = epoch_metric(a.stdout, "loss"), epoch_metric(b.stdout, "loss")
     if abs(la - lb) > 1e-5 * abs(lb):
         sys.exit(f"FAIL: {name}: mean loss {la} on 2 ranks, {lb} on one process")
+    # Train accuracy counts both ranks' predictions (printed to 4 digits).
+    aa, ab = epoch_metric(a.stdout, "accuracy"), epoch_metric(b.stdout, "accuracy")
+    if abs(aa - ab) > 1.5e-4 + 1 / (21 * 2 * batch):
+        sys.exit(f"FAIL: {name}: train accuracy {aa} on 2 ranks, {ab} on one process")
     if "all-reduce" not in a.stdout:
         sys.exit(f"FAIL: {name}: no all-reduce time reported:\n{a.stdout}")
     compare_updates(name, f"{name}_start.safetensors", f"{name}_dp.safetensors",
