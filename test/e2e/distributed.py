@@ -7,7 +7,8 @@ On a Fashion-MNIST subset, for examples/fashion_mlp and examples/fashion_cnn:
   * `mpirun -np 2` with batch B per rank and one process with batch 2B, both
     from the same checkpoint and data order, train 20 steps: the parameters'
     updates agree (relative error <= 1e-5 per tensor), and so do the losses;
-  * the --mpi executable run alone (no mpirun) trains as the plain one does.
+  * the --mpi executable run alone (no mpirun) trains as the plain one does;
+  * only the --mpi executable links libmpi.
 For the MLP, what must fail fails, on every rank, with the rank named and
 never a hang (each run has a time limit):
   * ranks running different models, or started with different arguments;
@@ -89,6 +90,9 @@ def parity(name, model, batch):
     run([KILNC, model, "--mpi", "--batch-size", str(batch), "-o", dp])
     run([KILNC, model, "--batch-size", str(2 * batch), "-o", one])
     run([KILNC, model, "--batch-size", str(batch), "-o", solo])
+    # Only --mpi executables depend on MPI.
+    if "libmpi" in run(["ldd", solo]).stdout or "libmpi" not in run(["ldd", dp]).stdout:
+        sys.exit(f"FAIL: {name}: only the --mpi executable may link libmpi")
     # A common start: one step of the single process (params and Adam state).
     run([f"./{one}", "train", "--data", "data", "--steps", "1", "--seed", "3",
          "--save", f"{name}_start.safetensors"])
