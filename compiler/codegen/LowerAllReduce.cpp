@@ -74,20 +74,24 @@ struct LowerAllReducePass : kiln::impl::LowerAllReducePassBase<LowerAllReducePas
     SmallVector<optim::AllReduceOp> ops;
     module.walk([&](optim::AllReduceOp op) { ops.push_back(op); });
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    llvm::DenseMap<Type, func::FuncOp> helpers;
+    llvm::DenseMap<int64_t, func::FuncOp> helpers; // by element count
     for (optim::AllReduceOp op : ops) {
+      // One call per step: optim-to-linalg packs the values into one buffer.
+      if (op.getValues().size() != 1) {
+        op.emitOpError("kiln-lower-allreduce: expects one packed buffer, got ")
+            << op.getValues().size() << " values (optim-to-linalg packs them)";
+        return signalPassFailure();
+      }
       for (Value v : op.getValues()) {
-        // The callback takes floats: f32 only (f64 models are for gradient
-        // checks, which run on one process).
         auto type = dyn_cast<MemRefType>(v.getType());
-        if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity() ||
-            !type.getElementType().isF32()) {
-          op.emitOpError("kiln-lower-allreduce: expects bufferized f32 values "
-                         "with a static identity layout, got ")
+        if (!type || type.getRank() != 1 || !type.hasStaticShape() ||
+            !type.getLayout().isIdentity()) {
+          op.emitOpError("kiln-lower-allreduce: expects a bufferized 1-D "
+                         "buffer with a static identity layout, got ")
               << v.getType();
           return signalPassFailure();
         }
-        func::FuncOp &helper = helpers[type];
+        func::FuncOp &helper = helpers[type.getNumElements()];
         if (!helper) {
           std::string name = "kiln_allreduce_" + std::to_string(type.getNumElements());
           if (module.lookupSymbol(name)) {

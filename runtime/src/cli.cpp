@@ -95,9 +95,7 @@ const std::vector<Command> &commands() {
         {"series", "COLUMN", "--data is a CSV time series (as train --series)"},
         {"metrics-json", "FILE", "write the test metrics as JSON"}},
        "Metrics come from eval_step (eval mode).\n",
-       [](const kiln_model_api &api, const Options &o, const Launch &) {
-         return runEval(api, o);
-       },
+       runEval,
        false},
       {"predict",
        "--load FILE --input X.npy",
@@ -112,18 +110,14 @@ const std::vector<Command> &commands() {
        "Full batches run forward at the compiled batch, the remaining "
        "samples forward\nat batch 1 (so one sample never pays for a "
        "batch).\n",
-       [](const kiln_model_api &api, const Options &o, const Launch &) {
-         return runPredict(api, o);
-       },
+       runPredict,
        false},
       {"info",
        "",
        "Describe the model: inputs, outputs, entry points, layers, loss.",
        {},
        "",
-       [](const kiln_model_api &api, const Options &o, const Launch &) {
-         return runInfo(api, o);
-       },
+       runInfo,
        false},
   };
   return table;
@@ -165,7 +159,7 @@ int runCli(const kiln_model_api &api, int argc, char **argv,
   std::string who = group ? fmt::format("rank {} of {}: ", group->rank(),
                                         group->size())
                           : "";
-  Launch launch{group, 0};
+  Launch launch{group, fnv1a("")};
   for (int i = 1; i < argc; ++i)
     launch.argsHash = fnv1a(std::string(argv[i]) + '\0', launch.argsHash);
   try {

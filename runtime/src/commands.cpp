@@ -295,8 +295,9 @@ int runTrain(const kiln_model_api &api, const Options &options,
   // Rank 0 prints, writes files and evaluates the test split; every rank
   // trains.
   const bool lead = !group || group->rank() == 0;
+  const uint64_t modelHash = fnv1a(api.manifest());
   if (group)
-    checkSameEverywhere(*group, fnv1a(api.manifest()), launch.argsHash);
+    checkSameEverywhere(*group, modelHash, launch.argsHash);
   else if (int64_t n = mpiJobSize(); n > 1)
     fail("this executable was built without --mpi, but it is one of {} "
          "processes of an MPI job: each would train alone on all the data "
@@ -369,7 +370,7 @@ int runTrain(const kiln_model_api &api, const Options &options,
     // the others' gradients.
     std::string sizes = fmt::format("{} {}", data.train.numSamples,
                                     validation ? validation->numSamples : 0);
-    checkSameEverywhere(*group, fnv1a(api.manifest()), fnv1a(sizes, launch.argsHash));
+    checkSameEverywhere(*group, modelHash, fnv1a(sizes, launch.argsHash));
   }
   int64_t batchesPerEpoch = data.train.numSamples / (manifest.batchSize * ranks);
   if (settings.maxSteps > 0 && !options.has("epochs") && batchesPerEpoch > 0)
@@ -432,13 +433,7 @@ int runTrain(const kiln_model_api &api, const Options &options,
     fmt::print("data parallel: {} processes, all-reduce {:.3f} ms per step "
                "({:.1f}% of the training time)\n",
                ranks, 1e3 * group->allreduceSeconds / double(group->allreduceCalls),
-               100 * group->allreduceSeconds /
-                   std::max(1e-9, [&] {
-                     double s = 0;
-                     for (const EpochRecord &r : result.history)
-                       s += r.seconds;
-                     return s;
-                   }()));
+               100 * group->allreduceSeconds / std::max(1e-9, result.seconds));
   if (result.interrupted)
     return interruptedTrain(model, options, result);
   if (result.steps == 0 && options.has("resume"))
@@ -550,7 +545,7 @@ static std::vector<std::string> classNames(const Model &model, const std::string
   return names.get<std::vector<std::string>>();
 }
 
-int runEval(const kiln_model_api &api, const Options &options) {
+int runEval(const kiln_model_api &api, const Options &options, const Launch &) {
   if (options.has("text") && options.has("series"))
     throw UsageError("--text and --series exclude each other");
   const std::string &checkpoint = options.require("load");
@@ -574,7 +569,7 @@ int runEval(const kiln_model_api &api, const Options &options) {
   return 0;
 }
 
-int runPredict(const kiln_model_api &api, const Options &options) {
+int runPredict(const kiln_model_api &api, const Options &options, const Launch &) {
   const std::string &checkpoint = options.require("load");
   const std::string &inputPath = options.require("input");
   Model model(api);
@@ -653,7 +648,7 @@ int runPredict(const kiln_model_api &api, const Options &options) {
   return 0;
 }
 
-int runInfo(const kiln_model_api &api, const Options &) {
+int runInfo(const kiln_model_api &api, const Options &, const Launch &) {
   // The manifest alone: a Model would allocate (and initialize) every
   // parameter and optimizer slot just to print their sizes.
   const Manifest manifest = Model::readManifest(api);

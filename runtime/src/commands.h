@@ -18,9 +18,10 @@ struct Launch {
 
 int runTrain(const kiln_model_api &api, const Options &options,
              const Launch &launch);
-int runEval(const kiln_model_api &api, const Options &options);
-int runPredict(const kiln_model_api &api, const Options &options);
-int runInfo(const kiln_model_api &api, const Options &options);
+// These run on one process (rank 0 of a group): they ignore `launch`.
+int runEval(const kiln_model_api &api, const Options &options, const Launch &);
+int runPredict(const kiln_model_api &api, const Options &options, const Launch &);
+int runInfo(const kiln_model_api &api, const Options &options, const Launch &);
 
 } // namespace kiln
 

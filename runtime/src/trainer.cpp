@@ -151,6 +151,25 @@ std::optional<double> regularizationTerm(const Model &model) {
   return total;
 }
 
+/// Rank 0's values of `names` in `metrics`, on every rank: what the
+/// schedule and early stopping decide must be the same everywhere, or one
+/// rank would stop (or change its rate) while the others go on.
+void shareRank0s(std::map<std::string, double> &metrics,
+                 const std::vector<std::string> &names, ProcessGroup &group) {
+  // Value and presence (a class report may lack its AUC) of each name.
+  std::vector<double> values(2 * names.size());
+  if (group.rank() == 0)
+    for (size_t i = 0; i < names.size(); ++i)
+      if (auto it = metrics.find(names[i]); it != metrics.end())
+        values[2 * i] = it->second, values[2 * i + 1] = 1;
+  group.broadcast(values.data(), int64_t(values.size() * sizeof(double)));
+  for (size_t i = 0; i < names.size(); ++i)
+    if (values[2 * i + 1] != 0)
+      metrics[names[i]] = values[2 * i];
+    else
+      metrics.erase(names[i]);
+}
+
 /// The names reportedMetrics will give for every epoch of this run.
 std::vector<std::string> expectedMetrics(const Manifest &manifest,
                                          bool validation, bool trainAccuracy,
@@ -367,6 +386,19 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
                              "batch size {})",
                              ranks, batchSize)
                : fmt::format("the compiled batch size {}", batchSize));
+  // A resumed position counts global batches: they must be as large.
+  if (auto it = options.loopState.find("global_batch");
+      it != options.loopState.end() && it->second != std::to_string(batchSize * ranks)) {
+    std::string why = fmt::format(
+        "the checkpoint resumed from was written by a run whose global batch "
+        "was {} samples, and this run's is {} ({} process{} x the compiled "
+        "batch size {}): resume with as many processes, or with one process "
+        "compiled for that batch size",
+        it->second, batchSize * ranks, ranks, ranks == 1 ? "" : "es", batchSize);
+    if (group)
+      throw GroupError(why); // every rank read the same checkpoint
+    fail("{}", why);
+  }
   if (options.startEpoch < 1 || options.startBatch < 0 ||
       options.startBatch >= numBatches)
     fail("cannot start at batch {} of epoch {}: an epoch of {} samples has "
@@ -446,6 +478,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   auto loopState = [&] {
     std::map<std::string, std::string> state = schedule.state();
     state.merge(stopper.state());
+    state["global_batch"] = std::to_string(batchSize * ranks);
     if (result.end.batch > 0) {
       state["epoch_loss_sum"] = fmt::format("{:.17g}", epochLoss);
       state["epoch_steps"] = std::to_string(epochSteps);
@@ -520,14 +553,22 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
         int64_t step = model.getStep();
         std::string bad = model.firstNonFinite();
         std::string why = watch.explain(b, load);
-        fail("epoch {}, batch {} (step {}): the loss is {}; training stopped "
-             "(the last checkpoint written is from before this step). {}. {}",
-             epoch, b + 1, step, loss,
-             !why.empty()  ? "Replayed: " + why
-             : bad.empty() ? "Every parameter was still finite after it: the "
-                             "batch itself gives a non-finite loss"
-                           : "After it, " + bad,
-             kDivergenceAdvice);
+        std::string message = fmt::format(
+            "epoch {}, batch {} (step {}): the loss is {}; training stopped "
+            "(the last checkpoint written is from before this step). {}. {}{}",
+            epoch, b + 1, step, loss,
+            !why.empty()  ? "Replayed: " + why
+            : bad.empty() ? "Every parameter was still finite after it: the "
+                            "batch itself gives a non-finite loss"
+                          : "After it, " + bad,
+            kDivergenceAdvice,
+            group ? ". A distributed run is not replayed: resume its last "
+                    "checkpoint on one process to find the layer"
+                  : "");
+        // train_step's loss is the global batch's: every rank stops here.
+        if (group)
+          throw GroupError(message);
+        fail("{}", message);
       }
       lossSum += loss;
       epochLoss += loss;
@@ -564,9 +605,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
            kDivergenceAdvice);
     }
     // Buffers (batch norm's running statistics) follow each rank's own part
-    // of the batches; rank 0's become everyone's before validation, so that
-    // every rank's metrics, and what the schedule and early stopping do with
-    // them, are the same.
+    // of the batches; rank 0's become everyone's at each epoch's end, so
+    // that the ranks hold the same model, as after a resume.
     if (group)
       for (size_t i = 0; i < model.getNumBuffers(); ++i)
         group->broadcast(model.getBuffer(i).data(),
@@ -583,8 +623,9 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
       record.trainMae = score.mae() * data.std; // a series' own units
     record.regularization = regularizationTerm(model);
     // An interrupted epoch is not validated (the user is waiting); a whole
-    // one is, so that its end is the same as in an uninterrupted run.
-    if (hasValidation && !(result.interrupted && b < numBatches))
+    // one is, so that its end is the same as in an uninterrupted run. In a
+    // group rank 0 validates and decides for all (below).
+    if (hasValidation && !(result.interrupted && b < numBatches) && writes)
       record.validation = evaluate(model, *validation);
     // The schedule and early stopping look at whole epochs only.
     if (b == numBatches) {
@@ -594,6 +635,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
         metrics["train_accuracy"] = epochScore.accuracy();
       if (trackMae)
         metrics["train_mae"] = epochScore.mae() * data.std;
+      if (group)
+        shareRank0s(metrics, reported, *group);
       if (schedule.getSpec().type == "reduce_on_plateau")
         schedule.epochEnd(metrics.at(schedule.getSpec().monitor), epoch);
       result.stoppedEarly = stopper.epochEnd(metrics, epoch);
@@ -612,6 +655,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
   if (result.stoppedEarly || result.end.epoch > options.epochs)
     result.restoredBest = stopper.restoreBest();
   result.samplesPerSecond = rate(trainSamples, trainSeconds);
+  result.seconds = trainSeconds;
   return result;
 }
 

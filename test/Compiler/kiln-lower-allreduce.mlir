@@ -45,7 +45,8 @@ func.func @train_step(%ctx: !llvm.ptr, %b: memref<22xf32>) {
 // CHECK: func.func private @kiln_allreduce_8(
 // CHECK-NOT: func.func private @kiln_allreduce
 func.func @two(%ctx: !llvm.ptr, %a: memref<4xf32>, %b: memref<4xf32>, %c: memref<8xf32>) {
-  optim.allreduce %ctx, %a, %b : memref<4xf32>, memref<4xf32>
+  optim.allreduce %ctx, %a : memref<4xf32>
+  optim.allreduce %ctx, %b : memref<4xf32>
   optim.allreduce %ctx, %c : memref<8xf32>
   return
 }

@@ -210,6 +210,12 @@ def resume():
                        f"{WORK}/whole.safetensors", f"{WORK}/resumed.safetensors"]).returncode:
         sys.exit("FAIL: resumed distributed run differs from the uninterrupted one")
     print("resume: 10 + 10 steps on 2 ranks = 20 steps")
+    # Its position counts global batches of 2B: 3 ranks, or 1, cannot go on.
+    for ranks in ("3", "1"):
+        must_fail(f"resume on {ranks} rank(s)",
+                  MPIRUN + ["-np", ranks, "./mlp_dp", "train", "--data", "data", "--seed", "11",
+                            "--steps", "20", "--resume", "part.safetensors"],
+                  "the checkpoint resumed from was written by a run whose global batch was 64 samples")
 
 
 def batch_norm():
@@ -225,7 +231,19 @@ def batch_norm():
                       "--metrics-json", "bn.json"])
     if "val_loss" not in p.stdout:
         sys.exit(f"FAIL: batch norm: no validation line\n{p.stdout}")
-    print("batch norm: validation, reduce_on_plateau and early stopping agree on 2 ranks")
+    print("batch norm: validation, reduce_on_plateau and early stopping run on 2 ranks")
+    # Rank 0 validates and decides for all: even validation files that
+    # differ on one rank (same path, another directory) cannot split them.
+    for d, n in (("va", 0), ("vb", 1)):
+        os.makedirs(f"{WORK}/{d}", exist_ok=True)
+        with open(f"{WORK}/{d}/val.csv", "w") as f:
+            f.write("".join(",".join(["0.5"] * 784 + [str((i + n) % 10)]) + "\n"
+                            for i in range(40)))
+    val = ["train", "--data", f"{WORK}/data", "--epochs", "4", "--val-data", "val.csv",
+           "--early-stopping", '{"monitor": "val_loss", "patience": 0}']
+    run(MPIRUN + ["-np", "1", "--wdir", f"{WORK}/va", f"{WORK}/mlp_dp"] + val +
+        [":", "-np", "1", "--wdir", f"{WORK}/vb", f"{WORK}/mlp_dp"] + val)
+    print("validation data differing on one rank: rank 0 decides, no hang")
 
 
 def main():

@@ -198,7 +198,7 @@ def Optim_AllReduceOp : Optim_Op<"allreduce", [
     ```
   }];
   let arguments = (ins Optim_ContextPtr:$ctx,
-                       Variadic<AnyTypeOf<[Optim_Tensor, MemRefOf<[F32, F64]>]>>:$values);
+                       Variadic<AnyTypeOf<[Optim_Tensor, MemRefOf<[F32]>]>>:$values);
   let results = (outs Variadic<Optim_Tensor>:$results);
   let assemblyFormat = [{
     $ctx `,` $values attr-dict `:` type($values) (`->` type($results)^)?

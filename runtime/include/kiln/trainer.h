@@ -82,6 +82,7 @@ struct TrainResult {
   std::vector<EpochRecord> history; // epochs this call ran (or finished)
   int64_t steps = 0;                // steps this call took
   double samplesPerSecond = 0;
+  double seconds = 0; // in training steps (validation excluded)
   TrainPosition end; // where the run stands: save it to resume later
   /// Early stopping ended the run (in this call or an earlier part).
   bool stoppedEarly = false;

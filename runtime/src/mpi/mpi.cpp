@@ -32,27 +32,31 @@ MpiGroup::MpiGroup() {
   check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
 }
 
+/// `call(offset, n)` over [0, count) in pieces that fit an int.
+template <typename Call> void inPieces(int64_t count, Call call) {
+  for (int64_t at = 0; at < count; at += kPiece)
+    call(at, int(std::min(kPiece, count - at)));
+}
+
 void MpiGroup::average(float *data, int64_t count) {
   // A sum is reduced once and broadcast by every MPI_Allreduce algorithm
   // Open MPI has, so every rank gets the same bits.
-  for (int64_t at = 0; at < count; at += kPiece) {
-    int n = int(std::min(kPiece, count - at));
+  inPieces(count, [&](int64_t at, int n) {
     check(MPI_Allreduce(MPI_IN_PLACE, data + at, n, MPI_FLOAT, MPI_SUM,
                         MPI_COMM_WORLD),
           "MPI_Allreduce");
-  }
+  });
   const float n = float(size_);
   for (int64_t i = 0; i < count; ++i)
     data[i] /= n;
 }
 
 void MpiGroup::sum(double *data, int64_t count) {
-  for (int64_t at = 0; at < count; at += kPiece) {
-    int n = int(std::min(kPiece, count - at));
+  inPieces(count, [&](int64_t at, int n) {
     check(MPI_Allreduce(MPI_IN_PLACE, data + at, n, MPI_DOUBLE, MPI_SUM,
                         MPI_COMM_WORLD),
           "MPI_Allreduce");
-  }
+  });
 }
 
 std::vector<uint64_t> MpiGroup::gather(uint64_t value) {
@@ -64,11 +68,10 @@ std::vector<uint64_t> MpiGroup::gather(uint64_t value) {
 }
 
 void MpiGroup::broadcast(void *data, int64_t bytes) {
-  auto *at = static_cast<char *>(data);
-  for (int64_t done = 0; done < bytes; done += kPiece) {
-    int n = int(std::min(kPiece, bytes - done));
-    check(MPI_Bcast(at + done, n, MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
-  }
+  inPieces(bytes, [&](int64_t at, int n) {
+    check(MPI_Bcast(static_cast<char *>(data) + at, n, MPI_BYTE, 0, MPI_COMM_WORLD),
+          "MPI_Bcast");
+  });
 }
 
 int runMpiCli(const kiln_model_api &api, int argc, char **argv) {
@@ -76,6 +79,8 @@ int runMpiCli(const kiln_model_api &api, int argc, char **argv) {
     std::fprintf(stderr, "error: MPI_Init failed\n");
     return 1;
   }
+  // Errors come back to check(), which names the call before aborting.
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MpiGroup group;
   int rc = runCli(api, argc, argv, group.size() > 1 ? &group : nullptr);
   std::fflush(stdout);

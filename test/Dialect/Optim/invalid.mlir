@@ -461,8 +461,9 @@ func.func @allreduce_mixed(%ctx: !llvm.ptr, %g: tensor<4xf32>, %m: memref<4xf32>
 
 // -----
 
+// Tests that allreduce takes f32 values: the runtime's callback averages floats.
 func.func @allreduce_element_types(%ctx: !llvm.ptr, %a: tensor<4xf32>, %b: tensor<4xf64>) {
-  // expected-error @+1 {{'optim.allreduce' op expects values of one element type}}
+  // expected-error @+1 {{'optim.allreduce' op expects f32 values, got 'tensor<4xf64>'}}
   %r:2 = optim.allreduce %ctx, %a, %b : tensor<4xf32>, tensor<4xf64> -> tensor<4xf32>, tensor<4xf64>
   return
 }

@@ -14,6 +14,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 namespace kiln {
 namespace {
 
@@ -39,10 +41,17 @@ public:
     gathered.erase(gathered.begin());
     return all;
   }
-  void broadcast(void *, int64_t bytes) override { broadcastBytes += bytes; }
+  void broadcast(void *data, int64_t bytes) override {
+    broadcasts.push_back(bytes);
+    if (rank0Metric && bytes == 2 * sizeof(double)) // one metric: rank 0's
+      static_cast<double *>(data)[0] = rank0Metric(), static_cast<double *>(data)[1] = 1;
+  }
+  /// What rank 0 reports for the one metric a test's run shares.
+  std::function<double()> rank0Metric;
 
   std::vector<std::vector<uint64_t>> gathered;
-  int64_t averaged = 0, broadcastBytes = 0;
+  int64_t averaged = 0;
+  std::vector<int64_t> broadcasts; // sizes, in order
 
 private:
   int rank_, size_;
@@ -161,8 +170,10 @@ TEST(Distributed, EachRankTakesItsPartOfEveryGlobalBatch) {
 }
 
 // Every epoch ends with rank 0's buffers (batch norm's running statistics)
-// sent to every rank, before validation: the ranks' metrics must agree.
-TEST(Distributed, BuffersAreRank0sAfterEveryEpoch) {
+// sent to every rank, then rank 0's metrics (value and presence of each
+// reported one: here train_loss), which the schedule and early stopping
+// read: every rank must decide the same.
+TEST(Distributed, EpochsEndWithRank0sBuffersAndMetrics) {
   test::TempDir dir;
   Model model(test::frozenApi);
   model.init(2);
@@ -174,11 +185,37 @@ TEST(Distributed, BuffersAreRank0sAfterEveryEpoch) {
   options.epochs = 3;
   options.group = &group;
   train(model, data, nullptr, options);
-  int64_t bytes = 0;
+  std::vector<int64_t> epoch;
   for (size_t i = 0; i < model.getNumBuffers(); ++i)
-    bytes += int64_t(model.getBuffer(i).size() * sizeof(float));
-  ASSERT_GT(bytes, 0);
-  EXPECT_EQ(group.broadcastBytes, 3 * bytes);
+    epoch.push_back(int64_t(model.getBuffer(i).size() * sizeof(float)));
+  ASSERT_FALSE(epoch.empty());
+  epoch.push_back(2 * sizeof(double));
+  std::vector<int64_t> expected;
+  for (int e = 0; e < 3; ++e)
+    expected.insert(expected.end(), epoch.begin(), epoch.end());
+  EXPECT_EQ(group.broadcasts, expected);
+}
+
+// Early stopping on rank 1 follows rank 0's train_loss, which gets worse
+// after the first epoch here, not its own, which improves.
+TEST(Distributed, Rank0sMetricsDecideForAll) {
+  test::TempDir dir;
+  Model model(test::classifierApi);
+  model.init(3);
+  test::writeFile(dir.path("d.csv"), test::classifierCsv(64, 5, false));
+  Dataset data = loadCsv(dir.path("d.csv"), model.getManifest());
+  FakeGroup group{1, 2};
+  double reported = 0;
+  group.rank0Metric = [&] { return reported += 1; };
+  TrainOptions options;
+  options.lr = 0.1f;
+  options.epochs = 5;
+  options.group = &group;
+  options.earlyStopping = EarlyStoppingSpec{"train_loss", 0, 0, false};
+  TrainResult result = train(model, data, nullptr, options);
+  EXPECT_TRUE(result.stoppedEarly);
+  EXPECT_EQ(result.history.size(), 2u);
+  EXPECT_LT(result.history[1].trainLoss, result.history[0].trainLoss); // its own
 }
 
 TEST(Distributed, TooFewSamplesForOneGlobalBatch) {
