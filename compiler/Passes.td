@@ -165,6 +165,24 @@ def OutlineKernelsPass : Pass<"kiln-outline-kernels", "mlir::ModuleOp"> {
                            "mlir::LLVM::LLVMDialect"];
 }
 
+def ParallelCallsPass : Pass<"kiln-parallel-calls", "mlir::ModuleOp"> {
+  let summary = "Call splittable kernels through the runtime's parallel_for";
+  let description = [{
+    Runs on the LLVM dialect, before kiln-emit-abi. A kernel with
+    `kiln.parallel_trips = N` (kiln-outline-kernels: its loop runs the trips
+    [begin, end) given as its last two arguments) whose other arguments are
+    pointers, integers or floats gets `<kernel>_chunk(args, begin, end)`,
+    which loads them from a table of 8-byte slots and calls it; each call
+    of the kernel becomes `kiln_parallel_for(N, <kernel>_chunk, table)` with
+    the table filled on the caller's stack. `kiln_parallel_for` (defined
+    here) reads the context from the thread-local `kiln_context_tls` (set by
+    the ABI wrappers) and calls its `parallel_for(self, N, chunk, table)`,
+    or `chunk(table, 0, N)` when there is no context or callback. A module
+    without such kernels is left alone.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def EmitABIPass : Pass<"kiln-emit-abi", "mlir::ModuleOp"> {
   let summary = "Export the C ABI: <sym>_abi, <sym>_manifest, <sym>_<entry>";
   let description = [{

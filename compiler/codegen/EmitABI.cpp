@@ -8,6 +8,7 @@
 //
 #include "compiler/Passes.h"
 #include "compiler/codegen/Codegen.h"
+#include "compiler/codegen/ParallelLoops.h"
 #include "kiln/abi.h" // the layout the wrappers must match
 
 #include <cstddef>
@@ -201,6 +202,15 @@ struct EmitABIPass : kiln::impl::EmitABIPassBase<EmitABIPass> {
                  << "' holds " << v.getType();
       }
       args.push_back(v);
+    }
+    // Kernels shared out by threads find the context here
+    // (kiln-parallel-calls).
+    if (fn->getParentOfType<ModuleOp>().lookupSymbol(kContextTLS)) {
+      Value addr = b.create<LLVM::GEPOp>(loc, ptr, bindingsType, body->getArgument(0),
+                                         ArrayRef<LLVM::GEPArg>{0, 4});
+      Value context = b.create<LLVM::LoadOp>(loc, ptr, addr);
+      b.create<LLVM::StoreOp>(loc, context,
+                              b.create<LLVM::AddressOfOp>(loc, ptr, kContextTLS));
     }
     auto call = b.create<LLVM::CallOp>(loc, fn, args);
     Value loss;

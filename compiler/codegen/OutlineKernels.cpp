@@ -13,6 +13,7 @@
 // no op depends on the mode) are kept once.
 //
 #include "compiler/Passes.h"
+#include "compiler/codegen/ParallelLoops.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
@@ -242,8 +243,10 @@ struct Outliner {
       materialize(v, b, *body, map, args);
     // What the rest of the entry still uses comes back as results.
     SmallVector<Value> results, returned;
+    Operation *first = nullptr;
     for (Operation *o : ops) {
-      b.clone(*o, map);
+      Operation *clone = b.clone(*o, map);
+      first = first ? first : clone;
       for (Value r : o->getResults())
         if (llvm::any_of(r.getUsers(), [&](Operation *u) { return !inside.contains(u); })) {
           results.push_back(r);
@@ -251,6 +254,12 @@ struct Outliner {
         }
     }
     passViewOffsets(*body, captured, map, args);
+    // A loop alone whose iterations are independent runs the trips it is
+    // given, so that threads can share them (kiln-parallel-calls).
+    std::optional<int64_t> trips;
+    if (auto loop = dyn_cast<scf::ForOp>(first); loop && ops.size() == 1)
+      if ((trips = splitForThreads(loop, *body)))
+        kernel->setAttr(kParallelTripsAttr, b.getI64IntegerAttr(*trips));
     sortConstants(*body);
     b.create<func::ReturnOp>(op->getLoc(), returned);
     kernel.setType(FunctionType::get(ctx, body->getArgumentTypes(),
@@ -285,6 +294,10 @@ struct Outliner {
       kernel.erase();
     }
     OpBuilder at(op);
+    if (trips) { // all of them, unless the call is split
+      args.push_back(at.create<arith::ConstantIndexOp>(op->getLoc(), 0));
+      args.push_back(at.create<arith::ConstantIndexOp>(op->getLoc(), *trips));
+    }
     auto call = at.create<func::CallOp>(op->getLoc(), callee, args);
     for (auto [r, c] : llvm::zip(results, call.getResults()))
       r.replaceAllUsesWith(c);

@@ -88,6 +88,7 @@ void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
           "func.func(convert-arith-to-llvm,convert-index-to-llvm),"
           "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
           "convert-cf-to-llvm,reconcile-unrealized-casts");
+  pm.addPass(createParallelCallsPass());
   pm.addPass(createEmitABIPass(EmitABIPassOptions{o.symbol}));
   add(pm, "llvm.func(canonicalize),llvm.mlir.global(canonicalize)");
 }

@@ -25,6 +25,11 @@ const char *dataHelp = "a directory of IDX files "
                        "(train-images-idx3-ubyte[.gz], ...) or of "
                        "train.csv [+ test.csv], or one CSV file";
 
+const OptionSpec threadsOption = {
+    "threads", "N",
+    "threads sharing the compiled kernels' loops (default: KILN_NUM_THREADS, "
+    "else 1; the results are the same bits for any N)"};
+
 const std::vector<Command> &commands() {
   static const std::vector<Command> table = {
       {"train",
@@ -75,7 +80,8 @@ const std::vector<Command> &commands() {
         {"metrics-json", "FILE", "write history and test metrics as JSON"},
         {"report", "FILE.html",
          "write a self-contained HTML report: model summary, curves per "
-         "epoch, test metrics, settings"}},
+         "epoch, test metrics, settings"},
+        threadsOption},
        "Validation and test metrics run eval_step (eval mode: no dropout, "
        "running\nstatistics). --steps and --epochs count from the start of "
        "the run: an\ninterrupted run resumed with the same options plus "
@@ -93,7 +99,8 @@ const std::vector<Command> &commands() {
         {"data", "DIR", dataHelp},
         {"text", nullptr, "--data is a directory of text files (as train --text)"},
         {"series", "COLUMN", "--data is a CSV time series (as train --series)"},
-        {"metrics-json", "FILE", "write the test metrics as JSON"}},
+        {"metrics-json", "FILE", "write the test metrics as JSON"},
+        threadsOption},
        "Metrics come from eval_step (eval mode).\n",
        runEval,
        false},
@@ -106,7 +113,8 @@ const std::vector<Command> &commands() {
          "sample; int32/int64 token ids for a model with an int32 input"},
         {"output", "Y.npy",
          "write the predictions as a float32 array [n, output...] instead "
-         "of printing them"}},
+         "of printing them"},
+        threadsOption},
        "Full batches run forward at the compiled batch, the remaining "
        "samples forward\nat batch 1 (so one sample never pays for a "
        "batch).\n",

@@ -257,6 +257,16 @@ void resume(Model &model, const std::string &path, const Options &options,
 
 } // namespace
 
+/// The threads --threads (or KILN_NUM_THREADS, or the machine) asks for;
+/// null for one.
+static std::unique_ptr<ThreadPool> threadsFor(const Options &options) {
+  int threads = options.has("threads") ? int(options.getInt("threads", 1))
+                                       : ThreadPool::defaultThreads();
+  if (options.has("threads") && options.getInt("threads", 1) > 4096)
+    throw UsageError("--threads must be at most 4096");
+  return threads > 1 ? std::make_unique<ThreadPool>(threads) : nullptr;
+}
+
 /// The number of processes of the MPI job this process belongs to, from
 /// the environment Open MPI and MPICH give them; 0 outside one.
 static int64_t mpiJobSize() {
@@ -307,6 +317,8 @@ int runTrain(const kiln_model_api &api, const Options &options,
   const std::string &dataPath = options.require("data");
   checkTrainFlags(options);
   Model model(api);
+  std::unique_ptr<ThreadPool> pool = threadsFor(options);
+  model.useThreads(pool.get());
   const Manifest &manifest = model.getManifest();
   model.requireEntry(EntryPoint::TrainStep);
   if (group) {
@@ -551,6 +563,8 @@ int runEval(const kiln_model_api &api, const Options &options, const Launch &) {
   const std::string &checkpoint = options.require("load");
   const std::string &dataPath = options.require("data");
   Model model(api);
+  std::unique_ptr<ThreadPool> pool = threadsFor(options);
+  model.useThreads(pool.get());
   model.requireEntry(EntryPoint::EvalStep);
   if (options.has("metrics-json"))
     checkWritableLocation(options.require("metrics-json"));
@@ -573,6 +587,8 @@ int runPredict(const kiln_model_api &api, const Options &options, const Launch &
   const std::string &checkpoint = options.require("load");
   const std::string &inputPath = options.require("input");
   Model model(api);
+  std::unique_ptr<ThreadPool> pool = threadsFor(options);
+  model.useThreads(pool.get());
   const Manifest &manifest = model.getManifest();
   checkLoaderInput(manifest);
   if (options.has("output"))

@@ -134,6 +134,7 @@ Model::Model(const kiln_model_api &api) {
     throw std::bad_alloc();
   std::memset(workspace.get(), 0, bytes); // reproducible even if read early
   context = std::make_unique<kiln_context>();
+  services = std::make_unique<Services>();
   bindings = {paramPtrs.data(), bufferPtrs.data(), statePtrs.data(),
               workspace.get(), nullptr};
 
@@ -145,21 +146,33 @@ Model::Model(const kiln_model_api &api) {
 }
 
 void Model::joinGroup(ProcessGroup *group) {
-  if (!group) {
-    *context = {};
-    bindings.context = nullptr;
-    return;
-  }
   const EntryPointSpec *train = manifest.findEntry(EntryPoint::TrainStep);
-  if (train && !train->allreduce)
+  if (group && train && !train->allreduce)
     fail("model '{}' was compiled without --mpi: its train_step does not "
          "average gradients across processes; recompile it with `kilnc --mpi` "
          "to train under mpirun",
          manifest.name);
-  context->self = group;
-  context->parallel_for = nullptr;
-  context->allreduce = &ProcessGroup::allreduceCallback;
-  bindings.context = context.get();
+  services->group = group;
+  updateContext();
+}
+
+void Model::useThreads(ThreadPool *pool) {
+  services->pool = pool;
+  updateContext();
+}
+
+void Model::updateContext() {
+  context->self = services.get();
+  context->parallel_for =
+      services->pool ? [](void *self, int64_t n, void (*body)(void *, int64_t, int64_t),
+                          void *arg) {
+        ThreadPool::parallelFor(static_cast<Services *>(self)->pool, n, body, arg);
+      }
+                     : nullptr;
+  context->allreduce = services->group ? [](void *self, float *data, int64_t count) {
+    ProcessGroup::allreduceCallback(static_cast<Services *>(self)->group, data, count);
+  } : nullptr;
+  bindings.context = services->group || services->pool ? context.get() : nullptr;
 }
 
 void Model::init(uint64_t value) {

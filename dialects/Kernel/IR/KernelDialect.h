@@ -13,5 +13,6 @@
 
 #define GET_OP_CLASSES
 #include "dialects/Kernel/IR/KernelOps.h.inc"
+#include "dialects/Kernel/IR/KernelAttrs.h"
 
 #endif // KILN_DIALECTS_KERNEL_IR_KERNELDIALECT_H

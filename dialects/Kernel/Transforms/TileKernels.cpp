@@ -65,6 +65,17 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
       scf::tileConsumerAndFuseProducersUsingSCF(rewriter, last, options);
   if (failed(tiled))
     return last->emitError("kernel-tile: cannot tile this op");
+  // The outermost loop over a parallel dimension of the group's result:
+  // its iterations compute disjoint tiles, so threads may split it
+  // (kiln-outline-kernels checks the writes before they do).
+  SmallVector<utils::IteratorType> iterators = last.getLoopIteratorTypes();
+  for (auto [d, size] : llvm::enumerate(group.getTileSizes()))
+    if (size != 0) {
+      if (!tiled->loops.empty() && d < iterators.size() &&
+          iterators[d] == utils::IteratorType::parallel)
+        tiled->loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
+      break;
+    }
   for (auto [orig, repl] : tiled->replacements)
     rewriter.replaceAllUsesWith(orig, repl);
   return success();

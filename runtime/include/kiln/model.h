@@ -17,6 +17,7 @@
 
 #include "kiln/abi.h"
 #include "kiln/distributed.h"
+#include "kiln/threads.h"
 #include "kiln/manifest.h"
 
 #include <cstdint>
@@ -120,6 +121,10 @@ public:
   /// Makes train_step average its loss and gradients over `group` (null:
   /// this process alone). Throws unless the model was compiled for it.
   void joinGroup(ProcessGroup *group);
+  /// Lets the entry points share their kernels' loops out to `pool`'s
+  /// threads (null: the calling thread alone). The results are the same
+  /// bits for any number of threads. The pool must outlive the calls.
+  void useThreads(ThreadPool *pool);
 
   /// Optimizer steps taken so far (the next trainBatch passes step + 1).
   int64_t getStep() const { return step; }
@@ -147,9 +152,16 @@ private:
   std::vector<std::vector<float>> params, buffers, state;
   std::vector<float *> paramPtrs, bufferPtrs, statePtrs;
   std::unique_ptr<void, FreeDeleter> workspace;
-  // On the heap so that bindings.context may point at it across moves;
-  // null in bindings unless the model is in a process group.
+  /// What the context's callbacks reach through its `self`.
+  struct Services {
+    ProcessGroup *group = nullptr;
+    ThreadPool *pool = nullptr;
+  };
+  void updateContext();
+  // On the heap so that bindings.context may point at them across moves;
+  // null in bindings unless the model has a group or a pool.
   std::unique_ptr<kiln_context> context;
+  std::unique_ptr<Services> services;
   kiln_bindings bindings = {};
   std::vector<float> scratchOut; // predictions nobody asked for
   int64_t step = 0;

@@ -12,15 +12,15 @@
 // CHECK: %[[Y1:.+]] = scf.for
 // CHECK: vector.transfer_read %[[X]]
 // CHECK: arith.mulf %{{.+}}, %[[A1B]] : vector<1x16xf32>
-// CHECK: } {kernel.nest = 0 : i64}
+// CHECK: } {kernel.nest = 0 : i64, kernel.parallel}
 // CHECK: %[[Y2:.+]] = scf.for
 // CHECK: vector.transfer_read %[[Y1]]
 // CHECK: arith.mulf %{{.+}}, %[[A1]] : vector<1x16xf32>
-// CHECK: } {kernel.nest = 1 : i64}
+// CHECK: } {kernel.nest = 1 : i64, kernel.parallel}
 // CHECK: %[[Y3:.+]] = scf.for
 // CHECK: vector.transfer_read %[[Y2]]
 // CHECK: arith.mulf %{{.+}}, %[[A2]] : vector<1x16xf32>
-// CHECK: } {kernel.nest = 2 : i64}
+// CHECK: } {kernel.nest = 2 : i64, kernel.parallel}
 // CHECK: return %[[Y3]]
 func.func @repeated(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %a1 = arith.constant 0.1 : f32

@@ -36,7 +36,7 @@
 // CHECK-NEXT: scf.yield %[[TILE]] : tensor<64x256xf32>
 // CHECK-NEXT: }
 // CHECK-NEXT: scf.yield %[[ROW]] : tensor<64x256xf32>
-// CHECK-NEXT: } {kernel.nest = 0 : i64}
+// CHECK-NEXT: } {kernel.nest = 0 : i64, kernel.parallel}
 // CHECK-NEXT: return %[[OUT]]
 func.func @dense_bias_relu(%x: tensor<64x128xf32>, %wt: tensor<128x256xf32>, %b: tensor<256xf32>) -> tensor<64x256xf32> {
   %zero = arith.constant 0.0 : f32
@@ -299,4 +299,29 @@ func.func @weight_grad_tap(%view: tensor<4x3x3x16xf32>, %dyl: tensor<4x3x3x64xf3
     kernel.yield %g : tensor<16x64xf32>
   }
   return %dw : tensor<16x64xf32>
+}
+
+// -----
+
+// Tests that the outermost tile loop is marked kernel.parallel only when it runs over a parallel dimension of the group's result: here a column sum tiled first over its reduction (rows), whose iterations all add into the same output, gets no mark.
+// CHECK-LABEL: func.func @column_sum
+// CHECK: scf.for
+// CHECK-NOT: kernel.parallel
+// CHECK: return
+#colsum_in = affine_map<(d0, d1) -> (d0, d1)>
+#colsum_out = affine_map<(d0, d1) -> (d1)>
+func.func @column_sum(%x: tensor<64x32xf32>) -> tensor<32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<32xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<32xf32>) -> tensor<32xf32>
+  %y = kernel.group tile [8, 0] reduce [] -> tensor<32xf32> {
+    %sum = linalg.generic {indexing_maps = [#colsum_in, #colsum_out], iterator_types = ["reduction", "parallel"]}
+        ins(%x : tensor<64x32xf32>) outs(%fill : tensor<32xf32>) {
+    ^bb0(%in: f32, %acc: f32):
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    } -> tensor<32xf32>
+    kernel.yield %sum : tensor<32xf32>
+  }
+  return %y : tensor<32xf32>
 }

@@ -1,0 +1,169 @@
+//===- ParallelLoops.cpp - Kernels that threads may split -----------------===//
+//
+// kernel-tile marks the tile loop over a parallel dimension; that alone
+// does not make its iterations independent once fused producers, their
+// temporaries and the workspace plan are in the picture. The check here is
+// on what the loop does to memory: an iteration that reads and writes
+// only its own slab of every buffer it writes cannot see or clobber
+// another's, so any split of its iterations computes the same bits.
+//
+#include "compiler/codegen/ParallelLoops.h"
+#include "dialects/Kernel/IR/KernelAttrs.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+/// A memory access of the loop: its buffer, indices and the extent of each
+/// dimension it touches.
+struct Access {
+  Value memref;
+  SmallVector<Value> indices;
+  SmallVector<int64_t> extents;
+  bool write;
+};
+
+/// The access `op` makes, or nullopt for an op that touches memory in a way
+/// not described here (a copy, a call: the loop is then not split).
+std::optional<std::optional<Access>> accessOf(Operation *op) {
+  auto extentsOf = [](MemRefType type, VectorType vector) {
+    SmallVector<int64_t> extents(type.getRank(), 1);
+    if (vector)
+      for (int64_t j = 0; j < vector.getRank(); ++j)
+        extents[type.getRank() - vector.getRank() + j] = vector.getDimSize(j);
+    return extents;
+  };
+  auto make = [&](Value memref, ValueRange indices, VectorType vector, bool write)
+      -> std::optional<std::optional<Access>> {
+    auto type = dyn_cast<MemRefType>(memref.getType());
+    if (!type || (vector && vector.getRank() > type.getRank()))
+      return std::nullopt;
+    return Access{memref, SmallVector<Value>(indices), extentsOf(type, vector), write};
+  };
+  if (auto w = dyn_cast<vector::TransferWriteOp>(op)) {
+    if (!w.getPermutationMap().isMinorIdentity() || w.getMask())
+      return std::nullopt;
+    return make(w.getSource(), w.getIndices(), w.getVectorType(), true);
+  }
+  if (auto r = dyn_cast<vector::TransferReadOp>(op)) {
+    if (!r.getPermutationMap().isMinorIdentity() || r.getMask())
+      return std::nullopt;
+    return make(r.getSource(), r.getIndices(), r.getVectorType(), false);
+  }
+  if (auto s = dyn_cast<vector::StoreOp>(op))
+    return make(s.getBase(), s.getIndices(), s.getVectorType(), true);
+  if (auto l = dyn_cast<vector::LoadOp>(op))
+    return make(l.getBase(), l.getIndices(), l.getVectorType(), false);
+  if (auto s = dyn_cast<memref::StoreOp>(op))
+    return make(s.getMemRef(), s.getIndices(), nullptr, true);
+  if (auto l = dyn_cast<memref::LoadOp>(op))
+    return make(l.getMemRef(), l.getIndices(), nullptr, false);
+  if (isMemoryEffectFree(op) || op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+    return std::optional<Access>(); // touches nothing itself
+  return std::nullopt;
+}
+
+/// Whether every iteration of `loop` reads and writes, of each buffer it
+/// writes, only the slab [iv, iv + step) along one dimension.
+bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
+  SmallVector<Access> accesses;
+  bool known = true;
+  loop.getBody()->walk([&](Operation *op) {
+    std::optional<std::optional<Access>> a = accessOf(op);
+    if (!a) {
+      known = false;
+      return WalkResult::interrupt();
+    }
+    if (*a)
+      accesses.push_back(**a);
+    return WalkResult::advance();
+  });
+  if (!known)
+    return false;
+  Value iv = loop.getInductionVar();
+  llvm::DenseMap<Value, std::optional<int64_t>> slabDim; // buffer -> its dim
+  for (const Access &a : accesses)
+    if (a.write) {
+      // A buffer made inside the loop could alias anything.
+      if (Operation *def = a.memref.getDefiningOp(); def && loop->isAncestor(def))
+        return false;
+      slabDim.try_emplace(a.memref, std::nullopt);
+    }
+  for (const Access &a : accesses) {
+    auto it = slabDim.find(a.memref);
+    if (it == slabDim.end())
+      continue; // only read in the loop
+    std::optional<int64_t> dim;
+    for (auto [d, index] : llvm::enumerate(a.indices))
+      if (index == iv && a.extents[d] <= step) {
+        dim = int64_t(d);
+        break;
+      }
+    if (!dim || (it->second && *it->second != *dim))
+      return false;
+    it->second = dim;
+  }
+  return true;
+}
+
+/// The ops one trip of `loop` runs, nested loops with constant bounds
+/// counted as often as they run: a measure of its work.
+int64_t opsPerTrip(scf::ForOp loop) {
+  int64_t n = 0;
+  for (Operation &op : *loop.getBody()) {
+    int64_t times = 1;
+    if (auto inner = dyn_cast<scf::ForOp>(op)) {
+      std::optional<int64_t> lb = getConstantIntValue(inner.getLowerBound());
+      std::optional<int64_t> ub = getConstantIntValue(inner.getUpperBound());
+      std::optional<int64_t> step = getConstantIntValue(inner.getStep());
+      int64_t trips = lb && ub && step && *step > 0 ? (*ub - *lb + *step - 1) / *step : 1;
+      times = std::max<int64_t>(trips, 1) * opsPerTrip(inner);
+    } else {
+      op.walk([&](Operation *) { ++times; });
+      --times;
+      times = std::max<int64_t>(times, 1);
+    }
+    n += times;
+  }
+  return n;
+}
+
+} // namespace
+
+std::optional<int64_t> splitForThreads(scf::ForOp loop, Block &body) {
+  if (!loop->hasAttr(kernel::kParallelAttr) || loop.getNumResults() != 0)
+    return std::nullopt;
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!lb || !ub || !step || *step <= 0 || *ub <= *lb)
+    return std::nullopt;
+  int64_t trips = (*ub - *lb + *step - 1) / *step;
+  // Below this much work, waking threads costs more than it saves.
+  if (trips < 2 || trips * opsPerTrip(loop) < kMinParallelOps ||
+      !ownSlabsOnly(loop, *step))
+    return std::nullopt;
+  // lb' = lb + begin * step, ub' = min(ub, lb + end * step).
+  OpBuilder b(loop);
+  Location loc = loop.getLoc();
+  Value begin = body.addArgument(b.getIndexType(), loc);
+  Value end = body.addArgument(b.getIndexType(), loc);
+  Value stepValue = loop.getStep(), base = loop.getLowerBound();
+  auto at = [&](Value trip) {
+    return b.create<arith::AddIOp>(loc, base, b.create<arith::MulIOp>(loc, trip, stepValue));
+  };
+  Value first = at(begin);
+  Value last = b.create<arith::MinSIOp>(loc, at(end), loop.getUpperBound());
+  loop.getLowerBoundMutable().assign(first);
+  loop.getUpperBoundMutable().assign(last);
+  return trips;
+}
+
+} // namespace kiln

@@ -1,0 +1,33 @@
+//===- ParallelLoops.h - Kernels that threads may split -------------------===//
+#ifndef KILN_COMPILER_CODEGEN_PARALLELLOOPS_H
+#define KILN_COMPILER_CODEGEN_PARALLELLOOPS_H
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include <optional>
+
+namespace kiln {
+
+/// The kernel attribute giving the trip count of its loop when the loop
+/// runs from the kernel's last two arguments, (begin, end) in trips.
+inline constexpr llvm::StringLiteral kParallelTripsAttr = "kiln.parallel_trips";
+/// The thread-local variable holding the context of the entry point running
+/// on this thread (kiln-parallel-calls defines it, kiln-emit-abi sets it).
+inline constexpr llvm::StringLiteral kContextTLS = "kiln_context_tls";
+
+/// The least work (ops run, nested loops multiplied out: a vector FMA is
+/// one) a loop must do to be split: a split costs each thread a wake-up of
+/// some microseconds.
+inline constexpr int64_t kMinParallelOps = 20000;
+
+/// When `loop`, the top-level loop of a kernel being outlined, may run its
+/// iterations on several threads: it is marked kernel.parallel, has constant
+/// bounds, at least two trips and kMinParallelOps of work, and every buffer it writes is touched
+/// (read and written) only in the slab of its own iteration (an index that
+/// is the induction variable, an extent no larger than the step, along one
+/// dimension per buffer). Then the loop runs trips [begin, end) of two new
+/// index arguments of `body`, and the trip count is returned.
+std::optional<int64_t> splitForThreads(mlir::scf::ForOp loop, mlir::Block &body);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_CODEGEN_PARALLELLOOPS_H

@@ -1,0 +1,64 @@
+//===- threads.h - The thread pool behind kiln_context.parallel_for -------===//
+//
+// Generated kernels whose loop iterations are independent hand their trips
+// to the context's parallel_for (kiln-parallel-calls); the pool splits them
+// into contiguous parts, one per thread. The parts never overlap and each
+// iteration does the same arithmetic wherever it runs, so results are
+// bit-identical for any number of threads.
+//
+#ifndef KILN_THREADS_H
+#define KILN_THREADS_H
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace kiln {
+
+class ThreadPool {
+public:
+  /// `threads` >= 1 in all: the caller of run() and threads - 1 workers.
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool &) = delete;
+  ThreadPool &operator=(const ThreadPool &) = delete;
+
+  int size() const { return threads; }
+
+  /// Runs body(arg, begin, end) over [0, n) in size() contiguous parts of
+  /// near-equal length (fewer when n is smaller), the caller taking the
+  /// first, and returns when every part is done. Not reentrant.
+  void run(int64_t n, void (*body)(void *, int64_t, int64_t), void *arg);
+
+  /// The kiln_context callback: `self` is a ThreadPool.
+  static void parallelFor(void *self, int64_t n,
+                          void (*body)(void *, int64_t, int64_t), void *arg);
+
+  /// The threads a run gets by default: KILN_NUM_THREADS when set (a
+  /// positive integer, or an error naming it), else 1.
+  static int defaultThreads();
+
+private:
+  void work(int index);
+
+  const int threads;
+  std::vector<std::thread> workers;
+  // A run is published by incrementing `generation`; the workers, and then
+  // the caller waiting for them, spin a little before sleeping: a kernel
+  // lasts microseconds, and a wake-up from sleep about as long.
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  std::atomic<uint64_t> generation{0}; // one per run()
+  std::atomic<int> pending{0};         // workers still on the current run
+  bool stopping = false;
+  int64_t n = 0;
+  void (*body)(void *, int64_t, int64_t) = nullptr;
+  void *arg = nullptr;
+};
+
+} // namespace kiln
+
+#endif // KILN_THREADS_H

@@ -1,0 +1,74 @@
+// RUN: kiln-opt %s -split-input-file -kiln-outline-kernels | FileCheck %s
+
+// Tests that a top-level loop marked kernel.parallel, with constant bounds, enough work and every access to the buffer it writes in its own slab (index = the induction variable, extent <= the step), becomes a kernel running the trips [begin, end) of two new trailing arguments, with kiln.parallel_trips; the entry passes all of them, 0 and 8.
+// CHECK-LABEL: func.func private @train_step_k0
+// CHECK-SAME: (%[[A:[^:]+]]: memref<64x16384xf32>, %[[B:[^:]+]]: memref<64x16384xf32>, %[[BEGIN:[^:]+]]: index, %[[END:[^:]+]]: index)
+// CHECK-SAME: kiln.parallel_trips = 8 : i64
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG: %[[C8:.+]] = arith.constant 8 : index
+// CHECK-DAG: %[[C64:.+]] = arith.constant 64 : index
+// CHECK: %[[FIRST:.+]] = arith.muli %[[BEGIN]], %[[C8]]
+// CHECK-NEXT: %[[LO:.+]] = arith.addi %[[C0]], %[[FIRST]]
+// CHECK-NEXT: %[[LAST:.+]] = arith.muli %[[END]], %[[C8]]
+// CHECK-NEXT: %[[HI0:.+]] = arith.addi %[[C0]], %[[LAST]]
+// CHECK-NEXT: %[[HI:.+]] = arith.minsi %[[HI0]], %[[C64]]
+// CHECK-NEXT: scf.for %{{.+}} = %[[LO]] to %[[HI]] step %[[C8]]
+// CHECK-LABEL: func.func @train_step
+// CHECK: %[[Z:.+]] = arith.constant 0 : index
+// CHECK: %[[N:.+]] = arith.constant 8 : index
+// CHECK: call @train_step_k0(%{{.+}}, %{{.+}}, %[[Z]], %[[N]])
+func.func @train_step(%a: memref<64x16384xf32>, %b: memref<64x16384xf32>)
+    attributes {kiln.entry = {name = "train_step", mode = "train", batch = 64 : i64}} {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %c16384 = arith.constant 16384 : index
+  %f0 = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c64 step %c8 {
+    scf.for %j = %c0 to %c16384 step %c16 {
+      %v = vector.transfer_read %a[%i, %j], %f0 {in_bounds = [true, true]} : memref<64x16384xf32>, vector<8x16xf32>
+      %w = arith.addf %v, %v : vector<8x16xf32>
+      vector.transfer_write %w, %b[%i, %j] {in_bounds = [true, true]} : vector<8x16xf32>, memref<64x16384xf32>
+    }
+  } {kernel.parallel}
+  return
+}
+
+// -----
+
+// Tests what stays whole: a loop that writes outside its own slab (every iteration the same row), one not marked parallel, and one with too little work.
+// CHECK-LABEL: func.func private @eval_step_k0
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func private @eval_step_k1
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func private @eval_step_k2
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func @eval_step
+func.func @eval_step(%a: memref<64x16384xf32>, %b: memref<64x16384xf32>, %small: memref<64x16xf32>)
+    attributes {kiln.entry = {name = "eval_step", mode = "eval", batch = 64 : i64}} {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %c16384 = arith.constant 16384 : index
+  %f0 = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c64 step %c8 {
+    scf.for %j = %c0 to %c16384 step %c16 {
+      %v = vector.transfer_read %a[%i, %j], %f0 {in_bounds = [true, true]} : memref<64x16384xf32>, vector<8x16xf32>
+      vector.transfer_write %v, %b[%c0, %j] {in_bounds = [true, true]} : vector<8x16xf32>, memref<64x16384xf32>
+    }
+  } {kernel.parallel}
+  scf.for %i = %c0 to %c64 step %c8 {
+    scf.for %j = %c0 to %c16384 step %c16 {
+      %v = vector.transfer_read %a[%i, %j], %f0 {in_bounds = [true, true]} : memref<64x16384xf32>, vector<8x16xf32>
+      vector.transfer_write %v, %b[%i, %j] {in_bounds = [true, true]} : vector<8x16xf32>, memref<64x16384xf32>
+    }
+  }
+  scf.for %i = %c0 to %c64 step %c8 {
+    %v = vector.transfer_read %small[%i, %c0], %f0 {in_bounds = [true, true]} : memref<64x16xf32>, vector<8x16xf32>
+    %w = arith.addf %v, %v : vector<8x16xf32>
+    vector.transfer_write %w, %small[%i, %c0] {in_bounds = [true, true]} : vector<8x16xf32>, memref<64x16xf32>
+  } {kernel.parallel}
+  return
+}

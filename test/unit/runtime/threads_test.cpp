@@ -1,0 +1,90 @@
+//===- threads_test.cpp - The thread pool behind parallel_for -------------===//
+#include "kiln/threads.h"
+#include "test_support.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <utility>
+
+namespace kiln {
+namespace {
+
+using testing::HasSubstr;
+
+/// The ranges a run hands out, and the threads that ran them.
+struct Record {
+  std::mutex mutex;
+  std::set<std::pair<int64_t, int64_t>> ranges;
+  std::set<std::thread::id> threads;
+  static void body(void *self, int64_t begin, int64_t end) {
+    auto *r = static_cast<Record *>(self);
+    std::lock_guard<std::mutex> lock(r->mutex);
+    r->ranges.insert({begin, end});
+    r->threads.insert(std::this_thread::get_id());
+  }
+};
+
+TEST(ThreadPool, SplitsIntoContiguousNearEqualParts) {
+  ThreadPool pool(3);
+  Record r;
+  pool.run(10, &Record::body, &r);
+  EXPECT_EQ(r.ranges, (std::set<std::pair<int64_t, int64_t>>{{0, 3}, {3, 6}, {6, 10}}));
+  EXPECT_EQ(r.threads.size(), 3u);
+}
+
+TEST(ThreadPool, FewerPartsThanThreadsAndNothingToDo) {
+  ThreadPool pool(4);
+  Record r;
+  pool.run(2, &Record::body, &r);
+  EXPECT_EQ(r.ranges, (std::set<std::pair<int64_t, int64_t>>{{0, 1}, {1, 2}}));
+  Record none;
+  pool.run(0, &Record::body, &none);
+  EXPECT_TRUE(none.ranges.empty());
+}
+
+TEST(ThreadPool, OneThreadRunsOnTheCaller) {
+  ThreadPool pool(1);
+  Record r;
+  pool.run(5, &Record::body, &r);
+  EXPECT_EQ(r.ranges, (std::set<std::pair<int64_t, int64_t>>{{0, 5}}));
+  EXPECT_EQ(*r.threads.begin(), std::this_thread::get_id());
+}
+
+// Many short runs in a row (a train step makes dozens): every element is
+// done exactly once each time, none is lost between runs.
+TEST(ThreadPool, ManyRunsEachCoverEverythingOnce) {
+  ThreadPool pool(3);
+  std::vector<std::atomic<int>> hits(1000);
+  struct Arg {
+    std::vector<std::atomic<int>> *hits;
+  } arg{&hits};
+  for (int run = 0; run < 2000; ++run)
+    ThreadPool::parallelFor(&pool, int64_t(hits.size()), [](void *self, int64_t b, int64_t e) {
+      auto *a = static_cast<Arg *>(self);
+      for (int64_t i = b; i < e; ++i)
+        ++(*a->hits)[i];
+    }, &arg);
+  for (auto &h : hits)
+    ASSERT_EQ(h.load(), 2000);
+}
+
+TEST(ThreadPool, DefaultThreadsFromTheEnvironment) {
+  ::setenv("KILN_NUM_THREADS", "3", 1);
+  EXPECT_EQ(ThreadPool::defaultThreads(), 3);
+  ::setenv("KILN_NUM_THREADS", "zero", 1);
+  EXPECT_THAT(test::errorOf([] { ThreadPool::defaultThreads(); }),
+              HasSubstr("KILN_NUM_THREADS is 'zero'; expected a number of threads from 1 to 4096"));
+  ::unsetenv("KILN_NUM_THREADS");
+  EXPECT_EQ(ThreadPool::defaultThreads(), 1);
+  EXPECT_THAT(test::errorOf([] { ThreadPool pool(0); }),
+              HasSubstr("the number of threads must be at least 1, got 0"));
+}
+
+} // namespace
+} // namespace kiln
