@@ -38,7 +38,7 @@ TEST(ThreadPool, SplitsIntoContiguousNearEqualParts) {
   EXPECT_EQ(r.threads.size(), 3u);
 }
 
-TEST(ThreadPool, FewerPartsThanThreadsAndNothingToDo) {
+TEST(ThreadPool, FewerPartsThanThreadsAndAnEmptyRange) {
   ThreadPool pool(4);
   Record r;
   pool.run(2, &Record::body, &r);
