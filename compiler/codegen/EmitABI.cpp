@@ -204,15 +204,19 @@ struct EmitABIPass : kiln::impl::EmitABIPassBase<EmitABIPass> {
       args.push_back(v);
     }
     // Kernels shared out by threads find the context here
-    // (kiln-parallel-calls).
+    // (kiln-parallel-calls); the caller's is put back after the call.
+    Value tls, saved;
     if (fn->getParentOfType<ModuleOp>().lookupSymbol(kContextTLS)) {
       Value addr = b.create<LLVM::GEPOp>(loc, ptr, bindingsType, body->getArgument(0),
                                          ArrayRef<LLVM::GEPArg>{0, 4});
       Value context = b.create<LLVM::LoadOp>(loc, ptr, addr);
-      b.create<LLVM::StoreOp>(loc, context,
-                              b.create<LLVM::AddressOfOp>(loc, ptr, kContextTLS));
+      tls = b.create<LLVM::AddressOfOp>(loc, ptr, kContextTLS);
+      saved = b.create<LLVM::LoadOp>(loc, ptr, tls);
+      b.create<LLVM::StoreOp>(loc, context, tls);
     }
     auto call = b.create<LLVM::CallOp>(loc, fn, args);
+    if (tls)
+      b.create<LLVM::StoreOp>(loc, saved, tls);
     Value loss;
     if (call.getNumResults() == 0)
       loss = b.create<LLVM::ConstantOp>(loc, f32, b.getF32FloatAttr(0));

@@ -14,6 +14,8 @@
 #include "compiler/codegen/ParallelLoops.h"
 #include "kiln/abi.h" // the layout the helper must match
 
+#include "mlir/IR/Matchers.h"
+
 #include <cstddef>
 
 namespace kiln {
@@ -75,6 +77,13 @@ struct ParallelCallsPass : kiln::impl::ParallelCallsPassBase<ParallelCallsPass> 
         continue;
       auto kernel = symbols.lookup<LLVM::LLVMFuncOp>(*call.getCallee());
       int64_t trips = kernel->getAttrOfType<IntegerAttr>(kParallelTripsAttr).getInt();
+      // Only a call of all the trips, (0, N) as kiln-outline-kernels makes
+      // it, is shared out; any other stays as it is.
+      ValueRange range = call.getArgOperands().take_back(2);
+      APInt begin, end;
+      if (!matchPattern(range[0], m_ConstantInt(&begin)) || begin != 0 ||
+          !matchPattern(range[1], m_ConstantInt(&end)) || end != trips)
+        continue;
       ValueRange args = call.getArgOperands().drop_back(2);
       Location loc = call.getLoc();
       // The table lives in the caller's frame (its entry block: one
@@ -100,7 +109,7 @@ struct ParallelCallsPass : kiln::impl::ParallelCallsPassBase<ParallelCallsPass> 
   bool slotted(LLVM::LLVMFuncOp fn) {
     ArrayRef<Type> params = fn.getFunctionType().getParams();
     if (params.size() < 2 || params.take_back(2) != ArrayRef<Type>{i64, i64} ||
-        !fn.getFunctionType().getReturnType().isa<LLVM::LLVMVoidType>())
+        !isa<LLVM::LLVMVoidType>(fn.getFunctionType().getReturnType()))
       return false;
     return llvm::all_of(params.drop_back(2), [&](Type t) {
       return t == ptr || t.isInteger(64) || t.isInteger(32) || t.isF32() || t.isF64();

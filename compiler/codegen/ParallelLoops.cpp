@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 
@@ -70,6 +71,21 @@ std::optional<std::optional<Access>> accessOf(Operation *op) {
   return std::nullopt;
 }
 
+/// The buffer `memref` is a view of: through subviews, reshapes, casts, up
+/// to a kernel argument or a `memref.view` of the workspace. Distinct roots
+/// are distinct memory: the workspace plan never lets two temporaries that
+/// one top-level loop uses share bytes (Workspace.cpp: lifetimes are whole
+/// top-level ops), and the runtime's tables point at separate tensors.
+Value rootOf(Value memref) {
+  while (Operation *def = memref.getDefiningOp()) {
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view || isa<memref::ViewOp>(def))
+      break;
+    memref = view.getViewSource();
+  }
+  return memref;
+}
+
 /// Whether every iteration of `loop` reads and writes, of each buffer it
 /// writes, only the slab [iv, iv + step) along one dimension.
 bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
@@ -88,15 +104,22 @@ bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
   if (!known)
     return false;
   Value iv = loop.getInductionVar();
+  // A written buffer is accessed, everywhere in the loop, as itself: a
+  // reshape or subview of it would index other elements; made in the loop
+  // it could be any memory; with a layout other than the identity, slabs
+  // along a dimension need not be disjoint.
   llvm::DenseMap<Value, std::optional<int64_t>> slabDim; // buffer -> its dim
   for (const Access &a : accesses)
     if (a.write) {
-      // A buffer made inside the loop could alias anything.
-      if (Operation *def = a.memref.getDefiningOp(); def && loop->isAncestor(def))
+      auto type = cast<MemRefType>(a.memref.getType());
+      if (rootOf(a.memref) != a.memref || !loop.isDefinedOutsideOfLoop(a.memref) ||
+          !type.getLayout().isIdentity())
         return false;
       slabDim.try_emplace(a.memref, std::nullopt);
     }
   for (const Access &a : accesses) {
+    if (a.memref != rootOf(a.memref) && slabDim.count(rootOf(a.memref)))
+      return false; // a view of a written buffer
     auto it = slabDim.find(a.memref);
     if (it == slabDim.end())
       continue; // only read in the loop

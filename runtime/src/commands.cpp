@@ -257,14 +257,15 @@ void resume(Model &model, const std::string &path, const Options &options,
 
 } // namespace
 
-/// The threads --threads (or KILN_NUM_THREADS, or the machine) asks for;
-/// null for one.
+/// The threads --threads (or KILN_NUM_THREADS) asks for; null for one.
 static std::unique_ptr<ThreadPool> threadsFor(const Options &options) {
-  int threads = options.has("threads") ? int(options.getInt("threads", 1))
-                                       : ThreadPool::defaultThreads();
-  if (options.has("threads") && options.getInt("threads", 1) > 4096)
-    throw UsageError("--threads must be at most 4096");
-  return threads > 1 ? std::make_unique<ThreadPool>(threads) : nullptr;
+  int64_t threads = ThreadPool::defaultThreads();
+  if (options.has("threads")) {
+    threads = options.getInt("threads", 1);
+    if (threads > ThreadPool::kMaxThreads)
+      throw UsageError(fmt::format("--threads must be at most {}", ThreadPool::kMaxThreads));
+  }
+  return threads > 1 ? std::make_unique<ThreadPool>(int(threads)) : nullptr;
 }
 
 /// The number of processes of the MPI job this process belongs to, from
@@ -316,8 +317,8 @@ int runTrain(const kiln_model_api &api, const Options &options,
          n);
   const std::string &dataPath = options.require("data");
   checkTrainFlags(options);
+  std::unique_ptr<ThreadPool> pool = threadsFor(options); // outlives the model
   Model model(api);
-  std::unique_ptr<ThreadPool> pool = threadsFor(options);
   model.useThreads(pool.get());
   const Manifest &manifest = model.getManifest();
   model.requireEntry(EntryPoint::TrainStep);
@@ -562,8 +563,8 @@ int runEval(const kiln_model_api &api, const Options &options, const Launch &) {
     throw UsageError("--text and --series exclude each other");
   const std::string &checkpoint = options.require("load");
   const std::string &dataPath = options.require("data");
+  std::unique_ptr<ThreadPool> pool = threadsFor(options); // outlives the model
   Model model(api);
-  std::unique_ptr<ThreadPool> pool = threadsFor(options);
   model.useThreads(pool.get());
   model.requireEntry(EntryPoint::EvalStep);
   if (options.has("metrics-json"))
@@ -586,8 +587,8 @@ int runEval(const kiln_model_api &api, const Options &options, const Launch &) {
 int runPredict(const kiln_model_api &api, const Options &options, const Launch &) {
   const std::string &checkpoint = options.require("load");
   const std::string &inputPath = options.require("input");
+  std::unique_ptr<ThreadPool> pool = threadsFor(options); // outlives the model
   Model model(api);
-  std::unique_ptr<ThreadPool> pool = threadsFor(options);
   model.useThreads(pool.get());
   const Manifest &manifest = model.getManifest();
   checkLoaderInput(manifest);

@@ -161,17 +161,21 @@ void Model::useThreads(ThreadPool *pool) {
   updateContext();
 }
 
+// The context's callbacks: `self` is the model's Services.
+static void parallelForCallback(void *self, int64_t n,
+                                void (*body)(void *, int64_t, int64_t), void *arg) {
+  static_cast<Model::Services *>(self)->pool->run(n, body, arg);
+}
+
+static void allreduceCallback(void *self, float *data, int64_t count) {
+  ProcessGroup::allreduceCallback(static_cast<Model::Services *>(self)->group, data,
+                                  count);
+}
+
 void Model::updateContext() {
   context->self = services.get();
-  context->parallel_for =
-      services->pool ? [](void *self, int64_t n, void (*body)(void *, int64_t, int64_t),
-                          void *arg) {
-        ThreadPool::parallelFor(static_cast<Services *>(self)->pool, n, body, arg);
-      }
-                     : nullptr;
-  context->allreduce = services->group ? [](void *self, float *data, int64_t count) {
-    ProcessGroup::allreduceCallback(static_cast<Services *>(self)->group, data, count);
-  } : nullptr;
+  context->parallel_for = services->pool ? parallelForCallback : nullptr;
+  context->allreduce = services->group ? allreduceCallback : nullptr;
   bindings.context = services->group || services->pool ? context.get() : nullptr;
 }
 

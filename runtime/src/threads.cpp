@@ -105,9 +105,9 @@ int ThreadPool::defaultThreads() {
   if (const char *text = std::getenv("KILN_NUM_THREADS")) {
     char *end = nullptr;
     long value = std::strtol(text, &end, 10);
-    if (end == text || *end != '\0' || value < 1 || value > 4096)
-      fail("KILN_NUM_THREADS is '{}'; expected a number of threads from 1 to 4096",
-           text);
+    if (end == text || *end != '\0' || value < 1 || value > kMaxThreads)
+      fail("KILN_NUM_THREADS is '{}'; expected a number of threads from 1 to {}",
+           text, kMaxThreads);
     return int(value);
   }
   // One until the kernels gain from more everywhere: on the 2-core

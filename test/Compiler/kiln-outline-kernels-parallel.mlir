@@ -72,3 +72,55 @@ func.func @eval_step(%a: memref<64x16384xf32>, %b: memref<64x16384xf32>, %small:
   } {kernel.parallel}
   return
 }
+
+// -----
+
+// Tests that a step that does not divide the range splits too: 60 rows by 8 are 8 trips, the last one ending at 60 (the minimum).
+// CHECK-LABEL: func.func private @forward_k0
+// CHECK-SAME: kiln.parallel_trips = 8 : i64
+// CHECK: %[[C60:.+]] = arith.constant 60 : index
+// CHECK: arith.minsi %{{.+}}, %[[C60]]
+// CHECK-LABEL: func.func @forward
+func.func @forward(%a: memref<60x16384xf32>, %b: memref<60x16384xf32>)
+    attributes {kiln.entry = {name = "forward", mode = "eval", batch = 60 : i64}} {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c60 = arith.constant 60 : index
+  %c16384 = arith.constant 16384 : index
+  %f0 = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c60 step %c8 {
+    scf.for %j = %c0 to %c16384 step %c16 {
+      %v = vector.transfer_read %a[%i, %j], %f0 : memref<60x16384xf32>, vector<8x16xf32>
+      vector.transfer_write %v, %b[%i, %j] : vector<8x16xf32>, memref<60x16384xf32>
+    }
+  } {kernel.parallel}
+  return
+}
+
+// -----
+
+// Tests that a written buffer also read through a reshape of it (other rows than its own) keeps the loop whole.
+// CHECK-LABEL: func.func private @forward_1_k0
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func @forward_1
+func.func @forward_1(%a: memref<64x16384xf32>, %b: memref<64x16384xf32>)
+    attributes {kiln.entry = {name = "forward_1", mode = "eval", batch = 1 : i64}} {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %c16384 = arith.constant 16384 : index
+  %f0 = arith.constant 0.0 : f32
+  %flat = memref.collapse_shape %b [[0, 1]] : memref<64x16384xf32> into memref<1048576xf32>
+  scf.for %i = %c0 to %c64 step %c8 {
+    scf.for %j = %c0 to %c16384 step %c16 {
+      %v = vector.transfer_read %a[%i, %j], %f0 {in_bounds = [true, true]} : memref<64x16384xf32>, vector<8x16xf32>
+      %first = memref.load %flat[%j] : memref<1048576xf32>
+      %s = vector.broadcast %first : f32 to vector<8x16xf32>
+      %w = arith.addf %v, %s : vector<8x16xf32>
+      vector.transfer_write %w, %b[%i, %j] {in_bounds = [true, true]} : vector<8x16xf32>, memref<64x16384xf32>
+    }
+  } {kernel.parallel}
+  return
+}

@@ -15,6 +15,8 @@
 // CHECK-NEXT: llvm.call @kiln_parallel_for(%[[N]], %[[CHUNK]], %[[TABLE]])
 // CHECK-NOT: llvm.call @kernel(
 // CHECK: llvm.call @other(
+// A call of some of the trips only is left as it is.
+// CHECK: llvm.call @kernel(
 // CHECK-LABEL: llvm.func internal @kernel_chunk
 // CHECK-SAME: (%[[T:[^:]+]]: !llvm.ptr, %[[B:[^:]+]]: i64, %[[E:[^:]+]]: i64)
 // CHECK-NEXT: %[[G0:.+]] = llvm.getelementptr %[[T]][0]
@@ -31,13 +33,15 @@
 // CHECK: llvm.call %{{.+}}(%{{.+}}, %[[HN]], %[[HBODY]], %[[HARG]]) : !llvm.ptr, (!llvm.ptr, i64, !llvm.ptr, !llvm.ptr) -> ()
 // CHECK: llvm.call %[[HBODY]](%[[HARG]], %{{.+}}, %[[HN]]) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
 // The ABI wrapper puts the bindings' context in the thread-local variable
-// before it calls the entry point.
+// before it calls the entry point, and the caller's back after.
 // ABI-LABEL: llvm.func @kiln_model_train_step
 // ABI: %[[CA:.+]] = llvm.getelementptr %{{.+}}[0, 4] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
 // ABI-NEXT: %[[C:.+]] = llvm.load %[[CA]] : !llvm.ptr -> !llvm.ptr
 // ABI-NEXT: %[[TLS:.+]] = llvm.mlir.addressof @kiln_context_tls
+// ABI-NEXT: %[[OLD:.+]] = llvm.load %[[TLS]] : !llvm.ptr -> !llvm.ptr
 // ABI-NEXT: llvm.store %[[C]], %[[TLS]]
 // ABI-NEXT: llvm.call @train_step(
+// ABI-NEXT: llvm.store %[[OLD]], %[[TLS]]
 module {
   llvm.func internal @kernel(%p: !llvm.ptr, %x: f32, %b: i64, %e: i64) attributes {kiln.parallel_trips = 6 : i64} {
     llvm.return
@@ -54,6 +58,8 @@ module {
     llvm.call @kernel(%p, %x, %z, %n) : (!llvm.ptr, f32, i64, i64) -> ()
     %v = llvm.mlir.undef : vector<4xf32>
     llvm.call @other(%v, %z, %n) : (vector<4xf32>, i64, i64) -> ()
+    %three = llvm.mlir.constant(3 : i64) : i64
+    llvm.call @kernel(%p, %x, %z, %three) : (!llvm.ptr, f32, i64, i64) -> ()
     llvm.return %x : f32
   }
 }

@@ -123,8 +123,15 @@ public:
   void joinGroup(ProcessGroup *group);
   /// Lets the entry points share their kernels' loops out to `pool`'s
   /// threads (null: the calling thread alone). The results are the same
-  /// bits for any number of threads. The pool must outlive the calls.
+  /// bits for any number of threads. The pool must outlive the calls, and
+  /// serves one call at a time.
   void useThreads(ThreadPool *pool);
+
+  /// What the context's callbacks reach through its `self`.
+  struct Services {
+    ProcessGroup *group = nullptr;
+    ThreadPool *pool = nullptr;
+  };
 
   /// Optimizer steps taken so far (the next trainBatch passes step + 1).
   int64_t getStep() const { return step; }
@@ -152,11 +159,6 @@ private:
   std::vector<std::vector<float>> params, buffers, state;
   std::vector<float *> paramPtrs, bufferPtrs, statePtrs;
   std::unique_ptr<void, FreeDeleter> workspace;
-  /// What the context's callbacks reach through its `self`.
-  struct Services {
-    ProcessGroup *group = nullptr;
-    ThreadPool *pool = nullptr;
-  };
   void updateContext();
   // On the heap so that bindings.context may point at them across moves;
   // null in bindings unless the model has a group or a pool.

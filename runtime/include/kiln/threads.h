@@ -27,10 +27,12 @@ public:
   ThreadPool &operator=(const ThreadPool &) = delete;
 
   int size() const { return threads; }
+  static constexpr int kMaxThreads = 4096;
 
   /// Runs body(arg, begin, end) over [0, n) in size() contiguous parts of
   /// near-equal length (fewer when n is smaller), the caller taking the
-  /// first, and returns when every part is done. Not reentrant.
+  /// first, and returns when every part is done. One run at a time: models
+  /// that share a pool must not be called from several threads at once.
   void run(int64_t n, void (*body)(void *, int64_t, int64_t), void *arg);
 
   /// The kiln_context callback: `self` is a ThreadPool.
