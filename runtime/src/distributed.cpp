@@ -10,13 +10,12 @@ namespace kiln {
 
 ProcessGroup::~ProcessGroup() = default;
 
-void ProcessGroup::allreduceCallback(void *self, float *data, int64_t count) {
-  auto *group = static_cast<ProcessGroup *>(self);
+void ProcessGroup::allreduce(float *data, int64_t count) {
   auto start = std::chrono::steady_clock::now();
-  group->average(data, count);
-  group->allreduceSeconds +=
+  average(data, count);
+  allreduceSeconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ++group->allreduceCalls;
+  ++allreduceCalls;
 }
 
 uint64_t fnv1a(const std::string &text, uint64_t hash) {

@@ -168,8 +168,7 @@ static void parallelForCallback(void *self, int64_t n,
 }
 
 static void allreduceCallback(void *self, float *data, int64_t count) {
-  ProcessGroup::allreduceCallback(static_cast<Model::Services *>(self)->group, data,
-                                  count);
+  static_cast<Model::Services *>(self)->group->allreduce(data, count);
 }
 
 void Model::updateContext() {

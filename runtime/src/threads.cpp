@@ -96,11 +96,6 @@ void ThreadPool::work(int index) {
   }
 }
 
-void ThreadPool::parallelFor(void *self, int64_t n,
-                             void (*body)(void *, int64_t, int64_t), void *arg) {
-  static_cast<ThreadPool *>(self)->run(n, body, arg);
-}
-
 int ThreadPool::defaultThreads() {
   if (const char *text = std::getenv("KILN_NUM_THREADS")) {
     char *end = nullptr;

@@ -32,9 +32,10 @@ public:
   /// Copies rank 0's `bytes` bytes at `data` to every process.
   virtual void broadcast(void *data, int64_t bytes) = 0;
 
-  /// The kiln_context callback: `self` is the group.
-  static void allreduceCallback(void *self, float *data, int64_t count);
-  /// Seconds spent in allreduceCallback, and its calls.
+  /// average(), timed: what train_step's all-reduce calls (through the
+  /// context of a Model that joined the group).
+  void allreduce(float *data, int64_t count);
+  /// Seconds spent in allreduce, and its calls.
   double allreduceSeconds = 0;
   int64_t allreduceCalls = 0;
   /// Set when every process failed in the same way at the same point (the

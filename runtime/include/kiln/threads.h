@@ -35,10 +35,6 @@ public:
   /// that share a pool must not be called from several threads at once.
   void run(int64_t n, void (*body)(void *, int64_t, int64_t), void *arg);
 
-  /// The kiln_context callback: `self` is a ThreadPool.
-  static void parallelFor(void *self, int64_t n,
-                          void (*body)(void *, int64_t, int64_t), void *arg);
-
   /// The threads a run gets by default: KILN_NUM_THREADS when set (a
   /// positive integer, or an error naming it), else 1.
   static int defaultThreads();

@@ -86,11 +86,11 @@ TEST(Distributed, DifferentSettingsAreNamedByRank) {
               HasSubstr("ranks 1, 2 of 3 were started with other settings than rank 0"));
 }
 
-TEST(Distributed, CallbackAveragesAndCounts) {
+TEST(Distributed, AllreduceAveragesAndCounts) {
   FakeGroup group(0, 2);
   float data[5] = {};
-  ProcessGroup::allreduceCallback(&group, data, 5);
-  ProcessGroup::allreduceCallback(&group, data, 5);
+  group.allreduce(data, 5);
+  group.allreduce(data, 5);
   EXPECT_EQ(group.averaged, 10);
   EXPECT_EQ(group.allreduceCalls, 2);
   EXPECT_GE(group.allreduceSeconds, 0);
@@ -119,6 +119,13 @@ TEST(Distributed, ManifestAllreduceIsTrainStepsAlone) {
               HasSubstr("only train_step all-reduces"));
 }
 
+/// `csv` (rows for `model`) loaded as a Dataset.
+Dataset fromCsv(const std::string &csv, const Model &model) {
+  test::TempDir dir;
+  test::writeFile(dir.path("d.csv"), csv);
+  return loadCsv(dir.path("d.csv"), model.getManifest());
+}
+
 Dataset rows(const Dataset &data, const std::vector<int64_t> &which) {
   Dataset out = data;
   out.numSamples = int64_t(which.size());
@@ -136,10 +143,8 @@ Dataset rows(const Dataset &data, const std::vector<int64_t> &which) {
 // with gradients averaged over identical ranks (the fake), its model is the
 // one a single process gets from those batches alone.
 TEST(Distributed, EachRankTakesItsPartOfEveryGlobalBatch) {
-  test::TempDir dir;
   Model probe(test::classifierApi);
-  test::writeFile(dir.path("d.csv"), test::classifierCsv(100, 5, false));
-  Dataset data = loadCsv(dir.path("d.csv"), probe.getManifest());
+  Dataset data = fromCsv(test::classifierCsv(100, 5, false), probe);
   const int64_t batch = probe.trainBatchSize(), ranks = 3, rank = 1;
   std::vector<int64_t> mine;
   for (int64_t j = 0; j < data.numSamples / (batch * ranks); ++j)
@@ -174,11 +179,9 @@ TEST(Distributed, EachRankTakesItsPartOfEveryGlobalBatch) {
 // reported one: here train_loss), which the schedule and early stopping
 // read: every rank must decide the same.
 TEST(Distributed, EpochsEndWithRank0sBuffersAndMetrics) {
-  test::TempDir dir;
   Model model(test::frozenApi);
   model.init(2);
-  test::writeFile(dir.path("f.csv"), test::frozenCsv(64, 4));
-  Dataset data = loadCsv(dir.path("f.csv"), model.getManifest());
+  Dataset data = fromCsv(test::frozenCsv(64, 4), model);
   FakeGroup group{1, 2};
   TrainOptions options;
   options.lr = 0.01f;
@@ -199,11 +202,9 @@ TEST(Distributed, EpochsEndWithRank0sBuffersAndMetrics) {
 // Early stopping on rank 1 follows rank 0's train_loss, which gets worse
 // after the first epoch here, not its own, which improves.
 TEST(Distributed, Rank0sMetricsDecideForAll) {
-  test::TempDir dir;
   Model model(test::classifierApi);
   model.init(3);
-  test::writeFile(dir.path("d.csv"), test::classifierCsv(64, 5, false));
-  Dataset data = loadCsv(dir.path("d.csv"), model.getManifest());
+  Dataset data = fromCsv(test::classifierCsv(64, 5, false), model);
   FakeGroup group{1, 2};
   double reported = 0;
   group.rank0Metric = [&] { return reported += 1; };
@@ -219,11 +220,9 @@ TEST(Distributed, Rank0sMetricsDecideForAll) {
 }
 
 TEST(Distributed, TooFewSamplesForOneGlobalBatch) {
-  test::TempDir dir;
   Model model(test::classifierApi);
   model.init(1);
-  test::writeFile(dir.path("d.csv"), test::classifierCsv(20, 5, false));
-  Dataset data = loadCsv(dir.path("d.csv"), model.getManifest());
+  Dataset data = fromCsv(test::classifierCsv(20, 5, false), model);
   FakeGroup group(0, 3);
   TrainOptions options;
   options.lr = 0.1f;

@@ -65,7 +65,7 @@ TEST(ThreadPool, ManyRunsEachCoverEverythingOnce) {
     std::vector<std::atomic<int>> *hits;
   } arg{&hits};
   for (int run = 0; run < 2000; ++run)
-    ThreadPool::parallelFor(&pool, int64_t(hits.size()), [](void *self, int64_t b, int64_t e) {
+    pool.run(int64_t(hits.size()), [](void *self, int64_t b, int64_t e) {
       auto *a = static_cast<Arg *>(self);
       for (int64_t i = b; i < e; ++i)
         ++(*a->hits)[i];
