@@ -2,6 +2,7 @@
 #include "compiler/pipeline/Compile.h"
 #include "compiler/codegen/Codegen.h"
 #include "compiler/codegen/RuntimePaths.h"
+#include "compiler/codegen/cpp/CppEmitter.h"
 #include "compiler/frontend/JsonFrontend.h"
 #include "compiler/pipeline/InitAll.h"
 #include "compiler/pipeline/MemoryCheck.h"
@@ -138,8 +139,13 @@ int compile(const CompileOptions &o) {
   if (o.mpi && spec.inference)
     return fail("--mpi applies to training; an inference-only model has no "
                 "train_step to run data-parallel");
-  if (!o.symbol.empty() && o.emit != Emit::Object)
-    return fail("--name applies to --emit=obj (executables export kiln_model_*)");
+  if (!o.symbol.empty() && o.emit != Emit::Object && o.emit != Emit::Cpp)
+    return fail("--name applies to --emit=obj and --emit=cpp (executables export "
+                "kiln_model_*)");
+  if (o.emit == Emit::Cpp && o.mpi)
+    return fail("--mpi is not supported by --emit=cpp yet; use --emit=obj or an executable");
+  if (o.emit == Emit::Cpp && o.output.empty() && !o.compileTo)
+    return fail("--emit=cpp writes a folder: pass -o DIR");
 
   DialectRegistry registry;
   registerDialects(registry);
@@ -159,7 +165,10 @@ int compile(const CompileOptions &o) {
                                          : symbolFrom(o.output);
   Stage to = o.compileTo.value_or(Stage::LLVM);
   PassManager pm(&ctx);
-  populateStages(pm, Stage::Graph, to, po);
+  if (o.emit == Emit::Cpp && !o.compileTo)
+    populateCpp(pm, po);
+  else
+    populateStages(pm, Stage::Graph, to, po);
   TimingScope stages = timing.nest("MLIR stages");
   if (o.timing)
     pm.enableTiming(stages);
@@ -184,6 +193,15 @@ int compile(const CompileOptions &o) {
       !checkModelMemory(*module, po.symbol, limit,
                         o.maxMemory ? "--max-memory" : "this machine's memory", o.input, error))
     return fail(error);
+  if (o.emit == Emit::Cpp) {
+    std::string name = !o.symbol.empty()
+                           ? o.symbol
+                           : symbolFrom(llvm::StringRef(o.output).rtrim("/"));
+    TimingScope printing = timing.nest("print C++");
+    if (!emitCppProject(*module, o.output, name, className(name), error))
+      return fail(error);
+    return 0;
+  }
   if (o.emit == Emit::LLVMIR || o.emit == Emit::Object) {
     llvm::SmallString<256> header(o.output);
     llvm::sys::path::replace_extension(header, ".h");

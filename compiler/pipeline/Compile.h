@@ -9,7 +9,7 @@
 
 namespace kiln {
 
-enum class Emit { Executable, Object, LLVMIR };
+enum class Emit { Executable, Object, LLVMIR, Cpp };
 
 struct CompileOptions {
   std::string input;              // model.json

@@ -6,6 +6,7 @@
 // state and one workspace, the largest entry point's; data come on top.
 //
 #include "compiler/pipeline/MemoryCheck.h"
+#include "compiler/codegen/Codegen.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "llvm/Support/JSON.h"
@@ -85,14 +86,17 @@ int64_t tableBytes(const json::Object &manifest, llvm::StringRef table) {
 bool checkModelMemory(mlir::ModuleOp module, const std::string &symbol, int64_t limit,
                       const std::string &limitName, const std::string &input,
                       std::string &error) {
+  // The object backend's manifest global, or (C++ backend, still func
+  // ops) the manifest built from the module.
   auto global = module.lookupSymbol<mlir::LLVM::GlobalOp>(symbol + "_manifest_text");
   auto text = global ? llvm::dyn_cast_or_null<mlir::StringAttr>(global.getValueOrNull())
                      : mlir::StringAttr();
-  if (!text) {
-    error = input + ": internal error: no " + symbol + "_manifest_text after the LLVM stage";
+  if (global && !text) {
+    error = input + ": internal error: " + symbol + "_manifest_text has no text";
     return false;
   }
-  llvm::Expected<json::Value> parsed = json::parse(text.getValue().rtrim('\0'));
+  std::string built = text ? text.getValue().rtrim('\0').str() : buildManifest(module);
+  llvm::Expected<json::Value> parsed = json::parse(built);
   if (!parsed) {
     llvm::consumeError(parsed.takeError());
     return true;

@@ -70,16 +70,27 @@ void populateBufferized(OpPassManager &pm) {
           "func.func(canonicalize,cse)");
 }
 
+/// What both backends print from: kernels outlined, 1-D vector transfers,
+/// scf loops, memrefs with static strides.
+static void populateKernelsOutlined(OpPassManager &pm) {
+  add(pm, "kiln-lower-allreduce,func.func(kernel-lower-vectors),kiln-workspace,"
+          "func.func(kiln-expand-copies,convert-linalg-to-loops,canonicalize,cse),"
+          "kiln-outline-kernels,"
+          "func.func(convert-vector-to-scf{full-unroll=true},lower-affine)");
+}
+
+void populateCpp(OpPassManager &pm, const PipelineOptions &o) {
+  populateStages(pm, Stage::Graph, Stage::Bufferized, o);
+  populateKernelsOutlined(pm);
+}
+
 void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
   // The workspace comes after kernel-lower-vectors: views of one buffer
   // would hide from its transfer hoisting that temporaries do not alias.
   // Once kernels are outlined, most of the lowering runs per function, so
   // on every core.
-  add(pm, "kiln-lower-allreduce,func.func(kernel-lower-vectors),kiln-workspace,"
-          "func.func(kiln-expand-copies,convert-linalg-to-loops,canonicalize,cse),"
-          "kiln-outline-kernels,"
-          "func.func(convert-vector-to-scf{full-unroll=true},lower-affine,"
-          "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+  populateKernelsOutlined(pm);
+  add(pm, "func.func(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
           // math-to-llvm first: the vector fma/floor of the polynomial
           // approximations stay vector intrinsics; libm gets the rest (f64).
           "convert-math-to-llvm),convert-math-to-libm,"

@@ -30,6 +30,9 @@ void populateKernel(mlir::OpPassManager &pm, const PipelineOptions &o);
 void populateTiled(mlir::OpPassManager &pm);
 void populateBufferized(mlir::OpPassManager &pm);
 void populateLLVM(mlir::OpPassManager &pm, const PipelineOptions &o);
+/// Graph to what the C++ backend prints: the llvm stage's passes up to and
+/// including kernel outlining and 1-D vector transfers (compiler/codegen/cpp).
+void populateCpp(mlir::OpPassManager &pm, const PipelineOptions &o);
 
 /// Adds the stages after `from` up to and including `to`.
 void populateStages(mlir::OpPassManager &pm, Stage from, Stage to,

@@ -22,6 +22,9 @@ int main(int argc, char **argv) {
                             "an executable that trains, evaluates and predicts"),
                  clEnumValN(kiln::Emit::Object, "obj",
                             "an object file plus a C++ header NAME.h"),
+                 clEnumValN(kiln::Emit::Cpp, "cpp",
+                            "C++17 source in the folder NAME: NAME.cpp, NAME.h, "
+                            "kiln_vec.h, CMakeLists.txt (docs/cpp-output.md)"),
                  clEnumValN(kiln::Emit::LLVMIR, "llvm-ir", "optimized LLVM IR")),
       cl::cat(cat));
   // cl::desc keeps a StringRef: the text must outlive the option.
@@ -31,7 +34,7 @@ int main(int argc, char **argv) {
       "compile-to", cl::desc(compileToHelp),
       cl::value_desc("stage"), cl::cat(cat));
   cl::opt<std::string> symbol(
-      "name", cl::desc("Prefix of the exported symbols (--emit=obj)"),
+      "name", cl::desc("Prefix of the exported symbols (--emit=obj, --emit=cpp)"),
       cl::cat(cat));
   cl::opt<int64_t> batch("batch-size",
                          cl::desc("Override the model's training batch size"),
