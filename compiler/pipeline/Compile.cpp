@@ -198,7 +198,7 @@ int compile(const CompileOptions &o) {
                            ? o.symbol
                            : symbolFrom(llvm::StringRef(o.output).rtrim("/"));
     TimingScope printing = timing.nest("print C++");
-    if (!emitCppProject(*module, o.output, name, className(name), error))
+    if (!emitCppProject(*module, o.output, name, className(name), po.vectorBits, error))
       return fail(error);
     return 0;
   }

@@ -78,6 +78,7 @@ const std::vector<Command> &commands() {
         {"checkpoint-every", "N",
          "also write --save FILE every N steps during training"},
         {"metrics-json", "FILE", "write history and test metrics as JSON"},
+        {"loss-log", "FILE", "write each step's loss as it trains: lines 'step loss'"},
         {"report", "FILE.html",
          "write a self-contained HTML report: model summary, curves per "
          "epoch, test metrics, settings"},

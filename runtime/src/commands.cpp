@@ -20,7 +20,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <cmath>
 
@@ -346,7 +350,7 @@ int runTrain(const kiln_model_api &api, const Options &options,
          manifest.name, manifest.batchSize, options.getInt("batch-size", 1));
   // Fail now rather than after hours of training.
   std::map<std::string, std::string> written; // path -> option
-  for (const char *output : {"save", "metrics-json", "report"})
+  for (const char *output : {"save", "metrics-json", "report", "loss-log"})
     if (options.has(output)) {
       const std::string &path = options.require(output);
       if (lead)
@@ -437,6 +441,18 @@ int runTrain(const kiln_model_api &api, const Options &options,
   if (!group) {
     guard.emplace();
     settings.interrupted = [] { return interruptSignal() != 0; };
+  }
+  // --loss-log: one line per step, flushed by the C library as it fills;
+  // a run that stops early leaves the steps it made.
+  std::unique_ptr<FILE, int (*)(FILE *)> lossLog(nullptr, &std::fclose);
+  if (lead && options.has("loss-log")) {
+    const std::string &path = options.require("loss-log");
+    lossLog.reset(std::fopen(path.c_str(), "w"));
+    if (!lossLog)
+      fail("cannot write --loss-log {}: {}", path, std::strerror(errno));
+    settings.stepDone = [log = lossLog.get()](int64_t step, double loss) {
+      std::fprintf(log, "%lld %.9g\n", static_cast<long long>(step), loss);
+    };
   }
   TrainResult result = train(model, data.train, validation ? &*validation : nullptr,
                              settings, lead ? &progress : nullptr);

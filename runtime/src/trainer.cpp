@@ -570,6 +570,8 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
           throw GroupError(message);
         fail("{}", message);
       }
+      if (options.stepDone)
+        options.stepDone(model.getStep(), loss);
       lossSum += loss;
       epochLoss += loss;
       ++epochSteps;

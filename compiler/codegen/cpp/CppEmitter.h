@@ -12,9 +12,10 @@ namespace kiln {
 /// transfers, scf loops, static memrefs) as one C++17 translation unit that
 /// exports the ABI v2 symbols `<symbol>_abi`, `<symbol>_manifest` and
 /// `<symbol>_<entry>` (runtime/include/kiln/abi.h). Ops it cannot print are
-/// reported on their location; returns failure then.
+/// reported on their location; returns failure then. Vectors are split in
+/// C++ vectors of `vectorBits` (the schedule's width; f32 lanes).
 mlir::LogicalResult printCpp(mlir::ModuleOp module, const std::string &symbol,
-                             const std::string &header, llvm::raw_ostream &os);
+                             int64_t vectorBits, llvm::raw_ostream &os);
 
 /// The text of kiln_vec.h, the vector header emitted code includes.
 llvm::StringRef vectorHeaderText();
@@ -23,7 +24,7 @@ llvm::StringRef vectorHeaderText();
 /// DIR/<name>.h, DIR/kiln_vec.h and DIR/CMakeLists.txt.
 bool emitCppProject(mlir::ModuleOp module, const std::string &dir,
                     const std::string &name, const std::string &className,
-                    std::string &error);
+                    int64_t vectorBits, std::string &error);
 
 } // namespace kiln
 

@@ -107,6 +107,13 @@ inline V gather(const T *p, const I &index, const M &mask, V pass) {
   return pass;
 }
 
+/// `v` with lanes N and up set to `identity` (before a reduction).
+template <int N, class V> inline V pad(V v, lane_t<V> identity) {
+  for (int i = N; i < lanes<V>; ++i)
+    v[i] = identity;
+  return v;
+}
+
 /// Copies `s`'s first N lanes to lanes [Off, Off + N) of `d`.
 template <int Off, int N, class D, class S> inline void insert_lanes(D &d, const S &s) {
   for (int i = 0; i < N; ++i)
@@ -159,8 +166,20 @@ inline double fma(double a, double b, double c) { return std::fma(a, b, c); }
 template <class V> inline V fma(const V &a, const V &b, const V &c) {
   if constexpr (is_rows<V>::value)
     return map([](const auto &x, const auto &y, const auto &z) { return fma(x, y, z); }, a, b, c);
-  else
-    return a * b + c;
+  else {
+#if defined(__clang__)
+#pragma clang fp contract(fast)
+    return a * b + c; // fused whatever -ffp-contract says
+#else
+    // Fused whatever -ffp-contract says (emitted code is built with off, so
+    // that a * b and + c stay apart where the IR has them apart): lane by
+    // lane, which the vectorizer makes one vfmadd.
+    V r;
+    for (int i = 0; i < lanes<V>; ++i)
+      r[i] = fma(a[i], b[i], c[i]);
+    return r;
+#endif
+  }
 }
 
 #define KILN_MATH1(name, expr)                                                 \

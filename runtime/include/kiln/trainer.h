@@ -55,6 +55,8 @@ struct TrainOptions {
   /// Polled before each step: true stops the run there, as --steps would
   /// (no validation of a partial epoch).
   std::function<bool()> interrupted;
+  /// Called after each step with the model's step count and the step's loss.
+  std::function<void(int64_t step, double loss)> stepDone;
   /// Data parallelism: the processes training together (the model has
   /// joined it). Each global batch is size() compiled batches of the
   /// epoch's order, this process taking the rank()-th; only rank 0 writes
