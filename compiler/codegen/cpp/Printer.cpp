@@ -474,10 +474,11 @@ LogicalResult Printer::printOp(Operation *op) {
     Strings values;
     for (Value v : ret.getOperands()) {
       if (isMulti(v.getType()))
-        return op->emitError("kiln C++ backend: a function returning an n-D vector");
-      values.push_back(name(v));
+        llvm::append_range(values, piecesOf(v, pieces(v.getType())));
+      else
+        values.push_back(name(v));
     }
-    if (values.size() > 1) // the function's result struct
+    if (resultStruct(ret->getParentOfType<func::FuncOp>()))
       line("return {" + llvm::join(values, ", ") + "};");
     else
       line(values.empty() ? "return;" : "return " + values[0] + ";");
@@ -607,8 +608,9 @@ LogicalResult Printer::printCall(func::CallOp op) {
   Strings args;
   for (Value a : op.getOperands()) {
     if (isMulti(a.getType()))
-      return op.emitError("kiln C++ backend: an n-D vector argument");
-    args.push_back(name(a));
+      llvm::append_range(args, piecesOf(a, pieces(a.getType())));
+    else
+      args.push_back(name(a));
   }
   // A kernel split for threads, called over all its trips (as
   // kiln-parallel-calls decides for the object backend).
@@ -623,11 +625,20 @@ LogicalResult Printer::printCall(func::CallOp op) {
     return success();
   }
   std::string call = op.getCallee().str() + "(" + llvm::join(args, ", ") + ")";
-  if (op.getNumResults() > 1) {
+  if (callee && resultStruct(callee)) {
     std::string n = fresh();
     line(op.getCallee().str() + "_result " + n + " = " + call + ";");
-    for (auto [i, r] : llvm::enumerate(op.getResults()))
-      names[r] = n + ".r" + std::to_string(i);
+    for (auto [i, r] : llvm::enumerate(op.getResults())) {
+      std::string field = n + ".r" + std::to_string(i);
+      if (!isMulti(r.getType())) {
+        names[r] = field;
+        continue;
+      }
+      Strings list;
+      for (int64_t k = 0; k < pieces(r.getType()); ++k)
+        list.push_back(field + "_" + std::to_string(k));
+      rows[r] = list;
+    }
     return success();
   }
   if (op.getNumResults())
@@ -644,8 +655,6 @@ FailureOr<std::string> Printer::signature(func::FuncOp fn) {
   auto abi = module->getAttrOfType<DictionaryAttr>("kiln.abi");
   std::string params = entry ? "const kiln_context *ctx" : "";
   for (auto [i, arg] : llvm::enumerate(fn.getArguments())) {
-    if (isMulti(arg.getType()))
-      return fn.emitError("kiln C++ backend: an n-D vector argument"), failure();
     auto type = cppType(arg.getType(), fn);
     if (failed(type))
       return failure();
@@ -667,17 +676,26 @@ FailureOr<std::string> Printer::signature(func::FuncOp fn) {
           n = table.drop_back().str() + "_" + n;
       }
     }
+    if (isMulti(arg.getType())) { // one parameter per piece
+      Strings list;
+      for (int64_t k = 0; k < pieces(arg.getType()); ++k) {
+        list.push_back(n + "_" + std::to_string(k));
+        params += (params.empty() ? "" : ", ") + *type + " " + list.back();
+      }
+      rows[arg] = list;
+      continue;
+    }
     names[arg] = n;
     params += (params.empty() ? "" : ", ") + *type + (type->back() == '*' ? "" : " ") + n;
   }
   std::string result = "void";
-  if (fn.getNumResults() == 1) {
+  if (resultStruct(fn)) {
+    result = fn.getSymName().str() + "_result";
+  } else if (fn.getNumResults() == 1) {
     auto r = cppType(fn.getResultTypes()[0], fn);
     if (failed(r))
       return failure();
     result = *r;
-  } else if (fn.getNumResults() > 1) {
-    result = fn.getSymName().str() + "_result";
   }
   std::string qualifiers = entry ? "static " : "static KILN_NOINLINE ";
   return qualifiers + result + " " + fn.getSymName().str() + "(" + params + ")";
@@ -773,14 +791,20 @@ LogicalResult Printer::printModule(const std::string &symbol) {
   }
   // Functions of several results return a struct of them.
   for (func::FuncOp fn : functions) {
-    if (fn.getNumResults() < 2)
+    if (!resultStruct(fn))
       continue;
     std::string fields;
     for (auto [i, t] : llvm::enumerate(fn.getResultTypes())) {
       auto type = cppType(t, fn);
       if (failed(type))
         return failure();
-      fields += " " + *type + " r" + std::to_string(i) + ";";
+      std::string field = " r" + std::to_string(i);
+      if (!isMulti(t)) {
+        fields += " " + *type + field + ";";
+        continue;
+      }
+      for (int64_t k = 0; k < pieces(t); ++k)
+        fields += " " + *type + field + "_" + std::to_string(k) + ";";
     }
     os << "struct " << fn.getSymName() << "_result {" << fields << " };\n";
   }

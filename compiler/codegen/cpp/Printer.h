@@ -97,6 +97,11 @@ private:
   // --- Control flow and functions (Printer.cpp) ----------------------------
   mlir::LogicalResult printFunction(mlir::func::FuncOp fn);
   mlir::FailureOr<std::string> signature(mlir::func::FuncOp fn);
+  /// Whether `fn` returns a struct: several results, or a multi-piece one.
+  bool resultStruct(mlir::func::FuncOp fn) {
+    return fn.getNumResults() > 1 ||
+           (fn.getNumResults() == 1 && isMulti(fn.getResultTypes()[0]));
+  }
   mlir::LogicalResult printBlock(mlir::Block &block);
   mlir::LogicalResult printOp(mlir::Operation *op);
   mlir::LogicalResult printFor(mlir::scf::ForOp op);
