@@ -51,7 +51,12 @@ template <class V, class S> inline V splat(S s) {
       row = splat<std::remove_reference_t<decltype(row)>>(s);
     return o;
   } else {
-    return V{} + static_cast<lane_t<V>>(s);
+    // Lane by lane: compilers make it one broadcast (folded into an FMA's
+    // operand), where V{} + s would add 0 first and turn -0 into +0.
+    V v;
+    for (int i = 0; i < lanes<V>; ++i)
+      v[i] = static_cast<lane_t<V>>(s);
+    return v;
   }
 }
 
