@@ -112,6 +112,29 @@ double attrOr(DictionaryAttr d, StringRef name, double dflt) {
   return dflt;
 }
 
+/// While alive, marks the ops `b` creates with a role ("backward",
+/// "update"): their location becomes fused with the role as metadata, so
+/// the kernels they end up in can be named after it (the C++ backend's
+/// function names); `name` (a parameter's) is added to the location.
+class RoleMarker : public OpBuilder::Listener {
+public:
+  RoleMarker(OpBuilder &b, StringRef role, StringRef name = {})
+      : b(b), previous(b.getListener()), role(b.getStringAttr(role)),
+        name(name.empty() ? StringAttr() : b.getStringAttr(name)) {
+    b.setListener(this);
+  }
+  ~RoleMarker() override { b.setListener(previous); }
+  void notifyOperationInserted(Operation *op, OpBuilder::InsertPoint) override {
+    Location loc = name ? Location(NameLoc::get(name, op->getLoc())) : op->getLoc();
+    op->setLoc(FusedLoc::get(op->getContext(), {loc}, role));
+  }
+
+private:
+  OpBuilder &b;
+  OpBuilder::Listener *previous;
+  StringAttr role, name;
+};
+
 /// One optimizer update of `param`; returns the new param then new state.
 /// `role` (the parameter's kiln.param) may override the weight decay and
 /// scale the learning rate.
@@ -489,6 +512,10 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
           continue;
         Value p = params[i];
         Value g = paramGrads[i];
+        auto paramRole =
+            model.getArgAttrOfType<DictionaryAttr>(roles.params[i], "kiln.param");
+        auto paramName = paramRole ? paramRole.getAs<StringAttr>("name") : StringAttr();
+        RoleMarker marker(b, "update", paramName ? paramName.getValue() : StringRef());
         auto updated = buildUpdate(
             b, loc, opt,
             model.getArgAttrOfType<DictionaryAttr>(roles.params[i], "kiln.param"),
@@ -710,6 +737,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
         if (!resultGrads[i])
           resultGrads[i] =
               filled(b, loc, cast<RankedTensorType>(r.getType()), 0.0);
+      RoleMarker marker(b, "backward");
       SmallVector<Value> operandGrads = diff.buildVJP(b, resultGrads);
       for (auto [operand, g] : llvm::zip(op->getOperands(), operandGrads))
         if (g)

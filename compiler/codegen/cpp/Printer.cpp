@@ -12,6 +12,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <functional>
 
 using namespace mlir;
 
@@ -620,14 +621,14 @@ LogicalResult Printer::printCall(func::CallOp op) {
     args.pop_back();
     args.pop_back();
     line("kiln_parallel(ctx, " + std::to_string(trips.getInt()) +
-         ", [&](int64_t begin, int64_t end) { " + op.getCallee().str() + "(" +
+         ", [&](int64_t begin, int64_t end) { " + cppName(op.getCallee()) + "(" +
          llvm::join(args, ", ") + (args.empty() ? "" : ", ") + "begin, end); });");
     return success();
   }
-  std::string call = op.getCallee().str() + "(" + llvm::join(args, ", ") + ")";
+  std::string call = cppName(op.getCallee()) + "(" + llvm::join(args, ", ") + ")";
   if (callee && resultStruct(callee)) {
     std::string n = fresh();
-    line(op.getCallee().str() + "_result " + n + " = " + call + ";");
+    line(cppName(op.getCallee()) + "_result " + n + " = " + call + ";");
     for (auto [i, r] : llvm::enumerate(op.getResults())) {
       std::string field = n + ".r" + std::to_string(i);
       if (!isMulti(r.getType())) {
@@ -690,7 +691,7 @@ FailureOr<std::string> Printer::signature(func::FuncOp fn) {
   }
   std::string result = "void";
   if (resultStruct(fn)) {
-    result = fn.getSymName().str() + "_result";
+    result = cppName(fn.getSymName()) + "_result";
   } else if (fn.getNumResults() == 1) {
     auto r = cppType(fn.getResultTypes()[0], fn);
     if (failed(r))
@@ -698,7 +699,86 @@ FailureOr<std::string> Printer::signature(func::FuncOp fn) {
     result = *r;
   }
   std::string qualifiers = entry ? "static " : "static KILN_NOINLINE ";
-  return qualifiers + result + " " + fn.getSymName().str() + "(" + params + ")";
+  return qualifiers + result + " " + cppName(fn.getSymName()) + "(" + params + ")";
+}
+
+/// Names a location holds (the frontend's layer names, "fn" for the
+/// function's own), outermost first.
+static void locationNames(Location loc, SmallVectorImpl<std::string> &out) {
+  if (auto n = dyn_cast<NameLoc>(loc)) {
+    if (!llvm::is_contained(out, n.getName().str()))
+      out.push_back(n.getName().str());
+    locationNames(n.getChildLoc(), out);
+  } else if (auto f = dyn_cast<FusedLoc>(loc)) {
+    for (Location l : f.getLocations())
+      locationNames(l, out);
+  } else if (auto c = dyn_cast<CallSiteLoc>(loc)) {
+    locationNames(c.getCallee(), out);
+  }
+}
+
+/// The layers (frontend names, a parameter's up to its '.') and roles
+/// (kiln-autodiff's "backward", "update") of `fn`'s ops, most ops first.
+static void layersAndRoles(func::FuncOp fn, SmallVectorImpl<std::string> &layers,
+                           SmallVectorImpl<std::string> &roles) {
+  llvm::StringMap<int64_t> count;
+  std::function<void(Location)> visit = [&](Location loc) {
+    if (auto n = dyn_cast<NameLoc>(loc)) {
+      std::string layer = n.getName().getValue().split('.').first.str();
+      if (count[layer]++ == 0)
+        layers.push_back(layer);
+      visit(n.getChildLoc());
+    } else if (auto f = dyn_cast<FusedLoc>(loc)) {
+      if (auto role = dyn_cast_or_null<StringAttr>(f.getMetadata()))
+        if (!llvm::is_contained(roles, role.str()))
+          roles.push_back(role.str());
+      for (Location l : f.getLocations())
+        visit(l);
+    }
+  };
+  fn.walk([&](Operation *op) { visit(op->getLoc()); });
+  llvm::stable_sort(layers, [&](const std::string &a, const std::string &b) {
+    return count[a] > count[b];
+  });
+}
+
+std::string Printer::summary(func::FuncOp fn) {
+  SmallVector<std::string> layers, roles;
+  layersAndRoles(fn, layers, roles);
+  std::string s = "// " + cppName(fn.getSymName());
+  if (fn->hasAttr("kiln.entry"))
+    s += " (entry point " + fn.getSymName().str() + ")";
+  else
+    s += " (" + fn.getSymName().str() + ")";
+  if (!layers.empty())
+    s += ": layers " + llvm::join(layers, ", ");
+  if (!roles.empty())
+    s += "; " + llvm::join(roles, ", ");
+  if (auto trips = fn->getAttrOfType<IntegerAttr>(kParallelTripsAttr))
+    s += "; its outer loop's " + std::to_string(trips.getInt()) +
+         " trips are shared by threads (begin, end)";
+  return s + "\n";
+}
+
+void Printer::nameFunctions() {
+  llvm::StringMap<int64_t> taken;
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    std::string name = fn.getSymName().str();
+    if (!fn->hasAttr("kiln.entry")) {
+      // <entry>_<layer>_<role>: train_step_dense_0_backward.
+      SmallVector<std::string> layers, roles;
+      layersAndRoles(fn, layers, roles);
+      StringRef entry = fn.getSymName().rsplit("_k").first;
+      std::string role = roles.empty() ? "forward" : llvm::join(roles, "_");
+      name = entry.str() + "_" + (layers.empty() ? "kernel" : layers.front()) + "_" + role;
+      for (char &c : name)
+        if (!isalnum(static_cast<unsigned char>(c)))
+          c = '_';
+      if (int64_t n = taken[name]++)
+        name += "_" + std::to_string(n + 1);
+    }
+    cppNames[fn.getSymName()] = name;
+  }
 }
 
 LogicalResult Printer::printFunction(func::FuncOp fn) {
@@ -713,7 +793,7 @@ LogicalResult Printer::printFunction(func::FuncOp fn) {
     return failure();
   if (!fn.getBody().hasOneBlock())
     return fn.emitError("kiln C++ backend: a function of more than one block");
-  os << *sig << " {\n";
+  os << summary(fn) << *sig << " {\n";
   indent = 2;
   if (failed(printBlock(fn.getBody().front())) ||
       failed(printOp(fn.getBody().front().getTerminator())))
@@ -748,7 +828,7 @@ LogicalResult Printer::printEntryWrapper(func::FuncOp fn, const std::string &sym
       args.push_back("(" + *type + ")" + field +
                      (llvm::is_contained(kTableNames, table) ? slot : ""));
   }
-  std::string call = fn.getSymName().str() + "(" + llvm::join(args, ",\n      ") + ")";
+  std::string call = cppName(fn.getSymName()) + "(" + llvm::join(args, ",\n      ") + ")";
   os << "extern \"C\" float " << symbol << "_" << entryName
      << "(const kiln_bindings *bindings, const kiln_call *call) {\n";
   if (fn.getNumResults())
@@ -781,6 +861,7 @@ LogicalResult Printer::printModule(const std::string &symbol) {
      << "      [](void *arg, int64_t begin, int64_t end) { (*static_cast<F *>(arg))(begin, end); },\n"
      << "      &body);\n"
      << "}\n\n";
+  nameFunctions();
   SmallVector<func::FuncOp> functions, entries;
   for (auto fn : module.getOps<func::FuncOp>()) {
     if (fn.isExternal())
@@ -806,7 +887,7 @@ LogicalResult Printer::printModule(const std::string &symbol) {
       for (int64_t k = 0; k < pieces(t); ++k)
         fields += " " + *type + field + "_" + std::to_string(k) + ";";
     }
-    os << "struct " << fn.getSymName() << "_result {" << fields << " };\n";
+    os << "struct " << cppName(fn.getSymName()) << "_result {" << fields << " };\n";
   }
   // Every function is declared before any is defined: calls need no order.
   for (func::FuncOp fn : functions) {

@@ -96,6 +96,15 @@ private:
 
   // --- Control flow and functions (Printer.cpp) ----------------------------
   mlir::LogicalResult printFunction(mlir::func::FuncOp fn);
+  /// The comment line before a function: what it computes.
+  std::string summary(mlir::func::FuncOp fn);
+  /// C++ names of the module's functions: entry points keep theirs,
+  /// kernels are named after their layer and role.
+  void nameFunctions();
+  std::string cppName(llvm::StringRef symbol) {
+    auto it = cppNames.find(symbol);
+    return it == cppNames.end() ? symbol.str() : it->second;
+  }
   mlir::FailureOr<std::string> signature(mlir::func::FuncOp fn);
   /// Whether `fn` returns a struct: several results, or a multi-piece one.
   bool resultStruct(mlir::func::FuncOp fn) {
@@ -140,6 +149,7 @@ private:
   /// Variables that belong to one value alone (not a row or alias shared
   /// with another value): that value may be updated in place.
   llvm::StringMap<mlir::Value> owner;
+  llvm::StringMap<std::string> cppNames;
 };
 
 } // namespace kiln::cpp
