@@ -12,7 +12,7 @@ config.test_source_root = os.path.dirname(__file__)
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["kiln-opt", "kilnc", "FileCheck", "not", "split-file"],
+    ["kiln-opt", "kiln-translate", "kilnc", "FileCheck", "not", "split-file"],
     [config.kiln_tools_dir, config.llvm_tools_dir])
 config.substitutions.append(("%examples", os.path.join(config.kiln_src_root, "examples")))
 config.substitutions.append(("%mlir_c_runner_utils",

@@ -181,6 +181,15 @@ expect_error "kilnc --mpi of an inference-only model" 1 "kilnc: error: --mpi app
 # of several MPI processes refuses to train.
 expect_error "plain executable in an MPI job" 1 "error: this executable was built without --mpi, but it is one of 3 processes of an MPI job: each would train alone on all the data and write the same files. Recompile the model with \`kilnc --mpi\`, or run it without mpirun" \
   env OMPI_COMM_WORLD_SIZE=3 ./tiny train --data csv
+# --emit=cpp writes a folder.
+expect_error "kilnc --emit=cpp without -o" 1 "kilnc: error: --emit=cpp writes a folder: pass -o DIR" \
+  "$kilnc" tiny.json --emit=cpp
+expect_error "kilnc --emit=cpp --mpi" 1 "kilnc: error: --mpi is not supported by --emit=cpp yet; use --emit=obj or an executable" \
+  "$kilnc" tiny.json --emit=cpp --mpi -o tiny_cpp
+expect_error "kilnc --emit=cpp into a file" 1 "kilnc: error: cannot create the folder tiny.json: it exists and is not a folder" \
+  "$kilnc" tiny.json --emit=cpp -o tiny.json
+expect_error "kilnc --emit=cpp under /proc" 1 "kilnc: error: cannot create /proc/kiln-cpp: No such file or directory" \
+  "$kilnc" tiny.json --emit=cpp -o /proc/kiln-cpp
 
 echo "$failures failed"
 [ $failures -eq 0 ]

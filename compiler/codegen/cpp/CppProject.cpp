@@ -80,6 +80,10 @@ set_target_properties({0}_exe PROPERTIES OUTPUT_NAME {0})
 
 bool emitCppProject(mlir::ModuleOp module, const std::string &dir, const std::string &name,
                     const std::string &className, int64_t vectorBits, std::string &error) {
+  if (llvm::sys::fs::exists(dir) && !llvm::sys::fs::is_directory(dir)) {
+    error = "cannot create the folder " + dir + ": it exists and is not a folder";
+    return false;
+  }
   if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
     error = "cannot create " + dir + ": " + ec.message();
     return false;

@@ -160,7 +160,7 @@ FailureOr<std::string> Printer::declare(Type type, const std::string &expr, Oper
   if (failed(cpp))
     return failure();
   std::string n = fresh();
-  line(*cpp + " " + n + " = " + expr + ";");
+  line(*cpp + (cpp->back() == '*' ? "" : " ") + n + " = " + expr + ";");
   return n;
 }
 
