@@ -4,7 +4,9 @@
 # headers and lib/cmake/Kiln, and none of the compiler's libraries;
 # examples/embedding configures against it with CMake (its CMakeLists.txt),
 # links the fashion MLP that kilnc --emit=obj compiled, and trains it.
-# COMPONENTS mpi gives the MPI runtime's targets when Kiln was built with MPI.
+# The folder kilnc --emit=cpp writes builds against it too (its
+# CMakeLists.txt), and its executable trains. COMPONENTS mpi gives the MPI
+# runtime's targets when Kiln was built with MPI.
 set -euo pipefail
 kilnc=$1 src=$2 build=$3 work=$4
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
@@ -29,6 +31,20 @@ cat run.log
 acc=$(sed -n 's/^test accuracy after 600 steps: \([0-9.]*\).*/\1/p' run.log)
 python3 -c "import sys; sys.exit(0 if float('$acc') > 0.8 else 1)" ||
   { echo "FAIL: test accuracy $acc after 600 steps"; exit 1; }
+# kilnc --emit=cpp: the folder's CMakeLists.txt builds the model's static
+# library and executable against the install, and the executable trains.
+"$kilnc" "$src/examples/fashion_mlp/model.json" --emit=cpp -o cpp/fashion_mlp
+cmake -S cpp/fashion_mlp -B cpp/build -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" > cpp-configure.log ||
+  { echo "FAIL: configuring the emitted C++ against the install"; cat cpp-configure.log; exit 1; }
+cmake --build cpp/build > cpp-build.log || { echo "FAIL: building the emitted C++"; cat cpp-build.log; exit 1; }
+[ -f cpp/build/libfashion_mlp.a ] || { echo "FAIL: no libfashion_mlp.a"; exit 1; }
+grep -q "$work/prefix/lib/libkiln_runtime.a" cpp/build/build.ninja ||
+  { echo "FAIL: the emitted C++ does not link the installed runtime"; exit 1; }
+./cpp/build/fashion_mlp train --data /usr/share/datasets/fashion-mnist --steps 300 > cpp-run.log
+tail -1 cpp-run.log
+acc=$(sed -n 's/^test: loss [0-9.]* accuracy \([0-9.]*\).*/\1/p' cpp-run.log)
+python3 -c "import sys; sys.exit(0 if float('$acc') > 0.75 else 1)" ||
+  { echo "FAIL: the C++ build's test accuracy $acc after 300 steps"; exit 1; }
 # The MPI component, when this Kiln has it.
 if [ -f prefix/lib/cmake/Kiln/KilnMpiTargets.cmake ]; then
   mkdir -p mpi && cat > mpi/CMakeLists.txt <<'CMAKE'
