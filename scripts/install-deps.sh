@@ -5,11 +5,11 @@ set -euo pipefail
 pkgs=(cmake ninja-build ccache g++ clang-19 libclang-rt-19-dev lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
       libfmt-dev nlohmann-json3-dev zlib1g-dev libgtest-dev python3 dataset-fashion-mnist)
 # --test: also PyTorch and NumPy, for the parity tests (test/e2e/torch_reference.py),
-# which fail without them. --bench: those and the BLAS the benchmark pins.
+# which fail without them, and clang-format for the C++ backend's layout test. --bench: those and the BLAS the benchmark pins.
 case "${1:-}" in
   "") ;;
   --test) pkgs+=(python3-torch python3-numpy python3-sklearn python3-vega-datasets chromium time
-                 openmpi-bin libopenmpi-dev) ;;
+                 openmpi-bin libopenmpi-dev clang-format-19) ;;
   --bench) pkgs+=(python3-torch python3-numpy libopenblas0-openmp openmpi-bin libopenmpi-dev) ;;
   *) echo "usage: $0 [--test|--bench]" >&2; exit 2 ;;
 esac

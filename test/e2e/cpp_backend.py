@@ -7,10 +7,12 @@ examples/EXAMPLE is compiled by both backends; the C++ is built with g++ and
 with clang++ (-O2 -march=native -fno-math-errno -ffp-contract=off, as its
 CMakeLists.txt does; linked with the runtime of this build). The three executables train 20 steps on the example's data
 from the same seed, writing each step's loss (--loss-log): every step's loss
-must agree with the object backend's within a relative 1e-5, and the C++
+must agree with the object backend's within a relative 1e-5, the code must
+be as clang-format lays it out (with the folder's .clang-format), and the C++
 build must take no more than 10 s for fashion_mlp with g++ -O2 (the
 issue's bound, checked here because a slower compile means an output
-the compilers choke on). Needs g++ and clang++ (scripts/install-deps.sh).
+the compilers choke on). Needs g++, clang++ and clang-format
+(scripts/install-deps.sh --test).
 """
 import os
 import shutil
@@ -94,6 +96,14 @@ def main():
     for f in ["cpp.cpp", "cpp.h", "kiln_vec.h", "CMakeLists.txt"]:
         if not os.path.isfile(f"{WORK}/cpp/{f}"):
             sys.exit(f"FAIL: --emit=cpp wrote no {f}")
+    # The code is laid out as clang-format --style=file (the folder's
+    # .clang-format) would.
+    fmt = shutil.which("clang-format-19") or "clang-format"
+    for f in ["cpp.cpp", "cpp.h", "kiln_vec.h"]:
+        p = subprocess.run([fmt, "--style=file", "--dry-run", "-Werror", f"cpp/{f}"], cwd=WORK,
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit(f"FAIL: {fmt} would change cpp/{f}:\n{p.stderr[:3000]}")
     reference = losses("obj")
     print(f"object backend: losses {reference[0]:.6g} .. {reference[-1]:.6g}")
     for compiler in ["g++", shutil.which("clang++") or "clang++-19"]:

@@ -11,7 +11,11 @@ namespace kiln {
 
 mlir::LogicalResult printCpp(mlir::ModuleOp module, const std::string &symbol,
                              int64_t vectorBits, llvm::raw_ostream &os) {
-  return cpp::Printer(module, os, std::max<int64_t>(1, vectorBits / 32)).printModule(symbol);
+  // Lanes of f32 per C++ vector: a power of two (GCC's rule), 1 to 256.
+  int64_t width = 1;
+  while (width * 2 <= std::min<int64_t>(vectorBits / 32, 256))
+    width *= 2;
+  return cpp::Printer(module, os, width).printModule(symbol);
 }
 
 } // namespace kiln

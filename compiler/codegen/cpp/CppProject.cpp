@@ -102,7 +102,12 @@ bool emitCppProject(mlir::ModuleOp module, const std::string &dir, const std::st
   return writeFile(path(name + ".cpp"), source, error) &&
          emitHeader(path(name + ".h"), name, className, entryPoints(module), error) &&
          writeFile(path("kiln_vec.h"), vectorHeaderText(), error) &&
-         writeFile(path("CMakeLists.txt"), cmakeLists(name), error);
+         writeFile(path("CMakeLists.txt"), cmakeLists(name), error) &&
+         writeFile(path(".clang-format"),
+                   "# The layout of this folder's code: clang-format --style=file leaves it\n"
+                   "# as kilnc wrote it (long vector expressions stay on one line).\n"
+                   "BasedOnStyle: LLVM\nColumnLimit: 0\n",
+                   error);
 }
 
 } // namespace kiln

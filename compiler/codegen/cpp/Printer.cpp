@@ -828,13 +828,17 @@ LogicalResult Printer::printEntryWrapper(func::FuncOp fn, const std::string &sym
       args.push_back("(" + *type + ")" + field +
                      (llvm::is_contained(kTableNames, table) ? slot : ""));
   }
-  std::string call = cppName(fn.getSymName()) + "(" + llvm::join(args, ",\n      ") + ")";
+  // One argument a line, aligned after the parenthesis (clang-format's
+  // layout).
+  std::string head = fn.getNumResults() ? "  return static_cast<float>(" : "  ";
+  head += cppName(fn.getSymName()) + "(";
+  std::string call = head + llvm::join(args, ",\n" + std::string(head.size(), ' ')) + ")";
   os << "extern \"C\" float " << symbol << "_" << entryName
      << "(const kiln_bindings *bindings, const kiln_call *call) {\n";
   if (fn.getNumResults())
-    os << "  return static_cast<float>(" << call << ");\n";
+    os << call << ");\n";
   else
-    os << "  " << call << ";\n  return 0;\n";
+    os << call << ";\n  return 0;\n";
   os << "}\n\n";
   return success();
 }
@@ -851,7 +855,8 @@ LogicalResult Printer::printModule(const std::string &symbol) {
      << "#include \"kiln_vec.h\"\n\n"
      << "namespace {\n\n"
      << "// Runs body over [0, n) through the runtime's threads, when it has any.\n"
-     << "template <class F> void kiln_parallel(const kiln_context *ctx, int64_t n, F &&body) {\n"
+     << "template <class F>\n"
+     << "void kiln_parallel(const kiln_context *ctx, int64_t n, F &&body) {\n"
      << "  if (!ctx || !ctx->parallel_for) {\n"
      << "    body(int64_t(0), n);\n"
      << "    return;\n"
@@ -912,10 +917,16 @@ LogicalResult Printer::printModule(const std::string &symbol) {
      << "  static const kiln_model_api api = {\n"
      << "      " << symbol << "_manifest,\n";
   std::vector<std::string> present = entryPoints(module);
-  for (StringRef e : kEntryNames)
-    os << "      "
-       << (llvm::is_contained(present, e.str()) ? symbol + "_" + e.str() : std::string("nullptr"))
-       << ", // " << e << "\n";
+  SmallVector<std::string> fields;
+  size_t longest = 0;
+  for (StringRef e : kEntryNames) {
+    fields.push_back((llvm::is_contained(present, e.str()) ? symbol + "_" + e.str()
+                                                           : std::string("nullptr")) + ",");
+    longest = std::max(longest, fields.back().size());
+  }
+  for (auto [field, e] : llvm::zip(fields, kEntryNames)) // comments aligned
+    os << "      " << field << std::string(longest - field.size() + 1, ' ') << "// " << e
+       << "\n";
   os << "  };\n  return &api;\n}\n";
   return success();
 }
