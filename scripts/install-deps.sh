@@ -5,11 +5,13 @@ set -euo pipefail
 pkgs=(cmake ninja-build ccache g++ clang-19 libclang-rt-19-dev lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
       libfmt-dev nlohmann-json3-dev zlib1g-dev libgtest-dev python3 dataset-fashion-mnist)
 # --test: also PyTorch and NumPy, for the parity tests (test/e2e/torch_reference.py),
-# which fail without them, and clang-format for the C++ backend's layout test. --bench: those and the BLAS the benchmark pins.
+# which fail without them, clang-format for the C++ backend's layout test, and
+# an aarch64 cross compiler, zlib and qemu for its portability test. --bench: those and the BLAS the benchmark pins.
 case "${1:-}" in
   "") ;;
   --test) pkgs+=(python3-torch python3-numpy python3-sklearn python3-vega-datasets chromium time
-                 openmpi-bin libopenmpi-dev clang-format-19) ;;
+                 openmpi-bin libopenmpi-dev clang-format-19
+                 g++-aarch64-linux-gnu qemu-user zlib1g-dev:arm64) ;;
   --bench) pkgs+=(python3-torch python3-numpy libopenblas0-openmp openmpi-bin libopenmpi-dev) ;;
   *) echo "usage: $0 [--test|--bench]" >&2; exit 2 ;;
 esac
@@ -21,5 +23,9 @@ done
 echo "kiln: installing ${missing[*]}"
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
+# arm64 packages (the cross build's zlib) need the architecture enabled.
+if [[ " ${missing[*]} " == *":arm64 "* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $SUDO dpkg --add-architecture arm64
+fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
