@@ -66,7 +66,9 @@ std::vector<std::string> entryPoints(mlir::ModuleOp module);
 /// and the given entry points.
 bool emitHeader(const std::string &path, const std::string &symbol,
                 const std::string &className,
-                const std::vector<std::string> &entries, std::string &error);
+                const std::vector<std::string> &entries, std::string &error,
+                const std::string &howToLink =
+                    "Link that object with libkiln_runtime.a; see docs/embedding.md.");
 
 /// Flushes `out` and keeps the file, or sets `error` (a full disk, a closed
 /// pipe) and lets the file be removed: a write error is a message, never

@@ -100,7 +100,9 @@ bool emitCppProject(mlir::ModuleOp module, const std::string &dir, const std::st
     return false;
   }
   return writeFile(path(name + ".cpp"), source, error) &&
-         emitHeader(path(name + ".h"), name, className, entryPoints(module), error) &&
+         emitHeader(path(name + ".h"), name, className, entryPoints(module), error,
+                    "Build " + name + ".cpp (this folder's CMakeLists.txt) and link it with\n"
+                    "// libkiln_runtime.a; see Kiln's docs/cpp-output.md and docs/embedding.md.") &&
          writeFile(path("kiln_vec.h"), vectorHeaderText(), error) &&
          writeFile(path("CMakeLists.txt"), cmakeLists(name), error) &&
          writeFile(path(".clang-format"),

@@ -659,8 +659,13 @@ FailureOr<std::string> Printer::signature(func::FuncOp fn) {
     auto type = cppType(arg.getType(), fn);
     if (failed(type))
       return failure();
-    // Entry points' arguments are named after their manifest entries.
+    // Entry points' arguments are named after their manifest entries, a
+    // kernel's after what its caller passes, when that is one of those.
     std::string n = "a" + std::to_string(i);
+    if (auto it = argNames.find({fn.getOperation(), (unsigned)i}); it != argNames.end())
+      n = it->second;
+    if (fn->hasAttr(kParallelTripsAttr) && i + 2 >= fn.getNumArguments())
+      n = i + 2 == fn.getNumArguments() ? "begin" : "end"; // the trips to run
     if (bindings && i < bindings.size()) {
       auto b = cast<DictionaryAttr>(bindings[i]);
       StringRef table = b.getAs<StringAttr>("table").getValue();
@@ -761,6 +766,31 @@ std::string Printer::summary(func::FuncOp fn) {
 }
 
 void Printer::nameFunctions() {
+  // Kernel arguments: the entry point's argument names their callers pass
+  // (one each), "workspace" included.
+  for (auto entry : module.getOps<func::FuncOp>()) {
+    if (!entry->hasAttr("kiln.entry") || failed(signature(entry)))
+      continue;
+    llvm::DenseMap<std::pair<Operation *, unsigned>, int> uses;
+    entry.walk([&](func::CallOp call) {
+      auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
+      if (!callee)
+        return;
+      for (auto [i, v] : llvm::enumerate(call.getOperands())) {
+        auto arg = dyn_cast<BlockArgument>(v);
+        if (!arg || arg.getOwner()->getParentOp() != entry || !names.count(arg) ||
+            isMulti(arg.getType()))
+          continue;
+        std::pair<Operation *, unsigned> key{callee.getOperation(), (unsigned)i};
+        if (uses[key]++ == 0)
+          argNames[key] = names[arg];
+        else if (argNames[key] != names[arg])
+          argNames.erase(key); // different callers pass different things
+      }
+    });
+  }
+  names.clear();
+  rows.clear();
   llvm::StringMap<int64_t> taken;
   for (auto fn : module.getOps<func::FuncOp>()) {
     std::string name = fn.getSymName().str();

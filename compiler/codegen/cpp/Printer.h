@@ -150,6 +150,8 @@ private:
   /// with another value): that value may be updated in place.
   llvm::StringMap<mlir::Value> owner;
   llvm::StringMap<std::string> cppNames;
+  /// Kernel parameters named after the entry-point argument callers pass.
+  llvm::DenseMap<std::pair<mlir::Operation *, unsigned>, std::string> argNames;
 };
 
 } // namespace kiln::cpp
