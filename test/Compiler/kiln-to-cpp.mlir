@@ -5,7 +5,11 @@
 // points of the cpp stage as C++17 with kiln_vec.h's vector types.
 
 // Every function is declared first; the result structs before them.
-// CHECK:       struct tiny_kernel_forward_2_result { float r0; f32x16 r1_0; f32x16 r1_1; };
+// CHECK:       struct tiny_kernel_forward_2_result {
+// CHECK-NEXT:    float r0;
+// CHECK-NEXT:    f32x16 r1_0;
+// CHECK-NEXT:    f32x16 r1_1;
+// CHECK-NEXT:  };
 // CHECK:       static void forward(const kiln_context *ctx, float *dense_0_weight, float *input_x, float *output_y, int8_t *workspace);
 
 module attributes {kiln.name = "tiny", kiln.abi = {params = [{name = "dense_0.weight", shape = [64, 32], dtype = "f32"}], buffers = [], state = [], inputs = [{name = "x", shape = [32], dtype = "f32"}], targets = [], outputs = [{name = "y", shape = [32], dtype = "f32"}]}} {

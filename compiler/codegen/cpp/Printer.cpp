@@ -916,13 +916,13 @@ LogicalResult Printer::printModule(const std::string &symbol) {
         return failure();
       std::string field = " r" + std::to_string(i);
       if (!isMulti(t)) {
-        fields += " " + *type + field + ";";
+        fields += "  " + *type + field + ";\n";
         continue;
       }
       for (int64_t k = 0; k < pieces(t); ++k)
-        fields += " " + *type + field + "_" + std::to_string(k) + ";";
+        fields += "  " + *type + field + "_" + std::to_string(k) + ";\n";
     }
-    os << "struct " << cppName(fn.getSymName()) << "_result {" << fields << " };\n";
+    os << "struct " << cppName(fn.getSymName()) << "_result {\n" << fields << "};\n";
   }
   // Every function is declared before any is defined: calls need no order.
   for (func::FuncOp fn : functions) {
