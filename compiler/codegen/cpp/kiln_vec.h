@@ -14,6 +14,9 @@
 #include <cstring>
 #include <type_traits>
 #include <utility>
+#if defined(__AVX512F__)
+#include <immintrin.h> // masked loads and stores of partial vectors
+#endif
 
 #if !defined(__GNUC__)
 #error "kiln_vec.h needs GCC or Clang vector extensions"
@@ -53,16 +56,87 @@ inline V splat(S s) {
   return v;
 }
 
-/// N contiguous elements (N <= lanes of V); unaligned.
+namespace detail {
+constexpr int floor_pow2(int n) { return n < 2 ? n : 2 * floor_pow2(n / 2); }
+/// Lanes [0, lanes of S) of `s` in a V; the other lanes are unspecified.
+template <class V, class S, int... I>
+inline V widen(const S &s, std::integer_sequence<int, I...>) {
+  return __builtin_shufflevector(s, s, (I < lanes<S> ? I : 0)...);
+}
+/// Lanes [0, H) of `lo`, then lanes [2H - N, H) of `hi`: N lanes from two
+/// H-lane parts that overlap.
+template <int N, class V, class S, int... I>
+inline V join(const S &lo, const S &hi, std::integer_sequence<int, I...>) {
+  constexpr int H = lanes<S>;
+  return __builtin_shufflevector(lo, hi, (I < H ? I : I < N ? I - (N - H) + H
+                                                            : 0)...);
+}
+/// Lanes [From, From + lanes of S) of `v`.
+template <class S, int From, class V, int... I>
+inline S part(const V &v, std::integer_sequence<int, I...>) {
+  return __builtin_shufflevector(v, v, (From + I < lanes<V> ? From + I : 0)...);
+}
+} // namespace detail
+
+/// N contiguous elements (N <= lanes of V), unaligned, in registers: a
+/// power of two at once; N between H and 2H as two H-lane loads that
+/// overlap (a copy into a zeroed vector goes through memory and stalls
+/// GCC's code on the reload).
 template <class V, int N, class T>
 inline V load(const T *p) {
-  V v{};
-  std::memcpy(&v, p, N * sizeof(T));
-  return v;
+  constexpr int H = detail::floor_pow2(N);
+#if defined(__AVX512F__)
+  // A masked load where the target has one (one instruction, as LLVM).
+  if constexpr (N < lanes<V> && sizeof(V) == 64 && sizeof(T) == 4)
+    return (V)_mm512_maskz_loadu_ps(__mmask16((1u << N) - 1), p);
+  if constexpr (N < lanes<V> && sizeof(V) == 64 && sizeof(T) == 8)
+    return (V)_mm512_maskz_loadu_pd(__mmask8((1u << N) - 1), p);
+#endif
+  if constexpr (N == lanes<V>) {
+    V v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  } else if constexpr (N == H || H < 4) {
+    vec<T, H> s;
+    std::memcpy(&s, p, sizeof s);
+    V v = detail::widen<V>(s, std::make_integer_sequence<int, lanes<V>>());
+    for (int i = H; i < N; ++i)
+      v[i] = p[i];
+    return v;
+  } else {
+    vec<T, H> lo, hi;
+    std::memcpy(&lo, p, sizeof lo);
+    std::memcpy(&hi, p + (N - H), sizeof hi);
+    return detail::join<N, V>(lo, hi, std::make_integer_sequence<int, lanes<V>>());
+  }
 }
 template <int N, class T, class V>
 inline void store(T *p, const V &v) {
-  std::memcpy(p, &v, N * sizeof(T));
+  constexpr int H = detail::floor_pow2(N);
+  using S = vec<T, H>;
+#if defined(__AVX512F__)
+  if constexpr (N < lanes<V> && sizeof(V) == 64 && sizeof(T) == 4) {
+    _mm512_mask_storeu_ps(p, __mmask16((1u << N) - 1), (__m512)v);
+    return;
+  }
+  if constexpr (N < lanes<V> && sizeof(V) == 64 && sizeof(T) == 8) {
+    _mm512_mask_storeu_pd(p, __mmask8((1u << N) - 1), (__m512d)v);
+    return;
+  }
+#endif
+  if constexpr (N == lanes<V>) {
+    std::memcpy(p, &v, sizeof v);
+  } else if constexpr (N == H || H < 4) {
+    S s = detail::part<S, 0>(v, std::make_integer_sequence<int, H>());
+    std::memcpy(p, &s, sizeof s);
+    for (int i = H; i < N; ++i)
+      p[i] = v[i];
+  } else { // two H-lane stores that overlap (the same values where they do)
+    S lo = detail::part<S, 0>(v, std::make_integer_sequence<int, H>());
+    S hi = detail::part<S, N - H>(v, std::make_integer_sequence<int, H>());
+    std::memcpy(p, &lo, sizeof lo);
+    std::memcpy(p + (N - H), &hi, sizeof hi);
+  }
 }
 template <class V, int N, class T>
 inline V load_strided(const T *p, int64_t stride) {
