@@ -23,6 +23,11 @@
 #endif
 
 #define KILN_NOINLINE __attribute__((noinline))
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_elementwise_fma)
+#define KILN_HAS_ELEMENTWISE_FMA 1
+#endif
+#endif
 
 namespace kiln {
 
@@ -175,7 +180,10 @@ inline float fma(float a, float b, float c) { return std::fma(a, b, c); }
 inline double fma(double a, double b, double c) { return std::fma(a, b, c); }
 template <class V>
 inline V fma(const V &a, const V &b, const V &c) {
-#if defined(__clang__)
+#if KILN_HAS_ELEMENTWISE_FMA
+  return __builtin_elementwise_fma(a, b, c);
+#elif defined(__clang__)
+  // Clang before 17: fused by the back end (constants could fold first).
 #pragma clang fp contract(fast)
   return a * b + c;
 #else
