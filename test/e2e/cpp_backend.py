@@ -7,7 +7,8 @@ examples/EXAMPLE is compiled by both backends; the C++ is built with g++ and
 with clang++ (-O2 -march=native -fno-math-errno -ffp-contract=off, as its
 CMakeLists.txt does; linked with the runtime of this build). The three executables train 20 steps on the example's data
 from the same seed, writing each step's loss (--loss-log): every step's loss
-must agree with the object backend's within a relative 1e-5, the code must
+must agree with the object backend's within a relative 1e-5 (and, for the
+MLP and CNN, be the same with --threads 2), the code must
 be as clang-format lays it out (with the folder's .clang-format), and the C++
 build must take no more than 10 s for fashion_mlp with g++ -O2 (the
 issue's bound, checked here because a slower compile means an output
@@ -75,10 +76,10 @@ def build_cpp(folder, compiler):
     return exe, seconds
 
 
-def losses(exe):
+def losses(exe, extra=()):
     log = f"{exe}.losses"
     run([f"./{exe}", "train", *DATA[EXAMPLE], "--steps", str(STEPS), "--seed", "3",
-         "--loss-log", log])
+         "--loss-log", log, *extra])
     with open(f"{WORK}/{log}") as f:
         rows = [line.split() for line in f]
     if [int(r[0]) for r in rows] != list(range(1, STEPS + 1)):
@@ -119,6 +120,14 @@ def main():
                      f"backend by {worst:.2e} > 1e-5")
         if EXAMPLE == "fashion_mlp" and compiler == "g++" and seconds > 10:
             sys.exit(f"FAIL: fashion_mlp's C++ took {seconds:.1f} s with g++ -O2 (bound: 10 s)")
+        if EXAMPLE in ("fashion_mlp", "fashion_cnn") and compiler == "g++":
+            # Kernels split for threads go through the runtime's pool: the
+            # same bits with 2 threads.
+            threaded = losses(exe, ["--threads", "2"])
+            if threaded != got:
+                sys.exit(f"FAIL: {EXAMPLE}: the C++ build's losses differ with --threads 2: "
+                         f"{threaded} vs {got}")
+            print("C++ with g++, --threads 2: the same losses")
     print("PASS")
 
 
