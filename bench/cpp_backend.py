@@ -6,7 +6,7 @@
 
 Compiles each example with `kilnc -o` (object code) and `kilnc --emit=cpp`,
 builds the C++ with g++ and clang++ (-O3 -march=native -fno-math-errno
--ffp-contract=off, as the emitted CMakeLists.txt does) against this build's
+-ffp-contract=off -fno-strict-aliasing, as the emitted CMakeLists.txt does) against this build's
 runtime, and times g++ -O2 on the model's source. Each round runs the three
 executables in turn (the order alternating) for N steps on the same data and
 reads each run's training-loop time from --metrics-json. Prints the median
@@ -23,7 +23,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FLAGS = ["-std=c++17", "-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off",
+FLAGS = ["-std=c++17", "-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off", "-fno-strict-aliasing",
          f"-I{ROOT}/runtime/include"]
 
 
@@ -64,7 +64,7 @@ def main():
         subprocess.run([a.kilnc, model, "--emit=cpp", "-o", os.path.join(work, example)], check=True)
         start = time.monotonic()
         subprocess.run(["g++", "-std=c++17", "-O2", "-march=native", "-fno-math-errno",
-                        "-ffp-contract=off", f"-I{ROOT}/runtime/include", "-c",
+                        "-ffp-contract=off", "-fno-strict-aliasing", f"-I{ROOT}/runtime/include", "-c",
                         f"{work}/{example}/{example}.cpp", "-o", os.path.join(work, "o2.o")],
                        check=True, stderr=subprocess.DEVNULL)
         compile_seconds = time.monotonic() - start

@@ -36,6 +36,8 @@ func::FuncOp defineHelper(OpBuilder &b, Location loc, MemRefType type) {
   std::string name = "kiln_allreduce_" + std::to_string(type.getNumElements());
   auto fn = b.create<func::FuncOp>(loc, name, b.getFunctionType({ptr, type}, {}));
   fn.setPrivate();
+  // What it is, for backends that print it their way (the C++ printer).
+  fn->setAttr("kiln.allreduce", b.getI64IntegerAttr(type.getNumElements()));
   OpBuilder::InsertionGuard g(b);
   Block *body = fn.addEntryBlock();
   b.setInsertionPointToStart(body);

@@ -142,8 +142,6 @@ int compile(const CompileOptions &o) {
   if (!o.symbol.empty() && o.emit != Emit::Object && o.emit != Emit::Cpp)
     return fail("--name applies to --emit=obj and --emit=cpp (executables export "
                 "kiln_model_*)");
-  if (o.emit == Emit::Cpp && o.mpi)
-    return fail("--mpi is not supported by --emit=cpp yet; use --emit=obj or an executable");
   if (o.emit == Emit::Cpp && o.output.empty() && !o.compileTo)
     return fail("--emit=cpp writes a folder: pass -o DIR");
 
@@ -197,6 +195,17 @@ int compile(const CompileOptions &o) {
     std::string name = !o.symbol.empty()
                            ? o.symbol
                            : symbolFrom(llvm::StringRef(o.output).rtrim("/"));
+    // The folder's CMakeLists.txt makes targets of this name, next to
+    // CMake's own and the runtime's; the executable's main() is kiln_model.
+    static const char *const reserved[] = {
+        "all",         "clean",       "help",           "install",       "test",
+        "package",     "kiln_model",  "kiln_runtime",   "kiln_main",     "kiln_runtime_mpi",
+        "kiln_main_mpi"};
+    for (const char *r : reserved)
+      if (name == r)
+        return fail("--emit=cpp: the model would be named '" + name +
+                    "', which CMake or Kiln's runtime already use; pass --name NAME "
+                    "or another folder name");
     TimingScope printing = timing.nest("print C++");
     if (!emitCppProject(*module, o.output, name, className(name), po.vectorBits, error))
       return fail(error);

@@ -456,6 +456,11 @@ int runTrain(const kiln_model_api &api, const Options &options,
   }
   TrainResult result = train(model, data.train, validation ? &*validation : nullptr,
                              settings, lead ? &progress : nullptr);
+  if (lossLog) {
+    bool ok = std::fflush(lossLog.get()) == 0 && !std::ferror(lossLog.get());
+    if (std::fclose(lossLog.release()) != 0 || !ok)
+      fail("cannot write --loss-log {}: {}", options.require("loss-log"), std::strerror(errno));
+  }
   if (!lead)
     return 0;
   if (group && group->allreduceCalls > 0)

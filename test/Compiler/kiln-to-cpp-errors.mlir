@@ -41,6 +41,15 @@ func.func private @masked(%m: memref<32xf32>, %i: index) -> vector<32xf32> {
 
 // -----
 
+func.func private @i1_in_memory(%m: memref<16xi1>) -> vector<16xi1> {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{kiln C++ backend: vector transfers of i1}}
+  %v = vector.load %m[%c0] : memref<16xi1>, vector<16xi1>
+  return %v : vector<16xi1>
+}
+
+// -----
+
 func.func private @dynamic_lane(%v: vector<32xf32>, %i: index) -> f32 {
   // expected-error @+1 {{kiln C++ backend: a dynamic lane of a vector wider than 16 lanes}}
   %e = vector.extractelement %v[%i : index] : vector<32xf32>

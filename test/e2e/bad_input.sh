@@ -184,10 +184,10 @@ expect_error "plain executable in an MPI job" 1 "error: this executable was buil
 # --emit=cpp writes a folder.
 expect_error "kilnc --emit=cpp without -o" 1 "kilnc: error: --emit=cpp writes a folder: pass -o DIR" \
   "$kilnc" tiny.json --emit=cpp
-expect_error "kilnc --emit=cpp --mpi" 1 "kilnc: error: --mpi is not supported by --emit=cpp yet; use --emit=obj or an executable" \
-  "$kilnc" tiny.json --emit=cpp --mpi -o tiny_cpp
 expect_error "kilnc --emit=cpp into a file" 1 "kilnc: error: cannot create the folder tiny.json: it exists and is not a folder" \
   "$kilnc" tiny.json --emit=cpp -o tiny.json
+expect_error "kilnc --emit=cpp named as a CMake target" 1 "kilnc: error: --emit=cpp: the model would be named 'all', which CMake or Kiln's runtime already use; pass --name NAME or another folder name" \
+  "$kilnc" tiny.json --emit=cpp -o out/all
 expect_error "kilnc --emit=cpp under /proc" 1 "kilnc: error: cannot create /proc/kiln-cpp: No such file or directory" \
   "$kilnc" tiny.json --emit=cpp -o /proc/kiln-cpp
 

@@ -23,7 +23,7 @@ file arm64/fashion_mlp | grep -q "ARM aarch64" || { echo "FAIL: not an aarch64 e
 "$kilnc" "$src/examples/fashion_cnn/model.json" --emit=cpp -o fashion_cnn
 "$kilnc" "$src/examples/fashion_cnn/model.json" -o host_cnn
 printf '#include "kiln/abi.h"\nextern "C" const kiln_model_api *fashion_cnn_abi(void);\nextern "C" const kiln_model_api *kiln_model_abi(void) { return fashion_cnn_abi(); }\n' > cnn_main.cpp
-flags=(-std=c++17 -O2 -fno-math-errno -ffp-contract=off -I"$src/runtime/include")
+flags=(-std=c++17 -O2 -fno-math-errno -ffp-contract=off -fno-strict-aliasing -I"$src/runtime/include")
 aarch64-linux-gnu-g++ "${flags[@]}" -Wno-psabi -c fashion_cnn/fashion_cnn.cpp -o fashion_cnn.o
 aarch64-linux-gnu-g++ "${flags[@]}" -static fashion_cnn.o cnn_main.cpp arm64/kiln-runtime/libkiln_main.a \
   arm64/kiln-runtime/libkiln_runtime.a /usr/lib/aarch64-linux-gnu/libz.a -o arm64/fashion_cnn

@@ -36,7 +36,9 @@ LogicalResult Printer::printArith(Operation *op) {
     auto from = cppType(in.getType(), op);
     if (failed(to) || failed(from))
       return failure();
-    if (*to == *from) { // index <-> i64
+    bool truncToMask = getElementTypeOrSelf(result.getType()).isInteger(1) &&
+                       !getElementTypeOrSelf(in.getType()).isInteger(1);
+    if (*to == *from && !truncToMask) { // index <-> i64
       if (isMulti(in.getType()))
         rows[result] = piecesOf(in, 0);
       else
@@ -44,9 +46,32 @@ LogicalResult Printer::printArith(Operation *op) {
       return success();
     }
     bool vector = isVector(in.getType());
+    bool fromMask = getElementTypeOrSelf(in.getType()).isInteger(1) && fn == "convert";
+    bool toMask = getElementTypeOrSelf(result.getType()).isInteger(1);
     return define(result, in, op, [&](ArrayRef<std::string> o) {
+      if (toMask) // trunci to i1: the low bit, as a mask
+        return vector ? "kiln::low_bit_mask<" + *to + ">(" + o[0] + ")" : "bool(" + o[0] + " & 1)";
+      if (fromMask && !vector) // extsi, sitofp of i1: true is -1
+        return "static_cast<" + *to + ">(" + o[0] + " ? -1 : 0)";
       return vector ? "kiln::" + fn.str() + "<" + *to + ">(" + o[0] + ")"
                     : "static_cast<" + *to + ">(" + o[0] + ")";
+    });
+  };
+  // Vector division: padding lanes (never read back) may hold 0.
+  auto divide = [&](const char *sym) -> LogicalResult {
+    bool vector = isVector(result.getType());
+    return define(result, operands, op, [&](ArrayRef<std::string> o) {
+      return o[0] + " " + sym + " " + (vector ? "kiln::nonzero(" + o[1] + ")" : o[1]);
+    });
+  };
+  auto divideHelper = [&](const std::string &fn) -> LogicalResult {
+    auto type = cppType(operands[0].getType(), op);
+    if (failed(type))
+      return failure();
+    bool vector = isVector(result.getType());
+    return define(result, operands, op, [&](ArrayRef<std::string> o) {
+      return "kiln::" + fn + "<" + *type + ">(" + o[0] + ", " +
+             (vector ? "kiln::nonzero(" + o[1] + ")" : o[1]) + ")";
     });
   };
   bool indexLike = result && getElementTypeOrSelf(result.getType()).isIndex();
@@ -61,10 +86,10 @@ LogicalResult Printer::printArith(Operation *op) {
       .Case<arith::AddIOp>([&](auto) { return indexLike ? bin("+") : helper("addi"); })
       .Case<arith::SubIOp>([&](auto) { return indexLike ? bin("-") : helper("subi"); })
       .Case<arith::MulIOp>([&](auto) { return indexLike ? bin("*") : helper("muli"); })
-      .Case<arith::DivSIOp>([&](auto) { return bin("/"); })
-      .Case<arith::RemSIOp>([&](auto) { return bin("%"); })
-      .Case<arith::DivUIOp>([&](auto) { return helper("divui"); })
-      .Case<arith::RemUIOp>([&](auto) { return helper("remui"); })
+      .Case<arith::DivSIOp>([&](auto) { return divide("/"); })
+      .Case<arith::RemSIOp>([&](auto) { return divide("%"); })
+      .Case<arith::DivUIOp>([&](auto) { return divideHelper("divui"); })
+      .Case<arith::RemUIOp>([&](auto) { return divideHelper("remui"); })
       .Case<arith::AndIOp>([&](auto) { return bin("&"); })
       .Case<arith::OrIOp>([&](auto) { return bin("|"); })
       .Case<arith::XOrIOp>([&](auto) { return bin("^"); })

@@ -116,6 +116,8 @@ struct RowBuilder {
 LogicalResult Printer::printTransfer(Operation *op, Value memref, ValueRange indices,
                                      VectorType vector, Value stored) {
   auto type = cast<MemRefType>(memref.getType());
+  if (vector.getElementType().isInteger(1)) // bytes in memory, 32-bit lanes here
+    return op->emitError("kiln C++ backend: vector transfers of i1");
   if (vector.getRank() == 0) {
     SmallVector<OpFoldResult> idx(indices.begin(), indices.end());
     auto off = offset(type, idx, op);
@@ -291,7 +293,10 @@ LogicalResult Printer::printVector(Operation *op) {
     auto row = cppType(result.getType(), op);
     if (failed(row))
       return failure();
-    std::string text = "kiln::splat<" + *row + ">(" + name(scalar) + ")";
+    std::string value = name(scalar);
+    if (getElementTypeOrSelf(result.getType()).isInteger(1)) // masks are -1/0
+      value = paren(value) + " ? -1 : 0";
+    std::string text = "kiln::splat<" + *row + ">(" + value + ")";
     if (!isMulti(result.getType()))
       return assign(result, text, op);
     auto n = declare(result.getType(), text, op);
@@ -368,8 +373,8 @@ LogicalResult Printer::printVector(Operation *op) {
     return printReduction(op);
   if (auto g = dyn_cast<vector::GatherOp>(op)) {
     VectorType vt = g.getVectorType();
-    if (rowCount(vt) != 1)
-      return fail("only gathers of one row");
+    if (rowCount(vt) != 1 || vt.getElementType().isInteger(1))
+      return fail("only gathers of one row, not of i1");
     auto addr = address(g.getBase(), g.getIndices(), op);
     if (failed(addr))
       return failure();
@@ -451,8 +456,9 @@ LogicalResult Printer::printInsert(Operation *op) {
     return success();
   }
   Strings to = piecesOf(dest, pieces(dst));
-  // The pieces dest owned are the result's when dest dies here.
-  if (dest.hasOneUse())
+  // The pieces dest owned are the result's when dest dies here (in this
+  // block: a value from outside a loop is read again by the next trip).
+  if (dest.hasOneUse() && dest.getParentBlock() == op->getBlock())
     for (const std::string &p : to)
       if (auto it = owner.find(p); it != owner.end() && it->second == dest)
         it->second = result;
@@ -482,7 +488,10 @@ LogicalResult Printer::printInsert(Operation *op) {
       var = *n;
       owner[var] = result;
     }
-    line(var + "[" + lane + "] = " + name(source) + ";");
+    std::string value = name(source);
+    if (dst.getElementType().isInteger(1)) // masks are -1/0
+      value = paren(value) + " ? -1 : 0";
+    line(var + "[" + lane + "] = " + value + ";");
     to[piece] = var;
   } else {
     Strings part = piecesOf(source, pieces(source.getType()));

@@ -76,12 +76,6 @@ private:
   mlir::FailureOr<std::string> declare(mlir::Type type, const std::string &expr,
                                        mlir::Operation *at);
   mlir::LogicalResult assign(mlir::Value result, const std::string &expr, mlir::Operation *at);
-  /// A variable of `dest`'s value for `result` = dest updated in place: dest's
-  /// own variable when this is its last use, else a copy.
-  mlir::FailureOr<std::string> updatable(const std::string &destVar, mlir::Value dest,
-                                         mlir::Value result, mlir::Type type,
-                                         mlir::Operation *at);
-
   mlir::FailureOr<std::string> literal(mlir::Attribute a, mlir::Type type, mlir::Operation *at);
   mlir::LogicalResult printConstant(mlir::Operation *op);
 

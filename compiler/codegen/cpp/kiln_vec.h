@@ -241,15 +241,39 @@ inline V tanh(const V &v) {
 template <class T>
 inline T powf(T a, T b) { return std::pow(a, b); }
 
-/// IEEE maximum/minimum: NaN if either is NaN.
+/// IEEE maximum/minimum: NaN if either is NaN; +0 is above -0.
 template <class T>
-inline T max(const T &a, const T &b) { return a != a ? a : b != b ? b
-                                                       : a > b    ? a
-                                                                  : b; }
+inline T max(const T &a, const T &b) {
+  if constexpr (is_scalar<T>) {
+    if (a != a || b != b)
+      return a != a ? a : b;
+    return a == b ? (std::signbit(a) ? b : a) : a > b ? a
+                                                      : b;
+  } else {
+    using I = with_lane<std::conditional_t<sizeof(lane_t<T>) == 8, int64_t, int32_t>, T>;
+    T same = (T)((I)a & (I)b); // equal: -0 only if both are
+    T r = a > b ? a : b > a ? b
+                            : same;
+    r = b != b ? b : r;
+    return a != a ? a : r;
+  }
+}
 template <class T>
-inline T min(const T &a, const T &b) { return a != a ? a : b != b ? b
-                                                       : a < b    ? a
-                                                                  : b; }
+inline T min(const T &a, const T &b) {
+  if constexpr (is_scalar<T>) {
+    if (a != a || b != b)
+      return a != a ? a : b;
+    return a == b ? (std::signbit(a) ? a : b) : a < b ? a
+                                                      : b;
+  } else {
+    using I = with_lane<std::conditional_t<sizeof(lane_t<T>) == 8, int64_t, int32_t>, T>;
+    T same = (T)((I)a | (I)b); // equal: -0 if either is
+    T r = a < b ? a : b < a ? b
+                            : same;
+    r = b != b ? b : r;
+    return a != a ? a : r;
+  }
+}
 /// maxnum/minnum: the number when one is NaN.
 template <class T>
 inline T maxnum(const T &a, const T &b) { return a != a ? b : b != b ? a
@@ -365,6 +389,17 @@ inline To convert(const From &v) {
     return static_cast<To>(v);
   else
     return __builtin_convertvector(v, To);
+}
+/// The low bit of each lane as a mask (trunci to i1).
+template <class To, class From>
+inline To low_bit_mask(const From &v) {
+  return -convert<To>(v & 1);
+}
+/// `v` with 1 in its zero lanes: a divisor whose padding lanes may be 0
+/// (dividing by 0 in a lane the IR has is undefined there too).
+template <class V>
+inline V nonzero(const V &v) {
+  return v == 0 ? V(v - v + 1) : v;
 }
 /// A mask's lanes as 0/1 integers (extui of i1).
 template <class To, class From>

@@ -63,6 +63,33 @@ TEST(KilnVec, MaxAndMinPropagateNaN) {
   EXPECT_EQ(m[3], -2);
 }
 
+TEST(KilnVec, MaxAndMinOrderSignedZeros) {
+  EXPECT_FALSE(std::signbit(kiln::max(0.0f, -0.0f)));
+  EXPECT_FALSE(std::signbit(kiln::max(-0.0f, 0.0f)));
+  EXPECT_TRUE(std::signbit(kiln::min(0.0f, -0.0f)));
+  EXPECT_TRUE(std::signbit(kiln::max(-0.0f, -0.0f)));
+  f32x4 a = {0.0f, -0.0f, -0.0f, 2}, b = {-0.0f, 0.0f, -0.0f, 2};
+  f32x4 mx = kiln::max(a, b), mn = kiln::min(a, b);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(std::signbit(mx[i]), i == 2) << i;
+    EXPECT_TRUE(std::signbit(mn[i])) << i;
+  }
+  EXPECT_EQ(mx[3], 2.0f);
+}
+
+TEST(KilnVec, MasksAndDivisors) {
+  i64x4 v = {3, 2, -1, 0};
+  i32x4 m = kiln::low_bit_mask<i32x4>(v); // trunci to i1
+  EXPECT_EQ(m[0], -1);
+  EXPECT_EQ(m[1], 0);
+  EXPECT_EQ(m[2], -1);
+  EXPECT_EQ(m[3], 0);
+  i32x4 d = kiln::nonzero(i32x4{4, 0, -2, 0});
+  EXPECT_EQ(d[0], 4);
+  EXPECT_EQ(d[1], 1);
+  EXPECT_EQ(d[2], -2);
+}
+
 TEST(KilnVec, UnorderedComparesAreTrueWithNaN) {
   float nan = std::numeric_limits<float>::quiet_NaN();
   EXPECT_TRUE(kiln::cmp_ult(nan, 1.0f));
