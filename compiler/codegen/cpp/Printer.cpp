@@ -765,7 +765,13 @@ std::string Printer::summary(func::FuncOp fn) {
     };
     auto lb = constant(loop.getLowerBound()), ub = constant(loop.getUpperBound()),
          step = constant(loop.getStep());
-    loops += (loops.empty() ? "" : " x ") + (lb && ub ? std::to_string(*ub - *lb) : "?") +
+    // A thread-split kernel's outer loop runs trips [begin, end) of its
+    // whole extent, trips x step.
+    auto trips = fn->getAttrOfType<IntegerAttr>(kParallelTripsAttr);
+    std::string extent = lb && ub           ? std::to_string(*ub - *lb)
+                         : trips && step && loops.empty() ? std::to_string(trips.getInt() * *step)
+                                                          : "?";
+    loops += (loops.empty() ? "" : " x ") + extent +
              (step && *step != 1 ? "/" + std::to_string(*step) : "");
     block = loop.getBody();
   }
