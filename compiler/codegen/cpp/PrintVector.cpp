@@ -27,6 +27,26 @@ struct Lane {
 };
 } // namespace
 
+/// The positions of a vector.extract/insert, or of its -element form.
+static SmallVector<OpFoldResult> positionsOf(Operation *op) {
+  if (auto e = dyn_cast<vector::ExtractOp>(op))
+    return e.getMixedPosition();
+  if (auto i = dyn_cast<vector::InsertOp>(op))
+    return i.getMixedPosition();
+  Value p = isa<vector::ExtractElementOp>(op) ? cast<vector::ExtractElementOp>(op).getPosition()
+                                              : cast<vector::InsertElementOp>(op).getPosition();
+  if (!p)
+    return {};
+  return {getAsOpFoldResult(p)};
+}
+
+void Printer::setPieces(Value v, const Strings &list) {
+  if (isMulti(v.getType()))
+    rows[v] = list;
+  else
+    names[v] = list.front();
+}
+
 std::string Printer::positionText(OpFoldResult p) {
   if (auto a = dyn_cast<Attribute>(p))
     return std::to_string(cast<IntegerAttr>(a).getInt());
@@ -228,12 +248,6 @@ LogicalResult Printer::printVector(Operation *op) {
   auto fail = [&](const Twine &why) {
     return op->emitError("kiln C++ backend: cannot print '") << op->getName() << "': " << why;
   };
-  auto set = [&](Value v, const Strings &list) {
-    if (isMulti(v.getType()))
-      rows[v] = list;
-    else
-      names[v] = list.front();
-  };
   // Every lane of 1-D vector `v`, with its piece.
   auto lanesOf = [&](Value v) -> FailureOr<SmallVector<Lane>> {
     auto type = cast<VectorType>(v.getType());
@@ -260,7 +274,7 @@ LogicalResult Printer::printVector(Operation *op) {
     auto list = builder.build(from, *cpp, std::min(powerOfTwoAtLeast(type.getShape()[0]), width));
     if (failed(list))
       return failure();
-    set(result, *list);
+    setPieces(result, *list);
     return success();
   };
   if (auto read = dyn_cast<vector::TransferReadOp>(op)) {
@@ -323,7 +337,7 @@ LogicalResult Printer::printVector(Operation *op) {
     for (int64_t i = 0; i < rowCount(out); ++i)
       for (int64_t j = 0; j < c; ++j)
         to.push_back(from[(i % sourceRows) * c + j]);
-    set(b, to);
+    setPieces(b, to);
     return success();
   }
   if (isa<vector::ExtractOp, vector::ExtractElementOp>(op))
@@ -389,7 +403,7 @@ LogicalResult Printer::printVector(Operation *op) {
         return failure();
       out.push_back(*n);
     }
-    set(g, out);
+    setPieces(g, out);
     return success();
   }
   return fail("no C++ form");
@@ -398,20 +412,10 @@ LogicalResult Printer::printVector(Operation *op) {
 LogicalResult Printer::printExtract(Operation *op) {
   Value result = op->getResult(0), vector = op->getOperand(0);
   auto src = cast<VectorType>(vector.getType());
-  SmallVector<OpFoldResult> pos;
-  if (auto e = dyn_cast<vector::ExtractOp>(op))
-    pos = e.getMixedPosition();
-  else if (Value p = cast<vector::ExtractElementOp>(op).getPosition())
-    pos.push_back(getAsOpFoldResult(p));
+  SmallVector<OpFoldResult> pos = positionsOf(op);
   size_t rank = src.getRank();
-  auto set = [&](const Strings &list) {
-    if (isMulti(result.getType()))
-      rows[result] = list;
-    else
-      names[result] = list.front();
-  };
   if (rank == 0 || pos.empty()) {
-    set(piecesOf(vector, isVector(src) ? pieces(src) : 1));
+    setPieces(result, piecesOf(vector, isVector(src) ? pieces(src) : 1));
     return success();
   }
   Strings from = piecesOf(vector, pieces(src));
@@ -432,27 +436,17 @@ LogicalResult Printer::printExtract(Operation *op) {
     return assign(result, paren(from[*row]) + "[" + positionText(l) + "]", op);
   }
   int64_t count = pieces(result.getType());
-  set(Strings(from.begin() + *row * c, from.begin() + *row * c + count));
+  setPieces(result, Strings(from.begin() + *row * c, from.begin() + *row * c + count));
   return success();
 }
 
 LogicalResult Printer::printInsert(Operation *op) {
   Value result = op->getResult(0), source = op->getOperand(0), dest = op->getOperand(1);
   auto dst = cast<VectorType>(dest.getType());
-  SmallVector<OpFoldResult> pos;
-  if (auto e = dyn_cast<vector::InsertOp>(op))
-    pos = e.getMixedPosition();
-  else if (Value p = cast<vector::InsertElementOp>(op).getPosition())
-    pos.push_back(getAsOpFoldResult(p));
+  SmallVector<OpFoldResult> pos = positionsOf(op);
   size_t rank = dst.getRank();
-  auto set = [&](const Strings &list) {
-    if (isMulti(result.getType()))
-      rows[result] = list;
-    else
-      names[result] = list.front();
-  };
   if (rank == 0 || pos.empty()) {
-    set(piecesOf(source, isVector(dst) ? pieces(dst) : 1));
+    setPieces(result, piecesOf(source, isVector(dst) ? pieces(dst) : 1));
     return success();
   }
   Strings to = piecesOf(dest, pieces(dst));
@@ -497,7 +491,7 @@ LogicalResult Printer::printInsert(Operation *op) {
     Strings part = piecesOf(source, pieces(source.getType()));
     std::copy(part.begin(), part.end(), to.begin() + *row * c);
   }
-  set(to);
+  setPieces(result, to);
   return success();
 }
 

@@ -63,6 +63,8 @@ private:
   /// `v` as an operand of an operator: inline expressions in parentheses.
   std::string operand(mlir::Value v) { return paren(name(v)); }
   static std::string paren(const std::string &s);
+  /// Records `list` as the pieces of vector `v` (its name when one).
+  void setPieces(mlir::Value v, const Strings &list);
   /// The pieces of vector `v`; a scalar or one-piece vector `count` times.
   Strings piecesOf(mlir::Value v, int64_t count);
   std::string fresh(const char *prefix = "v") { return prefix + std::to_string(nextId++); }
