@@ -56,10 +56,30 @@ std::string cppString(StringRef text) {
 
 // --- Functions and the module ------------------------------------------------
 
-FailureOr<std::string> Printer::signature(func::FuncOp fn) {
-  auto entry = fn->getAttrOfType<DictionaryAttr>("kiln.entry");
+std::optional<std::string> Printer::boundName(func::FuncOp fn, unsigned i) {
   auto bindings = fn->getAttrOfType<ArrayAttr>("kiln.bindings");
   auto abi = module->getAttrOfType<DictionaryAttr>("kiln.abi");
+  if (!bindings || i >= bindings.size())
+    return std::nullopt;
+  auto b = cast<DictionaryAttr>(bindings[i]);
+  StringRef table = b.getAs<StringAttr>("table").getValue();
+  auto index = b.getAs<IntegerAttr>("index");
+  auto list = abi ? abi.getAs<ArrayAttr>(table) : nullptr;
+  if (!list || !index || index.getInt() >= (int64_t)list.size())
+    return table.str(); // lr, step, seed, workspace, context
+  auto d = cast<DictionaryAttr>(list[index.getInt()]);
+  std::string n = table.str();
+  if (auto slot = d.getAs<StringAttr>("slot"))
+    n = identifier(d.getAs<StringAttr>("param").getValue()) + "_" + slot.getValue().str();
+  else if (auto nm = d.getAs<StringAttr>("name"))
+    n = identifier(nm.getValue());
+  if (table == "targets" || table == "outputs" || table == "inputs")
+    n = table.drop_back().str() + "_" + n;
+  return n;
+}
+
+FailureOr<std::string> Printer::signature(func::FuncOp fn) {
+  auto entry = fn->getAttrOfType<DictionaryAttr>("kiln.entry");
   std::string params = entry ? "const kiln_context *ctx" : "";
   for (auto [i, arg] : llvm::enumerate(fn.getArguments())) {
     auto type = cppType(arg.getType(), fn);
@@ -72,22 +92,8 @@ FailureOr<std::string> Printer::signature(func::FuncOp fn) {
       n = it->second;
     if (fn->hasAttr(kParallelTripsAttr) && i + 2 >= fn.getNumArguments())
       n = i + 2 == fn.getNumArguments() ? "begin" : "end"; // the trips to run
-    if (bindings && i < bindings.size()) {
-      auto b = cast<DictionaryAttr>(bindings[i]);
-      StringRef table = b.getAs<StringAttr>("table").getValue();
-      auto index = b.getAs<IntegerAttr>("index");
-      auto list = abi ? abi.getAs<ArrayAttr>(table) : nullptr;
-      n = table.str();
-      if (list && index && index.getInt() < (int64_t)list.size()) {
-        auto d = cast<DictionaryAttr>(list[index.getInt()]);
-        if (auto slot = d.getAs<StringAttr>("slot"))
-          n = identifier(d.getAs<StringAttr>("param").getValue()) + "_" + slot.getValue().str();
-        else if (auto nm = d.getAs<StringAttr>("name"))
-          n = identifier(nm.getValue());
-        if (table == "targets" || table == "outputs" || table == "inputs")
-          n = table.drop_back().str() + "_" + n;
-      }
-    }
+    if (auto bound = boundName(fn, i))
+      n = *bound;
     if (isMulti(arg.getType())) { // one parameter per piece
       Strings list;
       for (int64_t k = 0; k < pieces(arg.getType()); ++k) {
@@ -198,7 +204,7 @@ void Printer::nameFunctions() {
   // Kernel arguments: the entry point's argument names their callers pass
   // (one each), "workspace" included.
   for (auto entry : module.getOps<func::FuncOp>()) {
-    if (!entry->hasAttr("kiln.entry") || failed(signature(entry)))
+    if (!entry->hasAttr("kiln.entry"))
       continue;
     llvm::DenseMap<std::pair<Operation *, unsigned>, int> uses;
     entry.walk([&](func::CallOp call) {
@@ -207,19 +213,18 @@ void Printer::nameFunctions() {
         return;
       for (auto [i, v] : llvm::enumerate(call.getOperands())) {
         auto arg = dyn_cast<BlockArgument>(v);
-        if (!arg || arg.getOwner()->getParentOp() != entry || !names.count(arg) ||
-            isMulti(arg.getType()))
+        std::optional<std::string> bound;
+        if (!arg || arg.getOwner()->getParentOp() != entry || isMulti(arg.getType()) ||
+            !(bound = boundName(entry, arg.getArgNumber())))
           continue;
         std::pair<Operation *, unsigned> key{callee.getOperation(), (unsigned)i};
         if (uses[key]++ == 0)
-          argNames[key] = names[arg];
-        else if (argNames[key] != names[arg])
+          argNames[key] = *bound;
+        else if (argNames[key] != *bound)
           argNames.erase(key); // different callers pass different things
       }
     });
   }
-  names.clear();
-  rows.clear();
   llvm::StringMap<int64_t> taken;
   for (auto fn : module.getOps<func::FuncOp>()) {
     std::string name = fn.getSymName().str();

@@ -111,6 +111,17 @@ std::string Printer::paren(const std::string &s) {
   return simple || s.empty() ? s : "(" + s + ")";
 }
 
+Printer::Strings Printer::flat(ValueRange values) {
+  Strings out;
+  for (Value v : values) {
+    if (isMulti(v.getType()))
+      llvm::append_range(out, piecesOf(v, pieces(v.getType())));
+    else
+      out.push_back(name(v));
+  }
+  return out;
+}
+
 Printer::Strings Printer::piecesOf(Value v, int64_t count) {
   auto it = rows.find(v);
   if (it != rows.end())
@@ -420,13 +431,7 @@ LogicalResult Printer::printOp(Operation *op) {
   if (auto call = dyn_cast<func::CallOp>(op))
     return printCall(call);
   if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-    Strings values;
-    for (Value v : ret.getOperands()) {
-      if (isMulti(v.getType()))
-        llvm::append_range(values, piecesOf(v, pieces(v.getType())));
-      else
-        values.push_back(name(v));
-    }
+    Strings values = flat(ret.getOperands());
     if (resultStruct(ret->getParentOfType<func::FuncOp>()))
       line("return {" + llvm::join(values, ", ") + "};");
     else
@@ -461,13 +466,7 @@ FailureOr<Printer::Strings> Printer::carried(Value value, Operation *at, const c
 }
 
 void Printer::printYield(ValueRange yielded, ArrayRef<std::string> targets) {
-  Strings sources;
-  for (Value v : yielded) {
-    if (isMulti(v.getType()))
-      llvm::append_range(sources, piecesOf(v, pieces(v.getType())));
-    else
-      sources.push_back(name(v));
-  }
+  Strings sources = flat(yielded);
   // Parallel assignment: a source that is itself a target is read before
   // any target is written.
   for (size_t i = 0; i < sources.size(); ++i)
@@ -554,13 +553,7 @@ LogicalResult Printer::printIf(scf::IfOp op) {
 
 LogicalResult Printer::printCall(func::CallOp op) {
   auto callee = module.lookupSymbol<func::FuncOp>(op.getCallee());
-  Strings args;
-  for (Value a : op.getOperands()) {
-    if (isMulti(a.getType()))
-      llvm::append_range(args, piecesOf(a, pieces(a.getType())));
-    else
-      args.push_back(name(a));
-  }
+  Strings args = flat(op.getOperands());
   // A kernel split for threads, called over all its trips (as
   // kiln-parallel-calls decides for the object backend).
   auto trips = callee ? callee->getAttrOfType<IntegerAttr>(kParallelTripsAttr) : nullptr;

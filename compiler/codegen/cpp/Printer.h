@@ -63,6 +63,9 @@ private:
   /// `v` as an operand of an operator: inline expressions in parentheses.
   std::string operand(mlir::Value v) { return paren(name(v)); }
   static std::string paren(const std::string &s);
+  /// The texts of `values`, a multi-piece vector's pieces in its place (as
+  /// arguments, results and yields carry them).
+  Strings flat(mlir::ValueRange values);
   /// Records `list` as the pieces of vector `v` (its name when one).
   void setPieces(mlir::Value v, const Strings &list);
   /// The pieces of vector `v`; a scalar or one-piece vector `count` times.
@@ -102,6 +105,9 @@ private:
     return it == cppNames.end() ? symbol.str() : it->second;
   }
   mlir::FailureOr<std::string> signature(mlir::func::FuncOp fn);
+  /// An entry point's argument `i` named after its manifest entry
+  /// ("dense_0_weight", "input_x", "workspace"); none for other functions.
+  std::optional<std::string> boundName(mlir::func::FuncOp fn, unsigned i);
   /// Whether `fn` returns a struct: several results, or a multi-piece one.
   bool resultStruct(mlir::func::FuncOp fn) {
     return fn.getNumResults() > 1 ||
