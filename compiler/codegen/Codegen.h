@@ -17,7 +17,10 @@ namespace kiln {
 struct Target {
   std::string triple, cpu, features;
   int64_t vectorBits = 256;
-  /// The machine kilnc runs on.
+  /// Per-core data caches and cores, for the schedules.
+  int64_t l1Bytes = 32 * 1024, l2Bytes = 512 * 1024, cores = 1;
+  /// The machine kilnc runs on (caches from Linux's sysfs, else the
+  /// defaults above).
   static Target host();
 };
 

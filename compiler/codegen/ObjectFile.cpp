@@ -12,6 +12,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/TargetParser/Host.h"
 
 #include <thread>
@@ -19,6 +20,23 @@
 using namespace mlir;
 
 namespace kiln {
+
+/// The size of the cache `index` of CPU 0 as Linux reports it ("48K"),
+/// or 0.
+static int64_t sysfsCacheBytes(int index, llvm::StringRef wantType, int wantLevel) {
+  std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/";
+  auto read = [&](const char *name) -> std::string {
+    auto buf = llvm::MemoryBuffer::getFile(dir + name, /*IsText=*/true);
+    return buf ? (*buf)->getBuffer().trim().str() : std::string();
+  };
+  if (read("type") != wantType || read("level") != std::to_string(wantLevel))
+    return 0;
+  llvm::StringRef size = read("size");
+  int64_t value = 0;
+  if (size.consumeInteger(10, value) || value <= 0)
+    return 0;
+  return size == "K" ? value * 1024 : size == "M" ? value * 1024 * 1024 : 0;
+}
 
 Target Target::host() {
   Target t;
@@ -33,6 +51,13 @@ Target Target::host() {
   t.vectorBits = features.lookup("avx512f") ? 512
                  : features.lookup("avx2")  ? 256
                                             : 128;
+  for (int i = 0; i < 8; ++i) {
+    if (int64_t l1 = sysfsCacheBytes(i, "Data", 1))
+      t.l1Bytes = l1;
+    if (int64_t l2 = sysfsCacheBytes(i, "Unified", 2))
+      t.l2Bytes = l2;
+  }
+  t.cores = std::max(1u, std::thread::hardware_concurrency());
   return t;
 }
 

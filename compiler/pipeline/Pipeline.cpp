@@ -54,7 +54,10 @@ void populateLinalg(OpPassManager &pm) {
 }
 
 void populateKernel(OpPassManager &pm, const PipelineOptions &o) {
-  add(pm, llvm::formatv("func.func(kernel-form{{vector-bits={0}})", o.vectorBits).str());
+  add(pm, llvm::formatv("func.func(kernel-form{{vector-bits={0} l1-bytes={1} "
+                        "l2-bytes={2} cores={3}})",
+                        o.vectorBits, o.l1Bytes, o.l2Bytes, o.cores)
+              .str());
 }
 
 void populateTiled(OpPassManager &pm) {

@@ -59,7 +59,7 @@
 // RUN: kilnc %examples/fashion_mlp/model.json --compile-to=kernel --vector-bits=512 | FileCheck %s --check-prefix=KERNEL
 // The first dense layer of forward, with its bias and relu, is one kernel.
 // KERNEL-LABEL: func.func @forward(
-// KERNEL: kernel.group tile [8, 32] reduce [1] vectorize -> tensor<64x512xf32> {
+// KERNEL: kernel.group #kernel.schedule<tile = [8, 32], reduce = [1], lanes = 16> vectorize -> tensor<64x512xf32> {
 // KERNEL-NEXT: linalg.fill
 // KERNEL-NEXT: linalg.matmul
 // KERNEL-NEXT: linalg.generic

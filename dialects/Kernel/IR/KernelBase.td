@@ -13,6 +13,7 @@ def Kernel_Dialect : Dialect {
     schedule that tiling and vectorization read. `kernel-form` decides the
     groups; `kernel-tile` applies the schedules and dissolves the groups.
   }];
+  let useDefaultAttributePrinterParser = 1;
 }
 
 class Kernel_Op<string mnemonic, list<Trait> traits = []>

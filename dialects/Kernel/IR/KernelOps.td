@@ -3,6 +3,7 @@
 #define KILN_KERNEL_OPS
 
 include "dialects/Kernel/IR/KernelBase.td"
+include "dialects/Kernel/IR/KernelAttrDefs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 
@@ -11,27 +12,30 @@ def Kernel_GroupOp : Kernel_Op<"group", [RecursiveMemoryEffects,
   let summary = "A fused group of linalg ops that becomes one loop nest";
   let description = [{
     The body computes the results on tensors; values from above are used
-    directly. `tile` gives the tile sizes of the root op's parallel loops
-    (0: not tiled), `reduce` those of its reduction loops, applied inside the
-    parallel tiles. With `vectorize`, the tiled ops become vector ops.
+    directly. The schedule (`#kernel.schedule`) says how its loops are
+    tiled. With `vectorize`, the tiled ops become vector ops.
 
     ```mlir
-    %y = kernel.group tile [8, 32] reduce [1] vectorize -> tensor<64x512xf32> {
+    %y = kernel.group #kernel.schedule<tile = [8, 32], reduce = [1], lanes = 16> vectorize
+        -> tensor<64x512xf32> {
       %mm = linalg.matmul ins(%x, %wt : ...) outs(%zero : ...) -> tensor<64x512xf32>
       %r = linalg.generic ... ins(%mm, %b : ...) outs(%e : ...) { ... }
       kernel.yield %r : tensor<64x512xf32>
     }
     ```
   }];
-  let arguments = (ins DenseI64ArrayAttr:$tile_sizes,
-                       DenseI64ArrayAttr:$reduce_sizes, UnitAttr:$vectorize);
+  let arguments = (ins Kernel_ScheduleAttr:$schedule, UnitAttr:$vectorize);
   let results = (outs Variadic<AnyType>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    `tile` $tile_sizes `reduce` $reduce_sizes (`vectorize` $vectorize^)?
+    qualified($schedule) (`vectorize` $vectorize^)?
     (`->` type($results)^)? attr-dict-with-keyword $body
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::llvm::ArrayRef<int64_t> getTileSizes() { return getSchedule().getTile(); }
+    ::llvm::ArrayRef<int64_t> getReduceSizes() { return getSchedule().getReduce(); }
+  }];
 }
 
 def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Terminator, ReturnLike,

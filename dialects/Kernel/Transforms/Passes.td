@@ -10,14 +10,27 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
     Each contraction (matmul) or other linalg op roots a group; a root
     absorbs the `linalg.fill` that initializes it and the chain of
     elementwise ops that consume its result alone (bias add, activation), so
-    dense + bias + activation becomes one loop nest. The schedule comes from
-    the target's vector width: register tiles for contractions, vector-width
-    row tiles for elementwise ops. Tiles are whole vectors; when no such tile
-    divides a loop, kernel-tile peels the remainder, so every tile is static.
+    dense + bias + activation becomes one loop nest. A matmul whose B pays to
+    pack first becomes a copy of B into column panels and a packed product
+    (its own group: cache tiles run over its reduction). Each group's
+    `#kernel.schedule` comes from the strategy of its root's kind (matmul,
+    packed matmul, generic contraction, transpose, elementwise and
+    reductions) and the target: vector width, L1 and L2 sizes, cores.
+    Tiles are whole vectors; when no such tile divides a loop, kernel-tile
+    peels the remainder, so every tile is static.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
            "Width of the target's vector registers in bits (512: AVX-512, 256: AVX2)">,
+    Option<"l1Bytes", "l1-bytes", "int64_t", /*default=*/"32768",
+           "Per-core L1 data cache">,
+    Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"524288",
+           "Per-core L2 cache">,
+    Option<"cores", "cores", "int64_t", /*default=*/"1",
+           "Cores that threads may split loops over">,
+  ];
+  let statistics = [
+    Statistic<"numPacked", "packed-matmuls", "Matmuls rewritten on a packed B">
   ];
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }
@@ -25,8 +38,11 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
 def KernelTilePass : Pass<"kernel-tile", "mlir::func::FuncOp"> {
   let summary = "Tile, fuse and vectorize each kernel.group by its schedule, then dissolve it";
   let description = [{
-    Tiles the group's last op by `tile` and fuses the group's producers into
-    the tile loops, tiles the root's reductions by `reduce`, peels the last
+    With `cache` tiles, tiles the group's single op by them in `order` (the
+    outermost parallel loop marked `kernel.parallel`), peels, then tiles
+    each piece by `tile`. Otherwise tiles the group's last op by `tile`
+    and fuses the group's producers into the tile loops. Then tiles the
+    root's reductions by `reduce`, peels the last
     tile off loops whose step does not divide them (so full and partial tiles
     are both static), and vectorizes every linalg op of the group when
     `vectorize` is set. Ops the vectorizer rejects stay scalar, each with a

@@ -81,6 +81,64 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
   return success();
 }
 
+/// Tiles the group's only op by its cache tiles, loops in the schedule's
+/// order; the outermost loop, when it runs over a parallel dim, is marked
+/// for threads. Reductions are tiled too: each iteration accumulates into
+/// the same output tile.
+LogicalResult tileCache(RewriterBase &rewriter, GroupOp group, TilingInterface op) {
+  ScheduleAttr schedule = group.getSchedule();
+  ArrayRef<int64_t> sizes = schedule.getCache();
+  if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+    return success();
+  scf::SCFTilingOptions options;
+  options.setTileSizes(foldResults(rewriter, sizes));
+  SmallVector<int64_t> order(schedule.getOrder());
+  if (order.empty())
+    order = llvm::to_vector(llvm::seq<int64_t>(0, sizes.size()));
+  options.setInterchange(order);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, op, options);
+  if (failed(tiled))
+    return op->emitError("kernel-tile: cannot tile this op by its cache tiles");
+  SmallVector<utils::IteratorType> iterators = op.getLoopIteratorTypes();
+  for (int64_t d : order)
+    if (sizes[d] != 0) {
+      if (iterators[d] == utils::IteratorType::parallel && !tiled->loops.empty())
+        tiled->loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
+      break;
+    }
+  rewriter.replaceOp(op, tiled->replacements);
+  return success();
+}
+
+/// Tiles every op of a cache-tiled group by the register tiles (over the
+/// op's own loops: the group is its root alone). Marks the outermost loop
+/// for threads when the cache tiles made no parallel loop.
+LogicalResult tileRegisters(RewriterBase &rewriter, GroupOp group) {
+  ArrayRef<int64_t> sizes = group.getTileSizes();
+  bool threaded = false;
+  group.walk([&](scf::ForOp loop) { threaded |= loop->hasAttr(kParallelAttr); });
+  SmallVector<TilingInterface> ops;
+  group.walk([&](linalg::LinalgOp op) { ops.push_back(cast<TilingInterface>(op.getOperation())); });
+  for (TilingInterface op : ops) {
+    scf::SCFTilingOptions options;
+    options.setTileSizes(foldResults(rewriter, sizes));
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, op, options);
+    if (failed(tiled))
+      return op->emitError("kernel-tile: cannot tile this op by its register tiles");
+    if (!threaded && !tiled->loops.empty())
+      for (auto [d, size] : llvm::enumerate(sizes))
+        if (size != 0) {
+          if (op.getLoopIteratorTypes()[d] == utils::IteratorType::parallel)
+            tiled->loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
+          break;
+        }
+    rewriter.replaceOp(op, tiled->replacements);
+  }
+  return success();
+}
+
 /// Tiles the reduction loops of the group's reductions (the root).
 LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
   if (llvm::all_of(group.getReduceSizes(), [](int64_t s) { return s == 0; }))
@@ -168,6 +226,80 @@ void dropUnitLoops(RewriterBase &rewriter, GroupOp group) {
   }
 }
 
+/// A transfer_read whose map drops unit dims of its source from the middle
+/// (a rank-reducing slice folded in: a packed product's accumulator tile
+/// [rows, 1, columns]) reads the full-rank vector and shape_casts it, so
+/// the read and the write of the tile stay one pair that
+/// kernel-lower-vectors hoists out of the k loop.
+struct ReadUnitDimsAsShapeCast : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferReadOp op,
+                                PatternRewriter &rewriter) const override {
+    AffineMap map = op.getPermutationMap();
+    auto source = cast<ShapedType>(op.getSource().getType());
+    if (op.getMask() || map.isMinorIdentity() || !map.isProjectedPermutation() ||
+        map.getNumDims() != source.getRank() || !op.getVectorType().hasStaticShape())
+      return failure();
+    int64_t last = -1;
+    DenseSet<unsigned> kept;
+    for (AffineExpr e : map.getResults()) {
+      auto d = cast<AffineDimExpr>(e).getPosition();
+      if ((int64_t)d < last)
+        return failure();
+      last = d;
+      kept.insert(d);
+    }
+    SmallVector<int64_t> shape;
+    SmallVector<bool> inBounds;
+    unsigned r = 0;
+    for (int64_t d = 0; d < source.getRank(); ++d) {
+      if (kept.contains(d)) {
+        shape.push_back(op.getVectorType().getDimSize(r));
+        inBounds.push_back(op.isDimInBounds(r++));
+      } else if (source.getDimSize(d) == 1 || d < (int64_t)source.getRank() - (int64_t)map.getNumResults()) {
+        if (source.getDimSize(d) != 1)
+          return failure();
+        shape.push_back(1);
+        inBounds.push_back(true);
+      } else {
+        return failure();
+      }
+    }
+    auto full = VectorType::get(shape, op.getVectorType().getElementType());
+    Value read = rewriter.create<vector::TransferReadOp>(
+        op.getLoc(), full, op.getSource(), op.getIndices(), op.getPadding(),
+        ArrayRef<bool>(inBounds));
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(op, op.getVectorType(), read);
+    return success();
+  }
+};
+
+/// A transpose or broadcast that only moves or adds unit dims is a
+/// shape_cast (no lanes move).
+struct UnitDimsAsShapeCast : RewritePattern {
+  UnitDimsAsShapeCast(MLIRContext *ctx) : RewritePattern(MatchAnyOpTypeTag(), 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
+    if (!isa<vector::TransposeOp, vector::BroadcastOp>(op))
+      return failure();
+    auto in = dyn_cast<VectorType>(op->getOperand(0).getType());
+    auto out = cast<VectorType>(op->getResult(0).getType());
+    if (!in || in.getNumElements() != out.getNumElements() || in.isScalable())
+      return failure();
+    if (auto t = dyn_cast<vector::TransposeOp>(op)) {
+      int64_t last = -1;
+      for (int64_t p : t.getPermutation()) {
+        if (in.getDimSize(p) == 1)
+          continue;
+        if (p < last)
+          return failure();
+        last = p;
+      }
+    }
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(op, out, op->getOperand(0));
+    return success();
+  }
+};
+
 /// Vectorizes the group's linalg ops (static tiles); any the vectorizer
 /// rejects stays scalar, with a warning, and is counted. Returns that count.
 int64_t vectorizeAll(RewriterBase &rewriter, GroupOp group) {
@@ -189,6 +321,7 @@ int64_t vectorizeAll(RewriterBase &rewriter, GroupOp group) {
   vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
   vector::populateVectorReductionToContractPatterns(patterns);
   tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+  patterns.add<ReadUnitDimsAsShapeCast, UnitDimsAsShapeCast>(group.getContext());
   vector::TransferReadOp::getCanonicalizationPatterns(patterns,
                                                       group.getContext());
   vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
@@ -371,7 +504,17 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
     Operation *last = yield.getValues().empty()
                           ? nullptr
                           : yield.getValues()[0].getDefiningOp();
-    if (auto tileable = dyn_cast_or_null<TilingInterface>(last)) {
+    if (!group.getSchedule().getCache().empty()) {
+      // A cache-tiled group holds its root alone (kernel-form).
+      auto tileable = dyn_cast_or_null<TilingInterface>(last);
+      if (!tileable || group.getBody().front().getOperations().size() != 2)
+        return group->emitError("kernel-tile: cache tiles need a group of one op"), -1;
+      if (failed(tileCache(rewriter, group, tileable)))
+        return -1;
+      peelPartialTiles(rewriter, group, canonicalize);
+      if (failed(tileRegisters(rewriter, group)) || failed(tileReduction(rewriter, group)))
+        return -1;
+    } else if (auto tileable = dyn_cast_or_null<TilingInterface>(last)) {
       if (failed(tileAndFuse(rewriter, group, tileable)))
         return -1;
       // The untiled originals go first, so only the fused tiles get their

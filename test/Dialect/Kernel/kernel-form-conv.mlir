@@ -26,9 +26,9 @@
 // CHECK-LABEL: func.func @conv_taps_bias
 // CHECK-SAME: (%[[V0:.+]]: tensor<64x26x26x8xf32>, %[[V1:.+]]: tensor<64x26x26x8xf32>, %[[T0:.+]]: tensor<8x32xf32>, %[[T1:.+]]: tensor<8x32xf32>, %[[B:.+]]: tensor<32xf32>)
 // CHECK-NOT: linalg.
-// AVX512: %[[G:.+]] = kernel.group tile [1, 1, 8, 32] reduce [1] vectorize -> tensor<64x26x26x32xf32> {
-// AVX2: %[[G:.+]] = kernel.group tile [1, 1, 8, 16] reduce [1] vectorize -> tensor<64x26x26x32xf32> {
-// SSE: %[[G:.+]] = kernel.group tile [1, 1, 8, 8] reduce [1] vectorize -> tensor<64x26x26x32xf32> {
+// AVX512: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 1, 8, 32], reduce = [1], lanes = 16> vectorize -> tensor<64x26x26x32xf32> {
+// AVX2: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 1, 8, 16], reduce = [1], lanes = 8> vectorize -> tensor<64x26x26x32xf32> {
+// SSE: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 1, 8, 8], reduce = [1], lanes = 4> vectorize -> tensor<64x26x26x32xf32> {
 // CHECK-NEXT: %[[FILL:.+]] = linalg.fill
 // CHECK-NEXT: %[[A0:.+]] = linalg.generic {{.*}} ins(%[[V0]], %[[T0]] : {{.*}}) outs(%[[FILL]] : {{.*}})
 // CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%[[V1]], %[[T1]] : {{.*}}) outs(%[[A0]] : {{.*}})
@@ -117,9 +117,9 @@ func.func @conv_taps_shared_fill(%v0: tensor<64x26x26x8xf32>, %v1: tensor<64x26x
 #acc = affine_map<(n, h, w, f, c) -> (n, h, w, f)>
 
 // CHECK-LABEL: func.func @conv_tap_one_column
-// AVX512: kernel.group tile [1, 5, 1, 10, 0] reduce [1] vectorize -> tensor<4x5x1x10xf32> {
-// AVX2: kernel.group tile [1, 5, 1, 8, 0] reduce [1] vectorize -> tensor<4x5x1x10xf32> {
-// SSE: kernel.group tile [1, 5, 1, 8, 0] reduce [1] vectorize -> tensor<4x5x1x10xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [1, 5, 1, 10, 0], reduce = [1], lanes = 16> vectorize -> tensor<4x5x1x10xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [1, 5, 1, 8, 0], reduce = [1], lanes = 8> vectorize -> tensor<4x5x1x10xf32> {
+// SSE: kernel.group #kernel.schedule<tile = [1, 5, 1, 8, 0], reduce = [1], lanes = 4> vectorize -> tensor<4x5x1x10xf32> {
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 func.func @conv_tap_one_column(%v: tensor<4x5x1x3xf32>, %t: tensor<3x10xf32>) -> tensor<4x5x1x10xf32> {
@@ -147,9 +147,9 @@ func.func @conv_tap_one_column(%v: tensor<4x5x1x3xf32>, %t: tensor<3x10xf32>) ->
 #out = affine_map<(c, f, n, h, w) -> (c, f)>
 
 // CHECK-LABEL: func.func @weight_grad_tap
-// AVX512: kernel.group tile [8, 32, 0, 0, 0] reduce [1, 1, 1] vectorize -> tensor<32x64xf32> {
-// AVX2: kernel.group tile [8, 16, 0, 0, 0] reduce [1, 1, 1] vectorize -> tensor<32x64xf32> {
-// SSE: kernel.group tile [8, 8, 0, 0, 0] reduce [1, 1, 1] vectorize -> tensor<32x64xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [8, 32, 0, 0, 0], reduce = [1, 1, 1], lanes = 16> vectorize -> tensor<32x64xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [8, 16, 0, 0, 0], reduce = [1, 1, 1], lanes = 8> vectorize -> tensor<32x64xf32> {
+// SSE: kernel.group #kernel.schedule<tile = [8, 8, 0, 0, 0], reduce = [1, 1, 1], lanes = 4> vectorize -> tensor<32x64xf32> {
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 func.func @weight_grad_tap(%view: tensor<64x11x11x32xf32>, %dyl: tensor<64x11x11x64xf32>) -> tensor<32x64xf32> {
@@ -176,9 +176,9 @@ func.func @weight_grad_tap(%view: tensor<64x11x11x32xf32>, %dyl: tensor<64x11x11
 #out = affine_map<(c, f, n, h, w) -> (c, f)>
 
 // CHECK-LABEL: func.func @weight_grad_tap_one_channel
-// AVX512: kernel.group tile [1, 32, 0, 0, 0] reduce [1, 1, 1] vectorize -> tensor<1x32xf32> {
-// AVX2: kernel.group tile [1, 16, 0, 0, 0] reduce [1, 1, 1] vectorize -> tensor<1x32xf32> {
-// SSE: kernel.group tile [1, 8, 0, 0, 0] reduce [1, 1, 1] vectorize -> tensor<1x32xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [1, 32, 0, 0, 0], reduce = [1, 1, 1], lanes = 16> vectorize -> tensor<1x32xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [1, 16, 0, 0, 0], reduce = [1, 1, 1], lanes = 8> vectorize -> tensor<1x32xf32> {
+// SSE: kernel.group #kernel.schedule<tile = [1, 8, 0, 0, 0], reduce = [1, 1, 1], lanes = 4> vectorize -> tensor<1x32xf32> {
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 func.func @weight_grad_tap_one_channel(%view: tensor<64x26x26x1xf32>, %dyl: tensor<64x26x26x32xf32>) -> tensor<1x32xf32> {
@@ -205,11 +205,11 @@ func.func @weight_grad_tap_one_channel(%view: tensor<64x26x26x1xf32>, %dyl: tens
 #out = affine_map<(c, f, n, h, w) -> (c, f)>
 
 // CHECK-LABEL: func.func @weight_grad_two_taps
-// CHECK: %[[G0:.+]] = kernel.group tile
+// CHECK: %[[G0:.+]] = kernel.group #kernel.schedule<tile
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 // CHECK: kernel.yield
-// CHECK: %[[G1:.+]] = kernel.group tile
+// CHECK: %[[G1:.+]] = kernel.group #kernel.schedule<tile
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 // CHECK: kernel.yield
@@ -249,9 +249,9 @@ func.func @weight_grad_two_taps(%v0: tensor<8x4x4x16xf32>, %v1: tensor<8x4x4x16x
 #ch = affine_map<(n, h, w, c) -> (c)>
 
 // CHECK-LABEL: func.func @depthwise_tap
-// AVX512: kernel.group tile [1, 1, 1, 64] reduce [] vectorize -> tensor<8x6x6x64xf32> {
-// AVX2: kernel.group tile [1, 1, 1, 32] reduce [] vectorize -> tensor<8x6x6x64xf32> {
-// SSE: kernel.group tile [1, 1, 1, 16] reduce [] vectorize -> tensor<8x6x6x64xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [1, 1, 1, 64], lanes = 16> vectorize -> tensor<8x6x6x64xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [1, 1, 1, 32], lanes = 8> vectorize -> tensor<8x6x6x64xf32> {
+// SSE: kernel.group #kernel.schedule<tile = [1, 1, 1, 16], lanes = 4> vectorize -> tensor<8x6x6x64xf32> {
 func.func @depthwise_tap(%v: tensor<8x6x6x64xf32>, %t: tensor<64xf32>, %acc: tensor<8x6x6x64xf32>) -> tensor<8x6x6x64xf32> {
   %a = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
       ins(%v, %t : tensor<8x6x6x64xf32>, tensor<64xf32>) outs(%acc : tensor<8x6x6x64xf32>) {
@@ -270,9 +270,9 @@ func.func @depthwise_tap(%v: tensor<8x6x6x64xf32>, %t: tensor<64xf32>, %acc: ten
 // the output), N and H one at a time: 26 columns take one vector and a peeled
 // remainder (16 + 10 at 512 bits).
 // CHECK-LABEL: func.func @to_nhwc
-// AVX512: kernel.group tile [1, 1, 16, 16] reduce [] vectorize -> tensor<64x26x26x32xf32> {
-// AVX2: kernel.group tile [1, 1, 8, 8] reduce [] vectorize -> tensor<64x26x26x32xf32> {
-// SSE: kernel.group tile [1, 1, 4, 4] reduce [] vectorize -> tensor<64x26x26x32xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [1, 1, 16, 16], lanes = 16> vectorize -> tensor<64x26x26x32xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [1, 1, 8, 8], lanes = 8> vectorize -> tensor<64x26x26x32xf32> {
+// SSE: kernel.group #kernel.schedule<tile = [1, 1, 4, 4], lanes = 4> vectorize -> tensor<64x26x26x32xf32> {
 // CHECK-NEXT: linalg.transpose
 func.func @to_nhwc(%x: tensor<64x32x26x26xf32>) -> tensor<64x26x26x32xf32> {
   %e = tensor.empty() : tensor<64x26x26x32xf32>
@@ -285,9 +285,9 @@ func.func @to_nhwc(%x: tensor<64x32x26x26xf32>) -> tensor<64x26x26x32xf32> {
 // Tests that NHWC -> NCHW (permutation [0, 3, 1, 2]) blocks C (innermost in
 // the input, dim 1 of the output) and W (innermost in the output).
 // CHECK-LABEL: func.func @to_nchw
-// AVX512: kernel.group tile [1, 16, 1, 16] reduce [] vectorize -> tensor<64x32x26x26xf32> {
-// AVX2: kernel.group tile [1, 8, 1, 8] reduce [] vectorize -> tensor<64x32x26x26xf32> {
-// SSE: kernel.group tile [1, 4, 1, 4] reduce [] vectorize -> tensor<64x32x26x26xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [1, 16, 1, 16], lanes = 16> vectorize -> tensor<64x32x26x26xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [1, 8, 1, 8], lanes = 8> vectorize -> tensor<64x32x26x26xf32> {
+// SSE: kernel.group #kernel.schedule<tile = [1, 4, 1, 4], lanes = 4> vectorize -> tensor<64x32x26x26xf32> {
 // CHECK-NEXT: linalg.transpose
 func.func @to_nchw(%y: tensor<64x26x26x32xf32>) -> tensor<64x32x26x26xf32> {
   %e = tensor.empty() : tensor<64x32x26x26xf32>
@@ -302,9 +302,9 @@ func.func @to_nchw(%y: tensor<64x26x26x32xf32>) -> tensor<64x32x26x26xf32> {
 // outer dims) copies rows of up to four vectors of that dim, every other dim
 // one at a time.
 // CHECK-LABEL: func.func @keeps_innermost
-// AVX512: kernel.group tile [1, 1, 1, 64] reduce [] vectorize -> tensor<3x2x4x128xf32> {
-// AVX2: kernel.group tile [1, 1, 1, 32] reduce [] vectorize -> tensor<3x2x4x128xf32> {
-// SSE: kernel.group tile [1, 1, 1, 16] reduce [] vectorize -> tensor<3x2x4x128xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [1, 1, 1, 64], lanes = 16> vectorize -> tensor<3x2x4x128xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [1, 1, 1, 32], lanes = 8> vectorize -> tensor<3x2x4x128xf32> {
+// SSE: kernel.group #kernel.schedule<tile = [1, 1, 1, 16], lanes = 4> vectorize -> tensor<3x2x4x128xf32> {
 // CHECK-NEXT: linalg.transpose
 func.func @keeps_innermost(%x: tensor<2x3x4x128xf32>) -> tensor<3x2x4x128xf32> {
   %e = tensor.empty() : tensor<3x2x4x128xf32>

@@ -10,8 +10,8 @@
 // CHECK-LABEL: func.func @dense_bias_relu
 // CHECK-SAME: (%[[X:.+]]: tensor<64x784xf32>, %[[WT:.+]]: tensor<784x256xf32>, %[[B:.+]]: tensor<256xf32>)
 // CHECK-NOT: linalg.
-// AVX512: %[[G:.+]] = kernel.group tile [8, 32] reduce [1] vectorize -> tensor<64x256xf32> {
-// AVX2: %[[G:.+]] = kernel.group tile [8, 16] reduce [1] vectorize -> tensor<64x256xf32> {
+// AVX512: %[[G:.+]] = kernel.group #kernel.schedule<tile = [8, 32], reduce = [1], lanes = 16> vectorize -> tensor<64x256xf32> {
+// AVX2: %[[G:.+]] = kernel.group #kernel.schedule<tile = [8, 16], reduce = [1], lanes = 8> vectorize -> tensor<64x256xf32> {
 // CHECK-NEXT: %[[FILL:.+]] = linalg.fill
 // CHECK-NEXT: %[[MM:.+]] = linalg.matmul ins(%[[X]], %[[WT]] : {{.*}}) outs(%[[FILL]] : {{.*}})
 // CHECK-NEXT: %[[BIAS:.+]] = linalg.generic {{.*}} ins(%[[MM]], %[[B]] : {{.*}})
@@ -49,8 +49,8 @@ func.func @dense_bias_relu(%x: tensor<64x784xf32>, %wt: tensor<784x256xf32>, %b:
 // fills at least half the block: 60 rows: 6; 100 columns: 32 or 16. A matmul
 // with no epilogue is tiled over its own three loops.
 // CHECK-LABEL: func.func @odd_sizes
-// AVX512: kernel.group tile [6, 32, 0] reduce [1] vectorize -> tensor<60x100xf32> {
-// AVX2: kernel.group tile [6, 16, 0] reduce [1] vectorize -> tensor<60x100xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [6, 32, 0], reduce = [1], lanes = 16> vectorize -> tensor<60x100xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [6, 16, 0], reduce = [1], lanes = 8> vectorize -> tensor<60x100xf32> {
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.matmul
 // CHECK-NEXT: kernel.yield
@@ -70,8 +70,8 @@ func.func @odd_sizes(%x: tensor<60x32xf32>, %wt: tensor<32x100xf32>) -> tensor<6
 
 // CHECK-LABEL: func.func @elementwise
 // CHECK-SAME: (%[[A:.+]]: tensor<64x512xf32>, %[[B:.+]]: tensor<64x512xf32>)
-// AVX512: %[[G:.+]] = kernel.group tile [1, 64] reduce [] vectorize -> tensor<64x512xf32> {
-// AVX2: %[[G:.+]] = kernel.group tile [1, 32] reduce [] vectorize -> tensor<64x512xf32> {
+// AVX512: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 64], lanes = 16> vectorize -> tensor<64x512xf32> {
+// AVX2: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 32], lanes = 8> vectorize -> tensor<64x512xf32> {
 // CHECK-NEXT: %[[MUL:.+]] = linalg.generic {{.*}} ins(%[[A]], %[[B]] : {{.*}})
 // CHECK: kernel.yield %[[MUL]]
 // CHECK: return %[[G]]
@@ -90,8 +90,8 @@ func.func @elementwise(%a: tensor<64x512xf32>, %b: tensor<64x512xf32>) -> tensor
 
 // Tests that a transpose is tiled by one vector in both dimensions.
 // CHECK-LABEL: func.func @transpose
-// AVX512: kernel.group tile [16, 16] reduce [] vectorize -> tensor<784x512xf32> {
-// AVX2: kernel.group tile [8, 8] reduce [] vectorize -> tensor<784x512xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [16, 16], lanes = 16> vectorize -> tensor<784x512xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [8, 8], lanes = 8> vectorize -> tensor<784x512xf32> {
 // CHECK-NEXT: linalg.transpose
 func.func @transpose(%w: tensor<512x784xf32>) -> tensor<784x512xf32> {
   %e = tensor.empty() : tensor<784x512xf32>
@@ -106,8 +106,8 @@ func.func @transpose(%w: tensor<512x784xf32>) -> tensor<784x512xf32> {
 #col = affine_map<(d0, d1) -> (d0)>
 
 // CHECK-LABEL: func.func @row_sum
-// AVX512: kernel.group tile [1, 0] reduce [10] vectorize -> tensor<64xf32> {
-// AVX2: kernel.group tile [1, 0] reduce [8] vectorize -> tensor<64xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [1, 0], reduce = [10], lanes = 16> vectorize -> tensor<64xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [1, 0], reduce = [8], lanes = 8> vectorize -> tensor<64xf32> {
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 func.func @row_sum(%x: tensor<64x10xf32>) -> tensor<64xf32> {
@@ -130,8 +130,8 @@ func.func @row_sum(%x: tensor<64x10xf32>) -> tensor<64xf32> {
 #row = affine_map<(d0, d1) -> (d1)>
 
 // CHECK-LABEL: func.func @column_sum
-// AVX512: kernel.group tile [0, 64] reduce [1] vectorize -> tensor<256xf32> {
-// AVX2: kernel.group tile [0, 32] reduce [1] vectorize -> tensor<256xf32> {
+// AVX512: kernel.group #kernel.schedule<tile = [0, 64], reduce = [1], lanes = 16> vectorize -> tensor<256xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [0, 32], reduce = [1], lanes = 8> vectorize -> tensor<256xf32> {
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 func.func @column_sum(%dy: tensor<32x256xf32>) -> tensor<256xf32> {
@@ -154,7 +154,7 @@ func.func @column_sum(%dy: tensor<32x256xf32>) -> tensor<256xf32> {
 #col = affine_map<(d0, d1) -> (d0)>
 
 // CHECK-LABEL: func.func @big_reduction
-// CHECK: kernel.group tile [1, 0] reduce [32] vectorize -> tensor<4xf32> {
+// CHECK: kernel.group #kernel.schedule<tile = [1, 0], reduce = [32], lanes = {{[0-9]+}}> vectorize -> tensor<4xf32> {
 func.func @big_reduction(%x: tensor<4x100000xf32>) -> tensor<4xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<4xf32>
@@ -230,12 +230,12 @@ func.func @fill_outside_loop(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>, %acc: 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
 // CHECK-LABEL: func.func @reused_result
-// CHECK: %[[MM:.+]] = kernel.group tile
+// CHECK: %[[MM:.+]] = kernel.group #kernel.schedule<tile
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.matmul
 // CHECK-NEXT: kernel.yield
 // CHECK-NEXT: }
-// CHECK-NEXT: %[[RELU:.+]] = kernel.group tile [1, 32] reduce [] vectorize
+// CHECK-NEXT: %[[RELU:.+]] = kernel.group #kernel.schedule<tile = [1, 32], lanes = {{[0-9]+}}> vectorize
 // CHECK-NEXT: linalg.generic {{.*}} ins(%[[MM]] : {{.*}})
 // CHECK: return %[[MM]], %[[RELU]]
 func.func @reused_result(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>)
@@ -287,8 +287,8 @@ func.func @broadcast_consumer(%a: tensor<1x16xf32>, %b: tensor<16x32xf32>) -> te
 
 // Tests that a fill no root absorbs becomes its own group.
 // CHECK-LABEL: func.func @standalone_fill
-// AVX512: %[[G:.+]] = kernel.group tile [1, 64] reduce [] vectorize -> tensor<16x64xf32> {
-// AVX2: %[[G:.+]] = kernel.group tile [1, 32] reduce [] vectorize -> tensor<16x64xf32> {
+// AVX512: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 64], lanes = 16> vectorize -> tensor<16x64xf32> {
+// AVX2: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 32], lanes = 8> vectorize -> tensor<16x64xf32> {
 // CHECK-NEXT: linalg.fill
 // CHECK: return %[[G]]
 func.func @standalone_fill() -> tensor<16x64xf32> {
@@ -308,8 +308,8 @@ func.func @standalone_fill() -> tensor<16x64xf32> {
 #p = affine_map<(n, q, l) -> (n, l)>
 
 // CHECK-LABEL: func.func @partial_sums
-// AVX512: kernel.group tile [4, 0, 64] reduce [1] vectorize -> tensor<512x64xf32>
-// AVX2: kernel.group tile [4, 0, 32] reduce [1] vectorize -> tensor<512x64xf32>
+// AVX512: kernel.group #kernel.schedule<tile = [4, 0, 64], reduce = [1], lanes = 16> vectorize -> tensor<512x64xf32>
+// AVX2: kernel.group #kernel.schedule<tile = [4, 0, 32], reduce = [1], lanes = 8> vectorize -> tensor<512x64xf32>
 func.func @partial_sums(%x: tensor<12x64xf32>, %w: tensor<512x12x64xf32>) -> tensor<512x64xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<512x64xf32>

@@ -26,7 +26,7 @@ func.func @repeated(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %a1 = arith.constant 0.1 : f32
   %a2 = arith.constant 0.2 : f32
   %e = tensor.empty() : tensor<4x16xf32>
-  %y1 = kernel.group tile [1, 16] reduce [] vectorize -> tensor<4x16xf32> {
+  %y1 = kernel.group #kernel.schedule<tile = [1, 16]> vectorize -> tensor<4x16xf32> {
     %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
         ins(%x : tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) {
     ^bb0(%in: f32, %out: f32):
@@ -36,7 +36,7 @@ func.func @repeated(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
     } -> tensor<4x16xf32>
     kernel.yield %r : tensor<4x16xf32>
   }
-  %y2 = kernel.group tile [1, 16] reduce [] vectorize -> tensor<4x16xf32> {
+  %y2 = kernel.group #kernel.schedule<tile = [1, 16]> vectorize -> tensor<4x16xf32> {
     %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
         ins(%y1 : tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) {
     ^bb0(%in: f32, %out: f32):
@@ -46,7 +46,7 @@ func.func @repeated(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
     } -> tensor<4x16xf32>
     kernel.yield %r : tensor<4x16xf32>
   }
-  %y3 = kernel.group tile [1, 16] reduce [] vectorize -> tensor<4x16xf32> {
+  %y3 = kernel.group #kernel.schedule<tile = [1, 16]> vectorize -> tensor<4x16xf32> {
     %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
         ins(%y2 : tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) {
     ^bb0(%in: f32, %out: f32):
@@ -76,7 +76,7 @@ func.func @repeated(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
 // CHECK-NEXT: arith.addf %[[RZ1]], %[[RZ2]]
 func.func @aliased(%x: tensor<4x16xf32>, %y: tensor<4x16xf32>, %z: tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
   %e = tensor.empty() : tensor<4x16xf32>
-  %s1 = kernel.group tile [1, 16] reduce [] vectorize -> tensor<4x16xf32> {
+  %s1 = kernel.group #kernel.schedule<tile = [1, 16]> vectorize -> tensor<4x16xf32> {
     %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
         ins(%x, %y : tensor<4x16xf32>, tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) {
     ^bb0(%a: f32, %b: f32, %out: f32):
@@ -85,7 +85,7 @@ func.func @aliased(%x: tensor<4x16xf32>, %y: tensor<4x16xf32>, %z: tensor<4x16xf
     } -> tensor<4x16xf32>
     kernel.yield %r : tensor<4x16xf32>
   }
-  %s2 = kernel.group tile [1, 16] reduce [] vectorize -> tensor<4x16xf32> {
+  %s2 = kernel.group #kernel.schedule<tile = [1, 16]> vectorize -> tensor<4x16xf32> {
     %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
         ins(%z, %z : tensor<4x16xf32>, tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) {
     ^bb0(%a: f32, %b: f32, %out: f32):
@@ -115,7 +115,7 @@ func.func @splats(%x: tensor<1x16xf32>) -> (tensor<1x16xf32>, tensor<1x16xf32>) 
   %e = tensor.empty() : tensor<1x16xf32>
   %t1 = vector.transfer_write %one, %e[%c0, %c0] {in_bounds = [true, true]} : vector<1x16xf32>, tensor<1x16xf32>
   %t2 = vector.transfer_write %two, %e[%c0, %c0] {in_bounds = [true, true]} : vector<1x16xf32>, tensor<1x16xf32>
-  %y1 = kernel.group tile [1, 16] reduce [] vectorize -> tensor<1x16xf32> {
+  %y1 = kernel.group #kernel.schedule<tile = [1, 16]> vectorize -> tensor<1x16xf32> {
     %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
         ins(%x, %t1 : tensor<1x16xf32>, tensor<1x16xf32>) outs(%e : tensor<1x16xf32>) {
     ^bb0(%a: f32, %b: f32, %out: f32):
@@ -124,7 +124,7 @@ func.func @splats(%x: tensor<1x16xf32>) -> (tensor<1x16xf32>, tensor<1x16xf32>) 
     } -> tensor<1x16xf32>
     kernel.yield %r : tensor<1x16xf32>
   }
-  %y2 = kernel.group tile [1, 16] reduce [] vectorize -> tensor<1x16xf32> {
+  %y2 = kernel.group #kernel.schedule<tile = [1, 16]> vectorize -> tensor<1x16xf32> {
     %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
         ins(%x, %t2 : tensor<1x16xf32>, tensor<1x16xf32>) outs(%e : tensor<1x16xf32>) {
     ^bb0(%a: f32, %b: f32, %out: f32):

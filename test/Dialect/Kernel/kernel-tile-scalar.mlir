@@ -11,7 +11,7 @@
 // CHECK: linalg.generic
 func.func @window_sum(%x: tensor<20xf32>, %w: tensor<5xf32>) -> tensor<16xf32> {
   %zero = arith.constant 0.0 : f32
-  %r = kernel.group tile [16, 0] reduce [] vectorize -> tensor<16xf32> {
+  %r = kernel.group #kernel.schedule<tile = [16, 0]> vectorize -> tensor<16xf32> {
     %e = tensor.empty() : tensor<16xf32>
     %f = linalg.fill ins(%zero : f32) outs(%e : tensor<16xf32>) -> tensor<16xf32>
     // expected-warning @+1 {{kernel-tile: left scalar (the vectorizer rejects this op)}}

@@ -41,7 +41,7 @@
 func.func @dense_bias_relu(%x: tensor<64x128xf32>, %wt: tensor<128x256xf32>, %b: tensor<256xf32>) -> tensor<64x256xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<64x256xf32>
-  %y = kernel.group tile [8, 32] reduce [1] vectorize -> tensor<64x256xf32> {
+  %y = kernel.group #kernel.schedule<tile = [8, 32], reduce = [1]> vectorize -> tensor<64x256xf32> {
     %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
     %mm = linalg.matmul ins(%x, %wt : tensor<64x128xf32>, tensor<128x256xf32>)
                         outs(%fill : tensor<64x256xf32>) -> tensor<64x256xf32>
@@ -86,7 +86,7 @@ func.func @dense_bias_relu(%x: tensor<64x128xf32>, %wt: tensor<128x256xf32>, %b:
 func.func @scalar_matmul(%x: tensor<64x128xf32>, %wt: tensor<128x256xf32>) -> tensor<64x256xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<64x256xf32>
-  %y = kernel.group tile [8, 32, 0] reduce [4] -> tensor<64x256xf32> {
+  %y = kernel.group #kernel.schedule<tile = [8, 32, 0], reduce = [4]> -> tensor<64x256xf32> {
     %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
     %mm = linalg.matmul ins(%x, %wt : tensor<64x128xf32>, tensor<128x256xf32>)
                         outs(%fill : tensor<64x256xf32>) -> tensor<64x256xf32>
@@ -109,7 +109,7 @@ func.func @scalar_matmul(%x: tensor<64x128xf32>, %wt: tensor<128x256xf32>) -> te
 // CHECK-NEXT: vector.transfer_write %[[T]], %[[DEST]][%[[I]], %[[J]]]
 func.func @elementwise(%a: tensor<4x128xf32>) -> tensor<4x128xf32> {
   %e = tensor.empty() : tensor<4x128xf32>
-  %y = kernel.group tile [1, 64] reduce [] vectorize -> tensor<4x128xf32> {
+  %y = kernel.group #kernel.schedule<tile = [1, 64]> vectorize -> tensor<4x128xf32> {
     %t = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
         ins(%a : tensor<4x128xf32>) outs(%e : tensor<4x128xf32>) {
     ^bb0(%in: f32, %out: f32):
@@ -133,7 +133,7 @@ func.func @elementwise(%a: tensor<4x128xf32>) -> tensor<4x128xf32> {
 // CHECK-NEXT: vector.transfer_write %[[T]], %[[DEST]][%[[I]], %[[J]]]
 func.func @transpose(%w: tensor<64x32xf32>) -> tensor<32x64xf32> {
   %e = tensor.empty() : tensor<32x64xf32>
-  %y = kernel.group tile [16, 16] reduce [] vectorize -> tensor<32x64xf32> {
+  %y = kernel.group #kernel.schedule<tile = [16, 16]> vectorize -> tensor<32x64xf32> {
     %t = linalg.transpose ins(%w : tensor<64x32xf32>) outs(%e : tensor<32x64xf32>) permutation = [1, 0]
     kernel.yield %t : tensor<32x64xf32>
   }
@@ -152,7 +152,7 @@ func.func @transpose(%w: tensor<64x32xf32>) -> tensor<32x64xf32> {
 // CHECK: return %[[G]]
 func.func @untiled(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %e = tensor.empty() : tensor<4x8xf32>
-  %y = kernel.group tile [0, 0] reduce [] -> tensor<4x8xf32> {
+  %y = kernel.group #kernel.schedule<tile = [0, 0]> -> tensor<4x8xf32> {
     %t = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
         ins(%a : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
     ^bb0(%in: f32, %out: f32):
@@ -171,7 +171,7 @@ func.func @untiled(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
 // CHECK-SAME: (%[[X:.+]]: tensor<16xf32>)
 // CHECK-NEXT: return %[[X]]
 func.func @passthrough(%x: tensor<16xf32>) -> tensor<16xf32> {
-  %y = kernel.group tile [8] reduce [] vectorize -> tensor<16xf32> {
+  %y = kernel.group #kernel.schedule<tile = [8]> vectorize -> tensor<16xf32> {
     kernel.yield %x : tensor<16xf32>
   }
   return %y : tensor<16xf32>
@@ -192,7 +192,7 @@ func.func @passthrough(%x: tensor<16xf32>) -> tensor<16xf32> {
 func.func @peeled(%x: tensor<60x16xf32>, %wt: tensor<16x100xf32>) -> tensor<60x100xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<60x100xf32>
-  %r = kernel.group tile [8, 32, 0] reduce [1] vectorize -> tensor<60x100xf32> {
+  %r = kernel.group #kernel.schedule<tile = [8, 32, 0], reduce = [1]> vectorize -> tensor<60x100xf32> {
     %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<60x100xf32>) -> tensor<60x100xf32>
     %mm = linalg.matmul ins(%x, %wt : tensor<60x16xf32>, tensor<16x100xf32>) outs(%fill : tensor<60x100xf32>) -> tensor<60x100xf32>
     kernel.yield %mm : tensor<60x100xf32>
@@ -215,7 +215,7 @@ func.func @peeled(%x: tensor<60x16xf32>, %wt: tensor<16x100xf32>) -> tensor<60x1
 func.func @no_vectorize_reduce(%x: tensor<64x128xf32>, %w: tensor<128x256xf32>) -> tensor<64x256xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<64x256xf32>
-  %r = kernel.group tile [8, 32, 0] reduce [4] -> tensor<64x256xf32> {
+  %r = kernel.group #kernel.schedule<tile = [8, 32, 0], reduce = [4]> -> tensor<64x256xf32> {
     %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
     %mm = linalg.matmul ins(%x, %w : tensor<64x128xf32>, tensor<128x256xf32>) outs(%fill : tensor<64x256xf32>) -> tensor<64x256xf32>
     kernel.yield %mm : tensor<64x256xf32>
@@ -248,7 +248,7 @@ func.func @no_vectorize_reduce(%x: tensor<64x128xf32>, %w: tensor<128x256xf32>) 
 func.func @conv_tap(%v: tensor<2x4x8x3xf32>, %t: tensor<3x32xf32>) -> tensor<2x4x8x32xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<2x4x8x32xf32>
-  %y = kernel.group tile [1, 1, 8, 32, 0] reduce [1] vectorize -> tensor<2x4x8x32xf32> {
+  %y = kernel.group #kernel.schedule<tile = [1, 1, 8, 32, 0], reduce = [1]> vectorize -> tensor<2x4x8x32xf32> {
     %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4x8x32xf32>) -> tensor<2x4x8x32xf32>
     %a = linalg.generic {indexing_maps = [#view, #tap, #acc], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
         ins(%v, %t : tensor<2x4x8x3xf32>, tensor<3x32xf32>) outs(%fill : tensor<2x4x8x32xf32>) {
@@ -287,7 +287,7 @@ func.func @conv_tap(%v: tensor<2x4x8x3xf32>, %t: tensor<3x32xf32>) -> tensor<2x4
 func.func @weight_grad_tap(%view: tensor<4x3x3x16xf32>, %dyl: tensor<4x3x3x64xf32>) -> tensor<16x64xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<16x64xf32>
-  %dw = kernel.group tile [8, 32, 0, 0, 0] reduce [1, 1, 1] vectorize -> tensor<16x64xf32> {
+  %dw = kernel.group #kernel.schedule<tile = [8, 32, 0, 0, 0], reduce = [1, 1, 1]> vectorize -> tensor<16x64xf32> {
     %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
     %g = linalg.generic {indexing_maps = [#x, #dy, #out], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]}
         ins(%view, %dyl : tensor<4x3x3x16xf32>, tensor<4x3x3x64xf32>) outs(%fill : tensor<16x64xf32>) {
@@ -314,7 +314,7 @@ func.func @column_sum(%x: tensor<64x32xf32>) -> tensor<32xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<32xf32>
   %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<32xf32>) -> tensor<32xf32>
-  %y = kernel.group tile [8, 0] reduce [] -> tensor<32xf32> {
+  %y = kernel.group #kernel.schedule<tile = [8, 0]> -> tensor<32xf32> {
     %sum = linalg.generic {indexing_maps = [#colsum_in, #colsum_out], iterator_types = ["reduction", "parallel"]}
         ins(%x : tensor<64x32xf32>) outs(%fill : tensor<32xf32>) {
     ^bb0(%in: f32, %acc: f32):

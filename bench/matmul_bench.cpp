@@ -1,0 +1,160 @@
+//===- matmul_bench.cpp - fp32 GEMM rates: FMA peak, Kiln, OpenBLAS -------===//
+//
+// One process per measurement (bench/matmul.py alternates them):
+//   matmul_bench peak T         an FMA loop on T threads: the machine's limit
+//   matmul_bench kiln S T       Model::predict of a compiled dense layer
+//                               (y = x Wᵀ, batch S, S in, S out, no bias)
+//   matmul_bench blas S T       cblas_sgemm(x, Wᵀ) from the OpenBLAS loaded
+//                               at run time (LD_LIBRARY_PATH picks which)
+// Each prints the best GFLOP/s over its rounds. Built with -march=native.
+//
+#ifdef KILN_BENCH_MODEL
+#include "bench_model.h"
+#endif
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <functional>
+#include <thread>
+#include <vector>
+
+namespace {
+
+double seconds(const std::function<void()> &f) {
+  auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// Best rate over `rounds` of `calls` calls, after one warm-up call.
+double bestRate(double flop, int rounds, int calls, const std::function<void()> &f) {
+  f();
+  double best = 1e30;
+  for (int r = 0; r < rounds; ++r)
+    best = std::min(best, seconds([&] {
+                      for (int i = 0; i < calls; ++i)
+                        f();
+                    }) / calls);
+  return flop / best * 1e-9;
+}
+
+#ifdef __AVX512F__
+using Vec = __m512;
+inline Vec vfma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
+inline Vec vset(float x) { return _mm512_set1_ps(x); }
+inline float vsum(Vec v) { return _mm512_reduce_add_ps(v); }
+constexpr int kLanes = 16;
+#else
+using Vec = __m256;
+inline Vec vfma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
+inline Vec vset(float x) { return _mm256_set1_ps(x); }
+inline float vsum(Vec v) {
+  alignas(32) float l[8];
+  _mm256_store_ps(l, v);
+  float s = 0;
+  for (float x : l)
+    s += x;
+  return s;
+}
+constexpr int kLanes = 8;
+#endif
+
+/// 12 independent FMA chains (more than latency x ports), `iters` times,
+/// in named registers (an array would live on the stack).
+float fmaLoop(long iters) {
+  Vec a = vset(0.999999f), b = vset(1e-7f);
+  Vec c0 = vset(1), c1 = vset(2), c2 = vset(3), c3 = vset(4), c4 = vset(5), c5 = vset(6);
+  Vec c6 = vset(7), c7 = vset(8), c8 = vset(9), c9 = vset(10), c10 = vset(11), c11 = vset(12);
+  for (long n = 0; n < iters; ++n) {
+    c0 = vfma(c0, a, b), c1 = vfma(c1, a, b), c2 = vfma(c2, a, b), c3 = vfma(c3, a, b);
+    c4 = vfma(c4, a, b), c5 = vfma(c5, a, b), c6 = vfma(c6, a, b), c7 = vfma(c7, a, b);
+    c8 = vfma(c8, a, b), c9 = vfma(c9, a, b), c10 = vfma(c10, a, b), c11 = vfma(c11, a, b);
+    asm volatile("" : "+v"(c0), "+v"(c1), "+v"(c2), "+v"(c3), "+v"(c4), "+v"(c5));
+    asm volatile("" : "+v"(c6), "+v"(c7), "+v"(c8), "+v"(c9), "+v"(c10), "+v"(c11));
+  }
+  return vsum(c0) + vsum(c1) + vsum(c2) + vsum(c3) + vsum(c4) + vsum(c5) + vsum(c6) +
+         vsum(c7) + vsum(c8) + vsum(c9) + vsum(c10) + vsum(c11);
+}
+
+double peak(int threads) {
+  const long iters = 20'000'000;
+  double flop = 12.0 * kLanes * 2 * iters * threads;
+  double best = 1e30;
+  for (int r = 0; r < 5; ++r) {
+    std::vector<std::thread> ts;
+    volatile float sink = 0;
+    best = std::min(best, seconds([&] {
+                      for (int t = 0; t < threads; ++t)
+                        ts.emplace_back([&] { sink = fmaLoop(iters); });
+                      for (auto &t : ts)
+                        t.join();
+                    }));
+  }
+  return flop / best * 1e-9;
+}
+
+int callsFor(long s) { return std::max<long>(1, 2'000'000'000L / (2 * s * s * s)); }
+
+double blas(long s, int threads) {
+  void *lib = dlopen("libopenblas.so.0", RTLD_NOW);
+  if (!lib) {
+    std::fprintf(stderr, "matmul_bench: %s\n", dlerror());
+    std::exit(1);
+  }
+  using Sgemm = void (*)(int, int, int, int, int, int, float, const float *, int,
+                         const float *, int, float, float *, int);
+  auto sgemm = reinterpret_cast<Sgemm>(dlsym(lib, "cblas_sgemm"));
+  auto setThreads = reinterpret_cast<void (*)(int)>(dlsym(lib, "openblas_set_num_threads"));
+  if (!sgemm || !setThreads) {
+    std::fprintf(stderr, "matmul_bench: no cblas_sgemm in libopenblas.so.0\n");
+    std::exit(1);
+  }
+  setThreads(threads);
+  std::vector<float> x(s * s, 0.5f), w(s * s, 0.25f), y(s * s);
+  enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
+  return bestRate(2.0 * s * s * s, 5, callsFor(s), [&] {
+    sgemm(RowMajor, NoTrans, Trans, s, s, s, 1.0f, x.data(), s, w.data(), s, 0.0f,
+          y.data(), s);
+  });
+}
+
+double kilnRate(long s, int threads) {
+#ifdef KILN_BENCH_MODEL
+  BenchModel model;
+  model.init(1);
+  kiln::ThreadPool pool(threads);
+  model.useThreads(&pool);
+  std::vector<float> x(s * s, 0.5f), y(s * s);
+  return bestRate(2.0 * s * s * s, 5, callsFor(s),
+                  [&] { model.predict(x.data(), s, y.data()); });
+#else
+  (void)s, (void)threads;
+  std::fprintf(stderr, "matmul_bench: built without a model\n");
+  std::exit(1);
+#endif
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: matmul_bench peak T | kiln S T | blas S T\n");
+    return 2;
+  }
+  std::string mode = argv[1];
+  if (mode == "peak")
+    std::printf("%.1f\n", peak(std::atoi(argv[2])));
+  else if (argc == 4 && mode == "kiln")
+    std::printf("%.1f\n", kilnRate(std::atol(argv[2]), std::atoi(argv[3])));
+  else if (argc == 4 && mode == "blas")
+    std::printf("%.1f\n", blas(std::atol(argv[2]), std::atoi(argv[3])));
+  else
+    return 2;
+  return 0;
+}

@@ -1,0 +1,46 @@
+//===- KernelAttrDefs.td - kernel dialect attributes -----------------------===//
+#ifndef KILN_KERNEL_ATTRDEFS
+#define KILN_KERNEL_ATTRDEFS
+
+include "dialects/Kernel/IR/KernelBase.td"
+include "mlir/IR/AttrTypeBase.td"
+
+def Kernel_ScheduleAttr : AttrDef<Kernel_Dialect, "Schedule"> {
+  let mnemonic = "schedule";
+  let summary = "How a kernel.group becomes loops: cache tiles, register tiles, vectors";
+  let description = [{
+    Chosen by kernel-form's strategy for the group's root kind from a
+    `Target`; kernel-tile applies it and nothing else decides tile sizes.
+
+    - `cache`: tile sizes over the root's loops (0: whole), applied first,
+      reductions included; `order` is the order of those loops, outermost
+      first (default: as the root's). The outermost tiled parallel loop is
+      the one threads split.
+    - `tile`: register tiles over the last op's parallel loops (0: not
+      tiled), inside the cache tiles; producers are fused into them unless
+      there are cache tiles (the root alone is tiled).
+    - `reduce`: tile sizes of the root's reduction loops, inside the
+      register tiles.
+    - `lanes`: the vector length the tiles were cut for (0: unknown).
+    - `packed`: the operand the strategy packed into panels before the
+      group (`"rhs"`: B into [N/n, K, n]; empty: none). Informational:
+      the packing is already in the IR.
+
+    ```mlir
+    #kernel.schedule<tile = [8, 1, 16, 0], reduce = [1], cache = [64, 16, 0, 256],
+                     order = [1, 3, 0, 2], lanes = 8, packed = "rhs">
+    ```
+  }];
+  let parameters = (ins
+    OptionalArrayRefParameter<"int64_t">:$tile,
+    OptionalArrayRefParameter<"int64_t">:$reduce,
+    OptionalArrayRefParameter<"int64_t">:$cache,
+    OptionalArrayRefParameter<"int64_t">:$order,
+    DefaultValuedParameter<"int64_t", "0">:$lanes,
+    StringRefParameter<"", "\"\"">:$packed
+  );
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
+#endif // KILN_KERNEL_ATTRDEFS

@@ -1,0 +1,103 @@
+//===- PackMatmul.cpp - Matmuls on B packed into column panels -------------===//
+//
+// C[M, N] = A[M, K] * B[K, N] reads, for each register block, a column strip
+// of B: K rows N elements apart, so the strip of a large B maps to few cache
+// sets and misses all the way. Packed into panels [N/n][K][n] (n = the
+// register block's columns), each strip is contiguous. When B is Wᵀ
+// (a dense layer's forward), the packing reads W directly: the transpose
+// that made Wᵀ disappears into it.
+//
+#include "dialects/Kernel/Transforms/Schedule.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+namespace kiln::kernel {
+
+namespace {
+
+/// Whether the packed product pays for its copy of B: enough rows of A to
+/// reuse each panel, and strips long enough to miss.
+bool worthPacking(int64_t m, int64_t k, int64_t n, int64_t panel) {
+  return n % panel == 0 && n >= 2 * panel && m >= 16 && k >= 16;
+}
+
+} // namespace
+
+linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) {
+  if (!op.hasPureTensorSemantics())
+    return nullptr;
+  Value a = op.getInputs()[0], b = op.getInputs()[1];
+  auto at = dyn_cast<RankedTensorType>(a.getType());
+  auto bt = dyn_cast<RankedTensorType>(b.getType());
+  auto ct = dyn_cast<RankedTensorType>(op.getResultTypes()[0]);
+  if (!at || !bt || !ct || !at.hasStaticShape() || !bt.hasStaticShape() ||
+      !isa<FloatType>(ct.getElementType()) || at.getElementType() != ct.getElementType() ||
+      bt.getElementType() != ct.getElementType())
+    return nullptr;
+  auto fill = op.getOutputs()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill)
+    return nullptr;
+  Type elem = ct.getElementType();
+  int64_t m = at.getDimSize(0), k = at.getDimSize(1), n = bt.getDimSize(1);
+  int64_t panel = 2 * target.lanes(elem);
+  if (!worthPacking(m, k, n, panel))
+    return nullptr;
+
+  OpBuilder builder(op);
+  Location loc = op.getLoc();
+  auto packedType = RankedTensorType::get({n / panel, k, panel}, elem);
+  Value packedInit = builder.create<tensor::EmptyOp>(loc, packedType.getShape(), elem);
+  Value packed;
+  auto transpose = b.getDefiningOp<linalg::TransposeOp>();
+  if (transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{1, 0})) {
+    // B = Wᵀ, W [N, K]: panel[p, k, j] = W[p * n + j, k].
+    Value w3 = builder.create<tensor::ExpandShapeOp>(
+        loc, RankedTensorType::get({n / panel, panel, k}, elem), transpose.getInput(),
+        SmallVector<ReassociationIndices>{{0, 1}, {2}});
+    packed = builder.create<linalg::TransposeOp>(loc, w3, packedInit,
+                                                 ArrayRef<int64_t>{0, 2, 1})
+                 .getResult()[0];
+  } else {
+    // panel[p, k, j] = B[k, p * n + j].
+    Value b3 = builder.create<tensor::ExpandShapeOp>(
+        loc, RankedTensorType::get({k, n / panel, panel}, elem), b,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}});
+    packed = builder.create<linalg::TransposeOp>(loc, b3, packedInit,
+                                                 ArrayRef<int64_t>{1, 0, 2})
+                 .getResult()[0];
+  }
+  auto c3Type = RankedTensorType::get({m, n / panel, panel}, elem);
+  Value c3 = builder.create<linalg::FillOp>(
+                        loc, fill.getInputs()[0],
+                        builder.create<tensor::EmptyOp>(loc, c3Type.getShape(), elem).getResult())
+                 .getResult(0);
+  MLIRContext *ctx = op.getContext();
+  AffineExpr dm, dp, dj, dk;
+  bindDims(ctx, dm, dp, dj, dk);
+  auto par = utils::IteratorType::parallel;
+  auto product = builder.create<linalg::GenericOp>(
+      loc, TypeRange{c3Type}, ValueRange{a, packed}, ValueRange{c3},
+      SmallVector<AffineMap>{AffineMap::get(4, 0, {dm, dk}, ctx),
+                             AffineMap::get(4, 0, {dp, dk, dj}, ctx),
+                             AffineMap::get(4, 0, {dm, dp, dj}, ctx)},
+      SmallVector<utils::IteratorType>{par, par, par, utils::IteratorType::reduction},
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        Value p = nb.create<arith::MulFOp>(l, args[0], args[1]);
+        nb.create<linalg::YieldOp>(l, ValueRange{nb.create<arith::AddFOp>(l, args[2], p)});
+      });
+  Value c = builder.create<tensor::CollapseShapeOp>(
+      loc, ct, product.getResult(0), SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  op.getResult(0).replaceAllUsesWith(c);
+  op.erase();
+  if (fill->use_empty())
+    fill.erase();
+  if (transpose && transpose->use_empty())
+    transpose.erase();
+  return product;
+}
+
+} // namespace kiln::kernel

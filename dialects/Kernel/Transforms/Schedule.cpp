@@ -1,0 +1,274 @@
+//===- Schedule.cpp - One schedule strategy per root kind ------------------===//
+//
+// Every tile is whole vectors along the vectorized dim and bounded (at most
+// 64 x 64 elements in registers), so every group vectorizes; when no such
+// tile divides a loop, kernel-tile peels the remainder, so tiles are static.
+//
+#include "dialects/Kernel/Transforms/Schedule.h"
+
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
+
+using namespace mlir;
+
+namespace kiln::kernel {
+
+int64_t ScheduleTarget::lanes(Type elem) const {
+  return std::max<int64_t>(1, vectorBits / elem.getIntOrFloatBitWidth());
+}
+
+namespace {
+
+/// The largest divisor of `n` that is at most `cap` (so tiles are static).
+int64_t divisorAtMost(int64_t n, int64_t cap) {
+  for (int64_t d = std::min(n, cap); d > 1; --d)
+    if (n % d == 0)
+      return d;
+  return 1;
+}
+
+/// A tile along a vectorized dimension: whole vectors (odd widths legalize
+/// poorly), the largest multiple of `lanes` up to `cap` that divides `n`;
+/// else the largest that leaves less than one vector over, which kernel-tile
+/// peels. Dimensions narrower than a vector are taken whole.
+int64_t vectorTile(int64_t n, int64_t lanes, int64_t cap) {
+  if (n <= lanes)
+    return n;
+  int64_t top = std::min(n - n % lanes, cap - cap % lanes);
+  for (int64_t d = top; d >= lanes; d -= lanes)
+    if (n % d == 0)
+      return d;
+  for (int64_t d = top; d > lanes; d -= lanes)
+    if (n % d < lanes)
+      return d;
+  return lanes;
+}
+
+/// A row tile: the largest divisor of `n` up to `cap` when it is at least
+/// half of `cap`, else `cap` with the remainder peeled.
+int64_t rowTile(int64_t n, int64_t cap) {
+  int64_t d = divisorAtMost(n, cap);
+  return 2 * d >= std::min(n, cap) ? d : cap;
+}
+
+bool isContraction(Operation *op) {
+  return isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
+             linalg::MatmulTransposeBOp>(op);
+}
+
+/// Rows of the register block of a matmul: up to 16 accumulators (8 rows
+/// by two vectors, or 16 rows by one), leaving 4 of the target's vector
+/// registers for the loads of B and the broadcasts of A (AVX2 has 16: 6
+/// rows by two vectors; AVX-512 has 32).
+int64_t registerRows(int64_t columns, int64_t lanes, const ScheduleTarget &t) {
+  int64_t vectors = columns <= lanes ? 1 : 2;
+  int64_t rows = (t.vectorRegisters() - 4) / vectors;
+  return std::min<int64_t>(rows, 16 / vectors);
+}
+
+struct Builder {
+  MLIRContext *ctx;
+  SmallVector<int64_t> tile, reduce, cache, order;
+  int64_t lanes = 0;
+  StringRef packed;
+  ScheduleAttr get() {
+    return ScheduleAttr::get(ctx, tile, reduce, cache, order, lanes, packed);
+  }
+};
+
+/// Matmul and its transposed forms: a register block reduced one k at a
+/// time.
+ScheduleAttr matmulStrategy(Builder s, ArrayRef<int64_t> bounds,
+                            const ScheduleTarget &t) {
+  s.tile.assign(bounds.size(), 0);
+  s.tile[1] = vectorTile(bounds[1], s.lanes, 2 * s.lanes);
+  s.tile[0] = rowTile(bounds[0], registerRows(s.tile[1], s.lanes, t));
+  s.reduce.push_back(1);
+  return s.get();
+}
+
+/// A packed matmul (m, no, ni, k): BLIS's loop nest. Cache level: panels of
+/// B in blocks of kc rows that fill half of L2 with the blocks of a
+/// thread's columns (reused by every row of A), kc as large as a block of A
+/// rows (8 x kc) that stays in L1 with the C block; order no, k, m, so each
+/// B block is read from memory once. Register level: 8 rows of one panel.
+ScheduleAttr packedMatmulStrategy(Builder s, ArrayRef<int64_t> bounds,
+                                  const ScheduleTarget &t, int64_t elemBytes) {
+  int64_t m = bounds[0], panels = bounds[1], n = bounds[2], k = bounds[3];
+  int64_t rows = std::min(m, registerRows(n, s.lanes, t));
+  // kc: about a quarter of L1 for the A rows of one register block.
+  int64_t kc = std::max<int64_t>(16, t.l1Bytes / 4 / (rows * elemBytes));
+  kc = k <= kc ? 0 : rowTile(k, kc);
+  int64_t kBlock = kc ? kc : k;
+  // Panels per block: half of L2, and at least one block per core when the
+  // panels allow.
+  int64_t fit = std::max<int64_t>(1, t.l2Bytes / 2 / (kBlock * n * elemBytes));
+  int64_t perCore = (panels + t.cores - 1) / std::max<int64_t>(1, t.cores);
+  int64_t nc = std::min({panels, fit, perCore});
+  nc = nc >= panels ? 0 : rowTile(panels, nc);
+  s.cache = {0, nc, 0, kc};
+  s.order = {1, 3, 0, 2};
+  s.tile = {rows, 1, 0, 0};
+  s.reduce = {1};
+  s.packed = "rhs";
+  return s.get();
+}
+
+/// A generic contraction: columns are the innermost output dim, in
+/// vectors; rows the next one out with more than one element; every
+/// reduction one step at a time. (`last` is the root or an elementwise
+/// consumer: its parallel loops are the output dims.)
+ScheduleAttr genericContractionStrategy(Builder s, linalg::LinalgOp root,
+                                        linalg::LinalgOp last,
+                                        const ScheduleTarget &t) {
+  SmallVector<int64_t> bounds = last.getStaticLoopRanges();
+  auto iters = last.getIteratorTypesArray();
+  s.tile.assign(bounds.size(), 0);
+  SmallVector<int64_t> par;
+  for (auto [i, it] : llvm::enumerate(iters))
+    if (linalg::isParallelIterator(it))
+      par.push_back(i);
+  for (int64_t i : par)
+    s.tile[i] = 1;
+  int64_t v = par.back();
+  s.tile[v] = vectorTile(bounds[v], s.lanes, 2 * s.lanes);
+  int64_t r = -1;
+  for (int64_t i = par.size() - 2; i >= 0 && r < 0; --i)
+    if (bounds[par[i]] > 1)
+      r = par[i];
+  if (r >= 0)
+    s.tile[r] = rowTile(bounds[r], registerRows(s.tile[v], s.lanes, t));
+  s.reduce.assign(root.getNumReductionLoops(), 1);
+  return s.get();
+}
+
+/// A transpose: a square block of lanes x lanes over the two dims that are
+/// innermost in the input and in the output; every other dim one at a time.
+/// (All dims by lanes would make a vector of lanes^rank elements.)
+ScheduleAttr transposeStrategy(Builder s, linalg::TransposeOp t,
+                               ArrayRef<int64_t> bounds) {
+  int64_t rank = bounds.size();
+  s.tile.assign(rank, 1);
+  int64_t outInner = rank - 1;
+  int64_t inInner =
+      llvm::find(t.getPermutation(), rank - 1) - t.getPermutation().begin();
+  if (inInner == outInner) {
+    s.tile[outInner] = vectorTile(bounds[outInner], s.lanes, 4 * s.lanes);
+    return s.get();
+  }
+  s.tile[outInner] = vectorTile(bounds[outInner], s.lanes, s.lanes);
+  s.tile[inInner] = vectorTile(bounds[inInner], s.lanes, s.lanes);
+  return s.get();
+}
+
+/// Elementwise ops and reductions. A root that reduces its innermost loop
+/// (a row reduction) works one row at a time; otherwise rows of up to four
+/// vectors along the innermost parallel loop, outer parallel loops one at a
+/// time.
+ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
+                                 linalg::LinalgOp last) {
+  SmallVector<int64_t> bounds = last.getStaticLoopRanges();
+  auto iters = last.getIteratorTypesArray();
+  s.tile.assign(bounds.size(), 0);
+  auto rootIters = root.getIteratorTypesArray();
+  bool rowReduction = !rootIters.empty() &&
+                      !linalg::isParallelIterator(rootIters.back());
+  int innermost = -1;
+  for (int i = bounds.size() - 1; i >= 0; --i)
+    if (linalg::isParallelIterator(iters[i])) {
+      innermost = i;
+      break;
+    }
+  for (int i = 0; i < (int)bounds.size(); ++i)
+    if (linalg::isParallelIterator(iters[i]))
+      s.tile[i] = i == innermost && !rowReduction
+                      ? vectorTile(bounds[i], s.lanes, 4 * s.lanes)
+                      : 1;
+  // A reduction between parallel loops (rows of partial sums, as in a
+  // single sample's dense layer) is one serial FMA chain per vector: take
+  // up to 4 rows of the outermost loop so more chains hide the latency.
+  bool middleReduction = false;
+  for (int i = 0; i < innermost && i < (int)rootIters.size(); ++i)
+    middleReduction |= !linalg::isParallelIterator(rootIters[i]);
+  if (middleReduction && !rowReduction && innermost > 0 &&
+      bounds.size() == rootIters.size() && linalg::isParallelIterator(iters[0]))
+    s.tile[0] = rowTile(bounds[0], 4);
+  // An outer reduction (a sum over the batch) accumulates one row of
+  // vectors per step; an innermost one reduces chunks of up to four
+  // vectors, so no vector grows with the batch or the class count.
+  SmallVector<int64_t> rootBounds = root.getStaticLoopRanges();
+  for (size_t i = 0; i < rootIters.size(); ++i)
+    if (!linalg::isParallelIterator(rootIters[i]))
+      s.reduce.push_back(i + 1 < rootIters.size()
+                             ? 1
+                             : vectorTile(rootBounds[i], s.lanes, 4 * s.lanes));
+  return s.get();
+}
+
+} // namespace
+
+bool isGenericContraction(Operation *op) {
+  auto g = dyn_cast<linalg::GenericOp>(op);
+  if (!g || g.getNumReductionLoops() == 0 || g.getNumDpsInits() != 1 ||
+      !linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op)))
+    return false;
+  // Parallel loops first (a reduction between them is a row of partial
+  // sums, scheduled as such), and the output's innermost dim innermost in an
+  // input too, so the vectors are contiguous loads.
+  auto iters = g.getIteratorTypesArray();
+  if (!llvm::is_sorted(iters, [](utils::IteratorType a, utils::IteratorType b) {
+        return linalg::isParallelIterator(a) && !linalg::isParallelIterator(b);
+      }))
+    return false;
+  AffineMap out = g.getMatchingIndexingMap(g.getDpsInitOperand(0));
+  if (out.getNumResults() == 0 ||
+      llvm::none_of(g.getDpsInputOperands(), [&](OpOperand *in) {
+        AffineMap m = g.getMatchingIndexingMap(in);
+        return m.getNumResults() > 0 &&
+               m.getResults().back() == out.getResults().back();
+      }))
+    return false;
+  for (auto [i, e] : llvm::enumerate(out.getResults())) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    if (!d || !linalg::isParallelIterator(g.getIteratorTypesArray()[d.getPosition()]))
+      return false;
+    if (i > 0 && cast<AffineDimExpr>(out.getResult(i - 1)).getPosition() >= d.getPosition())
+      return false;
+  }
+  return true;
+}
+
+bool isPackedMatmul(Operation *op) {
+  auto g = dyn_cast<linalg::GenericOp>(op);
+  if (!g || g.getNumLoops() != 4 || g.getNumDpsInputs() != 2 ||
+      g.getNumDpsInits() != 1 || !g.hasPureTensorSemantics() ||
+      !isGenericContraction(op))
+    return false;
+  MLIRContext *ctx = op->getContext();
+  AffineExpr m, no, ni, k;
+  bindDims(ctx, m, no, ni, k);
+  auto maps = g.getIndexingMapsArray();
+  return maps[0] == AffineMap::get(4, 0, {m, k}, ctx) &&
+         maps[1] == AffineMap::get(4, 0, {no, k, ni}, ctx) &&
+         maps[2] == AffineMap::get(4, 0, {m, no, ni}, ctx);
+}
+
+ScheduleAttr chooseSchedule(linalg::LinalgOp root, linalg::LinalgOp last,
+                            const ScheduleTarget &target) {
+  Type elem = getElementTypeOrSelf(last->getResult(0).getType());
+  Builder s{root->getContext()};
+  s.lanes = target.lanes(elem);
+  SmallVector<int64_t> bounds = last.getStaticLoopRanges();
+  if (isPackedMatmul(root) && root == last)
+    return packedMatmulStrategy(s, bounds, target,
+                                elem.getIntOrFloatBitWidth() / 8);
+  if (isContraction(root) && bounds.size() >= 2)
+    return matmulStrategy(s, bounds, target);
+  auto iters = last.getIteratorTypesArray();
+  if (isGenericContraction(root) && llvm::any_of(iters, linalg::isParallelIterator))
+    return genericContractionStrategy(s, root, last, target);
+  if (auto t = dyn_cast<linalg::TransposeOp>(last.getOperation()))
+    return transposeStrategy(s, t, bounds);
+  return elementwiseStrategy(s, root, last);
+}
+
+} // namespace kiln::kernel

@@ -1,0 +1,50 @@
+//===- Schedule.h - Kernel schedules chosen per root kind from a target ---===//
+#ifndef KILN_DIALECTS_KERNEL_TRANSFORMS_SCHEDULE_H
+#define KILN_DIALECTS_KERNEL_TRANSFORMS_SCHEDULE_H
+
+#include "dialects/Kernel/IR/KernelDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace kiln::kernel {
+
+/// What the strategies know of the machine: vector width, the per-core
+/// data caches and the cores threads may split loops over.
+struct ScheduleTarget {
+  int64_t vectorBits = 512;
+  int64_t l1Bytes = 32 * 1024;
+  int64_t l2Bytes = 512 * 1024;
+  int64_t cores = 1;
+
+  /// Vector registers: 32 with AVX-512, else 16 (AVX2, NEON's 32 are not
+  /// counted on).
+  int64_t vectorRegisters() const { return vectorBits >= 512 ? 32 : 16; }
+  /// Lanes of a vector of `elem`.
+  int64_t lanes(mlir::Type elem) const;
+};
+
+/// The schedule of the group whose root is `root` and whose last op (the
+/// root or the end of its elementwise chain) is `last`.
+ScheduleAttr chooseSchedule(mlir::linalg::LinalgOp root, mlir::linalg::LinalgOp last,
+                            const ScheduleTarget &target);
+
+/// A generic that multiplies two operands and sums over its reduction
+/// loops (a convolution tap, a weight gradient), parallel loops first,
+/// writing them in order, the output's innermost dim innermost in an input.
+bool isGenericContraction(mlir::Operation *op);
+
+/// A linalg.generic computing C[m, no, ni] += A[m, k] * B[no, k, ni], the
+/// product of A and a B packed into panels of ni columns: dims (m, no, ni,
+/// k).
+bool isPackedMatmul(mlir::Operation *op);
+
+/// Rewrites `op`, a linalg.matmul A[M, K] * B[K, N] (B may be Wᵀ), as a
+/// packed matmul when the target says packing pays: B (or W) copied into
+/// panels [N/n][K][n] of n = two vectors of columns, the product into
+/// a zeroed C viewed as [M, N/n, n]. Returns the packed matmul, or null
+/// when `op` stays as it is.
+mlir::linalg::GenericOp packMatmul(mlir::linalg::MatmulOp op,
+                                   const ScheduleTarget &target);
+
+} // namespace kiln::kernel
+
+#endif // KILN_DIALECTS_KERNEL_TRANSFORMS_SCHEDULE_H
