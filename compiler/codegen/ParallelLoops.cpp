@@ -10,6 +10,7 @@
 #include "compiler/codegen/ParallelLoops.h"
 #include "dialects/Kernel/IR/KernelAttrs.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -86,6 +87,69 @@ Value rootOf(Value memref) {
   return memref;
 }
 
+/// `v` as iv * coefficient + [lo, hi]: a linear form in the induction
+/// variable `iv` of the loop being split, plus the range of everything else
+/// (constants, and induction variables of loops inside it with constant
+/// bounds), through affine.apply and integer adds and constant multiplies.
+struct Linear {
+  int64_t ivCoefficient = 0, lo = 0, hi = 0;
+};
+
+std::optional<Linear> linearIn(Value v, Value iv, scf::ForOp loop);
+
+std::optional<Linear> evalAffine(AffineExpr e, ValueRange dims, ValueRange syms,
+                                 Value iv, scf::ForOp loop) {
+  if (auto c = dyn_cast<AffineConstantExpr>(e))
+    return Linear{0, c.getValue(), c.getValue()};
+  if (auto d = dyn_cast<AffineDimExpr>(e))
+    return linearIn(dims[d.getPosition()], iv, loop);
+  if (auto s = dyn_cast<AffineSymbolExpr>(e))
+    return linearIn(syms[s.getPosition()], iv, loop);
+  auto bin = cast<AffineBinaryOpExpr>(e);
+  std::optional<Linear> l = evalAffine(bin.getLHS(), dims, syms, iv, loop);
+  std::optional<Linear> r = evalAffine(bin.getRHS(), dims, syms, iv, loop);
+  if (!l || !r)
+    return std::nullopt;
+  if (e.getKind() == AffineExprKind::Add)
+    return Linear{l->ivCoefficient + r->ivCoefficient, l->lo + r->lo, l->hi + r->hi};
+  if (e.getKind() == AffineExprKind::Mul && r->ivCoefficient == 0 && r->lo == r->hi &&
+      r->lo >= 0)
+    return Linear{l->ivCoefficient * r->lo, l->lo * r->lo, l->hi * r->lo};
+  return std::nullopt;
+}
+
+std::optional<Linear> linearIn(Value v, Value iv, scf::ForOp loop) {
+  if (v == iv)
+    return Linear{1, 0, 0};
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return Linear{0, *c, *c};
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    auto inner = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp());
+    if (!inner || inner == loop || arg != inner.getInductionVar() ||
+        !loop->isProperAncestor(inner))
+      return std::nullopt;
+    std::optional<int64_t> lb = getConstantIntValue(inner.getLowerBound());
+    std::optional<int64_t> ub = getConstantIntValue(inner.getUpperBound());
+    if (!lb || !ub || *ub <= *lb)
+      return std::nullopt;
+    return Linear{0, *lb, *ub - 1};
+  }
+  Operation *def = v.getDefiningOp();
+  if (auto apply = dyn_cast_or_null<affine::AffineApplyOp>(def)) {
+    AffineMap map = apply.getAffineMap();
+    return evalAffine(map.getResult(0), apply.getDimOperands(), apply.getSymbolOperands(),
+                      iv, loop);
+  }
+  if (auto add = dyn_cast_or_null<arith::AddIOp>(def)) {
+    std::optional<Linear> l = linearIn(add.getLhs(), iv, loop);
+    std::optional<Linear> r = linearIn(add.getRhs(), iv, loop);
+    if (!l || !r)
+      return std::nullopt;
+    return Linear{l->ivCoefficient + r->ivCoefficient, l->lo + r->lo, l->hi + r->hi};
+  }
+  return std::nullopt;
+}
+
 /// Whether every iteration of `loop` reads and writes, of each buffer it
 /// writes, only the slab [iv, iv + step) along one dimension.
 bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
@@ -123,12 +187,16 @@ bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
     auto it = slabDim.find(a.memref);
     if (it == slabDim.end())
       continue; // only read in the loop
+    // Along its slab dim an access is iv + [lo, hi] with the extent it
+    // touches from there inside [iv, iv + step).
     std::optional<int64_t> dim;
-    for (auto [d, index] : llvm::enumerate(a.indices))
-      if (index == iv && a.extents[d] <= step) {
+    for (auto [d, index] : llvm::enumerate(a.indices)) {
+      std::optional<Linear> f = linearIn(index, iv, loop);
+      if (f && f->ivCoefficient == 1 && f->lo >= 0 && f->hi + a.extents[d] <= step) {
         dim = int64_t(d);
         break;
       }
+    }
     if (!dim || (it->second && *it->second != *dim))
       return false;
     it->second = dim;

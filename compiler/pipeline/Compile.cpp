@@ -156,9 +156,9 @@ int compile(const CompileOptions &o) {
   Target target = Target::host();
   PipelineOptions po;
   po.vectorBits = o.vectorBits.value_or(target.vectorBits);
-  po.l1Bytes = target.l1Bytes;
-  po.l2Bytes = target.l2Bytes;
-  po.cores = target.cores;
+  po.l1Bytes = o.l1Bytes.value_or(target.l1Bytes);
+  po.l2Bytes = o.l2Bytes.value_or(target.l2Bytes);
+  po.cores = o.cores.value_or(target.cores);
   po.checkStep = o.checkStep;
   po.dataParallel = o.mpi;
   po.symbol = o.emit == Emit::Executable ? "kiln_model"

@@ -56,12 +56,20 @@
 // LINALG-LABEL: func.func @forward(
 // LINALG-LABEL: func.func @forward_1(
 
-// RUN: kilnc %examples/fashion_mlp/model.json --compile-to=kernel --vector-bits=512 | FileCheck %s --check-prefix=KERNEL
-// The first dense layer of forward, with its bias and relu, is one kernel.
+// RUN: kilnc %examples/fashion_mlp/model.json --compile-to=kernel --vector-bits=512 --l1-cache=48K --l2-cache=1M --cores=2 | FileCheck %s --check-prefix=KERNEL
+// The first dense layer of forward: W [512, 784] packed into panels of 32
+// columns (the transpose to Wᵀ gone into the packing), the zeroed product,
+// the packed product in blocks of 8 panels (two per core) by 196 k (8 rows of
+// A in a quarter of L1), then the bias and relu.
 // KERNEL-LABEL: func.func @forward(
-// KERNEL: kernel.group #kernel.schedule<tile = [8, 32], reduce = [1], lanes = 16> vectorize -> tensor<64x512xf32> {
+// KERNEL: kernel.group #kernel.schedule<tile = [1, 16, 16], lanes = 16> vectorize -> tensor<16x784x32xf32> {
+// KERNEL-NEXT: linalg.transpose ins({{.*}} : tensor<16x32x784xf32>) {{.*}} permutation = [0, 2, 1]
+// KERNEL: kernel.group #kernel.schedule<tile = [1, 1, 32], lanes = 16> vectorize -> tensor<64x16x32xf32> {
 // KERNEL-NEXT: linalg.fill
-// KERNEL-NEXT: linalg.matmul
+// KERNEL: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 8, 0, 196], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<64x16x32xf32> {
+// KERNEL-NEXT: linalg.generic
+// KERNEL: tensor.collapse_shape {{.*}} : tensor<64x16x32xf32> into tensor<64x512xf32>
+// KERNEL: kernel.group #kernel.schedule<tile = [1, 64], lanes = 16> vectorize -> tensor<64x512xf32> {
 // KERNEL-NEXT: linalg.generic
 // KERNEL: arith.addf
 // KERNEL: linalg.generic

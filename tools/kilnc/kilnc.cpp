@@ -42,6 +42,17 @@ int main(int argc, char **argv) {
   cl::opt<int64_t> vectorBits(
       "vector-bits", cl::desc("Vector width for schedules (default: the host's)"),
       cl::init(0), cl::cat(cat));
+  cl::opt<std::string> l1Cache(
+      "l1-cache", cl::desc("Per-core L1 data cache the schedules block for, e.g. 48K "
+                           "(default: the host's)"),
+      cl::cat(cat));
+  cl::opt<std::string> l2Cache(
+      "l2-cache", cl::desc("Per-core L2 cache the schedules block for, e.g. 1M "
+                           "(default: the host's)"),
+      cl::cat(cat));
+  cl::opt<int64_t> cores(
+      "cores", cl::desc("Cores the schedules split work for (default: the host's)"),
+      cl::init(0), cl::cat(cat));
   cl::opt<bool> inference(
       "inference",
       cl::desc("Compile forward only: no loss, gradients or optimizer state "
@@ -93,10 +104,23 @@ int main(int argc, char **argv) {
     }
   }
   if ((batch.getNumOccurrences() && batch <= 0) ||
-      (vectorBits.getNumOccurrences() && vectorBits <= 0)) {
-    llvm::errs() << "kilnc: error: --batch-size and --vector-bits must be positive\n";
+      (vectorBits.getNumOccurrences() && vectorBits <= 0) ||
+      (cores.getNumOccurrences() && cores <= 0)) {
+    llvm::errs() << "kilnc: error: --batch-size, --vector-bits and --cores must be positive\n";
     return 2;
   }
+  for (auto [opt, field] : {std::pair{&l1Cache, &o.l1Bytes}, {&l2Cache, &o.l2Bytes}}) {
+    if (!opt->getNumOccurrences())
+      continue;
+    *field = kiln::parseByteSize(*opt);
+    if (!*field) {
+      llvm::errs() << "kilnc: error: --" << opt->ArgStr << " '" << *opt
+                   << "' is not a size (a positive number of bytes, or with K, M, G or T)\n";
+      return 2;
+    }
+  }
+  if (cores)
+    o.cores = cores;
   if (maxMemory.getNumOccurrences()) {
     o.maxMemory = kiln::parseByteSize(maxMemory);
     if (!o.maxMemory) {

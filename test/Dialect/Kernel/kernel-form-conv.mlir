@@ -6,8 +6,10 @@
 // (as nn-to-linalg emits them, channels-last). A generic contraction (a
 // convolution tap, a weight-gradient tap) gets a matmul's register block: the
 // innermost output dim in vectors (up to two), rows on the next output dim
-// out with more than one element (8 rows with two vectors, else 16; a divisor
-// when one fills half of that), the other output dims one at a time, and
+// out with more than one element (up to 16 accumulators leaving 4 vector
+// registers: with two vectors, 8 rows at 512 bits and 6 with the 16 registers
+// of 256 and 128 bits; a divisor when one fills half of that), the other
+// output dims one at a time, and
 // every reduction one step at a time. A transpose gets a lanes x lanes block
 // over the dims innermost in its input and in its output.
 
@@ -15,7 +17,7 @@
 // the fill of the first and the bias add after the last, form one group, and
 // that the register block covers [1, 1, rows of ow, vectors of f]: dims (n,
 // oh, ow, f, c) with 32 filters, 26 output columns (no divisor of 26 fills
-// half of 8 rows: 8 and a peeled remainder). The group's tiles are over the
+// half of 8 or 6 rows: 8 or 6 and a peeled remainder). The group's tiles are over the
 // bias add's (output) loops; the taps' reduction is in `reduce`.
 #view = affine_map<(n, h, w, f, c) -> (n, h, w, c)>
 #tap = affine_map<(n, h, w, f, c) -> (c, f)>
@@ -27,8 +29,8 @@
 // CHECK-SAME: (%[[V0:.+]]: tensor<64x26x26x8xf32>, %[[V1:.+]]: tensor<64x26x26x8xf32>, %[[T0:.+]]: tensor<8x32xf32>, %[[T1:.+]]: tensor<8x32xf32>, %[[B:.+]]: tensor<32xf32>)
 // CHECK-NOT: linalg.
 // AVX512: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 1, 8, 32], reduce = [1], lanes = 16> vectorize -> tensor<64x26x26x32xf32> {
-// AVX2: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 1, 8, 16], reduce = [1], lanes = 8> vectorize -> tensor<64x26x26x32xf32> {
-// SSE: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 1, 8, 8], reduce = [1], lanes = 4> vectorize -> tensor<64x26x26x32xf32> {
+// AVX2: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 1, 6, 16], reduce = [1], lanes = 8> vectorize -> tensor<64x26x26x32xf32> {
+// SSE: %[[G:.+]] = kernel.group #kernel.schedule<tile = [1, 1, 6, 8], reduce = [1], lanes = 4> vectorize -> tensor<64x26x26x32xf32> {
 // CHECK-NEXT: %[[FILL:.+]] = linalg.fill
 // CHECK-NEXT: %[[A0:.+]] = linalg.generic {{.*}} ins(%[[V0]], %[[T0]] : {{.*}}) outs(%[[FILL]] : {{.*}})
 // CHECK: %[[A1:.+]] = linalg.generic {{.*}} ins(%[[V1]], %[[T1]] : {{.*}}) outs(%[[A0]] : {{.*}})
@@ -140,16 +142,16 @@ func.func @conv_tap_one_column(%v: tensor<4x5x1x3xf32>, %t: tensor<3x10xf32>) ->
 
 // Tests a weight-gradient tap, dims (c, f, n, oh, ow): [C, F] rows by
 // vectors, each of its three reductions (batch, rows, columns) one step at a
-// time. 32 channels by 64 filters: 8 rows of 2 x 16 lanes at 512 bits, 8 of
-// 2 x 8 at 256, 8 of 2 x 4 at 128.
+// time. 32 channels by 64 filters: 8 rows of 2 x 16 lanes at 512 bits, 4 (the
+// divisor of 32 below 6) of 2 x 8 at 256 and of 2 x 4 at 128.
 #x = affine_map<(c, f, n, h, w) -> (n, h, w, c)>
 #dy = affine_map<(c, f, n, h, w) -> (n, h, w, f)>
 #out = affine_map<(c, f, n, h, w) -> (c, f)>
 
 // CHECK-LABEL: func.func @weight_grad_tap
 // AVX512: kernel.group #kernel.schedule<tile = [8, 32, 0, 0, 0], reduce = [1, 1, 1], lanes = 16> vectorize -> tensor<32x64xf32> {
-// AVX2: kernel.group #kernel.schedule<tile = [8, 16, 0, 0, 0], reduce = [1, 1, 1], lanes = 8> vectorize -> tensor<32x64xf32> {
-// SSE: kernel.group #kernel.schedule<tile = [8, 8, 0, 0, 0], reduce = [1, 1, 1], lanes = 4> vectorize -> tensor<32x64xf32> {
+// AVX2: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], lanes = 8> vectorize -> tensor<32x64xf32> {
+// SSE: kernel.group #kernel.schedule<tile = [4, 8, 0, 0, 0], reduce = [1, 1, 1], lanes = 4> vectorize -> tensor<32x64xf32> {
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 func.func @weight_grad_tap(%view: tensor<64x11x11x32xf32>, %dyl: tensor<64x11x11x64xf32>) -> tensor<32x64xf32> {

@@ -1,45 +1,47 @@
 // RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512}))' | FileCheck %s --check-prefixes=CHECK,AVX512
 // RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=256}))' | FileCheck %s --check-prefixes=CHECK,AVX2
 
-// Tests that dense (fill + matmul) + bias add + relu end up in one kernel.group.
-// A contraction gets a register block of up to 8 rows by two vectors (2 x 16
-// f32 lanes at 512 bits, 2 x 8 at 256) and reduction tiles of 1.
+// Tests that dense (fill + matmul) + bias add + relu end up in one kernel.group
+// when B is not packed (40 columns: not whole panels of two vectors).
+// A contraction gets a register block of up to 16 accumulators, leaving 4
+// vector registers (8 rows by two vectors of 16 f32 lanes at 512 bits; one
+// vector of 8 lanes by 8 rows, 64 dividing by 8, at 256) and reduction tiles of 1.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
 
 // CHECK-LABEL: func.func @dense_bias_relu
-// CHECK-SAME: (%[[X:.+]]: tensor<64x784xf32>, %[[WT:.+]]: tensor<784x256xf32>, %[[B:.+]]: tensor<256xf32>)
+// CHECK-SAME: (%[[X:.+]]: tensor<64x784xf32>, %[[WT:.+]]: tensor<784x40xf32>, %[[B:.+]]: tensor<40xf32>)
 // CHECK-NOT: linalg.
-// AVX512: %[[G:.+]] = kernel.group #kernel.schedule<tile = [8, 32], reduce = [1], lanes = 16> vectorize -> tensor<64x256xf32> {
-// AVX2: %[[G:.+]] = kernel.group #kernel.schedule<tile = [8, 16], reduce = [1], lanes = 8> vectorize -> tensor<64x256xf32> {
+// AVX512: %[[G:.+]] = kernel.group #kernel.schedule<tile = [8, 32], reduce = [1], lanes = 16> vectorize -> tensor<64x40xf32> {
+// AVX2: %[[G:.+]] = kernel.group #kernel.schedule<tile = [8, 8], reduce = [1], lanes = 8> vectorize -> tensor<64x40xf32> {
 // CHECK-NEXT: %[[FILL:.+]] = linalg.fill
 // CHECK-NEXT: %[[MM:.+]] = linalg.matmul ins(%[[X]], %[[WT]] : {{.*}}) outs(%[[FILL]] : {{.*}})
 // CHECK-NEXT: %[[BIAS:.+]] = linalg.generic {{.*}} ins(%[[MM]], %[[B]] : {{.*}})
 // CHECK: arith.addf
 // CHECK: %[[RELU:.+]] = linalg.generic {{.*}} ins(%[[BIAS]] : {{.*}})
 // CHECK: arith.maximumf
-// CHECK: kernel.yield %[[RELU]] : tensor<64x256xf32>
+// CHECK: kernel.yield %[[RELU]] : tensor<64x40xf32>
 // CHECK-NEXT: }
 // CHECK-NEXT: return %[[G]]
-func.func @dense_bias_relu(%x: tensor<64x784xf32>, %wt: tensor<784x256xf32>, %b: tensor<256xf32>) -> tensor<64x256xf32> {
+func.func @dense_bias_relu(%x: tensor<64x784xf32>, %wt: tensor<784x40xf32>, %b: tensor<40xf32>) -> tensor<64x40xf32> {
   %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<64x256xf32>
-  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x256xf32>) -> tensor<64x256xf32>
-  %mm = linalg.matmul ins(%x, %wt : tensor<64x784xf32>, tensor<784x256xf32>)
-                      outs(%fill : tensor<64x256xf32>) -> tensor<64x256xf32>
+  %e = tensor.empty() : tensor<64x40xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x40xf32>) -> tensor<64x40xf32>
+  %mm = linalg.matmul ins(%x, %wt : tensor<64x784xf32>, tensor<784x40xf32>)
+                      outs(%fill : tensor<64x40xf32>) -> tensor<64x40xf32>
   %biased = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
-      ins(%mm, %b : tensor<64x256xf32>, tensor<256xf32>) outs(%e : tensor<64x256xf32>) {
+      ins(%mm, %b : tensor<64x40xf32>, tensor<40xf32>) outs(%e : tensor<64x40xf32>) {
   ^bb0(%in: f32, %bias: f32, %out: f32):
     %s = arith.addf %in, %bias : f32
     linalg.yield %s : f32
-  } -> tensor<64x256xf32>
+  } -> tensor<64x40xf32>
   %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
-      ins(%biased : tensor<64x256xf32>) outs(%e : tensor<64x256xf32>) {
+      ins(%biased : tensor<64x40xf32>) outs(%e : tensor<64x40xf32>) {
   ^bb0(%in: f32, %out: f32):
     %r = arith.maximumf %in, %zero : f32
     linalg.yield %r : f32
-  } -> tensor<64x256xf32>
-  return %relu : tensor<64x256xf32>
+  } -> tensor<64x40xf32>
+  return %relu : tensor<64x40xf32>
 }
 
 // -----
