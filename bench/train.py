@@ -70,10 +70,10 @@ def accuracy(stdout):
     return float(m.group(1)) if m else float("nan")
 
 
-def kiln_run(exe, data, steps, work, env):
+def kiln_run(exe, data, steps, work, env, threads=1):
     metrics = os.path.join(work, f"metrics-{steps}.json")
     wall, out = run([exe, "train", "--data", data, "--steps", str(steps), "--no-shuffle",
-                     "--seed", "1", "--metrics-json", metrics], env)
+                     "--seed", "1", "--threads", str(threads), "--metrics-json", metrics], env)
     with open(metrics) as f:
         loop = sum(e["seconds"] for e in json.load(f)["history"])
     return wall, loop, accuracy(out)
@@ -85,9 +85,10 @@ DESCRIPTION = {
 }
 
 
-def torch_run(example, data, steps, env):
+def torch_run(example, data, steps, env, threads=1):
     wall, out = run([PYTHON, os.path.join(ROOT, "bench", "torch_train.py"), "--model", example,
-                     "--data", data, "--steps", str(steps), "--threads", "1"], env)
+                     "--data", data, "--steps", str(steps), "--threads", str(threads)],
+                    dict(env, OMP_NUM_THREADS=str(threads)))
     loop = float(re.search(r"([0-9.]+) s in the loop", out).group(1))
     return wall, loop, accuracy(out)
 
@@ -124,6 +125,8 @@ def main():
     p.add_argument("--steps", default="200,2000", help="N1,N2 (default: 200,2000)")
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--kilnc", default=os.path.join(ROOT, "build", "bin", "kilnc"))
+    p.add_argument("--threads", type=int, default=1, help="threads of both (default: 1)")
+    p.add_argument("--json", help="also write the results here")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = p.parse_args()
     n1, n2 = (int(s) for s in args.steps.split(","))
@@ -141,8 +144,8 @@ def main():
               f"(time of {n2} steps - time of {n1} steps)")
         times = {name: [] for name in ("Kiln", "PyTorch")}  # per round: (w1, w2, l1, l2)
         acc = {name: [] for name in ("Kiln", "PyTorch")}
-        runners = {"Kiln": lambda n: kiln_run(exe, args.data, n, work, env),
-                   "PyTorch": lambda n: torch_run(args.example, args.data, n, env)}
+        runners = {"Kiln": lambda n: kiln_run(exe, args.data, n, work, env, args.threads),
+                   "PyTorch": lambda n: torch_run(args.example, args.data, n, env, args.threads)}
         for r in range(args.rounds):
             order = ["Kiln", "PyTorch"] if r % 2 == 0 else ["PyTorch", "Kiln"]
             line = []
@@ -164,7 +167,7 @@ def main():
             return statistics.median(per_round), best
 
         print()
-        print(f"{DESCRIPTION[args.example]}, Adam 1e-3, batch {BATCH}, 1 thread, "
+        print(f"{DESCRIPTION[args.example]}, Adam 1e-3, batch {BATCH}, {args.threads} thread(s), "
               f"{args.rounds} rounds; samples/s")
         print(f"{'':13}{'whole process':>24}{'train loop':>24}{'test acc':>10}")
         print(f"{'':13}{'median':>12}{'best':>12}{'median':>12}{'best':>12}{'@' + str(n2):>10}")
@@ -178,6 +181,12 @@ def main():
         ratio = [k / p for k, p in zip(result["Kiln"], result["PyTorch"])]
         print(f"{'Kiln/PyTorch':13}" + "".join(f"{x:12.2f}" for x in ratio))
         print(f"load at the end: {os.getloadavg()[0]:.2f}")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"example": args.example, "threads": args.threads,
+                           "compile_seconds": compile_seconds,
+                           "kiln": result["Kiln"], "pytorch": result["PyTorch"],
+                           "ratio": ratio}, f, indent=1)
     finally:
         if args.keep:
             print(f"kept {work}")

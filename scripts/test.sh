@@ -30,4 +30,7 @@ if [ "${1:-}" = "--sanitize" ]; then
 fi
 ./scripts/build.sh --test # --test: also python3-torch and python3-numpy
 cd build
+# ctest runs two tests at once on two cores: one thread each (the default is
+# every core; unit.threads tests it, e2e.threads runs 1, 2 and 3 threads).
+export KILN_NUM_THREADS=${KILN_NUM_THREADS:-1}
 ctest --output-on-failure -j2 "$@"

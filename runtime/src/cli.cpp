@@ -28,7 +28,7 @@ const char *dataHelp = "a directory of IDX files "
 const OptionSpec threadsOption = {
     "threads", "N",
     "threads sharing the compiled kernels' loops (default: KILN_NUM_THREADS, "
-    "else 1; the results are the same bits for any N)"};
+    "else the machine's cores; the results are the same bits for any N)"};
 
 const std::vector<Command> &commands() {
   static const std::vector<Command> table = {

@@ -1,6 +1,11 @@
 //===- threads.cpp - The thread pool behind parallel_for ------------------===//
 #include "kiln/threads.h"
 
+#include <algorithm>
+#ifdef __linux__
+#include <sched.h>
+#endif
+
 #include "support.h"
 
 #include <chrono>
@@ -105,9 +110,21 @@ int ThreadPool::defaultThreads() {
            text, kMaxThreads);
     return int(value);
   }
-  // One until the kernels gain from more everywhere: on the 2-core
-  // machine the CNN example trains 1.3x faster with 2, the MLP not faster.
-  return 1;
+  // The cores this process may run on, shared with the other ranks of an
+  // MPI job on this host (each rank a pool of its own would oversubscribe).
+  int cores = int(std::thread::hardware_concurrency());
+#ifdef __linux__
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    cores = CPU_COUNT(&set);
+#endif
+  for (const char *var : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"})
+    if (const char *text = std::getenv(var))
+      if (long ranks = std::strtol(text, nullptr, 10); ranks > 1) {
+        cores /= int(ranks);
+        break;
+      }
+  return std::clamp(cores, 1, kMaxThreads);
 }
 
 } // namespace kiln

@@ -124,3 +124,44 @@ func.func @forward_1(%a: memref<64x16384xf32>, %b: memref<64x16384xf32>)
   } {kernel.parallel}
   return
 }
+
+// -----
+
+// Tests slabs reached through an offset (a packed product's block loop: rows
+// iv + j of an inner loop j in [0, 16)): split when iv + [0, 15] plus the
+// extent stays inside [iv, iv + 16), whole when the inner loop runs to 17.
+// CHECK-LABEL: func.func private @forward_k0
+// CHECK-SAME: kiln.parallel_trips = 4 : i64
+// CHECK-LABEL: func.func private @forward_k1
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func @forward
+#plus = affine_map<()[s0, s1] -> (s0 + s1)>
+func.func @forward(%a: memref<64x16384xf32>, %b: memref<80x16384xf32>)
+    attributes {kiln.entry = {name = "forward", mode = "eval", batch = 64 : i64}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c17 = arith.constant 17 : index
+  %c64 = arith.constant 64 : index
+  %c16384 = arith.constant 16384 : index
+  %f0 = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c64 step %c16 {
+    scf.for %r = %c0 to %c16 step %c1 {
+      %row = affine.apply #plus()[%i, %r]
+      scf.for %j = %c0 to %c16384 step %c16 {
+        %v = vector.transfer_read %a[%row, %j], %f0 {in_bounds = [true, true]} : memref<64x16384xf32>, vector<1x16xf32>
+        vector.transfer_write %v, %b[%row, %j] {in_bounds = [true, true]} : vector<1x16xf32>, memref<80x16384xf32>
+      }
+    }
+  } {kernel.parallel}
+  scf.for %i = %c0 to %c64 step %c16 {
+    scf.for %r = %c0 to %c17 step %c1 {
+      %row = affine.apply #plus()[%i, %r]
+      scf.for %j = %c0 to %c16384 step %c16 {
+        %v = vector.transfer_read %b[%row, %j], %f0 {in_bounds = [true, true]} : memref<80x16384xf32>, vector<1x16xf32>
+        vector.transfer_write %v, %b[%row, %j] {in_bounds = [true, true]} : vector<1x16xf32>, memref<80x16384xf32>
+      }
+    }
+  } {kernel.parallel}
+  return
+}

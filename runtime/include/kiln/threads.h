@@ -36,7 +36,8 @@ public:
   void run(int64_t n, void (*body)(void *, int64_t, int64_t), void *arg);
 
   /// The threads a run gets by default: KILN_NUM_THREADS when set (a
-  /// positive integer, or an error naming it), else 1.
+  /// positive integer, or an error naming it), else the cores this process
+  /// may run on, divided among the MPI ranks on this host.
   static int defaultThreads();
 
 private:

@@ -325,3 +325,41 @@ func.func @column_sum(%x: tensor<64x32xf32>) -> tensor<32xf32> {
   }
   return %y : tensor<32xf32>
 }
+
+// -----
+
+// Tests a packed product's cache tiles: loops over blocks of 2 panels (marked
+// for threads) and k blocks of 32, in the schedule's order, then register
+// blocks of 8 rows of one panel with the 4-row remainder peeled, reduced one
+// k at a time; the accumulator tile [rows, 1, 32] is read and written whole
+// (unit dim as a shape_cast), one pair kernel-lower-vectors can hoist.
+#pa = affine_map<(m, p, j, k) -> (m, k)>
+#pb = affine_map<(m, p, j, k) -> (p, k, j)>
+#pc = affine_map<(m, p, j, k) -> (m, p, j)>
+// CHECK-LABEL: func.func @packed_product
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c4{{(_[0-9]+)?}} step %c2{{(_[0-9]+)?}}
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c64{{(_[0-9]+)?}} step %c32{{(_[0-9]+)?}}
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c16{{(_[0-9]+)?}} step %c8{{(_[0-9]+)?}}
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c2{{(_[0-9]+)?}} step %c1{{(_[0-9]+)?}}
+// CHECK: tensor.extract_slice {{.*}} to tensor<8x1x32xf32>
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c32{{(_[0-9]+)?}} step %c1{{(_[0-9]+)?}}
+// CHECK: vector.transfer_read {{.*}} : tensor<8x1x32xf32>, vector<8x1x32xf32>
+// CHECK-NEXT: vector.shape_cast {{.*}} to vector<8x32xf32>
+// CHECK-NEXT: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK-NEXT: vector.shape_cast {{.*}} to vector<8x1x32xf32>
+// CHECK-NEXT: vector.transfer_write {{.*}} : vector<8x1x32xf32>, tensor<8x1x32xf32>
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x32xf32> into vector<4x32xf32>
+// CHECK: } {kernel.nest = {{[0-9]+}} : i64, kernel.parallel}
+func.func @packed_product(%x: tensor<20x64xf32>, %bp: tensor<4x64x32xf32>, %acc: tensor<20x4x32xf32>) -> tensor<20x4x32xf32> {
+  %y = kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 2, 0, 32], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<20x4x32xf32> {
+    %p = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+        ins(%x, %bp : tensor<20x64xf32>, tensor<4x64x32xf32>) outs(%acc : tensor<20x4x32xf32>) {
+    ^bb0(%u: f32, %v: f32, %o: f32):
+      %m = arith.mulf %u, %v : f32
+      %s = arith.addf %o, %m : f32
+      linalg.yield %s : f32
+    } -> tensor<20x4x32xf32>
+    kernel.yield %p : tensor<20x4x32xf32>
+  }
+  return %y : tensor<20x4x32xf32>
+}

@@ -1,5 +1,7 @@
 //===- threads_test.cpp - The thread pool behind parallel_for -------------===//
 #include "kiln/threads.h"
+
+#include <sched.h>
 #include "test_support.h"
 
 #include <gmock/gmock.h>
@@ -81,7 +83,13 @@ TEST(ThreadPool, DefaultThreadsFromTheEnvironment) {
   EXPECT_THAT(test::errorOf([] { ThreadPool::defaultThreads(); }),
               HasSubstr("KILN_NUM_THREADS is 'zero'; expected a number of threads from 1 to 4096"));
   ::unsetenv("KILN_NUM_THREADS");
+  // Else the cores this process may use (all of them here).
+  cpu_set_t set;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(set), &set), 0);
+  EXPECT_EQ(ThreadPool::defaultThreads(), CPU_COUNT(&set));
+  ::setenv("OMPI_COMM_WORLD_LOCAL_SIZE", "1000000", 1); // more ranks than cores
   EXPECT_EQ(ThreadPool::defaultThreads(), 1);
+  ::unsetenv("OMPI_COMM_WORLD_LOCAL_SIZE");
   EXPECT_THAT(test::errorOf([] { ThreadPool pool(0); }),
               HasSubstr("the number of threads must be at least 1, got 0"));
 }

@@ -1,0 +1,78 @@
+// The packed-matmul strategy's schedule for one shape on three targets, and
+// the shapes where a matmul is not packed.
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=1048576 cores=2}))' | FileCheck %s --check-prefixes=CHECK,ZEN5
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=256 l1-bytes=32768 l2-bytes=524288 cores=2}))' | FileCheck %s --check-prefixes=CHECK,ZEN3
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=256 l1-bytes=32768 l2-bytes=262144 cores=8}))' | FileCheck %s --check-prefixes=CHECK,SMALLL2
+
+// Tests a 2048-cube matmul. Panels of two vectors of columns (32 or 16);
+// register blocks of 8 rows (32 registers) or 6 (16 registers); k blocks of
+// 256 (a divisor of 2048 near a quarter of L1 over the block's rows of A);
+// panels per block: half of L2 over a k block of one panel (16 of 32 columns
+// in 1 MiB, 16 of 16 in 512 KiB, 8 in 256 KiB), at most a core's share.
+// The packing is a transpose [K, N/n, n] -> [N/n, K, n]; the product's
+// accumulator [M, N/n, n] is zeroed in its own group.
+// CHECK-LABEL: func.func @cube
+// ZEN5: kernel.group #kernel.schedule<tile = [1, 1, 32], lanes = 16> vectorize -> tensor<64x2048x32xf32>
+// ZEN3: kernel.group #kernel.schedule<tile = [1, 1, 16], lanes = 8> vectorize -> tensor<128x2048x16xf32>
+// SMALLL2: kernel.group #kernel.schedule<tile = [1, 1, 16], lanes = 8> vectorize -> tensor<128x2048x16xf32>
+// CHECK-NEXT: linalg.transpose {{.*}} permutation = [1, 0, 2]
+// CHECK: kernel.group
+// CHECK-NEXT: linalg.fill
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 256], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
+// ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 256], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
+// SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 8, 0, 256], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
+// CHECK-NEXT: linalg.generic
+// CHECK: tensor.collapse_shape
+func.func @cube(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<2048x2048xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2048x2048xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<2048x2048xf32>, tensor<2048x2048xf32>) outs(%fill : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  return %c : tensor<2048x2048xf32>
+}
+
+// -----
+
+// Tests a dense layer's forward, x Wᵀ with W [512, 784]: the packing reads W
+// (the transpose to Wᵀ is gone). k 784: blocks of 196 (the divisor near 384
+// or 341); 8 or 16 panels in all, half per core when L2 holds them.
+// CHECK-LABEL: func.func @dense_forward
+// CHECK-NOT: permutation = [1, 0]{{$}}
+// CHECK: linalg.transpose {{.*}} permutation = [0, 2, 1]
+// ZEN5: cache = [0, 8, 0, 196], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"
+// ZEN3: cache = [0, 16, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"
+// SMALLL2: cache = [0, 4, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"
+func.func @dense_forward(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>) -> tensor<64x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %te = tensor.empty() : tensor<784x512xf32>
+  %wt = linalg.transpose ins(%w : tensor<512x784xf32>) outs(%te : tensor<784x512xf32>) permutation = [1, 0]
+  %e = tensor.empty() : tensor<64x512xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x512xf32>) -> tensor<64x512xf32>
+  %c = linalg.matmul ins(%x, %wt : tensor<64x784xf32>, tensor<784x512xf32>) outs(%fill : tensor<64x512xf32>) -> tensor<64x512xf32>
+  return %c : tensor<64x512xf32>
+}
+
+// -----
+
+// Tests the matmuls that stay unpacked: too few rows of A to reuse a panel
+// (8), and columns that are not whole panels (10).
+// CHECK-LABEL: func.func @few_rows
+// CHECK-NOT: packed
+// CHECK: linalg.matmul
+// CHECK-LABEL: func.func @partial_panel
+// CHECK-NOT: packed
+// CHECK: linalg.matmul
+func.func @few_rows(%a: tensor<8x256xf32>, %b: tensor<256x256xf32>) -> tensor<8x256xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x256xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<8x256xf32>) -> tensor<8x256xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<8x256xf32>, tensor<256x256xf32>) outs(%fill : tensor<8x256xf32>) -> tensor<8x256xf32>
+  return %c : tensor<8x256xf32>
+}
+func.func @partial_panel(%a: tensor<64x256xf32>, %b: tensor<256x10xf32>) -> tensor<64x10xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x10xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x10xf32>) -> tensor<64x10xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<64x256xf32>, tensor<256x10xf32>) outs(%fill : tensor<64x10xf32>) -> tensor<64x10xf32>
+  return %c : tensor<64x10xf32>
+}
