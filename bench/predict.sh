@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# One-sample predict latency of examples/fashion_mlp: Kiln (kiln::Model::predict,
-# which runs the compiled forward_1) against PyTorch 1.13 (1 thread, no_grad),
-# alternating, in one run; prints both and the ratio. Not part of the tests.
-# Usage: bench/predict.sh [ROUNDS]   (needs scripts/install-deps.sh --bench)
+# One-sample predict latency of examples/fashion_mlp (or fashion_cnn): Kiln
+# (kiln::Model::predict, which runs the compiled forward_1) against PyTorch 1.13
+# (1 thread, inference mode), alternating, in one run; prints both and the ratio.
+# Not part of the tests.
+# Usage: bench/predict.sh [ROUNDS] [EXAMPLE]   (needs scripts/install-deps.sh --bench)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KILN_BUILD:-$root/build}
 rounds=${1:-3}
+example=${2:-fashion_mlp}
 "$root/scripts/install-deps.sh" --bench # the pinned OpenBLAS PyTorch runs on
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$build/bin/kilnc" "$root/examples/fashion_mlp/model.json" --emit=obj -o "$work/bench_model.o"
+"$build/bin/kilnc" "$root/examples/$example/model.json" --emit=obj -o "$work/bench_model.o"
 c++ -std=c++17 -O2 -I "$root/runtime/include" -I "$work" "$root/bench/predict_kiln.cpp" \
   "$work/bench_model.o" "$build/runtime/libkiln_runtime.a" -lz -o "$work/predict_kiln"
 env=(env -u OPENBLAS_CORETYPE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp
@@ -18,7 +20,7 @@ env=(env -u OPENBLAS_CORETYPE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas
 printf "%-6s %12s %12s %12s %12s\n" round kiln_med_us torch_med_us kiln_best torch_best
 for r in $(seq "$rounds"); do
   read -r km kb < <("${env[@]}" "$work/predict_kiln" 7 5000)
-  read -r tm tb < <("${env[@]}" /usr/bin/python3 "$root/bench/predict_torch.py" 7 5000)
+  read -r tm tb < <("${env[@]}" /usr/bin/python3 "$root/bench/predict_torch.py" 7 5000 "$example")
   printf "%-6s %12s %12s %12s %12s\n" "$r" "$km" "$tm" "$kb" "$tb"
   echo "$km $tm $kb $tb" >> "$work/all"
 done

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
-"""PyTorch reference for bench/predict.py: one-sample inference latency of
-examples/fashion_mlp (784-512-256-10 relu, softmax), 1 thread, no_grad.
+"""PyTorch reference for bench/predict.sh: one-sample inference latency of
+examples/fashion_mlp (784-512-256-10 relu, softmax) or, with a third
+argument fashion_cnn, of examples/fashion_cnn (bench/torch_train.py's
+model, softmax), 1 thread, inference mode.
 Prints "<median us> <best us>" over rounds of calls."""
+import os
 import sys
 import time
 
@@ -9,12 +12,19 @@ import torch
 
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
 calls = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
+example = sys.argv[3] if len(sys.argv) > 3 else "fashion_mlp"
 torch.set_num_threads(1)
-model = torch.nn.Sequential(
-    torch.nn.Linear(784, 512), torch.nn.ReLU(),
-    torch.nn.Linear(512, 256), torch.nn.ReLU(),
-    torch.nn.Linear(256, 10), torch.nn.Softmax(dim=1)).eval()
-x = torch.full((1, 784), 0.5)
+if example == "fashion_cnn":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from torch_train import cnn
+    model = torch.nn.Sequential(cnn(), torch.nn.Softmax(dim=1)).eval()
+    x = torch.full((1, 784), 0.5)  # cnn() unflattens
+else:
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 512), torch.nn.ReLU(),
+        torch.nn.Linear(512, 256), torch.nn.ReLU(),
+        torch.nn.Linear(256, 10), torch.nn.Softmax(dim=1)).eval()
+    x = torch.full((1, 784), 0.5)
 with torch.inference_mode():
     for _ in range(calls):
         model(x)

@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""Kiln near the machine's limit: one table of every target, in one run.
+
+Runs, each side by side with its reference in the same run (see each
+script's docstring and bench/README.md):
+  bench/matmul.py       fp32 matmul 512/1024/2048 vs the FMA peak, OpenBLAS
+                        (best core type) and PyTorch, 1 and 2 threads
+  bench/train.py        fashion_mlp and fashion_cnn training throughput vs
+                        tuned PyTorch, 1 and 2 threads
+  bench/stocks_lstm.py, bench/char_transformer.py
+                        LSTM and transformer training throughput, 1 thread
+  bench/predict.sh      batch-1 forward latency of fashion_mlp and fashion_cnn
+                        vs PyTorch
+  kilnc                 compile time of every example (--emit=obj)
+and prints one table. About 15 minutes with the defaults; --quick for a look
+(1 round, fewer steps: about 5).
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from train import cpu_name, git_revision  # noqa: E402
+
+PY = "/usr/bin/python3"
+
+
+def script(name, *args):
+    p = subprocess.run([PY, os.path.join(ROOT, "bench", name), *args], capture_output=True,
+                       text=True)
+    if p.returncode != 0:
+        sys.exit(f"table: bench/{name} failed:\n{p.stdout}{p.stderr}")
+    return p.stdout
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--kilnc", default=os.path.join(ROOT, "build", "bin", "kilnc"))
+    args = p.parse_args()
+    rounds = "1" if args.quick else "3"
+    rows = []  # (what, measured, reference, ratio, required, aim)
+
+    with tempfile.TemporaryDirectory(prefix="kiln-table-") as work:
+        mm = os.path.join(work, "matmul.json")
+        script("matmul.py", "--rounds", rounds, "--kilnc", args.kilnc, "--json", mm)
+        for r in json.load(open(mm)):
+            s, t = r["size"], r["threads"]
+            rows.append((f"matmul {s}, {t} thread(s): Kiln / FMA peak",
+                         f"{r['kiln']:.0f} GFLOP/s", f"{r['peak']:.0f}", r["kiln"] / r["peak"],
+                         "0.85" if t == 1 else "", "0.90" if t == 1 else ""))
+            rows.append((f"matmul {s}, {t} thread(s): Kiln / OpenBLAS", "",
+                         f"{r['openblas']:.0f}", r["kiln"] / r["openblas"], "", "> 1"))
+            if r["scaling"]:
+                rows.append((f"matmul {s}: Kiln {t} threads / 1 thread", "", "",
+                             r["scaling"], "1.7", "1.85"))
+        steps = "100,600" if args.quick else "200,2000"
+        for example, cnn_steps in (("fashion_mlp", steps),
+                                   ("fashion_cnn", "50,200" if args.quick else "100,600")):
+            for t in (1, 2):
+                out = os.path.join(work, f"{example}-{t}.json")
+                script("train.py", "--example", example, "--threads", str(t), "--rounds", rounds,
+                       "--steps", cnn_steps, "--kilnc", args.kilnc, "--json", out)
+                r = json.load(open(out))
+                rows.append((f"{example} training, {t} thread(s): Kiln / PyTorch",
+                             f"{r['kiln'][2]:.0f} samples/s", f"{r['pytorch'][2]:.0f}",
+                             r["ratio"][2], "2", "3"))
+        for name, unit in (("stocks_lstm.py", "windows/s"), ("char_transformer.py", "tokens/s")):
+            args_ = ["--rounds", rounds, "--kilnc", args.kilnc]
+            out = script(name, *args_)
+            k = re.search(r"\| Kiln \| ([0-9,]+) \|", out).group(1)
+            pt = re.search(r"\| PyTorch \(tuned\) \| ([0-9,]+) \|", out).group(1)
+            ratio = float(re.search(r"\| Kiln / PyTorch \| ([0-9.]+) \|", out).group(1))
+            rows.append((f"{name[:-3]} training, 1 thread: Kiln / PyTorch", f"{k} {unit}", pt,
+                         ratio, "1.5", "2"))
+        for example, req, aim in (("fashion_mlp", "<= 10 us", "<= 5 us"),
+                                  ("fashion_cnn", "<= 60 us", "<= 30 us")):
+            p = subprocess.run([os.path.join(ROOT, "bench", "predict.sh"), rounds, example],
+                               capture_output=True, text=True,
+                               env=dict(os.environ,
+                                        KILN_BUILD=os.path.dirname(os.path.dirname(args.kilnc))))
+            if p.returncode != 0:
+                sys.exit(f"table: bench/predict.sh failed:\n{p.stdout}{p.stderr}")
+            km = float(re.search(r"kiln predict\(1\): median ([0-9.]+) us", p.stdout).group(1))
+            tm = float(re.search(r"torch forward\(1\): median ([0-9.]+) us", p.stdout).group(1))
+            rows.append((f"{example} batch-1 forward latency (PyTorch / Kiln)", f"{km:.1f} us",
+                         f"{tm:.1f}", tm / km, req, aim))
+        for model in sorted(glob.glob(os.path.join(ROOT, "examples", "*", "model.json"))):
+            name = os.path.basename(os.path.dirname(model))
+            start = time.perf_counter()
+            subprocess.run([args.kilnc, model, "--emit=obj", "-o", os.path.join(work, name + ".o")],
+                           check=True, capture_output=True)
+            seconds = time.perf_counter() - start
+            rows.append((f"kilnc {name}", f"{seconds:.2f} s", "", None, "<= 5 s", "<= 2 s"))
+
+    print(f"kiln {git_revision()}; {cpu_name()}, {os.cpu_count()} cores; "
+          f"{'quick' if args.quick else 'full'} run")
+    print()
+    print("| what | Kiln | reference | ratio | required | aim |")
+    print("|---|---|---|---|---|---|")
+    for what, measured, ref, ratio, req, aim in rows:
+        print(f"| {what} | {measured} | {ref} | {'' if ratio is None else f'{ratio:.2f}'} "
+              f"| {req} | {aim} |")
+
+
+if __name__ == "__main__":
+    main()
