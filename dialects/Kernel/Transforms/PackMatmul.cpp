@@ -47,13 +47,21 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
   if (!worthPacking(m, k, n, panel))
     return nullptr;
 
-  OpBuilder builder(op);
   Location loc = op.getLoc();
+  auto transpose = b.getDefiningOp<linalg::TransposeOp>();
+  bool ofW = transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{1, 0});
+  // The packing goes right after what it reads: a weight read in a loop (a
+  // recurrent layer's time steps) is packed once, before the loop.
+  Value source = ofW ? transpose.getInput() : b;
+  OpBuilder builder(op->getContext());
+  if (Operation *def = source.getDefiningOp())
+    builder.setInsertionPointAfter(def);
+  else
+    builder.setInsertionPointToStart(cast<BlockArgument>(source).getOwner());
   auto packedType = RankedTensorType::get({n / panel, k, panel}, elem);
   Value packedInit = builder.create<tensor::EmptyOp>(loc, packedType.getShape(), elem);
   Value packed;
-  auto transpose = b.getDefiningOp<linalg::TransposeOp>();
-  if (transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{1, 0})) {
+  if (ofW) {
     // B = Wᵀ, W [N, K]: panel[p, k, j] = W[p * n + j, k].
     Value w3 = builder.create<tensor::ExpandShapeOp>(
         loc, RankedTensorType::get({n / panel, panel, k}, elem), transpose.getInput(),
@@ -70,6 +78,7 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
                                                  ArrayRef<int64_t>{1, 0, 2})
                  .getResult()[0];
   }
+  builder.setInsertionPoint(op);
   auto c3Type = RankedTensorType::get({m, n / panel, panel}, elem);
   Value c3 = builder.create<linalg::FillOp>(
                         loc, fill.getInputs()[0],
