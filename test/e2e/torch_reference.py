@@ -219,7 +219,7 @@ def with_decisions(net_model, decisions, run, record=None, impose=None):
 
 def update_errors(got, ref, before):
     """(raw, excess) relative errors of the update got - before against
-    ref - before; see the tolerances above."""
+    ref - before; see the tolerances in torch_configs.py."""
     got, ref = np.asarray(got, np.float64), np.asarray(ref, np.float64)
     diff = np.abs(got - ref)  # = |update_got - update_ref|, exactly
     ulp = np.spacing(np.abs(ref).astype(np.float32)).astype(np.float64)
