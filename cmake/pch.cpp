@@ -1,0 +1,1 @@
+// The target that builds cmake/pch.h (see the top CMakeLists.txt).
