@@ -8,6 +8,7 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Dialect/Vector/Utils/VectorUtils.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -156,6 +157,77 @@ void hoistPerLoopNest(func::FuncOp func) {
   }
 }
 
+/// A square transpose of 4 or 8 rows of 32-bit lanes (the block kernel-form
+/// gives transposes and packings at 128 and 256 bits) as the classic
+/// unpack / shuffle / lane-permute sequence: 8 or 24 one-dimensional
+/// shuffles, where the element-wise lowering makes n^2 extracts and inserts.
+/// Plain vector.shuffle, so the C++ printer and any target take it.
+struct SquareTransposeAsShuffles : OpRewritePattern<vector::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    VectorType srcType = op.getSourceVectorType();
+    if (srcType.isScalable() || srcType.getElementTypeBitWidth() != 32)
+      return failure();
+    // The two innermost dims of both, swapped, every other one of size 1
+    // (the blocks of kernel-form's transposes): rows are extracted and
+    // inserted whole.
+    int64_t rank = srcType.getRank();
+    FailureOr<std::pair<int, int>> dims = vector::isTranspose2DSlice(op);
+    ArrayRef<int64_t> perm = op.getPermutation();
+    if (failed(dims) || dims->first != rank - 2 || dims->second != rank - 1 ||
+        perm[rank - 2] != rank - 1 || perm[rank - 1] != rank - 2)
+      return failure();
+    int64_t n = srcType.getDimSize(rank - 1);
+    if (n != srcType.getDimSize(rank - 2) || (n != 4 && n != 8))
+      return failure();
+    Location loc = op.getLoc();
+    auto at = [&](int64_t row) {
+      SmallVector<int64_t> pos(rank - 1, 0);
+      pos.back() = row;
+      return pos;
+    };
+    SmallVector<Value> r;
+    for (int64_t i = 0; i < n; ++i)
+      r.push_back(rewriter.create<vector::ExtractOp>(loc, op.getVector(), at(i)));
+    auto shuffle = [&](Value a, Value b, ArrayRef<int64_t> mask) -> Value {
+      return rewriter.create<vector::ShuffleOp>(loc, a, b, mask);
+    };
+    SmallVector<Value> out(n);
+    if (n == 4) {
+      Value t0 = shuffle(r[0], r[1], {0, 4, 1, 5}), t1 = shuffle(r[0], r[1], {2, 6, 3, 7});
+      Value t2 = shuffle(r[2], r[3], {0, 4, 1, 5}), t3 = shuffle(r[2], r[3], {2, 6, 3, 7});
+      out = {shuffle(t0, t2, {0, 1, 4, 5}), shuffle(t0, t2, {2, 3, 6, 7}),
+             shuffle(t1, t3, {0, 1, 4, 5}), shuffle(t1, t3, {2, 3, 6, 7})};
+    } else {
+      // Within each 128-bit half: interleave pairs of rows, then pairs of
+      // pairs; then swap the halves.
+      SmallVector<Value> t, s;
+      for (int64_t i = 0; i < 8; i += 2) {
+        t.push_back(shuffle(r[i], r[i + 1], {0, 8, 1, 9, 4, 12, 5, 13}));
+        t.push_back(shuffle(r[i], r[i + 1], {2, 10, 3, 11, 6, 14, 7, 15}));
+      }
+      for (int64_t i : {0, 1, 4, 5}) {
+        s.push_back(shuffle(t[i], t[i + 2], {0, 1, 8, 9, 4, 5, 12, 13}));
+        s.push_back(shuffle(t[i], t[i + 2], {2, 3, 10, 11, 6, 7, 14, 15}));
+      }
+      // s[0..3] hold columns 0-3 (and 4-7) of rows 0-3, s[4..7] of rows 4-7.
+      for (int64_t i = 0; i < 4; ++i) {
+        out[i] = shuffle(s[i], s[i + 4], {0, 1, 2, 3, 8, 9, 10, 11});
+        out[i + 4] = shuffle(s[i], s[i + 4], {4, 5, 6, 7, 12, 13, 14, 15});
+      }
+    }
+    VectorType resultType = op.getResultVectorType();
+    Value result = rewriter.create<arith::ConstantOp>(loc, resultType,
+                                                      rewriter.getZeroAttr(resultType));
+    for (int64_t i = 0; i < n; ++i)
+      result = rewriter.create<vector::InsertOp>(loc, out[i], result, at(i));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct KernelLowerVectorsPass
     : kiln::kernel::impl::KernelLowerVectorsPassBase<KernelLowerVectorsPass> {
   void runOnOperation() override {
@@ -185,7 +257,7 @@ struct KernelLowerVectorsPass
         return signalPassFailure();
     }
     RewritePatternSet patterns(ctx);
-    patterns.add<ContractToFMA, InnerDimReduction>(ctx, /*benefit=*/2);
+    patterns.add<ContractToFMA, InnerDimReduction, SquareTransposeAsShuffles>(ctx, /*benefit=*/2);
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorTransformsOptions().setVectorTransformsOptions(
                       vector::VectorContractLowering::OuterProduct));

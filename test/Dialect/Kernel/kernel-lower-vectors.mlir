@@ -144,3 +144,47 @@ func.func @one_row_sum(%v: vector<1x64xf32>, %acc: vector<1xf32>) -> vector<1xf3
   %r = vector.multi_reduction <add>, %v, %acc [1] : vector<1x64xf32> to vector<1xf32>
   return %r : vector<1xf32>
 }
+
+// -----
+
+// Tests that an 8x8 block of a transpose (a packing's) becomes 24 row
+// shuffles: pairs of rows interleaved, then pairs of pairs, then the 128-bit
+// halves swapped; rows are extracted and inserted whole.
+// CHECK-LABEL: func.func @transpose_8x8
+// CHECK-COUNT-8: vector.extract %{{.+}}[0, {{[0-7]}}] : vector<8xf32> from vector<1x8x8xf32>
+// CHECK-COUNT-4: vector.shuffle {{.+}} [0, 8, 1, 9, 4, 12, 5, 13]
+// CHECK-COUNT-4: vector.shuffle {{.+}} [0, 1, 8, 9, 4, 5, 12, 13]
+// CHECK: vector.shuffle {{.+}} [0, 1, 2, 3, 8, 9, 10, 11]
+// CHECK-NEXT: vector.shuffle {{.+}} [4, 5, 6, 7, 12, 13, 14, 15]
+// CHECK-NOT: vector.transpose
+// CHECK-COUNT-8: vector.insert %{{.+}}[0, {{[0-7]}}] : vector<8xf32> into vector<1x8x8xf32>
+// CHECK-NOT: vector.insert
+// CHECK: vector.transfer_write
+func.func @transpose_8x8(%a: memref<16x16x512xf32>, %b: memref<16x512x16xf32>, %i: index, %j: index, %k: index) {
+  %cst = arith.constant 0.0 : f32
+  %0 = vector.transfer_read %a[%i, %k, %j], %cst {in_bounds = [true, true, true]} : memref<16x16x512xf32>, vector<1x8x8xf32>
+  %1 = vector.transpose %0, [0, 2, 1] : vector<1x8x8xf32> to vector<1x8x8xf32>
+  vector.transfer_write %1, %b[%i, %j, %k] {in_bounds = [true, true, true]} : vector<1x8x8xf32>, memref<16x512x16xf32>
+  return
+}
+
+// -----
+
+// Tests that a 4x4 block (128-bit vectors) takes 8 shuffles, and that a
+// non-square one keeps the general lowering.
+// CHECK-LABEL: func.func @transpose_4x4
+// CHECK-COUNT-2: vector.shuffle {{.+}} [0, 4, 1, 5]
+// CHECK: vector.shuffle {{.+}} [0, 1, 4, 5]
+// CHECK-NEXT: vector.shuffle {{.+}} [2, 3, 6, 7]
+// CHECK-LABEL: func.func @transpose_2x8
+// CHECK-NOT: vector.shuffle {{.+}} : vector<8xf32>, vector<8xf32>
+// CHECK: vector.shuffle {{.+}} : vector<16xf32>, vector<16xf32>
+// CHECK-NOT: vector.shuffle {{.+}} : vector<8xf32>, vector<8xf32>
+func.func @transpose_4x4(%a: vector<4x4xf32>) -> vector<4x4xf32> {
+  %0 = vector.transpose %a, [1, 0] : vector<4x4xf32> to vector<4x4xf32>
+  return %0 : vector<4x4xf32>
+}
+func.func @transpose_2x8(%a: vector<2x8xf32>) -> vector<8x2xf32> {
+  %0 = vector.transpose %a, [1, 0] : vector<2x8xf32> to vector<8x2xf32>
+  return %0 : vector<8x2xf32>
+}
