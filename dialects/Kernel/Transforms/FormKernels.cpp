@@ -48,6 +48,15 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     });
     for (linalg::MatmulOp op : matmuls)
       numPacked += packMatmul(op, target()) != nullptr;
+    // Then weight gradients read A across its rows get A transposed (after
+    // the packing, which leaves these matmuls and their epilogues alone).
+    SmallVector<linalg::MatmulTransposeAOp> lhsTransposed;
+    getOperation().walk([&](linalg::MatmulTransposeAOp op) {
+      if (!op->getParentOfType<GroupOp>())
+        lhsTransposed.push_back(op);
+    });
+    for (linalg::MatmulTransposeAOp op : lhsTransposed)
+      numLhsTransposed += transposeLhs(op, target()) != nullptr;
     SmallVector<linalg::LinalgOp> roots;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (!op->getParentOfType<GroupOp>() && !isa<linalg::FillOp>(op))

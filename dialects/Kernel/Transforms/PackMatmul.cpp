@@ -109,4 +109,35 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
   return product;
 }
 
+linalg::MatmulOp transposeLhs(linalg::MatmulTransposeAOp op, const ScheduleTarget &target) {
+  if (!op.hasPureTensorSemantics())
+    return nullptr;
+  Value a = op.getInputs()[0], b = op.getInputs()[1];
+  auto at = dyn_cast<RankedTensorType>(a.getType());
+  auto bt = dyn_cast<RankedTensorType>(b.getType());
+  if (!at || !bt || !at.hasStaticShape() || !bt.hasStaticShape() ||
+      !isa<FloatType>(at.getElementType()))
+    return nullptr;
+  Type elem = at.getElementType();
+  int64_t k = at.getDimSize(0), m = at.getDimSize(1), n = bt.getDimSize(1);
+  if (m < 16 || k < 2 || n < 2 * target.lanes(elem))
+    return nullptr;
+  // Right after A, as packings are, so a loop-invariant A is copied once.
+  OpBuilder builder(op->getContext());
+  if (Operation *def = a.getDefiningOp())
+    builder.setInsertionPointAfter(def);
+  else
+    builder.setInsertionPointToStart(cast<BlockArgument>(a).getOwner());
+  Location loc = op.getLoc();
+  Value init = builder.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{m, k}, elem);
+  Value lhs = builder.create<linalg::TransposeOp>(loc, a, init, ArrayRef<int64_t>{1, 0})
+                  .getResult()[0];
+  builder.setInsertionPoint(op);
+  auto matmul = builder.create<linalg::MatmulOp>(loc, op.getResultTypes(), ValueRange{lhs, b},
+                                                 op.getOutputs());
+  op.getResult(0).replaceAllUsesWith(matmul.getResult(0));
+  op.erase();
+  return matmul;
+}
+
 } // namespace kiln::kernel

@@ -30,7 +30,8 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
            "Cores that threads may split loops over">,
   ];
   let statistics = [
-    Statistic<"numPacked", "packed-matmuls", "Matmuls rewritten on a packed B">
+    Statistic<"numPacked", "packed-matmuls", "Matmuls rewritten on a packed B">,
+    Statistic<"numLhsTransposed", "lhs-transposed", "Aᵀ B matmuls rewritten on A transposed once">
   ];
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }

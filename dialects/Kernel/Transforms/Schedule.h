@@ -45,6 +45,16 @@ bool isPackedMatmul(mlir::Operation *op);
 mlir::linalg::GenericOp packMatmul(mlir::linalg::MatmulOp op,
                                    const ScheduleTarget &target);
 
+/// Rewrites `op`, a linalg.matmul_transpose_a Aᵀ * B with A [K, M] (a
+/// weight gradient: K is the batch), as a linalg.matmul on A transposed once
+/// into [M, K], when M is a few register blocks and N two vectors or more.
+/// Otherwise a register block's rows are M elements apart in every row of
+/// A, and when M is a power of two they share a few cache sets. The matmul
+/// is not packed: its epilogue (an optimizer's update) stays in its group.
+/// Returns the new matmul, or null.
+mlir::linalg::MatmulOp transposeLhs(mlir::linalg::MatmulTransposeAOp op,
+                                    const ScheduleTarget &target);
+
 } // namespace kiln::kernel
 
 #endif // KILN_DIALECTS_KERNEL_TRANSFORMS_SCHEDULE_H

@@ -76,3 +76,42 @@ func.func @partial_panel(%a: tensor<64x256xf32>, %b: tensor<256x10xf32>) -> tens
   %c = linalg.matmul ins(%a, %b : tensor<64x256xf32>, tensor<256x10xf32>) outs(%fill : tensor<64x10xf32>) -> tensor<64x10xf32>
   return %c : tensor<64x10xf32>
 }
+
+// -----
+
+// Tests a weight gradient gᵀ x (g [64, 512], x [64, 784]) with an SGD
+// update after it: g is transposed once into [512, 64], and the product is
+// a plain matmul (not packed), so the update stays in its group. A gradient
+// of 8 units is left as it was.
+// CHECK-LABEL: func.func @weight_gradient
+// CHECK: kernel.group
+// CHECK-NEXT: linalg.transpose ins(%{{.+}} : tensor<64x512xf32>) outs(%{{.+}} : tensor<512x64xf32>) permutation = [1, 0]
+// CHECK: kernel.group #kernel.schedule<tile = [{{[0-9]+}}, {{[0-9]+}}], reduce = [1], lanes = {{[0-9]+}}> vectorize -> tensor<512x784xf32>
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<512x64xf32>, tensor<64x784xf32>)
+// CHECK-NEXT: linalg.generic
+// CHECK-NOT: matmul_transpose_a
+// CHECK-LABEL: func.func @few_units
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.matmul_transpose_a
+func.func @weight_gradient(%g: tensor<64x512xf32>, %x: tensor<64x784xf32>, %w: tensor<512x784xf32>) -> tensor<512x784xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lr = arith.constant 0.01 : f32
+  %e = tensor.empty() : tensor<512x784xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<512x784xf32>) -> tensor<512x784xf32>
+  %dw = linalg.matmul_transpose_a ins(%g, %x : tensor<64x512xf32>, tensor<64x784xf32>) outs(%fill : tensor<512x784xf32>) -> tensor<512x784xf32>
+  %u = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%dw : tensor<512x784xf32>) outs(%w : tensor<512x784xf32>) {
+  ^bb0(%d: f32, %p: f32):
+    %s = arith.mulf %d, %lr : f32
+    %n = arith.subf %p, %s : f32
+    linalg.yield %n : f32
+  } -> tensor<512x784xf32>
+  return %u : tensor<512x784xf32>
+}
+func.func @few_units(%g: tensor<64x8xf32>, %x: tensor<64x784xf32>) -> tensor<8x784xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x784xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<8x784xf32>) -> tensor<8x784xf32>
+  %dw = linalg.matmul_transpose_a ins(%g, %x : tensor<64x8xf32>, tensor<64x784xf32>) outs(%fill : tensor<8x784xf32>) -> tensor<8x784xf32>
+  return %dw : tensor<8x784xf32>
+}
