@@ -498,7 +498,10 @@ LogicalResult Printer::printFor(scf::ForOp op) {
       vars = carried(arg, op, "r", name(init));
       if (failed(vars))
         return failure();
-      names[arg] = names[result] = vars->front();
+      // Two statements: clang evaluates `names[arg]` first in a chained
+      // assignment, and inserting `result` may then move the map under it.
+      names[arg] = vars->front();
+      names[result] = vars->front();
     }
     llvm::append_range(targets, *vars);
   }
