@@ -39,23 +39,24 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     return ScheduleTarget{vectorBits, l1Bytes, l2Bytes, cores};
   }
 
+  /// The ops of type OpT not yet in a group, collected before rewriting.
+  template <typename OpT>
+  SmallVector<OpT> ungrouped() {
+    SmallVector<OpT> ops;
+    getOperation().walk([&](OpT op) {
+      if (!op->template getParentOfType<GroupOp>())
+        ops.push_back(op);
+    });
+    return ops;
+  }
+
   void runOnOperation() override {
-    // Matmuls whose B pays to pack become packed products first.
-    SmallVector<linalg::MatmulOp> matmuls;
-    getOperation().walk([&](linalg::MatmulOp op) {
-      if (!op->getParentOfType<GroupOp>())
-        matmuls.push_back(op);
-    });
-    for (linalg::MatmulOp op : matmuls)
-      numPacked += packMatmul(op, target()) != nullptr;
-    // Then weight gradients read A across its rows get A transposed (after
+    // Matmuls whose B pays to pack become packed products first; then
+    // weight gradients that read A across its rows get A transposed (after
     // the packing, which leaves these matmuls and their epilogues alone).
-    SmallVector<linalg::MatmulTransposeAOp> lhsTransposed;
-    getOperation().walk([&](linalg::MatmulTransposeAOp op) {
-      if (!op->getParentOfType<GroupOp>())
-        lhsTransposed.push_back(op);
-    });
-    for (linalg::MatmulTransposeAOp op : lhsTransposed)
+    for (linalg::MatmulOp op : ungrouped<linalg::MatmulOp>())
+      numPacked += packMatmul(op, target()) != nullptr;
+    for (linalg::MatmulTransposeAOp op : ungrouped<linalg::MatmulTransposeAOp>())
       numLhsTransposed += transposeLhs(op, target()) != nullptr;
     SmallVector<linalg::LinalgOp> roots;
     getOperation().walk([&](linalg::LinalgOp op) {
