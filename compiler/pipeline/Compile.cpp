@@ -9,6 +9,7 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
@@ -166,6 +167,7 @@ int compile(const CompileOptions &o) {
                                          : symbolFrom(o.output);
   Stage to = o.compileTo.value_or(Stage::LLVM);
   PassManager pm(&ctx);
+  pm.enableVerifier(o.verifyEach);
   if (o.emit == Emit::Cpp && !o.compileTo)
     populateCpp(pm, po);
   else
@@ -175,6 +177,10 @@ int compile(const CompileOptions &o) {
     pm.enableTiming(stages);
   if (failed(pm.run(*module)))
     return fail("compilation of " + o.input + " failed (see the diagnostics above)");
+  // A pass that broke the IR is a compiler bug: caught here, before LLVM.
+  if (!o.verifyEach && failed(verify(*module)))
+    return fail("internal error: the IR of " + o.input +
+                " is invalid after the pipeline (rerun with --verify-each to find the pass)");
   stages.stop();
 
   if (o.compileTo) {

@@ -82,6 +82,11 @@ int main(int argc, char **argv) {
       "time-phases",
       cl::desc("Print the time each phase and MLIR pass took to stderr"),
       cl::cat(cat));
+  cl::opt<bool> verifyEach(
+      "verify-each",
+      cl::desc("Verify the IR after every MLIR pass, not only at the end (slower; "
+               "for debugging the compiler)"),
+      cl::cat(cat));
   cl::HideUnrelatedOptions(cat);
   cl::ParseCommandLineOptions(argc, argv, "Kiln: compiles neural networks to native code\n");
 
@@ -94,6 +99,7 @@ int main(int argc, char **argv) {
   o.checkStep = !noCheckStep;
   o.mpi = mpi;
   o.timing = timePhases;
+  o.verifyEach = verifyEach;
   o.freeze.assign(freeze.begin(), freeze.end());
   if (!compileTo.empty()) {
     o.compileTo = kiln::parseStage(compileTo);
