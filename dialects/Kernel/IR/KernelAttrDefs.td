@@ -25,10 +25,19 @@ def Kernel_ScheduleAttr : AttrDef<Kernel_Dialect, "Schedule"> {
     - `packed`: the operand the strategy packed into panels before the
       group (`"rhs"`: B into [N/n, K, n]; empty: none). Informational:
       the packing is already in the IR.
+    - `epilogue`: tile sizes of the elementwise ops after the root, over the
+      last op's loops. With it, `cache` tiles the last op's parallel loops
+      and the whole group is fused into those tiles (the root's reductions
+      stay whole); inside a cache tile the root is tiled by `tile` and
+      `reduce`, then the ops after it by `epilogue`. An optimizer update
+      after a weight gradient so runs over rows of the cache tile, not once
+      per register tile.
 
     ```mlir
     #kernel.schedule<tile = [8, 1, 16, 0], reduce = [1], cache = [64, 16, 0, 256],
                      order = [1, 3, 0, 2], lanes = 8, packed = "rhs">
+    #kernel.schedule<tile = [4, 16], reduce = [1], cache = [4, 0], lanes = 8,
+                     epilogue = [1, 16]>
     ```
   }];
   let parameters = (ins
@@ -37,7 +46,8 @@ def Kernel_ScheduleAttr : AttrDef<Kernel_Dialect, "Schedule"> {
     OptionalArrayRefParameter<"int64_t">:$cache,
     OptionalArrayRefParameter<"int64_t">:$order,
     DefaultValuedParameter<"int64_t", "0">:$lanes,
-    StringRefParameter<"", "\"\"">:$packed
+    StringRefParameter<"", "\"\"">:$packed,
+    OptionalArrayRefParameter<"int64_t">:$epilogue
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

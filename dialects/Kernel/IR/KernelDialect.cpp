@@ -33,18 +33,18 @@ void KernelDialect::initialize() {
 //===----------------------------------------------------------------------===//
 
 // `<tile = [..], reduce = [..], cache = [..], order = [..], lanes = N,
-// packed = "rhs">`, every key optional, in this order; empty lists and
-// default values are not printed.
+// packed = "rhs", epilogue = [..]>`, every key optional, in this order;
+// empty lists and default values are not printed.
 
 Attribute ScheduleAttr::parse(AsmParser &p, Type) {
-  SmallVector<int64_t> lists[4];
+  SmallVector<int64_t> lists[4], epilogue;
   static constexpr StringLiteral keys[] = {"tile", "reduce", "cache", "order"};
   int64_t lanes = 0;
   std::string packed;
   if (p.parseLess())
     return {};
   if (succeeded(p.parseOptionalGreater()))
-    return get(p.getContext(), {}, {}, {}, {}, 0, "");
+    return get(p.getContext(), {}, {}, {}, {}, 0, "", {});
   int next = 0; // keys come in order, each at most once
   do {
     StringRef key;
@@ -55,6 +55,7 @@ Attribute ScheduleAttr::parse(AsmParser &p, Type) {
     int index = known != std::end(keys) ? known - keys
                 : key == "lanes"       ? 4
                 : key == "packed"      ? 5
+                : key == "epilogue"    ? 6
                                        : -1;
     if (index < 0) {
       p.emitError(at, "unknown schedule key '") << key << "'";
@@ -65,9 +66,10 @@ Attribute ScheduleAttr::parse(AsmParser &p, Type) {
       return {};
     }
     next = index + 1;
-    if (index < 4) {
+    if (index < 4 || index == 6) {
+      SmallVector<int64_t> &list = index < 4 ? lists[index] : epilogue;
       if (p.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
-            return p.parseInteger(lists[index].emplace_back());
+            return p.parseInteger(list.emplace_back());
           }))
         return {};
     } else if (index == 4 ? p.parseInteger(lanes) : p.parseString(&packed)) {
@@ -77,7 +79,7 @@ Attribute ScheduleAttr::parse(AsmParser &p, Type) {
   if (p.parseGreater())
     return {};
   return getChecked([&] { return p.emitError(p.getNameLoc()); }, p.getContext(),
-                    lists[0], lists[1], lists[2], lists[3], lanes, packed);
+                    lists[0], lists[1], lists[2], lists[3], lanes, packed, epilogue);
 }
 
 void ScheduleAttr::print(AsmPrinter &p) const {
@@ -107,17 +109,24 @@ void ScheduleAttr::print(AsmPrinter &p) const {
     key("packed");
     p.printString(getPacked());
   }
+  list("epilogue", getEpilogue());
   p << '>';
 }
 
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    ArrayRef<int64_t> tile, ArrayRef<int64_t> reduce,
                                    ArrayRef<int64_t> cache, ArrayRef<int64_t> order,
-                                   int64_t lanes, StringRef packed) {
-  for (auto [name, sizes] : {std::pair{"tile", tile}, {"reduce", reduce}, {"cache", cache}})
+                                   int64_t lanes, StringRef packed,
+                                   ArrayRef<int64_t> epilogue) {
+  for (auto [name, sizes] : {std::pair{"tile", tile}, {"reduce", reduce}, {"cache", cache},
+                             {"epilogue", epilogue}})
     for (int64_t s : sizes)
       if (s < 0)
         return emitError() << name << " sizes must be non-negative, got " << s;
+  if (!epilogue.empty() && (cache.size() != tile.size() || !order.empty()))
+    return emitError() << "an epilogue schedule needs cache tiles over the "
+                       << tile.size() << " tiled loops and no order, got "
+                       << cache.size() << " cache tiles";
   if (!order.empty()) {
     SmallVector<int64_t> sorted(order);
     llvm::sort(sorted);

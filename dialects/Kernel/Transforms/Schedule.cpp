@@ -67,22 +67,78 @@ int64_t registerRows(int64_t columns, int64_t lanes, const ScheduleTarget &t) {
 
 struct Builder {
   MLIRContext *ctx;
-  SmallVector<int64_t> tile, reduce, cache, order;
+  SmallVector<int64_t> tile, reduce, cache, order, epilogue;
   int64_t lanes = 0;
   StringRef packed;
   ScheduleAttr get() {
-    return ScheduleAttr::get(ctx, tile, reduce, cache, order, lanes, packed);
+    return ScheduleAttr::get(ctx, tile, reduce, cache, order, lanes, packed, epilogue);
   }
 };
 
+/// How many tensors of the result's shape, besides the root's result, the
+/// ops after the root read: an optimizer update reads the weight and its
+/// moments (and writes them back), a bias and an activation none.
+int64_t epilogueStreams(linalg::LinalgOp root, linalg::LinalgOp last) {
+  int64_t streams = 0;
+  Operation *prev = root;
+  while (prev != last.getOperation()) {
+    if (prev->getNumResults() != 1 || !prev->getResult(0).hasOneUse())
+      return 0;
+    auto op = dyn_cast<linalg::LinalgOp>(*prev->getResult(0).getUsers().begin());
+    if (!op)
+      return 0;
+    for (OpOperand *in : op.getDpsInputOperands())
+      streams += in->get() != prev->getResult(0) &&
+                 op.getMatchingIndexingMap(in).isIdentity();
+    for (OpOperand &out : op.getDpsInitsMutable())
+      streams += op.payloadUsesValueFromOperand(&out) &&
+                 op.getMatchingIndexingMap(&out).isIdentity();
+    prev = op;
+  }
+  return streams;
+}
+
 /// Matmul and its transposed forms: a register block reduced one k at a
-/// time.
-ScheduleAttr matmulStrategy(Builder s, ArrayRef<int64_t> bounds,
-                            const ScheduleTarget &t) {
+/// time. When the ops after it read tensors of its shape (an optimizer
+/// update after a weight gradient), once per register block they would
+/// touch a few bytes of each of those tensors' rows, far apart; instead
+/// the group runs over cache tiles of whole rows (up to half of L1 of
+/// products), and the update over each tile's rows once its products are
+/// done, a row at a time (fewer registers than the whole block). That
+/// pays when those tensors outgrow L1.
+ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp last,
+                            ArrayRef<int64_t> bounds, const ScheduleTarget &t,
+                            int64_t elemBytes) {
   s.tile.assign(bounds.size(), 0);
   s.tile[1] = vectorTile(bounds[1], s.lanes, 2 * s.lanes);
   s.tile[0] = rowTile(bounds[0], registerRows(s.tile[1], s.lanes, t));
   s.reduce.push_back(1);
+  int64_t streams = root != last && bounds.size() == 2 ? epilogueStreams(root, last) : 0;
+  // (Small tensors stay in L1 whatever the order; one register tile per row
+  // leaves nothing to gather.)
+  if (streams == 0 || bounds[1] < 2 * s.tile[1] ||
+      (streams + 1) * bounds[0] * bounds[1] * elemBytes <= t.l1Bytes)
+    return s.get();
+  // Cache tiles are whole: a partial one (a cache tile of one row, its row
+  // loop folded away) lost the update of its first columns once vectorized:
+  // the transfer folds rewrote the insertion of the row into the result as
+  // a write of the last columns alone. Their rows are a register block's,
+  // and their columns a multiple of register tiles that divides the columns
+  // and fills at most half of L1 (all of them when they fit).
+  if (s.tile[0] < 2 || bounds[0] % s.tile[0] != 0)
+    return s.get();
+  int64_t cap = std::max<int64_t>(1, t.l1Bytes / 2 / (s.tile[0] * elemBytes) / s.tile[1]) *
+                s.tile[1];
+  int64_t columns = 0;
+  if (bounds[1] > cap) {
+    for (int64_t c = cap; c >= s.tile[1] && !columns; c -= s.tile[1])
+      if (bounds[1] % c == 0)
+        columns = c;
+    if (!columns)
+      return s.get();
+  }
+  s.cache = {s.tile[0], columns};
+  s.epilogue = {1, s.tile[1]};
   return s.get();
 }
 
@@ -165,7 +221,7 @@ ScheduleAttr transposeStrategy(Builder s, linalg::TransposeOp t,
 /// vectors along the innermost parallel loop, outer parallel loops one at a
 /// time.
 ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
-                                 linalg::LinalgOp last) {
+                                 linalg::LinalgOp last, const ScheduleTarget &t) {
   SmallVector<int64_t> bounds = last.getStaticLoopRanges();
   auto iters = last.getIteratorTypesArray();
   s.tile.assign(bounds.size(), 0);
@@ -185,13 +241,18 @@ ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
                       : 1;
   // A reduction between parallel loops (rows of partial sums, as in a
   // single sample's dense layer) is one serial FMA chain per vector: take
-  // up to 4 rows of the outermost loop so more chains hide the latency.
+  // up to 4 rows of the outermost loop so more chains hide the latency, as
+  // many as leave 4 registers for the loads (4 rows of 4 vectors spilled
+  // on AVX2).
   bool middleReduction = false;
   for (int i = 0; i < innermost && i < (int)rootIters.size(); ++i)
     middleReduction |= !linalg::isParallelIterator(rootIters[i]);
   if (middleReduction && !rowReduction && innermost > 0 &&
       bounds.size() == rootIters.size() && linalg::isParallelIterator(iters[0]))
-    s.tile[0] = rowTile(bounds[0], 4);
+    s.tile[0] = rowTile(bounds[0], std::clamp<int64_t>(
+                                       (t.vectorRegisters() - 4) /
+                                           std::max<int64_t>(1, s.tile[innermost] / s.lanes),
+                                       1, 4));
   // An outer reduction (a sum over the batch) accumulates one row of
   // vectors per step; an innermost one reduces chunks of up to four
   // vectors, so no vector grows with the batch or the class count.
@@ -262,13 +323,13 @@ ScheduleAttr chooseSchedule(linalg::LinalgOp root, linalg::LinalgOp last,
     return packedMatmulStrategy(s, bounds, target,
                                 elem.getIntOrFloatBitWidth() / 8);
   if (isContraction(root) && bounds.size() >= 2)
-    return matmulStrategy(s, bounds, target);
+    return matmulStrategy(s, root, last, bounds, target, elem.getIntOrFloatBitWidth() / 8);
   auto iters = last.getIteratorTypesArray();
   if (isGenericContraction(root) && llvm::any_of(iters, linalg::isParallelIterator))
     return genericContractionStrategy(s, root, last, target);
   if (auto t = dyn_cast<linalg::TransposeOp>(last.getOperation()))
     return transposeStrategy(s, t, bounds);
-  return elementwiseStrategy(s, root, last);
+  return elementwiseStrategy(s, root, last, target);
 }
 
 } // namespace kiln::kernel

@@ -47,14 +47,14 @@ void eraseDead(RewriterBase &rewriter, Block &block) {
       rewriter.eraseOp(&op);
 }
 
-/// Tiles the group's last op and fuses the group's producers into the loops.
+/// Tiles the group's last op by `sizes` and fuses the group's producers
+/// into the loops.
 LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
-                          TilingInterface last) {
-  if (llvm::all_of(group.getTileSizes(), [](int64_t s) { return s == 0; }))
+                          TilingInterface last, ArrayRef<int64_t> sizes) {
+  if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
     return success();
   scf::SCFTileAndFuseOptions options;
-  options.tilingOptions.setTileSizes(
-      foldResults(rewriter, group.getTileSizes()));
+  options.tilingOptions.setTileSizes(foldResults(rewriter, sizes));
   options.setFusionControlFn(
       [&](tensor::ExtractSliceOp, OpResult producer, bool) {
         bool inside = group->isProperAncestor(producer.getOwner());
@@ -69,7 +69,7 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
   // its iterations compute disjoint tiles, so threads may split it
   // (kiln-outline-kernels checks the writes before they do).
   SmallVector<utils::IteratorType> iterators = last.getLoopIteratorTypes();
-  for (auto [d, size] : llvm::enumerate(group.getTileSizes()))
+  for (auto [d, size] : llvm::enumerate(sizes))
     if (size != 0) {
       if (!tiled->loops.empty() && d < iterators.size() &&
           iterators[d] == utils::IteratorType::parallel)
@@ -136,6 +136,66 @@ LogicalResult tileRegisters(RewriterBase &rewriter, GroupOp group) {
         }
     rewriter.replaceOp(op, tiled->replacements);
   }
+  return success();
+}
+
+LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group);
+
+/// Tiles `op` by `sizes` (over its loops; missing ones are 0) and fuses into
+/// the loops the producers `fuse` accepts.
+LogicalResult tileFusing(RewriterBase &rewriter, TilingInterface op,
+                         ArrayRef<int64_t> sizes,
+                         function_ref<bool(Operation *)> fuse) {
+  SmallVector<int64_t> all(sizes.take_front(op.getLoopIteratorTypes().size()));
+  all.resize(op.getLoopIteratorTypes().size(), 0);
+  if (llvm::all_of(all, [](int64_t s) { return s == 0; }))
+    return success();
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(foldResults(rewriter, all));
+  options.setFusionControlFn([&](tensor::ExtractSliceOp, OpResult producer, bool) {
+    return std::make_tuple(fuse(producer.getOwner()), false);
+  });
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> tiled =
+      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
+  if (failed(tiled))
+    return op->emitError("kernel-tile: cannot tile this op inside its cache tile");
+  for (auto [orig, repl] : tiled->replacements)
+    rewriter.replaceAllUsesWith(orig, repl);
+  return success();
+}
+
+/// Inside the cache tiles of a group with an epilogue schedule: each root
+/// (an op with reductions) by the register tiles, its fill fused, then the
+/// ops after it by the epilogue tiles, fused with each other.
+LogicalResult tileInsideCache(RewriterBase &rewriter, GroupOp group) {
+  SmallVector<TilingInterface> roots, after;
+  group.walk([&](linalg::LinalgOp op) {
+    if (op.getNumReductionLoops() > 0)
+      roots.push_back(cast<TilingInterface>(op.getOperation()));
+    else if (!isa<linalg::FillOp>(op))
+      after.push_back(cast<TilingInterface>(op.getOperation()));
+  });
+  for (TilingInterface root : roots)
+    if (failed(tileFusing(rewriter, root, group.getTileSizes(),
+                          [](Operation *p) { return isa<linalg::FillOp>(p); })))
+      return failure();
+  eraseDead(rewriter, group.getBody().front());
+  if (failed(tileReduction(rewriter, group)))
+    return failure();
+  // The last of the ops after a root: the one none of them reads.
+  DenseSet<Operation *> epilogue;
+  for (TilingInterface op : after)
+    epilogue.insert(op);
+  for (TilingInterface op : after) {
+    bool read = llvm::any_of(op->getUsers(), [&](Operation *u) {
+      return epilogue.contains(u);
+    });
+    if (!read && failed(tileFusing(rewriter, op, group.getSchedule().getEpilogue(),
+                                   [&](Operation *p) { return epilogue.contains(p); })))
+      return failure();
+  }
+  eraseDead(rewriter, group.getBody().front());
   return success();
 }
 
@@ -502,7 +562,18 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
     Operation *last = yield.getValues().empty()
                           ? nullptr
                           : yield.getValues()[0].getDefiningOp();
-    if (!group.getSchedule().getCache().empty()) {
+    if (!group.getSchedule().getEpilogue().empty()) {
+      // Cache tiles over the whole group, then its root and the ops after it
+      // each by their own tiles.
+      auto tileable = dyn_cast_or_null<TilingInterface>(last);
+      if (!tileable || failed(tileAndFuse(rewriter, group, tileable,
+                                          group.getSchedule().getCache())))
+        return -1;
+      eraseDead(rewriter, group.getBody().front());
+      peelPartialTiles(rewriter, group, canonicalize);
+      if (failed(tileInsideCache(rewriter, group)))
+        return -1;
+    } else if (!group.getSchedule().getCache().empty()) {
       // A cache-tiled group holds its root alone (kernel-form).
       auto tileable = dyn_cast_or_null<TilingInterface>(last);
       if (!tileable || group.getBody().front().getOperations().size() != 2)
@@ -513,7 +584,7 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
       if (failed(tileRegisters(rewriter, group)) || failed(tileReduction(rewriter, group)))
         return -1;
     } else if (auto tileable = dyn_cast_or_null<TilingInterface>(last)) {
-      if (failed(tileAndFuse(rewriter, group, tileable)))
+      if (failed(tileAndFuse(rewriter, group, tileable, group.getTileSizes())))
         return -1;
       // The untiled originals go first, so only the fused tiles get their
       // reductions tiled.

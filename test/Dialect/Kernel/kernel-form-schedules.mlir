@@ -81,12 +81,18 @@ func.func @partial_panel(%a: tensor<64x256xf32>, %b: tensor<256x10xf32>) -> tens
 
 // Tests a weight gradient gᵀ x (g [64, 512], x [64, 784]) with an SGD
 // update after it: g is transposed once into [512, 64], and the product is
-// a plain matmul (not packed), so the update stays in its group. A gradient
-// of 8 units is left as it was.
+// a plain matmul (not packed), so the update stays in its group. The update
+// reads W, which outgrows L1: the group runs over cache tiles of whole
+// register-block rows (at most half of L1 of products, in a multiple of the
+// 16-column register tile that divides 784: 112 columns of 16 rows in 48 KiB;
+// all 784 of 4 rows in 32 KiB) and the update over each cache tile a row at a
+// time. A gradient of 8 units is left as it was.
 // CHECK-LABEL: func.func @weight_gradient
 // CHECK: kernel.group
 // CHECK-NEXT: linalg.transpose ins(%{{.+}} : tensor<64x512xf32>) outs(%{{.+}} : tensor<512x64xf32>) permutation = [1, 0]
-// CHECK: kernel.group #kernel.schedule<tile = [{{[0-9]+}}, {{[0-9]+}}], reduce = [1], lanes = {{[0-9]+}}> vectorize -> tensor<512x784xf32>
+// ZEN5: kernel.group #kernel.schedule<tile = [16, 16], reduce = [1], cache = [16, 112], lanes = 16, epilogue = [1, 16]> vectorize -> tensor<512x784xf32>
+// ZEN3: kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [4, 0], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<512x784xf32>
+// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [4, 0], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<512x784xf32>
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<512x64xf32>, tensor<64x784xf32>)
 // CHECK-NEXT: linalg.generic
@@ -94,6 +100,17 @@ func.func @partial_panel(%a: tensor<64x256xf32>, %b: tensor<256x10xf32>) -> tens
 // CHECK-LABEL: func.func @few_units
 // CHECK-NOT: linalg.transpose
 // CHECK: linalg.matmul_transpose_a
+// A small update (the gradient, W and the update fit in L1 many times) and
+// a bias with an activation (no tensor of the result's shape besides the
+// product) keep the plain register tiles.
+// CHECK-LABEL: func.func @small_update
+// CHECK: kernel.group #kernel.schedule<tile = [{{[0-9]+}}, {{[0-9]+}}], reduce = [1], lanes = {{[0-9]+}}> vectorize -> tensor<16x32xf32>
+// CHECK-LABEL: func.func @dense_relu
+// CHECK: kernel.group #kernel.schedule<tile = [{{[0-9]+}}, {{[0-9]+}}], reduce = [1], lanes = {{[0-9]+}}> vectorize -> tensor<64x512xf32>
+// Rows that register blocks do not divide (57) get no epilogue schedule: a
+// partial cache tile is not made (plain tiles at 512 bits; at 256, B is packed).
+// CHECK-LABEL: func.func @ragged_rows
+// CHECK-NOT: epilogue
 func.func @weight_gradient(%g: tensor<64x512xf32>, %x: tensor<64x784xf32>, %w: tensor<512x784xf32>) -> tensor<512x784xf32> {
   %zero = arith.constant 0.0 : f32
   %lr = arith.constant 0.01 : f32
@@ -114,4 +131,45 @@ func.func @few_units(%g: tensor<64x8xf32>, %x: tensor<64x784xf32>) -> tensor<8x7
   %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<8x784xf32>) -> tensor<8x784xf32>
   %dw = linalg.matmul_transpose_a ins(%g, %x : tensor<64x8xf32>, tensor<64x784xf32>) outs(%fill : tensor<8x784xf32>) -> tensor<8x784xf32>
   return %dw : tensor<8x784xf32>
+}
+func.func @small_update(%g: tensor<16x8xf32>, %x: tensor<8x32xf32>, %w: tensor<16x32xf32>) -> tensor<16x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lr = arith.constant 0.01 : f32
+  %e = tensor.empty() : tensor<16x32xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<16x32xf32>) -> tensor<16x32xf32>
+  %dw = linalg.matmul ins(%g, %x : tensor<16x8xf32>, tensor<8x32xf32>) outs(%fill : tensor<16x32xf32>) -> tensor<16x32xf32>
+  %u = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%dw : tensor<16x32xf32>) outs(%w : tensor<16x32xf32>) {
+  ^bb0(%d: f32, %p: f32):
+    %s = arith.mulf %d, %lr : f32
+    %n = arith.subf %p, %s : f32
+    linalg.yield %n : f32
+  } -> tensor<16x32xf32>
+  return %u : tensor<16x32xf32>
+}
+func.func @dense_relu(%x: tensor<64x784xf32>, %wt: tensor<512x784xf32>, %b: tensor<512xf32>) -> tensor<64x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x512xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x512xf32>) -> tensor<64x512xf32>
+  %y = linalg.matmul_transpose_b ins(%x, %wt : tensor<64x784xf32>, tensor<512x784xf32>) outs(%fill : tensor<64x512xf32>) -> tensor<64x512xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%y, %b : tensor<64x512xf32>, tensor<512xf32>) outs(%e : tensor<64x512xf32>) {
+  ^bb0(%v: f32, %bias: f32, %o: f32):
+    %s = arith.addf %v, %bias : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<64x512xf32>
+  return %r : tensor<64x512xf32>
+}
+func.func @ragged_rows(%g: tensor<57x64xf32>, %x: tensor<64x400xf32>, %w: tensor<57x400xf32>) -> tensor<57x400xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lr = arith.constant 0.01 : f32
+  %e = tensor.empty() : tensor<57x400xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<57x400xf32>) -> tensor<57x400xf32>
+  %dw = linalg.matmul ins(%g, %x : tensor<57x64xf32>, tensor<64x400xf32>) outs(%fill : tensor<57x400xf32>) -> tensor<57x400xf32>
+  %u = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%dw : tensor<57x400xf32>) outs(%w : tensor<57x400xf32>) {
+  ^bb0(%d: f32, %p: f32):
+    %s = arith.mulf %d, %lr : f32
+    %n = arith.subf %p, %s : f32
+    linalg.yield %n : f32
+  } -> tensor<57x400xf32>
+  return %u : tensor<57x400xf32>
 }

@@ -363,3 +363,43 @@ func.func @packed_product(%x: tensor<20x64xf32>, %bp: tensor<4x64x32xf32>, %acc:
   }
   return %y : tensor<20x4x32xf32>
 }
+
+// -----
+
+// Tests an epilogue schedule (a weight gradient [12, 40] and the SGD update
+// of W after it): one loop over cache tiles of 4 rows, marked for threads;
+// in each, the product's register tiles of 4x16 (two, then the 8 columns
+// left peeled), each over k; then the update a row at a time, [1, 16]
+// vectors and the [1, 8] remainder, reading the cache tile's products.
+// CHECK-LABEL: func.func @update_after_gradient
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c12{{[_0-9]*}} step %c4{{[_0-9]*}}
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c32{{[_0-9]*}} step %c16
+// CHECK: scf.for
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK: scf.for
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x8xf32> into vector<4x8xf32>
+// CHECK: %[[P:[a-z_0-9]+]] = tensor.insert_slice {{.*}}[0, 32] [4, 8]
+// CHECK: scf.for %[[ROW:[a-z_0-9]+]] = %{{.+}} to %c4{{[_0-9]*}} step %c1
+// CHECK: scf.for %[[COL:[a-z_0-9]+]] = %{{.+}} to %c32{{[_0-9]*}} step %c16
+// CHECK: vector.transfer_read %[[P]][%[[ROW]], %[[COL]]]{{.*}} : tensor<4x40xf32>, vector<1x16xf32>
+// CHECK: arith.mulf {{.*}} : vector<1x16xf32>
+// CHECK: arith.subf {{.*}} : vector<1x16xf32>
+// CHECK: arith.subf {{.*}} : vector<1x8xf32>
+// CHECK: } {kernel.nest = {{[0-9]+}} : i64, kernel.parallel}
+func.func @update_after_gradient(%a: tensor<12x8xf32>, %b: tensor<8x40xf32>, %w: tensor<12x40xf32>) -> tensor<12x40xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lr = arith.constant 0.01 : f32
+  %e = tensor.empty() : tensor<12x40xf32>
+  %u = kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [4, 0], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<12x40xf32> {
+    %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<12x40xf32>) -> tensor<12x40xf32>
+    %dw = linalg.matmul ins(%a, %b : tensor<12x8xf32>, tensor<8x40xf32>) outs(%fill : tensor<12x40xf32>) -> tensor<12x40xf32>
+    %n = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%dw : tensor<12x40xf32>) outs(%w : tensor<12x40xf32>) {
+    ^bb0(%d: f32, %p: f32):
+      %s = arith.mulf %d, %lr : f32
+      %q = arith.subf %p, %s : f32
+      linalg.yield %q : f32
+    } -> tensor<12x40xf32>
+    kernel.yield %n : tensor<12x40xf32>
+  }
+  return %u : tensor<12x40xf32>
+}
