@@ -73,6 +73,8 @@ int link(const std::vector<std::string> &objects, const std::string &output,
   std::vector<std::string> args{KILN_CXX};
   args.insert(args.end(), objects.begin(), objects.end());
   args.insert(args.end(), {"-o", output});
+  if (llvm::StringRef(KILN_FUSE_LD).size())
+    args.push_back(KILN_FUSE_LD);
   if (mpi)
     args.insert(args.end(), {KILN_MAIN_MPI_LIB, KILN_RUNTIME_MPI_LIB});
   else

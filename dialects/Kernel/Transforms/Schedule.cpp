@@ -75,10 +75,12 @@ struct Builder {
   }
 };
 
-/// How many tensors of the result's shape, besides the root's result, the
-/// ops after the root read: an optimizer update reads the weight and its
-/// moments (and writes them back), a bias and an activation none.
-int64_t epilogueStreams(linalg::LinalgOp root, linalg::LinalgOp last) {
+/// How many tensors of the result's shape the ops after the root update in
+/// place (outputs whose old values they read): an optimizer update reads
+/// and writes back the weight and its moments. A bias, an activation or
+/// its derivative (which reads the forward activation) update none: they
+/// stay in registers, in the register block's loop.
+int64_t updatedInPlace(linalg::LinalgOp root, linalg::LinalgOp last) {
   int64_t streams = 0;
   Operation *prev = root;
   while (prev != last.getOperation()) {
@@ -87,9 +89,6 @@ int64_t epilogueStreams(linalg::LinalgOp root, linalg::LinalgOp last) {
     auto op = dyn_cast<linalg::LinalgOp>(*prev->getResult(0).getUsers().begin());
     if (!op)
       return 0;
-    for (OpOperand *in : op.getDpsInputOperands())
-      streams += in->get() != prev->getResult(0) &&
-                 op.getMatchingIndexingMap(in).isIdentity();
     for (OpOperand &out : op.getDpsInitsMutable())
       streams += op.payloadUsesValueFromOperand(&out) &&
                  op.getMatchingIndexingMap(&out).isIdentity();
@@ -99,8 +98,8 @@ int64_t epilogueStreams(linalg::LinalgOp root, linalg::LinalgOp last) {
 }
 
 /// Matmul and its transposed forms: a register block reduced one k at a
-/// time. When the ops after it read tensors of its shape (an optimizer
-/// update after a weight gradient), once per register block they would
+/// time. When the ops after it update tensors of its shape in place (an
+/// optimizer update after a weight gradient), once per register block they would
 /// touch a few bytes of each of those tensors' rows, far apart; instead
 /// the group runs over cache tiles of whole rows (up to half of L1 of
 /// products), and the update over each tile's rows once its products are
@@ -113,7 +112,7 @@ ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp l
   s.tile[1] = vectorTile(bounds[1], s.lanes, 2 * s.lanes);
   s.tile[0] = rowTile(bounds[0], registerRows(s.tile[1], s.lanes, t));
   s.reduce.push_back(1);
-  int64_t streams = root != last && bounds.size() == 2 ? epilogueStreams(root, last) : 0;
+  int64_t streams = root != last && bounds.size() == 2 ? updatedInPlace(root, last) : 0;
   // (Small tensors stay in L1 whatever the order; one register tile per row
   // leaves nothing to gather.)
   if (streams == 0 || bounds[1] < 2 * s.tile[1] ||
@@ -221,7 +220,7 @@ ScheduleAttr transposeStrategy(Builder s, linalg::TransposeOp t,
 /// vectors along the innermost parallel loop, outer parallel loops one at a
 /// time.
 ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
-                                 linalg::LinalgOp last, const ScheduleTarget &t) {
+                                 linalg::LinalgOp last) {
   SmallVector<int64_t> bounds = last.getStaticLoopRanges();
   auto iters = last.getIteratorTypesArray();
   s.tile.assign(bounds.size(), 0);
@@ -241,18 +240,13 @@ ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
                       : 1;
   // A reduction between parallel loops (rows of partial sums, as in a
   // single sample's dense layer) is one serial FMA chain per vector: take
-  // up to 4 rows of the outermost loop so more chains hide the latency, as
-  // many as leave 4 registers for the loads (4 rows of 4 vectors spilled
-  // on AVX2).
+  // up to 4 rows of the outermost loop so more chains hide the latency.
   bool middleReduction = false;
   for (int i = 0; i < innermost && i < (int)rootIters.size(); ++i)
     middleReduction |= !linalg::isParallelIterator(rootIters[i]);
   if (middleReduction && !rowReduction && innermost > 0 &&
       bounds.size() == rootIters.size() && linalg::isParallelIterator(iters[0]))
-    s.tile[0] = rowTile(bounds[0], std::clamp<int64_t>(
-                                       (t.vectorRegisters() - 4) /
-                                           std::max<int64_t>(1, s.tile[innermost] / s.lanes),
-                                       1, 4));
+    s.tile[0] = rowTile(bounds[0], 4);
   // An outer reduction (a sum over the batch) accumulates one row of
   // vectors per step; an innermost one reduces chunks of up to four
   // vectors, so no vector grows with the batch or the class count.
@@ -329,7 +323,7 @@ ScheduleAttr chooseSchedule(linalg::LinalgOp root, linalg::LinalgOp last,
     return genericContractionStrategy(s, root, last, target);
   if (auto t = dyn_cast<linalg::TransposeOp>(last.getOperation()))
     return transposeStrategy(s, t, bounds);
-  return elementwiseStrategy(s, root, last, target);
+  return elementwiseStrategy(s, root, last);
 }
 
 } // namespace kiln::kernel

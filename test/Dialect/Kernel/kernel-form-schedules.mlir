@@ -100,12 +100,15 @@ func.func @partial_panel(%a: tensor<64x256xf32>, %b: tensor<256x10xf32>) -> tens
 // CHECK-LABEL: func.func @few_units
 // CHECK-NOT: linalg.transpose
 // CHECK: linalg.matmul_transpose_a
-// A small update (the gradient, W and the update fit in L1 many times) and
-// a bias with an activation (no tensor of the result's shape besides the
-// product) keep the plain register tiles.
+// A small update (the gradient, W and the update fit in L1 many times), a
+// bias with an activation, and an activation's derivative (it reads the
+// forward activation but updates nothing in place; 8 units, so not packed)
+// keep the plain register tiles.
 // CHECK-LABEL: func.func @small_update
 // CHECK: kernel.group #kernel.schedule<tile = [{{[0-9]+}}, {{[0-9]+}}], reduce = [1], lanes = {{[0-9]+}}> vectorize -> tensor<16x32xf32>
 // CHECK-LABEL: func.func @dense_relu
+// CHECK: kernel.group #kernel.schedule<tile = [{{[0-9]+}}, {{[0-9]+}}], reduce = [1], lanes = {{[0-9]+}}> vectorize -> tensor<64x512xf32>
+// CHECK-LABEL: func.func @relu_backward
 // CHECK: kernel.group #kernel.schedule<tile = [{{[0-9]+}}, {{[0-9]+}}], reduce = [1], lanes = {{[0-9]+}}> vectorize -> tensor<64x512xf32>
 // Rows that register blocks do not divide (57) get no epilogue schedule: a
 // partial cache tile is not made (plain tiles at 512 bits; at 256, B is packed).
@@ -158,6 +161,19 @@ func.func @dense_relu(%x: tensor<64x784xf32>, %wt: tensor<512x784xf32>, %b: tens
     linalg.yield %m : f32
   } -> tensor<64x512xf32>
   return %r : tensor<64x512xf32>
+}
+func.func @relu_backward(%dy: tensor<64x8xf32>, %w: tensor<8x512xf32>, %act: tensor<64x512xf32>) -> tensor<64x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x512xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x512xf32>) -> tensor<64x512xf32>
+  %dh = linalg.matmul ins(%dy, %w : tensor<64x8xf32>, tensor<8x512xf32>) outs(%fill : tensor<64x512xf32>) -> tensor<64x512xf32>
+  %dx = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%dh, %act : tensor<64x512xf32>, tensor<64x512xf32>) outs(%e : tensor<64x512xf32>) {
+  ^bb0(%g: f32, %a: f32, %o: f32):
+    %pos = arith.cmpf ogt, %a, %zero : f32
+    %r = arith.select %pos, %g, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<64x512xf32>
+  return %dx : tensor<64x512xf32>
 }
 func.func @ragged_rows(%g: tensor<57x64xf32>, %x: tensor<64x400xf32>, %w: tensor<57x400xf32>) -> tensor<57x400xf32> {
   %zero = arith.constant 0.0 : f32
