@@ -139,7 +139,32 @@ LogicalResult tileRegisters(RewriterBase &rewriter, GroupOp group) {
   return success();
 }
 
-LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group);
+/// Tiles the reduction loops of the group's reductions (the root).
+LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
+  if (llvm::all_of(group.getReduceSizes(), [](int64_t s) { return s == 0; }))
+    return success();
+  SmallVector<linalg::LinalgOp> contractions;
+  group.walk([&](linalg::LinalgOp op) {
+    if (op.getNumReductionLoops() > 0)
+      contractions.push_back(op);
+  });
+  for (linalg::LinalgOp op : contractions) {
+    SmallVector<int64_t> sizes(op.getNumLoops(), 0);
+    unsigned r = 0;
+    for (auto [i, it] : llvm::enumerate(op.getIteratorTypesArray()))
+      if (linalg::isReductionIterator(it) && r < group.getReduceSizes().size())
+        sizes[i] = group.getReduceSizes()[r++];
+    scf::SCFTilingOptions options;
+    options.setTileSizes(foldResults(rewriter, sizes));
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(tiled))
+      return op->emitError("kernel-tile: cannot tile the reduction");
+    rewriter.replaceOp(op, tiled->replacements);
+  }
+  return success();
+}
 
 /// Tiles `op` by `sizes` (over its loops; missing ones are 0) and fuses into
 /// the loops the producers `fuse` accepts.
@@ -196,33 +221,6 @@ LogicalResult tileInsideCache(RewriterBase &rewriter, GroupOp group) {
       return failure();
   }
   eraseDead(rewriter, group.getBody().front());
-  return success();
-}
-
-/// Tiles the reduction loops of the group's reductions (the root).
-LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
-  if (llvm::all_of(group.getReduceSizes(), [](int64_t s) { return s == 0; }))
-    return success();
-  SmallVector<linalg::LinalgOp> contractions;
-  group.walk([&](linalg::LinalgOp op) {
-    if (op.getNumReductionLoops() > 0)
-      contractions.push_back(op);
-  });
-  for (linalg::LinalgOp op : contractions) {
-    SmallVector<int64_t> sizes(op.getNumLoops(), 0);
-    unsigned r = 0;
-    for (auto [i, it] : llvm::enumerate(op.getIteratorTypesArray()))
-      if (linalg::isReductionIterator(it) && r < group.getReduceSizes().size())
-        sizes[i] = group.getReduceSizes()[r++];
-    scf::SCFTilingOptions options;
-    options.setTileSizes(foldResults(rewriter, sizes));
-    rewriter.setInsertionPoint(op);
-    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(op.getOperation()), options);
-    if (failed(tiled))
-      return op->emitError("kernel-tile: cannot tile the reduction");
-    rewriter.replaceOp(op, tiled->replacements);
-  }
   return success();
 }
 
@@ -566,8 +564,9 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
       // Cache tiles over the whole group, then its root and the ops after it
       // each by their own tiles.
       auto tileable = dyn_cast_or_null<TilingInterface>(last);
-      if (!tileable || failed(tileAndFuse(rewriter, group, tileable,
-                                          group.getSchedule().getCache())))
+      if (!tileable)
+        return group->emitError("kernel-tile: an epilogue schedule needs a tileable last op"), -1;
+      if (failed(tileAndFuse(rewriter, group, tileable, group.getSchedule().getCache())))
         return -1;
       eraseDead(rewriter, group.getBody().front());
       peelPartialTiles(rewriter, group, canonicalize);
