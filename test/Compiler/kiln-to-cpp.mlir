@@ -64,7 +64,11 @@ module attributes {kiln.name = "tiny", kiln.abi = {params = [{name = "dense_0.we
 
   // Lanes: a shuffle of two vectors (one builtin), a 10-lane vector in 16
   // lanes, a mask from an unordered compare, a select, an int conversion.
-  // CHECK-LABEL: static KILN_NOINLINE void tiny_kernel_forward(
+  // Vector arguments by const reference, each piece of a wide one (g++
+  // passes a vector wider than the registers in memory, and crashed reading
+  // a 64-byte one on AVX2).
+  // CHECK-LABEL: static KILN_NOINLINE void tiny_kernel_forward(const f32x16 &a0, const f32x16 &a1, float *a2, int64_t *a3) {
+  // AVX2-LABEL: static KILN_NOINLINE void tiny_kernel_forward(const f32x8 &a0_0, const f32x8 &a0_1, const f32x8 &a1_0, const f32x8 &a1_1, float *a2, int64_t *a3) {
   // CHECK:         f32x16 v{{[0-9]+}} = __builtin_shufflevector(a0, a1, 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
   // CHECK:         f32x16 [[T:v[0-9]+]] = kiln::load<f32x16, 10>(a2);
   // CHECK:         i32x16 [[M:v[0-9]+]] = kiln::cmp_ult<f32x16>([[T]], (kiln::splat<f32x16>(1.0f)));

@@ -94,17 +94,20 @@ FailureOr<std::string> Printer::signature(func::FuncOp fn) {
       n = i + 2 == fn.getNumArguments() ? "begin" : "end"; // the trips to run
     if (auto bound = boundName(fn, i))
       n = *bound;
+    // A vector by const reference: g++ passes one wider than the target's
+    // registers in memory, and crashed reading a 64-byte one (AVX2).
+    std::string decl = isa<VectorType>(arg.getType()) ? "const " + *type + " &" : *type + " ";
     if (isMulti(arg.getType())) { // one parameter per piece
       Strings list;
       for (int64_t k = 0; k < pieces(arg.getType()); ++k) {
         list.push_back(n + "_" + std::to_string(k));
-        params += (params.empty() ? "" : ", ") + *type + " " + list.back();
+        params += (params.empty() ? "" : ", ") + decl + list.back();
       }
       rows[arg] = list;
       continue;
     }
     names[arg] = n;
-    params += (params.empty() ? "" : ", ") + *type + (type->back() == '*' ? "" : " ") + n;
+    params += (params.empty() ? "" : ", ") + (type->back() == '*' ? *type : decl) + n;
   }
   std::string result = "void";
   if (resultStruct(fn)) {

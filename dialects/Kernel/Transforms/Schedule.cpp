@@ -220,7 +220,7 @@ ScheduleAttr transposeStrategy(Builder s, linalg::TransposeOp t,
 /// vectors along the innermost parallel loop, outer parallel loops one at a
 /// time.
 ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
-                                 linalg::LinalgOp last) {
+                                 linalg::LinalgOp last, const ScheduleTarget &t) {
   SmallVector<int64_t> bounds = last.getStaticLoopRanges();
   auto iters = last.getIteratorTypesArray();
   s.tile.assign(bounds.size(), 0);
@@ -240,13 +240,18 @@ ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
                       : 1;
   // A reduction between parallel loops (rows of partial sums, as in a
   // single sample's dense layer) is one serial FMA chain per vector: take
-  // up to 4 rows of the outermost loop so more chains hide the latency.
+  // up to 4 rows of the outermost loop so more chains hide the latency, as
+  // many as leave 4 registers for the loads (4 rows of 4 vectors spilled
+  // on AVX2).
   bool middleReduction = false;
   for (int i = 0; i < innermost && i < (int)rootIters.size(); ++i)
     middleReduction |= !linalg::isParallelIterator(rootIters[i]);
   if (middleReduction && !rowReduction && innermost > 0 &&
       bounds.size() == rootIters.size() && linalg::isParallelIterator(iters[0]))
-    s.tile[0] = rowTile(bounds[0], 4);
+    s.tile[0] = rowTile(bounds[0], std::clamp<int64_t>(
+                                       (t.vectorRegisters() - 4) /
+                                           std::max<int64_t>(1, s.tile[innermost] / s.lanes),
+                                       1, 4));
   // An outer reduction (a sum over the batch) accumulates one row of
   // vectors per step; an innermost one reduces chunks of up to four
   // vectors, so no vector grows with the batch or the class count.
@@ -323,7 +328,7 @@ ScheduleAttr chooseSchedule(linalg::LinalgOp root, linalg::LinalgOp last,
     return genericContractionStrategy(s, root, last, target);
   if (auto t = dyn_cast<linalg::TransposeOp>(last.getOperation()))
     return transposeStrategy(s, t, bounds);
-  return elementwiseStrategy(s, root, last);
+  return elementwiseStrategy(s, root, last, target);
 }
 
 } // namespace kiln::kernel

@@ -303,15 +303,17 @@ func.func @standalone_fill() -> tensor<16x64xf32> {
 // -----
 
 // Tests that rows of partial sums (a reduction between two parallel loops, as
-// a single sample's dense layer lowers) take 4 rows per tile: 4 x (64 lanes)
-// independent FMA chains, one reduction step at a time.
+// a single sample's dense layer lowers) take up to 4 rows per tile, as many as
+// leave 4 vector registers for the loads: 4 x (64 lanes) independent FMA
+// chains at 512 bits, 2 x (32 lanes) with AVX2's 16 registers (4 x 32 spilled),
+// one reduction step at a time.
 #x = affine_map<(n, q, l) -> (q, l)>
 #w = affine_map<(n, q, l) -> (n, q, l)>
 #p = affine_map<(n, q, l) -> (n, l)>
 
 // CHECK-LABEL: func.func @partial_sums
 // AVX512: kernel.group #kernel.schedule<tile = [4, 0, 64], reduce = [1], lanes = 16> vectorize -> tensor<512x64xf32>
-// AVX2: kernel.group #kernel.schedule<tile = [4, 0, 32], reduce = [1], lanes = 8> vectorize -> tensor<512x64xf32>
+// AVX2: kernel.group #kernel.schedule<tile = [2, 0, 32], reduce = [1], lanes = 8> vectorize -> tensor<512x64xf32>
 func.func @partial_sums(%x: tensor<12x64xf32>, %w: tensor<512x12x64xf32>) -> tensor<512x64xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<512x64xf32>
