@@ -318,11 +318,11 @@ ScheduleAttr chooseSchedule(linalg::LinalgOp root, linalg::LinalgOp last,
   Builder s{root->getContext()};
   s.lanes = target.lanes(elem);
   SmallVector<int64_t> bounds = last.getStaticLoopRanges();
+  int64_t elemBytes = elem.getIntOrFloatBitWidth() / 8;
   if (isPackedMatmul(root) && root == last)
-    return packedMatmulStrategy(s, bounds, target,
-                                elem.getIntOrFloatBitWidth() / 8);
+    return packedMatmulStrategy(s, bounds, target, elemBytes);
   if (isContraction(root) && bounds.size() >= 2)
-    return matmulStrategy(s, root, last, bounds, target, elem.getIntOrFloatBitWidth() / 8);
+    return matmulStrategy(s, root, last, bounds, target, elemBytes);
   auto iters = last.getIteratorTypesArray();
   if (isGenericContraction(root) && llvm::any_of(iters, linalg::isParallelIterator))
     return genericContractionStrategy(s, root, last, target);
