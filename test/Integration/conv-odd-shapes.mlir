@@ -17,14 +17,18 @@
 // (tolerance 0). The checksums (Σ |reference|) pin the reference itself.
 //
 // RUN: %python %S/Inputs/add-vjps.py kiln-opt %s > %t.mlir
-// DEFINE: %{bits} = 512
-// DEFINE: %{run} = kiln-opt %t.mlir -pass-pipeline="builtin.module(func.func(nn-to-linalg),canonicalize,cse,func.func(kiln-propagate-transposes),canonicalize,cse,func.func(kernel-form{vector-bits=%{bits}},kernel-tile),canonicalize,cse,one-shot-bufferize{bufferize-function-boundaries},buffer-deallocation-pipeline,convert-bufferization-to-memref,func.func(kernel-lower-vectors,kiln-expand-copies,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-vector-to-llvm{reassociate-fp-reductions=true},finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts)" \
+// DEFINE: %{bits} = vector-bits=512
+// DEFINE: %{run} = kiln-opt %t.mlir -pass-pipeline="builtin.module(func.func(nn-to-linalg),canonicalize,cse,func.func(kiln-propagate-transposes),canonicalize,cse,func.func(kernel-form{%{bits}},kernel-tile),canonicalize,cse,one-shot-bufferize{bufferize-function-boundaries},buffer-deallocation-pipeline,convert-bufferization-to-memref,func.func(kernel-lower-vectors,kiln-expand-copies,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-vector-to-llvm{reassociate-fp-reductions=true},finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts)" \
 // DEFINE: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils \
 // DEFINE: | FileCheck %s
 // RUN: %{run}
-// REDEFINE: %{bits} = 256
+// REDEFINE: %{bits} = vector-bits=256
 // RUN: %{run}
-// REDEFINE: %{bits} = 128
+// REDEFINE: %{bits} = vector-bits=128
+// RUN: %{run}
+// A small L2 and two cores: the weight gradients sum over the batch and the
+// image in chunks, rows split per core (kernel-form-schedules.mlir).
+// REDEFINE: %{bits} = vector-bits=256 l2-bytes=2048 cores=2
 // RUN: %{run}
 
 // CHECK: conv_s2 y: mismatches=0 checksum=25904{{$}}

@@ -168,10 +168,80 @@ ScheduleAttr packedMatmulStrategy(Builder s, ArrayRef<int64_t> bounds,
   return s.get();
 }
 
+/// A row tile for `n` rows of `vectors` accumulators each, up to `cap`
+/// rows, that takes the fewest cycles per step of the reduction, the
+/// remainder tile included: a tile of r rows costs max(r * vectors / 2, 4)
+/// cycles (two FMA pipes, a latency of four cycles), so a remainder of one
+/// row costs as much as a tile of four. Ties go to a tile that divides `n`
+/// (no remainder to peel), then to the larger. (13 rows by 6 cost 16
+/// cycles, by 5 cost 14.)
+int64_t rowTileByCycles(int64_t n, int64_t cap, int64_t vectors) {
+  auto cycles = [&](int64_t r) {
+    return r == 0 ? 0 : std::max<int64_t>(r * vectors / 2, 4);
+  };
+  auto key = [&](int64_t r) {
+    return std::make_tuple(n / r * cycles(r) + cycles(n % r), n % r != 0, -r);
+  };
+  int64_t best = std::min(n, cap);
+  for (int64_t r = best - 1; r >= 1; --r)
+    if (key(r) < key(best))
+      best = r;
+  return best;
+}
+
+/// Bytes of the tensors `op` reads (its inputs, as typed).
+int64_t inputBytes(linalg::LinalgOp op) {
+  int64_t bytes = 0;
+  for (OpOperand *in : op.getDpsInputOperands())
+    if (auto type = dyn_cast<ShapedType>(in->get().getType());
+        type && type.hasStaticShape())
+      bytes += type.getNumElements() * type.getElementTypeBitWidth() / 8;
+  return bytes;
+}
+
+/// Cache tiles of a contraction whose inputs outgrow L2 and that has more
+/// than one register tile (a convolution's weight gradient: a few hundred
+/// outputs, a sum over the batch and the image). Each register tile would
+/// stream the whole of both inputs from memory; instead the outermost
+/// reduction loop runs in chunks whose inputs fill a quarter of L2, every
+/// register tile over a chunk before the next. The rows are split in one
+/// block per core, the loop threads split (the chunks are a reduction).
+/// Sizes divide their loops: a partial cache tile is never made. (The
+/// root's fill is in its group: kernel-tile fuses it into the row blocks.)
+void blockReduction(Builder &s, linalg::LinalgOp root, ArrayRef<int64_t> bounds,
+                    int64_t rowDim, const ScheduleTarget &t) {
+  int64_t registerTiles = 1;
+  int64_t firstReduction = -1;
+  for (auto [i, it] : llvm::enumerate(root.getIteratorTypesArray())) {
+    if (linalg::isParallelIterator(it))
+      registerTiles *= s.tile[i] ? bounds[i] / s.tile[i] : 1;
+    else if (firstReduction < 0)
+      firstReduction = i;
+  }
+  int64_t bytes = inputBytes(root);
+  if (firstReduction < 0 || registerTiles < 2 || 2 * bytes <= t.l2Bytes)
+    return;
+  int64_t chunkBytes = std::max<int64_t>(1, bytes / bounds[firstReduction]);
+  int64_t chunk = divisorAtMost(bounds[firstReduction],
+                                std::max<int64_t>(1, t.l2Bytes / 4 / chunkBytes));
+  if (chunk == bounds[firstReduction])
+    return;
+  s.cache.assign(bounds.size(), 0);
+  s.cache[firstReduction] = chunk;
+  if (rowDim >= 0 && t.cores > 1 && s.tile[rowDim] > 0) {
+    int64_t blocks = bounds[rowDim] / s.tile[rowDim];
+    int64_t perCore = divisorAtMost(blocks, (blocks + t.cores - 1) / t.cores);
+    if (bounds[rowDim] % s.tile[rowDim] == 0 && perCore < blocks)
+      s.cache[rowDim] = perCore * s.tile[rowDim];
+  }
+}
+
 /// A generic contraction: columns are the innermost output dim, in
-/// vectors; rows the next one out with more than one element; every
-/// reduction one step at a time. (`last` is the root or an elementwise
-/// consumer: its parallel loops are the output dims.)
+/// vectors (up to four when it is the only dim with more than one element,
+/// so enough FMA chains hide their latency); rows the next one out with
+/// more than one element, as many as take the fewest cycles; every reduction one step at a time, in chunks
+/// when the inputs outgrow L2 (`blockReduction`). (`last` is the root or an
+/// elementwise consumer: its parallel loops are the output dims.)
 ScheduleAttr genericContractionStrategy(Builder s, linalg::LinalgOp root,
                                         linalg::LinalgOp last,
                                         const ScheduleTarget &t) {
@@ -185,14 +255,18 @@ ScheduleAttr genericContractionStrategy(Builder s, linalg::LinalgOp root,
   for (int64_t i : par)
     s.tile[i] = 1;
   int64_t v = par.back();
-  s.tile[v] = vectorTile(bounds[v], s.lanes, 2 * s.lanes);
   int64_t r = -1;
   for (int64_t i = par.size() - 2; i >= 0 && r < 0; --i)
     if (bounds[par[i]] > 1)
       r = par[i];
+  s.tile[v] = vectorTile(bounds[v], s.lanes, (r >= 0 ? 2 : 4) * s.lanes);
   if (r >= 0)
-    s.tile[r] = rowTile(bounds[r], registerRows(s.tile[v], s.lanes, t));
+    s.tile[r] = rowTileByCycles(bounds[r], registerRows(s.tile[v], s.lanes, t),
+                                (s.tile[v] + s.lanes - 1) / s.lanes);
   s.reduce.assign(root.getNumReductionLoops(), 1);
+  // (Not a convolution's tap chain: each tap accumulates into the last.)
+  if (root == last && root.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>())
+    blockReduction(s, root, bounds, r, t);
   return s.get();
 }
 

@@ -166,6 +166,54 @@ LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
   return success();
 }
 
+/// The group's op with reduction loops, or null when there is not exactly
+/// one.
+TilingInterface onlyReduction(GroupOp group) {
+  TilingInterface found;
+  int64_t count = 0;
+  group.walk([&](linalg::LinalgOp op) {
+    if (op.getNumReductionLoops() > 0 && count++ == 0)
+      found = cast<TilingInterface>(op.getOperation());
+  });
+  return count == 1 ? found : TilingInterface();
+}
+
+/// Cache tiles of a group whose root is its last op and has its fill with
+/// it: first the parallel cache tiles, the fill fused (the loop threads
+/// split); inside, the root alone by the reduction cache tiles, each chunk
+/// accumulating into the filled tile (a fill inside would zero the partial
+/// sums); inside those, the root by the register tiles.
+LogicalResult tileCacheFused(RewriterBase &rewriter, GroupOp group, TilingInterface last) {
+  ScheduleAttr schedule = group.getSchedule();
+  ArrayRef<int64_t> cache = schedule.getCache();
+  SmallVector<utils::IteratorType> iters = last.getLoopIteratorTypes();
+  if (!schedule.getOrder().empty() || cache.size() != iters.size() ||
+      onlyReduction(group) != last)
+    return group->emitError("kernel-tile: cache tiles over a group of several ops need "
+                            "its last op to be its only reduction, in its loops' order");
+  SmallVector<int64_t> parallel(cache), reduction(cache);
+  for (auto [i, it] : llvm::enumerate(iters))
+    (it == utils::IteratorType::parallel ? reduction : parallel)[i] = 0;
+  if (failed(tileAndFuse(rewriter, group, last, parallel)))
+    return failure();
+  eraseDead(rewriter, group.getBody().front());
+  for (ArrayRef<int64_t> sizes : {ArrayRef<int64_t>(reduction), group.getTileSizes()}) {
+    TilingInterface root = onlyReduction(group);
+    SmallVector<int64_t> all(sizes);
+    all.resize(iters.size(), 0);
+    if (llvm::all_of(all, [](int64_t s) { return s == 0; }))
+      continue;
+    scf::SCFTilingOptions options;
+    options.setTileSizes(foldResults(rewriter, all));
+    rewriter.setInsertionPoint(root);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, root, options);
+    if (failed(tiled))
+      return root->emitError("kernel-tile: cannot tile this op inside its cache tile");
+    rewriter.replaceOp(root, tiled->replacements);
+  }
+  return tileReduction(rewriter, group);
+}
+
 /// Tiles `op` by `sizes` (over its loops; missing ones are 0) and fuses into
 /// the loops the producers `fuse` accepts.
 LogicalResult tileFusing(RewriterBase &rewriter, TilingInterface op,
@@ -573,15 +621,21 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
       if (failed(tileInsideCache(rewriter, group)))
         return -1;
     } else if (!group.getSchedule().getCache().empty()) {
-      // A cache-tiled group holds its root alone (kernel-form).
+      // A packed product is its group's only op (kernel-form); another
+      // cache-tiled root has its fill with it.
       auto tileable = dyn_cast_or_null<TilingInterface>(last);
-      if (!tileable || group.getBody().front().getOperations().size() != 2)
-        return group->emitError("kernel-tile: cache tiles need a group of one op"), -1;
-      if (failed(tileCache(rewriter, group, tileable)))
-        return -1;
-      peelPartialTiles(rewriter, group, canonicalize);
-      if (failed(tileRegisters(rewriter, group)) || failed(tileReduction(rewriter, group)))
-        return -1;
+      if (!tileable)
+        return group->emitError("kernel-tile: cache tiles need a tileable last op"), -1;
+      if (group.getBody().front().getOperations().size() != 2) {
+        if (failed(tileCacheFused(rewriter, group, tileable)))
+          return -1;
+      } else {
+        if (failed(tileCache(rewriter, group, tileable)))
+          return -1;
+        peelPartialTiles(rewriter, group, canonicalize);
+        if (failed(tileRegisters(rewriter, group)) || failed(tileReduction(rewriter, group)))
+          return -1;
+      }
     } else if (auto tileable = dyn_cast_or_null<TilingInterface>(last)) {
       if (failed(tileAndFuse(rewriter, group, tileable, group.getTileSizes())))
         return -1;

@@ -189,3 +189,55 @@ func.func @ragged_rows(%g: tensor<57x64xf32>, %x: tensor<64x400xf32>, %w: tensor
   } -> tensor<57x400xf32>
   return %u : tensor<57x400xf32>
 }
+
+// -----
+
+// Tests a convolution's weight gradient, dW[ci, co] = sum over (n, h, w) of
+// x[n, h, w, ci] * dy[n, h, w, co] (fashion_cnn's second conv, one tap): its
+// inputs (3 MB) outgrow L2, and each of its 4x16 register tiles would stream
+// them again. The batch runs in chunks of inputs up to a quarter of L2 (46
+// KB per image: 2 images in 256 KiB, 1 in 128 KiB), every register tile over
+// a chunk before the next; the 32 rows split in one block per core (8
+// rows a core on SMALLL2's 8 cores, none on 1). ZEN5's 2 x 16-lane columns
+// leave 8 rows a register tile.
+// CHECK-LABEL: func.func @conv_weight_gradient
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 32, 0, 0, 0], reduce = [1, 1, 1], cache = [16, 0, 4, 0, 0], lanes = 16>
+// ZEN3: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [16, 0, 2, 0, 0], lanes = 8>
+// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [4, 0, 1, 0, 0], lanes = 8>
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.generic
+
+// Tests the same gradient over 4 images (190 KB of inputs): twice that fits
+// in L2, so there are no cache tiles, except in SMALLL2's 256 KiB.
+// CHECK-LABEL: func.func @small_conv_weight_gradient
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 32, 0, 0, 0], reduce = [1, 1, 1], lanes = 16> vectorize
+// ZEN3: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], lanes = 8> vectorize
+// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [4, 0, 1, 0, 0], lanes = 8> vectorize
+
+#xs = affine_map<(ci, co, n, h, w) -> (n, h, w, ci)>
+#dys = affine_map<(ci, co, n, h, w) -> (n, h, w, co)>
+#dws = affine_map<(ci, co, n, h, w) -> (ci, co)>
+func.func @conv_weight_gradient(%x: tensor<64x11x11x32xf32>, %dy: tensor<64x11x11x64xf32>) -> tensor<32x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<32x64xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<32x64xf32>) -> tensor<32x64xf32>
+  %dw = linalg.generic {indexing_maps = [#xs, #dys, #dws], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %dy : tensor<64x11x11x32xf32>, tensor<64x11x11x64xf32>) outs(%fill : tensor<32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<32x64xf32>
+  return %dw : tensor<32x64xf32>
+}
+func.func @small_conv_weight_gradient(%x: tensor<4x11x11x32xf32>, %dy: tensor<4x11x11x64xf32>) -> tensor<32x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<32x64xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<32x64xf32>) -> tensor<32x64xf32>
+  %dw = linalg.generic {indexing_maps = [#xs, #dys, #dws], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %dy : tensor<4x11x11x32xf32>, tensor<4x11x11x64xf32>) outs(%fill : tensor<32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<32x64xf32>
+  return %dw : tensor<32x64xf32>
+}

@@ -403,3 +403,42 @@ func.func @update_after_gradient(%a: tensor<12x8xf32>, %b: tensor<8x40xf32>, %w:
   }
   return %u : tensor<12x40xf32>
 }
+
+// -----
+
+// Tests cache tiles over a contraction's rows and its outermost reduction
+// (a convolution's weight gradient whose inputs outgrow L2): the row blocks
+// of 4 are the parallel loop, the fill fused into it; inside, the batch in
+// chunks of 3, each accumulating into the filled block; inside a chunk, the
+// 2x16 register tiles, then every reduction one step at a time.
+// CHECK-LABEL: func.func @reduction_chunks
+// CHECK: scf.for %[[CI:[a-z_0-9]+]] = %{{.+}} to %c8{{[_0-9]*}} step %c4{{[_0-9]*}} iter_args
+// CHECK-NEXT: tensor.extract_slice {{.*}}[%[[CI]], 0] [4, 32]
+// CHECK-NEXT: %[[ZERO:.+]] = vector.transfer_write %{{.+}} : vector<4x32xf32>, tensor<4x32xf32>
+// CHECK-NEXT: scf.for %[[N:[a-z_0-9]+]] = %{{.+}} to %c6{{[_0-9]*}} step %c3{{[_0-9]*}} iter_args(%{{.+}} = %[[ZERO]]) -> (tensor<4x32xf32>)
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c4{{[_0-9]*}} step %c2{{[_0-9]*}}
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c32{{[_0-9]*}} step %c16
+// CHECK-NEXT: tensor.extract_slice {{.*}} [2, 16]
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c3{{[_0-9]*}} step %c1
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c3{{[_0-9]*}} step %c1
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c3{{[_0-9]*}} step %c1
+// CHECK: vector.contract {{.*}} : vector<1x2xf32>, vector<1x16xf32> into vector<2x16xf32>
+// CHECK: } {kernel.nest = {{[0-9]+}} : i64, kernel.parallel}
+#xs = affine_map<(ci, co, n, h, w) -> (n, h, w, ci)>
+#dys = affine_map<(ci, co, n, h, w) -> (n, h, w, co)>
+#dws = affine_map<(ci, co, n, h, w) -> (ci, co)>
+func.func @reduction_chunks(%x: tensor<6x3x3x8xf32>, %dy: tensor<6x3x3x32xf32>) -> tensor<8x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x32xf32>
+  %dw = kernel.group #kernel.schedule<tile = [2, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [4, 0, 3, 0, 0], lanes = 8> vectorize -> tensor<8x32xf32> {
+    %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<8x32xf32>) -> tensor<8x32xf32>
+    %g = linalg.generic {indexing_maps = [#xs, #dys, #dws], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %dy : tensor<6x3x3x8xf32>, tensor<6x3x3x32xf32>) outs(%fill : tensor<8x32xf32>) {
+    ^bb0(%a: f32, %b: f32, %acc: f32):
+      %p = arith.mulf %a, %b : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<8x32xf32>
+    kernel.yield %g : tensor<8x32xf32>
+  }
+  return %dw : tensor<8x32xf32>
+}
