@@ -41,6 +41,22 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect"];
 }
 
+def PoolBeforeReluPass : Pass<"nn-pool-before-relu", "mlir::func::FuncOp"> {
+  let summary = "Rewrite max_pool2d(relu(x)) as relu(max_pool2d(x))";
+  let description = [{
+    relu is monotone, so the two are equal bit for bit, and so are their
+    gradients: relu changes the order of no two positive values, and ties it
+    makes (among values <= 0) get a zero gradient in both forms, as does a
+    pooled maximum <= 0. relu then runs on the pooled tensor, a quarter of
+    the size for 2x2 windows, and in training its backward too (the
+    convolution before it gets its gradient straight from the pooling's).
+    Only when the pooling is the relu's one use. (Another monotone
+    activation could round two inputs to one value, and move the gradient
+    to another tap.)
+  }];
+  let dependentDialects = ["kiln::nn::NNDialect"];
+}
+
 def NNToLinalgPass : Pass<"nn-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Lower nn ops to linalg, tensor, arith and math";
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",

@@ -41,7 +41,8 @@ static void add(OpPassManager &pm, llvm::StringRef pipeline) {
 // whole module: nested, they use every core.
 
 void populateAutodiff(OpPassManager &pm, const PipelineOptions &o) {
-  add(pm, llvm::formatv("kiln-autodiff{{check-step={0} data-parallel={1}},"
+  add(pm, llvm::formatv("func.func(nn-pool-before-relu),"
+                        "kiln-autodiff{{check-step={0} data-parallel={1}},"
                         "func.func(canonicalize,cse)",
                         o.checkStep ? "true" : "false",
                         o.dataParallel ? "true" : "false")
