@@ -130,9 +130,13 @@ std::optional<Linear> linearIn(Value v, Value iv, scf::ForOp loop) {
       return std::nullopt;
     std::optional<int64_t> lb = getConstantIntValue(inner.getLowerBound());
     std::optional<int64_t> ub = getConstantIntValue(inner.getUpperBound());
+    std::optional<int64_t> step = getConstantIntValue(inner.getStep());
     if (!lb || !ub || *ub <= *lb)
       return std::nullopt;
-    return Linear{0, *lb, *ub - 1};
+    // Its last value: a loop over register tiles inside a cache tile
+    // reaches the tile's last register tile, not its last element.
+    int64_t last = step && *step > 0 ? *lb + (*ub - 1 - *lb) / *step * *step : *ub - 1;
+    return Linear{0, *lb, last};
   }
   Operation *def = v.getDefiningOp();
   if (auto apply = dyn_cast_or_null<affine::AffineApplyOp>(def)) {

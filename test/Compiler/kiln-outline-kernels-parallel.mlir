@@ -165,3 +165,44 @@ func.func @forward(%a: memref<64x16384xf32>, %b: memref<80x16384xf32>)
   } {kernel.parallel}
   return
 }
+
+// -----
+
+// Tests slabs reached through an inner loop with a step (a weight gradient's
+// register tiles of 4 rows inside its cache tile of 16): the inner loop's
+// last value is 12, not 15, so rows iv + [0, 12] plus 4 stay inside [iv, iv +
+// 16) and the loop is split; a register tile of 5 rows would overrun.
+// CHECK-LABEL: func.func private @forward_k0
+// CHECK-SAME: kiln.parallel_trips = 2 : i64
+// CHECK-LABEL: func.func private @forward_k1
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func @forward
+#plus = affine_map<()[s0, s1] -> (s0 + s1)>
+func.func @forward(%a: memref<32x16384xf32>, %b: memref<32x16384xf32>)
+    attributes {kiln.entry = {name = "forward", mode = "eval", batch = 64 : i64}} {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c16384 = arith.constant 16384 : index
+  %f0 = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c32 step %c16 {
+    scf.for %r = %c0 to %c16 step %c4 {
+      %row = affine.apply #plus()[%i, %r]
+      scf.for %j = %c0 to %c16384 step %c16 {
+        %v = vector.transfer_read %a[%row, %j], %f0 {in_bounds = [true, true]} : memref<32x16384xf32>, vector<4x16xf32>
+        vector.transfer_write %v, %b[%row, %j] {in_bounds = [true, true]} : vector<4x16xf32>, memref<32x16384xf32>
+      }
+    }
+  } {kernel.parallel}
+  scf.for %i = %c0 to %c32 step %c16 {
+    scf.for %r = %c0 to %c16 step %c4 {
+      %row = affine.apply #plus()[%i, %r]
+      scf.for %j = %c0 to %c16384 step %c16 {
+        %v = vector.transfer_read %a[%row, %j], %f0 {in_bounds = [true, true]} : memref<32x16384xf32>, vector<5x16xf32>
+        vector.transfer_write %v, %b[%row, %j] {in_bounds = [true, true]} : vector<5x16xf32>, memref<32x16384xf32>
+      }
+    }
+  } {kernel.parallel}
+  return
+}
