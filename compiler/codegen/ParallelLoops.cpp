@@ -154,6 +154,29 @@ std::optional<Linear> linearIn(Value v, Value iv, scf::ForOp loop) {
   return std::nullopt;
 }
 
+/// Whether the elements of `type` at distinct indices along `dim` are
+/// distinct memory: with the identity layout always; with strides, when the
+/// stride along `dim` exceeds the span of all the other dims (a pooling
+/// tap's window [N, OH, OW, C] at strides 2 in [N, H, W, C], along N).
+bool disjointSlabs(MemRefType type, int64_t dim) {
+  if (type.getLayout().isIdentity())
+    return true;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(getStridesAndOffset(type, strides, offset)) || !type.hasStaticShape())
+    return false;
+  int64_t span = 0;
+  for (auto [d, stride] : llvm::enumerate(strides)) {
+    if (type.getDimSize(d) == 1)
+      continue;
+    if (ShapedType::isDynamic(stride) || stride <= 0)
+      return false;
+    if ((int64_t)d != dim)
+      span += (type.getDimSize(d) - 1) * stride;
+  }
+  return type.getDimSize(dim) == 1 || strides[dim] > span;
+}
+
 /// Whether every iteration of `loop` reads and writes, of each buffer it
 /// writes, only the slab [iv, iv + step) along one dimension.
 bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
@@ -172,22 +195,24 @@ bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
   if (!known)
     return false;
   Value iv = loop.getInductionVar();
-  // A written buffer is accessed, everywhere in the loop, as itself: a
-  // reshape or subview of it would index other elements; made in the loop
-  // it could be any memory; with a layout other than the identity, slabs
-  // along a dimension need not be disjoint.
-  llvm::DenseMap<Value, std::optional<int64_t>> slabDim; // buffer -> its dim
+  // A written buffer is accessed, everywhere in the loop, through one view
+  // (itself, or a strided window of it such as a pooling's taps write): a
+  // second view would index other elements; made in the loop it could be
+  // any memory. Slabs along a dimension of that view must be disjoint
+  // (below).
+  llvm::DenseMap<Value, std::optional<int64_t>> slabDim; // view -> its dim
+  llvm::DenseMap<Value, Value> writtenView;               // buffer -> its view
   for (const Access &a : accesses)
     if (a.write) {
-      auto type = cast<MemRefType>(a.memref.getType());
-      if (rootOf(a.memref) != a.memref || !loop.isDefinedOutsideOfLoop(a.memref) ||
-          !type.getLayout().isIdentity())
+      if (!loop.isDefinedOutsideOfLoop(a.memref) ||
+          writtenView.try_emplace(rootOf(a.memref), a.memref).first->second != a.memref)
         return false;
       slabDim.try_emplace(a.memref, std::nullopt);
     }
   for (const Access &a : accesses) {
-    if (a.memref != rootOf(a.memref) && slabDim.count(rootOf(a.memref)))
-      return false; // a view of a written buffer
+    auto view = writtenView.find(rootOf(a.memref));
+    if (view != writtenView.end() && view->second != a.memref)
+      return false; // another view of a written buffer
     auto it = slabDim.find(a.memref);
     if (it == slabDim.end())
       continue; // only read in the loop
@@ -205,6 +230,9 @@ bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
       return false;
     it->second = dim;
   }
+  for (auto [view, dim] : slabDim)
+    if (!dim || !disjointSlabs(cast<MemRefType>(view.getType()), *dim))
+      return false;
   return true;
 }
 

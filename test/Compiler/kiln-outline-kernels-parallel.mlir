@@ -206,3 +206,56 @@ func.func @forward(%a: memref<32x16384xf32>, %b: memref<32x16384xf32>)
   } {kernel.parallel}
   return
 }
+
+// -----
+
+// Tests writes through a strided window (a max pooling's backward: each tap
+// writes dx at strides 2): split along the batch, whose stride (4 x 4 x 8 =
+// 128) exceeds the span of the window's other dims (1 x 32 + 1 x 16 + 7 =
+// 55); not along the channels (stride 1), nor when another window of the
+// same buffer is read in the loop.
+// CHECK-LABEL: func.func private @forward_k0
+// CHECK-SAME: kiln.parallel_trips = 4096 : i64
+// CHECK-LABEL: func.func private @forward_k1
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func private @forward_k2
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func @forward
+func.func @forward(%dy: memref<4096x2x2x8xf32>, %dx: memref<4096x4x4x8xf32>)
+    attributes {kiln.entry = {name = "forward", mode = "eval", batch = 64 : i64}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %c4096 = arith.constant 4096 : index
+  %f0 = arith.constant 0.0 : f32
+  %tap = memref.subview %dx[0, 0, 1, 0] [4096, 2, 2, 8] [1, 2, 2, 1] : memref<4096x4x4x8xf32> to memref<4096x2x2x8xf32, strided<[128, 64, 16, 1], offset: 8>>
+  %other = memref.subview %dx[0, 1, 0, 0] [4096, 2, 2, 8] [1, 2, 2, 1] : memref<4096x4x4x8xf32> to memref<4096x2x2x8xf32, strided<[128, 64, 16, 1], offset: 32>>
+  scf.for %n = %c0 to %c4096 step %c1 {
+    scf.for %h = %c0 to %c2 step %c1 {
+      scf.for %w = %c0 to %c2 step %c1 {
+        %v = vector.transfer_read %dy[%n, %h, %w, %c0], %f0 {in_bounds = [true]} : memref<4096x2x2x8xf32>, vector<8xf32>
+        vector.transfer_write %v, %tap[%n, %h, %w, %c0] {in_bounds = [true]} : vector<8xf32>, memref<4096x2x2x8xf32, strided<[128, 64, 16, 1], offset: 8>>
+      }
+    }
+  } {kernel.parallel}
+  scf.for %c = %c0 to %c8 step %c1 {
+    scf.for %n = %c0 to %c4096 step %c1 {
+      scf.for %h = %c0 to %c2 step %c1 {
+        scf.for %w = %c0 to %c2 step %c1 {
+          %v = memref.load %dy[%n, %h, %w, %c] : memref<4096x2x2x8xf32>
+          memref.store %v, %tap[%n, %h, %w, %c] : memref<4096x2x2x8xf32, strided<[128, 64, 16, 1], offset: 8>>
+        }
+      }
+    }
+  } {kernel.parallel}
+  scf.for %n = %c0 to %c4096 step %c1 {
+    scf.for %h = %c0 to %c2 step %c1 {
+      scf.for %w = %c0 to %c2 step %c1 {
+        %v = vector.transfer_read %other[%n, %h, %w, %c0], %f0 {in_bounds = [true]} : memref<4096x2x2x8xf32, strided<[128, 64, 16, 1], offset: 32>>, vector<8xf32>
+        vector.transfer_write %v, %tap[%n, %h, %w, %c0] {in_bounds = [true]} : vector<8xf32>, memref<4096x2x2x8xf32, strided<[128, 64, 16, 1], offset: 8>>
+      }
+    }
+  } {kernel.parallel}
+  return
+}
