@@ -200,3 +200,44 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
     return %l : tensor<f32>
   }
 }
+
+// -----
+
+// Tests the input gradient of a conv2d with 8 filters (no groups), stride 2,
+// padding 1: each tap, last first, adds dy times its weights ([F, C] =
+// [8, 3]) into its strided window [2, 3, 3, 3] of a zeroed padded dx
+// [2, 8, 8, 3] (no zeros spread into dy), one contraction per tap; dx is read
+// from [1, 1] on.
+// CHECK-DAG: #[[SVIEW:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+// CHECK-DAG: #[[STAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d4, d3)>
+// CHECK-DAG: #[[SACC:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @train_step
+// CHECK: nn.conv2d
+// CHECK: nn.conv2d
+// CHECK: %[[DYL:.+]] = linalg.transpose ins(%{{.+}} : tensor<2x8x3x3xf32>) {{.*}} permutation = [0, 2, 3, 1]
+// CHECK: %[[DX0:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x8x8x3xf32>)
+// CHECK-NEXT: %[[W22:.+]] = tensor.extract_slice %[[DX0]][0, 2, 2, 0] [2, 3, 3, 3] [1, 2, 2, 1] : tensor<2x8x8x3xf32> to tensor<2x3x3x3xf32>
+// CHECK-NEXT: %[[T22:.+]] = tensor.extract_slice %{{.+}}[2, 2, 0, 0, 0] [1, 1, 1, 8, 3] [1, 1, 1, 1, 1] : tensor<3x3x1x8x3xf32> to tensor<8x3xf32>
+// CHECK-NEXT: %[[S22:.+]] = linalg.generic {indexing_maps = [#[[SVIEW]], #[[STAP]], #[[SACC]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[DYL]], %[[T22]] : tensor<2x3x3x8xf32>, tensor<8x3xf32>) outs(%[[W22]] : tensor<2x3x3x3xf32>)
+// CHECK: %[[DX1:.+]] = tensor.insert_slice %[[S22]] into %[[DX0]][0, 2, 2, 0] [2, 3, 3, 3] [1, 2, 2, 1]
+// CHECK-NEXT: %[[W21:.+]] = tensor.extract_slice %[[DX1]][0, 2, 1, 0] [2, 3, 3, 3] [1, 2, 2, 1]
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0, 0] [2, 3, 3, 3] [1, 2, 2, 1]
+// CHECK: %[[DX9:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0, 0] [2, 3, 3, 3] [1, 2, 2, 1]
+// CHECK-NEXT: %[[DXL:.+]] = tensor.extract_slice %[[DX9]][0, 1, 1, 0] [2, 6, 6, 3] [1, 1, 1, 1] : tensor<2x8x8x3xf32> to tensor<2x6x6x3xf32>
+// CHECK: linalg.transpose ins(%[[DXL]] : tensor<2x6x6x3xf32>) outs(%{{.+}} : tensor<2x3x6x6xf32>) permutation = [0, 3, 1, 2]
+// CHECK-LABEL: func.func @eval_step(
+module attributes {kiln.optimizer = {type = "sgd"}} {
+  func.func @model(%x: tensor<2x3x6x6xf32> {kiln.input = {name = "x"}},
+                   %v: tensor<3x3x1x1xf32> {kiln.param = {name = "pre.weight", trainable = true}},
+                   %w: tensor<8x3x3x3xf32> {kiln.param = {name = "conv.weight", trainable = true}}) -> tensor<2x72xf32> {
+    %xs = nn.conv2d %x, %v : (tensor<2x3x6x6xf32>, tensor<3x3x1x1xf32>) -> tensor<2x3x6x6xf32>
+    %c = nn.conv2d %xs, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>}
+        : (tensor<2x3x6x6xf32>, tensor<8x3x3x3xf32>) -> tensor<2x8x3x3xf32>
+    %f = nn.reshape %c : tensor<2x8x3x3xf32> -> tensor<2x72xf32>
+    return %f : tensor<2x72xf32>
+  }
+  func.func @loss(%p: tensor<2x72xf32>, %t: tensor<2x72xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
+    %l = nn.mse_loss %p, %t : tensor<2x72xf32> -> tensor<f32>
+    return %l : tensor<f32>
+  }
+}

@@ -252,14 +252,42 @@ Value conv2d(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
   return toNCHW(b, loc, y);
 }
 
-/// dx[h] = Σ_i dy[oh] w[i] over oh*s + i*d = h + top. With dy spread to
-/// z[(K-1)d + oh*s] (zeros between), that is a stride-1 convolution of z
-/// with the flipped kernel, read from row `top` on.
+/// dx[h] = Σ_i dy[oh] w[i] over oh*s + i*d = h + top.
+///
+/// Without groups and with at least 8 filters, each tap adds dy times its
+/// weights into its (strided) window of the padded dx, the taps in reverse
+/// order: every output element gets the same products in the same order as
+/// below, but none with the zeros around or between the rows of dy (28% of
+/// the products of a 3x3 convolution over 13x13, 75% more at stride 2).
+/// Each tap is a kernel of its own, its window read and written once; with
+/// fewer filters that traffic would cost more than the zeros.
+///
+/// Otherwise, with dy spread to z[(K-1)d + oh*s] (zeros between), it is a
+/// stride-1 convolution of z with the flipped kernel, read from row `top`
+/// on, the taps chained in registers.
 Value conv2dInputGrad(OpBuilder &b, Location loc, Value dy, Value weight,
                       Type xType, const Window2D &win, int64_t groups) {
   auto xt = cast<RankedTensorType>(xType), dt = typeOf(dy);
   int64_t h = xt.getDimSize(2), w = xt.getDimSize(3);
   int64_t oh = dt.getDimSize(2), ow = dt.getDimSize(3);
+  if (groups == 1 && dt.getDimSize(1) >= 8) {
+    int64_t n = xt.getDimSize(0), c = xt.getDimSize(1);
+    Value taps = tapWeights(b, loc, weight, groups, true);
+    Value dyl = toNHWC(b, loc, dy);
+    auto frameType = RankedTensorType::get(
+        {n, h + win.top + win.bottom, w + win.left + win.right, c}, xt.getElementType());
+    Value dxp = filled(b, loc, frameType, 0.0);
+    for (int64_t i = win.kh - 1; i >= 0; --i)
+      for (int64_t j = win.kw - 1; j >= 0; --j) {
+        SmallVector<int64_t> offsets{0, i * win.dh, j * win.dw, 0}, sizes{n, oh, ow, c},
+            strides{1, win.sh, win.sw, 1};
+        Value window = slice(b, loc, dxp, offsets, sizes, strides);
+        Value sum = accumulateTap(b, loc, dyl, taps, i, j, window);
+        dxp = insert(b, loc, sum, dxp, offsets, sizes, strides);
+      }
+    Value dx = slice(b, loc, dxp, {0, win.top, win.left, 0}, {n, h, w, c}, {1, 1, 1, 1});
+    return toNCHW(b, loc, dx);
+  }
   int64_t th = (win.kh - 1) * win.dh, tw = (win.kw - 1) * win.dw;
   int64_t hz = std::max(th + (oh - 1) * win.sh + 1, win.top + h + th);
   int64_t wz = std::max(tw + (ow - 1) * win.sw + 1, win.left + w + tw);

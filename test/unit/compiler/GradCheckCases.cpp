@@ -122,6 +122,22 @@ Case convStrideDilation() {
               y, false, false, x};
 }
 
+// The second convolution has 9 filters, so its input gradient adds each
+// tap's share into its window of the padded dx (ConvBuilders.cpp): 3x2
+// taps at dilation [2, 1], stride 2, uneven padding, over 5 channels.
+Case convScatter() {
+  std::vector<int64_t> x{kBatch, 3, 9, 8}, h{kBatch, 5, 9, 8}, y{kBatch, 9, 4, 4};
+  return Case{"conv_scatter",
+              {{5, 3, 3, 3}, {5}, {9, 5, 3, 2}, {9}},
+              conv("h", "x", x, 0, {5, 3, 3, 3}, true, h, "padding = array<i64: 1, 1, 1, 1>") +
+                  op1("t", "tanh", "h", h) +
+                  conv("y", "t", h, 2, {9, 5, 3, 2}, true, y,
+                       "strides = array<i64: 2, 2>, dilation = array<i64: 2, 1>, "
+                       "padding = array<i64: 2, 0, 1, 1>") +
+                  ret("y", y),
+              y, false, false, x};
+}
+
 // Groups 2 (2 -> 3 channels per group), then depthwise with stride 2.
 Case convGroups() {
   std::vector<int64_t> x{kBatch, 3, 7, 6}, h{kBatch, 4, 7, 6}, g{kBatch, 6, 7, 6},
@@ -505,7 +521,7 @@ std::vector<Case> allCases() {
                ") -> " + tensorType({kBatch, kOut}) + "\n  return %y : " +
                tensorType({kBatch, kOut}),
            {kBatch, kOut}},
-      convStrideDilation(), convGroups(), pools(), globalPool(true),
+      convStrideDilation(), convScatter(), convGroups(), pools(), globalPool(true),
       globalPool(false), batchNorm(), localResponseNorm(),
       denseSoftmaxRank3(), layerNormAffine(), layerNormPlain(),
       unaryCase("gelu", "gelu"), addCase(), multiplyCase(), concatSteps(),
