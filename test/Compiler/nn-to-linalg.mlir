@@ -532,6 +532,37 @@ func.func @conv2d(%x: tensor<2x3x7x7xf32>, %w: tensor<8x3x2x2xf32>, %b: tensor<8
 
 // -----
 
+// Tests conv2d with one input channel and 16 filters (9 taps of one channel
+// <= 16 filters): the input as tap planes [9, N, OH, OW] (each tap's view
+// of the channels-last input moved into its plane), the weight as [9, 16]
+// rows in the taps' order, and one contraction over the planes.
+// CHECK-DAG: #[[PLANE:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d4, d0, d1, d2)>
+// CHECK-DAG: #[[PW:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d4, d3)>
+// CHECK-DAG: #[[PY:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @conv2d_planes
+// CHECK-SAME: (%[[X:.+]]: tensor<2x1x6x6xf32>, %[[W:.+]]: tensor<16x1x3x3xf32>)
+// CHECK: %[[XL:.+]] = linalg.transpose ins(%[[X]] : tensor<2x1x6x6xf32>) outs(%{{.+}} : tensor<2x6x6x1xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[WT:.+]] = linalg.transpose ins(%[[W]] : tensor<16x1x3x3xf32>) outs(%{{.+}} : tensor<3x3x1x16xf32>) permutation = [2, 3, 1, 0]
+// CHECK: %[[W9:.+]] = tensor.collapse_shape %[[WT]] {{\[\[}}0, 1, 2], [3]] : tensor<3x3x1x16xf32> into tensor<9x16xf32>
+// CHECK: %[[P0:.+]] = tensor.empty() : tensor<9x2x4x4xf32>
+// CHECK: %[[V00:.+]] = tensor.extract_slice %[[XL]][0, 0, 0, 0] [2, 4, 4, 1] [1, 1, 1, 1]
+// CHECK: %[[S00:.+]] = tensor.extract_slice %[[P0]][0, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+// CHECK: %[[M00:.+]] = linalg.transpose ins(%[[V00]] : tensor<2x4x4x1xf32>) outs(%[[S00]] : tensor<1x2x4x4xf32>) permutation = [3, 0, 1, 2]
+// CHECK: %[[P1:.+]] = tensor.insert_slice %[[M00]] into %[[P0]][0, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %[[XL]][0, 0, 1, 0] [2, 4, 4, 1] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %[[P1]][1, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %[[XL]][0, 2, 2, 0] [2, 4, 4, 1] [1, 1, 1, 1]
+// CHECK: %[[P9:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[8, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+// CHECK: %[[Z:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x4x4x16xf32>)
+// CHECK: %[[YL:.+]] = linalg.generic {indexing_maps = [#[[PLANE]], #[[PW]], #[[PY]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[P9]], %[[W9]] : tensor<9x2x4x4xf32>, tensor<9x16xf32>) outs(%[[Z]] : tensor<2x4x4x16xf32>)
+// CHECK: linalg.transpose ins(%[[YL]] : tensor<2x4x4x16xf32>) outs(%{{.+}} : tensor<2x16x4x4xf32>) permutation = [0, 3, 1, 2]
+func.func @conv2d_planes(%x: tensor<2x1x6x6xf32>, %w: tensor<16x1x3x3xf32>) -> tensor<2x16x4x4xf32> {
+  %y = nn.conv2d %x, %w : (tensor<2x1x6x6xf32>, tensor<16x1x3x3xf32>) -> tensor<2x16x4x4xf32>
+  return %y : tensor<2x16x4x4xf32>
+}
+
+// -----
+
 // Tests that grouped conv2d (2 groups of 2 channels, 3 filters each) splits
 // the channels per group: dims (n, oh, ow, g, f, c), the view and the
 // accumulator expanded to [.., G, C/G] and [.., G, F/G], the tap [G, C/G,

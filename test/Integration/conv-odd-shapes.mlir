@@ -1,7 +1,8 @@
 // Tier-1 numerics: convolutions forward and backward on channel counts and
-// sizes that no vector width divides (19, 21, 22, 26 channels; 11x9 images):
-// stride 2 with uneven padding and a bias, groups 2 with dilation 2, and a
-// depthwise convolution with a strided, dilated, asymmetric window. nn.conv2d
+// sizes that no vector width divides (19, 21, 22, 26, 29 channels; 11x9
+// images): stride 2 with uneven padding and a bias, 3 channels read as tap
+// planes, groups 2 with dilation 2, and a depthwise convolution with a
+// strided, dilated, asymmetric window. nn.conv2d
 // lowers through nn-to-linalg (ConvBuilders.cpp: one generic contraction per
 // tap, transposes to and from channels-last, padding copies); the input, weight
 // and bias gradients are the linalg that kiln-autodiff emits for each kernel
@@ -35,6 +36,10 @@
 // CHECK-NEXT: conv_s2 dx: mismatches=0 checksum=44706{{$}}
 // CHECK-NEXT: conv_s2 dw: mismatches=0 checksum=53923{{$}}
 // CHECK-NEXT: conv_s2 db: mismatches=0 checksum=68{{$}}
+// CHECK-NEXT: conv_c3 y: mismatches=0 checksum=25981{{$}}
+// CHECK-NEXT: conv_c3 dx: mismatches=0 checksum=9876{{$}}
+// CHECK-NEXT: conv_c3 dw: mismatches=0 checksum=13116{{$}}
+// CHECK-NEXT: conv_c3 db: mismatches=0 checksum=60{{$}}
 // CHECK-NEXT: conv_d2g2 y: mismatches=0 checksum=21725{{$}}
 // CHECK-NEXT: conv_d2g2 dx: mismatches=0 checksum=29110{{$}}
 // CHECK-NEXT: conv_d2g2 dw: mismatches=0 checksum=40233{{$}}
@@ -50,6 +55,13 @@
 func.func @conv_s2(%x: tensor<2x19x11x9xf32>, %w: tensor<21x19x3x3xf32>, %b: tensor<21xf32>) -> tensor<2x21x6x4xf32> {
   %y = nn.conv2d %x, %w, %b {strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 2, 1>} : (tensor<2x19x11x9xf32>, tensor<21x19x3x3xf32>, tensor<21xf32>) -> tensor<2x21x6x4xf32>
   return %y : tensor<2x21x6x4xf32>
+}
+
+// 3 input channels and 29 filters (the input as 27 tap planes), strides
+// [1, 2], padding [1, 1, 0, 2], a bias: 10x5 outputs.
+func.func @conv_c3(%x: tensor<2x3x11x9xf32>, %w: tensor<29x3x3x3xf32>, %b: tensor<29xf32>) -> tensor<2x29x10x5xf32> {
+  %y = nn.conv2d %x, %w, %b {strides = array<i64: 1, 2>, padding = array<i64: 1, 1, 0, 2>} : (tensor<2x3x11x9xf32>, tensor<29x3x3x3xf32>, tensor<29xf32>) -> tensor<2x29x10x5xf32>
+  return %y : tensor<2x29x10x5xf32>
 }
 
 // Two groups of 11 input and 13 output channels, a 3x2 kernel at dilation 2,
@@ -320,6 +332,52 @@ func.func @main() {
   func.call @check(%dw1d, %rdw1d, %rdw1d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
   vector.print str "conv_s2 db: "
   func.call @check(%db1d, %rdb1d, %rdb1d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+
+  // conv_c3 (tap planes: 3 channels, 29 filters).
+  %x4 = memref.alloc() : memref<2x3x11x9xf32>
+  %w4 = memref.alloc() : memref<29x3x3x3xf32>
+  %b4 = memref.alloc() : memref<1x29x1x1xf32>
+  %dy4 = memref.alloc() : memref<2x29x10x5xf32>
+  %x4d = memref.cast %x4 : memref<2x3x11x9xf32> to memref<?x?x?x?xf32>
+  %w4d = memref.cast %w4 : memref<29x3x3x3xf32> to memref<?x?x?x?xf32>
+  %b4d = memref.cast %b4 : memref<1x29x1x1xf32> to memref<?x?x?x?xf32>
+  %dy4d = memref.cast %dy4 : memref<2x29x10x5xf32> to memref<?x?x?x?xf32>
+  func.call @fill(%x4d, %c3, %c7, %c3) : (memref<?x?x?x?xf32>, index, index, index) -> ()
+  func.call @fill(%w4d, %c2, %c5, %c2) : (memref<?x?x?x?xf32>, index, index, index) -> ()
+  func.call @fill(%b4d, %c4, %c7, %c3) : (memref<?x?x?x?xf32>, index, index, index) -> ()
+  func.call @fill(%dy4d, %c5, %c7, %c3) : (memref<?x?x?x?xf32>, index, index, index) -> ()
+  %b4v = memref.collapse_shape %b4 [[0, 1, 2, 3]] : memref<1x29x1x1xf32> into memref<29xf32>
+  %x4t = bufferization.to_tensor %x4 restrict : memref<2x3x11x9xf32>
+  %w4t = bufferization.to_tensor %w4 restrict : memref<29x3x3x3xf32>
+  %b4t = bufferization.to_tensor %b4v restrict : memref<29xf32>
+  %dy4t = bufferization.to_tensor %dy4 restrict : memref<2x29x10x5xf32>
+  %y4 = func.call @conv_c3(%x4t, %w4t, %b4t) : (tensor<2x3x11x9xf32>, tensor<29x3x3x3xf32>, tensor<29xf32>) -> tensor<2x29x10x5xf32>
+  %dx4, %dw4, %db4 = func.call @conv_c3_vjp(%x4t, %w4t, %b4t, %dy4t) : (tensor<2x3x11x9xf32>, tensor<29x3x3x3xf32>, tensor<29xf32>, tensor<2x29x10x5xf32>) -> (tensor<2x3x11x9xf32>, tensor<29x3x3x3xf32>, tensor<29xf32>)
+  %ry4 = memref.alloc() : memref<2x29x10x5xf64>
+  %rdx4 = memref.alloc() : memref<2x3x11x9xf64>
+  %rdw4 = memref.alloc() : memref<29x3x3x3xf64>
+  %rdb4 = memref.alloc() : memref<1x29x1x1xf64>
+  %ry4d = memref.cast %ry4 : memref<2x29x10x5xf64> to memref<?x?x?x?xf64>
+  %rdx4d = memref.cast %rdx4 : memref<2x3x11x9xf64> to memref<?x?x?x?xf64>
+  %rdw4d = memref.cast %rdw4 : memref<29x3x3x3xf64> to memref<?x?x?x?xf64>
+  %rdb4d = memref.cast %rdb4 : memref<1x29x1x1xf64> to memref<?x?x?x?xf64>
+  %b4r = memref.cast %b4v : memref<29xf32> to memref<?xf32>
+  func.call @ref_conv(%x4d, %w4d, %b4r, %dy4d, %ry4d, %rdx4d, %rdw4d, %rdb4d, %c1, %c2, %c1, %c1, %c1, %c1, %c1)
+      : (memref<?x?x?x?xf32>, memref<?x?x?x?xf32>, memref<?xf32>, memref<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, index, index, index, index, index, index, index) -> ()
+  %y4d = tensor.cast %y4 : tensor<2x29x10x5xf32> to tensor<?x?x?x?xf32>
+  %dx4d = tensor.cast %dx4 : tensor<2x3x11x9xf32> to tensor<?x?x?x?xf32>
+  %dw4d = tensor.cast %dw4 : tensor<29x3x3x3xf32> to tensor<?x?x?x?xf32>
+  %db4e = tensor.expand_shape %db4 [[0, 1, 2, 3]] output_shape [1, 29, 1, 1] : tensor<29xf32> into tensor<1x29x1x1xf32>
+  %db4d = tensor.cast %db4e : tensor<1x29x1x1xf32> to tensor<?x?x?x?xf32>
+  vector.print str "conv_c3 y: "
+  func.call @check(%y4d, %ry4d, %ry4d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+  vector.print str "conv_c3 dx: "
+  func.call @check(%dx4d, %rdx4d, %rdx4d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+  vector.print str "conv_c3 dw: "
+  func.call @check(%dw4d, %rdw4d, %rdw4d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+  vector.print str "conv_c3 db: "
+  func.call @check(%db4d, %rdb4d, %rdb4d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+
 
   // conv_d2g2 (no bias: the reference adds zeros, @fill modulo 1).
   %x2 = memref.alloc() : memref<2x22x11x9xf32>

@@ -204,17 +204,18 @@ int64_t inputBytes(linalg::LinalgOp op) {
 /// outputs, a sum over the batch and the image). Each register tile would
 /// stream the whole of both inputs from memory; instead the outermost
 /// reduction loop runs in chunks whose inputs fill a quarter of L2, every
-/// register tile over a chunk before the next. The rows are split in one
-/// block per core, the loop threads split (the chunks are a reduction).
-/// Sizes divide their loops: a partial cache tile is never made. (The
-/// root's fill is in its group: kernel-tile fuses it into the row blocks.)
+/// register tile over a chunk before the next. The rows (else the columns)
+/// are split in one block per core, the loop threads split (the chunks are
+/// a reduction). Sizes divide their loops: a partial cache tile is never
+/// made. (The root's fill is in its group: kernel-tile fuses it into the
+/// blocks.)
 void blockReduction(Builder &s, linalg::LinalgOp root, ArrayRef<int64_t> bounds,
-                    int64_t rowDim, const ScheduleTarget &t) {
+                    int64_t rowDim, int64_t columnDim, const ScheduleTarget &t) {
   int64_t registerTiles = 1;
   int64_t firstReduction = -1;
   for (auto [i, it] : llvm::enumerate(root.getIteratorTypesArray())) {
     if (linalg::isParallelIterator(it))
-      registerTiles *= s.tile[i] ? bounds[i] / s.tile[i] : 1;
+      registerTiles *= s.tile[i] ? (bounds[i] + s.tile[i] - 1) / s.tile[i] : 1;
     else if (firstReduction < 0)
       firstReduction = i;
   }
@@ -228,11 +229,15 @@ void blockReduction(Builder &s, linalg::LinalgOp root, ArrayRef<int64_t> bounds,
     return;
   s.cache.assign(bounds.size(), 0);
   s.cache[firstReduction] = chunk;
-  if (rowDim >= 0 && t.cores > 1 && s.tile[rowDim] > 0) {
-    int64_t blocks = bounds[rowDim] / s.tile[rowDim];
+  for (int64_t d : {rowDim, columnDim}) {
+    if (d < 0 || t.cores < 2 || s.tile[d] <= 0 || bounds[d] % s.tile[d] != 0)
+      continue;
+    int64_t blocks = bounds[d] / s.tile[d];
     int64_t perCore = divisorAtMost(blocks, (blocks + t.cores - 1) / t.cores);
-    if (bounds[rowDim] % s.tile[rowDim] == 0 && perCore < blocks)
-      s.cache[rowDim] = perCore * s.tile[rowDim];
+    if (perCore < blocks) {
+      s.cache[d] = perCore * s.tile[d];
+      break;
+    }
   }
 }
 
@@ -266,7 +271,7 @@ ScheduleAttr genericContractionStrategy(Builder s, linalg::LinalgOp root,
   s.reduce.assign(root.getNumReductionLoops(), 1);
   // (Not a convolution's tap chain: each tap accumulates into the last.)
   if (root == last && root.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>())
-    blockReduction(s, root, bounds, r, t);
+    blockReduction(s, root, bounds, r, v, t);
   return s.get();
 }
 

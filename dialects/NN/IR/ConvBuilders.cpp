@@ -216,6 +216,38 @@ Value convTaps(OpBuilder &b, Location loc, Value xp, Value taps,
   return acc;
 }
 
+/// Whether a convolution reads its input as tap planes (`tapPlanes`):
+/// without groups, with fewer than 8 input channels (a chain of taps would
+/// load and store its accumulators every C < 8 products, and each tap's
+/// weight gradient would stream dy again), and planes no larger than the
+/// output (KH·KW·C <= F).
+bool usePlanes(int64_t groups, int64_t c, const Window2D &win, int64_t f) {
+  return groups == 1 && c < 8 && win.kh * win.kw * c <= f;
+}
+
+/// The taps' views of xp [N, Hp, Wp, C] as planes [KH·KW·C, N, OH, OW]
+/// (im2col, the taps' channels outermost), plane (i·KW + j)·C + c holding
+/// tap (i, j)'s view of channel c: the forward pass and the weight gradient
+/// are then one contraction each over the planes, in the taps' order.
+Value tapPlanes(OpBuilder &b, Location loc, Value xp, const Window2D &win, int64_t oh,
+                int64_t ow) {
+  auto t = typeOf(xp);
+  int64_t n = t.getDimSize(0), c = t.getDimSize(3);
+  Value planes = b.create<tensor::EmptyOp>(
+      loc, ArrayRef<int64_t>{win.kh * win.kw * c, n, oh, ow}, t.getElementType());
+  for (int64_t i = 0; i < win.kh; ++i)
+    for (int64_t j = 0; j < win.kw; ++j) {
+      SmallVector<int64_t> offsets{(i * win.kw + j) * c, 0, 0, 0}, sizes{c, n, oh, ow},
+          strides{1, 1, 1, 1};
+      Value view = tapView(b, loc, xp, i, j, win, oh, ow);
+      Value dst = slice(b, loc, planes, offsets, sizes, strides);
+      Value moved = b.create<linalg::TransposeOp>(loc, view, dst, ArrayRef<int64_t>{3, 0, 1, 2})
+                        .getResult()[0];
+      planes = insert(b, loc, moved, planes, offsets, sizes, strides);
+    }
+  return planes;
+}
+
 } // namespace
 
 Value toNHWC(OpBuilder &b, Location loc, Value x) {
@@ -232,8 +264,30 @@ Value conv2d(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
   int64_t h = xt.getDimSize(2), w = xt.getDimSize(3);
   Value xp = place(b, loc, toNHWC(b, loc, x), h + win.top + win.bottom,
                    w + win.left + win.right, win.top, win.left, 1, 1, 0.0);
-  Value y = convTaps(b, loc, xp, tapWeights(b, loc, weight, groups, false), win,
-                     win.outH(h), win.outW(w), false);
+  int64_t oh = win.outH(h), ow = win.outW(w);
+  auto wt = typeOf(weight);
+  int64_t f = wt.getDimSize(0), c = xt.getDimSize(1);
+  Value y;
+  if (usePlanes(groups, c, win, f)) {
+    // y[n, oh, ow, f] = Σ_t planes[t, n, oh, ow] · w[t, f], t = (i, j, c).
+    MLIRContext *ctx = b.getContext();
+    Type elem = wt.getElementType();
+    int64_t taps = win.kh * win.kw * c;
+    Value wtf = b.create<tensor::CollapseShapeOp>(
+        loc, RankedTensorType::get({taps, f}, elem), transpose(b, loc, weight, {2, 3, 1, 0}),
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    auto yt = RankedTensorType::get({xt.getDimSize(0), oh, ow, f}, elem);
+    auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
+    y = b.create<linalg::GenericOp>(
+             loc, yt, ValueRange{tapPlanes(b, loc, xp, win, oh, ow), wtf},
+             ValueRange{filled(b, loc, yt, 0.0)},
+             SmallVector<AffineMap>{dims(ctx, 5, {4, 0, 1, 2}), dims(ctx, 5, {4, 3}),
+                                    dims(ctx, 5, {0, 1, 2, 3})},
+             SmallVector<utils::IteratorType>{par, par, par, par, red}, fmaBody)
+            .getResult(0);
+  } else {
+    y = convTaps(b, loc, xp, tapWeights(b, loc, weight, groups, false), win, oh, ow, false);
+  }
   if (bias) {
     MLIRContext *ctx = b.getContext();
     auto yt = typeOf(y);
@@ -337,7 +391,23 @@ Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
   auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
   SmallVector<int64_t> tapsShape{win.kh, win.kw, groups, cg, fg};
   Value taps = b.create<tensor::EmptyOp>(loc, tapsShape, elem);
-  for (int64_t i = 0; i < win.kh; ++i)
+  if (usePlanes(groups, cg, win, f)) {
+    // dw[t, f] = Σ over (n, oh, ow) of planes[t, ...] · dy[..., f]: dims
+    // (t, f, n, oh, ow), the taps' rows of one register tile sharing dy.
+    int64_t count = win.kh * win.kw * cg;
+    auto t = RankedTensorType::get({count, f}, elem);
+    Value dw = b.create<linalg::GenericOp>(
+                    loc, t, ValueRange{tapPlanes(b, loc, xp, win, oh, ow), dyl},
+                    ValueRange{filled(b, loc, t, 0.0)},
+                    SmallVector<AffineMap>{dims(ctx, 5, {0, 2, 3, 4}),
+                                           dims(ctx, 5, {2, 3, 4, 1}), dims(ctx, 5, {0, 1})},
+                    SmallVector<utils::IteratorType>{par, par, red, red, red}, fmaBody)
+                   .getResult(0);
+    taps = b.create<tensor::ExpandShapeOp>(
+        loc, RankedTensorType::get(tapsShape, elem), dw,
+        SmallVector<ReassociationIndices>{{0, 1, 2, 3}, {4}});
+  }
+  for (int64_t i = 0; i < win.kh && !usePlanes(groups, cg, win, f); ++i)
     for (int64_t j = 0; j < win.kw; ++j) {
       Value view = tapView(b, loc, xp, i, j, win, oh, ow);
       Value tap;

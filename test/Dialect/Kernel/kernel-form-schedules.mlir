@@ -241,3 +241,32 @@ func.func @small_conv_weight_gradient(%x: tensor<4x11x11x32xf32>, %dy: tensor<4x
   } -> tensor<32x64xf32>
   return %dw : tensor<32x64xf32>
 }
+
+// -----
+
+// Tests a weight gradient over tap planes (a first conv: 9 taps of one
+// channel, 32 filters; dims (t, f, n, h, w)): rows of 5 taps (5 + 4 cost
+// fewer cycles than 8 + 1 or 6 + 3) by two vectors of filters. The inputs
+// (7 MB) outgrow L2, so the batch runs in chunks (110 KB an image); the 9
+// rows do not split in whole register tiles, so the columns are split per
+// core where there are two register tiles of them (ZEN3, SMALLL2), and
+// ZEN5's one register tile of 32 columns is not.
+// CHECK-LABEL: func.func @planes_weight_gradient
+// ZEN5: kernel.group #kernel.schedule<tile = [5, 32, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 0, 2, 0, 0], lanes = 16>
+// ZEN3: kernel.group #kernel.schedule<tile = [5, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 16, 1, 0, 0], lanes = 8>
+// SMALLL2: kernel.group #kernel.schedule<tile = [5, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 16, 1, 0, 0], lanes = 8>
+#planes = affine_map<(t, f, n, h, w) -> (t, n, h, w)>
+#dyp = affine_map<(t, f, n, h, w) -> (n, h, w, f)>
+#dwp = affine_map<(t, f, n, h, w) -> (t, f)>
+func.func @planes_weight_gradient(%p: tensor<9x64x26x26xf32>, %dy: tensor<64x26x26x32xf32>) -> tensor<9x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<9x32xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<9x32xf32>) -> tensor<9x32xf32>
+  %dw = linalg.generic {indexing_maps = [#planes, #dyp, #dwp], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%p, %dy : tensor<9x64x26x26xf32>, tensor<64x26x26x32xf32>) outs(%fill : tensor<9x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<9x32xf32>
+  return %dw : tensor<9x32xf32>
+}

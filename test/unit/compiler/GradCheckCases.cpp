@@ -138,6 +138,20 @@ Case convScatter() {
               y, false, false, x};
 }
 
+// 2 input channels and 19 filters: the convolution reads its input as 18
+// tap planes (ConvBuilders.cpp), forward and weight gradient one
+// contraction each; stride [2, 1], dilation [1, 2], uneven padding.
+Case convPlanes() {
+  std::vector<int64_t> x{kBatch, 2, 7, 6}, y{kBatch, 19, 3, 5};
+  return Case{"conv_planes",
+              {{19, 2, 3, 3}, {19}},
+              conv("y", "x", x, 0, {19, 2, 3, 3}, true, y,
+                   "strides = array<i64: 2, 1>, dilation = array<i64: 1, 2>, "
+                   "padding = array<i64: 1, 2, 0, 1>") +
+                  ret("y", y),
+              y, false, false, x};
+}
+
 // Groups 2 (2 -> 3 channels per group), then depthwise with stride 2.
 Case convGroups() {
   std::vector<int64_t> x{kBatch, 3, 7, 6}, h{kBatch, 4, 7, 6}, g{kBatch, 6, 7, 6},
@@ -521,7 +535,7 @@ std::vector<Case> allCases() {
                ") -> " + tensorType({kBatch, kOut}) + "\n  return %y : " +
                tensorType({kBatch, kOut}),
            {kBatch, kOut}},
-      convStrideDilation(), convScatter(), convGroups(), pools(), globalPool(true),
+      convStrideDilation(), convScatter(), convPlanes(), convGroups(), pools(), globalPool(true),
       globalPool(false), batchNorm(), localResponseNorm(),
       denseSoftmaxRank3(), layerNormAffine(), layerNormPlain(),
       unaryCase("gelu", "gelu"), addCase(), multiplyCase(), concatSteps(),
