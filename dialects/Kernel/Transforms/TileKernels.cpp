@@ -47,6 +47,22 @@ void eraseDead(RewriterBase &rewriter, Block &block) {
       rewriter.eraseOp(&op);
 }
 
+/// Tiles `op` by `sizes` and replaces it by the loops; on failure reports
+/// that it cannot tile `what`.
+FailureOr<scf::SCFTilingResult> tileOp(RewriterBase &rewriter, TilingInterface op,
+                                       ArrayRef<int64_t> sizes, StringRef what) {
+  scf::SCFTilingOptions options;
+  options.setTileSizes(foldResults(rewriter, sizes));
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, op, options);
+  if (failed(tiled)) {
+    op->emitError("kernel-tile: cannot tile ") << what;
+    return failure();
+  }
+  rewriter.replaceOp(op, tiled->replacements);
+  return tiled;
+}
+
 /// Tiles the group's last op by `sizes` and fuses the group's producers
 /// into the loops.
 LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
@@ -121,20 +137,18 @@ LogicalResult tileRegisters(RewriterBase &rewriter, GroupOp group) {
   SmallVector<TilingInterface> ops;
   group.walk([&](linalg::LinalgOp op) { ops.push_back(cast<TilingInterface>(op.getOperation())); });
   for (TilingInterface op : ops) {
-    scf::SCFTilingOptions options;
-    options.setTileSizes(foldResults(rewriter, sizes));
-    rewriter.setInsertionPoint(op);
-    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, op, options);
+    SmallVector<utils::IteratorType> iterators = op.getLoopIteratorTypes();
+    FailureOr<scf::SCFTilingResult> tiled =
+        tileOp(rewriter, op, sizes, "this op by its register tiles");
     if (failed(tiled))
-      return op->emitError("kernel-tile: cannot tile this op by its register tiles");
+      return failure();
     if (!threaded && !tiled->loops.empty())
       for (auto [d, size] : llvm::enumerate(sizes))
         if (size != 0) {
-          if (op.getLoopIteratorTypes()[d] == utils::IteratorType::parallel)
+          if (iterators[d] == utils::IteratorType::parallel)
             tiled->loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
           break;
         }
-    rewriter.replaceOp(op, tiled->replacements);
   }
   return success();
 }
@@ -154,14 +168,9 @@ LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
     for (auto [i, it] : llvm::enumerate(op.getIteratorTypesArray()))
       if (linalg::isReductionIterator(it) && r < group.getReduceSizes().size())
         sizes[i] = group.getReduceSizes()[r++];
-    scf::SCFTilingOptions options;
-    options.setTileSizes(foldResults(rewriter, sizes));
-    rewriter.setInsertionPoint(op);
-    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(op.getOperation()), options);
-    if (failed(tiled))
-      return op->emitError("kernel-tile: cannot tile the reduction");
-    rewriter.replaceOp(op, tiled->replacements);
+    if (failed(tileOp(rewriter, cast<TilingInterface>(op.getOperation()), sizes,
+                      "the reduction")))
+      return failure();
   }
   return success();
 }
@@ -203,13 +212,8 @@ LogicalResult tileCacheFused(RewriterBase &rewriter, GroupOp group, TilingInterf
     all.resize(iters.size(), 0);
     if (llvm::all_of(all, [](int64_t s) { return s == 0; }))
       continue;
-    scf::SCFTilingOptions options;
-    options.setTileSizes(foldResults(rewriter, all));
-    rewriter.setInsertionPoint(root);
-    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, root, options);
-    if (failed(tiled))
-      return root->emitError("kernel-tile: cannot tile this op inside its cache tile");
-    rewriter.replaceOp(root, tiled->replacements);
+    if (failed(tileOp(rewriter, root, all, "this op inside its cache tile")))
+      return failure();
   }
   return tileReduction(rewriter, group);
 }
