@@ -49,16 +49,25 @@ std::optional<std::optional<Access>> accessOf(Operation *op) {
       return std::nullopt;
     return Access{memref, SmallVector<Value>(indices), extentsOf(type, vector), write};
   };
-  if (auto w = dyn_cast<vector::TransferWriteOp>(op)) {
-    if (!w.getPermutationMap().isMinorIdentity() || w.getMask())
+  // A transfer touches, along the memref dim each vector dim maps to, the
+  // vector's size (a read across tap planes: a column of a [5, 1] vector).
+  auto transfer = [&](VectorTransferOpInterface t, bool write)
+      -> std::optional<std::optional<Access>> {
+    AffineMap map = t.getPermutationMap();
+    auto type = dyn_cast<MemRefType>(t.getSource().getType());
+    if (t.getMask() || !type || !map.isProjectedPermutation(/*allowZeroInResults=*/false))
       return std::nullopt;
-    return make(w.getSource(), w.getIndices(), w.getVectorType(), true);
-  }
-  if (auto r = dyn_cast<vector::TransferReadOp>(op)) {
-    if (!r.getPermutationMap().isMinorIdentity() || r.getMask())
-      return std::nullopt;
-    return make(r.getSource(), r.getIndices(), r.getVectorType(), false);
-  }
+    if (map.isMinorIdentity())
+      return make(t.getSource(), t.getIndices(), t.getVectorType(), write);
+    SmallVector<int64_t> extents(type.getRank(), 1);
+    for (auto [k, e] : llvm::enumerate(map.getResults()))
+      extents[cast<AffineDimExpr>(e).getPosition()] = t.getVectorType().getDimSize(k);
+    return Access{t.getSource(), SmallVector<Value>(t.getIndices()), extents, write};
+  };
+  if (auto w = dyn_cast<vector::TransferWriteOp>(op))
+    return transfer(w, true);
+  if (auto r = dyn_cast<vector::TransferReadOp>(op))
+    return transfer(r, false);
   if (auto s = dyn_cast<vector::StoreOp>(op))
     return make(s.getBase(), s.getIndices(), s.getVectorType(), true);
   if (auto l = dyn_cast<vector::LoadOp>(op))

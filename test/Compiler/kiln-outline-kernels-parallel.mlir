@@ -259,3 +259,34 @@ func.func @forward(%dy: memref<4096x2x2x8xf32>, %dx: memref<4096x4x4x8xf32>)
   } {kernel.parallel}
   return
 }
+
+// -----
+
+// Tests a read whose permutation map takes a column (a weight gradient
+// reading 4 tap planes at one position): described by the extents it
+// touches, so the loop that writes its own columns of %out is split.
+// CHECK-LABEL: func.func private @forward_k0
+// CHECK-SAME: kiln.parallel_trips = 2 : i64
+// CHECK-LABEL: func.func @forward
+func.func @forward(%planes: memref<4x64x4096xf32>, %dy: memref<64x4096x32xf32>, %out: memref<4x32xf32>)
+    attributes {kiln.entry = {name = "forward", mode = "eval", batch = 64 : i64}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %c4096 = arith.constant 4096 : index
+  %f0 = arith.constant 0.0 : f32
+  scf.for %j = %c0 to %c32 step %c16 {
+    scf.for %n = %c0 to %c64 step %c1 {
+      scf.for %k = %c0 to %c4096 step %c1 {
+        %p = vector.transfer_read %planes[%c0, %n, %k], %f0 {in_bounds = [true, true], permutation_map = affine_map<(d0, d1, d2) -> (d0, d2)>} : memref<4x64x4096xf32>, vector<4x1xf32>
+        %d = vector.transfer_read %dy[%n, %k, %j], %f0 {in_bounds = [true, true]} : memref<64x4096x32xf32>, vector<1x16xf32>
+        %acc = vector.transfer_read %out[%c0, %j], %f0 {in_bounds = [true, true]} : memref<4x32xf32>, vector<4x16xf32>
+        %s = vector.contract {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %p, %d, %acc : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+        vector.transfer_write %s, %out[%c0, %j] {in_bounds = [true, true]} : vector<4x16xf32>, memref<4x32xf32>
+      }
+    }
+  } {kernel.parallel}
+  return
+}
