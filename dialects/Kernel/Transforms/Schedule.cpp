@@ -214,10 +214,16 @@ void blockReduction(Builder &s, linalg::LinalgOp root, ArrayRef<int64_t> bounds,
   int64_t registerTiles = 1;
   int64_t firstReduction = -1;
   for (auto [i, it] : llvm::enumerate(root.getIteratorTypesArray())) {
-    if (linalg::isParallelIterator(it))
+    if (linalg::isParallelIterator(it)) {
+      // Every output dim is a register tile's rows or columns (a weight
+      // gradient [C, F]); a convolution tap, over images and positions,
+      // reads distinct rows of its input per register tile.
+      if (bounds[i] > 1 && (int64_t)i != rowDim && (int64_t)i != columnDim)
+        return;
       registerTiles *= s.tile[i] ? (bounds[i] + s.tile[i] - 1) / s.tile[i] : 1;
-    else if (firstReduction < 0)
+    } else if (firstReduction < 0) {
       firstReduction = i;
+    }
   }
   int64_t bytes = inputBytes(root);
   if (firstReduction < 0 || registerTiles < 2 || 2 * bytes <= t.l2Bytes)

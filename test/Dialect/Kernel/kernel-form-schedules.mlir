@@ -270,3 +270,27 @@ func.func @planes_weight_gradient(%p: tensor<9x64x26x26xf32>, %dy: tensor<64x26x
   } -> tensor<9x32xf32>
   return %dw : tensor<9x32xf32>
 }
+
+// -----
+
+// Tests a convolution tap with its fill (the first tap of an input gradient
+// added into windows of dx: the window of the zeroed frame folds into a
+// fill): dims (n, oh, ow, f, c), 6.4 MB of inputs, but each register tile
+// reads its own rows of dy, so no chunks of the reduction.
+// CHECK-LABEL: func.func @tap_with_fill
+// CHECK: kernel.group #kernel.schedule<tile = [1, 1, {{[0-9]+}}, {{[0-9]+}}, 0], reduce = [1], lanes = {{[0-9]+}}> vectorize
+#tv = affine_map<(n, h, w, f, c) -> (n, h, w, c)>
+#tw = affine_map<(n, h, w, f, c) -> (c, f)>
+#ty = affine_map<(n, h, w, f, c) -> (n, h, w, f)>
+func.func @tap_with_fill(%dy: tensor<64x28x28x32xf32>, %w: tensor<32x32xf32>) -> tensor<64x28x28x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x28x28x32xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x28x28x32xf32>) -> tensor<64x28x28x32xf32>
+  %y = linalg.generic {indexing_maps = [#tv, #tw, #ty], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%dy, %w : tensor<64x28x28x32xf32>, tensor<32x32xf32>) outs(%fill : tensor<64x28x28x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<64x28x28x32xf32>
+  return %y : tensor<64x28x28x32xf32>
+}
