@@ -390,7 +390,12 @@ Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
   Value dyl = toNHWC(b, loc, dy);
   auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
   SmallVector<int64_t> tapsShape{win.kh, win.kw, groups, cg, fg};
-  Value taps = b.create<tensor::EmptyOp>(loc, tapsShape, elem);
+  // [KH, KW, G, C/G, F/G] -> [G, F/G, C/G, KH, KW] -> [F, C/G, KH, KW].
+  auto toWeight = [&](Value taps) -> Value {
+    Value w5 = transpose(b, loc, taps, {2, 4, 3, 0, 1});
+    return b.create<tensor::CollapseShapeOp>(
+        loc, wt, w5, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+  };
   if (usePlanes(groups, cg, win, f)) {
     // dw[t, f] = Σ over (n, oh, ow) of planes[t, ...] · dy[..., f]: dims
     // (t, f, n, oh, ow), the taps' rows of one register tile sharing dy.
@@ -403,11 +408,12 @@ Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
                                            dims(ctx, 5, {2, 3, 4, 1}), dims(ctx, 5, {0, 1})},
                     SmallVector<utils::IteratorType>{par, par, red, red, red}, fmaBody)
                    .getResult(0);
-    taps = b.create<tensor::ExpandShapeOp>(
+    return toWeight(b.create<tensor::ExpandShapeOp>(
         loc, RankedTensorType::get(tapsShape, elem), dw,
-        SmallVector<ReassociationIndices>{{0, 1, 2, 3}, {4}});
+        SmallVector<ReassociationIndices>{{0, 1, 2, 3}, {4}}));
   }
-  for (int64_t i = 0; i < win.kh && !usePlanes(groups, cg, win, f); ++i)
+  Value taps = b.create<tensor::EmptyOp>(loc, tapsShape, elem);
+  for (int64_t i = 0; i < win.kh; ++i)
     for (int64_t j = 0; j < win.kw; ++j) {
       Value view = tapView(b, loc, xp, i, j, win, oh, ow);
       Value tap;
@@ -454,10 +460,7 @@ Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
           i64s(b, {i, j, 0, 0, 0}), i64s(b, {1, 1, groups, cg, fg}),
           i64s(b, {1, 1, 1, 1, 1}));
     }
-  // [KH, KW, G, C/G, F/G] -> [G, F/G, C/G, KH, KW] -> [F, C/G, KH, KW].
-  Value w5 = transpose(b, loc, taps, {2, 4, 3, 0, 1});
-  return b.create<tensor::CollapseShapeOp>(
-      loc, wt, w5, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+  return toWeight(taps);
 }
 
 //===----------------------------------------------------------------------===//
