@@ -241,3 +241,58 @@ module attributes {kiln.optimizer = {type = "sgd"}} {
     return %l : tensor<f32>
   }
 }
+
+// -----
+
+// Tests max pooling's input gradient when its windows tile the input (2x2 at
+// stride 2; a 5x5 input leaves its last row and column uncovered): those
+// strips of the channels-last dx frame are zeroed, and one op over
+// (n, oh, i, ow, j, c) writes the covered [2, 4, 4, 3] part viewed as
+// [2, 2, 2, 2, 2, 3]: dy where tap i * 2 + j is the first (row-major) tap equal
+// to the window's maximum (the taps compared from the last to the first, so the
+// first wins; 4 when none is, a NaN window).
+// CHECK-DAG: #[[WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d5)>
+// CHECK-DAG: #[[ID6:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+// CHECK-LABEL: func.func @train_step
+// CHECK: %[[ROW:.+]] = linalg.fill {{.*}} -> tensor<2x1x5x3xf32>
+// CHECK: %[[COL:.+]] = linalg.fill {{.*}} -> tensor<2x4x1x3xf32>
+// CHECK: %[[FRAME:.+]] = tensor.insert_slice %[[COL]] into %{{.+}}[0, 0, 4, 0] [2, 4, 1, 3]
+// CHECK-NEXT: %[[COVERED:.+]] = tensor.extract_slice %[[FRAME]][0, 0, 0, 0] [2, 4, 4, 3] [1, 1, 1, 1]
+// CHECK-NEXT: %[[VIEW:.+]] = tensor.expand_shape %[[COVERED]] {{\[\[}}0], [1, 2], [3, 4], [5]] output_shape [2, 2, 2, 2, 2, 3]
+// CHECK: %[[GRAD:.+]] = linalg.generic {indexing_maps = [#[[WIN]], #[[WIN]], #[[WIN]], #[[WIN]], #[[WIN]], #[[WIN]], #[[ID6]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[DY:[^,]+]], %[[T00:[^,]+]], %[[T01:[^,]+]], %[[T10:[^,]+]], %[[T11:[^,]+]], %[[Y:[^ ]+]] : {{.*}}) outs(%[[VIEW]] : tensor<2x2x2x2x2x3xf32>)
+// CHECK-NEXT: ^bb0(%[[G:[^:]+]]: f32, %[[A:[^:]+]]: f32, %[[B:[^:]+]]: f32, %[[C:[^:]+]]: f32, %[[D:[^:]+]]: f32, %[[M:[^:]+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[NONE:.+]] = arith.constant 4 : i32
+// CHECK-NEXT: %[[HD:.+]] = arith.cmpf oeq, %[[D]], %[[M]] : f32
+// CHECK-NEXT: %[[THREE:.+]] = arith.constant 3 : i32
+// CHECK-NEXT: %[[F3:.+]] = arith.select %[[HD]], %[[THREE]], %[[NONE]] : i32
+// CHECK: %[[HA:.+]] = arith.cmpf oeq, %[[A]], %[[M]] : f32
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0 : i32
+// CHECK-NEXT: %[[FIRST:.+]] = arith.select %[[HA]], %[[ZERO]], %{{.+}} : i32
+// CHECK-NEXT: %[[I:.+]] = linalg.index 2 : index
+// CHECK-NEXT: %[[KW:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[IK:.+]] = arith.muli %[[I]], %[[KW]] : index
+// CHECK-NEXT: %[[J:.+]] = linalg.index 4 : index
+// CHECK-NEXT: %[[TAP:.+]] = arith.addi %[[IK]], %[[J]] : index
+// CHECK-NEXT: %[[TAP32:.+]] = arith.index_cast %[[TAP]] : index to i32
+// CHECK-NEXT: %[[MINE:.+]] = arith.cmpi eq, %[[FIRST]], %[[TAP32]] : i32
+// CHECK-NEXT: %[[Z:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[SHARE:.+]] = arith.select %[[MINE]], %[[G]], %[[Z]] : f32
+// CHECK-NEXT: linalg.yield %[[SHARE]] : f32
+// CHECK: %[[BACK:.+]] = tensor.collapse_shape %[[GRAD]] {{\[\[}}0], [1, 2], [3, 4], [5]] : tensor<2x2x2x2x2x3xf32> into tensor<2x4x4x3xf32>
+// CHECK-NEXT: %[[DX:.+]] = tensor.insert_slice %[[BACK]] into %[[FRAME]][0, 0, 0, 0] [2, 4, 4, 3] [1, 1, 1, 1]
+// CHECK-NOT: linalg.generic
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<2x5x5x3xf32>) outs(%{{.+}} : tensor<2x3x5x5xf32>) permutation = [0, 3, 1, 2]
+// CHECK-LABEL: func.func @eval_step(
+module attributes {kiln.optimizer = {type = "sgd"}} {
+  func.func @model(%x: tensor<2x2x5x5xf32> {kiln.input = {name = "x"}},
+                   %w: tensor<3x2x1x1xf32> {kiln.param = {name = "conv.weight", trainable = true}}) -> tensor<2x12xf32> {
+    %c = nn.conv2d %x, %w : (tensor<2x2x5x5xf32>, tensor<3x2x1x1xf32>) -> tensor<2x3x5x5xf32>
+    %p = nn.max_pool2d %c {window = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<2x3x5x5xf32> -> tensor<2x3x2x2xf32>
+    %f = nn.reshape %p : tensor<2x3x2x2xf32> -> tensor<2x12xf32>
+    return %f : tensor<2x12xf32>
+  }
+  func.func @loss(%p: tensor<2x12xf32>, %t: tensor<2x12xf32> {kiln.target = {name = "y"}}) -> tensor<f32> {
+    %l = nn.mse_loss %p, %t : tensor<2x12xf32> -> tensor<f32>
+    return %l : tensor<f32>
+  }
+}

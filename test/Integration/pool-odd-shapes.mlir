@@ -2,8 +2,8 @@
 // counts and sizes that no vector width divides (19 and 37 channels, 11x9
 // images): overlapping 3x3 windows at stride 2 with uneven padding, 3x2
 // windows at strides [2, 1] padded on three sides, 3x2 windows at strides
-// [3, 2] that tile the input but for its last two rows and last column (each
-// tap writes its share, only the uncovered strips are zeroed), and global
+// [3, 2] that tile the input but for its last two rows and last column (one
+// op writes every tap's window, only the uncovered strips are zeroed), and global
 // pooling.
 // nn.max_pool2d and nn.avg_pool2d lower through nn-to-linalg (ConvBuilders.cpp:
 // an elementwise max or sum over the taps' strided views of the padded

@@ -493,6 +493,71 @@ SmallVector<Value> poolViews(OpBuilder &b, Location loc, Value x,
   return views;
 }
 
+/// A pooling's input gradient when its windows tile the input: one op over
+/// (n, oh, i, ow, j, c) writes the covered part of the padded dx frame
+/// `dxp`, viewed as [N, OH, KH, OW, KW, C]: dy where tap (i, j) holds its
+/// window's first maximum (or dy / taps), so dy, the output and the taps
+/// are read once and no tap index goes through memory. (One output per tap,
+/// strided windows of one frame, bufferizes with a copy per window.)
+Value disjointPoolGrad(OpBuilder &b, Location loc, Value dyl, Value x, Value y, Value dxp,
+                       const Window2D &win, bool max) {
+  MLIRContext *ctx = b.getContext();
+  auto dt = typeOf(dyl);
+  Type elem = dt.getElementType();
+  int64_t n = dt.getDimSize(0), oh = dt.getDimSize(1), ow = dt.getDimSize(2),
+          c = dt.getDimSize(3);
+  SmallVector<int64_t> coveredShape{n, oh * win.kh, ow * win.kw, c};
+  Value covered = slice(b, loc, dxp, {0, 0, 0, 0}, coveredShape, {1, 1, 1, 1});
+  SmallVector<ReassociationIndices> split{{0}, {1, 2}, {3, 4}, {5}};
+  Value frame6 = b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get({n, oh, win.kh, ow, win.kw, c}, elem), covered, split);
+  AffineMap perWindow = dims(ctx, 6, {0, 1, 3, 5});
+  SmallVector<Value> ins{dyl};
+  if (max) {
+    ins.append(poolViews(b, loc, x, win, -INFINITY, nullptr));
+    ins.push_back(toNHWC(b, loc, y));
+  }
+  int64_t taps = win.kh * win.kw;
+  SmallVector<AffineMap> maps(ins.size(), perWindow);
+  maps.push_back(b.getMultiDimIdentityMap(6));
+  Value grad =
+      b.create<linalg::GenericOp>(
+           loc, frame6.getType(), ins, ValueRange{frame6}, maps, parallel(6),
+           [&](OpBuilder &nb, Location l, ValueRange a) {
+             Value share;
+             if (!max) {
+               share = nb.create<arith::MulFOp>(l, a[0],
+                                                floatConst(nb, l, elem, 1.0 / double(taps)));
+             } else {
+               // The first tap equal to the maximum (taps when none is:
+               // a NaN window), against this element's tap i * KW + j.
+               // (i32: vectors of index would be i64.)
+               auto i32 = [&](int64_t v) -> Value {
+                 return nb.create<arith::ConstantIntOp>(l, v, 32);
+               };
+               Value first = i32(taps);
+               for (int64_t t = taps - 1; t >= 0; --t) {
+                 Value hit = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a[1 + t],
+                                                      a[1 + taps]);
+                 first = nb.create<arith::SelectOp>(l, hit, i32(t), first);
+               }
+               Value tap = nb.create<arith::IndexCastOp>(
+                   l, nb.getI32Type(),
+                   nb.create<arith::AddIOp>(
+                       l,
+                       nb.create<arith::MulIOp>(l, nb.create<linalg::IndexOp>(l, 2),
+                                                nb.create<arith::ConstantIndexOp>(l, win.kw)),
+                       nb.create<linalg::IndexOp>(l, 4)));
+               Value mine = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, first, tap);
+               share = nb.create<arith::SelectOp>(l, mine, a[0], floatConst(nb, l, elem, 0.0));
+             }
+             nb.create<linalg::YieldOp>(l, share);
+           })
+          .getResult(0);
+  Value back = b.create<tensor::CollapseShapeOp>(loc, covered.getType(), grad, split);
+  return insert(b, loc, back, dxp, {0, 0, 0, 0}, coveredShape, {1, 1, 1, 1});
+}
+
 } // namespace
 
 Value pool2d(OpBuilder &b, Location loc, Value x, const Window2D &win, bool max) {
@@ -621,6 +686,16 @@ Value pool2dInputGrad(OpBuilder &b, Location loc, Value dy, Value x, Value y,
   int64_t oh = win.outH(h), ow = win.outW(w);
   int64_t hp = h + win.top + win.bottom, wp = w + win.left + win.right;
   Value dyl = toNHWC(b, loc, dy);
+  // Windows that tile the input (stride = size) are disjoint: one op writes
+  // every tap's window, and only what no window covers is zeroed.
+  bool disjoint = win.sh == win.kh && win.sw == win.kw && win.dh == 1 && win.dw == 1;
+  auto frameType = RankedTensorType::get({n, hp, wp, c}, elem);
+  if (disjoint) {
+    Value dxp = fillOutside(b, loc, b.create<tensor::EmptyOp>(loc, frameType.getShape(), elem),
+                            0, oh * win.sh, 0, ow * win.sw, 0.0);
+    return toNCHW(b, loc, slice(b, loc, disjointPoolGrad(b, loc, dyl, x, y, dxp, win, max),
+                                {0, win.top, win.left, 0}, {n, h, w, c}, {1, 1, 1, 1}));
+  }
   Value idx;
   if (max) {
     // Which tap holds each window's first maximum.
@@ -646,13 +721,7 @@ Value pool2dInputGrad(OpBuilder &b, Location loc, Value dy, Value x, Value y,
               .getResult(0);
   }
   // Each tap adds its share of dy into its strided window of dx (padded).
-  // Windows that tile the input (stride = size) are disjoint: each tap
-  // writes its share, and only what no window covers is zeroed.
-  bool disjoint = win.sh == win.kh && win.sw == win.kw && win.dh == 1 && win.dw == 1;
-  auto frameType = RankedTensorType::get({n, hp, wp, c}, elem);
-  Value dxp = disjoint ? fillOutside(b, loc, b.create<tensor::EmptyOp>(loc, frameType.getShape(), elem),
-                                     0, oh * win.sh, 0, ow * win.sw, 0.0)
-                       : filled(b, loc, frameType, 0.0);
+  Value dxp = filled(b, loc, frameType, 0.0);
   int64_t t = 0;
   for (int64_t i = 0; i < win.kh; ++i)
     for (int64_t j = 0; j < win.kw; ++j, ++t) {
@@ -678,8 +747,7 @@ Value pool2dInputGrad(OpBuilder &b, Location loc, Value dy, Value x, Value y,
                                                             floatConst(nb, l, elem, scale));
                          }
                          nb.create<linalg::YieldOp>(
-                             l, ValueRange{disjoint ? share
-                                                    : nb.create<arith::AddFOp>(l, a.back(), share)});
+                             l, ValueRange{nb.create<arith::AddFOp>(l, a.back(), share)});
                        })
                       .getResult(0);
       dxp = insert(b, loc, upd, dxp, offsets, sizes, strides);
