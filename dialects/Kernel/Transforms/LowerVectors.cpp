@@ -8,6 +8,7 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
 #include "mlir/Dialect/Vector/Utils/VectorUtils.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -148,12 +149,51 @@ void hoistPerLoopNest(func::FuncOp func) {
     b.setInsertionPointToEnd(body);
     b.create<scf::YieldOp>(loop->getLoc(), loop->getResults());
     linalg::hoistRedundantVectorTransfers(region);
+    // Then within the nest, a read of what a write just put there takes the
+    // written vector, and a write that a later one overwrites before any
+    // read goes: an accumulator tile no longer goes through memory between
+    // its fill, a convolution's taps and its epilogue.
+    IRRewriter rewriter(region->getContext());
+    vector::transferOpflowOpt(rewriter, region);
     auto yield = cast<scf::YieldOp>(body->getTerminator());
     region->replaceAllUsesWith(yield.getOperands());
     yield->erase();
     region->getBlock()->getOperations().splice(Block::iterator(region),
                                                body->getOperations());
     region->erase();
+  }
+}
+
+/// Erases the buffers that are only written (through views): after the
+/// forwarding above, an accumulator tile's buffer between a contraction
+/// and its epilogue (a convolution's output before its bias) is one.
+void eraseWriteOnlyBuffers(func::FuncOp func) {
+  SmallVector<memref::AllocOp> allocs;
+  func.walk([&](memref::AllocOp op) { allocs.push_back(op); });
+  for (memref::AllocOp alloc : allocs) {
+    llvm::SetVector<Operation *> uses;
+    SmallVector<Operation *> worklist{alloc};
+    bool onlyWritten = true;
+    while (!worklist.empty() && onlyWritten) {
+      Operation *op = worklist.pop_back_val();
+      for (OpOperand &use : op->getUses()) {
+        Operation *user = use.getOwner();
+        uses.insert(user);
+        if (isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+                memref::CastOp>(user))
+          worklist.push_back(user);
+        else if (auto write = dyn_cast<vector::TransferWriteOp>(user))
+          onlyWritten &= write.getSource() == use.get();
+        else
+          onlyWritten &= isa<memref::DeallocOp>(user);
+      }
+    }
+    if (!onlyWritten)
+      continue;
+    // Users before their views, then the buffer.
+    for (Operation *op : llvm::reverse(uses))
+      op->erase();
+    alloc->erase();
   }
 }
 
@@ -242,10 +282,20 @@ struct KernelLowerVectorsPass
       if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }
+    // Transfers without their leading unit dims, so a fill's write of
+    // [1, 1, 6, 16] and a contraction's read of [6, 16] of one tile match
+    // for the forwarding after hoisting.
+    {
+      RewritePatternSet patterns(ctx);
+      vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+      if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
     IRRewriter rewriter(ctx);
     DominanceInfo dom(func);
     eliminateCommonSubExpressions(rewriter, dom, func);
     hoistPerLoopNest(func);
+    eraseWriteOnlyBuffers(func);
 
     // Permuted transfers become minor-identity transfers plus a
     // vector.transpose first, before the transfer lowering below unrolls
