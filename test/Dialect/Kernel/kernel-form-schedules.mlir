@@ -195,15 +195,16 @@ func.func @ragged_rows(%g: tensor<57x64xf32>, %x: tensor<64x400xf32>, %w: tensor
 // Tests a convolution's weight gradient, dW[ci, co] = sum over (n, h, w) of
 // x[n, h, w, ci] * dy[n, h, w, co] (fashion_cnn's second conv, one tap): its
 // inputs (3 MB) outgrow L2, and each of its 4x16 register tiles would stream
-// them again. The batch runs in chunks of inputs up to a quarter of L2 (46
-// KB per image: 2 images in 256 KiB, 1 in 128 KiB), every register tile over
-// a chunk before the next; the 32 rows split in one block per core (8
+// them again. The batch runs in chunks of inputs up to an eighth of L2 (46
+// KB per image: 2 images in 128 KiB, 1 in 64 KiB; in 32 KiB, one image at a
+// time in chunks of its rows, 4 KB each: 1, as 11 is prime), every register
+// tile over a chunk before the next; the 32 rows split in one block per core (8
 // rows a core on SMALLL2's 8 cores, none on 1). ZEN5's 2 x 16-lane columns
 // leave 8 rows a register tile.
 // CHECK-LABEL: func.func @conv_weight_gradient
-// ZEN5: kernel.group #kernel.schedule<tile = [8, 32, 0, 0, 0], reduce = [1, 1, 1], cache = [16, 0, 4, 0, 0], lanes = 16>
-// ZEN3: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [16, 0, 2, 0, 0], lanes = 8>
-// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [4, 0, 1, 0, 0], lanes = 8>
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 32, 0, 0, 0], reduce = [1, 1, 1], cache = [16, 0, 2, 0, 0], lanes = 16>
+// ZEN3: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [16, 0, 1, 0, 0], lanes = 8>
+// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [4, 0, 1, 1, 0], lanes = 8>
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 
@@ -212,7 +213,7 @@ func.func @ragged_rows(%g: tensor<57x64xf32>, %x: tensor<64x400xf32>, %w: tensor
 // CHECK-LABEL: func.func @small_conv_weight_gradient
 // ZEN5: kernel.group #kernel.schedule<tile = [8, 32, 0, 0, 0], reduce = [1, 1, 1], lanes = 16> vectorize
 // ZEN3: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], lanes = 8> vectorize
-// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [4, 0, 1, 0, 0], lanes = 8> vectorize
+// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [4, 0, 1, 1, 0], lanes = 8> vectorize
 
 #xs = affine_map<(ci, co, n, h, w) -> (n, h, w, ci)>
 #dys = affine_map<(ci, co, n, h, w) -> (n, h, w, co)>
@@ -247,14 +248,15 @@ func.func @small_conv_weight_gradient(%x: tensor<4x11x11x32xf32>, %dy: tensor<4x
 // Tests a weight gradient over tap planes (a first conv: 9 taps of one
 // channel, 32 filters; dims (t, f, n, h, w)): rows of 5 taps (5 + 4 cost
 // fewer cycles than 8 + 1 or 6 + 3) by two vectors of filters. The inputs
-// (7 MB) outgrow L2, so the batch runs in chunks (110 KB an image); the 9
+// (7 MB) outgrow L2, so the batch runs in chunks (110 KB an image: one in
+// ZEN5's 128 KiB, then rows of it, 4 KB each: 13 of 26 in 64 KiB, 2 in 32); the 9
 // rows do not split in whole register tiles, so the columns are split per
 // core where there are two register tiles of them (ZEN3, SMALLL2), and
 // ZEN5's one register tile of 32 columns is not.
 // CHECK-LABEL: func.func @planes_weight_gradient
-// ZEN5: kernel.group #kernel.schedule<tile = [5, 32, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 0, 2, 0, 0], lanes = 16>
-// ZEN3: kernel.group #kernel.schedule<tile = [5, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 16, 1, 0, 0], lanes = 8>
-// SMALLL2: kernel.group #kernel.schedule<tile = [5, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 16, 1, 0, 0], lanes = 8>
+// ZEN5: kernel.group #kernel.schedule<tile = [5, 32, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 0, 1, 0, 0], lanes = 16>
+// ZEN3: kernel.group #kernel.schedule<tile = [5, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 16, 1, 13, 0], lanes = 8>
+// SMALLL2: kernel.group #kernel.schedule<tile = [5, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 16, 1, 2, 0], lanes = 8>
 #planes = affine_map<(t, f, n, h, w) -> (t, n, h, w)>
 #dyp = affine_map<(t, f, n, h, w) -> (n, h, w, f)>
 #dwp = affine_map<(t, f, n, h, w) -> (t, f)>
