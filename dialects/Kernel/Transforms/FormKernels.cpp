@@ -3,6 +3,7 @@
 #include "dialects/Kernel/Transforms/Schedule.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -50,7 +51,63 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     return ops;
   }
 
+  /// An elementwise op whose only use is an input of an elementwise op over
+  /// more loops (read broadcast, as a pooling's gradient over (n, oh, i, ow,
+  /// j, c) reads dy) is fused into that op's body when that runs its body at
+  /// most 4 times as often: no group would take it, as groups share one
+  /// iteration space, and it would write and read a tensor through memory.
+  /// How many times `consumer`'s loops run `producer`'s body (a per-channel
+  /// 1 / sqrt broadcast over the batch and the image would run it per
+  /// element; a pooling's 2 x 2 window, 4 times).
+  static int64_t recomputes(linalg::LinalgOp producer, linalg::LinalgOp consumer) {
+    auto count = [](linalg::LinalgOp op) {
+      int64_t n = 1;
+      for (int64_t b : op.getStaticLoopRanges())
+        n = ShapedType::isDynamic(b) || n < 0 ? -1 : n * b;
+      return n;
+    };
+    int64_t p = count(producer), c = count(consumer);
+    return p > 0 && c > 0 ? c / p : std::numeric_limits<int64_t>::max();
+  }
+
+  void fuseIntoBroadcastConsumers() {
+    IRRewriter rewriter(&getContext());
+    for (;;) {
+      OpOperand *operand = nullptr;
+      getOperation().walk([&](linalg::GenericOp consumer) {
+        if (consumer->getParentOfType<GroupOp>() ||
+            consumer.getNumParallelLoops() != consumer.getNumLoops())
+          return WalkResult::advance();
+        for (OpOperand *in : consumer.getDpsInputOperands()) {
+          auto producer = in->get().getDefiningOp<linalg::GenericOp>();
+          if (producer && producer->hasOneUse() && producer.getNumDpsInits() == 1 &&
+              producer.getNumLoops() < consumer.getNumLoops() &&
+              recomputes(producer, consumer) <= 4 && linalg::areElementwiseOpsFusable(in)) {
+            operand = in;
+            return WalkResult::interrupt();
+          }
+        }
+        return WalkResult::advance();
+      });
+      if (!operand)
+        return;
+      Operation *consumer = operand->getOwner();
+      Operation *producer = operand->get().getDefiningOp();
+      rewriter.setInsertionPoint(consumer);
+      FailureOr<linalg::ElementwiseOpFusionResult> fused =
+          linalg::fuseElementwiseOps(rewriter, operand);
+      if (failed(fused))
+        return;
+      for (auto [orig, repl] : fused->replacements)
+        rewriter.replaceAllUsesExcept(orig, repl, fused->fusedOp);
+      rewriter.eraseOp(consumer);
+      if (producer->use_empty())
+        rewriter.eraseOp(producer);
+    }
+  }
+
   void runOnOperation() override {
+    fuseIntoBroadcastConsumers();
     // Matmuls whose B pays to pack become packed products first; then
     // weight gradients that read A across its rows get A transposed (after
     // the packing, which leaves these matmuls and their epilogues alone).

@@ -327,3 +327,78 @@ func.func @partial_sums(%x: tensor<12x64xf32>, %w: tensor<512x12x64xf32>) -> ten
   } -> tensor<512x64xf32>
   return %r : tensor<512x64xf32>
 }
+
+// -----
+
+// Tests that an elementwise op read broadcast by an elementwise op over more
+// loops (relu's backward, [2, 3, 3, 8], read by a 2x2 max pooling's gradient
+// over (n, oh, i, ow, j, c)) is fused into that op's body, which runs it 4
+// times as often: one kernel, no tensor between them.
+#win = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d5)>
+#id6 = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @fused_into_broadcast_consumer
+// CHECK-SAME: (%[[DY:.+]]: tensor<2x3x3x8xf32>, %[[Y:.+]]: tensor<2x3x3x8xf32>)
+// CHECK: %[[G:.+]] = kernel.group
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[DY]], %[[Y]] : tensor<2x3x3x8xf32>, tensor<2x3x3x8xf32>) outs(%{{.+}} : tensor<2x3x2x3x2x8xf32>)
+// CHECK: arith.cmpf ogt
+// CHECK: arith.select
+// CHECK: linalg.index 2
+// CHECK-NOT: linalg.generic
+// CHECK: kernel.yield
+// CHECK-NOT: kernel.group
+// CHECK: return %[[G]]
+func.func @fused_into_broadcast_consumer(%dy: tensor<2x3x3x8xf32>, %y: tensor<2x3x3x8xf32>) -> tensor<2x3x2x3x2x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e4 = tensor.empty() : tensor<2x3x3x8xf32>
+  %g = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%dy, %y : tensor<2x3x3x8xf32>, tensor<2x3x3x8xf32>) outs(%e4 : tensor<2x3x3x8xf32>) {
+  ^bb0(%d: f32, %v: f32, %o: f32):
+    %pos = arith.cmpf ogt, %v, %zero : f32
+    %s = arith.select %pos, %d, %zero : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3x3x8xf32>
+  %e6 = tensor.empty() : tensor<2x3x2x3x2x8xf32>
+  %r = linalg.generic {indexing_maps = [#win, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%g : tensor<2x3x3x8xf32>) outs(%e6 : tensor<2x3x2x3x2x8xf32>) {
+  ^bb0(%d: f32, %o: f32):
+    %i = linalg.index 2 : index
+    %c0 = arith.constant 0 : index
+    %first = arith.cmpi eq, %i, %c0 : index
+    %s = arith.select %first, %d, %zero : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3x2x3x2x8xf32>
+  return %r : tensor<2x3x2x3x2x8xf32>
+}
+
+// -----
+
+// Tests that a per-channel op read by one over the batch and the channels
+// (8 times as often) stays its own kernel: fused, it would run per element.
+#ch = affine_map<(d0, d1) -> (d1)>
+#id1 = affine_map<(d0) -> (d0)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @not_fused_when_recomputed
+// CHECK: kernel.group
+// CHECK: math.sqrt
+// CHECK: kernel.yield
+// CHECK: kernel.group
+// CHECK-NOT: math.sqrt
+// CHECK: kernel.yield
+func.func @not_fused_when_recomputed(%v: tensor<16xf32>, %x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %e1 = tensor.empty() : tensor<16xf32>
+  %s = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel"]}
+      ins(%v : tensor<16xf32>) outs(%e1 : tensor<16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.sqrt %a : f32
+    linalg.yield %r : f32
+  } -> tensor<16xf32>
+  %e2 = tensor.empty() : tensor<8x16xf32>
+  %y = linalg.generic {indexing_maps = [#ch, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%s, %x : tensor<16xf32>, tensor<8x16xf32>) outs(%e2 : tensor<8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}
