@@ -170,14 +170,17 @@ ScheduleAttr packedMatmulStrategy(Builder s, ArrayRef<int64_t> bounds,
 
 /// A row tile for `n` rows of `vectors` accumulators each, up to `cap`
 /// rows, that takes the fewest cycles per step of the reduction, the
-/// remainder tile included: a tile of r rows costs max(r * vectors / 2, 4)
-/// cycles (two FMA pipes, a latency of four cycles), so a remainder of one
-/// row costs as much as a tile of four. Ties go to a tile that divides `n`
-/// (no remainder to peel), then to the larger. (13 rows by 6 cost 16
-/// cycles, by 5 cost 14.)
+/// remainder tile included: a tile of r rows costs max(r * vectors / 2, 5)
+/// cycles (two FMA pipes, a latency of four cycles and one of slack for the
+/// loads that feed them: a tile of exactly 8 chains stalls on any late load;
+/// with a floor of 4, fashion_cnn's weight gradient took 4 x 16 tiles and
+/// ran 7% slower than in 6 x 16 ones and a remainder of 2), so a remainder of
+/// one row costs as much as a tile of five. Ties go to a tile that divides
+/// `n` (no remainder to peel), then to the larger. (13 rows by 6 cost 17
+/// cycles, by 5 cost 15.)
 int64_t rowTileByCycles(int64_t n, int64_t cap, int64_t vectors) {
   auto cycles = [&](int64_t r) {
-    return r == 0 ? 0 : std::max<int64_t>(r * vectors / 2, 4);
+    return r == 0 ? 0 : std::max<int64_t>(r * vectors / 2, 5);
   };
   auto key = [&](int64_t r) {
     return std::make_tuple(n / r * cycles(r) + cycles(n % r), n % r != 0, -r);

@@ -194,17 +194,21 @@ func.func @ragged_rows(%g: tensor<57x64xf32>, %x: tensor<64x400xf32>, %w: tensor
 
 // Tests a convolution's weight gradient, dW[ci, co] = sum over (n, h, w) of
 // x[n, h, w, ci] * dy[n, h, w, co] (fashion_cnn's second conv, one tap): its
-// inputs (3 MB) outgrow L2, and each of its 4x16 register tiles would stream
+// inputs (3 MB) outgrow L2, and each of its register tiles would stream
 // them again. The batch runs in chunks of inputs up to an eighth of L2 (46
 // KB per image: 2 images in 128 KiB, 1 in 64 KiB; in 32 KiB, one image at a
 // time in chunks of its rows, 4 KB each: 1, as 11 is prime), every register
-// tile over a chunk before the next; the 32 rows split in one block per core (8
-// rows a core on SMALLL2's 8 cores, none on 1). ZEN5's 2 x 16-lane columns
-// leave 8 rows a register tile.
+// tile over a chunk before the next. At 256 bits the tiles are 6 rows (6 x 2
+// vectors, then a remainder of 2: 6 + 6 + 6 + 6 + 6 + 2 take fewer cycles than
+// 8 tiles of 4 rows, each exactly 8 FMA chains), so the rows do not split in
+// whole tiles and the columns split per core instead (32 on ZEN3's 2 cores;
+// 16 on SMALLL2's 8, the 4 register tiles of columns). ZEN5's 2 x 16-lane
+// columns leave 8 rows a register tile, and the 32 rows split in one block
+// per core.
 // CHECK-LABEL: func.func @conv_weight_gradient
 // ZEN5: kernel.group #kernel.schedule<tile = [8, 32, 0, 0, 0], reduce = [1, 1, 1], cache = [16, 0, 2, 0, 0], lanes = 16>
-// ZEN3: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [16, 0, 1, 0, 0], lanes = 8>
-// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [4, 0, 1, 1, 0], lanes = 8>
+// ZEN3: kernel.group #kernel.schedule<tile = [6, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 32, 1, 0, 0], lanes = 8>
+// SMALLL2: kernel.group #kernel.schedule<tile = [6, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 16, 1, 1, 0], lanes = 8>
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic
 
@@ -212,8 +216,8 @@ func.func @ragged_rows(%g: tensor<57x64xf32>, %x: tensor<64x400xf32>, %w: tensor
 // in L2, so there are no cache tiles, except in SMALLL2's 256 KiB.
 // CHECK-LABEL: func.func @small_conv_weight_gradient
 // ZEN5: kernel.group #kernel.schedule<tile = [8, 32, 0, 0, 0], reduce = [1, 1, 1], lanes = 16> vectorize
-// ZEN3: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], lanes = 8> vectorize
-// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [4, 0, 1, 1, 0], lanes = 8> vectorize
+// ZEN3: kernel.group #kernel.schedule<tile = [6, 16, 0, 0, 0], reduce = [1, 1, 1], lanes = 8> vectorize
+// SMALLL2: kernel.group #kernel.schedule<tile = [6, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 16, 1, 1, 0], lanes = 8> vectorize
 
 #xs = affine_map<(ci, co, n, h, w) -> (n, h, w, ci)>
 #dys = affine_map<(ci, co, n, h, w) -> (n, h, w, co)>
