@@ -51,11 +51,6 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     return ops;
   }
 
-  /// An elementwise op whose only use is an input of an elementwise op over
-  /// more loops (read broadcast, as a pooling's gradient over (n, oh, i, ow,
-  /// j, c) reads dy) is fused into that op's body when that runs its body at
-  /// most 4 times as often: no group would take it, as groups share one
-  /// iteration space, and it would write and read a tensor through memory.
   /// How many times `consumer`'s loops run `producer`'s body (a per-channel
   /// 1 / sqrt broadcast over the batch and the image would run it per
   /// element; a pooling's 2 x 2 window, 4 times).
@@ -70,6 +65,11 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     return p > 0 && c > 0 ? c / p : std::numeric_limits<int64_t>::max();
   }
 
+  /// An elementwise op whose only use is an input of an elementwise op over
+  /// more loops (read broadcast, as a pooling's gradient over (n, oh, i, ow,
+  /// j, c) reads dy) is fused into that op's body when that runs its body at
+  /// most 4 times as often: no group would take it, as groups share one
+  /// iteration space, and it would write and read a tensor through memory.
   void fuseIntoBroadcastConsumers() {
     IRRewriter rewriter(&getContext());
     for (;;) {

@@ -207,53 +207,44 @@ int64_t inputBytes(linalg::LinalgOp op) {
 /// outputs, a sum over the batch and the image). Each register tile would
 /// stream the whole of both inputs from memory; instead the outer
 /// reduction loops run in chunks whose inputs fill at most an eighth of L2
-/// (the first whole while a chunk of the next fits: 1 image of 11 x 11
-/// rather than 2), every register tile over a chunk before the next. (A
-/// quarter, 2 images: fashion_cnn's second conv's weight gradient took 15%
-/// longer; 1 image, 46 KB, or 1 row of it, 4 KB, the same.) The rows (else the columns)
-/// are split in one block per core, the loop threads split (the chunks are
+/// (the batch, then the rows of one image when one is too large), every
+/// register tile over a chunk before the next. (A quarter, 2 images:
+/// fashion_cnn's second conv's weight gradient took 15% longer; 1 image, 46
+/// KB, or 1 row of it, 4 KB, the same.) The rows (else the columns) are
+/// split in one block per core, the loop threads split (the chunks are
 /// a reduction). Sizes divide their loops: a partial cache tile is never
 /// made. (The root's fill is in its group: kernel-tile fuses it into the
 /// blocks.)
 void blockReduction(Builder &s, linalg::LinalgOp root, ArrayRef<int64_t> bounds,
                     int64_t rowDim, int64_t columnDim, const ScheduleTarget &t) {
   int64_t registerTiles = 1;
-  int64_t firstReduction = -1;
   for (auto [i, it] : llvm::enumerate(root.getIteratorTypesArray())) {
-    if (linalg::isParallelIterator(it)) {
-      // Every output dim is a register tile's rows or columns (a weight
-      // gradient [C, F]); a convolution tap, over images and positions,
-      // reads distinct rows of its input per register tile.
-      if (bounds[i] > 1 && (int64_t)i != rowDim && (int64_t)i != columnDim)
-        return;
-      registerTiles *= s.tile[i] ? (bounds[i] + s.tile[i] - 1) / s.tile[i] : 1;
-    } else if (firstReduction < 0) {
-      firstReduction = i;
-    }
+    if (!linalg::isParallelIterator(it))
+      continue;
+    // Every output dim is a register tile's rows or columns (a weight
+    // gradient [C, F]); a convolution tap, over images and positions,
+    // reads distinct rows of its input per register tile.
+    if (bounds[i] > 1 && (int64_t)i != rowDim && (int64_t)i != columnDim)
+      return;
+    registerTiles *= s.tile[i] ? (bounds[i] + s.tile[i] - 1) / s.tile[i] : 1;
   }
   int64_t bytes = inputBytes(root);
-  if (firstReduction < 0 || registerTiles < 2 || 2 * bytes <= t.l2Bytes)
+  if (root.getNumReductionLoops() == 0 || registerTiles < 2 || 2 * bytes <= t.l2Bytes)
     return;
-  // Chunks of the outer reduction dims, each taken whole while a chunk of
-  // the next dims fits: [1 image, 4 rows] rather than 2 images.
+  // The reduction dims outermost first: one whose single step (the dims
+  // inside it whole) still outgrows the budget is taken a step at a time,
+  // and the next one is chunked.
   int64_t budget = t.l2Bytes / 8;
-  SmallVector<int64_t> chunks(bounds.size(), 0);
-  int64_t unitBytes = bytes;
-  bool split = false;
+  s.cache.assign(bounds.size(), 0);
+  int64_t stepBytes = bytes;
   for (auto [i, it] : llvm::enumerate(root.getIteratorTypesArray())) {
     if (linalg::isParallelIterator(it))
       continue;
-    unitBytes = std::max<int64_t>(1, unitBytes / bounds[i]);
-    if (unitBytes * bounds[i] <= budget)
-      break;
-    chunks[i] = divisorAtMost(bounds[i], std::max<int64_t>(1, budget / unitBytes));
-    split = true;
-    if (unitBytes <= budget)
+    stepBytes = std::max<int64_t>(1, stepBytes / bounds[i]);
+    s.cache[i] = divisorAtMost(bounds[i], std::max<int64_t>(1, budget / stepBytes));
+    if (stepBytes <= budget)
       break;
   }
-  if (!split)
-    return;
-  s.cache = chunks;
   for (int64_t d : {rowDim, columnDim}) {
     if (d < 0 || t.cores < 2 || s.tile[d] <= 0 || bounds[d] % s.tile[d] != 0)
       continue;
