@@ -493,6 +493,19 @@ SmallVector<Value> poolViews(OpBuilder &b, Location loc, Value x,
   return views;
 }
 
+/// In a payload: the index (i32; vectors of index would be i64) of the first
+/// of `taps` equal to the window's maximum `y`, or their count when none is
+/// (a NaN window). Compared from the last to the first, so the first wins.
+Value firstMaxTap(OpBuilder &nb, Location l, ValueRange taps, Value y) {
+  Value first = nb.create<arith::ConstantOp>(l, nb.getI32IntegerAttr(taps.size()));
+  for (int64_t t = taps.size() - 1; t >= 0; --t) {
+    Value hit = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, taps[t], y);
+    first = nb.create<arith::SelectOp>(
+        l, hit, nb.create<arith::ConstantOp>(l, nb.getI32IntegerAttr(t)), first);
+  }
+  return first;
+}
+
 /// A pooling's input gradient when its windows tile the input: one op over
 /// (n, oh, i, ow, j, c) writes the covered part of the padded dx frame
 /// `dxp`, viewed as [N, OH, KH, OW, KW, C]: dy where tap (i, j) holds its
@@ -529,18 +542,8 @@ Value disjointPoolGrad(OpBuilder &b, Location loc, Value dyl, Value x, Value y, 
                share = nb.create<arith::MulFOp>(l, a[0],
                                                 floatConst(nb, l, elem, 1.0 / double(taps)));
              } else {
-               // The first tap equal to the maximum (taps when none is:
-               // a NaN window), against this element's tap i * KW + j.
-               // (i32: vectors of index would be i64.)
-               auto i32 = [&](int64_t v) -> Value {
-                 return nb.create<arith::ConstantIntOp>(l, v, 32);
-               };
-               Value first = i32(taps);
-               for (int64_t t = taps - 1; t >= 0; --t) {
-                 Value hit = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a[1 + t],
-                                                      a[1 + taps]);
-                 first = nb.create<arith::SelectOp>(l, hit, i32(t), first);
-               }
+               // The first maximum's tap against this element's, i * KW + j.
+               Value first = firstMaxTap(nb, l, a.slice(1, taps), a[1 + taps]);
                Value tap = nb.create<arith::IndexCastOp>(
                    l, nb.getI32Type(),
                    nb.create<arith::AddIOp>(
@@ -709,14 +712,7 @@ Value pool2dInputGrad(OpBuilder &b, Location loc, Value dy, Value x, Value y,
                ValueRange{b.create<tensor::EmptyOp>(loc, idxType.getShape(), i32)}, maps,
                parallel(4),
                [&](OpBuilder &nb, Location l, ValueRange a) {
-                 Value r = nb.create<arith::ConstantOp>(l, nb.getI32IntegerAttr(taps));
-                 for (int64_t t = taps - 1; t >= 0; --t) {
-                   Value hit = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ,
-                                                        a[t], a[taps]);
-                   r = nb.create<arith::SelectOp>(
-                       l, hit, nb.create<arith::ConstantOp>(l, nb.getI32IntegerAttr(t)), r);
-                 }
-                 nb.create<linalg::YieldOp>(l, r);
+                 nb.create<linalg::YieldOp>(l, firstMaxTap(nb, l, a.take_front(taps), a[taps]));
                })
               .getResult(0);
   }
