@@ -30,21 +30,21 @@ bool emitObject(mlir::ModuleOp module, const Target &target,
                 const std::string &path, bool llvmIR, std::string &error,
                 mlir::TimingScope &timing);
 
-/// The module of an executable in two parts for parallel code generation,
-/// balanced by function size: each defines its functions; internal functions
-/// called from the other part become hidden `__kiln_<name>` symbols it
-/// declares. Exported functions, globals and the functions that use them are
-/// in the second. One part when fewer than two functions can move.
-/// Partition.cpp.
+/// The module in two parts for parallel code generation, balanced by
+/// function size: each defines its functions; internal functions called from
+/// the other part become hidden `__kiln_<symbol>_<name>` symbols it declares.
+/// Exported functions, globals and the functions that use them are in the
+/// second. One part when fewer than two functions can move. Partition.cpp.
 llvm::SmallVector<mlir::OwningOpRef<mlir::ModuleOp>>
-partitionForCodegen(mlir::ModuleOp module);
+partitionForCodegen(mlir::ModuleOp module, llvm::StringRef symbol);
 
 /// As emitObject, with the parts of partitionForCodegen optimized and
 /// compiled on one thread each, into `stem.<i>.o` (listed in `paths`, written
 /// even on failure so the caller can remove them): link them all.
 bool emitObjects(mlir::ModuleOp module, const Target &target,
-                 const std::string &stem, std::vector<std::string> &paths,
-                 std::string &error, mlir::TimingScope &timing);
+                 llvm::StringRef symbol, const std::string &stem,
+                 std::vector<std::string> &paths, std::string &error,
+                 mlir::TimingScope &timing);
 
 /// The ABI's tables of pointers (runtime/include/kiln/abi.h): params,
 /// buffers and state in kiln_bindings; inputs, targets, outputs in kiln_call.

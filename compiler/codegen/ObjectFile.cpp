@@ -31,7 +31,8 @@ static int64_t sysfsCacheBytes(int index, llvm::StringRef wantType, int wantLeve
   };
   if (read("type") != wantType || read("level") != std::to_string(wantLevel))
     return 0;
-  llvm::StringRef size = read("size");
+  std::string text = read("size"); // the StringRef below must not outlive it
+  llvm::StringRef size = text;
   int64_t value = 0;
   if (size.consumeInteger(10, value) || value <= 0)
     return 0;
@@ -150,10 +151,10 @@ bool emitObject(ModuleOp module, const Target &target, const std::string &path,
   return m && compileModule(*m, target, path, llvmIR, error, timing);
 }
 
-bool emitObjects(ModuleOp module, const Target &target, const std::string &stem,
-                 std::vector<std::string> &paths, std::string &error,
-                 TimingScope &timing) {
-  SmallVector<OwningOpRef<ModuleOp>> parts = partitionForCodegen(module);
+bool emitObjects(ModuleOp module, const Target &target, StringRef symbol,
+                 const std::string &stem, std::vector<std::string> &paths,
+                 std::string &error, TimingScope &timing) {
+  SmallVector<OwningOpRef<ModuleOp>> parts = partitionForCodegen(module, symbol);
   struct Job {
     llvm::LLVMContext context;
     std::unique_ptr<llvm::Module> module;

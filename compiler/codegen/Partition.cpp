@@ -6,8 +6,8 @@
 // even. The exported functions, the globals, every function that takes a
 // global's address and every other top-level op stay in the second part. An
 // internal function called from the other part becomes a hidden symbol,
-// renamed `__kiln_<name>` (an executable holds one model; the prefix keeps
-// clear of what it links), and that part declares it; the other internal
+// renamed `__kiln_<symbol>_<name>` (the model's symbol keeps two models in one
+// application apart), and that part declares it; the other internal
 // functions stay internal, so LLVM still optimizes them as such.
 //
 #include "compiler/codegen/Codegen.h"
@@ -67,7 +67,8 @@ OwningOpRef<ModuleOp> part(ModuleOp module, const llvm::StringMap<int> &partOf,
 
 } // namespace
 
-SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module) {
+SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module,
+                                                       StringRef symbol) {
   SmallVector<OwningOpRef<ModuleOp>> parts;
   OwningOpRef<ModuleOp> whole = module.clone();
   llvm::StringSet<> functions;
@@ -123,7 +124,7 @@ SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module) {
   llvm::StringMap<StringAttr> renamed;
   for (auto &name : crossing)
     if (internals.contains(name.getKey()))
-      renamed[name.getKey()] = StringAttr::get(ctx, "__kiln_" + name.getKey().str());
+      renamed[name.getKey()] = StringAttr::get(ctx, "__kiln_" + symbol.str() + "_" + name.getKey().str());
   AttrTypeReplacer replacer;
   replacer.addReplacement([&](FlatSymbolRefAttr ref) -> std::optional<Attribute> {
     auto it = renamed.find(ref.getValue());

@@ -99,6 +99,48 @@ int link(const std::vector<std::string> &objects, const std::string &output,
   return 0;
 }
 
+/// Links the objects into one relocatable object, `output` (written under a
+/// temporary name and renamed: a failed link leaves no partial file).
+int linkRelocatable(const std::vector<std::string> &objects, const std::string &output) {
+  std::string temporary = output + ".kiln-tmp.o";
+  std::vector<std::string> args{KILN_CXX, "-r", "-nostdlib"};
+  args.insert(args.end(), objects.begin(), objects.end());
+  args.insert(args.end(), {"-o", temporary});
+  if (llvm::StringRef(KILN_FUSE_LD).size())
+    args.push_back(KILN_FUSE_LD);
+  std::vector<llvm::StringRef> refs(args.begin(), args.end());
+  std::string err;
+  int rc = llvm::sys::ExecuteAndWait(KILN_CXX, refs, std::nullopt, {}, 0, 0, &err);
+  if (rc == 0 && !llvm::sys::fs::rename(temporary, output))
+    return 0;
+  llvm::sys::fs::remove(temporary);
+  return fail("linking " + output + " failed" + (err.empty() ? "" : ": " + err));
+}
+
+/// Compiles the module in two parts in parallel (emitObjects) into temporary
+/// objects next to `output`, hands them to `linkThem`, and removes them.
+int compileInParts(ModuleOp module, const Target &target, llvm::StringRef symbol,
+                   const std::string &output, TimingScope &timing,
+                   llvm::function_ref<int(const std::vector<std::string> &)> linkThem) {
+  // The temporary objects' names would otherwise be the ones in the error.
+  llvm::SmallString<256> dir(output);
+  llvm::sys::path::remove_filename(dir);
+  if (std::error_code ec = llvm::sys::fs::access(dir.empty() ? "." : dir.str(),
+                                                 llvm::sys::fs::AccessMode::Write))
+    return fail("cannot write " + output + ": " + ec.message());
+  std::vector<std::string> objects;
+  std::string error;
+  bool ok = emitObjects(module, target, symbol, output + ".kiln-tmp", objects, error, timing);
+  int rc = 1;
+  if (ok) {
+    TimingScope linking = timing.nest("link");
+    rc = linkThem(objects);
+  }
+  for (const std::string &object : objects)
+    llvm::sys::fs::remove(object);
+  return ok ? rc : fail(error);
+}
+
 } // namespace
 
 int compile(const CompileOptions &o) {
@@ -228,28 +270,26 @@ int compile(const CompileOptions &o) {
     if (o.emit == Emit::Object && header.str() == o.output)
       return fail("the header would overwrite the object: name the object "
                   "something other than " + o.output + " (e.g. NAME.o)");
-    if (!emitObject(*module, target, o.output, o.emit == Emit::LLVMIR, error,
-                    timing))
-      return fail(error);
-    if (o.emit == Emit::Object) {
-      if (!emitHeader(header.str().str(), po.symbol, className(po.symbol),
-                      entryPoints(*module), error))
+    if (o.emit == Emit::LLVMIR) {
+      if (!emitObject(*module, target, o.output, true, error, timing))
         return fail(error);
+      return 0;
     }
+    int rc = compileInParts(*module, target, po.symbol, o.output, timing,
+                            [&](const std::vector<std::string> &objects) {
+                              return linkRelocatable(objects, o.output);
+                            });
+    if (rc != 0)
+      return rc;
+    if (!emitHeader(header.str().str(), po.symbol, className(po.symbol),
+                    entryPoints(*module), error))
+      return fail(error);
     return 0;
   }
-  // An executable: temporary objects next to the output (two, compiled in
-  // parallel), linked, removed.
-  std::vector<std::string> objects;
-  bool ok = emitObjects(*module, target, o.output + ".kiln-tmp", objects, error, timing);
-  int rc = 1;
-  if (ok) {
-    TimingScope linking = timing.nest("link");
-    rc = link(objects, o.output, o.mpi);
-  }
-  for (const std::string &object : objects)
-    llvm::sys::fs::remove(object);
-  return ok ? rc : fail(error);
+  return compileInParts(*module, target, po.symbol, o.output, timing,
+                        [&](const std::vector<std::string> &objects) {
+                          return link(objects, o.output, o.mpi);
+                        });
 }
 
 } // namespace kiln

@@ -4,7 +4,7 @@
 // compiles the halves on two threads. Between them the parts must define
 // every function exactly once, declare what they call in the other part, keep
 // the exported symbols and the globals together, and rename the internal
-// functions they share to hidden `__kiln_` symbols everywhere they are used.
+// functions they share to hidden `__kiln_<symbol>_` symbols everywhere they are used.
 //
 #include "compiler/codegen/Codegen.h"
 
@@ -66,11 +66,11 @@ TEST(Partition, DefinesEachFunctionOnceAndDeclaresTheRest) {
   ctx.loadDialect<LLVM::LLVMDialect>();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kModule, &ctx);
   ASSERT_TRUE(module);
-  auto parts = kiln::partitionForCodegen(*module);
+  auto parts = kiln::partitionForCodegen(*module, "m");
   ASSERT_EQ(parts.size(), 2u);
 
   auto base = [](StringRef name) {
-    name.consume_front("__kiln_");
+    name.consume_front("__kiln_m_");
     return name.str();
   };
   std::map<std::string, int> definitions;
@@ -84,7 +84,7 @@ TEST(Partition, DefinesEachFunctionOnceAndDeclaresTheRest) {
     ASSERT_TRUE(succeeded(verify(p))) << "part " << i;
     for (auto fn : p.getOps<LLVM::LLVMFuncOp>()) {
       std::string name = fn.getName().str();
-      bool renamed = name.rfind("__kiln_", 0) == 0;
+      bool renamed = name.rfind("__kiln_m_", 0) == 0;
       if (!fn.isExternal())
         ++definitions[base(fn.getName())];
       if (fn.isExternal()) {
@@ -131,7 +131,7 @@ llvm.func @kiln_model_forward(%a: f32) -> f32 {
 )mlir",
                                                              &ctx);
   ASSERT_TRUE(module);
-  auto parts = kiln::partitionForCodegen(*module);
+  auto parts = kiln::partitionForCodegen(*module, "m");
   ASSERT_EQ(parts.size(), 1u);
   EXPECT_TRUE(SymbolTable::lookupSymbolIn(*parts[0], "forward"));
 }
