@@ -2,8 +2,9 @@
 //
 // Linked with the object `kilnc --emit=obj` writes for the model (symbol
 // `bench_model`). Times Model::predict of one sample (forward_1), inside the
-// process: start-up and loading excluded. Prints "<median us> <best us>"
-// over --rounds rounds of --calls calls.
+// process: start-up and loading excluded, on THREADS threads (default 1).
+// Prints "<median us> <best us>" over ROUNDS rounds of CALLS calls.
+// Usage: predict_kiln [ROUNDS] [CALLS] [THREADS]
 //
 #include "bench_model.h"
 
@@ -18,6 +19,8 @@ int main(int argc, char **argv) {
   int calls = argc > 2 ? std::atoi(argv[2]) : 5000;
   BenchModel model;
   model.init(1);
+  kiln::ThreadPool pool(argc > 3 ? std::atoi(argv[3]) : 1);
+  model.useThreads(&pool);
   const kiln::Manifest &m = model.getManifest();
   std::vector<float> x(kiln::shapeSize(m.inputShape()), 0.5f);
   std::vector<float> out(kiln::shapeSize(m.outputShape()));

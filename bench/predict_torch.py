@@ -2,7 +2,8 @@
 """PyTorch reference for bench/predict.sh: one-sample inference latency of
 examples/fashion_mlp (784-512-256-10 relu, softmax) or, with a third
 argument fashion_cnn, of examples/fashion_cnn (bench/torch_train.py's
-model, softmax), 1 thread, inference mode.
+model, softmax), inference mode, on THREADS threads (default 1).
+Usage: predict_torch.py [ROUNDS] [CALLS] [EXAMPLE] [THREADS]
 Prints "<median us> <best us>" over rounds of calls."""
 import os
 import sys
@@ -13,7 +14,8 @@ import torch
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
 calls = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
 example = sys.argv[3] if len(sys.argv) > 3 else "fashion_mlp"
-torch.set_num_threads(1)
+threads = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+torch.set_num_threads(threads)
 if example == "fashion_cnn":
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from torch_train import cnn

@@ -9,7 +9,7 @@ script's docstring and bench/README.md):
                         tuned PyTorch, 1 and 2 threads
   bench/stocks_lstm.py, bench/char_transformer.py
                         LSTM and transformer training throughput, 1 thread
-  bench/predict.sh      batch-1 forward latency of fashion_mlp and fashion_cnn
+  bench/predict.sh      batch-1 forward latency of fashion_mlp and fashion_cnn, 1 and 2 threads
                         vs PyTorch
   kilnc                 compile time of every example (--emit=obj)
 and prints one table. About 15 minutes with the defaults; --quick for a look
@@ -80,9 +80,11 @@ def main():
             ratio = float(re.search(r"\| Kiln / PyTorch \| ([0-9.]+) \|", out).group(1))
             rows.append((f"{name[:-3]} training, 1 thread: Kiln / PyTorch", f"{k} {unit}", pt,
                          ratio, "1.5", "2"))
-        for example, req, aim in (("fashion_mlp", "<= 10 us", "<= 5 us"),
-                                  ("fashion_cnn", "<= 60 us", "<= 30 us")):
-            p = subprocess.run([os.path.join(ROOT, "bench", "predict.sh"), rounds, example],
+        for example, req, aim, threads in (("fashion_mlp", "<= 10 us", "<= 5 us", "1"),
+                                           ("fashion_mlp", "<= 10 us", "<= 5 us", "2"),
+                                           ("fashion_cnn", "<= 60 us", "<= 30 us", "1"),
+                                           ("fashion_cnn", "<= 60 us", "<= 30 us", "2")):
+            p = subprocess.run([os.path.join(ROOT, "bench", "predict.sh"), rounds, example, threads],
                                capture_output=True, text=True,
                                env=dict(os.environ,
                                         KILN_BUILD=os.path.dirname(os.path.dirname(args.kilnc))))
@@ -90,7 +92,7 @@ def main():
                 sys.exit(f"table: bench/predict.sh failed:\n{p.stdout}{p.stderr}")
             km = float(re.search(r"kiln predict\(1\): median ([0-9.]+) us", p.stdout).group(1))
             tm = float(re.search(r"torch forward\(1\): median ([0-9.]+) us", p.stdout).group(1))
-            rows.append((f"{example} batch-1 forward latency (PyTorch / Kiln)", f"{km:.1f} us",
+            rows.append((f"{example} batch-1 forward latency, {threads} thread{'s' if threads != '1' else ''} (PyTorch / Kiln)", f"{km:.1f} us",
                          f"{tm:.1f}", tm / km, req, aim))
         for model in sorted(glob.glob(os.path.join(ROOT, "examples", "*", "model.json"))):
             name = os.path.basename(os.path.dirname(model))
