@@ -25,10 +25,9 @@ struct Target {
 };
 
 /// Translates an LLVM-dialect module to LLVM IR, optimizes it at -O2 for
-/// `target`, and writes an object file (or LLVM IR text with `llvmIR`).
-bool emitObject(mlir::ModuleOp module, const Target &target,
-                const std::string &path, bool llvmIR, std::string &error,
-                mlir::TimingScope &timing);
+/// `target`, and writes it as text (`--emit=llvm-ir`).
+bool emitLLVMIR(mlir::ModuleOp module, const Target &target, const std::string &path,
+                std::string &error, mlir::TimingScope &timing);
 
 /// The module in two parts for parallel code generation, balanced by
 /// function size: each defines its functions; internal functions called from
@@ -38,9 +37,10 @@ bool emitObject(mlir::ModuleOp module, const Target &target,
 llvm::SmallVector<mlir::OwningOpRef<mlir::ModuleOp>>
 partitionForCodegen(mlir::ModuleOp module, llvm::StringRef symbol);
 
-/// As emitObject, with the parts of partitionForCodegen optimized and
-/// compiled on one thread each, into `stem.<i>.o` (listed in `paths`, written
-/// even on failure so the caller can remove them): link them all.
+/// Translates, optimizes at -O2 for `target` and compiles the parts of
+/// partitionForCodegen, one thread each, into objects `stem.<i>.o` (listed in
+/// `paths`, written even on failure so the caller can remove them): link them
+/// all.
 bool emitObjects(mlir::ModuleOp module, const Target &target,
                  llvm::StringRef symbol, const std::string &stem,
                  std::vector<std::string> &paths, std::string &error,

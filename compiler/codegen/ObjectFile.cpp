@@ -186,13 +186,13 @@ static bool compileModule(llvm::Module &m, const Target &target,
   return finishOutput(out, path, error);
 }
 
-bool emitObject(ModuleOp module, const Target &target, const std::string &path,
-                bool llvmIR, std::string &error, TimingScope &timing) {
+bool emitLLVMIR(ModuleOp module, const Target &target, const std::string &path,
+                std::string &error, TimingScope &timing) {
   llvm::LLVMContext context;
   TimingScope translating = timing.nest("translate to LLVM IR");
   std::unique_ptr<llvm::Module> m = translate(module, context, error);
   translating.stop();
-  return m && compileModule(*m, target, path, llvmIR, error, timing);
+  return m && compileModule(*m, target, path, /*llvmIR=*/true, error, timing);
 }
 
 bool emitObjects(ModuleOp module, const Target &target, StringRef symbol,

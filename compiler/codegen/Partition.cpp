@@ -124,7 +124,8 @@ SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module,
   llvm::StringMap<StringAttr> renamed;
   for (auto &name : crossing)
     if (internals.contains(name.getKey()))
-      renamed[name.getKey()] = StringAttr::get(ctx, "__kiln_" + symbol.str() + "_" + name.getKey().str());
+      renamed[name.getKey()] =
+          StringAttr::get(ctx, "__kiln_" + symbol.str() + "_" + name.getKey().str());
   AttrTypeReplacer replacer;
   replacer.addReplacement([&](FlatSymbolRefAttr ref) -> std::optional<Attribute> {
     auto it = renamed.find(ref.getValue());

@@ -66,15 +66,26 @@ std::string className(const std::string &symbol) {
   return out;
 }
 
+/// Runs the C++ compiler driver as a linker with `args` (lld when the build
+/// found it); reports a failure to produce `output`.
+int runLinker(std::vector<std::string> args, const std::string &output) {
+  args.insert(args.begin(), KILN_CXX);
+  if (llvm::StringRef(KILN_FUSE_LD).size())
+    args.push_back(KILN_FUSE_LD);
+  std::vector<llvm::StringRef> refs(args.begin(), args.end());
+  std::string err;
+  int rc = llvm::sys::ExecuteAndWait(KILN_CXX, refs, std::nullopt, {}, 0, 0, &err);
+  if (rc != 0)
+    return fail("linking " + output + " failed" + (err.empty() ? "" : ": " + err));
+  return 0;
+}
+
 /// Links the objects with the runtime (the MPI runtime and MPI with `mpi`)
 /// into an executable.
 int link(const std::vector<std::string> &objects, const std::string &output,
          bool mpi) {
-  std::vector<std::string> args{KILN_CXX};
-  args.insert(args.end(), objects.begin(), objects.end());
+  std::vector<std::string> args(objects);
   args.insert(args.end(), {"-o", output});
-  if (llvm::StringRef(KILN_FUSE_LD).size())
-    args.push_back(KILN_FUSE_LD);
   if (mpi)
     args.insert(args.end(), {KILN_MAIN_MPI_LIB, KILN_RUNTIME_MPI_LIB});
   else
@@ -91,30 +102,21 @@ int link(const std::vector<std::string> &objects, const std::string &output,
   // A sanitized build's runtime needs the sanitizers' runtimes.
   if (llvm::StringRef(KILN_SANITIZE_LINK).size())
     args.push_back(KILN_SANITIZE_LINK);
-  std::vector<llvm::StringRef> refs(args.begin(), args.end());
-  std::string err;
-  int rc = llvm::sys::ExecuteAndWait(KILN_CXX, refs, std::nullopt, {}, 0, 0, &err);
-  if (rc != 0)
-    return fail("linking " + output + " failed" + (err.empty() ? "" : ": " + err));
-  return 0;
+  return runLinker(std::move(args), output);
 }
 
 /// Links the objects into one relocatable object, `output` (written under a
 /// temporary name and renamed: a failed link leaves no partial file).
 int linkRelocatable(const std::vector<std::string> &objects, const std::string &output) {
   std::string temporary = output + ".kiln-tmp.o";
-  std::vector<std::string> args{KILN_CXX, "-r", "-nostdlib"};
+  std::vector<std::string> args{"-r", "-nostdlib"};
   args.insert(args.end(), objects.begin(), objects.end());
   args.insert(args.end(), {"-o", temporary});
-  if (llvm::StringRef(KILN_FUSE_LD).size())
-    args.push_back(KILN_FUSE_LD);
-  std::vector<llvm::StringRef> refs(args.begin(), args.end());
-  std::string err;
-  int rc = llvm::sys::ExecuteAndWait(KILN_CXX, refs, std::nullopt, {}, 0, 0, &err);
+  int rc = runLinker(std::move(args), output);
   if (rc == 0 && !llvm::sys::fs::rename(temporary, output))
     return 0;
   llvm::sys::fs::remove(temporary);
-  return fail("linking " + output + " failed" + (err.empty() ? "" : ": " + err));
+  return rc ? rc : fail("cannot write " + output);
 }
 
 /// Compiles the module in two parts in parallel (emitObjects) into temporary
@@ -271,7 +273,7 @@ int compile(const CompileOptions &o) {
       return fail("the header would overwrite the object: name the object "
                   "something other than " + o.output + " (e.g. NAME.o)");
     if (o.emit == Emit::LLVMIR) {
-      if (!emitObject(*module, target, o.output, true, error, timing))
+      if (!emitLLVMIR(*module, target, o.output, error, timing))
         return fail(error);
       return 0;
     }
