@@ -92,7 +92,9 @@ def main():
                 sys.exit(f"table: bench/predict.sh failed:\n{p.stdout}{p.stderr}")
             km = float(re.search(r"kiln predict\(1\): median ([0-9.]+) us", p.stdout).group(1))
             tm = float(re.search(r"torch forward\(1\): median ([0-9.]+) us", p.stdout).group(1))
-            rows.append((f"{example} batch-1 forward latency, {threads} thread{'s' if threads != '1' else ''} (PyTorch / Kiln)", f"{km:.1f} us",
+            plural = "s" if threads != "1" else ""
+            rows.append((f"{example} batch-1 forward latency, {threads} thread{plural} (PyTorch / Kiln)",
+                         f"{km:.1f} us",
                          f"{tm:.1f}", tm / km, req, aim))
         for model in sorted(glob.glob(os.path.join(ROOT, "examples", "*", "model.json"))):
             name = os.path.basename(os.path.dirname(model))

@@ -45,7 +45,8 @@ static int64_t sysfsCacheBytes(int index, llvm::StringRef wantType, int wantLeve
 
 /// The L1 data and L2 caches as CPUID reports them, for hosts whose sysfs
 /// lists none (some virtual machines): AMD's leaves 0x80000005 and
-/// 0x80000006, else Intel's leaf 4. Each stays 0 where CPUID does not say.
+/// 0x80000006, else Intel's leaf 4. Fills whichever of `l1` and `l2` is 0
+/// and CPUID reports.
 static void cpuidCacheBytes(int64_t &l1, int64_t &l2) {
 #if defined(__x86_64__) || defined(__i386__)
   unsigned a, b, c, d;
@@ -55,9 +56,9 @@ static void cpuidCacheBytes(int64_t &l1, int64_t &l2) {
   bool amd = b == 0x68747541; // "Auth" of AuthenticAMD
   if (amd && __get_cpuid_max(0x80000000, nullptr) >= 0x80000006) {
     __get_cpuid(0x80000005, &a, &b, &c, &d);
-    l1 = int64_t(c >> 24) * 1024;
+    l1 = l1 ? l1 : int64_t(c >> 24) * 1024;
     __get_cpuid(0x80000006, &a, &b, &c, &d);
-    l2 = int64_t(c >> 16) * 1024;
+    l2 = l2 ? l2 : int64_t(c >> 16) * 1024;
     return;
   }
   for (unsigned i = 0; maxBasic >= 4 && i < 16; ++i) {
@@ -66,9 +67,9 @@ static void cpuidCacheBytes(int64_t &l1, int64_t &l2) {
     unsigned type = a & 0x1f, level = (a >> 5) & 7; // type 1: data, 3: unified
     int64_t bytes = int64_t((b >> 22) + 1) * (((b >> 12) & 0x3ff) + 1) *
                     ((b & 0xfff) + 1) * (int64_t(c) + 1);
-    if (level == 1 && type == 1)
+    if (level == 1 && type == 1 && !l1)
       l1 = bytes;
-    if (level == 2 && type == 3)
+    if (level == 2 && type == 3 && !l2)
       l2 = bytes;
   }
 #endif
@@ -92,12 +93,8 @@ Target Target::host() {
     l1 = std::max(l1, sysfsCacheBytes(i, "Data", 1));
     l2 = std::max(l2, sysfsCacheBytes(i, "Unified", 2));
   }
-  if (l1 == 0 || l2 == 0) {
-    int64_t l1c = 0, l2c = 0;
-    cpuidCacheBytes(l1c, l2c);
-    l1 = l1 ? l1 : l1c;
-    l2 = l2 ? l2 : l2c;
-  }
+  if (l1 == 0 || l2 == 0)
+    cpuidCacheBytes(l1, l2);
   if (l1 > 0)
     t.l1Bytes = l1;
   if (l2 > 0)
