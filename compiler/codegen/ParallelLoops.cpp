@@ -76,7 +76,10 @@ std::optional<std::optional<Access>> accessOf(Operation *op) {
     return make(s.getMemRef(), s.getIndices(), nullptr, true);
   if (auto l = dyn_cast<memref::LoadOp>(op))
     return make(l.getMemRef(), l.getIndices(), nullptr, false);
-  if (isMemoryEffectFree(op) || op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+  // A prefetch is a hint: it changes no memory. An alloca makes a buffer
+  // (its accesses are checked where they are).
+  if (isMemoryEffectFree(op) || op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+      isa<memref::PrefetchOp, memref::AllocaOp>(op))
     return std::optional<Access>(); // touches nothing itself
   return std::nullopt;
 }
@@ -197,7 +200,10 @@ bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
       known = false;
       return WalkResult::interrupt();
     }
-    if (*a)
+    // A stack buffer made inside the loop is each trip's own
+    // (kernel-local-scratch; kernel-hoist-allocas gives each thread one).
+    if (*a && !(isa_and_nonnull<memref::AllocaOp>(rootOf((*a)->memref).getDefiningOp()) &&
+                !loop.isDefinedOutsideOfLoop(rootOf((*a)->memref))))
       accesses.push_back(**a);
     return WalkResult::advance();
   });

@@ -93,7 +93,11 @@ void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
   // would hide from its transfer hoisting that temporaries do not alias.
   // Once kernels are outlined, most of the lowering runs per function, so
   // on every core.
+  // Epilogue operands prefetched, scratch tiles on the stack: LLVM only, the
+  // C++ printer has neither prefetches nor stack buffers.
+  add(pm, "func.func(kernel-prefetch-epilogue,kernel-local-scratch)");
   populateKernelsOutlined(pm);
+  add(pm, "func.func(kernel-hoist-allocas)");
   add(pm, "func.func(convert-scf-to-cf,expand-strided-metadata,lower-affine,"
           // math-to-llvm first: the vector fma/floor of the polynomial
           // approximations stay vector intrinsics; libm gets the rest (f64).

@@ -290,3 +290,41 @@ func.func @forward(%planes: memref<4x64x4096xf32>, %dy: memref<64x4096x32xf32>, 
   } {kernel.parallel}
   return
 }
+
+// -----
+
+// Tests that a stack tile made inside the loop (kernel-local-scratch: each trip's own) and prefetches (hints, no access) leave a loop splittable, while a stack buffer made outside it and written by every trip does not.
+// CHECK-LABEL: func.func private @forward_k0
+// CHECK-SAME: kiln.parallel_trips = 8 : i64
+// CHECK-LABEL: func.func private @forward_k1
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func @forward
+func.func @forward(%a: memref<64x16384xf32>, %b: memref<64x16384xf32>)
+    attributes {kiln.entry = {name = "forward", mode = "eval", batch = 64 : i64}} {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %c16384 = arith.constant 16384 : index
+  %f0 = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c64 step %c8 {
+    %t = memref.alloca() {alignment = 64 : i64} : memref<8x16xf32>
+    scf.for %j = %c0 to %c16384 step %c16 {
+      memref.prefetch %a[%i, %j], read, locality<3>, data : memref<64x16384xf32>
+      %v = vector.transfer_read %a[%i, %j], %f0 {in_bounds = [true, true]} : memref<64x16384xf32>, vector<8x16xf32>
+      vector.transfer_write %v, %t[%c0, %c0] {in_bounds = [true, true]} : vector<8x16xf32>, memref<8x16xf32>
+      %w = vector.transfer_read %t[%c0, %c0], %f0 {in_bounds = [true, true]} : memref<8x16xf32>, vector<8x16xf32>
+      vector.transfer_write %w, %b[%i, %j] {in_bounds = [true, true]} : vector<8x16xf32>, memref<64x16384xf32>
+    }
+  } {kernel.parallel}
+  %shared = memref.alloca() {alignment = 64 : i64} : memref<8x16xf32>
+  scf.for %i = %c0 to %c64 step %c8 {
+    scf.for %j = %c0 to %c16384 step %c16 {
+      %v = vector.transfer_read %a[%i, %j], %f0 {in_bounds = [true, true]} : memref<64x16384xf32>, vector<8x16xf32>
+      vector.transfer_write %v, %shared[%c0, %c0] {in_bounds = [true, true]} : vector<8x16xf32>, memref<8x16xf32>
+      %w = vector.transfer_read %shared[%c0, %c0], %f0 {in_bounds = [true, true]} : memref<8x16xf32>, vector<8x16xf32>
+      vector.transfer_write %w, %b[%i, %j] {in_bounds = [true, true]} : vector<8x16xf32>, memref<64x16384xf32>
+    }
+  } {kernel.parallel}
+  return
+}

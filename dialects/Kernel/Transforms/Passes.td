@@ -96,4 +96,50 @@ def KernelLowerVectorsPass : Pass<"kernel-lower-vectors", "mlir::func::FuncOp"> 
                            "mlir::math::MathDialect", "mlir::arith::ArithDialect"];
 }
 
+
+def KernelPrefetchEpiloguePass : Pass<"kernel-prefetch-epilogue", "mlir::func::FuncOp"> {
+  let summary = "Prefetch what a cache tile's epilogue reads while its register tiles compute";
+  let description = [{
+    A matmul with an epilogue (an optimizer update fused into a weight
+    gradient) computes a cache tile of register tiles into a scratch view,
+    then runs the epilogue over the tile, reading views of other buffers of
+    the tile's shape (the weights and the optimizer's moments). Those come
+    from far caches, and each register tile's rows are too many streams for
+    the hardware prefetchers, so the epilogue waits on them. Each register
+    tile's loop gets, before its reduction, a `memref.prefetch` of every
+    cache line of those views at the register tile's position: the epilogue
+    then finds its operands in L1. Runs on bufferized IR.
+  }];
+  let statistics = [
+    Statistic<"numPrefetched", "prefetched-views", "Epilogue views prefetched by register tile">
+  ];
+}
+
+
+def KernelLocalScratchPass : Pass<"kernel-local-scratch", "mlir::func::FuncOp"> {
+  let summary = "A temporary used a tile at a time becomes one tile on the stack";
+  let description = [{
+    A matmul with an epilogue writes each cache tile's products into a
+    temporary as large as its whole result, then reads them back in the
+    epilogue: every line of it is written once and evicted dirty, megabytes
+    of traffic to far caches per call. When a temporary's only use is one
+    view of it inside a loop, the view becomes a `memref.alloca` of the
+    view's shape at that place, reused by every trip; kernel-hoist-allocas
+    then moves it to the entry of the kernel's function, so each thread
+    that runs the kernel has its own. Runs on bufferized IR.
+  }];
+  let statistics = [
+    Statistic<"numLocalized", "localized-temporaries", "Temporaries replaced by a tile on the stack">
+  ];
+}
+
+def KernelHoistAllocasPass : Pass<"kernel-hoist-allocas", "mlir::func::FuncOp"> {
+  let summary = "Move statically shaped memref.alloca ops out of loops to the function's entry";
+  let description = [{
+    An alloca inside a loop would grow the stack on every trip. The ones
+    kernel-local-scratch makes hold nothing from one trip to the next, so
+    one at the entry of the (outlined) kernel serves every trip.
+  }];
+}
+
 #endif // KILN_KERNEL_PASSES
