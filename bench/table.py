@@ -11,6 +11,7 @@ script's docstring and bench/README.md):
                         LSTM and transformer training throughput, 1 thread
   bench/predict.sh      batch-1 forward latency of fashion_mlp and fashion_cnn, 1 and 2 threads
                         vs PyTorch
+  bench/latency_floor.sh  the floor under fashion_mlp's: its weights streamed once
   kilnc                 compile time of every example (--emit=obj)
 and prints one table. About 15 minutes with the defaults; --quick for a look
 (1 round, fewer steps: about 5).
@@ -96,6 +97,16 @@ def main():
             rows.append((f"{example} batch-1 forward latency, {threads} thread{plural} (PyTorch / Kiln)",
                          f"{km:.1f} us",
                          f"{tm:.1f}", tm / km, req, aim))
+        # The floor under fashion_mlp's latency: its weights streamed once, nothing else.
+        p = subprocess.run([os.path.join(ROOT, "bench", "latency_floor.sh")],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit(f"table: bench/latency_floor.sh failed:\n{p.stdout}{p.stderr}")
+        means = [float(m) for m in re.findall(r"mean ([0-9.]+) us", p.stdout)]
+        rows.append(("floor: fashion_mlp's weights streamed once, no model, 1 core (mean)",
+                     f"{means[0]:.1f} us", "", None, "", ""))
+        rows.append((f"floor: the same split over {len(means) - 1} cores at once, slowest core (mean)",
+                     f"{max(means[1:]):.1f} us", "", None, "", ""))
         for model in sorted(glob.glob(os.path.join(ROOT, "examples", "*", "model.json"))):
             name = os.path.basename(os.path.dirname(model))
             start = time.perf_counter()
