@@ -49,6 +49,21 @@ func.func @dense_one_sample(%x: tensor<1x150xf32>, %w: tensor<19x150xf32>, %b: t
 
 // -----
 
+// Tests that a single sample's lanes shrink to divide the features when 64 does not: 80 = 5 x 16 gives partial sums over 16 lanes and no tail (a tail's pass would read the end of every row of W again); 96 = 3 x 32, over 32.
+// CHECK-LABEL: func.func @dense_one_sample_lanes
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.+}}, %{{.+}} : tensor<5x16xf32>, tensor<7x5x16xf32>) outs(%{{.+}} : tensor<7x16xf32>)
+// CHECK: %[[ROWS:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.+}} : tensor<7x16xf32>)
+// CHECK-NOT: linalg.generic {{.*}} outs(%[[ROWS]]
+// CHECK: tensor.expand_shape %[[ROWS]]
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.+}}, %{{.+}} : tensor<3x32xf32>, tensor<7x3x32xf32>) outs(%{{.+}} : tensor<7x32xf32>)
+func.func @dense_one_sample_lanes(%x: tensor<1x80xf32>, %w: tensor<7x80xf32>, %v: tensor<1x96xf32>, %u: tensor<7x96xf32>) -> (tensor<1x7xf32>, tensor<1x7xf32>) {
+  %y = nn.dense %x, %w : (tensor<1x80xf32>, tensor<7x80xf32>) -> tensor<1x7xf32>
+  %z = nn.dense %v, %u : (tensor<1x96xf32>, tensor<7x96xf32>) -> tensor<1x7xf32>
+  return %y, %z : tensor<1x7xf32>, tensor<1x7xf32>
+}
+
+// -----
+
 // Tests that a single sample with fewer than 64 features keeps the matmul form.
 // CHECK-LABEL: func.func @dense_one_sample_narrow
 // CHECK: linalg.transpose

@@ -53,7 +53,8 @@ std::optional<unsigned> registerTileDim(memref::SubViewOp reg, memref::SubViewOp
   return dim;
 }
 
-bool onlyRead(memref::SubViewOp view) {
+/// Used, and only by vector transfers: an epilogue's operand, not a copy's.
+bool accessedByTransfers(memref::SubViewOp view) {
   return !view->use_empty() && llvm::all_of(view->getUsers(), [](Operation *u) {
     return isa<vector::TransferReadOp, vector::TransferWriteOp>(u);
   });
@@ -94,7 +95,7 @@ struct KernelPrefetchEpiloguePass
       auto sv = dyn_cast<memref::SubViewOp>(op);
       if (!sv || sv.getSource() == tile.getSource() ||
           sv.getStaticSizes() != tile.getStaticSizes() || !sv.hasUnitStride() ||
-          !onlyRead(sv))
+          !accessedByTransfers(sv))
         continue;
       if (!llvm::all_of(sv->getOperands(),
                         [&](Value v) { return dom.properlyDominates(v, loop); }))
