@@ -637,7 +637,14 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
       Value count;
       int64_t size = 0;
       for (Value v : c.values) {
-        Value n = countNonFinite(b, loc, v);
+        // Counted where it is made, so it need not live to the end of the
+        // step (the workspace holds it only while the step still uses it).
+        Value n;
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointAfterValue(v);
+          n = countNonFinite(b, loc, v);
+        }
         count = count ? mapElementwise(b, loc, {count, n}, f32, binary<arith::AddFOp>) : n;
         size += cast<RankedTensorType>(v.getType()).getNumElements();
       }

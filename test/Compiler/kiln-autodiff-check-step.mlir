@@ -22,27 +22,30 @@
 // CHECK-SAME: {layer = "fc2", size = 24 : i64, value = "output"}, {layer = "loss", size = 1 : i64, value = "value"},
 // CHECK-SAME: {layer = "loss", size = 24 : i64, value = "gradient"}, {layer = "fc2", size = 32 : i64, value = "gradient"}],
 // CHECK-SAME: mode = "train", name = "check_step"}}
-// CHECK: %[[H:.+]] = nn.dense %[[X]], %[[W1]], %[[B1]]
-// CHECK-NEXT: %[[R:.+]] = nn.relu %[[H]]
-// CHECK-NEXT: %[[P:.+]] = nn.dense %[[R]], %[[W2]]
-// CHECK-NEXT: %[[L:.+]] = nn.mse_loss %[[P]], %[[Y]]
-// CHECK-NOT: optim.
-// CHECK-NOT: linalg.matmul_transpose_a
-// The cotangent of fc1's output, dL/dP W2; no matmul_transpose_a (dW) is left.
-// CHECK: %[[DR:.+]] = linalg.matmul ins(%{{.+}}, %[[W2]] : tensor<8x3xf32>, tensor<3x4xf32>)
-// Each count: |v| == inf or NaN (unordered), summed over every element.
+// Each value is counted where it is made, so it need not live to the end
+// of the step: the input first, then each output after its op, the
+// cotangent after its matmul. A count: |v| == inf or NaN (unordered),
+// summed over every element.
 // CHECK: %[[C0:.+]] = linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]} ins(%[[X]] : tensor<8x16xf32>)
 // CHECK: math.absf
 // CHECK-NEXT: arith.cmpf ueq, %{{.+}}, %{{.+}} : f32
 // CHECK-NEXT: arith.select
 // CHECK-NEXT: arith.addf
-// CHECK: %[[E0:.+]] = tensor.expand_shape %[[C0]] [] output_shape [1] : tensor<f32> into tensor<1xf32>
-// CHECK: ins(%[[R]] : tensor<8x4xf32>)
-// CHECK: ins(%[[P]] : tensor<8x3xf32>)
-// CHECK: ins(%[[L]] : tensor<f32>)
-// CHECK: ins(%[[DR]] : tensor<8x4xf32>)
+// CHECK: %[[H:.+]] = nn.dense %[[X]], %[[W1]], %[[B1]]
+// CHECK-NEXT: %[[R:.+]] = nn.relu %[[H]]
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[R]] : tensor<8x4xf32>)
+// CHECK: %[[P:.+]] = nn.dense %[[R]], %[[W2]]
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[P]] : tensor<8x3xf32>)
+// CHECK: %[[L:.+]] = nn.mse_loss %[[P]], %[[Y]]
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[L]] : tensor<f32>)
 // CHECK-NOT: optim.
 // CHECK-NOT: linalg.matmul_transpose_a
+// The cotangent of fc1's output, dL/dP W2; no matmul_transpose_a (dW) is left.
+// CHECK: %[[DR:.+]] = linalg.matmul ins(%{{.+}}, %[[W2]] : tensor<8x3xf32>, tensor<3x4xf32>)
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[DR]] : tensor<8x4xf32>)
+// CHECK-NOT: optim.
+// CHECK-NOT: linalg.matmul_transpose_a
+// CHECK: %[[E0:.+]] = tensor.expand_shape %[[C0]] [] output_shape [1] : tensor<f32> into tensor<1xf32>
 // CHECK: return %[[L]], %[[E0]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} :
 
 // Tests that check-step=false builds no check_step.
