@@ -200,10 +200,13 @@ bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
       known = false;
       return WalkResult::interrupt();
     }
+    if (!*a)
+      return WalkResult::advance();
     // A stack buffer made inside the loop is each trip's own
     // (kernel-local-scratch; kernel-hoist-allocas gives each thread one).
-    if (*a && !(isa_and_nonnull<memref::AllocaOp>(rootOf((*a)->memref).getDefiningOp()) &&
-                !loop.isDefinedOutsideOfLoop(rootOf((*a)->memref))))
+    Value root = rootOf((*a)->memref);
+    if (!isa_and_nonnull<memref::AllocaOp>(root.getDefiningOp()) ||
+        loop.isDefinedOutsideOfLoop(root))
       accesses.push_back(**a);
     return WalkResult::advance();
   });

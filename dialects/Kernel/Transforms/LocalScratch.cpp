@@ -19,23 +19,29 @@ using namespace mlir;
 
 namespace {
 
-/// Rebuilds `view` on `source` (the same offsets, sizes and strides), and so
-/// on down its users that are views too.
+void retarget(OpBuilder &b, memref::SubViewOp view, Value source);
+
+/// Replaces `view` by `replacement` (of another layout): views of it are
+/// rebuilt on it, other users read it directly.
+void replaceView(OpBuilder &b, memref::SubViewOp view, Value replacement) {
+  for (OpOperand &use : llvm::make_early_inc_range(view->getUses())) {
+    if (auto inner = dyn_cast<memref::SubViewOp>(use.getOwner()))
+      retarget(b, inner, replacement);
+    else
+      use.set(replacement);
+  }
+  view->erase();
+}
+
+/// Rebuilds `view` on `source` (the same offsets, sizes and strides).
 void retarget(OpBuilder &b, memref::SubViewOp view, Value source) {
   b.setInsertionPoint(view);
   auto type = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
       view.getType().getShape(), cast<MemRefType>(source.getType()),
       view.getMixedOffsets(), view.getMixedSizes(), view.getMixedStrides()));
-  auto fresh = b.create<memref::SubViewOp>(view.getLoc(), type, source,
-                                           view.getMixedOffsets(), view.getMixedSizes(),
-                                           view.getMixedStrides());
-  for (OpOperand &use : llvm::make_early_inc_range(view->getUses())) {
-    if (auto inner = dyn_cast<memref::SubViewOp>(use.getOwner()))
-      retarget(b, inner, fresh);
-    else
-      use.set(fresh);
-  }
-  view->erase();
+  replaceView(b, view,
+              b.create<memref::SubViewOp>(view.getLoc(), type, source, view.getMixedOffsets(),
+                                          view.getMixedSizes(), view.getMixedStrides()));
 }
 
 /// Every user, through views, reads or writes vectors: nothing else (a
@@ -76,13 +82,7 @@ struct KernelLocalScratchPass
                                   tile.getType().getElementType());
       OpBuilder b(tile);
       Value local = b.create<memref::AllocaOp>(tile.getLoc(), type, alloc.getAlignmentAttr());
-      for (OpOperand &use : llvm::make_early_inc_range(tile->getUses())) {
-        if (auto inner = dyn_cast<memref::SubViewOp>(use.getOwner()))
-          retarget(b, inner, local);
-        else
-          use.set(local);
-      }
-      tile->erase();
+      replaceView(b, tile, local);
       alloc->erase();
       ++numLocalized;
     }
