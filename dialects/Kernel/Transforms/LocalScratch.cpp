@@ -94,7 +94,7 @@ struct KernelHoistAllocasPass
   void runOnOperation() override {
     Block &entry = getOperation().getBody().front();
     getOperation().walk([&](memref::AllocaOp a) {
-      if (a->getBlock() != &entry && a.getType().hasStaticShape() && a->getNumOperands() == 0)
+      if (a->getBlock() != &entry && a->getNumOperands() == 0)
         a->moveBefore(&entry, entry.begin());
     });
   }

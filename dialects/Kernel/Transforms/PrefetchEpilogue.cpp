@@ -113,11 +113,8 @@ struct KernelPrefetchEpiloguePass
       return;
 
     // The views move above the register tiles (their operands are there).
-    SmallVector<Value> moved;
-    for (memref::SubViewOp sv : views) {
+    for (memref::SubViewOp sv : views)
       sv->moveBefore(loop);
-      moved.push_back(sv);
-    }
     Location loc = loop.getLoc();
     OpBuilder b = OpBuilder::atBlockBegin(loop.getBody());
     Value iv = loop.getInductionVar();
@@ -129,7 +126,7 @@ struct KernelPrefetchEpiloguePass
     SmallVector<Value> row;
     for (int64_t r = 0; r < rows; ++r)
       row.push_back(b.create<arith::ConstantIndexOp>(loc, r));
-    for (Value view : moved)
+    for (memref::SubViewOp view : views)
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t l = 0; l < lines; ++l)
           b.create<memref::PrefetchOp>(loc, view, ValueRange{row[r], at[l]}, /*isWrite=*/false,
