@@ -10,7 +10,8 @@
 // of its memrefs move into it, so it takes the underlying buffers, scalars
 // and vectors as arguments. Kernels that come out
 // identical (the forward pass of eval_step and forward, or of train_step where
-// no op depends on the mode) are kept once.
+// no op depends on the mode) are kept once; those only check_step calls are
+// left to LLVM unoptimized.
 //
 #include "compiler/Passes.h"
 #include "compiler/codegen/ParallelLoops.h"
@@ -470,6 +471,45 @@ struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPas
         if (copiedIntoKernels(&op) &&
             op.use_empty())
           op.erase();
+    }
+    markCold(module);
+  }
+
+  /// check_step runs once, after training diverged, to name the first
+  /// non-finite value: the functions only it reaches (its own kernels and
+  /// segments) are compiled unoptimized (optimize_none: LLVM's -O2 skips
+  /// them, its code generator takes its fast path). fashion_cnn_bn's 49
+  /// check_step kernels took 0.91 s of code generation, 0.42 s so. Kernels
+  /// it shares with train_step stay optimized.
+  static void markCold(ModuleOp module) {
+    llvm::DenseSet<Operation *> cold;
+    // Each function's callers (and address takers), in one walk.
+    llvm::DenseMap<StringAttr, llvm::SmallPtrSet<Operation *, 4>> users;
+    for (auto fn : module.getOps<func::FuncOp>()) {
+      if (auto entry = fn->getAttrOfType<DictionaryAttr>("kiln.entry");
+          entry && entry.get("checks"))
+        cold.insert(fn);
+      if (auto uses = SymbolTable::getSymbolUses(fn))
+        for (const SymbolTable::SymbolUse &use : *uses)
+          users[use.getSymbolRef().getRootReference()].insert(fn);
+    }
+    if (cold.empty())
+      return;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto fn : module.getOps<func::FuncOp>()) {
+        auto it = users.find(fn.getSymNameAttr());
+        // (Not one that takes or returns a vector: a mask vector crossing
+        // a call makes LLVM 19's unoptimized x86 code generation fail.)
+        auto types = llvm::concat<const Type>(fn.getArgumentTypes(), fn.getResultTypes());
+        if (cold.contains(fn) || fn->hasAttr("kiln.entry") || it == users.end() ||
+            llvm::any_of(types, [](Type t) { return isa<VectorType>(t); }) ||
+            !llvm::all_of(it->second, [&](Operation *u) { return cold.contains(u); }))
+          continue;
+        cold.insert(fn);
+        fn->setAttr("optimize_none", UnitAttr::get(module.getContext()));
+        changed = true;
+      }
     }
   }
 };

@@ -67,7 +67,7 @@ std::string DivergenceWatch::explain(int64_t last, const Loader &load) {
   model.restore(snap);
   const EntryPointSpec *checker =
       model.getManifest().findEntry(EntryPoint::CheckStep);
-  // train_step finds the step; check_step (compiled for size, not speed)
+  // train_step finds the step; check_step (its own kernels unoptimized)
   // then runs once, on the model as it was before that step.
   Model::Snapshot before;
   for (int64_t b = snapBatch; b <= last; ++b) {
