@@ -21,10 +21,17 @@ namespace {
 
 Type elemOf(Value v) { return cast<ShapedType>(v.getType()).getElementType(); }
 
-/// Lanes of the partial sums of a single-sample dense layer: four vectors
-/// of f32 at 512 bits, so four independent FMA chains per row (fewer when
-/// they divide K and these do not).
-constexpr int64_t kDotLanes = 64;
+/// Lanes of the partial sums of a single-sample dense layer: one vector of
+/// f32 at 512 bits. The product streams W from memory, so more FMA chains
+/// per row (64 lanes: four) gain nothing, and the partial sums [N, lanes]
+/// are written by the threads and read back by the row sums: fashion_mlp's
+/// batch-1 forward with 16 lanes for its 512-wide layer instead of 64, 4
+/// alternating rounds: 2 threads 19.1 -> 16.4 us, 1 thread 31.1 -> 28.5 us
+/// (fashion_cnn's unchanged, 40.5 us).
+constexpr int64_t kDotLanes = 16;
+
+/// Features below which a single sample keeps the matmul form.
+constexpr int64_t kDotMinFeatures = 64;
 
 /// x[1, K] * W[N, K]ᵀ for one sample, along W's contiguous rows (transposing
 /// W for a matmul would cost more than the product). With K = Q * L + R:
@@ -34,15 +41,9 @@ Value denseOneSample(OpBuilder &b, Location loc, Value x, Value w) {
   auto wt = cast<RankedTensorType>(w.getType());
   Type elem = wt.getElementType();
   int64_t n = wt.getDimSize(0), k = wt.getDimSize(1);
-  // Fewer lanes when they divide K and kDotLanes does not (784: 16): no
-  // remainder, whose pass would read a line at the end of every row of W
-  // again (fashion_mlp's batch-1 forward: 32 -> 26 us on 1 thread).
+  // (A remainder's pass reads a line at the end of every row of W again:
+  // 64 lanes left one for K = 784, 32 -> 26 us on 1 thread without it.)
   int64_t lanes = kDotLanes;
-  for (int64_t l : {kDotLanes, kDotLanes / 2, kDotLanes / 4})
-    if (k % l == 0) {
-      lanes = l;
-      break;
-    }
   int64_t q = k / lanes, main = q * lanes, rest = k - main;
   auto slice = [&](Value v, int64_t rows, int64_t offset, int64_t size) -> Value {
     if (offset == 0 && size == k)
@@ -113,7 +114,7 @@ Value lowerDense(OpBuilder &b, nn::DenseOp op) {
   Location loc = op.getLoc();
   Value x = toRows(b, loc, op.getInput());
   bool oneSample = cast<RankedTensorType>(x.getType()).getDimSize(0) == 1 &&
-                   op.getWeight().getType().getDimSize(1) >= kDotLanes;
+                   op.getWeight().getType().getDimSize(1) >= kDotMinFeatures;
   // Otherwise x * Wᵀ with Wᵀ materialized, so the matmul streams rows of
   // both operands (the inner vectors run along the output features).
   Value y = oneSample

@@ -24,22 +24,22 @@ func.func @dense(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>, %b: tensor<512
 // -----
 
 // Tests that dense on one sample reads W along its rows instead of transposing
-// it: 150 = 2 x 64 + 22 input features give partial sums over 64 lanes
-// (x[q, l] * W[n, q, l], reduced over q), their row sums, then the 22-wide
-// tail accumulated onto them, then the bias.
+// it: 150 = 9 x 16 + 6 input features give partial sums over 16 lanes (one
+// vector; x[q, l] * W[n, q, l], reduced over q), their row sums, then the
+// 6-wide tail accumulated onto them, then the bias.
 // CHECK-LABEL: func.func @dense_one_sample
 // CHECK-SAME: (%[[X:.+]]: tensor<1x150xf32>, %[[W:.+]]: tensor<19x150xf32>, %[[B:.+]]: tensor<19xf32>)
 // CHECK-NOT: linalg.transpose
 // CHECK: %[[X1:.+]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1]] : tensor<1x150xf32> into tensor<150xf32>
-// CHECK: %[[XM:.+]] = tensor.extract_slice %[[X1]][0] [128] [1]
-// CHECK: %[[XQ:.+]] = tensor.expand_shape %[[XM]] {{\[\[}}0, 1]] output_shape [2, 64]
-// CHECK: %[[WM:.+]] = tensor.extract_slice %[[W]][0, 0] [19, 128] [1, 1]
-// CHECK: %[[WQ:.+]] = tensor.expand_shape %[[WM]] {{\[\[}}0], [1, 2]] output_shape [19, 2, 64]
-// CHECK: %[[PART:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[XQ]], %[[WQ]] : tensor<2x64xf32>, tensor<19x2x64xf32>) outs(%{{.+}} : tensor<19x64xf32>)
-// CHECK: %[[ROWS:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[PART]] : tensor<19x64xf32>)
-// CHECK: %[[XT:.+]] = tensor.extract_slice %[[X1]][128] [22] [1]
-// CHECK: %[[WT:.+]] = tensor.extract_slice %[[W]][0, 128] [19, 22] [1, 1]
-// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[XT]], %[[WT]] : tensor<22xf32>, tensor<19x22xf32>) outs(%[[ROWS]] : tensor<19xf32>)
+// CHECK: %[[XM:.+]] = tensor.extract_slice %[[X1]][0] [144] [1]
+// CHECK: %[[XQ:.+]] = tensor.expand_shape %[[XM]] {{\[\[}}0, 1]] output_shape [9, 16]
+// CHECK: %[[WM:.+]] = tensor.extract_slice %[[W]][0, 0] [19, 144] [1, 1]
+// CHECK: %[[WQ:.+]] = tensor.expand_shape %[[WM]] {{\[\[}}0], [1, 2]] output_shape [19, 9, 16]
+// CHECK: %[[PART:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[XQ]], %[[WQ]] : tensor<9x16xf32>, tensor<19x9x16xf32>) outs(%{{.+}} : tensor<19x16xf32>)
+// CHECK: %[[ROWS:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[PART]] : tensor<19x16xf32>)
+// CHECK: %[[XT:.+]] = tensor.extract_slice %[[X1]][144] [6] [1]
+// CHECK: %[[WT:.+]] = tensor.extract_slice %[[W]][0, 144] [19, 6] [1, 1]
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[XT]], %[[WT]] : tensor<6xf32>, tensor<19x6xf32>) outs(%[[ROWS]] : tensor<19xf32>)
 // CHECK: %[[Y:.+]] = tensor.expand_shape %[[SUM]] {{\[\[}}0, 1]] output_shape [1, 19]
 // CHECK: linalg.generic {{.*}} ins(%[[Y]], %[[B]] : tensor<1x19xf32>, tensor<19xf32>)
 func.func @dense_one_sample(%x: tensor<1x150xf32>, %w: tensor<19x150xf32>, %b: tensor<19xf32>) -> tensor<1x19xf32> {
@@ -49,13 +49,14 @@ func.func @dense_one_sample(%x: tensor<1x150xf32>, %w: tensor<19x150xf32>, %b: t
 
 // -----
 
-// Tests that a single sample's lanes shrink to divide the features when 64 does not: 80 = 5 x 16 gives partial sums over 16 lanes and no tail (a tail's pass would read the end of every row of W again); 96 = 3 x 32, over 32.
+// Tests that a single sample's partial sums are one vector wide whatever the
+// features: 80 = 5 x 16 and 96 = 6 x 16, over 16 lanes and no tail.
 // CHECK-LABEL: func.func @dense_one_sample_lanes
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.+}}, %{{.+}} : tensor<5x16xf32>, tensor<7x5x16xf32>) outs(%{{.+}} : tensor<7x16xf32>)
 // CHECK: %[[ROWS:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.+}} : tensor<7x16xf32>)
 // CHECK-NOT: linalg.generic {{.*}} outs(%[[ROWS]]
 // CHECK: tensor.expand_shape %[[ROWS]]
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.+}}, %{{.+}} : tensor<3x32xf32>, tensor<7x3x32xf32>) outs(%{{.+}} : tensor<7x32xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.+}}, %{{.+}} : tensor<6x16xf32>, tensor<7x6x16xf32>) outs(%{{.+}} : tensor<7x16xf32>)
 func.func @dense_one_sample_lanes(%x: tensor<1x80xf32>, %w: tensor<7x80xf32>, %v: tensor<1x96xf32>, %u: tensor<7x96xf32>) -> (tensor<1x7xf32>, tensor<1x7xf32>) {
   %y = nn.dense %x, %w : (tensor<1x80xf32>, tensor<7x80xf32>) -> tensor<1x7xf32>
   %z = nn.dense %v, %u : (tensor<1x96xf32>, tensor<7x96xf32>) -> tensor<1x7xf32>
