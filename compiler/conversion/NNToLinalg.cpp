@@ -90,8 +90,29 @@ Value denseOneSample(OpBuilder &b, Location loc, Value x, Value w) {
                                   AffineMap::get(3, 0, {dn, dl}, ctx)},
            SmallVector<utils::IteratorType>{par, red, par}, fma)
           .getResult(0);
+  if (rest == 0) {
+    // Dims (o, n, l): partial (n, l) -> y (o, n), o of size 1: the row
+    // sums come out as the layer's [1, N] rows, with no reshape between
+    // them and the bias and activation, so kernel-form keeps all of them
+    // in the partial sums' group (each tile of rows reduced in registers).
+    AffineExpr so, sn, sl;
+    bindDims(ctx, so, sn, sl);
+    auto rowType = RankedTensorType::get({1, n}, elem);
+    return b
+        .create<linalg::GenericOp>(
+            loc, rowType, ValueRange{partial}, ValueRange{filled(b, loc, rowType, 0.0)},
+            SmallVector<AffineMap>{AffineMap::get(3, 0, {sn, sl}, ctx),
+                                   AffineMap::get(3, 0, {so, sn}, ctx)},
+            SmallVector<utils::IteratorType>{par, par, red},
+            [](OpBuilder &nb, Location l, ValueRange args) {
+              nb.create<linalg::YieldOp>(
+                  l, ValueRange{nb.create<arith::AddFOp>(l, args[0], args[1])});
+            })
+        .getResult(0);
+  }
+  // The row sums, then the tail accumulated onto them.
   Value y = reduce2d(b, loc, partial, 1, 0.0, binary<arith::AddFOp>);
-  if (rest > 0) {
+  {
     // Dims (n, r): x (r), W (n, r) -> (n).
     AffineExpr rn, rr;
     bindDims(ctx, rn, rr);

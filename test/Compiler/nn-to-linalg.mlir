@@ -50,12 +50,17 @@ func.func @dense_one_sample(%x: tensor<1x150xf32>, %w: tensor<19x150xf32>, %b: t
 // -----
 
 // Tests that a single sample's partial sums are one vector wide whatever the
-// features: 80 = 5 x 16 and 96 = 6 x 16, over 16 lanes and no tail.
+// features: 80 = 5 x 16 and 96 = 6 x 16, over 16 lanes and no tail; with no
+// tail the row sums come out as the layer's [1, N] rows (dims (o, n, l)),
+// no reshape between them and what follows (kernel-form groups them with
+// the partial sums).
+// CHECK-DAG: #[[MN:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[MO:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func.func @dense_one_sample_lanes
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.+}}, %{{.+}} : tensor<5x16xf32>, tensor<7x5x16xf32>) outs(%{{.+}} : tensor<7x16xf32>)
-// CHECK: %[[ROWS:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.+}} : tensor<7x16xf32>)
-// CHECK-NOT: linalg.generic {{.*}} outs(%[[ROWS]]
-// CHECK: tensor.expand_shape %[[ROWS]]
+// CHECK: %[[P:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.+}}, %{{.+}} : tensor<5x16xf32>, tensor<7x5x16xf32>) outs(%{{.+}} : tensor<7x16xf32>)
+// CHECK: %[[Z:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x7xf32>)
+// CHECK: %[[ROWS:.+]] = linalg.generic {indexing_maps = [#[[MN]], #[[MO]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[P]] : tensor<7x16xf32>) outs(%[[Z]] : tensor<1x7xf32>)
+// CHECK-NOT: tensor.expand_shape %[[ROWS]]
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.+}}, %{{.+}} : tensor<6x16xf32>, tensor<7x6x16xf32>) outs(%{{.+}} : tensor<7x16xf32>)
 func.func @dense_one_sample_lanes(%x: tensor<1x80xf32>, %w: tensor<7x80xf32>, %v: tensor<1x96xf32>, %u: tensor<7x96xf32>) -> (tensor<1x7xf32>, tensor<1x7xf32>) {
   %y = nn.dense %x, %w : (tensor<1x80xf32>, tensor<7x80xf32>) -> tensor<1x7xf32>

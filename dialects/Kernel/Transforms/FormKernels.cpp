@@ -187,8 +187,28 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     }
     ops.append(chain);
     ops.push_back(root);
-    // The chain of elementwise consumers of the root's single result.
     Operation *last = root;
+    // Rows of partial sums (a single sample's dense layer) take their row
+    // sums, and the fill those start from, into their group: each tile of
+    // rows is reduced in registers, and the partial sums never reach
+    // memory, where each thread wrote its rows' and the next kernel read
+    // them all back.
+    // (chooseSchedule tells the group by the same test.)
+    if (linalg::GenericOp sums = rowSumsOf(root.getOperation())) {
+      auto fill = sums.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
+      if (taken.contains(fill) || !fill->hasOneUse()) {
+        OpBuilder b(sums);
+        auto copy = cast<linalg::FillOp>(b.clone(*fill));
+        sums.getDpsInitOperand(0)->set(copy.getResult(0));
+        if (fill->use_empty())
+          fill->erase();
+        fill = copy;
+      }
+      ops.push_back(fill);
+      ops.push_back(sums);
+      last = sums;
+    }
+    // The chain of elementwise consumers of the last op's single result.
     while (last->getNumResults() == 1 && last->getResult(0).hasOneUse()) {
       Operation *user = *last->getResult(0).getUsers().begin();
       if (user->getBlock() != last->getBlock() || taken.contains(user) ||

@@ -359,6 +359,22 @@ ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
   return s.get();
 }
 
+/// Rows of partial sums [n, l] with their row sums (`rowSumsOf`: kernel-form
+/// groups them, and the bias and activation after them), `last` over
+/// (1, n, ...): tiles of
+/// up to 4 rows (as `elementwiseStrategy` takes for the partial sums
+/// alone), each summed over q one step at a time, then over l in
+/// registers.
+ScheduleAttr rowSumsStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp last,
+                             const ScheduleTarget &t) {
+  SmallVector<int64_t> rootBounds = root.getStaticLoopRanges();
+  int64_t vectors = std::max<int64_t>(1, rootBounds[2] / s.lanes);
+  s.tile.assign(last.getNumLoops(), 0);
+  s.tile[1] = rowTile(rootBounds[0], std::clamp<int64_t>((t.vectorRegisters() - 4) / vectors, 1, 4));
+  s.reduce = {1};
+  return s.get();
+}
+
 } // namespace
 
 bool isGenericContraction(Operation *op) {
@@ -407,6 +423,44 @@ bool isPackedMatmul(Operation *op) {
          maps[2] == AffineMap::get(4, 0, {m, no, ni}, ctx);
 }
 
+bool isRowsOfPartialSums(Operation *op) {
+  auto g = dyn_cast<linalg::GenericOp>(op);
+  if (!g || g.getNumLoops() != 3 || g.getNumDpsInputs() != 2 || g.getNumDpsInits() != 1)
+    return false;
+  auto iters = g.getIteratorTypesArray();
+  MLIRContext *ctx = op->getContext();
+  AffineExpr n, q, l;
+  bindDims(ctx, n, q, l);
+  return linalg::isParallelIterator(iters[0]) && linalg::isReductionIterator(iters[1]) &&
+         linalg::isParallelIterator(iters[2]) &&
+         g.getMatchingIndexingMap(g.getDpsInitOperand(0)) == AffineMap::get(3, 0, {n, l}, ctx);
+}
+
+linalg::GenericOp rowSumsOf(Operation *op) {
+  if (!isRowsOfPartialSums(op) || !op->hasOneUse())
+    return nullptr;
+  auto sums = dyn_cast<linalg::GenericOp>(*op->getUsers().begin());
+  if (!sums || sums->getBlock() != op->getBlock() || sums.getNumDpsInputs() != 1 ||
+      sums.getNumDpsInits() != 1 || sums.getNumLoops() != 3 ||
+      sums.getStaticLoopRanges()[0] != 1 ||
+      !sums.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>())
+    return nullptr;
+  auto iters = sums.getIteratorTypesArray();
+  MLIRContext *ctx = op->getContext();
+  AffineExpr o, n, l;
+  bindDims(ctx, o, n, l);
+  auto maps = sums.getIndexingMapsArray();
+  Block &body = sums.getRegion().front();
+  Operation *yielded = body.getTerminator()->getOperand(0).getDefiningOp();
+  bool sumsRows = linalg::isParallelIterator(iters[0]) && linalg::isParallelIterator(iters[1]) &&
+                  linalg::isReductionIterator(iters[2]) &&
+                  maps[0] == AffineMap::get(3, 0, {n, l}, ctx) &&
+                  maps[1] == AffineMap::get(3, 0, {o, n}, ctx);
+  return sumsRows && yielded && isa<arith::AddFOp>(yielded) && body.getOperations().size() == 2
+             ? sums
+             : nullptr;
+}
+
 ScheduleAttr chooseSchedule(linalg::LinalgOp root, linalg::LinalgOp last,
                             const ScheduleTarget &target) {
   Type elem = getElementTypeOrSelf(last->getResult(0).getType());
@@ -418,6 +472,8 @@ ScheduleAttr chooseSchedule(linalg::LinalgOp root, linalg::LinalgOp last,
     return packedMatmulStrategy(s, bounds, target, elemBytes);
   if (isContraction(root) && bounds.size() >= 2)
     return matmulStrategy(s, root, last, bounds, target, elemBytes);
+  if (rowSumsOf(root) && root != last)
+    return rowSumsStrategy(s, root, last, target);
   auto iters = last.getIteratorTypesArray();
   if (isGenericContraction(root) && llvm::any_of(iters, linalg::isParallelIterator))
     return genericContractionStrategy(s, root, last, target);

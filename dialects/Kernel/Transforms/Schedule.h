@@ -37,6 +37,17 @@ bool isGenericContraction(mlir::Operation *op);
 /// k).
 bool isPackedMatmul(mlir::Operation *op);
 
+/// Rows of partial sums, a single sample's dense layer: a generic over
+/// (n, q, l) with two inputs that accumulates into [n, l] (parallel n and
+/// l, reduction q).
+bool isRowsOfPartialSums(mlir::Operation *op);
+
+/// The single user of `op`, rows of partial sums [n, l], that sums them
+/// over l into [1, n] (dims (o, n, l), o of size 1) from a linalg.fill in
+/// the same block: kernel-form puts it, its fill and its elementwise
+/// consumers in the partial sums' group. Null otherwise.
+mlir::linalg::GenericOp rowSumsOf(mlir::Operation *op);
+
 /// Rewrites `op`, a linalg.matmul A[M, K] * B[K, N] (B may be Wᵀ), as a
 /// packed matmul when the target says packing pays: B (or W) copied into
 /// panels [N/n][K][n] of n = two vectors of columns, the product into

@@ -157,11 +157,15 @@ LogicalResult tileRegisters(RewriterBase &rewriter, GroupOp group) {
 LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
   if (llvm::all_of(group.getReduceSizes(), [](int64_t s) { return s == 0; }))
     return success();
-  SmallVector<linalg::LinalgOp> contractions;
+  // (When the group has contractions, only those: a row sum after rows of
+  // partial sums reduces its tile whole, in registers.)
+  SmallVector<linalg::LinalgOp> contractions, reductions;
   group.walk([&](linalg::LinalgOp op) {
     if (op.getNumReductionLoops() > 0)
-      contractions.push_back(op);
+      (linalg::isaContractionOpInterface(op) ? contractions : reductions).push_back(op);
   });
+  if (contractions.empty())
+    contractions = reductions;
   for (linalg::LinalgOp op : contractions) {
     SmallVector<int64_t> sizes(op.getNumLoops(), 0);
     unsigned r = 0;
