@@ -340,6 +340,41 @@ void dropUnitLoops(RewriterBase &rewriter, GroupOp group) {
   }
 }
 
+/// A tile copied as it is (a transpose that keeps the innermost dim, whose
+/// tile of unit outer dims folds to its slice: B packed into panels of
+/// columns) reads the slice as a vector and writes it: left as slices, it
+/// bufferized to a memref.copy, expanded into scalar loops that threads do
+/// not split.
+struct SliceCopyAsTransfers : OpRewritePattern<tensor::InsertSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::InsertSliceOp insert,
+                                PatternRewriter &rewriter) const override {
+    auto extract = insert.getSource().getDefiningOp<tensor::ExtractSliceOp>();
+    RankedTensorType type = insert.getSourceType();
+    if (!extract || !type.hasStaticShape() || type.getNumElements() > 64 * 64 ||
+        extract.getSourceType().getRank() != type.getRank() ||
+        insert.getDestType().getRank() != type.getRank() ||
+        !extract.hasUnitStride() || !insert.hasUnitStride())
+      return failure();
+    Location loc = insert.getLoc();
+    auto vecType = VectorType::get(type.getShape(), type.getElementType());
+    auto indices = [&](ArrayRef<OpFoldResult> offsets) {
+      return llvm::map_to_vector(offsets, [&](OpFoldResult o) {
+        return getValueOrCreateConstantIndexOp(rewriter, loc, o);
+      });
+    };
+    SmallVector<bool> inBounds(type.getRank(), true);
+    Value pad = rewriter.create<arith::ConstantOp>(loc, rewriter.getZeroAttr(type.getElementType()));
+    Value v = rewriter.create<vector::TransferReadOp>(
+        loc, vecType, extract.getSource(), indices(extract.getMixedOffsets()), pad,
+        ArrayRef<bool>(inBounds));
+    rewriter.replaceOpWithNewOp<vector::TransferWriteOp>(
+        insert, v, insert.getDest(), indices(insert.getMixedOffsets()), ArrayRef<bool>(inBounds));
+    return success();
+  }
+};
+
 /// A transfer_read whose map drops unit dims of its source from the middle
 /// (a rank-reducing slice folded in: a packed product's accumulator tile
 /// [rows, 1, columns]) reads the full-rank vector and shape_casts it, so
@@ -433,7 +468,8 @@ int64_t vectorizeAll(RewriterBase &rewriter, GroupOp group) {
   vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
   vector::populateVectorReductionToContractPatterns(patterns);
   tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
-  patterns.add<ReadUnitDimsAsShapeCast, UnitDimsAsShapeCast>(group.getContext());
+  patterns.add<ReadUnitDimsAsShapeCast, UnitDimsAsShapeCast, SliceCopyAsTransfers>(
+      group.getContext());
   vector::TransferReadOp::getCanonicalizationPatterns(patterns,
                                                       group.getContext());
   vector::TransferWriteOp::getCanonicalizationPatterns(patterns,

@@ -142,6 +142,29 @@ func.func @transpose(%w: tensor<64x32xf32>) -> tensor<32x64xf32> {
 
 // -----
 
+// Tests that a transpose keeping the innermost dim (B packed into panels of
+// 32 columns), whose tiles of unit outer dims fold to slice copies, still
+// moves each tile as a vector read and write (no slice left to bufferize
+// into a memref.copy).
+// CHECK-LABEL: func.func @panel_copy
+// CHECK-SAME: (%[[W:.+]]: tensor<4x2x32xf32>)
+// CHECK: scf.for %[[P:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK-NEXT: scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[DEST:.+]] = %{{.+}})
+// CHECK-NEXT: %[[V:.+]] = vector.transfer_read %[[W]][%[[K]], %[[P]], %{{.+}}]{{.*}} : tensor<4x2x32xf32>, vector<1x1x32xf32>
+// CHECK-NEXT: vector.transfer_write %[[V]], %[[DEST]][%[[P]], %[[K]], %{{.+}}]{{.*}} : vector<1x1x32xf32>, tensor<2x4x32xf32>
+// CHECK-NOT: tensor.insert_slice
+// CHECK: return
+func.func @panel_copy(%w: tensor<4x2x32xf32>) -> tensor<2x4x32xf32> {
+  %e = tensor.empty() : tensor<2x4x32xf32>
+  %y = kernel.group #kernel.schedule<tile = [1, 1, 32], lanes = 16> vectorize -> tensor<2x4x32xf32> {
+    %t = linalg.transpose ins(%w : tensor<4x2x32xf32>) outs(%e : tensor<2x4x32xf32>) permutation = [1, 0, 2]
+    kernel.yield %t : tensor<2x4x32xf32>
+  }
+  return %y : tensor<2x4x32xf32>
+}
+
+// -----
+
 // Tests that a group with all-zero tile sizes and no vectorize is only dissolved.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
