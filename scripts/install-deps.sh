@@ -3,7 +3,7 @@
 # to run its tests (--test) or its benchmark (--bench). Idempotent.
 set -euo pipefail
 pkgs=(cmake ninja-build ccache g++ clang-19 libclang-rt-19-dev lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
-      libfmt-dev nlohmann-json3-dev zlib1g-dev libgtest-dev python3 dataset-fashion-mnist)
+      libfmt-dev nlohmann-json3-dev zlib1g-dev libgtest-dev libjemalloc-dev python3 dataset-fashion-mnist)
 # --test: also PyTorch and NumPy, for the parity tests (test/e2e/torch_reference.py),
 # which fail without them, clang-format for the C++ backend's layout test, and
 # an aarch64 cross compiler, zlib and qemu for its portability test. --bench: those and the BLAS the benchmark pins.
