@@ -171,7 +171,9 @@ def OutlineKernelsPass : Pass<"kiln-outline-kernels", "mlir::ModuleOp"> {
     the model. Then an entry point left with more than 2 x `segment-ops` ops
     (pure definitions aside) is cut into segments of `segment-ops`, each
     outlined the same way: LLVM's instruction selection and register
-    allocation grow faster than linearly with a function's length.
+    allocation grow faster than linearly with a function's length. The
+    functions only check_step reaches (it runs once, after training
+    diverged) get `optimize_none`, unless they pass mask vectors in calls.
   }];
   let options = [
     Option<"segmentOps", "segment-ops", "int64_t", /*default=*/"64",

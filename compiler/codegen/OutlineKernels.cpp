@@ -479,9 +479,26 @@ struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPas
   /// non-finite value: the functions only it reaches (its own kernels and
   /// segments) are compiled unoptimized (optimize_none: LLVM's -O2 skips
   /// them, its code generator takes its fast path): fashion_cnn_bn's
-  /// check_step kernels (36 of its 49 so marked) took 0.94 s of LLVM code
-  /// generation, 0.43 s so. Kernels it shares with train_step stay
+  /// check_step functions (46 of its 48 so marked) took 0.97 s of LLVM code
+  /// generation, 0.41 s so. Kernels it shares with train_step stay
   /// optimized.
+  static bool passesMasks(func::FuncOp fn) {
+    auto isVector = [](Type t) {
+      auto v = dyn_cast<VectorType>(t);
+      return v && v.getElementType().isInteger(1);
+    };
+    if (llvm::any_of(fn.getArgumentTypes(), isVector) ||
+        llvm::any_of(fn.getResultTypes(), isVector))
+      return true;
+    return fn.walk([&](func::CallOp call) {
+               return llvm::any_of(call.getOperandTypes(), isVector) ||
+                              llvm::any_of(call.getResultTypes(), isVector)
+                          ? WalkResult::interrupt()
+                          : WalkResult::advance();
+             })
+        .wasInterrupted();
+  }
+
   static void markCold(ModuleOp module) {
     llvm::DenseSet<Operation *> cold;
     // Each function's callers (and address takers), in one walk.
@@ -500,11 +517,12 @@ struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPas
       changed = false;
       for (auto fn : module.getOps<func::FuncOp>()) {
         auto it = users.find(fn.getSymNameAttr());
-        // (Not one that takes or returns a vector: a mask vector crossing
-        // a call makes LLVM 19's unoptimized x86 code generation fail.)
-        auto types = llvm::concat<const Type>(fn.getArgumentTypes(), fn.getResultTypes());
-        if (cold.contains(fn) || fn->hasAttr("kiln.entry") || it == users.end() ||
-            llvm::any_of(types, [](Type t) { return isa<VectorType>(t); }) ||
+        // Only outlined functions (never inlined), and none that passes a
+        // mask vector in a call, as callee or caller (a segment calling a
+        // kernel that takes one): a mask vector crossing a call makes LLVM
+        // 19's unoptimized x86 code generation fail.
+        if (cold.contains(fn) || fn->hasAttr("kiln.entry") || !fn->hasAttr("no_inline") ||
+            it == users.end() || passesMasks(fn) ||
             !llvm::all_of(it->second, [&](Operation *u) { return cold.contains(u); }))
           continue;
         cold.insert(fn);

@@ -27,7 +27,8 @@ Type elemOf(Value v) { return cast<ShapedType>(v.getType()).getElementType(); }
 /// are written by the threads and read back by the row sums: fashion_mlp's
 /// batch-1 forward with 16 lanes for its 512-wide layer instead of 64, 4
 /// alternating rounds: 2 threads 19.1 -> 16.4 us, 1 thread 31.1 -> 28.5 us
-/// (fashion_cnn's unchanged, 40.5 us).
+/// (fashion_cnn's unchanged, 40.5 us). A remainder's pass reads a line at the
+/// end of every row of W again: 64 lanes left one for K = 784.
 constexpr int64_t kDotLanes = 16;
 
 /// Features below which a single sample keeps the matmul form.
@@ -41,9 +42,7 @@ Value denseOneSample(OpBuilder &b, Location loc, Value x, Value w) {
   auto wt = cast<RankedTensorType>(w.getType());
   Type elem = wt.getElementType();
   int64_t n = wt.getDimSize(0), k = wt.getDimSize(1);
-  // (A remainder's pass reads a line at the end of every row of W again:
-  // 64 lanes left one for K = 784, 32 -> 26 us on 1 thread without it.)
-  int64_t lanes = kDotLanes;
+  const int64_t lanes = kDotLanes;
   int64_t q = k / lanes, main = q * lanes, rest = k - main;
   auto slice = [&](Value v, int64_t rows, int64_t offset, int64_t size) -> Value {
     if (offset == 0 && size == k)

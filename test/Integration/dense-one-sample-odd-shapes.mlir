@@ -1,10 +1,14 @@
 // Tier-1 numerics: a single sample's dense + bias + relu as NNToLinalg lowers it
 // with no tail (rows of partial sums over 16 lanes, their row sums as [1, N],
 // then the bias and relu), which kernel-form makes one group (tiles of 4 rows,
-// each reduced in registers): 7 rows leave a remainder of 3, peeled. Formed,
+// each reduced in registers): 7 rows leave a remainder of 3, peeled. At 512
+// and 256 bits (16 lanes are two AVX2 vectors). Formed,
 // tiled, vectorized, lowered and run with mlir-cpu-runner; a plain scalar-loop
 // reference in the same program must agree exactly (small integers).
 // RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=512},kernel-tile),canonicalize,cse,one-shot-bufferize{bufferize-function-boundaries},buffer-deallocation-pipeline,convert-bufferization-to-memref,func.func(kernel-lower-vectors,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts)" \
+// RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils \
+// RUN: | FileCheck %s
+// RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=256},kernel-tile),canonicalize,cse,one-shot-bufferize{bufferize-function-boundaries},buffer-deallocation-pipeline,convert-bufferization-to-memref,func.func(kernel-lower-vectors,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts)" \
 // RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils \
 // RUN: | FileCheck %s
 // RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=512}))" | FileCheck %s --check-prefix=FORM

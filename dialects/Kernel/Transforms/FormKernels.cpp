@@ -196,7 +196,7 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     // (chooseSchedule tells the group by the same test.)
     if (linalg::GenericOp sums = rowSumsOf(root.getOperation())) {
       auto fill = sums.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
-      if (taken.contains(fill) || !fill->hasOneUse()) {
+      if (taken.contains(fill) || !fill->hasOneUse() || fill->getBlock() != sums->getBlock()) {
         OpBuilder b(sums);
         auto copy = cast<linalg::FillOp>(b.clone(*fill));
         sums.getDpsInitOperand(0)->set(copy.getResult(0));

@@ -10,14 +10,18 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
     Each contraction (matmul) or other linalg op roots a group; a root
     absorbs the `linalg.fill` that initializes it and the chain of
     elementwise ops that consume its result alone (bias add, activation), so
-    dense + bias + activation becomes one loop nest. A matmul whose B pays to
+    dense + bias + activation becomes one loop nest. Rows of partial sums
+    (a single sample's dense layer) also take the row sums that alone
+    consume them, with their fill, so such a layer is one loop nest too. A
+    matmul whose B pays to
     pack first becomes a copy of B into column panels and a packed product
     (its own group: cache tiles run over its reduction). Each group's
     `#kernel.schedule` comes from the strategy of its root's kind (matmul,
     packed matmul, generic contraction, transpose, elementwise and
     reductions) and the target: vector width, L1 and L2 sizes, cores.
-    Tiles are whole vectors; when no such tile divides a loop, kernel-tile
-    peels the remainder, so every tile is static.
+    Tiles are whole vectors (but the row sums' 4 values per tile of rows);
+    when no such tile divides a loop, kernel-tile peels the remainder, so
+    every tile is static.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",

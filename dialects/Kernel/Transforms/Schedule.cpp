@@ -359,12 +359,12 @@ ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
   return s.get();
 }
 
-/// Rows of partial sums [n, l] with their row sums (`rowSumsOf`: kernel-form
-/// groups them, and the bias and activation after them), `last` over
-/// (1, n, ...): tiles of
-/// up to 4 rows (as `elementwiseStrategy` takes for the partial sums
-/// alone), each summed over q one step at a time, then over l in
-/// registers.
+/// Rows of partial sums [n, l] grouped with their row sums (`rowSumsOf`)
+/// and the bias and activation after them, `last` over (1, n, ...): tiles
+/// of up to 4 rows (as `elementwiseStrategy` takes for the partial sums
+/// alone), summed over q one step at a time, then over l in registers.
+/// (The rows' sums, bias and activation are vectors of 4, not whole
+/// vectors: 4 values per 4 rows of W streamed.)
 ScheduleAttr rowSumsStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp last,
                              const ScheduleTarget &t) {
   SmallVector<int64_t> rootBounds = root.getStaticLoopRanges();

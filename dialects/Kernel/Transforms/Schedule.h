@@ -42,10 +42,11 @@ bool isPackedMatmul(mlir::Operation *op);
 /// l, reduction q).
 bool isRowsOfPartialSums(mlir::Operation *op);
 
-/// The single user of `op`, rows of partial sums [n, l], that sums them
-/// over l into [1, n] (dims (o, n, l), o of size 1) from a linalg.fill in
-/// the same block: kernel-form puts it, its fill and its elementwise
-/// consumers in the partial sums' group. Null otherwise.
+/// The single user of `op`, rows of partial sums [n, l], in the same block,
+/// that sums them over l into [1, n] (dims (o, n, l), o of size 1) from a
+/// linalg.fill: kernel-form puts it, its fill (cloned unless the fill is
+/// its own, in its block) and its elementwise consumers in the partial
+/// sums' group. Null otherwise.
 mlir::linalg::GenericOp rowSumsOf(mlir::Operation *op);
 
 /// Rewrites `op`, a linalg.matmul A[M, K] * B[K, N] (B may be Wᵀ), as a
