@@ -513,17 +513,21 @@ struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPas
     }
     if (cold.empty())
       return;
+    // Only outlined functions (never inlined), and none that passes a mask
+    // vector in a call, as callee or caller (a segment calling a kernel that
+    // takes one): a mask vector crossing a call makes LLVM 19's unoptimized
+    // x86 code generation fail. Found once, before the walk up the calls.
+    SmallVector<func::FuncOp> candidates;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (!fn->hasAttr("kiln.entry") && fn->hasAttr("no_inline") &&
+          users.count(fn.getSymNameAttr()) && !passesMasks(fn))
+        candidates.push_back(fn);
     for (bool changed = true; changed;) {
       changed = false;
-      for (auto fn : module.getOps<func::FuncOp>()) {
-        auto it = users.find(fn.getSymNameAttr());
-        // Only outlined functions (never inlined), and none that passes a
-        // mask vector in a call, as callee or caller (a segment calling a
-        // kernel that takes one): a mask vector crossing a call makes LLVM
-        // 19's unoptimized x86 code generation fail.
-        if (cold.contains(fn) || fn->hasAttr("kiln.entry") || !fn->hasAttr("no_inline") ||
-            it == users.end() || passesMasks(fn) ||
-            !llvm::all_of(it->second, [&](Operation *u) { return cold.contains(u); }))
+      for (func::FuncOp fn : candidates) {
+        if (cold.contains(fn) ||
+            !llvm::all_of(users[fn.getSymNameAttr()],
+                          [&](Operation *u) { return cold.contains(u); }))
           continue;
         cold.insert(fn);
         fn->setAttr("optimize_none", UnitAttr::get(module.getContext()));

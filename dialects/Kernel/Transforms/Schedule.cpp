@@ -310,6 +310,14 @@ ScheduleAttr transposeStrategy(Builder s, linalg::TransposeOp t,
   return s.get();
 }
 
+/// Rows of partial sums per tile, `vectors` accumulators each: up to 4
+/// (more chains hide the FMA latency), as many as leave 4 registers for the
+/// loads.
+int64_t partialSumRows(int64_t n, int64_t vectors, const ScheduleTarget &t) {
+  return rowTile(n, std::clamp<int64_t>((t.vectorRegisters() - 4) / std::max<int64_t>(1, vectors),
+                                        1, 4));
+}
+
 /// Elementwise ops and reductions. A root that reduces its innermost loop
 /// (a row reduction) works one row at a time; otherwise rows of up to four
 /// vectors along the innermost parallel loop, outer parallel loops one at a
@@ -343,10 +351,7 @@ ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
     middleReduction |= !linalg::isParallelIterator(rootIters[i]);
   if (middleReduction && !rowReduction && innermost > 0 &&
       bounds.size() == rootIters.size() && linalg::isParallelIterator(iters[0]))
-    s.tile[0] = rowTile(bounds[0], std::clamp<int64_t>(
-                                       (t.vectorRegisters() - 4) /
-                                           std::max<int64_t>(1, s.tile[innermost] / s.lanes),
-                                       1, 4));
+    s.tile[0] = partialSumRows(bounds[0], s.tile[innermost] / s.lanes, t);
   // An outer reduction (a sum over the batch) accumulates one row of
   // vectors per step; an innermost one reduces chunks of up to four
   // vectors, so no vector grows with the batch or the class count.
@@ -368,9 +373,8 @@ ScheduleAttr elementwiseStrategy(Builder s, linalg::LinalgOp root,
 ScheduleAttr rowSumsStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp last,
                              const ScheduleTarget &t) {
   SmallVector<int64_t> rootBounds = root.getStaticLoopRanges();
-  int64_t vectors = std::max<int64_t>(1, rootBounds[2] / s.lanes);
   s.tile.assign(last.getNumLoops(), 0);
-  s.tile[1] = rowTile(rootBounds[0], std::clamp<int64_t>((t.vectorRegisters() - 4) / vectors, 1, 4));
+  s.tile[1] = partialSumRows(rootBounds[0], rootBounds[2] / s.lanes, t);
   s.reduce = {1};
   return s.get();
 }
