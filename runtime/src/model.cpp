@@ -202,13 +202,39 @@ std::vector<float> *Model::findTensor(std::string_view name) {
   return nullptr;
 }
 
+/// Whether p[0, n) are all finite: the largest magnitude's bits, an integer
+/// max that the compiler vectorizes (std::isfinite with an early exit stays
+/// scalar: a tenth of the divergence watch's time per step on fashion_mlp).
+static bool allFinite(const float *p, size_t n) {
+  uint32_t worst = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, p + i, sizeof bits);
+    worst = std::max(worst, bits & 0x7fffffffu);
+  }
+  return worst < 0x7f800000u; // the exponent all ones: inf or nan
+}
+
+int64_t firstNonFiniteIndex(const float *p, size_t n) {
+  constexpr size_t kChunk = 4096;
+  for (size_t c = 0; c < n; c += kChunk) {
+    size_t end = std::min(n, c + kChunk);
+    if (allFinite(p + c, end - c))
+      continue;
+    for (size_t i = c; i < end; ++i)
+      if (!std::isfinite(p[i]))
+        return int64_t(i);
+  }
+  return -1;
+}
+
 std::string Model::firstNonFinite() const {
   auto scan = [](const std::string &name, const std::vector<float> &t) {
-    for (size_t i = 0; i < t.size(); ++i)
-      if (!std::isfinite(t[i]))
-        return fmt::format("{} element {} is {}", name, i,
-                           std::isnan(t[i]) ? "nan" : t[i] > 0 ? "inf" : "-inf");
-    return std::string();
+    int64_t i = firstNonFiniteIndex(t.data(), t.size());
+    if (i < 0)
+      return std::string();
+    return fmt::format("{} element {} is {}", name, i,
+                       std::isnan(t[i]) ? "nan" : t[i] > 0 ? "inf" : "-inf");
   };
   for (size_t i = 0; i < params.size(); ++i)
     if (std::string s = scan(manifest.params[i].name, params[i]); !s.empty())

@@ -23,6 +23,9 @@ template <typename... Args>
   throw Error(fmt::format(format, std::forward<Args>(args)...));
 }
 
+/// The index of the first inf or nan of p[0, n), or -1 (model.cpp).
+int64_t firstNonFiniteIndex(const float *p, size_t n);
+
 /// What to try when training diverges, ending every such message.
 inline constexpr const char *kDivergenceAdvice =
     "Lower the learning rate, clip gradients (clip_norm) or look for extreme "

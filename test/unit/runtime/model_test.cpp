@@ -1,11 +1,14 @@
 //===- model_test.cpp - Model: api checks, state, entry point calls -------===//
 #include "kiln/dataset.h"
 #include "kiln/model.h"
+#include "support.h"
 #include "test_support.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <limits>
 
 namespace kiln {
 namespace {
@@ -230,6 +233,30 @@ TEST(Model, MovedModelsKeepWorking) {
   a.trainBatch(x.data(), y.data(), 0.1f);
   moved.trainBatch(x.data(), y.data(), 0.1f);
   EXPECT_EQ(test::tensorBytes(moved), test::tensorBytes(a));
+}
+
+// The scan behind every "element N is nan" message checks chunks of 4096
+// at once: the first non-finite value is found on either side of a chunk's
+// edge, and the largest finite floats and subnormals pass.
+TEST(Model, FirstNonFiniteIndexAcrossChunks) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (size_t n : {1, 17, 4095, 4096, 4097, 12289}) {
+    std::vector<float> t(n, 1.0f);
+    t[0] = std::numeric_limits<float>::max();
+    t[n - 1] = -std::numeric_limits<float>::denorm_min();
+    EXPECT_EQ(firstNonFiniteIndex(t.data(), n), -1) << n;
+    for (size_t at : {size_t(0), n / 2, n > 4096 ? size_t(4095) : n - 1,
+                      n > 4096 ? size_t(4096) : n - 1, n - 1}) {
+      for (float bad : {inf, -inf, nan}) {
+        std::vector<float> u = t;
+        u[at] = bad;
+        if (at + 1 < n)
+          u[n - 1] = nan; // a later one is not reported
+        EXPECT_EQ(firstNonFiniteIndex(u.data(), n), int64_t(at)) << n << " " << at;
+      }
+    }
+  }
 }
 
 } // namespace
