@@ -435,9 +435,11 @@ bool isRowsOfPartialSums(Operation *op) {
   MLIRContext *ctx = op->getContext();
   AffineExpr n, q, l;
   bindDims(ctx, n, q, l);
+  // A multiply-add body (another reduction of this shape is no dense layer).
   return linalg::isParallelIterator(iters[0]) && linalg::isReductionIterator(iters[1]) &&
          linalg::isParallelIterator(iters[2]) &&
-         g.getMatchingIndexingMap(g.getDpsInitOperand(0)) == AffineMap::get(3, 0, {n, l}, ctx);
+         g.getMatchingIndexingMap(g.getDpsInitOperand(0)) == AffineMap::get(3, 0, {n, l}, ctx) &&
+         linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op));
 }
 
 linalg::GenericOp rowSumsOf(Operation *op) {
@@ -460,9 +462,11 @@ linalg::GenericOp rowSumsOf(Operation *op) {
                   linalg::isReductionIterator(iters[2]) &&
                   maps[0] == AffineMap::get(3, 0, {n, l}, ctx) &&
                   maps[1] == AffineMap::get(3, 0, {o, n}, ctx);
-  return sumsRows && yielded && isa<arith::AddFOp>(yielded) && body.getOperations().size() == 2
-             ? sums
-             : nullptr;
+  // The sum of the partial sum and the accumulator, nothing else.
+  bool addsArgs = yielded && isa<arith::AddFOp>(yielded) && body.getOperations().size() == 2 &&
+                  llvm::is_contained(yielded->getOperands(), body.getArgument(0)) &&
+                  llvm::is_contained(yielded->getOperands(), body.getArgument(1));
+  return sumsRows && addsArgs ? sums : nullptr;
 }
 
 ScheduleAttr chooseSchedule(linalg::LinalgOp root, linalg::LinalgOp last,

@@ -38,15 +38,15 @@ bool isGenericContraction(mlir::Operation *op);
 bool isPackedMatmul(mlir::Operation *op);
 
 /// Rows of partial sums, a single sample's dense layer: a generic over
-/// (n, q, l) with two inputs that accumulates into [n, l] (parallel n and
-/// l, reduction q).
+/// (n, q, l) with two inputs that accumulates their products into [n, l]
+/// (parallel n and l, reduction q; a multiply-add body).
 bool isRowsOfPartialSums(mlir::Operation *op);
 
 /// The single user of `op`, rows of partial sums [n, l], in the same block,
-/// that sums them over l into [1, n] (dims (o, n, l), o of size 1) from a
-/// linalg.fill: kernel-form puts it, its fill (cloned unless the fill is
-/// its own, in its block) and its elementwise consumers in the partial
-/// sums' group. Null otherwise.
+/// that sums them over l into [1, n] (dims (o, n, l), o of size 1; its body
+/// adds its two arguments) from a linalg.fill: kernel-form puts it, its
+/// fill (cloned unless the fill is its own, in its block) and its
+/// elementwise consumers in the partial sums' group. Null otherwise.
 mlir::linalg::GenericOp rowSumsOf(mlir::Operation *op);
 
 /// Rewrites `op`, a linalg.matmul A[M, K] * B[K, N] (B may be Wᵀ), as a

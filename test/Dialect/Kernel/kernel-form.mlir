@@ -373,6 +373,77 @@ func.func @row_sums(%x: tensor<49x16xf32>, %w: tensor<512x49x16xf32>) -> tensor<
 
 // -----
 
+// Tests that only a dense layer's shape is grouped with its row sums: a max
+// over the lanes instead of their sum, or partial maxima of products instead
+// of partial sums, leave the two reductions in groups of their own.
+#x = affine_map<(n, q, l) -> (q, l)>
+#w = affine_map<(n, q, l) -> (n, q, l)>
+#p = affine_map<(n, q, l) -> (n, l)>
+#sp = affine_map<(o, n, l) -> (n, l)>
+#sy = affine_map<(o, n, l) -> (o, n)>
+
+// CHECK-LABEL: func.func @row_max
+// CHECK: kernel.group {{.*}} -> tensor<512x16xf32>
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK: kernel.yield
+// CHECK: kernel.group {{.*}} -> tensor<1x512xf32>
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: arith.maximumf
+func.func @row_max(%x: tensor<49x16xf32>, %w: tensor<512x49x16xf32>) -> tensor<1x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<512x16xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<512x16xf32>) -> tensor<512x16xf32>
+  %r = linalg.generic {indexing_maps = [#x, #w, #p], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : tensor<49x16xf32>, tensor<512x49x16xf32>) outs(%fill : tensor<512x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %m, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<512x16xf32>
+  %ey = tensor.empty() : tensor<1x512xf32>
+  %fy = linalg.fill ins(%zero : f32) outs(%ey : tensor<1x512xf32>) -> tensor<1x512xf32>
+  %y = linalg.generic {indexing_maps = [#sp, #sy], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%r : tensor<512x16xf32>) outs(%fy : tensor<1x512xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.maximumf %a, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<1x512xf32>
+  return %y : tensor<1x512xf32>
+}
+
+// CHECK-LABEL: func.func @max_rows
+// CHECK: kernel.group {{.*}} -> tensor<512x16xf32>
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK: arith.maximumf
+// CHECK: kernel.yield
+// CHECK: kernel.group {{.*}} -> tensor<1x512xf32>
+func.func @max_rows(%x: tensor<49x16xf32>, %w: tensor<512x49x16xf32>) -> tensor<1x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<512x16xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<512x16xf32>) -> tensor<512x16xf32>
+  %r = linalg.generic {indexing_maps = [#x, #w, #p], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : tensor<49x16xf32>, tensor<512x49x16xf32>) outs(%fill : tensor<512x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.maximumf %m, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<512x16xf32>
+  %ey = tensor.empty() : tensor<1x512xf32>
+  %fy = linalg.fill ins(%zero : f32) outs(%ey : tensor<1x512xf32>) -> tensor<1x512xf32>
+  %y = linalg.generic {indexing_maps = [#sp, #sy], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%r : tensor<512x16xf32>) outs(%fy : tensor<1x512xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<1x512xf32>
+  return %y : tensor<1x512xf32>
+}
+
+// -----
+
 // Tests that an elementwise op read broadcast by an elementwise op over more
 // loops (relu's backward, [2, 3, 3, 8], read by a 2x2 max pooling's gradient
 // over (n, oh, i, ow, j, c)) is fused into that op's body, which runs it 4
