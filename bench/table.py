@@ -6,7 +6,8 @@ script's docstring and bench/README.md):
   bench/matmul.py       fp32 matmul 512/1024/2048 vs the FMA peak, OpenBLAS
                         (best core type) and PyTorch, 1 and 2 threads
   bench/train.py        fashion_mlp and fashion_cnn training throughput vs
-                        tuned PyTorch, 1 and 2 threads
+                        tuned PyTorch, 1 and 2 threads (fashion_mlp's also as
+                        each side's share of the FMA peak in its products)
   bench/stocks_lstm.py, bench/char_transformer.py
                         LSTM and transformer training throughput, 1 thread
   bench/predict.sh      batch-1 forward latency of fashion_mlp and fashion_cnn, 1 and 2 threads
