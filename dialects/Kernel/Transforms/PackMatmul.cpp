@@ -5,7 +5,8 @@
 // sets and misses all the way. Packed into panels [N/n][K][n] (n = the
 // register block's columns), each strip is contiguous. When B is Wᵀ
 // (a dense layer's forward), the packing reads W directly: the transpose
-// that made Wᵀ disappears into it.
+// that made Wᵀ disappears into it. With fewer samples than units (a training
+// batch), W is not copied at all: Cᵀ = W Aᵀ packs the batch instead.
 //
 #include "dialects/Kernel/Transforms/Schedule.h"
 
@@ -23,6 +24,18 @@ namespace {
 /// reuse each panel, and strips long enough to miss.
 bool worthPacking(int64_t m, int64_t k, int64_t n, int64_t panel) {
   return n % panel == 0 && n >= 2 * panel && m >= 16 && k >= 16;
+}
+
+/// Whether C = A Wᵀ (A [m, k], W [n, k]) is better computed as Cᵀ = W Aᵀ:
+/// packing A (m x k) and transposing C back (m x n) move fewer elements than
+/// packing W (n x k), the swapped product is worth packing, and its threads
+/// split the rows of W (with A's few panels split among them, each thread
+/// would stream all of W). The sums are the same, in the same order: the
+/// results are the same bits.
+bool swapPays(int64_t m, int64_t k, int64_t n, int64_t panel, const ScheduleTarget &target,
+              int64_t elemBytes) {
+  return worthPacking(n, k, m, panel) && m * k + m * n < n * k &&
+         packedRowsSplit(n, m / panel, panel, k, target, elemBytes);
 }
 
 } // namespace
@@ -50,9 +63,18 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
   Location loc = op.getLoc();
   auto transpose = b.getDefiningOp<linalg::TransposeOp>();
   bool ofW = transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{1, 0});
+  // A dense layer's forward on fewer samples than units: Cᵀ = W Aᵀ, A packed
+  // into panels instead of W (and C transposed back) when that copies less.
+  bool swapped =
+      ofW && swapPays(m, k, n, panel, target, elem.getIntOrFloatBitWidth() / 8);
+  Value lhs = a;
+  if (swapped) {
+    lhs = transpose.getInput();
+    std::swap(m, n);
+  }
   // The packing goes right after what it reads: a weight read in a loop (a
   // recurrent layer's time steps) is packed once, before the loop.
-  Value source = ofW ? transpose.getInput() : b;
+  Value source = swapped ? a : ofW ? transpose.getInput() : b;
   OpBuilder builder(op->getContext());
   if (Operation *def = source.getDefiningOp())
     builder.setInsertionPointAfter(def);
@@ -64,7 +86,7 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
   if (ofW) {
     // B = Wᵀ, W [N, K]: panel[p, k, j] = W[p * n + j, k].
     Value w3 = builder.create<tensor::ExpandShapeOp>(
-        loc, RankedTensorType::get({n / panel, panel, k}, elem), transpose.getInput(),
+        loc, RankedTensorType::get({n / panel, panel, k}, elem), source,
         SmallVector<ReassociationIndices>{{0, 1}, {2}});
     packed = builder.create<linalg::TransposeOp>(loc, w3, packedInit,
                                                  ArrayRef<int64_t>{0, 2, 1})
@@ -89,7 +111,7 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
   bindDims(ctx, dm, dp, dj, dk);
   auto par = utils::IteratorType::parallel;
   auto product = builder.create<linalg::GenericOp>(
-      loc, TypeRange{c3Type}, ValueRange{a, packed}, ValueRange{c3},
+      loc, TypeRange{c3Type}, ValueRange{lhs, packed}, ValueRange{c3},
       SmallVector<AffineMap>{AffineMap::get(4, 0, {dm, dk}, ctx),
                              AffineMap::get(4, 0, {dp, dk, dj}, ctx),
                              AffineMap::get(4, 0, {dm, dp, dj}, ctx)},
@@ -99,7 +121,14 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
         nb.create<linalg::YieldOp>(l, ValueRange{nb.create<arith::AddFOp>(l, args[2], p)});
       });
   Value c = builder.create<tensor::CollapseShapeOp>(
-      loc, ct, product.getResult(0), SmallVector<ReassociationIndices>{{0}, {1, 2}});
+      loc, swapped ? RankedTensorType::get({m, n}, elem) : ct, product.getResult(0),
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  if (swapped)
+    c = builder
+            .create<linalg::TransposeOp>(loc, c,
+                                         builder.create<tensor::EmptyOp>(loc, ct.getShape(), elem),
+                                         ArrayRef<int64_t>{1, 0})
+            .getResult()[0];
   op.getResult(0).replaceAllUsesWith(c);
   op.erase();
   if (fill->use_empty())

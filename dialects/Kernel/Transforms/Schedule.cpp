@@ -146,6 +146,7 @@ ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp l
 /// thread's columns (reused by every row of A), kc as large as a block of A
 /// rows (8 x kc) that stays in L1 with the C block; order no, k, m, so each
 /// B block is read from memory once. Register level: 8 rows of one panel.
+/// A B that fits in L2 with A's rows blocks in L1 needs no cache level.
 ScheduleAttr packedMatmulStrategy(Builder s, ArrayRef<int64_t> bounds,
                                   const ScheduleTarget &t, int64_t elemBytes) {
   int64_t m = bounds[0], panels = bounds[1], n = bounds[2], k = bounds[3];
@@ -160,11 +161,13 @@ ScheduleAttr packedMatmulStrategy(Builder s, ArrayRef<int64_t> bounds,
   int64_t perCore = (panels + t.cores - 1) / std::max<int64_t>(1, t.cores);
   int64_t nc = std::min({panels, fit, perCore});
   nc = nc >= panels ? 0 : rowTile(panels, nc);
-  s.cache = {0, nc, 0, kc};
-  s.order = {1, 3, 0, 2};
   s.tile = {rows, 1, 0, 0};
   s.reduce = {1};
   s.packed = "rhs";
+  if (packedRowsSplit(m, panels, n, k, t, elemBytes))
+    return s.get();
+  s.cache = {0, nc, 0, kc};
+  s.order = {1, 3, 0, 2};
   return s.get();
 }
 
@@ -425,6 +428,14 @@ bool isPackedMatmul(Operation *op) {
   return maps[0] == AffineMap::get(4, 0, {m, k}, ctx) &&
          maps[1] == AffineMap::get(4, 0, {no, k, ni}, ctx) &&
          maps[2] == AffineMap::get(4, 0, {m, no, ni}, ctx);
+}
+
+bool packedRowsSplit(int64_t m, int64_t panels, int64_t n, int64_t k, const ScheduleTarget &t,
+                     int64_t elemBytes) {
+  int64_t lanes = std::max<int64_t>(1, t.vectorBits / (8 * elemBytes));
+  int64_t rows = std::min(m, registerRows(n, lanes, t));
+  return panels * k * n * elemBytes <= t.l2Bytes / 2 && rows * k * elemBytes <= t.l1Bytes &&
+         m >= rows * t.cores && m >= panels * n;
 }
 
 bool isRowsOfPartialSums(Operation *op) {

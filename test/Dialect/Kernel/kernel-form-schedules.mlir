@@ -33,15 +33,30 @@ func.func @cube(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<
 
 // -----
 
-// Tests a dense layer's forward, x Wᵀ with W [512, 784]: the packing reads W
-// (the transpose to Wᵀ is gone). k 784: blocks of 196 (the divisor near 384
-// or 341); 8 or 16 panels in all, half per core when L2 holds them.
+// Tests a dense layer's forward, x Wᵀ with W [512, 784], on a batch of 64:
+// fewer samples than units, so Cᵀ = W xᵀ, x packed into panels (2 of 32
+// columns, or 4 of 16) and C transposed back: W is never copied (the
+// transpose to Wᵀ is gone). The panels fit in half of L2 and a register
+// block's rows of W (all 784 k) in L1, so no cache blocks: the threads split
+// W's rows. With L2 too small for the panels (256 KiB), W is packed as
+// before: k blocks of 196, 4 of its 32 panels per block (8 cores).
 // CHECK-LABEL: func.func @dense_forward
 // CHECK-NOT: permutation = [1, 0]{{$}}
+// ZEN5: tensor.expand_shape %arg0 {{.*}} : tensor<64x784xf32> into tensor<2x32x784xf32>
+// ZEN3: tensor.expand_shape %arg0 {{.*}} : tensor<64x784xf32> into tensor<4x16x784xf32>
+// SMALLL2: tensor.expand_shape %arg1 {{.*}} : tensor<512x784xf32> into tensor<32x16x784xf32>
 // CHECK: linalg.transpose {{.*}} permutation = [0, 2, 1]
-// ZEN5: cache = [0, 8, 0, 196], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"
-// ZEN3: cache = [0, 16, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"
-// SMALLL2: cache = [0, 4, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
+// ZEN5-NEXT: linalg.generic {{.*}} ins(%arg1, %{{.+}} : tensor<512x784xf32>, tensor<2x784x32xf32>)
+// ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// ZEN3-NEXT: linalg.generic {{.*}} ins(%arg1, %{{.+}} : tensor<512x784xf32>, tensor<4x784x16xf32>)
+// SMALLL2: cache = [0, 4, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<64x32x16xf32>
+// SMALLL2-NEXT: linalg.generic {{.*}} ins(%arg0, %{{.+}} : tensor<64x784xf32>, tensor<32x784x16xf32>)
+// ZEN5: tensor.collapse_shape {{.*}} : tensor<512x2x32xf32> into tensor<512x64xf32>
+// ZEN5: linalg.transpose ins(%{{.+}} : tensor<512x64xf32>) outs(%{{.+}} : tensor<64x512xf32>) permutation = [1, 0]
+// ZEN3: linalg.transpose ins(%{{.+}} : tensor<512x64xf32>) outs(%{{.+}} : tensor<64x512xf32>) permutation = [1, 0]
+// SMALLL2: tensor.collapse_shape {{.*}} : tensor<64x32x16xf32> into tensor<64x512xf32>
+// SMALLL2-NOT: linalg.transpose
 func.func @dense_forward(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>) -> tensor<64x512xf32> {
   %zero = arith.constant 0.0 : f32
   %te = tensor.empty() : tensor<784x512xf32>
@@ -50,6 +65,30 @@ func.func @dense_forward(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>) -> ten
   %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<64x512xf32>) -> tensor<64x512xf32>
   %c = linalg.matmul ins(%x, %wt : tensor<64x784xf32>, tensor<784x512xf32>) outs(%fill : tensor<64x512xf32>) -> tensor<64x512xf32>
   return %c : tensor<64x512xf32>
+}
+
+// -----
+
+// Tests a dense layer's forward on more samples than units (512 of x, 64 of
+// W): W is packed (it is the smaller copy) and nothing is transposed back;
+// its panels fit in half of L2 but for 256 KiB, so only there the product
+// is blocked (one panel per block, the 4 split among the 8 cores).
+// CHECK-LABEL: func.func @wide_batch
+// CHECK: tensor.expand_shape %arg1 {{.*}} : tensor<64x784xf32>
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
+// ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// CHECK-NEXT: linalg.generic {{.*}} ins(%arg0, %{{.+}} : tensor<512x784xf32>,
+// CHECK: tensor.collapse_shape {{.*}} into tensor<512x64xf32>
+// CHECK-NOT: linalg.transpose
+func.func @wide_batch(%x: tensor<512x784xf32>, %w: tensor<64x784xf32>) -> tensor<512x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %te = tensor.empty() : tensor<784x64xf32>
+  %wt = linalg.transpose ins(%w : tensor<64x784xf32>) outs(%te : tensor<784x64xf32>) permutation = [1, 0]
+  %e = tensor.empty() : tensor<512x64xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<512x64xf32>) -> tensor<512x64xf32>
+  %c = linalg.matmul ins(%x, %wt : tensor<512x784xf32>, tensor<784x64xf32>) outs(%fill : tensor<512x64xf32>) -> tensor<512x64xf32>
+  return %c : tensor<512x64xf32>
 }
 
 // -----
