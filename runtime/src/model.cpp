@@ -203,8 +203,9 @@ std::vector<float> *Model::findTensor(std::string_view name) {
 }
 
 /// Whether p[0, n) are all finite: the largest magnitude's bits, an integer
-/// max that the compiler vectorizes (std::isfinite with an early exit stays
-/// scalar: a tenth of the divergence watch's time per step on fashion_mlp).
+/// max without an early exit, which clang vectorizes at -O2 and up (the
+/// std::isfinite loop with an early exit stayed scalar: a tenth of the
+/// divergence watch's time per step on fashion_mlp).
 static bool allFinite(const float *p, size_t n) {
   uint32_t worst = 0;
   for (size_t i = 0; i < n; ++i) {

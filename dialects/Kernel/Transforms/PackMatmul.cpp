@@ -5,14 +5,16 @@
 // sets and misses all the way. Packed into panels [N/n][K][n] (n = the
 // register block's columns), each strip is contiguous. When B is Wᵀ
 // (a dense layer's forward), the packing reads W directly: the transpose
-// that made Wᵀ disappears into it. With fewer samples than units (a training
-// batch), W is not copied at all: Cᵀ = W Aᵀ packs the batch instead.
+// that made Wᵀ disappears into it. When packing A and transposing C back
+// copy less than packing W (a training batch of fewer samples than units),
+// Cᵀ = W Aᵀ packs the batch instead and W is not copied (`swapPays`).
 //
 #include "dialects/Kernel/Transforms/Schedule.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 
 using namespace mlir;
 
@@ -35,7 +37,19 @@ bool worthPacking(int64_t m, int64_t k, int64_t n, int64_t panel) {
 bool swapPays(int64_t m, int64_t k, int64_t n, int64_t panel, const ScheduleTarget &target,
               int64_t elemBytes) {
   return worthPacking(n, k, m, panel) && m * k + m * n < n * k &&
-         packedRowsSplit(n, m / panel, panel, k, target, elemBytes);
+         packedRowsSplit(n, m / panel, panel, k, target, panel / 2, elemBytes);
+}
+
+/// Whether `w` is defined outside the innermost loop around `op` (a
+/// recurrent layer's weight read at every time step): packed once before
+/// the loop, it costs less than packing the step's input at every step.
+bool invariantInLoop(Value w, Operation *op) {
+  auto loop = op->getParentOfType<LoopLikeOpInterface>();
+  if (!loop)
+    return false;
+  Operation *def = w.getDefiningOp();
+  Operation *scope = def ? def : w.getParentBlock()->getParentOp();
+  return !loop->isAncestor(scope);
 }
 
 } // namespace
@@ -47,7 +61,7 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
   auto at = dyn_cast<RankedTensorType>(a.getType());
   auto bt = dyn_cast<RankedTensorType>(b.getType());
   auto ct = dyn_cast<RankedTensorType>(op.getResultTypes()[0]);
-  if (!at || !bt || !ct || !at.hasStaticShape() || !bt.hasStaticShape() ||
+  if (!at || !bt || !ct || !at.hasStaticShape() || !bt.hasStaticShape() || !ct.hasStaticShape() ||
       !isa<FloatType>(ct.getElementType()) || at.getElementType() != ct.getElementType() ||
       bt.getElementType() != ct.getElementType())
     return nullptr;
@@ -65,8 +79,8 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
   bool ofW = transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{1, 0});
   // A dense layer's forward on fewer samples than units: Cᵀ = W Aᵀ, A packed
   // into panels instead of W (and C transposed back) when that copies less.
-  bool swapped =
-      ofW && swapPays(m, k, n, panel, target, elem.getIntOrFloatBitWidth() / 8);
+  bool swapped = ofW && swapPays(m, k, n, panel, target, elem.getIntOrFloatBitWidth() / 8) &&
+                 !invariantInLoop(transpose.getInput(), op);
   Value lhs = a;
   if (swapped) {
     lhs = transpose.getInput();
@@ -84,7 +98,8 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
   Value packedInit = builder.create<tensor::EmptyOp>(loc, packedType.getShape(), elem);
   Value packed;
   if (ofW) {
-    // B = Wᵀ, W [N, K]: panel[p, k, j] = W[p * n + j, k].
+    // B = Wᵀ, W [N, K]: panel[p, k, j] = W[p * n + j, k] (swapped: the
+    // same of A [M, K], which then has the N here).
     Value w3 = builder.create<tensor::ExpandShapeOp>(
         loc, RankedTensorType::get({n / panel, panel, k}, elem), source,
         SmallVector<ReassociationIndices>{{0, 1}, {2}});

@@ -15,7 +15,9 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
     consume them, with their fill, so such a layer is one loop nest too. A
     matmul whose B pays to
     pack first becomes a copy of B into column panels and a packed product
-    (its own group: cache tiles run over its reduction). Each group's
+    (its own group: cache tiles run over its reduction); a dense layer's
+    forward on fewer samples than units packs its input instead of W and
+    computes Cᵀ = W xᵀ, transposed back. Each group's
     `#kernel.schedule` comes from the strategy of its root's kind (matmul,
     packed matmul, generic contraction, transpose, elementwise and
     reductions) and the target: vector width, L1 and L2 sizes, cores.

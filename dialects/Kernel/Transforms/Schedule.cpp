@@ -146,11 +146,17 @@ ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp l
 /// thread's columns (reused by every row of A), kc as large as a block of A
 /// rows (8 x kc) that stays in L1 with the C block; order no, k, m, so each
 /// B block is read from memory once. Register level: 8 rows of one panel.
-/// A B that fits in L2 with A's rows blocks in L1 needs no cache level.
+/// No cache level when `packedRowsSplit` (B in half of L2, A's register
+/// block rows in L1, rows for every core, A no smaller than B).
 ScheduleAttr packedMatmulStrategy(Builder s, ArrayRef<int64_t> bounds,
                                   const ScheduleTarget &t, int64_t elemBytes) {
   int64_t m = bounds[0], panels = bounds[1], n = bounds[2], k = bounds[3];
   int64_t rows = std::min(m, registerRows(n, s.lanes, t));
+  s.tile = {rows, 1, 0, 0};
+  s.reduce = {1};
+  s.packed = "rhs";
+  if (packedRowsSplit(m, panels, n, k, t, s.lanes, elemBytes))
+    return s.get();
   // kc: about a quarter of L1 for the A rows of one register block.
   int64_t kc = std::max<int64_t>(16, t.l1Bytes / 4 / (rows * elemBytes));
   kc = k <= kc ? 0 : rowTile(k, kc);
@@ -161,11 +167,6 @@ ScheduleAttr packedMatmulStrategy(Builder s, ArrayRef<int64_t> bounds,
   int64_t perCore = (panels + t.cores - 1) / std::max<int64_t>(1, t.cores);
   int64_t nc = std::min({panels, fit, perCore});
   nc = nc >= panels ? 0 : rowTile(panels, nc);
-  s.tile = {rows, 1, 0, 0};
-  s.reduce = {1};
-  s.packed = "rhs";
-  if (packedRowsSplit(m, panels, n, k, t, elemBytes))
-    return s.get();
   s.cache = {0, nc, 0, kc};
   s.order = {1, 3, 0, 2};
   return s.get();
@@ -431,8 +432,7 @@ bool isPackedMatmul(Operation *op) {
 }
 
 bool packedRowsSplit(int64_t m, int64_t panels, int64_t n, int64_t k, const ScheduleTarget &t,
-                     int64_t elemBytes) {
-  int64_t lanes = std::max<int64_t>(1, t.vectorBits / (8 * elemBytes));
+                     int64_t lanes, int64_t elemBytes) {
   int64_t rows = std::min(m, registerRows(n, lanes, t));
   return panels * k * n * elemBytes <= t.l2Bytes / 2 && rows * k * elemBytes <= t.l1Bytes &&
          m >= rows * t.cores && m >= panels * n;

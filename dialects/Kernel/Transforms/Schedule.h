@@ -38,16 +38,13 @@ bool isGenericContraction(mlir::Operation *op);
 bool isPackedMatmul(mlir::Operation *op);
 
 /// Whether a packed product C[m, panels * n] = A[m, k] * B (B in panels of
-/// n columns) needs no cache blocks: all of B fits in half of L2, a
-/// register block's rows of A (all of k) fit in L1, every core gets a
-/// register block of rows, and A is at least as large as B. Then the
-/// threads split the rows of A, each keeping all of B, and A is read once
-/// (split by panels, as the blocked loop nest is, every thread streams all
-/// of A but reads only the panels it packed itself: the better split when
-/// B is the larger; fashion_mlp's input gradient, 64 rows on 512 KB of
-/// panels, ran 4% slower on 2 threads split by rows).
+/// n columns, `lanes` per vector) needs no cache blocks: all of B fits in
+/// half of L2, a register block's rows of A (all of k) fit in L1, every core
+/// gets a register block of rows, and A is no smaller than B. Then the
+/// threads split A's rows, each keeping all of B; split by panels, each
+/// streams all of A but reads only the panels it packed (docs/pipeline.md).
 bool packedRowsSplit(int64_t m, int64_t panels, int64_t n, int64_t k,
-                     const ScheduleTarget &target, int64_t elemBytes);
+                     const ScheduleTarget &target, int64_t lanes, int64_t elemBytes);
 
 /// Rows of partial sums, a single sample's dense layer: a generic over
 /// (n, q, l) with two inputs that accumulates their products into [n, l]
@@ -64,8 +61,10 @@ mlir::linalg::GenericOp rowSumsOf(mlir::Operation *op);
 /// Rewrites `op`, a linalg.matmul A[M, K] * B[K, N] (B may be Wᵀ), as a
 /// packed matmul when the target says packing pays: B (or W) copied into
 /// panels [N/n][K][n] of n = two vectors of columns, the product into
-/// a zeroed C viewed as [M, N/n, n]. Returns the packed matmul, or null
-/// when `op` stays as it is.
+/// a zeroed C viewed as [M, N/n, n]. When B is Wᵀ and packing A copies less
+/// (`swapPays` in PackMatmul.cpp), A is packed into [M/n][K][n], the
+/// product is Cᵀ = W Aᵀ viewed as [N, M/n, n], and a linalg.transpose gives
+/// C. Returns the packed matmul, or null when `op` stays as it is.
 mlir::linalg::GenericOp packMatmul(mlir::linalg::MatmulOp op,
                                    const ScheduleTarget &target);
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <limits>
 
 namespace kiln {
@@ -241,14 +242,16 @@ TEST(Model, MovedModelsKeepWorking) {
 TEST(Model, FirstNonFiniteIndexAcrossChunks) {
   const float inf = std::numeric_limits<float>::infinity();
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  for (size_t n : {1, 17, 4095, 4096, 4097, 12289}) {
+  EXPECT_EQ(firstNonFiniteIndex(nullptr, 0), -1);
+  for (size_t n : {1, 17, 4095, 4096, 4097, 8192, 12289}) {
     std::vector<float> t(n, 1.0f);
     t[0] = std::numeric_limits<float>::max();
     t[n - 1] = -std::numeric_limits<float>::denorm_min();
     EXPECT_EQ(firstNonFiniteIndex(t.data(), n), -1) << n;
     for (size_t at : {size_t(0), n / 2, n > 4096 ? size_t(4095) : n - 1,
-                      n > 4096 ? size_t(4096) : n - 1, n - 1}) {
-      for (float bad : {inf, -inf, nan}) {
+                      n > 4096 ? size_t(4096) : n - 1, n > 8192 ? size_t(8191) : n - 1,
+                      n > 8192 ? size_t(8192) : n - 1, n - 1}) {
+      for (float bad : {inf, -inf, nan, std::copysign(nan, -1.0f)}) {
         std::vector<float> u = t;
         u[at] = bad;
         if (at + 1 < n)
