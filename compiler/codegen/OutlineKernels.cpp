@@ -483,16 +483,16 @@ struct OutlineKernelsPass : kiln::impl::OutlineKernelsPassBase<OutlineKernelsPas
   /// generation, 0.41 s so. Kernels it shares with train_step stay
   /// optimized.
   static bool passesMasks(func::FuncOp fn) {
-    auto isVector = [](Type t) {
+    auto isMask = [](Type t) {
       auto v = dyn_cast<VectorType>(t);
       return v && v.getElementType().isInteger(1);
     };
-    if (llvm::any_of(fn.getArgumentTypes(), isVector) ||
-        llvm::any_of(fn.getResultTypes(), isVector))
+    if (llvm::any_of(fn.getArgumentTypes(), isMask) ||
+        llvm::any_of(fn.getResultTypes(), isMask))
       return true;
     return fn.walk([&](func::CallOp call) {
-               return llvm::any_of(call.getOperandTypes(), isVector) ||
-                              llvm::any_of(call.getResultTypes(), isVector)
+               return llvm::any_of(call.getOperandTypes(), isMask) ||
+                              llvm::any_of(call.getResultTypes(), isMask)
                           ? WalkResult::interrupt()
                           : WalkResult::advance();
              })

@@ -34,10 +34,11 @@ bool worthPacking(int64_t m, int64_t k, int64_t n, int64_t panel) {
 /// split the rows of W (with A's few panels split among them, each thread
 /// would stream all of W). The sums are the same, in the same order: the
 /// results are the same bits.
-bool swapPays(int64_t m, int64_t k, int64_t n, int64_t panel, const ScheduleTarget &target,
+bool swapPays(int64_t m, int64_t k, int64_t n, int64_t lanes, const ScheduleTarget &target,
               int64_t elemBytes) {
+  int64_t panel = 2 * lanes;
   return worthPacking(n, k, m, panel) && m * k + m * n < n * k &&
-         packedRowsSplit(n, m / panel, panel, k, target, panel / 2, elemBytes);
+         packedRowsSplit(n, m / panel, panel, k, target, lanes, elemBytes);
 }
 
 /// Whether `w` is defined outside the innermost loop around `op` (a
@@ -79,7 +80,7 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
   bool ofW = transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{1, 0});
   // A dense layer's forward on fewer samples than units: Cᵀ = W Aᵀ, A packed
   // into panels instead of W (and C transposed back) when that copies less.
-  bool swapped = ofW && swapPays(m, k, n, panel, target, elem.getIntOrFloatBitWidth() / 8) &&
+  bool swapped = ofW && swapPays(m, k, n, target.lanes(elem), target, elem.getIntOrFloatBitWidth() / 8) &&
                  !invariantInLoop(transpose.getInput(), op);
   Value lhs = a;
   if (swapped) {
