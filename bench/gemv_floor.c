@@ -32,7 +32,25 @@ int main(int argc, char **argv) {
   const int runs = 2000, warm = 100;
   for (int it = 0; it < runs; it++) {
     double t0 = now_us();
-    for (int i = 0; i < rows; i++) {
+    // Four rows at a time: four independent sums keep the loads, not one
+    // chain of FMA latencies, the limit (a single chain read 5-15% slower).
+    int i = 0;
+    for (; i + 4 <= rows; i += 4) {
+      const float *r = w + (long)i * K;
+      __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+      for (int k = 0; k < K; k += 16) {
+        __m512 xv = _mm512_load_ps(x + k);
+        a0 = _mm512_fmadd_ps(_mm512_loadu_ps(r + k), xv, a0);
+        a1 = _mm512_fmadd_ps(_mm512_loadu_ps(r + K + k), xv, a1);
+        a2 = _mm512_fmadd_ps(_mm512_loadu_ps(r + 2 * K + k), xv, a2);
+        a3 = _mm512_fmadd_ps(_mm512_loadu_ps(r + 3 * K + k), xv, a3);
+      }
+      y[i] = _mm512_reduce_add_ps(a0);
+      y[i + 1] = _mm512_reduce_add_ps(a1);
+      y[i + 2] = _mm512_reduce_add_ps(a2);
+      y[i + 3] = _mm512_reduce_add_ps(a3);
+    }
+    for (; i < rows; i++) {
       const float *row = w + (long)i * K;
       __m512 acc = _mm512_setzero_ps();
       for (int k = 0; k < K; k += 16)
