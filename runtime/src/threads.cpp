@@ -61,17 +61,21 @@ void ThreadPool::run(int64_t count, void (*fn)(void *, int64_t, int64_t), void *
   }
   n = count, body = fn, arg = data;
   pending.store(threads - 1, std::memory_order_relaxed);
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    generation.fetch_add(1, std::memory_order_release);
+  // Sequentially consistent with the sleepers' count (work()): either a
+  // worker about to sleep sees this generation, or this sees it counted.
+  generation.fetch_add(1, std::memory_order_seq_cst);
+  if (sleepers.load(std::memory_order_seq_cst) > 0) {
+    { std::lock_guard<std::mutex> lock(mutex); } // it is waiting, or sees the run
+    wake.notify_all();
   }
-  wake.notify_all();
   auto [begin, end] = part(count, parts, 0);
   fn(data, begin, end);
-  auto finished = [&] { return pending.load(std::memory_order_acquire) == 0; };
+  auto finished = [&] { return pending.load(std::memory_order_seq_cst) == 0; };
   if (!spinFor(finished)) {
     std::unique_lock<std::mutex> lock(mutex);
+    callerAsleep.store(true, std::memory_order_seq_cst);
     done.wait(lock, finished);
+    callerAsleep.store(false, std::memory_order_relaxed);
   }
 }
 
@@ -83,7 +87,9 @@ void ThreadPool::work(int index) {
     };
     if (!spinFor(published)) {
       std::unique_lock<std::mutex> lock(mutex);
+      sleepers.fetch_add(1, std::memory_order_seq_cst);
       wake.wait(lock, [&] { return stopping || published(); });
+      sleepers.fetch_sub(1, std::memory_order_relaxed);
       if (stopping)
         return;
     }
@@ -94,8 +100,9 @@ void ThreadPool::work(int index) {
       auto [begin, end] = part(count, parts, index);
       body(arg, begin, end);
     }
-    if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      std::lock_guard<std::mutex> lock(mutex); // the caller may be going to sleep
+    if (pending.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+        callerAsleep.load(std::memory_order_seq_cst)) {
+      { std::lock_guard<std::mutex> lock(mutex); } // it is waiting, or sees pending
       done.notify_one();
     }
   }

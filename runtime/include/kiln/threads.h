@@ -50,8 +50,12 @@ private:
   // lasts microseconds, and a wake-up from sleep about as long.
   std::mutex mutex;
   std::condition_variable wake, done;
+  // The mutex is taken only around sleeping: a sleeper counts itself first,
+  // and a run takes the lock (and notifies) only when someone may sleep.
   std::atomic<uint64_t> generation{0}; // one per run()
   std::atomic<int> pending{0};         // workers still on the current run
+  std::atomic<int> sleepers{0};        // workers asleep or about to be
+  std::atomic<bool> callerAsleep{false};
   bool stopping = false;
   int64_t n = 0;
   void (*body)(void *, int64_t, int64_t) = nullptr;

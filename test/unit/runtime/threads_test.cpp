@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <set>
@@ -74,6 +75,29 @@ TEST(ThreadPool, ManyRunsEachCoverEverythingOnce) {
     }, &arg);
   for (auto &h : hits)
     ASSERT_EQ(h.load(), 2000);
+}
+
+// Runs far apart (the workers fall asleep between them) and parts that
+// outlast the caller's spin (the caller falls asleep waiting): every wake-up
+// arrives (a lost one would hang here) and every part runs once.
+TEST(ThreadPool, WakesSleepingWorkersAndCaller) {
+  ThreadPool pool(3);
+  std::vector<std::atomic<int>> hits(3);
+  struct Arg {
+    std::vector<std::atomic<int>> *hits;
+  } arg{&hits};
+  for (int run = 0; run < 60; ++run) {
+    std::this_thread::sleep_for(std::chrono::microseconds(run % 2 ? 400 : 20));
+    pool.run(3, [](void *self, int64_t b, int64_t e) {
+      auto *a = static_cast<Arg *>(self);
+      if (b > 0) // a worker's part: longer than the caller spins
+        std::this_thread::sleep_for(std::chrono::microseconds(300));
+      for (int64_t i = b; i < e; ++i)
+        ++(*a->hits)[i];
+    }, &arg);
+  }
+  for (auto &h : hits)
+    ASSERT_EQ(h.load(), 60);
 }
 
 TEST(ThreadPool, DefaultThreadsFromTheEnvironment) {
