@@ -24,6 +24,10 @@ void TrainObserver::epochEnd(const EpochRecord &, int64_t) {}
 
 namespace {
 
+/// Below this many bytes of samples a batch is gathered on one thread: a
+/// hand-off to the pool costs about a microsecond.
+constexpr int64_t kParallelGatherBytes = 64 << 10;
+
 /// Gathers shuffled samples into the contiguous batch buffers train_step
 /// reads.
 class BatchAssembler {
@@ -35,8 +39,24 @@ public:
         labels(data.hasLabels() ? batchSize * data.labelsPerSample : 0),
         targets(data.hasLabels() ? 0 : batchSize * data.targetSize) {}
 
-  void gather(const int64_t *indices) {
-    for (int64_t row = 0; row < batchSize; ++row) {
+  /// Gathers the samples `indices` names, their rows shared out to `pool`'s
+  /// threads (when there is one and the batch is large enough to pay).
+  void gather(const int64_t *indices, ThreadPool *pool) {
+    const int64_t bytes = batchSize * data.sampleSize * 4;
+    if (!pool || pool->size() < 2 || bytes < kParallelGatherBytes)
+      return gatherRows(indices, 0, batchSize);
+    struct Job {
+      BatchAssembler *self;
+      const int64_t *indices;
+    } job{this, indices};
+    pool->run(batchSize, [](void *arg, int64_t begin, int64_t end) {
+      auto *j = static_cast<Job *>(arg);
+      j->self->gatherRows(j->indices, begin, end);
+    }, &job);
+  }
+
+  void gatherRows(const int64_t *indices, int64_t first, int64_t last) {
+    for (int64_t row = first; row < last; ++row) {
       int64_t index = indices[row];
       if (data.hasIds())
         std::memcpy(&ids[row * data.sampleSize], data.sample(index),
@@ -523,7 +543,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
                                              const void **y) {
       // This process's part of global batch j.
       const int64_t part = j * ranks + rank;
-      batch.gather(&order[part * batchSize]);
+      batch.gather(&order[part * batchSize], model.threads());
       if (options.augment.any())
         augmentBatch(options.augment, manifest.inputShape(),
                      batch.getMutableX(), batchSize,

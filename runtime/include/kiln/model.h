@@ -126,6 +126,8 @@ public:
   /// bits for any number of threads. The pool must outlive the calls, and
   /// serves one call at a time.
   void useThreads(ThreadPool *pool);
+  /// The pool given to useThreads (null: none).
+  ThreadPool *threads() const { return services->pool; }
 
   /// What the context's callbacks reach through its `self`.
   struct Services {
