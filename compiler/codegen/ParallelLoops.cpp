@@ -268,6 +268,10 @@ int64_t bytesMoved(Operation *op) {
     type = l.getType();
   else if (auto st = dyn_cast<memref::StoreOp>(op))
     type = st.getValueToStore().getType();
+  else if (auto l = dyn_cast<affine::AffineLoadOp>(op))
+    type = l.getType();
+  else if (auto st = dyn_cast<affine::AffineStoreOp>(op))
+    type = st.getValueToStore().getType();
   if (!type)
     return 0;
   auto vector = dyn_cast<VectorType>(type);
@@ -275,36 +279,36 @@ int64_t bytesMoved(Operation *op) {
   if (!element.isIntOrFloat())
     return 0;
   int64_t count = vector ? vector.getNumElements() : 1;
-  return count * std::max<int64_t>(element.getIntOrFloatBitWidth() / 8, 1);
+  return (count * element.getIntOrFloatBitWidth() + 7) / 8;
 }
 
-/// The work of one trip of `loop`, in ops, nested loops with constant
-/// bounds counted as often as they run. Memory counts too, kBytesPerOp bytes
-/// an op: a copy is one load and one store per vector, yet its time is the
-/// bytes it moves (a 512 KB copy took 7 us from L2 here, an op sequence of
-/// that count a few hundred ns).
-int64_t opsPerTrip(scf::ForOp loop) {
-  int64_t n = 0;
+/// What one trip of a loop does: ops run and bytes loaded or stored,
+/// nested loops with constant bounds counted as often as they run.
+struct Work {
+  int64_t ops = 0, bytes = 0;
+};
+
+Work workPerTrip(scf::ForOp loop) {
+  Work w;
   for (Operation &op : *loop.getBody()) {
-    int64_t times = 1;
     if (auto inner = dyn_cast<scf::ForOp>(op)) {
       std::optional<int64_t> lb = getConstantIntValue(inner.getLowerBound());
       std::optional<int64_t> ub = getConstantIntValue(inner.getUpperBound());
       std::optional<int64_t> step = getConstantIntValue(inner.getStep());
       int64_t trips = lb && ub && step && *step > 0 ? (*ub - *lb + *step - 1) / *step : 1;
-      times = std::max<int64_t>(trips, 1) * opsPerTrip(inner);
-    } else {
-      int64_t bytes = 0;
-      op.walk([&](Operation *inner) {
-        ++times;
-        bytes += bytesMoved(inner);
-      });
-      --times;
-      times = std::max<int64_t>(times, 1) + bytes / kBytesPerOp;
+      Work body = workPerTrip(inner);
+      w.ops += std::max<int64_t>(trips, 1) * body.ops;
+      w.bytes += std::max<int64_t>(trips, 1) * body.bytes;
+      continue;
     }
-    n += times;
+    int64_t ops = 0;
+    op.walk([&](Operation *nested) {
+      ++ops;
+      w.bytes += bytesMoved(nested);
+    });
+    w.ops += std::max<int64_t>(ops - 1, 1);
   }
-  return n;
+  return w;
 }
 
 } // namespace
@@ -319,7 +323,10 @@ std::optional<int64_t> splitForThreads(scf::ForOp loop, Block &body) {
     return std::nullopt;
   int64_t trips = (*ub - *lb + *step - 1) / *step;
   // Below this much work, waking threads costs more than it saves.
-  if (trips < 2 || trips * opsPerTrip(loop) < kMinParallelOps ||
+  // Memory counts as work: a copy is one load and one store per vector,
+  // yet its time is the bytes it moves.
+  Work w = workPerTrip(loop);
+  if (trips < 2 || trips * (w.ops * kBytesPerOp + w.bytes) < kMinParallelOps * kBytesPerOp ||
       !ownSlabsOnly(loop, *step))
     return std::nullopt;
   // lb' = lb + begin * step, ub' = min(ub, lb + end * step).

@@ -15,13 +15,12 @@ inline constexpr llvm::StringLiteral kParallelTripsAttr = "kiln.parallel_trips";
 inline constexpr llvm::StringLiteral kContextTLS = "kiln_context_tls";
 
 /// The least work (ops run, nested loops multiplied out: a vector FMA is
-/// one; and kBytesPerOp bytes loaded or stored count as one more) a loop
-/// must do to be split: a split costs the caller a hand-off and a join of
-/// over a microsecond (1.2-1.3 us with a spinning worker here).
+/// one; every kBytesPerOp bytes loaded or stored one more) a loop must do
+/// to be split: a hand-off to the threads and the join cost the caller
+/// about a microsecond.
 inline constexpr int64_t kMinParallelOps = 20000;
-/// Bytes of loads and stores worth one op: ops retire about three a cycle,
-/// and a core streams about 36 bytes a cycle from L2 (a 512 KB copy, 1 MB
-/// moved, in 7.3 us at ~4 GHz).
+/// Bytes loaded or stored worth one op: ops retire about three a cycle, a
+/// core streams about 36 bytes a cycle from L2.
 inline constexpr int64_t kBytesPerOp = 12;
 
 /// When `loop`, the top-level loop of a kernel being outlined, may run its

@@ -82,8 +82,10 @@ void ThreadPool::run(int64_t count, void (*fn)(void *, int64_t, int64_t), void *
 void ThreadPool::work(int index) {
   uint64_t seen = 0;
   for (;;) {
+    // Sequentially consistent: after counting itself a sleeper, this load
+    // and run()'s read of the count cannot both miss the other's write.
     auto published = [&] {
-      return generation.load(std::memory_order_acquire) != seen;
+      return generation.load(std::memory_order_seq_cst) != seen;
     };
     if (!spinFor(published)) {
       std::unique_lock<std::mutex> lock(mutex);

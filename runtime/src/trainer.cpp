@@ -24,8 +24,8 @@ void TrainObserver::epochEnd(const EpochRecord &, int64_t) {}
 
 namespace {
 
-/// Below this many bytes of samples a batch is gathered on one thread: a
-/// hand-off to the pool costs about a microsecond.
+/// Below this many bytes of samples a batch is gathered on one thread (a
+/// hand-off to the pool costs about a microsecond).
 constexpr int64_t kParallelGatherBytes = 64 << 10;
 
 /// Gathers shuffled samples into the contiguous batch buffers train_step
@@ -543,7 +543,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
                                              const void **y) {
       // This process's part of global batch j.
       const int64_t part = j * ranks + rank;
-      batch.gather(&order[part * batchSize], model.threads());
+      batch.gather(&order[part * batchSize], model.getThreads());
       if (options.augment.any())
         augmentBatch(options.augment, manifest.inputShape(),
                      batch.getMutableX(), batchSize,

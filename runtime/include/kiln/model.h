@@ -122,12 +122,12 @@ public:
   /// this process alone). Throws unless the model was compiled for it.
   void joinGroup(ProcessGroup *group);
   /// Lets the entry points share their kernels' loops out to `pool`'s
-  /// threads (null: the calling thread alone). The results are the same
-  /// bits for any number of threads. The pool must outlive the calls, and
-  /// serves one call at a time.
+  /// threads (null: the calling thread alone), and the trainer its batch
+  /// gathering. The results are the same bits for any number of threads.
+  /// The pool must outlive the calls, and serves one call at a time.
   void useThreads(ThreadPool *pool);
   /// The pool given to useThreads (null: none).
-  ThreadPool *threads() const { return services->pool; }
+  ThreadPool *getThreads() const { return services->pool; }
 
   /// What the context's callbacks reach through its `self`.
   struct Services {

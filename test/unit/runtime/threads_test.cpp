@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <set>
@@ -81,6 +82,15 @@ TEST(ThreadPool, ManyRunsEachCoverEverythingOnce) {
 // outlast the caller's spin (the caller falls asleep waiting): every wake-up
 // arrives (a lost one would hang here) and every part runs once.
 TEST(ThreadPool, WakesSleepingWorkersAndCaller) {
+  std::atomic<bool> finished{false};
+  std::thread watchdog([&] { // a lost wake-up fails here, not at ctest's timeout
+    for (int i = 0; i < 600 && !finished; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!finished) {
+      std::fprintf(stderr, "a run did not finish within 60 s: a lost wake-up\n");
+      std::_Exit(1);
+    }
+  });
   ThreadPool pool(3);
   std::vector<std::atomic<int>> hits(3);
   struct Arg {
@@ -96,6 +106,8 @@ TEST(ThreadPool, WakesSleepingWorkersAndCaller) {
         ++(*a->hits)[i];
     }, &arg);
   }
+  finished = true;
+  watchdog.join();
   for (auto &h : hits)
     ASSERT_EQ(h.load(), 60);
 }
