@@ -2,8 +2,9 @@
 # e2e: --threads. examples/fashion_mlp and examples/fashion_cnn train 20 steps
 # on a Fashion-MNIST subset with 1, 2 and 3 threads (and KILN_NUM_THREADS=2):
 # the checkpoints are byte-identical, and so are eval's metrics and
-# predict's outputs. The kernels that threads split have a <kernel>_chunk in
-# kilnc --emit=llvm-ir, so the test fails if none is split.
+# predict's outputs; so are char_transformer's checkpoints (byte windows).
+# The kernels that threads split have a <kernel>_chunk in kilnc
+# --emit=llvm-ir, so the test fails if none is split.
 # With MPI, 2 ranks x 2 threads match 2 ranks x 1 thread too.
 set -euo pipefail
 kilnc=$1 src=$2 work=$3
@@ -33,6 +34,28 @@ for model in fashion_mlp fashion_cnn; do
   done
   echo "$model: 1, 2, 3 threads and KILN_NUM_THREADS=2: identical checkpoints, eval and predict"
 done
+# A sequence model: char_transformer's kernels (attention, layer norm,
+# embedding gradients) split too. 20 steps on 640 byte windows.
+/usr/bin/python3 - "$src/test/e2e" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import char_transformer as ct
+x, y = ct.windows("/usr/share/common-licenses")
+ct.write_csv("text.csv", x[:640], y[:640])
+PY
+"$kilnc" "$src/examples/char_transformer/model.json" -o ct
+n=$("$kilnc" "$src/examples/char_transformer/model.json" --emit=llvm-ir -o ct.ll &&
+  grep -o '@[a-z_0-9]*_chunk' ct.ll | sort -u | wc -l)
+[ "$n" -gt 0 ] || { echo "FAIL: char_transformer: no kernel is split for threads"; exit 1; }
+for t in 1 2 3; do
+  ./ct train --data text.csv --validation-split 0 --steps 20 --seed 9 --threads $t \
+    --save "ct.$t.safetensors" > "ct.train.$t.log"
+done
+for t in 2 3; do
+  $tool same ct.1.safetensors "ct.$t.safetensors" > /dev/null ||
+    { echo "FAIL: char_transformer: the checkpoint with threads=$t differs from 1 thread's"; exit 1; }
+done
+echo "char_transformer: $n kernels split; 1, 2, 3 threads: identical checkpoints"
 if "$kilnc" "$src/examples/fashion_mlp/model.json" --mpi -o mlp_dp 2>/dev/null; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
   for t in 1 2; do
