@@ -3,9 +3,9 @@
 // Generated kernels whose loop iterations are independent hand their trips
 // to the context's parallel_for (kiln-parallel-calls), and the trainer its
 // batch's rows to gather; the pool splits them into contiguous parts, one
-// per thread. The parts never overlap and each
-// iteration does the same arithmetic wherever it runs, so results are
-// bit-identical for any number of threads.
+// per thread. The parts never overlap and each iteration does the same
+// arithmetic wherever it runs, so results are bit-identical for any number
+// of threads.
 //
 #ifndef KILN_THREADS_H
 #define KILN_THREADS_H
