@@ -1,6 +1,7 @@
-"""Shared by bench/char_transformer.py and bench/stocks_lstm.py: options,
-timing of one process, and the alternating Kiln/PyTorch comparison with its
-table (medians of the per-round rates)."""
+"""Shared by bench/char_transformer.py and bench/stocks_lstm.py: options
+(--threads T: both sides on T threads), timing of one process, and the
+alternating Kiln/PyTorch comparison with its table (medians of the per-round
+rates)."""
 import argparse, os, statistics, subprocess, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -11,9 +12,18 @@ def options(default_steps):
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--steps", default=default_steps)
     ap.add_argument("--kilnc", default=os.path.join(ROOT, "build", "bin", "kilnc"))
+    ap.add_argument("--threads", type=int, default=1, help="threads of both (default: 1)")
     a = ap.parse_args()
     a.n1, a.n2 = map(int, a.steps.split(","))
     return a
+
+
+def threads_env(env, threads):
+    """`env` for a run on `threads` threads: PyTorch's OpenMP pool that size
+    (its script calls set_num_threads from it); Kiln takes --threads."""
+    env = dict(env, OMP_NUM_THREADS=str(threads))
+    env.pop("KILN_NUM_THREADS", None)
+    return env
 
 
 def timed(cmd, env):
@@ -30,7 +40,7 @@ def compare(title, unit, per_step, a, kiln, torch_):
         for name, fn in (("Kiln", kiln), ("PyTorch", torch_)):
             rates[name].append(amount / (fn(a.n2) - fn(a.n1)))
     k, p = statistics.median(rates["Kiln"]), statistics.median(rates["PyTorch"])
-    print(f"| {title}, 1 thread | {unit} (median of {a.rounds}) |")
+    print(f"| {title}, {a.threads} thread(s) | {unit} (median of {a.rounds}) |")
     print("|---|---|")
     print(f"| Kiln | {k:,.0f} |")
     print(f"| PyTorch (tuned) | {p:,.0f} |")
