@@ -6,10 +6,10 @@ Usage: bench/stocks_lstm.py [--rounds R] [--steps N1,N2] [--kilnc PATH] [--threa
 IBM's monthly price (examples/stocks_lstm/prepare.py), windows of 30 months,
 LSTM 64 + dense 1, mse, Adam 1e-3, batch 32. Alternating the two for R
 rounds, each runs N1 and N2 training steps in its own process on T threads
-(default 1; Kiln's --threads, PyTorch's set_num_threads), PyTorch (nn.LSTM, batch_first) in its strong configuration
-(bench/train.py's ENV); throughput = (N2 - N1) * 32 windows / (time(N2) -
-time(N1)), so start-up and data loading cancel. Prints the medians and the
-ratio Kiln / PyTorch.
+(default 1; Kiln's --threads, PyTorch's set_num_threads), PyTorch (nn.LSTM,
+batch_first) in its strong configuration (bench/train.py's ENV); throughput
+= (N2 - N1) * 32 windows / (time(N2) - time(N1)), so start-up and data
+loading cancel. Prints the medians and the ratio Kiln / PyTorch.
 """
 import os, subprocess, sys, tempfile
 

@@ -43,7 +43,7 @@ public:
   /// threads (when there is one and the batch is large enough to pay).
   void gather(const int64_t *indices, ThreadPool *pool) {
     const int64_t bytes = batchSize * data.sampleSize * 4;
-    if (!pool || pool->size() < 2 || bytes < kParallelGatherBytes)
+    if (!pool || bytes < kParallelGatherBytes)
       return gatherRows(indices, 0, batchSize);
     struct Job {
       BatchAssembler *self;

@@ -71,7 +71,7 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
     return nullptr;
   Type elem = ct.getElementType();
   int64_t m = at.getDimSize(0), k = at.getDimSize(1), n = bt.getDimSize(1);
-  int64_t panel = 2 * target.lanes(elem);
+  int64_t lanes = target.lanes(elem), panel = 2 * lanes;
   if (!worthPacking(m, k, n, panel))
     return nullptr;
 
@@ -80,7 +80,7 @@ linalg::GenericOp packMatmul(linalg::MatmulOp op, const ScheduleTarget &target) 
   bool ofW = transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{1, 0});
   // A dense layer's forward on fewer samples than units: Cᵀ = W Aᵀ, A packed
   // into panels instead of W (and C transposed back) when that copies less.
-  bool swapped = ofW && swapPays(m, k, n, target.lanes(elem), target, elem.getIntOrFloatBitWidth() / 8) &&
+  bool swapped = ofW && swapPays(m, k, n, lanes, target, elem.getIntOrFloatBitWidth() / 8) &&
                  !invariantInLoop(transpose.getInput(), op);
   Value lhs = a;
   if (swapped) {
