@@ -59,17 +59,16 @@
 // RUN: kilnc %examples/fashion_mlp/model.json --compile-to=kernel --vector-bits=512 --l1-cache=48K --l2-cache=1M --cores=2 | FileCheck %s --check-prefix=KERNEL
 // The first dense layer of forward, on a batch of 64 (fewer samples than its
 // 512 units): computed as Cᵀ = W xᵀ, the batch packed into two panels of 32
-// columns (W is not copied: the transpose to Wᵀ is gone), the zeroed
-// product, the packed product with no cache blocks (the panels fit in L2, 8
-// rows of W in L1: the threads split W's rows), then Cᵀ transposed back with
+// columns (W is not copied: the transpose to Wᵀ is gone), the packed
+// product with no cache blocks (the panels fit in L2, 8 rows of W in L1: the
+// threads split W's rows) and its fill with it, then Cᵀ transposed back with
 // the bias and relu.
 // KERNEL-LABEL: func.func @forward(
 // KERNEL: tensor.expand_shape {{.*}} : tensor<64x784xf32> into tensor<2x32x784xf32>
 // KERNEL: kernel.group #kernel.schedule<tile = [1, 16, 16], lanes = 16> vectorize -> tensor<2x784x32xf32> {
 // KERNEL-NEXT: linalg.transpose ins({{.*}} : tensor<2x32x784xf32>) {{.*}} permutation = [0, 2, 1]
-// KERNEL: kernel.group #kernel.schedule<tile = [1, 1, 32], lanes = 16> vectorize -> tensor<512x2x32xf32> {
-// KERNEL-NEXT: linalg.fill
 // KERNEL: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32> {
+// KERNEL-NEXT: linalg.fill
 // KERNEL-NEXT: linalg.generic {{.*}} ins(%arg0, %{{.*}} : tensor<512x784xf32>, tensor<2x784x32xf32>)
 // KERNEL: tensor.collapse_shape {{.*}} : tensor<512x2x32xf32> into tensor<512x64xf32>
 // KERNEL: kernel.group #kernel.schedule<tile = [1, 64], lanes = 16> vectorize -> tensor<64x512xf32> {

@@ -4,7 +4,8 @@
 // 6 of 16 at 256, 12 of 8 at 128), 224 units (W whole panels too, as the swap
 // asks; register blocks of 8 rows, or 6 and a remainder of 2 with 16
 // registers), 301 k. The panels fit in half of L2, so no cache blocks: the
-// threads would split W's 224 rows. A scalar-loop reference in the same
+// threads would split W's 224 rows, and the fill of C is in the product's
+// group (its register tiles start from zero). A scalar-loop reference in the same
 // program must agree exactly (small integers: every sum is exact in f32).
 // RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=1048576 cores=2},kernel-tile),canonicalize,cse,one-shot-bufferize{bufferize-function-boundaries},buffer-deallocation-pipeline,convert-bufferization-to-memref,func.func(kernel-lower-vectors,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts)" \
 // RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils \
@@ -26,6 +27,7 @@
 // FORM-LABEL: func.func @dense(
 // FORM: tensor.expand_shape %arg0 {{.*}} : tensor<96x301xf32> into tensor<3x32x301xf32>
 // FORM: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<224x3x32xf32>
+// FORM-NEXT: linalg.fill
 // FORM-NEXT: linalg.generic {{.*}} ins(%arg1, %{{.+}} : tensor<224x301xf32>, tensor<3x301x32xf32>)
 // FORM: linalg.transpose ins(%{{.+}} : tensor<224x96xf32>) outs(%{{.+}} : tensor<96x224xf32>) permutation = [1, 0]
 

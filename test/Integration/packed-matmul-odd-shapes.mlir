@@ -14,6 +14,13 @@
 // RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=128 l1-bytes=4096 cores=2},kernel-tile),canonicalize,cse,one-shot-bufferize{bufferize-function-boundaries},buffer-deallocation-pipeline,convert-bufferization-to-memref,func.func(kernel-lower-vectors,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts)" \
 // RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils \
 // RUN: | FileCheck %s
+// With L1 at 48 KiB all 301 k fit one block (no cache tile over k), so the
+// fill of C joins the product and its register tiles start from zero; L2 at
+// 64 KiB still blocks the panels one at a time:
+// RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=65536 cores=2},kernel-tile),canonicalize,cse,one-shot-bufferize{bufferize-function-boundaries},buffer-deallocation-pipeline,convert-bufferization-to-memref,func.func(kernel-lower-vectors,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts)" \
+// RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils \
+// RUN: | FileCheck %s
+// RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=65536 cores=2}))" | FileCheck %s --check-prefix=WHOLEK
 // The schedules this runs (so the test cannot pass on an unpacked path):
 // RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=4096 cores=2}))" | FileCheck %s --check-prefix=FORM
 
@@ -33,6 +40,9 @@
 // FORM-NOT: permutation = [1, 0]{{$}}
 // FORM: linalg.transpose {{.*}} permutation = [0, 2, 1]
 // FORM: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 32], order = [1, 3, 0, 2], lanes = 16, packed = "rhs">
+// WHOLEK-LABEL: func.func @mm_wt(
+// WHOLEK: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs">
+// WHOLEK-NEXT: linalg.fill
 
 func.func @mm(%a: tensor<61x301xf32>, %b: tensor<301x96xf32>) -> tensor<61x96xf32> {
   %zero = arith.constant 0.0 : f32

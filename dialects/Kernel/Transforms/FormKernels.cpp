@@ -154,6 +154,13 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     return prev;
   }
 
+  /// Whether the packed product `op` sums all of its reduction in each
+  /// register tile (its schedule has no cache tile over k).
+  bool sumsWhole(linalg::LinalgOp op) {
+    ArrayRef<int64_t> cache = chooseSchedule(op, op, target()).getCache();
+    return cache.size() != 4 || cache[3] == 0;
+  }
+
   void formGroup(linalg::LinalgOp root, DenseSet<Operation *> &taken) {
     SmallVector<Operation *> ops;
     // Earlier taps accumulating into the root, first one first.
@@ -165,11 +172,13 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     // CSE may have merged equal fills, also with one outside the loop the
     // head is in; each group gets its own copy so the fill is fused into the
     // group's tiles (and a loop's accumulator is refilled in place).
-    // (Not into a packed product: its cache tiles run over the reduction,
-    // and a fill inside them would zero the partial sums.)
+    // A packed product takes its fill only when no cache tile runs over
+    // its reduction (a fill inside those would zero the partial sums):
+    // its register tiles then start from zero in registers, and C is
+    // neither cleared in memory nor read back.
     auto head = cast<linalg::LinalgOp>(chain.empty() ? root.getOperation() : chain.front());
     for (OpOperand &init : head.getDpsInitsMutable()) {
-      if (isPackedMatmul(head))
+      if (isPackedMatmul(head) && !sumsWhole(head))
         break;
       if (auto fill = init.get().getDefiningOp<linalg::FillOp>()) {
         if (taken.contains(fill) || !fill->getParentRegion()->isAncestor(head->getParentRegion()))

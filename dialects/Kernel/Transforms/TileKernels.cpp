@@ -1,5 +1,6 @@
 //===- TileKernels.cpp - Apply each kernel.group's schedule ----------------===//
 #include "dialects/Kernel/Transforms/Passes.h"
+#include "dialects/Kernel/Transforms/Schedule.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
@@ -223,10 +224,11 @@ LogicalResult tileCacheFused(RewriterBase &rewriter, GroupOp group, TilingInterf
 }
 
 /// Tiles `op` by `sizes` (over its loops; missing ones are 0) and fuses into
-/// the loops the producers `fuse` accepts.
+/// the loops the producers `fuse` accepts. With `threads`, marks the
+/// outermost loop for threads when it runs over a parallel dim.
 LogicalResult tileFusing(RewriterBase &rewriter, TilingInterface op,
                          ArrayRef<int64_t> sizes,
-                         function_ref<bool(Operation *)> fuse) {
+                         function_ref<bool(Operation *)> fuse, bool threads = false) {
   SmallVector<int64_t> all(sizes.take_front(op.getLoopIteratorTypes().size()));
   all.resize(op.getLoopIteratorTypes().size(), 0);
   if (llvm::all_of(all, [](int64_t s) { return s == 0; }))
@@ -241,9 +243,38 @@ LogicalResult tileFusing(RewriterBase &rewriter, TilingInterface op,
       scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
   if (failed(tiled))
     return op->emitError("kernel-tile: cannot tile this op inside its cache tile");
+  if (threads && !tiled->loops.empty())
+    for (auto [d, size] : llvm::enumerate(all))
+      if (size != 0) {
+        if (linalg::isParallelIterator(op.getLoopIteratorTypes()[d]))
+          tiled->loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
+        break;
+      }
   for (auto [orig, repl] : tiled->replacements)
     rewriter.replaceAllUsesWith(orig, repl);
   return success();
+}
+
+/// A packed product with its fill (kernel-form fuses it only when no cache
+/// tile runs over the reduction): the parallel cache tiles, then the
+/// register tiles, the fill fused into both, so each register tile starts
+/// its sums from zero in registers.
+LogicalResult tilePackedFused(RewriterBase &rewriter, GroupOp group, TilingInterface last) {
+  ArrayRef<int64_t> cache = group.getSchedule().getCache();
+  for (auto [d, it] : llvm::enumerate(last.getLoopIteratorTypes()))
+    if (it == utils::IteratorType::reduction && cache[d] != 0)
+      return group->emitError("kernel-tile: a packed product with its fill needs no cache "
+                              "tile over its reduction");
+  if (failed(tileAndFuse(rewriter, group, last, cache)))
+    return failure();
+  eraseDead(rewriter, group.getBody().front());
+  bool threaded = false;
+  group.walk([&](scf::ForOp loop) { threaded |= loop->hasAttr(kParallelAttr); });
+  auto isFill = [](Operation *p) { return isa<linalg::FillOp>(p); };
+  if (failed(tileFusing(rewriter, onlyReduction(group), group.getTileSizes(), isFill, !threaded)))
+    return failure();
+  eraseDead(rewriter, group.getBody().front());
+  return tileReduction(rewriter, group);
 }
 
 /// Inside the cache tiles of a group with an epilogue schedule: each root
@@ -665,12 +696,15 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
       if (failed(tileInsideCache(rewriter, group)))
         return -1;
     } else if (!group.getSchedule().getCache().empty()) {
-      // A packed product is its group's only op (kernel-form); another
-      // cache-tiled root has its fill with it.
+      // A packed product is its group's only op, or has its fill with it
+      // (kernel-form); another cache-tiled root has its fill with it.
       auto tileable = dyn_cast_or_null<TilingInterface>(last);
       if (!tileable)
         return group->emitError("kernel-tile: cache tiles need a tileable last op"), -1;
-      if (group.getBody().front().getOperations().size() != 2) {
+      if (isPackedMatmul(last) && group.getBody().front().getOperations().size() == 3) {
+        if (failed(tilePackedFused(rewriter, group, tileable)))
+          return -1;
+      } else if (group.getBody().front().getOperations().size() != 2) {
         if (failed(tileCacheFused(rewriter, group, tileable)))
           return -1;
       } else {

@@ -46,10 +46,16 @@ func.func @cube(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<
 // ZEN3: tensor.expand_shape %arg0 {{.*}} : tensor<64x784xf32> into tensor<4x16x784xf32>
 // SMALLL2: tensor.expand_shape %arg1 {{.*}} : tensor<512x784xf32> into tensor<32x16x784xf32>
 // CHECK: linalg.transpose {{.*}} permutation = [0, 2, 1]
+// With no cache blocks over k the fill of C is in the product's group; with
+// k blocks (SMALLL2) it is a kernel of its own before it.
 // ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
+// ZEN5-NEXT: linalg.fill
 // ZEN5-NEXT: linalg.generic {{.*}} ins(%arg1, %{{.+}} : tensor<512x784xf32>, tensor<2x784x32xf32>)
 // ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// ZEN3-NEXT: linalg.fill
 // ZEN3-NEXT: linalg.generic {{.*}} ins(%arg1, %{{.+}} : tensor<512x784xf32>, tensor<4x784x16xf32>)
+// SMALLL2: kernel.group #kernel.schedule<{{.*}}> vectorize -> tensor<64x32x16xf32>
+// SMALLL2-NEXT: linalg.fill
 // SMALLL2: cache = [0, 4, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<64x32x16xf32>
 // SMALLL2-NEXT: linalg.generic {{.*}} ins(%arg0, %{{.+}} : tensor<64x784xf32>, tensor<32x784x16xf32>)
 // ZEN5: tensor.collapse_shape {{.*}} : tensor<512x2x32xf32> into tensor<512x64xf32>
@@ -78,6 +84,8 @@ func.func @dense_forward(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>) -> ten
 // ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
 // ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
 // SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// ZEN5-NEXT: linalg.fill
+// ZEN3-NEXT: linalg.fill
 // CHECK-NEXT: linalg.generic {{.*}} ins(%arg0, %{{.+}} : tensor<512x784xf32>,
 // CHECK: tensor.collapse_shape {{.*}} into tensor<512x64xf32>
 // CHECK-NOT: linalg.transpose

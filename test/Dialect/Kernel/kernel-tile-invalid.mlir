@@ -28,3 +28,29 @@ func.func @cache_over_bias(%x: tensor<6x8xf32>, %dy: tensor<6x32xf32>, %b: tenso
   }
   return %r : tensor<8x32xf32>
 }
+
+// -----
+
+// Tests that a packed product with its fill cannot have a cache tile over
+// k: each k block would start again from zero (kernel-form keeps the fill
+// out of such a group).
+#pa = affine_map<(m, p, j, k) -> (m, k)>
+#pb = affine_map<(m, p, j, k) -> (p, k, j)>
+#pc = affine_map<(m, p, j, k) -> (m, p, j)>
+func.func @packed_fill_k_blocks(%x: tensor<16x64xf32>, %bp: tensor<2x64x32xf32>) -> tensor<16x2x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x2x32xf32>
+  // expected-error @+1 {{kernel-tile: a packed product with its fill needs no cache tile over its reduction}}
+  %y = kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 32], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<16x2x32xf32> {
+    %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<16x2x32xf32>) -> tensor<16x2x32xf32>
+    %p = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+        ins(%x, %bp : tensor<16x64xf32>, tensor<2x64x32xf32>) outs(%acc : tensor<16x2x32xf32>) {
+    ^bb0(%u: f32, %v: f32, %o: f32):
+      %m = arith.mulf %u, %v : f32
+      %s = arith.addf %o, %m : f32
+      linalg.yield %s : f32
+    } -> tensor<16x2x32xf32>
+    kernel.yield %p : tensor<16x2x32xf32>
+  }
+  return %y : tensor<16x2x32xf32>
+}

@@ -389,6 +389,46 @@ func.func @packed_product(%x: tensor<20x64xf32>, %bp: tensor<4x64x32xf32>, %acc:
 
 // -----
 
+// Tests a packed product with its fill (no cache tile over k): the loop over
+// blocks of 2 panels (marked for threads) has the fill fused down to the
+// register tiles, each of which starts from zeros written in registers (no
+// fill of C in memory, no read of it back), then sums all 64 k.
+#pa = affine_map<(m, p, j, k) -> (m, k)>
+#pb = affine_map<(m, p, j, k) -> (p, k, j)>
+#pc = affine_map<(m, p, j, k) -> (m, p, j)>
+// CHECK-LABEL: func.func @packed_product_fill
+// CHECK-DAG: %[[Z8:.+]] = arith.constant dense<0.000000e+00> : vector<8x1x32xf32>
+// CHECK-DAG: %[[Z4:.+]] = arith.constant dense<0.000000e+00> : vector<4x1x32xf32>
+// CHECK-NOT: linalg.fill
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c4{{(_[0-9]+)?}} step %c2{{(_[0-9]+)?}}
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c16{{(_[0-9]+)?}} step %c8{{(_[0-9]+)?}}
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c2{{(_[0-9]+)?}} step %c1{{(_[0-9]+)?}}
+// CHECK: %[[T:.+]] = tensor.extract_slice {{.*}} to tensor<8x1x32xf32>
+// CHECK-NEXT: %[[INIT:.+]] = vector.transfer_write %[[Z8]], %[[T]]
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c64{{(_[0-9]+)?}} step %c1{{(_[0-9]+)?}} iter_args(%{{.+}} = %[[INIT]])
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK: vector.transfer_write %[[Z4]]
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x32xf32> into vector<4x32xf32>
+// CHECK: } {kernel.nest = {{[0-9]+}} : i64, kernel.parallel}
+func.func @packed_product_fill(%x: tensor<20x64xf32>, %bp: tensor<4x64x32xf32>) -> tensor<20x4x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<20x4x32xf32>
+  %y = kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 2, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<20x4x32xf32> {
+    %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<20x4x32xf32>) -> tensor<20x4x32xf32>
+    %p = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+        ins(%x, %bp : tensor<20x64xf32>, tensor<4x64x32xf32>) outs(%acc : tensor<20x4x32xf32>) {
+    ^bb0(%u: f32, %v: f32, %o: f32):
+      %m = arith.mulf %u, %v : f32
+      %s = arith.addf %o, %m : f32
+      linalg.yield %s : f32
+    } -> tensor<20x4x32xf32>
+    kernel.yield %p : tensor<20x4x32xf32>
+  }
+  return %y : tensor<20x4x32xf32>
+}
+
+// -----
+
 // Tests an epilogue schedule (a weight gradient [12, 40] and the SGD update
 // of W after it): one loop over cache tiles of 4 rows, marked for threads;
 // in each, the product's register tiles of 4x16 (two, then the 8 columns
