@@ -31,13 +31,18 @@ def Kernel_ScheduleAttr : AttrDef<Kernel_Dialect, "Schedule"> {
       stay whole); inside a cache tile the root is tiled by `tile` and
       `reduce`, then the ops after it by `epilogue`. An optimizer update
       after a weight gradient so runs over rows of the cache tile, not once
-      per register tile.
+      per register tile. `cache` may go on past the tiled loops with
+      chunks of the root's reductions: inside a cache tile the root runs
+      over them, every register tile over a chunk before the next, adding
+      into the tile's sums (zeroed once).
 
     ```mlir
     #kernel.schedule<tile = [8, 1, 16, 0], reduce = [1], cache = [64, 16, 0, 256],
                      order = [1, 3, 0, 2], lanes = 8, packed = "rhs">
     #kernel.schedule<tile = [4, 16], reduce = [1], cache = [4, 0], lanes = 8,
                      epilogue = [1, 16]>
+    #kernel.schedule<tile = [8, 32], reduce = [1], cache = [64, 0, 128], lanes = 16,
+                     epilogue = [1, 32]>
     ```
   }];
   let parameters = (ins

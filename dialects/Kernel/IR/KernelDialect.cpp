@@ -123,10 +123,12 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     for (int64_t s : sizes)
       if (s < 0)
         return emitError() << name << " sizes must be non-negative, got " << s;
-  if (!epilogue.empty() && (cache.size() != tile.size() || !order.empty()))
+  if (!epilogue.empty() && ((cache.size() != tile.size() &&
+                             cache.size() != tile.size() + reduce.size()) ||
+                            !order.empty()))
     return emitError() << "an epilogue schedule needs cache tiles over the "
-                       << tile.size() << " tiled loops and no order, got "
-                       << cache.size() << " cache tiles";
+                       << tile.size() << " tiled loops (and optionally the " << reduce.size()
+                       << " reductions) and no order, got " << cache.size() << " cache tiles";
   if (!order.empty()) {
     SmallVector<int64_t> sorted(order);
     llvm::sort(sorted);

@@ -288,10 +288,27 @@ LogicalResult tileInsideCache(RewriterBase &rewriter, GroupOp group) {
     else if (!isa<linalg::FillOp>(op))
       after.push_back(cast<TilingInterface>(op.getOperation()));
   });
-  for (TilingInterface root : roots)
-    if (failed(tileFusing(rewriter, root, group.getTileSizes(),
-                          [](Operation *p) { return isa<linalg::FillOp>(p); })))
+  // `cache` past the tiled loops: chunks of the root's reductions. The root
+  // alone is tiled by them (the fill stays over the whole cache tile), then
+  // by the register tiles inside each chunk.
+  ArrayRef<int64_t> chunks = group.getSchedule().getCache().drop_front(group.getTileSizes().size());
+  auto isFill = [](Operation *p) { return isa<linalg::FillOp>(p); };
+  auto never = [](Operation *) { return false; };
+  for (TilingInterface root : roots) {
+    if (!chunks.empty()) {
+      SmallVector<int64_t> sizes;
+      unsigned r = 0;
+      for (utils::IteratorType it : root.getLoopIteratorTypes())
+        sizes.push_back(it == utils::IteratorType::reduction && r < chunks.size() ? chunks[r++] : 0);
+      FailureOr<scf::SCFTilingResult> tiled =
+          tileOp(rewriter, root, sizes, "this op by its reduction chunks");
+      if (failed(tiled) || tiled->tiledOps.size() != 1)
+        return failure();
+      root = cast<TilingInterface>(tiled->tiledOps.front());
+    }
+    if (failed(tileFusing(rewriter, root, group.getTileSizes(), chunks.empty() ? isFill : never)))
       return failure();
+  }
   eraseDead(rewriter, group.getBody().front());
   if (failed(tileReduction(rewriter, group)))
     return failure();
@@ -689,7 +706,9 @@ struct KernelTilePass : kiln::kernel::impl::KernelTilePassBase<KernelTilePass> {
       auto tileable = dyn_cast_or_null<TilingInterface>(last);
       if (!tileable)
         return group->emitError("kernel-tile: an epilogue schedule needs a tileable last op"), -1;
-      if (failed(tileAndFuse(rewriter, group, tileable, group.getSchedule().getCache())))
+      ArrayRef<int64_t> cache = group.getSchedule().getCache();
+      if (failed(tileAndFuse(rewriter, group, tileable,
+                             cache.take_front(group.getTileSizes().size()))))
         return -1;
       eraseDead(rewriter, group.getBody().front());
       peelPartialTiles(rewriter, group, canonicalize);

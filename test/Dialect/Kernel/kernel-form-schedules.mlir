@@ -178,13 +178,16 @@ func.func @partial_panel(%a: tensor<64x256xf32>, %b: tensor<256x10xf32>) -> tens
 // register-block rows (at most half of L1 of products, in a multiple of the
 // 16-column register tile that divides 784: 112 columns of 16 rows in 48 KiB;
 // all 784 of 4 rows in 32 KiB) and the update over each cache tile a row at a
-// time. A gradient of 8 units is left as it was.
+// time. With L2 at 256 KiB, x (200 KB) outgrows half of it: cache tiles of 16
+// rows (C at most a quarter of L2) run over chunks of 16 of the 64 k (x's
+// chunk a quarter of L2), so x is read once per cache tile, not once per
+// register block. A gradient of 8 units is left as it was.
 // CHECK-LABEL: func.func @weight_gradient
 // CHECK: kernel.group
 // CHECK-NEXT: linalg.transpose ins(%{{.+}} : tensor<64x512xf32>) outs(%{{.+}} : tensor<512x64xf32>) permutation = [1, 0]
 // ZEN5: kernel.group #kernel.schedule<tile = [16, 16], reduce = [1], cache = [16, 112], lanes = 16, epilogue = [1, 16]> vectorize -> tensor<512x784xf32>
 // ZEN3: kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [4, 0], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<512x784xf32>
-// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [4, 0], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<512x784xf32>
+// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [16, 0, 16], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<512x784xf32>
 // CHECK-NEXT: linalg.fill
 // CHECK-NEXT: linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<512x64xf32>, tensor<64x784xf32>)
 // CHECK-NEXT: linalg.generic
@@ -391,4 +394,34 @@ func.func @tap_with_fill(%dy: tensor<64x28x28x32xf32>, %w: tensor<32x32xf32>) ->
     linalg.yield %s : f32
   } -> tensor<64x28x28x32xf32>
   return %y : tensor<64x28x28x32xf32>
+}
+
+// -----
+
+// Tests a transformer's weight gradient gᵀ x (g [2048, 128], x [2048, 512])
+// with an SGD update: x (4 MB) outgrows L2 on every target, so cache tiles of
+// a core's share of the rows (64 of 128; 8 cores: 16) run over chunks of k
+// whose rows of x fill a quarter of L2 (128 of 512 floats: 256 KiB at 1 MiB,
+// 64 at 512 KiB, 32 at 256 KiB); x is read once per cache tile, not once per
+// register block of 8 rows.
+// CHECK-LABEL: func.func @long_weight_gradient
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 32], reduce = [1], cache = [64, 0, 128], lanes = 16, epilogue = [1, 32]> vectorize -> tensor<128x512xf32>
+// ZEN3: kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [64, 0, 64], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<128x512xf32>
+// SMALLL2: kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [16, 0, 32], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<128x512xf32>
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<128x2048xf32>, tensor<2048x512xf32>)
+// CHECK-NEXT: linalg.generic
+func.func @long_weight_gradient(%g: tensor<2048x128xf32>, %x: tensor<2048x512xf32>, %w: tensor<128x512xf32>) -> tensor<128x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lr = arith.constant 0.01 : f32
+  %e = tensor.empty() : tensor<128x512xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<128x512xf32>) -> tensor<128x512xf32>
+  %dw = linalg.matmul_transpose_a ins(%g, %x : tensor<2048x128xf32>, tensor<2048x512xf32>) outs(%fill : tensor<128x512xf32>) -> tensor<128x512xf32>
+  %u = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%dw : tensor<128x512xf32>) outs(%w : tensor<128x512xf32>) {
+  ^bb0(%d: f32, %p: f32):
+    %s = arith.mulf %d, %lr : f32
+    %n = arith.subf %p, %s : f32
+    linalg.yield %n : f32
+  } -> tensor<128x512xf32>
+  return %u : tensor<128x512xf32>
 }

@@ -469,6 +469,44 @@ func.func @update_after_gradient(%a: tensor<12x8xf32>, %b: tensor<8x40xf32>, %w:
 
 // -----
 
+// Tests an epilogue schedule with chunks of the reduction (`cache` past the
+// tiled loops: B does not stay in L2): cache tiles of 8 rows, marked for
+// threads, whose sums are zeroed once; inside, k in chunks of 3, each adding
+// into the cache tile's sums with the 4x16 register tiles (and the 8
+// columns left peeled); after the chunks, the update a row at a time.
+// CHECK-LABEL: func.func @update_after_chunks
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c16{{[_0-9]*}} step %c8{{[_0-9]*}} iter_args
+// CHECK: %[[ZERO:.+]] = vector.transfer_write %{{.+}}, %{{.+}} : vector<8x40xf32>, tensor<8x40xf32>
+// CHECK-NEXT: %[[SUMS:.+]] = scf.for %{{.+}} = %{{.+}} to %c12{{[_0-9]*}} step %c3{{[_0-9]*}} iter_args(%{{.+}} = %[[ZERO]])
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c8{{[_0-9]*}} step %c4
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c32{{[_0-9]*}} step %c16
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c3{{[_0-9]*}} step %c1
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK: vector.contract {{.*}} : vector<4x1xf32>, vector<1x8xf32> into vector<4x8xf32>
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c8{{[_0-9]*}} step %c1
+// CHECK: vector.transfer_read %[[SUMS]]
+// CHECK: arith.subf {{.*}} : vector<1x16xf32>
+// CHECK: } {kernel.nest = {{[0-9]+}} : i64, kernel.parallel}
+func.func @update_after_chunks(%a: tensor<16x12xf32>, %b: tensor<12x40xf32>, %w: tensor<16x40xf32>) -> tensor<16x40xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lr = arith.constant 0.01 : f32
+  %e = tensor.empty() : tensor<16x40xf32>
+  %u = kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [8, 0, 3], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<16x40xf32> {
+    %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<16x40xf32>) -> tensor<16x40xf32>
+    %dw = linalg.matmul ins(%a, %b : tensor<16x12xf32>, tensor<12x40xf32>) outs(%fill : tensor<16x40xf32>) -> tensor<16x40xf32>
+    %n = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%dw : tensor<16x40xf32>) outs(%w : tensor<16x40xf32>) {
+    ^bb0(%d: f32, %p: f32):
+      %s = arith.mulf %d, %lr : f32
+      %q = arith.subf %p, %s : f32
+      linalg.yield %q : f32
+    } -> tensor<16x40xf32>
+    kernel.yield %n : tensor<16x40xf32>
+  }
+  return %u : tensor<16x40xf32>
+}
+
+// -----
+
 // Tests cache tiles over a contraction's rows and its outermost reduction
 // (a convolution's weight gradient whose inputs outgrow L2): the row blocks
 // of 4 are the parallel loop, the fill fused into it; inside, the batch in
