@@ -512,8 +512,17 @@ ScheduleAttr chooseSchedule(linalg::LinalgOp root, linalg::LinalgOp last,
   s.lanes = target.lanes(elem);
   SmallVector<int64_t> bounds = last.getStaticLoopRanges();
   int64_t elemBytes = elem.getIntOrFloatBitWidth() / 8;
-  if (isPackedMatmul(root) && root == last)
-    return packedMatmulStrategy(s, bounds, target, elemBytes);
+  if (isPackedMatmul(root)) {
+    ScheduleAttr packed =
+        packedMatmulStrategy(s, root.getStaticLoopRanges(), target, elemBytes);
+    if (root == last)
+      return packed;
+    // Elementwise ops after it, over its parallel loops (kernel-form takes
+    // them only when it has no cache tiles): the register tiles over those.
+    return ScheduleAttr::get(root->getContext(), packed.getTile().take_front(bounds.size()),
+                             packed.getReduce(), packed.getCache(), packed.getOrder(),
+                             packed.getLanes(), packed.getPacked(), packed.getEpilogue());
+  }
   if (isContraction(root) && bounds.size() >= 2)
     return matmulStrategy(s, root, last, bounds, target, elemBytes);
   if (rowSumsOf(root) && root != last)

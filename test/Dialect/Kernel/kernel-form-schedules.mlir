@@ -425,3 +425,42 @@ func.func @long_weight_gradient(%g: tensor<2048x128xf32>, %x: tensor<2048x512xf3
   } -> tensor<128x512xf32>
   return %u : tensor<128x512xf32>
 }
+
+// -----
+
+// Tests a bias and relu after a packed product (512 samples of 784 by 64
+// units, as @wide_batch): with no cache tiles (ZEN5, ZEN3) the elementwise
+// op is expanded to the product's [512, panels, n] and joins its group, its
+// result collapsed after; with k blocks (SMALLL2) it stays a group of its
+// own after the collapse (a partial sum must not meet the bias).
+// CHECK-LABEL: func.func @wide_batch_bias
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
+// ZEN5-NEXT: linalg.fill
+// ZEN5-NEXT: linalg.generic {{.*}} ins(%arg0, %{{.+}} : tensor<512x784xf32>, tensor<2x784x32xf32>)
+// ZEN5: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<512x2x32xf32>, tensor<2x32xf32>)
+// ZEN5: kernel.yield {{.*}} : tensor<512x2x32xf32>
+// ZEN5: tensor.collapse_shape {{.*}} : tensor<512x2x32xf32> into tensor<512x64xf32>
+// ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// ZEN3: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<512x4x16xf32>, tensor<4x16xf32>)
+// ZEN3: kernel.yield {{.*}} : tensor<512x4x16xf32>
+// SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// SMALLL2-NEXT: linalg.generic
+// SMALLL2: kernel.yield {{.*}} : tensor<512x4x16xf32>
+// SMALLL2: tensor.collapse_shape {{.*}} : tensor<512x4x16xf32> into tensor<512x64xf32>
+// SMALLL2: kernel.group {{.*}} -> tensor<512x64xf32>
+// SMALLL2-NEXT: linalg.generic {{.*}} ins(%{{.+}}, %arg2 : tensor<512x64xf32>, tensor<64xf32>)
+func.func @wide_batch_bias(%x: tensor<512x784xf32>, %w: tensor<64x784xf32>, %b: tensor<64xf32>) -> tensor<512x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %te = tensor.empty() : tensor<784x64xf32>
+  %wt = linalg.transpose ins(%w : tensor<64x784xf32>) outs(%te : tensor<784x64xf32>) permutation = [1, 0]
+  %e = tensor.empty() : tensor<512x64xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<512x64xf32>) -> tensor<512x64xf32>
+  %c = linalg.matmul ins(%x, %wt : tensor<512x784xf32>, tensor<784x64xf32>) outs(%fill : tensor<512x64xf32>) -> tensor<512x64xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%c, %b : tensor<512x64xf32>, tensor<64xf32>) outs(%e : tensor<512x64xf32>) {
+  ^bb0(%v: f32, %bi: f32, %o: f32):
+    %s = arith.addf %v, %bi : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<512x64xf32>
+  return %y : tensor<512x64xf32>
+}
