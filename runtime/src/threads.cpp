@@ -19,7 +19,7 @@ ThreadPool::ThreadPool(int count) : threads(count) {
     fail("the number of threads must be at least 1, got {}", count);
   workers.reserve(count - 1);
   for (int i = 1; i < count; ++i)
-    workers.emplace_back([this, i] { work(i); });
+    workers.emplace_back([this] { work(); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -52,24 +52,54 @@ template <typename Ready> static bool spinFor(Ready ready) {
   }
 }
 
+void ThreadPool::claimAndRun(uint64_t run) {
+  uint64_t ticket = claims.load(std::memory_order_acquire);
+  for (;;) {
+    // The run, its parts and the next part to claim are one word: a worker
+    // late from an earlier run sees another run and leaves it alone.
+    uint64_t index = ticket & kFieldMask, count = (ticket >> kFieldBits) & kFieldMask;
+    if (ticket >> (2 * kFieldBits) != (run & kRunMask) || index >= count)
+      return;
+    if (!claims.compare_exchange_weak(ticket, ticket + 1, std::memory_order_acq_rel,
+                                      std::memory_order_acquire))
+      continue;
+    // Claimed: the caller waits for this part before it starts another run.
+    auto [begin, end] = part(n, int64_t(count), int64_t(index));
+    body(arg, begin, end);
+    if (pending.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+        callerAsleep.load(std::memory_order_seq_cst)) {
+      { std::lock_guard<std::mutex> lock(mutex); } // it is waiting, or sees pending
+      done.notify_one();
+    }
+    ticket = claims.load(std::memory_order_acquire);
+  }
+}
+
 void ThreadPool::run(int64_t count, void (*fn)(void *, int64_t, int64_t), void *data) {
-  const int64_t parts = std::min<int64_t>(size(), count);
-  if (parts <= 1) {
+  const int64_t split = std::min<int64_t>(size(), count);
+  if (split <= 1) {
     if (count > 0)
       fn(data, 0, count);
     return;
   }
   n = count, body = fn, arg = data;
-  pending.store(threads - 1, std::memory_order_relaxed);
+  pending.store(int(split - 1), std::memory_order_relaxed);
+  // Parts 1.. go to whoever claims them first (the caller's is 0).
+  uint64_t run = generation.load(std::memory_order_relaxed) + 1;
+  claims.store(((run & kRunMask) << (2 * kFieldBits)) | (uint64_t(split) << kFieldBits) | 1,
+               std::memory_order_release);
   // Sequentially consistent with the sleepers' count (work()): either a
   // worker about to sleep sees this generation, or this sees it counted.
-  generation.fetch_add(1, std::memory_order_seq_cst);
+  generation.store(run, std::memory_order_seq_cst);
   if (sleepers.load(std::memory_order_seq_cst) > 0) {
     { std::lock_guard<std::mutex> lock(mutex); } // it is waiting, or sees the run
     wake.notify_all();
   }
-  auto [begin, end] = part(count, parts, 0);
+  auto [begin, end] = part(count, split, 0);
   fn(data, begin, end);
+  // Parts no worker has taken yet (one asleep takes a while to wake) run
+  // here: which thread runs a part never changes what it computes.
+  claimAndRun(run);
   auto finished = [&] { return pending.load(std::memory_order_seq_cst) == 0; };
   if (!spinFor(finished)) {
     std::unique_lock<std::mutex> lock(mutex);
@@ -79,7 +109,7 @@ void ThreadPool::run(int64_t count, void (*fn)(void *, int64_t, int64_t), void *
   }
 }
 
-void ThreadPool::work(int index) {
+void ThreadPool::work() {
   uint64_t seen = 0;
   for (;;) {
     // Sequentially consistent: after counting itself a sleeper, this load
@@ -96,17 +126,7 @@ void ThreadPool::work(int index) {
         return;
     }
     seen = generation.load(std::memory_order_acquire);
-    const int64_t count = n;
-    const int64_t parts = std::min<int64_t>(size(), count);
-    if (index < parts) {
-      auto [begin, end] = part(count, parts, index);
-      body(arg, begin, end);
-    }
-    if (pending.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
-        callerAsleep.load(std::memory_order_seq_cst)) {
-      { std::lock_guard<std::mutex> lock(mutex); } // it is waiting, or sees pending
-      done.notify_one();
-    }
+    claimAndRun(seen);
   }
 }
 

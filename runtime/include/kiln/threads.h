@@ -3,7 +3,9 @@
 // Generated kernels whose loop iterations are independent hand their trips
 // to the context's parallel_for (kiln-parallel-calls), and the trainer its
 // batch's rows to gather; the pool splits them into contiguous parts, one
-// per thread. The parts never overlap and each iteration does the same
+// per thread, each run by whichever thread claims it first (the caller
+// takes those a sleeping worker has not). The parts never overlap, depend
+// only on n and the pool's size, and each iteration does the same
 // arithmetic wherever it runs, so results are bit-identical for any number
 // of threads.
 //
@@ -32,7 +34,8 @@ public:
 
   /// Runs body(arg, begin, end) over [0, n) in size() contiguous parts of
   /// near-equal length (fewer when n is smaller), the caller taking the
-  /// first, and returns when every part is done. One run at a time: models
+  /// first and any a worker has not claimed by then, and returns when every
+  /// part is done. One run at a time: models
   /// that share a pool must not be called from several threads at once.
   void run(int64_t n, void (*body)(void *, int64_t, int64_t), void *arg);
 
@@ -42,7 +45,9 @@ public:
   static int defaultThreads();
 
 private:
-  void work(int index);
+  void work();
+  /// Claims and runs parts of run `run` until none is left.
+  void claimAndRun(uint64_t run);
 
   const int threads;
   std::vector<std::thread> workers;
@@ -54,7 +59,14 @@ private:
   // The mutex is taken only around sleeping: a sleeper counts itself first,
   // and a run takes the lock (and notifies) only when someone may sleep.
   std::atomic<uint64_t> generation{0}; // one per run()
-  std::atomic<int> pending{0};         // workers still on the current run
+  // The run's number (its low 32 bits), its parts and the next part not
+  // yet claimed, in one word so a claim is one compare-and-swap.
+  static constexpr int kFieldBits = 16;
+  static constexpr uint64_t kFieldMask = (uint64_t(1) << kFieldBits) - 1;
+  static constexpr uint64_t kRunMask = (uint64_t(1) << (64 - 2 * kFieldBits)) - 1;
+  static_assert(kMaxThreads < kFieldMask, "a part count must fit its bits");
+  std::atomic<uint64_t> claims{0};
+  std::atomic<int> pending{0};         // parts after the first not yet done
   std::atomic<int> sleepers{0};        // workers asleep or about to be
   std::atomic<bool> callerAsleep{false};
   bool stopping = false;
