@@ -17,9 +17,10 @@ namespace kiln {
 ThreadPool::ThreadPool(int count) : threads(count) {
   if (count < 1)
     fail("the number of threads must be at least 1, got {}", count);
+  slots = std::make_unique<Slot[]>(size_t(count));
   workers.reserve(count - 1);
   for (int i = 1; i < count; ++i)
-    workers.emplace_back([this] { work(); });
+    workers.emplace_back([this, i] { work(i); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -52,26 +53,20 @@ template <typename Ready> static bool spinFor(Ready ready) {
   }
 }
 
-void ThreadPool::claimAndRun(uint64_t run) {
-  uint64_t ticket = claims.load(std::memory_order_acquire);
-  for (;;) {
-    // The run, its parts and the next part to claim are one word: a worker
-    // late from an earlier run sees another run and leaves it alone.
-    uint64_t index = ticket & kFieldMask, count = (ticket >> kFieldBits) & kFieldMask;
-    if (ticket >> (2 * kFieldBits) != (run & kRunMask) || index >= count)
-      return;
-    if (!claims.compare_exchange_weak(ticket, ticket + 1, std::memory_order_acq_rel,
-                                      std::memory_order_acquire))
-      continue;
-    // Claimed: the caller waits for this part before it starts another run.
-    auto [begin, end] = part(n, int64_t(count), int64_t(index));
-    body(arg, begin, end);
-    if (pending.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
-        callerAsleep.load(std::memory_order_seq_cst)) {
-      { std::lock_guard<std::mutex> lock(mutex); } // it is waiting, or sees pending
-      done.notify_one();
-    }
-    ticket = claims.load(std::memory_order_acquire);
+void ThreadPool::tryRun(int64_t index, uint64_t run) {
+  // Open for this run is 2 * run, claimed 2 * run + 1: a worker late from an
+  // earlier run, or one without a part in this one, fails the exchange.
+  uint64_t open = 2 * run;
+  if (!slots[index].state.compare_exchange_strong(open, open + 1, std::memory_order_acq_rel,
+                                                  std::memory_order_relaxed))
+    return;
+  // Claimed: the caller waits for this part before it writes another run.
+  auto [begin, end] = part(n, parts, index);
+  body(arg, begin, end);
+  if (pending.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+      callerAsleep.load(std::memory_order_seq_cst)) {
+    { std::lock_guard<std::mutex> lock(mutex); } // it is waiting, or sees pending
+    done.notify_one();
   }
 }
 
@@ -82,24 +77,28 @@ void ThreadPool::run(int64_t count, void (*fn)(void *, int64_t, int64_t), void *
       fn(data, 0, count);
     return;
   }
-  n = count, body = fn, arg = data;
+  n = count, parts = split, body = fn, arg = data;
   pending.store(int(split - 1), std::memory_order_relaxed);
-  // Parts 1.. go to whoever claims them first (the caller's is 0).
   uint64_t run = generation.load(std::memory_order_relaxed) + 1;
-  claims.store(((run & kRunMask) << (2 * kFieldBits)) | (uint64_t(split) << kFieldBits) | 1,
-               std::memory_order_release);
+  for (int64_t i = 1; i < split; ++i)
+    slots[i].state.store(2 * run, std::memory_order_release);
   // Sequentially consistent with the sleepers' count (work()): either a
   // worker about to sleep sees this generation, or this sees it counted.
   generation.store(run, std::memory_order_seq_cst);
-  if (sleepers.load(std::memory_order_seq_cst) > 0) {
+  bool asleep = sleepers.load(std::memory_order_seq_cst) > 0;
+  if (asleep) {
     { std::lock_guard<std::mutex> lock(mutex); } // it is waiting, or sees the run
     wake.notify_all();
   }
   auto [begin, end] = part(count, split, 0);
   fn(data, begin, end);
-  // Parts no worker has taken yet (one asleep takes a while to wake) run
-  // here: which thread runs a part never changes what it computes.
-  claimAndRun(run);
+  // A worker asleep takes a while to wake (after a long serial kernel, as a
+  // recurrent layer's loop): the parts not claimed yet run here. Worker i
+  // otherwise runs part i, so a part's data stays in the same core's cache
+  // from kernel to kernel.
+  if (asleep)
+    for (int64_t i = 1; i < split; ++i)
+      tryRun(i, run);
   auto finished = [&] { return pending.load(std::memory_order_seq_cst) == 0; };
   if (!spinFor(finished)) {
     std::unique_lock<std::mutex> lock(mutex);
@@ -109,7 +108,7 @@ void ThreadPool::run(int64_t count, void (*fn)(void *, int64_t, int64_t), void *
   }
 }
 
-void ThreadPool::work() {
+void ThreadPool::work(int index) {
   uint64_t seen = 0;
   for (;;) {
     // Sequentially consistent: after counting itself a sleeper, this load
@@ -126,7 +125,7 @@ void ThreadPool::work() {
         return;
     }
     seen = generation.load(std::memory_order_acquire);
-    claimAndRun(seen);
+    tryRun(index, seen);
   }
 }
 

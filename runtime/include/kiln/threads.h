@@ -3,8 +3,8 @@
 // Generated kernels whose loop iterations are independent hand their trips
 // to the context's parallel_for (kiln-parallel-calls), and the trainer its
 // batch's rows to gather; the pool splits them into contiguous parts, one
-// per thread, each run by whichever thread claims it first (the caller
-// takes those a sleeping worker has not). The parts never overlap, depend
+// per thread: worker i claims part i, and after a run that found a worker
+// asleep the caller runs the parts not claimed yet. The parts never overlap, depend
 // only on n and the pool's size, and each iteration does the same
 // arithmetic wherever it runs, so results are bit-identical for any number
 // of threads.
@@ -15,6 +15,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -34,8 +35,8 @@ public:
 
   /// Runs body(arg, begin, end) over [0, n) in size() contiguous parts of
   /// near-equal length (fewer when n is smaller), the caller taking the
-  /// first and any a worker has not claimed by then, and returns when every
-  /// part is done. One run at a time: models
+  /// first (and, when a worker was asleep, any not claimed by then), and
+  /// returns when every part is done. One run at a time: models
   /// that share a pool must not be called from several threads at once.
   void run(int64_t n, void (*body)(void *, int64_t, int64_t), void *arg);
 
@@ -45,9 +46,9 @@ public:
   static int defaultThreads();
 
 private:
-  void work();
-  /// Claims and runs parts of run `run` until none is left.
-  void claimAndRun(uint64_t run);
+  void work(int index);
+  /// Runs part `index` of run `run` if it is open and nobody claimed it.
+  void tryRun(int64_t index, uint64_t run);
 
   const int threads;
   std::vector<std::thread> workers;
@@ -59,18 +60,17 @@ private:
   // The mutex is taken only around sleeping: a sleeper counts itself first,
   // and a run takes the lock (and notifies) only when someone may sleep.
   std::atomic<uint64_t> generation{0}; // one per run()
-  // The run's number (its low 32 bits), its parts and the next part not
-  // yet claimed, in one word so a claim is one compare-and-swap.
-  static constexpr int kFieldBits = 16;
-  static constexpr uint64_t kFieldMask = (uint64_t(1) << kFieldBits) - 1;
-  static constexpr uint64_t kRunMask = (uint64_t(1) << (64 - 2 * kFieldBits)) - 1;
-  static_assert(kMaxThreads < kFieldMask, "a part count must fit its bits");
-  std::atomic<uint64_t> claims{0};
-  std::atomic<int> pending{0};         // parts after the first not yet done
+  // Part i's claim (i >= 1): 2 * run while open, 2 * run + 1 once taken;
+  // a line each, as each is written by its worker.
+  struct alignas(64) Slot {
+    std::atomic<uint64_t> state{0};
+  };
+  std::unique_ptr<Slot[]> slots;
+  std::atomic<int> pending{0}; // parts after the first not yet done
   std::atomic<int> sleepers{0};        // workers asleep or about to be
   std::atomic<bool> callerAsleep{false};
   bool stopping = false;
-  int64_t n = 0;
+  int64_t n = 0, parts = 0;
   void (*body)(void *, int64_t, int64_t) = nullptr;
   void *arg = nullptr;
 };
