@@ -18,7 +18,8 @@ def Kernel_ScheduleAttr : AttrDef<Kernel_Dialect, "Schedule"> {
       the one threads split.
     - `tile`: register tiles over the last op's parallel loops (0: not
       tiled), inside the cache tiles; producers are fused into them unless
-      there are cache tiles (the root alone is tiled).
+      there are cache tiles (the root alone is tiled, but for a packed
+      product's fill, fused when no cache tile runs over k).
     - `reduce`: tile sizes of the root's reduction loops, inside the
       register tiles.
     - `lanes`: the vector length the tiles were cut for (0: unknown).

@@ -127,8 +127,9 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                              cache.size() != tile.size() + reduce.size()) ||
                             !order.empty()))
     return emitError() << "an epilogue schedule needs cache tiles over the "
-                       << tile.size() << " tiled loops (and optionally the " << reduce.size()
-                       << " reductions) and no order, got " << cache.size() << " cache tiles";
+                       << tile.size() << " tiled loops (and optionally chunks of the "
+                       << reduce.size() << " reduced) and no order, got " << cache.size()
+                       << " cache tiles";
   if (!order.empty()) {
     SmallVector<int64_t> sorted(order);
     llvm::sort(sorted);

@@ -159,35 +159,56 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
 
   /// Elementwise ops after a packed product read its C [M, N/n, n] through
   /// a collapse to [M, N]: a pass of their own over C in memory (a
-  /// transformer's bias, relu and relu derivative after its [2048, 512]
-  /// products: 7% of a step). When the product has no cache tiles (each
-  /// register block sums all of k, on a core's rows), the first of them is
-  /// expanded to [M, N/n, n] (linalg's reshape fusion by expansion: its
-  /// other operands are viewed the same way, its result collapsed after),
-  /// so it joins the product's group and runs on each register block in
-  /// registers.
+  /// transformer's bias after its [2048, 512] products). When the product
+  /// has no cache tiles (each register block sums all of k, on a core's
+  /// rows), its one consumer, when the group could take it (same block,
+  /// reading C and writing with identity maps), is expanded to [M, N/n, n]
+  /// (linalg's reshape fusion by expansion: its other operands are viewed
+  /// the same way, its result collapsed after), so it joins the product's
+  /// group and runs on each register block in registers. Only that op: one
+  /// after it reads its collapsed result and stays a group of its own.
   void expandPackedConsumers() {
-    RewritePatternSet patterns(&getContext());
-    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, [&](OpOperand *operand) {
+    auto expands = [&](OpOperand *operand) {
       auto collapse = operand->get().getDefiningOp<tensor::CollapseShapeOp>();
-      auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
-      if (!collapse || !collapse->hasOneUse() || !consumer ||
-          consumer->getParentOfType<GroupOp>() ||
-          consumer.getNumParallelLoops() != consumer.getNumLoops())
+      Operation *consumer = operand->getOwner();
+      if (!collapse || !collapse->hasOneUse() || consumer->getParentOfType<GroupOp>() ||
+          !isElementwiseConsumerOf(consumer, collapse.getResult()))
         return false;
       auto product = collapse.getSrc().getDefiningOp<linalg::GenericOp>();
-      return product && product->hasOneUse() && isPackedMatmul(product) &&
-             chooseSchedule(product, product, target()).getCache().empty();
+      return product && product->hasOneUse() && product->getBlock() == consumer->getBlock() &&
+             isPackedMatmul(product) && packedSchedule(product).getCache().empty();
+    };
+    SmallVector<Operation *> candidates, collapses;
+    getOperation().walk([&](linalg::GenericOp g) {
+      for (OpOperand &o : g->getOpOperands())
+        if (expands(&o)) {
+          candidates.push_back(g);
+          collapses.push_back(o.get().getDefiningOp());
+          break;
+        }
     });
+    if (candidates.empty())
+      return;
+    // Applied to those ops alone: the rest of the function is not folded.
+    RewritePatternSet patterns(&getContext());
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, expands);
     GreedyRewriteConfig config;
     config.strictMode = GreedyRewriteStrictness::ExistingOps;
-    (void)applyPatternsAndFoldGreedily(getOperation(), std::move(patterns), config);
+    (void)applyOpPatternsAndFold(candidates, std::move(patterns), config);
+    // The collapses the expanded ops no longer read (the product keeps one
+    // use, so the group's chain takes the op after it).
+    for (Operation *collapse : collapses)
+      if (collapse->use_empty())
+        collapse->erase();
   }
+
+  /// The packed product's own schedule (its strategy's, for `op` alone).
+  ScheduleAttr packedSchedule(linalg::LinalgOp op) { return chooseSchedule(op, op, target()); }
 
   /// Whether the packed product `op` sums all of its reduction in each
   /// register tile (its schedule has no cache tile over k).
   bool sumsWhole(linalg::LinalgOp op) {
-    ArrayRef<int64_t> cache = chooseSchedule(op, op, target()).getCache();
+    ArrayRef<int64_t> cache = packedSchedule(op).getCache();
     return cache.size() != 4 || cache[3] == 0;
   }
 

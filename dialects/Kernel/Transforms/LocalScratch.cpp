@@ -19,6 +19,12 @@ using namespace mlir;
 
 namespace {
 
+/// Tiles larger than this stay in the workspace: the stack of the thread
+/// that calls the model (an application's, perhaps small) holds the alloca.
+/// (Half of L1 covers the epilogue tiles; a weight gradient's chunked
+/// cache tile can reach a quarter of L2.)
+constexpr int64_t kMaxStackBytes = 64 * 1024;
+
 void retarget(OpBuilder &b, memref::SubViewOp view, Value source);
 
 /// Replaces `view` by `replacement` (of another layout): views of it are
@@ -80,6 +86,8 @@ struct KernelLocalScratchPass
         continue;
       auto type = MemRefType::get(tile.getType().getShape(),
                                   tile.getType().getElementType());
+      if (type.getNumElements() * type.getElementTypeBitWidth() / 8 > kMaxStackBytes)
+        continue;
       OpBuilder b(tile);
       Value local = b.create<memref::AllocaOp>(tile.getLoc(), type, alloc.getAlignmentAttr());
       replaceView(b, tile, local);

@@ -15,7 +15,9 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
     consume them, with their fill, so such a layer is one loop nest too. A
     matmul whose B pays to
     pack first becomes a copy of B into column panels and a packed product
-    (its own group: cache tiles run over its reduction); a dense layer's
+    (with its fill when no cache tile runs over its reduction, and with
+    the elementwise op after it, expanded to its panel layout, when it has
+    no cache tiles at all); a dense layer's
     forward on fewer samples than units packs its input instead of W and
     computes Cᵀ = W xᵀ, transposed back. Each group's
     `#kernel.schedule` comes from the strategy of its root's kind (matmul,
@@ -47,8 +49,13 @@ def KernelTilePass : Pass<"kernel-tile", "mlir::func::FuncOp"> {
   let description = [{
     With `cache` tiles, tiles the group's single op by them in `order` (the
     outermost parallel loop marked `kernel.parallel`), peels, then tiles
-    each piece by `tile`. Otherwise tiles the group's last op by `tile`
-    and fuses the group's producers into the tile loops. Then tiles the
+    each piece by `tile` (a packed product with its fill: both levels with
+    the fill fused; a contraction with its fill: the parallel cache tiles
+    with the fill fused, then the reduction chunks); with an `epilogue`,
+    tiles the last op by the parallel `cache` tiles with the group fused,
+    the root inside by the reduction chunks `cache` may add and by `tile`,
+    the ops after it by `epilogue`. Otherwise tiles the group's last op by
+    `tile` and fuses the group's producers into the tile loops. Then tiles the
     root's reductions by `reduce`, peels the last
     tile off loops whose step does not divide them (so full and partial tiles
     are both static), and vectorizes every linalg op of the group when

@@ -108,16 +108,24 @@ int64_t updatedInPlace(linalg::LinalgOp root, linalg::LinalgOp last) {
 void chunkReduction(Builder &s, linalg::LinalgOp root, ArrayRef<int64_t> bounds,
                     const ScheduleTarget &t, int64_t elemBytes) {
   SmallVector<int64_t> loops = root.getStaticLoopRanges();
-  if (loops.size() != 3 || root.getNumReductionLoops() != 1)
+  if (loops.size() != 3 || root.getNumReductionLoops() != 1 || s.tile[0] < 1 || elemBytes < 1 ||
+      llvm::any_of(loops, ShapedType::isDynamic))
     return;
   int64_t m = bounds[0], n = bounds[1], k = loops[2];
   if (k * n * elemBytes <= t.l2Bytes / 2)
     return;
   int64_t quarter = t.l2Bytes / 4;
   int64_t kc = divisorAtMost(k, std::max<int64_t>(1, quarter / (n * elemBytes)));
+  // (C's tile past 64 KiB stays in the workspace, not on the stack:
+  // kernel-local-scratch. Capped at 64 KiB instead, the transformer's tiles
+  // of 32 rows read B twice as often and its step took 7% longer.)
+  int64_t fit = quarter / (s.tile[0] * n * elemBytes);
+  // Short chunks (a prime k) would load and store C every few steps of k,
+  // and a register block's rows of C alone past the budget gain nothing.
+  if (kc < 16 || fit < 1)
+    return;
   int64_t blocks = m / s.tile[0];
   int64_t perCore = (blocks + t.cores - 1) / std::max<int64_t>(1, t.cores);
-  int64_t fit = std::max<int64_t>(1, quarter / (s.tile[0] * n * elemBytes));
   s.cache = {divisorAtMost(blocks, std::min(perCore, fit)) * s.tile[0], 0, kc};
 }
 
@@ -507,7 +515,9 @@ linalg::GenericOp rowSumsOf(Operation *op) {
 
 ScheduleAttr chooseSchedule(linalg::LinalgOp root, linalg::LinalgOp last,
                             const ScheduleTarget &target) {
-  Type elem = getElementTypeOrSelf(last->getResult(0).getType());
+  // (A packed product's own type: an op after it may compare or convert.)
+  Type elem = getElementTypeOrSelf(
+      (isPackedMatmul(root) ? root : last)->getResult(0).getType());
   Builder s{root->getContext()};
   s.lanes = target.lanes(elem);
   SmallVector<int64_t> bounds = last.getStaticLoopRanges();

@@ -262,7 +262,7 @@ LogicalResult tileFusing(RewriterBase &rewriter, TilingInterface op,
 LogicalResult tilePackedFused(RewriterBase &rewriter, GroupOp group, TilingInterface last) {
   ArrayRef<int64_t> cache = group.getSchedule().getCache();
   for (auto [d, it] : llvm::enumerate(last.getLoopIteratorTypes()))
-    if (it == utils::IteratorType::reduction && cache[d] != 0)
+    if (it == utils::IteratorType::reduction && d < cache.size() && cache[d] != 0)
       return group->emitError("kernel-tile: a packed product with its fill needs no cache "
                               "tile over its reduction");
   if (failed(tileAndFuse(rewriter, group, last, cache)))
@@ -300,10 +300,15 @@ LogicalResult tileInsideCache(RewriterBase &rewriter, GroupOp group) {
       unsigned r = 0;
       for (utils::IteratorType it : root.getLoopIteratorTypes())
         sizes.push_back(it == utils::IteratorType::reduction && r < chunks.size() ? chunks[r++] : 0);
+      if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+        return group->emitError("kernel-tile: reduction chunks must be positive");
       FailureOr<scf::SCFTilingResult> tiled =
           tileOp(rewriter, root, sizes, "this op by its reduction chunks");
-      if (failed(tiled) || tiled->tiledOps.size() != 1)
+      if (failed(tiled))
         return failure();
+      if (tiled->tiledOps.size() != 1)
+        return group->emitError("kernel-tile: chunking the reduction made ")
+               << tiled->tiledOps.size() << " ops, expected one";
       root = cast<TilingInterface>(tiled->tiledOps.front());
     }
     if (failed(tileFusing(rewriter, root, group.getTileSizes(), chunks.empty() ? isFill : never)))

@@ -108,7 +108,7 @@ func.func @packed_lhs(%x: tensor<16xf32>) -> tensor<16xf32> {
 
 // Tests that an epilogue schedule needs cache tiles over its tiled loops.
 func.func @epilogue_without_cache(%x: tensor<16xf32>) -> tensor<16xf32> {
-  // expected-error @+1 {{an epilogue schedule needs cache tiles over the 2 tiled loops (and optionally the 1 reductions) and no order, got 0 cache tiles}}
+  // expected-error @+1 {{an epilogue schedule needs cache tiles over the 2 tiled loops (and optionally chunks of the 1 reduced) and no order, got 0 cache tiles}}
   %y = kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], epilogue = [1, 16]> -> tensor<16xf32> {
     kernel.yield %x : tensor<16xf32>
   }

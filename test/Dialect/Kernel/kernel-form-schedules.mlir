@@ -464,3 +464,33 @@ func.func @wide_batch_bias(%x: tensor<512x784xf32>, %w: tensor<64x784xf32>, %b: 
   } -> tensor<512x64xf32>
   return %y : tensor<512x64xf32>
 }
+
+// -----
+
+// Tests ops after a packed product that do not join it: one reading C
+// transposed (not an identity map), so the product's group stays alone and
+// nothing is expanded to its panel layout.
+// CHECK-LABEL: func.func @transposed_read
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
+// ZEN5-NEXT: linalg.fill
+// ZEN5-NEXT: linalg.generic
+// ZEN5-NOT: linalg.generic
+// ZEN5: kernel.yield
+// ZEN5-NEXT: }
+// ZEN5-NEXT: tensor.collapse_shape {{.*}} : tensor<512x2x32xf32> into tensor<512x64xf32>
+// ZEN5: linalg.generic {{.*}} ins(%{{.+}} : tensor<512x64xf32>) outs(%{{.+}} : tensor<64x512xf32>)
+func.func @transposed_read(%x: tensor<512x784xf32>, %w: tensor<64x784xf32>) -> tensor<64x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %te = tensor.empty() : tensor<784x64xf32>
+  %wt = linalg.transpose ins(%w : tensor<64x784xf32>) outs(%te : tensor<784x64xf32>) permutation = [1, 0]
+  %e = tensor.empty() : tensor<512x64xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<512x64xf32>) -> tensor<512x64xf32>
+  %c = linalg.matmul ins(%x, %wt : tensor<512x784xf32>, tensor<784x64xf32>) outs(%fill : tensor<512x64xf32>) -> tensor<512x64xf32>
+  %et = tensor.empty() : tensor<64x512xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%c : tensor<512x64xf32>) outs(%et : tensor<64x512xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.maximumf %v, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<64x512xf32>
+  return %y : tensor<64x512xf32>
+}
