@@ -40,6 +40,23 @@ GreedyRewriteConfig reporting(RewriterBase &rewriter) {
   return config;
 }
 
+/// Marks the outermost of `loops` for threads when the first tiled dim (the
+/// first non-zero size) is parallel: its iterations compute disjoint tiles
+/// (kiln-outline-kernels checks the writes before threads split it).
+void markThreads(RewriterBase &rewriter, ArrayRef<LoopLikeOpInterface> loops,
+                 ArrayRef<utils::IteratorType> iterators, ArrayRef<int64_t> sizes) {
+  if (loops.empty())
+    return;
+  for (auto [d, size] : llvm::enumerate(sizes))
+    if (size != 0) {
+      if (d < iterators.size() && iterators[d] == utils::IteratorType::parallel)
+        loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
+      return;
+    }
+}
+
+bool isFill(Operation *op) { return isa<linalg::FillOp>(op); }
+
 /// Erases ops of `block` whose results are unused and that have no side
 /// effects (the untiled originals), last first.
 void eraseDead(RewriterBase &rewriter, Block &block) {
@@ -82,17 +99,7 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
       scf::tileConsumerAndFuseProducersUsingSCF(rewriter, last, options);
   if (failed(tiled))
     return last->emitError("kernel-tile: cannot tile this op");
-  // The outermost loop over a parallel dimension of the group's result:
-  // its iterations compute disjoint tiles, so threads may split it
-  // (kiln-outline-kernels checks the writes before they do).
-  SmallVector<utils::IteratorType> iterators = last.getLoopIteratorTypes();
-  for (auto [d, size] : llvm::enumerate(sizes))
-    if (size != 0) {
-      if (!tiled->loops.empty() && d < iterators.size() &&
-          iterators[d] == utils::IteratorType::parallel)
-        tiled->loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
-      break;
-    }
+  markThreads(rewriter, tiled->loops, last.getLoopIteratorTypes(), sizes);
   for (auto [orig, repl] : tiled->replacements)
     rewriter.replaceAllUsesWith(orig, repl);
   return success();
@@ -143,13 +150,8 @@ LogicalResult tileRegisters(RewriterBase &rewriter, GroupOp group) {
         tileOp(rewriter, op, sizes, "this op by its register tiles");
     if (failed(tiled))
       return failure();
-    if (!threaded && !tiled->loops.empty())
-      for (auto [d, size] : llvm::enumerate(sizes))
-        if (size != 0) {
-          if (iterators[d] == utils::IteratorType::parallel)
-            tiled->loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
-          break;
-        }
+    if (!threaded)
+      markThreads(rewriter, tiled->loops, iterators, sizes);
   }
   return success();
 }
@@ -243,13 +245,8 @@ LogicalResult tileFusing(RewriterBase &rewriter, TilingInterface op,
       scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
   if (failed(tiled))
     return op->emitError("kernel-tile: cannot tile this op inside its cache tile");
-  if (threads && !tiled->loops.empty())
-    for (auto [d, size] : llvm::enumerate(all))
-      if (size != 0) {
-        if (linalg::isParallelIterator(op.getLoopIteratorTypes()[d]))
-          tiled->loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
-        break;
-      }
+  if (threads)
+    markThreads(rewriter, tiled->loops, op.getLoopIteratorTypes(), all);
   for (auto [orig, repl] : tiled->replacements)
     rewriter.replaceAllUsesWith(orig, repl);
   return success();
@@ -270,7 +267,6 @@ LogicalResult tilePackedFused(RewriterBase &rewriter, GroupOp group, TilingInter
   eraseDead(rewriter, group.getBody().front());
   bool threaded = false;
   group.walk([&](scf::ForOp loop) { threaded |= loop->hasAttr(kParallelAttr); });
-  auto isFill = [](Operation *p) { return isa<linalg::FillOp>(p); };
   if (failed(tileFusing(rewriter, onlyReduction(group), group.getTileSizes(), isFill, !threaded)))
     return failure();
   eraseDead(rewriter, group.getBody().front());
@@ -292,7 +288,6 @@ LogicalResult tileInsideCache(RewriterBase &rewriter, GroupOp group) {
   // alone is tiled by them (the fill stays over the whole cache tile), then
   // by the register tiles inside each chunk.
   ArrayRef<int64_t> chunks = group.getSchedule().getCache().drop_front(group.getTileSizes().size());
-  auto isFill = [](Operation *p) { return isa<linalg::FillOp>(p); };
   auto never = [](Operation *) { return false; };
   for (TilingInterface root : roots) {
     if (!chunks.empty()) {
