@@ -27,10 +27,15 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
     and the gradients of the trainable parameters across processes with one
     `optim.allreduce` before clipping and the update; its `kiln.entry` says
     `allreduce = true`.
+    With `cores` above 1 the module records it (`kiln.cores`): the
+    recurrences, forward and backward, then run their batch rows in as many
+    blocks as divide it evenly, a loop that threads split (RecurrentBuilders.h).
   }];
   let options = [
     Option<"checkStep", "check-step", "bool", /*default=*/"true",
            "Also build check_step for a trainable model">,
+    Option<"cores", "cores", "int64_t", /*default=*/"1",
+           "Cores of the target (recorded on the module as kiln.cores)">,
     Option<"dataParallel", "data-parallel", "bool", /*default=*/"false",
            "train_step averages its loss and gradients across processes">
   ];
@@ -127,9 +132,13 @@ def WorkspacePass : Pass<"kiln-workspace", "mlir::ModuleOp"> {
     `kiln.workspace_bytes` to the entry's own plan; the argument has the
     size of the largest plan of all entry points, so that kernels outlined
     from different entries stay identical. Dynamic or strided allocations
-    are errors.
+    are errors. A temporary made inside a top-level loop marked
+    `kernel.parallel` (a recurrence's batch blocks) gets one slot per trip,
+    its view at an offset linear in the induction variable: threads that
+    split the loop (kiln-outline-kernels) never share one.
   }];
-  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect",
+                           "mlir::affine::AffineDialect"];
 }
 
 def LowerAllReducePass : Pass<"kiln-lower-allreduce", "mlir::ModuleOp"> {

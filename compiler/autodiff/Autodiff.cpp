@@ -1,6 +1,7 @@
 //===- Autodiff.cpp - Build the entry points; reverse-mode AD for train_step ===//
 #include "compiler/Passes.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
+#include "dialects/NN/IR/RecurrentBuilders.h"
 
 #include "mlir/IR/IRMapping.h"
 
@@ -231,6 +232,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (cores > 1)
+      module->setAttr(kCoresAttr, IntegerAttr::get(IntegerType::get(&getContext(), 64), cores));
     auto model = module.lookupSymbol<func::FuncOp>("model");
     auto loss = module.lookupSymbol<func::FuncOp>("loss");
     auto opt = module->getAttrOfType<DictionaryAttr>("kiln.optimizer");

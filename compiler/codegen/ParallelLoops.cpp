@@ -189,8 +189,23 @@ bool disjointSlabs(MemRefType type, int64_t dim) {
   return type.getDimSize(dim) == 1 || strides[dim] > span;
 }
 
+/// Whether `v` is a view of the workspace at a byte offset iv * c + k with
+/// c * step at least its size: each trip of `loop` has bytes of its own.
+bool tripsOwnView(Value v, scf::ForOp loop) {
+  auto view = v.getDefiningOp<memref::ViewOp>();
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!view || !step || !view.getSizes().empty() || !view.getType().hasStaticShape())
+    return false;
+  MemRefType type = view.getType();
+  if (!type.getElementType().isIntOrFloat())
+    return false;
+  int64_t bytes = type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+  std::optional<Linear> shift = linearIn(view.getByteShift(), loop.getInductionVar(), loop);
+  return shift && shift->lo == shift->hi && shift->ivCoefficient * *step >= bytes;
+}
+
 /// Whether every iteration of `loop` reads and writes, of each buffer it
-/// writes, only the slab [iv, iv + step) along one dimension.
+/// writes, only the slab [c * iv, c * (iv + step)) along one dimension.
 bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
   SmallVector<Access> accesses;
   bool known = true;
@@ -203,10 +218,11 @@ bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
     if (!*a)
       return WalkResult::advance();
     // A stack buffer made inside the loop is each trip's own
-    // (kernel-local-scratch; kernel-hoist-allocas gives each thread one).
+    // (kernel-local-scratch; kernel-hoist-allocas gives each thread one), and
+    // so is a workspace slot per trip (kiln-workspace).
     Value root = rootOf((*a)->memref);
-    if (!isa_and_nonnull<memref::AllocaOp>(root.getDefiningOp()) ||
-        loop.isDefinedOutsideOfLoop(root))
+    if (loop.isDefinedOutsideOfLoop(root) ||
+        !(isa_and_nonnull<memref::AllocaOp>(root.getDefiningOp()) || tripsOwnView(root, loop)))
       accesses.push_back(**a);
     return WalkResult::advance();
   });
@@ -234,12 +250,14 @@ bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
     auto it = slabDim.find(a.memref);
     if (it == slabDim.end())
       continue; // only read in the loop
-    // Along its slab dim an access is iv + [lo, hi] with the extent it
-    // touches from there inside [iv, iv + step).
+    // Along its slab dim an access is c * iv + [lo, hi] with the extent it
+    // touches from there inside [c * iv, c * (iv + step)) (c > 1: a loop
+    // over blocks of rows, as a recurrence's batch blocks).
     std::optional<int64_t> dim;
     for (auto [d, index] : llvm::enumerate(a.indices)) {
       std::optional<Linear> f = linearIn(index, iv, loop);
-      if (f && f->ivCoefficient == 1 && f->lo >= 0 && f->hi + a.extents[d] <= step) {
+      if (f && f->ivCoefficient >= 1 && f->lo >= 0 &&
+          f->hi + a.extents[d] <= f->ivCoefficient * step) {
         dim = int64_t(d);
         break;
       }

@@ -8,6 +8,10 @@
 // largest entry point needs, so an entry point makes no heap allocation.
 //
 #include "compiler/Passes.h"
+#include "dialects/Kernel/IR/KernelAttrs.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 namespace kiln {
 #define GEN_PASS_DEF_WORKSPACEPASS
@@ -24,6 +28,10 @@ constexpr int64_t kAlign = 64;
 struct Slice {
   memref::AllocOp alloc;
   int64_t bytes, first, last, offset = 0;
+  // Inside a loop that threads may split: one slot of `perTrip` bytes for
+  // each trip, at `stride` bytes per unit of the induction variable.
+  scf::ForOp loop;
+  int64_t perTrip = 0, stride = 0;
 };
 
 /// The op of `block` that contains `op`.
@@ -50,6 +58,25 @@ int64_t lastUse(Block &block, Value alloc, DenseMap<Operation *, int64_t> &order
     }
   }
   return last;
+}
+
+/// A temporary made inside `top`, a loop whose trips threads may split
+/// (kernel.parallel, constant bounds): a slot per trip, each a multiple of
+/// kAlign bytes apart, so that trip k's view starts k * perTrip bytes in.
+void perTripSlots(Slice &s, Operation *top) {
+  auto loop = dyn_cast<scf::ForOp>(top);
+  if (!loop || !loop->hasAttr(kernel::kParallelAttr))
+    return;
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!lb || !ub || !step || *step <= 0 || *ub - *lb <= *step)
+    return;
+  int64_t trips = (*ub - *lb + *step - 1) / *step;
+  s.loop = loop;
+  s.stride = llvm::alignTo(llvm::divideCeil(s.bytes, *step), kAlign);
+  s.perTrip = s.stride * *step;
+  s.bytes = s.perTrip * trips;
 }
 
 struct WorkspacePass : kiln::impl::WorkspacePassBase<WorkspacePass> {
@@ -102,8 +129,10 @@ struct WorkspacePass : kiln::impl::WorkspacePassBase<WorkspacePass> {
                  WalkResult::interrupt();
       int64_t bytes = t.getNumElements() *
                       std::max<int64_t>(1, elem.getIntOrFloatBitWidth() / 8);
-      slices.push_back({alloc, bytes, order[topLevel(block, alloc)],
-                        lastUse(block, alloc, order)});
+      Operation *top = topLevel(block, alloc);
+      Slice s{alloc, bytes, order[top], lastUse(block, alloc, order)};
+      perTripSlots(s, top);
+      slices.push_back(s);
       return WalkResult::advance();
     });
     if (walk.wasInterrupted())
@@ -135,7 +164,17 @@ struct WorkspacePass : kiln::impl::WorkspacePassBase<WorkspacePass> {
     BlockArgument ws = block.addArgument(wsType, fn.getLoc());
     for (Slice &s : slices) {
       OpBuilder ob(s.alloc);
-      Value offset = ob.create<arith::ConstantIndexOp>(s.alloc.getLoc(), s.offset);
+      Value offset;
+      if (s.loop) {
+        // offset + (iv - lb) / step * perTrip, as iv * stride + a constant.
+        int64_t lb = *getConstantIntValue(s.loop.getLowerBound());
+        AffineExpr iv = ob.getAffineDimExpr(0);
+        offset = ob.create<affine::AffineApplyOp>(
+            s.alloc.getLoc(), AffineMap::get(1, 0, iv * s.stride + (s.offset - lb * s.stride)),
+            ValueRange{s.loop.getInductionVar()});
+      } else {
+        offset = ob.create<arith::ConstantIndexOp>(s.alloc.getLoc(), s.offset);
+      }
       Value view = ob.create<memref::ViewOp>(s.alloc.getLoc(), s.alloc.getType(),
                                              ws, offset, ValueRange{});
       for (Operation *user : llvm::make_early_inc_range(s.alloc->getUsers()))

@@ -42,10 +42,10 @@ static void add(OpPassManager &pm, llvm::StringRef pipeline) {
 
 void populateAutodiff(OpPassManager &pm, const PipelineOptions &o) {
   add(pm, llvm::formatv("func.func(nn-pool-before-relu),"
-                        "kiln-autodiff{{check-step={0} data-parallel={1}},"
+                        "kiln-autodiff{{check-step={0} data-parallel={1} cores={2}},"
                         "func.func(canonicalize,cse)",
                         o.checkStep ? "true" : "false",
-                        o.dataParallel ? "true" : "false")
+                        o.dataParallel ? "true" : "false", o.cores)
               .str());
 }
 
@@ -77,8 +77,12 @@ void populateBufferized(OpPassManager &pm) {
 /// What both backends print from: kernels outlined, 1-D vector transfers,
 /// scf loops, memrefs with static strides.
 static void populateKernelsOutlined(OpPassManager &pm) {
+  // fold-memref-alias-ops: the copies' loads and stores index the buffers
+  // themselves, not views made in a loop (kiln-outline-kernels checks what
+  // each trip touches).
   add(pm, "kiln-lower-allreduce,func.func(kernel-lower-vectors),kiln-workspace,"
-          "func.func(kiln-expand-copies,convert-linalg-to-loops,canonicalize,cse),"
+          "func.func(kiln-expand-copies,convert-linalg-to-loops,fold-memref-alias-ops,"
+          "canonicalize,cse),"
           "kiln-outline-kernels,"
           "func.func(convert-vector-to-scf{full-unroll=true},lower-affine)");
 }

@@ -2,12 +2,16 @@
 #include "dialects/NN/IR/RecurrentBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/SequenceBuilders.h"
+#include "dialects/Kernel/IR/KernelAttrs.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 
@@ -42,6 +46,12 @@ Value setStep(OpBuilder &b, Location loc, Value seq, Value v, OpFoldResult t) {
   return b.create<tensor::InsertSliceOp>(loc, v, seq, s.offsets, s.sizes, s.strides);
 }
 
+/// [rows of `seq`, k]: one step of a sequence of k features.
+RankedTensorType rowType(Value seq, int64_t k) {
+  auto st = typeOf(seq);
+  return RankedTensorType::get({st.getDimSize(0), k}, st.getElementType());
+}
+
 Value indexOf(OpBuilder &b, Location loc, int64_t v) {
   return b.create<arith::ConstantIndexOp>(loc, v);
 }
@@ -74,9 +84,11 @@ Value sequence(OpBuilder &b, Location loc, int64_t bs, int64_t steps, int64_t k,
 
 /// One position of a recurrence: given the position n (an index), whether
 /// it is the run's first (no previous state) and whether a later position
-/// passed state back (backward only), it returns the carried sequences.
+/// passed state back (backward only), the sequences it reads (`in`) and
+/// those it carries, it returns the carried sequences. Every one is
+/// [rows, T, k]: the batch, or a block of it (`inBatchBlocks`).
 using StepBody = function_ref<SmallVector<Value>(OpBuilder &, Location, Value n, bool first,
-                                                 bool carry, ValueRange seqs)>;
+                                                 bool carry, ValueRange in, ValueRange seqs)>;
 
 /// scf.for k in [0, count) carrying `seqs`; body(k).
 SmallVector<Value> loop(OpBuilder &b, Location loc, int64_t count, ValueRange seqs,
@@ -89,33 +101,173 @@ SmallVector<Value> loop(OpBuilder &b, Location loc, int64_t count, ValueRange se
   return SmallVector<Value>(f.getResults());
 }
 
+/// How many blocks the batch of a recurrence runs in: the most, up to the
+/// target's cores (the module's `kiln.cores`, 1 without it), that divide
+/// `rows` evenly.
+int64_t batchBlocks(OpBuilder &b, int64_t rows) {
+  Operation *scope = b.getInsertionBlock()->getParentOp();
+  auto module = isa<ModuleOp>(scope) ? cast<ModuleOp>(scope) : scope->getParentOfType<ModuleOp>();
+  auto cores = module ? module->getAttrOfType<IntegerAttr>(kCoresAttr) : IntegerAttr();
+  int64_t blocks = cores ? std::min<int64_t>(cores.getInt(), rows) : 1;
+  while (blocks > 1 && rows % blocks != 0)
+    --blocks;
+  return std::max<int64_t>(blocks, 1);
+}
+
+/// Rows [at, at + rows) of [B, T, k].
+Value rowsOf(OpBuilder &b, Location loc, Value seq, Value at, int64_t rows) {
+  auto st = typeOf(seq);
+  return b.create<tensor::ExtractSliceOp>(
+      loc, RankedTensorType::get({rows, st.getDimSize(1), st.getDimSize(2)}, st.getElementType()),
+      seq, ArrayRef<OpFoldResult>{at, b.getIndexAttr(0), b.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(rows), b.getIndexAttr(st.getDimSize(1)),
+                             b.getIndexAttr(st.getDimSize(2))},
+      SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+}
+
+/// `partials` [blocks, ...] summed over the blocks, in block order.
+Value sumBlocks(OpBuilder &b, Location loc, Value partials) {
+  auto pt = typeOf(partials);
+  auto shape = pt.getShape().drop_front();
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  SmallVector<ReassociationIndices> groups{{0}, {}};
+  for (int64_t d = 1; d < pt.getRank(); ++d)
+    groups[1].push_back(d);
+  Value rows = b.create<tensor::CollapseShapeOp>(
+      loc, RankedTensorType::get({pt.getDimSize(0), n}, pt.getElementType()), partials, groups);
+  Value sum = reduce2d(b, loc, rows, 0, 0.0, binary<arith::AddFOp>);
+  if (shape.size() == 1)
+    return sum;
+  SmallVector<ReassociationIndices> all{{}};
+  for (int64_t d = 0; d < (int64_t)shape.size(); ++d)
+    all[0].push_back(d);
+  return b.create<tensor::ExpandShapeOp>(
+      loc, RankedTensorType::get(shape, pt.getElementType()), sum, all);
+}
+
+/// The batch rows of a recurrence are independent: with blocks > 1, `run`
+/// goes in a loop over blocks of rows (marked kernel.parallel: threads
+/// split it), each reading its rows of `in` and writing its rows of `seqs`:
+/// a thread runs all the steps of its rows, the steps stay serial, and its
+/// rows stay in its core's cache. `run` returns the sequences, then sums
+/// over its rows (weight gradients) of `sumTypes`: each block's goes in a
+/// slab of [blocks, ...] partials, added up after the loop in block order.
+SmallVector<Value> inBatchBlocks(
+    OpBuilder &b, Location loc, ValueRange in, ValueRange seqs, ArrayRef<RankedTensorType> sumTypes,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange, ValueRange)> run) {
+  int64_t bs = typeOf(seqs[0]).getDimSize(0), blocks = batchBlocks(b, bs);
+  if (blocks == 1)
+    return run(b, loc, in, seqs);
+  int64_t rows = bs / blocks;
+  SmallVector<Value> inits(seqs);
+  for (RankedTensorType t : sumTypes) {
+    SmallVector<int64_t> shape{blocks};
+    llvm::append_range(shape, t.getShape());
+    inits.push_back(b.create<tensor::EmptyOp>(loc, shape, t.getElementType()));
+  }
+  auto f = b.create<scf::ForOp>(
+      loc, indexOf(b, loc, 0), indexOf(b, loc, blocks), indexOf(b, loc, 1), inits,
+      [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
+        Value at = nb.create<affine::AffineApplyOp>(
+            l, AffineMap::get(1, 0, nb.getAffineDimExpr(0) * rows), ValueRange{k});
+        auto slice = [&](ValueRange vs) {
+          return llvm::map_to_vector(vs, [&](Value v) { return rowsOf(nb, l, v, at, rows); });
+        };
+        SmallVector<Value> out = run(nb, l, slice(in), slice(acc.take_front(seqs.size())));
+        SmallVector<Value> yielded;
+        for (auto [i, o] : llvm::enumerate(out)) {
+          auto at_ = typeOf(acc[i]);
+          int64_t rank = at_.getRank();
+          SmallVector<OpFoldResult> offsets(rank, nb.getIndexAttr(0)), sizes,
+              strides(rank, nb.getIndexAttr(1));
+          // A sequence's rows of the block; a sum's slab k.
+          bool seq = i < seqs.size();
+          offsets[0] = seq ? OpFoldResult(at) : OpFoldResult(k);
+          sizes.push_back(nb.getIndexAttr(seq ? rows : 1));
+          for (int64_t d : at_.getShape().drop_front())
+            sizes.push_back(nb.getIndexAttr(d));
+          yielded.push_back(
+              nb.create<tensor::InsertSliceOp>(l, o, acc[i], offsets, sizes, strides));
+        }
+        nb.create<scf::YieldOp>(l, yielded);
+      });
+  f->setAttr(kernel::kParallelAttr, b.getUnitAttr());
+  SmallVector<Value> results(f.getResults().take_front(seqs.size()));
+  for (Value partial : f.getResults().drop_front(seqs.size()))
+    results.push_back(sumBlocks(b, loc, partial));
+  return results;
+}
+
 /// The forward recurrence as a loop: position 0 peeled (it has no previous
 /// state), then 1 .. T-1. The carried values are whole sequences, each
 /// position writing its step: nothing [B, H] leaves an iteration, so every
 /// buffer stays in place once bufferized.
-SmallVector<Value> forwardSteps(OpBuilder &b, Location loc, int64_t steps, ValueRange seqs,
-                                StepBody body) {
-  SmallVector<Value> acc = body(b, loc, indexOf(b, loc, 0), true, false, seqs);
+SmallVector<Value> forwardLoop(OpBuilder &b, Location loc, int64_t steps, ValueRange in,
+                               ValueRange seqs, StepBody body) {
+  SmallVector<Value> acc = body(b, loc, indexOf(b, loc, 0), true, false, in, seqs);
   if (steps == 1)
     return acc;
   return loop(b, loc, steps - 1, acc, [&](OpBuilder &nb, Location l, Value k, ValueRange a) {
-    return body(nb, l, nb.create<arith::AddIOp>(l, k, indexOf(nb, l, 1)), false, true, a);
+    return body(nb, l, nb.create<arith::AddIOp>(l, k, indexOf(nb, l, 1)), false, true, in, a);
   });
 }
 
 /// Backprop through time as a loop: position T-1 peeled (nothing flows back
 /// into it), then T-2 .. 1, then 0 peeled (no previous state).
-SmallVector<Value> backwardSteps(OpBuilder &b, Location loc, int64_t steps, ValueRange seqs,
-                                 StepBody body) {
-  SmallVector<Value> acc = body(b, loc, indexOf(b, loc, steps - 1), steps == 1, false, seqs);
+SmallVector<Value> backwardLoop(OpBuilder &b, Location loc, int64_t steps, ValueRange in,
+                                ValueRange seqs, StepBody body) {
+  SmallVector<Value> acc = body(b, loc, indexOf(b, loc, steps - 1), steps == 1, false, in, seqs);
   if (steps > 2)
     acc = loop(b, loc, steps - 2, acc, [&](OpBuilder &nb, Location l, Value k, ValueRange a) {
       Value n = nb.create<arith::SubIOp>(l, indexOf(nb, l, steps - 2), k);
-      return body(nb, l, n, false, true, a);
+      return body(nb, l, n, false, true, in, a);
     });
   if (steps > 1)
-    acc = body(b, loc, indexOf(b, loc, 0), true, true, acc);
+    acc = body(b, loc, indexOf(b, loc, 0), true, true, in, acc);
   return acc;
+}
+
+/// The forward recurrence over the batch's blocks: `in` read, `seqs`
+/// carried (see forwardLoop).
+SmallVector<Value> forwardSteps(OpBuilder &b, Location loc, int64_t steps, ValueRange in,
+                                ValueRange seqs, StepBody body) {
+  return inBatchBlocks(b, loc, in, seqs, {},
+                       [&](OpBuilder &b, Location loc, ValueRange in, ValueRange seqs) {
+                         return forwardLoop(b, loc, steps, in, seqs, body);
+                       });
+}
+
+/// What a block computes once its steps have run, from its rows of the
+/// inputs and of the carried sequences: the sequences of `outs`, then sums
+/// of `sumTypes` over its rows.
+using BlockEnd = function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange in,
+                                                 ValueRange seqs)>;
+
+/// Backprop through time over the batch's blocks (see backwardLoop), then
+/// `end` over them: returns the carried sequences, `outs`, the sums. Two
+/// loops, both split the same way (the pool gives part i to thread i, so
+/// a block's rows stay on one core): the second reads what the first wrote
+/// through other views (the rows of all steps as one matrix), which a trip
+/// may only do to a buffer the loop does not write (ParallelLoops.cpp).
+SmallVector<Value> backwardSteps(OpBuilder &b, Location loc, int64_t steps, ValueRange in,
+                                 ValueRange seqs, ValueRange outs,
+                                 ArrayRef<RankedTensorType> sumTypes, StepBody body,
+                                 BlockEnd end) {
+  SmallVector<Value> r = inBatchBlocks(
+      b, loc, in, seqs, {}, [&](OpBuilder &b, Location loc, ValueRange in, ValueRange seqs) {
+        return backwardLoop(b, loc, steps, in, seqs, body);
+      });
+  SmallVector<Value> read(in);
+  llvm::append_range(read, r);
+  llvm::append_range(
+      r, inBatchBlocks(b, loc, read, outs, sumTypes,
+                       [&](OpBuilder &b, Location loc, ValueRange read, ValueRange) {
+                         return end(b, loc, read.take_front(in.size()),
+                                    read.drop_front(in.size()));
+                       }));
+  return r;
 }
 
 /// A generic over [B, H] reading `ins` (each [B, H], or [B, 4H] at gate
@@ -197,6 +349,12 @@ SmallVector<Value, 3> projectionGrads(OpBuilder &b, Location loc, Value dp, Valu
           reduce2d(b, loc, rows, 0, 0.0, binary<arith::AddFOp>)};
 }
 
+/// dW_hh of the recurrent projection from da [B, T, G*H] and h [B, T, H]:
+/// each step's da times the previous step's h (zeros before the first).
+Value recurrentGrad(OpBuilder &b, Location loc, Value da, Value h, bool reverse) {
+  return matmulTransposeA(b, loc, toRows(b, loc, da), toRows(b, loc, previousSteps(b, loc, h, reverse)));
+}
+
 } // namespace
 
 SmallVector<Value, 3> lstm(OpBuilder &b, Location loc, Value x, Value wih, Value whh,
@@ -204,7 +362,6 @@ SmallVector<Value, 3> lstm(OpBuilder &b, Location loc, Value x, Value wih, Value
   auto xt = typeOf(x);
   int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), h = typeOf(whh).getDimSize(1);
   Type t = xt.getElementType();
-  auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
   // The input projection of every step, both biases added: [B, T, 4H].
   Value gx = inputProjection(b, loc, x, wih, {bih, bhh});
   Value whhT = transpose2d(b, loc, whh);
@@ -212,10 +369,11 @@ SmallVector<Value, 3> lstm(OpBuilder &b, Location loc, Value x, Value wih, Value
   Value cs = sequence(b, loc, bs, steps, h, t);
   Value gs = sequence(b, loc, bs, steps, 4 * h, t);
   SmallVector<Value> r = forwardSteps(
-      b, loc, steps, {hs, cs, gs},
-      [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange seqs) {
+      b, loc, steps, {gx}, {hs, cs, gs},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange in, ValueRange seqs) {
+        auto row = [&](int64_t k) { return rowType(seqs[0], k); };
         Value step = stepAt(b, loc, n, steps, reverse);
-        Value pre = stepOf(b, loc, gx, step), cPrev;
+        Value pre = stepOf(b, loc, in[0], step), cPrev;
         if (!first) {
           Value prev = stepAt(b, loc, minusOne(b, loc, n), steps, reverse);
           pre = mapElementwise(b, loc, {pre, matmul(b, loc, stepOf(b, loc, seqs[0], prev), whhT)},
@@ -263,15 +421,19 @@ SmallVector<Value, 5> lstmGrad(OpBuilder &b, Location loc, Value dh, Value x, Va
   auto xt = typeOf(x);
   int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), hd = typeOf(whh).getDimSize(1);
   Type t = xt.getElementType();
-  auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
   // da per step; the dh and dc flowing back, written at the position that
   // reads them (n - 1).
   Value da = sequence(b, loc, bs, steps, 4 * hd, t);
   Value dhs = sequence(b, loc, bs, steps, hd, t);
   Value dcs = sequence(b, loc, bs, steps, hd, t);
+  Value dx0 = sequence(b, loc, bs, steps, xt.getDimSize(2), t);
   SmallVector<Value> r = backwardSteps(
-      b, loc, steps, {da, dhs, dcs},
-      [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange seqs) {
+      b, loc, steps, {dh, gates, c, x, h}, {da, dhs, dcs}, {dx0},
+      {typeOf(wih), typeOf(whh), RankedTensorType::get({4 * hd}, t)},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange in,
+          ValueRange seqs) {
+        auto row = [&](int64_t k) { return rowType(seqs[0], k); };
+        Value dh = in[0], gates = in[1], c = in[2];
         Value step = stepAt(b, loc, n, steps, reverse);
         Value dht = incomingDh(b, loc, dh, seqs[1], step, n, carry);
         Value acts = stepOf(b, loc, gates, step);
@@ -306,10 +468,13 @@ SmallVector<Value, 5> lstmGrad(OpBuilder &b, Location loc, Value dh, Value x, Va
           out[2] = setStep(b, loc, seqs[2], g[4], back);
         }
         return out;
+      },
+      [&](OpBuilder &b, Location loc, ValueRange in, ValueRange r) {
+        SmallVector<Value, 3> g = projectionGrads(b, loc, r[0], in[3], wih);
+        Value dwhh = recurrentGrad(b, loc, r[0], in[4], reverse);
+        return SmallVector<Value>{g[0], g[1], dwhh, g[2]};
       });
-  SmallVector<Value, 3> in = projectionGrads(b, loc, r[0], x, wih);
-  SmallVector<Value, 3> rec = projectionGrads(b, loc, r[0], previousSteps(b, loc, h, reverse), whh);
-  return {in[0], in[1], rec[1], in[2], in[2]};
+  return {r[3], r[4], r[5], r[6], r[6]};
 }
 
 SmallVector<Value, 2> gru(OpBuilder &b, Location loc, Value x, Value wih, Value whh,
@@ -317,14 +482,15 @@ SmallVector<Value, 2> gru(OpBuilder &b, Location loc, Value x, Value wih, Value 
   auto xt = typeOf(x);
   int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), h = typeOf(whh).getDimSize(1);
   Type t = xt.getElementType();
-  auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
   Value gx = inputProjection(b, loc, x, wih, {bih});
   Value whhT = transpose2d(b, loc, whh);
   Value hs = sequence(b, loc, bs, steps, h, t);
   Value gs = sequence(b, loc, bs, steps, 4 * h, t);
   SmallVector<Value> r = forwardSteps(
-      b, loc, steps, {hs, gs},
-      [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange seqs) {
+      b, loc, steps, {gx}, {hs, gs},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange in, ValueRange seqs) {
+        auto row = [&](int64_t k) { return rowType(seqs[0], k); };
+        Value gx = in[0];
         Value step = stepAt(b, loc, n, steps, reverse), hPrev;
         if (!first)
           hPrev = stepOf(b, loc, seqs[0], stepAt(b, loc, minusOne(b, loc, n), steps, reverse));
@@ -358,13 +524,18 @@ SmallVector<Value, 5> gruGrad(OpBuilder &b, Location loc, Value dh, Value x, Val
   auto xt = typeOf(x);
   int64_t bs = xt.getDimSize(0), steps = xt.getDimSize(1), hd = typeOf(whh).getDimSize(1);
   Type t = xt.getElementType();
-  auto row = [&](int64_t k) { return RankedTensorType::get({bs, k}, t); };
   Value dgx = sequence(b, loc, bs, steps, 3 * hd, t);
   Value dgh = sequence(b, loc, bs, steps, 3 * hd, t);
   Value dhs = sequence(b, loc, bs, steps, hd, t);
+  Value dx0 = sequence(b, loc, bs, steps, xt.getDimSize(2), t);
+  auto bias = RankedTensorType::get({3 * hd}, t);
   SmallVector<Value> r = backwardSteps(
-      b, loc, steps, {dgx, dgh, dhs},
-      [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange seqs) {
+      b, loc, steps, {dh, gates, h, x}, {dgx, dgh, dhs}, {dx0},
+      {typeOf(wih), typeOf(whh), bias, bias},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange in,
+          ValueRange seqs) {
+        auto row = [&](int64_t k) { return rowType(seqs[0], k); };
+        Value dh = in[0], gates = in[1], h = in[2];
         Value step = stepAt(b, loc, n, steps, reverse);
         Value dht = incomingDh(b, loc, dh, seqs[2], step, n, carry);
         Value gt = stepOf(b, loc, gates, step);
@@ -392,10 +563,15 @@ SmallVector<Value, 5> gruGrad(OpBuilder &b, Location loc, Value dh, Value x, Val
                                           binary<arith::AddFOp>),
                            minusOne(b, loc, n));
         return out;
+      },
+      [&](OpBuilder &b, Location loc, ValueRange in, ValueRange r) {
+        SmallVector<Value, 3> g = projectionGrads(b, loc, r[0], in[3], wih);
+        Value rows = toRows(b, loc, r[1]);
+        Value dwhh = recurrentGrad(b, loc, r[1], in[2], reverse);
+        Value dbhh = reduce2d(b, loc, rows, 0, 0.0, binary<arith::AddFOp>);
+        return SmallVector<Value>{g[0], g[1], dwhh, g[2], dbhh};
       });
-  SmallVector<Value, 3> in = projectionGrads(b, loc, r[0], x, wih);
-  SmallVector<Value, 3> rec = projectionGrads(b, loc, r[1], previousSteps(b, loc, h, reverse), whh);
-  return {in[0], in[1], rec[1], in[2], rec[2]};
+  return {r[3], r[4], r[5], r[6], r[7]};
 }
 
 Value simpleRnn(OpBuilder &b, Location loc, Value x, Value wih, Value whh, Value bih,
@@ -407,9 +583,10 @@ Value simpleRnn(OpBuilder &b, Location loc, Value x, Value wih, Value whh, Value
   Value whhT = transpose2d(b, loc, whh);
   Value hs = sequence(b, loc, bs, steps, h, t);
   SmallVector<Value> r = forwardSteps(
-      b, loc, steps, {hs}, [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange seqs) {
+      b, loc, steps, {gx}, {hs},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool, ValueRange in, ValueRange seqs) {
         Value step = stepAt(b, loc, n, steps, reverse);
-        Value pre = stepOf(b, loc, gx, step);
+        Value pre = stepOf(b, loc, in[0], step);
         if (!first) {
           Value hPrev = stepOf(b, loc, seqs[0], stepAt(b, loc, minusOne(b, loc, n), steps, reverse));
           pre = mapElementwise(b, loc, {pre, matmul(b, loc, hPrev, whhT)}, t,
@@ -430,9 +607,13 @@ SmallVector<Value, 5> simpleRnnGrad(OpBuilder &b, Location loc, Value dh, Value 
   Type t = xt.getElementType();
   Value da = sequence(b, loc, bs, steps, hd, t);
   Value dhs = sequence(b, loc, bs, steps, hd, t);
+  Value dx0 = sequence(b, loc, bs, steps, xt.getDimSize(2), t);
   SmallVector<Value> r = backwardSteps(
-      b, loc, steps, {da, dhs},
-      [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange seqs) {
+      b, loc, steps, {dh, h, x}, {da, dhs}, {dx0},
+      {typeOf(wih), typeOf(whh), RankedTensorType::get({hd}, t)},
+      [&](OpBuilder &b, Location loc, Value n, bool first, bool carry, ValueRange in,
+          ValueRange seqs) {
+        Value dh = in[0], h = in[1];
         Value step = stepAt(b, loc, n, steps, reverse);
         Value dht = incomingDh(b, loc, dh, seqs[1], step, n, carry);
         Value dat = mapElementwise(b, loc, {dht, stepOf(b, loc, h, step)}, t,
@@ -444,10 +625,13 @@ SmallVector<Value, 5> simpleRnnGrad(OpBuilder &b, Location loc, Value dh, Value 
         if (!first)
           out[1] = setStep(b, loc, seqs[1], matmul(b, loc, dat, whh), minusOne(b, loc, n));
         return out;
+      },
+      [&](OpBuilder &b, Location loc, ValueRange in, ValueRange r) {
+        SmallVector<Value, 3> g = projectionGrads(b, loc, r[0], in[2], wih);
+        Value dwhh = recurrentGrad(b, loc, r[0], in[1], reverse);
+        return SmallVector<Value>{g[0], g[1], dwhh, g[2]};
       });
-  SmallVector<Value, 3> in = projectionGrads(b, loc, r[0], x, wih);
-  SmallVector<Value, 3> rec = projectionGrads(b, loc, r[0], previousSteps(b, loc, h, reverse), whh);
-  return {in[0], in[1], rec[1], in[2], in[2]};
+  return {r[2], r[3], r[4], r[5], r[5]};
 }
 
 Value lastStep(OpBuilder &b, Location loc, Value x) {
