@@ -176,7 +176,10 @@ def OutlineKernelsPass : Pass<"kiln-outline-kernels", "mlir::ModuleOp"> {
     returned. Kernels that print the same are kept once, so entry points
     share their identical kernels. A workspace view made inside a kernel's
     loops takes its offset as an argument too, so equal layers still share a
-    kernel. Small functions keep LLVM's loop analyses linear in the size of
+    kernel (a per-trip slot's offset, linear in the induction variable,
+    stays in the kernel). A kernel.parallel loop whose trips each touch only
+    their own slab of what it writes runs the trips it is given
+    (kiln.parallel_trips; ParallelLoops.h). Small functions keep LLVM's loop analyses linear in the size of
     the model. Then an entry point left with more than 2 x `segment-ops` ops
     (pure definitions aside) is cut into segments of `segment-ops`, each
     outlined the same way: LLVM's instruction selection and register

@@ -359,3 +359,72 @@ func.func @train_step(%w: memref<256x16x32xf32>, %panels: memref<16x256x32xf32>)
   } {kernel.parallel}
   return
 }
+
+// -----
+
+// Tests a loop over blocks of rows (a recurrence's batch blocks, kiln-workspace
+// per-trip slots): block k writes rows [16 k, 16 k + 16) of %out (index
+// 16 k + r: a slab of 16 per unit of k) through a temporary of its own, a
+// workspace view at 4096 k bytes (its 16 x 64 floats): splittable. The same
+// loop with the temporary at 2048 k bytes (trips' bytes would overlap) and
+// with rows 8 k + r (blocks overlapping) stays whole.
+// CHECK-LABEL: func.func private @forward_k0
+// CHECK-SAME: kiln.parallel_trips = 2 : i64
+// CHECK-LABEL: func.func private @forward_k1
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func private @forward_k2
+// CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func @forward
+#own = affine_map<(d0) -> (d0 * 4096 + 64)>
+#half = affine_map<(d0) -> (d0 * 2048 + 64)>
+#rows = affine_map<(d0, d1) -> (d0 * 16 + d1)>
+#overlap = affine_map<(d0, d1) -> (d0 * 8 + d1)>
+func.func @forward(%a: memref<32x64xf32>, %out: memref<32x64xf32>, %ws: memref<8256xi8>)
+    attributes {kiln.entry = {name = "forward", mode = "eval", batch = 32 : i64}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %c29 = arith.constant 29 : index
+  %f0 = arith.constant 0.0 : f32
+  scf.for %k = %c0 to %c2 step %c1 {
+    %off = affine.apply #own(%k)
+    %t = memref.view %ws[%off][] : memref<8256xi8> to memref<16x64xf32>
+    scf.for %s = %c0 to %c29 step %c1 {
+      scf.for %r = %c0 to %c16 step %c1 {
+        %row = affine.apply #rows(%k, %r)
+        %v = vector.transfer_read %a[%row, %c0], %f0 {in_bounds = [true]} : memref<32x64xf32>, vector<64xf32>
+        vector.transfer_write %v, %t[%r, %c0] {in_bounds = [true]} : vector<64xf32>, memref<16x64xf32>
+        %w = vector.transfer_read %t[%r, %c0], %f0 {in_bounds = [true]} : memref<16x64xf32>, vector<64xf32>
+        vector.transfer_write %w, %out[%row, %c0] {in_bounds = [true]} : vector<64xf32>, memref<32x64xf32>
+      }
+    }
+  } {kernel.parallel}
+  scf.for %k = %c0 to %c2 step %c1 {
+    %off = affine.apply #half(%k)
+    %t = memref.view %ws[%off][] : memref<8256xi8> to memref<16x64xf32>
+    scf.for %s = %c0 to %c29 step %c1 {
+      scf.for %r = %c0 to %c16 step %c1 {
+        %row = affine.apply #rows(%k, %r)
+        %v = vector.transfer_read %a[%row, %c0], %f0 {in_bounds = [true]} : memref<32x64xf32>, vector<64xf32>
+        vector.transfer_write %v, %t[%r, %c0] {in_bounds = [true]} : vector<64xf32>, memref<16x64xf32>
+        %w = vector.transfer_read %t[%r, %c0], %f0 {in_bounds = [true]} : memref<16x64xf32>, vector<64xf32>
+        vector.transfer_write %w, %out[%row, %c0] {in_bounds = [true]} : vector<64xf32>, memref<32x64xf32>
+      }
+    }
+  } {kernel.parallel}
+  scf.for %k = %c0 to %c2 step %c1 {
+    %off = affine.apply #own(%k)
+    %t = memref.view %ws[%off][] : memref<8256xi8> to memref<16x64xf32>
+    scf.for %s = %c0 to %c29 step %c1 {
+      scf.for %r = %c0 to %c16 step %c1 {
+        %row = affine.apply #overlap(%k, %r)
+        %v = vector.transfer_read %a[%row, %c0], %f0 {in_bounds = [true]} : memref<32x64xf32>, vector<64xf32>
+        vector.transfer_write %v, %t[%r, %c0] {in_bounds = [true]} : vector<64xf32>, memref<16x64xf32>
+        %w = vector.transfer_read %t[%r, %c0], %f0 {in_bounds = [true]} : memref<16x64xf32>, vector<64xf32>
+        vector.transfer_write %w, %out[%row, %c0] {in_bounds = [true]} : vector<64xf32>, memref<32x64xf32>
+      }
+    }
+  } {kernel.parallel}
+  return
+}

@@ -141,3 +141,43 @@ module {
     return
   }
 }
+
+// -----
+
+// Tests that a temporary made inside a top-level loop marked kernel.parallel
+// (a recurrence's batch blocks, 3 trips from 1 by 2) gets a slot per trip:
+// 40 bytes per unit of the induction variable (20 floats in 2 units, rounded
+// up to 64 bytes each: 128 bytes a trip), trip k's view at 128 k bytes, 384
+// bytes in all; one made inside a loop without the mark has one slot (here
+// at 0: the loops' lifetimes do not overlap).
+// CHECK: #[[SLOT:.+]] = affine_map<(d0) -> (d0 * 64 - 64)>
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: %[[WS:[^:]+]]: memref<384xi8>)
+// CHECK-SAME: kiln.workspace_bytes = 384 : i64
+// CHECK: scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK-NEXT: %[[OFF:.+]] = affine.apply #[[SLOT]](%[[I]])
+// CHECK-NEXT: memref.view %[[WS]][%[[OFF]]][] : memref<384xi8> to memref<20xf32>
+// CHECK: } {kernel.parallel}
+// CHECK: scf.for
+// CHECK-NEXT: %[[OFF2:.+]] = arith.constant 0 : index
+// CHECK-NEXT: memref.view %[[WS]][%[[OFF2]]][] : memref<384xi8> to memref<16xf32>
+module {
+  func.func @forward(%x: memref<16xf32>, %out: memref<16xf32>)
+      attributes {kiln.entry = {name = "forward", mode = "eval", batch = 16},
+                  kiln.bindings = [{table = "inputs", index = 0}, {table = "outputs", index = 0}]} {
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    %c7 = arith.constant 7 : index
+    %cst = arith.constant 0.0 : f32
+    scf.for %i = %c1 to %c7 step %c2 {
+      %a = memref.alloc() : memref<20xf32>
+      linalg.fill ins(%cst : f32) outs(%a : memref<20xf32>)
+    } {kernel.parallel}
+    scf.for %i = %c1 to %c7 step %c2 {
+      %b = memref.alloc() : memref<16xf32>
+      memref.copy %x, %b : memref<16xf32> to memref<16xf32>
+    }
+    memref.copy %x, %out : memref<16xf32> to memref<16xf32>
+    return
+  }
+}

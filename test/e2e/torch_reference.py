@@ -437,7 +437,10 @@ def main():
         spec["input"]["dtype"] = "int32"  # token ids
     json.dump(spec, open(f"{work}/model.json", "w"), indent=1)
     exe = f"{work}/model"
-    subprocess.run([kilnc, f"{work}/model.json", "-o", exe], check=True)
+    # "cores": compiled for that many cores (recurrences run their batch in
+    # as many blocks as divide it: 13 rows in 13 blocks of one).
+    cores = ["--cores", str(config["cores"])] if "cores" in config else []
+    subprocess.run([kilnc, f"{work}/model.json", "-o", exe, *cores], check=True)
 
     decisions = Decisions() if "example" in config else None
     output = arch.get("output")  # a graph model's output layer (none: the last)

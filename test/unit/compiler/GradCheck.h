@@ -43,6 +43,9 @@ struct Case {
   /// An attention with `block = N`: the step must equal that of the op in
   /// one tile (the default block), dropout masks included.
   bool sameAsOneTile = false;
+  /// Compiled for this many cores: a recurrence runs the batch in as many
+  /// blocks (kBatch = 9: three blocks of three rows at 3).
+  int64_t cores = 1;
 };
 
 int64_t numel(const std::vector<int64_t> &s);

@@ -454,6 +454,14 @@ Case lstm(bool reverse) {
               y, false, false, seq(kIn)};
 }
 
+// A recurrence compiled for 3 cores: its batch in three blocks of three
+// rows, the weight gradients summed over them.
+Case inBlocks(Case c) {
+  c.name += "_in_blocks";
+  c.cores = 3;
+  return c;
+}
+
 // GRU (3 gates, the reset gate inside the candidate) and tanh RNN, 19
 // units over 5 steps: forward to the last step, reverse with every step.
 Case recurrent(const std::string &op, int64_t gates, bool reverse) {
@@ -545,6 +553,8 @@ std::vector<Case> allCases() {
       attention(true, true), attentionWide(true), attentionWide(false), lstm(false), lstm(true),
       softmaxSteps(), recurrent("gru", 3, false), recurrent("gru", 3, true),
       recurrent("simple_rnn", 1, false), recurrent("simple_rnn", 1, true),
+      inBlocks(lstm(false)), inBlocks(lstm(true)), inBlocks(recurrent("gru", 3, true)),
+      inBlocks(recurrent("simple_rnn", 1, false)),
       lossCase("mae"), lossCase("huber"), lossCase("bce"), lossCase("kl"),
       lossCase("ce_smooth"), lossCase("ce_soft"), regularized(), clipped()};
 }

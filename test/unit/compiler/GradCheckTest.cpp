@@ -212,6 +212,7 @@ void checkAt(const Case &c, int64_t vectorBits, Reference &ref) {
     kiln::PipelineOptions po;
     po.symbol = "gc";
     po.vectorBits = vectorBits;
+    po.cores = c.cores;
     kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::LLVM, po);
     if (!module || failed(pm.run(*module)))
       return nullptr;
