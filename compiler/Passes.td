@@ -161,6 +161,18 @@ def ExpandCopiesPass : Pass<"kiln-expand-copies", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def FoldTripViewsPass : Pass<"kiln-fold-trip-views", "mlir::func::FuncOp"> {
+  let summary = "Loads and stores through a subview made inside a kernel.parallel loop index its source";
+  let description = [{
+    In each top-level `scf.for` marked `kernel.parallel`, a `memref.load` or
+    `memref.store` through a `memref.subview` made inside the loop (the
+    copies of a recurrence's batch blocks) indexes the subview's source
+    instead, offsets added (`affine.apply`): kiln-outline-kernels then sees
+    which slab of the buffer each trip touches. Nothing else is folded.
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect", "mlir::memref::MemRefDialect"];
+}
+
 def OutlineKernelsPass : Pass<"kiln-outline-kernels", "mlir::ModuleOp"> {
   let summary = "Make each top-level loop nest of an entry point a private function";
   let description = [{

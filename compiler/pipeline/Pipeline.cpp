@@ -77,11 +77,8 @@ void populateBufferized(OpPassManager &pm) {
 /// What both backends print from: kernels outlined, 1-D vector transfers,
 /// scf loops, memrefs with static strides.
 static void populateKernelsOutlined(OpPassManager &pm) {
-  // fold-memref-alias-ops: the copies' loads and stores index the buffers
-  // themselves, not views made in a loop (kiln-outline-kernels checks what
-  // each trip touches).
   add(pm, "kiln-lower-allreduce,func.func(kernel-lower-vectors),kiln-workspace,"
-          "func.func(kiln-expand-copies,convert-linalg-to-loops,fold-memref-alias-ops,"
+          "func.func(kiln-expand-copies,convert-linalg-to-loops,kiln-fold-trip-views,"
           "canonicalize,cse),"
           "kiln-outline-kernels,"
           "func.func(convert-vector-to-scf{full-unroll=true},lower-affine)");
