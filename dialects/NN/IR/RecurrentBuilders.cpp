@@ -11,7 +11,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 
@@ -178,15 +177,15 @@ SmallVector<Value> inBatchBlocks(
         SmallVector<Value> out = run(nb, l, slice(in), slice(acc.take_front(seqs.size())));
         SmallVector<Value> yielded;
         for (auto [i, o] : llvm::enumerate(out)) {
-          auto at_ = typeOf(acc[i]);
-          int64_t rank = at_.getRank();
+          auto type = typeOf(acc[i]);
+          int64_t rank = type.getRank();
           SmallVector<OpFoldResult> offsets(rank, nb.getIndexAttr(0)), sizes,
               strides(rank, nb.getIndexAttr(1));
           // A sequence's rows of the block; a sum's slab k.
           bool seq = i < seqs.size();
           offsets[0] = seq ? OpFoldResult(at) : OpFoldResult(k);
           sizes.push_back(nb.getIndexAttr(seq ? rows : 1));
-          for (int64_t d : at_.getShape().drop_front())
+          for (int64_t d : type.getShape().drop_front())
             sizes.push_back(nb.getIndexAttr(d));
           yielded.push_back(
               nb.create<tensor::InsertSliceOp>(l, o, acc[i], offsets, sizes, strides));
@@ -352,7 +351,8 @@ SmallVector<Value, 3> projectionGrads(OpBuilder &b, Location loc, Value dp, Valu
 /// dW_hh of the recurrent projection from da [B, T, G*H] and h [B, T, H]:
 /// each step's da times the previous step's h (zeros before the first).
 Value recurrentGrad(OpBuilder &b, Location loc, Value da, Value h, bool reverse) {
-  return matmulTransposeA(b, loc, toRows(b, loc, da), toRows(b, loc, previousSteps(b, loc, h, reverse)));
+  return matmulTransposeA(b, loc, toRows(b, loc, da),
+                          toRows(b, loc, previousSteps(b, loc, h, reverse)));
 }
 
 } // namespace

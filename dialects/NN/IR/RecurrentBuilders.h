@@ -4,7 +4,10 @@
 // one direction of one layer, an scf.for over the T steps: the input projection of all
 // steps is one matmul, each step one [B, H] x [H, G*H] matmul plus its cell update.
 // The backward pass (backprop through time) reads the residuals the forward
-// returns: the cell states and the gates' activations.
+// returns: the cell states and the gates' activations. For a target of several
+// cores (kCoresAttr) the batch's rows run in blocks, the steps of each block in
+// one trip of a loop that threads split; the backward adds the blocks' weight
+// gradients after its loops.
 //
 #ifndef KILN_DIALECTS_NN_IR_RECURRENTBUILDERS_H
 #define KILN_DIALECTS_NN_IR_RECURRENTBUILDERS_H
