@@ -309,6 +309,23 @@ LogicalResult tileInsideCache(RewriterBase &rewriter, GroupOp group) {
     if (failed(tileFusing(rewriter, root, group.getTileSizes(), chunks.empty() ? isFill : never)))
       return failure();
   }
+  // With chunks the fill covers the whole cache tile: in register tiles too,
+  // not one vector of the tile (2048 stores in one block for a 256 x 128
+  // tile, which LLVM's schedulers took seconds over).
+  if (!chunks.empty()) {
+    SmallVector<linalg::FillOp> fills;
+    group.walk([&](linalg::FillOp fill) { fills.push_back(fill); });
+    for (linalg::FillOp fill : fills) {
+      ArrayRef<int64_t> sizes = group.getTileSizes();
+      int64_t rank = fill.getRank(fill.getDpsInitOperand(0));
+      if (rank > (int64_t)sizes.size())
+        return group->emitError("kernel-tile: a fill of rank ")
+               << rank << " under register tiles of rank " << sizes.size();
+      if (failed(tileOp(rewriter, cast<TilingInterface>(fill.getOperation()),
+                        sizes.take_front(rank), "this fill by its register tiles")))
+        return failure();
+    }
+  }
   eraseDead(rewriter, group.getBody().front());
   if (failed(tileReduction(rewriter, group)))
     return failure();

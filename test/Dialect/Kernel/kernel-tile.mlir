@@ -471,13 +471,19 @@ func.func @update_after_gradient(%a: tensor<12x8xf32>, %b: tensor<8x40xf32>, %w:
 
 // Tests an epilogue schedule with chunks of the reduction (`cache` past the
 // tiled loops: B does not stay in L2): cache tiles of 8 rows, marked for
-// threads, whose sums are zeroed once; inside, k in chunks of 3, each adding
-// into the cache tile's sums with the 4x16 register tiles (and the 8
-// columns left peeled); after the chunks, the update a row at a time.
+// threads, whose sums are zeroed once, in the 4x16 register tiles (and a
+// 4x8 one for the 8 columns left), not as one vector of the whole tile (a
+// 256 x 128 tile made a block of 2048 stores that LLVM's schedulers took
+// seconds over); inside, k in chunks of 3, each adding into the cache tile's
+// sums with the register tiles (the 8 columns peeled); after the chunks, the
+// update a row at a time.
 // CHECK-LABEL: func.func @update_after_chunks
 // CHECK: scf.for %{{.+}} = %{{.+}} to %c16{{[_0-9]*}} step %c8{{[_0-9]*}} iter_args
-// CHECK: %[[ZERO:.+]] = vector.transfer_write %{{.+}}, %{{.+}} : vector<8x40xf32>, tensor<8x40xf32>
-// CHECK-NEXT: %[[SUMS:.+]] = scf.for %{{.+}} = %{{.+}} to %c12{{[_0-9]*}} step %c3{{[_0-9]*}} iter_args(%{{.+}} = %[[ZERO]])
+// CHECK: %[[ZERO:.+]] = scf.for %{{.+}} = %{{.+}} to %c8{{[_0-9]*}} step %c4{{[_0-9]*}} iter_args
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c32{{[_0-9]*}} step %c16{{[_0-9]*}} iter_args
+// CHECK-NEXT: vector.transfer_write %{{.+}}, %{{.+}} : vector<4x16xf32>, tensor<8x40xf32>
+// CHECK: vector.transfer_write %{{.+}}, %{{.+}} : vector<4x8xf32>, tensor<8x40xf32>
+// CHECK: %[[SUMS:.+]] = scf.for %{{.+}} = %{{.+}} to %c12{{[_0-9]*}} step %c3{{[_0-9]*}} iter_args(%{{.+}} = %[[ZERO]])
 // CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c8{{[_0-9]*}} step %c4
 // CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c32{{[_0-9]*}} step %c16
 // CHECK: scf.for %{{.+}} = %{{.+}} to %c3{{[_0-9]*}} step %c1
