@@ -27,9 +27,10 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
     and the gradients of the trainable parameters across processes with one
     `optim.allreduce` before clipping and the update; its `kiln.entry` says
     `allreduce = true`.
-    With `cores` above 1 the module records it (`kiln.cores`): the
-    recurrences, forward and backward, then run their batch rows in as many
-    blocks as divide it evenly, a loop that threads split (RecurrentBuilders.h).
+    With `cores` above 1 the module records it (`kiln.cores`; 1 removes it):
+    the recurrences, forward and backward, then run their batch rows in the
+    most blocks, at most `cores`, that divide the batch evenly, a loop that
+    threads split (RecurrentBuilders.h).
   }];
   let options = [
     Option<"checkStep", "check-step", "bool", /*default=*/"true",
@@ -133,12 +134,12 @@ def WorkspacePass : Pass<"kiln-workspace", "mlir::ModuleOp"> {
     size of the largest plan of all entry points, so that kernels outlined
     from different entries stay identical. Dynamic or strided allocations
     are errors. A temporary made inside a top-level loop marked
-    `kernel.parallel` (a recurrence's batch blocks) gets one slot per trip,
-    its view at an offset linear in the induction variable: threads that
-    split the loop (kiln-outline-kernels) never share one.
+    `kernel.parallel` with at most 64 trips (a recurrence's batch blocks)
+    gets one slot per trip, its view at `iv * stride + base` (arith ops, the
+    base a constant made before the loop): threads that split the loop
+    (kiln-outline-kernels) never share one.
   }];
-  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect",
-                           "mlir::affine::AffineDialect"];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
 }
 
 def LowerAllReducePass : Pass<"kiln-lower-allreduce", "mlir::ModuleOp"> {
@@ -188,11 +189,11 @@ def OutlineKernelsPass : Pass<"kiln-outline-kernels", "mlir::ModuleOp"> {
     returned. Kernels that print the same are kept once, so entry points
     share their identical kernels. A workspace view made inside a kernel's
     loops takes its offset as an argument too, so equal layers still share a
-    kernel (a per-trip slot's offset, linear in the induction variable,
-    stays in the kernel). A kernel.parallel loop whose trips each touch only
-    their own slab of what it writes runs the trips it is given
-    (kiln.parallel_trips; ParallelLoops.h). Small functions keep LLVM's loop analyses linear in the size of
-    the model. Then an entry point left with more than 2 x `segment-ops` ops
+    kernel (of a per-trip slot's offset, iv * stride + base, the base). A
+    kernel.parallel loop whose trips each touch only their own slab of what
+    it writes runs the trips it is given (kiln.parallel_trips;
+    ParallelLoops.h). Small functions keep LLVM's loop analyses linear in the
+    size of the model. Then an entry point left with more than 2 x `segment-ops` ops
     (pure definitions aside) is cut into segments of `segment-ops`, each
     outlined the same way: LLVM's instruction selection and register
     allocation grow faster than linearly with a function's length. The

@@ -234,6 +234,8 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
     ModuleOp module = getOperation();
     if (cores > 1)
       module->setAttr(kCoresAttr, IntegerAttr::get(IntegerType::get(&getContext(), 64), cores));
+    else
+      module->removeAttr(kCoresAttr);
     auto model = module.lookupSymbol<func::FuncOp>("model");
     auto loss = module.lookupSymbol<func::FuncOp>("loss");
     auto opt = module->getAttrOfType<DictionaryAttr>("kiln.optimizer");

@@ -149,16 +149,23 @@ struct Outliner {
         if (Value inner = map.lookupOrNull(v))
           outer.try_emplace(inner, v);
     DenseMap<Value, Value> passed; // the entry's constant -> its argument
-    body.walk([&](memref::ViewOp view) {
-      auto it = outer.find(view.getByteShift());
+    auto pass = [&](OpOperand &operand, Location loc) {
+      auto it = outer.find(operand.get());
       if (it == outer.end())
         return;
       auto [slot, isNew] = passed.try_emplace(it->second, Value());
       if (isNew) {
-        slot->second = body.addArgument(view.getByteShift().getType(), view.getLoc());
+        slot->second = body.addArgument(operand.get().getType(), loc);
         args.push_back(it->second);
       }
-      view.getByteShiftMutable().assign(slot->second);
+      operand.set(slot->second);
+    };
+    body.walk([&](memref::ViewOp view) {
+      // A per-trip slot's offset is iv * stride + base: the base is passed.
+      if (auto add = view.getByteShift().getDefiningOp<arith::AddIOp>())
+        for (OpOperand &operand : add->getOpOperands())
+          pass(operand, view.getLoc());
+      pass(view.getByteShiftMutable(), view.getLoc());
     });
     for (auto &[inner, unused] : outer)
       if (inner.use_empty())

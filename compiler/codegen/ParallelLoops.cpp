@@ -88,7 +88,9 @@ std::optional<std::optional<Access>> accessOf(Operation *op) {
 /// to a kernel argument or a `memref.view` of the workspace. Distinct roots
 /// are distinct memory: the workspace plan never lets two temporaries that
 /// one top-level loop uses share bytes (Workspace.cpp: lifetimes are whole
-/// top-level ops), and the runtime's tables point at separate tensors.
+/// top-level ops; a temporary made inside a split loop has a slot per trip,
+/// each a view of its own), and the runtime's tables point at separate
+/// tensors.
 Value rootOf(Value memref) {
   while (Operation *def = memref.getDefiningOp()) {
     auto view = dyn_cast<ViewLikeOpInterface>(def);
@@ -200,8 +202,8 @@ bool tripsOwnView(Value v, scf::ForOp loop) {
   if (!type.getElementType().isIntOrFloat())
     return false;
   int64_t bytes = type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
-  std::optional<Linear> shift = linearIn(view.getByteShift(), loop.getInductionVar(), loop);
-  return shift && shift->lo == shift->hi && shift->ivCoefficient * *step >= bytes;
+  std::optional<int64_t> stride = perTripStride(view.getByteShift(), loop);
+  return stride && *stride * *step >= bytes;
 }
 
 /// Whether every iteration of `loop` reads and writes, of each buffer it
@@ -234,7 +236,9 @@ bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
   // second view would index other elements; made in the loop it could be
   // any memory. Slabs along a dimension of that view must be disjoint
   // (below).
-  llvm::DenseMap<Value, std::optional<int64_t>> slabDim; // view -> its dim
+  // view -> its slab dim and the multiple c of iv there (one c per view:
+  // rows 2 iv + [0, 1] and row iv would meet at row 2 of trips 1 and 2).
+  llvm::DenseMap<Value, std::optional<std::pair<int64_t, int64_t>>> slabDim;
   llvm::DenseMap<Value, Value> writtenView;               // buffer -> its view
   for (const Access &a : accesses)
     if (a.write) {
@@ -253,21 +257,21 @@ bool ownSlabsOnly(scf::ForOp loop, int64_t step) {
     // Along its slab dim an access is c * iv + [lo, hi] with the extent it
     // touches from there inside [c * iv, c * (iv + step)) (c > 1: a loop
     // over blocks of rows, as a recurrence's batch blocks).
-    std::optional<int64_t> dim;
+    std::optional<std::pair<int64_t, int64_t>> slab;
     for (auto [d, index] : llvm::enumerate(a.indices)) {
       std::optional<Linear> f = linearIn(index, iv, loop);
       if (f && f->ivCoefficient >= 1 && f->lo >= 0 &&
           f->hi + a.extents[d] <= f->ivCoefficient * step) {
-        dim = int64_t(d);
+        slab = {int64_t(d), f->ivCoefficient};
         break;
       }
     }
-    if (!dim || (it->second && *it->second != *dim))
+    if (!slab || (it->second && *it->second != *slab))
       return false;
-    it->second = dim;
+    it->second = slab;
   }
-  for (auto [view, dim] : slabDim)
-    if (!dim || !disjointSlabs(cast<MemRefType>(view.getType()), *dim))
+  for (auto [view, slab] : slabDim)
+    if (!slab || !disjointSlabs(cast<MemRefType>(view.getType()), slab->first))
       return false;
   return true;
 }
@@ -330,6 +334,28 @@ Work workPerTrip(scf::ForOp loop) {
 }
 
 } // namespace
+
+Value perTripOffset(OpBuilder &b, Location loc, Value iv, int64_t stride, Value base) {
+  Value c = b.create<arith::ConstantIndexOp>(loc, stride);
+  return b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, iv, c), base);
+}
+
+std::optional<int64_t> perTripStride(Value shift, scf::ForOp loop) {
+  auto add = shift.getDefiningOp<arith::AddIOp>();
+  if (!add)
+    return std::nullopt;
+  for (auto [product, base] : {std::pair(add.getLhs(), add.getRhs()),
+                               std::pair(add.getRhs(), add.getLhs())}) {
+    auto mul = product.getDefiningOp<arith::MulIOp>();
+    if (!mul || !loop.isDefinedOutsideOfLoop(base))
+      continue;
+    for (auto [iv, c] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())})
+      if (iv == loop.getInductionVar())
+        if (std::optional<int64_t> stride = getConstantIntValue(c); stride && *stride > 0)
+          return stride;
+  }
+  return std::nullopt;
+}
 
 std::optional<int64_t> splitForThreads(scf::ForOp loop, Block &body) {
   if (!loop->hasAttr(kernel::kParallelAttr) || loop.getNumResults() != 0)

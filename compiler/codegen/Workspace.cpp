@@ -8,9 +8,9 @@
 // largest entry point needs, so an entry point makes no heap allocation.
 //
 #include "compiler/Passes.h"
+#include "compiler/codegen/ParallelLoops.h"
 #include "dialects/Kernel/IR/KernelAttrs.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 namespace kiln {
@@ -60,9 +60,15 @@ int64_t lastUse(Block &block, Value alloc, DenseMap<Operation *, int64_t> &order
   return last;
 }
 
+/// A loop with more trips than this keeps one slot for a temporary made
+/// inside it (and stays whole): a recurrence's batch blocks are one per
+/// core; tile loops may have hundreds of trips.
+constexpr int64_t kMaxSlotTrips = 64;
+
 /// A temporary made inside `top`, a loop whose trips threads may split
-/// (kernel.parallel, constant bounds): a slot per trip, each a multiple of
-/// kAlign bytes apart, so that trip k's view starts k * perTrip bytes in.
+/// (kernel.parallel, constant bounds, at most kMaxSlotTrips): a slot per
+/// trip, each a multiple of kAlign bytes apart, so that trip k's view starts
+/// k * perTrip bytes in.
 void perTripSlots(Slice &s, Operation *top) {
   auto loop = dyn_cast<scf::ForOp>(top);
   if (!loop || !loop->hasAttr(kernel::kParallelAttr))
@@ -73,6 +79,8 @@ void perTripSlots(Slice &s, Operation *top) {
   if (!lb || !ub || !step || *step <= 0 || *ub - *lb <= *step)
     return;
   int64_t trips = (*ub - *lb + *step - 1) / *step;
+  if (trips > kMaxSlotTrips)
+    return;
   s.loop = loop;
   s.stride = llvm::alignTo(llvm::divideCeil(s.bytes, *step), kAlign);
   s.perTrip = s.stride * *step;
@@ -166,12 +174,13 @@ struct WorkspacePass : kiln::impl::WorkspacePassBase<WorkspacePass> {
       OpBuilder ob(s.alloc);
       Value offset;
       if (s.loop) {
-        // offset + (iv - lb) / step * perTrip, as iv * stride + a constant.
+        // offset + (iv - lb) / step * perTrip, as iv * stride + base, the
+        // base a constant made before the loop (kiln-outline-kernels passes
+        // it, so that equal layers share a kernel).
         int64_t lb = *getConstantIntValue(s.loop.getLowerBound());
-        AffineExpr iv = ob.getAffineDimExpr(0);
-        offset = ob.create<affine::AffineApplyOp>(
-            s.alloc.getLoc(), AffineMap::get(1, 0, iv * s.stride + (s.offset - lb * s.stride)),
-            ValueRange{s.loop.getInductionVar()});
+        Value base = OpBuilder(s.loop).create<arith::ConstantIndexOp>(
+            s.alloc.getLoc(), s.offset - lb * s.stride);
+        offset = perTripOffset(ob, s.alloc.getLoc(), s.loop.getInductionVar(), s.stride, base);
       } else {
         offset = ob.create<arith::ConstantIndexOp>(s.alloc.getLoc(), s.offset);
       }

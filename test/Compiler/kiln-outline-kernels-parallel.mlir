@@ -366,17 +366,19 @@ func.func @train_step(%w: memref<256x16x32xf32>, %panels: memref<16x256x32xf32>)
 // per-trip slots): block k writes rows [16 k, 16 k + 16) of %out (index
 // 16 k + r: a slab of 16 per unit of k) through a temporary of its own, a
 // workspace view at 4096 k bytes (its 16 x 64 floats): splittable. The same
-// loop with the temporary at 2048 k bytes (trips' bytes would overlap) and
-// with rows 8 k + r (blocks overlapping) stays whole.
+// loop with the temporary at 2048 k bytes (trips' bytes would overlap), with
+// rows 8 k + r (blocks overlapping), and with rows 16 k + r read and row k
+// written (two multiples of k: row 1 is trip 0's read and trip 1's write)
+// stays whole. The slot's base (64) becomes an argument.
 // CHECK-LABEL: func.func private @forward_k0
-// CHECK-SAME: kiln.parallel_trips = 2 : i64
+// CHECK-SAME: %{{[^:]+}}: index, %{{[^:]+}}: index, %{{[^:]+}}: index) attributes {kiln.parallel_trips = 2 : i64
 // CHECK-LABEL: func.func private @forward_k1
 // CHECK-NOT: kiln.parallel_trips
 // CHECK-LABEL: func.func private @forward_k2
 // CHECK-NOT: kiln.parallel_trips
+// CHECK-LABEL: func.func private @forward_k3
+// CHECK-NOT: kiln.parallel_trips
 // CHECK-LABEL: func.func @forward
-#own = affine_map<(d0) -> (d0 * 4096 + 64)>
-#half = affine_map<(d0) -> (d0 * 2048 + 64)>
 #rows = affine_map<(d0, d1) -> (d0 * 16 + d1)>
 #overlap = affine_map<(d0, d1) -> (d0 * 8 + d1)>
 func.func @forward(%a: memref<32x64xf32>, %out: memref<32x64xf32>, %ws: memref<8256xi8>)
@@ -386,9 +388,13 @@ func.func @forward(%a: memref<32x64xf32>, %out: memref<32x64xf32>, %ws: memref<8
   %c2 = arith.constant 2 : index
   %c16 = arith.constant 16 : index
   %c29 = arith.constant 29 : index
+  %c64 = arith.constant 64 : index
+  %c2048 = arith.constant 2048 : index
+  %c4096 = arith.constant 4096 : index
   %f0 = arith.constant 0.0 : f32
   scf.for %k = %c0 to %c2 step %c1 {
-    %off = affine.apply #own(%k)
+    %m = arith.muli %k, %c4096 : index
+    %off = arith.addi %m, %c64 : index
     %t = memref.view %ws[%off][] : memref<8256xi8> to memref<16x64xf32>
     scf.for %s = %c0 to %c29 step %c1 {
       scf.for %r = %c0 to %c16 step %c1 {
@@ -401,7 +407,8 @@ func.func @forward(%a: memref<32x64xf32>, %out: memref<32x64xf32>, %ws: memref<8
     }
   } {kernel.parallel}
   scf.for %k = %c0 to %c2 step %c1 {
-    %off = affine.apply #half(%k)
+    %m = arith.muli %k, %c2048 : index
+    %off = arith.addi %m, %c64 : index
     %t = memref.view %ws[%off][] : memref<8256xi8> to memref<16x64xf32>
     scf.for %s = %c0 to %c29 step %c1 {
       scf.for %r = %c0 to %c16 step %c1 {
@@ -414,7 +421,8 @@ func.func @forward(%a: memref<32x64xf32>, %out: memref<32x64xf32>, %ws: memref<8
     }
   } {kernel.parallel}
   scf.for %k = %c0 to %c2 step %c1 {
-    %off = affine.apply #own(%k)
+    %m = arith.muli %k, %c4096 : index
+    %off = arith.addi %m, %c64 : index
     %t = memref.view %ws[%off][] : memref<8256xi8> to memref<16x64xf32>
     scf.for %s = %c0 to %c29 step %c1 {
       scf.for %r = %c0 to %c16 step %c1 {
@@ -423,6 +431,15 @@ func.func @forward(%a: memref<32x64xf32>, %out: memref<32x64xf32>, %ws: memref<8
         vector.transfer_write %v, %t[%r, %c0] {in_bounds = [true]} : vector<64xf32>, memref<16x64xf32>
         %w = vector.transfer_read %t[%r, %c0], %f0 {in_bounds = [true]} : memref<16x64xf32>, vector<64xf32>
         vector.transfer_write %w, %out[%row, %c0] {in_bounds = [true]} : vector<64xf32>, memref<32x64xf32>
+      }
+    }
+  } {kernel.parallel}
+  scf.for %k = %c0 to %c2 step %c1 {
+    scf.for %s = %c0 to %c29 step %c1 {
+      scf.for %r = %c0 to %c16 step %c1 {
+        %row = affine.apply #rows(%k, %r)
+        %v = vector.transfer_read %out[%row, %c0], %f0 {in_bounds = [true]} : memref<32x64xf32>, vector<64xf32>
+        vector.transfer_write %v, %out[%k, %c0] {in_bounds = [true]} : vector<64xf32>, memref<32x64xf32>
       }
     }
   } {kernel.parallel}

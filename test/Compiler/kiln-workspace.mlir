@@ -147,15 +147,18 @@ module {
 // Tests that a temporary made inside a top-level loop marked kernel.parallel
 // (a recurrence's batch blocks, 3 trips from 1 by 2) gets a slot per trip:
 // 40 bytes per unit of the induction variable (20 floats in 2 units, rounded
-// up to 64 bytes each: 128 bytes a trip), trip k's view at 128 k bytes, 384
-// bytes in all; one made inside a loop without the mark has one slot (here
-// at 0: the loops' lifetimes do not overlap).
-// CHECK: #[[SLOT:.+]] = affine_map<(d0) -> (d0 * 64 - 64)>
+// up to 64 bytes each: 128 bytes a trip), trip k's view at 128 k bytes
+// (i * 64 + base, the base -64 made before the loop), 384 bytes in all; one
+// made inside a loop without the mark has one slot (here at 0: the loops'
+// lifetimes do not overlap).
 // CHECK-LABEL: func.func @forward
 // CHECK-SAME: %[[WS:[^:]+]]: memref<384xi8>)
 // CHECK-SAME: kiln.workspace_bytes = 384 : i64
-// CHECK: scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
-// CHECK-NEXT: %[[OFF:.+]] = affine.apply #[[SLOT]](%[[I]])
+// CHECK: %[[BASE:.+]] = arith.constant -64 : index
+// CHECK-NEXT: scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK-NEXT: %[[STRIDE:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[AT:.+]] = arith.muli %[[I]], %[[STRIDE]] : index
+// CHECK-NEXT: %[[OFF:.+]] = arith.addi %[[AT]], %[[BASE]] : index
 // CHECK-NEXT: memref.view %[[WS]][%[[OFF]]][] : memref<384xi8> to memref<20xf32>
 // CHECK: } {kernel.parallel}
 // CHECK: scf.for

@@ -278,11 +278,16 @@ LogicalResult tilePackedFused(RewriterBase &rewriter, GroupOp group, TilingInter
 /// ops after it by the epilogue tiles, fused with each other.
 LogicalResult tileInsideCache(RewriterBase &rewriter, GroupOp group) {
   SmallVector<TilingInterface> roots, after;
+  SmallVector<linalg::FillOp> fills; // the roots' accumulators
   group.walk([&](linalg::LinalgOp op) {
-    if (op.getNumReductionLoops() > 0)
+    if (op.getNumReductionLoops() > 0) {
       roots.push_back(cast<TilingInterface>(op.getOperation()));
-    else if (!isa<linalg::FillOp>(op))
+      for (OpOperand &init : op.getDpsInitsMutable())
+        if (auto fill = init.get().getDefiningOp<linalg::FillOp>())
+          fills.push_back(fill);
+    } else if (!isa<linalg::FillOp>(op)) {
       after.push_back(cast<TilingInterface>(op.getOperation()));
+    }
   });
   // `cache` past the tiled loops: chunks of the root's reductions. The root
   // alone is tiled by them (the fill stays over the whole cache tile), then
@@ -312,20 +317,17 @@ LogicalResult tileInsideCache(RewriterBase &rewriter, GroupOp group) {
   // With chunks the fill covers the whole cache tile: in register tiles too,
   // not one vector of the tile (2048 stores in one block for a 256 x 128
   // tile, which LLVM's schedulers took seconds over).
-  if (!chunks.empty()) {
-    SmallVector<linalg::FillOp> fills;
-    group.walk([&](linalg::FillOp fill) { fills.push_back(fill); });
+  // (The fill's dims are the root's parallel dims, in order: the register
+  // tiles' sizes for them.)
+  if (!chunks.empty())
     for (linalg::FillOp fill : fills) {
       ArrayRef<int64_t> sizes = group.getTileSizes();
       int64_t rank = fill.getRank(fill.getDpsInitOperand(0));
-      if (rank > (int64_t)sizes.size())
-        return group->emitError("kernel-tile: a fill of rank ")
-               << rank << " under register tiles of rank " << sizes.size();
-      if (failed(tileOp(rewriter, cast<TilingInterface>(fill.getOperation()),
+      if (rank <= (int64_t)sizes.size() &&
+          failed(tileOp(rewriter, cast<TilingInterface>(fill.getOperation()),
                         sizes.take_front(rank), "this fill by its register tiles")))
         return failure();
     }
-  }
   eraseDead(rewriter, group.getBody().front());
   if (failed(tileReduction(rewriter, group)))
     return failure();

@@ -100,15 +100,19 @@ SmallVector<Value> loop(OpBuilder &b, Location loc, int64_t count, ValueRange se
   return SmallVector<Value>(f.getResults());
 }
 
+/// The most bytes the per-block partial sums of a recurrence's weight
+/// gradients may take: fewer blocks than cores for large weights.
+constexpr int64_t kMaxPartialBytes = 64 << 20;
+
 /// How many blocks the batch of a recurrence runs in: the most, up to the
-/// target's cores (the module's `kiln.cores`, 1 without it), that divide
-/// `rows` evenly.
-int64_t batchBlocks(OpBuilder &b, int64_t rows) {
+/// target's cores (the module's `kiln.cores`, 1 without it) and `most`,
+/// that divide `batch` evenly.
+int64_t batchBlocks(OpBuilder &b, int64_t batch, int64_t most) {
   Operation *scope = b.getInsertionBlock()->getParentOp();
   auto module = isa<ModuleOp>(scope) ? cast<ModuleOp>(scope) : scope->getParentOfType<ModuleOp>();
   auto cores = module ? module->getAttrOfType<IntegerAttr>(kCoresAttr) : IntegerAttr();
-  int64_t blocks = cores ? std::min<int64_t>(cores.getInt(), rows) : 1;
-  while (blocks > 1 && rows % blocks != 0)
+  int64_t blocks = cores ? std::min({cores.getInt(), batch, most}) : 1;
+  while (blocks > 1 && batch % blocks != 0)
     --blocks;
   return std::max<int64_t>(blocks, 1);
 }
@@ -156,7 +160,11 @@ Value sumBlocks(OpBuilder &b, Location loc, Value partials) {
 SmallVector<Value> inBatchBlocks(
     OpBuilder &b, Location loc, ValueRange in, ValueRange seqs, ArrayRef<RankedTensorType> sumTypes,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange, ValueRange)> run) {
-  int64_t bs = typeOf(seqs[0]).getDimSize(0), blocks = batchBlocks(b, bs);
+  int64_t sumBytes = 0;
+  for (RankedTensorType t : sumTypes)
+    sumBytes += t.getNumElements() * ((t.getElementTypeBitWidth() + 7) / 8);
+  int64_t bs = typeOf(seqs[0]).getDimSize(0);
+  int64_t blocks = batchBlocks(b, bs, std::max<int64_t>(1, kMaxPartialBytes / std::max<int64_t>(sumBytes, 1)));
   if (blocks == 1)
     return run(b, loc, in, seqs);
   int64_t rows = bs / blocks;
@@ -474,7 +482,9 @@ SmallVector<Value, 5> lstmGrad(OpBuilder &b, Location loc, Value dh, Value x, Va
         Value dwhh = recurrentGrad(b, loc, r[0], in[4], reverse);
         return SmallVector<Value>{g[0], g[1], dwhh, g[2]};
       });
-  return {r[3], r[4], r[5], r[6], r[6]};
+  // After the carried da, dh, dc: dx, dW_ih, dW_hh, db (both biases').
+  Value dx = r[3], dwih = r[4], dwhh = r[5], db = r[6];
+  return {dx, dwih, dwhh, db, db};
 }
 
 SmallVector<Value, 2> gru(OpBuilder &b, Location loc, Value x, Value wih, Value whh,
@@ -566,12 +576,13 @@ SmallVector<Value, 5> gruGrad(OpBuilder &b, Location loc, Value dh, Value x, Val
       },
       [&](OpBuilder &b, Location loc, ValueRange in, ValueRange r) {
         SmallVector<Value, 3> g = projectionGrads(b, loc, r[0], in[3], wih);
-        Value rows = toRows(b, loc, r[1]);
         Value dwhh = recurrentGrad(b, loc, r[1], in[2], reverse);
-        Value dbhh = reduce2d(b, loc, rows, 0, 0.0, binary<arith::AddFOp>);
+        Value dbhh = reduce2d(b, loc, toRows(b, loc, r[1]), 0, 0.0, binary<arith::AddFOp>);
         return SmallVector<Value>{g[0], g[1], dwhh, g[2], dbhh};
       });
-  return {r[3], r[4], r[5], r[6], r[7]};
+  // After the carried dgx, dgh, dh: dx, dW_ih, dW_hh, db_ih, db_hh.
+  Value dx = r[3], dwih = r[4], dwhh = r[5], dbih = r[6], dbhh = r[7];
+  return {dx, dwih, dwhh, dbih, dbhh};
 }
 
 Value simpleRnn(OpBuilder &b, Location loc, Value x, Value wih, Value whh, Value bih,
@@ -631,7 +642,9 @@ SmallVector<Value, 5> simpleRnnGrad(OpBuilder &b, Location loc, Value dh, Value 
         Value dwhh = recurrentGrad(b, loc, r[0], in[1], reverse);
         return SmallVector<Value>{g[0], g[1], dwhh, g[2]};
       });
-  return {r[2], r[3], r[4], r[5], r[5]};
+  // After the carried da, dh: dx, dW_ih, dW_hh, db (both biases').
+  Value dx = r[2], dwih = r[3], dwhh = r[4], db = r[5];
+  return {dx, dwih, dwhh, db, db};
 }
 
 Value lastStep(OpBuilder &b, Location loc, Value x) {

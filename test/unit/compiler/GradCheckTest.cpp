@@ -14,6 +14,7 @@
 #include "compiler/pipeline/InitAll.h"
 #include "compiler/pipeline/Pipeline.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -208,13 +209,26 @@ void checkAt(const Case &c, int64_t vectorBits, Reference &ref) {
   auto build = [&](const std::string &text, std::unique_ptr<ExecutionEngine> &engine)
       -> const kiln_model_api * {
     OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &ctx);
-    PassManager pm(&ctx);
     kiln::PipelineOptions po;
     po.symbol = "gc";
     po.vectorBits = vectorBits;
     po.cores = c.cores;
-    kiln::populateStages(pm, kiln::Stage::Graph, kiln::Stage::LLVM, po);
-    if (!module || failed(pm.run(*module)))
+    PassManager toLinalg(&ctx), toLLVM(&ctx);
+    kiln::populateStages(toLinalg, kiln::Stage::Graph, kiln::Stage::Linalg, po);
+    kiln::populateStages(toLLVM, kiln::Stage::Linalg, kiln::Stage::LLVM, po);
+    if (!module || failed(toLinalg.run(*module)))
+      return nullptr;
+    // Compiled for several cores, a recurrence runs its batch in a loop over
+    // blocks, marked for threads (at this stage, the only such loops).
+    if (c.cores > 1) {
+      bool blocks = false;
+      module->walk([&](scf::ForOp loop) { blocks |= loop->hasAttr("kernel.parallel"); });
+      if (!blocks) {
+        ADD_FAILURE() << c.name << ": compiled for " << c.cores << " cores, no loop over blocks";
+        return nullptr;
+      }
+    }
+    if (failed(toLLVM.run(*module)))
       return nullptr;
     // ExecutionEngineOptions keeps a function_ref: the function must outlive
     // create() (found by ASan).
