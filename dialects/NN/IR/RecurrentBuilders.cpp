@@ -363,6 +363,14 @@ Value recurrentGrad(OpBuilder &b, Location loc, Value da, Value h, bool reverse)
                           toRows(b, loc, previousSteps(b, loc, h, reverse)));
 }
 
+/// {dx, dW_ih, dW_hh, db} when one da [B, T, G*H] drives both projections
+/// (LSTM, RNN).
+SmallVector<Value> daGrads(OpBuilder &b, Location loc, Value da, Value x, Value h, Value wih,
+                           bool reverse) {
+  SmallVector<Value, 3> g = projectionGrads(b, loc, da, x, wih);
+  return {g[0], g[1], recurrentGrad(b, loc, da, h, reverse), g[2]};
+}
+
 } // namespace
 
 SmallVector<Value, 3> lstm(OpBuilder &b, Location loc, Value x, Value wih, Value whh,
@@ -478,9 +486,7 @@ SmallVector<Value, 5> lstmGrad(OpBuilder &b, Location loc, Value dh, Value x, Va
         return out;
       },
       [&](OpBuilder &b, Location loc, ValueRange in, ValueRange r) {
-        SmallVector<Value, 3> g = projectionGrads(b, loc, r[0], in[3], wih);
-        Value dwhh = recurrentGrad(b, loc, r[0], in[4], reverse);
-        return SmallVector<Value>{g[0], g[1], dwhh, g[2]};
+        return daGrads(b, loc, r[0], in[3], in[4], wih, reverse);
       });
   // After the carried da, dh, dc: dx, dW_ih, dW_hh, db (both biases').
   Value dx = r[3], dwih = r[4], dwhh = r[5], db = r[6];
@@ -638,9 +644,7 @@ SmallVector<Value, 5> simpleRnnGrad(OpBuilder &b, Location loc, Value dh, Value 
         return out;
       },
       [&](OpBuilder &b, Location loc, ValueRange in, ValueRange r) {
-        SmallVector<Value, 3> g = projectionGrads(b, loc, r[0], in[2], wih);
-        Value dwhh = recurrentGrad(b, loc, r[0], in[1], reverse);
-        return SmallVector<Value>{g[0], g[1], dwhh, g[2]};
+        return daGrads(b, loc, r[0], in[2], in[1], wih, reverse);
       });
   // After the carried da, dh: dx, dW_ih, dW_hh, db (both biases').
   Value dx = r[2], dwih = r[3], dwhh = r[4], db = r[5];
