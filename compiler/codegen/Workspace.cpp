@@ -28,10 +28,10 @@ constexpr int64_t kAlign = 64;
 struct Slice {
   memref::AllocOp alloc;
   int64_t bytes, first, last, offset = 0;
-  // Inside a loop that threads may split: one slot of `perTrip` bytes for
-  // each trip, at `stride` bytes per unit of the induction variable.
+  // Inside a loop that threads may split: a slot for each trip, at
+  // `stride` bytes per unit of the induction variable.
   scf::ForOp loop;
-  int64_t perTrip = 0, stride = 0;
+  int64_t stride = 0;
 };
 
 /// The op of `block` that contains `op`.
@@ -68,23 +68,20 @@ constexpr int64_t kMaxSlotTrips = 64;
 /// A temporary made inside `top`, a loop whose trips threads may split
 /// (kernel.parallel, constant bounds, at most kMaxSlotTrips): a slot per
 /// trip, each a multiple of kAlign bytes apart, so that trip k's view starts
-/// k * perTrip bytes in.
+/// k * stride * step bytes in.
 void perTripSlots(Slice &s, Operation *top) {
   auto loop = dyn_cast<scf::ForOp>(top);
   if (!loop || !loop->hasAttr(kernel::kParallelAttr))
     return;
-  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
-  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
   std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-  if (!lb || !ub || !step || *step <= 0 || *ub - *lb <= *step)
-    return;
-  int64_t trips = (*ub - *lb + *step - 1) / *step;
-  if (trips > kMaxSlotTrips)
+  std::optional<int64_t> trips =
+      constantTripCount(loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
+  if (!step || !trips || *trips < 2 || *trips > kMaxSlotTrips ||
+      !getConstantIntValue(loop.getLowerBound()))
     return;
   s.loop = loop;
   s.stride = llvm::alignTo(llvm::divideCeil(s.bytes, *step), kAlign);
-  s.perTrip = s.stride * *step;
-  s.bytes = s.perTrip * trips;
+  s.bytes = s.stride * *step * *trips;
 }
 
 struct WorkspacePass : kiln::impl::WorkspacePassBase<WorkspacePass> {
@@ -174,9 +171,9 @@ struct WorkspacePass : kiln::impl::WorkspacePassBase<WorkspacePass> {
       OpBuilder ob(s.alloc);
       Value offset;
       if (s.loop) {
-        // offset + (iv - lb) / step * perTrip, as iv * stride + base, the
-        // base a constant made before the loop (kiln-outline-kernels passes
-        // it, so that equal layers share a kernel).
+        // offset + (iv - lb) * stride, as iv * stride + base, the base a
+        // constant made before the loop (kiln-outline-kernels passes it, so
+        // that equal layers share a kernel).
         int64_t lb = *getConstantIntValue(s.loop.getLowerBound());
         Value base = OpBuilder(s.loop).create<arith::ConstantIndexOp>(
             s.alloc.getLoc(), s.offset - lb * s.stride);
