@@ -23,7 +23,7 @@ struct Slot {
   std::string name;
   Shape shape;
   DType dtype;
-  std::vector<float> *data;
+  Floats *data;
 };
 
 /// Params (f32) then buffers (f32 or i64), in manifest order.
@@ -71,7 +71,7 @@ const Tensor *findTensor(const SafetensorsFile &file, const std::string &path,
 
 /// Copies the words, whatever they hold, into the model's storage; the
 /// plan checked shape and dtype, so the sizes agree.
-void copyInto(std::vector<float> &target, const Tensor &tensor) {
+void copyInto(Floats &target, const Tensor &tensor) {
   if (!tensor.data.empty()) // an empty vector's data() may be null
     std::memcpy(target.data(), tensor.data.data(), tensor.data.size() * sizeof(float));
 }
@@ -100,7 +100,7 @@ T parseMeta(const SafetensorsFile &file, const std::string &path,
 
 /// What a strict load will copy, decided before anything is copied.
 struct StrictPlan {
-  std::vector<std::pair<std::vector<float> *, const Tensor *>> copies;
+  std::vector<std::pair<Floats *, const Tensor *>> copies;
   std::vector<const Tensor *> state; // per manifest.state; null = absent
   bool restored = false;             // all state and the step are there
 };
@@ -153,7 +153,7 @@ void apply(Model &model, const StrictPlan &plan, int64_t step) {
   for (const auto &[target, tensor] : plan.copies)
     copyInto(*target, *tensor);
   for (size_t j = 0; j < plan.state.size(); ++j) {
-    std::vector<float> &target = model.getState(j);
+    Floats &target = model.getState(j);
     if (plan.state[j])
       copyInto(target, *plan.state[j]);
     else
@@ -245,7 +245,7 @@ TransferReport loadForTransfer(Model &model, const std::string &path) {
   const Manifest &manifest = model.getManifest();
   SafetensorsFile file = readSafetensors(path);
   TransferReport report;
-  std::vector<std::pair<std::vector<float> *, const Tensor *>> copies;
+  std::vector<std::pair<Floats *, const Tensor *>> copies;
   std::vector<Slot> slots = namedTensors(model);
   for (const Slot &slot : slots) {
     auto it = file.tensors.find(slot.name);

@@ -49,15 +49,11 @@ void checkSupported(const Manifest &manifest) {
          manifest.name, dtypeName(manifest.outputs[0].dtype));
 }
 
-// Storage is std::vector<float> for every dtype: an i64 buffer holds its
-// int64 values in 2 floats (4-byte words) per element. operator new, which
-// std::allocator uses, aligns to at least 16 bytes here, so those values are
-// 8-byte aligned as generated code expects.
-static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ >= alignof(int64_t),
-              "i64 buffers need 8-byte aligned storage");
+// Storage is Floats (64-byte aligned, aligned.h) for every dtype: an i64
+// buffer holds its int64 values in 2 floats (4-byte words) per element.
 
-std::vector<std::vector<float>> zeros(const std::vector<int64_t> &sizes) {
-  std::vector<std::vector<float>> tensors;
+std::vector<Floats> zeros(const std::vector<int64_t> &sizes) {
+  std::vector<Floats> tensors;
   for (int64_t size : sizes)
     tensors.emplace_back(size_t(size), 0.0f);
   return tensors;
@@ -81,9 +77,9 @@ std::vector<int64_t> bufferSizes(const std::vector<BufferSpec> &buffers) {
   return sizes;
 }
 
-std::vector<float *> pointersTo(std::vector<std::vector<float>> &tensors) {
+std::vector<float *> pointersTo(std::vector<Floats> &tensors) {
   std::vector<float *> pointers;
-  for (std::vector<float> &tensor : tensors)
+  for (Floats &tensor : tensors)
     pointers.push_back(tensor.data());
   return pointers;
 }
@@ -194,7 +190,7 @@ void Model::init(uint64_t value) {
   seed = value;
 }
 
-std::vector<float> *Model::findTensor(std::string_view name) {
+Floats *Model::findTensor(std::string_view name) {
   if (int64_t i = manifest.findParam(name); i >= 0)
     return &params[i];
   if (int64_t i = manifest.findBuffer(name); i >= 0)
@@ -230,7 +226,7 @@ int64_t firstNonFiniteIndex(const float *p, size_t n) {
 }
 
 std::string Model::firstNonFinite() const {
-  auto scan = [](const std::string &name, const std::vector<float> &t) {
+  auto scan = [](const std::string &name, const Floats &t) {
     int64_t i = firstNonFiniteIndex(t.data(), t.size());
     if (i < 0)
       return std::string();
@@ -301,8 +297,8 @@ void Model::saveTo(Snapshot &snap) const {
 
 void Model::restore(const Snapshot &snap) {
   // Element by element: generated code holds these vectors' addresses.
-  auto copy = [](const std::vector<std::vector<float>> &from,
-                 std::vector<std::vector<float>> &to) {
+  auto copy = [](const std::vector<Floats> &from,
+                 std::vector<Floats> &to) {
     if (from.size() != to.size())
       fail("model: a snapshot of another model");
     for (size_t i = 0; i < from.size(); ++i) {

@@ -88,10 +88,10 @@ public:
 private:
   const Dataset &data;
   int64_t batchSize;
-  std::vector<float> x;
+  Floats x; // aligned: kernels load it in whole vectors
   std::vector<int32_t> ids;
   std::vector<int32_t> labels;
-  std::vector<float> targets;
+  Floats targets;
 };
 
 void shuffleIndices(std::vector<int64_t> &indices, uint64_t seed) {
@@ -332,7 +332,8 @@ private:
         fail("{}: has no {} {} '{}' of this model; early stopping's "
              "restore_best cannot resume without the best epoch's weights",
              from, dtypeName(dtype), formatShape(shape), name);
-      return it->second.data;
+      const std::vector<float> &data = it->second.data;
+      return Floats(data.begin(), data.end());
     };
     for (const ParamSpec &p : manifest.params)
       params.push_back(take(p.name, p.shape, DType::F32));
@@ -345,7 +346,7 @@ private:
   std::string bestPath;
   Plateau plateau;
   bool stopped = false;
-  std::vector<std::vector<float>> params, buffers;
+  std::vector<Floats> params, buffers;
 };
 
 } // namespace

@@ -16,6 +16,7 @@
 #define KILN_MODEL_H
 
 #include "kiln/abi.h"
+#include "kiln/aligned.h"
 #include "kiln/distributed.h"
 #include "kiln/threads.h"
 #include "kiln/manifest.h"
@@ -74,7 +75,7 @@ public:
   /// Params, buffers, optimizer state and step, copied out and put back:
   /// a diverged step is replayed from one (Trainer).
   struct Snapshot {
-    std::vector<std::vector<float>> params, buffers, state;
+    std::vector<Floats> params, buffers, state;
     int64_t step = 0;
   };
   /// Copies into `snap`, reusing its storage.
@@ -101,17 +102,17 @@ public:
   // (manifest.buffers[i].dtype) holds 2 words per element, 8-byte aligned;
   // read and write its values with memcpy to and from int64_t.
   size_t getNumParams() const { return params.size(); }
-  std::vector<float> &getParam(size_t i) { return params[i]; }
-  const std::vector<float> &getParam(size_t i) const { return params[i]; }
+  Floats &getParam(size_t i) { return params[i]; }
+  const Floats &getParam(size_t i) const { return params[i]; }
   size_t getNumBuffers() const { return buffers.size(); }
-  std::vector<float> &getBuffer(size_t i) { return buffers[i]; }
-  const std::vector<float> &getBuffer(size_t i) const { return buffers[i]; }
+  Floats &getBuffer(size_t i) { return buffers[i]; }
+  const Floats &getBuffer(size_t i) const { return buffers[i]; }
   size_t getNumState() const { return state.size(); }
-  std::vector<float> &getState(size_t j) { return state[j]; }
-  const std::vector<float> &getState(size_t j) const { return state[j]; }
+  Floats &getState(size_t j) { return state[j]; }
+  const Floats &getState(size_t j) const { return state[j]; }
   /// The param or buffer called `name` (checkpoint names), or null; an i64
   /// buffer's words as above.
-  std::vector<float> *findTensor(std::string_view name);
+  Floats *findTensor(std::string_view name);
 
   /// The first param, f32 buffer or optimizer state holding a NaN or an
   /// inf, as "<checkpoint name> element <i> is <value>"; empty when all are
@@ -158,7 +159,7 @@ private:
 
   Manifest manifest;
   kiln_entry_fn entries[numEntries] = {};
-  std::vector<std::vector<float>> params, buffers, state;
+  std::vector<Floats> params, buffers, state;
   std::vector<float *> paramPtrs, bufferPtrs, statePtrs;
   std::unique_ptr<void, FreeDeleter> workspace;
   void updateContext();

@@ -133,7 +133,7 @@ TEST(Checkpoint, WeightsOnlyResetsTheOptimizer) {
 TEST(Checkpoint, MismatchesAreNamedAndLeaveTheModelAlone) {
   test::TempDir dir;
   Model model = trained();
-  std::vector<float> w = model.getParam(0), b = model.getParam(1);
+  Floats w = model.getParam(0), b = model.getParam(1);
   auto loadError = [&](const std::vector<TensorRef> &tensors,
                        std::map<std::string, std::string> metadata = {}) {
     writeSafetensors(dir.path("x.safetensors"), tensors, metadata);
@@ -169,7 +169,7 @@ TEST(Checkpoint, MismatchesAreNamedAndLeaveTheModelAlone) {
                 {{"step", "three"}}),
       HasSubstr("metadata step 'three' is not an integer in [0, "));
   // A NaN or inf weight would poison every step (issue 11, item 3).
-  std::vector<float> bad = b;
+  Floats bad = b;
   bad[2] = std::numeric_limits<float>::infinity();
   EXPECT_THAT(loadError({{"dense.weight", {3, 4}, w.data()}, {"dense.bias", {3}, bad.data()}}),
               HasSubstr("tensor 'dense.bias' element 2 is inf; a model cannot start from a "

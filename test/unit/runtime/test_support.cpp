@@ -31,18 +31,18 @@ std::map<std::string, std::string> tensorBytes(const Model &model) {
   return tensors;
 }
 
-int64_t getI64(const std::vector<float> &words, size_t i) {
-  if (2 * i + 2 > words.size())
+int64_t getI64(const float *words, size_t size, size_t i) {
+  if (2 * i + 2 > size)
     throw std::out_of_range("getI64: element past the end");
   int64_t value;
-  std::memcpy(&value, words.data() + 2 * i, sizeof(value));
+  std::memcpy(&value, words + 2 * i, sizeof(value));
   return value;
 }
 
-void setI64(std::vector<float> &words, int64_t value, size_t i) {
-  if (2 * i + 2 > words.size())
+void setI64(float *words, size_t size, int64_t value, size_t i) {
+  if (2 * i + 2 > size)
     throw std::out_of_range("setI64: element past the end");
-  std::memcpy(words.data() + 2 * i, &value, sizeof(value));
+  std::memcpy(words + 2 * i, &value, sizeof(value));
 }
 
 TempDir::TempDir() {

@@ -72,14 +72,20 @@ std::string gzip(const std::string &bytes);
 /// An NPY version 1.0 file: `descr` ('<f4', '|u1'), shape text "(2, 4)".
 std::string npy(const std::string &descr, const std::string &shape,
                 const std::string &data);
-template <typename T> std::string bytesOf(const std::vector<T> &values) {
+template <typename T, typename A> std::string bytesOf(const std::vector<T, A> &values) {
   return std::string(reinterpret_cast<const char *>(values.data()),
                      values.size() * sizeof(T));
 }
 /// Element `i` of an i64 tensor stored as words (two per element), as
 /// Model's buffers and safetensors' Tensor::data hold it.
-int64_t getI64(const std::vector<float> &words, size_t i = 0);
-void setI64(std::vector<float> &words, int64_t value, size_t i = 0);
+int64_t getI64(const float *words, size_t size, size_t i);
+void setI64(float *words, size_t size, int64_t value, size_t i);
+template <typename A> int64_t getI64(const std::vector<float, A> &words, size_t i = 0) {
+  return getI64(words.data(), words.size(), i);
+}
+template <typename A> void setI64(std::vector<float, A> &words, int64_t value, size_t i = 0) {
+  setI64(words.data(), words.size(), value, i);
+}
 
 /// CSV rows "x0,x1,x2,x3,label" of three separable Gaussian-ish clusters.
 std::string classifierCsv(int numRows, uint64_t seed, bool header);
