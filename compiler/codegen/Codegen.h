@@ -19,6 +19,8 @@ struct Target {
   int64_t vectorBits = 256;
   /// Per-core data caches and cores, for the schedules.
   int64_t l1Bytes = 32 * 1024, l2Bytes = 512 * 1024, cores = 1;
+  /// Vector registers a register tile may accumulate in (ScheduleTarget).
+  int64_t accumulators = 16;
   /// The machine kilnc runs on (caches from Linux's sysfs, else CPUID,
   /// else the defaults above).
   static Target host();

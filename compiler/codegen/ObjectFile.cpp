@@ -75,6 +75,17 @@ static void cpuidCacheBytes(int64_t &l1, int64_t &l2) {
 #endif
 }
 
+/// Whether CPUID's vendor is GenuineIntel.
+static bool cpuVendorIsIntel() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned a, b, c, d;
+  return __get_cpuid(0, &a, &b, &c, &d) && b == 0x756e6547 && d == 0x49656e69 &&
+         c == 0x6c65746e; // "Genu" "ineI" "ntel"
+#else
+  return false;
+#endif
+}
+
 Target Target::host() {
   Target t;
   t.triple = llvm::sys::getProcessTriple();
@@ -100,6 +111,8 @@ Target Target::host() {
   if (l2 > 0)
     t.l2Bytes = l2;
   t.cores = std::max(1u, std::thread::hardware_concurrency());
+  if (t.vectorBits == 512 && cpuVendorIsIntel())
+    t.accumulators = 24;
   return t;
 }
 

@@ -206,6 +206,7 @@ int compile(const CompileOptions &o) {
   po.l1Bytes = o.l1Bytes.value_or(target.l1Bytes);
   po.l2Bytes = o.l2Bytes.value_or(target.l2Bytes);
   po.cores = o.cores.value_or(target.cores);
+  po.accumulators = o.accumulators.value_or(target.accumulators);
   po.checkStep = o.checkStep;
   po.dataParallel = o.mpi;
   po.symbol = o.emit == Emit::Executable ? "kiln_model"

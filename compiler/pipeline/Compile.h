@@ -20,7 +20,7 @@ struct CompileOptions {
   std::optional<int64_t> batchSize;
   std::optional<int64_t> vectorBits;
   /// The target's caches and cores for the schedules (default: the host's).
-  std::optional<int64_t> l1Bytes, l2Bytes, cores;
+  std::optional<int64_t> l1Bytes, l2Bytes, cores, accumulators;
   bool inference = false;         // forward only, as "training": false
   bool checkStep = true;          // build check_step (divergence diagnosis)
   /// Data-parallel training: train_step averages its loss and gradients

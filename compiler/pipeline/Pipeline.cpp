@@ -56,8 +56,8 @@ void populateLinalg(OpPassManager &pm) {
 
 void populateKernel(OpPassManager &pm, const PipelineOptions &o) {
   add(pm, llvm::formatv("func.func(kernel-form{{vector-bits={0} l1-bytes={1} "
-                        "l2-bytes={2} cores={3}})",
-                        o.vectorBits, o.l1Bytes, o.l2Bytes, o.cores)
+                        "l2-bytes={2} cores={3} accumulators={4}})",
+                        o.vectorBits, o.l1Bytes, o.l2Bytes, o.cores, o.accumulators)
               .str());
 }
 

@@ -20,6 +20,7 @@ std::string stageList();
 struct PipelineOptions {
   int64_t vectorBits = 512;
   int64_t l1Bytes = 32 * 1024, l2Bytes = 512 * 1024, cores = 1; // for schedules
+  int64_t accumulators = 16;
   std::string symbol = "kiln_model";
   bool checkStep = true; // build check_step (divergence diagnosis)
   bool dataParallel = false; // train_step all-reduces through the context

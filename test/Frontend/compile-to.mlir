@@ -56,7 +56,7 @@
 // LINALG-LABEL: func.func @forward(
 // LINALG-LABEL: func.func @forward_1(
 
-// RUN: kilnc %examples/fashion_mlp/model.json --compile-to=kernel --vector-bits=512 --l1-cache=48K --l2-cache=1M --cores=2 | FileCheck %s --check-prefix=KERNEL
+// RUN: kilnc %examples/fashion_mlp/model.json --compile-to=kernel --vector-bits=512 --l1-cache=48K --l2-cache=1M --cores=2 --accumulators=16 | FileCheck %s --check-prefix=KERNEL
 // The first dense layer of forward, on a batch of 64 (fewer samples than its
 // 512 units): computed as Cᵀ = W xᵀ, the batch packed into two panels of 32
 // columns (W is not copied: the transpose to Wᵀ is gone), the packed

@@ -53,6 +53,11 @@ int main(int argc, char **argv) {
   cl::opt<int64_t> cores(
       "cores", cl::desc("Cores the schedules split work for (default: the host's)"),
       cl::init(0), cl::cat(cat));
+  cl::opt<int64_t> accumulators(
+      "accumulators",
+      cl::desc("Vector registers a register tile may accumulate in (default: 24 on "
+               "Intel with AVX-512, else 16)"),
+      cl::init(0), cl::cat(cat));
   cl::opt<bool> inference(
       "inference",
       cl::desc("Compile forward only: no loss, gradients or optimizer state "
@@ -111,8 +116,10 @@ int main(int argc, char **argv) {
   }
   if ((batch.getNumOccurrences() && batch <= 0) ||
       (vectorBits.getNumOccurrences() && vectorBits <= 0) ||
-      (cores.getNumOccurrences() && cores <= 0)) {
-    llvm::errs() << "kilnc: error: --batch-size, --vector-bits and --cores must be positive\n";
+      (cores.getNumOccurrences() && cores <= 0) ||
+      (accumulators.getNumOccurrences() && accumulators <= 0)) {
+    llvm::errs() << "kilnc: error: --batch-size, --vector-bits, --cores and --accumulators "
+                    "must be positive\n";
     return 2;
   }
   for (auto [opt, field] : {std::pair{&l1Cache, &o.l1Bytes}, {&l2Cache, &o.l2Bytes}}) {
@@ -127,6 +134,8 @@ int main(int argc, char **argv) {
   }
   if (cores)
     o.cores = cores;
+  if (accumulators)
+    o.accumulators = accumulators;
   if (maxMemory.getNumOccurrences()) {
     o.maxMemory = kiln::parseByteSize(maxMemory);
     if (!o.maxMemory) {

@@ -39,7 +39,7 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
   using Base::Base;
 
   ScheduleTarget target() const {
-    return ScheduleTarget{vectorBits, l1Bytes, l2Bytes, cores};
+    return ScheduleTarget{vectorBits, l1Bytes, l2Bytes, cores, accumulators};
   }
 
   /// The ops of type OpT not yet in a group, collected before rewriting.

@@ -36,6 +36,8 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
            "Per-core L2 cache">,
     Option<"cores", "cores", "int64_t", /*default=*/"1",
            "Cores that threads may split loops over">,
+    Option<"accumulators", "accumulators", "int64_t", /*default=*/"16",
+           "Vector registers a register tile may accumulate in">,
   ];
   let statistics = [
     Statistic<"numPacked", "packed-matmuls", "Matmuls rewritten on a packed B">,

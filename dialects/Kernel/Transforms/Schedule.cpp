@@ -55,14 +55,14 @@ bool isContraction(Operation *op) {
              linalg::MatmulTransposeBOp>(op);
 }
 
-/// Rows of the register block of a matmul: up to 16 accumulators (8 rows
-/// by two vectors, or 16 rows by one), leaving 4 of the target's vector
-/// registers for the loads of B and the broadcasts of A (AVX2 has 16: 6
-/// rows by two vectors; AVX-512 has 32).
+/// Rows of the register block of a matmul: up to the target's accumulators
+/// (16: 8 rows by two vectors, or 16 rows by one; 24: 12 by two), leaving 4
+/// of its vector registers for the loads of B and the broadcasts of A (AVX2
+/// has 16: 6 rows by two vectors; AVX-512 has 32).
 int64_t registerRows(int64_t columns, int64_t lanes, const ScheduleTarget &t) {
   int64_t vectors = columns <= lanes ? 1 : 2;
   int64_t rows = (t.vectorRegisters() - 4) / vectors;
-  return std::min<int64_t>(rows, 16 / vectors);
+  return std::min<int64_t>(rows, t.accumulators / vectors);
 }
 
 struct Builder {

@@ -1,8 +1,11 @@
-// The packed-matmul strategy's schedule for one shape on three targets, and
-// the shapes where a matmul is not packed.
+// The packed-matmul strategy's schedule for one shape on four targets, and
+// the shapes where a matmul is not packed. The fourth target, an Intel Xeon
+// with 2 MiB of L2 and 24 accumulators (register blocks of 12 rows), checks
+// the packed products only.
 // RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=1048576 cores=2}))' | FileCheck %s --check-prefixes=CHECK,ZEN5 --implicit-check-not='linalg.transpose ins(%arg1 : tensor<512x784xf32>)'
 // RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=256 l1-bytes=32768 l2-bytes=524288 cores=2}))' | FileCheck %s --check-prefixes=CHECK,ZEN3 --implicit-check-not='linalg.transpose ins(%arg1 : tensor<512x784xf32>)'
 // RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=256 l1-bytes=32768 l2-bytes=262144 cores=8}))' | FileCheck %s --check-prefixes=CHECK,SMALLL2 --implicit-check-not='linalg.transpose ins(%arg1 : tensor<512x784xf32>)'
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=2097152 cores=2 accumulators=24}))' | FileCheck %s --check-prefix=XEON
 
 // Tests a 2048-cube matmul. Panels of two vectors of columns (32 or 16);
 // register blocks of 8 rows (32 registers) or 6 (16 registers); k blocks of
@@ -19,6 +22,7 @@
 // CHECK: kernel.group
 // CHECK-NEXT: linalg.fill
 // ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 256], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
+// XEON: kernel.group #kernel.schedule<tile = [12, 1, 0, 0], reduce = [1], cache = [0, 32, 0, 256], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
 // ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 256], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
 // SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 8, 0, 256], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
 // CHECK-NEXT: linalg.generic
@@ -49,6 +53,7 @@ func.func @cube(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<
 // With no cache blocks over k the fill of C is in the product's group; with
 // k blocks (SMALLL2) it is a kernel of its own before it.
 // ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
+// XEON: kernel.group #kernel.schedule<tile = [12, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
 // ZEN5-NEXT: linalg.fill
 // ZEN5-NEXT: linalg.generic {{.*}} ins(%arg1, %{{.+}} : tensor<512x784xf32>, tensor<2x784x32xf32>)
 // ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
