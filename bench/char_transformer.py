@@ -29,6 +29,7 @@ steps, csv = int(sys.argv[2]), sys.argv[3]
 d = np.loadtxt(csv, delimiter=",", dtype=np.int64)
 spec = json.load(open(sys.argv[4]))
 torch.manual_seed(0); torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+torch.set_flush_denormal(True)  # as Kiln's runtime runs (kiln/denormals.h)
 model = ct.CharLM(spec); opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 loss_fn = torch.nn.CrossEntropyLoss()
 x, y = torch.from_numpy(d[:, :ct.T]), torch.from_numpy(d[:, ct.T:])

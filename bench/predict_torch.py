@@ -16,6 +16,7 @@ calls = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
 example = sys.argv[3] if len(sys.argv) > 3 else "fashion_mlp"
 threads = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 torch.set_num_threads(threads)
+torch.set_flush_denormal(True)  # as Kiln's runtime runs (kiln/denormals.h)
 if example == "fashion_cnn":
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from torch_train import cnn

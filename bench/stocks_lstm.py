@@ -28,6 +28,7 @@ idx = [i for i in range(len(p) - 30) if i + 31 <= cut]
 x = torch.tensor(np.array([p[i:i + 30] for i in idx]), dtype=torch.float32).unsqueeze(2)
 y = torch.tensor(np.array([p[i + 30:i + 31] for i in idx]), dtype=torch.float32)
 torch.manual_seed(0); torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+torch.set_flush_denormal(True)  # as Kiln's runtime runs (kiln/denormals.h)
 lstm, head = torch.nn.LSTM(1, 64, batch_first=True), torch.nn.Linear(64, 1)
 opt = torch.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=1e-3)
 batches = len(x) // 32

@@ -83,6 +83,7 @@ def main():
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)  # as Kiln's runtime runs (kiln/denormals.h)
     torch.manual_seed(args.seed)
     x, y = split(args.data, "train")
     xt, yt = split(args.data, "t10k")

@@ -1,6 +1,7 @@
 //===- model.cpp - Model state and calls into generated code --------------===//
 #include "kiln/model.h"
 
+#include "kiln/denormals.h"
 #include "kiln/init.h"
 #include "support.h"
 
@@ -269,6 +270,7 @@ float Model::call(EntryPoint entry, const void *x, const void *y, float *out,
   const void *targets[1] = {y};
   void *outputs[1] = {out ? out : scratchOut.data()};
   kiln_call args = {inputs, targets, outputs, lr, step, seed};
+  FlushDenormals flush; // as the pool's threads do (kiln/denormals.h)
   return entries[int(entry)](&bindings, &args);
 }
 

@@ -1,5 +1,6 @@
 //===- threads.cpp - The thread pool behind parallel_for ------------------===//
 #include "kiln/threads.h"
+#include "kiln/denormals.h"
 
 #include <algorithm>
 #ifdef __linux__
@@ -109,6 +110,9 @@ void ThreadPool::run(int64_t count, void (*fn)(void *, int64_t, int64_t), void *
 }
 
 void ThreadPool::work(int index) {
+  // The same arithmetic as the calling thread's (Model::call): results do
+  // not depend on which thread ran a part.
+  flushDenormals();
   uint64_t seen = 0;
   for (;;) {
     // Sequentially consistent: after counting itself a sleeper, this load

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace kiln {
@@ -131,6 +132,26 @@ TEST(Model, TensorsStartOnCacheLines) {
   model.saveTo(snap);
   model.restore(snap);
   EXPECT_TRUE(aligned(model.getParam(0)));
+}
+
+// Generated code runs with denormals flushed to zero (kiln/denormals.h);
+// the caller's mode is back after the call.
+TEST(Model, EntryPointsRunWithDenormalsFlushed) {
+  static uint32_t seenHalf = 1; // bits: under DAZ a denormal equals 0
+  kiln_model_api api = test::frozenApi;
+  api.forward_1 = [](const kiln_bindings *, const kiln_call *) {
+    volatile float smallest = 1.17549435e-38f;
+    float half = smallest * 0.5f;
+    std::memcpy(&seenHalf, &half, sizeof(seenHalf));
+    return 0.0f;
+  };
+  Model model(api);
+  model.init(1);
+  std::vector<float> x(model.getManifest().inputSize()), out(model.getManifest().outputSize());
+  model.predict(x.data(), 1, out.data());
+  EXPECT_EQ(seenHalf, 0u);
+  volatile float smallest = 1.17549435e-38f;
+  EXPECT_NE(smallest * 0.5f, 0.0f);
 }
 
 // Adagrad's accumulator starts at initial_accumulator_value: the

@@ -1,5 +1,6 @@
 //===- threads_test.cpp - The thread pool behind parallel_for -------------===//
 #include "kiln/threads.h"
+#include "kiln/denormals.h"
 
 #include <sched.h>
 #include "test_support.h"
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
@@ -157,6 +159,50 @@ TEST(ThreadPool, WakesSleepingWorkersAndCaller) {
   watchdog.join();
   for (auto &h : hits)
     ASSERT_EQ(h.load(), 60);
+}
+
+/// The bits of half the smallest normal float: a denormal's, or 0 when
+/// flushed (bits: under DAZ a denormal compares equal to 0).
+uint32_t halfOfSmallestNormal() {
+  volatile float smallest = 1.17549435e-38f;
+  float half = smallest * 0.5f;
+  uint32_t bits;
+  std::memcpy(&bits, &half, sizeof(bits));
+  return bits;
+}
+
+TEST(FlushDenormals, FlushesForItsLifetimeOnly) {
+  EXPECT_NE(halfOfSmallestNormal(), 0u);
+  {
+    FlushDenormals flush;
+    EXPECT_EQ(halfOfSmallestNormal(), 0u);
+  }
+  EXPECT_NE(halfOfSmallestNormal(), 0u);
+}
+
+// Every part computes as the caller does, whichever thread runs it: results
+// do not depend on the thread count.
+TEST(ThreadPool, WorkersFlushDenormals) {
+  ThreadPool pool(3);
+  struct Seen {
+    std::mutex mutex;
+    std::map<std::thread::id, uint32_t> halves;
+    static void body(void *self, int64_t, int64_t) {
+      auto *s = static_cast<Seen *>(self);
+      uint32_t half = halfOfSmallestNormal();
+      std::lock_guard<std::mutex> lock(s->mutex);
+      s->halves[std::this_thread::get_id()] = half;
+    }
+  } seen;
+  FlushDenormals flush;
+  // Until a worker has run a part (the caller runs those of sleeping ones).
+  auto start = std::chrono::steady_clock::now();
+  while (seen.halves.size() < 2 &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(10))
+    pool.run(3, Seen::body, &seen);
+  ASSERT_GE(seen.halves.size(), 2u);
+  for (auto [thread, half] : seen.halves)
+    EXPECT_EQ(half, 0u);
 }
 
 TEST(ThreadPool, DefaultThreadsFromTheEnvironment) {
