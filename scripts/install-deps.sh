@@ -9,7 +9,7 @@ pkgs=(cmake ninja-build ccache g++ clang-19 libclang-rt-19-dev lld-19 llvm-19-de
 # an aarch64 cross compiler, zlib and qemu for its portability test. --bench: those and the BLAS the benchmark pins.
 case "${1:-}" in
   "") ;;
-  --test) pkgs+=(python3-torch python3-numpy python3-sklearn python3-vega-datasets chromium time
+  --test) pkgs+=(python3-torch python3-numpy python3-sklearn python3-vega-datasets chromium time libblas3
                  openmpi-bin libopenmpi-dev clang-format-19
                  g++-aarch64-linux-gnu qemu-user zlib1g-dev:arm64) ;;
   --bench) pkgs+=(python3-torch python3-numpy libopenblas0-openmp openmpi-bin libopenmpi-dev) ;;

@@ -1,16 +1,20 @@
 //===- denormals.cpp - Flush-to-zero modes of this thread -----------------===//
 #include "kiln/denormals.h"
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__) || (defined(__i386__) && defined(__SSE__))
+#define KILN_MXCSR 1
 #include <xmmintrin.h>
 #endif
 
 namespace kiln {
 
+/// MXCSR's FTZ (bit 15) and DAZ (bit 6).
+constexpr unsigned kFlushBits = 0x8040;
+
 uint64_t flushDenormals() {
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(KILN_MXCSR)
   unsigned saved = _mm_getcsr();
-  _mm_setcsr(saved | 0x8040); // FTZ (bit 15) and DAZ (bit 6)
+  _mm_setcsr(saved | kFlushBits);
   return saved;
 #elif defined(__aarch64__)
   uint64_t saved;
@@ -23,8 +27,9 @@ uint64_t flushDenormals() {
 }
 
 void restoreFloatControl(uint64_t saved) {
-#if defined(__x86_64__) || defined(__i386__)
-  _mm_setcsr(unsigned(saved));
+#if defined(KILN_MXCSR)
+  // The modes only: exception flags the call raised stay for the caller.
+  _mm_setcsr((_mm_getcsr() & ~kFlushBits) | (unsigned(saved) & kFlushBits));
 #elif defined(__aarch64__)
   __asm__ volatile("msr fpcr, %0" : : "r"(saved));
 #else

@@ -72,6 +72,7 @@ void ThreadPool::tryRun(int64_t index, uint64_t run) {
 }
 
 void ThreadPool::run(int64_t count, void (*fn)(void *, int64_t, int64_t), void *data) {
+  FlushDenormals flush; // as the workers run their parts (work())
   const int64_t split = std::min<int64_t>(size(), count);
   if (split <= 1) {
     if (count > 0)

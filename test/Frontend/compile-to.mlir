@@ -79,7 +79,7 @@
 // KERNEL: arith.maximumf
 // KERNEL: kernel.yield
 
-// RUN: kilnc %examples/fashion_mlp/model.json --compile-to=tiled --vector-bits=512 | FileCheck %s --check-prefix=TILED --implicit-check-not=kernel.group --implicit-check-not=kernel.yield
+// RUN: kilnc %examples/fashion_mlp/model.json --compile-to=tiled --vector-bits=512 --accumulators=16 | FileCheck %s --check-prefix=TILED --implicit-check-not=kernel.group --implicit-check-not=kernel.yield
 // TILED-LABEL: func.func @forward(
 // TILED: scf.for
 // TILED: scf.for

@@ -109,6 +109,11 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
   }
 
   void runOnOperation() override {
+    if (accumulators < 1 || vectorBits < 1 || l1Bytes < 1 || l2Bytes < 1 || cores < 1) {
+      getOperation().emitError("kernel-form: the target's vector-bits, l1-bytes, l2-bytes, "
+                               "cores and accumulators must be positive");
+      return signalPassFailure();
+    }
     fuseIntoBroadcastConsumers();
     // Matmuls whose B pays to pack become packed products first; then
     // weight gradients that read A across its rows get A transposed (after

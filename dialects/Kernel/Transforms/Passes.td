@@ -22,7 +22,8 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
     computes Cᵀ = W xᵀ, transposed back. Each group's
     `#kernel.schedule` comes from the strategy of its root's kind (matmul,
     packed matmul, generic contraction, transpose, elementwise and
-    reductions) and the target: vector width, L1 and L2 sizes, cores.
+    reductions) and the target: vector width, L1 and L2 sizes, cores,
+    accumulators.
     Tiles are whole vectors (but the row sums' 4 values per tile of rows);
     when no such tile divides a loop, kernel-tile peels the remainder, so
     every tile is static.

@@ -62,7 +62,7 @@ bool isContraction(Operation *op) {
 int64_t registerRows(int64_t columns, int64_t lanes, const ScheduleTarget &t) {
   int64_t vectors = columns <= lanes ? 1 : 2;
   int64_t rows = (t.vectorRegisters() - 4) / vectors;
-  return std::min<int64_t>(rows, t.accumulators / vectors);
+  return std::max<int64_t>(1, std::min<int64_t>(rows, t.accumulators / vectors));
 }
 
 struct Builder {
@@ -177,8 +177,9 @@ ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp l
 /// A packed matmul (m, no, ni, k): BLIS's loop nest. Cache level: panels of
 /// B in blocks of kc rows that fill half of L2 with the blocks of a
 /// thread's columns (reused by every row of A), kc as large as a block of A
-/// rows (8 x kc) that stays in L1 with the C block; order no, k, m, so each
-/// B block is read from memory once. Register level: 8 rows of one panel.
+/// rows (rows x kc) that stays in L1 with the C block; order no, k, m, so
+/// each B block is read from memory once. Register level: registerRows (8 or
+/// 12 at 512 bits) of one panel.
 /// No cache level when `packedRowsSplit` (B in half of L2, A's register
 /// block rows in L1, rows for every core, A no smaller than B).
 ScheduleAttr packedMatmulStrategy(Builder s, ArrayRef<int64_t> bounds,

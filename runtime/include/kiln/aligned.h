@@ -3,8 +3,8 @@
 // Generated kernels load whole 64-byte vectors (AVX-512). A tensor that
 // starts 16 bytes into a line, as malloc's large blocks do, makes every such
 // load touch two lines: fashion_mlp's one-sample forward on 2 threads, whose
-// weights sit in L2, ran at half speed. Model state and the batches handed to
-// the entry points live in these.
+// weights sit in L2, ran at half speed. Model state and the trainer's
+// batches live in these.
 //
 #ifndef KILN_ALIGNED_H
 #define KILN_ALIGNED_H

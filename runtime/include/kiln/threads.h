@@ -6,8 +6,8 @@
 // per thread: worker i claims part i, and after a run that found a worker
 // asleep the caller runs the parts not claimed yet. The parts never overlap, depend
 // only on n and the pool's size, and each iteration does the same
-// arithmetic wherever it runs, so results are bit-identical for any number
-// of threads.
+// arithmetic wherever it runs (every part with denormals flushed to zero,
+// kiln/denormals.h), so results are bit-identical for any number of threads.
 //
 #ifndef KILN_THREADS_H
 #define KILN_THREADS_H

@@ -171,11 +171,26 @@ uint32_t halfOfSmallestNormal() {
   return bits;
 }
 
+/// The smallest denormal (bits 1) times 2^23: 2^-126 unless denormal
+/// inputs read as zero (DAZ).
+float smallestDenormalScaled() {
+  uint32_t bits = 1;
+  float tiny;
+  std::memcpy(&tiny, &bits, sizeof(tiny));
+  volatile float in = tiny;
+  return in * 8388608.0f;
+}
+
 TEST(FlushDenormals, FlushesForItsLifetimeOnly) {
   EXPECT_NE(halfOfSmallestNormal(), 0u);
+  EXPECT_EQ(smallestDenormalScaled(), 1.17549435e-38f);
   {
     FlushDenormals flush;
-    EXPECT_EQ(halfOfSmallestNormal(), 0u);
+    EXPECT_EQ(halfOfSmallestNormal(), 0u); // results flushed
+    float scaled = smallestDenormalScaled(); // inputs read as zero
+    uint32_t bits;
+    std::memcpy(&bits, &scaled, sizeof(bits));
+    EXPECT_EQ(bits, 0u);
   }
   EXPECT_NE(halfOfSmallestNormal(), 0u);
 }
