@@ -14,7 +14,8 @@ constexpr unsigned kFlushBits = 0x8040;
 uint64_t flushDenormals() {
 #if defined(KILN_MXCSR)
   unsigned saved = _mm_getcsr();
-  _mm_setcsr(saved | kFlushBits);
+  if ((saved & kFlushBits) != kFlushBits) // a write stalls the FP pipes: only when needed
+    _mm_setcsr(saved | kFlushBits);
   return saved;
 #elif defined(__aarch64__)
   uint64_t saved;
@@ -29,7 +30,9 @@ uint64_t flushDenormals() {
 void restoreFloatControl(uint64_t saved) {
 #if defined(KILN_MXCSR)
   // The modes only: exception flags the call raised stay for the caller.
-  _mm_setcsr((_mm_getcsr() & ~kFlushBits) | (unsigned(saved) & kFlushBits));
+  unsigned now = _mm_getcsr();
+  if ((now & kFlushBits) != (unsigned(saved) & kFlushBits))
+    _mm_setcsr((now & ~kFlushBits) | (unsigned(saved) & kFlushBits));
 #elif defined(__aarch64__)
   __asm__ volatile("msr fpcr, %0" : : "r"(saved));
 #else
