@@ -240,6 +240,21 @@ int64_t inputBytes(linalg::LinalgOp op) {
   return bytes;
 }
 
+/// Whether loop `d` indexes the inputs of `op` only within sums (the
+/// tap's offset i in x[n, oh + i, ...]).
+bool onlyInWindows(linalg::LinalgOp op, unsigned d) {
+  bool found = false;
+  for (OpOperand *in : op.getDpsInputOperands())
+    for (AffineExpr e : op.getMatchingIndexingMap(in).getResults()) {
+      if (!e.isFunctionOfDim(d))
+        continue;
+      if (isa<AffineDimExpr>(e))
+        return false;
+      found = true;
+    }
+  return found;
+}
+
 /// Cache tiles of a contraction whose inputs outgrow L2 and that has more
 /// than one register tile (a convolution's weight gradient: a few hundred
 /// outputs, a sum over the batch and the image). Each register tile would
@@ -260,9 +275,11 @@ void blockReduction(Builder &s, linalg::LinalgOp root, ArrayRef<int64_t> bounds,
     if (!linalg::isParallelIterator(it))
       continue;
     // Every output dim is a register tile's rows or columns (a weight
-    // gradient [C, F]); a convolution tap, over images and positions,
-    // reads distinct rows of its input per register tile.
-    if (bounds[i] > 1 && (int64_t)i != rowDim && (int64_t)i != columnDim)
+    // gradient [C, F]) or a window's offset (its taps: each reads the
+    // same rows of x shifted); a convolution tap, over images and
+    // positions, reads distinct rows of its input per register tile.
+    if (bounds[i] > 1 && (int64_t)i != rowDim && (int64_t)i != columnDim &&
+        !onlyInWindows(root, i))
       return;
     registerTiles *= s.tile[i] ? (bounds[i] + s.tile[i] - 1) / s.tile[i] : 1;
   }
@@ -419,10 +436,37 @@ ScheduleAttr rowSumsStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp 
 
 } // namespace
 
+bool isMultiplyAccumulate(linalg::LinalgOp op) {
+  if (linalg::isaContractionOpInterface(op))
+    return true;
+  auto g = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!g || g.getNumDpsInputs() != 2 || g.getNumDpsInits() != 1 ||
+      g.getNumReductionLoops() == 0 ||
+      !g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isProjectedPermutation())
+    return false;
+  // Each input index a dim or a sum of dims with constant factors (oh + i).
+  for (OpOperand *in : g.getDpsInputOperands())
+    for (AffineExpr e : g.getMatchingIndexingMap(in).getResults()) {
+      bool plain = true;
+      e.walk([&](AffineExpr sub) {
+        plain &= isa<AffineDimExpr, AffineConstantExpr>(sub) ||
+                 sub.getKind() == AffineExprKind::Add ||
+                 (sub.getKind() == AffineExprKind::Mul &&
+                  isa<AffineConstantExpr>(cast<AffineBinaryOpExpr>(sub).getRHS()));
+      });
+      if (!plain)
+        return false;
+    }
+  return linalg::detail::isContractionBody(
+      *g.getBlock(), [](Operation *mul, Operation *add) {
+        return isa<arith::MulFOp>(mul) && isa<arith::AddFOp>(add);
+      });
+}
+
 bool isGenericContraction(Operation *op) {
   auto g = dyn_cast<linalg::GenericOp>(op);
   if (!g || g.getNumReductionLoops() == 0 || g.getNumDpsInits() != 1 ||
-      !linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op)))
+      !isMultiplyAccumulate(cast<linalg::LinalgOp>(op)))
     return false;
   // Parallel loops first (a reduction between them is a row of partial
   // sums, scheduled as such), and the output's innermost dim innermost in an

@@ -32,6 +32,11 @@ struct ScheduleTarget {
 ScheduleAttr chooseSchedule(mlir::linalg::LinalgOp root, mlir::linalg::LinalgOp last,
                             const ScheduleTarget &target);
 
+/// A multiply-accumulate: linalg's contraction interface, or a generic like
+/// one whose inputs are indexed by sums of dims (a convolution's weight
+/// gradient over all its taps reads x[n, oh + i, ow + j, c]).
+bool isMultiplyAccumulate(mlir::linalg::LinalgOp op);
+
 /// A generic that multiplies two operands and sums over its reduction
 /// loops (a convolution tap, a weight gradient), parallel loops first,
 /// writing them in order, the output's innermost dim innermost in an input.

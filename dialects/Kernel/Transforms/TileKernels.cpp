@@ -162,7 +162,7 @@ LogicalResult tileReduction(RewriterBase &rewriter, GroupOp group) {
   SmallVector<linalg::LinalgOp> contractions, reductions;
   group.walk([&](linalg::LinalgOp op) {
     if (op.getNumReductionLoops() > 0)
-      (linalg::isaContractionOpInterface(op) ? contractions : reductions).push_back(op);
+      (isMultiplyAccumulate(op) ? contractions : reductions).push_back(op);
   });
   if (contractions.empty())
     contractions = reductions;

@@ -4,6 +4,7 @@
 // dropped, every linalg op vectorized, and the transfers and slices that
 // vectorization leaves folded into plain vector reads and writes.
 //
+#include "dialects/Kernel/Transforms/Schedule.h"
 #include "dialects/Kernel/Transforms/TileKernels.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -135,7 +136,7 @@ void kiln::kernel::dropUnitLoops(RewriterBase &rewriter, GroupOp group) {
   SmallVector<linalg::GenericOp> ops;
   group.walk([&](linalg::GenericOp op) {
     if (op.getNumReductionLoops() > 0 &&
-        linalg::isaContractionOpInterface(cast<linalg::LinalgOp>(op.getOperation())))
+        isMultiplyAccumulate(cast<linalg::LinalgOp>(op.getOperation())))
       ops.push_back(op);
   });
   linalg::ControlDropUnitDims options;

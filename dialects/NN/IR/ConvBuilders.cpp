@@ -4,7 +4,10 @@
 // out[n, oh, ow, f] += xp[n, oh*sh + i*dh, ow*sw + j*dw, c] * w[i, j, c, f],
 // one contraction per tap over a strided view of the padded input xp. Every
 // operand map is a projected permutation, so each tap tiles and vectorizes
-// like a matmul (channels in the lanes, output columns in registers).
+// like a matmul (channels in the lanes, output columns in registers). The
+// weight gradient without groups is one contraction over all taps, x read
+// at sums of dims (oh + i); kernel-tile's register tiles fix the taps, and
+// dropping their unit loops leaves a matmul's maps again.
 //
 #include "dialects/NN/IR/ConvBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
@@ -375,8 +378,9 @@ Value conv2dBiasGrad(OpBuilder &b, Location loc, Value dy) {
       .getResult(0);
 }
 
-/// dw[i, j] = Σ over (n, oh, ow) of the tap's view of x times dy: one
-/// reduction per tap into its slice of [KH, KW, G, C/G, F/G].
+/// dw[i, j] = Σ over (n, oh, ow) of the tap's view of x times dy: without
+/// groups one contraction over all taps, else one reduction per tap into
+/// its slice of [KH, KW, G, C/G, F/G].
 Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
                        Type wType, const Window2D &win, int64_t groups) {
   MLIRContext *ctx = b.getContext();
@@ -412,22 +416,33 @@ Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
         loc, RankedTensorType::get(tapsShape, elem), dw,
         SmallVector<ReassociationIndices>{{0, 1, 2, 3}, {4}}));
   }
+  if (groups == 1) {
+    // One contraction over all taps, dims (i, j, c, f, n, oh, ow): x read
+    // at (n, oh*sh + i*dh, ow*sw + j*dw, c). Its schedule runs every tap's
+    // register tiles over a chunk of images before the next, so the taps
+    // share each chunk's reads from memory (a contraction per tap streamed
+    // x and dy once per tap: fashion_cnn's step took 12% longer).
+    auto e = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
+    AffineMap xm = AffineMap::get(
+        7, 0, {e(4), e(5) * win.sh + e(0) * win.dh, e(6) * win.sw + e(1) * win.dw, e(2)}, ctx);
+    auto t = RankedTensorType::get({win.kh, win.kw, cg, fg}, elem);
+    Value dw = b.create<linalg::GenericOp>(
+                    loc, t, ValueRange{xp, dyl}, ValueRange{filled(b, loc, t, 0.0)},
+                    SmallVector<AffineMap>{xm, dims(ctx, 7, {4, 5, 6, 3}),
+                                           dims(ctx, 7, {0, 1, 2, 3})},
+                    SmallVector<utils::IteratorType>{par, par, par, par, red, red, red},
+                    fmaBody)
+                   .getResult(0);
+    return toWeight(b.create<tensor::ExpandShapeOp>(
+        loc, RankedTensorType::get(tapsShape, elem), dw,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4}}));
+  }
   Value taps = b.create<tensor::EmptyOp>(loc, tapsShape, elem);
   for (int64_t i = 0; i < win.kh; ++i)
     for (int64_t j = 0; j < win.kw; ++j) {
       Value view = tapView(b, loc, xp, i, j, win, oh, ow);
       Value tap;
-      if (groups == 1) {
-        // Dims (c, f, n, oh, ow): viewᵀ * dy.
-        auto t = RankedTensorType::get({cg, fg}, elem);
-        tap = b.create<linalg::GenericOp>(
-                   loc, t, ValueRange{view, dyl}, ValueRange{filled(b, loc, t, 0.0)},
-                   SmallVector<AffineMap>{dims(ctx, 5, {2, 3, 4, 0}),
-                                          dims(ctx, 5, {2, 3, 4, 1}),
-                                          dims(ctx, 5, {0, 1})},
-                   SmallVector<utils::IteratorType>{par, par, red, red, red}, fmaBody)
-                  .getResult(0);
-      } else if (cg == 1 && fg == 1) {
+      if (cg == 1 && fg == 1) {
         // Depthwise, dims (n, oh, ow, c): the batch and positions reduced
         // outermost, channels in the lanes.
         auto t = RankedTensorType::get({groups}, elem);

@@ -349,6 +349,40 @@ func.func @small_conv_weight_gradient(%x: tensor<4x11x11x32xf32>, %dy: tensor<4x
 
 // -----
 
+// Tests the same convolution's weight gradient over all 9 taps in one
+// contraction (ConvBuilders.cpp), dims (i, j, ci, co, n, h, w), x read at
+// (n, h + i, w + j, ci): the taps are output dims that index x only inside
+// sums, so every tap's register tiles run over a chunk of images before the
+// next chunk (x and dy read from memory once, not once per tap). Its inputs
+// are 3.4 MB (x 13 x 13 per image, 54 KB an image with dy): 2 images in
+// ZEN5's eighth of L2, 4 in XEON's, 1 in ZEN3's; SMALLL2's 32 KiB takes
+// rows of one image. The taps stay one at a time (tile 1 x 1); the rows
+// (else the columns) split per core as for one tap.
+// CHECK-LABEL: func.func @window_weight_gradient
+// ZEN5: kernel.group #kernel.schedule<tile = [1, 1, 8, 32, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 0, 16, 0, 2, 0, 0], lanes = 16>
+// ZEN3: kernel.group #kernel.schedule<tile = [1, 1, 6, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 0, 0, 32, 1, 0, 0], lanes = 8>
+// SMALLL2: kernel.group #kernel.schedule<tile = [1, 1, 6, 16, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 0, 0, 16, 1, 1, 0], lanes = 8>
+// XEON: kernel.group #kernel.schedule<tile = [1, 1, 8, 32, 0, 0, 0], reduce = [1, 1, 1], cache = [0, 0, 16, 0, 4, 0, 0], lanes = 16>
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.generic
+#xw = affine_map<(i, j, ci, co, n, h, w) -> (n, h + i, w + j, ci)>
+#dyw = affine_map<(i, j, ci, co, n, h, w) -> (n, h, w, co)>
+#dww = affine_map<(i, j, ci, co, n, h, w) -> (i, j, ci, co)>
+func.func @window_weight_gradient(%x: tensor<64x13x13x32xf32>, %dy: tensor<64x11x11x64xf32>) -> tensor<3x3x32x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3x3x32x64xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<3x3x32x64xf32>) -> tensor<3x3x32x64xf32>
+  %dw = linalg.generic {indexing_maps = [#xw, #dyw, #dww], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %dy : tensor<64x13x13x32xf32>, tensor<64x11x11x64xf32>) outs(%fill : tensor<3x3x32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<3x3x32x64xf32>
+  return %dw : tensor<3x3x32x64xf32>
+}
+
+// -----
+
 // Tests a weight gradient over tap planes (a first conv: 9 taps of one
 // channel, 32 filters; dims (t, f, n, h, w)): rows of 5 taps (5 + 4 cost
 // fewer cycles than 8 + 1 or 6 + 3) by two vectors of filters. The inputs
