@@ -31,12 +31,17 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
     the recurrences, forward and backward, then run their batch rows in the
     most blocks, at most `cores`, that divide the batch evenly, a loop that
     threads split (RecurrentBuilders.h).
+    With `l2-bytes` above 0 the module records it (`kiln.l2_bytes`): a
+    convolution's input gradient then runs its batch in blocks whose dy and
+    dx fit in an eighth of it, a loop that threads split (ConvBuilders.h).
   }];
   let options = [
     Option<"checkStep", "check-step", "bool", /*default=*/"true",
            "Also build check_step for a trainable model">,
     Option<"cores", "cores", "int64_t", /*default=*/"1",
            "Cores of the target (recorded on the module as kiln.cores)">,
+    Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"0",
+           "L2 bytes per core of the target (recorded on the module as kiln.l2_bytes)">,
     Option<"dataParallel", "data-parallel", "bool", /*default=*/"false",
            "train_step averages its loss and gradients across processes">
   ];

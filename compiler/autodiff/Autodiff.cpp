@@ -1,5 +1,6 @@
 //===- Autodiff.cpp - Build the entry points; reverse-mode AD for train_step ===//
 #include "compiler/Passes.h"
+#include "dialects/NN/IR/ConvBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/RecurrentBuilders.h"
 
@@ -236,6 +237,10 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
       module->setAttr(kCoresAttr, IntegerAttr::get(IntegerType::get(&getContext(), 64), cores));
     else
       module->removeAttr(kCoresAttr);
+    if (l2Bytes > 0)
+      module->setAttr(kL2BytesAttr, IntegerAttr::get(IntegerType::get(&getContext(), 64), l2Bytes));
+    else
+      module->removeAttr(kL2BytesAttr);
     auto model = module.lookupSymbol<func::FuncOp>("model");
     auto loss = module.lookupSymbol<func::FuncOp>("loss");
     auto opt = module->getAttrOfType<DictionaryAttr>("kiln.optimizer");

@@ -42,10 +42,10 @@ static void add(OpPassManager &pm, llvm::StringRef pipeline) {
 
 void populateAutodiff(OpPassManager &pm, const PipelineOptions &o) {
   add(pm, llvm::formatv("func.func(nn-pool-before-relu),"
-                        "kiln-autodiff{{check-step={0} data-parallel={1} cores={2}},"
+                        "kiln-autodiff{{check-step={0} data-parallel={1} cores={2} l2-bytes={3}},"
                         "func.func(canonicalize,cse)",
                         o.checkStep ? "true" : "false",
-                        o.dataParallel ? "true" : "false", o.cores)
+                        o.dataParallel ? "true" : "false", o.cores, o.l2Bytes)
               .str());
 }
 

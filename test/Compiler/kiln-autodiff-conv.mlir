@@ -12,9 +12,8 @@
 //   and columns), then a stride-1 convolution with the taps flipped (tap
 //   (0, 0) reads weight tap (2, 2)), with the weight regrouped as [KH, KW, G,
 //   F/G, C/G]; the 7x7 result read from [top, left] = [1, 1].
-// - conv2d, weight gradient: one contraction over all taps, dims (i, j, c,
-//   f, n, oh, ow), the padded input read at (n, 2 oh + i, 2 ow + j, c)
-//   against dy, reduced over (n, oh, ow) into [KH, KW, C, F], expanded to
+// - conv2d, weight gradient: per tap, the tap's strided view of the padded
+//   input against dy, reduced over (n, oh, ow) into [C/G, F/G], inserted into
 //   [KH, KW, G, C/G, F/G], then transposed and collapsed to [F, C/G, KH, KW].
 // - conv2d, bias gradient: dy summed over the batch and the positions into
 //   [F].
@@ -22,9 +21,9 @@
 // CHECK-DAG: #[[VIEW:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
 // CHECK-DAG: #[[TAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d4, d3)>
 // CHECK-DAG: #[[ACC:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
-// CHECK-DAG: #[[WX:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5 * 2 + d0, d6 * 2 + d1, d2)>
-// CHECK-DAG: #[[WDY:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
-// CHECK-DAG: #[[WOUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[WX:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d2, d3, d4, d0)>
+// CHECK-DAG: #[[WDY:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d2, d3, d4, d1)>
+// CHECK-DAG: #[[WOUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1)>
 // CHECK-LABEL: func.func @train_step
 // CHECK-SAME: (%[[W:[^:]+]]: tensor<4x1x3x3xf32> {kiln.param = {name = "conv.weight", trainable = true}},
 // CHECK-SAME: %[[B:[^:]+]]: tensor<4xf32> {kiln.param = {name = "conv.bias", trainable = true}},
@@ -109,9 +108,17 @@
 // CHECK: %[[XC:.+]] = linalg.copy ins(%[[XL]] : tensor<2x6x6x1xf32>) outs(%[[XW]] : tensor<2x6x6x1xf32>)
 // CHECK: %[[XP:.+]] = tensor.insert_slice %[[XC]] into %[[XF]][0, 1, 1, 0] [2, 6, 6, 1] [1, 1, 1, 1]
 // CHECK: %[[DYL2:.+]] = linalg.transpose ins(%[[DC]] : tensor<2x4x3x3xf32>) {{.*}} permutation = [0, 2, 3, 1]
-// CHECK: %[[DW0:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<3x3x1x4xf32>)
-// CHECK: %[[DWT:.+]] = linalg.generic {indexing_maps = [#[[WX]], #[[WDY]], #[[WOUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[XP]], %[[DYL2]] : tensor<2x8x8x1xf32>, tensor<2x3x3x4xf32>) outs(%[[DW0]] : tensor<3x3x1x4xf32>)
-// CHECK: %[[TAPS9:.+]] = tensor.expand_shape %[[DWT]] {{\[\[}}0], [1], [2, 3], [4]] output_shape [3, 3, 1, 1, 4] : tensor<3x3x1x4xf32> into tensor<3x3x1x1x4xf32>
+// CHECK: %[[TAPS0:.+]] = tensor.empty() : tensor<3x3x1x1x4xf32>
+// CHECK: %[[XV00:.+]] = tensor.extract_slice %[[XP]][0, 0, 0, 0] [2, 3, 3, 1] [1, 2, 2, 1] : tensor<2x8x8x1xf32> to tensor<2x3x3x1xf32>
+// CHECK: %[[DW0:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x4xf32>)
+// CHECK: %[[DW00:.+]] = linalg.generic {indexing_maps = [#[[WX]], #[[WDY]], #[[WOUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[XV00]], %[[DYL2]] : tensor<2x3x3x1xf32>, tensor<2x3x3x4xf32>) outs(%[[DW0]] : tensor<1x4xf32>)
+// CHECK: %[[TAPS1:.+]] = tensor.insert_slice %[[DW00]] into %[[TAPS0]][0, 0, 0, 0, 0] [1, 1, 1, 1, 4] [1, 1, 1, 1, 1] : tensor<1x4xf32> into tensor<3x3x1x1x4xf32>
+// CHECK: %[[XV01:.+]] = tensor.extract_slice %[[XP]][0, 0, 1, 0] [2, 3, 3, 1] [1, 2, 2, 1]
+// CHECK: %[[DW01:.+]] = linalg.generic {{.*}} ins(%[[XV01]], %[[DYL2]] : {{.*}})
+// CHECK: tensor.insert_slice %[[DW01]] into %[[TAPS1]][0, 1, 0, 0, 0]
+// CHECK: %[[XV22:.+]] = tensor.extract_slice %[[XP]][0, 2, 2, 0] [2, 3, 3, 1] [1, 2, 2, 1]
+// CHECK: %[[DW22:.+]] = linalg.generic {{.*}} ins(%[[XV22]], %[[DYL2]] : {{.*}})
+// CHECK: %[[TAPS9:.+]] = tensor.insert_slice %[[DW22]] into %{{.+}}[2, 2, 0, 0, 0] [1, 1, 1, 1, 4]
 // CHECK: %[[DW5:.+]] = linalg.transpose ins(%[[TAPS9]] : tensor<3x3x1x1x4xf32>) outs(%{{.+}} : tensor<1x4x1x3x3xf32>) permutation = [2, 4, 3, 0, 1]
 // CHECK: %[[DW:.+]] = tensor.collapse_shape %[[DW5]] {{\[\[}}0, 1], [2], [3], [4]] : tensor<1x4x1x3x3xf32> into tensor<4x1x3x3xf32>
 

@@ -4,7 +4,8 @@
 // planes, groups 2 with dilation 2, and a depthwise convolution with a
 // strided, dilated, asymmetric window. nn.conv2d
 // lowers through nn-to-linalg (ConvBuilders.cpp: one generic contraction per
-// tap, transposes to and from channels-last, padding copies); the input, weight
+// tap, transposes to and from channels-last, padding copies; the weight
+// gradient at row stride 1 one contraction over all taps); the input, weight
 // and bias gradients are the linalg that kiln-autodiff emits for each kernel
 // today (@NAME_vjp, added by Inputs/add-vjps.py). Kiln's kernel passes form,
 // tile, peel and vectorize everything at 128, 256 and 512 bits; the program
@@ -19,7 +20,8 @@
 //
 // RUN: %python %S/Inputs/add-vjps.py kiln-opt %s > %t.mlir
 // DEFINE: %{bits} = vector-bits=512
-// DEFINE: %{run} = kiln-opt %t.mlir -pass-pipeline="builtin.module(func.func(nn-to-linalg),canonicalize,cse,func.func(kiln-propagate-transposes),canonicalize,cse,func.func(kernel-form{%{bits}},kernel-tile),canonicalize,cse,one-shot-bufferize{bufferize-function-boundaries},buffer-deallocation-pipeline,convert-bufferization-to-memref,func.func(kernel-lower-vectors,kiln-expand-copies,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-vector-to-llvm{reassociate-fp-reductions=true},finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts)" \
+// DEFINE: %{vjps} = %t.mlir
+// DEFINE: %{run} = kiln-opt %{vjps} -pass-pipeline="builtin.module(func.func(nn-to-linalg),canonicalize,cse,func.func(kiln-propagate-transposes),canonicalize,cse,func.func(kernel-form{%{bits}},kernel-tile),canonicalize,cse,one-shot-bufferize{bufferize-function-boundaries},buffer-deallocation-pipeline,convert-bufferization-to-memref,func.func(kernel-lower-vectors,kiln-expand-copies,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-vector-to-llvm{reassociate-fp-reductions=true},finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts)" \
 // DEFINE: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils \
 // DEFINE: | FileCheck %s
 // RUN: %{run}
@@ -30,6 +32,15 @@
 // A small L2 and two cores: the weight gradients sum over the batch and the
 // image in chunks, rows split per core (kernel-form-schedules.mlir).
 // REDEFINE: %{bits} = vector-bits=256 l2-bytes=2048 cores=2
+// RUN: %{run}
+// The gradients kiln-autodiff emits for a target of 16 KiB of L2: the input
+// gradients of conv_s2 and conv_c3 run their batch one image at a time (an
+// image's dy and frame outgrow 2 KiB), a loop of 2 trips.
+// RUN: %python %S/Inputs/add-vjps.py kiln-opt %s "l2-bytes=16384" > %t.blocks.mlir
+// RUN: grep -c "{kernel[.]parallel}" %t.blocks.mlir | FileCheck %s --check-prefix=LOOPS
+// LOOPS: {{^}}2{{$}}
+// REDEFINE: %{vjps} = %t.blocks.mlir
+// REDEFINE: %{bits} = vector-bits=512
 // RUN: %{run}
 
 // CHECK: conv_s2 y: mismatches=0 checksum=25904{{$}}

@@ -11,8 +11,12 @@
 //
 #include "dialects/NN/IR/ConvBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
+#include "dialects/NN/IR/RecurrentBuilders.h"
+#include "dialects/Kernel/IR/KernelAttrs.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -309,6 +313,34 @@ Value conv2d(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
   return toNCHW(b, loc, y);
 }
 
+namespace {
+
+/// The module's integer attribute `name`, or 0.
+int64_t moduleInt(OpBuilder &b, StringRef name) {
+  Operation *scope = b.getInsertionBlock()->getParentOp();
+  auto module = isa<ModuleOp>(scope) ? cast<ModuleOp>(scope) : scope->getParentOfType<ModuleOp>();
+  auto attr = module ? module->getAttrOfType<IntegerAttr>(name) : IntegerAttr();
+  return attr ? attr.getInt() : 0;
+}
+
+/// Images per block of the input gradient's loop over the batch: the most
+/// that divide `n` whose bytes (`imageBytes` each: dy and dx's frame) fit
+/// an eighth of L2 (the module's kL2BytesAttr), at least one; `n` (no loop)
+/// without the attribute, when the batch fits, or when fewer blocks than
+/// cores (kCoresAttr) would be left to split.
+int64_t imagesPerBlock(OpBuilder &b, int64_t n, int64_t imageBytes) {
+  int64_t budget = moduleInt(b, kL2BytesAttr) / 8;
+  if (budget <= 0 || n * imageBytes <= budget)
+    return n;
+  int64_t rows = 1;
+  for (int64_t r = 1; r < n; ++r)
+    if (n % r == 0 && r * imageBytes <= budget)
+      rows = r;
+  return n / rows >= std::max<int64_t>(1, moduleInt(b, kCoresAttr)) ? rows : n;
+}
+
+} // namespace
+
 /// dx[h] = Σ_i dy[oh] w[i] over oh*s + i*d = h + top.
 ///
 /// Without groups and with at least 8 filters, each tap adds dy times its
@@ -331,19 +363,55 @@ Value conv2dInputGrad(OpBuilder &b, Location loc, Value dy, Value weight,
     int64_t n = xt.getDimSize(0), c = xt.getDimSize(1);
     Value taps = tapWeights(b, loc, weight, groups, true);
     Value dyl = toNHWC(b, loc, dy);
-    auto frameType = RankedTensorType::get(
-        {n, h + win.top + win.bottom, w + win.left + win.right, c}, xt.getElementType());
-    Value dxp = filled(b, loc, frameType, 0.0);
-    for (int64_t i = win.kh - 1; i >= 0; --i)
-      for (int64_t j = win.kw - 1; j >= 0; --j) {
-        SmallVector<int64_t> offsets{0, i * win.dh, j * win.dw, 0}, sizes{n, oh, ow, c},
-            strides{1, win.sh, win.sw, 1};
-        Value window = slice(b, loc, dxp, offsets, sizes, strides);
-        Value sum = accumulateTap(b, loc, dyl, taps, i, j, window);
-        dxp = insert(b, loc, sum, dxp, offsets, sizes, strides);
-      }
-    Value dx = slice(b, loc, dxp, {0, win.top, win.left, 0}, {n, h, w, c}, {1, 1, 1, 1});
-    return toNCHW(b, loc, dx);
+    Type elem = xt.getElementType();
+    // dx of `rows` images from their dy: the taps into a zeroed frame.
+    auto block = [&](OpBuilder &b, Location loc, Value dyb, int64_t rows) -> Value {
+      auto frameType = RankedTensorType::get(
+          {rows, h + win.top + win.bottom, w + win.left + win.right, c}, elem);
+      Value dxp = filled(b, loc, frameType, 0.0);
+      for (int64_t i = win.kh - 1; i >= 0; --i)
+        for (int64_t j = win.kw - 1; j >= 0; --j) {
+          SmallVector<int64_t> offsets{0, i * win.dh, j * win.dw, 0}, sizes{rows, oh, ow, c},
+              strides{1, win.sh, win.sw, 1};
+          Value window = slice(b, loc, dxp, offsets, sizes, strides);
+          Value sum = accumulateTap(b, loc, dyb, taps, i, j, window);
+          dxp = insert(b, loc, sum, dxp, offsets, sizes, strides);
+        }
+      return slice(b, loc, dxp, {0, win.top, win.left, 0}, {rows, h, w, c}, {1, 1, 1, 1});
+    };
+    int64_t imageBytes = (oh * ow * dt.getDimSize(1) +
+                          (h + win.top + win.bottom) * (w + win.left + win.right) * c) *
+                         ((xt.getElementTypeBitWidth() + 7) / 8);
+    int64_t rows = imagesPerBlock(b, n, imageBytes);
+    if (rows == n)
+      return toNCHW(b, loc, block(b, loc, dyl, n));
+    auto dxType = RankedTensorType::get({n, h, w, c}, elem);
+    Value init = b.create<tensor::EmptyOp>(loc, dxType.getShape(), elem);
+    auto idx = [&](OpBuilder &b, int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
+    auto f = b.create<scf::ForOp>(
+        loc, idx(b, 0), idx(b, n / rows), idx(b, 1), ValueRange{init},
+        [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
+          Value at = nb.create<affine::AffineApplyOp>(
+              l, AffineMap::get(1, 0, nb.getAffineDimExpr(0) * rows), ValueRange{k});
+          auto st = typeOf(dyl);
+          SmallVector<OpFoldResult> one(4, nb.getIndexAttr(1));
+          Value dyb = nb.create<tensor::ExtractSliceOp>(
+              l, RankedTensorType::get({rows, oh, ow, st.getDimSize(3)}, elem), dyl,
+              ArrayRef<OpFoldResult>{at, nb.getIndexAttr(0), nb.getIndexAttr(0), nb.getIndexAttr(0)},
+              ArrayRef<OpFoldResult>{nb.getIndexAttr(rows), nb.getIndexAttr(oh), nb.getIndexAttr(ow),
+                                     nb.getIndexAttr(st.getDimSize(3))},
+              one);
+          Value dxb = block(nb, l, dyb, rows);
+          Value out = nb.create<tensor::InsertSliceOp>(
+              l, dxb, acc[0],
+              ArrayRef<OpFoldResult>{at, nb.getIndexAttr(0), nb.getIndexAttr(0), nb.getIndexAttr(0)},
+              ArrayRef<OpFoldResult>{nb.getIndexAttr(rows), nb.getIndexAttr(h), nb.getIndexAttr(w),
+                                     nb.getIndexAttr(c)},
+              one);
+          nb.create<scf::YieldOp>(l, ValueRange{out});
+        });
+    f->setAttr(kernel::kParallelAttr, b.getUnitAttr());
+    return toNCHW(b, loc, f.getResult(0));
   }
   int64_t th = (win.kh - 1) * win.dh, tw = (win.kw - 1) * win.dw;
   int64_t hz = std::max(th + (oh - 1) * win.sh + 1, win.top + h + th);
@@ -379,8 +447,8 @@ Value conv2dBiasGrad(OpBuilder &b, Location loc, Value dy) {
 }
 
 /// dw[i, j] = Σ over (n, oh, ow) of the tap's view of x times dy: without
-/// groups one contraction over all taps, else one reduction per tap into
-/// its slice of [KH, KW, G, C/G, F/G].
+/// groups and row stride one contraction over all taps, else one reduction
+/// per tap into its slice of [KH, KW, G, C/G, F/G].
 Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
                        Type wType, const Window2D &win, int64_t groups) {
   MLIRContext *ctx = b.getContext();
@@ -416,12 +484,14 @@ Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
         loc, RankedTensorType::get(tapsShape, elem), dw,
         SmallVector<ReassociationIndices>{{0, 1, 2, 3}, {4}}));
   }
-  if (groups == 1) {
+  if (groups == 1 && win.sw == 1) {
     // One contraction over all taps, dims (i, j, c, f, n, oh, ow): x read
-    // at (n, oh*sh + i*dh, ow*sw + j*dw, c). Its schedule runs every tap's
+    // at (n, oh*sh + i*dh, ow + j*dw, c). Its schedule runs every tap's
     // register tiles over a chunk of images before the next, so the taps
     // share each chunk's reads from memory (a contraction per tap streamed
-    // x and dy once per tap: fashion_cnn's step took 12% longer).
+    // x and dy once per tap: fashion_cnn's step took 12% longer). (Strided
+    // along the row, ow*sw is the index of the one reduction loop its
+    // register tiles keep: not a vector read, the vectorizer refuses it.)
     auto e = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
     AffineMap xm = AffineMap::get(
         7, 0, {e(4), e(5) * win.sh + e(0) * win.dh, e(6) * win.sw + e(1) * win.dw, e(2)}, ctx);
@@ -442,7 +512,17 @@ Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
     for (int64_t j = 0; j < win.kw; ++j) {
       Value view = tapView(b, loc, xp, i, j, win, oh, ow);
       Value tap;
-      if (cg == 1 && fg == 1) {
+      if (groups == 1) {
+        // Dims (c, f, n, oh, ow): viewᵀ * dy.
+        auto t = RankedTensorType::get({cg, fg}, elem);
+        tap = b.create<linalg::GenericOp>(
+                   loc, t, ValueRange{view, dyl}, ValueRange{filled(b, loc, t, 0.0)},
+                   SmallVector<AffineMap>{dims(ctx, 5, {2, 3, 4, 0}),
+                                          dims(ctx, 5, {2, 3, 4, 1}),
+                                          dims(ctx, 5, {0, 1})},
+                   SmallVector<utils::IteratorType>{par, par, red, red, red}, fmaBody)
+                  .getResult(0);
+      } else if (cg == 1 && fg == 1) {
         // Depthwise, dims (n, oh, ow, c): the batch and positions reduced
         // outermost, channels in the lanes.
         auto t = RankedTensorType::get({groups}, elem);

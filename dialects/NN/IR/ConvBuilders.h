@@ -15,6 +15,11 @@
 
 namespace kiln {
 
+/// On the module: the bytes of the target's L2 per core. The input gradient
+/// of a convolution then runs its batch in blocks that fit in it
+/// (conv2dInputGrad).
+inline constexpr llvm::StringLiteral kL2BytesAttr = "kiln.l2_bytes";
+
 /// The geometry of a 2-D window: kernel (or pooling window) size, strides,
 /// dilation and padding [top, left, bottom, right].
 struct Window2D {
