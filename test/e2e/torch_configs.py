@@ -41,6 +41,18 @@ MODELS = {
     # last column of the padded width is never read), avg pooling whose
     # windows include padded zeros (PyTorch's count_include_pad=True).
     # [1,28,28] -> c1 [5,26,26] -> p1 [5,13,13] -> c2 [7,7,7] -> p2 [7,8,8] -> 10.
+    # Two convolutions of 8 and 9 filters (the second's input gradient scatters
+    # its taps into a frame; its weight gradient is one contraction over all
+    # taps), tanh (with relu, decisions near 0 flip within the 20-step free
+    # run): [1,28,28] -> c1 [8,13,13] (stride 2) -> c2 [9,13,13] (padding 1) -> 10.
+    "cnn_blocks": dict(
+        batch=13, input=[1, 28, 28],
+        layers=[{"type": "conv2d", "name": "c1", "filters": 8, "kernel_size": 3,
+                 "strides": 2, "activation": "tanh"},
+                {"type": "conv2d", "name": "c2", "filters": 9, "kernel_size": 3,
+                 "padding": 1, "activation": "tanh"},
+                {"type": "flatten"},
+                {"type": "dense", "name": "out", "units": 10}]),
     "cnn": dict(
         batch=13, input=[1, 28, 28],
         layers=[{"type": "conv2d", "name": "c1", "filters": 5, "kernel_size": 3,
@@ -203,6 +215,11 @@ CONFIGS = {
     # odd pixel at the top/left (0.70 at step 1 in cnn_groups), max pooling
     # padded with 0 instead of -inf (1.2e-2 at step 4), average pooling
     # without the padded zeros, count_include_pad=False (0.24 at step 1).
+    # "cnn_blocks" compiled for 16 KiB of L2 (--l2-cache): c2's input gradient
+    # runs the batch one image at a time (13.3 KB an image of dy and frame,
+    # over an eighth of it), a loop of 13 trips.
+    "cnn_blocks": dict(loss="softmax_cross_entropy", model="cnn_blocks", tol=EXCESS_TOL_LINEAR,
+                       l2_cache="16K", opt={"type": "sgd", "lr": 0.1}),
     "cnn_sgd": dict(loss="softmax_cross_entropy", model="cnn", tol=EXCESS_TOL_LINEAR,
                     opt={"type": "sgd", "lr": 0.1}),
     "cnn_adam": dict(loss="softmax_cross_entropy", model="cnn", tol=EXCESS_TOL_ADAM,

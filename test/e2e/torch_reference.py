@@ -440,7 +440,10 @@ def main():
     # "cores": compiled for that many cores (recurrences run their batch in
     # as many blocks as divide it: 13 rows in 13 blocks of one).
     cores = ["--cores", str(config["cores"])] if "cores" in config else []
-    subprocess.run([kilnc, f"{work}/model.json", "-o", exe, *cores], check=True)
+    # "l2_cache": compiled for that L2 (a convolution's input gradient runs
+    # its batch in blocks that fit an eighth of it).
+    l2 = ["--l2-cache", config["l2_cache"]] if "l2_cache" in config else []
+    subprocess.run([kilnc, f"{work}/model.json", "-o", exe, *cores, *l2], check=True)
 
     decisions = Decisions() if "example" in config else None
     output = arch.get("output")  # a graph model's output layer (none: the last)
