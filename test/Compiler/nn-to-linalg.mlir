@@ -584,6 +584,33 @@ func.func @conv2d_planes(%x: tensor<2x1x6x6xf32>, %w: tensor<16x1x3x3xf32>) -> t
 
 // -----
 
+// Tests the same conv2d with a bias: a tenth plane of ones (filled before the
+// taps' planes), the bias as its weight (row 9 of [10, 16]), and no add after
+// the contraction.
+// CHECK-DAG: #[[PLANE:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d4, d0, d1, d2)>
+// CHECK-DAG: #[[PW:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d4, d3)>
+// CHECK-LABEL: func.func @conv2d_planes_bias
+// CHECK-SAME: (%[[X:.+]]: tensor<2x1x6x6xf32>, %[[W:.+]]: tensor<16x1x3x3xf32>, %[[B:.+]]: tensor<16xf32>)
+// CHECK: %[[W9:.+]] = tensor.collapse_shape %{{.+}} {{\[\[}}0, 1, 2], [3]] : tensor<3x3x1x16xf32> into tensor<9x16xf32>
+// CHECK: %[[WB0:.+]] = tensor.insert_slice %[[W9]] into %{{.+}}[0, 0] [9, 16] [1, 1] : tensor<9x16xf32> into tensor<10x16xf32>
+// CHECK: %[[BR:.+]] = tensor.expand_shape %[[B]] {{\[\[}}0, 1]] output_shape [1, 16] : tensor<16xf32> into tensor<1x16xf32>
+// CHECK: %[[WB:.+]] = tensor.insert_slice %[[BR]] into %[[WB0]][9, 0] [1, 16] [1, 1]
+// CHECK: %[[P0:.+]] = tensor.empty() : tensor<10x2x4x4xf32>
+// CHECK: %[[ONES:.+]] = tensor.extract_slice %[[P0]][9, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+// CHECK: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK: %[[FILLED:.+]] = linalg.fill ins(%[[ONE]] : f32) outs(%[[ONES]] : tensor<1x2x4x4xf32>)
+// CHECK: tensor.insert_slice %[[FILLED]] into %[[P0]][9, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+// CHECK: %[[P10:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[8, 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+// CHECK: %[[YL:.+]] = linalg.generic {indexing_maps = [#[[PLANE]], #[[PW]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[P10]], %[[WB]] : tensor<10x2x4x4xf32>, tensor<10x16xf32>)
+// CHECK-NOT: linalg.generic
+// CHECK: linalg.transpose ins(%[[YL]] : tensor<2x4x4x16xf32>) outs(%{{.+}} : tensor<2x16x4x4xf32>) permutation = [0, 3, 1, 2]
+func.func @conv2d_planes_bias(%x: tensor<2x1x6x6xf32>, %w: tensor<16x1x3x3xf32>, %b: tensor<16xf32>) -> tensor<2x16x4x4xf32> {
+  %y = nn.conv2d %x, %w, %b : (tensor<2x1x6x6xf32>, tensor<16x1x3x3xf32>, tensor<16xf32>) -> tensor<2x16x4x4xf32>
+  return %y : tensor<2x16x4x4xf32>
+}
+
+// -----
+
 // Tests that grouped conv2d (2 groups of 2 channels, 3 filters each) splits
 // the channels per group: dims (n, oh, ow, g, f, c), the view and the
 // accumulator expanded to [.., G, C/G] and [.., G, F/G], the tap [G, C/G,

@@ -235,13 +235,25 @@ bool usePlanes(int64_t groups, int64_t c, const Window2D &win, int64_t f) {
 /// The taps' views of xp [N, Hp, Wp, C] as planes [KH·KW·C, N, OH, OW]
 /// (im2col, the taps' channels outermost), plane (i·KW + j)·C + c holding
 /// tap (i, j)'s view of channel c: the forward pass and the weight gradient
-/// are then one contraction each over the planes, in the taps' order.
+/// are then one contraction each over the planes, in the taps' order. With
+/// `ones`, a last plane of ones: the bias is then its weight, added by the
+/// forward's contraction and its gradient summed by the weight gradient's.
 Value tapPlanes(OpBuilder &b, Location loc, Value xp, const Window2D &win, int64_t oh,
-                int64_t ow) {
+                int64_t ow, bool ones) {
   auto t = typeOf(xp);
-  int64_t n = t.getDimSize(0), c = t.getDimSize(3);
+  int64_t n = t.getDimSize(0), c = t.getDimSize(3), taps = win.kh * win.kw * c;
   Value planes = b.create<tensor::EmptyOp>(
-      loc, ArrayRef<int64_t>{win.kh * win.kw * c, n, oh, ow}, t.getElementType());
+      loc, ArrayRef<int64_t>{taps + ones, n, oh, ow}, t.getElementType());
+  if (ones) {
+    SmallVector<int64_t> offsets{taps, 0, 0, 0}, sizes{1, n, oh, ow}, strides{1, 1, 1, 1};
+    Value last = slice(b, loc, planes, offsets, sizes, strides);
+    Value filledOnes = b.create<linalg::FillOp>(
+                            loc, ValueRange{b.create<arith::ConstantOp>(
+                                     loc, b.getFloatAttr(t.getElementType(), 1.0))},
+                            ValueRange{last})
+                           .getResult(0);
+    planes = insert(b, loc, filledOnes, planes, offsets, sizes, strides);
+  }
   for (int64_t i = 0; i < win.kh; ++i)
     for (int64_t j = 0; j < win.kw; ++j) {
       SmallVector<int64_t> offsets{(i * win.kw + j) * c, 0, 0, 0}, sizes{c, n, oh, ow},
@@ -276,17 +288,26 @@ Value conv2d(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
   int64_t f = wt.getDimSize(0), c = xt.getDimSize(1);
   Value y;
   if (usePlanes(groups, c, win, f)) {
-    // y[n, oh, ow, f] = Σ_t planes[t, n, oh, ow] · w[t, f], t = (i, j, c).
+    // y[n, oh, ow, f] = Σ_t planes[t, n, oh, ow] · w[t, f], t = (i, j, c);
+    // with a bias, t = KH·KW·C is a plane of ones and its weight the bias.
     MLIRContext *ctx = b.getContext();
     Type elem = wt.getElementType();
     int64_t taps = win.kh * win.kw * c;
     Value wtf = b.create<tensor::CollapseShapeOp>(
         loc, RankedTensorType::get({taps, f}, elem), transpose(b, loc, weight, {2, 3, 1, 0}),
         SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    if (bias) {
+      Value all = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{taps + 1, f}, elem);
+      all = insert(b, loc, wtf, all, {0, 0}, {taps, f}, {1, 1});
+      Value row = b.create<tensor::ExpandShapeOp>(loc, RankedTensorType::get({1, f}, elem), bias,
+                                                  SmallVector<ReassociationIndices>{{0, 1}});
+      wtf = insert(b, loc, row, all, {taps, 0}, {1, f}, {1, 1});
+      bias = nullptr;
+    }
     auto yt = RankedTensorType::get({xt.getDimSize(0), oh, ow, f}, elem);
     auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
     y = b.create<linalg::GenericOp>(
-             loc, yt, ValueRange{tapPlanes(b, loc, xp, win, oh, ow), wtf},
+             loc, yt, ValueRange{tapPlanes(b, loc, xp, win, oh, ow, typeOf(wtf).getDimSize(0) > taps), wtf},
              ValueRange{filled(b, loc, yt, 0.0)},
              SmallVector<AffineMap>{dims(ctx, 5, {4, 0, 1, 2}), dims(ctx, 5, {4, 3}),
                                     dims(ctx, 5, {0, 1, 2, 3})},
@@ -446,44 +467,30 @@ Value conv2dBiasGrad(OpBuilder &b, Location loc, Value dy) {
       .getResult(0);
 }
 
-/// dw[i, j] = Σ over (n, oh, ow) of the tap's view of x times dy: without
-/// groups and row stride one contraction over all taps, else one reduction
-/// per tap into its slice of [KH, KW, G, C/G, F/G].
-Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
-                       Type wType, const Window2D &win, int64_t groups) {
+namespace {
+
+/// Taps [KH, KW, G, C/G, F/G] -> [G, F/G, C/G, KH, KW] -> the weight's
+/// layout [F, C/G, KH, KW].
+Value tapsToWeight(OpBuilder &b, Location loc, Value taps, RankedTensorType wt) {
+  Value w5 = transpose(b, loc, taps, {2, 4, 3, 0, 1});
+  return b.create<tensor::CollapseShapeOp>(
+      loc, wt, w5, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+}
+
+/// dw[i, j] = Σ over (n, oh, ow) of the tap's view of xp [N, Hp, Wp, C]
+/// times dyl [N, OH, OW, F]: without groups and row stride one contraction
+/// over all taps, else one reduction per tap into its slice of [KH, KW, G,
+/// C/G, F/G].
+Value weightGrad(OpBuilder &b, Location loc, Value xp, Value dyl, RankedTensorType wt,
+                 const Window2D &win, int64_t groups) {
   MLIRContext *ctx = b.getContext();
-  auto wt = cast<RankedTensorType>(wType), xt = typeOf(x);
   Type elem = wt.getElementType();
   int64_t f = wt.getDimSize(0), cg = wt.getDimSize(1), fg = f / groups;
-  int64_t h = xt.getDimSize(2), w = xt.getDimSize(3);
-  int64_t oh = win.outH(h), ow = win.outW(w), n = xt.getDimSize(0);
-  Value xp = place(b, loc, toNHWC(b, loc, x), h + win.top + win.bottom,
-                   w + win.left + win.right, win.top, win.left, 1, 1, 0.0);
-  Value dyl = toNHWC(b, loc, dy);
+  auto dt = typeOf(dyl);
+  int64_t n = dt.getDimSize(0), oh = dt.getDimSize(1), ow = dt.getDimSize(2);
   auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
   SmallVector<int64_t> tapsShape{win.kh, win.kw, groups, cg, fg};
-  // [KH, KW, G, C/G, F/G] -> [G, F/G, C/G, KH, KW] -> [F, C/G, KH, KW].
-  auto toWeight = [&](Value taps) -> Value {
-    Value w5 = transpose(b, loc, taps, {2, 4, 3, 0, 1});
-    return b.create<tensor::CollapseShapeOp>(
-        loc, wt, w5, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
-  };
-  if (usePlanes(groups, cg, win, f)) {
-    // dw[t, f] = Σ over (n, oh, ow) of planes[t, ...] · dy[..., f]: dims
-    // (t, f, n, oh, ow), the taps' rows of one register tile sharing dy.
-    int64_t count = win.kh * win.kw * cg;
-    auto t = RankedTensorType::get({count, f}, elem);
-    Value dw = b.create<linalg::GenericOp>(
-                    loc, t, ValueRange{tapPlanes(b, loc, xp, win, oh, ow), dyl},
-                    ValueRange{filled(b, loc, t, 0.0)},
-                    SmallVector<AffineMap>{dims(ctx, 5, {0, 2, 3, 4}),
-                                           dims(ctx, 5, {2, 3, 4, 1}), dims(ctx, 5, {0, 1})},
-                    SmallVector<utils::IteratorType>{par, par, red, red, red}, fmaBody)
-                   .getResult(0);
-    return toWeight(b.create<tensor::ExpandShapeOp>(
-        loc, RankedTensorType::get(tapsShape, elem), dw,
-        SmallVector<ReassociationIndices>{{0, 1, 2, 3}, {4}}));
-  }
+  auto toWeight = [&](Value taps) { return tapsToWeight(b, loc, taps, wt); };
   if (groups == 1 && win.sw == 1) {
     // One contraction over all taps, dims (i, j, c, f, n, oh, ow): x read
     // at (n, oh*sh + i*dh, ow + j*dw, c). Its schedule runs every tap's
@@ -557,6 +564,54 @@ Value conv2dWeightGrad(OpBuilder &b, Location loc, Value dy, Value x,
     }
   return toWeight(taps);
 }
+
+} // namespace
+
+SmallVector<Value> conv2dParamGrads(OpBuilder &b, Location loc, Value dy, Value x, Type wType,
+                                    const Window2D &win, int64_t groups, bool bias) {
+  MLIRContext *ctx = b.getContext();
+  auto wt = cast<RankedTensorType>(wType), xt = typeOf(x);
+  Type elem = wt.getElementType();
+  int64_t f = wt.getDimSize(0), cg = wt.getDimSize(1), fg = f / groups;
+  int64_t h = xt.getDimSize(2), w = xt.getDimSize(3);
+  int64_t oh = win.outH(h), ow = win.outW(w);
+  Value xp = place(b, loc, toNHWC(b, loc, x), h + win.top + win.bottom,
+                   w + win.left + win.right, win.top, win.left, 1, 1, 0.0);
+  Value dyl = toNHWC(b, loc, dy);
+  if (usePlanes(groups, cg, win, f)) {
+    auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
+    SmallVector<int64_t> tapsShape{win.kh, win.kw, groups, cg, fg};
+    // dw[t, f] = Σ over (n, oh, ow) of planes[t, ...] · dy[..., f]: dims
+    // (t, f, n, oh, ow), the taps' rows of one register tile sharing dy.
+    // With a bias, its gradient is row KH·KW·C, the plane of ones' (the
+    // same sum in the same order as dy summed alone: the same bits).
+    int64_t count = win.kh * win.kw * cg;
+    auto t = RankedTensorType::get({count + bias, f}, elem);
+    Value all = b.create<linalg::GenericOp>(
+                     loc, t, ValueRange{tapPlanes(b, loc, xp, win, oh, ow, bias), dyl},
+                     ValueRange{filled(b, loc, t, 0.0)},
+                     SmallVector<AffineMap>{dims(ctx, 5, {0, 2, 3, 4}),
+                                            dims(ctx, 5, {2, 3, 4, 1}), dims(ctx, 5, {0, 1})},
+                     SmallVector<utils::IteratorType>{par, par, red, red, red}, fmaBody)
+                    .getResult(0);
+    Value dw = bias ? slice(b, loc, all, {0, 0}, {count, f}, {1, 1}) : all;
+    SmallVector<Value> grads{tapsToWeight(
+        b, loc,
+        b.create<tensor::ExpandShapeOp>(loc, RankedTensorType::get(tapsShape, elem), dw,
+                                        SmallVector<ReassociationIndices>{{0, 1, 2, 3}, {4}}),
+        wt)};
+    if (bias)
+      grads.push_back(b.create<tensor::ExtractSliceOp>(
+          loc, RankedTensorType::get({f}, elem), all, ValueRange{}, ValueRange{}, ValueRange{},
+          i64s(b, {count, 0}), i64s(b, {1, f}), i64s(b, {1, 1})));
+    return grads;
+  }
+  SmallVector<Value> grads{weightGrad(b, loc, xp, dyl, wt, win, groups)};
+  if (bias)
+    grads.push_back(conv2dBiasGrad(b, loc, dy));
+  return grads;
+}
+
 
 //===----------------------------------------------------------------------===//
 // Pooling: an elementwise max or sum over the taps' views.

@@ -50,10 +50,12 @@ mlir::Value conv2dInputGrad(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value dy, mlir::Value weight,
                             mlir::Type xType, const Window2D &win,
                             int64_t groups);
-/// d loss / d weight of conv2d, in the weight's layout.
-mlir::Value conv2dWeightGrad(mlir::OpBuilder &b, mlir::Location loc,
-                             mlir::Value dy, mlir::Value x, mlir::Type wType,
-                             const Window2D &win, int64_t groups);
+/// d loss / d weight of conv2d, in the weight's layout, then with `bias`
+/// d loss / d bias ([F]).
+llvm::SmallVector<mlir::Value> conv2dParamGrads(mlir::OpBuilder &b, mlir::Location loc,
+                                                mlir::Value dy, mlir::Value x,
+                                                mlir::Type wType, const Window2D &win,
+                                                int64_t groups, bool bias);
 
 /// d loss / d bias of conv2d: dy [N, F, OH, OW] summed to [F].
 mlir::Value conv2dBiasGrad(mlir::OpBuilder &b, mlir::Location loc,

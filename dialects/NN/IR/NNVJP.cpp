@@ -208,10 +208,9 @@ SmallVector<Value> Conv2DOp::buildVJP(OpBuilder &b, ValueRange grads) {
   Window2D win = getGeometry();
   Value dy = grads[0];
   SmallVector<Value> out{
-      conv2dInputGrad(b, loc, dy, getWeight(), getInput().getType(), win, getGroups()),
-      conv2dWeightGrad(b, loc, dy, getInput(), getWeight().getType(), win, getGroups())};
-  if (getBias())
-    out.push_back(conv2dBiasGrad(b, loc, dy));
+      conv2dInputGrad(b, loc, dy, getWeight(), getInput().getType(), win, getGroups())};
+  llvm::append_range(out, conv2dParamGrads(b, loc, dy, getInput(), getWeight().getType(), win,
+                                           getGroups(), static_cast<bool>(getBias())));
   return out;
 }
 
