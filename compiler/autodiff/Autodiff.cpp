@@ -1,6 +1,5 @@
 //===- Autodiff.cpp - Build the entry points; reverse-mode AD for train_step ===//
 #include "compiler/Passes.h"
-#include "dialects/NN/IR/ConvBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
 #include "dialects/NN/IR/RecurrentBuilders.h"
 

@@ -63,7 +63,7 @@ int64_t lastUse(Block &block, Value alloc, DenseMap<Operation *, int64_t> &order
 /// A loop with more trips than this keeps one slot for a temporary made
 /// inside it (and stays whole): a recurrence's batch blocks are one per
 /// core; tile loops may have hundreds of trips.
-constexpr int64_t kMaxSlotTrips = 64;
+constexpr int64_t kMaxSlotTrips = kernel::kMaxParallelTrips;
 
 /// A temporary made inside `top`, a loop whose trips threads may split
 /// (kernel.parallel, constant bounds, at most kMaxSlotTrips): a slot per

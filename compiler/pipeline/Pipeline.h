@@ -19,7 +19,8 @@ std::string stageList();
 
 struct PipelineOptions {
   int64_t vectorBits = 512;
-  int64_t l1Bytes = 32 * 1024, l2Bytes = 512 * 1024, cores = 1; // for schedules
+  // For the schedules; cores and L2 also for kiln-autodiff's batch blocks.
+  int64_t l1Bytes = 32 * 1024, l2Bytes = 512 * 1024, cores = 1;
   int64_t accumulators = 16;
   std::string symbol = "kiln_model";
   bool checkStep = true; // build check_step (divergence diagnosis)

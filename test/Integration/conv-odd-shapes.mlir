@@ -1,11 +1,13 @@
 // Tier-1 numerics: convolutions forward and backward on channel counts and
 // sizes that no vector width divides (19, 21, 22, 26, 29 channels; 11x9
-// images): stride 2 with uneven padding and a bias, 3 channels read as tap
+// images): stride 2 with uneven padding and a bias, strides [2, 1] with
+// dilation [1, 2] (the weight gradient over all taps), 3 channels read as tap
 // planes, groups 2 with dilation 2, and a depthwise convolution with a
 // strided, dilated, asymmetric window. nn.conv2d
 // lowers through nn-to-linalg (ConvBuilders.cpp: one generic contraction per
 // tap, transposes to and from channels-last, padding copies; the weight
-// gradient at row stride 1 one contraction over all taps); the input, weight
+// gradient without groups, planes or a column stride one contraction over all
+// taps); the input, weight
 // and bias gradients are the linalg that kiln-autodiff emits for each kernel
 // today (@NAME_vjp, added by Inputs/add-vjps.py). Kiln's kernel passes form,
 // tile, peel and vectorize everything at 128, 256 and 512 bits; the program
@@ -38,11 +40,11 @@
 // RUN: kiln-opt %t.mlir -pass-pipeline="builtin.module(func.func(nn-to-linalg),canonicalize,cse,func.func(kiln-propagate-transposes),canonicalize,cse,func.func(kernel-form,kernel-tile))" 2>&1 >/dev/null | FileCheck %s --check-prefix=VECTOR --allow-empty
 // VECTOR-NOT: left scalar
 // The gradients kiln-autodiff emits for a target of 16 KiB of L2: the input
-// gradients of conv_s2 and conv_c3 run their batch one image at a time (an
-// image's dy and frame outgrow 2 KiB), a loop of 2 trips.
+// gradients of conv_s2, conv_s21 and conv_c3 run their batch one image at a
+// time (an image's dy and frame outgrow 2 KiB), a loop of 2 trips.
 // RUN: %python %S/Inputs/add-vjps.py kiln-opt %s "l2-bytes=16384" > %t.blocks.mlir
 // RUN: grep -c "{kernel[.]parallel}" %t.blocks.mlir | FileCheck %s --check-prefix=LOOPS
-// LOOPS: {{^}}2{{$}}
+// LOOPS: {{^}}3{{$}}
 // REDEFINE: %{vjps} = %t.blocks.mlir
 // REDEFINE: %{bits} = vector-bits=512
 // RUN: %{run}
@@ -51,6 +53,10 @@
 // CHECK-NEXT: conv_s2 dx: mismatches=0 checksum=44706{{$}}
 // CHECK-NEXT: conv_s2 dw: mismatches=0 checksum=53923{{$}}
 // CHECK-NEXT: conv_s2 db: mismatches=0 checksum=68{{$}}
+// CHECK-NEXT: conv_s21 y: mismatches=0 checksum=33545{{$}}
+// CHECK-NEXT: conv_s21 dx: mismatches=0 checksum=59146{{$}}
+// CHECK-NEXT: conv_s21 dw: mismatches=0 checksum=91740{{$}}
+// CHECK-NEXT: conv_s21 db: mismatches=0 checksum=84{{$}}
 // CHECK-NEXT: conv_c3 y: mismatches=0 checksum=25981{{$}}
 // CHECK-NEXT: conv_c3 dx: mismatches=0 checksum=9876{{$}}
 // CHECK-NEXT: conv_c3 dw: mismatches=0 checksum=13116{{$}}
@@ -70,6 +76,14 @@
 func.func @conv_s2(%x: tensor<2x19x11x9xf32>, %w: tensor<21x19x3x3xf32>, %b: tensor<21xf32>) -> tensor<2x21x6x4xf32> {
   %y = nn.conv2d %x, %w, %b {strides = array<i64: 2, 2>, padding = array<i64: 1, 0, 2, 1>} : (tensor<2x19x11x9xf32>, tensor<21x19x3x3xf32>, tensor<21xf32>) -> tensor<2x21x6x4xf32>
   return %y : tensor<2x21x6x4xf32>
+}
+
+// Strides [2, 1], dilation [1, 2], padding [1, 2, 0, 1], a bias: 5x8
+// outputs; the weight gradient is one contraction over all taps (x read at
+// (n, 2 oh + i, ow + 2 j, c)).
+func.func @conv_s21(%x: tensor<2x19x11x9xf32>, %w: tensor<21x19x3x3xf32>, %b: tensor<21xf32>) -> tensor<2x21x5x8xf32> {
+  %y = nn.conv2d %x, %w, %b {strides = array<i64: 2, 1>, dilation = array<i64: 1, 2>, padding = array<i64: 1, 2, 0, 1>} : (tensor<2x19x11x9xf32>, tensor<21x19x3x3xf32>, tensor<21xf32>) -> tensor<2x21x5x8xf32>
+  return %y : tensor<2x21x5x8xf32>
 }
 
 // 3 input channels and 29 filters (the input as 27 tap planes), strides
@@ -347,6 +361,51 @@ func.func @main() {
   func.call @check(%dw1d, %rdw1d, %rdw1d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
   vector.print str "conv_s2 db: "
   func.call @check(%db1d, %rdb1d, %rdb1d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+
+  // conv_s21.
+  %x5 = memref.alloc() : memref<2x19x11x9xf32>
+  %w5 = memref.alloc() : memref<21x19x3x3xf32>
+  %b5 = memref.alloc() : memref<1x21x1x1xf32>
+  %dy5 = memref.alloc() : memref<2x21x5x8xf32>
+  %x5d = memref.cast %x5 : memref<2x19x11x9xf32> to memref<?x?x?x?xf32>
+  %w5d = memref.cast %w5 : memref<21x19x3x3xf32> to memref<?x?x?x?xf32>
+  %b5d = memref.cast %b5 : memref<1x21x1x1xf32> to memref<?x?x?x?xf32>
+  %dy5d = memref.cast %dy5 : memref<2x21x5x8xf32> to memref<?x?x?x?xf32>
+  func.call @fill(%x5d, %c3, %c7, %c3) : (memref<?x?x?x?xf32>, index, index, index) -> ()
+  func.call @fill(%w5d, %c2, %c5, %c2) : (memref<?x?x?x?xf32>, index, index, index) -> ()
+  func.call @fill(%b5d, %c4, %c7, %c3) : (memref<?x?x?x?xf32>, index, index, index) -> ()
+  func.call @fill(%dy5d, %c5, %c7, %c3) : (memref<?x?x?x?xf32>, index, index, index) -> ()
+  %b5v = memref.collapse_shape %b5 [[0, 1, 2, 3]] : memref<1x21x1x1xf32> into memref<21xf32>
+  %x5t = bufferization.to_tensor %x5 restrict : memref<2x19x11x9xf32>
+  %w5t = bufferization.to_tensor %w5 restrict : memref<21x19x3x3xf32>
+  %b5t = bufferization.to_tensor %b5v restrict : memref<21xf32>
+  %dy5t = bufferization.to_tensor %dy5 restrict : memref<2x21x5x8xf32>
+  %y5 = func.call @conv_s21(%x5t, %w5t, %b5t) : (tensor<2x19x11x9xf32>, tensor<21x19x3x3xf32>, tensor<21xf32>) -> tensor<2x21x5x8xf32>
+  %dx5, %dw5, %db5 = func.call @conv_s21_vjp(%x5t, %w5t, %b5t, %dy5t) : (tensor<2x19x11x9xf32>, tensor<21x19x3x3xf32>, tensor<21xf32>, tensor<2x21x5x8xf32>) -> (tensor<2x19x11x9xf32>, tensor<21x19x3x3xf32>, tensor<21xf32>)
+  %ry5 = memref.alloc() : memref<2x21x5x8xf64>
+  %rdx5 = memref.alloc() : memref<2x19x11x9xf64>
+  %rdw5 = memref.alloc() : memref<21x19x3x3xf64>
+  %rdb5 = memref.alloc() : memref<1x21x1x1xf64>
+  %ry5d = memref.cast %ry5 : memref<2x21x5x8xf64> to memref<?x?x?x?xf64>
+  %rdx5d = memref.cast %rdx5 : memref<2x19x11x9xf64> to memref<?x?x?x?xf64>
+  %rdw5d = memref.cast %rdw5 : memref<21x19x3x3xf64> to memref<?x?x?x?xf64>
+  %rdb5d = memref.cast %rdb5 : memref<1x21x1x1xf64> to memref<?x?x?x?xf64>
+  %b5r = memref.cast %b5v : memref<21xf32> to memref<?xf32>
+  func.call @ref_conv(%x5d, %w5d, %b5r, %dy5d, %ry5d, %rdx5d, %rdw5d, %rdb5d, %c2, %c1, %c1, %c2, %c1, %c2, %c1)
+      : (memref<?x?x?x?xf32>, memref<?x?x?x?xf32>, memref<?xf32>, memref<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, index, index, index, index, index, index, index) -> ()
+  %y5d = tensor.cast %y5 : tensor<2x21x5x8xf32> to tensor<?x?x?x?xf32>
+  %dx5d = tensor.cast %dx5 : tensor<2x19x11x9xf32> to tensor<?x?x?x?xf32>
+  %dw5d = tensor.cast %dw5 : tensor<21x19x3x3xf32> to tensor<?x?x?x?xf32>
+  %db5e = tensor.expand_shape %db5 [[0, 1, 2, 3]] output_shape [1, 21, 1, 1] : tensor<21xf32> into tensor<1x21x1x1xf32>
+  %db5d = tensor.cast %db5e : tensor<1x21x1x1xf32> to tensor<?x?x?x?xf32>
+  vector.print str "conv_s21 y: "
+  func.call @check(%y5d, %ry5d, %ry5d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+  vector.print str "conv_s21 dx: "
+  func.call @check(%dx5d, %rdx5d, %rdx5d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+  vector.print str "conv_s21 dw: "
+  func.call @check(%dw5d, %rdw5d, %rdw5d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
+  vector.print str "conv_s21 db: "
+  func.call @check(%db5d, %rdb5d, %rdb5d, %exact) : (tensor<?x?x?x?xf32>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, f64) -> ()
 
   // conv_c3 (tap planes: 3 channels, 29 filters).
   %x4 = memref.alloc() : memref<2x3x11x9xf32>

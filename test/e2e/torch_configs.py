@@ -41,6 +41,16 @@ MODELS = {
     # last column of the padded width is never read), avg pooling whose
     # windows include padded zeros (PyTorch's count_include_pad=True).
     # [1,28,28] -> c1 [5,26,26] -> p1 [5,13,13] -> c2 [7,7,7] -> p2 [7,8,8] -> 10.
+    "cnn": dict(
+        batch=13, input=[1, 28, 28],
+        layers=[{"type": "conv2d", "name": "c1", "filters": 5, "kernel_size": 3,
+                 "activation": "relu"},
+                {"type": "max_pool2d", "name": "p1", "pool_size": 2},
+                {"type": "conv2d", "name": "c2", "filters": 7, "kernel_size": [3, 2],
+                 "strides": 2, "padding": 1, "activation": "tanh"},
+                {"type": "avg_pool2d", "name": "p2", "pool_size": 2, "strides": 1, "padding": 1},
+                {"type": "flatten"},
+                {"type": "dense", "name": "out", "units": 10}]),
     # Two convolutions of 8 and 9 filters (the second's input gradient scatters
     # its taps into a frame; its weight gradient is one contraction over all
     # taps), tanh (with relu, decisions near 0 flip within the 20-step free
@@ -51,16 +61,6 @@ MODELS = {
                  "strides": 2, "activation": "tanh"},
                 {"type": "conv2d", "name": "c2", "filters": 9, "kernel_size": 3,
                  "padding": 1, "activation": "tanh"},
-                {"type": "flatten"},
-                {"type": "dense", "name": "out", "units": 10}]),
-    "cnn": dict(
-        batch=13, input=[1, 28, 28],
-        layers=[{"type": "conv2d", "name": "c1", "filters": 5, "kernel_size": 3,
-                 "activation": "relu"},
-                {"type": "max_pool2d", "name": "p1", "pool_size": 2},
-                {"type": "conv2d", "name": "c2", "filters": 7, "kernel_size": [3, 2],
-                 "strides": 2, "padding": 1, "activation": "tanh"},
-                {"type": "avg_pool2d", "name": "p2", "pool_size": 2, "strides": 1, "padding": 1},
                 {"type": "flatten"},
                 {"type": "dense", "name": "out", "units": 10}]),
     # Grouped, dilated, depthwise and strided "same" convolutions, then a

@@ -240,15 +240,18 @@ int64_t inputBytes(linalg::LinalgOp op) {
   return bytes;
 }
 
-/// Whether loop `d` indexes the inputs of `op` only within sums (the
-/// tap's offset i in x[n, oh + i, ...]).
+/// Whether loop `d` indexes the inputs of `op` only within sums with
+/// another loop (the tap's offset i in x[n, oh + i, ...]).
 bool onlyInWindows(linalg::LinalgOp op, unsigned d) {
   bool found = false;
   for (OpOperand *in : op.getDpsInputOperands())
     for (AffineExpr e : op.getMatchingIndexingMap(in).getResults()) {
       if (!e.isFunctionOfDim(d))
         continue;
-      if (isa<AffineDimExpr>(e))
+      bool other = false;
+      for (unsigned k = 0; k < op.getNumLoops(); ++k)
+        other |= k != d && e.isFunctionOfDim(k);
+      if (e.getKind() != AffineExprKind::Add || !other)
         return false;
       found = true;
     }
@@ -331,9 +334,10 @@ ScheduleAttr genericContractionStrategy(Builder s, linalg::LinalgOp root,
   for (int64_t i : par)
     s.tile[i] = 1;
   int64_t v = par.back();
+  // (Not a window's offset: rows of taps read x at ow + j, no vector.)
   int64_t r = -1;
   for (int64_t i = par.size() - 2; i >= 0 && r < 0; --i)
-    if (bounds[par[i]] > 1)
+    if (bounds[par[i]] > 1 && !onlyInWindows(root, par[i]))
       r = par[i];
   s.tile[v] = vectorTile(bounds[v], s.lanes, (r >= 0 ? 2 : 4) * s.lanes);
   if (r >= 0)

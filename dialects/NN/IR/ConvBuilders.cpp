@@ -5,13 +5,13 @@
 // one contraction per tap over a strided view of the padded input xp. Every
 // operand map is a projected permutation, so each tap tiles and vectorizes
 // like a matmul (channels in the lanes, output columns in registers). The
-// weight gradient without groups is one contraction over all taps, x read
-// at sums of dims (oh + i); kernel-tile's register tiles fix the taps, and
-// dropping their unit loops leaves a matmul's maps again.
+// weight gradient without groups, tap planes or a column stride is one
+// contraction over all taps, x read at sums of dims (oh + i); kernel-tile's
+// register tiles fix the taps, and dropping their unit loops leaves a
+// matmul's maps again.
 //
 #include "dialects/NN/IR/ConvBuilders.h"
 #include "dialects/NN/IR/LinalgBuilders.h"
-#include "dialects/NN/IR/RecurrentBuilders.h"
 #include "dialects/Kernel/IR/KernelAttrs.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -243,7 +243,7 @@ Value tapPlanes(OpBuilder &b, Location loc, Value xp, const Window2D &win, int64
   auto t = typeOf(xp);
   int64_t n = t.getDimSize(0), c = t.getDimSize(3), taps = win.kh * win.kw * c;
   Value planes = b.create<tensor::EmptyOp>(
-      loc, ArrayRef<int64_t>{taps + ones, n, oh, ow}, t.getElementType());
+      loc, ArrayRef<int64_t>{taps + (ones ? 1 : 0), n, oh, ow}, t.getElementType());
   if (ones) {
     SmallVector<int64_t> offsets{taps, 0, 0, 0}, sizes{1, n, oh, ow}, strides{1, 1, 1, 1};
     Value last = slice(b, loc, planes, offsets, sizes, strides);
@@ -296,7 +296,8 @@ Value conv2d(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
     Value wtf = b.create<tensor::CollapseShapeOp>(
         loc, RankedTensorType::get({taps, f}, elem), transpose(b, loc, weight, {2, 3, 1, 0}),
         SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
-    if (bias) {
+    bool ones = static_cast<bool>(bias);
+    if (ones) {
       Value all = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{taps + 1, f}, elem);
       all = insert(b, loc, wtf, all, {0, 0}, {taps, f}, {1, 1});
       Value row = b.create<tensor::ExpandShapeOp>(loc, RankedTensorType::get({1, f}, elem), bias,
@@ -307,7 +308,7 @@ Value conv2d(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
     auto yt = RankedTensorType::get({xt.getDimSize(0), oh, ow, f}, elem);
     auto par = utils::IteratorType::parallel, red = utils::IteratorType::reduction;
     y = b.create<linalg::GenericOp>(
-             loc, yt, ValueRange{tapPlanes(b, loc, xp, win, oh, ow, typeOf(wtf).getDimSize(0) > taps), wtf},
+             loc, yt, ValueRange{tapPlanes(b, loc, xp, win, oh, ow, ones), wtf},
              ValueRange{filled(b, loc, yt, 0.0)},
              SmallVector<AffineMap>{dims(ctx, 5, {4, 0, 1, 2}), dims(ctx, 5, {4, 3}),
                                     dims(ctx, 5, {0, 1, 2, 3})},
@@ -336,28 +337,28 @@ Value conv2d(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
 
 namespace {
 
-/// The module's integer attribute `name`, or 0.
-int64_t moduleInt(OpBuilder &b, StringRef name) {
-  Operation *scope = b.getInsertionBlock()->getParentOp();
-  auto module = isa<ModuleOp>(scope) ? cast<ModuleOp>(scope) : scope->getParentOfType<ModuleOp>();
-  auto attr = module ? module->getAttrOfType<IntegerAttr>(name) : IntegerAttr();
-  return attr ? attr.getInt() : 0;
-}
-
 /// Images per block of the input gradient's loop over the batch: the most
 /// that divide `n` whose bytes (`imageBytes` each: dy and dx's frame) fit
-/// an eighth of L2 (the module's kL2BytesAttr), at least one; `n` (no loop)
-/// without the attribute, when the batch fits, or when fewer blocks than
-/// cores (kCoresAttr) would be left to split.
+/// an eighth of L2 (the module's kL2BytesAttr), at least one, and no more
+/// blocks than threads may split (kMaxParallelTrips: more would leave the
+/// loop, its taps included, on one core); `n` (no loop) without the
+/// attribute, when the batch fits, or when fewer blocks than cores
+/// (kCoresAttr) would be left to split.
 int64_t imagesPerBlock(OpBuilder &b, int64_t n, int64_t imageBytes) {
-  int64_t budget = moduleInt(b, kL2BytesAttr) / 8;
+  int64_t budget = moduleFact(b, kL2BytesAttr) / 8;
   if (budget <= 0 || n * imageBytes <= budget)
     return n;
-  int64_t rows = 1;
-  for (int64_t r = 1; r < n; ++r)
-    if (n % r == 0 && r * imageBytes <= budget)
-      rows = r;
-  return n / rows >= std::max<int64_t>(1, moduleInt(b, kCoresAttr)) ? rows : n;
+  // The most that fit, else the fewest with few enough blocks.
+  int64_t fit = 0, fewest = n;
+  for (int64_t r = 1; r < n; ++r) {
+    if (n % r != 0 || n / r > kernel::kMaxParallelTrips)
+      continue;
+    fewest = std::min(fewest, r);
+    if (r * imageBytes <= budget)
+      fit = r;
+  }
+  int64_t images = fit ? fit : fewest;
+  return n / images >= std::max<int64_t>(1, moduleFact(b, kCoresAttr)) ? images : n;
 }
 
 } // namespace
@@ -385,48 +386,48 @@ Value conv2dInputGrad(OpBuilder &b, Location loc, Value dy, Value weight,
     Value taps = tapWeights(b, loc, weight, groups, true);
     Value dyl = toNHWC(b, loc, dy);
     Type elem = xt.getElementType();
-    // dx of `rows` images from their dy: the taps into a zeroed frame.
-    auto block = [&](OpBuilder &b, Location loc, Value dyb, int64_t rows) -> Value {
+    // dx of `count` images from their dy: the taps into a zeroed frame.
+    auto block = [&](OpBuilder &ob, Location l, Value dyb, int64_t count) -> Value {
       auto frameType = RankedTensorType::get(
-          {rows, h + win.top + win.bottom, w + win.left + win.right, c}, elem);
-      Value dxp = filled(b, loc, frameType, 0.0);
+          {count, h + win.top + win.bottom, w + win.left + win.right, c}, elem);
+      Value dxp = filled(ob, l, frameType, 0.0);
       for (int64_t i = win.kh - 1; i >= 0; --i)
         for (int64_t j = win.kw - 1; j >= 0; --j) {
-          SmallVector<int64_t> offsets{0, i * win.dh, j * win.dw, 0}, sizes{rows, oh, ow, c},
+          SmallVector<int64_t> offsets{0, i * win.dh, j * win.dw, 0}, sizes{count, oh, ow, c},
               strides{1, win.sh, win.sw, 1};
-          Value window = slice(b, loc, dxp, offsets, sizes, strides);
-          Value sum = accumulateTap(b, loc, dyb, taps, i, j, window);
-          dxp = insert(b, loc, sum, dxp, offsets, sizes, strides);
+          Value window = slice(ob, l, dxp, offsets, sizes, strides);
+          Value sum = accumulateTap(ob, l, dyb, taps, i, j, window);
+          dxp = insert(ob, l, sum, dxp, offsets, sizes, strides);
         }
-      return slice(b, loc, dxp, {0, win.top, win.left, 0}, {rows, h, w, c}, {1, 1, 1, 1});
+      return slice(ob, l, dxp, {0, win.top, win.left, 0}, {count, h, w, c}, {1, 1, 1, 1});
     };
     int64_t imageBytes = (oh * ow * dt.getDimSize(1) +
                           (h + win.top + win.bottom) * (w + win.left + win.right) * c) *
                          ((xt.getElementTypeBitWidth() + 7) / 8);
-    int64_t rows = imagesPerBlock(b, n, imageBytes);
-    if (rows == n)
+    int64_t images = imagesPerBlock(b, n, imageBytes);
+    if (images == n)
       return toNCHW(b, loc, block(b, loc, dyl, n));
     auto dxType = RankedTensorType::get({n, h, w, c}, elem);
     Value init = b.create<tensor::EmptyOp>(loc, dxType.getShape(), elem);
     auto idx = [&](OpBuilder &b, int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
     auto f = b.create<scf::ForOp>(
-        loc, idx(b, 0), idx(b, n / rows), idx(b, 1), ValueRange{init},
+        loc, idx(b, 0), idx(b, n / images), idx(b, 1), ValueRange{init},
         [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
           Value at = nb.create<affine::AffineApplyOp>(
-              l, AffineMap::get(1, 0, nb.getAffineDimExpr(0) * rows), ValueRange{k});
+              l, AffineMap::get(1, 0, nb.getAffineDimExpr(0) * images), ValueRange{k});
           auto st = typeOf(dyl);
           SmallVector<OpFoldResult> one(4, nb.getIndexAttr(1));
           Value dyb = nb.create<tensor::ExtractSliceOp>(
-              l, RankedTensorType::get({rows, oh, ow, st.getDimSize(3)}, elem), dyl,
+              l, RankedTensorType::get({images, oh, ow, st.getDimSize(3)}, elem), dyl,
               ArrayRef<OpFoldResult>{at, nb.getIndexAttr(0), nb.getIndexAttr(0), nb.getIndexAttr(0)},
-              ArrayRef<OpFoldResult>{nb.getIndexAttr(rows), nb.getIndexAttr(oh), nb.getIndexAttr(ow),
+              ArrayRef<OpFoldResult>{nb.getIndexAttr(images), nb.getIndexAttr(oh), nb.getIndexAttr(ow),
                                      nb.getIndexAttr(st.getDimSize(3))},
               one);
-          Value dxb = block(nb, l, dyb, rows);
+          Value dxb = block(nb, l, dyb, images);
           Value out = nb.create<tensor::InsertSliceOp>(
               l, dxb, acc[0],
               ArrayRef<OpFoldResult>{at, nb.getIndexAttr(0), nb.getIndexAttr(0), nb.getIndexAttr(0)},
-              ArrayRef<OpFoldResult>{nb.getIndexAttr(rows), nb.getIndexAttr(h), nb.getIndexAttr(w),
+              ArrayRef<OpFoldResult>{nb.getIndexAttr(images), nb.getIndexAttr(h), nb.getIndexAttr(w),
                                      nb.getIndexAttr(c)},
               one);
           nb.create<scf::YieldOp>(l, ValueRange{out});
@@ -448,8 +449,11 @@ Value conv2dInputGrad(OpBuilder &b, Location loc, Value dy, Value weight,
   return toNCHW(b, loc, dx);
 }
 
-/// Channels-last, so the sum over (n, oh, ow) is rows of vectors of
-/// filters, and dy's transpose cancels with the producer's.
+namespace {
+
+/// d loss / d bias: dy [N, F, OH, OW] summed to [F]. Channels-last, so the
+/// sum over (n, oh, ow) is rows of vectors of filters, and dy's transpose
+/// cancels with the producer's.
 Value conv2dBiasGrad(OpBuilder &b, Location loc, Value dy) {
   MLIRContext *ctx = b.getContext();
   Value dyl = toNHWC(b, loc, dy);
@@ -466,8 +470,6 @@ Value conv2dBiasGrad(OpBuilder &b, Location loc, Value dy) {
               })
       .getResult(0);
 }
-
-namespace {
 
 /// Taps [KH, KW, G, C/G, F/G] -> [G, F/G, C/G, KH, KW] -> the weight's
 /// layout [F, C/G, KH, KW].
@@ -586,7 +588,7 @@ SmallVector<Value> conv2dParamGrads(OpBuilder &b, Location loc, Value dy, Value 
     // With a bias, its gradient is row KH·KW·C, the plane of ones' (the
     // same sum in the same order as dy summed alone: the same bits).
     int64_t count = win.kh * win.kw * cg;
-    auto t = RankedTensorType::get({count + bias, f}, elem);
+    auto t = RankedTensorType::get({count + (bias ? 1 : 0), f}, elem);
     Value all = b.create<linalg::GenericOp>(
                      loc, t, ValueRange{tapPlanes(b, loc, xp, win, oh, ow, bias), dyl},
                      ValueRange{filled(b, loc, t, 0.0)},
@@ -611,7 +613,6 @@ SmallVector<Value> conv2dParamGrads(OpBuilder &b, Location loc, Value dy, Value 
     grads.push_back(conv2dBiasGrad(b, loc, dy));
   return grads;
 }
-
 
 //===----------------------------------------------------------------------===//
 // Pooling: an elementwise max or sum over the taps' views.

@@ -15,10 +15,6 @@
 
 namespace kiln {
 
-/// On the module: the bytes of the target's L2 per core. The input gradient
-/// of a convolution then runs its batch in blocks that fit in it
-/// (conv2dInputGrad).
-inline constexpr llvm::StringLiteral kL2BytesAttr = "kiln.l2_bytes";
 
 /// The geometry of a 2-D window: kernel (or pooling window) size, strides,
 /// dilation and padding [top, left, bottom, right].
@@ -56,10 +52,6 @@ llvm::SmallVector<mlir::Value> conv2dParamGrads(mlir::OpBuilder &b, mlir::Locati
                                                 mlir::Value dy, mlir::Value x,
                                                 mlir::Type wType, const Window2D &win,
                                                 int64_t groups, bool bias);
-
-/// d loss / d bias of conv2d: dy [N, F, OH, OW] summed to [F].
-mlir::Value conv2dBiasGrad(mlir::OpBuilder &b, mlir::Location loc,
-                           mlir::Value dy);
 
 /// Max or average pooling of x [N, C, H, W].
 mlir::Value pool2d(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,

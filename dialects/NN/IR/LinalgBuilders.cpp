@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
 
 using namespace mlir;
 
@@ -36,6 +37,13 @@ Value ScalarOps::select(Value cond, Value x, Value y) {
 Value ScalarOps::sign(Value x) {
   Value zero = c(0.0);
   return select(lt(zero, x), c(1.0), select(lt(x, zero), c(-1.0), zero));
+}
+
+int64_t moduleFact(OpBuilder &b, StringRef name) {
+  Operation *scope = b.getInsertionBlock()->getParentOp();
+  auto module = isa<ModuleOp>(scope) ? cast<ModuleOp>(scope) : scope->getParentOfType<ModuleOp>();
+  auto attr = module ? module->getAttrOfType<IntegerAttr>(name) : IntegerAttr();
+  return attr ? attr.getInt() : 0;
 }
 
 Value filled(OpBuilder &b, Location loc, RankedTensorType type, double value) {

@@ -43,6 +43,16 @@ struct ScalarOps {
 /// A float constant of `type` (a float type).
 mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
                        double value);
+/// On the module, facts of the target the builders read: its cores (a
+/// recurrence runs its batch in blocks, one per thread: RecurrentBuilders.h)
+/// and the bytes of L2 per core (a convolution's input gradient runs its
+/// batch in blocks that fit in it: conv2dInputGrad).
+inline constexpr llvm::StringLiteral kCoresAttr = "kiln.cores";
+inline constexpr llvm::StringLiteral kL2BytesAttr = "kiln.l2_bytes";
+/// The integer attribute `name` of the module around `b`'s insertion point,
+/// or 0.
+int64_t moduleFact(mlir::OpBuilder &b, llvm::StringRef name);
+
 /// tensor.empty + linalg.fill.
 mlir::Value filled(mlir::OpBuilder &b, mlir::Location loc,
                    mlir::RankedTensorType type, double value);

@@ -108,10 +108,8 @@ constexpr int64_t kMaxPartialBytes = 64 << 20;
 /// target's cores (the module's `kiln.cores`, 1 without it) and `most`,
 /// that divide `batch` evenly.
 int64_t batchBlocks(OpBuilder &b, int64_t batch, int64_t most) {
-  Operation *scope = b.getInsertionBlock()->getParentOp();
-  auto module = isa<ModuleOp>(scope) ? cast<ModuleOp>(scope) : scope->getParentOfType<ModuleOp>();
-  auto cores = module ? module->getAttrOfType<IntegerAttr>(kCoresAttr) : IntegerAttr();
-  int64_t blocks = cores ? std::min({cores.getInt(), batch, most}) : 1;
+  int64_t cores = moduleFact(b, kCoresAttr);
+  int64_t blocks = cores ? std::min({cores, batch, most}) : 1;
   while (blocks > 1 && batch % blocks != 0)
     --blocks;
   return std::max<int64_t>(blocks, 1);

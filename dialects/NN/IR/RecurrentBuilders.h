@@ -16,10 +16,6 @@
 
 namespace kiln {
 
-/// On the module: the cores of the target. A recurrence over a batch runs
-/// its rows in as many blocks (inBatchBlocks), one per thread.
-inline constexpr llvm::StringLiteral kCoresAttr = "kiln.cores";
-
 /// {h [B, T, H], c [B, T, H], gates [B, T, 4H] (after their activations)};
 /// `reverse` runs from the last step to the first.
 llvm::SmallVector<mlir::Value, 3> lstm(mlir::OpBuilder &b, mlir::Location loc,

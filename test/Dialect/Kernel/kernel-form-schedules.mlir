@@ -383,6 +383,45 @@ func.func @window_weight_gradient(%x: tensor<64x13x13x32xf32>, %dy: tensor<64x11
 
 // -----
 
+// Tests what is no multiply-accumulate (isMultiplyAccumulate): an input index
+// that is not a sum of dims (a mod), a body that reduces with a max. Neither
+// gets a contraction's register tiles: each output element one at a time,
+// the innermost reduction in vectors.
+// CHECK-LABEL: func.func @window_mod
+// ZEN5: kernel.group #kernel.schedule<tile = [1, 1, 1, 1, 0, 0, 0], reduce = [1, 1, 11], lanes = 16>
+// CHECK-LABEL: func.func @window_max
+// ZEN5: kernel.group #kernel.schedule<tile = [1, 1, 1, 1, 0, 0, 0], reduce = [1, 1, 11], lanes = 16>
+#xmod = affine_map<(i, j, ci, co, n, h, w) -> (n, (h + i) mod 13, w + j, ci)>
+#dyn = affine_map<(i, j, ci, co, n, h, w) -> (n, h, w, co)>
+#dwn = affine_map<(i, j, ci, co, n, h, w) -> (i, j, ci, co)>
+#xwn = affine_map<(i, j, ci, co, n, h, w) -> (n, h + i, w + j, ci)>
+func.func @window_mod(%x: tensor<4x13x13x32xf32>, %dy: tensor<4x11x11x64xf32>) -> tensor<3x3x32x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3x3x32x64xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<3x3x32x64xf32>) -> tensor<3x3x32x64xf32>
+  %dw = linalg.generic {indexing_maps = [#xmod, #dyn, #dwn], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %dy : tensor<4x13x13x32xf32>, tensor<4x11x11x64xf32>) outs(%fill : tensor<3x3x32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<3x3x32x64xf32>
+  return %dw : tensor<3x3x32x64xf32>
+}
+func.func @window_max(%x: tensor<4x13x13x32xf32>, %dy: tensor<4x11x11x64xf32>) -> tensor<3x3x32x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3x3x32x64xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<3x3x32x64xf32>) -> tensor<3x3x32x64xf32>
+  %dw = linalg.generic {indexing_maps = [#xwn, #dyn, #dwn], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %dy : tensor<4x13x13x32xf32>, tensor<4x11x11x64xf32>) outs(%fill : tensor<3x3x32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.maximumf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<3x3x32x64xf32>
+  return %dw : tensor<3x3x32x64xf32>
+}
+
+// -----
+
 // Tests a weight gradient over tap planes (a first conv: 9 taps of one
 // channel, 32 filters; dims (t, f, n, h, w)): rows of 5 taps (5 + 4 cost
 // fewer cycles than 8 + 1 or 6 + 3) by two vectors of filters. The inputs
