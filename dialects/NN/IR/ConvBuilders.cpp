@@ -163,8 +163,7 @@ Value tapPlanes(OpBuilder &b, Location loc, Value xp, const Window2D &win, int64
     SmallVector<int64_t> offsets{taps, 0, 0, 0}, sizes{1, n, oh, ow}, strides{1, 1, 1, 1};
     Value last = slice(b, loc, planes, offsets, sizes, strides);
     Value filledOnes = b.create<linalg::FillOp>(
-                            loc, ValueRange{b.create<arith::ConstantOp>(
-                                     loc, b.getFloatAttr(t.getElementType(), 1.0))},
+                            loc, ValueRange{floatConst(b, loc, t.getElementType(), 1.0)},
                             ValueRange{last})
                            .getResult(0);
     planes = insert(b, loc, filledOnes, planes, offsets, sizes, strides);
@@ -259,6 +258,18 @@ namespace {
 /// loop, its taps included, on one core); `n` (no loop) without the
 /// attribute, when the batch fits, or when fewer blocks than cores
 /// (kCoresAttr) would be left to split.
+/// Offsets, sizes and strides of `images` images of [N, H, W, C] from `at`.
+SmallVector<OpFoldResult> imagesFrom(OpBuilder &b, Value at) {
+  return {at, b.getIndexAttr(0), b.getIndexAttr(0), b.getIndexAttr(0)};
+}
+SmallVector<OpFoldResult> imagesOf(OpBuilder &b, RankedTensorType t, int64_t images) {
+  return {b.getIndexAttr(images), b.getIndexAttr(t.getDimSize(1)), b.getIndexAttr(t.getDimSize(2)),
+          b.getIndexAttr(t.getDimSize(3))};
+}
+SmallVector<OpFoldResult> unitStrides(OpBuilder &b) {
+  return SmallVector<OpFoldResult>(4, b.getIndexAttr(1));
+}
+
 int64_t imagesPerBlock(OpBuilder &b, int64_t n, int64_t imageBytes) {
   int64_t budget = moduleFact(b, kL2BytesAttr) / 8;
   if (budget <= 0 || n * imageBytes <= budget)
@@ -330,21 +341,12 @@ Value conv2dInputGrad(OpBuilder &b, Location loc, Value dy, Value weight,
         [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
           Value at = nb.create<affine::AffineApplyOp>(
               l, AffineMap::get(1, 0, nb.getAffineDimExpr(0) * images), ValueRange{k});
-          auto st = typeOf(dyl);
-          SmallVector<OpFoldResult> one(4, nb.getIndexAttr(1));
           Value dyb = nb.create<tensor::ExtractSliceOp>(
-              l, RankedTensorType::get({images, oh, ow, st.getDimSize(3)}, elem), dyl,
-              ArrayRef<OpFoldResult>{at, nb.getIndexAttr(0), nb.getIndexAttr(0), nb.getIndexAttr(0)},
-              ArrayRef<OpFoldResult>{nb.getIndexAttr(images), nb.getIndexAttr(oh), nb.getIndexAttr(ow),
-                                     nb.getIndexAttr(st.getDimSize(3))},
-              one);
-          Value dxb = block(nb, l, dyb, images);
-          Value out = nb.create<tensor::InsertSliceOp>(
-              l, dxb, acc[0],
-              ArrayRef<OpFoldResult>{at, nb.getIndexAttr(0), nb.getIndexAttr(0), nb.getIndexAttr(0)},
-              ArrayRef<OpFoldResult>{nb.getIndexAttr(images), nb.getIndexAttr(h), nb.getIndexAttr(w),
-                                     nb.getIndexAttr(c)},
-              one);
+              l, RankedTensorType::get({images, oh, ow, typeOf(dyl).getDimSize(3)}, elem), dyl,
+              imagesFrom(nb, at), imagesOf(nb, typeOf(dyl), images), unitStrides(nb));
+          Value out = nb.create<tensor::InsertSliceOp>(l, block(nb, l, dyb, images), acc[0],
+                                                       imagesFrom(nb, at),
+                                                       imagesOf(nb, dxType, images), unitStrides(nb));
           nb.create<scf::YieldOp>(l, ValueRange{out});
         });
     f->setAttr(kernel::kParallelAttr, b.getUnitAttr());
@@ -418,7 +420,7 @@ Value weightGrad(OpBuilder &b, Location loc, Value xp, Value dyl, RankedTensorTy
     // register tiles keep: not a vector read, the vectorizer refuses it.)
     auto e = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
     AffineMap xm = AffineMap::get(
-        7, 0, {e(4), e(5) * win.sh + e(0) * win.dh, e(6) * win.sw + e(1) * win.dw, e(2)}, ctx);
+        7, 0, {e(4), e(5) * win.sh + e(0) * win.dh, e(6) + e(1) * win.dw, e(2)}, ctx);
     auto t = RankedTensorType::get({win.kh, win.kw, cg, fg}, elem);
     Value dw = b.create<linalg::GenericOp>(
                     loc, t, ValueRange{xp, dyl}, ValueRange{filled(b, loc, t, 0.0)},
