@@ -87,8 +87,9 @@ def main():
         for r in range(args.rounds):
             for t in threads:
                 tenv = dict(env, OMP_NUM_THREADS=str(t))
-                key = ("peak", 0, t)
-                best[key] = max(best.get(key, 0), rate([exes[sizes[0]], "peak", str(t)], tenv))
+                for what in ("peak", "block"):
+                    key = (what, 0, t)
+                    best[key] = max(best.get(key, 0), rate([exes[sizes[0]], what, str(t)], tenv))
                 for s in sizes:
                     runs = {"kiln": [exes[s], "kiln", str(s), str(t)],
                             "openblas": [exes[s], "blas", str(s), str(t)],
@@ -99,18 +100,24 @@ def main():
                         best[k] = max(best.get(k, 0), rate(runs[what], tenv))
             print(f"round {r + 1}/{args.rounds} done", flush=True)
     print()
-    print("fp32 matmul, GFLOP/s (best of rounds); % of the FMA peak at the same threads")
-    print(f"{'size':>6}{'thr':>4}{'peak':>8}{'Kiln':>8}{'%peak':>7}{'OpenBLAS':>10}"
+    print("fp32 matmul, GFLOP/s (best of rounds); % of the FMA peak at the same threads;")
+    print("block: a register block on panels in L1, the most a matmul's inner loop reaches here")
+    for t in threads:
+        pk, bl = best[("peak", 0, t)], best[("block", 0, t)]
+        print(f"{t} thread(s): FMA peak {pk:.1f}, register block {bl:.1f} ({100 * bl / pk:.0f}%)")
+    print(f"{'size':>6}{'thr':>4}{'peak':>8}{'Kiln':>8}{'%peak':>7}{'%block':>7}{'OpenBLAS':>10}"
           f"{'%peak':>7}{'PyTorch':>9}{'Kiln/OB':>9}{'Kiln/PT':>9}{'Kiln 2T/1T':>12}")
     rows = []
     for s in sizes:
         for t in threads:
             pk, k = best[("peak", 0, t)], best[("kiln", s, t)]
+            bl = best[("block", 0, t)]
             ob, pt = best[("openblas", s, t)], best[("pytorch", s, t)]
             scale = (k / best[("kiln", s, 1)]) if t != 1 and 1 in threads else None
-            rows.append({"size": s, "threads": t, "peak": pk, "kiln": k, "openblas": ob,
+            rows.append({"size": s, "threads": t, "peak": pk, "block": bl, "kiln": k, "openblas": ob,
                          "pytorch": pt, "scaling": scale})
-            print(f"{s:6}{t:4}{pk:8.1f}{k:8.1f}{100 * k / pk:6.0f}%{ob:10.1f}{100 * ob / pk:6.0f}%"
+            print(f"{s:6}{t:4}{pk:8.1f}{k:8.1f}{100 * k / pk:6.0f}%{100 * k / bl:6.0f}%"
+                  f"{ob:10.1f}{100 * ob / pk:6.0f}%"
                   f"{pt:9.1f}{k / ob:9.2f}{k / pt:9.2f}"
                   + (f"{scale:12.2f}" if scale else f"{'':12}"))
     if args.json:

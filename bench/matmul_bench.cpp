@@ -6,6 +6,10 @@
 //                               (y = x Wᵀ, batch S, S in, S out, no bias)
 //   matmul_bench blas S T       cblas_sgemm(x, Wᵀ) from the OpenBLAS loaded
 //                               at run time (LD_LIBRARY_PATH picks which)
+//   matmul_bench block T        a matmul's register block (Kiln's: 12 rows x 2
+//                               vectors with 32 vector registers, else 6) on
+//                               panels that stay in L1, on T threads: the most
+//                               any matmul's inner loop reaches on this core
 // Each prints the best GFLOP/s over its rounds. Built with -march=native.
 //
 #ifdef KILN_BENCH_MODEL
@@ -49,7 +53,10 @@ using Vec = __m512;
 inline Vec vfma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
 inline Vec vset(float x) { return _mm512_set1_ps(x); }
 inline float vsum(Vec v) { return _mm512_reduce_add_ps(v); }
-constexpr int kLanes = 16;
+inline Vec vload(const float *p) { return _mm512_load_ps(p); }
+inline Vec vloadu(const float *p) { return _mm512_loadu_ps(p); }
+inline void vstoreu(float *p, Vec v) { _mm512_storeu_ps(p, v); }
+constexpr int kLanes = 16, kBlockRows = 12;
 #else
 using Vec = __m256;
 inline Vec vfma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
@@ -62,7 +69,10 @@ inline float vsum(Vec v) {
     s += x;
   return s;
 }
-constexpr int kLanes = 8;
+inline Vec vload(const float *p) { return _mm256_load_ps(p); }
+inline Vec vloadu(const float *p) { return _mm256_loadu_ps(p); }
+inline void vstoreu(float *p, Vec v) { _mm256_storeu_ps(p, v); }
+constexpr int kLanes = 8, kBlockRows = 6;
 #endif
 
 /// 12 independent FMA chains (more than latency x ports), `iters` times,
@@ -92,6 +102,59 @@ double peak(int threads) {
     best = std::min(best, seconds([&] {
                       for (int t = 0; t < threads; ++t)
                         ts.emplace_back([&] { sink = fmaLoop(iters); });
+                      for (auto &t : ts)
+                        t.join();
+                    }));
+  }
+  return flop / best * 1e-9;
+}
+
+/// C[rows, 2 lanes] += A[rows, kc] B[kc, 2 lanes], A and B packed as a
+/// matmul's panels ([kc][rows], [kc][2 lanes]): C loaded before and stored
+/// after, as in a matmul's reduction chunk.
+void registerBlock(int kc, const float *a, const float *b, float *c) {
+  Vec acc[kBlockRows][2];
+#pragma GCC unroll 16
+  for (int i = 0; i < kBlockRows; ++i)
+    acc[i][0] = vloadu(c + i * 2 * kLanes), acc[i][1] = vloadu(c + i * 2 * kLanes + kLanes);
+  for (int k = 0; k < kc; ++k) {
+    Vec b0 = vload(b + k * 2 * kLanes), b1 = vload(b + k * 2 * kLanes + kLanes);
+#pragma GCC unroll 16
+    for (int i = 0; i < kBlockRows; ++i) {
+      Vec ai = vset(a[k * kBlockRows + i]);
+      acc[i][0] = vfma(ai, b0, acc[i][0]), acc[i][1] = vfma(ai, b1, acc[i][1]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < kBlockRows; ++i)
+    vstoreu(c + i * 2 * kLanes, acc[i][0]), vstoreu(c + i * 2 * kLanes + kLanes, acc[i][1]);
+}
+
+/// The register block over kc = 256 (A and B panels: 12 + 32 KB at 512
+/// bits), the same panels again and again, on each of `threads` threads.
+double block(int threads) {
+  const int kc = 256, calls = 100'000;
+  double flop = 2.0 * kBlockRows * 2 * kLanes * kc * calls * threads;
+  double best = 1e30;
+  for (int r = 0; r < 5; ++r) {
+    std::vector<std::thread> ts;
+    best = std::min(best, seconds([&] {
+                      for (int t = 0; t < threads; ++t)
+                        ts.emplace_back([&] {
+                          auto panel = [](size_t n, float v) {
+                            auto *p = static_cast<float *>(std::aligned_alloc(64, n * 4));
+                            std::fill(p, p + n, v);
+                            return p;
+                          };
+                          float *a = panel(kc * kBlockRows, 1e-3f),
+                                *b = panel(kc * 2 * kLanes, 1e-3f),
+                                *c = panel(kBlockRows * 2 * kLanes, 0.f);
+                          for (int i = 0; i < calls; ++i)
+                            registerBlock(kc, a, b, c);
+                          volatile float sink = c[0];
+                          (void)sink;
+                          std::free(a), std::free(b), std::free(c);
+                        });
                       for (auto &t : ts)
                         t.join();
                     }));
@@ -144,12 +207,14 @@ double kilnRate(long s, int threads) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: matmul_bench peak T | kiln S T | blas S T\n");
+    std::fprintf(stderr, "usage: matmul_bench peak T | block T | kiln S T | blas S T\n");
     return 2;
   }
   std::string mode = argv[1];
   if (mode == "peak")
     std::printf("%.1f\n", peak(std::atoi(argv[2])));
+  else if (mode == "block")
+    std::printf("%.1f\n", block(std::atoi(argv[2])));
   else if (argc == 4 && mode == "kiln")
     std::printf("%.1f\n", kilnRate(std::atol(argv[2]), std::atoi(argv[3])));
   else if (argc == 4 && mode == "blas")
