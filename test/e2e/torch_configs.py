@@ -121,6 +121,16 @@ MODELS = {
                  "beta": 1.1, "k": 0.5},
                 {"type": "flatten"},
                 {"type": "dense", "name": "out", "units": 10}]),
+    # Widths that are not whole panels of B (two vectors of columns), wide
+    # enough to be packed with the last panel padded with zeros: 784 -> 300
+    # (tanh) -> 200 (tanh) -> 10, batch 70. At 512 bits W1 and W2 are packed
+    # into 10 and 7 panels of 32 (the last of 12 and 8 rows) and dx2 = dy2 W2
+    # packs W2 itself into 10 panels (its last of 12 columns).
+    "padded_panels": dict(
+        batch=70,
+        layers=[{"type": "dense", "units": 300, "activation": "tanh"},
+                {"type": "dense", "units": 200, "activation": "tanh"},
+                {"type": "dense", "units": 10}]),
     # Synthetic regression: 11 -> 29 (sigmoid) -> 17 -> leaky_relu(0.1) -> 3.
     "mse": dict(
         batch=9,
@@ -220,6 +230,9 @@ CONFIGS = {
     # over an eighth of it), a loop of 13 trips.
     "cnn_blocks": dict(loss="softmax_cross_entropy", model="cnn_blocks", tol=EXCESS_TOL_LINEAR,
                        l2_cache="16K", opt={"type": "sgd", "lr": 0.1}),
+    # Padded panels (the padded_panels model): sgd, linear in the gradient.
+    "padded_panels": dict(loss="softmax_cross_entropy", model="padded_panels",
+                          tol=EXCESS_TOL_LINEAR, opt={"type": "sgd", "lr": 0.05}),
     "cnn_sgd": dict(loss="softmax_cross_entropy", model="cnn", tol=EXCESS_TOL_LINEAR,
                     opt={"type": "sgd", "lr": 0.1}),
     "cnn_adam": dict(loss="softmax_cross_entropy", model="cnn", tol=EXCESS_TOL_ADAM,

@@ -106,8 +106,55 @@ func.func @wide_batch(%x: tensor<512x784xf32>, %w: tensor<64x784xf32>) -> tensor
 
 // -----
 
+// Tests a dense layer's forward on 1000 units, not whole panels: W's last
+// panel is padded with zeros (31 panels and 8 rows of W at 512 bits, 62 and 8
+// at 256), C is computed in whole panels [256, 32, 32] (or [256, 63, 16]) and
+// read through its first 1000 columns. 100 units would pad 28 of 128 columns
+// at 512 bits, more than an eighth: not packed there, packed in 7 panels of 16
+// (4 of 112 padded) at 256 bits.
+// CHECK-LABEL: func.func @padded_panels
+// ZEN5: tensor.extract_slice %arg1[0, 0] [992, 200] [1, 1] : tensor<1000x200xf32> to tensor<992x200xf32>
+// ZEN5: linalg.transpose {{.*}} outs(%{{.+}} : tensor<31x200x32xf32>) permutation = [0, 2, 1]
+// ZEN5: tensor.extract_slice %arg1[992, 0] [8, 200] [1, 1] : tensor<1000x200xf32> to tensor<8x200xf32>
+// ZEN5: linalg.transpose {{.*}} outs(%{{.+}} : tensor<200x8xf32>) permutation = [1, 0]
+// ZEN5: linalg.fill {{.*}} outs(%{{.+}} : tensor<200x24xf32>)
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<256x32x32xf32>
+// XEON: kernel.group #kernel.schedule<tile = [12, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<256x32x32xf32>
+// ZEN5: tensor.collapse_shape {{.*}} : tensor<256x32x32xf32> into tensor<256x1024xf32>
+// ZEN5-NEXT: tensor.extract_slice {{.*}}[0, 0] [256, 1000] [1, 1] : tensor<256x1024xf32> to tensor<256x1000xf32>
+// ZEN3: linalg.transpose {{.*}} outs(%{{.+}} : tensor<62x200x16xf32>) permutation = [0, 2, 1]
+// ZEN3: linalg.fill {{.*}} outs(%{{.+}} : tensor<200x8xf32>)
+// ZEN3: packed = "rhs"> vectorize -> tensor<256x63x16xf32>
+// ZEN3: tensor.extract_slice {{.*}}[0, 0] [256, 1000] [1, 1] : tensor<256x1008xf32> to tensor<256x1000xf32>
+// CHECK-LABEL: func.func @too_padded
+// XEON-LABEL: func.func @too_padded
+// ZEN5-NOT: packed = "rhs"
+// ZEN3: packed = "rhs"> vectorize -> tensor<256x7x16xf32>
+// XEON-NOT: packed = "rhs"
+// XEON-LABEL: func.func @few_samples
+func.func @padded_panels(%x: tensor<256x200xf32>, %w: tensor<1000x200xf32>) -> tensor<256x1000xf32> {
+  %zero = arith.constant 0.0 : f32
+  %te = tensor.empty() : tensor<200x1000xf32>
+  %wt = linalg.transpose ins(%w : tensor<1000x200xf32>) outs(%te : tensor<200x1000xf32>) permutation = [1, 0]
+  %e = tensor.empty() : tensor<256x1000xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<256x1000xf32>) -> tensor<256x1000xf32>
+  %c = linalg.matmul ins(%x, %wt : tensor<256x200xf32>, tensor<200x1000xf32>) outs(%fill : tensor<256x1000xf32>) -> tensor<256x1000xf32>
+  return %c : tensor<256x1000xf32>
+}
+func.func @too_padded(%x: tensor<256x200xf32>, %w: tensor<100x200xf32>) -> tensor<256x100xf32> {
+  %zero = arith.constant 0.0 : f32
+  %te = tensor.empty() : tensor<200x100xf32>
+  %wt = linalg.transpose ins(%w : tensor<100x200xf32>) outs(%te : tensor<200x100xf32>) permutation = [1, 0]
+  %e = tensor.empty() : tensor<256x100xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<256x100xf32>) -> tensor<256x100xf32>
+  %c = linalg.matmul ins(%x, %wt : tensor<256x200xf32>, tensor<200x100xf32>) outs(%fill : tensor<256x100xf32>) -> tensor<256x100xf32>
+  return %c : tensor<256x100xf32>
+}
+
+// -----
+
 // Tests the forwards that keep W packed although the batch is smaller: 40
-// samples are not whole panels (of 32 or 16); and a recurrent step inside a
+// samples would pad their last panel by more than an eighth (64 or 48); and a recurrent step inside a
 // loop, W [256, 64] read at every step by h [32, 64]: W is packed once,
 // before the loop (at 256 bits the swap would pass its cost test, but it
 // would pack h at every step).
