@@ -3,7 +3,9 @@
 
   cpp_backend.py KILNC SRC WORK RUNTIME_LIB MAIN_LIB EXAMPLE
 
-examples/EXAMPLE is compiled by both backends; the C++ is built with g++ and
+examples/EXAMPLE (or test/e2e/models/EXAMPLE.json, a model no example
+covers: padded_panels, dense widths that are not whole panels) is compiled
+by both backends; the C++ is built with g++ and
 with clang++ (-O2 -march=native -fno-math-errno -ffp-contract=off -fno-strict-aliasing, as its
 CMakeLists.txt does; linked with the runtime of this build). The three executables train 20 steps on the example's data
 from the same seed, writing each step's loss (--loss-log): every step's loss
@@ -37,6 +39,7 @@ DATA = {
     "stocks_lstm": ["--data", "ibm.csv", "--series", "price"],
     "license_classifier": ["--text", "--data", "/usr/share/common-licenses"],
     "char_transformer": ["--text", "--data", "/usr/share/common-licenses"],
+    "padded_panels": FASHION,
 }
 
 
@@ -93,6 +96,8 @@ def main():
     os.makedirs(WORK)
     prepare_data()
     model = f"{SRC}/examples/{EXAMPLE}/model.json"
+    if not os.path.isfile(model):
+        model = f"{SRC}/test/e2e/models/{EXAMPLE}.json"
     run([KILNC, model, "-o", "obj"])
     run([KILNC, model, "--emit=cpp", "-o", "cpp"])
     for f in ["cpp.cpp", "cpp.h", "kiln_vec.h", "CMakeLists.txt"]:
@@ -139,6 +144,8 @@ def data_parallel():
     runtime) train as 2 ranks of the object code."""
     os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     model = f"{SRC}/examples/{EXAMPLE}/model.json"
+    if not os.path.isfile(model):
+        model = f"{SRC}/test/e2e/models/{EXAMPLE}.json"
     run([KILNC, model, "--mpi", "-o", "obj_mpi"])
     run([KILNC, model, "--mpi", "--emit=cpp", "-o", "cpp_mpi"])
     with open(f"{WORK}/cpp_mpi/CMakeLists.txt") as f:
