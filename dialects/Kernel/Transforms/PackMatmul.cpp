@@ -30,7 +30,11 @@ int64_t panelsFor(int64_t n, int64_t panel) { return (n + panel - 1) / panel; }
 /// Whether the packed product pays for its copy of B: enough rows of A to
 /// reuse each panel, strips long enough to miss, and, when the last panel
 /// is padded, at most an eighth of the products spent on its zeros (1000
-/// columns: 2%, 200: 11%, 100: 22% are not packed).
+/// columns: 2%, 200: 11%; 100: 22% are not packed). Unpacked, the strips of
+/// a 1000-cube's B missed all the way (59 against 155 GFLOP/s padded, on
+/// the Intel Xeon of bench/README.md); narrow ones miss less: padded, 100
+/// columns were 16% faster at 1024 x 1024 but 14% slower at 256 x 256 on 2
+/// threads.
 bool worthPacking(int64_t m, int64_t k, int64_t n, int64_t panel) {
   int64_t padded = panelsFor(n, panel) * panel;
   return n >= 2 * panel && m >= 16 && k >= 16 && 8 * (padded - n) <= padded;
