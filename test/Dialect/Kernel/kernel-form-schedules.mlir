@@ -228,16 +228,20 @@ func.func @partial_panel(%a: tensor<64x256xf32>, %b: tensor<256x10xf32>) -> tens
 // a plain matmul (not packed), so the update stays in its group. The update
 // reads W, which outgrows L1: the group runs over cache tiles of whole
 // register-block rows (at most half of L1 of products, in a multiple of the
-// 16-column register tile that divides 784: 112 columns of 16 rows in 48 KiB;
-// all 784 of 4 rows in 32 KiB) and the update over each cache tile a row at a
-// time. With L2 at 256 KiB, x (200 KB) outgrows half of it: cache tiles of 16
+// register tile that divides 784, else all of it when that fits in L1: at
+// 512 bits tiles of two vectors, 32 columns and a peeled 16, as no multiple of
+// 32 divides 784, so all 784 columns of 8 rows in 48 KiB; at 256 bits 16
+// columns divide them, all 784 of 4 rows in 32 KiB) and the update over each
+// cache tile a row at a time. With L2 at 256 KiB, x (200 KB) outgrows half of it: cache tiles of 16
 // rows (C at most a quarter of L2) run over chunks of 16 of the 64 k (x's
 // chunk a quarter of L2), so x is read once per cache tile, not once per
 // register block. A gradient of 8 units is left as it was.
 // CHECK-LABEL: func.func @weight_gradient
 // CHECK: kernel.group
 // CHECK-NEXT: linalg.transpose ins(%{{.+}} : tensor<64x512xf32>) outs(%{{.+}} : tensor<512x64xf32>) permutation = [1, 0]
-// ZEN5: kernel.group #kernel.schedule<tile = [16, 16], reduce = [1], cache = [16, 112], lanes = 16, epilogue = [1, 16]> vectorize -> tensor<512x784xf32>
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 32], reduce = [1], cache = [8, 0], lanes = 16, epilogue = [1, 32]> vectorize -> tensor<512x784xf32>
+// XEON-LABEL: func.func @weight_gradient
+// XEON: kernel.group #kernel.schedule<tile = [8, 32], reduce = [1], cache = [8, 0], lanes = 16, epilogue = [1, 32]> vectorize -> tensor<512x784xf32>
 // ZEN3: kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [4, 0], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<512x784xf32>
 // SMALLL2: kernel.group #kernel.schedule<tile = [4, 16], reduce = [1], cache = [16, 0, 16], lanes = 8, epilogue = [1, 16]> vectorize -> tensor<512x784xf32>
 // CHECK-NEXT: linalg.fill
