@@ -23,7 +23,8 @@
 // RUN: | FileCheck %s
 // RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=65536 cores=2}))" | FileCheck %s --check-prefix=WHOLEK
 // The packing and schedules this runs (so the test cannot pass on an unpacked path):
-// RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=4096 cores=2}))" | FileCheck %s --check-prefix=FORM
+// RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=4096 cores=2}))" | FileCheck %s --check-prefix=FORM --implicit-check-not='linalg.transpose ins(%arg1 : tensor<92x301xf32>)'
+// RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=256 l1-bytes=4096 cores=2}))" | FileCheck %s --check-prefix=FORM256
 
 // CHECK: max |kernel - reference| =
 // CHECK-NEXT: {{^}}0{{$}}
@@ -48,6 +49,11 @@
 // FORM: linalg.transpose {{.*}} permutation = [0, 2, 1]
 // FORM: linalg.transpose ins(%{{.+}} : tensor<28x301xf32>) outs(%{{.+}} : tensor<301x28xf32>) permutation = [1, 0]
 // FORM: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 32], order = [1, 3, 0, 2], lanes = 16, packed = "rhs">
+// FORM256-LABEL: func.func @mm(
+// FORM256: packed = "rhs"> vectorize -> tensor<61x6x16xf32>
+// FORM256: tensor.extract_slice {{.*}}[0, 0] [61, 92] [1, 1] : tensor<61x96xf32> to tensor<61x92xf32>
+// FORM256-LABEL: func.func @mm_wt(
+// FORM256: packed = "rhs"> vectorize -> tensor<61x6x16xf32>
 // WHOLEK-LABEL: func.func @mm_wt(
 // WHOLEK: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs">
 // WHOLEK-NEXT: linalg.fill

@@ -134,7 +134,8 @@ void chunkReduction(Builder &s, linalg::LinalgOp root, ArrayRef<int64_t> bounds,
 /// optimizer update after a weight gradient), once per register block they would
 /// touch a few bytes of each of those tensors' rows, far apart; instead
 /// the group runs over cache tiles of whole rows (up to half of L1 of
-/// products), and the update over each tile's rows once its products are
+/// products, or all columns when no multiple of the register tile divides
+/// them and they fit in L1), and the update over each tile's rows once its products are
 /// done, a row at a time (fewer registers than the whole block). That
 /// pays when those tensors outgrow L1.
 ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp last,
@@ -147,9 +148,14 @@ ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp l
   // than one vector dividing the columns: a tile of one vector loads as
   // many values as it multiplies (fashion_mlp's first weight gradient with
   // Adam, 784 columns: 16 x 16 tiles, then 8 x 32 and a column of 16:
-  // +7% a step on 1 thread, the same bits).
-  if (streams && s.tile[1] == s.lanes && bounds[1] % s.lanes == 0 && bounds[1] >= 4 * s.lanes)
-    s.tile[1] = 2 * s.lanes;
+  // +7% a step on 1 thread, the same bits). Only when the cache tiles below
+  // stay whole: rows that divide the rows, and all the columns of them in
+  // L1 (no multiple of two vectors divides the columns).
+  if (streams && s.tile[1] == s.lanes && bounds[1] % s.lanes == 0 && bounds[1] >= 4 * s.lanes) {
+    int64_t rows = rowTile(bounds[0], registerRows(2 * s.lanes, s.lanes, t));
+    if (rows >= 2 && bounds[0] % rows == 0 && bounds[1] * rows * elemBytes <= t.l1Bytes)
+      s.tile[1] = 2 * s.lanes;
+  }
   s.tile[0] = rowTile(bounds[0], registerRows(s.tile[1], s.lanes, t));
   s.reduce.push_back(1);
   // (Small tensors stay in L1 whatever the order; one register tile per row
