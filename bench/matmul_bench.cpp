@@ -26,6 +26,7 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
