@@ -135,15 +135,16 @@ void chunkReduction(Builder &s, linalg::LinalgOp root, ArrayRef<int64_t> bounds,
 /// touch a few bytes of each of those tensors' rows, far apart; instead
 /// the group runs over cache tiles of whole rows (up to half of L1 of
 /// products, or all columns when no multiple of the register tile divides
-/// them and they fit in L1), and the update over each tile's rows once its products are
-/// done, a row at a time (fewer registers than the whole block). That
-/// pays when those tensors outgrow L1.
+/// them and they fit in L1), and the update over each tile's rows once its
+/// products are done, a row at a time (fewer registers than the whole
+/// block). That pays when those tensors outgrow L1.
 ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp last,
                             ArrayRef<int64_t> bounds, const ScheduleTarget &t,
                             int64_t elemBytes) {
   s.tile.assign(bounds.size(), 0);
   s.tile[1] = vectorTile(bounds[1], s.lanes, 2 * s.lanes);
   int64_t streams = root != last && bounds.size() == 2 ? updatedInPlace(root, last) : 0;
+  auto rowsFitL1 = [&](int64_t rows) { return bounds[1] * rows * elemBytes <= t.l1Bytes; };
   // Under an update, two vectors of columns and a peeled vector over rather
   // than one vector dividing the columns: a tile of one vector loads as
   // many values as it multiplies (fashion_mlp's first weight gradient with
@@ -153,7 +154,7 @@ ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp l
   // L1 (no multiple of two vectors divides the columns).
   if (streams && s.tile[1] == s.lanes && bounds[1] % s.lanes == 0 && bounds[1] >= 4 * s.lanes) {
     int64_t rows = rowTile(bounds[0], registerRows(2 * s.lanes, s.lanes, t));
-    if (rows >= 2 && bounds[0] % rows == 0 && bounds[1] * rows * elemBytes <= t.l1Bytes)
+    if (rows >= 2 && bounds[0] % rows == 0 && rowsFitL1(rows))
       s.tile[1] = 2 * s.lanes;
   }
   s.tile[0] = rowTile(bounds[0], registerRows(s.tile[1], s.lanes, t));
@@ -180,7 +181,7 @@ ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp l
         columns = c;
     // No such multiple (784 columns in tiles of 32): whole rows, when they
     // fit in L1.
-    if (!columns && bounds[1] * s.tile[0] * elemBytes > t.l1Bytes)
+    if (!columns && !rowsFitL1(s.tile[0]))
       return s.get();
   }
   s.cache = {s.tile[0], columns};
