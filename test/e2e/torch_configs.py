@@ -443,6 +443,8 @@ CONFIGS = {
     # (RecurrentBuilders.h), its weight gradients summed over the blocks.
     "lstm": dict(loss="mse", model="lstm", tol=EXCESS_TOL_ADAM, cores=13,
                  opt={"type": "adam", "lr": 0.01}),
+    "lstm_padded": dict(loss="mse", model="lstm_padded", tol=EXCESS_TOL_ADAM,
+                        opt={"type": "adam", "lr": 0.01}),
     "lstm_stacked_bidirectional": dict(loss="softmax_cross_entropy", model="lstm_stacked_bidirectional",
                                        tol=EXCESS_TOL_LINEAR, cores=13,
                                        opt={"type": "momentum", "lr": 0.1, "momentum": 0.9}),

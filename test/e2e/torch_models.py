@@ -748,6 +748,13 @@ SEQUENCE_MODELS = {
         batch=9, input=[7, 3], data={"targets": 1},
         layers=[{"type": "lstm", "name": "lstm", "units": 19},
                 {"type": "dense", "name": "out", "units": 1}]),
+    # 100 units: the gates' 400 columns are 13 panels of 32 with the last
+    # padded (at 512 bits), for the input projection of the 40 x 5 steps and
+    # for W_hh, packed once before the time loop: [5, 30] -> lstm 100 -> out 1.
+    "lstm_padded": dict(
+        batch=40, input=[5, 30], data={"targets": 1},
+        layers=[{"type": "lstm", "name": "lstm", "units": 100},
+                {"type": "dense", "name": "out", "units": 1}]),
     # Two stacked bidirectional layers, every step's output: [6, 5] -> lstm
     # (11 per direction; layer 1 reads layer 0's [6, 22]) [6, 22] -> mean
     # over time [22] -> out 4 classes.
