@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# e2e: --threads. examples/fashion_mlp and examples/fashion_cnn train 20 steps
+# e2e: --threads. examples/fashion_mlp, examples/fashion_cnn and
+# test/e2e/models/padded_panels (dense widths in padded panels) train 20 steps
 # on a Fashion-MNIST subset with 1, 2 and 3 threads (and KILN_NUM_THREADS=2):
 # the checkpoints are byte-identical, and so are eval's metrics and
 # predict's outputs; so are char_transformer's checkpoints (byte windows).
@@ -11,9 +12,13 @@ kilnc=$1 src=$2 work=$3
 tool="python3 $src/test/e2e/safetensors_tool.py"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 python3 "$src/test/e2e/fashion_subset.py" data 2000 300 --npy 300
-for model in fashion_mlp fashion_cnn; do
-  "$kilnc" "$src/examples/$model/model.json" -o "$model"
-  "$kilnc" "$src/examples/$model/model.json" --emit=llvm-ir -o "$model.ll"
+json() { # an example's model, else one of test/e2e/models
+  if [ -f "$src/examples/$1/model.json" ]; then echo "$src/examples/$1/model.json"
+  else echo "$src/test/e2e/models/$1.json"; fi
+}
+for model in fashion_mlp fashion_cnn padded_panels; do
+  "$kilnc" "$(json $model)" -o "$model"
+  "$kilnc" "$(json $model)" --emit=llvm-ir -o "$model.ll"
   n=$(grep -o '@[a-z_0-9]*_chunk' "$model.ll" | sort -u | wc -l)
   [ "$n" -gt 0 ] || { echo "FAIL: $model: no kernel is split for threads"; exit 1; }
   echo "$model: $n kernels split for threads"
