@@ -1,5 +1,5 @@
-"""The configurations torch_reference.py runs: the small models (MODELS;
-torch_models.SEQUENCE_MODELS adds the sequence ones), the CONFIGS that pair a
+"""The configurations torch_reference.py runs: the small models (MODELS,
+the sequence and graph ones among them: SEQUENCE_MODELS), the CONFIGS that pair a
 model with a loss, an optimizer and a tolerance, the examples read from
 their model.json, and the tolerances with how they were measured."""
 import json
@@ -138,11 +138,153 @@ MODELS = {
                 {"type": "dense", "units": 17},
                 {"type": "leaky_relu", "alpha": 0.1},
                 {"type": "dense", "units": 3}]),
-    # The sequence and graph models (embedding_text, layer_norm_gelu,
-    # graph_merge, max_pool1d_ties, attention, transformer, lstm,
-    # lstm_stacked_bidirectional, lstm_bidirectional_last, gru,
-    # gru_rnn_bidirectional) are SEQUENCE_MODELS in torch_models.py.
+    # The sequence and graph models are SEQUENCE_MODELS below.
 }
+
+# The sequence and graph models (part of MODELS: batch,
+# per-sample input shape, layers; "data" asks for torch_models.synthetic_data,
+# "output" names a graph's output layer, "tied_init" gives parameters the
+# initial values of others). Token ids (int32 CSV columns, ids repeating
+# within a row and across the batch, so the embedding's gradient rows
+# accumulate): [16] ids < 37 -> embed [16, 19] -> mean over time [19] ->
+# 23 (relu) -> 5 classes.
+SEQUENCE_MODELS = {
+    "embedding_text": dict(
+        batch=11, input=[16], data={"ids": 37, "classes": 5},
+        layers=[{"type": "embedding", "name": "embed", "input_dim": 37, "output_dim": 19},
+                {"type": "global_avg_pool1d", "name": "mean"},
+                {"type": "dense", "name": "hidden", "units": 23, "activation": "relu"},
+                {"type": "dense", "name": "out", "units": 5}]),
+    # Dense on a rank-3 batch (the last axis), exact (erf) GELU, layer norm
+    # over the last axis (its weight and bias start away from ones and
+    # zeros), a max over time: [5, 13] (a flat row of 65) -> d [5, 23]
+    # (gelu) -> ln -> gmp [23] -> 7 regression targets.
+    "layer_norm_gelu": dict(
+        batch=9, input=[5, 13], data={"targets": 7},
+        layers=[{"type": "dense", "name": "d", "units": 23, "activation": "gelu"},
+                {"type": "layer_norm", "name": "ln"},
+                {"type": "global_max_pool1d", "name": "gmp"},
+                {"type": "dense", "name": "out", "units": 7}]),
+    # A graph: two branches from pe merged by add, multiply (with a
+    # softmax over the last axis) and concat (axis -1, with pe itself);
+    # position_embedding's max_len 8 > 6 steps, so rows 6 and 7 get no
+    # gradient. "out" comes before its input "pool" in the file and is named
+    # by the root key "output". [6, 11] -> pe -> a [6, 17], b [6, 17] -> bg
+    # (gelu); sum = a + bg, prod = sum * softmax(a); cat [sum, prod, pe]
+    # [6, 45] -> ln -> pool (mean over time) [45] -> out 4 classes.
+    "graph_merge": dict(
+        batch=13, input=[6, 11], data={"classes": 4}, output="out",
+        layers=[{"type": "position_embedding", "name": "pe", "max_len": 8},
+                {"type": "dense", "name": "a", "units": 17, "inputs": "pe"},
+                {"type": "dense", "name": "b", "units": 17, "inputs": ["pe"]},
+                {"type": "gelu", "name": "bg"},
+                {"type": "add", "name": "sum", "inputs": ["a", "bg"]},
+                {"type": "softmax", "name": "weights", "inputs": "a"},
+                {"type": "multiply", "name": "prod", "inputs": ["sum", "weights"]},
+                {"type": "concat", "name": "cat", "axis": -1, "inputs": ["sum", "prod", "pe"]},
+                {"type": "layer_norm", "name": "ln", "epsilon": 1e-4},
+                {"type": "dense", "name": "out", "units": 4, "inputs": "pool"},
+                {"type": "global_avg_pool1d", "name": "pool", "inputs": "ln"}]),
+    # Ties in global_max_pool1d, and concat over time (axis 1): a and b
+    # start with the same weights, so at step 1 a == b (bit for bit, on
+    # both sides) and the max over time of [a; b] ties between a's row t
+    # and b's row t for every feature: the gradient must go to a (the first
+    # maximum), b's weights get none from that step. [7, 6] -> a, b [7, 9]
+    # -> cat [14, 9] -> gmp [9] -> out 3 regression targets.
+    "max_pool1d_ties": dict(
+        batch=9, input=[7, 6], data={"targets": 3},
+        tied_init={"b.weight": "a.weight", "b.bias": "a.bias"},
+        layers=[{"type": "dense", "name": "a", "units": 9},
+                {"type": "dense", "name": "b", "units": 9, "inputs": "input"},
+                {"type": "concat", "name": "cat", "axis": 1, "inputs": ["a", "b"]},
+                {"type": "global_max_pool1d", "name": "gmp"},
+                {"type": "dense", "name": "out", "units": 3}]),
+    # Causal multi-head self-attention on token ids: [7] ids < 23 -> embed
+    # [7, 12] -> pe (position embedding, max_len 7) -> att (3 heads of 4,
+    # causal) [7, 12] -> mean over time [12] -> out 5 classes.
+    "attention": dict(
+        batch=11, input=[7], data={"ids": 23, "classes": 5},
+        layers=[{"type": "embedding", "name": "embed", "input_dim": 23, "output_dim": 12},
+                {"type": "position_embedding", "name": "pe"},
+                {"type": "multi_head_attention", "name": "att", "num_heads": 3, "causal": True},
+                {"type": "global_avg_pool1d", "name": "mean"},
+                {"type": "dense", "name": "out", "units": 5}]),
+    # Longer than one attention tile (64 queries or keys): [150] ids ->
+    # embed [150, 12] -> pe -> att1 (3 heads of 4, causal) -> att2 (2 heads
+    # of 6) -> mean over time -> out 5 classes. Two full tiles and one of 22,
+    # so the online softmax, the skipped causal tiles and the remainders
+    # are all compared with PyTorch.
+    "attention_long": dict(
+        batch=5, input=[150], data={"ids": 23, "classes": 5},
+        layers=[{"type": "embedding", "name": "embed", "input_dim": 23, "output_dim": 12},
+                {"type": "position_embedding", "name": "pe"},
+                {"type": "multi_head_attention", "name": "att1", "num_heads": 3, "causal": True},
+                {"type": "multi_head_attention", "name": "att2", "num_heads": 2},
+                {"type": "global_avg_pool1d", "name": "mean"},
+                {"type": "dense", "name": "out", "units": 5}]),
+    # Two transformer encoder layers: post-norm with relu, not causal (4
+    # heads of 3, feed-forward 20), then pre-norm with gelu, causal (2 heads
+    # of 6, feed-forward 18), dropout 0 in both. [6, 10] -> d [6, 12] -> t1
+    # -> t2 [6, 12] -> gmp (max over time) [12] -> out 4 regression targets.
+    "transformer": dict(
+        batch=9, input=[6, 10], data={"targets": 4},
+        layers=[{"type": "dense", "name": "d", "units": 12},
+                {"type": "transformer_block", "name": "t1", "num_heads": 4, "dim_feedforward": 20,
+                 "dropout": 0, "activation": "relu", "norm_first": False, "causal": False},
+                {"type": "transformer_block", "name": "t2", "num_heads": 2, "dim_feedforward": 18,
+                 "dropout": 0, "activation": "gelu", "norm_first": True, "causal": True},
+                {"type": "global_max_pool1d", "name": "gmp"},
+                {"type": "dense", "name": "out", "units": 4}]),
+    # LSTMs (PyTorch's own nn.LSTM, see Recurrent above). Regression as a stock
+    # price series would be (a CSV row of 21 inputs, then 1 target): [7, 3]
+    # -> lstm 19, the last step's h [19] -> out 1.
+    "lstm": dict(
+        batch=9, input=[7, 3], data={"targets": 1},
+        layers=[{"type": "lstm", "name": "lstm", "units": 19},
+                {"type": "dense", "name": "out", "units": 1}]),
+    # 100 units: the gates' 400 columns are 13 panels of 32 with the last
+    # padded (at 512 bits), for the input projection of the 40 x 5 steps and
+    # for W_hh, packed once before the time loop: [5, 30] -> lstm 100 -> out 1.
+    "lstm_padded": dict(
+        batch=40, input=[5, 30], data={"targets": 1},
+        layers=[{"type": "lstm", "name": "lstm", "units": 100},
+                {"type": "dense", "name": "out", "units": 1}]),
+    # Two stacked bidirectional layers, every step's output: [6, 5] -> lstm
+    # (11 per direction; layer 1 reads layer 0's [6, 22]) [6, 22] -> mean
+    # over time [22] -> out 4 classes.
+    "lstm_stacked_bidirectional": dict(
+        batch=13, input=[6, 5], data={"classes": 4},
+        layers=[{"type": "lstm", "name": "lstm", "units": 11, "num_layers": 2,
+                 "bidirectional": True, "return_sequences": True},
+                {"type": "global_avg_pool1d", "name": "mean"},
+                {"type": "dense", "name": "out", "units": 4}]),
+    # Bidirectional without return_sequences: output[:, -1] joins the
+    # forward direction's last state and the reverse direction's state after
+    # its first step (input step T - 1 alone), not h_n. [5, 4] -> lstm 6
+    # per direction [12] -> out 3 regression targets.
+    "lstm_bidirectional_last": dict(
+        batch=11, input=[5, 4], data={"targets": 3},
+        layers=[{"type": "lstm", "name": "bilstm", "units": 6, "bidirectional": True},
+                {"type": "dense", "name": "out", "units": 3}]),
+    # GRU (PyTorch's own nn.GRU, see Recurrent above), the lstm regression's
+    # shape: [7, 3] -> gru 19, the last step's h [19] -> out 1.
+    "gru": dict(
+        batch=9, input=[7, 3], data={"targets": 1},
+        layers=[{"type": "gru", "name": "gru", "units": 19},
+                {"type": "dense", "name": "out", "units": 1}]),
+    # A bidirectional simple_rnn (nn.RNN, tanh) with every step's output
+    # feeding a bidirectional GRU's output[:, -1] (its reverse direction
+    # after one step from h = 0: gru.weight_hh_l0_reverse gets no gradient):
+    # [6, 5] -> rnn (11 per direction) [6, 22] -> gru (7 per direction) [14]
+    # -> out 4 classes.
+    "gru_rnn_bidirectional": dict(
+        batch=13, input=[6, 5], data={"classes": 4},
+        layers=[{"type": "simple_rnn", "name": "rnn", "units": 11, "bidirectional": True,
+                 "return_sequences": True},
+                {"type": "gru", "name": "gru", "units": 7, "bidirectional": True},
+                {"type": "dense", "name": "out", "units": 4}]),
+}
+MODELS.update(SEQUENCE_MODELS)
 
 # Tolerances. Every update, of a parameter (p_k - p_{k-1}) or of optimizer
 # state (s_k - s_{k-1}), is compared per tensor and per step:
@@ -317,7 +459,7 @@ CONFIGS = {
                                      "dense_1": {"kernel_regularizer": {"l2": 0.1}},
                                      "dense_3": {"kernel_regularizer": {"l1": 0.03, "l2": 0.1}}}),
     # Per-layer lr and weight decay (torch.optim param groups, one per
-    # distinct (lr, weight_decay); see param_hyper in torch_models.py) on
+    # distinct (lr, weight_decay); see param_hyper in torch_training.py) on
     # the regression model. Momentum (L2 decay, linear: the tight
     # tolerance): lr 0.02 and weight decay 0.05, bias_weight_decay 0;
     # dense_0 lr_scale 0.5 (its bias: no decay), dense_1 weight_decay 0.3
@@ -361,7 +503,7 @@ CONFIGS = {
     # 3.6e-2, against its channels-last convolution by 1.3e-1 (fashion_cnn:
     # 1.4e-5, 1.9e-4, 2.2e-5).
     "fashion_cnn": dict(example="fashion_cnn", tol=EXCESS_TOL_ADAM),
-    # Sequence and graph layers (SEQUENCE_MODELS in torch_models.py): Adam
+    # Sequence and graph layers (SEQUENCE_MODELS above): Adam
     # on the token ids (embedding_text) and the graph (graph_merge), momentum
     # on layer_norm_gelu, sgd on max_pool1d_ties (linear: the tight tolerance).
     # Measured excess: at most 1.2e-6 (Adam; embedding_text, hidden.weight)

@@ -103,10 +103,10 @@ from torch_configs import (MODELS, CONFIGS, example_arch, EXCESS_TOL_LINEAR, EXC
 from torch_models import (NEAR_CANDIDATES, NEAR_MAX_FLIPS, NEAR_DONE, Decisions,
                           read_safetensors,
                           write_safetensors, torch_model, kiln_state, load_kiln_state,
-                          torch_optimizer, optimizer_slots, slot_initial, load_optimizer_state,
-                          loss_targets, torch_loss_fn, regularization, clip_gradients, synthetic_data,
-                          SEQUENCE_MODELS)
-MODELS.update(SEQUENCE_MODELS)
+                          synthetic_data)
+# Its optimizers, losses, regularizers and clipping in torch_training.py.
+from torch_training import (torch_optimizer, optimizer_slots, slot_initial, load_optimizer_state,
+                            loss_targets, torch_loss_fn, regularization, clip_gradients)
 
 
 # Near decisions: a relu into a max pool, float64 with float32's decisions.
