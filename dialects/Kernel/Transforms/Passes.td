@@ -124,7 +124,9 @@ def KernelPrefetchEpiloguePass : Pass<"kernel-prefetch-epilogue", "mlir::func::F
     the hardware prefetchers, so the epilogue waits on them. Each register
     tile's loop gets, before its reduction, a `memref.prefetch` of every
     cache line of those views at the register tile's position: the epilogue
-    then finds its operands in L1. Runs on bufferized IR.
+    then finds its operands in L1. Not when every view takes whole rows of
+    its buffer: each is then one block of memory, read a row at a time,
+    streams the hardware prefetchers follow. Runs on bufferized IR.
   }];
   let statistics = [
     Statistic<"numPrefetched", "prefetched-views", "Epilogue views prefetched by register tile">
