@@ -98,6 +98,47 @@ func.func @whole_rows(%x: memref<4x64xf32>, %w: memref<8x64xf32>, %m: memref<8x6
 
 // -----
 
+// Tests that when one view is of whole rows (W) and another is not (M: 64 columns of 128), both are prefetched.
+// CHECK-LABEL: func.func @mixed
+// CHECK-COUNT-4: memref.prefetch %{{.+}}[%{{.+}}, %{{.+}}], read, locality<3>, data : memref<4x64xf32, strided<[64, 1], offset: ?>>
+// CHECK-COUNT-4: memref.prefetch %{{.+}}[%{{.+}}, %{{.+}}], read, locality<3>, data : memref<4x64xf32, strided<[128, 1], offset: ?>>
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @mixed(%x: memref<4x64xf32>, %w: memref<8x64xf32>, %m: memref<8x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %f0 = arith.constant 0.0 : f32
+  %scratch = memref.alloc() {alignment = 64 : i64} : memref<8x64xf32>
+  scf.for %i = %c0 to %c8 step %c4 {
+    %tile = memref.subview %scratch[%i, 0] [4, 64] [1, 1] : memref<8x64xf32> to memref<4x64xf32, strided<[64, 1], offset: ?>>
+    scf.for %r = %c0 to %c64 step %c16 {
+      %reg = memref.subview %tile[0, %r] [4, 16] [1, 1] : memref<4x64xf32, strided<[64, 1], offset: ?>> to memref<4x16xf32, strided<[64, 1], offset: ?>>
+      %v = vector.transfer_read %x[%c0, %r], %f0 {in_bounds = [true, true]} : memref<4x64xf32>, vector<4x16xf32>
+      vector.transfer_write %v, %reg[%c0, %c0] {in_bounds = [true, true]} : vector<4x16xf32>, memref<4x16xf32, strided<[64, 1], offset: ?>>
+    }
+    %wv = memref.subview %w[%i, 0] [4, 64] [1, 1] : memref<8x64xf32> to memref<4x64xf32, strided<[64, 1], offset: ?>>
+    %mv = memref.subview %m[%i, 0] [4, 64] [1, 1] : memref<8x128xf32> to memref<4x64xf32, strided<[128, 1], offset: ?>>
+    scf.for %row = %c0 to %c4 step %c1 {
+      scf.for %c = %c0 to %c64 step %c16 {
+        %g = vector.transfer_read %tile[%row, %c], %f0 {in_bounds = [true]} : memref<4x64xf32, strided<[64, 1], offset: ?>>, vector<16xf32>
+        %ww = vector.transfer_read %wv[%row, %c], %f0 {in_bounds = [true]} : memref<4x64xf32, strided<[64, 1], offset: ?>>, vector<16xf32>
+        %mm = vector.transfer_read %mv[%row, %c], %f0 {in_bounds = [true]} : memref<4x64xf32, strided<[128, 1], offset: ?>>, vector<16xf32>
+        %n = arith.addf %mm, %g : vector<16xf32>
+        %w2 = arith.subf %ww, %n : vector<16xf32>
+        vector.transfer_write %w2, %wv[%row, %c] {in_bounds = [true]} : vector<16xf32>, memref<4x64xf32, strided<[64, 1], offset: ?>>
+        vector.transfer_write %n, %mv[%row, %c] {in_bounds = [true]} : vector<16xf32>, memref<4x64xf32, strided<[128, 1], offset: ?>>
+      }
+    }
+  }
+  return
+}
+
+// -----
+
 // Tests what gets no prefetch: register tiles that cut the rows (lines run along the columns), and a view some op other than a vector transfer reads (a copy). (Views of half rows: whole rows would get none either way.)
 // CHECK-LABEL: func.func @rows
 // CHECK-NOT: memref.prefetch
