@@ -113,6 +113,22 @@ def BufferABIPass : Pass<"kiln-buffer-abi", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect", "mlir::tensor::TensorDialect"];
 }
 
+def OutputsInPlacePass : Pass<"kiln-outputs-in-place", "mlir::func::FuncOp"> {
+  let summary = "Compute each output in the buffer the caller passes for it";
+  let description = [{
+    kiln-buffer-abi writes each output with a
+    `bufferization.materialize_in_destination` into its buffer argument,
+    which one-shot bufferization makes a copy from a temporary. When the
+    output's value is computed into a `tensor.empty` through destinations
+    (linalg ops), loop-carried values and vector writes only, and that
+    empty has no other use, the empty becomes a `bufferization.to_tensor
+    restrict writable` of the buffer and the materialization goes: the
+    result is computed in place. Runs after kiln-unshare-empty-tensors
+    (each empty then has one use).
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+}
+
 def UnshareEmptyTensorsPass : Pass<"kiln-unshare-empty-tensors", "mlir::func::FuncOp"> {
   let summary = "Give every use of a tensor.empty, or of a constant fill of one, its own copy before bufferization";
   let description = [{

@@ -232,8 +232,18 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
           return fn.emitError("kiln-buffer-abi: result ")
                  << i << ": kiln.output needs a string 'name'";
         auto t = cast<RankedTensorType>(v.getType());
-        BlockArgument arg = entry.addArgument(
-            MemRefType::get(t.getShape(), t.getElementType()), loc);
+        // A collapsed result (a packed product's [M, N/n, n] read as [M, N])
+        // is written into the buffer typed in its own shape, the same bytes:
+        // eliminate-empty-tensors then computes it there, with no copy after.
+        // (A view of the buffer would keep the product's accumulators from
+        // being hoisted out of its loop: hoisting skips views.)
+        ArrayRef<int64_t> shape = t.getShape();
+        if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
+            collapse && collapse.getSrcType().hasStaticShape() && t.hasStaticShape()) {
+          shape = collapse.getSrcType().getShape();
+          v = collapse.getSrc();
+        }
+        BlockArgument arg = entry.addArgument(MemRefType::get(shape, t.getElementType()), loc);
         auto index = tables["outputs"].bind(field(out, "name").getValue(),
                                             describe(out, t, true));
         if (failed(index))

@@ -68,7 +68,7 @@ void populateTiled(OpPassManager &pm) {
 void populateBufferized(OpPassManager &pm) {
   // No deallocation pipeline: kiln-workspace (in the llvm stage) places
   // every temporary.
-  add(pm, "kiln-buffer-abi,func.func(kiln-unshare-empty-tensors),"
+  add(pm, "kiln-buffer-abi,func.func(kiln-unshare-empty-tensors,kiln-outputs-in-place),"
           "one-shot-bufferize{unknown-type-conversion=identity-layout-map},"
           "func.func(canonicalize,cse),convert-bufferization-to-memref,"
           "func.func(canonicalize,cse)");

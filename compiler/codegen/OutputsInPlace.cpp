@@ -1,0 +1,66 @@
+//===- OutputsInPlace.cpp - Outputs computed in the caller's buffer -------===//
+//
+//   %e = tensor.empty() : tensor<1024x32x32xf32>
+//   %c = linalg.fill ins(%zero) outs(%e) / scf.for ... / linalg.generic ...
+//   bufferization.materialize_in_destination %c in restrict writable %out
+//
+// becomes a computation in %out itself (%e replaced by a `to_tensor
+// restrict writable` of %out): no temporary, no copy into %out after. A
+// packed product's result is 4 MB at 1024 x 1024; the copy was 4-7% of
+// the forward.
+//
+#include "compiler/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_OUTPUTSINPLACEPASS
+#include "compiler/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+
+namespace {
+
+/// The tensor.empty whose buffer `v` is written into when every op on the
+/// way bufferizes in place: through destinations, loop-carried values,
+/// inserted slices and vector writes. Null when the chain leaves them.
+tensor::EmptyOp emptyUnder(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto empty = dyn_cast<tensor::EmptyOp>(def))
+      return empty;
+    auto result = cast<OpResult>(v);
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(def))
+      v = dps.getTiedOpOperand(result)->get();
+    else if (auto loop = dyn_cast<scf::ForOp>(def))
+      v = loop.getInitArgs()[result.getResultNumber()];
+    else if (auto write = dyn_cast<vector::TransferWriteOp>(def))
+      v = write.getSource();
+    else
+      return nullptr;
+  }
+  return nullptr;
+}
+
+struct OutputsInPlacePass : kiln::impl::OutputsInPlacePassBase<OutputsInPlacePass> {
+  void runOnOperation() override {
+    getOperation().walk([](bufferization::MaterializeInDestinationOp op) {
+      auto dest = dyn_cast<BlockArgument>(op.getDest());
+      tensor::EmptyOp empty = emptyUnder(op.getSource());
+      if (!dest || !isa<MemRefType>(dest.getType()) || !empty || !empty->hasOneUse() ||
+          empty.getType() != op.getSource().getType() || !empty.getType().hasStaticShape())
+        return;
+      OpBuilder b(empty);
+      Value inPlace = b.create<bufferization::ToTensorOp>(empty.getLoc(), empty.getType(), dest,
+                                                          /*restrict=*/true, /*writable=*/true);
+      empty.replaceAllUsesWith(inPlace);
+      empty.erase();
+    });
+  }
+};
+
+} // namespace

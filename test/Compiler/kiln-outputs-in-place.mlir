@@ -1,0 +1,60 @@
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kiln-outputs-in-place))' | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kiln-outputs-in-place),one-shot-bufferize,canonicalize)' | FileCheck %s --check-prefix=BUF
+
+// Tests that an output computed into an empty through a fill and a loop
+// (as a tiled product is) is computed in the caller's buffer: the empty
+// becomes a to_tensor of it, and after bufferization no temporary and no
+// copy are left.
+// CHECK-LABEL: func.func @product
+// CHECK-SAME: (%[[X:[^:]+]]: memref<4x8xf32>, %[[OUT:[^:]+]]: memref<4x8xf32>)
+// CHECK-NOT: tensor.empty
+// CHECK: %[[T:.+]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<4x8xf32>
+// CHECK: linalg.fill ins(%{{.+}} : f32) outs(%[[T]] : tensor<4x8xf32>)
+// BUF-LABEL: func.func @product
+// BUF-NOT: memref.alloc
+// BUF-NOT: memref.copy
+// BUF: return
+func.func @product(%x: memref<4x8xf32>, %out: memref<4x8xf32>) {
+  %xt = bufferization.to_tensor %x restrict : memref<4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %e = tensor.empty() : tensor<4x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %r = scf.for %i = %c0 to %c3 step %c1 iter_args(%acc = %f) -> tensor<4x8xf32> {
+    %s = linalg.add ins(%acc, %xt : tensor<4x8xf32>, tensor<4x8xf32>) outs(%acc : tensor<4x8xf32>) -> tensor<4x8xf32>
+    scf.yield %s : tensor<4x8xf32>
+  }
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
+  return
+}
+
+// -----
+
+// Tests what stays as it was: an output read from an argument's tensor (no
+// empty under it), and an empty with another use (filled for a second
+// output too).
+// CHECK-LABEL: func.func @copied
+// CHECK-NEXT: bufferization.to_tensor
+// CHECK-NEXT: bufferization.materialize_in_destination
+// CHECK-NEXT: return
+// CHECK-LABEL: func.func @shared
+// CHECK: tensor.empty
+// CHECK-NOT: bufferization.to_tensor
+// CHECK: return
+func.func @copied(%x: memref<4x8xf32>, %out: memref<4x8xf32>) {
+  %xt = bufferization.to_tensor %x restrict : memref<4x8xf32>
+  bufferization.materialize_in_destination %xt in restrict writable %out : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
+  return
+}
+
+func.func @shared(%out: memref<4x8xf32>, %out2: memref<4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %g = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  bufferization.materialize_in_destination %f in restrict writable %out : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
+  bufferization.materialize_in_destination %g in restrict writable %out2 : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
+  return
+}
