@@ -202,3 +202,21 @@ module {
     return %loss, %a, %b : tensor<f32>, tensor<1xf32>, tensor<1xf32>
   }
 }
+
+// -----
+
+// Tests that an output read through a collapse (a packed product's [M, N/n, n] as [M, N]) gets its buffer typed in the product's shape, the same bytes, and the product itself written into it; the manifest keeps the output's own shape.
+// CHECK: outputs = [{dtype = "f32", kind = "values", name = "prediction", shape = [32]}]
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: (%[[X:[^:]+]]: memref<4x2x16xf32>, %[[OUT:[^:]+]]: memref<4x2x16xf32>)
+// CHECK: %[[R:.+]] = nn.relu
+// CHECK: bufferization.materialize_in_destination %[[R]] in restrict writable %[[OUT]] : (tensor<4x2x16xf32>, memref<4x2x16xf32>) -> ()
+module {
+  func.func @forward(%x: tensor<4x2x16xf32> {kiln.input = {name = "x"}})
+      -> (tensor<4x32xf32> {kiln.output = {name = "prediction", kind = "values"}})
+      attributes {kiln.entry = {name = "forward", mode = "eval", batch = 4}} {
+    %r = nn.relu %x : tensor<4x2x16xf32>
+    %c = tensor.collapse_shape %r [[0], [1, 2]] : tensor<4x2x16xf32> into tensor<4x32xf32>
+    return %c : tensor<4x32xf32>
+  }
+}
