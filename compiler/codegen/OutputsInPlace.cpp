@@ -49,9 +49,13 @@ tensor::EmptyOp emptyUnder(Value v) {
 struct OutputsInPlacePass : kiln::impl::OutputsInPlacePassBase<OutputsInPlacePass> {
   void runOnOperation() override {
     getOperation().walk([](bufferization::MaterializeInDestinationOp op) {
+      // Only a buffer nothing else reads (an output, not a parameter updated
+      // in place: that one is read through its own to_tensor, and two
+      // restrict views of one buffer would be wrong).
       auto dest = dyn_cast<BlockArgument>(op.getDest());
       tensor::EmptyOp empty = emptyUnder(op.getSource());
-      if (!dest || !isa<MemRefType>(dest.getType()) || !empty || !empty->hasOneUse() ||
+      if (!dest || !dest.hasOneUse() || !isa<MemRefType>(dest.getType()) || !empty ||
+          !empty->hasOneUse() ||
           empty.getType() != op.getSource().getType() || !empty.getType().hasStaticShape())
         return;
       OpBuilder b(empty);

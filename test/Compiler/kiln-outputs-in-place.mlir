@@ -33,8 +33,9 @@ func.func @product(%x: memref<4x8xf32>, %out: memref<4x8xf32>) {
 // -----
 
 // Tests what stays as it was: an output read from an argument's tensor (no
-// empty under it), and an empty with another use (filled for a second
-// output too).
+// empty under it), an empty with another use (filled for a second output
+// too), and a parameter updated in place (its buffer is also read, through
+// its own to_tensor).
 // CHECK-LABEL: func.func @copied
 // CHECK-NEXT: bufferization.to_tensor
 // CHECK-NEXT: bufferization.materialize_in_destination
@@ -43,6 +44,9 @@ func.func @product(%x: memref<4x8xf32>, %out: memref<4x8xf32>) {
 // CHECK: tensor.empty
 // CHECK-NOT: bufferization.to_tensor
 // CHECK: return
+// CHECK-LABEL: func.func @tied
+// CHECK-NEXT: bufferization.to_tensor
+// CHECK-NEXT: tensor.empty
 func.func @copied(%x: memref<4x8xf32>, %out: memref<4x8xf32>) {
   %xt = bufferization.to_tensor %x restrict : memref<4x8xf32>
   bufferization.materialize_in_destination %xt in restrict writable %out : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
@@ -56,5 +60,13 @@ func.func @shared(%out: memref<4x8xf32>, %out2: memref<4x8xf32>) {
   %g = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
   bufferization.materialize_in_destination %f in restrict writable %out : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
   bufferization.materialize_in_destination %g in restrict writable %out2 : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
+  return
+}
+
+func.func @tied(%p: memref<4x8xf32>) {
+  %pt = bufferization.to_tensor %p restrict writable : memref<4x8xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.add ins(%pt, %pt : tensor<4x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  bufferization.materialize_in_destination %s in restrict writable %p : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
   return
 }
