@@ -120,11 +120,14 @@ def OutputsInPlacePass : Pass<"kiln-outputs-in-place", "mlir::func::FuncOp"> {
     `bufferization.materialize_in_destination` into its buffer argument,
     which one-shot bufferization makes a copy from a temporary. When the
     output's value is computed into a `tensor.empty` through destinations
-    (linalg ops), loop-carried values and vector writes only, and that
-    empty has no other use, the empty becomes a `bufferization.to_tensor
-    restrict writable` of the buffer and the materialization goes: the
-    result is computed in place. Runs after kiln-unshare-empty-tensors
-    (each empty then has one use).
+    (linalg ops), loop-carried values and vector writes only, that empty
+    has no other use and the buffer no other reader (not a parameter
+    updated in place), the empty becomes a `bufferization.to_tensor
+    restrict writable` of the buffer: the result is computed in place, and
+    the materialization bufferizes to a copy of the buffer onto itself,
+    which folds away (or to a real copy where bufferization could not
+    stay in place). Runs after kiln-unshare-empty-tensors (each empty then
+    has one use).
   }];
   let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
 }

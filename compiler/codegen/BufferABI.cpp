@@ -234,7 +234,7 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
         auto t = cast<RankedTensorType>(v.getType());
         // A collapsed result (a packed product's [M, N/n, n] read as [M, N])
         // is written into the buffer typed in its own shape, the same bytes:
-        // eliminate-empty-tensors then computes it there, with no copy after.
+        // kiln-outputs-in-place then computes it there, with no copy after.
         // (A view of the buffer would keep the product's accumulators from
         // being hoisted out of its loop: hoisting skips views.)
         ArrayRef<int64_t> shape = t.getShape();

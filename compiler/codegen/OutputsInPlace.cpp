@@ -5,9 +5,9 @@
 //   bufferization.materialize_in_destination %c in restrict writable %out
 //
 // becomes a computation in %out itself (%e replaced by a `to_tensor
-// restrict writable` of %out): no temporary, no copy into %out after. A
-// packed product's result is 4 MB at 1024 x 1024; the copy was 4-7% of
-// the forward.
+// restrict writable` of %out): no temporary, and the materialization a
+// copy of %out onto itself, which folds away. A packed product's result
+// is 4 MB at 1024 x 1024; its copy cost the matmul's forward 2-12%.
 //
 #include "compiler/Passes.h"
 
