@@ -28,7 +28,10 @@ namespace {
 
 /// The tensor.empty whose buffer `v` is written into when every op on the
 /// way bufferizes in place: through destinations, loop-carried values,
-/// inserted slices and vector writes. Null when the chain leaves them.
+/// inserted slices and vector writes, each value before `v` used by the next
+/// alone (one read elsewhere could see the output's later contents, or push
+/// the chain out of place into a copy the output then misses). Null when the
+/// chain leaves them.
 tensor::EmptyOp emptyUnder(Value v) {
   while (Operation *def = v.getDefiningOp()) {
     if (auto empty = dyn_cast<tensor::EmptyOp>(def))
@@ -41,6 +44,8 @@ tensor::EmptyOp emptyUnder(Value v) {
     else if (auto write = dyn_cast<vector::TransferWriteOp>(def))
       v = write.getSource();
     else
+      return nullptr;
+    if (!v.hasOneUse())
       return nullptr;
   }
   return nullptr;
@@ -55,14 +60,16 @@ struct OutputsInPlacePass : kiln::impl::OutputsInPlacePassBase<OutputsInPlacePas
       auto dest = dyn_cast<BlockArgument>(op.getDest());
       tensor::EmptyOp empty = emptyUnder(op.getSource());
       if (!dest || !dest.hasOneUse() || !isa<MemRefType>(dest.getType()) || !empty ||
-          !empty->hasOneUse() ||
-          empty.getType() != op.getSource().getType() || !empty.getType().hasStaticShape())
+          !empty->hasOneUse() || empty.getType() != op.getSource().getType() ||
+          !empty.getType().hasStaticShape())
         return;
       OpBuilder b(empty);
       Value inPlace = b.create<bufferization::ToTensorOp>(empty.getLoc(), empty.getType(), dest,
                                                           /*restrict=*/true, /*writable=*/true);
       empty.replaceAllUsesWith(inPlace);
       empty.erase();
+      // The to_tensor is now the buffer's one restrict access.
+      op.setRestrict(false);
     });
   }
 };

@@ -70,3 +70,61 @@ func.func @tied(%p: memref<4x8xf32>) {
   bufferization.materialize_in_destination %s in restrict writable %p : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
   return
 }
+
+// -----
+
+// Tests the matmul's own form: the zero accumulator a vector write into the
+// empty (kernel-tile's fill), then a loop: computed in place, and the
+// materialization no longer restrict (the to_tensor is the buffer's one
+// restrict access).
+// CHECK-LABEL: func.func @vector_fill
+// CHECK-SAME: (%[[X:[^:]+]]: memref<4x16xf32>, %[[OUT:[^:]+]]: memref<4x16xf32>)
+// CHECK: %[[T:.+]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<4x16xf32>
+// CHECK: vector.transfer_write %{{.+}}, %[[T]]
+// CHECK: bufferization.materialize_in_destination %{{.+}} in writable %[[OUT]]
+// BUF-LABEL: func.func @vector_fill
+// BUF-NOT: memref.alloc
+// BUF-NOT: memref.copy
+// BUF: return
+func.func @vector_fill(%x: memref<4x16xf32>, %out: memref<4x16xf32>) {
+  %xt = bufferization.to_tensor %x restrict : memref<4x16xf32>
+  %zeros = arith.constant dense<0.0> : vector<4x16xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %e = tensor.empty() : tensor<4x16xf32>
+  %z = vector.transfer_write %zeros, %e[%c0, %c0] {in_bounds = [true, true]} : vector<4x16xf32>, tensor<4x16xf32>
+  %r = scf.for %i = %c0 to %c3 step %c1 iter_args(%acc = %z) -> tensor<4x16xf32> {
+    %s = linalg.add ins(%acc, %xt : tensor<4x16xf32>, tensor<4x16xf32>) outs(%acc : tensor<4x16xf32>) -> tensor<4x16xf32>
+    scf.yield %s : tensor<4x16xf32>
+  }
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<4x16xf32>, memref<4x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// Tests that a chain whose intermediate is also read elsewhere (the fill,
+// read again after the loop) is left alone: in the output's buffer, that
+// read would see the loop's sums.
+// CHECK-LABEL: func.func @read_twice
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<4x8xf32>
+// CHECK: linalg.fill ins(%{{.+}} : f32) outs(%[[E]] : tensor<4x8xf32>)
+func.func @read_twice(%x: memref<4x8xf32>, %out: memref<4x8xf32>, %out2: memref<4x8xf32>) {
+  %xt = bufferization.to_tensor %x restrict : memref<4x8xf32>
+  %one = arith.constant 1.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %e = tensor.empty() : tensor<4x8xf32>
+  %f = linalg.fill ins(%one : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %r = scf.for %i = %c0 to %c3 step %c1 iter_args(%acc = %f) -> tensor<4x8xf32> {
+    %s = linalg.add ins(%acc, %xt : tensor<4x8xf32>, tensor<4x8xf32>) outs(%acc : tensor<4x8xf32>) -> tensor<4x8xf32>
+    scf.yield %s : tensor<4x8xf32>
+  }
+  %e2 = tensor.empty() : tensor<4x8xf32>
+  %g = linalg.add ins(%r, %f : tensor<4x8xf32>, tensor<4x8xf32>) outs(%e2 : tensor<4x8xf32>) -> tensor<4x8xf32>
+  bufferization.materialize_in_destination %r in restrict writable %out : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
+  bufferization.materialize_in_destination %g in restrict writable %out2 : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
+  return
+}
