@@ -1,16 +1,19 @@
 #!/usr/bin/python3
-"""fp32 matmul: Kiln vs the FMA peak, OpenBLAS and PyTorch, in one run.
+"""fp32 matmul: Kiln vs the FMA peak, OpenBLAS, oneDNN and PyTorch, in one run.
 
 For each size S (default 512, 1024, 2048) compiles a dense layer without bias
 (y = x Wᵀ, batch S, S inputs, S units) with kilnc, links it into
 bench/matmul_bench.cpp and times Model::predict (packing of W included); the
 same binary times an FMA loop (the peak) and cblas_sgemm(x, Wᵀ) of the
-OpenMP OpenBLAS with its best core type; PyTorch times torch.mm(x, w.t()).
+OpenMP OpenBLAS with its best core type and dnnl_sgemm of oneDNN (Intel's
+library: its JIT kernels for the host's ISA, what the vendor reaches on this
+core); PyTorch times torch.mm(x, w.t()).
 Each is run in its own process, alternated, for --rounds rounds at 1 and 2
 threads; the table gives the best rate of each (other load only ever slows
 a run) and the ratios. See bench/README.md.
 """
 import argparse
+import ctypes
 import json
 import os
 import subprocess
@@ -60,6 +63,18 @@ def build(kilnc, size, work):
     return exe
 
 
+def need_onednn():
+    """oneDNN is a --bench package: install it as bench_env does OpenBLAS."""
+    try:
+        ctypes.CDLL("libdnnl.so.2")
+    except OSError:
+        subprocess.run([os.path.join(ROOT, "scripts", "install-deps.sh"), "--bench"], check=False)
+        try:
+            ctypes.CDLL("libdnnl.so.2")
+        except OSError:
+            sys.exit("bench: libdnnl.so.2 is missing; run scripts/install-deps.sh --bench")
+
+
 def rate(cmd, env):
     p = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if p.returncode != 0:
@@ -78,6 +93,7 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     threads = [int(t) for t in args.threads.split(",")]
     env = bench_env()
+    need_onednn()
     env.pop("OMP_NUM_THREADS", None)
     print(f"kiln {git_revision()}; {cpu_name()}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.2f}")
@@ -93,6 +109,7 @@ def main():
                 for s in sizes:
                     runs = {"kiln": [exes[s], "kiln", str(s), str(t)],
                             "openblas": [exes[s], "blas", str(s), str(t)],
+                            "onednn": [exes[s], "dnnl", str(s), str(t)],
                             "pytorch": [PYTHON, "-c", TORCH, str(s), str(t)]}
                     order = list(runs) if r % 2 == 0 else list(reversed(runs))
                     for what in order:
@@ -106,19 +123,21 @@ def main():
         pk, bl = best[("peak", 0, t)], best[("block", 0, t)]
         print(f"{t} thread(s): FMA peak {pk:.1f}, register block {bl:.1f} ({100 * bl / pk:.0f}%)")
     print(f"{'size':>6}{'thr':>4}{'peak':>8}{'Kiln':>8}{'%peak':>7}{'%block':>7}{'OpenBLAS':>10}"
-          f"{'%peak':>7}{'PyTorch':>9}{'Kiln/OB':>9}{'Kiln/PT':>9}{'Kiln 2T/1T':>12}")
+          f"{'%peak':>7}{'oneDNN':>8}{'%peak':>7}{'PyTorch':>9}{'Kiln/OB':>9}{'Kiln/DNNL':>10}"
+          f"{'Kiln/PT':>9}{'Kiln 2T/1T':>12}")
     rows = []
     for s in sizes:
         for t in threads:
             pk, k = best[("peak", 0, t)], best[("kiln", s, t)]
             bl = best[("block", 0, t)]
             ob, pt = best[("openblas", s, t)], best[("pytorch", s, t)]
+            dn = best[("onednn", s, t)]
             scale = (k / best[("kiln", s, 1)]) if t != 1 and 1 in threads else None
             rows.append({"size": s, "threads": t, "peak": pk, "block": bl, "kiln": k, "openblas": ob,
-                         "pytorch": pt, "scaling": scale})
+                         "onednn": dn, "pytorch": pt, "scaling": scale})
             print(f"{s:6}{t:4}{pk:8.1f}{k:8.1f}{100 * k / pk:6.0f}%{100 * k / bl:6.0f}%"
-                  f"{ob:10.1f}{100 * ob / pk:6.0f}%"
-                  f"{pt:9.1f}{k / ob:9.2f}{k / pt:9.2f}"
+                  f"{ob:10.1f}{100 * ob / pk:6.0f}%{dn:8.1f}{100 * dn / pk:6.0f}%"
+                  f"{pt:9.1f}{k / ob:9.2f}{k / dn:10.2f}{k / pt:9.2f}"
                   + (f"{scale:12.2f}" if scale else f"{'':12}"))
     if args.json:
         with open(args.json, "w") as f:

@@ -1,4 +1,4 @@
-//===- matmul_bench.cpp - fp32 GEMM rates: FMA peak, Kiln, OpenBLAS -------===//
+//===- matmul_bench.cpp - fp32 GEMM rates: FMA peak, Kiln, BLAS libraries -===//
 //
 // One process per measurement (bench/matmul.py alternates them):
 //   matmul_bench peak T         an FMA loop on T threads: the machine's limit
@@ -6,6 +6,9 @@
 //                               (y = x Wᵀ, batch S, S in, S out, no bias)
 //   matmul_bench blas S T       cblas_sgemm(x, Wᵀ) from the OpenBLAS loaded
 //                               at run time (LD_LIBRARY_PATH picks which)
+//   matmul_bench dnnl S T       dnnl_sgemm(x, Wᵀ) from oneDNN (libdnnl.so.2,
+//                               its own JIT kernels for the host's ISA;
+//                               threads from OMP_NUM_THREADS)
 //   matmul_bench block T        Kiln's matmul register block (2 vectors of
 //                               columns by 12 rows on Intel with AVX-512, 8 on
 //                               other AVX-512 CPUs, 6 with AVX2) on panels that
@@ -200,6 +203,30 @@ double blas(long s, int threads) {
   });
 }
 
+/// oneDNN, Intel's library: where its JIT kernels stop is what the vendor
+/// reaches on this core. Threads are OpenMP's (OMP_NUM_THREADS).
+double dnnl(long s) {
+  void *lib = dlopen("libdnnl.so.2", RTLD_NOW);
+  if (!lib) {
+    std::fprintf(stderr, "matmul_bench: %s\n", dlerror());
+    std::exit(1);
+  }
+  using Sgemm = int (*)(char, char, long, long, long, float, const float *, long,
+                        const float *, long, float, float *, long);
+  auto sgemm = reinterpret_cast<Sgemm>(dlsym(lib, "dnnl_sgemm"));
+  if (!sgemm) {
+    std::fprintf(stderr, "matmul_bench: no dnnl_sgemm in libdnnl.so.2\n");
+    std::exit(1);
+  }
+  std::vector<float> x(s * s, 0.5f), w(s * s, 0.25f), y(s * s);
+  return bestRate(2.0 * s * s * s, 5, callsFor(s), [&] {
+    if (sgemm('N', 'T', s, s, s, 1.0f, x.data(), s, w.data(), s, 0.0f, y.data(), s) != 0) {
+      std::fprintf(stderr, "matmul_bench: dnnl_sgemm failed\n");
+      std::exit(1);
+    }
+  });
+}
+
 double kilnRate(long s, int threads) {
 #ifdef KILN_BENCH_MODEL
   BenchModel model;
@@ -220,7 +247,7 @@ double kilnRate(long s, int threads) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: matmul_bench peak T | block T | kiln S T | blas S T\n");
+    std::fprintf(stderr, "usage: matmul_bench peak T | block T | kiln S T | blas S T | dnnl S T\n");
     return 2;
   }
   std::string mode = argv[1];
@@ -232,6 +259,8 @@ int main(int argc, char **argv) {
     std::printf("%.1f\n", kilnRate(std::atol(argv[2]), std::atoi(argv[3])));
   else if (argc == 4 && mode == "blas")
     std::printf("%.1f\n", blas(std::atol(argv[2]), std::atoi(argv[3])));
+  else if (argc == 4 && mode == "dnnl")
+    std::printf("%.1f\n", dnnl(std::atol(argv[2])));
   else
     return 2;
   return 0;

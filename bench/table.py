@@ -85,6 +85,11 @@ def main():
                          f"{r['block']:.0f}", r["kiln"] / r["block"], "", ""))
             rows.append((f"matmul {s}, {t} thread(s): Kiln / OpenBLAS", "",
                          f"{r['openblas']:.0f}", r["kiln"] / r["openblas"], "", "> 1"))
+            # Intel's own kernels: how far the vendor gets toward the peak here.
+            rows.append((f"matmul {s}, {t} thread(s): oneDNN / FMA peak", f"{r['onednn']:.0f} GFLOP/s",
+                         f"{r['peak']:.0f}", r["onednn"] / r["peak"], "", ""))
+            rows.append((f"matmul {s}, {t} thread(s): Kiln / oneDNN", "",
+                         f"{r['onednn']:.0f}", r["kiln"] / r["onednn"], "", ""))
             if r["scaling"]:
                 rows.append((f"matmul {s}: Kiln {t} threads / 1 thread", "", "",
                              r["scaling"], "1.7", "1.85"))
