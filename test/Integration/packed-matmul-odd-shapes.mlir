@@ -2,7 +2,8 @@
 // strategy) at shapes that leave remainders at every level: 61 rows (register
 // blocks of 8 or 6 rows), 301 k (cache blocks of 32 with L1 at 4 KiB), 96
 // columns (3 panels of 32 at 512 bits, 6 of 16 at 256, 12 of 8 at 128; blocks of
-// one or more panels for 2 cores); the packings of Wᵀ transpose 8x8 and 4x4
+// one or more panels for 2 cores; the first k block a product of its own
+// that starts from zeros in registers); the packings of Wᵀ transpose 8x8 and 4x4
 // blocks by shuffles. Both forms are packed: B itself and B = Wᵀ (the packing
 // reads W). A scalar-loop reference in the same program must agree exactly.
 // RUN: kiln-opt %s -pass-pipeline="builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=4096 cores=2},kernel-tile),canonicalize,cse,one-shot-bufferize{bufferize-function-boundaries},buffer-deallocation-pipeline,convert-bufferization-to-memref,func.func(kernel-lower-vectors,convert-linalg-to-loops),convert-vector-to-scf{full-unroll=true},lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-math-to-llvm,convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts)" \
@@ -35,7 +36,14 @@
 
 // FORM-LABEL: func.func @mm(
 // FORM: linalg.transpose {{.*}} permutation = [1, 0, 2]
-// FORM: packed = "rhs"
+// The first k block (32) is a product of its own from the fill, in
+// registers; the other 269 (8 blocks of 32 and 13) accumulate into it.
+// FORM: tensor.extract_slice %arg0[0, 0] [61, 32] [1, 1]
+// FORM: tensor.extract_slice %arg0[0, 32] [61, 269] [1, 1]
+// FORM: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs">
+// FORM-NEXT: linalg.fill
+// FORM: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 32], order = [1, 3, 0, 2], lanes = 16, packed = "rhs">
+// FORM-NEXT: linalg.generic {{.*}} tensor<61x269xf32>
 // FORM-LABEL: func.func @mm_wt(
 // FORM-NOT: permutation = [1, 0]{{$}}
 // FORM: linalg.transpose {{.*}} permutation = [0, 2, 1]

@@ -121,6 +121,8 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     for (linalg::MatmulOp op : ungrouped<linalg::MatmulOp>())
       numPacked += packMatmul(op, target()) != nullptr;
     expandPackedConsumers();
+    for (linalg::GenericOp op : ungrouped<linalg::GenericOp>())
+      numFirstChunks += splitFirstChunk(op);
     for (linalg::MatmulTransposeAOp op : ungrouped<linalg::MatmulTransposeAOp>())
       numLhsTransposed += transposeLhs(op, target()) != nullptr;
     SmallVector<linalg::LinalgOp> roots;
@@ -205,6 +207,43 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
     for (Operation *collapse : collapses)
       if (collapse->use_empty())
         collapse->erase();
+  }
+
+  /// A packed product that sums k in chunks, from a fill: its first chunk
+  /// becomes a product of its own that takes the fill (its register tiles
+  /// start from the fill's value in registers), and the rest accumulates
+  /// into its result. Otherwise the fill is a pass of its own over C in
+  /// memory and the first chunk reads those values back (the 2048 matmul:
+  /// C is 16 MB). The same sums in the same order: the same bits.
+  bool splitFirstChunk(linalg::GenericOp op) {
+    if (!isPackedMatmul(op) || sumsWhole(op))
+      return false;
+    auto fill = op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
+    int64_t kc = packedSchedule(op).getCache()[3];
+    SmallVector<int64_t> loops = op.getStaticLoopRanges();
+    int64_t k = loops[3];
+    if (!fill || kc <= 0 || kc >= k || ShapedType::isDynamic(k))
+      return false;
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    Value a = op.getDpsInputOperand(0)->get(), packed = op.getDpsInputOperand(1)->get();
+    auto slice = [&](Value v, int64_t dim, int64_t offset, int64_t size) -> Value {
+      auto type = cast<RankedTensorType>(v.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)), sizes, strides;
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        sizes.push_back(b.getIndexAttr(d == dim ? size : type.getDimSize(d)));
+        strides.push_back(b.getIndexAttr(1));
+      }
+      offsets[dim] = b.getIndexAttr(offset);
+      return b.create<tensor::ExtractSliceOp>(loc, v, offsets, sizes, strides);
+    };
+    Value head[] = {slice(a, 1, 0, kc), slice(packed, 1, 0, kc)};
+    Value rest[] = {slice(a, 1, kc, k - kc), slice(packed, 1, kc, k - kc)};
+    auto first = cast<linalg::GenericOp>(b.clone(*op));
+    first->setOperands(0, 2, head);
+    op->setOperands(0, 2, rest);
+    op.getDpsInitOperand(0)->set(first.getResult(0));
+    return true;
   }
 
   /// The packed product's own schedule (its strategy's, for `op` alone).

@@ -17,7 +17,9 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
     pack first becomes a copy of B into column panels and a packed product
     (with its fill when no cache tile runs over its reduction, and with
     the elementwise op after it, expanded to its panel layout, when it has
-    no cache tiles at all); a dense layer's
+    no cache tiles at all; summed in k blocks from a fill, its first block
+    becomes a product of its own that takes the fill, and the rest
+    accumulates into it); a dense layer's
     forward on fewer samples than units packs its input instead of W and
     computes Cᵀ = W xᵀ, transposed back. Each group's
     `#kernel.schedule` comes from the strategy of its root's kind (matmul,
@@ -42,7 +44,8 @@ def KernelFormPass : Pass<"kernel-form", "mlir::func::FuncOp"> {
   ];
   let statistics = [
     Statistic<"numPacked", "packed-matmuls", "Matmuls rewritten on a packed B">,
-    Statistic<"numLhsTransposed", "lhs-transposed", "Aᵀ B matmuls rewritten on A transposed once">
+    Statistic<"numLhsTransposed", "lhs-transposed", "Aᵀ B matmuls rewritten on A transposed once">,
+    Statistic<"numFirstChunks", "first-chunks", "Packed products in k chunks whose first chunk starts from the fill">
   ];
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }

@@ -12,20 +12,30 @@
 // 256 (a divisor of 2048 near a quarter of L1 over the block's rows of A);
 // panels per block: half of L2 over a k block of one panel (16 of 32 columns
 // in 1 MiB, 16 of 16 in 512 KiB, 8 in 256 KiB), at most a core's share.
-// The packing is a transpose [K, N/n, n] -> [N/n, K, n]; the product's
-// accumulator [M, N/n, n] is zeroed in its own group.
+// The packing is a transpose [K, N/n, n] -> [N/n, K, n]. The first k block
+// is a product of its own with the fill of C in its group (its register
+// blocks start from zeros in registers); the other 1792 of k accumulate
+// into its result in k blocks.
 // CHECK-LABEL: func.func @cube
 // ZEN5: kernel.group #kernel.schedule<tile = [1, 1, 32], lanes = 16> vectorize -> tensor<64x2048x32xf32>
 // ZEN3: kernel.group #kernel.schedule<tile = [1, 1, 16], lanes = 8> vectorize -> tensor<128x2048x16xf32>
 // SMALLL2: kernel.group #kernel.schedule<tile = [1, 1, 16], lanes = 8> vectorize -> tensor<128x2048x16xf32>
 // CHECK-NEXT: linalg.transpose {{.*}} permutation = [1, 0, 2]
-// CHECK: kernel.group
-// CHECK-NEXT: linalg.fill
+// CHECK: %[[A0:.+]] = tensor.extract_slice %arg0[0, 0] [2048, 256] [1, 1]
+// CHECK: %[[B0:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [{{64|128}}, 256, {{32|16}}] [1, 1, 1]
+// CHECK: %[[A1:.+]] = tensor.extract_slice %arg0[0, 256] [2048, 1792] [1, 1]
+// CHECK: %[[B1:.+]] = tensor.extract_slice %{{.+}}[0, 256, 0] [{{64|128}}, 1792, {{32|16}}] [1, 1, 1]
+// ZEN5: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
+// XEON: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [12, 1, 0, 0], reduce = [1], cache = [0, 32, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
+// ZEN3: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 0], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
+// SMALLL2: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 8, 0, 0], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
+// CHECK-NEXT: %[[F:.+]] = linalg.fill
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[A0]], %[[B0]] : {{.*}}) outs(%[[F]] :
 // ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 256], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
 // XEON: kernel.group #kernel.schedule<tile = [12, 1, 0, 0], reduce = [1], cache = [0, 32, 0, 256], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
 // ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 256], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
 // SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 8, 0, 256], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
-// CHECK-NEXT: linalg.generic
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[A1]], %[[B1]] : {{.*}}) outs(%[[C0]] :
 // CHECK: tensor.collapse_shape
 func.func @cube(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<2048x2048xf32> {
   %zero = arith.constant 0.0 : f32
@@ -37,13 +47,36 @@ func.func @cube(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<
 
 // -----
 
+// Tests a packed product summed into C given by the caller (no fill, as
+// an accumulation written as the packed form): nothing to start from in
+// registers, so no first k block of its own; every block reads C.
+// CHECK-LABEL: func.func @packed_into
+// CHECK-NOT: tensor.extract_slice
+// CHECK: kernel.group
+// ZEN5-SAME: cache = [0, 16, 0, 256], order = [1, 3, 0, 2], lanes = 16, packed = "rhs">
+// CHECK-NEXT: linalg.generic {{.*}} ins(%arg0, %arg1 : tensor<2048x2048xf32>, tensor<64x2048x32xf32>) outs(%arg2 : tensor<2048x64x32xf32>)
+// CHECK-NOT: kernel.group
+// CHECK: return
+func.func @packed_into(%a: tensor<2048x2048xf32>, %b: tensor<64x2048x32xf32>, %c0: tensor<2048x64x32xf32>) -> tensor<2048x64x32xf32> {
+  %c = linalg.generic {indexing_maps = [affine_map<(m, o, i, k) -> (m, k)>, affine_map<(m, o, i, k) -> (o, k, i)>, affine_map<(m, o, i, k) -> (m, o, i)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%a, %b : tensor<2048x2048xf32>, tensor<64x2048x32xf32>) outs(%c0 : tensor<2048x64x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2048x64x32xf32>
+  return %c : tensor<2048x64x32xf32>
+}
+
+// -----
+
 // Tests a dense layer's forward, x Wᵀ with W [512, 784], on a batch of 64:
 // fewer samples than units, so Cᵀ = W xᵀ, x packed into panels (2 of 32
 // columns, or 4 of 16) and C transposed back: W is never copied (the
 // transpose to Wᵀ is gone). The panels fit in half of L2 and a register
 // block's rows of W (all 784 k) in L1, so no cache blocks: the threads split
 // W's rows. With L2 too small for the panels (256 KiB), W is packed as
-// before: k blocks of 196, 4 of its 32 panels per block (8 cores).
+// before: k blocks, 4 of its 32 panels per block (8 cores), the first 196 of
+// k a product of its own from the fill, then 588 in 2 blocks of 294.
 // (No W transposed as it is: --implicit-check-not on every RUN line.)
 // CHECK-LABEL: func.func @dense_forward
 // ZEN5: tensor.expand_shape %arg0 {{.*}} : tensor<64x784xf32> into tensor<2x32x784xf32>
@@ -51,7 +84,7 @@ func.func @cube(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<
 // SMALLL2: tensor.expand_shape %arg1 {{.*}} : tensor<512x784xf32> into tensor<32x16x784xf32>
 // CHECK: linalg.transpose {{.*}} permutation = [0, 2, 1]
 // With no cache blocks over k the fill of C is in the product's group; with
-// k blocks (SMALLL2) it is a kernel of its own before it.
+// k blocks (SMALLL2) it is in the group of the first block's product.
 // ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
 // XEON: kernel.group #kernel.schedule<tile = [12, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
 // ZEN5-NEXT: linalg.fill
@@ -59,10 +92,11 @@ func.func @cube(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<
 // ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
 // ZEN3-NEXT: linalg.fill
 // ZEN3-NEXT: linalg.generic {{.*}} ins(%arg1, %{{.+}} : tensor<512x784xf32>, tensor<4x784x16xf32>)
-// SMALLL2: kernel.group #kernel.schedule<{{.*}}> vectorize -> tensor<64x32x16xf32>
+// SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 4, 0, 0], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<64x32x16xf32>
 // SMALLL2-NEXT: linalg.fill
-// SMALLL2: cache = [0, 4, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<64x32x16xf32>
-// SMALLL2-NEXT: linalg.generic {{.*}} ins(%arg0, %{{.+}} : tensor<64x784xf32>, tensor<32x784x16xf32>)
+// SMALLL2-NEXT: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<64x196xf32>, tensor<32x196x16xf32>)
+// SMALLL2: cache = [0, 4, 0, 294], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<64x32x16xf32>
+// SMALLL2-NEXT: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<64x588xf32>, tensor<32x588x16xf32>)
 // ZEN5: tensor.collapse_shape {{.*}} : tensor<512x2x32xf32> into tensor<512x64xf32>
 // ZEN5: linalg.transpose ins(%{{.+}} : tensor<512x64xf32>) outs(%{{.+}} : tensor<64x512xf32>) permutation = [1, 0]
 // ZEN3: linalg.transpose ins(%{{.+}} : tensor<512x64xf32>) outs(%{{.+}} : tensor<64x512xf32>) permutation = [1, 0]
@@ -83,15 +117,20 @@ func.func @dense_forward(%x: tensor<64x784xf32>, %w: tensor<512x784xf32>) -> ten
 // Tests a dense layer's forward on more samples than units (512 of x, 64 of
 // W): W is packed (it is the smaller copy) and nothing is transposed back;
 // its panels fit in half of L2 but for 256 KiB, so only there the product
-// is blocked (one panel per block, the 4 split among the 8 cores).
+// is blocked (one panel per block, the 4 split among the 8 cores), its
+// first k block a product of its own from the fill: it fits in L2 and its
+// rows are split among the cores instead.
 // CHECK-LABEL: func.func @wide_batch
 // CHECK: tensor.expand_shape %arg1 {{.*}} : tensor<64x784xf32>
 // ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], lanes = 16, packed = "rhs"> vectorize -> tensor<512x2x32xf32>
 // ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
-// SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
-// ZEN5-NEXT: linalg.fill
-// ZEN3-NEXT: linalg.fill
-// CHECK-NEXT: linalg.generic {{.*}} ins(%arg0, %{{.+}} : tensor<512x784xf32>,
+// SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// CHECK-NEXT: linalg.fill
+// ZEN5-NEXT: linalg.generic {{.*}} ins(%arg0, %{{.+}} : tensor<512x784xf32>,
+// ZEN3-NEXT: linalg.generic {{.*}} ins(%arg0, %{{.+}} : tensor<512x784xf32>,
+// SMALLL2-NEXT: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<512x196xf32>, tensor<4x196x16xf32>)
+// SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 294], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// SMALLL2-NEXT: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<512x588xf32>, tensor<4x588x16xf32>)
 // CHECK: tensor.collapse_shape {{.*}} into tensor<512x64xf32>
 // CHECK-NOT: linalg.transpose
 func.func @wide_batch(%x: tensor<512x784xf32>, %w: tensor<64x784xf32>) -> tensor<512x64xf32> {
@@ -572,7 +611,9 @@ func.func @long_weight_gradient(%g: tensor<2048x128xf32>, %x: tensor<2048x512xf3
 // ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
 // ZEN3: linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<512x4x16xf32>, tensor<4x16xf32>)
 // ZEN3: kernel.yield {{.*}} : tensor<512x4x16xf32>
-// SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 196], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
+// SMALLL2-NEXT: linalg.fill
+// SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 1, 0, 294], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<512x4x16xf32>
 // SMALLL2-NEXT: linalg.generic
 // SMALLL2: kernel.yield {{.*}} : tensor<512x4x16xf32>
 // SMALLL2: tensor.collapse_shape {{.*}} : tensor<512x4x16xf32> into tensor<512x64xf32>
