@@ -96,7 +96,10 @@ void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
   // on every core.
   // Epilogue operands prefetched, scratch tiles on the stack: LLVM only, the
   // C++ printer has neither prefetches nor stack buffers.
-  add(pm, "func.func(kernel-prefetch-epilogue,kernel-local-scratch)");
+  add(pm, llvm::formatv("func.func(kernel-prefetch-epilogue,"
+                        "kernel-prefetch-accumulators{{l2-bytes={0}},kernel-local-scratch)",
+                        o.l2Bytes)
+              .str());
   populateKernelsOutlined(pm);
   add(pm, "func.func(kernel-hoist-allocas)");
   add(pm, "func.func(convert-scf-to-cf,expand-strided-metadata,lower-affine,"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # e2e: a packed product summed in k blocks, through kilnc and the runtime.
 # A dense layer of 517 samples x 1531 inputs x 200 units (remainder rows, a
-# padded last panel, k blocks with a remainder; L1 given as 32K so k is
-# blocked on any host): its first k block is a product of its own that starts
-# from zeros in registers (checked in the kernel IR, so this cannot pass on
-# another path), the rest accumulates into the caller's output buffer.
+# padded last panel, k blocks with a remainder; L1 and L2 given as 32K and
+# 256K so k is blocked on any host): its first k block is a product of its
+# own that starts from zeros in registers, the rest accumulates into the
+# caller's output buffer, each register tile prefetching the next one's
+# partial sums (both checked in the IR, so this cannot pass on another path).
 # packed_products.cpp requires every output equal to the bit to fma sums in k
 # order, at 1, 2 and 3 threads.
 set -euo pipefail
@@ -16,10 +17,14 @@ cat > model.json <<JSON
  "layers": [{"type": "dense", "units": $n, "use_bias": false}],
  "training": {"loss": "mse", "optimizer": {"type": "sgd", "lr": 0.01}, "batch_size": $m}}
 JSON
-"$kilnc" model.json --inference --l1-cache=32K --compile-to=kernel -o kernel.mlir
+caches=(--l1-cache=32K --l2-cache=256K)
+"$kilnc" model.json --inference "${caches[@]}" --compile-to=kernel -o kernel.mlir
 grep -q "tensor.extract_slice %arg1\[0, 0\] \[$m, " kernel.mlir ||
   { echo "FAIL: no first k block of its own in kernel.mlir"; exit 1; }
-"$kilnc" model.json --inference --l1-cache=32K --emit=obj -o packed_model.o
+"$kilnc" model.json --inference "${caches[@]}" --emit=llvm-ir -o model.ll
+grep -q "call void @llvm.prefetch" model.ll ||
+  { echo "FAIL: no prefetch of partial sums in model.ll"; exit 1; }
+"$kilnc" model.json --inference "${caches[@]}" --emit=obj -o packed_model.o
 ${KILN_TEST_CXX:-c++} -std=c++17 -O2 -I "$src/runtime/include" -I . "$src/test/e2e/packed_products.cpp" \
   packed_model.o "$runtime_lib" -lz ${KILN_LINK_FLAGS:-} -pthread -o packed_products
 ./packed_products $m $k $n

@@ -137,6 +137,31 @@ def KernelPrefetchEpiloguePass : Pass<"kernel-prefetch-epilogue", "mlir::func::F
 }
 
 
+def KernelPrefetchAccumulatorsPass : Pass<"kernel-prefetch-accumulators", "mlir::func::FuncOp"> {
+  let summary = "Prefetch the next register tile's partial sums while this one computes";
+  let description = [{
+    A product summed in k blocks reads each register tile's partial sums
+    back from C before its reduction: lines of rows far apart in a large
+    C, which no hardware prefetcher predicts, so each tile waited on them
+    (the 2048 matmul's partial sums are 16 MB). Each register tile's loop
+    gets, before its reduction, a `memref.prefetch` of every line of the
+    next tile's partial sums (the tile at the loop's next iteration, when
+    there is one). Only where the tile's first access is the reduction's
+    read: a tile the loop zeroes first has nothing in memory to wait for.
+    And only where the view the tiles are cut from outgrows half of L2
+    (`l2-bytes`): a smaller one (a convolution's scratch rows, a weight
+    gradient's cache tile) is read back from L2, which the out-of-order
+    core hides (fashion_cnn with them: no change). Runs on bufferized IR.
+  }];
+  let options = [
+    Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"524288",
+           "Per-core L2 bytes: tiles of a smaller view are not prefetched">
+  ];
+  let statistics = [
+    Statistic<"numTiles", "prefetched-tiles", "Register tiles that prefetch the next tile's partial sums">
+  ];
+}
+
 def KernelLocalScratchPass : Pass<"kernel-local-scratch", "mlir::func::FuncOp"> {
   let summary = "A temporary used a tile at a time becomes one tile on the stack";
   let description = [{
