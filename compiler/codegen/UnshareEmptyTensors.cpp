@@ -65,10 +65,48 @@ struct UnshareEmptyTensorsPass
     });
     for (Operation *op : llvm::reverse(shared)) {
       OpBuilder b(op);
-      for (OpOperand &use :
-           llvm::make_early_inc_range(llvm::drop_begin(op->getUses())))
-        use.set(cloneInitializer(op->getResult(0), b));
+      Value v = op->getResult(0);
+      SmallVector<OpOperand *> uses =
+          llvm::map_to_vector(v.getUses(), [](OpOperand &u) { return &u; });
+      // Each use gets its own copy but for the pairs below, whose two uses
+      // share one; the first use keeps `v`.
+      DenseMap<Operation *, Operation *> insertOf; // a pair's extract_slice
+      DenseSet<Operation *> paired;                // a pair's insert_slice
+      for (OpOperand *u : uses)
+        if (tensor::ExtractSliceOp slice = matchingSlice(u->getOwner(), v);
+            slice && insertOf.try_emplace(slice, u->getOwner()).second)
+          paired.insert(u->getOwner());
+      DenseMap<void *, Value> valueOf;
+      for (OpOperand *u : uses) {
+        Operation *user = u->getOwner();
+        void *key = insertOf.count(user) ? insertOf[user]
+                    : paired.contains(user) ? static_cast<void *>(user)
+                                            : static_cast<void *>(u);
+        auto [it, fresh] = valueOf.try_emplace(key, Value());
+        if (fresh)
+          it->second = valueOf.size() == 1 ? v : cloneInitializer(v, b);
+        u->set(it->second);
+      }
     }
+  }
+
+  /// When `user` inserts into `v` where an extract_slice of `v` reads (the
+  /// same offsets, sizes and strides: a loop peeled into pieces, each
+  /// computed in a slice of the empty and inserted back), that slice. Such
+  /// a pair shares its empty, so the piece is computed in place; with an
+  /// empty each, the piece was computed in one buffer and copied into the
+  /// other (517 x 4 x 32 floats for a packed product's first panels).
+  static tensor::ExtractSliceOp matchingSlice(Operation *user, Value v) {
+    auto insert = dyn_cast<tensor::InsertSliceOp>(user);
+    if (!insert || insert.getDest() != v)
+      return nullptr;
+    for (Operation *other : v.getUsers())
+      if (auto slice = dyn_cast<tensor::ExtractSliceOp>(other))
+        if (slice.getMixedOffsets() == insert.getMixedOffsets() &&
+            slice.getMixedSizes() == insert.getMixedSizes() &&
+            slice.getMixedStrides() == insert.getMixedStrides())
+          return slice;
+    return nullptr;
   }
 };
 

@@ -94,8 +94,9 @@ void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
   // would hide from its transfer hoisting that temporaries do not alias.
   // Once kernels are outlined, most of the lowering runs per function, so
   // on every core.
-  // Epilogue operands prefetched, scratch tiles on the stack: LLVM only, the
-  // C++ printer has neither prefetches nor stack buffers.
+  // Epilogue operands and the next tile's partial sums prefetched, scratch
+  // tiles on the stack: LLVM only, the C++ printer has neither prefetches
+  // nor stack buffers.
   add(pm, llvm::formatv("func.func(kernel-prefetch-epilogue,"
                         "kernel-prefetch-accumulators{{l2-bytes={0}},kernel-local-scratch)",
                         o.l2Bytes)

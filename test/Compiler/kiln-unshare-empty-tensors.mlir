@@ -101,3 +101,32 @@ func.func @fill_not_constant(%f: f32, %a: tensor<4x8xf32>) -> (tensor<4x8xf32>, 
   %y = linalg.mul ins(%a, %a : tensor<4x8xf32>, tensor<4x8xf32>) outs(%z : tensor<4x8xf32>) -> tensor<4x8xf32>
   return %x, %y : tensor<4x8xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// Tests a loop peeled into two pieces of one empty: each piece computed in a
+// slice of the empty and inserted back at the same place. Each slice and
+// its insert share one empty, so each piece bufferizes in place in one
+// buffer; the pairs and the unrelated use have an empty each.
+// CHECK-LABEL: func.func @peeled
+// CHECK-COUNT-3: tensor.empty() : tensor<8x16xf32>
+// CHECK-NOT: tensor.empty
+// CHECK: tensor.extract_slice %[[A:.+]][0, 0] [8, 12] [1, 1]
+// CHECK: tensor.insert_slice %{{.+}} into %[[A]][0, 0] [8, 12] [1, 1]
+// CHECK: tensor.extract_slice %[[B:.+]][0, 12] [8, 4] [1, 1]
+// CHECK-NOT: %[[A]]
+// CHECK: tensor.insert_slice %{{.+}} into %[[B]][0, 12] [8, 4] [1, 1]
+// CHECK-NOT: %[[A]]
+// CHECK-NOT: %[[B]]
+// CHECK: return
+func.func @peeled(%a: f32, %b: f32) -> (tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>) {
+  %e = tensor.empty() : tensor<8x16xf32>
+  %s0 = tensor.extract_slice %e[0, 0] [8, 12] [1, 1] : tensor<8x16xf32> to tensor<8x12xf32>
+  %p0 = linalg.fill ins(%a : f32) outs(%s0 : tensor<8x12xf32>) -> tensor<8x12xf32>
+  %i0 = tensor.insert_slice %p0 into %e[0, 0] [8, 12] [1, 1] : tensor<8x12xf32> into tensor<8x16xf32>
+  %s1 = tensor.extract_slice %e[0, 12] [8, 4] [1, 1] : tensor<8x16xf32> to tensor<8x4xf32>
+  %p1 = linalg.fill ins(%b : f32) outs(%s1 : tensor<8x4xf32>) -> tensor<8x4xf32>
+  %i1 = tensor.insert_slice %p1 into %e[0, 12] [8, 4] [1, 1] : tensor<8x4xf32> into tensor<8x16xf32>
+  %other = linalg.fill ins(%b : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %i0, %i1, %other : tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>
+}

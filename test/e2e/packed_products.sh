@@ -3,9 +3,9 @@
 # A dense layer of 517 samples x 1531 inputs x 200 units (remainder rows, a
 # padded last panel, k blocks with a remainder; L1 and L2 given as 32K and
 # 256K so k is blocked on any host): its first k block is a product of its
-# own that starts from zeros in registers, the rest accumulates into the
-# caller's output buffer, each register tile prefetching the next one's
-# partial sums (both checked in the IR, so this cannot pass on another path).
+# own that starts from zeros in registers, the rest accumulates into it,
+# each register tile prefetching the next one's partial sums (both checked in
+# the IR, so this cannot pass on another path).
 # packed_products.cpp requires every output equal to the bit to fma sums in k
 # order, at 1, 2 and 3 threads.
 set -euo pipefail

@@ -153,7 +153,9 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
   /// contraction in the same block (a convolution's previous tap): chained,
   /// the taps share one tile of accumulators.
   static linalg::GenericOp chainedProducer(Operation *op) {
-    if (!isGenericContraction(op))
+    // (A packed product's first k block and the rest, when K = 2 kc, have
+    // equal ranges too: they stay two groups, each with its schedule.)
+    if (!isGenericContraction(op) || isPackedMatmul(op))
       return nullptr;
     auto g = cast<linalg::GenericOp>(op);
     auto prev = g.getDpsInitOperand(0)->get().getDefiningOp<linalg::GenericOp>();
@@ -216,13 +218,13 @@ struct KernelFormPass : kiln::kernel::impl::KernelFormPassBase<KernelFormPass> {
   /// memory and the first chunk reads those values back (the 2048 matmul:
   /// C is 16 MB). The same sums in the same order: the same bits.
   bool splitFirstChunk(linalg::GenericOp op) {
-    if (!isPackedMatmul(op) || sumsWhole(op))
+    if (!isPackedMatmul(op))
       return false;
+    ArrayRef<int64_t> cache = packedSchedule(op).getCache();
     auto fill = op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
-    int64_t kc = packedSchedule(op).getCache()[3];
-    SmallVector<int64_t> loops = op.getStaticLoopRanges();
-    int64_t k = loops[3];
-    if (!fill || kc <= 0 || kc >= k || ShapedType::isDynamic(k))
+    int64_t kc = cache.size() == 4 ? cache[3] : 0;
+    int64_t k = op.getStaticLoopRanges()[3];
+    if (!fill || kc <= 0 || ShapedType::isDynamic(k) || kc >= k)
       return false;
     OpBuilder b(op);
     Location loc = op.getLoc();

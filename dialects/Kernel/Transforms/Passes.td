@@ -146,8 +146,9 @@ def KernelPrefetchAccumulatorsPass : Pass<"kernel-prefetch-accumulators", "mlir:
     (the 2048 matmul's partial sums are 16 MB). Each register tile's loop
     gets, before its reduction, a `memref.prefetch` of every line of the
     next tile's partial sums (the tile at the loop's next iteration, when
-    there is one). Only where the tile's first access is the reduction's
-    read: a tile the loop zeroes first has nothing in memory to wait for.
+    there is one). Only where nothing in the loop's body touches the tile
+    before the reduction: a tile zeroed first has nothing in memory to
+    wait for.
     And only where the view the tiles are cut from outgrows half of L2
     (`l2-bytes`): a smaller one (a convolution's scratch rows, a weight
     gradient's cache tile) is read back from L2, which the out-of-order

@@ -39,6 +39,10 @@ constexpr int64_t kLineBytes = 64;
 /// transfers in its body, cut in the enclosing loop's body before it, and
 /// not written there before the loop (its values come from memory).
 memref::SubViewOp accumulatorTile(scf::ForOp loop, scf::ForOp outer) {
+  // A reduction: products summed into the tile.
+  if (loop.getBody()->getOps<vector::ContractionOp>().empty() &&
+      loop.getBody()->getOps<vector::FMAOp>().empty())
+    return nullptr;
   memref::SubViewOp tile;
   for (Operation &op : *loop.getBody()) {
     auto read = dyn_cast<vector::TransferReadOp>(op);
@@ -54,8 +58,11 @@ memref::SubViewOp accumulatorTile(scf::ForOp loop, scf::ForOp outer) {
   }
   if (!tile)
     return nullptr;
+  // Not written (nor read) before the loop, at any depth of the outer
+  // loop's body: a tile zeroed first has nothing in memory to wait for.
   for (Operation *user : tile->getUsers())
-    if (user->getBlock() == outer.getBody() && user->isBeforeInBlock(loop))
+    if (Operation *at = outer.getBody()->findAncestorOpInBlock(*user);
+        at && at->isBeforeInBlock(loop))
       return nullptr;
   return tile;
 }
@@ -100,7 +107,11 @@ struct KernelPrefetchAccumulatorsPass
     if (!source.hasStaticShape() ||
         source.getNumElements() * source.getElementTypeBitWidth() / 8 <= l2Bytes / 2)
       return;
-    int64_t lineElems = kLineBytes * 8 / tile.getType().getElementTypeBitWidth();
+    Type elem = tile.getType().getElementType();
+    if (!elem.isIntOrFloat() || elem.getIntOrFloatBitWidth() % 8 != 0 ||
+        elem.getIntOrFloatBitWidth() > kLineBytes * 8)
+      return;
+    int64_t lineElems = kLineBytes * 8 / elem.getIntOrFloatBitWidth();
     int64_t lines = (sizes.back() + lineElems - 1) / lineElems;
     int64_t count = lines;
     for (int64_t s : sizes.drop_back())
