@@ -141,7 +141,9 @@ def UnshareEmptyTensorsPass : Pass<"kiln-unshare-empty-tensors", "mlir::func::Fu
     each use gets its own, cloned where the original is. An empty filled
     with a constant (`linalg.fill`, or a `vector.transfer_write` of a
     constant vector) is copied the same way: shared, every writer but one
-    would first copy it.
+    would first copy it. An `extract_slice` of an empty and the
+    `insert_slice` back into it at the same offsets, sizes and strides (a
+    peeled loop's piece) share one copy, so the piece is computed in place.
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect",
                            "mlir::vector::VectorDialect"];

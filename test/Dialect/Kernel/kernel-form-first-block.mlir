@@ -30,3 +30,31 @@ func.func @half_blocks(%a: tensor<2048x512xf32>, %b: tensor<512x2048xf32>) -> te
   %c = linalg.matmul ins(%a, %b : tensor<2048x512xf32>, tensor<512x2048xf32>) outs(%fill : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
   return %c : tensor<2048x2048xf32>
 }
+
+// -----
+
+// Tests two products of one fill of ones (CSE shares equal fills): each
+// first block takes a copy of the fill into its own group, so each starts
+// from ones in registers; the rest of each accumulates into its first.
+// CHECK-LABEL: func.func @shared_fill
+// CHECK: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK: %[[P:.+]] = kernel.group {{.*}} cache = [0, 32, 0, 0]
+// CHECK-NEXT: linalg.fill ins(%[[ONE]] : f32)
+// CHECK: kernel.group {{.*}} cache = [0, 32, 0, 256]
+// CHECK-NEXT: linalg.generic {{.*}} outs(%[[P]] :
+// CHECK: %[[Q:.+]] = kernel.group {{.*}} cache = [0, 32, 0, 0]
+// CHECK-NEXT: linalg.fill ins(%[[ONE]] : f32)
+// CHECK: kernel.group {{.*}} cache = [0, 32, 0, 256]
+// CHECK-NEXT: linalg.generic {{.*}} outs(%[[Q]] :
+// CHECK-NOT: linalg.fill
+// CHECK: return
+// TILED-LABEL: func.func @shared_fill
+// TILED: return
+func.func @shared_fill(%a: tensor<2048x1024xf32>, %b: tensor<1024x2048xf32>, %c: tensor<1024x2048xf32>) -> (tensor<2048x2048xf32>, tensor<2048x2048xf32>) {
+  %one = arith.constant 1.0 : f32
+  %e = tensor.empty() : tensor<2048x2048xf32>
+  %fill = linalg.fill ins(%one : f32) outs(%e : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  %x = linalg.matmul ins(%a, %b : tensor<2048x1024xf32>, tensor<1024x2048xf32>) outs(%fill : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  %y = linalg.matmul ins(%a, %c : tensor<2048x1024xf32>, tensor<1024x2048xf32>) outs(%fill : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  return %x, %y : tensor<2048x2048xf32>, tensor<2048x2048xf32>
+}
