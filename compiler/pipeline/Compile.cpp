@@ -7,6 +7,7 @@
 #include "compiler/pipeline/InitAll.h"
 #include "compiler/pipeline/MemoryCheck.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -195,6 +196,14 @@ int compile(const CompileOptions &o) {
   DialectRegistry registry;
   registerDialects(registry);
   MLIRContext ctx(registry);
+  // MLIR prints only errors when no handler is installed: warnings (an op
+  // left scalar by kernel-tile) would vanish. Errors go on to the default.
+  ScopedDiagnosticHandler warnings(&ctx, [](Diagnostic &diag) {
+    if (diag.getSeverity() != DiagnosticSeverity::Warning)
+      return failure();
+    llvm::errs() << diag.getLocation() << ": warning: " << diag << "\n";
+    return success();
+  });
   OwningOpRef<ModuleOp> module = importModel(ctx, spec, o.input, error);
   if (!module)
     return fail(error);
