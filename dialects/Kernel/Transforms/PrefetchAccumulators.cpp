@@ -36,8 +36,9 @@ constexpr int64_t kMaxPrefetches = 64;
 constexpr int64_t kLineBytes = 64;
 
 /// The view `loop`'s reduction accumulates into: read and written by vector
-/// transfers in its body, cut in the enclosing loop's body before it, and
-/// not written there before the loop (its values come from memory).
+/// transfers in its body, which sums products, and cut in the enclosing
+/// loop's body before it, where nothing else touches it first (its values
+/// come from memory).
 memref::SubViewOp accumulatorTile(scf::ForOp loop, scf::ForOp outer) {
   // A reduction: products summed into the tile.
   if (loop.getBody()->getOps<vector::ContractionOp>().empty() &&
@@ -58,8 +59,8 @@ memref::SubViewOp accumulatorTile(scf::ForOp loop, scf::ForOp outer) {
   }
   if (!tile)
     return nullptr;
-  // Not written (nor read) before the loop, at any depth of the outer
-  // loop's body: a tile zeroed first has nothing in memory to wait for.
+  // At any depth of the outer loop's body: a tile zeroed first (in an
+  // scf.if, say) has nothing in memory to wait for.
   for (Operation *user : tile->getUsers())
     if (Operation *at = outer.getBody()->findAncestorOpInBlock(*user);
         at && at->isBeforeInBlock(loop))
