@@ -121,13 +121,14 @@ def OutputsInPlacePass : Pass<"kiln-outputs-in-place", "mlir::func::FuncOp"> {
     which one-shot bufferization makes a copy from a temporary. When the
     output's value is computed into a `tensor.empty` through destinations
     (linalg ops), loop-carried values and vector writes only, that empty
-    has no other use and the buffer no other reader (not a parameter
-    updated in place), the empty becomes a `bufferization.to_tensor
+    has no other use (but the slice a peeled loop's piece is computed in,
+    inserted back at its place) and the buffer no other reader (not a
+    parameter updated in place), the empty becomes a `bufferization.to_tensor
     restrict writable` of the buffer: the result is computed in place, and
     the materialization bufferizes to a copy of the buffer onto itself,
     which folds away (or to a real copy where bufferization could not
     stay in place). Runs after kiln-unshare-empty-tensors (each empty then
-    has one use).
+    has one use, or such a pair).
   }];
   let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
 }
@@ -141,9 +142,9 @@ def UnshareEmptyTensorsPass : Pass<"kiln-unshare-empty-tensors", "mlir::func::Fu
     each use gets its own, cloned where the original is. An empty filled
     with a constant (`linalg.fill`, or a `vector.transfer_write` of a
     constant vector) is copied the same way: shared, every writer but one
-    would first copy it. An `extract_slice` of an empty and the
-    `insert_slice` back into it at the same offsets, sizes and strides (a
-    peeled loop's piece) share one copy, so the piece is computed in place.
+    would first copy it. An `extract_slice` of one and the `insert_slice`
+    back into it at the same offsets, sizes and strides (a peeled loop's
+    piece) share one copy, so the piece is computed in place.
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect",
                            "mlir::vector::VectorDialect"];

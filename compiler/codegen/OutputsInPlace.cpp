@@ -10,6 +10,7 @@
 // is 4 MB at 1024 x 1024; its copy cost the matmul's forward 2-12%.
 //
 #include "compiler/Passes.h"
+#include "compiler/codegen/Slices.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -25,6 +26,21 @@ namespace kiln {
 using namespace mlir;
 
 namespace {
+
+/// Whether `user` alone reads `v`, but for a slice of `v` that a peeled
+/// piece is computed in (read by that computation alone) and `user`
+/// inserts back at its place: the piece then lands in the output's buffer
+/// too.
+bool usedAlone(Value v, Operation *user) {
+  if (v.hasOneUse())
+    return true;
+  auto insert = dyn_cast<tensor::InsertSliceOp>(user);
+  if (!insert || insert.getDest() != v)
+    return false;
+  tensor::ExtractSliceOp slice = kiln::sliceInsertedBack(insert);
+  return slice && slice->hasOneUse() &&
+         llvm::all_of(v.getUsers(), [&](Operation *u) { return u == user || u == slice; });
+}
 
 /// The tensor.empty whose buffer `v` is written into when every op on the
 /// way bufferizes in place: through destinations, loop-carried values,
@@ -45,7 +61,7 @@ tensor::EmptyOp emptyUnder(Value v) {
       v = write.getSource();
     else
       return nullptr;
-    if (!v.hasOneUse())
+    if (!usedAlone(v, def))
       return nullptr;
   }
   return nullptr;
@@ -60,8 +76,7 @@ struct OutputsInPlacePass : kiln::impl::OutputsInPlacePassBase<OutputsInPlacePas
       auto dest = dyn_cast<BlockArgument>(op.getDest());
       tensor::EmptyOp empty = emptyUnder(op.getSource());
       if (!dest || !dest.hasOneUse() || !isa<MemRefType>(dest.getType()) || !empty ||
-          !empty->hasOneUse() || empty.getType() != op.getSource().getType() ||
-          !empty.getType().hasStaticShape())
+          empty.getType() != op.getSource().getType() || !empty.getType().hasStaticShape())
         return;
       OpBuilder b(empty);
       Value inPlace = b.create<bufferization::ToTensorOp>(empty.getLoc(), empty.getType(), dest,

@@ -9,6 +9,7 @@
 // but one also had to copy the zeros before writing over them.
 //
 #include "compiler/Passes.h"
+#include "compiler/codegen/Slices.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -90,23 +91,14 @@ struct UnshareEmptyTensorsPass
     }
   }
 
-  /// When `user` inserts into `v` where an extract_slice of `v` reads (the
-  /// same offsets, sizes and strides: a loop peeled into pieces, each
-  /// computed in a slice of the empty and inserted back), that slice. Such
-  /// a pair shares its empty, so the piece is computed in place; with an
-  /// empty each, the piece was computed in one buffer and copied into the
-  /// other (517 x 4 x 32 floats for a packed product's first panels).
+  /// When `user` inserts into `v` where an extract_slice of `v` reads (a
+  /// loop peeled into pieces), that slice. Such a pair shares its empty, so
+  /// the piece is computed in place; with an empty each, the piece was
+  /// computed in one buffer and copied into the other (517 x 4 x 32 floats
+  /// for a packed product's first panels).
   static tensor::ExtractSliceOp matchingSlice(Operation *user, Value v) {
     auto insert = dyn_cast<tensor::InsertSliceOp>(user);
-    if (!insert || insert.getDest() != v)
-      return nullptr;
-    for (Operation *other : v.getUsers())
-      if (auto slice = dyn_cast<tensor::ExtractSliceOp>(other))
-        if (slice.getMixedOffsets() == insert.getMixedOffsets() &&
-            slice.getMixedSizes() == insert.getMixedSizes() &&
-            slice.getMixedStrides() == insert.getMixedStrides())
-          return slice;
-    return nullptr;
+    return insert && insert.getDest() == v ? sliceInsertedBack(insert) : nullptr;
   }
 };
 

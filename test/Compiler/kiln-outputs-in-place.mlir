@@ -128,3 +128,34 @@ func.func @read_twice(%x: memref<4x8xf32>, %out: memref<4x8xf32>, %out2: memref<
   bufferization.materialize_in_destination %g in restrict writable %out2 : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
   return
 }
+
+// -----
+
+// Tests an output computed in two pieces of one empty, as a loop peeled
+// into whole blocks and the rest is (each piece in a slice of the value so
+// far, inserted back at its place): the empty becomes the output's buffer,
+// each slice a view of it; nothing allocated, nothing copied into it.
+// CHECK-LABEL: func.func @peeled
+// CHECK-SAME: (%[[OUT:[^:]+]]: memref<4x8xf32>)
+// CHECK-NOT: tensor.empty
+// CHECK: %[[T:.+]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<4x8xf32>
+// CHECK: tensor.extract_slice %[[T]][0, 0] [4, 6] [1, 1]
+// CHECK: tensor.insert_slice %{{.+}} into %[[T]][0, 0] [4, 6] [1, 1]
+// BUF-LABEL: func.func @peeled
+// BUF-SAME: (%[[OUT:[^:]+]]: memref<4x8xf32>)
+// BUF-NOT: memref.alloc
+// BUF-NOT: memref.copy %{{.+}}, %[[OUT]] :
+// BUF: return
+func.func @peeled(%out: memref<4x8xf32>) {
+  %a = arith.constant 1.0 : f32
+  %b = arith.constant 2.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s0 = tensor.extract_slice %e[0, 0] [4, 6] [1, 1] : tensor<4x8xf32> to tensor<4x6xf32>
+  %p0 = linalg.fill ins(%a : f32) outs(%s0 : tensor<4x6xf32>) -> tensor<4x6xf32>
+  %i0 = tensor.insert_slice %p0 into %e[0, 0] [4, 6] [1, 1] : tensor<4x6xf32> into tensor<4x8xf32>
+  %s1 = tensor.extract_slice %i0[0, 6] [4, 2] [1, 1] : tensor<4x8xf32> to tensor<4x2xf32>
+  %p1 = linalg.fill ins(%b : f32) outs(%s1 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %i1 = tensor.insert_slice %p1 into %i0[0, 6] [4, 2] [1, 1] : tensor<4x2xf32> into tensor<4x8xf32>
+  bufferization.materialize_in_destination %i1 in restrict writable %out : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
+  return
+}
