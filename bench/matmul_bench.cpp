@@ -180,21 +180,27 @@ double kilnBlock(int threads) {
 
 int callsFor(long s) { return std::max<long>(1, 2'000'000'000L / (2 * s * s * s)); }
 
-double blas(long s, int threads) {
-  void *lib = dlopen("libopenblas.so.0", RTLD_NOW);
-  if (!lib) {
+/// `name` in the shared library `lib`, loaded at run time, as a `T`; exits
+/// with a message when either is missing.
+template <typename T> T symbol(const char *lib, const char *name) {
+  void *handle = dlopen(lib, RTLD_NOW);
+  if (!handle) {
     std::fprintf(stderr, "matmul_bench: %s\n", dlerror());
     std::exit(1);
   }
-  using Sgemm = void (*)(int, int, int, int, int, int, float, const float *, int,
-                         const float *, int, float, float *, int);
-  auto sgemm = reinterpret_cast<Sgemm>(dlsym(lib, "cblas_sgemm"));
-  auto setThreads = reinterpret_cast<void (*)(int)>(dlsym(lib, "openblas_set_num_threads"));
-  if (!sgemm || !setThreads) {
-    std::fprintf(stderr, "matmul_bench: no cblas_sgemm in libopenblas.so.0\n");
+  void *sym = dlsym(handle, name);
+  if (!sym) {
+    std::fprintf(stderr, "matmul_bench: no %s in %s\n", name, lib);
     std::exit(1);
   }
-  setThreads(threads);
+  return reinterpret_cast<T>(sym);
+}
+
+double blas(long s, int threads) {
+  using Sgemm = void (*)(int, int, int, int, int, int, float, const float *, int,
+                         const float *, int, float, float *, int);
+  auto sgemm = symbol<Sgemm>("libopenblas.so.0", "cblas_sgemm");
+  symbol<void (*)(int)>("libopenblas.so.0", "openblas_set_num_threads")(threads);
   std::vector<float> x(s * s, 0.5f), w(s * s, 0.25f), y(s * s);
   enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
   return bestRate(2.0 * s * s * s, 5, callsFor(s), [&] {
@@ -206,18 +212,9 @@ double blas(long s, int threads) {
 /// oneDNN, Intel's library: where its JIT kernels stop is what the vendor
 /// reaches on this core. Threads are OpenMP's (OMP_NUM_THREADS).
 double dnnl(long s) {
-  void *lib = dlopen("libdnnl.so.2", RTLD_NOW);
-  if (!lib) {
-    std::fprintf(stderr, "matmul_bench: %s\n", dlerror());
-    std::exit(1);
-  }
   using Sgemm = int (*)(char, char, long, long, long, float, const float *, long,
                         const float *, long, float, float *, long);
-  auto sgemm = reinterpret_cast<Sgemm>(dlsym(lib, "dnnl_sgemm"));
-  if (!sgemm) {
-    std::fprintf(stderr, "matmul_bench: no dnnl_sgemm in libdnnl.so.2\n");
-    std::exit(1);
-  }
+  auto sgemm = symbol<Sgemm>("libdnnl.so.2", "dnnl_sgemm");
   std::vector<float> x(s * s, 0.5f), w(s * s, 0.25f), y(s * s);
   return bestRate(2.0 * s * s * s, 5, callsFor(s), [&] {
     if (sgemm('N', 'T', s, s, s, 1.0f, x.data(), s, w.data(), s, 0.0f, y.data(), s) != 0) {

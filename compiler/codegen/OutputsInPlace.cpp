@@ -76,7 +76,9 @@ struct OutputsInPlacePass : kiln::impl::OutputsInPlacePassBase<OutputsInPlacePas
       auto dest = dyn_cast<BlockArgument>(op.getDest());
       tensor::EmptyOp empty = emptyUnder(op.getSource());
       if (!dest || !dest.hasOneUse() || !isa<MemRefType>(dest.getType()) || !empty ||
-          empty.getType() != op.getSource().getType() || !empty.getType().hasStaticShape())
+          (op.getSource() == empty.getResult() && !empty->hasOneUse()) ||
+          empty.getType() != op.getSource().getType() ||
+          !empty.getType().hasStaticShape())
         return;
       OpBuilder b(empty);
       Value inPlace = b.create<bufferization::ToTensorOp>(empty.getLoc(), empty.getType(), dest,

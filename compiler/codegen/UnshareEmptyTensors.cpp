@@ -71,18 +71,16 @@ struct UnshareEmptyTensorsPass
           llvm::map_to_vector(v.getUses(), [](OpOperand &u) { return &u; });
       // Each use gets its own copy but for the pairs below, whose two uses
       // share one; the first use keeps `v`.
-      DenseMap<Operation *, Operation *> insertOf; // a pair's extract_slice
-      DenseSet<Operation *> paired;                // a pair's insert_slice
+      // Each use's group: its pair's insert_slice, or the use itself.
+      DenseMap<Operation *, Operation *> insertOf; // both ops of a pair
       for (OpOperand *u : uses)
         if (tensor::ExtractSliceOp slice = matchingSlice(u->getOwner(), v);
             slice && insertOf.try_emplace(slice, u->getOwner()).second)
-          paired.insert(u->getOwner());
+          insertOf[u->getOwner()] = u->getOwner();
       DenseMap<void *, Value> valueOf;
       for (OpOperand *u : uses) {
-        Operation *user = u->getOwner();
-        void *key = insertOf.count(user) ? insertOf[user]
-                    : paired.contains(user) ? static_cast<void *>(user)
-                                            : static_cast<void *>(u);
+        Operation *insert = insertOf.lookup(u->getOwner());
+        void *key = insert ? static_cast<void *>(insert) : static_cast<void *>(u);
         auto [it, fresh] = valueOf.try_emplace(key, Value());
         if (fresh)
           it->second = valueOf.size() == 1 ? v : cloneInitializer(v, b);
