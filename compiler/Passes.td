@@ -99,6 +99,24 @@ def OptimToLinalgPass : Pass<"optim-to-linalg", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
 }
 
+def PrepareParamsPass : Pass<"kiln-prepare-params", "mlir::ModuleOp"> {
+  let summary = "Move kernels that read params and buffers alone into `prepare`";
+  let description = [{
+    In forward and eval_step (and their batch-1 forms), which change no
+    state, a kernel.group that reads only params, buffers, constants and
+    such kernels' values (a weight packed into panels, a transpose) gives
+    the same value on every call. Each such value read by the rest of the
+    entry point becomes an argument `kiln.derived = {name = "derived.<k>"}`,
+    and a new entry point `prepare` (params and buffers in, each derived
+    tensor tied to its argument) computes it; the runtime runs `prepare`
+    again only after params or buffers change. A value computed the same
+    way in several entry points (the same ops from the same named inputs)
+    is one derived tensor. Views of a kernel's value (reshapes, slices) stay
+    in the entry point. train_step and check_step are left alone.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 def BufferABIPass : Pass<"kiln-buffer-abi", "mlir::ModuleOp"> {
   let summary = "Give every entry point its buffer-level ABI, from the roles";
   let description = [{

@@ -159,6 +159,12 @@ struct BufferABIPass : kiln::impl::BufferABIPassBase<BufferABIPass> {
       return slot("buffers", tables["buffers"].bind(field(d, "name").getValue(),
                                                     describe(d, type, false)));
     }
+    if (auto d = fn.getArgAttrOfType<DictionaryAttr>(i, "kiln.derived")) {
+      if (!field(d, "name"))
+        return unnamed("kiln.derived", "name");
+      return slot("derived", tables["derived"].bind(field(d, "name").getValue(),
+                                                    describe(d, type, false)));
+    }
     if (auto s = fn.getArgAttrOfType<DictionaryAttr>(i, "kiln.state")) {
       if (!field(s, "param") || !field(s, "slot"))
         return unnamed("kiln.state", field(s, "param") ? "slot" : "param");

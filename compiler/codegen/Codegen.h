@@ -49,14 +49,15 @@ bool emitObjects(mlir::ModuleOp module, const Target &target,
                  mlir::TimingScope &timing);
 
 /// The ABI's tables of pointers (runtime/include/kiln/abi.h): params,
-/// buffers and state in kiln_bindings; inputs, targets, outputs in kiln_call.
+/// buffers, state and derived in kiln_bindings; inputs, targets, outputs in
+/// kiln_call.
 inline constexpr llvm::StringLiteral kTableNames[] = {
-    "params", "buffers", "state", "inputs", "targets", "outputs"};
+    "params", "buffers", "state", "inputs", "targets", "outputs", "derived"};
 
 /// The entry points a kiln_model_api has, in its field order.
 inline constexpr llvm::StringLiteral kEntryNames[] = {
     "train_step", "eval_step", "eval_step_1", "forward", "forward_1",
-    "check_step"};
+    "check_step", "prepare"};
 
 /// The manifest (docs/abi.md) of a module after kiln-buffer-abi and
 /// kiln-workspace: tables from `kiln.abi`, entry points from the functions'

@@ -24,7 +24,7 @@ using namespace kiln;
 namespace {
 
 /// Field numbers in kiln_bindings {params, buffers, state, workspace,
-/// context} and kiln_call {inputs, targets, outputs, lr, step, seed}.
+/// context, derived} and kiln_call {inputs, targets, outputs, lr, step, seed}.
 struct Field {
   bool inCall;
   int32_t index;
@@ -36,8 +36,9 @@ static_assert(offsetof(kiln_bindings, params) == 0 * sizeof(void *) &&
                   offsetof(kiln_bindings, buffers) == 1 * sizeof(void *) &&
                   offsetof(kiln_bindings, state) == 2 * sizeof(void *) &&
                   offsetof(kiln_bindings, workspace) == 3 * sizeof(void *) &&
-                  offsetof(kiln_bindings, context) == 4 * sizeof(void *),
-              "kiln_bindings is {ptr x 5} for kiln-emit-abi");
+                  offsetof(kiln_bindings, context) == 4 * sizeof(void *) &&
+                  offsetof(kiln_bindings, derived) == 5 * sizeof(void *),
+              "kiln_bindings is {ptr x 6} for kiln-emit-abi");
 static_assert(offsetof(kiln_call, inputs) == 0 &&
                   offsetof(kiln_call, targets) == sizeof(void *) &&
                   offsetof(kiln_call, outputs) == 2 * sizeof(void *) &&
@@ -52,14 +53,15 @@ static_assert(sizeof(kiln_model_api) ==
                   offsetof(kiln_model_api, eval_step_1) == 3 * sizeof(void *) &&
                   offsetof(kiln_model_api, forward) == 4 * sizeof(void *) &&
                   offsetof(kiln_model_api, forward_1) == 5 * sizeof(void *) &&
-                  offsetof(kiln_model_api, check_step) == 6 * sizeof(void *),
+                  offsetof(kiln_model_api, check_step) == 6 * sizeof(void *) &&
+                  offsetof(kiln_model_api, prepare) == 7 * sizeof(void *),
               "kiln_model_api is {manifest, kEntryNames...} in that order");
 
 std::optional<Field> fieldOf(StringRef table) {
   static const std::pair<StringRef, Field> fields[] = {
       {"params", {false, 0, true}},  {"buffers", {false, 1, true}},
       {"state", {false, 2, true}},   {"workspace", {false, 3, false}},
-      {"context", {false, 4, false}},
+      {"context", {false, 4, false}}, {"derived", {false, 5, true}},
       {"inputs", {true, 0, true}},   {"targets", {true, 1, true}},
       {"outputs", {true, 2, true}},  {"lr", {true, 3, false}},
       {"step", {true, 4, false}},    {"seed", {true, 5, false}}};
@@ -78,7 +80,7 @@ struct EmitABIPass : kiln::impl::EmitABIPassBase<EmitABIPass> {
     ptr = LLVM::LLVMPointerType::get(ctx);
     f32 = Float32Type::get(ctx);
     i64 = IntegerType::get(ctx, 64);
-    bindingsType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, ptr, ptr, ptr});
+    bindingsType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, ptr, ptr, ptr, ptr});
     callType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, ptr, f32, i64, i64});
 
     SmallVector<LLVM::LLVMFuncOp> entries;

@@ -56,7 +56,7 @@ void populateLinalg(OpPassManager &pm) {
 
 void populateKernel(OpPassManager &pm, const PipelineOptions &o) {
   add(pm, llvm::formatv("func.func(kernel-form{{vector-bits={0} l1-bytes={1} "
-                        "l2-bytes={2} cores={3} accumulators={4}})",
+                        "l2-bytes={2} cores={3} accumulators={4}}),kiln-prepare-params",
                         o.vectorBits, o.l1Bytes, o.l2Bytes, o.cores, o.accumulators)
               .str());
 }

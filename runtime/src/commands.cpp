@@ -737,9 +737,11 @@ int runInfo(const kiln_model_api &api, const Options &, const Launch &) {
                  : "");
   Manifest::Memory memory = manifest.memory();
   fmt::print("forward FLOPs per sample: {}\n", formatCount(manifest.flopsPerSample()));
-  fmt::print("memory: params {}, buffers {}, optimizer state {}, workspace {}\n",
+  fmt::print("memory: params {}, buffers {}, optimizer state {}, {}workspace {}\n",
              formatBytes(memory.params), formatBytes(memory.buffers),
-             formatBytes(memory.state), formatBytes(memory.workspace));
+             formatBytes(memory.state),
+             memory.derived ? "prepared for inference " + formatBytes(memory.derived) + ", " : "",
+             formatBytes(memory.workspace));
   if (!manifest.buffers.empty()) {
     std::vector<std::string> buffers;
     // The dtype only when it is not the usual f32: "bn.num_batches_tracked

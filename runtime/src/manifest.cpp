@@ -88,6 +88,8 @@ const char *entryName(EntryPoint entry) {
     return "forward_1";
   case EntryPoint::CheckStep:
     return "check_step";
+  case EntryPoint::Prepare:
+    return "prepare";
   }
   return "?";
 }
@@ -135,6 +137,9 @@ Manifest::Memory Manifest::memory() const {
                            "buffers");
   for (const StateSpec &s : state)
     m.state = checkedAdd(m.state, checkedMul(shapeSize(s.shape), 4, "state"), "state");
+  for (const DerivedSpec &d : derived)
+    m.derived = checkedAdd(m.derived, checkedMul(shapeSize(d.shape), dtypeBytes(d.dtype), "derived"),
+                           "derived");
   m.workspace = workspaceBytes();
   return m;
 }
@@ -365,6 +370,17 @@ ParamSpec parseParam(const ObjectReader &reader) {
   return param;
 }
 
+DerivedSpec parseDerived(const ObjectReader &reader) {
+  DerivedSpec derived;
+  derived.name = reader.getString("name");
+  derived.shape = reader.getShape("shape");
+  derived.dtype = parseDType(reader);
+  if (derived.dtype != DType::F32 && derived.dtype != DType::I64)
+    fail("manifest: '{}' is '{}'; derived tensor '{}' must be f32 or i64",
+         reader.path("dtype"), dtypeName(derived.dtype), derived.name);
+  return derived;
+}
+
 BufferSpec parseBuffer(const ObjectReader &reader) {
   BufferSpec buffer;
   buffer.name = reader.getString("name");
@@ -441,7 +457,7 @@ EntryPointSpec parseEntryPoint(const ObjectReader &reader) {
     }
   if (!known)
     fail("manifest: '{}' is '{}'; expected train_step, eval_step, "
-         "eval_step_1, forward, forward_1 or check_step",
+         "eval_step_1, forward, forward_1, check_step or prepare",
          reader.path("name"), name);
   std::string mode = reader.getString("mode");
   spec.trainMode = mode == "train";
@@ -453,7 +469,8 @@ EntryPointSpec parseEntryPoint(const ObjectReader &reader) {
          name, mode, expected);
   spec.batch = reader.getInt("batch", 1);
   bool single =
-      spec.entry == EntryPoint::EvalStep1 || spec.entry == EntryPoint::Forward1;
+      spec.entry == EntryPoint::EvalStep1 || spec.entry == EntryPoint::Forward1 ||
+      spec.entry == EntryPoint::Prepare;
   if (single && spec.batch != 1)
     fail("manifest: '{}' of {} is {}; expected 1", reader.path("batch"), name,
          spec.batch);
@@ -640,6 +657,13 @@ void checkEntryPoints(const Manifest &manifest) {
            manifest.batchOf(EntryPoint::CheckStep),
            manifest.batchOf(EntryPoint::TrainStep));
   }
+  // prepare exactly when there is something to prepare.
+  bool prepare = seen.count(EntryPoint::Prepare) != 0;
+  if (prepare != !manifest.derived.empty())
+    fail(prepare ? "manifest: 'entry_points' has prepare but 'derived' is empty"
+                 : "manifest: 'derived' lists {} tensors but 'entry_points' has "
+                   "no prepare to compute them",
+         manifest.derived.size());
   for (EntryPoint entry : {EntryPoint::EvalStep, EntryPoint::EvalStep1}) {
     if (training && !seen.count(entry))
       fail("manifest: 'entry_points' has train_step but no {}; a trainable "
@@ -740,6 +764,9 @@ Manifest parseManifest(std::string_view text) {
           return parseState(r, manifest);
         });
   checkStateOrder(manifest);
+  if (reader.has("derived"))
+    manifest.derived = parseArray<DerivedSpec>(reader, "derived", parseDerived);
+  checkUnique(namesOf(manifest.derived), "derived");
 
   auto parseIo = [](bool isOutput) {
     return

@@ -27,6 +27,8 @@ kiln_entry_fn entryFunction(const kiln_model_api &api, EntryPoint entry) {
     return api.forward_1;
   case EntryPoint::CheckStep:
     return api.check_step;
+  case EntryPoint::Prepare:
+    return api.prepare;
   }
   return nullptr;
 }
@@ -69,10 +71,12 @@ std::vector<int64_t> sizesOf(const std::vector<T> &specs) {
   return sizes;
 }
 
-/// Buffer sizes in words: two per element of an i64 buffer.
-std::vector<int64_t> bufferSizes(const std::vector<BufferSpec> &buffers) {
+/// Buffer (or derived tensor) sizes in words: two per element of an i64
+/// one.
+template <typename T>
+std::vector<int64_t> bufferSizes(const std::vector<T> &buffers) {
   std::vector<int64_t> sizes;
-  for (const BufferSpec &buffer : buffers)
+  for (const T &buffer : buffers)
     sizes.push_back(checkedMul(shapeSize(buffer.shape),
                                dtypeBytes(buffer.dtype) / 4, "buffer"));
   return sizes;
@@ -103,9 +107,10 @@ Model::Model(const kiln_model_api &api) {
   for (int i = 0; i < numEntries; ++i) {
     EntryPoint entry = EntryPoint(i);
     bool listed = manifest.findEntry(entry) != nullptr;
-    // check_step came later to ABI v2, as an optional last field: code
-    // from before has a shorter kiln_model_api, and no manifest entry.
-    if (entry == EntryPoint::CheckStep && !listed)
+    // check_step and prepare came later to ABI v2, as optional last
+    // fields: code from before has a shorter kiln_model_api, and no
+    // manifest entry.
+    if ((entry == EntryPoint::CheckStep || entry == EntryPoint::Prepare) && !listed)
       continue;
     entries[i] = entryFunction(api, entry);
     if (listed && !entries[i])
@@ -123,6 +128,8 @@ Model::Model(const kiln_model_api &api) {
   paramPtrs = pointersTo(params);
   bufferPtrs = pointersTo(buffers);
   statePtrs = pointersTo(state);
+  derived = zeros(bufferSizes(manifest.derived));
+  derivedPtrs = pointersTo(derived);
   // aligned_alloc wants a multiple of the alignment; never null, so
   // generated code may rely on a valid pointer even for 0 bytes.
   size_t bytes = (size_t(manifest.workspaceBytes()) + 63) / 64 * 64;
@@ -133,7 +140,7 @@ Model::Model(const kiln_model_api &api) {
   context = std::make_unique<kiln_context>();
   services = std::make_unique<Services>();
   bindings = {paramPtrs.data(), bufferPtrs.data(), statePtrs.data(),
-              workspace.get(), nullptr};
+              workspace.get(), nullptr, derivedPtrs.data()};
 
   int64_t maxBatch = 1;
   for (const EntryPointSpec &spec : manifest.entryPoints)
@@ -189,9 +196,11 @@ void Model::init(uint64_t value) {
     std::fill(state[j].begin(), state[j].end(), manifest.state[j].init);
   step = 0;
   seed = value;
+  prepared = false;
 }
 
 Floats *Model::findTensor(std::string_view name) {
+  prepared = false;
   if (int64_t i = manifest.findParam(name); i >= 0)
     return &params[i];
   if (int64_t i = manifest.findBuffer(name); i >= 0)
@@ -271,7 +280,16 @@ float Model::call(EntryPoint entry, const void *x, const void *y, float *out,
   void *outputs[1] = {out ? out : scratchOut.data()};
   kiln_call args = {inputs, targets, outputs, lr, step, seed};
   FlushDenormals flush; // as the pool's threads do (kiln/denormals.h)
-  return entries[int(entry)](&bindings, &args);
+  bool reads = entry == EntryPoint::Forward || entry == EntryPoint::Forward1 ||
+               entry == EntryPoint::EvalStep || entry == EntryPoint::EvalStep1;
+  if (reads && !prepared && entries[int(EntryPoint::Prepare)]) {
+    entries[int(EntryPoint::Prepare)](&bindings, &args);
+    prepared = true;
+  }
+  float loss = entries[int(entry)](&bindings, &args);
+  if (entry == EntryPoint::TrainStep)
+    prepared = false;
+  return loss;
 }
 
 float Model::trainBatch(const void *x, const void *y, float lr, float *out) {
@@ -313,6 +331,7 @@ void Model::restore(const Snapshot &snap) {
   copy(snap.buffers, buffers);
   copy(snap.state, state);
   step = snap.step;
+  prepared = false;
 }
 
 float Model::evalBatch(const void *x, const void *y, float *out) {

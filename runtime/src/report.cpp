@@ -237,9 +237,11 @@ std::string renderReport(const ReportData &data) {
                       "bytes</th></tr></thead><tbody><tr><td>parameters</td><td class=\"n\">"
                       "{}</td></tr><tr><td>buffers</td><td class=\"n\">{}</td></tr><tr>"
                       "<td>optimizer state</td><td class=\"n\">{}</td></tr><tr><td>"
+                      "prepared for inference</td><td class=\"n\">{}</td></tr><tr><td>"
                       "workspace</td><td class=\"n\">{}</td></tr></tbody></table></section>",
                       formatBytes(mem.params), formatBytes(mem.buffers),
-                      formatBytes(mem.state), formatBytes(mem.workspace));
+                      formatBytes(mem.state), formatBytes(mem.derived),
+                      formatBytes(mem.workspace));
 
   // One chart per metric, train and validation together.
   const std::vector<std::pair<std::string, std::string>> charts = {

@@ -126,7 +126,7 @@ module {
 // -----
 
 // Tests that a function without kiln.entry is left alone, and an inference-only module gets empty state and target tables.
-// CHECK: module attributes {kiln.abi = {buffers = [], inputs = [{dtype = "f32", name = "x", shape = [4]}],
+// CHECK: module attributes {kiln.abi = {buffers = [], derived = [], inputs = [{dtype = "f32", name = "x", shape = [4]}],
 // CHECK-SAME: outputs = [{dtype = "f32", kind = "values", name = "prediction", shape = [4]}], params = [], state = [], targets = []}}
 // CHECK-LABEL: func.func @helper
 // CHECK-SAME: (%{{[^:]+}}: tensor<2x4xf32>) -> tensor<2x4xf32> {

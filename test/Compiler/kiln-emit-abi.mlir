@@ -13,25 +13,25 @@
 // CHECK-LABEL: llvm.func @kiln_model_train_step
 // CHECK-SAME: (%[[BND:[^:]+]]: !llvm.ptr, %[[CALL:[^:]+]]: !llvm.ptr) -> f32 attributes {no_inline, optimize_none} {
 // params[0], params[1]
-// CHECK-NEXT: %[[F0:.+]] = llvm.getelementptr %[[BND]][0, 0] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
+// CHECK-NEXT: %[[F0:.+]] = llvm.getelementptr %[[BND]][0, 0] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr)>
 // CHECK-NEXT: %[[T0:.+]] = llvm.load %[[F0]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: %[[S0:.+]] = llvm.getelementptr %[[T0]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: %[[W:.+]] = llvm.load %[[S0]] : !llvm.ptr -> !llvm.ptr
-// CHECK-NEXT: %[[F1:.+]] = llvm.getelementptr %[[BND]][0, 0] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
+// CHECK-NEXT: %[[F1:.+]] = llvm.getelementptr %[[BND]][0, 0] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr)>
 // CHECK-NEXT: %[[T1:.+]] = llvm.load %[[F1]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: %[[S1:.+]] = llvm.getelementptr %[[T1]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: %[[B:.+]] = llvm.load %[[S1]] : !llvm.ptr -> !llvm.ptr
 // buffers[0]
-// CHECK-NEXT: %[[F2:.+]] = llvm.getelementptr %[[BND]][0, 1] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
+// CHECK-NEXT: %[[F2:.+]] = llvm.getelementptr %[[BND]][0, 1] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr)>
 // CHECK-NEXT: %[[T2:.+]] = llvm.load %[[F2]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: %[[S2:.+]] = llvm.getelementptr %[[T2]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: %[[RM:.+]] = llvm.load %[[S2]] : !llvm.ptr -> !llvm.ptr
 // state[1], then state[0]: the index comes from the binding, not the position
-// CHECK-NEXT: %[[F3:.+]] = llvm.getelementptr %[[BND]][0, 2] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
+// CHECK-NEXT: %[[F3:.+]] = llvm.getelementptr %[[BND]][0, 2] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr)>
 // CHECK-NEXT: %[[T3:.+]] = llvm.load %[[F3]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: %[[S3:.+]] = llvm.getelementptr %[[T3]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: %[[VW:.+]] = llvm.load %[[S3]] : !llvm.ptr -> !llvm.ptr
-// CHECK-NEXT: %[[F4:.+]] = llvm.getelementptr %[[BND]][0, 2] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
+// CHECK-NEXT: %[[F4:.+]] = llvm.getelementptr %[[BND]][0, 2] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr)>
 // CHECK-NEXT: %[[T4:.+]] = llvm.load %[[F4]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: %[[S4:.+]] = llvm.getelementptr %[[T4]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: %[[MW:.+]] = llvm.load %[[S4]] : !llvm.ptr -> !llvm.ptr
@@ -57,7 +57,7 @@
 // CHECK-NEXT: %[[S10:.+]] = llvm.getelementptr %[[T10]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: %[[OUT:.+]] = llvm.load %[[S10]] : !llvm.ptr -> !llvm.ptr
 // the workspace
-// CHECK-NEXT: %[[F11:.+]] = llvm.getelementptr %[[BND]][0, 3] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
+// CHECK-NEXT: %[[F11:.+]] = llvm.getelementptr %[[BND]][0, 3] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr)>
 // CHECK-NEXT: %[[WS:.+]] = llvm.load %[[F11]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: %[[LOSS:.+]] = llvm.call @train_step(%[[W]], %[[B]], %[[RM]], %[[VW]], %[[MW]], %[[X]], %[[Y]], %[[LR]], %[[STEP]], %[[SEED]], %[[OUT]], %[[WS]])
 // CHECK-NEXT: llvm.return %[[LOSS]] : f32
@@ -105,9 +105,9 @@
 // CHECK-NEXT: llvm.return %[[ADDR]] : !llvm.ptr
 
 // kiln_model_api {manifest, train_step, eval_step, eval_step_1, forward,
-// forward_1, check_step}: entry points the module lacks are null.
-// CHECK: llvm.mlir.global internal constant @kiln_model_api() {{.*}} : !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr, ptr)> {
-// CHECK-NEXT: %[[U:.+]] = llvm.mlir.undef : !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr, ptr)>
+// forward_1, check_step, prepare}: entry points the module lacks are null.
+// CHECK: llvm.mlir.global internal constant @kiln_model_api() {{.*}} : !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr)> {
+// CHECK-NEXT: %[[U:.+]] = llvm.mlir.undef : !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr)>
 // CHECK-NEXT: %[[M:.+]] = llvm.mlir.addressof @kiln_model_manifest : !llvm.ptr
 // CHECK-NEXT: %[[A0:.+]] = llvm.insertvalue %[[M]], %[[U]][0]
 // CHECK-NEXT: %[[TS:.+]] = llvm.mlir.addressof @kiln_model_train_step : !llvm.ptr
@@ -122,7 +122,9 @@
 // CHECK-NEXT: %[[A5:.+]] = llvm.insertvalue %[[F1]], %[[A4]][5]
 // CHECK-NEXT: %[[Z6:.+]] = llvm.mlir.zero : !llvm.ptr
 // CHECK-NEXT: %[[A6:.+]] = llvm.insertvalue %[[Z6]], %[[A5]][6]
-// CHECK-NEXT: llvm.return %[[A6]]
+// CHECK-NEXT: %[[Z7:.+]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: %[[A7:.+]] = llvm.insertvalue %[[Z7]], %[[A6]][7]
+// CHECK-NEXT: llvm.return %[[A7]]
 // CHECK-LABEL: llvm.func @kiln_model_abi() -> !llvm.ptr {
 // CHECK-NEXT: %[[API:.+]] = llvm.mlir.addressof @kiln_model_api : !llvm.ptr
 // CHECK-NEXT: llvm.return %[[API]] : !llvm.ptr
@@ -176,7 +178,7 @@ module attributes {
 // CHECK-NEXT: %[[LOSS:.+]] = llvm.call @eval_step(%{{.+}}, %[[LR64]]) : (!llvm.ptr, f64) -> f64
 // CHECK-NEXT: %[[LOSS32:.+]] = llvm.fptrunc %[[LOSS]] : f64 to f32
 // CHECK-NEXT: llvm.return %[[LOSS32]] : f32
-// CHECK: @kiln_model_manifest_text("{\22abi_version\22:2,\22batch_size\22:5,\22buffers\22:[],\22entry_points\22:[{\22batch\22:5,\22mode\22:\22eval\22,\22name\22:\22eval_step\22,\22workspace_bytes\22:0}],\22inputs\22:[],\22outputs\22:[],\22params\22:[],\22state\22:[],\22targets\22:[]}\00")
+// CHECK: @kiln_model_manifest_text("{\22abi_version\22:2,\22batch_size\22:5,\22buffers\22:[],\22derived\22:[],\22entry_points\22:[{\22batch\22:5,\22mode\22:\22eval\22,\22name\22:\22eval_step\22,\22workspace_bytes\22:0}],\22inputs\22:[],\22outputs\22:[],\22params\22:[],\22state\22:[],\22targets\22:[]}\00")
 // CHECK-NOT: training
 // CHECK: llvm.mlir.global internal constant @kiln_model_api()
 // CHECK-NEXT: llvm.mlir.undef
@@ -185,6 +187,8 @@ module attributes {
 // CHECK-NEXT: llvm.mlir.zero
 // CHECK-NEXT: llvm.insertvalue
 // CHECK-NEXT: llvm.mlir.addressof @kiln_model_eval_step
+// CHECK-NEXT: llvm.insertvalue
+// CHECK-NEXT: llvm.mlir.zero
 // CHECK-NEXT: llvm.insertvalue
 // CHECK-NEXT: llvm.mlir.zero
 // CHECK-NEXT: llvm.insertvalue
@@ -208,7 +212,7 @@ module {
 // Tests that a data-parallel train_step's context argument is the bindings' fifth field, the kiln_context pointer itself (null when the runtime has none), and that the manifest says train_step all-reduces.
 // CHECK-LABEL: llvm.func @kiln_model_train_step
 // CHECK-SAME: (%[[BND:[^:]+]]: !llvm.ptr, %[[CALL:[^:]+]]: !llvm.ptr) -> f32
-// CHECK: %[[CTXA:.+]] = llvm.getelementptr %[[BND]][0, 4] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
+// CHECK: %[[CTXA:.+]] = llvm.getelementptr %[[BND]][0, 4] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr)>
 // CHECK-NEXT: %[[CTX:.+]] = llvm.load %[[CTXA]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: llvm.call @train_step(%{{.+}}, %[[CTX]]) : (!llvm.ptr, !llvm.ptr) -> f32
 // CHECK: \22entry_points\22:[{\22allreduce\22:true,\22batch\22:2,\22mode\22:\22train\22,\22name\22:\22train_step\22

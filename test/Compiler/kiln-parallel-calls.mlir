@@ -35,7 +35,7 @@
 // The ABI wrapper puts the bindings' context in the thread-local variable
 // before it calls the entry point, and the caller's back after.
 // ABI-LABEL: llvm.func @kiln_model_train_step
-// ABI: %[[CA:.+]] = llvm.getelementptr %{{.+}}[0, 4] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr)>
+// ABI: %[[CA:.+]] = llvm.getelementptr %{{.+}}[0, 4] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr, ptr, ptr, ptr)>
 // ABI-NEXT: %[[C:.+]] = llvm.load %[[CA]] : !llvm.ptr -> !llvm.ptr
 // ABI-NEXT: %[[TLS:.+]] = llvm.mlir.addressof @kiln_context_tls
 // ABI-NEXT: %[[OLD:.+]] = llvm.load %[[TLS]] : !llvm.ptr -> !llvm.ptr

@@ -88,7 +88,8 @@
 
 // RUN: kilnc %examples/fashion_mlp/model.json --compile-to=bufferized | FileCheck %s --check-prefix=BUFFERIZED
 // The module's tables, in manifest order, and every entry point bound to them.
-// BUFFERIZED: module attributes {kiln.abi = {buffers = [], inputs = [{dtype = "f32", name = "x", shape = [784]}],
+// BUFFERIZED: module attributes {kiln.abi = {buffers = [], derived = [{dtype = "f32", name = "derived.0", shape = [256, 10]}],
+// BUFFERIZED-SAME: inputs = [{dtype = "f32", name = "x", shape = [784]}],
 // BUFFERIZED-SAME: outputs = [{dtype = "f32", kind = "probabilities", name = "prediction", shape = [10]}],
 // BUFFERIZED-SAME: params = [{dtype = "f32", fan_in = 784 : i64, fan_out = 512 : i64, init = "he_uniform", name = "dense_0.weight", shape = [512, 784], trainable = true},
 // BUFFERIZED-SAME: state = [{dtype = "f32", param = "dense_0.weight", shape = [512, 784], slot = "exp_avg"}, {dtype = "f32", param = "dense_0.weight", shape = [512, 784], slot = "exp_avg_sq"},
@@ -101,7 +102,7 @@
 // BUFFERIZED-SAME: {index = 0 : i64, table = "lr"}, {index = 0 : i64, table = "step"}, {index = 0 : i64, table = "seed"}, {index = 0 : i64, table = "outputs"}
 // BUFFERIZED-NOT: tensor<
 // BUFFERIZED-LABEL: func.func @eval_step(
-// BUFFERIZED-SAME: memref<64x784xf32>, %{{[^:]+}}: memref<64xi32>, %{{[^:]+}}: memref<64x10xf32>
+// BUFFERIZED-SAME: memref<64x784xf32>, %{{[^:]+}}: memref<64xi32>, %{{[^:]+}}: memref<256x10xf32>, %{{[^:]+}}: memref<64x10xf32>
 // BUFFERIZED-SAME: -> f32
 // BUFFERIZED-NOT: tensor<
 // BUFFERIZED-LABEL: func.func @eval_step_1(
@@ -109,13 +110,20 @@
 // BUFFERIZED-SAME: -> f32
 // BUFFERIZED-NOT: tensor<
 // BUFFERIZED-LABEL: func.func @forward(
-// BUFFERIZED-SAME: memref<64x784xf32>, %{{[^:]+}}: memref<64x10xf32>
+// BUFFERIZED-SAME: memref<64x784xf32>, %{{[^:]+}}: memref<256x10xf32>, %{{[^:]+}}: memref<64x10xf32>
 // BUFFERIZED-NOT: -> f32
 // BUFFERIZED-SAME: kiln.bindings = [{index = 0 : i64, table = "params"},
-// BUFFERIZED-SAME: {index = 0 : i64, table = "inputs"}, {index = 0 : i64, table = "outputs"}
+// BUFFERIZED-SAME: {index = 0 : i64, table = "inputs"}, {index = 0 : i64, table = "derived"}, {index = 0 : i64, table = "outputs"}
 // BUFFERIZED-NOT: tensor<
 // BUFFERIZED-LABEL: func.func @forward_1(
 // BUFFERIZED-SAME: memref<1x784xf32>, %{{[^:]+}}: memref<1x10xf32>
+// BUFFERIZED-NOT: tensor<
+// The last layer's weight, transposed for its product: eval_step and forward
+// read it from derived.0, which prepare writes in place.
+// BUFFERIZED-LABEL: func.func @prepare(
+// BUFFERIZED-SAME: %{{[^:]+}}: memref<10x256xf32>, %{{[^:]+}}: memref<256x10xf32>)
+// BUFFERIZED-SAME: kiln.bindings = [{index = 4 : i64, table = "params"}, {index = 0 : i64, table = "derived"}],
+// BUFFERIZED-SAME: kiln.entry = {batch = 1 : i64, mode = "eval", name = "prepare"}
 // BUFFERIZED-NOT: tensor<
 
 // Generated code allocates nothing and calls nothing of MLIR's runtime: every
@@ -127,13 +135,16 @@
 // LLVM: llvm.func internal @forward(
 // LLVM: llvm.func internal @forward_1(
 // LLVM: llvm.func internal @check_step(
+// LLVM: llvm.func internal @prepare(
 // LLVM: llvm.func @kiln_model_train_step(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
 // LLVM: llvm.func @kiln_model_eval_step(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
 // LLVM: llvm.func @kiln_model_eval_step_1(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
 // LLVM: llvm.func @kiln_model_forward(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
 // LLVM: llvm.func @kiln_model_forward_1(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
 // LLVM: llvm.func @kiln_model_check_step(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
+// LLVM: llvm.func @kiln_model_prepare(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> f32
 // LLVM: llvm.mlir.global internal constant @kiln_model_manifest_text("{\22abi_version\22:2,\22batch_size\22:64,
+// LLVM-SAME: \22derived\22:[{\22dtype\22:\22f32\22,\22name\22:\22derived.0\22,\22shape\22:[256,10]}],
 // LLVM-SAME: \22entry_points\22:[{\22batch\22:64,\22mode\22:\22train\22,\22name\22:\22train_step\22,\22workspace_bytes\22:{{[1-9][0-9]*}}},
 // LLVM-SAME: {\22batch\22:1,\22mode\22:\22eval\22,\22name\22:\22forward_1\22,\22workspace_bytes\22:{{[1-9][0-9]*}}},
 // check_step lists what it counts, in the order it computes them.
@@ -141,7 +152,8 @@
 // LLVM-SAME: {\22layer\22:\22dense_0\22,\22size\22:32768,\22value\22:\22output\22},{{.*}}{\22layer\22:\22dense_2\22,\22size\22:640,\22value\22:\22output\22},
 // LLVM-SAME: {\22layer\22:\22loss\22,\22size\22:1,\22value\22:\22value\22},{\22layer\22:\22loss\22,\22size\22:640,\22value\22:\22gradient\22},
 // LLVM-SAME: {\22layer\22:\22dense_2\22,\22size\22:16384,\22value\22:\22gradient\22},{\22layer\22:\22dense_1\22,\22size\22:32768,\22value\22:\22gradient\22}],
-// LLVM-SAME: \22mode\22:\22train\22,\22name\22:\22check_step\22,\22workspace_bytes\22:{{[1-9][0-9]*}}}],
+// LLVM-SAME: \22mode\22:\22train\22,\22name\22:\22check_step\22,\22workspace_bytes\22:{{[1-9][0-9]*}}},
+// LLVM-SAME: {\22batch\22:1,\22mode\22:\22eval\22,\22name\22:\22prepare\22,\22workspace_bytes\22:{{[1-9][0-9]*}}}],
 // LLVM-SAME: \22name\22:\22fashion_mlp\22,\22num_classes\22:10,
 // LLVM: llvm.func @kiln_model_manifest() -> !llvm.ptr
 // LLVM: llvm.mlir.global internal constant @kiln_model_api()

@@ -65,17 +65,20 @@
 // INFER-AD-SAME: %{{[^:]+}}: tensor<1x6xf32> {kiln.input = {name = "x"}}) -> (tensor<1x3xf32> {kiln.output = {kind = "values", name = "prediction"}})
 // INFER-AD-SAME: attributes {kiln.entry = {batch = 1 : i64, mode = "eval", name = "forward_1"}}
 
-// Tests that the inference-only model's ABI has forward and forward_1 and null train_step, eval_step, eval_step_1 and check_step, and its manifest no state, targets or training.
+// Tests that the inference-only model's ABI has forward, forward_1 and prepare (the two weights transposed once, not on every call) and null train_step, eval_step, eval_step_1 and check_step, and its manifest no state, targets or training.
 // RUN: kilnc %S/Inputs/inference.json --compile-to=llvm | FileCheck %s --check-prefix=INFER-LLVM --implicit-check-not=@kiln_model_train_step --implicit-check-not=@kiln_model_eval_step
 // INFER-LLVM: llvm.func @kiln_model_forward(
 // INFER-LLVM: llvm.func @kiln_model_forward_1(
+// INFER-LLVM: llvm.func @kiln_model_prepare(
 // INFER-LLVM: @kiln_model_manifest_text("{\22abi_version\22:2,\22batch_size\22:32,\22buffers\22:[],
-// INFER-LLVM-SAME: \22entry_points\22:[{\22batch\22:32,\22mode\22:\22eval\22,\22name\22:\22forward\22,\22workspace_bytes\22:{{[0-9]+}}},{\22batch\22:1,\22mode\22:\22eval\22,\22name\22:\22forward_1\22,\22workspace_bytes\22:{{[0-9]+}}}],
+// INFER-LLVM-SAME: \22derived\22:[{\22dtype\22:\22f32\22,\22name\22:\22derived.0\22,\22shape\22:[6,8]},{\22dtype\22:\22f32\22,\22name\22:\22derived.1\22,\22shape\22:[8,3]}],
+// INFER-LLVM-SAME: \22entry_points\22:[{\22batch\22:32,\22mode\22:\22eval\22,\22name\22:\22forward\22,\22workspace_bytes\22:{{[0-9]+}}},{\22batch\22:1,\22mode\22:\22eval\22,\22name\22:\22forward_1\22,\22workspace_bytes\22:{{[0-9]+}}},{\22batch\22:1,\22mode\22:\22eval\22,\22name\22:\22prepare\22,\22workspace_bytes\22:{{[0-9]+}}}],
 // INFER-LLVM-SAME: \22name\22:\22two_layers\22,\22outputs\22:
 // INFER-LLVM-SAME: \22state\22:[],\22targets\22:[]}\00")
 // INFER-LLVM: llvm.mlir.global internal constant @kiln_model_api()
 // INFER-LLVM-DAG: %[[F1:.+]] = llvm.mlir.addressof @kiln_model_forward_1 : !llvm.ptr
 // INFER-LLVM-DAG: %[[F:.+]] = llvm.mlir.addressof @kiln_model_forward : !llvm.ptr
+// INFER-LLVM-DAG: %[[P:.+]] = llvm.mlir.addressof @kiln_model_prepare : !llvm.ptr
 // INFER-LLVM-DAG: %[[NULL:.+]] = llvm.mlir.zero : !llvm.ptr
 // INFER-LLVM-DAG: %[[M:.+]] = llvm.mlir.addressof @kiln_model_manifest : !llvm.ptr
 // INFER-LLVM: %[[A0:.+]] = llvm.insertvalue %[[M]], %{{.+}}[0]
@@ -85,7 +88,8 @@
 // INFER-LLVM-NEXT: %[[A4:.+]] = llvm.insertvalue %[[F]], %[[A3]][4]
 // INFER-LLVM-NEXT: %[[A5:.+]] = llvm.insertvalue %[[F1]], %[[A4]][5]
 // INFER-LLVM-NEXT: %[[A6:.+]] = llvm.insertvalue %[[NULL]], %[[A5]][6]
-// INFER-LLVM-NEXT: llvm.return %[[A6]]
+// INFER-LLVM-NEXT: %[[A7:.+]] = llvm.insertvalue %[[P]], %[[A6]][7]
+// INFER-LLVM-NEXT: llvm.return %[[A7]]
 
 // Tests that --inference on a softmax cross-entropy model predicts what its
 // training build predicts: @model ends in softmax (the loss would have applied

@@ -8,8 +8,9 @@
 # prefetching the next one's partial sums (both checked in the IR, so this
 # cannot pass on another path); the 224 units' result is computed in the
 # caller's buffer (no copy into it).
+# W is packed once, by prepare, and again after it changes.
 # packed_products.cpp requires every output equal to the bit to fma sums in k
-# order, at 1, 2 and 3 threads.
+# order, at 1, 2 and 3 threads, and after the weights change.
 set -euo pipefail
 kilnc=$1 src=$2 runtime_lib=$3 work=$4
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
@@ -23,6 +24,9 @@ for n in 200 224; do
  "training": {"loss": "mse", "optimizer": {"type": "sgd", "lr": 0.01}, "batch_size": $m}}
 JSON
   "$kilnc" model.json --inference "${caches[@]}" --compile-to=kernel -o kernel.mlir
+  # forward reads W packed by prepare, not packing it on every call.
+  grep -q "func.func @prepare" kernel.mlir && grep -q 'kiln.derived = {name = "derived.0"}' kernel.mlir ||
+    { echo "FAIL: W is not packed in prepare in kernel.mlir"; exit 1; }
   grep -q "tensor.extract_slice %arg1\[0, 0\] \[$m, " kernel.mlir ||
     { echo "FAIL: no first k block of its own in kernel.mlir"; exit 1; }
   "$kilnc" model.json --inference "${caches[@]}" --emit=llvm-ir -o model.ll

@@ -47,6 +47,12 @@ typedef struct kiln_bindings {
   float *const *state;    /* manifest.state: optimizer slots */
   void *workspace;        /* >= max entry_points[].workspace_bytes, 64-byte aligned */
   const kiln_context *context; /* may be NULL */
+  float *const *derived;  /* manifest.derived: values computed from params
+                             and buffers alone (a weight packed for the
+                             matmul kernels), written by prepare, read by
+                             forward and eval_step. Added to version 2 as
+                             a last field: generated code reads it only
+                             when the manifest lists derived tensors */
 } kiln_bindings;
 
 /// One call's data and scalars.
@@ -67,7 +73,8 @@ typedef struct kiln_call {
 /// predictions only. check_step runs train_step's forward and backward
 /// passes without the update and writes, for each of the manifest's
 /// `checks`, how many elements of that value are NaN or inf (a float each)
-/// to outputs[0]. Returns the batch's mean loss (0 for forward).
+/// to outputs[0]; prepare writes the derived tensors and reads no call
+/// data. Returns the batch's mean loss (0 for forward and prepare).
 /// Generated code allocates nothing: every temporary lives in `workspace`.
 typedef float (*kiln_entry_fn)(const kiln_bindings *bindings,
                                const kiln_call *call);
@@ -88,6 +95,11 @@ typedef struct kiln_model_api {
                                 outputs[0] gets the manifest's checks. Added
                                 to version 2 as an optional last field: read
                                 it only when the manifest lists check_step */
+  kiln_entry_fn prepare;     /* computes manifest.derived from params and
+                                buffers; run after they change, before
+                                forward or eval_step. Added to version 2
+                                like check_step: read it only when the
+                                manifest lists prepare */
 } kiln_model_api;
 
 #ifdef __cplusplus

@@ -45,9 +45,10 @@ enum class EntryPoint {
   EvalStep1,
   Forward,
   Forward1,
-  CheckStep
+  CheckStep,
+  Prepare
 };
-constexpr int numEntries = 6;
+constexpr int numEntries = 7;
 
 /// The manifest's spellings: "f32", "softmax_cross_entropy", "mse",
 /// "train_step", "forward_1", ...
@@ -76,6 +77,14 @@ struct BufferSpec {
   Shape shape;
   DType dtype = DType::F32;        // f32 or i64
   InitKind init = InitKind::Zeros; // zeros or ones; an i64 buffer: zeros
+};
+
+/// A value computed from params and buffers alone (a weight packed for the
+/// matmul kernels): prepare writes it, forward and eval_step read it.
+struct DerivedSpec {
+  std::string name; // derived.<k>
+  Shape shape;
+  DType dtype = DType::F32; // f32 or i64
 };
 
 /// One optimizer slot of one trainable parameter.
@@ -160,6 +169,7 @@ struct Manifest {
   std::vector<ParamSpec> params;
   std::vector<BufferSpec> buffers;
   std::vector<StateSpec> state;
+  std::vector<DerivedSpec> derived; // empty unless entryPoints has prepare
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> targets; // empty when inference-only
   std::vector<TensorSpec> outputs;
@@ -209,10 +219,10 @@ struct Manifest {
   int64_t numParamElements() const;
   /// Forward FLOPs of one sample, summed over the layers.
   int64_t flopsPerSample() const;
-  /// Bytes the runtime holds for params, buffers, optimizer state and the
-  /// workspace.
+  /// Bytes the runtime holds for params, buffers, optimizer state, derived
+  /// tensors and the workspace.
   struct Memory {
-    int64_t params = 0, buffers = 0, state = 0, workspace = 0;
+    int64_t params = 0, buffers = 0, state = 0, derived = 0, workspace = 0;
   };
   Memory memory() const;
   int64_t numTrainableElements() const;

@@ -102,10 +102,18 @@ public:
   // (manifest.buffers[i].dtype) holds 2 words per element, 8-byte aligned;
   // read and write its values with memcpy to and from int64_t.
   size_t getNumParams() const { return params.size(); }
-  Floats &getParam(size_t i) { return params[i]; }
+  // Writable access to a param or buffer counts as a change: the next
+  // forward or eval call runs prepare first (see paramsChanged).
+  Floats &getParam(size_t i) {
+    prepared = false;
+    return params[i];
+  }
   const Floats &getParam(size_t i) const { return params[i]; }
   size_t getNumBuffers() const { return buffers.size(); }
-  Floats &getBuffer(size_t i) { return buffers[i]; }
+  Floats &getBuffer(size_t i) {
+    prepared = false;
+    return buffers[i];
+  }
   const Floats &getBuffer(size_t i) const { return buffers[i]; }
   size_t getNumState() const { return state.size(); }
   Floats &getState(size_t j) { return state[j]; }
@@ -113,6 +121,13 @@ public:
   /// The param or buffer called `name` (checkpoint names), or null; an i64
   /// buffer's words as above.
   Floats *findTensor(std::string_view name);
+
+  /// Says that params or buffers changed through a reference or pointer
+  /// kept from before the last forward or eval call. The model keeps
+  /// values computed from them alone (manifest.derived: weights packed for
+  /// the matmul kernels), recomputed by the next such call after init,
+  /// restore, trainBatch or a writable getParam, getBuffer or findTensor.
+  void paramsChanged() { prepared = false; }
 
   /// The first param, f32 buffer or optimizer state holding a NaN or an
   /// inf, as "<checkpoint name> element <i> is <value>"; empty when all are
@@ -159,8 +174,9 @@ private:
 
   Manifest manifest;
   kiln_entry_fn entries[numEntries] = {};
-  std::vector<Floats> params, buffers, state;
-  std::vector<float *> paramPtrs, bufferPtrs, statePtrs;
+  std::vector<Floats> params, buffers, state, derived;
+  std::vector<float *> paramPtrs, bufferPtrs, statePtrs, derivedPtrs;
+  bool prepared = false; // derived holds prepare's values of the params
   std::unique_ptr<void, FreeDeleter> workspace;
   void updateContext();
   // On the heap so that bindings.context may point at them across moves;

@@ -108,7 +108,7 @@ module {
 
 // Tests that an entry point's name must be one of the ABI's.
 module {
-  // expected-error @+1 {{kiln-buffer-abi: unknown entry point 'bogus' (expected one of: train_step, eval_step, eval_step_1, forward, forward_1, check_step)}}
+  // expected-error @+1 {{kiln-buffer-abi: unknown entry point 'bogus' (expected one of: train_step, eval_step, eval_step_1, forward, forward_1, check_step, prepare)}}
   func.func @bogus(%x: tensor<2x4xf32> {kiln.input = {name = "x"}})
       -> (tensor<2x4xf32> {kiln.output = {name = "prediction", kind = "values"}})
       attributes {kiln.entry = {name = "bogus", mode = "eval", batch = 2}} {

@@ -123,6 +123,21 @@ int64_t workspaceBytes(const char *manifest) {
   return bytes;
 }
 
+/// Storage for the manifest's derived tensors (what prepare computes from
+/// the params for the eval-mode entry points), a double per element.
+std::vector<std::vector<double>> derivedOf(const char *manifest) {
+  std::vector<std::vector<double>> derived;
+  auto parsed = llvm::json::parse(manifest);
+  const llvm::json::Array *list = parsed ? parsed->getAsObject()->getArray("derived") : nullptr;
+  for (const llvm::json::Value &d : list ? *list : llvm::json::Array()) {
+    int64_t n = 1;
+    for (const llvm::json::Value &dim : *d.getAsObject()->getArray("shape"))
+      n *= *dim.getAsInteger();
+    derived.emplace_back(n);
+  }
+  return derived;
+}
+
 /// A case's buffers as they start (zeros, ones, zeros...), fresh for each
 /// call so that every call sees the same state, and their table.
 struct Buffers {
@@ -250,6 +265,18 @@ void checkAt(const Case &c, int64_t vectorBits, Reference &ref) {
   int64_t wsBytes = workspaceBytes(api->manifest());
   ASSERT_GE(wsBytes, 0) << api->manifest();
   std::vector<double> workspace(wsBytes / sizeof(double) + 8);
+  std::vector<std::vector<double>> derived = derivedOf(api->manifest());
+  std::vector<float *> derivedTable;
+  for (auto &d : derived)
+    derivedTable.push_back(reinterpret_cast<float *>(d.data()));
+  // The eval-mode entry points read what prepare computed from the same
+  // params; train_step and check_step compute their own.
+  auto prepare = [&](kiln_entry_fn entry, const kiln_bindings &bindings) {
+    if (api->prepare && entry != api->train_step && entry != api->check_step) {
+      kiln_call none{nullptr, nullptr, nullptr, 0, 0, 0};
+      api->prepare(&bindings, &none);
+    }
+  };
 
   std::mt19937_64 rng(42);
   std::uniform_real_distribution<double> uni(-1.0, 1.0);
@@ -292,7 +319,9 @@ void checkAt(const Case &c, int64_t vectorBits, Reference &ref) {
     for (auto &p : ps)
       table.push_back(reinterpret_cast<float *>(p.data()));
     Buffers bufs(c);
-    kiln_bindings bindings{table.data(), bufs.table.data(), nullptr, workspace.data(), nullptr};
+    kiln_bindings bindings{table.data(), bufs.table.data(), nullptr, workspace.data(), nullptr,
+                           derivedTable.data()};
+    prepare(entry, bindings);
     const void *inputs[] = {input};
     const void *targets[] = {takesLabels(c) ? (const void *)labels.data()
                                             : (const void *)target.data()};
@@ -394,7 +423,9 @@ void checkAt(const Case &c, int64_t vectorBits, Reference &ref) {
     for (auto &p : params)
       table.push_back(reinterpret_cast<float *>(p.data()));
     Buffers bufs(c);
-    kiln_bindings bindings{table.data(), bufs.table.data(), nullptr, workspace.data(), nullptr};
+    kiln_bindings bindings{table.data(), bufs.table.data(), nullptr, workspace.data(), nullptr,
+                           derivedTable.data()};
+    prepare(api->forward_1, bindings);
     const void *inputs[] = {c.ids ? (const void *)idsB.data() : (const void *)xs.data()};
     void *outputs[] = {row.data()};
     kiln_call args{inputs, nullptr, outputs, 0, 0, 0};

@@ -495,8 +495,56 @@ float trackedTrainStep(const kiln_bindings *b, const kiln_call *c) {
   return loss;
 }
 
+//===----------------------------------------------------------------------===//
+// Prepared: the classifier whose eval-mode entry points read its weight
+// transposed, from a derived tensor prepare writes (as kiln-prepare-params
+// compiles a dense layer).
+//===----------------------------------------------------------------------===//
+
+const char *preparedManifestText() {
+  static const std::string text = [] {
+    nlohmann::ordered_json manifest =
+        nlohmann::ordered_json::parse(classifierManifestText);
+    manifest["name"] = "fake_prepared";
+    manifest["derived"] = {{{"name", "derived.0"}, {"shape", {clsIn, clsClasses}}, {"dtype", "f32"}}};
+    manifest["entry_points"].push_back(
+        {{"name", "prepare"}, {"mode", "eval"}, {"batch", 1}, {"workspace_bytes", 0}});
+    return manifest.dump();
+  }();
+  return text.c_str();
+}
+
+float preparedPrepare(const kiln_bindings *b, const kiln_call *) {
+  ++fakeCalls.prepare;
+  for (int k = 0; k < clsClasses; ++k)
+    for (int i = 0; i < clsIn; ++i)
+      b->derived[0][i * clsClasses + k] = b->params[0][k * clsIn + i];
+  return 0;
+}
+
+/// The classifier's eval-mode `entry` on the weight prepare last wrote.
+template <float (*entry)(const kiln_bindings *, const kiln_call *)>
+float fromDerived(const kiln_bindings *b, const kiln_call *c) {
+  float w[clsClasses * clsIn];
+  for (int k = 0; k < clsClasses; ++k)
+    for (int i = 0; i < clsIn; ++i)
+      w[k * clsIn + i] = b->derived[0][i * clsClasses + k];
+  float *params[2] = {w, b->params[1]};
+  kiln_bindings prepared = *b;
+  prepared.params = params;
+  return entry(&prepared, c);
+}
+
 } // namespace
 
+const kiln_model_api preparedApi = {preparedManifestText,
+                                    classifierTrainStep,
+                                    fromDerived<classifierEvalStep>,
+                                    fromDerived<classifierEvalStep1>,
+                                    fromDerived<classifierForward>,
+                                    fromDerived<classifierForward1>,
+                                    classifierCheckStep,
+                                    preparedPrepare};
 const kiln_model_api classifierApi = {[] { return classifierManifestText; },
                                       classifierTrainStep,
                                       classifierEvalStep,

@@ -323,8 +323,8 @@ TEST(Manifest, EntryPointsAreTheKnownFiveOnce) {
   EXPECT_THAT(
       errorAfter([](json &j) { j["entry_points"][1]["name"] = "eval"; }),
       HasSubstr("'entry_points[1].name' is 'eval'; expected "
-                "train_step, eval_step, eval_step_1, forward, forward_1 or "
-                "check_step"));
+                "train_step, eval_step, eval_step_1, forward, forward_1, "
+                "check_step or prepare"));
   EXPECT_THAT(
       errorAfter([](json &j) { j["entry_points"][4] = j["entry_points"][3]; }),
       HasSubstr("'entry_points[4]': forward is listed twice"));

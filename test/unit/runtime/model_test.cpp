@@ -217,6 +217,74 @@ TEST(Model, PredictRunsFullBatchesThenForward1) {
   EXPECT_EQ(test::fakeCalls.forward + test::fakeCalls.forward1, 0);
 }
 
+TEST(Model, PrepareRunsOnceAfterEachChangeOfParams) {
+  // The prepared fake computes what the classifier does, from its derived
+  // tensor: a stale one shows as different predictions.
+  Model model(test::preparedApi), reference(test::classifierApi);
+  model.init(1);
+  reference.init(1);
+  std::vector<float> x = ramp(19, 4), out(19 * 3), want(19 * 3);
+  std::vector<int32_t> y = {0, 1, 2, 0, 1, 2, 0, 1};
+  auto same = [&] {
+    model.predict(x.data(), 19, out.data());
+    reference.predict(x.data(), 19, want.data());
+    return out == want;
+  };
+  test::fakeCalls = {};
+  EXPECT_TRUE(same());
+  EXPECT_TRUE(same());
+  EXPECT_FLOAT_EQ(model.evalBatch(x.data(), y.data()), reference.evalBatch(x.data(), y.data()));
+  EXPECT_EQ(test::fakeCalls.prepare, 1);
+
+  model.trainBatch(x.data(), y.data(), 0.5f);
+  reference.trainBatch(x.data(), y.data(), 0.5f);
+  EXPECT_EQ(test::fakeCalls.prepare, 1);
+  EXPECT_TRUE(same());
+  EXPECT_EQ(test::fakeCalls.prepare, 2);
+
+  Model::Snapshot before, referenceBefore;
+  model.saveTo(before);
+  reference.saveTo(referenceBefore);
+  for (Model *m : {&model, &reference})
+    m->getParam(0)[0] += 1;
+  EXPECT_TRUE(same());
+  EXPECT_EQ(test::fakeCalls.prepare, 3);
+  model.restore(before);
+  reference.restore(referenceBefore);
+  EXPECT_TRUE(same());
+  for (Model *m : {&model, &reference})
+    (*m->findTensor("dense.weight"))[1] = 2;
+  EXPECT_TRUE(same());
+  EXPECT_EQ(test::fakeCalls.prepare, 5);
+
+  // A write through a pointer kept from before needs paramsChanged.
+  float *w = model.getParam(0).data(), *v = reference.getParam(0).data();
+  EXPECT_TRUE(same());
+  w[2] = v[2] = -3;
+  model.paramsChanged();
+  EXPECT_TRUE(same());
+  EXPECT_EQ(test::fakeCalls.prepare, 7);
+}
+
+TEST(Model, PrepareAndDerivedTensorsComeTogether) {
+  auto edited = [](auto edit) {
+    nlohmann::ordered_json manifest =
+        nlohmann::ordered_json::parse(test::preparedApi.manifest());
+    edit(manifest);
+    static std::string text;
+    text = manifest.dump();
+    kiln_model_api api = test::preparedApi;
+    api.manifest = [] { return text.c_str(); };
+    return errorOf([&] { Model model(api); });
+  };
+  EXPECT_THAT(edited([](auto &m) { m["derived"] = nlohmann::ordered_json::array(); }),
+              HasSubstr("'entry_points' has prepare but 'derived' is empty"));
+  EXPECT_THAT(edited([](auto &m) { m["entry_points"].erase(m["entry_points"].size() - 1); }),
+              HasSubstr("'derived' lists 1 tensors but 'entry_points' has no prepare"));
+  EXPECT_THAT(edited([](auto &m) { m["derived"][0]["dtype"] = "i32"; }),
+              HasSubstr("derived tensor 'derived.0' must be f32 or i64"));
+}
+
 TEST(Model, EachEntryPointUsesItsOwnBatch) {
   Model model(test::frozenApi);
   model.init(2);

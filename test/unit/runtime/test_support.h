@@ -11,7 +11,9 @@
 //    (buffers), trainable linear 2 -> 1, MSE, momentum on the head only;
 //    batches: train_step 4, eval_step 3, forward 5;
 //  - tracked: the frozen fake with batch norm's num_batches_tracked, an
-//    i64 [] buffer (the third) that train_step increments.
+//    i64 [] buffer (the third) that train_step increments;
+//  - prepared: the classifier whose eval_step and forward read the weight
+//    transposed from a derived tensor that its prepare writes.
 // Their entry points count their calls in fakeCalls and allocate nothing.
 //
 #ifndef KILN_TEST_SUPPORT_H
@@ -33,12 +35,13 @@ extern const kiln_model_api regressorApi;
 extern const kiln_model_api inferenceApi;
 extern const kiln_model_api frozenApi;
 extern const kiln_model_api trackedApi;
+extern const kiln_model_api preparedApi;
 const char *classifierManifest();
 
 /// Calls of each entry point of every fake, since the last reset.
 struct FakeCalls {
   int trainStep = 0, evalStep = 0, evalStep1 = 0, forward = 0, forward1 = 0,
-      checkStep = 0;
+      checkStep = 0, prepare = 0;
 };
 extern FakeCalls fakeCalls;
 /// When non-zero, the classifier's train_step throws at this step (a crash
