@@ -111,8 +111,11 @@ def PrepareParamsPass : Pass<"kiln-prepare-params", "mlir::ModuleOp"> {
     tensor tied to its argument) computes it; the runtime runs `prepare`
     again only after params or buffers change. A value computed the same
     way in several entry points (the same ops from the same named inputs)
-    is one derived tensor. Views of a kernel's value (reshapes, slices) stay
-    in the entry point. train_step and check_step are left alone.
+    is one derived tensor (compared as printed, every attribute in full).
+    A value put together from kernels' pieces by insert_slice (a packing's
+    whole panels and its padded last one) is one derived tensor; views of
+    one (reshapes, slices) stay in the entry point. Only static ranked
+    tensors cross the ABI. train_step and check_step are left alone.
   }];
   let dependentDialects = ["mlir::func::FuncDialect"];
 }

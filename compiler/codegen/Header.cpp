@@ -30,8 +30,8 @@ bool emitHeader(const std::string &path, const std::string &symbol,
 #include "kiln/abi.h"
 #include "kiln/runtime.h"
 
-#if KILN_ABI_VERSION != 2
-#error "this model was compiled for Kiln ABI version 2"
+#if KILN_ABI_VERSION != 3
+#error "this model was compiled for Kiln ABI version 3, see kiln/abi.h"
 #endif
 
 extern "C" {{

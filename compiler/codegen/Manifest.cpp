@@ -6,6 +6,7 @@
 // disagree with the code it describes.
 //
 #include "compiler/codegen/Codegen.h"
+#include "kiln/abi.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -64,7 +65,7 @@ std::vector<std::string> entryPoints(ModuleOp module) {
 }
 
 std::string buildManifest(ModuleOp module) {
-  json::Object m{{"abi_version", 2}};
+  json::Object m{{"abi_version", KILN_ABI_VERSION}};
   if (auto name = module->getAttrOfType<StringAttr>("kiln.name"))
     m["name"] = name.getValue().str();
   auto abi = module->getAttrOfType<DictionaryAttr>("kiln.abi");

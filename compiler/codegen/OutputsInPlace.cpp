@@ -69,6 +69,13 @@ tensor::EmptyOp emptyUnder(Value v) {
 
 struct OutputsInPlacePass : kiln::impl::OutputsInPlacePassBase<OutputsInPlacePass> {
   void runOnOperation() override {
+    // An argument nothing reads (a derived tensor prepare only writes) has
+    // a to_tensor nothing uses: gone, the argument is the destination's
+    // alone.
+    for (BlockArgument arg : getOperation().getArguments())
+      for (Operation *user : llvm::make_early_inc_range(arg.getUsers()))
+        if (isa<bufferization::ToTensorOp>(user) && user->use_empty())
+          user->erase();
     getOperation().walk([](bufferization::MaterializeInDestinationOp op) {
       // Only a buffer nothing else reads (an output, not a parameter updated
       // in place: that one is read through its own to_tensor, and two

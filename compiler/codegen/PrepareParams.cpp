@@ -17,10 +17,13 @@
 #include "dialects/Kernel/IR/KernelDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
+
+#include <limits>
 
 namespace kiln {
 #define GEN_PASS_DEF_PREPAREPARAMSPASS
@@ -77,6 +80,12 @@ struct FixedOps {
   SmallVector<Value> boundary;
 };
 
+/// Ops whose result reads its operand's elements in place.
+bool isView(Operation *op) {
+  return isa<tensor::ExtractSliceOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+             tensor::CastOp>(op);
+}
+
 /// The ops of `fn` that compute from its params, buffers and constants
 /// alone, and of their values those the rest of `fn` reads that a kernel
 /// computed from a param or buffer. Ops in `excluded` count as not fixed.
@@ -92,7 +101,7 @@ FixedOps fixedOps(func::FuncOp fn, const DenseSet<Operation *> &excluded,
   Block &body = fn.getBody().front();
   for (Operation &op : body.without_terminator()) {
     bool group = isa<kernel::GroupOp>(op);
-    if (excluded.contains(&op) || (!group && (op.getNumRegions() || !isMemoryEffectFree(&op))))
+    if (excluded.contains(&op) || (!group && op.getNumRegions()) || !isMemoryEffectFree(&op))
       continue;
     SmallVector<Value> reads = readsOf(&op);
     if (!llvm::all_of(reads, [&](Value v) { return f.values.contains(v); }))
@@ -116,7 +125,12 @@ FixedOps fixedOps(func::FuncOp fn, const DenseSet<Operation *> &excluded,
             return f.ops.contains(body.findAncestorOpInBlock(*u));
           }))
         continue;
-      if (isa<kernel::GroupOp>(op))
+      // A value the ABI can carry becomes derived (a kernel's, or one put
+      // together from kernels' pieces by insert_slice: a packing's whole
+      // panels and its padded last one); a view of one stays in `fn`, and
+      // so does anything else.
+      auto type = dyn_cast<RankedTensorType>(r.getType());
+      if (type && type.hasStaticShape() && !isView(op))
         f.boundary.push_back(r);
       else
         views.push_back(op);
@@ -127,7 +141,8 @@ FixedOps fixedOps(func::FuncOp fn, const DenseSet<Operation *> &excluded,
 /// fixedOps with a derived tensor for each kernel's value the rest of `fn`
 /// reads. A view of such a value (a reshape, a slice) stays in `fn`,
 /// reading the derived tensor, so no value is kept twice: it is excluded
-/// and the search redone, until no view is read.
+/// and the search redone, until no view is read. (What reads an excluded
+/// view is then not fixed either: kept in `fn`, as before this pass.)
 FixedOps findFixed(func::FuncOp fn) {
   DenseSet<Operation *> excluded;
   while (true) {
@@ -277,7 +292,15 @@ struct PrepareParamsPass : kiln::impl::PrepareParamsPassBase<PrepareParamsPass> 
     }
     b.create<func::ReturnOp>(tmp.getLoc(), map.lookup(v));
     tmp.setType(b.getFunctionType(body->getArgumentTypes(), v.getType()));
-    tmp->print(os, OpPrintingFlags().printGenericOpForm());
+    // Every attribute in full, whatever printing flags the tool was given
+    // (elided constants would make two computations one).
+    constexpr int64_t kAll = std::numeric_limits<int64_t>::max();
+    tmp->print(os, OpPrintingFlags()
+                       .printGenericOpForm()
+                       .elideLargeElementsAttrs(kAll)
+                       .elideLargeResourceString(kAll)
+                       .enableDebugInfo(false)
+                       .skipRegions(false));
     tmp->erase();
     return s;
   }

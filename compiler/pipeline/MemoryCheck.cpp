@@ -103,17 +103,19 @@ bool checkModelMemory(mlir::ModuleOp module, const std::string &symbol, int64_t 
   }
   const json::Object &manifest = *parsed->getAsObject();
   int64_t params = tableBytes(manifest, "params"), buffers = tableBytes(manifest, "buffers"),
-          state = tableBytes(manifest, "state"), workspace = 0;
+          state = tableBytes(manifest, "state"), derived = tableBytes(manifest, "derived"),
+          workspace = 0;
   if (const json::Array *entries = manifest.getArray("entry_points"))
     for (const json::Value &e : *entries)
       if (const json::Object *o = e.getAsObject())
         workspace = std::max(workspace, o->getInteger("workspace_bytes").value_or(0));
   int64_t total = 0;
-  for (int64_t part : {params, buffers, state, workspace})
+  for (int64_t part : {params, buffers, state, derived, workspace})
     if (__builtin_add_overflow(total, part, &total))
       total = INT64_MAX;
   std::string parts = "params " + formatByteSize(params) + ", buffers " +
                       formatByteSize(buffers) + ", optimizer state " + formatByteSize(state) +
+                      (derived ? ", prepared for inference " + formatByteSize(derived) : "") +
                       ", workspace " + formatByteSize(workspace);
   if (total > limit) {
     error = input + ": the model needs " + formatByteSize(total) + " of memory (" + parts +

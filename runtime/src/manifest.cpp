@@ -657,8 +657,11 @@ void checkEntryPoints(const Manifest &manifest) {
            manifest.batchOf(EntryPoint::CheckStep),
            manifest.batchOf(EntryPoint::TrainStep));
   }
-  // prepare exactly when there is something to prepare.
+  // prepare exactly when there is something to prepare, from version 3.
   bool prepare = seen.count(EntryPoint::Prepare) != 0;
+  if (prepare && manifest.abiVersion < 3)
+    fail("manifest: 'entry_points' has prepare, which came with abi_version 3, "
+         "but abi_version is {}", manifest.abiVersion);
   if (prepare != !manifest.derived.empty())
     fail(prepare ? "manifest: 'entry_points' has prepare but 'derived' is empty"
                  : "manifest: 'derived' lists {} tensors but 'entry_points' has "
@@ -748,10 +751,10 @@ Manifest parseManifest(std::string_view text) {
   ObjectReader reader(root, "");
   Manifest manifest;
   manifest.abiVersion = reader.getInt("abi_version", 0);
-  if (manifest.abiVersion != KILN_ABI_VERSION)
-    fail("manifest: abi_version is {} but this runtime speaks {}; build the "
+  if (manifest.abiVersion < KILN_ABI_OLDEST_VERSION || manifest.abiVersion > KILN_ABI_VERSION)
+    fail("manifest: abi_version is {} but this runtime speaks {} to {}; build the "
          "model and the runtime from the same Kiln version",
-         manifest.abiVersion, KILN_ABI_VERSION);
+         manifest.abiVersion, KILN_ABI_OLDEST_VERSION, KILN_ABI_VERSION);
   manifest.name = reader.getString("name");
 
   manifest.params = parseArray<ParamSpec>(reader, "params", parseParam);

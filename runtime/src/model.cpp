@@ -107,8 +107,8 @@ Model::Model(const kiln_model_api &api) {
   for (int i = 0; i < numEntries; ++i) {
     EntryPoint entry = EntryPoint(i);
     bool listed = manifest.findEntry(entry) != nullptr;
-    // check_step and prepare came later to ABI v2, as optional last
-    // fields: code from before has a shorter kiln_model_api, and no
+    // check_step came later to ABI v2 and prepare with v3, as optional
+    // last fields: code from before has a shorter kiln_model_api, and no
     // manifest entry.
     if ((entry == EntryPoint::CheckStep || entry == EntryPoint::Prepare) && !listed)
       continue;
@@ -286,10 +286,11 @@ float Model::call(EntryPoint entry, const void *x, const void *y, float *out,
     entries[int(EntryPoint::Prepare)](&bindings, &args);
     prepared = true;
   }
-  float loss = entries[int(entry)](&bindings, &args);
+  // Before the call: one that throws half way (the allreduce of a
+  // data-parallel run) may have changed some params already.
   if (entry == EntryPoint::TrainStep)
     prepared = false;
-  return loss;
+  return entries[int(entry)](&bindings, &args);
 }
 
 float Model::trainBatch(const void *x, const void *y, float lr, float *out) {

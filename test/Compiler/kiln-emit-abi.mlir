@@ -88,7 +88,7 @@
 // batch, mode and workspace bytes, the training defaults, the optimizer and
 // the layers; num_classes from the output of a softmax_cross_entropy model.
 // CHECK: llvm.mlir.global internal constant @kiln_model_manifest_text("{
-// CHECK-SAME: \22abi_version\22:2,\22batch_size\22:3,
+// CHECK-SAME: \22abi_version\22:3,\22batch_size\22:3,
 // CHECK-SAME: \22buffers\22:[{\22dtype\22:\22f32\22,\22name\22:\22bn.running_mean\22,\22shape\22:[4]}],
 // CHECK-SAME: \22entry_points\22:[{\22batch\22:3,\22mode\22:\22train\22,\22name\22:\22train_step\22,\22workspace_bytes\22:256},{\22batch\22:1,\22mode\22:\22eval\22,\22name\22:\22forward_1\22,\22workspace_bytes\22:64}],
 // CHECK-SAME: \22inputs\22:[{\22dtype\22:\22f32\22,\22name\22:\22x\22,\22shape\22:[2]}],
@@ -178,7 +178,7 @@ module attributes {
 // CHECK-NEXT: %[[LOSS:.+]] = llvm.call @eval_step(%{{.+}}, %[[LR64]]) : (!llvm.ptr, f64) -> f64
 // CHECK-NEXT: %[[LOSS32:.+]] = llvm.fptrunc %[[LOSS]] : f64 to f32
 // CHECK-NEXT: llvm.return %[[LOSS32]] : f32
-// CHECK: @kiln_model_manifest_text("{\22abi_version\22:2,\22batch_size\22:5,\22buffers\22:[],\22derived\22:[],\22entry_points\22:[{\22batch\22:5,\22mode\22:\22eval\22,\22name\22:\22eval_step\22,\22workspace_bytes\22:0}],\22inputs\22:[],\22outputs\22:[],\22params\22:[],\22state\22:[],\22targets\22:[]}\00")
+// CHECK: @kiln_model_manifest_text("{\22abi_version\22:3,\22batch_size\22:5,\22buffers\22:[],\22derived\22:[],\22entry_points\22:[{\22batch\22:5,\22mode\22:\22eval\22,\22name\22:\22eval_step\22,\22workspace_bytes\22:0}],\22inputs\22:[],\22outputs\22:[],\22params\22:[],\22state\22:[],\22targets\22:[]}\00")
 // CHECK-NOT: training
 // CHECK: llvm.mlir.global internal constant @kiln_model_api()
 // CHECK-NEXT: llvm.mlir.undef

@@ -159,3 +159,40 @@ func.func @peeled(%out: memref<4x8xf32>) {
   bufferization.materialize_in_destination %i1 in restrict writable %out : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
   return
 }
+
+// -----
+
+// Tests that a tied argument nothing reads (a derived tensor, which prepare
+// only writes) is computed in place: its unused to_tensor goes first. A
+// param read and updated keeps its copy.
+// CHECK-LABEL: func.func @prepare
+// CHECK-SAME: (%[[W:[^:]+]]: memref<4x8xf32>, %[[D:[^:]+]]: memref<8x4xf32>)
+// CHECK: %[[T:.+]] = bufferization.to_tensor %[[D]] restrict writable : memref<8x4xf32>
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<4x8xf32>) outs(%[[T]] : tensor<8x4xf32>)
+// BUF-LABEL: func.func @prepare
+// BUF-NOT: memref.alloc
+// BUF-NOT: memref.copy
+// BUF: return
+func.func @prepare(%w: memref<4x8xf32>, %d: memref<8x4xf32>) {
+  %wt = bufferization.to_tensor %w restrict : memref<4x8xf32>
+  %dt = bufferization.to_tensor %d restrict writable : memref<8x4xf32>
+  %e = tensor.empty() : tensor<8x4xf32>
+  %t = linalg.transpose ins(%wt : tensor<4x8xf32>) outs(%e : tensor<8x4xf32>) permutation = [1, 0]
+  bufferization.materialize_in_destination %t in restrict writable %d : (tensor<8x4xf32>, memref<8x4xf32>) -> ()
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @update
+// CHECK: tensor.empty
+// BUF-LABEL: func.func @update
+// BUF: memref.alloc
+// BUF: memref.copy
+func.func @update(%w: memref<4x8xf32>) {
+  %wt = bufferization.to_tensor %w restrict writable : memref<4x8xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %n = linalg.add ins(%wt, %wt : tensor<4x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  bufferization.materialize_in_destination %n in restrict writable %w : (tensor<4x8xf32>, memref<4x8xf32>) -> ()
+  return
+}

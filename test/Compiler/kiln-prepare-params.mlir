@@ -192,3 +192,105 @@ module {
     return %y : tensor<4x4xf32>
   }
 }
+
+// -----
+
+// Tests that computations differing only in a constant's value, or in the
+// param they read, are different derived tensors, and that one written
+// with another constant of the same value is the same: a * [1, 2, 3, 4],
+// b * [1, 2, 3, 4] in eval_step; a * [5, 6, 7, 8], b * [1, 2, 3, 4] in
+// forward.
+// CHECK-LABEL: func.func @eval_step
+// CHECK-SAME: {kiln.derived = {name = "derived.0"}}, %{{[^:]+}}: tensor<4xf32> {kiln.derived = {name = "derived.1"}})
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: {kiln.derived = {name = "derived.2"}}, %{{[^:]+}}: tensor<4xf32> {kiln.derived = {name = "derived.1"}})
+// CHECK-LABEL: func.func @prepare
+// CHECK-COUNT-3: kernel.group
+// CHECK-NOT: kernel.group
+module {
+  func.func @eval_step(%a: tensor<4xf32> {kiln.param = {name = "a"}}, %b: tensor<4xf32> {kiln.param = {name = "b"}},
+                       %x: tensor<4xf32> {kiln.input = {name = "x"}}) -> (tensor<4xf32> {kiln.output = {name = "y"}})
+      attributes {kiln.entry = {batch = 1 : i64, mode = "eval", name = "eval_step"}} {
+    %e = tensor.empty() : tensor<4xf32>
+    %c = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+    %s = kernel.group #kernel.schedule<tile = [4], lanes = 16> -> tensor<4xf32> {
+      %r = linalg.map { arith.mulf } ins(%a, %c : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>)
+      kernel.yield %r : tensor<4xf32>
+    }
+    %t = kernel.group #kernel.schedule<tile = [4], lanes = 16> -> tensor<4xf32> {
+      %r = linalg.map { arith.mulf } ins(%b, %c : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>)
+      kernel.yield %r : tensor<4xf32>
+    }
+    %y = kernel.group #kernel.schedule<tile = [4], lanes = 16> -> tensor<4xf32> {
+      %r = linalg.map { arith.addf } ins(%s, %t : tensor<4xf32>, tensor<4xf32>) outs(%x : tensor<4xf32>)
+      kernel.yield %r : tensor<4xf32>
+    }
+    return %y : tensor<4xf32>
+  }
+  func.func @forward(%a: tensor<4xf32> {kiln.param = {name = "a"}}, %b: tensor<4xf32> {kiln.param = {name = "b"}},
+                     %x: tensor<4xf32> {kiln.input = {name = "x"}}) -> (tensor<4xf32> {kiln.output = {name = "y"}})
+      attributes {kiln.entry = {batch = 1 : i64, mode = "eval", name = "forward"}} {
+    %e = tensor.empty() : tensor<4xf32>
+    %c = arith.constant dense<[5.0, 6.0, 7.0, 8.0]> : tensor<4xf32>
+    %s = kernel.group #kernel.schedule<tile = [4], lanes = 16> -> tensor<4xf32> {
+      %r = linalg.map { arith.mulf } ins(%a, %c : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>)
+      kernel.yield %r : tensor<4xf32>
+    }
+    %d = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+    %t = kernel.group #kernel.schedule<tile = [4], lanes = 16> -> tensor<4xf32> {
+      %r = linalg.map { arith.mulf } ins(%b, %d : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>)
+      kernel.yield %r : tensor<4xf32>
+    }
+    %y = kernel.group #kernel.schedule<tile = [4], lanes = 16> -> tensor<4xf32> {
+      %r = linalg.map { arith.addf } ins(%s, %t : tensor<4xf32>, tensor<4xf32>) outs(%x : tensor<4xf32>)
+      kernel.yield %r : tensor<4xf32>
+    }
+    return %y : tensor<4xf32>
+  }
+}
+
+// -----
+
+// Tests that a value put together from kernels' pieces (a packing's whole
+// panels, then its padded last one, inserted into one tensor) is one
+// derived tensor, and the slices the product reads of it stay in forward.
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: %[[D:[^:]+]]: tensor<2x4xf32> {kiln.derived = {name = "derived.0"}})
+// CHECK: %[[S:.+]] = tensor.extract_slice %[[D]][0, 0] [2, 3] [1, 1]
+// CHECK: kernel.group
+// CHECK: ins(%[[S]], %{{.+}} : tensor<2x3xf32>, tensor<2x3xf32>)
+// CHECK-NOT: kernel.group
+// CHECK: return
+// CHECK-LABEL: func.func @prepare
+// CHECK-SAME: -> (tensor<2x4xf32> {kiln.tied = 1 : i64})
+// CHECK: %[[P0:.+]] = kernel.group
+// CHECK: %[[I0:.+]] = tensor.insert_slice %[[P0]]
+// CHECK: %[[P1:.+]] = kernel.group
+// CHECK: %[[I1:.+]] = tensor.insert_slice %[[P1]] into %[[I0]]
+// CHECK: return %[[I1]]
+module {
+  func.func @forward(%w: tensor<2x3xf32> {kiln.param = {name = "w"}}, %x: tensor<2x3xf32> {kiln.input = {name = "x"}})
+      -> (tensor<2x3xf32> {kiln.output = {name = "y"}})
+      attributes {kiln.entry = {batch = 2 : i64, mode = "eval", name = "forward"}} {
+    %e = tensor.empty() : tensor<2x4xf32>
+    %piece = tensor.empty() : tensor<2x3xf32>
+    %p0 = kernel.group #kernel.schedule<tile = [2, 3], lanes = 16> -> tensor<2x3xf32> {
+      %r = linalg.map { arith.addf } ins(%w, %w : tensor<2x3xf32>, tensor<2x3xf32>) outs(%piece : tensor<2x3xf32>)
+      kernel.yield %r : tensor<2x3xf32>
+    }
+    %i0 = tensor.insert_slice %p0 into %e[0, 0] [2, 3] [1, 1] : tensor<2x3xf32> into tensor<2x4xf32>
+    %pad = tensor.extract_slice %i0[0, 3] [2, 1] [1, 1] : tensor<2x4xf32> to tensor<2x1xf32>
+    %zero = arith.constant 0.0 : f32
+    %p1 = kernel.group #kernel.schedule<tile = [2, 1], lanes = 16> -> tensor<2x1xf32> {
+      %r = linalg.fill ins(%zero : f32) outs(%pad : tensor<2x1xf32>) -> tensor<2x1xf32>
+      kernel.yield %r : tensor<2x1xf32>
+    }
+    %i1 = tensor.insert_slice %p1 into %i0[0, 3] [2, 1] [1, 1] : tensor<2x1xf32> into tensor<2x4xf32>
+    %s = tensor.extract_slice %i1[0, 0] [2, 3] [1, 1] : tensor<2x4xf32> to tensor<2x3xf32>
+    %y = kernel.group #kernel.schedule<tile = [2, 3], lanes = 16> -> tensor<2x3xf32> {
+      %r = linalg.map { arith.mulf } ins(%s, %x : tensor<2x3xf32>, tensor<2x3xf32>) outs(%piece : tensor<2x3xf32>)
+      kernel.yield %r : tensor<2x3xf32>
+    }
+    return %y : tensor<2x3xf32>
+  }
+}

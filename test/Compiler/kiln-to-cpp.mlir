@@ -120,7 +120,7 @@ module attributes {kiln.name = "tiny", kiln.abi = {params = [{name = "dense_0.we
     %r:2 = call @tiny_k2(%one) : (f32) -> (f32, vector<32xf32>)
     return
   }
-  // The ABI v2 wrapper reads each argument from its table slot.
+  // The ABI wrapper reads each argument from its table slot.
   // CHECK-LABEL: extern "C" float model_forward(const kiln_bindings *bindings, const kiln_call *call) {
   // CHECK-NEXT:    forward(bindings->context,
   // CHECK-NEXT:        (float *)bindings->params[0],

@@ -70,16 +70,16 @@
 // RUN: not kilnc %S/Inputs/too-many-elements.json --compile-to=graph 2>&1 | FileCheck %s --check-prefix=TOO-MANY
 // TOO-MANY: kilnc: error: {{.*}}too-many-elements.json: /layers/0: layer "dense_0": its output [100000, 100000] has more than 2147483647 elements
 
-// Tests that a model needing more memory than --max-memory (params, buffers, optimizer state and workspace, as
-// the runtime allocates them) is refused with the numbers, that one needing more than half of it compiles with a
+// Tests that a model needing more memory than --max-memory (params, buffers, optimizer state, derived tensors and
+// workspace, as the runtime allocates them) is refused with the numbers, that one needing more than half of it compiles with a
 // warning, and that a size that is not one is a usage error.
-// The classifier needs 2.1 KiB: params 332 B (6 x 8 + 8 + 8 x 3 + 3 floats), the default Adam's two moments
-// 664 B, a 1.1 KiB workspace at 512-bit vectors (the schedule, and so the workspace, depends on the width;
+// The classifier needs 2.4 KiB: params 332 B (6 x 8 + 8 + 8 x 3 + 3 floats), the default Adam's two moments
+// 664 B, its two weights transposed for forward and eval_step 288 B, a 1.1 KiB workspace at 512-bit vectors (the schedule, and so the workspace, depends on the width;
 // check_step's counts, each made where its value is, hold 64-byte slots to the end of its step).
 // RUN: not kilnc %S/Inputs/classifier.json -o %t.exe --vector-bits=512 --max-memory=1K 2>&1 | FileCheck %s --check-prefix=MEM-OVER
-// MEM-OVER: kilnc: error: {{.*}}classifier.json: the model needs 2.1 KiB of memory (params 332 B, buffers 0 B, optimizer state 664 B, workspace 1.1 KiB), more than --max-memory (1.0 KiB); raise --max-memory to compile it anyway
+// MEM-OVER: kilnc: error: {{.*}}classifier.json: the model needs 2.4 KiB of memory (params 332 B, buffers 0 B, optimizer state 664 B, prepared for inference 288 B, workspace 1.1 KiB), more than --max-memory (1.0 KiB); raise --max-memory to compile it anyway
 // RUN: kilnc %S/Inputs/classifier.json --emit=llvm-ir -o %t.ll --vector-bits=512 --max-memory=3KiB 2>&1 | FileCheck %s --check-prefix=MEM-HALF
-// MEM-HALF: kilnc: warning: {{.*}}classifier.json: the model needs 2.1 KiB of memory ({{.*}}), more than half of --max-memory (3.0 KiB)
+// MEM-HALF: kilnc: warning: {{.*}}classifier.json: the model needs 2.4 KiB of memory ({{.*}}), more than half of --max-memory (3.0 KiB)
 // RUN: kilnc %S/Inputs/classifier.json --emit=llvm-ir -o %t.ll --vector-bits=512 --max-memory=5K 2>&1 | FileCheck %s --check-prefix=MEM-FITS --allow-empty
 // MEM-FITS-NOT: warning
 // RUN: not kilnc %S/Inputs/classifier.json -o %t.exe --max-memory=12Q 2>&1 | FileCheck %s --check-prefix=MEM-BAD

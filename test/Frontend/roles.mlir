@@ -70,7 +70,7 @@
 // INFER-LLVM: llvm.func @kiln_model_forward(
 // INFER-LLVM: llvm.func @kiln_model_forward_1(
 // INFER-LLVM: llvm.func @kiln_model_prepare(
-// INFER-LLVM: @kiln_model_manifest_text("{\22abi_version\22:2,\22batch_size\22:32,\22buffers\22:[],
+// INFER-LLVM: @kiln_model_manifest_text("{\22abi_version\22:3,\22batch_size\22:32,\22buffers\22:[],
 // INFER-LLVM-SAME: \22derived\22:[{\22dtype\22:\22f32\22,\22name\22:\22derived.0\22,\22shape\22:[6,8]},{\22dtype\22:\22f32\22,\22name\22:\22derived.1\22,\22shape\22:[8,3]}],
 // INFER-LLVM-SAME: \22entry_points\22:[{\22batch\22:32,\22mode\22:\22eval\22,\22name\22:\22forward\22,\22workspace_bytes\22:{{[0-9]+}}},{\22batch\22:1,\22mode\22:\22eval\22,\22name\22:\22forward_1\22,\22workspace_bytes\22:{{[0-9]+}}},{\22batch\22:1,\22mode\22:\22eval\22,\22name\22:\22prepare\22,\22workspace_bytes\22:{{[0-9]+}}}],
 // INFER-LLVM-SAME: \22name\22:\22two_layers\22,\22outputs\22:

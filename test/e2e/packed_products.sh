@@ -27,6 +27,9 @@ JSON
   # forward reads W packed by prepare, not packing it on every call.
   grep -q "func.func @prepare" kernel.mlir && grep -q 'kiln.derived = {name = "derived.0"}' kernel.mlir ||
     { echo "FAIL: W is not packed in prepare in kernel.mlir"; exit 1; }
+  if awk '/func.func @forward\(/,/^  }/' kernel.mlir | grep -q "linalg.transpose"; then
+    echo "FAIL: forward still packs W"; exit 1
+  fi
   grep -q "tensor.extract_slice %arg1\[0, 0\] \[$m, " kernel.mlir ||
     { echo "FAIL: no first k block of its own in kernel.mlir"; exit 1; }
   "$kilnc" model.json --inference "${caches[@]}" --emit=llvm-ir -o model.ll

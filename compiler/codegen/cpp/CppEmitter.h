@@ -10,7 +10,7 @@ namespace kiln {
 
 /// Prints `module` (the cpp stage's output: kernels outlined, vectors 1-D
 /// transfers, scf loops, static memrefs) as one C++17 translation unit that
-/// exports the ABI v2 symbols `<symbol>_abi`, `<symbol>_manifest` and
+/// exports the ABI v3 symbols `<symbol>_abi`, `<symbol>_manifest` and
 /// `<symbol>_<entry>` (runtime/include/kiln/abi.h). Ops it cannot print are
 /// reported on their location; returns failure then. Vectors are split in
 /// C++ vectors of `vectorBits` (the schedule's width; f32 lanes).

@@ -1,6 +1,6 @@
 //===- abi.h - The boundary between Kiln-generated code and the runtime ---===//
 //
-// ABI version 2. Generated code exports `const kiln_model_api *<sym>_abi(void)`
+// ABI version 3. Generated code exports `const kiln_model_api *<sym>_abi(void)`
 // (`<sym>` is `kiln_model` in executables, the output name for `--emit=obj`),
 // plus `<sym>_manifest` and one `<sym>_<entry>` function per entry point.
 // No MLIR types cross this boundary; everything is plain C.
@@ -20,7 +20,12 @@
 extern "C" {
 #endif
 
-#define KILN_ABI_VERSION 2
+#define KILN_ABI_VERSION 3
+/// Version 3 is version 2 plus kiln_bindings.derived and
+/// kiln_model_api.prepare: a model compiled for it may read derived tensors
+/// that only prepare writes. The runtime still runs version-2 code, which
+/// lists neither and ignores the new fields.
+#define KILN_ABI_OLDEST_VERSION 2
 
 /// Runtime services generated code may call. Every callback may be NULL.
 typedef struct kiln_context {
@@ -50,9 +55,7 @@ typedef struct kiln_bindings {
   float *const *derived;  /* manifest.derived: values computed from params
                              and buffers alone (a weight packed for the
                              matmul kernels), written by prepare, read by
-                             forward and eval_step. Added to version 2 as
-                             a last field: generated code reads it only
-                             when the manifest lists derived tensors */
+                             forward and eval_step (version 3) */
 } kiln_bindings;
 
 /// One call's data and scalars.
@@ -96,10 +99,9 @@ typedef struct kiln_model_api {
                                 to version 2 as an optional last field: read
                                 it only when the manifest lists check_step */
   kiln_entry_fn prepare;     /* computes manifest.derived from params and
-                                buffers; run after they change, before
-                                forward or eval_step. Added to version 2
-                                like check_step: read it only when the
-                                manifest lists prepare */
+                                buffers; must run after they change, before
+                                forward or eval_step (version 3: read it only
+                                when the manifest lists prepare) */
 } kiln_model_api;
 
 #ifdef __cplusplus

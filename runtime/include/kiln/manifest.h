@@ -1,6 +1,6 @@
 //===- manifest.h - The model description emitted by the compiler ---------===//
 //
-// Generated code describes itself with a JSON manifest (ABI v2, schema:
+// Generated code describes itself with a JSON manifest (ABI v3, schema:
 // docs/abi.md). parseManifest validates it completely, so the rest of the
 // runtime can trust every shape, name, role and entry point it reads.
 //

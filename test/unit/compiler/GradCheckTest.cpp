@@ -2,7 +2,7 @@
 //
 // Each case is a small f64 model (a dense layer on a random input, then the
 // op under test; an embedding takes int32 ids instead), trained one SGD step with lr = 1 through the full pipeline
-// (autodiff, lowering, tiling, vectorization, workspace, LLVM, the ABI v2
+// (autodiff, lowering, tiling, vectorization, workspace, LLVM, the ABI v3
 // wrappers) and JIT-compiled at 128-, 256- and 512-bit vectors: the update
 // p - (p - g) recovers the gradient g, which must match central differences
 // of the loss computed here from train_step's own prediction at lr 0 (training

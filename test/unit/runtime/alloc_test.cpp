@@ -29,7 +29,8 @@ TEST(Allocations, TheCounterSeesAllocations) {
 }
 
 TEST(Allocations, TrainAndForwardAllocateNothing) {
-  for (const kiln_model_api *api : {&test::classifierApi, &test::frozenApi}) {
+  for (const kiln_model_api *api :
+       {&test::classifierApi, &test::frozenApi, &test::preparedApi}) {
     Model model(*api);
     model.init(1);
     const Manifest &manifest = model.getManifest();

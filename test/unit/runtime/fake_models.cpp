@@ -506,6 +506,7 @@ const char *preparedManifestText() {
     nlohmann::ordered_json manifest =
         nlohmann::ordered_json::parse(classifierManifestText);
     manifest["name"] = "fake_prepared";
+    manifest["abi_version"] = 3;
     manifest["derived"] = {{{"name", "derived.0"}, {"shape", {clsIn, clsClasses}}, {"dtype", "f32"}}};
     manifest["entry_points"].push_back(
         {{"name", "prepare"}, {"mode", "eval"}, {"batch", 1}, {"workspace_bytes", 0}});

@@ -136,8 +136,10 @@ TEST(Manifest, RejectsBadJsonAndOtherAbiVersions) {
               HasSubstr("manifest: invalid JSON"));
   EXPECT_THAT(errorAfter([](json &j) { j["abi_version"] = 1; }),
               HasSubstr("manifest: abi_version is 1 but this runtime speaks "
-                        "2; build the model and the runtime from the same "
+                        "2 to 3; build the model and the runtime from the same "
                         "Kiln version"));
+  EXPECT_THAT(errorAfter([](json &j) { j["abi_version"] = 4; }),
+              HasSubstr("manifest: abi_version is 4 but this runtime speaks 2 to 3"));
   EXPECT_THAT(errorAfter([](json &j) { j.erase("abi_version"); }),
               HasSubstr("missing field 'abi_version'"));
 }

@@ -238,6 +238,7 @@ TEST(Model, PrepareRunsOnceAfterEachChangeOfParams) {
 
   model.trainBatch(x.data(), y.data(), 0.5f);
   reference.trainBatch(x.data(), y.data(), 0.5f);
+  model.checkBatch(x.data(), y.data()); // train mode: computes its own
   EXPECT_EQ(test::fakeCalls.prepare, 1);
   EXPECT_TRUE(same());
   EXPECT_EQ(test::fakeCalls.prepare, 2);
@@ -283,6 +284,9 @@ TEST(Model, PrepareAndDerivedTensorsComeTogether) {
               HasSubstr("'derived' lists 1 tensors but 'entry_points' has no prepare"));
   EXPECT_THAT(edited([](auto &m) { m["derived"][0]["dtype"] = "i32"; }),
               HasSubstr("derived tensor 'derived.0' must be f32 or i64"));
+  EXPECT_THAT(edited([](auto &m) { m["abi_version"] = 2; }),
+              HasSubstr("'entry_points' has prepare, which came with abi_version 3, but "
+                        "abi_version is 2"));
 }
 
 TEST(Model, EachEntryPointUsesItsOwnBatch) {

@@ -1,7 +1,8 @@
 //===- test_support.h - Fake models and file helpers for runtime tests ----===//
 //
 // The fake models (fake_models.cpp) are hand-written C++ with the generated
-// code's ABI v2, all five entry points unless said otherwise:
+// code's ABI (version 2; prepared: 3), all five entry points unless said
+// otherwise:
 //  - classifier: softmax regression, 4 inputs -> 3 classes, batch 8,
 //    momentum (one state slot per param), so checkpoints carry state;
 //  - regressor: linear 3 -> 2 with MSE, batch 4, plain SGD (no state);
