@@ -3,7 +3,9 @@
 
 For each size S (default 512, 1024, 2048) compiles a dense layer without bias
 (y = x Wᵀ, batch S, S inputs, S units) with kilnc, links it into
-bench/matmul_bench.cpp and times Model::predict (packing of W included); the
+bench/matmul_bench.cpp and times Model::predict, W packed once (prepare) and,
+as "Kiln W/call", W changed before every call (packed each time, as the
+libraries' sgemm packs its operands on every call); the
 same binary times an FMA loop (the peak) and cblas_sgemm(x, Wᵀ) of the
 OpenMP OpenBLAS with its best core type and dnnl_sgemm of oneDNN (Intel's
 library: its JIT kernels for the host's ISA, what the vendor reaches on this
@@ -108,6 +110,7 @@ def main():
                     best[key] = max(best.get(key, 0), rate([exes[sizes[0]], what, str(t)], tenv))
                 for s in sizes:
                     runs = {"kiln": [exes[s], "kiln", str(s), str(t)],
+                            "kilnw": [exes[s], "kilnw", str(s), str(t)],
                             "openblas": [exes[s], "blas", str(s), str(t)],
                             "onednn": [exes[s], "dnnl", str(s), str(t)],
                             "pytorch": [PYTHON, "-c", TORCH, str(s), str(t)]}
@@ -122,22 +125,23 @@ def main():
     for t in threads:
         pk, bl = best[("peak", 0, t)], best[("block", 0, t)]
         print(f"{t} thread(s): FMA peak {pk:.1f}, register block {bl:.1f} ({100 * bl / pk:.0f}%)")
-    print(f"{'size':>6}{'thr':>4}{'peak':>8}{'Kiln':>8}{'%peak':>7}{'%block':>7}{'OpenBLAS':>10}"
-          f"{'%peak':>7}{'oneDNN':>8}{'%peak':>7}{'PyTorch':>9}{'Kiln/OB':>9}{'Kiln/DNNL':>10}"
-          f"{'Kiln/PT':>9}{'Kiln 2T/1T':>12}")
+    print(f"{'size':>6}{'thr':>4}{'peak':>8}{'Kiln':>8}{'%peak':>7}{'%block':>7}{'W/call':>8}{'%peak':>7}"
+          f"{'OpenBLAS':>10}{'%peak':>7}{'oneDNN':>8}{'%peak':>7}{'PyTorch':>9}{'Kiln/OB':>9}"
+          f"{'Kiln/DNNL':>10}{'W/call/DNNL':>12}{'Kiln/PT':>9}{'Kiln 2T/1T':>12}")
     rows = []
     for s in sizes:
         for t in threads:
             pk, k = best[("peak", 0, t)], best[("kiln", s, t)]
             bl = best[("block", 0, t)]
             ob, pt = best[("openblas", s, t)], best[("pytorch", s, t)]
-            dn = best[("onednn", s, t)]
+            dn, kw = best[("onednn", s, t)], best[("kilnw", s, t)]
             scale = (k / best[("kiln", s, 1)]) if t != 1 and 1 in threads else None
             rows.append({"size": s, "threads": t, "peak": pk, "block": bl, "kiln": k, "openblas": ob,
-                         "onednn": dn, "pytorch": pt, "scaling": scale})
+                         "onednn": dn, "pytorch": pt, "scaling": scale, "kiln_w_per_call": kw})
             print(f"{s:6}{t:4}{pk:8.1f}{k:8.1f}{100 * k / pk:6.0f}%{100 * k / bl:6.0f}%"
+                  f"{kw:8.1f}{100 * kw / pk:6.0f}%"
                   f"{ob:10.1f}{100 * ob / pk:6.0f}%{dn:8.1f}{100 * dn / pk:6.0f}%"
-                  f"{pt:9.1f}{k / ob:9.2f}{k / dn:10.2f}{k / pt:9.2f}"
+                  f"{pt:9.1f}{k / ob:9.2f}{k / dn:10.2f}{kw / dn:12.2f}{k / pt:9.2f}"
                   + (f"{scale:12.2f}" if scale else f"{'':12}"))
     if args.json:
         with open(args.json, "w") as f:

@@ -3,7 +3,11 @@
 // One process per measurement (bench/matmul.py alternates them):
 //   matmul_bench peak T         an FMA loop on T threads: the machine's limit
 //   matmul_bench kiln S T       Model::predict of a compiled dense layer
-//                               (y = x Wᵀ, batch S, S in, S out, no bias)
+//                               (y = x Wᵀ, batch S, S in, S out, no bias),
+//                               W packed once (prepare, at the warm-up call)
+//   matmul_bench kilnw S T      the same with W changed before every call:
+//                               prepare packs it each time, as a library's
+//                               sgemm packs its operands
 //   matmul_bench blas S T       cblas_sgemm(x, Wᵀ) from the OpenBLAS loaded
 //                               at run time (LD_LIBRARY_PATH picks which)
 //   matmul_bench dnnl S T       dnnl_sgemm(x, Wᵀ) from oneDNN (libdnnl.so.2,
@@ -224,17 +228,20 @@ double dnnl(long s) {
   });
 }
 
-double kilnRate(long s, int threads) {
+double kilnRate(long s, int threads, bool newWeights) {
 #ifdef KILN_BENCH_MODEL
   BenchModel model;
   model.init(1);
   kiln::ThreadPool pool(threads);
   model.useThreads(&pool);
   std::vector<float> x(s * s, 0.5f), y(s * s);
-  return bestRate(2.0 * s * s * s, 5, callsFor(s),
-                  [&] { model.predict(x.data(), s, y.data()); });
+  return bestRate(2.0 * s * s * s, 5, callsFor(s), [&] {
+    if (newWeights)
+      model.paramsChanged();
+    model.predict(x.data(), s, y.data());
+  });
 #else
-  (void)s, (void)threads;
+  (void)s, (void)threads, (void)newWeights;
   std::fprintf(stderr, "matmul_bench: built without a model\n");
   std::exit(1);
 #endif
@@ -244,7 +251,8 @@ double kilnRate(long s, int threads) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: matmul_bench peak T | block T | kiln S T | blas S T | dnnl S T\n");
+    std::fprintf(stderr,
+                 "usage: matmul_bench peak T | block T | kiln S T | kilnw S T | blas S T | dnnl S T\n");
     return 2;
   }
   std::string mode = argv[1];
@@ -252,8 +260,8 @@ int main(int argc, char **argv) {
     std::printf("%.1f\n", peak(std::atoi(argv[2])));
   else if (mode == "block")
     std::printf("%.1f\n", kilnBlock(std::atoi(argv[2])));
-  else if (argc == 4 && mode == "kiln")
-    std::printf("%.1f\n", kilnRate(std::atol(argv[2]), std::atoi(argv[3])));
+  else if (argc == 4 && (mode == "kiln" || mode == "kilnw"))
+    std::printf("%.1f\n", kilnRate(std::atol(argv[2]), std::atoi(argv[3]), mode == "kilnw"));
   else if (argc == 4 && mode == "blas")
     std::printf("%.1f\n", blas(std::atol(argv[2]), std::atoi(argv[3])));
   else if (argc == 4 && mode == "dnnl")

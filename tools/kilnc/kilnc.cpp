@@ -80,8 +80,8 @@ int main(int argc, char **argv) {
   cl::opt<std::string> maxMemory(
       "max-memory",
       cl::desc("Refuse a model needing more memory than this to train or run: params, "
-               "buffers, optimizer state and workspace (K, M, G, T; default: this "
-               "machine's memory)"),
+               "buffers, optimizer state, weights prepared for inference and workspace "
+               "(K, M, G, T; default: this machine's memory)"),
       cl::value_desc("size"), cl::cat(cat));
   cl::opt<bool> timePhases(
       "time-phases",
