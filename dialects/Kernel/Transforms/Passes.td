@@ -137,6 +137,32 @@ def KernelPrefetchEpiloguePass : Pass<"kernel-prefetch-epilogue", "mlir::func::F
 }
 
 
+def KernelPrefetchRowsPass : Pass<"kernel-prefetch-rows", "mlir::func::FuncOp"> {
+  let summary = "Prefetch the next row block of a packed product's broadcast operand";
+  let description = [{
+    A packed product keeps a block of M rows of A (its broadcasts, kc of
+    k) in L1 across T panels of B, then moves to the next M rows. When A
+    outgrows half of L2 (`l2-bytes`), that block comes from memory, M rows
+    far apart that no hardware prefetcher predicts, and its first panel
+    waited on it (the 2048 matmul). Each iteration of the panel loop gets,
+    before the reduction, `memref.prefetch`es of its share of the next
+    block's lines (M rows x kc, spread over the T panels, at most 16 per
+    panel). The shape: a reduction loop of step 1 that sums products,
+    reading `vector<M x 1>` at [%r, c + %k] of a row-major 2-D memref,
+    directly in a loop of constant trip count (the panels), directly in
+    one stepping %r by M. Runs on bufferized IR.
+  }];
+  let options = [
+    Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"524288",
+           "Per-core L2 bytes: an A within half of it is not prefetched">
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect",
+                           "mlir::affine::AffineDialect"];
+  let statistics = [
+    Statistic<"numBlocks", "prefetched-row-blocks", "Reductions whose panel loop prefetches the next row block">
+  ];
+}
+
 def KernelPrefetchAccumulatorsPass : Pass<"kernel-prefetch-accumulators", "mlir::func::FuncOp"> {
   let summary = "Prefetch the next register tile's partial sums while this one computes";
   let description = [{
