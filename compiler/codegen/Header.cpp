@@ -1,5 +1,6 @@
 //===- Header.cpp - The C++ header that embeds a compiled model -----------===//
 #include "compiler/codegen/Codegen.h"
+#include "kiln/abi.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -30,8 +31,8 @@ bool emitHeader(const std::string &path, const std::string &symbol,
 #include "kiln/abi.h"
 #include "kiln/runtime.h"
 
-#if KILN_ABI_VERSION != 3
-#error "this model was compiled for Kiln ABI version 3, see kiln/abi.h"
+#if !defined(KILN_ABI_OLDEST_VERSION) || KILN_ABI_VERSION < {4} || KILN_ABI_OLDEST_VERSION > {4}
+#error "this model was compiled for Kiln ABI version {4}, see kiln/abi.h"
 #endif
 
 extern "C" {{
@@ -46,7 +47,7 @@ public:
   {1}() : kiln::Model(*{0}_abi()) {{}
 };
 )",
-                            symbol, className, decls, howToLink);
+                            symbol, className, decls, howToLink, KILN_ABI_VERSION);
   return finishOutput(out, path, error);
 }
 

@@ -83,7 +83,7 @@
 // CHECK-NEXT: %[[ZERO:.+]] = llvm.mlir.constant(0.000000e+00 : f32) : f32
 // CHECK-NEXT: llvm.return %[[ZERO]] : f32
 
-// The manifest (docs/abi.md), generated from the module: abi_version 2, the
+// The manifest (docs/abi.md), generated from the module: abi_version 3, the
 // tables of kiln.abi, the entry points in kiln_model_api order with their
 // batch, mode and workspace bytes, the training defaults, the optimizer and
 // the layers; num_classes from the output of a softmax_cross_entropy model.

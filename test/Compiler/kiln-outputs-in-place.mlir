@@ -167,8 +167,11 @@ func.func @peeled(%out: memref<4x8xf32>) {
 // param read and updated keeps its copy.
 // CHECK-LABEL: func.func @prepare
 // CHECK-SAME: (%[[W:[^:]+]]: memref<4x8xf32>, %[[D:[^:]+]]: memref<8x4xf32>)
+// CHECK-NOT: bufferization.to_tensor %[[D]]
 // CHECK: %[[T:.+]] = bufferization.to_tensor %[[D]] restrict writable : memref<8x4xf32>
+// CHECK-NOT: bufferization.to_tensor %[[D]]
 // CHECK: linalg.transpose ins(%{{.+}} : tensor<4x8xf32>) outs(%[[T]] : tensor<8x4xf32>)
+// CHECK: bufferization.materialize_in_destination %{{.+}} in writable %[[D]]
 // BUF-LABEL: func.func @prepare
 // BUF-NOT: memref.alloc
 // BUF-NOT: memref.copy
@@ -184,6 +187,8 @@ func.func @prepare(%w: memref<4x8xf32>, %d: memref<8x4xf32>) {
 
 // -----
 
+// Tests that a param read and updated (its to_tensor used) keeps its
+// temporary and copy: computing in place would overwrite what it reads.
 // CHECK-LABEL: func.func @update
 // CHECK: tensor.empty
 // BUF-LABEL: func.func @update

@@ -34,10 +34,10 @@ constexpr int64_t kLineBytes = 64;
 /// More than this per panel would crowd the panel's own loads.
 constexpr int64_t kMaxPerPanel = 16;
 
-/// `index` (the read's column) at %k = 0, built before `k`, when it is
-/// `%k`, or an affine.apply of %k and values from above that grows by one
-/// with it; null otherwise.
-Value columnAtStart(OpBuilder &b, scf::ForOp k, Value index) {
+/// `index` (the read's column) at the first %k, built before `k` (of `kc`
+/// iterations, from 0), when it is `%k`, or an affine.apply of %k and
+/// values from above that grows by one with it; null otherwise.
+Value columnAtStart(OpBuilder &b, scf::ForOp k, int64_t kc, Value index) {
   Value iv = k.getInductionVar();
   if (index == iv)
     return k.getLowerBound();
@@ -48,22 +48,25 @@ Value columnAtStart(OpBuilder &b, scf::ForOp k, Value index) {
   for (Value v : operands)
     if (v != iv && k.getRegion().isAncestor(v.getParentRegion()))
       return nullptr;
-  // The column at %k = 0, 1, 2 with everything else 0: a step of one.
+  // The column at %k = 0, 1 and the loop's last, everything else 0 and
+  // then 5: a step of one over the loop, whatever the other operands.
   AffineMap map = apply.getAffineMap();
-  auto at = [&](int64_t value) -> std::optional<int64_t> {
+  auto at = [&](int64_t value, int64_t others) -> std::optional<int64_t> {
     SmallVector<AffineExpr> dims, syms;
     for (unsigned i = 0; i < map.getNumDims(); ++i)
-      dims.push_back(getAffineConstantExpr(operands[i] == iv ? value : 0, b.getContext()));
+      dims.push_back(getAffineConstantExpr(operands[i] == iv ? value : others, b.getContext()));
     for (unsigned i = 0; i < map.getNumSymbols(); ++i)
-      syms.push_back(getAffineConstantExpr(operands[map.getNumDims() + i] == iv ? value : 0,
-                                           b.getContext()));
+      syms.push_back(getAffineConstantExpr(
+          operands[map.getNumDims() + i] == iv ? value : others, b.getContext()));
     auto c = dyn_cast<AffineConstantExpr>(
         simplifyAffineExpr(map.getResult(0).replaceDimsAndSymbols(dims, syms), 0, 0));
     return c ? std::optional<int64_t>(c.getValue()) : std::nullopt;
   };
-  std::optional<int64_t> c0 = at(0), c1 = at(1), c2 = at(2);
-  if (!c0 || !c1 || !c2 || *c1 - *c0 != 1 || *c2 - *c1 != 1)
-    return nullptr;
+  for (int64_t others : {0, 5}) {
+    std::optional<int64_t> first = at(0, others), second = at(1, others), last = at(kc - 1, others);
+    if (!first || !second || !last || *second - *first != 1 || *last - *first != kc - 1)
+      return nullptr;
+  }
   IRMapping start;
   start.map(iv, k.getLowerBound());
   return b.clone(*apply, start)->getResult(0);
@@ -83,18 +86,25 @@ struct KernelPrefetchRowsPass
   }
 
   bool prefetch(scf::ForOp k, vector::TransferReadOp read) {
-    // A reduction of step 1, in a panel loop, in a row-block loop.
+    // A reduction of step 1 from 0, in a panel loop of constant trips and
+    // a positive step, in a row-block loop; index loops all.
     if (k.getBody()->getOps<vector::ContractionOp>().empty() &&
         k.getBody()->getOps<vector::FMAOp>().empty())
       return false;
     auto panels = dyn_cast<scf::ForOp>(k->getParentOp());
     auto rows = panels ? dyn_cast<scf::ForOp>(panels->getParentOp()) : nullptr;
-    if (!rows)
+    if (!rows || !k.getInductionVar().getType().isIndex() ||
+        !panels.getInductionVar().getType().isIndex() ||
+        !rows.getInductionVar().getType().isIndex())
+      return false;
+    std::optional<int64_t> panelStep = getConstantIntValue(panels.getStep());
+    if (getConstantIntValue(k.getStep()) != 1 || getConstantIntValue(k.getLowerBound()) != 0 ||
+        !panelStep || *panelStep <= 0)
       return false;
     std::optional<int64_t> kc = constantTripCount(k.getLowerBound(), k.getUpperBound(), k.getStep());
     std::optional<int64_t> trips =
         constantTripCount(panels.getLowerBound(), panels.getUpperBound(), panels.getStep());
-    if (!kc || !trips || *trips < 1 || getConstantIntValue(k.getStep()) != 1)
+    if (!kc || *kc < 2 || !trips || *trips < 1)
       return false;
     // M rows, a column each: [%r, column(%k)] of a row-major A beyond half
     // of L2, the row-block loop stepping M.
@@ -102,6 +112,7 @@ struct KernelPrefetchRowsPass
     VectorType vt = read.getVectorType();
     if (!source || source.getRank() != 2 || !source.hasStaticShape() ||
         !source.getLayout().isIdentity() || vt.getRank() != 2 || vt.getShape()[1] != 1 ||
+        !read.getPermutationMap().isMinorIdentity() || !k.isDefinedOutsideOfLoop(read.getSource()) ||
         read.getIndices()[0] != rows.getInductionVar() ||
         getConstantIntValue(rows.getStep()) != vt.getShape()[0])
       return false;
@@ -111,16 +122,16 @@ struct KernelPrefetchRowsPass
     int64_t elemBytes = elem.getIntOrFloatBitWidth() / 8;
     if (source.getNumElements() * elemBytes <= l2Bytes / 2)
       return false;
-    OpBuilder b(k);
-    Location loc = k.getLoc();
-    Value column = columnAtStart(b, k, read.getIndices()[1]);
-    if (!column)
-      return false;
     int64_t m = vt.getShape()[0];
     int64_t lineElems = std::max<int64_t>(1, kLineBytes / elemBytes);
     int64_t linesPerRow = (*kc * elemBytes + kLineBytes - 1) / kLineBytes;
     int64_t perPanel = (m * linesPerRow + *trips - 1) / *trips;
     if (perPanel > kMaxPerPanel)
+      return false;
+    OpBuilder b(k);
+    Location loc = k.getLoc();
+    Value column = columnAtStart(b, k, *kc, read.getIndices()[1]);
+    if (!column)
       return false;
     // Line j of the next block, j = (%p - lb) / step * perPanel + q: row
     // %r + M + j / linesPerRow, column + (j mod linesPerRow) * lineElems;
