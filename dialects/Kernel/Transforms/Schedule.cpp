@@ -192,10 +192,15 @@ ScheduleAttr matmulStrategy(Builder s, linalg::LinalgOp root, linalg::LinalgOp l
 
 /// A packed matmul (m, no, ni, k): BLIS's loop nest. Cache level: panels of
 /// B in blocks of kc rows that fill half of L2 with the blocks of a
-/// thread's columns (reused by every row of A), kc as large as a block of A
-/// rows (rows x kc) that stays in L1 with the C block; order no, k, m, so
-/// each B block is read from memory once. Register level: registerRows (8 or
-/// 12 at 512 bits) of one panel.
+/// thread's columns (reused by every row of A), kc as large as the A rows of
+/// one register block (rows x kc) that fill L1; order no, k, m, so each B
+/// block is read from memory once. Register level: registerRows (8 or 12 at
+/// 512 bits) of one panel.
+/// Each k block loads and stores every C tile once more; the A rows need not
+/// stay in L1 across panels (both operands stream from L2 well). With kc a
+/// quarter of L1 (256 on a 48 KB L1), the 1024 and 2048 matmuls ran 3-4%
+/// slower on one core and 6-9% on two (Xeon, AVX-512); kc half of L1 at
+/// 2048 (512, three k blocks in one group) 4% slower still.
 /// No cache level when `packedRowsSplit` (B in half of L2, A's register
 /// block rows in L1, rows for every core, A no smaller than B).
 ScheduleAttr packedMatmulStrategy(Builder s, ArrayRef<int64_t> bounds,
@@ -207,8 +212,8 @@ ScheduleAttr packedMatmulStrategy(Builder s, ArrayRef<int64_t> bounds,
   s.packed = "rhs";
   if (packedRowsSplit(m, panels, n, k, t, s.lanes, elemBytes))
     return s.get();
-  // kc: about a quarter of L1 for the A rows of one register block.
-  int64_t kc = std::max<int64_t>(16, t.l1Bytes / 4 / (rows * elemBytes));
+  // kc: the A rows of one register block fill L1.
+  int64_t kc = std::max<int64_t>(16, t.l1Bytes / (rows * elemBytes));
   kc = k <= kc ? 0 : rowTile(k, kc);
   int64_t kBlock = kc ? kc : k;
   // Panels per block: half of L2, and at least one block per core when the

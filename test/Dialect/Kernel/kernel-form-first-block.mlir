@@ -3,10 +3,10 @@
 // halves have the same loop ranges, yet they stay two groups (not a chain of
 // taps in one group, which kernel-tile cannot tile in a packed order), and
 // both tile (with the packing, three nests).
-// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=2097152 cores=2 accumulators=24}))' | FileCheck %s
-// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=2097152 cores=2 accumulators=24},kernel-tile))' | FileCheck %s --check-prefix=TILED
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=12288 l2-bytes=2097152 cores=2 accumulators=24}))' | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=12288 l2-bytes=2097152 cores=2 accumulators=24},kernel-tile))' | FileCheck %s --check-prefix=TILED
 
-// Tests 2048 x 512 x 2048: k blocks of 256 (a quarter of L1 over 12 rows),
+// Tests 2048 x 512 x 2048: k blocks of 256 (L1 of 12 KiB over 12 rows),
 // so the first block and the rest are 256 each.
 // CHECK-LABEL: func.func @half_blocks
 // CHECK: %[[A0:.+]] = tensor.extract_slice %arg0[0, 0] [2048, 256] [1, 1]

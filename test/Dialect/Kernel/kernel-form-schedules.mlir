@@ -4,38 +4,57 @@
 // the packed products only.
 // RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=1048576 cores=2}))' | FileCheck %s --check-prefixes=CHECK,ZEN5 --implicit-check-not='linalg.transpose ins(%arg1 : tensor<512x784xf32>)' --implicit-check-not='linalg.transpose ins(%arg1 : tensor<1000x200xf32>)'
 // RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=256 l1-bytes=32768 l2-bytes=524288 cores=2}))' | FileCheck %s --check-prefixes=CHECK,ZEN3 --implicit-check-not='linalg.transpose ins(%arg1 : tensor<512x784xf32>)' --implicit-check-not='linalg.transpose ins(%arg1 : tensor<1000x200xf32>)'
-// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=256 l1-bytes=32768 l2-bytes=262144 cores=8}))' | FileCheck %s --check-prefixes=CHECK,SMALLL2 --implicit-check-not='linalg.transpose ins(%arg1 : tensor<512x784xf32>)' --implicit-check-not='linalg.transpose ins(%arg1 : tensor<1000x200xf32>)'
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=256 l1-bytes=8192 l2-bytes=262144 cores=8}))' | FileCheck %s --check-prefixes=CHECK,SMALLL2 --implicit-check-not='linalg.transpose ins(%arg1 : tensor<512x784xf32>)' --implicit-check-not='linalg.transpose ins(%arg1 : tensor<1000x200xf32>)'
 // RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-form{vector-bits=512 l1-bytes=49152 l2-bytes=2097152 cores=2 accumulators=24}))' | FileCheck %s --check-prefix=XEON --implicit-check-not='linalg.transpose ins(%arg1 : tensor<1000x200xf32>)'
 
 // Tests a 2048-cube matmul. Panels of two vectors of columns (32 or 16);
-// register blocks of 8 rows (32 registers) or 6 (16 registers); k blocks of
-// 256 (a divisor of 2048 near a quarter of L1 over the block's rows of A);
-// panels per block: half of L2 over a k block of one panel (16 of 32 columns
-// in 1 MiB, 16 of 16 in 512 KiB, 8 in 256 KiB), at most a core's share.
+// register blocks of 8 rows (32 registers), 12 (24 accumulators) or 6 (16
+// registers); k blocks of 1024 (a divisor of 2048 near L1 over the block's
+// rows of A), 256 on SMALLL2 (8 KiB of L1); panels per block: half of L2
+// over a k block of one panel (4 of 32 columns in 1 MiB, 8 in 2 MiB, 4 of
+// 16 in 512 KiB; 8 of 16 over 256 of k in 256 KiB), at most a core's share.
 // The packing is a transpose [K, N/n, n] -> [N/n, K, n]. The first k block
 // is a product of its own with the fill of C in its group (its register
-// blocks start from zeros in registers); the other 1792 of k accumulate
-// into its result in k blocks.
+// blocks start from zeros in registers); the rest of k accumulates into its
+// result in one group: one k block, no cache tile over k, but for the 8
+// KiB L1, where it runs in k blocks.
 // CHECK-LABEL: func.func @cube
 // ZEN5: kernel.group #kernel.schedule<tile = [1, 1, 32], lanes = 16> vectorize -> tensor<64x2048x32xf32>
 // ZEN3: kernel.group #kernel.schedule<tile = [1, 1, 16], lanes = 8> vectorize -> tensor<128x2048x16xf32>
 // SMALLL2: kernel.group #kernel.schedule<tile = [1, 1, 16], lanes = 8> vectorize -> tensor<128x2048x16xf32>
 // CHECK-NEXT: linalg.transpose {{.*}} permutation = [1, 0, 2]
-// CHECK: %[[A0:.+]] = tensor.extract_slice %arg0[0, 0] [2048, 256] [1, 1]
-// CHECK: %[[B0:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [{{64|128}}, 256, {{32|16}}] [1, 1, 1]
-// CHECK: %[[A1:.+]] = tensor.extract_slice %arg0[0, 256] [2048, 1792] [1, 1]
-// CHECK: %[[B1:.+]] = tensor.extract_slice %{{.+}}[0, 256, 0] [{{64|128}}, 1792, {{32|16}}] [1, 1, 1]
-// ZEN5: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
-// XEON: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [12, 1, 0, 0], reduce = [1], cache = [0, 32, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
-// ZEN3: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 0], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
+// ZEN5: %[[A0:.+]] = tensor.extract_slice %arg0[0, 0] [2048, 1024] [1, 1]
+// ZEN5: %[[B0:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [64, 1024, 32] [1, 1, 1]
+// ZEN5: %[[A1:.+]] = tensor.extract_slice %arg0[0, 1024] [2048, 1024] [1, 1]
+// ZEN5: %[[B1:.+]] = tensor.extract_slice %{{.+}}[0, 1024, 0] [64, 1024, 32] [1, 1, 1]
+// XEON: %[[A0:.+]] = tensor.extract_slice %arg0[0, 0] [2048, 1024] [1, 1]
+// XEON: %[[A1:.+]] = tensor.extract_slice %arg0[0, 1024] [2048, 1024] [1, 1]
+// ZEN3: %[[A0:.+]] = tensor.extract_slice %arg0[0, 0] [2048, 1024] [1, 1]
+// ZEN3: %[[B0:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [128, 1024, 16] [1, 1, 1]
+// ZEN3: %[[A1:.+]] = tensor.extract_slice %arg0[0, 1024] [2048, 1024] [1, 1]
+// ZEN3: %[[B1:.+]] = tensor.extract_slice %{{.+}}[0, 1024, 0] [128, 1024, 16] [1, 1, 1]
+// SMALLL2: %[[A0:.+]] = tensor.extract_slice %arg0[0, 0] [2048, 256] [1, 1]
+// SMALLL2: %[[B0:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [128, 256, 16] [1, 1, 1]
+// SMALLL2: %[[A1:.+]] = tensor.extract_slice %arg0[0, 256] [2048, 1792] [1, 1]
+// SMALLL2: %[[B1:.+]] = tensor.extract_slice %{{.+}}[0, 256, 0] [128, 1792, 16] [1, 1, 1]
+// ZEN5: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 4, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
+// XEON: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [12, 1, 0, 0], reduce = [1], cache = [0, 8, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
+// ZEN3: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 4, 0, 0], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
 // SMALLL2: %[[C0:.+]] = kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 8, 0, 0], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
 // CHECK-NEXT: %[[F:.+]] = linalg.fill
-// CHECK-NEXT: linalg.generic {{.*}} ins(%[[A0]], %[[B0]] : {{.*}}) outs(%[[F]] :
-// ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 256], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
-// XEON: kernel.group #kernel.schedule<tile = [12, 1, 0, 0], reduce = [1], cache = [0, 32, 0, 256], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
-// ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 16, 0, 256], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
+// XEON-NEXT: %[[F:.+]] = linalg.fill
+// ZEN5-NEXT: linalg.generic {{.*}} ins(%[[A0]], %[[B0]] : {{.*}}) outs(%[[F]] :
+// ZEN3-NEXT: linalg.generic {{.*}} ins(%[[A0]], %[[B0]] : {{.*}}) outs(%[[F]] :
+// SMALLL2-NEXT: linalg.generic {{.*}} ins(%[[A0]], %[[B0]] : {{.*}}) outs(%[[F]] :
+// XEON-NEXT: linalg.generic {{.*}} ins(%[[A0]], %{{.+}} : {{.*}}) outs(%[[F]] :
+// ZEN5: kernel.group #kernel.schedule<tile = [8, 1, 0, 0], reduce = [1], cache = [0, 4, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
+// XEON: kernel.group #kernel.schedule<tile = [12, 1, 0, 0], reduce = [1], cache = [0, 8, 0, 0], order = [1, 3, 0, 2], lanes = 16, packed = "rhs"> vectorize -> tensor<2048x64x32xf32>
+// ZEN3: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 4, 0, 0], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
 // SMALLL2: kernel.group #kernel.schedule<tile = [6, 1, 0, 0], reduce = [1], cache = [0, 8, 0, 256], order = [1, 3, 0, 2], lanes = 8, packed = "rhs"> vectorize -> tensor<2048x128x16xf32>
-// CHECK-NEXT: linalg.generic {{.*}} ins(%[[A1]], %[[B1]] : {{.*}}) outs(%[[C0]] :
+// ZEN5-NEXT: linalg.generic {{.*}} ins(%[[A1]], %[[B1]] : {{.*}}) outs(%[[C0]] :
+// ZEN3-NEXT: linalg.generic {{.*}} ins(%[[A1]], %[[B1]] : {{.*}}) outs(%[[C0]] :
+// SMALLL2-NEXT: linalg.generic {{.*}} ins(%[[A1]], %[[B1]] : {{.*}}) outs(%[[C0]] :
+// XEON-NEXT: linalg.generic {{.*}} ins(%[[A1]], %{{.+}} : {{.*}}) outs(%[[C0]] :
 // CHECK: tensor.collapse_shape
 func.func @cube(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<2048x2048xf32> {
   %zero = arith.constant 0.0 : f32
@@ -53,7 +72,8 @@ func.func @cube(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<
 // CHECK-LABEL: func.func @packed_into
 // CHECK-NOT: tensor.extract_slice
 // CHECK: kernel.group
-// ZEN5-SAME: cache = [0, 16, 0, 256], order = [1, 3, 0, 2], lanes = 16, packed = "rhs">
+// ZEN5-SAME: cache = [0, 4, 0, 1024], order = [1, 3, 0, 2], lanes = 16, packed = "rhs">
+// XEON: kernel.group {{.*}} cache = [0, 8, 0, 1024], order = [1, 3, 0, 2], lanes = 16, packed = "rhs">
 // CHECK-NEXT: linalg.generic {{.*}} ins(%arg0, %arg1 : tensor<2048x2048xf32>, tensor<64x2048x32xf32>) outs(%arg2 : tensor<2048x64x32xf32>)
 // CHECK-NOT: kernel.group
 // CHECK: return
