@@ -94,14 +94,15 @@ void populateLLVM(OpPassManager &pm, const PipelineOptions &o) {
   // would hide from its transfer hoisting that temporaries do not alias.
   // Once kernels are outlined, most of the lowering runs per function, so
   // on every core.
-  // Epilogue operands, the next tile's partial sums and the next row block
-  // of a product's broadcasts prefetched, scratch
+  // Epilogue operands, the next tile's partial sums, the next row block
+  // of a product's broadcasts and its panel's rows ahead prefetched, scratch
   // tiles on the stack: LLVM only, the C++ printer has neither prefetches
   // nor stack buffers.
   add(pm, llvm::formatv("func.func(kernel-prefetch-epilogue,"
                         "kernel-prefetch-accumulators{{l2-bytes={0}},"
-                        "kernel-prefetch-rows{{l2-bytes={0}},kernel-local-scratch)",
-                        o.l2Bytes)
+                        "kernel-prefetch-rows{{l2-bytes={0}},"
+                        "kernel-prefetch-streams{{l1-bytes={1}},kernel-local-scratch)",
+                        o.l2Bytes, o.l1Bytes)
               .str());
   populateKernelsOutlined(pm);
   add(pm, "func.func(kernel-hoist-allocas)");

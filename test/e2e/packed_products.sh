@@ -2,7 +2,7 @@
 # e2e: a packed product summed in k blocks, through kilnc and the runtime.
 # Dense layers of 517 samples x 1531 inputs x 200 and 224 units (remainder
 # rows, a padded last panel or 7 whole ones in blocks of 4 and 3, k blocks
-# with a remainder; L1 and L2 given as 32K and 256K so k is blocked on any
+# with a remainder; L1 and L2 given as 8K and 256K so k is blocked on any
 # host): each one's first k block is a product of its own that starts from
 # zeros in registers, the rest accumulates into it, each register tile
 # prefetching the next one's partial sums (both checked in the IR, so this
@@ -15,7 +15,7 @@ set -euo pipefail
 kilnc=$1 src=$2 runtime_lib=$3 work=$4
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 m=517 k=1531
-caches=(--l1-cache=32K --l2-cache=256K)
+caches=(--l1-cache=8K --l2-cache=256K)
 for n in 200 224; do
   mkdir -p "n$n" && cd "n$n"
   cat > model.json <<JSON

@@ -137,6 +137,28 @@ def KernelPrefetchEpiloguePass : Pass<"kernel-prefetch-epilogue", "mlir::func::F
 }
 
 
+def KernelPrefetchStreamsPass : Pass<"kernel-prefetch-streams", "mlir::func::FuncOp"> {
+  let summary = "Prefetch the rows a reduction streams, a distance ahead";
+  let description = [{
+    A register block's reduction over k reads one row of a packed panel
+    per step (`[.., %k, 0]`, the whole last dimension, at most 4 cache
+    lines): a stream from L2 when the panel outgrows L1. Each iteration
+    prefetches the row `distance-bytes` ahead (clamped to the memref), at
+    the end of the loop body. Runs on bufferized IR.
+  }];
+  let options = [
+    Option<"l1Bytes", "l1-bytes", "int64_t", /*default=*/"49152",
+           "Per-core L1 bytes: a memref within it is not prefetched">,
+    Option<"distanceBytes", "distance-bytes", "int64_t", /*default=*/"2048",
+           "How far ahead the prefetched row is">
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+  let statistics = [
+    Statistic<"numStreams", "prefetched-streams", "Reads of a reduction whose rows are prefetched ahead">
+  ];
+}
+
 def KernelPrefetchRowsPass : Pass<"kernel-prefetch-rows", "mlir::func::FuncOp"> {
   let summary = "Prefetch the next row block of a packed product's broadcast operand";
   let description = [{

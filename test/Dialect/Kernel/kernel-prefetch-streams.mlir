@@ -1,0 +1,176 @@
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-prefetch-streams{l1-bytes=49152}))' | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(kernel-prefetch-streams{l1-bytes=49152 distance-bytes=512}))' | FileCheck %s --check-prefix=NEAR
+
+#contract = {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>}
+
+// Tests a register block's reduction over all 1024 rows of its panel (32
+// floats, two lines, 128 bytes): the row 16 ahead (2048 bytes) is
+// prefetched, each of its lines, at the end of the body, up to k = 1008;
+// the last 16 rows run in a copy of the loop without prefetches, from the
+// first loop's partial sums. The panel's index, an affine.apply of the loop
+// above computed in the body, is the same on every iteration. With 512
+// bytes the row 4 ahead, the split at 1020.
+// CHECK-LABEL: func.func @panel
+// CHECK: scf.for %[[P:.+]] = %c0 to %c4 step %c1 {
+// CHECK: %[[C1008:.+]] = arith.constant 1008 : index
+// CHECK-NEXT: %[[HEAD:.+]] = scf.for %[[K:.+]] = %c0 to %[[C1008]] step %c1 iter_args(%{{.+}} = %{{.+}}) -> (vector<12x32xf32>) {
+// CHECK: %[[Q:.+]] = affine.apply #{{.+}}(%[[P]])
+// CHECK-NEXT: %[[Y:.+]] = vector.transfer_read %arg1[%[[Q]], %[[K]], %c0]
+// CHECK: %[[S:.+]] = vector.contract
+// CHECK-NEXT: %[[C16:.+]] = arith.constant 16 : index
+// CHECK-NEXT: %[[AT:.+]] = arith.addi %[[K]], %[[C16]] : index
+// CHECK-NEXT: %[[L0:.+]] = arith.constant 0 : index
+// CHECK-NEXT: memref.prefetch %arg1[%[[Q]], %[[AT]], %[[L0]]], read, locality<3>, data : memref<4x1024x32xf32>
+// CHECK-NEXT: %[[L1:.+]] = arith.constant 16 : index
+// CHECK-NEXT: memref.prefetch %arg1[%[[Q]], %[[AT]], %[[L1]]], read, locality<3>, data : memref<4x1024x32xf32>
+// CHECK-NEXT: scf.yield %[[S]]
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[TAIL:.+]] = scf.for %{{.+}} = %[[C1008]] to %c1024 step %c1 iter_args(%{{.+}} = %[[HEAD]]) -> (vector<12x32xf32>) {
+// CHECK-NOT: memref.prefetch
+// CHECK: vector.shape_cast %[[TAIL]]
+// CHECK: return
+// NEAR-LABEL: func.func @panel
+// NEAR: %[[C1020:.+]] = arith.constant 1020 : index
+// NEAR-NEXT: scf.for %{{.+}} = %c0 to %[[C1020]] step %c1
+// NEAR: arith.constant 4 : index
+// NEAR-COUNT-2: memref.prefetch
+// NEAR: scf.for %{{.+}} = %[[C1020]] to %c1024 step %c1
+func.func @panel(%a: memref<12x1024xf32>, %b: memref<4x1024x32xf32>, %c: memref<12x4x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c1024 = arith.constant 1024 : index
+  %cst = arith.constant 0.0 : f32
+  %zero = arith.constant dense<0.0> : vector<12x32xf32>
+  scf.for %p = %c0 to %c4 step %c1 {
+    %r = scf.for %k = %c0 to %c1024 step %c1 iter_args(%acc = %zero) -> (vector<12x32xf32>) {
+      %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+      %q = affine.apply affine_map<(d0) -> (d0)>(%p)
+      %y = vector.transfer_read %b[%q, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
+      %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+      scf.yield %s : vector<12x32xf32>
+    }
+    %r3 = vector.shape_cast %r : vector<12x32xf32> to vector<12x1x32xf32>
+    vector.transfer_write %r3, %c[%c0, %p, %c0] {in_bounds = [true, true, true]} : vector<12x1x32xf32>, memref<12x4x32xf32>
+  }
+  return
+}
+
+// -----
+
+#contract = {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>}
+
+// Tests a k block (rows 256 to 512 of 1024) and a loop whose partial sums
+// live in memory (no results): every row 16 ahead is within the panel, so
+// the loop is not split.
+// CHECK-LABEL: func.func @k_block
+// CHECK: scf.for %[[K:.+]] = %c256 to %c512 step %c1 {
+// CHECK: vector.transfer_write
+// CHECK-NEXT: %[[C16:.+]] = arith.constant 16 : index
+// CHECK-NEXT: %[[AT:.+]] = arith.addi %[[K]], %[[C16]] : index
+// CHECK-COUNT-2: memref.prefetch %arg1[%c1, %[[AT]], %{{.+}}]
+// CHECK-NEXT: }
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @k_block(%a: memref<12x1024xf32>, %b: memref<4x1024x32xf32>, %c: memref<12x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c256 = arith.constant 256 : index
+  %c512 = arith.constant 512 : index
+  %cst = arith.constant 0.0 : f32
+  scf.for %k = %c256 to %c512 step %c1 {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %y = vector.transfer_read %b[%c1, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
+    %acc = vector.transfer_read %c[%c0, %c0], %cst {in_bounds = [true, true]} : memref<12x32xf32>, vector<12x32xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+    vector.transfer_write %s, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  }
+  return
+}
+
+// -----
+
+#contract = {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>}
+
+// Tests reductions that get no prefetches: a panel within L1 (32 KiB); a
+// row of 8 lines (128 floats); half a row; a row at a column other than 0;
+// a panel index that changes with k; a loop of step 2; a loop without
+// products; and a loop whose rows run out 8 iterations after it starts
+// (rows 1000 to 1024: no head worth a loop of its own).
+// CHECK-LABEL: func.func @none
+// CHECK-NOT: memref.prefetch
+// CHECK-NOT: arith.constant 1008
+// CHECK: return
+func.func @none(%a: memref<12x1024xf32>, %small: memref<1x256x32xf32>, %wide: memref<2x1024x128xf32>,
+                %b: memref<4x1024x32xf32>, %c: memref<12x32xf32>, %d: memref<12x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %c256 = arith.constant 256 : index
+  %c1000 = arith.constant 1000 : index
+  %c1024 = arith.constant 1024 : index
+  %cst = arith.constant 0.0 : f32
+  %z32 = arith.constant dense<0.0> : vector<12x32xf32>
+  %z128 = arith.constant dense<0.0> : vector<12x128xf32>
+  %z16 = arith.constant dense<0.0> : vector<12x16xf32>
+  %r0 = scf.for %k = %c0 to %c256 step %c1 iter_args(%acc = %z32) -> (vector<12x32xf32>) {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %y = vector.transfer_read %small[%c0, %k, %c0], %cst {in_bounds = [true, true]} : memref<1x256x32xf32>, vector<1x32xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+    scf.yield %s : vector<12x32xf32>
+  }
+  %r1 = scf.for %k = %c0 to %c1024 step %c1 iter_args(%acc = %z128) -> (vector<12x128xf32>) {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %y = vector.transfer_read %wide[%c0, %k, %c0], %cst {in_bounds = [true, true]} : memref<2x1024x128xf32>, vector<1x128xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x128xf32> into vector<12x128xf32>
+    scf.yield %s : vector<12x128xf32>
+  }
+  %r2 = scf.for %k = %c0 to %c1024 step %c1 iter_args(%acc = %z16) -> (vector<12x16xf32>) {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %y = vector.transfer_read %b[%c0, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x16xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x16xf32> into vector<12x16xf32>
+    scf.yield %s : vector<12x16xf32>
+  }
+  %r3 = scf.for %k = %c0 to %c1024 step %c1 iter_args(%acc = %z16) -> (vector<12x16xf32>) {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %y = vector.transfer_read %b[%c0, %k, %c16], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x16xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x16xf32> into vector<12x16xf32>
+    scf.yield %s : vector<12x16xf32>
+  }
+  %r4 = scf.for %k = %c0 to %c1024 step %c1 iter_args(%acc = %z32) -> (vector<12x32xf32>) {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %p = arith.remui %k, %c2 : index
+    %y = vector.transfer_read %b[%p, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+    scf.yield %s : vector<12x32xf32>
+  }
+  %r5 = scf.for %k = %c0 to %c1024 step %c2 iter_args(%acc = %z32) -> (vector<12x32xf32>) {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %y = vector.transfer_read %b[%c0, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+    scf.yield %s : vector<12x32xf32>
+  }
+  %r6 = scf.for %k = %c0 to %c1024 step %c1 iter_args(%acc = %z32) -> (vector<12x32xf32>) {
+    %y = vector.transfer_read %b[%c0, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
+    %y2 = vector.shape_cast %y : vector<1x32xf32> to vector<32xf32>
+    %y3 = vector.broadcast %y2 : vector<32xf32> to vector<12x32xf32>
+    %s = arith.addf %acc, %y3 : vector<12x32xf32>
+    scf.yield %s : vector<12x32xf32>
+  }
+  %r7 = scf.for %k = %c1000 to %c1024 step %c1 iter_args(%acc = %z32) -> (vector<12x32xf32>) {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %y = vector.transfer_read %b[%c0, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+    scf.yield %s : vector<12x32xf32>
+  }
+  vector.transfer_write %r0, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  vector.transfer_write %r1, %d[%c0, %c0] {in_bounds = [true, true]} : vector<12x128xf32>, memref<12x128xf32>
+  vector.transfer_write %r2, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x16xf32>, memref<12x32xf32>
+  vector.transfer_write %r3, %c[%c0, %c16] {in_bounds = [true, true]} : vector<12x16xf32>, memref<12x32xf32>
+  vector.transfer_write %r4, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  vector.transfer_write %r5, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  vector.transfer_write %r6, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  vector.transfer_write %r7, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  return
+}
