@@ -6,12 +6,13 @@
 namespace kiln::fuzz {
 namespace {
 
-/// A trainable model's manifest named `name`, with every entry point at
-/// batch 2 (and 1): `state` holds its params, buffers, optimizer state and
-/// optimizer; `io` its inputs, targets, outputs, loss and num_classes.
+/// A trainable model's manifest named `name` (ABI version 3; nothing
+/// derived, so no prepare), with every entry point at batch 2 (and 1):
+/// `state` holds its params, buffers, optimizer state and optimizer; `io`
+/// its inputs, targets, outputs, loss and num_classes.
 std::string manifestText(const std::string &name, const std::string &state,
                          const std::string &io) {
-  return R"({"abi_version": 2, "name": ")" + name + R"(", "batch_size": 2,
+  return R"({"abi_version": 3, "name": ")" + name + R"(", "batch_size": 2,
     "entry_points": [
       {"name": "train_step", "mode": "train", "batch": 2, "workspace_bytes": 0},
       {"name": "eval_step", "mode": "eval", "batch": 2, "workspace_bytes": 0},

@@ -143,8 +143,11 @@ def KernelPrefetchStreamsPass : Pass<"kernel-prefetch-streams", "mlir::func::Fun
     A register block's reduction over k reads one row of a packed panel
     per step (`[.., %k, 0]`, the whole last dimension, at most 4 cache
     lines): a stream from L2 when the panel outgrows L1. Each iteration
-    prefetches the row `distance-bytes` ahead (clamped to the memref), at
-    the end of the loop body. Runs on bufferized IR.
+    prefetches the row `distance-bytes` ahead, at the end of the loop body.
+    Where that row would be past the memref, the loop is split: its tail, a
+    copy without prefetches, runs the last iterations. Needs constant
+    bounds and a source and other indices the same on every iteration.
+    Runs on bufferized IR.
   }];
   let options = [
     Option<"l1Bytes", "l1-bytes", "int64_t", /*default=*/"49152",
@@ -162,11 +165,13 @@ def KernelPrefetchStreamsPass : Pass<"kernel-prefetch-streams", "mlir::func::Fun
 def KernelPrefetchRowsPass : Pass<"kernel-prefetch-rows", "mlir::func::FuncOp"> {
   let summary = "Prefetch the next row block of a packed product's broadcast operand";
   let description = [{
-    A packed product keeps a block of M rows of A (its broadcasts, kc of
-    k) in L1 across T panels of B, then moves to the next M rows. When A
+    A packed product runs a block of M rows of A (its broadcasts, kc of
+    k) across T panels of B, then moves to the next M rows. When A
     outgrows half of L2 (`l2-bytes`), that block comes from memory, M rows
     far apart that no hardware prefetcher predicts, and its first panel
-    waited on it (the 2048 matmul). Each iteration of the panel loop gets,
+    waited on it (the 2048 matmul with kc of 256; with kc of 1024 each row
+    is a 4 KB run the hardware follows, and its 768 lines are past what
+    the panels may take). Each iteration of the panel loop gets,
     before the reduction, `memref.prefetch`es of its share of the next
     block's lines (M rows x kc, spread over the T panels, at most 16 per
     panel). The shape: a reduction loop of step 1 that sums products,

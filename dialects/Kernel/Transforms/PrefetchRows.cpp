@@ -8,12 +8,15 @@
 //       scf.for %k = 0 to kc step 1 {                 // the reduction
 //         vector.transfer_read %A[%r, c + %k] : vector<M x 1>   // broadcasts
 //
-// The block of A (M rows of kc) stays in L1 across the panels, but the
+// The block of A (M rows of kc) is read again by every panel, but the
 // next one comes from memory when A outgrows L2 (the 2048 matmul's input
 // is 16 MB): M rows far apart, which no hardware prefetcher predicts, each
 // block waited on them in its first panel. Each panel's iteration now
 // prefetches its share of the next block's lines, so they arrive while the
-// block computes.
+// block computes. (With kc of 1024, the matmuls' k blocks since the A rows
+// fill L1, a block has too many lines for the panels, and each row is a
+// 4 KB run the hardware's stream prefetcher follows: it fires for smaller
+// kc only.)
 //
 #include "dialects/Kernel/Transforms/Passes.h"
 

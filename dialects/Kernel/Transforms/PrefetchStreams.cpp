@@ -62,18 +62,19 @@ struct KernelPrefetchStreamsPass
         std::optional<Stream> s;
         if (auto read = dyn_cast<vector::LoadOp>(op))
           s = stream(loop, read.getBase(), read.getIndices(), read.getVectorType());
-        if (auto read = dyn_cast<vector::TransferReadOp>(op))
+        if (auto read = dyn_cast<vector::TransferReadOp>(op);
+            read && read.getPermutationMap().isMinorIdentity())
           s = stream(loop, read.getSource(), read.getIndices(), read.getVectorType());
         if (s)
           streams.push_back(*s);
       }
       if (streams.empty())
         continue;
-      int64_t split = *ub;
+      int64_t split = *ub, ahead = 0;
       for (const Stream &s : streams)
-        split = std::min(split, s.end);
+        split = std::min(split, s.end), ahead = std::max(ahead, s.ahead);
       // Too short a head to be worth its own loop.
-      if (split - *lb < streams.front().ahead)
+      if (split - *lb < ahead)
         continue;
       if (split < *ub)
         splitAt(loop, split);
@@ -118,7 +119,8 @@ struct KernelPrefetchStreamsPass
   std::optional<Stream> stream(scf::ForOp loop, Value base, ValueRange indices,
                                VectorType vt) {
     auto source = dyn_cast<MemRefType>(base.getType());
-    if (!source || source.getRank() < 2 || !source.hasStaticShape() || !rowMajorRows(source))
+    if (!source || source.getRank() < 2 || !source.hasStaticShape() || !rowMajorRows(source) ||
+        !invariant(loop, base))
       return std::nullopt;
     // The row at the induction variable, whole: [.., %k, 0] reading the
     // last dim's n elements; every other index the same on every iteration.

@@ -93,8 +93,9 @@ func.func @k_block(%a: memref<12x1024xf32>, %b: memref<4x1024x32xf32>, %c: memre
 #contract = {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>}
 
 // Tests reductions that get no prefetches: a panel within L1 (32 KiB); a
-// row of 8 lines (128 floats); half a row; a row at a column other than 0;
-// a panel index that changes with k; a loop of step 2; a loop without
+// row of 8 lines (128 floats); half a row; a row at a column other than 0
+// (a whole row of 32 at column 16 of 128, and 16 at column 16 of 32); a
+// column read along k (a transposing transfer); a panel index that changes with k; a loop of step 2; a loop without
 // products; and a loop whose rows run out 8 iterations after it starts
 // (rows 1000 to 1024: no head worth a loop of its own).
 // CHECK-LABEL: func.func @none
@@ -158,6 +159,19 @@ func.func @none(%a: memref<12x1024xf32>, %small: memref<1x256x32xf32>, %wide: me
     %s = arith.addf %acc, %y3 : vector<12x32xf32>
     scf.yield %s : vector<12x32xf32>
   }
+  %r8 = scf.for %k = %c0 to %c1024 step %c1 iter_args(%acc = %z32) -> (vector<12x32xf32>) {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %y = vector.transfer_read %wide[%c0, %k, %c16], %cst {in_bounds = [true, false]} : memref<2x1024x128xf32>, vector<1x32xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+    scf.yield %s : vector<12x32xf32>
+  }
+  %r9 = scf.for %k = %c0 to %c1024 step %c1 iter_args(%acc = %z32) -> (vector<12x32xf32>) {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %col = vector.transfer_read %b[%c0, %k, %c0], %cst {in_bounds = [false], permutation_map = affine_map<(d0, d1, d2) -> (d1)>} : memref<4x1024x32xf32>, vector<32xf32>
+    %y = vector.shape_cast %col : vector<32xf32> to vector<1x32xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+    scf.yield %s : vector<12x32xf32>
+  }
   %r7 = scf.for %k = %c1000 to %c1024 step %c1 iter_args(%acc = %z32) -> (vector<12x32xf32>) {
     %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
     %y = vector.transfer_read %b[%c0, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
@@ -172,5 +186,49 @@ func.func @none(%a: memref<12x1024xf32>, %small: memref<1x256x32xf32>, %wide: me
   vector.transfer_write %r5, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
   vector.transfer_write %r6, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
   vector.transfer_write %r7, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  vector.transfer_write %r8, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  vector.transfer_write %r9, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  return
+}
+
+// -----
+
+#contract = {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>}
+
+// Tests a k block from 512 to the panel's end, partial sums in memory (no
+// results), with two streams: B's panel by transfer_read (1024 rows, the row
+// 16 ahead past it from 1008) and D's by vector.load (1040 rows: from
+// 1024). The loop splits at the first, 1008: both prefetched in the head,
+// neither in the tail, which has no results either.
+// CHECK-LABEL: func.func @two_streams
+// CHECK: %[[C1008:.+]] = arith.constant 1008 : index
+// CHECK-NEXT: scf.for %[[K:.+]] = %c512 to %[[C1008]] step %c1 {
+// CHECK: vector.transfer_write
+// CHECK-NEXT: %[[C16:.+]] = arith.constant 16 : index
+// CHECK-NEXT: %[[AT:.+]] = arith.addi %[[K]], %[[C16]] : index
+// CHECK-COUNT-2: memref.prefetch %arg1[%c1, %[[AT]], %{{.+}}]
+// CHECK-NEXT: %[[C16B:.+]] = arith.constant 16 : index
+// CHECK-NEXT: %[[ATB:.+]] = arith.addi %[[K]], %[[C16B]] : index
+// CHECK-COUNT-2: memref.prefetch %arg2[%c0, %[[ATB]], %{{.+}}]
+// CHECK-NEXT: }
+// CHECK-NEXT: scf.for %{{.+}} = %[[C1008]] to %c1024 step %c1 {
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @two_streams(%a: memref<12x1024xf32>, %b: memref<4x1024x32xf32>, %d: memref<2x1040x32xf32>, %c: memref<12x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c512 = arith.constant 512 : index
+  %c1024 = arith.constant 1024 : index
+  %cst = arith.constant 0.0 : f32
+  scf.for %k = %c512 to %c1024 step %c1 {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %y = vector.transfer_read %b[%c1, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
+    %z = vector.load %d[%c0, %k, %c0] : memref<2x1040x32xf32>, vector<32xf32>
+    %z2 = vector.shape_cast %z : vector<32xf32> to vector<1x32xf32>
+    %acc = vector.transfer_read %c[%c0, %c0], %cst {in_bounds = [true, true]} : memref<12x32xf32>, vector<12x32xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+    %t = vector.contract #contract %x, %z2, %s : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+    vector.transfer_write %t, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  }
   return
 }
