@@ -142,7 +142,8 @@ def KernelPrefetchStreamsPass : Pass<"kernel-prefetch-streams", "mlir::func::Fun
   let description = [{
     A register block's reduction over k reads one row of a packed panel
     per step (`[.., %k, 0]`, the whole last dimension, at most 4 cache
-    lines): a stream from L2 when the panel outgrows L1. Each iteration
+    lines): a stream from L2 when the rows the loop reads outgrow L1
+    (`l1-bytes`). Each iteration
     prefetches the row `distance-bytes` ahead, at the end of the loop body.
     Where that row would be past the memref, the loop is split: its tail, a
     copy without prefetches, runs the last iterations. Needs constant
@@ -151,7 +152,7 @@ def KernelPrefetchStreamsPass : Pass<"kernel-prefetch-streams", "mlir::func::Fun
   }];
   let options = [
     Option<"l1Bytes", "l1-bytes", "int64_t", /*default=*/"49152",
-           "Per-core L1 bytes: a memref within it is not prefetched">,
+           "Per-core L1 bytes: a loop reading no more rows than fit is not prefetched">,
     Option<"distanceBytes", "distance-bytes", "int64_t", /*default=*/"2048",
            "How far ahead the prefetched row is">
   ];

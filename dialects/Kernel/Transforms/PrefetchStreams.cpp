@@ -68,6 +68,11 @@ struct KernelPrefetchStreamsPass
         if (s)
           streams.push_back(*s);
       }
+      // Only a panel that outgrows L1 within the loop streams from L2 (and
+      // a split copies the loop's body: LLVM's time).
+      llvm::erase_if(streams, [&](const Stream &s) {
+        return (*ub - *lb) * s.lines * kLineBytes <= l1Bytes;
+      });
       if (streams.empty())
         continue;
       int64_t split = *ub, ahead = 0;

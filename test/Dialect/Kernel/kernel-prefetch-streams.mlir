@@ -60,11 +60,11 @@ func.func @panel(%a: memref<12x1024xf32>, %b: memref<4x1024x32xf32>, %c: memref<
 
 #contract = {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>}
 
-// Tests a k block (rows 256 to 512 of 1024) and a loop whose partial sums
-// live in memory (no results): every row 16 ahead is within the panel, so
-// the loop is not split.
+// Tests a k block (rows 256 to 768 of 1024: 64 KiB of the panel) and a
+// loop whose partial sums live in memory (no results): every row 16 ahead
+// is within the panel, so the loop is not split.
 // CHECK-LABEL: func.func @k_block
-// CHECK: scf.for %[[K:.+]] = %c256 to %c512 step %c1 {
+// CHECK: scf.for %[[K:.+]] = %c256 to %c768 step %c1 {
 // CHECK: vector.transfer_write
 // CHECK-NEXT: %[[C16:.+]] = arith.constant 16 : index
 // CHECK-NEXT: %[[AT:.+]] = arith.addi %[[K]], %[[C16]] : index
@@ -76,9 +76,9 @@ func.func @k_block(%a: memref<12x1024xf32>, %b: memref<4x1024x32xf32>, %c: memre
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c256 = arith.constant 256 : index
-  %c512 = arith.constant 512 : index
+  %c768 = arith.constant 768 : index
   %cst = arith.constant 0.0 : f32
-  scf.for %k = %c256 to %c512 step %c1 {
+  scf.for %k = %c256 to %c768 step %c1 {
     %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
     %y = vector.transfer_read %b[%c1, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
     %acc = vector.transfer_read %c[%c0, %c0], %cst {in_bounds = [true, true]} : memref<12x32xf32>, vector<12x32xf32>
@@ -92,7 +92,8 @@ func.func @k_block(%a: memref<12x1024xf32>, %b: memref<4x1024x32xf32>, %c: memre
 
 #contract = {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>}
 
-// Tests reductions that get no prefetches: a panel within L1 (32 KiB); a
+// Tests reductions that get no prefetches: a panel within L1 (32 KiB); 256
+// rows of a larger one (32 KiB read by the loop: it stays in L1); a
 // row of 8 lines (128 floats); half a row; a row at a column other than 0
 // (a whole row of 32 at column 16 of 128, and 16 at column 16 of 32); a
 // column read along k (a transposing transfer); a panel index that changes with k; a loop of step 2; a loop without
@@ -172,6 +173,12 @@ func.func @none(%a: memref<12x1024xf32>, %small: memref<1x256x32xf32>, %wide: me
     %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
     scf.yield %s : vector<12x32xf32>
   }
+  %r10 = scf.for %k = %c0 to %c256 step %c1 iter_args(%acc = %z32) -> (vector<12x32xf32>) {
+    %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
+    %y = vector.transfer_read %b[%c0, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
+    %s = vector.contract #contract %x, %y, %acc : vector<12x1xf32>, vector<1x32xf32> into vector<12x32xf32>
+    scf.yield %s : vector<12x32xf32>
+  }
   %r7 = scf.for %k = %c1000 to %c1024 step %c1 iter_args(%acc = %z32) -> (vector<12x32xf32>) {
     %x = vector.transfer_read %a[%c0, %k], %cst {in_bounds = [true, true]} : memref<12x1024xf32>, vector<12x1xf32>
     %y = vector.transfer_read %b[%c0, %k, %c0], %cst {in_bounds = [true, true]} : memref<4x1024x32xf32>, vector<1x32xf32>
@@ -188,6 +195,7 @@ func.func @none(%a: memref<12x1024xf32>, %small: memref<1x256x32xf32>, %wide: me
   vector.transfer_write %r7, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
   vector.transfer_write %r8, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
   vector.transfer_write %r9, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
+  vector.transfer_write %r10, %c[%c0, %c0] {in_bounds = [true, true]} : vector<12x32xf32>, memref<12x32xf32>
   return
 }
 
