@@ -61,18 +61,13 @@ struct KernelPrefetchStreamsPass
       for (Operation &op : *loop.getBody()) {
         std::optional<Stream> s;
         if (auto read = dyn_cast<vector::LoadOp>(op))
-          s = stream(loop, read.getBase(), read.getIndices(), read.getVectorType());
+          s = stream(loop, *ub - *lb, read.getBase(), read.getIndices(), read.getVectorType());
         if (auto read = dyn_cast<vector::TransferReadOp>(op);
             read && read.getPermutationMap().isMinorIdentity())
-          s = stream(loop, read.getSource(), read.getIndices(), read.getVectorType());
+          s = stream(loop, *ub - *lb, read.getSource(), read.getIndices(), read.getVectorType());
         if (s)
           streams.push_back(*s);
       }
-      // Only a panel that outgrows L1 within the loop streams from L2 (and
-      // a split copies the loop's body: LLVM's time).
-      llvm::erase_if(streams, [&](const Stream &s) {
-        return (*ub - *lb) * s.lines * kLineBytes <= l1Bytes;
-      });
       if (streams.empty())
         continue;
       int64_t split = *ub, ahead = 0;
@@ -121,7 +116,9 @@ struct KernelPrefetchStreamsPass
     return strides[rank - 1] == 1 && strides[rank - 2] == t.getShape()[rank - 1];
   }
 
-  std::optional<Stream> stream(scf::ForOp loop, Value base, ValueRange indices,
+  /// The stream `loop` (of `trips` iterations) reads at `indices` of
+  /// `base`, if it is one worth prefetching.
+  std::optional<Stream> stream(scf::ForOp loop, int64_t trips, Value base, ValueRange indices,
                                VectorType vt) {
     auto source = dyn_cast<MemRefType>(base.getType());
     if (!source || source.getRank() < 2 || !source.hasStaticShape() || !rowMajorRows(source) ||
@@ -144,8 +141,11 @@ struct KernelPrefetchStreamsPass
       return std::nullopt;
     int64_t elemBytes = elem.getIntOrFloatBitWidth() / 8;
     int64_t rowBytes = row * elemBytes;
-    if (source.getNumElements() * elemBytes <= l1Bytes || rowBytes % kLineBytes != 0 ||
-        rowBytes / kLineBytes > kMaxLines)
+    if (rowBytes % kLineBytes != 0 || rowBytes / kLineBytes > kMaxLines)
+      return std::nullopt;
+    // Only rows that outgrow L1 within the loop stream from L2 (and a split
+    // copies the loop's body: LLVM's time).
+    if (trips * rowBytes <= l1Bytes)
       return std::nullopt;
     int64_t ahead = std::max<int64_t>(1, distanceBytes / rowBytes);
     return Stream{base,
