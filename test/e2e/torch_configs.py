@@ -285,6 +285,16 @@ SEQUENCE_MODELS = {
                 {"type": "dense", "name": "out", "units": 4}]),
 }
 MODELS.update(SEQUENCE_MODELS)
+# A convolution read as tap planes (one channel, 9 taps <= 10 filters) on a
+# batch of 12, its weight gradient summed in parts (the "cnn_parts" config):
+# [1,28,28] -> c1 [10,26,26] -> p1 [10,13,13] -> 10.
+MODELS["cnn_parts"] = dict(
+    batch=12, input=[1, 28, 28],
+    layers=[{"type": "conv2d", "name": "c1", "filters": 10, "kernel_size": 3,
+             "activation": "relu"},
+            {"type": "max_pool2d", "name": "p1", "pool_size": 2},
+            {"type": "flatten"},
+            {"type": "dense", "name": "out", "units": 10}])
 
 # Tolerances. Every update, of a parameter (p_k - p_{k-1}) or of optimizer
 # state (s_k - s_{k-1}), is compared per tensor and per step:
@@ -372,6 +382,11 @@ CONFIGS = {
     # over an eighth of it), a loop of 13 trips.
     "cnn_blocks": dict(loss="softmax_cross_entropy", model="cnn_blocks", tol=EXCESS_TOL_LINEAR,
                        l2_cache="16K", opt={"type": "sgd", "lr": 0.1}),
+    # "cnn_parts" compiled for 3 cores and 16 KiB of L2: c1's weight and bias
+    # gradient (tap planes, 10 x 10 outputs over 12 images of 26 x 26, 649 KB
+    # read) sums each third of the batch on its own, then adds the three.
+    "cnn_parts": dict(loss="softmax_cross_entropy", model="cnn_parts", tol=EXCESS_TOL_LINEAR,
+                      cores=3, l2_cache="16K", opt={"type": "sgd", "lr": 0.1}),
     # Padded panels (the padded_panels model): sgd, linear in the gradient.
     "padded_panels": dict(loss="softmax_cross_entropy", model="padded_panels",
                           tol=EXCESS_TOL_LINEAR, opt={"type": "sgd", "lr": 0.05}),

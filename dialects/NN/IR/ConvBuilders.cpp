@@ -251,13 +251,6 @@ Value conv2d(OpBuilder &b, Location loc, Value x, Value weight, Value bias,
 
 namespace {
 
-/// Images per block of the input gradient's loop over the batch: the most
-/// that divide `n` whose bytes (`imageBytes` each: dy and dx's frame) fit
-/// an eighth of L2 (the module's kL2BytesAttr), at least one, and no more
-/// blocks than threads may split (kMaxParallelTrips: more would leave the
-/// loop, its taps included, on one core); `n` (no loop) without the
-/// attribute, when the batch fits, or when fewer blocks than cores
-/// (kCoresAttr) would be left to split.
 /// Offsets, sizes and strides of `images` images of [N, H, W, C] from `at`.
 SmallVector<OpFoldResult> imagesFrom(OpBuilder &b, Value at) {
   return {at, b.getIndexAttr(0), b.getIndexAttr(0), b.getIndexAttr(0)};
@@ -270,6 +263,13 @@ SmallVector<OpFoldResult> unitStrides(OpBuilder &b) {
   return SmallVector<OpFoldResult>(4, b.getIndexAttr(1));
 }
 
+/// Images per block of the input gradient's loop over the batch: the most
+/// that divide `n` whose bytes (`imageBytes` each: dy and dx's frame) fit
+/// an eighth of L2 (the module's kL2BytesAttr), at least one, and no more
+/// blocks than threads may split (kMaxParallelTrips: more would leave the
+/// loop, its taps included, on one core); `n` (no loop) without the
+/// attribute, when the batch fits, or when fewer blocks than cores
+/// (kCoresAttr) would be left to split.
 int64_t imagesPerBlock(OpBuilder &b, int64_t n, int64_t imageBytes) {
   int64_t budget = moduleFact(b, kL2BytesAttr) / 8;
   if (budget <= 0 || n * imageBytes <= budget)
@@ -285,6 +285,22 @@ int64_t imagesPerBlock(OpBuilder &b, int64_t n, int64_t imageBytes) {
   }
   int64_t images = fit ? fit : fewest;
   return n / images >= std::max<int64_t>(1, moduleFact(b, kCoresAttr)) ? images : n;
+}
+
+/// Parts of the batch (`n` images of `imageBytes` each) that a weight
+/// gradient with `outBytes` of output sums on their own, one per core (the
+/// module's kCoresAttr), then adds: 1 without the module's facts, when the
+/// inputs fit in L2 (kL2BytesAttr) or the parts would not divide the batch,
+/// or when the parts' sums would outgrow an eighth of L2. A weight gradient
+/// of few outputs is one register tile over a memory-bound sum (fashion_cnn's
+/// first convolution: 10 x 32 outputs over 7 MB): split by its columns,
+/// every core would still read all of dy.
+int64_t batchParts(OpBuilder &b, int64_t n, int64_t imageBytes, int64_t outBytes) {
+  int64_t cores = moduleFact(b, kCoresAttr), l2 = moduleFact(b, kL2BytesAttr);
+  if (cores < 2 || l2 <= 0 || n * imageBytes <= l2 || n % cores != 0 ||
+      cores * outBytes > l2 / 8)
+    return 1;
+  return cores;
 }
 
 } // namespace
@@ -504,15 +520,48 @@ SmallVector<Value> conv2dParamGrads(OpBuilder &b, Location loc, Value dy, Value 
     // (t, f, n, oh, ow), the taps' rows of one register tile sharing dy.
     // With a bias, its gradient is row KH·KW·C, the plane of ones' (the
     // same sum in the same order as dy summed alone: the same bits).
-    int64_t count = win.kh * win.kw * cg;
-    auto t = RankedTensorType::get({count + (bias ? 1 : 0), f}, elem);
-    Value all = b.create<linalg::GenericOp>(
-                     loc, t, ValueRange{tapPlanes(b, loc, xp, win, oh, ow, bias), dyl},
-                     ValueRange{filled(b, loc, t, 0.0)},
-                     SmallVector<AffineMap>{dims(ctx, 5, {0, 2, 3, 4}),
-                                            dims(ctx, 5, {2, 3, 4, 1}), dims(ctx, 5, {0, 1})},
-                     SmallVector<utils::IteratorType>{par, par, red, red, red}, fmaBody)
-                    .getResult(0);
+    int64_t count = win.kh * win.kw * cg, rows = count + (bias ? 1 : 0);
+    auto t = RankedTensorType::get({rows, f}, elem);
+    Value planes = tapPlanes(b, loc, xp, win, oh, ow, bias);
+    int64_t n = typeOf(dyl).getDimSize(0), bytes = elem.getIntOrFloatBitWidth() / 8;
+    int64_t parts = batchParts(b, n, (rows + f) * oh * ow * bytes, rows * f * bytes);
+    Value all;
+    if (parts == 1) {
+      all = b.create<linalg::GenericOp>(
+                 loc, t, ValueRange{planes, dyl}, ValueRange{filled(b, loc, t, 0.0)},
+                 SmallVector<AffineMap>{dims(ctx, 5, {0, 2, 3, 4}), dims(ctx, 5, {2, 3, 4, 1}),
+                                        dims(ctx, 5, {0, 1})},
+                 SmallVector<utils::IteratorType>{par, par, red, red, red}, fmaBody)
+                .getResult(0);
+    } else {
+      // Each part of the batch summed on its own (dims (s, t, f, n, oh,
+      // ow), s the part), then the parts added in order: the same bits for
+      // any number of threads.
+      int64_t per = n / parts;
+      Value ps = b.create<tensor::ExpandShapeOp>(
+          loc, RankedTensorType::get({rows, parts, per, oh, ow}, elem), planes,
+          SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+      Value ds = b.create<tensor::ExpandShapeOp>(
+          loc, RankedTensorType::get({parts, per, oh, ow, f}, elem), dyl,
+          SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+      auto pt = RankedTensorType::get({parts, rows, f}, elem);
+      Value sums = b.create<linalg::GenericOp>(
+                        loc, pt, ValueRange{ps, ds}, ValueRange{filled(b, loc, pt, 0.0)},
+                        SmallVector<AffineMap>{dims(ctx, 6, {1, 0, 3, 4, 5}),
+                                               dims(ctx, 6, {0, 3, 4, 5, 2}),
+                                               dims(ctx, 6, {0, 1, 2})},
+                        SmallVector<utils::IteratorType>{par, par, par, red, red, red}, fmaBody)
+                       .getResult(0);
+      all = b.create<linalg::GenericOp>(
+                 loc, t, ValueRange{sums}, ValueRange{filled(b, loc, t, 0.0)},
+                 SmallVector<AffineMap>{dims(ctx, 3, {0, 1, 2}), dims(ctx, 3, {1, 2})},
+                 SmallVector<utils::IteratorType>{red, par, par},
+                 [](OpBuilder &nb, Location l, ValueRange a) {
+                   nb.create<linalg::YieldOp>(
+                       l, ValueRange{nb.create<arith::AddFOp>(l, a[1], a[0])});
+                 })
+                .getResult(0);
+    }
     Value dw = bias ? slice(b, loc, all, {0, 0}, {count, f}, {1, 1}) : all;
     SmallVector<Value> grads{tapsToWeight(
         b, loc,

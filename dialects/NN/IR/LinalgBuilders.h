@@ -44,7 +44,8 @@ struct ScalarOps {
 mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
                        double value);
 /// On the module, facts of the target the builders read: its cores (a
-/// recurrence runs its batch in blocks, one per thread: RecurrentBuilders.h)
+/// recurrence runs its batch in blocks, one per thread: RecurrentBuilders.h;
+/// a weight gradient over tap planes sums one part of the batch per core)
 /// and the bytes of L2 per core (a convolution's input gradient runs its
 /// batch in blocks that fit in it: conv2dInputGrad).
 inline constexpr llvm::StringLiteral kCoresAttr = "kiln.cores";
