@@ -34,6 +34,8 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
     With `l2-bytes` above 0 the module records it (`kiln.l2_bytes`): a
     convolution's input gradient then runs its batch in blocks whose dy and
     dx fit in an eighth of it, a loop that threads split (ConvBuilders.h).
+    With both, a weight gradient over tap planes whose inputs outgrow L2 sums
+    one part of the batch per core, then adds the parts (batchParts).
   }];
   let options = [
     Option<"checkStep", "check-step", "bool", /*default=*/"true",

@@ -14,6 +14,11 @@
 // order. Not when the parts would not divide the batch (3 cores), when the
 // inputs fit (32 KiB), nor when the parts' sums (1280 bytes) outgrow an
 // eighth of L2 (8 KiB).
+// PARTS-DAG: #[[PP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d0, d3, d4, d5)>
+// PARTS-DAG: #[[PD:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d4, d5, d2)>
+// PARTS-DAG: #[[PO:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>
+// PARTS-DAG: #[[CI:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// PARTS-DAG: #[[CO:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 // CHECK-LABEL: func.func @train_step
 // CHECK: %[[P0:.+]] = tensor.empty() : tensor<10x4x8x8xf32>
 // CHECK-NEXT: tensor.extract_slice %[[P0]][9, 0, 0, 0] [1, 4, 8, 8] [1, 1, 1, 1]
@@ -21,8 +26,8 @@
 // PARTS: %[[PS:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2], [3], [4]] output_shape [10, 2, 2, 8, 8] : tensor<10x4x8x8xf32> into tensor<10x2x2x8x8xf32>
 // PARTS: %[[DS:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2], [3], [4]] output_shape [2, 2, 8, 8, 16] : tensor<4x8x8x16xf32> into tensor<2x2x8x8x16xf32>
 // PARTS: %[[Z:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x10x16xf32>)
-// PARTS-NEXT: %[[SUMS:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[PS]], %[[DS]] : tensor<10x2x2x8x8xf32>, tensor<2x2x8x8x16xf32>) outs(%[[Z]] : tensor<2x10x16xf32>)
-// PARTS: %[[DWB:.+]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "parallel"]} ins(%[[SUMS]] : tensor<2x10x16xf32>) outs(%{{.+}} : tensor<10x16xf32>)
+// PARTS-NEXT: %[[SUMS:.+]] = linalg.generic {indexing_maps = [#[[PP]], #[[PD]], #[[PO]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[PS]], %[[DS]] : tensor<10x2x2x8x8xf32>, tensor<2x2x8x8x16xf32>) outs(%[[Z]] : tensor<2x10x16xf32>)
+// PARTS: %[[DWB:.+]] = linalg.generic {indexing_maps = [#[[CI]], #[[CO]]], iterator_types = ["reduction", "parallel", "parallel"]} ins(%[[SUMS]] : tensor<2x10x16xf32>) outs(%{{.+}} : tensor<10x16xf32>)
 // PARTS-NEXT: ^bb0(%[[IN:.+]]: f32, %[[OUT:.+]]: f32):
 // PARTS-NEXT: %[[ADD:.+]] = arith.addf %[[OUT]], %[[IN]] : f32
 // PARTS-NEXT: linalg.yield %[[ADD]]

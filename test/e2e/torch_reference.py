@@ -438,10 +438,12 @@ def main():
     json.dump(spec, open(f"{work}/model.json", "w"), indent=1)
     exe = f"{work}/model"
     # "cores": compiled for that many cores (recurrences run their batch in
-    # as many blocks as divide it: 13 rows in 13 blocks of one).
+    # as many blocks as divide it: 13 rows in 13 blocks of one; a weight
+    # gradient over tap planes sums a part of the batch per core).
     cores = ["--cores", str(config["cores"])] if "cores" in config else []
     # "l2_cache": compiled for that L2 (a convolution's input gradient runs
-    # its batch in blocks that fit an eighth of it).
+    # its batch in blocks that fit an eighth of it; tap planes and dy over it
+    # are summed in parts).
     l2 = ["--l2-cache", config["l2_cache"]] if "l2_cache" in config else []
     subprocess.run([kilnc, f"{work}/model.json", "-o", exe, *cores, *l2], check=True)
 

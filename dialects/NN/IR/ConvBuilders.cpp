@@ -293,8 +293,8 @@ int64_t imagesPerBlock(OpBuilder &b, int64_t n, int64_t imageBytes) {
 /// inputs fit in L2 (kL2BytesAttr) or the parts would not divide the batch,
 /// or when the parts' sums would outgrow an eighth of L2. A weight gradient
 /// of few outputs is one register tile over a memory-bound sum (fashion_cnn's
-/// first convolution: 10 x 32 outputs over 7 MB): split by its columns,
-/// every core would still read all of dy.
+/// first convolution: 10 x 32 outputs over 7 MB): split by its rows or
+/// columns, every core would still read all of dy.
 int64_t batchParts(OpBuilder &b, int64_t n, int64_t imageBytes, int64_t outBytes) {
   int64_t cores = moduleFact(b, kCoresAttr), l2 = moduleFact(b, kL2BytesAttr);
   if (cores < 2 || l2 <= 0 || n * imageBytes <= l2 || n % cores != 0 ||

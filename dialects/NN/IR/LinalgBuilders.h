@@ -47,7 +47,8 @@ mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
 /// recurrence runs its batch in blocks, one per thread: RecurrentBuilders.h;
 /// a weight gradient over tap planes sums one part of the batch per core)
 /// and the bytes of L2 per core (a convolution's input gradient runs its
-/// batch in blocks that fit in it: conv2dInputGrad).
+/// batch in blocks that fit in it: conv2dInputGrad; the weight gradient
+/// over tap planes sums in parts only when its inputs outgrow it).
 inline constexpr llvm::StringLiteral kCoresAttr = "kiln.cores";
 inline constexpr llvm::StringLiteral kL2BytesAttr = "kiln.l2_bytes";
 /// The integer attribute `name` of the module around `b`'s insertion point,
