@@ -49,6 +49,11 @@ void fmaBody(OpBuilder &b, Location l, ValueRange a) {
   b.create<linalg::YieldOp>(l, ValueRange{b.create<arith::AddFOp>(l, a[2], p)});
 }
 
+/// acc + a, yielded: a sum.
+void addBody(OpBuilder &b, Location l, ValueRange a) {
+  b.create<linalg::YieldOp>(l, ValueRange{b.create<arith::AddFOp>(l, a[1], a[0])});
+}
+
 /// The weight [F, C/G, KH, KW] as taps [KH, KW, G, in, out]: (C/G, F/G) for
 /// the forward pass, (F/G, C/G) (`swap`) for the input gradient.
 Value tapWeights(OpBuilder &b, Location loc, Value w, int64_t groups, bool swap) {
@@ -397,10 +402,7 @@ Value conv2dBiasGrad(OpBuilder &b, Location loc, Value dy) {
               loc, bt, ValueRange{dyl}, ValueRange{filled(b, loc, bt, 0.0)},
               SmallVector<AffineMap>{dims(ctx, 4, {0, 1, 2, 3}), dims(ctx, 4, {3})},
               SmallVector<utils::IteratorType>{red, red, red, utils::IteratorType::parallel},
-              [](OpBuilder &nb, Location l, ValueRange a) {
-                nb.create<linalg::YieldOp>(
-                    l, ValueRange{nb.create<arith::AddFOp>(l, a[1], a[0])});
-              })
+              addBody)
       .getResult(0);
 }
 
@@ -555,11 +557,7 @@ SmallVector<Value> conv2dParamGrads(OpBuilder &b, Location loc, Value dy, Value 
       all = b.create<linalg::GenericOp>(
                  loc, t, ValueRange{sums}, ValueRange{filled(b, loc, t, 0.0)},
                  SmallVector<AffineMap>{dims(ctx, 3, {0, 1, 2}), dims(ctx, 3, {1, 2})},
-                 SmallVector<utils::IteratorType>{red, par, par},
-                 [](OpBuilder &nb, Location l, ValueRange a) {
-                   nb.create<linalg::YieldOp>(
-                       l, ValueRange{nb.create<arith::AddFOp>(l, a[1], a[0])});
-                 })
+                 SmallVector<utils::IteratorType>{red, par, par}, addBody)
                 .getResult(0);
     }
     Value dw = bias ? slice(b, loc, all, {0, 0}, {count, f}, {1, 1}) : all;
