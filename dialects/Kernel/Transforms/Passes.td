@@ -145,11 +145,12 @@ def KernelPrefetchStreamsPass : Pass<"kernel-prefetch-streams", "mlir::func::Fun
     lines), or up to 4 lines of a wider row at a column the same on every
     iteration (a weight gradient's dy: a strided stream): from L2 when the
     rows the loop walks outgrow L1 (`l1-bytes`). Each iteration prefetches
-    the row `distance-bytes` of reads ahead, at the end of the loop body.
-    Where that row would be past the memref, the loop is split: its tail, a
-    copy without prefetches, runs the last iterations. The row may be k
-    plus values fixed in the loop (an affine.apply of a plain sum); such a
-    loop splits that many iterations before its end. Needs constant bounds
+    the row `distance-bytes` of reads ahead (`ahead` rows), at the end of
+    the loop body. Where that row would be past the memref, the loop is
+    split: its tail, a copy without prefetches, runs the last iterations.
+    The row may be k plus values fixed in the loop (an affine.apply of a
+    plain sum, each operand at most once); such a loop splits `ahead`
+    iterations before its end. Needs constant bounds
     and a source and other indices the same on every iteration. Runs on
     bufferized IR.
   }];

@@ -246,7 +246,8 @@ func.func @two_streams(%a: memref<12x1024xf32>, %b: memref<4x1024x32xf32>, %d: m
 // chunk's are not known to exist). Also a row of 32 at column 16 of 128
 // (rows of 8 lines), the row at k. None for: the same read over 16 rows (32
 // KiB walked: L1 holds them), a row at 2k (the map scales k), a column that
-// changes with k.
+// changes with k, a row the map takes from a fixed operand alone (k unused),
+// and k added twice (k + c + k).
 // CHECK-LABEL: func.func @strided
 // CHECK: scf.for %[[CH:.+]] = %c0 to %c2048 step %c256 {
 // CHECK: %[[C240:.+]] = arith.constant 240 : index
@@ -323,6 +324,22 @@ func.func @strided(%x: memref<8x2048xf32>, %dy: memref<2048x512xf32>, %wide: mem
     %s = vector.contract #contract %a, %y2, %acc : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
     scf.yield %s : vector<8x32xf32>
   }
-  vector.transfer_write %r4, %c[%c0, %c0] {in_bounds = [true, true]} : vector<8x32xf32>, memref<8x512xf32>
+  %r5 = scf.for %k = %c0 to %c1024 step %c1 iter_args(%acc = %r4) -> (vector<8x32xf32>) {
+    %row = affine.apply affine_map<()[s0, s1] -> (s0)>()[%c16, %k]
+    %a = vector.transfer_read %x[%c0, %k], %cst {in_bounds = [true, true]} : memref<8x2048xf32>, vector<8x1xf32>
+    %y = vector.load %dy[%row, %col] : memref<2048x512xf32>, vector<32xf32>
+    %y2 = vector.shape_cast %y : vector<32xf32> to vector<1x32xf32>
+    %s = vector.contract #contract %a, %y2, %acc : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+    scf.yield %s : vector<8x32xf32>
+  }
+  %r6 = scf.for %k = %c0 to %c256 step %c1 iter_args(%acc = %r5) -> (vector<8x32xf32>) {
+    %row = affine.apply affine_map<(d0)[s0] -> (d0 + s0 + d0)>(%k)[%c16]
+    %a = vector.transfer_read %x[%c0, %k], %cst {in_bounds = [true, true]} : memref<8x2048xf32>, vector<8x1xf32>
+    %y = vector.load %dy[%row, %col] : memref<2048x512xf32>, vector<32xf32>
+    %y2 = vector.shape_cast %y : vector<32xf32> to vector<1x32xf32>
+    %s = vector.contract #contract %a, %y2, %acc : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+    scf.yield %s : vector<8x32xf32>
+  }
+  vector.transfer_write %r6, %c[%c0, %c0] {in_bounds = [true, true]} : vector<8x32xf32>, memref<8x512xf32>
   return
 }
