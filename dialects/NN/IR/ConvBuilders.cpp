@@ -520,8 +520,9 @@ SmallVector<Value> conv2dParamGrads(OpBuilder &b, Location loc, Value dy, Value 
     SmallVector<int64_t> tapsShape{win.kh, win.kw, groups, cg, fg};
     // dw[t, f] = Σ over (n, oh, ow) of planes[t, ...] · dy[..., f]: dims
     // (t, f, n, oh, ow), the taps' rows of one register tile sharing dy.
-    // With a bias, its gradient is row KH·KW·C, the plane of ones' (the
-    // same sum in the same order as dy summed alone: the same bits).
+    // With a bias, its gradient is row KH·KW·C, the plane of ones' (in one
+    // part, the same sum in the same order as dy summed alone: the same
+    // bits).
     int64_t count = win.kh * win.kw * cg, rows = count + (bias ? 1 : 0);
     auto t = RankedTensorType::get({rows, f}, elem);
     Value planes = tapPlanes(b, loc, xp, win, oh, ow, bias);
