@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # How fast this machine can stream fashion_mlp's weights once (2.14 MB fp32), the
 # floor under its batch-1 forward: on one core all of them, then on every core
-# at once a share each (as Kiln's threads split the layers). Needs an AVX-512 CPU.
+# at once a share each (as Kiln's threads split the layers), then the same
+# shares as threads of one process that meet once per pass (the least sync a
+# forward split over threads has). Needs an AVX-512 CPU.
 # Not part of the tests. Usage: bench/latency_floor.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cc -O2 -march=native "$root/bench/gemv_floor.c" -o "$work/gemv_floor"
+cc -O2 -march=native -pthread "$root/bench/gemv_floor.c" -o "$work/gemv_floor"
 rows=683 # 784-512-256-10: (784*512 + 512*256 + 256*10) / 784 rows of 784 floats
 cores=$(nproc)
 echo "one core, all the weights:"
@@ -17,3 +19,5 @@ for c in $(seq 0 $((cores - 1))); do
   taskset -c "$c" "$work/gemv_floor" $(((rows + cores - 1) / cores)) &
 done
 wait
+echo "$cores threads of one process, meeting once per pass:"
+"$work/gemv_floor" $rows "$cores"
