@@ -101,6 +101,33 @@ TEST(ThreadPool, ManyRunsEachCoverEverythingOnce) {
     ASSERT_EQ(h.load(), 2000);
 }
 
+// Runs of 0 to 6 parts on pools of 2 to 5 threads, now and then after the
+// workers fell asleep: a worker without a part in a run, or late from an
+// earlier one (its part taken by the caller), runs nothing twice.
+TEST(ThreadPool, VaryingPartsRunEachOnce) {
+  for (int threads = 2; threads <= 5; ++threads) {
+    ThreadPool pool(threads);
+    std::vector<std::atomic<int>> hits(6);
+    struct Arg {
+      std::vector<std::atomic<int>> *hits;
+    } arg{&hits};
+    for (int run = 0; run < 600; ++run) {
+      int64_t count = run % 7;
+      if (run % 97 == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      for (auto &h : hits)
+        h = 0;
+      pool.run(count, [](void *self, int64_t b, int64_t e) {
+        auto *a = static_cast<Arg *>(self);
+        for (int64_t i = b; i < e; ++i)
+          ++(*a->hits)[i];
+      }, &arg);
+      for (int64_t i = 0; i < 6; ++i)
+        ASSERT_EQ(hits[i].load(), i < count ? 1 : 0) << "threads " << threads << ", run " << run;
+    }
+  }
+}
+
 // A part after the first runs on its own worker or on the caller, never on
 // another worker: worker i takes part i, run after run, so a part's data
 // stays in one core's cache from kernel to kernel.
