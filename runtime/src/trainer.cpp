@@ -635,7 +635,7 @@ TrainResult train(Model &model, const Dataset &data, const Dataset *validation,
         group->broadcast(model.getBuffer(i).data(),
                          int64_t(model.getBuffer(i).size() * sizeof(float)));
     if (b == numBatches)
-      result.end = {epoch + 1, 0, options.seed, data.numSamples};
+      result.end = {epoch + 1, 0, options.seed, data.numSamples, {}};
     result.end.loop = loopState();
     record.seconds = secondsSince(start);
     record.samplesPerSecond = rate(record.samples, record.seconds);
