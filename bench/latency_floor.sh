@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # How fast this machine can stream fashion_mlp's weights once (2.14 MB fp32), the
 # floor under its batch-1 forward: on one core all of them, then on every core
-# at once a share each (as Kiln's threads split the layers), then the same
-# shares as threads of one process that meet once per pass (the least sync a
+# at once a share each (as Kiln's threads split the layers), then about the
+# same shares as threads of one process that meet once per pass (the least sync a
 # forward split over threads has). Needs an AVX-512 CPU.
 # Not part of the tests. Usage: bench/latency_floor.sh
 set -euo pipefail
@@ -19,5 +19,6 @@ for c in $(seq 0 $((cores - 1))); do
   taskset -c "$c" "$work/gemv_floor" $(((rows + cores - 1) / cores)) &
 done
 wait
-echo "$cores threads of one process, meeting once per pass:"
-"$work/gemv_floor" $rows "$cores"
+threads=$((cores < rows / 4 ? cores : rows / 4))
+echo "$threads threads of one process, meeting once per pass:"
+"$work/gemv_floor" $rows "$threads"

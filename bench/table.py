@@ -153,7 +153,7 @@ def main():
         cores = len(means) - 2
         rows.append((f"floor: the same split over {cores} cores at once, slowest core (mean)",
                      f"{max(means[1:-1]):.1f} us", "", None, "", ""))
-        rows.append((f"floor: the same split over {cores} threads that meet once per pass (mean)",
+        rows.append((f"floor: about the same split over {cores} threads that meet once per pass (mean)",
                      f"{means[-1]:.1f} us", "", None, "", ""))
         # Compile time: the best of the rounds (other load only ever adds time).
         for model in sorted(glob.glob(os.path.join(ROOT, "examples", "*", "model.json"))):

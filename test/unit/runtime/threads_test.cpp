@@ -101,7 +101,7 @@ TEST(ThreadPool, ManyRunsEachCoverEverythingOnce) {
     ASSERT_EQ(h.load(), 2000);
 }
 
-// Runs of 0 to 6 parts on pools of 2 to 5 threads, now and then after the
+// Runs over 0 to 6 elements (up to 5 parts) on pools of 2 to 5 threads, now and then after the
 // workers fell asleep: a worker without a part in a run, or late from an
 // earlier one (its part taken by the caller), runs nothing twice.
 TEST(ThreadPool, VaryingPartsRunEachOnce) {
