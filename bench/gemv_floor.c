@@ -3,9 +3,10 @@
 // worth), x in L1, repeated 2000 times; prints the best, median and mean time
 // of one pass. Nothing but the weights' stream: no model, no threads. With
 // THREADS > 1, the threads of one process split the rows (each streams its
-// share, in groups of four rows, the last also the rest) and meet once per pass: thread 0 starts the pass and waits for the
-// others' ends, as a forward split over threads must at least, so the time is
-// the slowest share plus one hand-off each way.
+// share, in groups of four rows, the last also the rest) and meet once per
+// pass: thread 0 starts the pass and waits for the others' ends, as a forward
+// split over threads must at least, so the time is the slowest share plus one
+// hand-off each way.
 // Usage: gemv_floor ROWS [THREADS]
 #include <immintrin.h>
 #include <pthread.h>
