@@ -311,10 +311,11 @@ struct Outliner {
       r.replaceAllUsesWith(c);
     for (Operation *o : llvm::reverse(ops))
       o->erase();
-    // The hoisted ops are now unused; walking back erases users first.
+    // The hoisted ops are now unused (walking back erases users first),
+    // unless a recomputed copy above reads one: that one stays.
     for (Operation *p = call->getPrevNode(); p && !moved.empty();) {
       Operation *prev = p->getPrevNode();
-      if (moved.erase(p))
+      if (moved.erase(p) && p->use_empty())
         p->erase();
       p = prev;
     }

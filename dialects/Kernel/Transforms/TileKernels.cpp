@@ -78,6 +78,29 @@ FailureOr<scf::SCFTilingResult> tileOp(RewriterBase &rewriter, TilingInterface o
   return tiled;
 }
 
+/// MLIR 19's tile-and-fuse follows a destination up through the new tile
+/// loops' iter_args and does not stop at the outermost loop: when that
+/// loop's init is itself a block argument (a parameter an optimizer updates
+/// in place, a function argument), it reads one loop before its array
+/// (valgrind: an invalid read in tileConsumerAndFuseProducersUsingSCF on
+/// every convolutional model) and, when the heap holds the wrong bytes
+/// there, calls through a garbage interface: a rare segfault in a pass
+/// thread. (Later MLIR stops the walk at the first loop.) A same-type cast
+/// before `op` ends the walk at an op result; canonicalization folds it
+/// after tiling.
+void castBlockArgumentInits(RewriterBase &rewriter, TilingInterface op) {
+  auto dps = dyn_cast<DestinationStyleOpInterface>(op.getOperation());
+  if (!dps)
+    return;
+  for (OpOperand &init : dps.getDpsInitsMutable()) {
+    if (!isa<BlockArgument>(init.get()) || !isa<RankedTensorType>(init.get().getType()))
+      continue;
+    rewriter.setInsertionPoint(op);
+    Value cast = rewriter.create<tensor::CastOp>(op.getLoc(), init.get().getType(), init.get());
+    rewriter.modifyOpInPlace(op, [&] { init.set(cast); });
+  }
+}
+
 /// Tiles the group's last op by `sizes` and fuses the group's producers
 /// into the loops.
 LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
@@ -88,9 +111,11 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
   options.tilingOptions.setTileSizes(foldResults(rewriter, sizes));
   options.setFusionControlFn(
       [&](tensor::ExtractSliceOp, OpResult producer, bool) {
-        bool inside = group->isProperAncestor(producer.getOwner());
+        bool inside = group->isProperAncestor(producer.getOwner()) &&
+                      isa<TilingInterface>(producer.getOwner());
         return std::make_tuple(inside, false);
       });
+  castBlockArgumentInits(rewriter, last);
   rewriter.setInsertionPoint(last);
   FailureOr<scf::SCFTileAndFuseResult> tiled =
       scf::tileConsumerAndFuseProducersUsingSCF(rewriter, last, options);
@@ -212,6 +237,9 @@ LogicalResult tileCacheFused(RewriterBase &rewriter, GroupOp group, TilingInterf
   eraseDead(rewriter, group.getBody().front());
   for (ArrayRef<int64_t> sizes : {ArrayRef<int64_t>(reduction), group.getTileSizes()}) {
     TilingInterface root = onlyReduction(group);
+    if (!root)
+      return group->emitError("kernel-tile: after its cache tiles, the group has not exactly "
+                              "one op with reductions");
     SmallVector<int64_t> all(sizes);
     all.resize(iters.size(), 0);
     if (llvm::all_of(all, [](int64_t s) { return s == 0; }))
@@ -237,6 +265,7 @@ LogicalResult tileFusing(RewriterBase &rewriter, TilingInterface op,
   options.setFusionControlFn([&](tensor::ExtractSliceOp, OpResult producer, bool) {
     return std::make_tuple(fuse(producer.getOwner()), false);
   });
+  castBlockArgumentInits(rewriter, op);
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTileAndFuseResult> tiled =
       scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
@@ -264,7 +293,11 @@ LogicalResult tilePackedFused(RewriterBase &rewriter, GroupOp group, TilingInter
   eraseDead(rewriter, group.getBody().front());
   bool threaded = false;
   group.walk([&](scf::ForOp loop) { threaded |= loop->hasAttr(kParallelAttr); });
-  if (failed(tileFusing(rewriter, onlyReduction(group), group.getTileSizes(), isFill, !threaded)))
+  TilingInterface root = onlyReduction(group);
+  if (!root)
+    return group->emitError("kernel-tile: after its cache tiles, the packed product is not "
+                            "the group's only op with reductions");
+  if (failed(tileFusing(rewriter, root, group.getTileSizes(), isFill, !threaded)))
     return failure();
   eraseDead(rewriter, group.getBody().front());
   return tileReduction(rewriter, group);
