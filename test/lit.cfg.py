@@ -18,3 +18,6 @@ config.substitutions.append(("%examples", os.path.join(config.kiln_src_root, "ex
 config.substitutions.append(("%mlir_c_runner_utils",
                              os.path.join(config.llvm_lib_dir, "libmlir_c_runner_utils.so")))
 llvm_config.add_tool_substitutions(["mlir-cpu-runner"], [config.llvm_tools_dir])
+# The test command installs valgrind; an ASan build (KILN_SANITIZE) cannot run under it.
+if not os.environ.get("KILN_SANITIZE"):
+    config.available_features.add("valgrind")

@@ -79,25 +79,28 @@ FailureOr<scf::SCFTilingResult> tileOp(RewriterBase &rewriter, TilingInterface o
 }
 
 /// MLIR 19's tile-and-fuse follows a destination up through the new tile
-/// loops' iter_args and does not stop at the outermost loop: when that
-/// loop's init is itself a block argument (a parameter an optimizer updates
-/// in place, a function argument), it reads one loop before its array
-/// (valgrind: an invalid read in tileConsumerAndFuseProducersUsingSCF on
-/// every convolutional model) and, when the heap holds the wrong bytes
-/// there, calls through a garbage interface: a rare segfault in a pass
-/// thread. (Later MLIR stops the walk at the first loop.) A same-type cast
-/// before `op` ends the walk at an op result; canonicalization folds it
-/// after tiling.
-void castBlockArgumentInits(RewriterBase &rewriter, TilingInterface op) {
-  auto dps = dyn_cast<DestinationStyleOpInterface>(op.getOperation());
-  if (!dps)
-    return;
-  for (OpOperand &init : dps.getDpsInitsMutable()) {
-    if (!isa<BlockArgument>(init.get()) || !isa<RankedTensorType>(init.get().getType()))
-      continue;
+/// loops' iter_args and does not stop at the outermost loop: when the init
+/// it reaches there is itself a block argument (a parameter an optimizer
+/// updates in place, or an enclosing loop's iter_arg), it reads one loop
+/// before its array, and when the heap there holds the wrong bytes it calls
+/// through a garbage interface (valgrind showed the read tiling fashion_cnn;
+/// a rare segfault in a pass thread). Later MLIR stops at the outermost
+/// loop. A same-type cast in front of every such init in `block` (the tiled
+/// op's, and those of the producers fusion may reach, whose inits become
+/// the loops' when fused) ends the walk at an op result; vectorization and
+/// canonicalization fold the casts away.
+void castBlockArgumentInits(RewriterBase &rewriter, Block &block) {
+  SmallVector<OpOperand *> inits;
+  for (Operation &op : block)
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(&op))
+      for (OpOperand &init : dps.getDpsInitsMutable())
+        if (isa<BlockArgument>(init.get()) && isa<RankedTensorType>(init.get().getType()))
+          inits.push_back(&init);
+  for (OpOperand *init : inits) {
+    Operation *op = init->getOwner();
     rewriter.setInsertionPoint(op);
-    Value cast = rewriter.create<tensor::CastOp>(op.getLoc(), init.get().getType(), init.get());
-    rewriter.modifyOpInPlace(op, [&] { init.set(cast); });
+    Value cast = rewriter.create<tensor::CastOp>(op->getLoc(), init->get().getType(), init->get());
+    rewriter.modifyOpInPlace(op, [&] { init->set(cast); });
   }
 }
 
@@ -111,11 +114,13 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
   options.tilingOptions.setTileSizes(foldResults(rewriter, sizes));
   options.setFusionControlFn(
       [&](tensor::ExtractSliceOp, OpResult producer, bool) {
+        // (Only a TilingInterface op fuses; for a cast, MLIR would clone
+        // it and the slice into the loop, fail, and leave both dead.)
         bool inside = group->isProperAncestor(producer.getOwner()) &&
                       isa<TilingInterface>(producer.getOwner());
         return std::make_tuple(inside, false);
       });
-  castBlockArgumentInits(rewriter, last);
+  castBlockArgumentInits(rewriter, *last->getBlock());
   rewriter.setInsertionPoint(last);
   FailureOr<scf::SCFTileAndFuseResult> tiled =
       scf::tileConsumerAndFuseProducersUsingSCF(rewriter, last, options);
@@ -265,7 +270,7 @@ LogicalResult tileFusing(RewriterBase &rewriter, TilingInterface op,
   options.setFusionControlFn([&](tensor::ExtractSliceOp, OpResult producer, bool) {
     return std::make_tuple(fuse(producer.getOwner()), false);
   });
-  castBlockArgumentInits(rewriter, op);
+  castBlockArgumentInits(rewriter, *op->getBlock());
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTileAndFuseResult> tiled =
       scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
