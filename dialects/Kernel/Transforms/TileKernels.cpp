@@ -92,7 +92,7 @@ FailureOr<scf::SCFTilingResult> tileOp(RewriterBase &rewriter, TilingInterface o
 void castBlockArgumentInits(RewriterBase &rewriter, Block &block) {
   SmallVector<OpOperand *> inits;
   for (Operation &op : block)
-    if (auto dps = dyn_cast<DestinationStyleOpInterface>(&op))
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(&op); dps && isa<TilingInterface>(&op))
       for (OpOperand &init : dps.getDpsInitsMutable())
         if (isa<BlockArgument>(init.get()) && isa<RankedTensorType>(init.get().getType()))
           inits.push_back(&init);
