@@ -62,6 +62,12 @@ def prepare_data():
         run([py, f"{SRC}/examples/stocks_lstm/prepare.py", ".", "IBM"])
 
 
+# A sanitizer build's runtime links with its sanitizers, by the compiler
+# that built it (scripts/test.sh --sanitize sets these).
+SANITIZE = bool(os.environ.get("KILN_SANITIZE"))
+LINK_FLAGS = os.environ.get("KILN_LINK_FLAGS", "").split()
+
+
 def build_cpp(folder, compiler):
     """The emitted C++ and a main() shim, linked with this build's runtime."""
     exe = f"{folder}-{os.path.basename(compiler)}"
@@ -76,7 +82,8 @@ def build_cpp(folder, compiler):
     start = time.monotonic()
     run([compiler, *flags, "-c", f"{folder}/{name}.cpp", "-o", f"{exe}.o"])
     seconds = time.monotonic() - start
-    run([compiler, *flags, f"{exe}.o", f"{name}_main.cpp", MAIN_LIB, RUNTIME_LIB, "-lz", "-o", exe])
+    run([compiler, *flags, f"{exe}.o", f"{name}_main.cpp", MAIN_LIB, RUNTIME_LIB, "-lz", *LINK_FLAGS,
+         "-o", exe])
     return exe, seconds
 
 
@@ -113,7 +120,10 @@ def main():
             sys.exit(f"FAIL: {fmt} would change cpp/{f}:\n{p.stderr[:3000]}")
     reference = losses("obj")
     print(f"object backend: losses {reference[0]:.6g} .. {reference[-1]:.6g}")
-    for compiler in ["g++", shutil.which("clang++") or "clang++-19"]:
+    compilers = ["g++", shutil.which("clang++") or "clang++-19"]
+    if SANITIZE:
+        compilers = [os.environ.get("KILN_TEST_CXX", "clang++-19")]
+    for compiler in compilers:
         exe, seconds = build_cpp("cpp", compiler)
         got = losses(exe)
         worst = max(abs(a - b) / max(abs(a), 1e-30) for a, b in zip(reference, got))
@@ -126,14 +136,14 @@ def main():
                      f"backend by {worst:.2e} > 1e-5")
         if EXAMPLE == "fashion_mlp" and compiler == "g++" and seconds > 10:
             sys.exit(f"FAIL: fashion_mlp's C++ took {seconds:.1f} s with g++ -O2 (bound: 10 s)")
-        if EXAMPLE in ("fashion_mlp", "fashion_cnn") and compiler == "g++":
+        if EXAMPLE in ("fashion_mlp", "fashion_cnn") and compiler == compilers[0]:
             # Kernels split for threads go through the runtime's pool: the
             # same bits with 2 threads.
             threaded = losses(exe, ["--threads", "2"])
             if threaded != got:
                 sys.exit(f"FAIL: {EXAMPLE}: the C++ build's losses differ with --threads 2: "
                          f"{threaded} vs {got}")
-            print("C++ with g++, --threads 2: the same losses")
+            print(f"C++ with {os.path.basename(compiler)}, --threads 2: the same losses")
     if EXAMPLE == "fashion_mlp":
         data_parallel()
     print("PASS")
@@ -143,6 +153,8 @@ def data_parallel():
     """kilnc --mpi --emit=cpp: 2 ranks of the C++ build (mpicxx, the MPI
     runtime) train as 2 ranks of the object code."""
     os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    if SANITIZE:
+        os.environ["OMPI_CXX"] = os.environ.get("KILN_TEST_CXX", "clang++-19")  # mpicxx's compiler
     model = f"{SRC}/examples/{EXAMPLE}/model.json"
     if not os.path.isfile(model):
         model = f"{SRC}/test/e2e/models/{EXAMPLE}.json"
@@ -159,7 +171,11 @@ def data_parallel():
     run(["mpicxx", "-std=c++17", "-O2", "-march=native", "-fno-math-errno", "-ffp-contract=off",
          "-fno-strict-aliasing", "-Wno-psabi", f"-I{SRC}/runtime/include", "cpp_mpi/cpp_mpi.cpp",
          "mpi_main.cpp", f"{libs}/libkiln_main_mpi.a", f"{libs}/libkiln_runtime_mpi.a", RUNTIME_LIB,
-         "-lz", "-o", "cpp_mpi_exe"])
+         "-lz", *LINK_FLAGS, "-o", "cpp_mpi_exe"])
+    if SANITIZE:
+        # Open MPI's libraries keep no frame pointers: LeakSanitizer's fast
+        # unwinder stops inside them and scripts/lsan.supp cannot name them.
+        os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":fast_unwind_on_malloc=0"
     got = {}
     for exe in ["obj_mpi", "cpp_mpi_exe"]:
         run(["mpirun", "--oversubscribe", "--bind-to", "none", "-np", "2", f"./{exe}", "train",

@@ -20,8 +20,13 @@ if ls prefix/lib | grep -q '^libKiln'; then
   echo "FAIL: the compiler's libraries were installed:"; ls prefix/lib; exit 1
 fi
 mkdir -p model && "$kilnc" "$src/examples/fashion_mlp/model.json" --emit=obj -o model/fashion_mlp.o
+# A sanitizer build's runtime links with its sanitizers, by the compiler that
+# built it (scripts/test.sh --sanitize).
+consumer=()
+[ -n "${KILN_SANITIZE:-}" ] && consumer=(-DCMAKE_CXX_COMPILER="${KILN_TEST_CXX:-clang++-19}"
+                                         -DCMAKE_EXE_LINKER_FLAGS="${KILN_LINK_FLAGS:-}")
 cmake -S "$src/examples/embedding" -B consumer -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_PREFIX_PATH="$work/prefix" -DKILN_MODEL="$work/model/fashion_mlp.o" > configure.log ||
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DKILN_MODEL="$work/model/fashion_mlp.o" "${consumer[@]}" > configure.log ||
   { echo "FAIL: configuring examples/embedding against the install"; cat configure.log; exit 1; }
 cmake --build consumer > build.log || { echo "FAIL: building it"; cat build.log; exit 1; }
 grep -q "$work/prefix/lib/libkiln_runtime.a" consumer/build.ninja ||
@@ -34,7 +39,8 @@ python3 -c "import sys; sys.exit(0 if float('$acc') > 0.8 else 1)" ||
 # kilnc --emit=cpp: the folder's CMakeLists.txt builds the model's static
 # library and executable against the install, and the executable trains.
 "$kilnc" "$src/examples/fashion_mlp/model.json" --emit=cpp -o cpp/fashion_mlp
-cmake -S cpp/fashion_mlp -B cpp/build -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" > cpp-configure.log ||
+cmake -S cpp/fashion_mlp -B cpp/build -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" "${consumer[@]}" \
+  > cpp-configure.log ||
   { echo "FAIL: configuring the emitted C++ against the install"; cat cpp-configure.log; exit 1; }
 cmake --build cpp/build > cpp-build.log || { echo "FAIL: building the emitted C++"; cat cpp-build.log; exit 1; }
 [ -f cpp/build/libfashion_mlp.a ] || { echo "FAIL: no libfashion_mlp.a"; exit 1; }
