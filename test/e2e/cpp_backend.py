@@ -65,6 +65,7 @@ def prepare_data():
 # A sanitizer build's runtime links with its sanitizers, by the compiler
 # that built it (scripts/test.sh --sanitize sets these).
 SANITIZE = bool(os.environ.get("KILN_SANITIZE"))
+SANITIZE_CXX = os.environ.get("KILN_TEST_CXX", "clang++-19")
 LINK_FLAGS = os.environ.get("KILN_LINK_FLAGS", "").split()
 
 
@@ -122,7 +123,7 @@ def main():
     print(f"object backend: losses {reference[0]:.6g} .. {reference[-1]:.6g}")
     compilers = ["g++", shutil.which("clang++") or "clang++-19"]
     if SANITIZE:
-        compilers = [os.environ.get("KILN_TEST_CXX", "clang++-19")]
+        compilers = [SANITIZE_CXX]
     for compiler in compilers:
         exe, seconds = build_cpp("cpp", compiler)
         got = losses(exe)
@@ -154,7 +155,7 @@ def data_parallel():
     runtime) train as 2 ranks of the object code."""
     os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     if SANITIZE:
-        os.environ["OMPI_CXX"] = os.environ.get("KILN_TEST_CXX", "clang++-19")  # mpicxx's compiler
+        os.environ["OMPI_CXX"] = SANITIZE_CXX  # mpicxx's compiler
     model = f"{SRC}/examples/{EXAMPLE}/model.json"
     if not os.path.isfile(model):
         model = f"{SRC}/test/e2e/models/{EXAMPLE}.json"
@@ -173,8 +174,7 @@ def data_parallel():
          "mpi_main.cpp", f"{libs}/libkiln_main_mpi.a", f"{libs}/libkiln_runtime_mpi.a", RUNTIME_LIB,
          "-lz", *LINK_FLAGS, "-o", "cpp_mpi_exe"])
     if SANITIZE:
-        # Open MPI's libraries keep no frame pointers: LeakSanitizer's fast
-        # unwinder stops inside them and scripts/lsan.supp cannot name them.
+        # The slow unwinder, for scripts/lsan.supp's Open MPI lines.
         os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":fast_unwind_on_malloc=0"
     got = {}
     for exe in ["obj_mpi", "cpp_mpi_exe"]:

@@ -38,9 +38,7 @@ KILNC, SRC, WORK = map(os.path.abspath, sys.argv[1:4])
 # CI runs as root, which Open MPI refuses unless told.
 os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                   OMPI_MCA_rmaps_base_oversubscribe="1")
-# Sanitizer build: Open MPI's libraries keep no frame pointers, so
-# LeakSanitizer's fast unwinder stops inside them and scripts/lsan.supp
-# cannot name them; the slow one can.
+# Sanitizer build: the slow unwinder, for scripts/lsan.supp's Open MPI lines.
 if os.environ.get("KILN_SANITIZE"):
     os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":fast_unwind_on_malloc=0"
 MPIRUN = ["mpirun", "--oversubscribe", "--bind-to", "none"]

@@ -63,9 +63,7 @@ done
 echo "char_transformer: $n kernels split; 1, 2, 3 threads: identical checkpoints"
 if "$kilnc" "$src/examples/fashion_mlp/model.json" --mpi -o mlp_dp 2>/dev/null; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-  # (Sanitizer build: Open MPI's libraries keep no frame pointers, so
-  # LeakSanitizer's fast unwinder stops inside them and scripts/lsan.supp
-  # cannot name them; the slow one can.)
+  # (Sanitizer build: the slow unwinder, for scripts/lsan.supp's Open MPI lines.)
   [ -n "${KILN_SANITIZE:-}" ] && export ASAN_OPTIONS="${ASAN_OPTIONS:-}:fast_unwind_on_malloc=0"
   for t in 1 2; do
     timeout 120 mpirun --oversubscribe --bind-to none -np 2 ./mlp_dp train --data data --steps 10 --seed 9 \

@@ -85,10 +85,11 @@ FailureOr<scf::SCFTilingResult> tileOp(RewriterBase &rewriter, TilingInterface o
 /// before its array, and when the heap there holds the wrong bytes it calls
 /// through a garbage interface (valgrind showed the read tiling fashion_cnn;
 /// a rare segfault in a pass thread). Later MLIR stops at the outermost
-/// loop. A same-type cast in front of every such init in `block` (the tiled
-/// op's, and those of the producers fusion may reach, whose inits become
-/// the loops' when fused) ends the walk at an op result; vectorization and
-/// canonicalization fold the casts away.
+/// loop. A same-type cast in front of every such init of the ops in `block`
+/// that tile (the tiled op's, and those of the producers fusion may reach,
+/// whose inits become the loops' when fused; not a tensor.insert_slice's,
+/// which fusion never takes) ends the walk at an op result; vectorization
+/// and canonicalization fold the casts away.
 void castBlockArgumentInits(RewriterBase &rewriter, Block &block) {
   SmallVector<OpOperand *> inits;
   for (Operation &op : block)
