@@ -105,6 +105,16 @@ void castBlockArgumentInits(RewriterBase &rewriter, Block &block) {
   }
 }
 
+/// scf::tileConsumerAndFuseProducersUsingSCF on `op`, after the casts
+/// above on its block: every tile-and-fuse goes through here.
+FailureOr<scf::SCFTileAndFuseResult> tileAndFuseProducers(RewriterBase &rewriter,
+                                                          TilingInterface op,
+                                                          const scf::SCFTileAndFuseOptions &options) {
+  castBlockArgumentInits(rewriter, *op->getBlock());
+  rewriter.setInsertionPoint(op);
+  return scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
+}
+
 /// Tiles the group's last op by `sizes` and fuses the group's producers
 /// into the loops.
 LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
@@ -121,10 +131,7 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
                       isa<TilingInterface>(producer.getOwner());
         return std::make_tuple(inside, false);
       });
-  castBlockArgumentInits(rewriter, *last->getBlock());
-  rewriter.setInsertionPoint(last);
-  FailureOr<scf::SCFTileAndFuseResult> tiled =
-      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, last, options);
+  FailureOr<scf::SCFTileAndFuseResult> tiled = tileAndFuseProducers(rewriter, last, options);
   if (failed(tiled))
     return last->emitError("kernel-tile: cannot tile this op");
   markThreads(rewriter, tiled->loops, last.getLoopIteratorTypes(), sizes);
@@ -271,10 +278,7 @@ LogicalResult tileFusing(RewriterBase &rewriter, TilingInterface op,
   options.setFusionControlFn([&](tensor::ExtractSliceOp, OpResult producer, bool) {
     return std::make_tuple(fuse(producer.getOwner()), false);
   });
-  castBlockArgumentInits(rewriter, *op->getBlock());
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTileAndFuseResult> tiled =
-      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, op, options);
+  FailureOr<scf::SCFTileAndFuseResult> tiled = tileAndFuseProducers(rewriter, op, options);
   if (failed(tiled))
     return op->emitError("kernel-tile: cannot tile this op inside its cache tile");
   if (threads)
