@@ -37,19 +37,44 @@ SmallVector<OpFoldResult> foldResults(OpBuilder &b, ArrayRef<int64_t> sizes) {
 }
 
 
-/// Marks the outermost of `loops` for threads when the first tiled dim (the
-/// first non-zero size) is parallel: its iterations compute disjoint tiles
-/// (kiln-outline-kernels checks the writes before threads split it).
+/// Whether `loop` runs exactly once (constant bounds).
+bool runsOnce(LoopLikeOpInterface loop) {
+  auto f = dyn_cast<scf::ForOp>(loop.getOperation());
+  if (!f)
+    return false;
+  std::optional<int64_t> lb = getConstantIntValue(f.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(f.getUpperBound());
+  std::optional<int64_t> step = getConstantIntValue(f.getStep());
+  return lb && ub && step && *step > 0 && *ub > *lb && *ub - *lb <= *step;
+}
+
+/// Marks for threads the outermost of `loops` (loop i over dim dims[i]) that
+/// runs more than once, when it runs over a parallel dim: its iterations
+/// compute disjoint tiles (kiln-outline-kernels checks the writes before
+/// threads split it). Loops that run once over parallel dims are skipped
+/// (canonicalization removes them: a one-sample conv's batch loop), so the
+/// loop over its rows gets the mark.
+void markOutermost(RewriterBase &rewriter, ArrayRef<LoopLikeOpInterface> loops,
+                   ArrayRef<int64_t> dims, ArrayRef<utils::IteratorType> iterators) {
+  for (auto [loop, d] : llvm::zip(loops, dims)) {
+    bool parallel = d < int64_t(iterators.size()) && iterators[d] == utils::IteratorType::parallel;
+    if (parallel && runsOnce(loop))
+      continue;
+    if (parallel)
+      loop->setAttr(kParallelAttr, rewriter.getUnitAttr());
+    return;
+  }
+}
+
+/// markOutermost for loops made by tiling `sizes` in order (one loop per
+/// non-zero size).
 void markThreads(RewriterBase &rewriter, ArrayRef<LoopLikeOpInterface> loops,
                  ArrayRef<utils::IteratorType> iterators, ArrayRef<int64_t> sizes) {
-  if (loops.empty())
-    return;
+  SmallVector<int64_t> dims;
   for (auto [d, size] : llvm::enumerate(sizes))
-    if (size != 0) {
-      if (d < iterators.size() && iterators[d] == utils::IteratorType::parallel)
-        loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
-      return;
-    }
+    if (size != 0)
+      dims.push_back(int64_t(d));
+  markOutermost(rewriter, loops, dims, iterators);
 }
 
 bool isFill(Operation *op) { return isa<linalg::FillOp>(op); }
@@ -141,9 +166,9 @@ LogicalResult tileAndFuse(RewriterBase &rewriter, GroupOp group,
 }
 
 /// Tiles the group's only op by its cache tiles, loops in the schedule's
-/// order; the outermost loop, when it runs over a parallel dim, is marked
-/// for threads. Reductions are tiled too: each iteration accumulates into
-/// the same output tile.
+/// order; the outermost loop that runs more than once, when it runs over a
+/// parallel dim, is marked for threads. Reductions are tiled too: each
+/// iteration accumulates into the same output tile.
 LogicalResult tileCache(RewriterBase &rewriter, GroupOp group, TilingInterface op) {
   ScheduleAttr schedule = group.getSchedule();
   ArrayRef<int64_t> sizes = schedule.getCache();
@@ -159,13 +184,11 @@ LogicalResult tileCache(RewriterBase &rewriter, GroupOp group, TilingInterface o
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, op, options);
   if (failed(tiled))
     return op->emitError("kernel-tile: cannot tile this op by its cache tiles");
-  SmallVector<utils::IteratorType> iterators = op.getLoopIteratorTypes();
+  SmallVector<int64_t> dims;
   for (int64_t d : order)
-    if (sizes[d] != 0) {
-      if (iterators[d] == utils::IteratorType::parallel && !tiled->loops.empty())
-        tiled->loops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
-      break;
-    }
+    if (sizes[d] != 0)
+      dims.push_back(d);
+  markOutermost(rewriter, tiled->loops, dims, op.getLoopIteratorTypes());
   rewriter.replaceOp(op, tiled->replacements);
   return success();
 }

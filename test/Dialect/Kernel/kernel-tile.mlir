@@ -287,6 +287,38 @@ func.func @conv_tap(%v: tensor<2x4x8x3xf32>, %t: tensor<3x32xf32>) -> tensor<2x4
 
 // -----
 
+// Tests that a one-sample convolution tap marks its rows loop for threads: the
+// batch loop runs once and is folded away, so the mark goes to the outermost
+// loop that runs more than once (a batch-1 forward's conv is split over rows).
+#view = affine_map<(n, h, w, f, c) -> (n, h, w, c)>
+#tap = affine_map<(n, h, w, f, c) -> (c, f)>
+#acc = affine_map<(n, h, w, f, c) -> (n, h, w, f)>
+
+// CHECK-LABEL: func.func @conv_tap_one_sample
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c4{{[_0-9]*}} step %c1{{[_0-9]*}} iter_args
+// CHECK: vector.transfer_write {{.*}} : vector<1x1x8x32xf32>, tensor<1x1x8x32xf32>
+// CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c3{{[_0-9]*}} step %c1{{[_0-9]*}} iter_args
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK: } {kernel.nest = 0 : i64, kernel.parallel}
+func.func @conv_tap_one_sample(%v: tensor<1x4x8x3xf32>, %t: tensor<3x32xf32>) -> tensor<1x4x8x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x8x32xf32>
+  %y = kernel.group #kernel.schedule<tile = [1, 1, 8, 32, 0], reduce = [1]> vectorize -> tensor<1x4x8x32xf32> {
+    %fill = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x8x32xf32>) -> tensor<1x4x8x32xf32>
+    %a = linalg.generic {indexing_maps = [#view, #tap, #acc], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+        ins(%v, %t : tensor<1x4x8x3xf32>, tensor<3x32xf32>) outs(%fill : tensor<1x4x8x32xf32>) {
+    ^bb0(%x: f32, %w: f32, %out: f32):
+      %p = arith.mulf %x, %w : f32
+      %s = arith.addf %out, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<1x4x8x32xf32>
+    kernel.yield %a : tensor<1x4x8x32xf32>
+  }
+  return %y : tensor<1x4x8x32xf32>
+}
+
+// -----
+
 // Tests that a weight-gradient tap (dims (c, f, n, oh, ow)) tiled [8, 32] with
 // every reduction by 1 keeps only the innermost reduction as the contraction's
 // k: three reduction loops around a [1, 8]ᵀ x [1, 32] vector.contract (the
