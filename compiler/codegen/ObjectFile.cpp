@@ -208,7 +208,9 @@ bool emitLLVMIR(ModuleOp module, const Target &target, const std::string &path,
 bool emitObjects(ModuleOp module, const Target &target, StringRef symbol,
                  const std::string &stem, std::vector<std::string> &paths,
                  std::string &error, TimingScope &timing) {
-  SmallVector<OwningOpRef<ModuleOp>> parts = partitionForCodegen(module, symbol);
+  TimingScope splitting = timing.nest("split the module in two");
+  SmallVector<OwningOpRef<ModuleOp>> parts = partitionForCodegen(module, symbol, 2);
+  splitting.stop();
   struct Job {
     llvm::LLVMContext context;
     std::unique_ptr<llvm::Module> module;

@@ -1,14 +1,14 @@
 //===- Partition.cpp - The LLVM-dialect module in parts for parallel codegen ===//
 //
 // LLVM optimizes and generates code for one module on one thread. For an
-// executable kilnc splits the module in two by functions instead, balanced by
-// size: outlined kernels make many small functions, so the halves come out
+// object kilnc splits the module in parts by functions instead, balanced by
+// size: outlined kernels make many small functions, so the parts come out
 // even. The exported functions, the globals, every function that takes a
-// global's address and every other top-level op stay in the second part. An
-// internal function called from the other part becomes a hidden symbol,
+// global's address and every other top-level op stay in the last part. An
+// internal function called from another part becomes a hidden symbol,
 // renamed `__kiln_<symbol>_<name>` (the model's symbol keeps two models in one
-// application apart), and that part declares it; the other internal
-// functions stay internal, so LLVM still optimizes them as such.
+// application apart), and the parts that call it declare it; the other
+// internal functions stay internal, so LLVM still optimizes them as such.
 //
 #include "compiler/codegen/Codegen.h"
 
@@ -40,47 +40,54 @@ llvm::SmallVector<StringRef> referenced(LLVM::LLVMFuncOp fn) {
   return names;
 }
 
-/// A copy of `module` with the function definitions of part `k`, the
-/// declarations of what they call in the other part and, in the second part,
-/// every other top-level op.
-OwningOpRef<ModuleOp> part(ModuleOp module, const llvm::StringMap<int> &partOf,
-                           const llvm::StringSet<> &crossing, int k) {
-  OwningOpRef<ModuleOp> copy = module.clone();
-  for (Operation &op : llvm::make_early_inc_range(copy->getBody()->getOperations())) {
+/// Moves the function definitions of part `k` out of `module` into a new
+/// module (its attributes the same), with declarations of the external
+/// functions and of the functions called across parts that other parts
+/// define; a definition moved out that other parts call leaves a declaration
+/// in `module`, which ends as the last part. Moving, not copying: copies of
+/// a large module cost more than the rest of the split.
+OwningOpRef<ModuleOp> splitOff(ModuleOp module, const llvm::StringMap<int> &partOf,
+                               const llvm::StringSet<> &crossing, int k) {
+  OwningOpRef<ModuleOp> part = cast<ModuleOp>(module->cloneWithoutRegions());
+  Block *body = &part->getBodyRegion().emplaceBlock();
+  for (Operation &op : llvm::make_early_inc_range(module.getBody()->getOperations())) {
     auto fn = dyn_cast<LLVM::LLVMFuncOp>(op);
-    if (!fn) {
-      if (k == 0)
-        op.erase();
+    if (!fn)
+      continue; // globals and the like stay in the last part
+    if (fn.isExternal()) {
+      body->push_back(op.clone());
       continue;
     }
-    if (fn.isExternal() || partOf.lookup(fn.getName()) == k)
-      continue;
-    if (!crossing.contains(fn.getName())) {
-      fn.erase(); // only the other part uses it
+    bool calledAcross = crossing.contains(fn.getName());
+    if (partOf.lookup(fn.getName()) != k) {
+      if (calledAcross)
+        body->push_back(op.cloneWithoutRegions());
       continue;
     }
-    fn.getBody().dropAllReferences();
-    fn.getBody().getBlocks().clear();
+    if (calledAcross)
+      op.getBlock()->getOperations().insert(op.getIterator(), op.cloneWithoutRegions());
+    op.moveBefore(body, body->end());
   }
-  return copy;
+  return part;
 }
 
 } // namespace
 
-SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module,
-                                                       StringRef symbol) {
+SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module, StringRef symbol,
+                                                       int count) {
   SmallVector<OwningOpRef<ModuleOp>> parts;
   OwningOpRef<ModuleOp> whole = module.clone();
   llvm::StringSet<> functions;
   for (auto fn : whole->getOps<LLVM::LLVMFuncOp>())
     functions.insert(fn.getName());
-  // Pinned to the second part: exported functions and those that refer to
+  // Pinned to the last part: exported functions and those that refer to
   // anything but functions (a global's address). The rest are balanced.
+  const int last = count - 1;
   llvm::StringMap<int> partOf;
   llvm::StringMap<llvm::SmallVector<StringRef>> refs;
   llvm::StringSet<> internals;
   SmallVector<std::pair<int64_t, LLVM::LLVMFuncOp>> free;
-  int64_t weight[2] = {0, 0};
+  SmallVector<int64_t> weight(count, 0);
   for (auto fn : whole->getOps<LLVM::LLVMFuncOp>()) {
     if (fn.isExternal())
       continue;
@@ -94,26 +101,26 @@ SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module,
     if (internal && !global) {
       free.push_back({size(fn), fn});
     } else {
-      partOf[fn.getName()] = 1;
-      weight[1] += size(fn);
+      partOf[fn.getName()] = last;
+      weight[last] += size(fn);
     }
   }
-  if (free.size() < 2) {
+  if (count < 2 || free.size() < 2) {
     parts.push_back(std::move(whole));
     return parts;
   }
   // Largest first (ties by name, so the split is reproducible), each to the
-  // lighter part.
+  // lightest part (the first of equals).
   llvm::sort(free, [](auto &a, auto &b) {
     return a.first != b.first ? a.first > b.first
                               : a.second.getName() < b.second.getName();
   });
   for (auto &[n, fn] : free) {
-    int k = weight[0] <= weight[1] ? 0 : 1;
+    int k = int(llvm::min_element(weight) - weight.begin());
     weight[k] += n;
     partOf[fn.getName()] = k;
   }
-  // The internal functions called from the other part.
+  // The internal functions called from another part.
   llvm::StringSet<> crossing;
   for (auto &[caller, names] : refs)
     for (StringRef callee : names)
@@ -152,8 +159,9 @@ SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module,
     if (k >= 0)
       finalPart[fn.getName()] = k;
   }
-  parts.push_back(part(*whole, finalPart, finalCrossing, 0));
-  parts.push_back(part(*whole, finalPart, finalCrossing, 1));
+  for (int k = 0; k < last; ++k)
+    parts.push_back(splitOff(*whole, finalPart, finalCrossing, k));
+  parts.push_back(std::move(whole));
   return parts;
 }
 

@@ -1,7 +1,7 @@
 //===- PartitionTest.cpp - An executable's module in two parts -------------===//
 //
 // partitionForCodegen splits the LLVM-dialect module of an executable so LLVM
-// compiles the halves on two threads. Between them the parts must define
+// compiles the parts on several threads. Between them the parts must define
 // every function exactly once, declare what they call in the other part, keep
 // the exported symbols and the globals together, and rename the internal
 // functions they share to hidden `__kiln_<symbol>_` symbols everywhere they are used.
@@ -61,13 +61,17 @@ llvm.func @kiln_model_manifest() -> !llvm.ptr {
 }
 )mlir";
 
-TEST(Partition, DefinesEachFunctionOnceAndDeclaresTheRest) {
+/// In two parts (as kilnc compiles an object) and in three.
+class Partition : public testing::TestWithParam<int> {};
+
+TEST_P(Partition, DefinesEachFunctionOnceAndDeclaresTheRest) {
   MLIRContext ctx;
   ctx.loadDialect<LLVM::LLVMDialect>();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kModule, &ctx);
   ASSERT_TRUE(module);
-  auto parts = kiln::partitionForCodegen(*module, "m");
-  ASSERT_EQ(parts.size(), 2u);
+  const int count = GetParam();
+  auto parts = kiln::partitionForCodegen(*module, "m", count);
+  ASSERT_EQ(parts.size(), size_t(count));
 
   auto base = [](StringRef name) {
     name.consume_front("__kiln_m_");
@@ -88,13 +92,19 @@ TEST(Partition, DefinesEachFunctionOnceAndDeclaresTheRest) {
       if (!fn.isExternal())
         ++definitions[base(fn.getName())];
       if (fn.isExternal()) {
-        // What a part calls in the other: renamed, defined there hidden.
+        // What a part calls in another: renamed, defined there hidden.
         ++declared;
         EXPECT_TRUE(renamed) << name;
-        auto other = SymbolTable::lookupSymbolIn(*parts[1 - i], fn.getName());
-        auto def = dyn_cast_or_null<LLVM::LLVMFuncOp>(other);
-        ASSERT_TRUE(def && !def.isExternal()) << name;
-        EXPECT_EQ(def.getVisibility_(), LLVM::Visibility::Hidden) << name;
+        int defined = 0;
+        for (size_t j = 0; j < parts.size(); ++j) {
+          auto def = dyn_cast_or_null<LLVM::LLVMFuncOp>(
+              SymbolTable::lookupSymbolIn(*parts[j], fn.getName()));
+          if (j == i || !def || def.isExternal())
+            continue;
+          ++defined;
+          EXPECT_EQ(def.getVisibility_(), LLVM::Visibility::Hidden) << name;
+        }
+        EXPECT_EQ(defined, 1) << name;
       } else if (!renamed && name.rfind("kiln_model_", 0) != 0) {
         // Used in its own part only: still internal.
         EXPECT_EQ(fn.getLinkage(), LLVM::Linkage::Internal) << name;
@@ -117,7 +127,9 @@ TEST(Partition, DefinesEachFunctionOnceAndDeclaresTheRest) {
   EXPECT_EQ(definitions.size(), 7u);
 }
 
-TEST(Partition, OneInternalFunctionStaysWhole) {
+INSTANTIATE_TEST_SUITE_P(Parts, Partition, testing::Values(2, 3));
+
+TEST(PartitionWhole, OneInternalFunctionStaysWhole) {
   MLIRContext ctx;
   ctx.loadDialect<LLVM::LLVMDialect>();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(R"mlir(
@@ -131,7 +143,7 @@ llvm.func @kiln_model_forward(%a: f32) -> f32 {
 )mlir",
                                                              &ctx);
   ASSERT_TRUE(module);
-  auto parts = kiln::partitionForCodegen(*module, "m");
+  auto parts = kiln::partitionForCodegen(*module, "m", 2);
   ASSERT_EQ(parts.size(), 1u);
   EXPECT_TRUE(SymbolTable::lookupSymbolIn(*parts[0], "forward"));
 }
