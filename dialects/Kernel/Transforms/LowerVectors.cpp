@@ -23,6 +23,65 @@ using namespace kiln::kernel;
 
 namespace {
 
+/// A shape_cast moves runs of contiguous elements: the shorter of the two
+/// innermost dims when it divides the longer (vector<4x1x16> to
+/// vector<4x16>, as rows read through unit dims come out: 4 rows; vector<14x16>
+/// to vector<224>, a transpose's flattening: 14). MLIR 19 moves every element
+/// of an n-D cast alone (but for 2-D to 1-D and back), which LLVM must then
+/// fold back: a third of a transformer's LLVM IR was such scalars.
+struct ShapeCastByRows : OpRewritePattern<vector::ShapeCastOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::ShapeCastOp op,
+                                PatternRewriter &rewriter) const override {
+    VectorType from = op.getSourceVectorType(), to = op.getResultVectorType();
+    if (from.isScalable() || to.isScalable() || from.getRank() < 1 || to.getRank() < 1 ||
+        (from.getRank() < 2 && to.getRank() < 2))
+      return failure();
+    int64_t inFrom = from.getShape().back(), inTo = to.getShape().back();
+    int64_t run = std::min(inFrom, inTo);
+    if (run < 2 || std::max(inFrom, inTo) % run != 0)
+      return failure();
+    ArrayRef<int64_t> fromRows = from.getShape().drop_back(), toRows = to.getShape().drop_back();
+    // Row r's index in a shape of leading dims `dims` (row-major).
+    auto position = [](int64_t r, ArrayRef<int64_t> dims) {
+      SmallVector<int64_t> index(dims.size());
+      for (int64_t d = int64_t(dims.size()) - 1; d >= 0; --d) {
+        index[d] = r % dims[d];
+        r /= dims[d];
+      }
+      return index;
+    };
+    Location loc = op.getLoc();
+    auto rowType = VectorType::get({inTo}, to.getElementType());
+    Value result = rewriter.create<arith::ConstantOp>(loc, to, rewriter.getZeroAttr(to));
+    Value row; // the result's row being filled, when runs are shorter than it
+    for (int64_t e = 0; e < from.getNumElements(); e += run) {
+      Value piece = op.getSource();
+      if (!fromRows.empty())
+        piece = rewriter.create<vector::ExtractOp>(loc, piece, position(e / inFrom, fromRows));
+      if (run < inFrom)
+        piece = rewriter.create<vector::ExtractStridedSliceOp>(
+            loc, piece, ArrayRef<int64_t>{e % inFrom}, ArrayRef<int64_t>{run}, ArrayRef<int64_t>{1});
+      if (run < inTo) {
+        if (e % inTo == 0)
+          row = rewriter.create<arith::ConstantOp>(loc, rowType, rewriter.getZeroAttr(rowType));
+        row = rewriter.create<vector::InsertStridedSliceOp>(loc, piece, row,
+                                                            ArrayRef<int64_t>{e % inTo},
+                                                            ArrayRef<int64_t>{1});
+        if ((e + run) % inTo != 0)
+          continue;
+        piece = row;
+      }
+      result = toRows.empty() ? piece
+                              : Value(rewriter.create<vector::InsertOp>(
+                                    loc, piece, result, position(e / inTo, toRows)));
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// A contraction whose reduction dims all have size 1 and whose operands
 /// each hold the accumulator's elements or a trailing part of them (rows of
 /// partial sums: acc[n, l] += x[q, l] * w[n, q, l] one q at a time, x shared
@@ -307,7 +366,8 @@ struct KernelLowerVectorsPass
         return signalPassFailure();
     }
     RewritePatternSet patterns(ctx);
-    patterns.add<ContractToFMA, InnerDimReduction, SquareTransposeAsShuffles>(ctx, /*benefit=*/2);
+    patterns.add<ContractToFMA, InnerDimReduction, SquareTransposeAsShuffles, ShapeCastByRows>(
+        ctx, /*benefit=*/2);
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorTransformsOptions().setVectorTransformsOptions(
                       vector::VectorContractLowering::OuterProduct));

@@ -244,3 +244,50 @@ func.func @accumulator_in_registers(%x: memref<4x6x9xf32>, %w: memref<9x16xf32>,
   }
   return
 }
+
+// -----
+
+// Tests that a shape_cast keeping the innermost dim moves whole rows: 4 row
+// extracts and 4 row inserts for vector<4x1x16> to vector<4x16> (MLIR's own
+// lowering moves its 64 elements one by one), and the reverse.
+// CHECK-LABEL: func.func @shape_cast_rows
+// CHECK-SAME: (%[[V:.+]]: vector<4x1x16xf32>)
+// CHECK-NOT: f32 from
+// CHECK: %[[R0:.+]] = vector.extract %[[V]][0, 0] : vector<16xf32> from vector<4x1x16xf32>
+// CHECK-NEXT: %[[A0:.+]] = vector.insert %[[R0]], %{{.+}} [0] : vector<16xf32> into vector<4x16xf32>
+// CHECK: %[[R3:.+]] = vector.extract %[[V]][3, 0] : vector<16xf32> from vector<4x1x16xf32>
+// CHECK-NEXT: %[[A3:.+]] = vector.insert %[[R3]], %{{.+}} [3] : vector<16xf32> into vector<4x16xf32>
+// (The second cast's rows fold to the first's source's.)
+// CHECK: vector.insert %{{.+}}, %{{.+}} [0, 0, 0] : vector<16xf32> into vector<2x2x1x16xf32>
+// CHECK: vector.insert %{{.+}}, %{{.+}} [0, 1, 0] : vector<16xf32> into vector<2x2x1x16xf32>
+// CHECK: vector.insert %{{.+}}, %{{.+}} [1, 0, 0] : vector<16xf32> into vector<2x2x1x16xf32>
+// CHECK: %[[B3:.+]] = vector.insert %{{.+}}, %{{.+}} [1, 1, 0] : vector<16xf32> into vector<2x2x1x16xf32>
+// CHECK-NOT: f32 from
+// CHECK: return %[[A3]], %[[B3]]
+func.func @shape_cast_rows(%v: vector<4x1x16xf32>) -> (vector<4x16xf32>, vector<2x2x1x16xf32>) {
+  %a = vector.shape_cast %v : vector<4x1x16xf32> to vector<4x16xf32>
+  %b = vector.shape_cast %a : vector<4x16xf32> to vector<2x2x1x16xf32>
+  return %a, %b : vector<4x16xf32>, vector<2x2x1x16xf32>
+}
+
+// -----
+
+// Tests that a shape_cast between innermost dims of which one divides the
+// other moves runs of the shorter: a [14, 16] tile flattened for a transpose
+// (14 rows into the 224 lanes), and 224 lanes as [16, 1, 14] (16 runs of 14).
+// CHECK-LABEL: func.func @shape_cast_runs
+// CHECK-SAME: (%[[V:.+]]: vector<14x16xf32>, %[[F:.+]]: vector<224xf32>)
+// CHECK-NOT: f32 from
+// CHECK: %[[R0:.+]] = vector.extract %[[V]][0] : vector<16xf32> from vector<14x16xf32>
+// CHECK-NEXT: vector.insert_strided_slice %[[R0]], %{{.+}} {offsets = [0], strides = [1]} : vector<16xf32> into vector<224xf32>
+// CHECK-COUNT-13: vector.insert_strided_slice
+// CHECK: %[[S0:.+]] = vector.extract_strided_slice %[[F]] {offsets = [0], sizes = [14], strides = [1]} : vector<224xf32> to vector<14xf32>
+// CHECK-NEXT: vector.insert %[[S0]], %{{.+}} [0, 0] : vector<14xf32> into vector<16x1x14xf32>
+// CHECK-COUNT-15: vector.extract_strided_slice
+// CHECK-NOT: f32 from
+// CHECK: return
+func.func @shape_cast_runs(%v: vector<14x16xf32>, %f: vector<224xf32>) -> (vector<224xf32>, vector<16x1x14xf32>) {
+  %a = vector.shape_cast %v : vector<14x16xf32> to vector<224xf32>
+  %b = vector.shape_cast %f : vector<224xf32> to vector<16x1x14xf32>
+  return %a, %b : vector<224xf32>, vector<16x1x14xf32>
+}
