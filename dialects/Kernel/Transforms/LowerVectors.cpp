@@ -23,6 +23,29 @@ using namespace kiln::kernel;
 
 namespace {
 
+/// A shape_cast of a broadcast of one element (a row's maximum, broadcast
+/// as vector<64x1> and cast to vector<1x64> to subtract it) is a broadcast
+/// of that element to the cast's type: a splat, not 64 scalar inserts.
+struct ShapeCastOfSplat : OpRewritePattern<vector::ShapeCastOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::ShapeCastOp op,
+                                PatternRewriter &rewriter) const override {
+    auto broadcast = op.getSource().getDefiningOp<vector::BroadcastOp>();
+    if (!broadcast)
+      return failure();
+    Value element = broadcast.getSource();
+    if (auto v = dyn_cast<VectorType>(element.getType())) {
+      if (v.isScalable() || v.getNumElements() != 1)
+        return failure();
+      element = rewriter.create<vector::ExtractOp>(op.getLoc(), element,
+                                                   SmallVector<int64_t>(v.getRank(), 0));
+    }
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(op, op.getResultVectorType(), element);
+    return success();
+  }
+};
+
 /// A shape_cast moves runs of contiguous elements: the shorter of the two
 /// innermost dims when it divides the longer (vector<4x1x16> to
 /// vector<4x16>, as rows read through unit dims come out: 4 rows; vector<14x16>
@@ -368,6 +391,7 @@ struct KernelLowerVectorsPass
     RewritePatternSet patterns(ctx);
     patterns.add<ContractToFMA, InnerDimReduction, SquareTransposeAsShuffles, ShapeCastByRows>(
         ctx, /*benefit=*/2);
+    patterns.add<ShapeCastOfSplat>(ctx, /*benefit=*/3);
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorTransformsOptions().setVectorTransformsOptions(
                       vector::VectorContractLowering::OuterProduct));

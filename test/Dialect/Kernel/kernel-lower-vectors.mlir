@@ -291,3 +291,19 @@ func.func @shape_cast_runs(%v: vector<14x16xf32>, %f: vector<224xf32>) -> (vecto
   %b = vector.shape_cast %f : vector<224xf32> to vector<16x1x14xf32>
   return %a, %b : vector<224xf32>, vector<16x1x14xf32>
 }
+
+// -----
+
+// Tests that a shape_cast of a one-element broadcast (a row's maximum, as a
+// softmax subtracts it) becomes a broadcast of that element: no scalar inserts.
+// CHECK-LABEL: func.func @shape_cast_of_splat
+// CHECK-SAME: (%[[M:.+]]: vector<1xf32>)
+// CHECK: %[[E:.+]] = vector.extract %[[M]][0] : f32 from vector<1xf32>
+// CHECK-NEXT: %[[S:.+]] = vector.splat %[[E]] : vector<1x64xf32>
+// CHECK-NOT: vector.insert
+// CHECK: return %[[S]]
+func.func @shape_cast_of_splat(%m: vector<1xf32>) -> vector<1x64xf32> {
+  %b = vector.broadcast %m : vector<1xf32> to vector<64x1xf32>
+  %c = vector.shape_cast %b : vector<64x1xf32> to vector<1x64xf32>
+  return %c : vector<1x64xf32>
+}
