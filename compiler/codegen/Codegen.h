@@ -33,15 +33,15 @@ bool emitLLVMIR(mlir::ModuleOp module, const Target &target, const std::string &
 
 /// The module in `count` parts for parallel code generation, balanced by
 /// function size: each defines its functions; internal functions called from
-/// another part become hidden `__kiln_<symbol>_<name>` symbols the callers'
+/// another part become hidden `__kiln_<symbol>_<name>` symbols the other
 /// parts declare. Exported functions, globals and the functions that use
 /// them are in the last. One part when fewer than two functions can move.
 /// Partition.cpp.
 llvm::SmallVector<mlir::OwningOpRef<mlir::ModuleOp>>
 partitionForCodegen(mlir::ModuleOp module, llvm::StringRef symbol, int count);
 
-/// Translates, optimizes at -O2 for `target` and compiles the two parts of
-/// partitionForCodegen, one thread each, into objects `stem.<i>.o` (listed in
+/// Translates, optimizes at -O2 for `target` and compiles the parts of
+/// partitionForCodegen in two (or one), one thread each, into objects `stem.<i>.o` (listed in
 /// `paths`, written even on failure so the caller can remove them): link them
 /// all.
 bool emitObjects(mlir::ModuleOp module, const Target &target,

@@ -7,7 +7,7 @@
 // global's address and every other top-level op stay in the last part. An
 // internal function called from another part becomes a hidden symbol,
 // renamed `__kiln_<symbol>_<name>` (the model's symbol keeps two models in one
-// application apart), and the parts that call it declare it; the other
+// application apart), and the other parts declare it; the other
 // internal functions stay internal, so LLVM still optimizes them as such.
 //
 #include "compiler/codegen/Codegen.h"
@@ -64,6 +64,7 @@ OwningOpRef<ModuleOp> splitOff(ModuleOp module, const llvm::StringMap<int> &part
         body->push_back(op.cloneWithoutRegions());
       continue;
     }
+    // (Before `op`: the loop has passed it, so this part does not see it.)
     if (calledAcross)
       op.getBlock()->getOperations().insert(op.getIterator(), op.cloneWithoutRegions());
     op.moveBefore(body, body->end());
@@ -77,6 +78,10 @@ SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module, StringRe
                                                        int count) {
   SmallVector<OwningOpRef<ModuleOp>> parts;
   OwningOpRef<ModuleOp> whole = module.clone();
+  if (count < 2) {
+    parts.push_back(std::move(whole));
+    return parts;
+  }
   llvm::StringSet<> functions;
   for (auto fn : whole->getOps<LLVM::LLVMFuncOp>())
     functions.insert(fn.getName());
@@ -105,7 +110,7 @@ SmallVector<OwningOpRef<ModuleOp>> partitionForCodegen(ModuleOp module, StringRe
       weight[last] += size(fn);
     }
   }
-  if (count < 2 || free.size() < 2) {
+  if (free.size() < 2) {
     parts.push_back(std::move(whole));
     return parts;
   }

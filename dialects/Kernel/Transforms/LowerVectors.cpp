@@ -48,10 +48,10 @@ struct ShapeCastOfSplat : OpRewritePattern<vector::ShapeCastOp> {
 
 /// A shape_cast moves runs of contiguous elements: the shorter of the two
 /// innermost dims when it divides the longer (vector<4x1x16> to
-/// vector<4x16>, as rows read through unit dims come out: 4 rows; vector<14x16>
-/// to vector<224>, a transpose's flattening: 14). MLIR 19 moves every element
-/// of an n-D cast alone (but for 2-D to 1-D and back), which LLVM must then
-/// fold back: a third of a transformer's LLVM IR was such scalars.
+/// vector<4x16>, as rows read through unit dims come out: 4 rows; a
+/// transpose's vector<224> back to vector<16x1x14>: 16). MLIR 19 moves every
+/// element of an n-D cast alone (but for 2-D to 1-D and back), which LLVM
+/// must then fold back: a third of a transformer's LLVM IR was such scalars.
 struct ShapeCastByRows : OpRewritePattern<vector::ShapeCastOp> {
   using OpRewritePattern::OpRewritePattern;
 

@@ -273,23 +273,40 @@ func.func @shape_cast_rows(%v: vector<4x1x16xf32>) -> (vector<4x16xf32>, vector<
 // -----
 
 // Tests that a shape_cast between innermost dims of which one divides the
-// other moves runs of the shorter: a [14, 16] tile flattened for a transpose
-// (14 rows into the 224 lanes), and 224 lanes as [16, 1, 14] (16 runs of 14).
+// other moves runs of the shorter: two [14, 16] tiles flattened (14 rows of 16
+// into each row of 224 lanes), and 224 lanes as [16, 1, 14] (16 runs of 14).
+// MLIR 19 moves each element of these alone (it moves rows only from 2-D to
+// 1-D and back).
 // CHECK-LABEL: func.func @shape_cast_runs
-// CHECK-SAME: (%[[V:.+]]: vector<14x16xf32>, %[[F:.+]]: vector<224xf32>)
+// CHECK-SAME: (%[[V:.+]]: vector<2x14x16xf32>, %[[F:.+]]: vector<224xf32>)
 // CHECK-NOT: f32 from
-// CHECK: %[[R0:.+]] = vector.extract %[[V]][0] : vector<16xf32> from vector<14x16xf32>
+// CHECK: %[[R0:.+]] = vector.extract %[[V]][0, 0] : vector<16xf32> from vector<2x14x16xf32>
 // CHECK-NEXT: vector.insert_strided_slice %[[R0]], %{{.+}} {offsets = [0], strides = [1]} : vector<16xf32> into vector<224xf32>
 // CHECK-COUNT-13: vector.insert_strided_slice
+// CHECK: vector.insert %{{.+}}, %{{.+}} [0] : vector<224xf32> into vector<2x224xf32>
+// CHECK-COUNT-14: vector.insert_strided_slice
+// CHECK: vector.insert %{{.+}}, %{{.+}} [1] : vector<224xf32> into vector<2x224xf32>
 // CHECK: %[[S0:.+]] = vector.extract_strided_slice %[[F]] {offsets = [0], sizes = [14], strides = [1]} : vector<224xf32> to vector<14xf32>
 // CHECK-NEXT: vector.insert %[[S0]], %{{.+}} [0, 0] : vector<14xf32> into vector<16x1x14xf32>
 // CHECK-COUNT-15: vector.extract_strided_slice
 // CHECK-NOT: f32 from
 // CHECK: return
-func.func @shape_cast_runs(%v: vector<14x16xf32>, %f: vector<224xf32>) -> (vector<224xf32>, vector<16x1x14xf32>) {
-  %a = vector.shape_cast %v : vector<14x16xf32> to vector<224xf32>
+func.func @shape_cast_runs(%v: vector<2x14x16xf32>, %f: vector<224xf32>) -> (vector<2x224xf32>, vector<16x1x14xf32>) {
+  %a = vector.shape_cast %v : vector<2x14x16xf32> to vector<2x224xf32>
   %b = vector.shape_cast %f : vector<224xf32> to vector<16x1x14xf32>
-  return %a, %b : vector<224xf32>, vector<16x1x14xf32>
+  return %a, %b : vector<2x224xf32>, vector<16x1x14xf32>
+}
+
+// -----
+
+// Tests that a shape_cast whose runs would be single elements (an innermost
+// dim of 1) is left to MLIR's lowering, element by element.
+// CHECK-LABEL: func.func @shape_cast_no_runs
+// CHECK: vector.extract %{{.+}}[0, 0, 0] : f32 from vector<2x2x1xf32>
+// CHECK-NOT: vector.extract_strided_slice
+func.func @shape_cast_no_runs(%v: vector<2x2x1xf32>) -> vector<4x1xf32> {
+  %a = vector.shape_cast %v : vector<2x2x1xf32> to vector<4x1xf32>
+  return %a : vector<4x1xf32>
 }
 
 // -----

@@ -295,6 +295,7 @@ func.func @conv_tap(%v: tensor<2x4x8x3xf32>, %t: tensor<3x32xf32>) -> tensor<2x4
 #acc = affine_map<(n, h, w, f, c) -> (n, h, w, f)>
 
 // CHECK-LABEL: func.func @conv_tap_one_sample
+// CHECK-NOT: scf.for %{{.+}} = %{{.+}} to %c1{{[_0-9]*}} step
 // CHECK: scf.for %{{.+}} = %{{.+}} to %c4{{[_0-9]*}} step %c1{{[_0-9]*}} iter_args
 // CHECK: vector.transfer_write {{.*}} : vector<1x1x8x32xf32>, tensor<1x1x8x32xf32>
 // CHECK-NEXT: scf.for %{{.+}} = %{{.+}} to %c3{{[_0-9]*}} step %c1{{[_0-9]*}} iter_args

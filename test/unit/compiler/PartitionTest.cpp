@@ -2,7 +2,7 @@
 //
 // partitionForCodegen splits the LLVM-dialect module of an executable so LLVM
 // compiles the parts on several threads. Between them the parts must define
-// every function exactly once, declare what they call in the other part, keep
+// every function exactly once, declare what they call in another part, keep
 // the exported symbols and the globals together, and rename the internal
 // functions they share to hidden `__kiln_<symbol>_` symbols everywhere they are used.
 //
@@ -21,8 +21,9 @@ namespace {
 
 // Three kernels of different sizes, one that takes a global's address, an
 // entry that calls them, its exported wrapper, and the global, which the
-// exported manifest function reads too.
+// exported manifest function reads too; a module attribute every part keeps.
 constexpr const char *kModule = R"mlir(
+module attributes {kiln.name = "m"} {
 llvm.mlir.global internal constant @text("{}\00") {addr_space = 0 : i32}
 llvm.func internal @big(%a: f32) -> f32 attributes {no_inline} {
   %0 = llvm.fadd %a, %a : f32
@@ -59,6 +60,7 @@ llvm.func @kiln_model_manifest() -> !llvm.ptr {
   %0 = llvm.mlir.addressof @text : !llvm.ptr
   llvm.return %0 : !llvm.ptr
 }
+}
 )mlir";
 
 /// In two parts (as kilnc compiles an object) and in three.
@@ -86,6 +88,7 @@ TEST_P(Partition, DefinesEachFunctionOnceAndDeclaresTheRest) {
   for (size_t i = 0; i < parts.size(); ++i) {
     ModuleOp p = *parts[i];
     ASSERT_TRUE(succeeded(verify(p))) << "part " << i;
+    EXPECT_TRUE(p->hasAttr("kiln.name")) << "part " << i; // the module's attributes stay
     for (auto fn : p.getOps<LLVM::LLVMFuncOp>()) {
       std::string name = fn.getName().str();
       bool renamed = name.rfind("__kiln_m_", 0) == 0;
