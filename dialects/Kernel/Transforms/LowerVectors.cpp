@@ -3,6 +3,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -66,15 +67,8 @@ struct ShapeCastByRows : OpRewritePattern<vector::ShapeCastOp> {
     if (run < 2 || std::max(inFrom, inTo) % run != 0)
       return failure();
     ArrayRef<int64_t> fromRows = from.getShape().drop_back(), toRows = to.getShape().drop_back();
-    // Row r's index in a shape of leading dims `dims` (row-major).
-    auto position = [](int64_t r, ArrayRef<int64_t> dims) {
-      SmallVector<int64_t> index(dims.size());
-      for (int64_t d = int64_t(dims.size()) - 1; d >= 0; --d) {
-        index[d] = r % dims[d];
-        r /= dims[d];
-      }
-      return index;
-    };
+    // Row r's index among the leading dims (row-major).
+    SmallVector<int64_t> fromStrides = computeStrides(fromRows), toStrides = computeStrides(toRows);
     Location loc = op.getLoc();
     auto rowType = VectorType::get({inTo}, to.getElementType());
     Value result = rewriter.create<arith::ConstantOp>(loc, to, rewriter.getZeroAttr(to));
@@ -82,7 +76,7 @@ struct ShapeCastByRows : OpRewritePattern<vector::ShapeCastOp> {
     for (int64_t e = 0; e < from.getNumElements(); e += run) {
       Value piece = op.getSource();
       if (!fromRows.empty())
-        piece = rewriter.create<vector::ExtractOp>(loc, piece, position(e / inFrom, fromRows));
+        piece = rewriter.create<vector::ExtractOp>(loc, piece, delinearize(e / inFrom, fromStrides));
       if (run < inFrom)
         piece = rewriter.create<vector::ExtractStridedSliceOp>(
             loc, piece, ArrayRef<int64_t>{e % inFrom}, ArrayRef<int64_t>{run}, ArrayRef<int64_t>{1});
@@ -98,7 +92,7 @@ struct ShapeCastByRows : OpRewritePattern<vector::ShapeCastOp> {
       }
       result = toRows.empty() ? piece
                               : Value(rewriter.create<vector::InsertOp>(
-                                    loc, piece, result, position(e / inTo, toRows)));
+                                    loc, piece, result, delinearize(e / inTo, toStrides)));
     }
     rewriter.replaceOp(op, result);
     return success();
