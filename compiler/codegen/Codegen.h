@@ -41,9 +41,9 @@ llvm::SmallVector<mlir::OwningOpRef<mlir::ModuleOp>>
 partitionForCodegen(mlir::ModuleOp module, llvm::StringRef symbol, int count);
 
 /// Translates, optimizes at -O2 for `target` and compiles the parts of
-/// partitionForCodegen in two (or one), one thread each, into objects `stem.<i>.o` (listed in
-/// `paths`, written even on failure so the caller can remove them): link them
-/// all.
+/// partitionForCodegen in two (or one), one thread each, into objects
+/// `stem.<i>.o` (listed in `paths`, written even on failure so the caller
+/// can remove them): link them all.
 bool emitObjects(mlir::ModuleOp module, const Target &target,
                  llvm::StringRef symbol, const std::string &stem,
                  std::vector<std::string> &paths, std::string &error,

@@ -40,12 +40,7 @@ SmallVector<OpFoldResult> foldResults(OpBuilder &b, ArrayRef<int64_t> sizes) {
 /// Whether `loop` runs exactly once (constant bounds).
 bool runsOnce(LoopLikeOpInterface loop) {
   auto f = dyn_cast<scf::ForOp>(loop.getOperation());
-  if (!f)
-    return false;
-  std::optional<int64_t> lb = getConstantIntValue(f.getLowerBound());
-  std::optional<int64_t> ub = getConstantIntValue(f.getUpperBound());
-  std::optional<int64_t> step = getConstantIntValue(f.getStep());
-  return lb && ub && step && *step > 0 && *ub > *lb && *ub - *lb <= *step;
+  return f && constantTripCount(f.getLowerBound(), f.getUpperBound(), f.getStep()) == 1;
 }
 
 /// Marks for threads the outermost of `loops` (loop i over dim dims[i]) that
@@ -66,14 +61,17 @@ void markOutermost(RewriterBase &rewriter, ArrayRef<LoopLikeOpInterface> loops,
   }
 }
 
-/// markOutermost for loops made by tiling `sizes` in order (one loop per
-/// non-zero size).
+/// markOutermost for loops made by tiling `sizes` with the loops in `order`
+/// (by default the dims' own): one loop per non-zero size.
 void markThreads(RewriterBase &rewriter, ArrayRef<LoopLikeOpInterface> loops,
-                 ArrayRef<utils::IteratorType> iterators, ArrayRef<int64_t> sizes) {
+                 ArrayRef<utils::IteratorType> iterators, ArrayRef<int64_t> sizes,
+                 ArrayRef<int64_t> order = {}) {
   SmallVector<int64_t> dims;
-  for (auto [d, size] : llvm::enumerate(sizes))
-    if (size != 0)
-      dims.push_back(int64_t(d));
+  for (int64_t i = 0; i < int64_t(sizes.size()); ++i) {
+    int64_t d = order.empty() ? i : order[i];
+    if (sizes[d] != 0)
+      dims.push_back(d);
+  }
   markOutermost(rewriter, loops, dims, iterators);
 }
 
@@ -184,11 +182,7 @@ LogicalResult tileCache(RewriterBase &rewriter, GroupOp group, TilingInterface o
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, op, options);
   if (failed(tiled))
     return op->emitError("kernel-tile: cannot tile this op by its cache tiles");
-  SmallVector<int64_t> dims;
-  for (int64_t d : order)
-    if (sizes[d] != 0)
-      dims.push_back(d);
-  markOutermost(rewriter, tiled->loops, dims, op.getLoopIteratorTypes());
+  markThreads(rewriter, tiled->loops, op.getLoopIteratorTypes(), sizes, order);
   rewriter.replaceOp(op, tiled->replacements);
   return success();
 }
