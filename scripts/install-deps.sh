@@ -5,14 +5,15 @@ set -euo pipefail
 pkgs=(cmake ninja-build ccache g++ clang-19 libclang-rt-19-dev lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
       libfmt-dev nlohmann-json3-dev zlib1g-dev libgtest-dev libjemalloc-dev python3 dataset-fashion-mnist)
 # --test: also PyTorch and NumPy, for the parity tests (test/e2e/torch_reference.py),
-# which fail without them, clang-format for the C++ backend's layout test,
+# which fail without them, OpenBLAS for the PyTorch side of the char_transformer test
+# (the others pin the reference BLAS, libblas3), clang-format for the C++ backend's layout test,
 # valgrind for a lit test that reads kernel-tile's memory accesses, and an
 # aarch64 cross compiler, zlib and qemu for its portability test. --bench:
 # those, the BLAS the benchmark pins and oneDNN, the vendor matmul it compares with.
 case "${1:-}" in
   "") ;;
   --test) pkgs+=(python3-torch python3-numpy python3-sklearn python3-vega-datasets chromium time libblas3
-                 openmpi-bin libopenmpi-dev clang-format-19 valgrind
+                 libopenblas0-openmp openmpi-bin libopenmpi-dev clang-format-19 valgrind
                  g++-aarch64-linux-gnu qemu-user zlib1g-dev:arm64) ;;
   --bench) pkgs+=(python3-torch python3-numpy libopenblas0-openmp libdnnl2 openmpi-bin libopenmpi-dev) ;;
   *) echo "usage: $0 [--test|--bench]" >&2; exit 2 ;;
