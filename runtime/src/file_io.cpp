@@ -1,5 +1,6 @@
 //===- file_io.cpp - Whole-file reads, gunzip and atomic writes -----------===//
 #include "kiln/file_io.h"
+#include "kiln/aligned.h"
 
 #include "support.h"
 
@@ -7,9 +8,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 #include <unistd.h>
 
 namespace kiln {
@@ -26,6 +31,18 @@ std::string directoryOf(const std::string &path) {
 
 } // namespace
 
+void adviseHugePages(const void *p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (end > begin) // advice only: where it is refused, small pages serve
+    (void)::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p, (void)bytes;
+#endif
+}
+
 std::vector<uint8_t> readFile(const std::string &path) {
   // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever;
   // it is refused below like any other file that is not regular.
@@ -37,7 +54,8 @@ std::vector<uint8_t> readFile(const std::string &path) {
     ::close(fd);
     fail("cannot read '{}': not a regular file", path);
   }
-  std::vector<uint8_t> bytes(size_t(info.st_size));
+  std::vector<uint8_t> bytes;
+  resizeAdvised(bytes, size_t(info.st_size));
   size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
@@ -89,13 +107,14 @@ std::vector<uint8_t> gunzip(const uint8_t *data, size_t size,
   guess = std::min({guess, size * 1032, limit});
   // One byte past the limit tells "exactly the limit" from "more".
   size_t cap = limit == SIZE_MAX ? limit : limit + 1;
-  std::vector<uint8_t> out(std::min<size_t>(std::max<size_t>(guess, 1 << 16), cap));
+  std::vector<uint8_t> out;
+  resizeAdvised(out, std::min<size_t>(std::max<size_t>(guess, 1 << 16), cap));
   size_t inDone = 0, outDone = 0;
   for (;;) {
     if (outDone == cap)
       break; // past the limit: decided below
     if (outDone == out.size())
-      out.resize(std::min(out.size() * 2, cap));
+      resizeAdvised(out, std::min(out.size() * 2, cap));
     // zlib counts in uInt; feed at most 1 GiB at a time.
     size_t inChunk = std::min<size_t>(size - inDone, size_t(1) << 30);
     size_t outChunk = std::min<size_t>(out.size() - outDone, size_t(1) << 30);

@@ -6,6 +6,11 @@
 // weights sit in L2, ran at half speed. Model state and the trainer's
 // batches live in these.
 //
+// Buffers of megabytes (a dataset, a model's state) ask Linux for huge
+// pages before they are first written: in a virtual machine each 4 KiB
+// page's first touch costs microseconds, and Fashion-MNIST's 220 MB of
+// floats took most of a second to fault in (adviseHugePages).
+//
 #ifndef KILN_ALIGNED_H
 #define KILN_ALIGNED_H
 
@@ -17,12 +22,30 @@ namespace kiln {
 
 inline constexpr std::size_t kCacheLine = 64;
 
+/// Advises the kernel to back the huge-page-aligned part of [p, p + bytes)
+/// with huge pages (transparent huge pages in "madvise" mode). Call it
+/// before the memory is first written; a no-op for small ranges and where
+/// the advice is not available. Results do not depend on it.
+void adviseHugePages(const void *p, std::size_t bytes);
+
+/// Resizes `v` to `n` elements, advising huge pages for a new buffer before
+/// its elements are written.
+template <typename Vector> void resizeAdvised(Vector &v, std::size_t n) {
+  if (n > v.capacity()) {
+    v.reserve(n);
+    adviseHugePages(v.data(), v.capacity() * sizeof(typename Vector::value_type));
+  }
+  v.resize(n);
+}
+
 template <typename T> struct CacheAligned {
   using value_type = T;
   CacheAligned() = default;
   template <typename U> CacheAligned(const CacheAligned<U> &) {}
   T *allocate(std::size_t n) {
-    return static_cast<T *>(::operator new(n * sizeof(T), std::align_val_t(kCacheLine)));
+    T *p = static_cast<T *>(::operator new(n * sizeof(T), std::align_val_t(kCacheLine)));
+    adviseHugePages(p, n * sizeof(T));
+    return p;
   }
   void deallocate(T *p, std::size_t) { ::operator delete(p, std::align_val_t(kCacheLine)); }
   template <typename U> bool operator==(const CacheAligned<U> &) const { return true; }
