@@ -136,6 +136,9 @@ Model::Model(const kiln_model_api &api) {
   workspace.reset(std::aligned_alloc(64, std::max<size_t>(bytes, 64)));
   if (!workspace)
     throw std::bad_alloc();
+  // In huge pages: char_transformer's 105 MB took 0.2 s of its start-up to
+  // fault in 4 KiB at a time (its training rate is the same either way).
+  adviseHugePages(workspace.get(), bytes);
   std::memset(workspace.get(), 0, bytes); // reproducible even if read early
   context = std::make_unique<kiln_context>();
   services = std::make_unique<Services>();
