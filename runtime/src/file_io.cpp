@@ -8,13 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 #include <unistd.h>
 
 namespace kiln {
@@ -30,18 +26,6 @@ std::string directoryOf(const std::string &path) {
 }
 
 } // namespace
-
-void adviseHugePages(const void *p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
-  uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
-  if (end > begin) // advice only: where it is refused, small pages serve
-    (void)::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)p, (void)bytes;
-#endif
-}
 
 std::vector<uint8_t> readFile(const std::string &path) {
   // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever;
