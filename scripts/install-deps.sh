@@ -6,7 +6,8 @@ pkgs=(cmake ninja-build ccache g++ clang-19 libclang-rt-19-dev lld-19 llvm-19-de
       libfmt-dev nlohmann-json3-dev zlib1g-dev libgtest-dev libjemalloc-dev python3 dataset-fashion-mnist)
 # --test: also PyTorch and NumPy, for the parity tests (test/e2e/torch_reference.py),
 # which fail without them, OpenBLAS for the PyTorch side of the char_transformer test
-# (the others pin the reference BLAS, libblas3), clang-format for the C++ backend's layout test,
+# (the bit-level parity tests pin the reference BLAS, libblas3, by LD_LIBRARY_PATH; none
+# calls LAPACK, which OpenBLAS then provides), clang-format for the C++ backend's layout test,
 # valgrind for a lit test that reads kernel-tile's memory accesses, and an
 # aarch64 cross compiler, zlib and qemu for its portability test. --bench:
 # those, the BLAS the benchmark pins and oneDNN, the vendor matmul it compares with.

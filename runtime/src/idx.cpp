@@ -110,8 +110,8 @@ Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath) {
     scale[v] = float(v) / 255.0f;
   const uint8_t *pixels = images.bytes.data() + images.offset;
   // Appended, not resized then written: zeroing 188 MB first (Fashion-MNIST)
-  // took longer than the conversion. In huge pages: faulting in 4 KiB pages
-  // took 0.5 s of a virtual machine's start-up.
+  // took longer than the conversion. In huge pages (aligned.h): faulted in
+  // 4 KiB at a time, they cost a virtual machine most of its start-up.
   size_t count = size_t(data.numSamples) * size_t(data.sampleSize);
   data.inputs.reserve(count);
   adviseHugePages(data.inputs.data(), count * sizeof(float));

@@ -1,5 +1,4 @@
 //===- file_io_test.cpp - gunzip and atomic writes ------------------------===//
-#include "kiln/aligned.h"
 #include "kiln/file_io.h"
 #include "test_support.h"
 
@@ -48,30 +47,6 @@ TEST(Gunzip, GrowsPastTheTrailersGuess) {
     big[i] = char('a' + i % 26);
   test::writeFile(dir.path("two.gz"), test::gzip(big) + test::gzip(small));
   EXPECT_EQ(asString(readFileDecompressed(dir.path("two.gz"))), big + small);
-}
-
-// Advice only: any range, aligned to huge pages or not, stays usable and
-// keeps its contents; a resize keeps the elements and zeroes the new ones.
-TEST(HugePages, AdviceLeavesMemoryAsItWas) {
-  adviseHugePages(nullptr, 0);
-  char small[100] = {1};
-  adviseHugePages(small, sizeof(small));
-  EXPECT_EQ(small[0], 1);
-  std::vector<uint8_t> bytes(3, 7);
-  resizeAdvised(bytes, size_t(9) << 20);
-  ASSERT_EQ(bytes.size(), size_t(9) << 20);
-  EXPECT_EQ(bytes[2], 7);
-  EXPECT_EQ(bytes[3], 0);
-  EXPECT_EQ(bytes.back(), 0);
-  adviseHugePages(bytes.data() + 1, bytes.size() - 1); // written already
-  bytes.back() = 5;
-  EXPECT_EQ(bytes.back(), 5);
-  resizeAdvised(bytes, 10); // shrinking keeps the buffer
-  EXPECT_EQ(bytes.size(), 10u);
-  EXPECT_EQ(bytes[2], 7);
-  Floats state(size_t(3) << 20, 1.5f); // CacheAligned advises its blocks
-  EXPECT_EQ(state.back(), 1.5f);
-  EXPECT_EQ(reinterpret_cast<uintptr_t>(state.data()) % kCacheLine, 0u);
 }
 
 TEST(Gunzip, StopsAtItsLimit) {
