@@ -113,8 +113,7 @@ Dataset loadIdx(const std::string &imagesPath, const std::string &labelsPath) {
   // took longer than the conversion. In huge pages (aligned.h): faulted in
   // 4 KiB at a time, they cost a virtual machine most of its start-up.
   size_t count = size_t(data.numSamples) * size_t(data.sampleSize);
-  data.inputs.reserve(count);
-  adviseHugePages(data.inputs.data(), count * sizeof(float));
+  reserveAdvised(data.inputs, count);
   for (size_t i = 0; i < count; ++i)
     data.inputs.push_back(scale[pixels[i]]);
   const uint8_t *values = labels.bytes.data() + labels.offset;

@@ -32,16 +32,21 @@ inline constexpr std::size_t kCacheLine = 64;
 /// available. Results do not depend on it.
 void adviseHugePages(const void *p, std::size_t bytes);
 
-/// Resizes `v` to `n` elements; a new buffer is advised huge pages before
-/// the old elements are copied into it.
+/// Reserves room for `n` elements in `v`; a new buffer is advised huge
+/// pages before the old elements are copied into it.
+template <typename Vector> void reserveAdvised(Vector &v, std::size_t n) {
+  if (n <= v.capacity())
+    return;
+  Vector grown(v.get_allocator());
+  grown.reserve(n);
+  adviseHugePages(grown.data(), grown.capacity() * sizeof(typename Vector::value_type));
+  grown.assign(v.begin(), v.end());
+  v.swap(grown);
+}
+
+/// Resizes `v` to `n` elements, in a buffer from reserveAdvised.
 template <typename Vector> void resizeAdvised(Vector &v, std::size_t n) {
-  if (n > v.capacity()) {
-    Vector grown(v.get_allocator());
-    grown.reserve(n);
-    adviseHugePages(grown.data(), grown.capacity() * sizeof(typename Vector::value_type));
-    grown.assign(v.begin(), v.end());
-    v.swap(grown);
-  }
+  reserveAdvised(v, n);
   v.resize(n);
 }
 
